@@ -1,0 +1,6 @@
+//! agentdeck: a terminal dashboard and operations console for a multi-agent LLM service on
+//! Kubernetes, with an embedded simulated cluster for the demo and the tests.
+
+pub mod cli;
+pub mod manifests;
+pub mod sim;

@@ -1,0 +1,120 @@
+//! The bundled stack (manifests/), embedded in the binary so it works from any directory.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+/// (file name, contents) of every bundled manifest, in apply order.
+pub static BUNDLED: &[(&str, &str)] = &[
+    ("00-namespaces.yaml", include_str!("../manifests/00-namespaces.yaml")),
+    ("10-agent-deployment.yaml", include_str!("../manifests/10-agent-deployment.yaml")),
+    ("11-agent-service.yaml", include_str!("../manifests/11-agent-service.yaml")),
+    ("12-agent-hpa.yaml", include_str!("../manifests/12-agent-hpa.yaml")),
+    ("20-redis.yaml", include_str!("../manifests/20-redis.yaml")),
+    ("30-networkpolicy.yaml", include_str!("../manifests/30-networkpolicy.yaml")),
+    ("40-istio-virtualservice.yaml", include_str!("../manifests/40-istio-virtualservice.yaml")),
+    ("50-prometheus-config.yaml", include_str!("../manifests/50-prometheus-config.yaml")),
+];
+
+/// One YAML document of a manifest file.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub file: String,
+    /// 1-based line where the document starts.
+    pub line: usize,
+    pub object: Value,
+}
+
+/// A YAML error, naming the file and line.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{file}:{line}: invalid YAML: {message}")]
+pub struct YamlError {
+    pub file: String,
+    pub line: usize,
+    pub message: String,
+}
+
+/// Parse a multi-document YAML file; empty documents are skipped.
+pub fn parse(file: &str, text: &str) -> Result<Vec<Document>, YamlError> {
+    let mut out = Vec::new();
+    // Track where each document starts so errors and results can name the line.
+    let mut starts = vec![1usize];
+    for (i, l) in text.lines().enumerate() {
+        if l.trim_end() == "---" {
+            starts.push(i + 2);
+        }
+    }
+    for (idx, de) in serde_yaml_ng::Deserializer::from_str(text).enumerate() {
+        let start = starts.get(idx).copied().unwrap_or(1);
+        let v = Value::deserialize(de).map_err(|e| YamlError {
+            file: file.to_string(),
+            line: e.location().map(|l| l.line()).unwrap_or(start),
+            message: e.to_string(),
+        })?;
+        if v.is_null() {
+            continue;
+        }
+        if !v.is_object() {
+            return Err(YamlError {
+                file: file.to_string(),
+                line: start,
+                message: "a Kubernetes object must be a mapping".into(),
+            });
+        }
+        out.push(Document {
+            file: file.to_string(),
+            line: start,
+            object: v,
+        });
+    }
+    Ok(out)
+}
+
+/// Every bundled document, in order.
+pub fn bundled() -> Result<Vec<Document>, YamlError> {
+    let mut out = Vec::new();
+    for (f, t) in BUNDLED {
+        out.extend(parse(f, t)?);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_stack_parses_with_the_seed_objects() {
+        let docs = bundled().unwrap();
+        let names: Vec<(String, String)> = docs
+            .iter()
+            .map(|d| {
+                (
+                    d.object["kind"].as_str().unwrap().to_string(),
+                    d.object["metadata"]["name"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        for (k, n) in [
+            ("Namespace", "ai-agents"),
+            ("Deployment", "ai-agent-service"),
+            ("Service", "ai-agent-service"),
+            ("HorizontalPodAutoscaler", "ai-agent-hpa"),
+            ("ConfigMap", "redis-config"),
+            ("Deployment", "redis"),
+            ("NetworkPolicy", "allow-holysheep-api"),
+            ("VirtualService", "agent-routing"),
+            ("ConfigMap", "prometheus-config"),
+        ] {
+            assert!(names.contains(&(k.to_string(), n.to_string())), "missing {k}/{n}");
+        }
+        assert!(!names.iter().any(|(k, _)| k == "Secret"), "no Secret may be bundled");
+    }
+
+    #[test]
+    fn invalid_yaml_names_file_and_line() {
+        let e = parse("bad.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [x\n").unwrap_err();
+        assert_eq!(e.file, "bad.yaml");
+        assert!(e.line >= 4, "{e}");
+        assert!(e.to_string().starts_with("bad.yaml:"));
+    }
+}

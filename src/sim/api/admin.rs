@@ -1,0 +1,115 @@
+//! `/_sim/...`: fault injection and load control for tests.
+//!
+//! - `POST /_sim/faults` `{"unavailable": bool, "latency_ms": N}`: answer 503 / answer slowly.
+//! - `POST /_sim/cut-watches`: close every open watch (clients re-watch).
+//! - `POST /_sim/usage` `{"namespace", "deployment", "cpu", "memory"}`: pin the pods' CPU and
+//!   memory use, as fractions of their requests (drives the HPA and OOM kills).
+//! - `GET /_sim/state`: resourceVersion and object counts.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Duration;
+
+use axum::http::{Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Value};
+
+use super::errors::ApiError;
+use super::{json_response, ok};
+use crate::sim::{resources, Sim, Usage};
+
+/// Faults the admin endpoint switches on and off.
+pub struct Faults {
+    unavailable: AtomicBool,
+    latency_ms: AtomicU64,
+    /// Bumped to close every open watch.
+    pub cut: tokio::sync::watch::Sender<u64>,
+}
+
+impl Default for Faults {
+    fn default() -> Self {
+        Faults {
+            unavailable: AtomicBool::new(false),
+            latency_ms: AtomicU64::new(0),
+            cut: tokio::sync::watch::channel(0).0,
+        }
+    }
+}
+
+impl Faults {
+    pub fn unavailable(&self) -> bool {
+        self.unavailable.load(Ordering::Relaxed)
+    }
+
+    pub fn latency(&self) -> Option<Duration> {
+        match self.latency_ms.load(Ordering::Relaxed) {
+            0 => None,
+            ms => Some(Duration::from_millis(ms)),
+        }
+    }
+
+    pub fn cut_watches(&self) {
+        self.cut.send_modify(|g| *g += 1);
+    }
+}
+
+fn bad(msg: impl Into<String>) -> Response {
+    ApiError::bad_request(msg).into_response()
+}
+
+pub fn handle(sim: &Sim, method: &Method, path: &str, body: &[u8]) -> Response {
+    let parsed: Value = if body.is_empty() {
+        json!({})
+    } else {
+        match serde_json::from_slice(body) {
+            Ok(v) => v,
+            Err(e) => return bad(format!("invalid JSON body: {e}")),
+        }
+    };
+    match (method.as_str(), path.trim_end_matches('/')) {
+        ("POST", "faults") => {
+            if let Some(u) = parsed.get("unavailable").and_then(Value::as_bool) {
+                sim.faults.unavailable.store(u, Ordering::Relaxed);
+            }
+            if let Some(ms) = parsed.get("latency_ms").and_then(Value::as_u64) {
+                sim.faults.latency_ms.store(ms, Ordering::Relaxed);
+            }
+            tracing::info!(?parsed, "faults changed");
+            ok(&json!({
+                "unavailable": sim.faults.unavailable(),
+                "latency_ms": sim.faults.latency_ms.load(Ordering::Relaxed),
+            }))
+        }
+        ("POST", "cut-watches") => {
+            sim.faults.cut_watches();
+            ok(&json!({"cut": true}))
+        }
+        ("POST", "usage") => {
+            let s = |k: &str| parsed.get(k).and_then(Value::as_str).map(str::to_string);
+            let (Some(ns), Some(deploy)) = (s("namespace"), s("deployment")) else {
+                return bad("usage needs \"namespace\" and \"deployment\"");
+            };
+            let f = |k: &str| parsed.get(k).and_then(Value::as_f64);
+            let usage = Usage {
+                cpu: f("cpu"),
+                memory: f("memory"),
+            };
+            sim.set_usage(&ns, &deploy, usage);
+            ok(&json!({"namespace": ns, "deployment": deploy, "cpu": usage.cpu, "memory": usage.memory}))
+        }
+        ("GET", "state") => {
+            let counts: serde_json::Map<String, Value> = resources::RESOURCES
+                .iter()
+                .map(|r| (r.key(), json!(sim.store.count(&r.key()))))
+                .collect();
+            ok(&json!({
+                "resourceVersion": sim.store.current_rv().to_string(),
+                "counts": counts,
+                "timeScale": sim.clock.scale(),
+            }))
+        }
+        _ => json_response(
+            StatusCode::NOT_FOUND,
+            &ApiError::path_not_found().to_status(),
+        ),
+    }
+}

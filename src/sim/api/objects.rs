@@ -1,0 +1,711 @@
+//! get, list, create, update, patch, delete and deletecollection on any served resource.
+
+use std::sync::Arc;
+
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::Response;
+use base64::Engine;
+use serde_json::{json, Value};
+
+use super::errors::{ApiError, ApiResult};
+use super::select::{FieldSelector, LabelSelector};
+use super::{json_response, Req, Target};
+use crate::sim::apply::{self, Writer};
+use crate::sim::resources::{keys, ResourceDef};
+use crate::sim::store::StoreError;
+use crate::sim::validate::{self, FieldValidation};
+use crate::sim::{defaults, meta, patch, table, Sim};
+
+/// The form a client of this group/version sees (HPAs are stored as autoscaling/v2).
+pub fn to_client(def: &ResourceDef, obj: &Value) -> Value {
+    if def.resource == "horizontalpodautoscalers" && def.version == "v1" {
+        defaults::hpa_v2_to_v1(obj)
+    } else {
+        obj.clone()
+    }
+}
+
+fn from_client(def: &ResourceDef, obj: Value) -> Value {
+    if def.resource == "horizontalpodautoscalers" && def.version == "v1" {
+        defaults::hpa_v1_to_v2(&obj)
+    } else {
+        obj
+    }
+}
+
+/// The autoscaling/v1 Scale view of a Deployment or ReplicaSet.
+fn scale_of(obj: &Value) -> Value {
+    let sel = obj
+        .pointer("/spec/selector/matchLabels")
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .unwrap_or_default();
+    json!({
+        "kind": "Scale",
+        "apiVersion": "autoscaling/v1",
+        "metadata": {
+            "name": meta::name(obj),
+            "namespace": meta::namespace(obj),
+            "uid": meta::uid(obj),
+            "resourceVersion": meta::resource_version(obj),
+            "creationTimestamp": obj.pointer("/metadata/creationTimestamp").cloned().unwrap_or(Value::Null),
+        },
+        "spec": {"replicas": obj.pointer("/spec/replicas").and_then(Value::as_i64).unwrap_or(0)},
+        "status": {
+            "replicas": obj.pointer("/status/replicas").and_then(Value::as_i64).unwrap_or(0),
+            "selector": sel,
+        },
+    })
+}
+
+fn respond(sim: &Sim, t: &Target, r: &Req, code: StatusCode, obj: &Value) -> Response {
+    if t.sub.as_deref() == Some("scale") {
+        return json_response(code, &scale_of(obj));
+    }
+    if r.wants_table() && t.sub.is_none() {
+        let tbl = table::table(
+            t.def.resource,
+            &[obj],
+            meta::resource_version(obj),
+            None,
+            sim.clock.now(),
+            r.q("includeObject").unwrap_or("Metadata"),
+        );
+        return json_response(code, &tbl);
+    }
+    json_response(code, &to_client(t.def, obj))
+}
+
+fn with_warnings(mut resp: Response, warnings: &[String]) -> Response {
+    for w in warnings {
+        let text = format!("299 - \"{}\"", w.replace('"', "\\\""));
+        if let Ok(v) = HeaderValue::from_str(&text) {
+            resp.headers_mut().append("Warning", v);
+        }
+    }
+    resp
+}
+
+fn name_of(t: &Target) -> &str {
+    t.name.as_deref().unwrap_or("")
+}
+
+fn current(sim: &Sim, t: &Target) -> ApiResult<Arc<Value>> {
+    sim.store
+        .get(&t.def.key(), t.ns(), name_of(t))
+        .ok_or_else(|| ApiError::not_found(t.def, name_of(t)))
+}
+
+pub fn get(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
+    let obj = current(sim, t)?;
+    Ok(respond(sim, t, r, StatusCode::OK, &obj))
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Continue {
+    rv: u64,
+    start: String,
+}
+
+pub fn list(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
+    let labels = LabelSelector::parse(r.q("labelSelector").unwrap_or(""))?;
+    let fields = FieldSelector::parse(r.q("fieldSelector").unwrap_or(""), t.def.resource, t.def.kind)?;
+    let limit: usize = match r.q("limit") {
+        None | Some("") => 0,
+        Some(l) => l
+            .parse()
+            .map_err(|_| ApiError::bad_request(format!("invalid limit {l:?}")))?,
+    };
+    let start = match r.q("continue").filter(|c| !c.is_empty()) {
+        None => None,
+        Some(c) => {
+            let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(c)
+                .ok()
+                .and_then(|b| serde_json::from_slice::<Continue>(&b).ok())
+                .ok_or_else(|| ApiError::bad_request("continue key is not valid: invalid token"))?;
+            if raw.rv < sim.store.oldest_rv() {
+                return Err(ApiError::gone(
+                    "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.",
+                ));
+            }
+            Some(raw.start)
+        }
+    };
+    let (all, rv) = sim.store.list(&t.def.key(), t.namespace.as_deref());
+    let mut matched = all.iter().filter(|o| {
+        let k = format!("{}/{}", meta::namespace(o), meta::name(o));
+        start.as_ref().is_none_or(|s| k > *s) && labels.matches(o) && fields.matches(o)
+    });
+    let mut items: Vec<&Arc<Value>> = Vec::new();
+    let mut cont = None;
+    let mut remaining = 0usize;
+    for o in matched.by_ref() {
+        if limit > 0 && items.len() == limit {
+            remaining = 1;
+            break;
+        }
+        items.push(o);
+    }
+    if remaining > 0 {
+        remaining += matched.count();
+        let last = items.last().expect("limit > 0");
+        let token = Continue {
+            rv,
+            start: format!("{}/{}", meta::namespace(last), meta::name(last)),
+        };
+        cont = Some(
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .encode(serde_json::to_vec(&token).unwrap_or_default()),
+        );
+    }
+    let rv_s = rv.to_string();
+    if r.wants_table() {
+        let objs: Vec<&Value> = items.iter().map(|o| o.as_ref()).collect();
+        let mut tbl = table::table(
+            t.def.resource,
+            &objs,
+            &rv_s,
+            cont.as_deref(),
+            sim.clock.now(),
+            r.q("includeObject").unwrap_or("Metadata"),
+        );
+        if remaining > 0 {
+            tbl["metadata"]["remainingItemCount"] = json!(remaining);
+        }
+        return Ok(json_response(StatusCode::OK, &tbl));
+    }
+    let mut md = json!({"resourceVersion": rv_s});
+    if let Some(c) = cont {
+        md["continue"] = json!(c);
+        if r.q("labelSelector").unwrap_or("").is_empty() && r.q("fieldSelector").unwrap_or("").is_empty() {
+            md["remainingItemCount"] = json!(remaining);
+        }
+    }
+    let items: Vec<Value> = items.iter().map(|o| to_client(t.def, o)).collect();
+    Ok(json_response(
+        StatusCode::OK,
+        &json!({
+            "kind": format!("{}List", t.def.kind),
+            "apiVersion": t.def.api_version(),
+            "metadata": md,
+            "items": items,
+        }),
+    ))
+}
+
+fn parse_body(r: &Req) -> ApiResult<Value> {
+    let ct = r.content_type();
+    if ct.contains("yaml") {
+        return serde_yaml_ng::from_slice(&r.body)
+            .map_err(|e| ApiError::bad_request(format!("error decoding YAML: {e}")));
+    }
+    if ct.contains("protobuf") {
+        return Err(ApiError::unsupported_media(ct));
+    }
+    serde_json::from_slice(&r.body)
+        .map_err(|e| ApiError::bad_request(format!("couldn't get version/kind; json parse error: {e}")))
+}
+
+/// The body must be this resource's kind (an empty kind/apiVersion is filled in).
+fn check_kind(t: &Target, obj: &mut Value, expect_kind: &str, expect_av: &str) -> ApiResult<()> {
+    if !obj.is_object() {
+        return Err(ApiError::bad_request("the body must be a JSON object"));
+    }
+    let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("").to_string();
+    let av = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("").to_string();
+    if kind.is_empty() {
+        obj["kind"] = json!(expect_kind);
+    } else if kind != expect_kind {
+        return Err(ApiError::bad_request(format!(
+            "the kind in the data ({kind}) does not match the expected kind ({expect_kind}) of {}",
+            t.def.resource
+        )));
+    }
+    if av.is_empty() {
+        obj["apiVersion"] = json!(expect_av);
+    } else if av != expect_av {
+        return Err(ApiError::bad_request(format!(
+            "the API version in the data ({av}) does not match the expected API version ({expect_av})"
+        )));
+    }
+    Ok(())
+}
+
+fn check_namespace(sim: &Sim, t: &Target, obj: &mut Value) -> ApiResult<()> {
+    if !t.def.namespaced {
+        meta::metadata_mut(obj).remove("namespace");
+        return Ok(());
+    }
+    let body_ns = meta::namespace(obj).to_string();
+    if !body_ns.is_empty() && body_ns != t.ns() {
+        return Err(ApiError::bad_request(
+            "the namespace of the provided object does not match the namespace sent on the request",
+        ));
+    }
+    meta::metadata_mut(obj).insert("namespace".into(), json!(t.ns()));
+    match sim.store.get(keys::NAMESPACES, "", t.ns()) {
+        None => Err(ApiError::namespace_not_found(t.ns())),
+        Some(ns) if meta::is_deleting(&ns) => Err(ApiError::new(
+            403,
+            "Forbidden",
+            format!(
+                "{} \"{}\" is forbidden: unable to create new content in namespace {} because it is being terminated",
+                t.def.resource,
+                meta::name(obj),
+                t.ns()
+            ),
+        )),
+        Some(_) => Ok(()),
+    }
+}
+
+/// Server-set fields of a new object.
+fn init_new(sim: &Sim, def: &ResourceDef, obj: &mut Value) {
+    let now = sim.clock.now_str();
+    let uid = sim.rng.uuid();
+    let md = meta::metadata_mut(obj);
+    md.insert("uid".into(), json!(uid));
+    md.insert("creationTimestamp".into(), json!(now));
+    md.remove("resourceVersion");
+    md.remove("deletionTimestamp");
+    if obj.get("spec").is_some() {
+        meta::metadata_mut(obj).insert("generation".into(), json!(1));
+    }
+    if def.has_subresource("status") {
+        if let Some(m) = obj.as_object_mut() {
+            m.remove("status");
+        }
+    }
+    match def.kind {
+        "Pod" => obj["status"] = json!({"phase": "Pending", "qosClass": qos_class(obj)}),
+        "Namespace" => obj["status"] = json!({"phase": "Active"}),
+        "Service" => {
+            let want = obj.pointer("/spec/clusterIP").and_then(Value::as_str).unwrap_or("");
+            if want.is_empty() && obj.pointer("/spec/type").and_then(Value::as_str) != Some("ExternalName") {
+                let ip = sim.next_cluster_ip();
+                obj["spec"]["clusterIP"] = json!(ip);
+                obj["spec"]["clusterIPs"] = json!([ip]);
+            }
+            obj["status"] = json!({"loadBalancer": {}});
+        }
+        _ => {}
+    }
+}
+
+fn qos_class(pod: &Value) -> &'static str {
+    let cs = pod.pointer("/spec/containers").and_then(Value::as_array);
+    let Some(cs) = cs else { return "BestEffort" };
+    let has = |c: &Value, k: &str| c.pointer(&format!("/resources/{k}")).and_then(Value::as_object).is_some_and(|m| !m.is_empty());
+    if cs.iter().all(|c| !has(c, "requests") && !has(c, "limits")) {
+        "BestEffort"
+    } else if cs.iter().all(|c| {
+        has(c, "limits")
+            && ["cpu", "memory"].iter().all(|r| {
+                let l = c.pointer(&format!("/resources/limits/{r}"));
+                let q = c.pointer(&format!("/resources/requests/{r}")).or(l);
+                l.is_some() && l.and_then(meta::parse_quantity) == q.and_then(meta::parse_quantity)
+            })
+    }) {
+        "Guaranteed"
+    } else {
+        "Burstable"
+    }
+}
+
+/// Carry the server-owned parts of `old` into `new` for an update of subresource `sub`.
+fn merge_update(def: &ResourceDef, old: &Value, mut new: Value, sub: Option<&str>) -> Value {
+    if sub == Some("status") {
+        let mut out = old.clone();
+        out["status"] = new.get("status").cloned().unwrap_or(json!({}));
+        return out;
+    }
+    for k in ["uid", "creationTimestamp", "generation", "deletionTimestamp", "deletionGracePeriodSeconds"] {
+        match old.pointer(&format!("/metadata/{k}")) {
+            Some(v) => {
+                meta::metadata_mut(&mut new).insert(k.into(), v.clone());
+            }
+            None => {
+                meta::metadata_mut(&mut new).remove(k);
+            }
+        }
+    }
+    if def.has_subresource("status") {
+        match old.get("status") {
+            Some(s) => new["status"] = s.clone(),
+            None => {
+                new.as_object_mut().map(|m| m.remove("status"));
+            }
+        }
+    }
+    if old.get("spec") != new.get("spec") && old.get("spec").is_some() {
+        let g = meta::generation(old) + 1;
+        meta::metadata_mut(&mut new).insert("generation".into(), json!(g));
+    }
+    new
+}
+
+/// Defaults, validation and managedFields for the object about to be stored.
+fn finish(
+    sim: &Sim,
+    t: &Target,
+    r: &Req,
+    old: Option<&Value>,
+    mut obj: Value,
+    track: bool,
+) -> ApiResult<Value> {
+    defaults::apply(&mut obj);
+    validate::check_invalid(&obj, t.def.group)?;
+    if let Some(o) = old {
+        if meta::name(o) != meta::name(&obj) {
+            return Err(ApiError::bad_request(format!(
+                "the name of the object ({}) does not match the name on the URL ({})",
+                meta::name(&obj),
+                meta::name(o)
+            )));
+        }
+    }
+    if track {
+        let now = sim.clock.now_str();
+        let manager = r.manager();
+        let av = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("").to_string();
+        let w = Writer {
+            manager: &manager,
+            subresource: t.sub.as_deref().unwrap_or(""),
+            api_version: &av,
+            time: &now,
+        };
+        apply::track_update(old, &mut obj, &w);
+    }
+    Ok(obj)
+}
+
+fn store_err(t: &Target, name: &str, e: StoreError) -> ApiError {
+    match e {
+        StoreError::NotFound => ApiError::not_found(t.def, name),
+        StoreError::AlreadyExists => ApiError::already_exists(t.def, name),
+        StoreError::Conflict => ApiError::conflict(t.def, name),
+    }
+}
+
+pub fn create(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
+    let mode = FieldValidation::parse(r.q("fieldValidation"))?;
+    let mut obj = parse_body(r)?;
+    check_kind(t, &mut obj, t.def.kind, &t.def.api_version())?;
+    let warnings = validate::check_schema(&obj, mode)?;
+    let mut obj = from_client(t.def, obj);
+    if meta::name(&obj).is_empty() {
+        if let Some(g) = obj.pointer("/metadata/generateName").and_then(Value::as_str) {
+            let n = format!("{g}{}", sim.rng.suffix(5));
+            meta::metadata_mut(&mut obj).insert("name".into(), json!(n));
+        }
+    }
+    check_namespace(sim, t, &mut obj)?;
+    init_new(sim, t.def, &mut obj);
+    let obj = finish(sim, t, r, None, obj, true)?;
+    let name = meta::name(&obj).to_string();
+    if r.dry_run() {
+        if sim.store.get(&t.def.key(), t.ns(), &name).is_some() {
+            return Err(ApiError::already_exists(t.def, &name));
+        }
+        return Ok(with_warnings(respond(sim, t, r, StatusCode::CREATED, &obj), &warnings));
+    }
+    let stored = sim
+        .store
+        .create(&t.def.key(), obj)
+        .map_err(|e| store_err(t, &name, e))?;
+    Ok(with_warnings(respond(sim, t, r, StatusCode::CREATED, &stored), &warnings))
+}
+
+/// Store `obj` as the new version of `old` (or only pretend, with dryRun).
+fn commit(sim: &Sim, t: &Target, r: &Req, old: &Value, obj: Value) -> Result<Arc<Value>, StoreError> {
+    if r.dry_run() {
+        let mut o = obj;
+        meta::metadata_mut(&mut o).insert("resourceVersion".into(), json!(meta::resource_version(old)));
+        return Ok(Arc::new(o));
+    }
+    sim.store
+        .replace(&t.def.key(), obj, Some(meta::resource_version(old)))
+}
+
+/// A Scale body/patch result written back onto the Deployment/ReplicaSet.
+fn apply_scale(old: &Value, scale: &Value) -> ApiResult<Value> {
+    let replicas = scale.pointer("/spec/replicas").and_then(Value::as_i64).unwrap_or(0);
+    if replicas < 0 {
+        return Err(ApiError::invalid(
+            "Scale",
+            "autoscaling",
+            meta::name(old),
+            &[(
+                "spec.replicas".into(),
+                format!("Invalid value: {replicas}: must be greater than or equal to 0"),
+            )],
+        ));
+    }
+    let mut new = old.clone();
+    new["spec"]["replicas"] = json!(replicas);
+    Ok(new)
+}
+
+pub fn update(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
+    let mode = FieldValidation::parse(r.q("fieldValidation"))?;
+    let mut body = parse_body(r)?;
+    let name = name_of(t).to_string();
+    let old = current(sim, t)?;
+    let (expect_kind, expect_av) = if t.sub.as_deref() == Some("scale") {
+        ("Scale", "autoscaling/v1".to_string())
+    } else {
+        (t.def.kind, t.def.api_version())
+    };
+    check_kind(t, &mut body, expect_kind, &expect_av)?;
+    let warnings = validate::check_schema(&body, mode)?;
+    let body_name = meta::name(&body);
+    if !body_name.is_empty() && body_name != name {
+        return Err(ApiError::bad_request(format!(
+            "the name of the object ({body_name}) does not match the name on the URL ({name})"
+        )));
+    }
+    let precondition = meta::resource_version(&body).to_string();
+    if !precondition.is_empty() && precondition != meta::resource_version(&old) {
+        return Err(ApiError::conflict(t.def, &name));
+    }
+    let new = if t.sub.as_deref() == Some("scale") {
+        apply_scale(&old, &body)?
+    } else {
+        let mut b = from_client(t.def, body);
+        check_namespace(sim, t, &mut b)?;
+        merge_update(t.def, &old, b, t.sub.as_deref())
+    };
+    let new = finish(sim, t, r, Some(&old), new, true)?;
+    let stored = commit(sim, t, r, &old, new).map_err(|e| store_err(t, &name, e))?;
+    Ok(with_warnings(respond(sim, t, r, StatusCode::OK, &stored), &warnings))
+}
+
+pub fn patch(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
+    let ct = r.content_type().split(';').next().unwrap_or("").trim().to_string();
+    let mode = FieldValidation::parse(r.q("fieldValidation"))?;
+    if ct == "application/apply-patch+yaml" {
+        return server_side_apply(sim, t, r, mode);
+    }
+    let p: Value = serde_json::from_slice(&r.body)
+        .map_err(|e| ApiError::bad_request(format!("error decoding patch: {e}")))?;
+    let name = name_of(t).to_string();
+    for _ in 0..8 {
+        let old = current(sim, t)?;
+        let is_scale = t.sub.as_deref() == Some("scale");
+        let mut view = if is_scale { scale_of(&old) } else { to_client(t.def, &old) };
+        match ct.as_str() {
+            "application/merge-patch+json" => patch::merge_patch(&mut view, &p),
+            "application/strategic-merge-patch+json" => patch::strategic_merge_patch(&mut view, &p)
+                .map_err(ApiError::bad_request)?,
+            "application/json-patch+json" => {
+                patch::json_patch(&mut view, &p).map_err(ApiError::bad_request)?
+            }
+            other => return Err(ApiError::unsupported_media(other)),
+        }
+        let warnings = validate::check_schema(&view, mode)?;
+        let new = if is_scale {
+            apply_scale(&old, &view)?
+        } else {
+            merge_update(t.def, &old, from_client(t.def, view), t.sub.as_deref())
+        };
+        let new = finish(sim, t, r, Some(&old), new, true)?;
+        match commit(sim, t, r, &old, new) {
+            Ok(stored) => return Ok(with_warnings(respond(sim, t, r, StatusCode::OK, &stored), &warnings)),
+            Err(StoreError::Conflict) => continue,
+            Err(e) => return Err(store_err(t, &name, e)),
+        }
+    }
+    Err(ApiError::conflict(t.def, &name))
+}
+
+fn server_side_apply(sim: &Arc<Sim>, t: &Target, r: &Req, mode: FieldValidation) -> ApiResult<Response> {
+    let manager = match r.q("fieldManager") {
+        Some(m) if !m.is_empty() => m.to_string(),
+        _ => {
+            return Err(ApiError::invalid(
+                "PatchOptions",
+                "meta.k8s.io",
+                "",
+                &[("fieldManager".into(), "Required value: is required for apply patch".into())],
+            ))
+        }
+    };
+    let force = r.flag("force");
+    let mut applied = parse_body(&Req {
+        method: r.method.clone(),
+        query: Default::default(),
+        headers: {
+            let mut h = r.headers.clone();
+            h.insert(axum::http::header::CONTENT_TYPE, HeaderValue::from_static("application/yaml"));
+            h
+        },
+        body: r.body.clone(),
+    })?;
+    check_kind(t, &mut applied, t.def.kind, &t.def.api_version())?;
+    let name = name_of(t).to_string();
+    let body_name = meta::name(&applied);
+    if body_name != name {
+        return Err(ApiError::bad_request(format!(
+            "the name of the object ({body_name}) does not match the name on the URL ({name})"
+        )));
+    }
+    let warnings = validate::check_schema(&applied, mode)?;
+    let applied = from_client(t.def, applied);
+    let av = applied.get("apiVersion").and_then(Value::as_str).unwrap_or("").to_string();
+    for _ in 0..8 {
+        let old = sim.store.get(&t.def.key(), t.ns(), &name);
+        let now = sim.clock.now_str();
+        let w = Writer {
+            manager: &manager,
+            subresource: t.sub.as_deref().unwrap_or(""),
+            api_version: &av,
+            time: &now,
+        };
+        let merged = apply::apply(old.as_deref(), &applied, &w, force)
+            .map_err(|c| ApiError::apply_conflict(t.def, &name, &c))?;
+        let Some(old) = old else {
+            let mut obj = merged;
+            check_namespace(sim, t, &mut obj)?;
+            obj["apiVersion"] = applied["apiVersion"].clone();
+            obj["kind"] = applied["kind"].clone();
+            meta::metadata_mut(&mut obj).insert("name".into(), json!(name));
+            let managed = obj.pointer("/metadata/managedFields").cloned();
+            init_new(sim, t.def, &mut obj);
+            if let Some(m) = managed {
+                meta::metadata_mut(&mut obj).insert("managedFields".into(), m);
+            }
+            let obj = finish(sim, t, r, None, obj, false)?;
+            if r.dry_run() {
+                return Ok(with_warnings(respond(sim, t, r, StatusCode::CREATED, &obj), &warnings));
+            }
+            match sim.store.create(&t.def.key(), obj) {
+                Ok(s) => return Ok(with_warnings(respond(sim, t, r, StatusCode::CREATED, &s), &warnings)),
+                Err(StoreError::AlreadyExists) => continue,
+                Err(e) => return Err(store_err(t, &name, e)),
+            }
+        };
+        let new = merge_update(t.def, &old, merged, t.sub.as_deref());
+        let new = finish(sim, t, r, Some(&old), new, false)?;
+        match commit(sim, t, r, &old, new) {
+            Ok(stored) => return Ok(with_warnings(respond(sim, t, r, StatusCode::OK, &stored), &warnings)),
+            Err(StoreError::Conflict) => continue,
+            Err(e) => return Err(store_err(t, &name, e)),
+        }
+    }
+    Err(ApiError::conflict(t.def, &name))
+}
+
+/// DeleteOptions from the body or the query.
+struct DeleteOpts {
+    propagation: String,
+    grace: Option<i64>,
+    dry_run: bool,
+    precondition_rv: Option<String>,
+    precondition_uid: Option<String>,
+}
+
+fn delete_opts(r: &Req) -> ApiResult<DeleteOpts> {
+    let body: Value = if r.body.is_empty() {
+        json!({})
+    } else {
+        serde_json::from_slice(&r.body)
+            .map_err(|e| ApiError::bad_request(format!("invalid DeleteOptions: {e}")))?
+    };
+    let s = |k: &str| body.get(k).and_then(Value::as_str).map(str::to_string).or_else(|| r.q(k).map(str::to_string));
+    let orphan = body.get("orphanDependents").and_then(Value::as_bool) == Some(true);
+    Ok(DeleteOpts {
+        propagation: s("propagationPolicy").unwrap_or_else(|| if orphan { "Orphan".into() } else { "Background".into() }),
+        grace: body
+            .get("gracePeriodSeconds")
+            .and_then(Value::as_i64)
+            .or_else(|| r.q("gracePeriodSeconds").and_then(|g| g.parse().ok())),
+        dry_run: r.dry_run()
+            || body.get("dryRun").and_then(Value::as_array).is_some_and(|a| a.iter().any(|v| v == "All")),
+        precondition_rv: body.pointer("/preconditions/resourceVersion").and_then(Value::as_str).map(str::to_string),
+        precondition_uid: body.pointer("/preconditions/uid").and_then(Value::as_str).map(str::to_string),
+    })
+}
+
+pub fn delete(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
+    let opts = delete_opts(r)?;
+    let obj = current(sim, t)?;
+    let name = name_of(t).to_string();
+    if opts.precondition_rv.as_deref().is_some_and(|rv| rv != meta::resource_version(&obj))
+        || opts.precondition_uid.as_deref().is_some_and(|u| u != meta::uid(&obj))
+    {
+        return Err(ApiError::conflict(t.def, &name));
+    }
+    if opts.dry_run {
+        return Ok(respond(sim, t, r, StatusCode::OK, &obj));
+    }
+    let out = sim
+        .delete_object(t.def, t.ns(), &name, &opts.propagation, opts.grace)
+        .ok_or_else(|| ApiError::not_found(t.def, &name))?;
+    Ok(respond(sim, t, r, StatusCode::OK, &out))
+}
+
+pub fn delete_collection(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
+    let opts = delete_opts(r)?;
+    let labels = LabelSelector::parse(r.q("labelSelector").unwrap_or(""))?;
+    let fields = FieldSelector::parse(r.q("fieldSelector").unwrap_or(""), t.def.resource, t.def.kind)?;
+    let (all, rv) = sim.store.list(&t.def.key(), t.namespace.as_deref());
+    let mut items = Vec::new();
+    for o in all.iter().filter(|o| labels.matches(o) && fields.matches(o)) {
+        if opts.dry_run {
+            items.push(to_client(t.def, o));
+        } else if let Some(d) =
+            sim.delete_object(t.def, meta::namespace(o), meta::name(o), &opts.propagation, opts.grace)
+        {
+            items.push(to_client(t.def, &d));
+        }
+    }
+    Ok(json_response(
+        StatusCode::OK,
+        &json!({
+            "kind": format!("{}List", t.def.kind),
+            "apiVersion": t.def.api_version(),
+            "metadata": {"resourceVersion": rv.to_string()},
+            "items": items,
+        }),
+    ))
+}
+
+/// Create an object from inside the sim (bootstrap, preload, controllers): the same
+/// defaults, validation and metadata as an API create, recorded as an apply by `manager`.
+pub fn create_internal(sim: &Sim, obj: Value, manager: &str) -> Result<Arc<Value>, String> {
+    let av = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("").to_string();
+    let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("").to_string();
+    let def = crate::sim::resources::by_kind(&av, &kind)
+        .ok_or_else(|| format!("no matches for kind \"{kind}\" in version \"{av}\""))?;
+    let now = sim.clock.now_str();
+    let w = Writer {
+        manager,
+        subresource: "",
+        api_version: &av,
+        time: &now,
+    };
+    let status = obj.get("status").cloned();
+    let mut o = apply::apply(None, &obj, &w, true).map_err(|_| "conflict".to_string())?;
+    o["apiVersion"] = json!(av);
+    o["kind"] = json!(kind);
+    let managed = o.pointer("/metadata/managedFields").cloned();
+    init_new(sim, def, &mut o);
+    if let Some(s) = status.filter(|_| def.kind != "Pod") {
+        o["status"] = s;
+    }
+    if let Some(m) = managed {
+        meta::metadata_mut(&mut o).insert("managedFields".into(), m);
+    }
+    defaults::apply(&mut o);
+    validate::check_invalid(&o, def.group).map_err(|e| e.message)?;
+    let name = meta::name(&o).to_string();
+    sim.store
+        .create(&def.key(), o)
+        .map_err(|e| format!("{} {name}: {e:?}", def.resource))
+}

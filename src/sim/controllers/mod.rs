@@ -1,0 +1,120 @@
+//! Controllers in simulated time: scheduler and kubelet (pods), ReplicaSets, Deployments,
+//! HorizontalPodAutoscalers, garbage collection, events. One loop runs them all, on every
+//! store change and on a slow tick for time-driven transitions.
+
+pub mod deployment;
+pub mod events;
+pub mod gc;
+pub mod hpa;
+pub mod load;
+pub mod nodes;
+pub mod pods;
+pub mod replicaset;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::resources::keys;
+use super::{meta, Sim};
+
+/// State the controllers keep between passes (the real controllers' caches).
+#[derive(Default)]
+pub struct State {
+    pub events: events::Recorder,
+    pub hpa: hpa::HpaState,
+    pub pods: pods::PodState,
+    last_gc: f64,
+}
+
+/// Objects of one pass, indexed the way the controllers need them.
+pub struct Snapshot {
+    pub pods: Vec<Arc<Value>>,
+    pub replicasets: Vec<Arc<Value>>,
+    pub deployments: Vec<Arc<Value>>,
+    /// Active (not deleting) pods by controller-owner uid.
+    pub pods_by_owner: HashMap<String, Vec<Arc<Value>>>,
+    /// ReplicaSets by controller-owner uid.
+    pub rs_by_owner: HashMap<String, Vec<Arc<Value>>>,
+}
+
+impl Snapshot {
+    pub fn take(sim: &Sim) -> Self {
+        let (pods, _) = sim.store.list(keys::PODS, None);
+        let (replicasets, _) = sim.store.list(keys::REPLICASETS, None);
+        let (deployments, _) = sim.store.list(keys::DEPLOYMENTS, None);
+        let mut pods_by_owner: HashMap<String, Vec<Arc<Value>>> = HashMap::new();
+        for p in pods.iter().filter(|p| !meta::is_deleting(p)) {
+            if let Some(u) = meta::controller_uid(p) {
+                pods_by_owner.entry(u.to_string()).or_default().push(p.clone());
+            }
+        }
+        let mut rs_by_owner: HashMap<String, Vec<Arc<Value>>> = HashMap::new();
+        for rs in &replicasets {
+            if let Some(u) = meta::controller_uid(rs) {
+                rs_by_owner.entry(u.to_string()).or_default().push(rs.clone());
+            }
+        }
+        Snapshot {
+            pods,
+            replicasets,
+            deployments,
+            pods_by_owner,
+            rs_by_owner,
+        }
+    }
+}
+
+/// One pass of every controller.
+pub fn reconcile(sim: &Sim, st: &mut State) {
+    let snap = Snapshot::take(sim);
+    deployment::reconcile(sim, st, &snap);
+    let snap = Snapshot::take(sim);
+    replicaset::reconcile(sim, st, &snap);
+    pods::reconcile(sim, st, &snap);
+    hpa::reconcile(sim, st, &snap);
+    let now = sim.clock.secs();
+    if now - st.last_gc >= 1.0 {
+        st.last_gc = now;
+        gc::reconcile(sim, st);
+    }
+}
+
+/// Run the controllers until the task is aborted.
+pub async fn run(sim: Arc<Sim>) {
+    let mut st = State::default();
+    loop {
+        let changed = sim.store.changed.notified();
+        tokio::pin!(changed);
+        changed.as_mut().enable();
+        reconcile(&sim, &mut st);
+        tokio::select! {
+            _ = &mut changed => {}
+            _ = tokio::time::sleep(Duration::from_millis(250)) => {}
+        }
+        // Let a burst of API writes land before the next pass.
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Parse an int-or-percent (maxSurge/maxUnavailable) against a total.
+pub fn int_or_percent(v: Option<&Value>, total: i64, round_up: bool, default: &str) -> i64 {
+    let s = match v {
+        Some(Value::Number(n)) => return n.as_i64().unwrap_or(0),
+        Some(Value::String(s)) => s.clone(),
+        _ => default.to_string(),
+    };
+    match s.strip_suffix('%').and_then(|p| p.parse::<f64>().ok()) {
+        Some(p) => {
+            let x = p * total as f64 / 100.0;
+            if round_up {
+                x.ceil() as i64
+            } else {
+                x.floor() as i64
+            }
+        }
+        None => s.parse().unwrap_or(0),
+    }
+}
