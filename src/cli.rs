@@ -103,6 +103,7 @@ impl SimArgs {
             deny,
             time_scale: self.time_scale,
             seed: self.seed,
+            ..SimConfig::default()
         })
     }
 }

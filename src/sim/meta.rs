@@ -5,32 +5,55 @@ use std::time::Instant;
 
 use serde_json::{json, Map, Value};
 
+/// `obj[a][b]...` without the allocations of `Value::pointer` (hot paths).
+pub fn at<'a>(obj: &'a Value, path: &[&str]) -> Option<&'a Value> {
+    let mut cur = obj;
+    for p in path {
+        cur = cur.get(p)?;
+    }
+    Some(cur)
+}
+
+/// Like `Value::pointer`, but for plain paths ("/a/b", no escapes or indexes) and without
+/// allocating.
+pub fn ptr<'a>(obj: &'a Value, pointer: &str) -> Option<&'a Value> {
+    let mut cur = obj;
+    for p in pointer.split('/').skip(1) {
+        cur = match cur {
+            Value::Object(m) => m.get(p)?,
+            Value::Array(a) => a.get(p.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(cur)
+}
+
 pub fn name(obj: &Value) -> &str {
-    obj.pointer("/metadata/name")
+    ptr(obj, "/metadata/name")
         .and_then(Value::as_str)
         .unwrap_or("")
 }
 
 pub fn namespace(obj: &Value) -> &str {
-    obj.pointer("/metadata/namespace")
+    ptr(obj, "/metadata/namespace")
         .and_then(Value::as_str)
         .unwrap_or("")
 }
 
 pub fn uid(obj: &Value) -> &str {
-    obj.pointer("/metadata/uid")
+    ptr(obj, "/metadata/uid")
         .and_then(Value::as_str)
         .unwrap_or("")
 }
 
 pub fn resource_version(obj: &Value) -> &str {
-    obj.pointer("/metadata/resourceVersion")
+    ptr(obj, "/metadata/resourceVersion")
         .and_then(Value::as_str)
         .unwrap_or("")
 }
 
 pub fn generation(obj: &Value) -> i64 {
-    obj.pointer("/metadata/generation")
+    ptr(obj, "/metadata/generation")
         .and_then(Value::as_i64)
         .unwrap_or(0)
 }
@@ -52,11 +75,11 @@ pub fn set_resource_version(obj: &mut Value, rv: u64) {
 }
 
 pub fn labels(obj: &Value) -> Option<&Map<String, Value>> {
-    obj.pointer("/metadata/labels").and_then(Value::as_object)
+    ptr(obj, "/metadata/labels").and_then(Value::as_object)
 }
 
-pub fn labels_at<'a>(obj: &'a Value, ptr: &str) -> Option<&'a Map<String, Value>> {
-    obj.pointer(ptr).and_then(Value::as_object)
+pub fn labels_at<'a>(obj: &'a Value, path: &str) -> Option<&'a Map<String, Value>> {
+    ptr(obj, path).and_then(Value::as_object)
 }
 
 pub fn label<'a>(obj: &'a Value, key: &str) -> Option<&'a str> {
@@ -82,17 +105,17 @@ pub fn obj_at<'a>(obj: &'a mut Value, path: &[&str]) -> &'a mut Map<String, Valu
     cur.as_object_mut().expect("object")
 }
 
-pub fn i64_at(obj: &Value, ptr: &str) -> Option<i64> {
-    obj.pointer(ptr).and_then(Value::as_i64)
+pub fn i64_at(obj: &Value, path: &str) -> Option<i64> {
+    ptr(obj, path).and_then(Value::as_i64)
 }
 
-pub fn str_at<'a>(obj: &'a Value, ptr: &str) -> Option<&'a str> {
-    obj.pointer(ptr).and_then(Value::as_str)
+pub fn str_at<'a>(obj: &'a Value, path: &str) -> Option<&'a str> {
+    ptr(obj, path).and_then(Value::as_str)
 }
 
 /// The controller owner reference's uid, if any.
 pub fn controller_uid(obj: &Value) -> Option<&str> {
-    obj.pointer("/metadata/ownerReferences")?
+    ptr(obj, "/metadata/ownerReferences")?
         .as_array()?
         .iter()
         .find(|r| r.get("controller").and_then(Value::as_bool) == Some(true))?
@@ -101,7 +124,7 @@ pub fn controller_uid(obj: &Value) -> Option<&str> {
 }
 
 pub fn owner_uids(obj: &Value) -> Vec<&str> {
-    obj.pointer("/metadata/ownerReferences")
+    ptr(obj, "/metadata/ownerReferences")
         .and_then(Value::as_array)
         .map(|a| {
             a.iter()
@@ -123,7 +146,7 @@ pub fn owner_ref(owner: &Value, controller: bool) -> Value {
 }
 
 pub fn is_deleting(obj: &Value) -> bool {
-    obj.pointer("/metadata/deletionTimestamp").is_some()
+    ptr(obj, "/metadata/deletionTimestamp").is_some()
 }
 
 /// Does `selector` (a LabelSelector object with matchLabels/matchExpressions) match `labels`?

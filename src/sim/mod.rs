@@ -36,6 +36,8 @@ pub struct SimConfig {
     pub deny: Vec<DenyRule>,
     pub time_scale: f64,
     pub seed: u64,
+    /// How many changes watches can resume from (older resourceVersions get 410).
+    pub event_log: usize,
 }
 
 impl Default for SimConfig {
@@ -48,6 +50,7 @@ impl Default for SimConfig {
             deny: Vec::new(),
             time_scale: 1.0,
             seed: 42,
+            event_log: 10_000,
         }
     }
 }
@@ -73,7 +76,7 @@ pub struct Sim {
 impl Sim {
     pub fn new(cfg: &SimConfig) -> Arc<Self> {
         Arc::new(Sim {
-            store: Store::new(50_000),
+            store: Store::new(cfg.event_log),
             clock: Clock::new(cfg.time_scale),
             rng: Rng::new(cfg.seed),
             faults: Faults::default(),
@@ -88,6 +91,15 @@ impl Sim {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert((ns.to_string(), deploy.to_string()), u);
+    }
+
+    /// Is any Deployment's memory use pinned (the only way a simulated pod can OOM)?
+    pub fn has_memory_pins(&self) -> bool {
+        self.usage
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .any(|u| u.memory.is_some())
     }
 
     pub fn usage_for(&self, ns: &str, deploy: &str) -> Usage {
@@ -126,6 +138,7 @@ impl Sim {
                     .and_then(Value::as_i64)
                     .unwrap_or(30)
             });
+            self.store.note_deletion();
             return self.store.update_with(&key, ns, name, |o| {
                 if meta::is_deleting(o) {
                     return false;
@@ -144,6 +157,7 @@ impl Sim {
                 true
             });
         }
+        self.store.note_deletion();
         if propagation == "Orphan" {
             self.orphan_dependents(meta::uid(&obj));
         }

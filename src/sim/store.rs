@@ -59,6 +59,8 @@ pub struct Store {
     log_cap: usize,
     /// Woken on every write, so controllers react at once.
     pub changed: Notify,
+    /// Bumped on every deletion, so garbage collection runs only when needed.
+    deletions: std::sync::atomic::AtomicU64,
 }
 
 /// What a watch starts with: the events to replay, then the live receiver.
@@ -80,6 +82,7 @@ impl Store {
             tx,
             log_cap,
             changed: Notify::new(),
+            deletions: std::sync::atomic::AtomicU64::new(0),
         }
     }
 
@@ -87,6 +90,15 @@ impl Store {
         // A panic while holding the lock leaves consistent data (every write is a single
         // map operation), so a poisoned lock is still usable.
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn note_deletion(&self) {
+        self.deletions
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub fn deletions(&self) -> u64 {
+        self.deletions.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     pub fn current_rv(&self) -> u64 {
@@ -233,6 +245,7 @@ impl Store {
         let mut g = self.lock();
         let k = (ns.to_string(), name.to_string());
         let old = g.objects.get_mut(key)?.remove(&k)?;
+        self.note_deletion();
         g.rv += 1;
         let mut obj = (*old).clone();
         meta::set_resource_version(&mut obj, g.rv);

@@ -143,10 +143,15 @@ impl ApiError {
         user: &str,
         verb: &str,
         def: &ResourceDef,
+        sub: Option<&str>,
         name: &str,
         ns: &str,
         reason: &str,
     ) -> Self {
+        let resource = match sub {
+            Some(s) => format!("{}/{s}", def.resource),
+            None => def.resource.to_string(),
+        };
         let subject = if name.is_empty() {
             Self::qualified(def)
         } else {
@@ -158,8 +163,7 @@ impl ApiError {
             format!("in the namespace \"{ns}\"")
         };
         let msg = format!(
-            "{subject} is forbidden: User \"{user}\" cannot {verb} resource \"{}\" in API group \"{}\" {scope}{}",
-            def.resource,
+            "{subject} is forbidden: User \"{user}\" cannot {verb} resource \"{resource}\" in API group \"{}\" {scope}{}",
             def.group,
             if reason.is_empty() { String::new() } else { format!(": {reason}") }
         );

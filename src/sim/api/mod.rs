@@ -250,6 +250,7 @@ async fn route(sim: &Arc<Sim>, path: &str, r: Req) -> ApiResult<Response> {
             r.user(),
             verb,
             target.def,
+            target.sub.as_deref(),
             target.name.as_deref().unwrap_or(""),
             target.ns(),
             &reason,

@@ -107,7 +107,7 @@ fn v2_protobuf() -> Vec<u8> {
     }
     let mut info = Vec::new();
     field(&mut info, 1, b"Kubernetes");
-    field(&mut info, 6, b"v1.33.1");
+    field(&mut info, 2, b"v1.33.1");
     let mut doc = Vec::new();
     field(&mut doc, 1, b"2.0");
     field(&mut doc, 2, &info);

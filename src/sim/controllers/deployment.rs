@@ -23,15 +23,15 @@ pub fn template_hash(template: &Value) -> String {
 }
 
 fn replicas(o: &Value) -> i64 {
-    o.pointer("/spec/replicas").and_then(Value::as_i64).unwrap_or(0)
+    meta::ptr(o, "/spec/replicas").and_then(Value::as_i64).unwrap_or(0)
 }
 
 fn status_i(o: &Value, k: &str) -> i64 {
-    o.pointer(&format!("/status/{k}")).and_then(Value::as_i64).unwrap_or(0)
+    meta::ptr(o, &format!("/status/{k}")).and_then(Value::as_i64).unwrap_or(0)
 }
 
 fn revision(o: &Value) -> i64 {
-    o.pointer("/metadata/annotations")
+    meta::ptr(o, "/metadata/annotations")
         .and_then(|a| a.get(REVISION))
         .and_then(Value::as_str)
         .and_then(|s| s.parse().ok())
@@ -64,14 +64,14 @@ fn scale_rs(sim: &Sim, st: &mut State, d: &Value, rs: &Value, to: i64) {
 }
 
 fn is_recreate(d: &Value) -> bool {
-    d.pointer("/spec/strategy/type").and_then(Value::as_str) == Some("Recreate")
+    meta::ptr(d, "/spec/strategy/type").and_then(Value::as_str) == Some("Recreate")
 }
 
 fn max_surge(d: &Value) -> i64 {
     if is_recreate(d) {
         return 0;
     }
-    int_or_percent(d.pointer("/spec/strategy/rollingUpdate/maxSurge"), replicas(d), true, "25%")
+    int_or_percent(meta::ptr(d, "/spec/strategy/rollingUpdate/maxSurge"), replicas(d), true, "25%")
 }
 
 fn max_unavailable(d: &Value) -> i64 {
@@ -79,7 +79,7 @@ fn max_unavailable(d: &Value) -> i64 {
         return 0;
     }
     let mu = int_or_percent(
-        d.pointer("/spec/strategy/rollingUpdate/maxUnavailable"),
+        meta::ptr(d, "/spec/strategy/rollingUpdate/maxUnavailable"),
         replicas(d),
         false,
         "25%",
@@ -93,11 +93,11 @@ fn max_unavailable(d: &Value) -> i64 {
 }
 
 fn create_rs(sim: &Sim, st: &mut State, d: &Value, hash: &str, rev: i64, initial: i64) -> Option<Arc<Value>> {
-    let mut template = d.pointer("/spec/template").cloned().unwrap_or(json!({}));
+    let mut template = meta::ptr(d, "/spec/template").cloned().unwrap_or(json!({}));
     meta::obj_at(&mut template, &["metadata", "labels"]).insert(HASH_LABEL.into(), json!(hash));
-    let mut selector = d.pointer("/spec/selector").cloned().unwrap_or(json!({}));
+    let mut selector = meta::ptr(d, "/spec/selector").cloned().unwrap_or(json!({}));
     meta::obj_at(&mut selector, &["matchLabels"]).insert(HASH_LABEL.into(), json!(hash));
-    let mut labels = template.pointer("/metadata/labels").cloned().unwrap_or(json!({}));
+    let mut labels = meta::ptr(&template, "/metadata/labels").cloned().unwrap_or(json!({}));
     labels[HASH_LABEL] = json!(hash);
     let name = format!("{}-{hash}", meta::name(d));
     let dr = replicas(d);
@@ -117,7 +117,7 @@ fn create_rs(sim: &Sim, st: &mut State, d: &Value, hash: &str, rev: i64, initial
         },
         "spec": {
             "replicas": initial,
-            "minReadySeconds": d.pointer("/spec/minReadySeconds").cloned().unwrap_or(json!(0)),
+            "minReadySeconds": meta::ptr(d, "/spec/minReadySeconds").cloned().unwrap_or(json!(0)),
             "selector": selector,
             "template": template,
         },
@@ -147,8 +147,8 @@ pub fn reconcile(sim: &Sim, st: &mut State, snap: &Snapshot) {
 
 fn reconcile_one(sim: &Sim, st: &mut State, snap: &Snapshot, d: &Arc<Value>) {
     let rss: Vec<Arc<Value>> = snap.rs_by_owner.get(meta::uid(d)).cloned().unwrap_or_default();
-    let hash = template_hash(d.pointer("/spec/template").unwrap_or(&Value::Null));
-    let paused = d.pointer("/spec/paused").and_then(Value::as_bool) == Some(true);
+    let hash = template_hash(meta::ptr(d, "/spec/template").unwrap_or(&Value::Null));
+    let paused = meta::ptr(d, "/spec/paused").and_then(Value::as_bool) == Some(true);
     let mut new_rs = rss.iter().find(|rs| meta::label(rs, HASH_LABEL) == Some(hash.as_str())).cloned();
     let mut olds: Vec<Arc<Value>> = rss.iter().filter(|rs| meta::label(rs, HASH_LABEL) != Some(hash.as_str())).cloned().collect();
     olds.sort_by_key(|rs| revision(rs));
@@ -187,7 +187,7 @@ fn reconcile_one(sim: &Sim, st: &mut State, snap: &Snapshot, d: &Arc<Value>) {
         }
         cleanup(sim, d, &olds);
     }
-    write_status(sim, d, new_rs.as_deref(), &rss, created_now, paused);
+    write_status(sim, st, d, new_rs.as_deref(), &rss, created_now, paused);
 }
 
 fn rolling(sim: &Sim, st: &mut State, d: &Value, nrs: &Value, olds: &[Arc<Value>], want: i64) {
@@ -262,7 +262,7 @@ fn recreate(sim: &Sim, st: &mut State, snap: &Snapshot, d: &Value, nrs: &Value, 
 }
 
 fn cleanup(sim: &Sim, d: &Value, olds: &[Arc<Value>]) {
-    let limit = d.pointer("/spec/revisionHistoryLimit").and_then(Value::as_i64).unwrap_or(10).max(0) as usize;
+    let limit = meta::ptr(d, "/spec/revisionHistoryLimit").and_then(Value::as_i64).unwrap_or(10).max(0) as usize;
     let idle: Vec<&Arc<Value>> = olds
         .iter()
         .filter(|rs| replicas(rs) == 0 && status_i(rs, "replicas") == 0)
@@ -283,14 +283,14 @@ fn condition(t: &str, status: &str, reason: &str, message: &str, now: &str, prev
     json!({"type": t, "status": status, "lastUpdateTime": update, "lastTransitionTime": transition, "reason": reason, "message": message})
 }
 
-fn write_status(sim: &Sim, d: &Value, new_rs: Option<&Value>, rss: &[Arc<Value>], created_now: bool, paused: bool) {
+fn write_status(sim: &Sim, st: &mut State, d: &Value, new_rs: Option<&Value>, rss: &[Arc<Value>], created_now: bool, paused: bool) {
     let now = sim.clock.now_str();
     let want = replicas(d);
     let total: i64 = rss.iter().map(|rs| status_i(rs, "replicas")).sum();
     let updated = new_rs.map(|rs| status_i(rs, "replicas")).unwrap_or(0);
     let ready: i64 = rss.iter().map(|rs| status_i(rs, "readyReplicas")).sum();
     let avail: i64 = rss.iter().map(|rs| status_i(rs, "availableReplicas")).sum();
-    let prev_conds: Vec<Value> = d.pointer("/status/conditions").and_then(Value::as_array).cloned().unwrap_or_default();
+    let prev_conds: Vec<Value> = meta::ptr(d, "/status/conditions").and_then(Value::as_array).cloned().unwrap_or_default();
     let prev = |t: &str| prev_conds.iter().find(|c| c["type"] == t);
 
     let available_ok = avail >= want - max_unavailable(d);
@@ -303,7 +303,7 @@ fn write_status(sim: &Sim, d: &Value, new_rs: Option<&Value>, rss: &[Arc<Value>]
     let complete = updated == want && avail >= want && total == want && new_rs.is_some_and(|rs| replicas(rs) == want);
     let old_counts = (status_i(d, "replicas"), status_i(d, "updatedReplicas"), status_i(d, "readyReplicas"), status_i(d, "availableReplicas"));
     let progressed = old_counts != (total, updated, ready, avail) || meta::generation(d) != status_i(d, "observedGeneration");
-    let deadline = d.pointer("/spec/progressDeadlineSeconds").and_then(Value::as_f64).unwrap_or(600.0);
+    let deadline = meta::ptr(d, "/spec/progressDeadlineSeconds").and_then(Value::as_f64).unwrap_or(600.0);
     let prog_prev = prev("Progressing");
     let prog = if paused {
         condition("Progressing", "Unknown", "DeploymentPaused", "Deployment is paused", &now, prog_prev, false)
@@ -323,6 +323,10 @@ fn write_status(sim: &Sim, d: &Value, new_rs: Option<&Value>, rss: &[Arc<Value>]
             prog_prev.cloned().unwrap_or_else(|| condition("Progressing", "True", "ReplicaSetUpdated", &format!("ReplicaSet \"{rs_name}\" is progressing."), &now, None, true))
         }
     };
+    if !complete && !paused {
+        // Look again for the progress deadline.
+        st.due_in(sim.clock.secs(), deadline.min(5.0));
+    }
     let mut status = Map::new();
     status.insert("observedGeneration".into(), json!(meta::generation(d)));
     status.insert("replicas".into(), json!(total));

@@ -12,7 +12,8 @@ use crate::sim::{meta, Sim};
 /// Events older than this (simulated seconds) are removed, as kube-apiserver's event TTL.
 const EVENT_TTL_SECS: f64 = 3600.0;
 
-pub fn reconcile(sim: &Sim, st: &mut State) {
+/// One pass; returns whether deletions are still in progress (run again soon).
+pub fn reconcile(sim: &Sim, st: &mut State) -> bool {
     let mut all: Vec<(&'static crate::sim::resources::ResourceDef, std::sync::Arc<Value>)> = Vec::new();
     let mut seen_keys = HashSet::new();
     for def in RESOURCES.iter().filter(|r| !r.create_only) {
@@ -72,10 +73,11 @@ pub fn reconcile(sim: &Sim, st: &mut State) {
     if expired {
         st.events.forget_missing(sim);
     }
+    all.iter().any(|(_, o)| meta::is_deleting(o))
 }
 
 fn has_finalizer(o: &Value, f: &str) -> bool {
-    o.pointer("/metadata/finalizers")
+    meta::ptr(o, "/metadata/finalizers")
         .and_then(Value::as_array)
         .is_some_and(|a| a.iter().any(|x| x == f))
 }

@@ -101,10 +101,14 @@ pub fn reconcile(sim: &Sim, st: &mut State, snap: &Snapshot) {
     for h in &hpas {
         let uid = meta::uid(h).to_string();
         let due = st.hpa.last_sync.get(&uid).is_none_or(|t| now_s - t >= SYNC_SECS)
-            || h.pointer("/status/observedGeneration").and_then(Value::as_i64) != Some(meta::generation(h));
+            || meta::ptr(h, "/status/observedGeneration").and_then(Value::as_i64) != Some(meta::generation(h));
         if !due {
+            if let Some(t) = st.hpa.last_sync.get(&uid).copied() {
+                st.due(t + SYNC_SECS);
+            }
             continue;
         }
+        st.due(now_s + SYNC_SECS);
         st.hpa.last_sync.insert(uid.clone(), now_s);
         sync(sim, st, snap, h, &uid, now_s);
     }
@@ -116,11 +120,11 @@ pub fn reconcile(sim: &Sim, st: &mut State, snap: &Snapshot) {
 fn sync(sim: &Sim, st: &mut State, snap: &Snapshot, h: &Value, uid: &str, now_s: f64) {
     let ns = meta::namespace(h);
     let now = sim.clock.now_str();
-    let prev: Vec<Value> = h.pointer("/status/conditions").and_then(Value::as_array).cloned().unwrap_or_default();
-    let target_kind = h.pointer("/spec/scaleTargetRef/kind").and_then(Value::as_str).unwrap_or("");
-    let target_name = h.pointer("/spec/scaleTargetRef/name").and_then(Value::as_str).unwrap_or("");
-    let min = h.pointer("/spec/minReplicas").and_then(Value::as_i64).unwrap_or(1);
-    let max = h.pointer("/spec/maxReplicas").and_then(Value::as_i64).unwrap_or(1);
+    let prev: Vec<Value> = meta::ptr(h, "/status/conditions").and_then(Value::as_array).cloned().unwrap_or_default();
+    let target_kind = meta::ptr(h, "/spec/scaleTargetRef/kind").and_then(Value::as_str).unwrap_or("");
+    let target_name = meta::ptr(h, "/spec/scaleTargetRef/name").and_then(Value::as_str).unwrap_or("");
+    let min = meta::ptr(h, "/spec/minReplicas").and_then(Value::as_i64).unwrap_or(1);
+    let max = meta::ptr(h, "/spec/maxReplicas").and_then(Value::as_i64).unwrap_or(1);
     let target = snap
         .deployments
         .iter()
@@ -132,8 +136,8 @@ fn sync(sim: &Sim, st: &mut State, snap: &Snapshot, h: &Value, uid: &str, now_s:
         st.events.record(sim, h, true, "FailedGetScale", &msg, "horizontal-pod-autoscaler");
         return;
     };
-    let current = target.pointer("/spec/replicas").and_then(Value::as_i64).unwrap_or(0);
-    let selector = target.pointer("/spec/selector").cloned().unwrap_or(json!({}));
+    let current = meta::ptr(target, "/spec/replicas").and_then(Value::as_i64).unwrap_or(0);
+    let selector = meta::ptr(target, "/spec/selector").cloned().unwrap_or(json!({}));
     let pods: Vec<&std::sync::Arc<Value>> = snap
         .pods
         .iter()
@@ -143,13 +147,13 @@ fn sync(sim: &Sim, st: &mut State, snap: &Snapshot, h: &Value, uid: &str, now_s:
 
     let mut results: Vec<MetricResult> = Vec::new();
     let mut failure: Option<String> = None;
-    let metrics = h.pointer("/spec/metrics").and_then(Value::as_array).cloned().unwrap_or_default();
+    let metrics = meta::ptr(h, "/spec/metrics").and_then(Value::as_array).cloned().unwrap_or_default();
     for m in &metrics {
         if m["type"] != "Resource" {
             failure = Some(format!("the HPA was unable to compute the replica count: metric type {} is not available in the simulated cluster", m["type"]));
             continue;
         }
-        let res = m.pointer("/resource/name").and_then(Value::as_str).unwrap_or("");
+        let res = meta::ptr(m, "/resource/name").and_then(Value::as_str).unwrap_or("");
         let (mut used, mut requested) = (0.0, 0.0);
         for p in &ready {
             let req = pods::resource_sum(p, "requests", res);
@@ -168,8 +172,8 @@ fn sync(sim: &Sim, st: &mut State, snap: &Snapshot, h: &Value, uid: &str, now_s:
         }
         let utilization = used / requested * 100.0;
         let avg = used / ready.len() as f64;
-        let target_util = m.pointer("/resource/target/averageUtilization").and_then(Value::as_f64);
-        let target_avg = m.pointer("/resource/target/averageValue").and_then(meta::parse_quantity);
+        let target_util = meta::ptr(m, "/resource/target/averageUtilization").and_then(Value::as_f64);
+        let target_avg = meta::ptr(m, "/resource/target/averageValue").and_then(meta::parse_quantity);
         let ratio = match (target_util, target_avg) {
             (Some(t), _) if t > 0.0 => utilization / t,
             (_, Some(a)) if a > 0.0 => avg / a,
@@ -215,10 +219,10 @@ fn sync(sim: &Sim, st: &mut State, snap: &Snapshot, h: &Value, uid: &str, now_s:
     let raw = best.proposal;
 
     // Stabilization windows over the recent recommendations.
-    let behavior = h.pointer("/spec/behavior");
+    let behavior = meta::ptr(h, "/spec/behavior");
     let win = |dir: &str, default: f64| {
         behavior
-            .and_then(|b| b.pointer(&format!("/{dir}/stabilizationWindowSeconds")))
+            .and_then(|b| meta::ptr(b, &format!("/{dir}/stabilizationWindowSeconds")))
             .and_then(Value::as_f64)
             .unwrap_or(default)
     };
@@ -261,7 +265,7 @@ fn sync(sim: &Sim, st: &mut State, snap: &Snapshot, h: &Value, uid: &str, now_s:
         "currentMetrics": current_metrics,
         "conditions": [able, active, limited_cond],
     });
-    if let Some(t) = h.pointer("/status/lastScaleTime") {
+    if let Some(t) = meta::ptr(h, "/status/lastScaleTime") {
         status["lastScaleTime"] = t.clone();
     }
     if desired != current {

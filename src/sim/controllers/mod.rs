@@ -27,6 +27,27 @@ pub struct State {
     pub hpa: hpa::HpaState,
     pub pods: pods::PodState,
     last_gc: f64,
+    /// The store's deletion count at the last GC pass, and whether that pass left work.
+    gc_seen: u64,
+    gc_pending: bool,
+    /// The store's resourceVersion after the last pass, and the earliest simulated time a
+    /// controller asked to look again: between the two, a pass has nothing to do.
+    last_rv: u64,
+    next_due: f64,
+}
+
+impl State {
+    /// Ask for a pass at simulated time `at` even if nothing changes before.
+    pub fn due(&mut self, at: f64) {
+        if at < self.next_due {
+            self.next_due = at;
+        }
+    }
+
+    /// Ask for a pass `secs` simulated seconds from now.
+    pub fn due_in(&mut self, now: f64, secs: f64) {
+        self.due(now + secs.max(0.0));
+    }
 }
 
 /// Objects of one pass, indexed the way the controllers need them.
@@ -69,17 +90,35 @@ impl Snapshot {
 
 /// One pass of every controller.
 pub fn reconcile(sim: &Sim, st: &mut State) {
-    let snap = Snapshot::take(sim);
+    let now = sim.clock.secs();
+    if sim.store.current_rv() == st.last_rv && now < st.next_due {
+        return;
+    }
+    st.next_due = now + 60.0;
+    if sim.has_memory_pins() {
+        st.due_in(now, 1.0);
+    }
+    let mut snap = Snapshot::take(sim);
+    let rv = sim.store.current_rv();
     deployment::reconcile(sim, st, &snap);
-    let snap = Snapshot::take(sim);
+    if sim.store.current_rv() != rv {
+        snap = Snapshot::take(sim);
+    }
     replicaset::reconcile(sim, st, &snap);
     pods::reconcile(sim, st, &snap);
     hpa::reconcile(sim, st, &snap);
-    let now = sim.clock.secs();
-    if now - st.last_gc >= 1.0 {
+    // Garbage collection after deletions (until it has nothing left to do), and now and
+    // then for event expiry.
+    let deletions = sim.store.deletions();
+    if deletions != st.gc_seen || st.gc_pending || now - st.last_gc >= 60.0 {
+        st.gc_seen = deletions;
         st.last_gc = now;
-        gc::reconcile(sim, st);
+        st.gc_pending = gc::reconcile(sim, st);
     }
+    if st.gc_pending {
+        st.due_in(now, 0.5);
+    }
+    st.last_rv = sim.store.current_rv();
 }
 
 /// Run the controllers until the task is aborted.
@@ -92,7 +131,7 @@ pub async fn run(sim: Arc<Sim>) {
         reconcile(&sim, &mut st);
         tokio::select! {
             _ = &mut changed => {}
-            _ = tokio::time::sleep(Duration::from_millis(250)) => {}
+            _ = tokio::time::sleep(Duration::from_millis(500)) => {}
         }
         // Let a burst of API writes land before the next pass.
         tokio::time::sleep(Duration::from_millis(20)).await;

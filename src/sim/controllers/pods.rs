@@ -44,7 +44,7 @@ fn set_condition(pod: &mut Value, t: &str, status: bool, now: &str) {
 }
 
 fn containers(pod: &Value) -> Vec<(String, String)> {
-    pod.pointer("/spec/containers")
+    meta::ptr(pod, "/spec/containers")
         .and_then(Value::as_array)
         .map(|cs| {
             cs.iter()
@@ -64,11 +64,11 @@ fn request(pod: &Value, res: &str) -> f64 {
 }
 
 pub fn resource_sum(pod: &Value, kind: &str, res: &str) -> f64 {
-    pod.pointer("/spec/containers")
+    meta::ptr(pod, "/spec/containers")
         .and_then(Value::as_array)
         .map(|cs| {
             cs.iter()
-                .filter_map(|c| c.pointer(&format!("/resources/{kind}/{res}")))
+                .filter_map(|c| meta::ptr(c, &format!("/resources/{kind}/{res}")))
                 .filter_map(meta::parse_quantity)
                 .sum()
         })
@@ -78,13 +78,13 @@ pub fn resource_sum(pod: &Value, kind: &str, res: &str) -> f64 {
 /// A missing Secret that a container needs (non-optional secretKeyRef/secretRef).
 fn missing_secret(sim: &Sim, pod: &Value) -> Option<String> {
     let ns = meta::namespace(pod);
-    let cs = pod.pointer("/spec/containers")?.as_array()?;
+    let cs = meta::ptr(pod, "/spec/containers")?.as_array()?;
     for c in cs {
         let refs = c["env"]
             .as_array()
             .into_iter()
             .flatten()
-            .filter_map(|e| e.pointer("/valueFrom/secretKeyRef"))
+            .filter_map(|e| meta::ptr(e, "/valueFrom/secretKeyRef"))
             .chain(
                 c["envFrom"]
                     .as_array()
@@ -100,7 +100,7 @@ fn missing_secret(sim: &Sim, pod: &Value) -> Option<String> {
             let secret = sim.store.get(keys::SECRETS, ns, name);
             match (secret, r["key"].as_str()) {
                 (None, _) => return Some(format!("secret \"{name}\" not found")),
-                (Some(s), Some(k)) if s.pointer(&format!("/data/{k}")).is_none() => {
+                (Some(s), Some(k)) if meta::ptr(&s, &format!("/data/{k}")).is_none() => {
                     return Some(format!("couldn't find key {k} in Secret {ns}/{name}"))
                 }
                 _ => {}
@@ -111,7 +111,7 @@ fn missing_secret(sim: &Sim, pod: &Value) -> Option<String> {
 }
 
 fn is_ready(pod: &Value) -> bool {
-    pod.pointer("/status/conditions")
+    meta::ptr(pod, "/status/conditions")
         .and_then(Value::as_array)
         .is_some_and(|cs| cs.iter().any(|c| c["type"] == "Ready" && c["status"] == "True"))
 }
@@ -121,13 +121,19 @@ pub fn ready(pod: &Value) -> bool {
 }
 
 pub fn reconcile(sim: &Sim, st: &mut State, snap: &Snapshot) {
+    let unscheduled = snap.pods.iter().any(|p| meta::ptr(p, "/spec/nodeName").is_none());
     let mut per_node: HashMap<String, usize> = HashMap::new();
-    for p in &snap.pods {
-        if let Some(n) = p.pointer("/spec/nodeName").and_then(Value::as_str) {
-            *per_node.entry(n.to_string()).or_default() += 1;
+    let mut nodes = Vec::new();
+    if unscheduled {
+        for p in &snap.pods {
+            if let Some(n) = meta::ptr(p, "/spec/nodeName").and_then(Value::as_str) {
+                *per_node.entry(n.to_string()).or_default() += 1;
+            }
         }
+        nodes = sim.store.list(keys::NODES, None).0;
     }
-    let (nodes, _) = sim.store.list(keys::NODES, None);
+    let now = sim.clock.now_str();
+    let pinned = sim.has_memory_pins();
     for pod in &snap.pods {
         let ns = meta::namespace(pod);
         let name = meta::name(pod);
@@ -135,16 +141,16 @@ pub fn reconcile(sim: &Sim, st: &mut State, snap: &Snapshot) {
             terminate(sim, st, pod);
             continue;
         }
-        let phase = pod.pointer("/status/phase").and_then(Value::as_str).unwrap_or("");
-        if pod.pointer("/spec/nodeName").is_none() {
+        let phase = meta::ptr(pod, "/status/phase").and_then(Value::as_str).unwrap_or("");
+        if meta::ptr(pod, "/spec/nodeName").is_none() {
             schedule(sim, st, pod, &nodes, &mut per_node);
             continue;
         }
-        let now = sim.clock.now_str();
         match phase {
             "Pending" => {
                 let since = meta::age_secs(&sim.clock, condition_time(pod, "PodScheduled")).unwrap_or(0.0);
                 if since < START_SECS {
+                    st.due_in(sim.clock.secs(), START_SECS - since);
                     continue;
                 }
                 if let Some(err) = missing_secret(sim, pod) {
@@ -154,7 +160,7 @@ pub fn reconcile(sim: &Sim, st: &mut State, snap: &Snapshot) {
                             "state": {"waiting": {"reason": "CreateContainerConfigError", "message": err}}}))
                         .collect();
                     let statuses = Value::Array(statuses);
-                    if pod.pointer("/status/containerStatuses") != Some(&statuses) {
+                    if meta::ptr(pod, "/status/containerStatuses") != Some(&statuses) {
                         sim.store.update_with(keys::PODS, ns, name, |p| {
                             p["status"]["containerStatuses"] = statuses.clone();
                             true
@@ -165,14 +171,14 @@ pub fn reconcile(sim: &Sim, st: &mut State, snap: &Snapshot) {
                 }
                 start_containers(sim, st, pod, &now);
             }
-            "Running" => run_containers(sim, st, pod, &now),
+            "Running" => run_containers(sim, st, pod, &now, pinned),
             _ => {}
         }
     }
 }
 
 fn condition_time<'a>(pod: &'a Value, t: &str) -> Option<&'a str> {
-    pod.pointer("/status/conditions")?
+    meta::ptr(pod, "/status/conditions")?
         .as_array()?
         .iter()
         .find(|c| c["type"] == t)?
@@ -215,7 +221,7 @@ fn schedule(
     let host_ip = nodes
         .iter()
         .find(|n| meta::name(n) == node)
-        .and_then(|n| n.pointer("/status/addresses/0/address"))
+        .and_then(|n| meta::ptr(n, "/status/addresses/0/address"))
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_string();
@@ -276,7 +282,7 @@ fn running_status(name: &str, image: &str, now: &str, restarts: i64, last: Optio
 }
 
 fn start_containers(sim: &Sim, st: &mut State, pod: &Value, now: &str) {
-    let node = pod.pointer("/spec/nodeName").and_then(Value::as_str).unwrap_or("").to_string();
+    let node = meta::ptr(pod, "/spec/nodeName").and_then(Value::as_str).unwrap_or("").to_string();
     let ip = pod_ip(st, &node);
     let cs = containers(pod);
     let updated = sim.store.update_with(keys::PODS, meta::namespace(pod), meta::name(pod), |p| {
@@ -302,11 +308,11 @@ fn start_containers(sim: &Sim, st: &mut State, pod: &Value, now: &str) {
 }
 
 fn started_at(pod: &Value) -> Option<&str> {
-    pod.pointer("/status/containerStatuses/0/state/running/startedAt")
+    meta::ptr(pod, "/status/containerStatuses/0/state/running/startedAt")
         .and_then(Value::as_str)
 }
 
-fn run_containers(sim: &Sim, st: &mut State, pod: &Value, now: &str) {
+fn run_containers(sim: &Sim, st: &mut State, pod: &Value, now: &str, pinned: bool) {
     let ns = meta::namespace(pod);
     let name = meta::name(pod);
     let restarts = pod
@@ -314,17 +320,19 @@ fn run_containers(sim: &Sim, st: &mut State, pod: &Value, now: &str) {
         .and_then(Value::as_i64)
         .unwrap_or(0);
     // A container waiting in CrashLoopBackOff restarts when its back-off has passed.
-    if let Some(w) = pod.pointer("/status/containerStatuses/0/state/waiting") {
+    if let Some(w) = meta::ptr(pod, "/status/containerStatuses/0/state/waiting") {
         let finished = pod
             .pointer("/status/containerStatuses/0/lastState/terminated/finishedAt")
             .and_then(Value::as_str);
         let backoff = (10.0 * 2f64.powi((restarts - 1).clamp(0, 5) as i32)).min(300.0);
-        if w["reason"] == "CrashLoopBackOff"
-            && meta::age_secs(&sim.clock, finished).unwrap_or(0.0) >= backoff
-        {
+        let waited = meta::age_secs(&sim.clock, finished).unwrap_or(0.0);
+        if w["reason"] == "CrashLoopBackOff" && waited < backoff {
+            st.due_in(sim.clock.secs(), backoff - waited);
+        }
+        if w["reason"] == "CrashLoopBackOff" && waited >= backoff {
             let cs = containers(pod);
             sim.store.update_with(keys::PODS, ns, name, |p| {
-                let last = p.pointer("/status/containerStatuses/0/lastState").cloned();
+                let last = meta::ptr(p, "/status/containerStatuses/0/lastState").cloned();
                 p["status"]["containerStatuses"] = Value::Array(
                     cs.iter()
                         .map(|(c, i)| running_status(c, i, now, restarts, last.as_ref()))
@@ -336,21 +344,30 @@ fn run_containers(sim: &Sim, st: &mut State, pod: &Value, now: &str) {
         }
         return;
     }
+    // Steady state: ready, and no pinned memory use that could OOM it.
+    if is_ready(pod) && !pinned {
+        return;
+    }
     let Some(started) = started_at(pod) else { return };
     let up = meta::age_secs(&sim.clock, Some(started)).unwrap_or(0.0);
-    let deploy = load::deployment_of(pod);
-    let (_, mem_frac) = load::usage_fraction(sim, ns, deploy, name);
-    let mem_limit = resource_sum(pod, "limits", "memory");
-    let mem_used = mem_frac * request(pod, "memory");
-    if mem_limit > 0.0 && mem_used > mem_limit && up >= OOM_AFTER_SECS {
-        oom_kill(sim, st, pod, now, restarts);
-        return;
+    if pinned {
+        let deploy = load::deployment_of(pod);
+        let (_, mem_frac) = load::usage_fraction(sim, ns, deploy, name);
+        let mem_limit = resource_sum(pod, "limits", "memory");
+        let mem_used = mem_frac * request(pod, "memory");
+        if mem_limit > 0.0 && mem_used > mem_limit && up >= OOM_AFTER_SECS {
+            oom_kill(sim, st, pod, now, restarts);
+            return;
+        }
     }
     let delay = READY_SECS
         + pod
             .pointer("/spec/containers/0/readinessProbe/initialDelaySeconds")
             .and_then(Value::as_f64)
             .unwrap_or(0.0);
+    if !is_ready(pod) && up < delay {
+        st.due_in(sim.clock.secs(), delay - up);
+    }
     if !is_ready(pod) && up >= delay {
         sim.store.update_with(keys::PODS, ns, name, |p| {
             if let Some(cs) = p.pointer_mut("/status/containerStatuses").and_then(Value::as_array_mut) {
@@ -407,7 +424,10 @@ fn terminate(sim: &Sim, st: &mut State, pod: &Value) {
         .pointer("/metadata/deletionGracePeriodSeconds")
         .and_then(Value::as_f64)
         .unwrap_or(30.0);
-    let since = meta::age_secs(&sim.clock, pod.pointer("/metadata/deletionTimestamp").and_then(Value::as_str)).unwrap_or(0.0);
+    let since = meta::age_secs(&sim.clock, meta::ptr(pod, "/metadata/deletionTimestamp").and_then(Value::as_str)).unwrap_or(0.0);
+    if since < grace.min(TERMINATE_SECS) {
+        st.due_in(sim.clock.secs(), grace.min(TERMINATE_SECS) - since);
+    }
     if since >= grace.min(TERMINATE_SECS) {
         sim.store.delete(keys::PODS, ns, name);
         st.pods.killing.remove(&key);

@@ -16,6 +16,9 @@ fn available(sim: &Sim, pod: &Value, min_ready: f64) -> bool {
     if !pods::ready(pod) {
         return false;
     }
+    if min_ready <= 0.0 {
+        return true;
+    }
     let since = pod
         .pointer("/status/conditions")
         .and_then(Value::as_array)
@@ -26,9 +29,9 @@ fn available(sim: &Sim, pod: &Value, min_ready: f64) -> bool {
 
 /// Deletion preference: unscheduled, then pending, then not ready, then newest.
 fn delete_rank(p: &Value) -> (u8, std::cmp::Reverse<String>) {
-    let rank = if p.pointer("/spec/nodeName").is_none() {
+    let rank = if meta::ptr(p, "/spec/nodeName").is_none() {
         0
-    } else if p.pointer("/status/phase").and_then(Value::as_str) != Some("Running") {
+    } else if meta::ptr(p, "/status/phase").and_then(Value::as_str) != Some("Running") {
         1
     } else if !pods::ready(p) {
         2
@@ -56,7 +59,7 @@ pub fn reconcile(sim: &Sim, st: &mut State, snap: &Snapshot) {
             .get(meta::uid(rs))
             .map(Vec::as_slice)
             .unwrap_or(&[]);
-        let want = rs.pointer("/spec/replicas").and_then(Value::as_i64).unwrap_or(1).max(0) as usize;
+        let want = meta::ptr(rs, "/spec/replicas").and_then(Value::as_i64).unwrap_or(1).max(0) as usize;
         if owned.len() < want {
             for _ in 0..(want - owned.len()).min(CREATE_BURST) {
                 let pod_name = format!("{name}-{}", sim.rng.suffix(5));
@@ -66,12 +69,12 @@ pub fn reconcile(sim: &Sim, st: &mut State, snap: &Snapshot) {
                     "metadata": {
                         "name": pod_name,
                         "namespace": ns,
-                        "labels": rs.pointer("/spec/template/metadata/labels").cloned().unwrap_or(json!({})),
+                        "labels": meta::ptr(rs, "/spec/template/metadata/labels").cloned().unwrap_or(json!({})),
                         "ownerReferences": [meta::owner_ref(rs, true)],
                     },
-                    "spec": rs.pointer("/spec/template/spec").cloned().unwrap_or(json!({})),
+                    "spec": meta::ptr(rs, "/spec/template/spec").cloned().unwrap_or(json!({})),
                 });
-                if let Some(a) = rs.pointer("/spec/template/metadata/annotations") {
+                if let Some(a) = meta::ptr(rs, "/spec/template/metadata/annotations") {
                     pod["metadata"]["annotations"] = a.clone();
                 }
                 match sim.create_internal(pod, "kube-controller-manager") {
@@ -88,9 +91,13 @@ pub fn reconcile(sim: &Sim, st: &mut State, snap: &Snapshot) {
                 }
             }
         }
-        let min_ready = rs.pointer("/spec/minReadySeconds").and_then(Value::as_f64).unwrap_or(0.0);
+        let min_ready = meta::ptr(rs, "/spec/minReadySeconds").and_then(Value::as_f64).unwrap_or(0.0);
         let ready = owned.iter().filter(|p| pods::ready(p)).count();
         let avail = owned.iter().filter(|p| available(sim, p, min_ready)).count();
+        if avail < ready {
+            // Ready pods become available after minReadySeconds.
+            st.due_in(sim.clock.secs(), 1.0);
+        }
         let status = json!({
             "replicas": owned.len(),
             "fullyLabeledReplicas": owned.len(),

@@ -1,0 +1,190 @@
+//! Real kubectl (the PATH dispatcher, which picks 1.33 from the sim's /version, and
+//! kubectl.1.27) against the real `agentdeck sim` binary.
+
+mod common;
+
+use std::io::Write;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use common::{ok, repo_path, require_tool, run, SimProcess};
+
+fn wait_for(secs: u64, what: &str, mut f: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while !f() {
+        assert!(Instant::now() < deadline, "timed out after {secs}s: {what}");
+        std::thread::sleep(Duration::from_millis(300));
+    }
+}
+
+fn jsonpath(sim: &SimProcess, bin: &str, args: &[&str], path: &str) -> String {
+    let mut c = sim.kubectl(bin);
+    c.args(args).arg("-o").arg(format!("jsonpath={path}"));
+    run(c).1
+}
+
+fn full_workflow(bin: &str) {
+    if !require_tool(bin) {
+        return;
+    }
+    let sim = SimProcess::start(&["--time-scale", "4"]);
+    let k = |args: &[&str]| {
+        let mut c = sim.kubectl(bin);
+        c.args(args);
+        c
+    };
+
+    // apply --server-side: every object but the VirtualService, which fails like an unknown kind.
+    let (success, out, err) = run(k(&["apply", "--server-side", "-f", repo_path("manifests").to_str().unwrap()]));
+    assert!(!success, "apply must fail on the VirtualService");
+    for obj in [
+        "namespace/ai-agents serverside-applied",
+        "namespace/monitoring serverside-applied",
+        "deployment.apps/ai-agent-service serverside-applied",
+        "service/ai-agent-service serverside-applied",
+        "horizontalpodautoscaler.autoscaling/ai-agent-hpa serverside-applied",
+        "configmap/redis-config serverside-applied",
+        "deployment.apps/redis serverside-applied",
+        "service/redis serverside-applied",
+        "networkpolicy.networking.k8s.io/allow-holysheep-api serverside-applied",
+        "configmap/prometheus-config serverside-applied",
+    ] {
+        assert!(out.contains(obj), "{bin}: missing {obj:?} in:\n{out}\n{err}");
+    }
+    assert!(
+        err.contains(r#"no matches for kind "VirtualService" in version "networking.istio.io/v1beta1""#)
+            && err.contains("ensure CRDs are installed first"),
+        "{bin}: {err}"
+    );
+
+    // get of every kind, with the server-side table columns.
+    let out = ok(k(&["get", "deploy,po,hpa,svc,secret,cm,netpol", "-n", "ai-agents"]));
+    for s in [
+        "deployment.apps/ai-agent-service",
+        "deployment.apps/redis",
+        "horizontalpodautoscaler.autoscaling/ai-agent-hpa",
+        "service/ai-agent-service",
+        "configmap/redis-config",
+        "networkpolicy.networking.k8s.io/allow-holysheep-api",
+        "UP-TO-DATE",
+        "MINPODS",
+        "CLUSTER-IP",
+    ] {
+        assert!(out.contains(s), "{bin}: {s:?} not in:\n{out}");
+    }
+    wait_for(30, "3 agent pods ready", || {
+        jsonpath(&sim, bin, &["get", "deploy", "ai-agent-service", "-n", "ai-agents"], "{.status.readyReplicas}") == "3"
+    });
+
+    // get -w sees the pods that scaling creates.
+    let mut watch = k(&["get", "pods", "-n", "ai-agents", "-w"]);
+    let watch_out = sim.dir.path().join(format!("watch-{bin}.txt"));
+    watch.stdout(std::fs::File::create(&watch_out).unwrap()).stderr(Stdio::null());
+    let mut watcher = watch.spawn().unwrap();
+    wait_for(10, "watch printed the initial pods", || {
+        std::fs::read_to_string(&watch_out).unwrap_or_default().lines().count() >= 5
+    });
+    let initial = std::fs::read_to_string(&watch_out).unwrap();
+
+    // The HPA would undo a manual scale within one sync (as on a real cluster), so it goes first.
+    ok(k(&["delete", "hpa", "ai-agent-hpa", "-n", "ai-agents"]));
+    let out = ok(k(&["scale", "deploy/ai-agent-service", "--replicas=5", "-n", "ai-agents"]));
+    assert!(out.contains("scaled"), "{out}");
+    wait_for(30, "5 ready agent pods", || {
+        jsonpath(&sim, bin, &["get", "deploy", "ai-agent-service", "-n", "ai-agents"], "{.status.readyReplicas}") == "5"
+    });
+    let running = jsonpath(
+        &sim,
+        bin,
+        &["get", "pods", "-n", "ai-agents", "-l", "app=ai-agent-service", "--field-selector=status.phase=Running"],
+        "{.items[*].metadata.name}",
+    );
+    assert_eq!(running.split_whitespace().count(), 5, "{running}");
+    wait_for(10, "watch saw the new pods", || {
+        let now = std::fs::read_to_string(&watch_out).unwrap_or_default();
+        running.split_whitespace().all(|p| now.contains(p)) && now.len() > initial.len()
+    });
+    let _ = watcher.kill();
+    let _ = watcher.wait();
+
+    // rollout restart, then rollout status completes.
+    let out = ok(k(&["rollout", "restart", "deploy/ai-agent-service", "-n", "ai-agents"]));
+    assert!(out.contains("restarted"), "{out}");
+    let restarted = jsonpath(&sim, bin, &["get", "deploy", "ai-agent-service", "-n", "ai-agents"],
+        r#"{.spec.template.metadata.annotations.kubectl\.kubernetes\.io/restartedAt}"#);
+    assert!(restarted.ends_with('Z') && restarted.len() == 20, "restartedAt = {restarted:?}");
+    let out = ok(k(&["rollout", "status", "deploy/ai-agent-service", "-n", "ai-agents", "--timeout=90s"]));
+    assert!(out.contains("successfully rolled out"), "{out}");
+    let rs = jsonpath(&sim, bin, &["get", "rs", "-n", "ai-agents", "-l", "app=ai-agent-service"], "{.items[*].spec.replicas}");
+    let mut counts: Vec<&str> = rs.split_whitespace().collect();
+    counts.sort();
+    assert_eq!(counts, vec!["0", "5"], "old RS scaled to 0, new to 5");
+
+    // A Secret made client-side and applied server-side reads back.
+    let manifest = ok(k(&["create", "secret", "generic", "ai-api-keys", "-n", "ai-agents",
+        "--from-literal=HOLYSHEEP_API_KEY=sk-sim-test-value", "--dry-run=client", "-o", "yaml"]));
+    let mut apply = k(&["apply", "--server-side", "-f", "-"]);
+    apply.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = apply.spawn().unwrap();
+    child.stdin.take().unwrap().write_all(manifest.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let b64 = jsonpath(&sim, bin, &["get", "secret", "ai-api-keys", "-n", "ai-agents"], "{.data.HOLYSHEEP_API_KEY}");
+    use base64::Engine;
+    let decoded = base64::engine::general_purpose::STANDARD.decode(b64.trim()).unwrap();
+    assert_eq!(decoded, b"sk-sim-test-value");
+
+    // auth can-i
+    assert_eq!(ok(k(&["auth", "can-i", "patch", "deployments", "-n", "ai-agents"])).trim(), "yes");
+
+    // Deleting the Deployment removes its ReplicaSets and Pods.
+    ok(k(&["delete", "deploy", "ai-agent-service", "-n", "ai-agents"]));
+    wait_for(30, "ReplicaSets and Pods of the deleted Deployment gone", || {
+        let rs = jsonpath(&sim, bin, &["get", "rs", "-n", "ai-agents", "-l", "app=ai-agent-service"], "{.items[*].metadata.name}");
+        let po = jsonpath(&sim, bin, &["get", "pods", "-n", "ai-agents", "-l", "app=ai-agent-service"], "{.items[*].metadata.name}");
+        rs.trim().is_empty() && po.trim().is_empty()
+    });
+    // redis is untouched.
+    assert_eq!(jsonpath(&sim, bin, &["get", "deploy", "redis", "-n", "ai-agents"], "{.spec.replicas}"), "1");
+}
+
+fn denied(bin: &str) {
+    if !require_tool(bin) {
+        return;
+    }
+    let sim = SimProcess::start(&["--preload", "--deny", "patch deployments"]);
+    let mut c = sim.kubectl(bin);
+    c.args(["auth", "can-i", "patch", "deployments", "-n", "ai-agents"]);
+    let (success, out, _) = run(c);
+    assert!(!success);
+    assert!(out.starts_with("no"), "{out}");
+    let mut c = sim.kubectl(bin);
+    c.args(["auth", "can-i", "get", "deployments", "-n", "ai-agents"]);
+    assert_eq!(ok(c).trim(), "yes");
+    let mut c = sim.kubectl(bin);
+    c.args(["scale", "deploy/ai-agent-service", "--replicas=4", "-n", "ai-agents"]);
+    let (success, _, err) = run(c);
+    assert!(!success);
+    assert!(err.contains("Forbidden") || err.contains("forbidden"), "{err}");
+    assert!(err.contains(r#"cannot patch resource "deployments/scale" in API group "apps""#), "{err}");
+}
+
+#[test]
+fn kubectl_default_version_full_workflow() {
+    full_workflow("kubectl");
+}
+
+#[test]
+fn kubectl_1_27_full_workflow() {
+    full_workflow("kubectl.1.27");
+}
+
+#[test]
+fn kubectl_default_version_denied() {
+    denied("kubectl");
+}
+
+#[test]
+fn kubectl_1_27_denied() {
+    denied("kubectl.1.27");
+}
