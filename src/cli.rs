@@ -6,10 +6,14 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::sim::{self, api::auth::DenyRule, SimConfig};
+use crate::sim::{self, SimConfig, api::auth::DenyRule};
 
 #[derive(Debug, Parser)]
-#[command(name = "agentdeck", version, about = "Terminal dashboard and operations console for a multi-agent LLM service on Kubernetes")]
+#[command(
+    name = "agentdeck",
+    version,
+    about = "Terminal dashboard and operations console for a multi-agent LLM service on Kubernetes"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -141,7 +145,10 @@ fn init_logging(g: &Global) -> Option<tracing_appender::non_blocking::WorkerGuar
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let _guard = init_logging(&cli.global);
-    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("agentdeck: cannot start the async runtime: {e}");
@@ -174,13 +181,14 @@ async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(s) => s,
-            Err(_) => {
-                let _ = ctrl_c.await;
-                return;
-            }
-        };
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
         tokio::select! {
             _ = ctrl_c => {}
             _ = term.recv() => {}
@@ -204,7 +212,10 @@ async fn run_sim(a: SimArgs, demo: bool) -> Result<(), String> {
     );
     if let Some(p) = &cfg.kubeconfig_out {
         println!("kubeconfig: {}", p.display());
-        println!("try: KUBECONFIG={} kubectl get deploy,po,hpa -n ai-agents", p.display());
+        println!(
+            "try: KUBECONFIG={} kubectl get deploy,po,hpa -n ai-agents",
+            p.display()
+        );
     }
     println!("Ctrl-C to stop.");
     shutdown_signal().await;

@@ -4,3 +4,4 @@
 pub mod cli;
 pub mod manifests;
 pub mod sim;
+pub mod tls;

@@ -5,14 +5,35 @@ use serde_json::Value;
 
 /// (file name, contents) of every bundled manifest, in apply order.
 pub static BUNDLED: &[(&str, &str)] = &[
-    ("00-namespaces.yaml", include_str!("../manifests/00-namespaces.yaml")),
-    ("10-agent-deployment.yaml", include_str!("../manifests/10-agent-deployment.yaml")),
-    ("11-agent-service.yaml", include_str!("../manifests/11-agent-service.yaml")),
-    ("12-agent-hpa.yaml", include_str!("../manifests/12-agent-hpa.yaml")),
+    (
+        "00-namespaces.yaml",
+        include_str!("../manifests/00-namespaces.yaml"),
+    ),
+    (
+        "10-agent-deployment.yaml",
+        include_str!("../manifests/10-agent-deployment.yaml"),
+    ),
+    (
+        "11-agent-service.yaml",
+        include_str!("../manifests/11-agent-service.yaml"),
+    ),
+    (
+        "12-agent-hpa.yaml",
+        include_str!("../manifests/12-agent-hpa.yaml"),
+    ),
     ("20-redis.yaml", include_str!("../manifests/20-redis.yaml")),
-    ("30-networkpolicy.yaml", include_str!("../manifests/30-networkpolicy.yaml")),
-    ("40-istio-virtualservice.yaml", include_str!("../manifests/40-istio-virtualservice.yaml")),
-    ("50-prometheus-config.yaml", include_str!("../manifests/50-prometheus-config.yaml")),
+    (
+        "30-networkpolicy.yaml",
+        include_str!("../manifests/30-networkpolicy.yaml"),
+    ),
+    (
+        "40-istio-virtualservice.yaml",
+        include_str!("../manifests/40-istio-virtualservice.yaml"),
+    ),
+    (
+        "50-prometheus-config.yaml",
+        include_str!("../manifests/50-prometheus-config.yaml"),
+    ),
 ];
 
 /// One YAML document of a manifest file.
@@ -105,14 +126,24 @@ mod tests {
             ("VirtualService", "agent-routing"),
             ("ConfigMap", "prometheus-config"),
         ] {
-            assert!(names.contains(&(k.to_string(), n.to_string())), "missing {k}/{n}");
+            assert!(
+                names.contains(&(k.to_string(), n.to_string())),
+                "missing {k}/{n}"
+            );
         }
-        assert!(!names.iter().any(|(k, _)| k == "Secret"), "no Secret may be bundled");
+        assert!(
+            !names.iter().any(|(k, _)| k == "Secret"),
+            "no Secret may be bundled"
+        );
     }
 
     #[test]
     fn invalid_yaml_names_file_and_line() {
-        let e = parse("bad.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [x\n").unwrap_err();
+        let e = parse(
+            "bad.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [x\n",
+        )
+        .unwrap_err();
         assert_eq!(e.file, "bad.yaml");
         assert!(e.line >= 4, "{e}");
         assert!(e.to_string().starts_with("bad.yaml:"));

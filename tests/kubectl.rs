@@ -7,7 +7,7 @@ use std::io::Write;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use common::{ok, repo_path, require_tool, run, SimProcess};
+use common::{SimProcess, ok, repo_path, require_tool, run};
 
 fn wait_for(secs: u64, what: &str, mut f: impl FnMut() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(secs);
@@ -35,7 +35,12 @@ fn full_workflow(bin: &str) {
     };
 
     // apply --server-side: every object but the VirtualService, which fails like an unknown kind.
-    let (success, out, err) = run(k(&["apply", "--server-side", "-f", repo_path("manifests").to_str().unwrap()]));
+    let (success, out, err) = run(k(&[
+        "apply",
+        "--server-side",
+        "-f",
+        repo_path("manifests").to_str().unwrap(),
+    ]));
     assert!(!success, "apply must fail on the VirtualService");
     for obj in [
         "namespace/ai-agents serverside-applied",
@@ -49,16 +54,25 @@ fn full_workflow(bin: &str) {
         "networkpolicy.networking.k8s.io/allow-holysheep-api serverside-applied",
         "configmap/prometheus-config serverside-applied",
     ] {
-        assert!(out.contains(obj), "{bin}: missing {obj:?} in:\n{out}\n{err}");
+        assert!(
+            out.contains(obj),
+            "{bin}: missing {obj:?} in:\n{out}\n{err}"
+        );
     }
     assert!(
-        err.contains(r#"no matches for kind "VirtualService" in version "networking.istio.io/v1beta1""#)
-            && err.contains("ensure CRDs are installed first"),
+        err.contains(
+            r#"no matches for kind "VirtualService" in version "networking.istio.io/v1beta1""#
+        ) && err.contains("ensure CRDs are installed first"),
         "{bin}: {err}"
     );
 
     // get of every kind, with the server-side table columns.
-    let out = ok(k(&["get", "deploy,po,hpa,svc,secret,cm,netpol", "-n", "ai-agents"]));
+    let out = ok(k(&[
+        "get",
+        "deploy,po,hpa,svc,secret,cm,netpol",
+        "-n",
+        "ai-agents",
+    ]));
     for s in [
         "deployment.apps/ai-agent-service",
         "deployment.apps/redis",
@@ -73,30 +87,60 @@ fn full_workflow(bin: &str) {
         assert!(out.contains(s), "{bin}: {s:?} not in:\n{out}");
     }
     wait_for(30, "3 agent pods ready", || {
-        jsonpath(&sim, bin, &["get", "deploy", "ai-agent-service", "-n", "ai-agents"], "{.status.readyReplicas}") == "3"
+        jsonpath(
+            &sim,
+            bin,
+            &["get", "deploy", "ai-agent-service", "-n", "ai-agents"],
+            "{.status.readyReplicas}",
+        ) == "3"
     });
 
     // get -w sees the pods that scaling creates.
     let mut watch = k(&["get", "pods", "-n", "ai-agents", "-w"]);
     let watch_out = sim.dir.path().join(format!("watch-{bin}.txt"));
-    watch.stdout(std::fs::File::create(&watch_out).unwrap()).stderr(Stdio::null());
+    watch
+        .stdout(std::fs::File::create(&watch_out).unwrap())
+        .stderr(Stdio::null());
     let mut watcher = watch.spawn().unwrap();
     wait_for(10, "watch printed the initial pods", || {
-        std::fs::read_to_string(&watch_out).unwrap_or_default().lines().count() >= 5
+        std::fs::read_to_string(&watch_out)
+            .unwrap_or_default()
+            .lines()
+            .count()
+            >= 5
     });
     let initial = std::fs::read_to_string(&watch_out).unwrap();
 
     // The HPA would undo a manual scale within one sync (as on a real cluster), so it goes first.
     ok(k(&["delete", "hpa", "ai-agent-hpa", "-n", "ai-agents"]));
-    let out = ok(k(&["scale", "deploy/ai-agent-service", "--replicas=5", "-n", "ai-agents"]));
+    let out = ok(k(&[
+        "scale",
+        "deploy/ai-agent-service",
+        "--replicas=5",
+        "-n",
+        "ai-agents",
+    ]));
     assert!(out.contains("scaled"), "{out}");
     wait_for(30, "5 ready agent pods", || {
-        jsonpath(&sim, bin, &["get", "deploy", "ai-agent-service", "-n", "ai-agents"], "{.status.readyReplicas}") == "5"
+        jsonpath(
+            &sim,
+            bin,
+            &["get", "deploy", "ai-agent-service", "-n", "ai-agents"],
+            "{.status.readyReplicas}",
+        ) == "5"
     });
     let running = jsonpath(
         &sim,
         bin,
-        &["get", "pods", "-n", "ai-agents", "-l", "app=ai-agent-service", "--field-selector=status.phase=Running"],
+        &[
+            "get",
+            "pods",
+            "-n",
+            "ai-agents",
+            "-l",
+            "app=ai-agent-service",
+            "--field-selector=status.phase=Running",
+        ],
         "{.items[*].metadata.name}",
     );
     assert_eq!(running.split_whitespace().count(), 5, "{running}");
@@ -108,44 +152,144 @@ fn full_workflow(bin: &str) {
     let _ = watcher.wait();
 
     // rollout restart, then rollout status completes.
-    let out = ok(k(&["rollout", "restart", "deploy/ai-agent-service", "-n", "ai-agents"]));
+    let out = ok(k(&[
+        "rollout",
+        "restart",
+        "deploy/ai-agent-service",
+        "-n",
+        "ai-agents",
+    ]));
     assert!(out.contains("restarted"), "{out}");
-    let restarted = jsonpath(&sim, bin, &["get", "deploy", "ai-agent-service", "-n", "ai-agents"],
-        r#"{.spec.template.metadata.annotations.kubectl\.kubernetes\.io/restartedAt}"#);
-    assert!(restarted.ends_with('Z') && restarted.len() == 20, "restartedAt = {restarted:?}");
-    let out = ok(k(&["rollout", "status", "deploy/ai-agent-service", "-n", "ai-agents", "--timeout=90s"]));
+    let restarted = jsonpath(
+        &sim,
+        bin,
+        &["get", "deploy", "ai-agent-service", "-n", "ai-agents"],
+        r#"{.spec.template.metadata.annotations.kubectl\.kubernetes\.io/restartedAt}"#,
+    );
+    assert!(
+        restarted.ends_with('Z') && restarted.len() == 20,
+        "restartedAt = {restarted:?}"
+    );
+    let out = ok(k(&[
+        "rollout",
+        "status",
+        "deploy/ai-agent-service",
+        "-n",
+        "ai-agents",
+        "--timeout=90s",
+    ]));
     assert!(out.contains("successfully rolled out"), "{out}");
-    let rs = jsonpath(&sim, bin, &["get", "rs", "-n", "ai-agents", "-l", "app=ai-agent-service"], "{.items[*].spec.replicas}");
+    let rs = jsonpath(
+        &sim,
+        bin,
+        &["get", "rs", "-n", "ai-agents", "-l", "app=ai-agent-service"],
+        "{.items[*].spec.replicas}",
+    );
     let mut counts: Vec<&str> = rs.split_whitespace().collect();
     counts.sort();
     assert_eq!(counts, vec!["0", "5"], "old RS scaled to 0, new to 5");
 
     // A Secret made client-side and applied server-side reads back.
-    let manifest = ok(k(&["create", "secret", "generic", "ai-api-keys", "-n", "ai-agents",
-        "--from-literal=HOLYSHEEP_API_KEY=sk-sim-test-value", "--dry-run=client", "-o", "yaml"]));
+    let manifest = ok(k(&[
+        "create",
+        "secret",
+        "generic",
+        "ai-api-keys",
+        "-n",
+        "ai-agents",
+        "--from-literal=HOLYSHEEP_API_KEY=sk-sim-test-value",
+        "--dry-run=client",
+        "-o",
+        "yaml",
+    ]));
     let mut apply = k(&["apply", "--server-side", "-f", "-"]);
-    apply.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    apply
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     let mut child = apply.spawn().unwrap();
-    child.stdin.take().unwrap().write_all(manifest.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(manifest.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let b64 = jsonpath(&sim, bin, &["get", "secret", "ai-api-keys", "-n", "ai-agents"], "{.data.HOLYSHEEP_API_KEY}");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let b64 = jsonpath(
+        &sim,
+        bin,
+        &["get", "secret", "ai-api-keys", "-n", "ai-agents"],
+        "{.data.HOLYSHEEP_API_KEY}",
+    );
     use base64::Engine;
-    let decoded = base64::engine::general_purpose::STANDARD.decode(b64.trim()).unwrap();
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(b64.trim())
+        .unwrap();
     assert_eq!(decoded, b"sk-sim-test-value");
 
     // auth can-i
-    assert_eq!(ok(k(&["auth", "can-i", "patch", "deployments", "-n", "ai-agents"])).trim(), "yes");
+    assert_eq!(
+        ok(k(&[
+            "auth",
+            "can-i",
+            "patch",
+            "deployments",
+            "-n",
+            "ai-agents"
+        ]))
+        .trim(),
+        "yes"
+    );
 
     // Deleting the Deployment removes its ReplicaSets and Pods.
-    ok(k(&["delete", "deploy", "ai-agent-service", "-n", "ai-agents"]));
-    wait_for(30, "ReplicaSets and Pods of the deleted Deployment gone", || {
-        let rs = jsonpath(&sim, bin, &["get", "rs", "-n", "ai-agents", "-l", "app=ai-agent-service"], "{.items[*].metadata.name}");
-        let po = jsonpath(&sim, bin, &["get", "pods", "-n", "ai-agents", "-l", "app=ai-agent-service"], "{.items[*].metadata.name}");
-        rs.trim().is_empty() && po.trim().is_empty()
-    });
+    ok(k(&[
+        "delete",
+        "deploy",
+        "ai-agent-service",
+        "-n",
+        "ai-agents",
+    ]));
+    wait_for(
+        30,
+        "ReplicaSets and Pods of the deleted Deployment gone",
+        || {
+            let rs = jsonpath(
+                &sim,
+                bin,
+                &["get", "rs", "-n", "ai-agents", "-l", "app=ai-agent-service"],
+                "{.items[*].metadata.name}",
+            );
+            let po = jsonpath(
+                &sim,
+                bin,
+                &[
+                    "get",
+                    "pods",
+                    "-n",
+                    "ai-agents",
+                    "-l",
+                    "app=ai-agent-service",
+                ],
+                "{.items[*].metadata.name}",
+            );
+            rs.trim().is_empty() && po.trim().is_empty()
+        },
+    );
     // redis is untouched.
-    assert_eq!(jsonpath(&sim, bin, &["get", "deploy", "redis", "-n", "ai-agents"], "{.spec.replicas}"), "1");
+    assert_eq!(
+        jsonpath(
+            &sim,
+            bin,
+            &["get", "deploy", "redis", "-n", "ai-agents"],
+            "{.spec.replicas}"
+        ),
+        "1"
+    );
 }
 
 fn denied(bin: &str) {
@@ -162,11 +306,23 @@ fn denied(bin: &str) {
     c.args(["auth", "can-i", "get", "deployments", "-n", "ai-agents"]);
     assert_eq!(ok(c).trim(), "yes");
     let mut c = sim.kubectl(bin);
-    c.args(["scale", "deploy/ai-agent-service", "--replicas=4", "-n", "ai-agents"]);
+    c.args([
+        "scale",
+        "deploy/ai-agent-service",
+        "--replicas=4",
+        "-n",
+        "ai-agents",
+    ]);
     let (success, _, err) = run(c);
     assert!(!success);
-    assert!(err.contains("Forbidden") || err.contains("forbidden"), "{err}");
-    assert!(err.contains(r#"cannot patch resource "deployments/scale" in API group "apps""#), "{err}");
+    assert!(
+        err.contains("Forbidden") || err.contains("forbidden"),
+        "{err}"
+    );
+    assert!(
+        err.contains(r#"cannot patch resource "deployments/scale" in API group "apps""#),
+        "{err}"
+    );
 }
 
 #[test]

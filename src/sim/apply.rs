@@ -3,9 +3,9 @@
 
 use std::collections::BTreeSet;
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
-use super::patch::{list_kind, ListKind};
+use super::patch::{ListKind, list_kind};
 
 /// One path element, spelled as in fieldsV1: "f:name", "k:{\"name\":\"c\"}", "v:\"x\"", ".".
 pub type Path = Vec<String>;
@@ -360,9 +360,9 @@ pub struct Writer<'a> {
 }
 
 fn upsert<'e>(entries: &'e mut Vec<Managed>, w: &Writer, op: &str) -> &'e mut Managed {
-    let pos = entries
-        .iter()
-        .position(|e| e.manager == w.manager && e.operation == op && e.subresource == w.subresource);
+    let pos = entries.iter().position(|e| {
+        e.manager == w.manager && e.operation == op && e.subresource == w.subresource
+    });
     let i = match pos {
         Some(i) => i,
         None => {
@@ -394,7 +394,8 @@ pub fn track_update(old: Option<&Value>, new: &mut Value, w: &Writer) {
         .cloned()
         .collect();
     for e in entries.iter_mut() {
-        e.fields.retain(|p| new_fields.contains(p) && !changed.contains(p));
+        e.fields
+            .retain(|p| new_fields.contains(p) && !changed.contains(p));
     }
     if !changed.is_empty() {
         upsert(&mut entries, w, "Update").fields.extend(changed);

@@ -32,7 +32,10 @@ fn fields_use_keys_for_keyed_lists() {
     .map(|s| s.to_string())
     .collect();
     assert!(f.contains(&img), "{f:?}");
-    assert!(!f.iter().any(|p| p.iter().any(|e| e == "f:name" && p.len() == 2)));
+    assert!(
+        !f.iter()
+            .any(|p| p.iter().any(|e| e == "f:name" && p.len() == 2))
+    );
     assert_eq!(get_at(&deploy(3, "x"), &img), Some(&json!("x")));
     let back = from_fields_v1(&to_fields_v1(&f));
     assert_eq!(back, f);
@@ -42,8 +45,14 @@ fn fields_use_keys_for_keyed_lists() {
 fn apply_creates_then_conflicts_with_other_manager() {
     let created = apply(None, &deploy(3, "x"), &w("kubectl"), false).unwrap();
     assert_eq!(created["spec"]["replicas"], 3);
-    assert_eq!(created["metadata"]["managedFields"][0]["manager"], "kubectl");
-    assert_eq!(created["metadata"]["managedFields"][0]["operation"], "Apply");
+    assert_eq!(
+        created["metadata"]["managedFields"][0]["manager"],
+        "kubectl"
+    );
+    assert_eq!(
+        created["metadata"]["managedFields"][0]["operation"],
+        "Apply"
+    );
 
     // Another writer scales via update: takes .spec.replicas.
     let mut scaled = created.clone();
@@ -56,7 +65,10 @@ fn apply_creates_then_conflicts_with_other_manager() {
     let err = apply(Some(&scaled), &deploy(3, "x"), &w("kubectl"), false).unwrap_err();
     assert_eq!(
         err,
-        vec![("kube-controller-manager".to_string(), ".spec.replicas".to_string())]
+        vec![(
+            "kube-controller-manager".to_string(),
+            ".spec.replicas".to_string()
+        )]
     );
     // Same value: shared ownership, no conflict.
     assert!(apply(Some(&scaled), &deploy(5, "x"), &w("kubectl"), false).is_ok());
@@ -74,7 +86,10 @@ fn apply_removes_fields_no_longer_declared() {
     assert_eq!(live["metadata"]["labels"]["tier"], "web");
     let live = apply(Some(&live), &deploy(3, "y"), &w("kubectl"), false).unwrap();
     assert!(live["metadata"]["labels"].get("tier").is_none());
-    assert_eq!(live["spec"]["template"]["spec"]["containers"][0]["image"], "y");
+    assert_eq!(
+        live["spec"]["template"]["spec"]["containers"][0]["image"],
+        "y"
+    );
     assert_eq!(live["metadata"]["labels"]["app"], "web");
 }
 

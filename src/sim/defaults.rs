@@ -2,7 +2,7 @@
 //! ↔ v2 conversion of HorizontalPodAutoscalers.
 
 use base64::Engine;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
 fn set_default(m: &mut Map<String, Value>, k: &str, v: Value) {
     if !m.contains_key(k) || m[k].is_null() {
@@ -48,7 +48,9 @@ fn container(c: &mut Value) {
 }
 
 pub fn pod_spec(spec: &mut Value) {
-    let Some(m) = spec.as_object_mut() else { return };
+    let Some(m) = spec.as_object_mut() else {
+        return;
+    };
     set_default(m, "restartPolicy", json!("Always"));
     set_default(m, "terminationGracePeriodSeconds", json!(30));
     set_default(m, "dnsPolicy", json!("ClusterFirst"));
@@ -63,7 +65,11 @@ pub fn pod_spec(spec: &mut Value) {
 
 /// Apply the defaults for this kind (idempotent; run on every write).
 pub fn apply(obj: &mut Value) {
-    let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("").to_string();
+    let kind = obj
+        .get("kind")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
     match kind.as_str() {
         "Deployment" => {
             let spec = crate::sim::meta::obj_at(obj, &["spec"]);
@@ -90,7 +96,11 @@ pub fn apply(obj: &mut Value) {
             }
         }
         "ReplicaSet" => {
-            set_default(crate::sim::meta::obj_at(obj, &["spec"]), "replicas", json!(1));
+            set_default(
+                crate::sim::meta::obj_at(obj, &["spec"]),
+                "replicas",
+                json!(1),
+            );
             if let Some(t) = obj.pointer_mut("/spec/template/spec") {
                 pod_spec(t);
             }
@@ -149,7 +159,11 @@ pub fn apply(obj: &mut Value) {
             );
         }
         "HorizontalPodAutoscaler" => {
-            set_default(crate::sim::meta::obj_at(obj, &["spec"]), "minReplicas", json!(1));
+            set_default(
+                crate::sim::meta::obj_at(obj, &["spec"]),
+                "minReplicas",
+                json!(1),
+            );
         }
         "NetworkPolicy" => {
             let spec = crate::sim::meta::obj_at(obj, &["spec"]);
@@ -228,8 +242,14 @@ mod tests {
         apply(&mut d);
         assert_eq!(d["spec"]["replicas"], 1);
         assert_eq!(d["spec"]["strategy"]["rollingUpdate"]["maxSurge"], "25%");
-        assert_eq!(d["spec"]["template"]["spec"]["containers"][0]["imagePullPolicy"], "Always");
-        assert_eq!(d["spec"]["template"]["spec"]["containers"][0]["ports"][0]["protocol"], "TCP");
+        assert_eq!(
+            d["spec"]["template"]["spec"]["containers"][0]["imagePullPolicy"],
+            "Always"
+        );
+        assert_eq!(
+            d["spec"]["template"]["spec"]["containers"][0]["ports"][0]["protocol"],
+            "TCP"
+        );
     }
 
     #[test]
@@ -245,7 +265,10 @@ mod tests {
     fn hpa_conversion_roundtrip() {
         let v1 = json!({"apiVersion": "autoscaling/v1", "kind": "HorizontalPodAutoscaler", "spec": {"maxReplicas": 5, "targetCPUUtilizationPercentage": 60}});
         let v2 = hpa_v1_to_v2(&v1);
-        assert_eq!(v2["spec"]["metrics"][0]["resource"]["target"]["averageUtilization"], 60);
+        assert_eq!(
+            v2["spec"]["metrics"][0]["resource"]["target"]["averageUtilization"],
+            60
+        );
         let back = hpa_v2_to_v1(&v2);
         assert_eq!(back["spec"]["targetCPUUtilizationPercentage"], 60);
         assert!(back["spec"].get("metrics").is_none());

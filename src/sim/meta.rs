@@ -3,7 +3,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
 /// `obj[a][b]...` without the allocations of `Value::pointer` (hot paths).
 pub fn at<'a>(obj: &'a Value, path: &[&str]) -> Option<&'a Value> {

@@ -18,12 +18,12 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use self::api::admin::Faults;
 use self::api::auth::DenyRule;
 use self::meta::{Clock, Rng};
-use self::resources::{keys, ResourceDef};
+use self::resources::{ResourceDef, keys};
 use self::store::Store;
 
 /// How to run the sim (the `agentdeck sim` flags).
@@ -129,9 +129,8 @@ impl Sim {
         let key = def.key();
         let obj = self.store.get(&key, ns, name)?;
         let now = self.clock.now_str();
-        let graceful = def.kind == "Pod"
-            && obj.pointer("/spec/nodeName").is_some()
-            && grace.unwrap_or(1) > 0;
+        let graceful =
+            def.kind == "Pod" && obj.pointer("/spec/nodeName").is_some() && grace.unwrap_or(1) > 0;
         if def.kind == "Namespace" || graceful || propagation == "Foreground" {
             let g = grace.unwrap_or_else(|| {
                 obj.pointer("/spec/terminationGracePeriodSeconds")

@@ -91,50 +91,212 @@ macro_rules! res {
 /// Every resource the sim serves, in discovery order. The preferred version of a group
 /// comes first among that group's entries.
 pub static RESOURCES: &[ResourceDef] = &[
-    res!("", "v1", "namespaces", "Namespace", "namespace", false, ["ns"], ["status"]),
+    res!(
+        "",
+        "v1",
+        "namespaces",
+        "Namespace",
+        "namespace",
+        false,
+        ["ns"],
+        ["status"]
+    ),
     res!("", "v1", "nodes", "Node", "node", false, ["no"], ["status"]),
     ResourceDef {
         categories: &["all"],
-        ..res!("", "v1", "pods", "Pod", "pod", true, ["po"], ["status", "log"])
+        ..res!(
+            "",
+            "v1",
+            "pods",
+            "Pod",
+            "pod",
+            true,
+            ["po"],
+            ["status", "log"]
+        )
     },
     ResourceDef {
         categories: &["all"],
-        ..res!("", "v1", "services", "Service", "service", true, ["svc"], ["status"])
+        ..res!(
+            "",
+            "v1",
+            "services",
+            "Service",
+            "service",
+            true,
+            ["svc"],
+            ["status"]
+        )
     },
     res!("", "v1", "secrets", "Secret", "secret", true, [], []),
-    res!("", "v1", "configmaps", "ConfigMap", "configmap", true, ["cm"], []),
+    res!(
+        "",
+        "v1",
+        "configmaps",
+        "ConfigMap",
+        "configmap",
+        true,
+        ["cm"],
+        []
+    ),
     res!("", "v1", "events", "Event", "event", true, ["ev"], []),
-    res!("", "v1", "serviceaccounts", "ServiceAccount", "serviceaccount", true, ["sa"], []),
-    res!("", "v1", "persistentvolumeclaims", "PersistentVolumeClaim", "persistentvolumeclaim", true, ["pvc"], ["status"]),
-    res!("", "v1", "persistentvolumes", "PersistentVolume", "persistentvolume", false, ["pv"], ["status"]),
-    res!("", "v1", "endpoints", "Endpoints", "endpoints", true, ["ep"], []),
-    res!("", "v1", "limitranges", "LimitRange", "limitrange", true, ["limits"], []),
-    res!("", "v1", "resourcequotas", "ResourceQuota", "resourcequota", true, ["quota"], ["status"]),
-    res!("", "v1", "replicationcontrollers", "ReplicationController", "replicationcontroller", true, ["rc"], ["status", "scale"]),
+    res!(
+        "",
+        "v1",
+        "serviceaccounts",
+        "ServiceAccount",
+        "serviceaccount",
+        true,
+        ["sa"],
+        []
+    ),
+    res!(
+        "",
+        "v1",
+        "persistentvolumeclaims",
+        "PersistentVolumeClaim",
+        "persistentvolumeclaim",
+        true,
+        ["pvc"],
+        ["status"]
+    ),
+    res!(
+        "",
+        "v1",
+        "persistentvolumes",
+        "PersistentVolume",
+        "persistentvolume",
+        false,
+        ["pv"],
+        ["status"]
+    ),
+    res!(
+        "",
+        "v1",
+        "endpoints",
+        "Endpoints",
+        "endpoints",
+        true,
+        ["ep"],
+        []
+    ),
+    res!(
+        "",
+        "v1",
+        "limitranges",
+        "LimitRange",
+        "limitrange",
+        true,
+        ["limits"],
+        []
+    ),
+    res!(
+        "",
+        "v1",
+        "resourcequotas",
+        "ResourceQuota",
+        "resourcequota",
+        true,
+        ["quota"],
+        ["status"]
+    ),
+    res!(
+        "",
+        "v1",
+        "replicationcontrollers",
+        "ReplicationController",
+        "replicationcontroller",
+        true,
+        ["rc"],
+        ["status", "scale"]
+    ),
     ResourceDef {
         categories: &["all"],
-        ..res!("apps", "v1", "deployments", "Deployment", "deployment", true, ["deploy"], ["status", "scale"])
+        ..res!(
+            "apps",
+            "v1",
+            "deployments",
+            "Deployment",
+            "deployment",
+            true,
+            ["deploy"],
+            ["status", "scale"]
+        )
     },
     ResourceDef {
         categories: &["all"],
-        ..res!("apps", "v1", "replicasets", "ReplicaSet", "replicaset", true, ["rs"], ["status", "scale"])
+        ..res!(
+            "apps",
+            "v1",
+            "replicasets",
+            "ReplicaSet",
+            "replicaset",
+            true,
+            ["rs"],
+            ["status", "scale"]
+        )
     },
     ResourceDef {
         categories: &["all"],
-        ..res!("apps", "v1", "statefulsets", "StatefulSet", "statefulset", true, ["sts"], ["status", "scale"])
+        ..res!(
+            "apps",
+            "v1",
+            "statefulsets",
+            "StatefulSet",
+            "statefulset",
+            true,
+            ["sts"],
+            ["status", "scale"]
+        )
     },
     ResourceDef {
         categories: &["all"],
-        ..res!("apps", "v1", "daemonsets", "DaemonSet", "daemonset", true, ["ds"], ["status"])
+        ..res!(
+            "apps",
+            "v1",
+            "daemonsets",
+            "DaemonSet",
+            "daemonset",
+            true,
+            ["ds"],
+            ["status"]
+        )
     },
-    res!("apps", "v1", "controllerrevisions", "ControllerRevision", "controllerrevision", true, [], []),
+    res!(
+        "apps",
+        "v1",
+        "controllerrevisions",
+        "ControllerRevision",
+        "controllerrevision",
+        true,
+        [],
+        []
+    ),
     ResourceDef {
         categories: &["all"],
-        ..res!("autoscaling", "v2", "horizontalpodautoscalers", "HorizontalPodAutoscaler", "horizontalpodautoscaler", true, ["hpa"], ["status"])
+        ..res!(
+            "autoscaling",
+            "v2",
+            "horizontalpodautoscalers",
+            "HorizontalPodAutoscaler",
+            "horizontalpodautoscaler",
+            true,
+            ["hpa"],
+            ["status"]
+        )
     },
     ResourceDef {
         categories: &["all"],
-        ..res!("autoscaling", "v1", "horizontalpodautoscalers", "HorizontalPodAutoscaler", "horizontalpodautoscaler", true, ["hpa"], ["status"])
+        ..res!(
+            "autoscaling",
+            "v1",
+            "horizontalpodautoscalers",
+            "HorizontalPodAutoscaler",
+            "horizontalpodautoscaler",
+            true,
+            ["hpa"],
+            ["status"]
+        )
     },
     ResourceDef {
         categories: &["all"],
@@ -142,21 +304,129 @@ pub static RESOURCES: &[ResourceDef] = &[
     },
     ResourceDef {
         categories: &["all"],
-        ..res!("batch", "v1", "cronjobs", "CronJob", "cronjob", true, ["cj"], ["status"])
+        ..res!(
+            "batch",
+            "v1",
+            "cronjobs",
+            "CronJob",
+            "cronjob",
+            true,
+            ["cj"],
+            ["status"]
+        )
     },
-    res!("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", "networkpolicy", true, ["netpol"], []),
-    res!("networking.k8s.io", "v1", "ingresses", "Ingress", "ingress", true, ["ing"], ["status"]),
-    res!("networking.k8s.io", "v1", "ingressclasses", "IngressClass", "ingressclass", false, [], []),
-    res!("storage.k8s.io", "v1", "storageclasses", "StorageClass", "storageclass", false, ["sc"], []),
-    res!("rbac.authorization.k8s.io", "v1", "roles", "Role", "role", true, [], []),
-    res!("rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding", "rolebinding", true, [], []),
-    res!("rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole", "clusterrole", false, [], []),
-    res!("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "ClusterRoleBinding", "clusterrolebinding", false, [], []),
-    res!("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", "poddisruptionbudget", true, ["pdb"], ["status"]),
-    res!("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition", "customresourcedefinition", false, ["crd", "crds"], ["status"]),
+    res!(
+        "networking.k8s.io",
+        "v1",
+        "networkpolicies",
+        "NetworkPolicy",
+        "networkpolicy",
+        true,
+        ["netpol"],
+        []
+    ),
+    res!(
+        "networking.k8s.io",
+        "v1",
+        "ingresses",
+        "Ingress",
+        "ingress",
+        true,
+        ["ing"],
+        ["status"]
+    ),
+    res!(
+        "networking.k8s.io",
+        "v1",
+        "ingressclasses",
+        "IngressClass",
+        "ingressclass",
+        false,
+        [],
+        []
+    ),
+    res!(
+        "storage.k8s.io",
+        "v1",
+        "storageclasses",
+        "StorageClass",
+        "storageclass",
+        false,
+        ["sc"],
+        []
+    ),
+    res!(
+        "rbac.authorization.k8s.io",
+        "v1",
+        "roles",
+        "Role",
+        "role",
+        true,
+        [],
+        []
+    ),
+    res!(
+        "rbac.authorization.k8s.io",
+        "v1",
+        "rolebindings",
+        "RoleBinding",
+        "rolebinding",
+        true,
+        [],
+        []
+    ),
+    res!(
+        "rbac.authorization.k8s.io",
+        "v1",
+        "clusterroles",
+        "ClusterRole",
+        "clusterrole",
+        false,
+        [],
+        []
+    ),
+    res!(
+        "rbac.authorization.k8s.io",
+        "v1",
+        "clusterrolebindings",
+        "ClusterRoleBinding",
+        "clusterrolebinding",
+        false,
+        [],
+        []
+    ),
+    res!(
+        "policy",
+        "v1",
+        "poddisruptionbudgets",
+        "PodDisruptionBudget",
+        "poddisruptionbudget",
+        true,
+        ["pdb"],
+        ["status"]
+    ),
+    res!(
+        "apiextensions.k8s.io",
+        "v1",
+        "customresourcedefinitions",
+        "CustomResourceDefinition",
+        "customresourcedefinition",
+        false,
+        ["crd", "crds"],
+        ["status"]
+    ),
     ResourceDef {
         create_only: true,
-        ..res!("authorization.k8s.io", "v1", "selfsubjectaccessreviews", "SelfSubjectAccessReview", "selfsubjectaccessreview", false, [], [])
+        ..res!(
+            "authorization.k8s.io",
+            "v1",
+            "selfsubjectaccessreviews",
+            "SelfSubjectAccessReview",
+            "selfsubjectaccessreview",
+            false,
+            [],
+            []
+        )
     },
 ];
 
@@ -176,7 +446,10 @@ pub fn groups() -> Vec<(&'static str, Vec<&'static str>)> {
     out
 }
 
-pub fn in_gv<'a>(group: &'a str, version: &'a str) -> impl Iterator<Item = &'static ResourceDef> + 'a {
+pub fn in_gv<'a>(
+    group: &'a str,
+    version: &'a str,
+) -> impl Iterator<Item = &'static ResourceDef> + 'a {
     RESOURCES
         .iter()
         .filter(move |r| r.group == group && r.version == version)

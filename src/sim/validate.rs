@@ -165,16 +165,27 @@ pub fn check_invalid(obj: &Value, group: &str) -> Result<(), ApiError> {
     };
     if let Some(ptr) = pod_spec_at {
         let prefix = ptr.trim_start_matches('/').replace('/', ".");
-        match obj.pointer(&format!("{ptr}/containers")).and_then(Value::as_array) {
+        match obj
+            .pointer(&format!("{ptr}/containers"))
+            .and_then(Value::as_array)
+        {
             Some(cs) if !cs.is_empty() => {
                 for (i, c) in cs.iter().enumerate() {
-                    if c.get("name").and_then(Value::as_str).unwrap_or("").is_empty() {
+                    if c.get("name")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .is_empty()
+                    {
                         causes.push((
                             format!("{prefix}.containers[{i}].name"),
                             "Required value".into(),
                         ));
                     }
-                    if c.get("image").and_then(Value::as_str).unwrap_or("").is_empty() {
+                    if c.get("image")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .is_empty()
+                    {
                         causes.push((
                             format!("{prefix}.containers[{i}].image"),
                             "Required value".into(),
@@ -208,8 +219,14 @@ pub fn check_invalid(obj: &Value, group: &str) -> Result<(), ApiError> {
         }
     }
     if kind == "HorizontalPodAutoscaler" {
-        let min = obj.pointer("/spec/minReplicas").and_then(Value::as_i64).unwrap_or(1);
-        let max = obj.pointer("/spec/maxReplicas").and_then(Value::as_i64).unwrap_or(0);
+        let min = obj
+            .pointer("/spec/minReplicas")
+            .and_then(Value::as_i64)
+            .unwrap_or(1);
+        let max = obj
+            .pointer("/spec/maxReplicas")
+            .and_then(Value::as_i64)
+            .unwrap_or(0);
         if min < 1 {
             causes.push((
                 "spec.minReplicas".into(),
@@ -259,17 +276,28 @@ mod tests {
         d["spec"]["replicaz"] = json!(3);
         let e = check_schema(&d, FieldValidation::Strict).unwrap_err();
         assert_eq!(e.code, 400);
-        assert!(e.message.contains("unknown field \"spec.replicaz\""), "{}", e.message);
+        assert!(
+            e.message.contains("unknown field \"spec.replicaz\""),
+            "{}",
+            e.message
+        );
         let w = check_schema(&d, FieldValidation::Warn).unwrap();
         assert_eq!(w, vec!["unknown field \"spec.replicaz\"".to_string()]);
-        assert!(check_schema(&deploy(), FieldValidation::Strict).unwrap().is_empty());
+        assert!(
+            check_schema(&deploy(), FieldValidation::Strict)
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]
     fn type_error_is_bad_request() {
         let mut d = deploy();
         d["spec"]["replicas"] = json!("three");
-        assert_eq!(check_schema(&d, FieldValidation::Ignore).unwrap_err().code, 400);
+        assert_eq!(
+            check_schema(&d, FieldValidation::Ignore).unwrap_err().code,
+            400
+        );
     }
 
     #[test]

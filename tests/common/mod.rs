@@ -24,6 +24,7 @@ pub fn preload(time_scale: f64) -> SimConfig {
 
 /// A kube client for the sim, default namespace ai-agents.
 pub fn client(h: &SimHandle) -> kube::Client {
+    agentdeck::tls::init();
     let mut cfg = kube::Config::new(h.url().parse().expect("url"));
     cfg.default_namespace = "ai-agents".into();
     cfg.read_timeout = Some(Duration::from_secs(30));
@@ -54,7 +55,9 @@ pub fn require_tool(tool: &str) -> bool {
     let found = find_tool(tool).is_some();
     if !found {
         if std::env::var("AGENTDECK_REQUIRE_ALL").as_deref() == Ok("1") {
-            panic!("required tool {tool:?} is not installed (scripts/test.sh installs what it can)");
+            panic!(
+                "required tool {tool:?} is not installed (scripts/test.sh installs what it can)"
+            );
         }
         eprintln!("SKIPPED: {tool} is not installed");
     }

@@ -11,11 +11,11 @@ use std::time::Duration;
 
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use super::errors::ApiError;
 use super::{json_response, ok};
-use crate::sim::{resources, Sim, Usage};
+use crate::sim::{Sim, Usage, resources};
 
 /// Faults the admin endpoint switches on and off.
 pub struct Faults {
@@ -94,7 +94,9 @@ pub fn handle(sim: &Sim, method: &Method, path: &str, body: &[u8]) -> Response {
                 memory: f("memory"),
             };
             sim.set_usage(&ns, &deploy, usage);
-            ok(&json!({"namespace": ns, "deployment": deploy, "cpu": usage.cpu, "memory": usage.memory}))
+            ok(
+                &json!({"namespace": ns, "deployment": deploy, "cpu": usage.cpu, "memory": usage.memory}),
+            )
         }
         ("GET", "state") => {
             let counts: serde_json::Map<String, Value> = resources::RESOURCES

@@ -5,12 +5,12 @@ use std::sync::Arc;
 
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use super::errors::{ApiError, ApiResult};
-use super::{json_response, Req};
-use crate::sim::resources::ResourceDef;
+use super::{Req, json_response};
 use crate::sim::Sim;
+use crate::sim::resources::ResourceDef;
 
 /// The user every request is made as (the sim's kubeconfig carries this token's user).
 pub const USER: &str = "agentdeck-sim-admin";
@@ -72,7 +72,12 @@ fn check(
     rules
         .iter()
         .find(|r| r.matches(verb, group, resource, sub))
-        .map(|r| format!("denied by the simulated cluster's rule \"{} {}\"", r.verb, r.resource))
+        .map(|r| {
+            format!(
+                "denied by the simulated cluster's rule \"{} {}\"",
+                r.verb, r.resource
+            )
+        })
 }
 
 // --- minimal protobuf reading -------------------------------------------------------------
@@ -147,7 +152,8 @@ pub fn decode_ssar_protobuf(body: &[u8]) -> Option<Value> {
     }
     if let Some(nra) = field(&spec, 2) {
         let nra = fields(nra)?;
-        out["spec"]["nonResourceAttributes"] = json!({"path": string(&nra, 1), "verb": string(&nra, 2)});
+        out["spec"]["nonResourceAttributes"] =
+            json!({"path": string(&nra, 1), "verb": string(&nra, 2)});
     }
     Some(out)
 }
@@ -200,10 +206,27 @@ mod tests {
 
     #[test]
     fn decodes_protobuf_review() {
-        let ra = [ld(1, b"ai-agents"), ld(2, b"patch"), ld(3, b"apps"), ld(5, b"deployments")].concat();
+        let ra = [
+            ld(1, b"ai-agents"),
+            ld(2, b"patch"),
+            ld(3, b"apps"),
+            ld(5, b"deployments"),
+        ]
+        .concat();
         let spec = ld(1, &ra);
         let ssar = [ld(1, b""), ld(2, &spec)].concat();
-        let unknown = [ld(1, &[ld(1, b"authorization.k8s.io/v1"), ld(2, b"SelfSubjectAccessReview")].concat()), ld(2, &ssar)].concat();
+        let unknown = [
+            ld(
+                1,
+                &[
+                    ld(1, b"authorization.k8s.io/v1"),
+                    ld(2, b"SelfSubjectAccessReview"),
+                ]
+                .concat(),
+            ),
+            ld(2, &ssar),
+        ]
+        .concat();
         let body = [b"k8s\0".as_slice(), &unknown].concat();
         let v = decode_ssar_protobuf(&body).unwrap();
         assert_eq!(v["spec"]["resourceAttributes"]["verb"], "patch");

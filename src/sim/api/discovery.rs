@@ -1,9 +1,9 @@
 //! Discovery documents: /version, /api, /apis, /api/v1, /apis/G and /apis/G/V.
 
 use axum::response::Response;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
-use super::{ok, Req};
+use super::{Req, ok};
 use crate::sim::resources::{self, ResourceDef};
 
 /// The Kubernetes version the sim reports (kubectl's dispatcher picks kubectl.1.33 from it).

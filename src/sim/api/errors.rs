@@ -2,7 +2,7 @@
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use crate::sim::resources::ResourceDef;
 
@@ -165,7 +165,11 @@ impl ApiError {
         let msg = format!(
             "{subject} is forbidden: User \"{user}\" cannot {verb} resource \"{resource}\" in API group \"{}\" {scope}{}",
             def.group,
-            if reason.is_empty() { String::new() } else { format!(": {reason}") }
+            if reason.is_empty() {
+                String::new()
+            } else {
+                format!(": {reason}")
+            }
         );
         ApiError::new(403, "Forbidden", msg).with_details(def, name)
     }
@@ -174,7 +178,10 @@ impl ApiError {
         ApiError::new(
             405,
             "MethodNotAllowed",
-            format!("{verb} is not supported on resources of kind \"{}\"", def.resource),
+            format!(
+                "{verb} is not supported on resources of kind \"{}\"",
+                def.resource
+            ),
         )
         .with_details(def, "")
     }
@@ -187,12 +194,18 @@ impl ApiError {
         ApiError::new(
             415,
             "UnsupportedMediaType",
-            format!("the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json (got {ct:?})"),
+            format!(
+                "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json (got {ct:?})"
+            ),
         )
     }
 
     pub fn path_not_found() -> Self {
-        ApiError::new(404, "NotFound", "the server could not find the requested resource")
+        ApiError::new(
+            404,
+            "NotFound",
+            "the server could not find the requested resource",
+        )
     }
 
     pub fn unavailable() -> Self {

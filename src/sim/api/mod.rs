@@ -15,13 +15,13 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
 use self::errors::{ApiError, ApiResult};
-use super::resources::{self, ResourceDef};
 use super::Sim;
+use super::resources::{self, ResourceDef};
 
 /// Request body size limit (kube-apiserver allows 3 MiB objects).
 const MAX_BODY: usize = 8 * 1024 * 1024;
@@ -205,7 +205,7 @@ async fn handle(State(sim): State<Arc<Sim>>, req: Request) -> Response {
         Ok(b) => b,
         Err(_) => {
             return ApiError::new(413, "RequestEntityTooLarge", "request body too large")
-                .into_response()
+                .into_response();
         }
     };
     let r = Req {
@@ -240,7 +240,10 @@ async fn route(sim: &Arc<Sim>, path: &str, r: Req) -> ApiResult<Response> {
     };
     if target.def.create_only {
         if r.method != Method::POST {
-            return Err(ApiError::method_not_supported(target.def, verb_of(&r, &target)));
+            return Err(ApiError::method_not_supported(
+                target.def,
+                verb_of(&r, &target),
+            ));
         }
         return auth::review(sim, &r);
     }

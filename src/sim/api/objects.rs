@@ -5,16 +5,16 @@ use std::sync::Arc;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::Response;
 use base64::Engine;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use super::errors::{ApiError, ApiResult};
 use super::select::{FieldSelector, LabelSelector};
-use super::{json_response, Req, Target};
+use super::{Req, Target, json_response};
 use crate::sim::apply::{self, Writer};
-use crate::sim::resources::{keys, ResourceDef};
+use crate::sim::resources::{ResourceDef, keys};
 use crate::sim::store::StoreError;
 use crate::sim::validate::{self, FieldValidation};
-use crate::sim::{defaults, meta, patch, table, Sim};
+use crate::sim::{Sim, defaults, meta, patch, table};
 
 /// The form a client of this group/version sees (HPAs are stored as autoscaling/v2).
 pub fn to_client(def: &ResourceDef, obj: &Value) -> Value {
@@ -114,7 +114,11 @@ struct Continue {
 
 pub fn list(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
     let labels = LabelSelector::parse(r.q("labelSelector").unwrap_or(""))?;
-    let fields = FieldSelector::parse(r.q("fieldSelector").unwrap_or(""), t.def.resource, t.def.kind)?;
+    let fields = FieldSelector::parse(
+        r.q("fieldSelector").unwrap_or(""),
+        t.def.resource,
+        t.def.kind,
+    )?;
     let limit: usize = match r.q("limit") {
         None | Some("") => 0,
         Some(l) => l
@@ -183,7 +187,9 @@ pub fn list(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
     let mut md = json!({"resourceVersion": rv_s});
     if let Some(c) = cont {
         md["continue"] = json!(c);
-        if r.q("labelSelector").unwrap_or("").is_empty() && r.q("fieldSelector").unwrap_or("").is_empty() {
+        if r.q("labelSelector").unwrap_or("").is_empty()
+            && r.q("fieldSelector").unwrap_or("").is_empty()
+        {
             md["remainingItemCount"] = json!(remaining);
         }
     }
@@ -208,8 +214,9 @@ fn parse_body(r: &Req) -> ApiResult<Value> {
     if ct.contains("protobuf") {
         return Err(ApiError::unsupported_media(ct));
     }
-    serde_json::from_slice(&r.body)
-        .map_err(|e| ApiError::bad_request(format!("couldn't get version/kind; json parse error: {e}")))
+    serde_json::from_slice(&r.body).map_err(|e| {
+        ApiError::bad_request(format!("couldn't get version/kind; json parse error: {e}"))
+    })
 }
 
 /// The body must be this resource's kind (an empty kind/apiVersion is filled in).
@@ -217,8 +224,16 @@ fn check_kind(t: &Target, obj: &mut Value, expect_kind: &str, expect_av: &str) -
     if !obj.is_object() {
         return Err(ApiError::bad_request("the body must be a JSON object"));
     }
-    let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("").to_string();
-    let av = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("").to_string();
+    let kind = obj
+        .get("kind")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let av = obj
+        .get("apiVersion")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
     if kind.is_empty() {
         obj["kind"] = json!(expect_kind);
     } else if kind != expect_kind {
@@ -286,8 +301,13 @@ fn init_new(sim: &Sim, def: &ResourceDef, obj: &mut Value) {
         "Pod" => obj["status"] = json!({"phase": "Pending", "qosClass": qos_class(obj)}),
         "Namespace" => obj["status"] = json!({"phase": "Active"}),
         "Service" => {
-            let want = obj.pointer("/spec/clusterIP").and_then(Value::as_str).unwrap_or("");
-            if want.is_empty() && obj.pointer("/spec/type").and_then(Value::as_str) != Some("ExternalName") {
+            let want = obj
+                .pointer("/spec/clusterIP")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            if want.is_empty()
+                && obj.pointer("/spec/type").and_then(Value::as_str) != Some("ExternalName")
+            {
                 let ip = sim.next_cluster_ip();
                 obj["spec"]["clusterIP"] = json!(ip);
                 obj["spec"]["clusterIPs"] = json!([ip]);
@@ -301,7 +321,11 @@ fn init_new(sim: &Sim, def: &ResourceDef, obj: &mut Value) {
 fn qos_class(pod: &Value) -> &'static str {
     let cs = pod.pointer("/spec/containers").and_then(Value::as_array);
     let Some(cs) = cs else { return "BestEffort" };
-    let has = |c: &Value, k: &str| c.pointer(&format!("/resources/{k}")).and_then(Value::as_object).is_some_and(|m| !m.is_empty());
+    let has = |c: &Value, k: &str| {
+        c.pointer(&format!("/resources/{k}"))
+            .and_then(Value::as_object)
+            .is_some_and(|m| !m.is_empty())
+    };
     if cs.iter().all(|c| !has(c, "requests") && !has(c, "limits")) {
         "BestEffort"
     } else if cs.iter().all(|c| {
@@ -325,7 +349,13 @@ fn merge_update(def: &ResourceDef, old: &Value, mut new: Value, sub: Option<&str
         out["status"] = new.get("status").cloned().unwrap_or(json!({}));
         return out;
     }
-    for k in ["uid", "creationTimestamp", "generation", "deletionTimestamp", "deletionGracePeriodSeconds"] {
+    for k in [
+        "uid",
+        "creationTimestamp",
+        "generation",
+        "deletionTimestamp",
+        "deletionGracePeriodSeconds",
+    ] {
         match old.pointer(&format!("/metadata/{k}")) {
             Some(v) => {
                 meta::metadata_mut(&mut new).insert(k.into(), v.clone());
@@ -373,7 +403,11 @@ fn finish(
     if track {
         let now = sim.clock.now_str();
         let manager = r.manager();
-        let av = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("").to_string();
+        let av = obj
+            .get("apiVersion")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
         let w = Writer {
             manager: &manager,
             subresource: t.sub.as_deref().unwrap_or(""),
@@ -400,7 +434,10 @@ pub fn create(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
     let warnings = validate::check_schema(&obj, mode)?;
     let mut obj = from_client(t.def, obj);
     if meta::name(&obj).is_empty() {
-        if let Some(g) = obj.pointer("/metadata/generateName").and_then(Value::as_str) {
+        if let Some(g) = obj
+            .pointer("/metadata/generateName")
+            .and_then(Value::as_str)
+        {
             let n = format!("{g}{}", sim.rng.suffix(5));
             meta::metadata_mut(&mut obj).insert("name".into(), json!(n));
         }
@@ -413,20 +450,33 @@ pub fn create(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
         if sim.store.get(&t.def.key(), t.ns(), &name).is_some() {
             return Err(ApiError::already_exists(t.def, &name));
         }
-        return Ok(with_warnings(respond(sim, t, r, StatusCode::CREATED, &obj), &warnings));
+        return Ok(with_warnings(
+            respond(sim, t, r, StatusCode::CREATED, &obj),
+            &warnings,
+        ));
     }
     let stored = sim
         .store
         .create(&t.def.key(), obj)
         .map_err(|e| store_err(t, &name, e))?;
-    Ok(with_warnings(respond(sim, t, r, StatusCode::CREATED, &stored), &warnings))
+    Ok(with_warnings(
+        respond(sim, t, r, StatusCode::CREATED, &stored),
+        &warnings,
+    ))
 }
 
 /// Store `obj` as the new version of `old` (or only pretend, with dryRun).
-fn commit(sim: &Sim, t: &Target, r: &Req, old: &Value, obj: Value) -> Result<Arc<Value>, StoreError> {
+fn commit(
+    sim: &Sim,
+    t: &Target,
+    r: &Req,
+    old: &Value,
+    obj: Value,
+) -> Result<Arc<Value>, StoreError> {
     if r.dry_run() {
         let mut o = obj;
-        meta::metadata_mut(&mut o).insert("resourceVersion".into(), json!(meta::resource_version(old)));
+        meta::metadata_mut(&mut o)
+            .insert("resourceVersion".into(), json!(meta::resource_version(old)));
         return Ok(Arc::new(o));
     }
     sim.store
@@ -435,7 +485,10 @@ fn commit(sim: &Sim, t: &Target, r: &Req, old: &Value, obj: Value) -> Result<Arc
 
 /// A Scale body/patch result written back onto the Deployment/ReplicaSet.
 fn apply_scale(old: &Value, scale: &Value) -> ApiResult<Value> {
-    let replicas = scale.pointer("/spec/replicas").and_then(Value::as_i64).unwrap_or(0);
+    let replicas = scale
+        .pointer("/spec/replicas")
+        .and_then(Value::as_i64)
+        .unwrap_or(0);
     if replicas < 0 {
         return Err(ApiError::invalid(
             "Scale",
@@ -483,11 +536,20 @@ pub fn update(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
     };
     let new = finish(sim, t, r, Some(&old), new, true)?;
     let stored = commit(sim, t, r, &old, new).map_err(|e| store_err(t, &name, e))?;
-    Ok(with_warnings(respond(sim, t, r, StatusCode::OK, &stored), &warnings))
+    Ok(with_warnings(
+        respond(sim, t, r, StatusCode::OK, &stored),
+        &warnings,
+    ))
 }
 
 pub fn patch(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
-    let ct = r.content_type().split(';').next().unwrap_or("").trim().to_string();
+    let ct = r
+        .content_type()
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_string();
     let mode = FieldValidation::parse(r.q("fieldValidation"))?;
     if ct == "application/apply-patch+yaml" {
         return server_side_apply(sim, t, r, mode);
@@ -498,11 +560,16 @@ pub fn patch(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
     for _ in 0..8 {
         let old = current(sim, t)?;
         let is_scale = t.sub.as_deref() == Some("scale");
-        let mut view = if is_scale { scale_of(&old) } else { to_client(t.def, &old) };
+        let mut view = if is_scale {
+            scale_of(&old)
+        } else {
+            to_client(t.def, &old)
+        };
         match ct.as_str() {
             "application/merge-patch+json" => patch::merge_patch(&mut view, &p),
-            "application/strategic-merge-patch+json" => patch::strategic_merge_patch(&mut view, &p)
-                .map_err(ApiError::bad_request)?,
+            "application/strategic-merge-patch+json" => {
+                patch::strategic_merge_patch(&mut view, &p).map_err(ApiError::bad_request)?
+            }
             "application/json-patch+json" => {
                 patch::json_patch(&mut view, &p).map_err(ApiError::bad_request)?
             }
@@ -516,7 +583,12 @@ pub fn patch(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
         };
         let new = finish(sim, t, r, Some(&old), new, true)?;
         match commit(sim, t, r, &old, new) {
-            Ok(stored) => return Ok(with_warnings(respond(sim, t, r, StatusCode::OK, &stored), &warnings)),
+            Ok(stored) => {
+                return Ok(with_warnings(
+                    respond(sim, t, r, StatusCode::OK, &stored),
+                    &warnings,
+                ));
+            }
             Err(StoreError::Conflict) => continue,
             Err(e) => return Err(store_err(t, &name, e)),
         }
@@ -524,7 +596,12 @@ pub fn patch(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
     Err(ApiError::conflict(t.def, &name))
 }
 
-fn server_side_apply(sim: &Arc<Sim>, t: &Target, r: &Req, mode: FieldValidation) -> ApiResult<Response> {
+fn server_side_apply(
+    sim: &Arc<Sim>,
+    t: &Target,
+    r: &Req,
+    mode: FieldValidation,
+) -> ApiResult<Response> {
     let manager = match r.q("fieldManager") {
         Some(m) if !m.is_empty() => m.to_string(),
         _ => {
@@ -532,8 +609,11 @@ fn server_side_apply(sim: &Arc<Sim>, t: &Target, r: &Req, mode: FieldValidation)
                 "PatchOptions",
                 "meta.k8s.io",
                 "",
-                &[("fieldManager".into(), "Required value: is required for apply patch".into())],
-            ))
+                &[(
+                    "fieldManager".into(),
+                    "Required value: is required for apply patch".into(),
+                )],
+            ));
         }
     };
     let force = r.flag("force");
@@ -542,7 +622,10 @@ fn server_side_apply(sim: &Arc<Sim>, t: &Target, r: &Req, mode: FieldValidation)
         query: Default::default(),
         headers: {
             let mut h = r.headers.clone();
-            h.insert(axum::http::header::CONTENT_TYPE, HeaderValue::from_static("application/yaml"));
+            h.insert(
+                axum::http::header::CONTENT_TYPE,
+                HeaderValue::from_static("application/yaml"),
+            );
             h
         },
         body: r.body.clone(),
@@ -557,7 +640,11 @@ fn server_side_apply(sim: &Arc<Sim>, t: &Target, r: &Req, mode: FieldValidation)
     }
     let warnings = validate::check_schema(&applied, mode)?;
     let applied = from_client(t.def, applied);
-    let av = applied.get("apiVersion").and_then(Value::as_str).unwrap_or("").to_string();
+    let av = applied
+        .get("apiVersion")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
     for _ in 0..8 {
         let old = sim.store.get(&t.def.key(), t.ns(), &name);
         let now = sim.clock.now_str();
@@ -582,10 +669,18 @@ fn server_side_apply(sim: &Arc<Sim>, t: &Target, r: &Req, mode: FieldValidation)
             }
             let obj = finish(sim, t, r, None, obj, false)?;
             if r.dry_run() {
-                return Ok(with_warnings(respond(sim, t, r, StatusCode::CREATED, &obj), &warnings));
+                return Ok(with_warnings(
+                    respond(sim, t, r, StatusCode::CREATED, &obj),
+                    &warnings,
+                ));
             }
             match sim.store.create(&t.def.key(), obj) {
-                Ok(s) => return Ok(with_warnings(respond(sim, t, r, StatusCode::CREATED, &s), &warnings)),
+                Ok(s) => {
+                    return Ok(with_warnings(
+                        respond(sim, t, r, StatusCode::CREATED, &s),
+                        &warnings,
+                    ));
+                }
                 Err(StoreError::AlreadyExists) => continue,
                 Err(e) => return Err(store_err(t, &name, e)),
             }
@@ -593,7 +688,12 @@ fn server_side_apply(sim: &Arc<Sim>, t: &Target, r: &Req, mode: FieldValidation)
         let new = merge_update(t.def, &old, merged, t.sub.as_deref());
         let new = finish(sim, t, r, Some(&old), new, false)?;
         match commit(sim, t, r, &old, new) {
-            Ok(stored) => return Ok(with_warnings(respond(sim, t, r, StatusCode::OK, &stored), &warnings)),
+            Ok(stored) => {
+                return Ok(with_warnings(
+                    respond(sim, t, r, StatusCode::OK, &stored),
+                    &warnings,
+                ));
+            }
             Err(StoreError::Conflict) => continue,
             Err(e) => return Err(store_err(t, &name, e)),
         }
@@ -617,18 +717,38 @@ fn delete_opts(r: &Req) -> ApiResult<DeleteOpts> {
         serde_json::from_slice(&r.body)
             .map_err(|e| ApiError::bad_request(format!("invalid DeleteOptions: {e}")))?
     };
-    let s = |k: &str| body.get(k).and_then(Value::as_str).map(str::to_string).or_else(|| r.q(k).map(str::to_string));
+    let s = |k: &str| {
+        body.get(k)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .or_else(|| r.q(k).map(str::to_string))
+    };
     let orphan = body.get("orphanDependents").and_then(Value::as_bool) == Some(true);
     Ok(DeleteOpts {
-        propagation: s("propagationPolicy").unwrap_or_else(|| if orphan { "Orphan".into() } else { "Background".into() }),
+        propagation: s("propagationPolicy").unwrap_or_else(|| {
+            if orphan {
+                "Orphan".into()
+            } else {
+                "Background".into()
+            }
+        }),
         grace: body
             .get("gracePeriodSeconds")
             .and_then(Value::as_i64)
             .or_else(|| r.q("gracePeriodSeconds").and_then(|g| g.parse().ok())),
         dry_run: r.dry_run()
-            || body.get("dryRun").and_then(Value::as_array).is_some_and(|a| a.iter().any(|v| v == "All")),
-        precondition_rv: body.pointer("/preconditions/resourceVersion").and_then(Value::as_str).map(str::to_string),
-        precondition_uid: body.pointer("/preconditions/uid").and_then(Value::as_str).map(str::to_string),
+            || body
+                .get("dryRun")
+                .and_then(Value::as_array)
+                .is_some_and(|a| a.iter().any(|v| v == "All")),
+        precondition_rv: body
+            .pointer("/preconditions/resourceVersion")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        precondition_uid: body
+            .pointer("/preconditions/uid")
+            .and_then(Value::as_str)
+            .map(str::to_string),
     })
 }
 
@@ -636,8 +756,14 @@ pub fn delete(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
     let opts = delete_opts(r)?;
     let obj = current(sim, t)?;
     let name = name_of(t).to_string();
-    if opts.precondition_rv.as_deref().is_some_and(|rv| rv != meta::resource_version(&obj))
-        || opts.precondition_uid.as_deref().is_some_and(|u| u != meta::uid(&obj))
+    if opts
+        .precondition_rv
+        .as_deref()
+        .is_some_and(|rv| rv != meta::resource_version(&obj))
+        || opts
+            .precondition_uid
+            .as_deref()
+            .is_some_and(|u| u != meta::uid(&obj))
     {
         return Err(ApiError::conflict(t.def, &name));
     }
@@ -653,15 +779,26 @@ pub fn delete(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
 pub fn delete_collection(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
     let opts = delete_opts(r)?;
     let labels = LabelSelector::parse(r.q("labelSelector").unwrap_or(""))?;
-    let fields = FieldSelector::parse(r.q("fieldSelector").unwrap_or(""), t.def.resource, t.def.kind)?;
+    let fields = FieldSelector::parse(
+        r.q("fieldSelector").unwrap_or(""),
+        t.def.resource,
+        t.def.kind,
+    )?;
     let (all, rv) = sim.store.list(&t.def.key(), t.namespace.as_deref());
     let mut items = Vec::new();
-    for o in all.iter().filter(|o| labels.matches(o) && fields.matches(o)) {
+    for o in all
+        .iter()
+        .filter(|o| labels.matches(o) && fields.matches(o))
+    {
         if opts.dry_run {
             items.push(to_client(t.def, o));
-        } else if let Some(d) =
-            sim.delete_object(t.def, meta::namespace(o), meta::name(o), &opts.propagation, opts.grace)
-        {
+        } else if let Some(d) = sim.delete_object(
+            t.def,
+            meta::namespace(o),
+            meta::name(o),
+            &opts.propagation,
+            opts.grace,
+        ) {
             items.push(to_client(t.def, &d));
         }
     }
@@ -679,8 +816,16 @@ pub fn delete_collection(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Respo
 /// Create an object from inside the sim (bootstrap, preload, controllers): the same
 /// defaults, validation and metadata as an API create, recorded as an apply by `manager`.
 pub fn create_internal(sim: &Sim, obj: Value, manager: &str) -> Result<Arc<Value>, String> {
-    let av = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("").to_string();
-    let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("").to_string();
+    let av = obj
+        .get("apiVersion")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let kind = obj
+        .get("kind")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
     let def = crate::sim::resources::by_kind(&av, &kind)
         .ok_or_else(|| format!("no matches for kind \"{kind}\" in version \"{av}\""))?;
     let now = sim.clock.now_str();

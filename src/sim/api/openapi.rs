@@ -3,10 +3,10 @@
 
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
 use super::errors::{ApiError, ApiResult};
-use super::{ok, Req};
+use super::{Req, ok};
 use crate::sim::resources::{self, ResourceDef};
 
 const HASH: &str = "A6C5E3D1B2F40718";
@@ -80,7 +80,12 @@ fn v3_gv(group: &str, version: &str) -> Value {
         let name = if r.group.is_empty() {
             format!("io.k8s.api.core.{}.{}", r.version, r.kind)
         } else {
-            format!("io.k8s.api.{}.{}.{}", r.group.split('.').next().unwrap_or(r.group), r.version, r.kind)
+            format!(
+                "io.k8s.api.{}.{}.{}",
+                r.group.split('.').next().unwrap_or(r.group),
+                r.version,
+                r.kind
+            )
         };
         schemas.insert(
             name,

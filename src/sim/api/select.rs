@@ -130,8 +130,10 @@ fn field_allowed(resource: &str, field: &str) -> bool {
                     | "status.podIP"
                     | "status.nominatedNodeName"
             ),
-            "events" => field.starts_with("involvedObject.")
-                || matches!(field, "reason" | "type" | "source" | "reportingComponent"),
+            "events" => {
+                field.starts_with("involvedObject.")
+                    || matches!(field, "reason" | "type" | "source" | "reportingComponent")
+            }
             "secrets" => field == "type",
             "nodes" => field == "spec.unschedulable",
             "namespaces" => field == "status.phase",
@@ -157,10 +159,10 @@ impl FieldSelector {
             };
             let k = k.trim();
             if !field_allowed(resource, k) {
-                return Err(ApiError::bad_request(format!(
-                    "field label not supported: {k}"
-                ))
-                .with_kind_hint(kind));
+                return Err(
+                    ApiError::bad_request(format!("field label not supported: {k}"))
+                        .with_kind_hint(kind),
+                );
             }
             out.push((k.to_string(), neg, v.trim().to_string()));
         }
@@ -218,7 +220,8 @@ mod tests {
 
     #[test]
     fn field_selectors() {
-        let o = json!({"metadata": {"name": "p1", "namespace": "ns"}, "status": {"phase": "Running"}});
+        let o =
+            json!({"metadata": {"name": "p1", "namespace": "ns"}, "status": {"phase": "Running"}});
         let m = |s: &str| FieldSelector::parse(s, "pods", "Pod").unwrap().matches(&o);
         assert!(m("metadata.name=p1"));
         assert!(m("status.phase!=Pending,metadata.namespace=ns"));

@@ -8,16 +8,16 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::response::Response;
 use bytes::Bytes;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use tokio::sync::{broadcast, mpsc};
 use tokio_stream::wrappers::ReceiverStream;
 
 use super::errors::{ApiError, ApiResult};
 use super::objects::to_client;
 use super::select::{FieldSelector, LabelSelector};
-use super::{stream_response, Req, Target};
+use super::{Req, Target, stream_response};
 use crate::sim::store::{Event, EventType};
-use crate::sim::{meta, table, Sim};
+use crate::sim::{Sim, meta, table};
 
 const BOOKMARK_EVERY: Duration = Duration::from_secs(5);
 /// kube-apiserver picks 30–60 min when the client sets no timeout.
@@ -90,10 +90,15 @@ pub fn handle(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
         key: t.def.key(),
         ns: t.namespace.clone(),
         labels: LabelSelector::parse(r.q("labelSelector").unwrap_or(""))?,
-        fields: FieldSelector::parse(r.q("fieldSelector").unwrap_or(""), t.def.resource, t.def.kind)?,
+        fields: FieldSelector::parse(
+            r.q("fieldSelector").unwrap_or(""),
+            t.def.resource,
+            t.def.kind,
+        )?,
     };
     if let Some(n) = &t.name {
-        filter.fields = FieldSelector::parse(&format!("metadata.name={n}"), t.def.resource, t.def.kind)?;
+        filter.fields =
+            FieldSelector::parse(&format!("metadata.name={n}"), t.def.resource, t.def.kind)?;
     }
     let timeout = r
         .q("timeoutSeconds")
@@ -122,7 +127,10 @@ pub fn handle(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
     let (rx_events, mut last_rv) = match from {
         None => {
             let (items, rx_ev, rv) = sim.store.watch_now(&filter.key, filter.ns.as_deref());
-            for o in items.iter().filter(|o| filter.labels.matches(o) && filter.fields.matches(o)) {
+            for o in items
+                .iter()
+                .filter(|o| filter.labels.matches(o) && filter.fields.matches(o))
+            {
                 initial.push(enc.event("ADDED", o));
             }
             (Some(rx_ev), rv)
@@ -130,7 +138,8 @@ pub fn handle(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
         Some(rv) => match sim.store.watch_from(&filter.key, rv) {
             None => {
                 let oldest = sim.store.oldest_rv();
-                let status = ApiError::gone(format!("too old resource version: {rv} ({oldest})")).to_status();
+                let status = ApiError::gone(format!("too old resource version: {rv} ({oldest})"))
+                    .to_status();
                 initial.push(line(&json!({"type": "ERROR", "object": status})));
                 (None, rv)
             }

@@ -4,11 +4,11 @@
 
 use std::sync::Arc;
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
-use super::{int_or_percent, Snapshot, State};
+use super::{Snapshot, State, int_or_percent};
 use crate::sim::resources::{self, keys};
-use crate::sim::{meta, Sim};
+use crate::sim::{Sim, meta};
 
 const HASH_LABEL: &str = "pod-template-hash";
 const REVISION: &str = "deployment.kubernetes.io/revision";
@@ -16,18 +16,25 @@ const REVISION: &str = "deployment.kubernetes.io/revision";
 /// The pod-template-hash of a template (fnv32a of its canonical JSON, safe-encoded).
 pub fn template_hash(template: &Value) -> String {
     let mut t = template.clone();
-    if let Some(l) = t.pointer_mut("/metadata/labels").and_then(Value::as_object_mut) {
+    if let Some(l) = t
+        .pointer_mut("/metadata/labels")
+        .and_then(Value::as_object_mut)
+    {
         l.remove(HASH_LABEL);
     }
     meta::safe_encode(&meta::fnv32a(t.to_string().as_bytes()).to_string())
 }
 
 fn replicas(o: &Value) -> i64 {
-    meta::ptr(o, "/spec/replicas").and_then(Value::as_i64).unwrap_or(0)
+    meta::ptr(o, "/spec/replicas")
+        .and_then(Value::as_i64)
+        .unwrap_or(0)
 }
 
 fn status_i(o: &Value, k: &str) -> i64 {
-    meta::ptr(o, &format!("/status/{k}")).and_then(Value::as_i64).unwrap_or(0)
+    meta::ptr(o, &format!("/status/{k}"))
+        .and_then(Value::as_i64)
+        .unwrap_or(0)
 }
 
 fn revision(o: &Value) -> i64 {
@@ -45,20 +52,34 @@ fn scale_rs(sim: &Sim, st: &mut State, d: &Value, rs: &Value, to: i64) {
     }
     let dr = replicas(d);
     let surge = max_surge(d);
-    sim.store.update_with(keys::REPLICASETS, meta::namespace(rs), meta::name(rs), |o| {
-        o["spec"]["replicas"] = json!(to);
-        let a = meta::obj_at(o, &["metadata", "annotations"]);
-        a.insert("deployment.kubernetes.io/desired-replicas".into(), json!(dr.to_string()));
-        a.insert("deployment.kubernetes.io/max-replicas".into(), json!((dr + surge).to_string()));
-        true
-    });
+    sim.store.update_with(
+        keys::REPLICASETS,
+        meta::namespace(rs),
+        meta::name(rs),
+        |o| {
+            o["spec"]["replicas"] = json!(to);
+            let a = meta::obj_at(o, &["metadata", "annotations"]);
+            a.insert(
+                "deployment.kubernetes.io/desired-replicas".into(),
+                json!(dr.to_string()),
+            );
+            a.insert(
+                "deployment.kubernetes.io/max-replicas".into(),
+                json!((dr + surge).to_string()),
+            );
+            true
+        },
+    );
     let verb = if to > from { "up" } else { "down" };
     st.events.record(
         sim,
         d,
         false,
         "ScalingReplicaSet",
-        &format!("Scaled {verb} replica set {} from {from} to {to}", meta::name(rs)),
+        &format!(
+            "Scaled {verb} replica set {} from {from} to {to}",
+            meta::name(rs)
+        ),
         "deployment-controller",
     );
 }
@@ -71,7 +92,12 @@ fn max_surge(d: &Value) -> i64 {
     if is_recreate(d) {
         return 0;
     }
-    int_or_percent(meta::ptr(d, "/spec/strategy/rollingUpdate/maxSurge"), replicas(d), true, "25%")
+    int_or_percent(
+        meta::ptr(d, "/spec/strategy/rollingUpdate/maxSurge"),
+        replicas(d),
+        true,
+        "25%",
+    )
 }
 
 fn max_unavailable(d: &Value) -> i64 {
@@ -92,12 +118,21 @@ fn max_unavailable(d: &Value) -> i64 {
     }
 }
 
-fn create_rs(sim: &Sim, st: &mut State, d: &Value, hash: &str, rev: i64, initial: i64) -> Option<Arc<Value>> {
+fn create_rs(
+    sim: &Sim,
+    st: &mut State,
+    d: &Value,
+    hash: &str,
+    rev: i64,
+    initial: i64,
+) -> Option<Arc<Value>> {
     let mut template = meta::ptr(d, "/spec/template").cloned().unwrap_or(json!({}));
     meta::obj_at(&mut template, &["metadata", "labels"]).insert(HASH_LABEL.into(), json!(hash));
     let mut selector = meta::ptr(d, "/spec/selector").cloned().unwrap_or(json!({}));
     meta::obj_at(&mut selector, &["matchLabels"]).insert(HASH_LABEL.into(), json!(hash));
-    let mut labels = meta::ptr(&template, "/metadata/labels").cloned().unwrap_or(json!({}));
+    let mut labels = meta::ptr(&template, "/metadata/labels")
+        .cloned()
+        .unwrap_or(json!({}));
     labels[HASH_LABEL] = json!(hash);
     let name = format!("{}-{hash}", meta::name(d));
     let dr = replicas(d);
@@ -125,7 +160,14 @@ fn create_rs(sim: &Sim, st: &mut State, d: &Value, hash: &str, rev: i64, initial
     match sim.create_internal(rs, "kube-controller-manager") {
         Ok(rs) => {
             if initial > 0 {
-                st.events.record(sim, d, false, "ScalingReplicaSet", &format!("Scaled up replica set {name} from 0 to {initial}"), "deployment-controller");
+                st.events.record(
+                    sim,
+                    d,
+                    false,
+                    "ScalingReplicaSet",
+                    &format!("Scaled up replica set {name} from 0 to {initial}"),
+                    "deployment-controller",
+                );
             }
             Some(rs)
         }
@@ -146,11 +188,22 @@ pub fn reconcile(sim: &Sim, st: &mut State, snap: &Snapshot) {
 }
 
 fn reconcile_one(sim: &Sim, st: &mut State, snap: &Snapshot, d: &Arc<Value>) {
-    let rss: Vec<Arc<Value>> = snap.rs_by_owner.get(meta::uid(d)).cloned().unwrap_or_default();
+    let rss: Vec<Arc<Value>> = snap
+        .rs_by_owner
+        .get(meta::uid(d))
+        .cloned()
+        .unwrap_or_default();
     let hash = template_hash(meta::ptr(d, "/spec/template").unwrap_or(&Value::Null));
     let paused = meta::ptr(d, "/spec/paused").and_then(Value::as_bool) == Some(true);
-    let mut new_rs = rss.iter().find(|rs| meta::label(rs, HASH_LABEL) == Some(hash.as_str())).cloned();
-    let mut olds: Vec<Arc<Value>> = rss.iter().filter(|rs| meta::label(rs, HASH_LABEL) != Some(hash.as_str())).cloned().collect();
+    let mut new_rs = rss
+        .iter()
+        .find(|rs| meta::label(rs, HASH_LABEL) == Some(hash.as_str()))
+        .cloned();
+    let mut olds: Vec<Arc<Value>> = rss
+        .iter()
+        .filter(|rs| meta::label(rs, HASH_LABEL) != Some(hash.as_str()))
+        .cloned()
+        .collect();
     olds.sort_by_key(|rs| revision(rs));
     let want = replicas(d);
     let mut created_now = false;
@@ -172,10 +225,16 @@ fn reconcile_one(sim: &Sim, st: &mut State, snap: &Snapshot, d: &Arc<Value>) {
             // The active ReplicaSet carries the newest revision.
             let max_old = olds.iter().map(|r| revision(r)).max().unwrap_or(0);
             if revision(rs) <= max_old {
-                sim.store.update_with(keys::REPLICASETS, meta::namespace(rs), meta::name(rs), |o| {
-                    meta::obj_at(o, &["metadata", "annotations"]).insert(REVISION.into(), json!((max_old + 1).to_string()));
-                    true
-                });
+                sim.store.update_with(
+                    keys::REPLICASETS,
+                    meta::namespace(rs),
+                    meta::name(rs),
+                    |o| {
+                        meta::obj_at(o, &["metadata", "annotations"])
+                            .insert(REVISION.into(), json!((max_old + 1).to_string()));
+                        true
+                    },
+                );
             }
         }
         if let Some(nrs) = &new_rs {
@@ -228,7 +287,10 @@ fn rolling(sim: &Sim, st: &mut State, d: &Value, nrs: &Value, olds: &[Arc<Value>
         }
     }
     // Then available ones, keeping minAvailable.
-    let old_avail: i64 = active_olds.iter().map(|rs| status_i(rs, "availableReplicas")).sum();
+    let old_avail: i64 = active_olds
+        .iter()
+        .map(|rs| status_i(rs, "availableReplicas"))
+        .sum();
     let total_avail = old_avail + status_i(nrs, "availableReplicas");
     let mut budget = (total_avail - min_available).min(max_down);
     for rs in &active_olds {
@@ -248,13 +310,25 @@ fn rolling(sim: &Sim, st: &mut State, d: &Value, nrs: &Value, olds: &[Arc<Value>
     }
 }
 
-fn recreate(sim: &Sim, st: &mut State, snap: &Snapshot, d: &Value, nrs: &Value, olds: &[Arc<Value>], want: i64) {
+fn recreate(
+    sim: &Sim,
+    st: &mut State,
+    snap: &Snapshot,
+    d: &Value,
+    nrs: &Value,
+    olds: &[Arc<Value>],
+    want: i64,
+) {
     let mut old_running = 0;
     for rs in olds {
         if replicas(rs) > 0 {
             scale_rs(sim, st, d, rs, 0);
         }
-        old_running += snap.pods_by_owner.get(meta::uid(rs)).map(Vec::len).unwrap_or(0);
+        old_running += snap
+            .pods_by_owner
+            .get(meta::uid(rs))
+            .map(Vec::len)
+            .unwrap_or(0);
     }
     if old_running == 0 {
         scale_rs(sim, st, d, nrs, want);
@@ -262,7 +336,10 @@ fn recreate(sim: &Sim, st: &mut State, snap: &Snapshot, d: &Value, nrs: &Value, 
 }
 
 fn cleanup(sim: &Sim, d: &Value, olds: &[Arc<Value>]) {
-    let limit = meta::ptr(d, "/spec/revisionHistoryLimit").and_then(Value::as_i64).unwrap_or(10).max(0) as usize;
+    let limit = meta::ptr(d, "/spec/revisionHistoryLimit")
+        .and_then(Value::as_i64)
+        .unwrap_or(10)
+        .max(0) as usize;
     let idle: Vec<&Arc<Value>> = olds
         .iter()
         .filter(|rs| replicas(rs) == 0 && status_i(rs, "replicas") == 0)
@@ -275,52 +352,158 @@ fn cleanup(sim: &Sim, d: &Value, olds: &[Arc<Value>]) {
     }
 }
 
-fn condition(t: &str, status: &str, reason: &str, message: &str, now: &str, prev: Option<&Value>, touch: bool) -> Value {
+fn condition(
+    t: &str,
+    status: &str,
+    reason: &str,
+    message: &str,
+    now: &str,
+    prev: Option<&Value>,
+    touch: bool,
+) -> Value {
     let same_status = prev.is_some_and(|p| p["status"] == status);
     let same_reason = prev.is_some_and(|p| p["reason"] == reason && p["message"] == message);
-    let transition = if same_status { prev.map(|p| p["lastTransitionTime"].clone()).unwrap_or(json!(now)) } else { json!(now) };
-    let update = if same_reason && same_status && !touch { prev.map(|p| p["lastUpdateTime"].clone()).unwrap_or(json!(now)) } else { json!(now) };
+    let transition = if same_status {
+        prev.map(|p| p["lastTransitionTime"].clone())
+            .unwrap_or(json!(now))
+    } else {
+        json!(now)
+    };
+    let update = if same_reason && same_status && !touch {
+        prev.map(|p| p["lastUpdateTime"].clone())
+            .unwrap_or(json!(now))
+    } else {
+        json!(now)
+    };
     json!({"type": t, "status": status, "lastUpdateTime": update, "lastTransitionTime": transition, "reason": reason, "message": message})
 }
 
-fn write_status(sim: &Sim, st: &mut State, d: &Value, new_rs: Option<&Value>, rss: &[Arc<Value>], created_now: bool, paused: bool) {
+fn write_status(
+    sim: &Sim,
+    st: &mut State,
+    d: &Value,
+    new_rs: Option<&Value>,
+    rss: &[Arc<Value>],
+    created_now: bool,
+    paused: bool,
+) {
     let now = sim.clock.now_str();
     let want = replicas(d);
     let total: i64 = rss.iter().map(|rs| status_i(rs, "replicas")).sum();
     let updated = new_rs.map(|rs| status_i(rs, "replicas")).unwrap_or(0);
     let ready: i64 = rss.iter().map(|rs| status_i(rs, "readyReplicas")).sum();
     let avail: i64 = rss.iter().map(|rs| status_i(rs, "availableReplicas")).sum();
-    let prev_conds: Vec<Value> = meta::ptr(d, "/status/conditions").and_then(Value::as_array).cloned().unwrap_or_default();
+    let prev_conds: Vec<Value> = meta::ptr(d, "/status/conditions")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     let prev = |t: &str| prev_conds.iter().find(|c| c["type"] == t);
 
     let available_ok = avail >= want - max_unavailable(d);
     let avail_cond = if available_ok {
-        condition("Available", "True", "MinimumReplicasAvailable", "Deployment has minimum availability.", &now, prev("Available"), false)
+        condition(
+            "Available",
+            "True",
+            "MinimumReplicasAvailable",
+            "Deployment has minimum availability.",
+            &now,
+            prev("Available"),
+            false,
+        )
     } else {
-        condition("Available", "False", "MinimumReplicasUnavailable", "Deployment does not have minimum availability.", &now, prev("Available"), false)
+        condition(
+            "Available",
+            "False",
+            "MinimumReplicasUnavailable",
+            "Deployment does not have minimum availability.",
+            &now,
+            prev("Available"),
+            false,
+        )
     };
     let rs_name = new_rs.map(meta::name).unwrap_or("");
-    let complete = updated == want && avail >= want && total == want && new_rs.is_some_and(|rs| replicas(rs) == want);
-    let old_counts = (status_i(d, "replicas"), status_i(d, "updatedReplicas"), status_i(d, "readyReplicas"), status_i(d, "availableReplicas"));
-    let progressed = old_counts != (total, updated, ready, avail) || meta::generation(d) != status_i(d, "observedGeneration");
-    let deadline = meta::ptr(d, "/spec/progressDeadlineSeconds").and_then(Value::as_f64).unwrap_or(600.0);
+    let complete = updated == want
+        && avail >= want
+        && total == want
+        && new_rs.is_some_and(|rs| replicas(rs) == want);
+    let old_counts = (
+        status_i(d, "replicas"),
+        status_i(d, "updatedReplicas"),
+        status_i(d, "readyReplicas"),
+        status_i(d, "availableReplicas"),
+    );
+    let progressed = old_counts != (total, updated, ready, avail)
+        || meta::generation(d) != status_i(d, "observedGeneration");
+    let deadline = meta::ptr(d, "/spec/progressDeadlineSeconds")
+        .and_then(Value::as_f64)
+        .unwrap_or(600.0);
     let prog_prev = prev("Progressing");
     let prog = if paused {
-        condition("Progressing", "Unknown", "DeploymentPaused", "Deployment is paused", &now, prog_prev, false)
+        condition(
+            "Progressing",
+            "Unknown",
+            "DeploymentPaused",
+            "Deployment is paused",
+            &now,
+            prog_prev,
+            false,
+        )
     } else if complete {
-        condition("Progressing", "True", "NewReplicaSetAvailable", &format!("ReplicaSet \"{rs_name}\" has successfully progressed."), &now, prog_prev, false)
+        condition(
+            "Progressing",
+            "True",
+            "NewReplicaSetAvailable",
+            &format!("ReplicaSet \"{rs_name}\" has successfully progressed."),
+            &now,
+            prog_prev,
+            false,
+        )
     } else if created_now {
-        condition("Progressing", "True", "NewReplicaSetCreated", &format!("Created new replica set \"{rs_name}\""), &now, prog_prev, true)
+        condition(
+            "Progressing",
+            "True",
+            "NewReplicaSetCreated",
+            &format!("Created new replica set \"{rs_name}\""),
+            &now,
+            prog_prev,
+            true,
+        )
     } else if progressed {
-        condition("Progressing", "True", "ReplicaSetUpdated", &format!("ReplicaSet \"{rs_name}\" is progressing."), &now, prog_prev, true)
+        condition(
+            "Progressing",
+            "True",
+            "ReplicaSetUpdated",
+            &format!("ReplicaSet \"{rs_name}\" is progressing."),
+            &now,
+            prog_prev,
+            true,
+        )
     } else {
         let last = prog_prev.and_then(|p| p["lastUpdateTime"].as_str());
         let stalled = meta::age_secs(&sim.clock, last).unwrap_or(0.0) > deadline;
         let already_failed = prog_prev.is_some_and(|p| p["reason"] == "ProgressDeadlineExceeded");
         if stalled || already_failed {
-            condition("Progressing", "False", "ProgressDeadlineExceeded", &format!("ReplicaSet \"{rs_name}\" has timed out progressing."), &now, prog_prev, false)
+            condition(
+                "Progressing",
+                "False",
+                "ProgressDeadlineExceeded",
+                &format!("ReplicaSet \"{rs_name}\" has timed out progressing."),
+                &now,
+                prog_prev,
+                false,
+            )
         } else {
-            prog_prev.cloned().unwrap_or_else(|| condition("Progressing", "True", "ReplicaSetUpdated", &format!("ReplicaSet \"{rs_name}\" is progressing."), &now, None, true))
+            prog_prev.cloned().unwrap_or_else(|| {
+                condition(
+                    "Progressing",
+                    "True",
+                    "ReplicaSetUpdated",
+                    &format!("ReplicaSet \"{rs_name}\" is progressing."),
+                    &now,
+                    None,
+                    true,
+                )
+            })
         }
     };
     if !complete && !paused {
@@ -333,14 +516,18 @@ fn write_status(sim: &Sim, st: &mut State, d: &Value, new_rs: Option<&Value>, rs
     status.insert("updatedReplicas".into(), json!(updated));
     status.insert("readyReplicas".into(), json!(ready));
     status.insert("availableReplicas".into(), json!(avail));
-    status.insert("unavailableReplicas".into(), json!((want.max(total) - avail).max(0)));
+    status.insert(
+        "unavailableReplicas".into(),
+        json!((want.max(total) - avail).max(0)),
+    );
     status.retain(|k, v| k == "observedGeneration" || v.as_i64() != Some(0));
     status.insert("conditions".into(), json!([avail_cond, prog]));
     let status = Value::Object(status);
     if d.get("status") != Some(&status) {
-        sim.store.update_with(keys::DEPLOYMENTS, meta::namespace(d), meta::name(d), |o| {
-            o["status"] = status.clone();
-            true
-        });
+        sim.store
+            .update_with(keys::DEPLOYMENTS, meta::namespace(d), meta::name(d), |o| {
+                o["status"] = status.clone();
+                true
+            });
     }
 }

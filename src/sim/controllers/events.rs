@@ -3,10 +3,10 @@
 
 use std::collections::HashMap;
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use crate::sim::resources::keys;
-use crate::sim::{meta, Sim};
+use crate::sim::{Sim, meta};
 
 #[derive(Default)]
 pub struct Recorder {

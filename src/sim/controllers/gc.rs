@@ -6,15 +6,18 @@ use std::collections::HashSet;
 use serde_json::Value;
 
 use super::State;
-use crate::sim::resources::{keys, RESOURCES};
-use crate::sim::{meta, Sim};
+use crate::sim::resources::{RESOURCES, keys};
+use crate::sim::{Sim, meta};
 
 /// Events older than this (simulated seconds) are removed, as kube-apiserver's event TTL.
 const EVENT_TTL_SECS: f64 = 3600.0;
 
 /// One pass; returns whether deletions are still in progress (run again soon).
 pub fn reconcile(sim: &Sim, st: &mut State) -> bool {
-    let mut all: Vec<(&'static crate::sim::resources::ResourceDef, std::sync::Arc<Value>)> = Vec::new();
+    let mut all: Vec<(
+        &'static crate::sim::resources::ResourceDef,
+        std::sync::Arc<Value>,
+    )> = Vec::new();
     let mut seen_keys = HashSet::new();
     for def in RESOURCES.iter().filter(|r| !r.create_only) {
         if !seen_keys.insert(def.key()) {
@@ -45,11 +48,15 @@ pub fn reconcile(sim: &Sim, st: &mut State) -> bool {
         }
     }
     // Foreground owners go once no dependents remain.
-    for (def, o) in all.iter().filter(|(_, o)| foreground.contains(meta::uid(o))) {
+    for (def, o) in all
+        .iter()
+        .filter(|(_, o)| foreground.contains(meta::uid(o)))
+    {
         let uid = meta::uid(o);
         let has_dependents = all.iter().any(|(_, d)| meta::owner_uids(d).contains(&uid));
         if !has_dependents {
-            sim.store.delete(&def.key(), meta::namespace(o), meta::name(o));
+            sim.store
+                .delete(&def.key(), meta::namespace(o), meta::name(o));
         }
     }
     // Terminating namespaces go once empty.
@@ -66,7 +73,8 @@ pub fn reconcile(sim: &Sim, st: &mut State) -> bool {
     for (def, o) in all.iter().filter(|(d, _)| d.key() == keys::EVENTS) {
         let last = o.get("lastTimestamp").and_then(Value::as_str);
         if meta::age_secs(&sim.clock, last).unwrap_or(0.0) > EVENT_TTL_SECS {
-            sim.store.delete(&def.key(), meta::namespace(o), meta::name(o));
+            sim.store
+                .delete(&def.key(), meta::namespace(o), meta::name(o));
             expired = true;
         }
     }

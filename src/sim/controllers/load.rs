@@ -1,8 +1,8 @@
 //! Resource use of the simulated pods, and the extra load workloads of `--extra-pods`.
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
-use crate::sim::{meta, Sim};
+use crate::sim::{Sim, meta};
 
 /// Namespaces the extra workloads are spread over.
 pub const LOAD_NAMESPACES: usize = 5;

@@ -18,7 +18,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::resources::keys;
-use super::{meta, Sim};
+use super::{Sim, meta};
 
 /// State the controllers keep between passes (the real controllers' caches).
 #[derive(Default)]
@@ -69,13 +69,19 @@ impl Snapshot {
         let mut pods_by_owner: HashMap<String, Vec<Arc<Value>>> = HashMap::new();
         for p in pods.iter().filter(|p| !meta::is_deleting(p)) {
             if let Some(u) = meta::controller_uid(p) {
-                pods_by_owner.entry(u.to_string()).or_default().push(p.clone());
+                pods_by_owner
+                    .entry(u.to_string())
+                    .or_default()
+                    .push(p.clone());
             }
         }
         let mut rs_by_owner: HashMap<String, Vec<Arc<Value>>> = HashMap::new();
         for rs in &replicasets {
             if let Some(u) = meta::controller_uid(rs) {
-                rs_by_owner.entry(u.to_string()).or_default().push(rs.clone());
+                rs_by_owner
+                    .entry(u.to_string())
+                    .or_default()
+                    .push(rs.clone());
             }
         }
         Snapshot {
@@ -91,7 +97,8 @@ impl Snapshot {
 /// One pass of every controller.
 pub fn reconcile(sim: &Sim, st: &mut State) {
     let now = sim.clock.secs();
-    if sim.store.current_rv() == st.last_rv && now < st.next_due {
+    let seen_rv = sim.store.current_rv();
+    if seen_rv == st.last_rv && now < st.next_due {
         return;
     }
     st.next_due = now + 60.0;
@@ -118,7 +125,9 @@ pub fn reconcile(sim: &Sim, st: &mut State) {
     if st.gc_pending {
         st.due_in(now, 0.5);
     }
-    st.last_rv = sim.store.current_rv();
+    // What this pass wrote has not been seen by every controller yet: only a pass that
+    // changes nothing lets the loop rest.
+    st.last_rv = seen_rv;
 }
 
 /// Run the controllers until the task is aborted.
@@ -128,7 +137,12 @@ pub async fn run(sim: Arc<Sim>) {
         let changed = sim.store.changed.notified();
         tokio::pin!(changed);
         changed.as_mut().enable();
+        let t0 = std::time::Instant::now();
         reconcile(&sim, &mut st);
+        tracing::trace!(
+            elapsed_ms = t0.elapsed().as_millis() as u64,
+            "controller pass"
+        );
         tokio::select! {
             _ = &mut changed => {}
             _ = tokio::time::sleep(Duration::from_millis(500)) => {}

@@ -3,11 +3,11 @@
 
 use std::collections::{HashMap, HashSet};
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
-use super::{load, Snapshot, State};
+use super::{Snapshot, State, load};
 use crate::sim::resources::keys;
-use crate::sim::{meta, Sim};
+use crate::sim::{Sim, meta};
 
 /// Simulated seconds from scheduling to running containers (image pull, start).
 const START_SECS: f64 = 1.0;
@@ -34,7 +34,9 @@ fn set_condition(pod: &mut Value, t: &str, status: bool, now: &str) {
     let conds = pod["status"]
         .as_object_mut()
         .map(|s| s.entry("conditions").or_insert_with(|| json!([])));
-    let Some(Value::Array(conds)) = conds else { return };
+    let Some(Value::Array(conds)) = conds else {
+        return;
+    };
     let want = if status { "True" } else { "False" };
     match conds.iter_mut().find(|c| c["type"] == t) {
         Some(c) if c["status"] == want => {}
@@ -101,7 +103,7 @@ fn missing_secret(sim: &Sim, pod: &Value) -> Option<String> {
             match (secret, r["key"].as_str()) {
                 (None, _) => return Some(format!("secret \"{name}\" not found")),
                 (Some(s), Some(k)) if meta::ptr(&s, &format!("/data/{k}")).is_none() => {
-                    return Some(format!("couldn't find key {k} in Secret {ns}/{name}"))
+                    return Some(format!("couldn't find key {k} in Secret {ns}/{name}"));
                 }
                 _ => {}
             }
@@ -113,7 +115,10 @@ fn missing_secret(sim: &Sim, pod: &Value) -> Option<String> {
 fn is_ready(pod: &Value) -> bool {
     meta::ptr(pod, "/status/conditions")
         .and_then(Value::as_array)
-        .is_some_and(|cs| cs.iter().any(|c| c["type"] == "Ready" && c["status"] == "True"))
+        .is_some_and(|cs| {
+            cs.iter()
+                .any(|c| c["type"] == "Ready" && c["status"] == "True")
+        })
 }
 
 pub fn ready(pod: &Value) -> bool {
@@ -121,7 +126,10 @@ pub fn ready(pod: &Value) -> bool {
 }
 
 pub fn reconcile(sim: &Sim, st: &mut State, snap: &Snapshot) {
-    let unscheduled = snap.pods.iter().any(|p| meta::ptr(p, "/spec/nodeName").is_none());
+    let unscheduled = snap
+        .pods
+        .iter()
+        .any(|p| meta::ptr(p, "/spec/nodeName").is_none());
     let mut per_node: HashMap<String, usize> = HashMap::new();
     let mut nodes = Vec::new();
     if unscheduled {
@@ -141,14 +149,17 @@ pub fn reconcile(sim: &Sim, st: &mut State, snap: &Snapshot) {
             terminate(sim, st, pod);
             continue;
         }
-        let phase = meta::ptr(pod, "/status/phase").and_then(Value::as_str).unwrap_or("");
+        let phase = meta::ptr(pod, "/status/phase")
+            .and_then(Value::as_str)
+            .unwrap_or("");
         if meta::ptr(pod, "/spec/nodeName").is_none() {
             schedule(sim, st, pod, &nodes, &mut per_node);
             continue;
         }
         match phase {
             "Pending" => {
-                let since = meta::age_secs(&sim.clock, condition_time(pod, "PodScheduled")).unwrap_or(0.0);
+                let since =
+                    meta::age_secs(&sim.clock, condition_time(pod, "PodScheduled")).unwrap_or(0.0);
                 if since < START_SECS {
                     st.due_in(sim.clock.secs(), START_SECS - since);
                     continue;
@@ -165,7 +176,14 @@ pub fn reconcile(sim: &Sim, st: &mut State, snap: &Snapshot) {
                             p["status"]["containerStatuses"] = statuses.clone();
                             true
                         });
-                        st.events.record(sim, pod, true, "Failed", &format!("Error: {err}"), "kubelet");
+                        st.events.record(
+                            sim,
+                            pod,
+                            true,
+                            "Failed",
+                            &format!("Error: {err}"),
+                            "kubelet",
+                        );
                     }
                     continue;
                 }
@@ -205,15 +223,24 @@ fn schedule(
             nodes.len(),
             nodes.len()
         );
-        let updated = sim.store.update_with(keys::PODS, meta::namespace(pod), meta::name(pod), |p| {
-            if condition_time(p, "PodScheduled").is_some() {
-                return false;
-            }
-            set_condition(p, "PodScheduled", false, &now);
-            true
-        });
+        let updated =
+            sim.store
+                .update_with(keys::PODS, meta::namespace(pod), meta::name(pod), |p| {
+                    if condition_time(p, "PodScheduled").is_some() {
+                        return false;
+                    }
+                    set_condition(p, "PodScheduled", false, &now);
+                    true
+                });
         if updated.is_some() {
-            st.events.record(sim, pod, true, "FailedScheduling", &msg, "default-scheduler");
+            st.events.record(
+                sim,
+                pod,
+                true,
+                "FailedScheduling",
+                &msg,
+                "default-scheduler",
+            );
         }
         return;
     };
@@ -225,16 +252,21 @@ fn schedule(
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_string();
-    let updated = sim.store.update_with(keys::PODS, meta::namespace(pod), meta::name(pod), |p| {
-        p["spec"]["nodeName"] = json!(node);
-        p["status"]["hostIP"] = json!(host_ip);
-        p["status"]["hostIPs"] = json!([{"ip": host_ip}]);
-        if let Some(c) = p.pointer_mut("/status/conditions").and_then(Value::as_array_mut) {
-            c.retain(|c| c["type"] != "PodScheduled");
-        }
-        set_condition(p, "PodScheduled", true, &now);
-        true
-    });
+    let updated = sim
+        .store
+        .update_with(keys::PODS, meta::namespace(pod), meta::name(pod), |p| {
+            p["spec"]["nodeName"] = json!(node);
+            p["status"]["hostIP"] = json!(host_ip);
+            p["status"]["hostIPs"] = json!([{"ip": host_ip}]);
+            if let Some(c) = p
+                .pointer_mut("/status/conditions")
+                .and_then(Value::as_array_mut)
+            {
+                c.retain(|c| c["type"] != "PodScheduled");
+            }
+            set_condition(p, "PodScheduled", true, &now);
+            true
+        });
     if let Some(p) = updated {
         st.events.record(
             sim,
@@ -263,7 +295,13 @@ fn pod_ip(st: &mut State, node: &str) -> String {
     format!("10.244.{idx}.{}", (*n % 250) + 2)
 }
 
-fn running_status(name: &str, image: &str, now: &str, restarts: i64, last: Option<&Value>) -> Value {
+fn running_status(
+    name: &str,
+    image: &str,
+    now: &str,
+    restarts: i64,
+    last: Option<&Value>,
+) -> Value {
     let mut s = json!({
         "name": name,
         "image": image,
@@ -282,34 +320,62 @@ fn running_status(name: &str, image: &str, now: &str, restarts: i64, last: Optio
 }
 
 fn start_containers(sim: &Sim, st: &mut State, pod: &Value, now: &str) {
-    let node = meta::ptr(pod, "/spec/nodeName").and_then(Value::as_str).unwrap_or("").to_string();
+    let node = meta::ptr(pod, "/spec/nodeName")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
     let ip = pod_ip(st, &node);
     let cs = containers(pod);
-    let updated = sim.store.update_with(keys::PODS, meta::namespace(pod), meta::name(pod), |p| {
-        p["status"]["phase"] = json!("Running");
-        p["status"]["podIP"] = json!(ip);
-        p["status"]["podIPs"] = json!([{"ip": ip}]);
-        p["status"]["startTime"] = json!(now);
-        p["status"]["containerStatuses"] =
-            Value::Array(cs.iter().map(|(c, i)| running_status(c, i, now, 0, None)).collect());
-        set_condition(p, "PodReadyToStartContainers", true, now);
-        set_condition(p, "Initialized", true, now);
-        set_condition(p, "Ready", false, now);
-        set_condition(p, "ContainersReady", false, now);
-        true
-    });
+    let updated = sim
+        .store
+        .update_with(keys::PODS, meta::namespace(pod), meta::name(pod), |p| {
+            p["status"]["phase"] = json!("Running");
+            p["status"]["podIP"] = json!(ip);
+            p["status"]["podIPs"] = json!([{"ip": ip}]);
+            p["status"]["startTime"] = json!(now);
+            p["status"]["containerStatuses"] = Value::Array(
+                cs.iter()
+                    .map(|(c, i)| running_status(c, i, now, 0, None))
+                    .collect(),
+            );
+            set_condition(p, "PodReadyToStartContainers", true, now);
+            set_condition(p, "Initialized", true, now);
+            set_condition(p, "Ready", false, now);
+            set_condition(p, "ContainersReady", false, now);
+            true
+        });
     if let Some(p) = updated {
         for (c, image) in &cs {
-            st.events.record(sim, &p, false, "Pulled", &format!("Container image \"{image}\" already present on machine"), "kubelet");
-            st.events.record(sim, &p, false, "Created", &format!("Created container {c}"), "kubelet");
-            st.events.record(sim, &p, false, "Started", &format!("Started container {c}"), "kubelet");
+            st.events.record(
+                sim,
+                &p,
+                false,
+                "Pulled",
+                &format!("Container image \"{image}\" already present on machine"),
+                "kubelet",
+            );
+            st.events.record(
+                sim,
+                &p,
+                false,
+                "Created",
+                &format!("Created container {c}"),
+                "kubelet",
+            );
+            st.events.record(
+                sim,
+                &p,
+                false,
+                "Started",
+                &format!("Started container {c}"),
+                "kubelet",
+            );
         }
     }
 }
 
 fn started_at(pod: &Value) -> Option<&str> {
-    meta::ptr(pod, "/status/containerStatuses/0/state/running/startedAt")
-        .and_then(Value::as_str)
+    meta::ptr(pod, "/status/containerStatuses/0/state/running/startedAt").and_then(Value::as_str)
 }
 
 fn run_containers(sim: &Sim, st: &mut State, pod: &Value, now: &str, pinned: bool) {
@@ -340,7 +406,14 @@ fn run_containers(sim: &Sim, st: &mut State, pod: &Value, now: &str, pinned: boo
                 );
                 true
             });
-            st.events.record(sim, pod, false, "Started", &format!("Started container {}", cs[0].0), "kubelet");
+            st.events.record(
+                sim,
+                pod,
+                false,
+                "Started",
+                &format!("Started container {}", cs[0].0),
+                "kubelet",
+            );
         }
         return;
     }
@@ -348,7 +421,9 @@ fn run_containers(sim: &Sim, st: &mut State, pod: &Value, now: &str, pinned: boo
     if is_ready(pod) && !pinned {
         return;
     }
-    let Some(started) = started_at(pod) else { return };
+    let Some(started) = started_at(pod) else {
+        return;
+    };
     let up = meta::age_secs(&sim.clock, Some(started)).unwrap_or(0.0);
     if pinned {
         let deploy = load::deployment_of(pod);
@@ -370,7 +445,10 @@ fn run_containers(sim: &Sim, st: &mut State, pod: &Value, now: &str, pinned: boo
     }
     if !is_ready(pod) && up >= delay {
         sim.store.update_with(keys::PODS, ns, name, |p| {
-            if let Some(cs) = p.pointer_mut("/status/containerStatuses").and_then(Value::as_array_mut) {
+            if let Some(cs) = p
+                .pointer_mut("/status/containerStatuses")
+                .and_then(Value::as_array_mut)
+            {
                 for c in cs {
                     c["ready"] = json!(true);
                 }
@@ -385,7 +463,10 @@ fn run_containers(sim: &Sim, st: &mut State, pod: &Value, now: &str, pinned: boo
 fn oom_kill(sim: &Sim, st: &mut State, pod: &Value, now: &str, restarts: i64) {
     let ns = meta::namespace(pod);
     let name = meta::name(pod);
-    let cname = containers(pod).first().map(|c| c.0.clone()).unwrap_or_default();
+    let cname = containers(pod)
+        .first()
+        .map(|c| c.0.clone())
+        .unwrap_or_default();
     let started = started_at(pod).unwrap_or(now).to_string();
     let updated = sim.store.update_with(keys::PODS, ns, name, |p| {
         if let Some(cs) = p.pointer_mut("/status/containerStatuses").and_then(Value::as_array_mut) {
@@ -406,8 +487,22 @@ fn oom_kill(sim: &Sim, st: &mut State, pod: &Value, now: &str, restarts: i64) {
             .pointer("/spec/containers/0/resources/limits/memory")
             .and_then(Value::as_str)
             .unwrap_or("?");
-        st.events.record(sim, &p, true, "OOMKilled", &format!("Container {cname} was OOMKilled: memory use exceeded its limit of {limit}"), "kubelet");
-        st.events.record(sim, &p, true, "BackOff", &format!("Back-off restarting failed container {cname} in pod {name}"), "kubelet");
+        st.events.record(
+            sim,
+            &p,
+            true,
+            "OOMKilled",
+            &format!("Container {cname} was OOMKilled: memory use exceeded its limit of {limit}"),
+            "kubelet",
+        );
+        st.events.record(
+            sim,
+            &p,
+            true,
+            "BackOff",
+            &format!("Back-off restarting failed container {cname} in pod {name}"),
+            "kubelet",
+        );
     }
 }
 
@@ -417,14 +512,25 @@ fn terminate(sim: &Sim, st: &mut State, pod: &Value) {
     let key = (ns.to_string(), name.to_string());
     if st.pods.killing.insert(key.clone()) {
         for (c, _) in containers(pod) {
-            st.events.record(sim, pod, false, "Killing", &format!("Stopping container {c}"), "kubelet");
+            st.events.record(
+                sim,
+                pod,
+                false,
+                "Killing",
+                &format!("Stopping container {c}"),
+                "kubelet",
+            );
         }
     }
     let grace = pod
         .pointer("/metadata/deletionGracePeriodSeconds")
         .and_then(Value::as_f64)
         .unwrap_or(30.0);
-    let since = meta::age_secs(&sim.clock, meta::ptr(pod, "/metadata/deletionTimestamp").and_then(Value::as_str)).unwrap_or(0.0);
+    let since = meta::age_secs(
+        &sim.clock,
+        meta::ptr(pod, "/metadata/deletionTimestamp").and_then(Value::as_str),
+    )
+    .unwrap_or(0.0);
     if since < grace.min(TERMINATE_SECS) {
         st.due_in(sim.clock.secs(), grace.min(TERMINATE_SECS) - since);
     }

@@ -2,11 +2,11 @@
 
 use std::sync::Arc;
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
-use super::{pods, Snapshot, State};
+use super::{Snapshot, State, pods};
 use crate::sim::resources::{self, keys};
-use crate::sim::{meta, Sim};
+use crate::sim::{Sim, meta};
 
 /// At most this many pods are created per ReplicaSet per pass (slow start, like the
 /// real controller's batches).
@@ -59,7 +59,10 @@ pub fn reconcile(sim: &Sim, st: &mut State, snap: &Snapshot) {
             .get(meta::uid(rs))
             .map(Vec::as_slice)
             .unwrap_or(&[]);
-        let want = meta::ptr(rs, "/spec/replicas").and_then(Value::as_i64).unwrap_or(1).max(0) as usize;
+        let want = meta::ptr(rs, "/spec/replicas")
+            .and_then(Value::as_i64)
+            .unwrap_or(1)
+            .max(0) as usize;
         if owned.len() < want {
             for _ in 0..(want - owned.len()).min(CREATE_BURST) {
                 let pod_name = format!("{name}-{}", sim.rng.suffix(5));
@@ -78,22 +81,51 @@ pub fn reconcile(sim: &Sim, st: &mut State, snap: &Snapshot) {
                     pod["metadata"]["annotations"] = a.clone();
                 }
                 match sim.create_internal(pod, "kube-controller-manager") {
-                    Ok(_) => st.events.record(sim, rs, false, "SuccessfulCreate", &format!("Created pod: {pod_name}"), "replicaset-controller"),
-                    Err(e) => st.events.record(sim, rs, true, "FailedCreate", &format!("Error creating: {e}"), "replicaset-controller"),
+                    Ok(_) => st.events.record(
+                        sim,
+                        rs,
+                        false,
+                        "SuccessfulCreate",
+                        &format!("Created pod: {pod_name}"),
+                        "replicaset-controller",
+                    ),
+                    Err(e) => st.events.record(
+                        sim,
+                        rs,
+                        true,
+                        "FailedCreate",
+                        &format!("Error creating: {e}"),
+                        "replicaset-controller",
+                    ),
                 }
             }
         } else if owned.len() > want {
             let mut victims: Vec<&Arc<Value>> = owned.iter().collect();
             victims.sort_by_key(|p| delete_rank(p));
             for p in victims.into_iter().take(owned.len() - want) {
-                if sim.delete_object(pod_def, ns, meta::name(p), "Background", None).is_some() {
-                    st.events.record(sim, rs, false, "SuccessfulDelete", &format!("Deleted pod: {}", meta::name(p)), "replicaset-controller");
+                if sim
+                    .delete_object(pod_def, ns, meta::name(p), "Background", None)
+                    .is_some()
+                {
+                    st.events.record(
+                        sim,
+                        rs,
+                        false,
+                        "SuccessfulDelete",
+                        &format!("Deleted pod: {}", meta::name(p)),
+                        "replicaset-controller",
+                    );
                 }
             }
         }
-        let min_ready = meta::ptr(rs, "/spec/minReadySeconds").and_then(Value::as_f64).unwrap_or(0.0);
+        let min_ready = meta::ptr(rs, "/spec/minReadySeconds")
+            .and_then(Value::as_f64)
+            .unwrap_or(0.0);
         let ready = owned.iter().filter(|p| pods::ready(p)).count();
-        let avail = owned.iter().filter(|p| available(sim, p, min_ready)).count();
+        let avail = owned
+            .iter()
+            .filter(|p| available(sim, p, min_ready))
+            .count();
         if avail < ready {
             // Ready pods become available after minReadySeconds.
             st.due_in(sim.clock.secs(), 1.0);

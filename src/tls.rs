@@ -1,0 +1,24 @@
+//! TLS set-up: one rustls crypto provider (ring) for the whole process, chosen explicitly
+//! so rustls never has to guess between providers at run time.
+
+use std::sync::Once;
+
+static INIT: Once = Once::new();
+
+/// Install the process-wide rustls provider (idempotent). Call before building a client.
+pub fn init() {
+    INIT.call_once(|| {
+        // An error means another provider was installed first; that one is used.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn provider_is_installed() {
+        super::init();
+        super::init();
+        assert!(rustls::crypto::CryptoProvider::get_default().is_some());
+    }
+}
