@@ -209,10 +209,10 @@ pub fn remove_at(obj: &mut Value, path: &[String]) {
         if let Some(m) = cur.as_object_mut() {
             m.remove(f);
         }
-    } else if let Some(a) = cur.as_array_mut() {
-        if let Some(i) = index_of(a, last) {
-            a.remove(i);
-        }
+    } else if let Some(a) = cur.as_array_mut()
+        && let Some(i) = index_of(a, last)
+    {
+        a.remove(i);
     }
 }
 

@@ -183,21 +183,21 @@ pub fn apply(obj: &mut Value) {
 pub fn hpa_v1_to_v2(v1: &Value) -> Value {
     let mut v2 = v1.clone();
     v2["apiVersion"] = json!("autoscaling/v2");
-    if let Some(spec) = v2.get_mut("spec").and_then(Value::as_object_mut) {
-        if let Some(t) = spec.remove("targetCPUUtilizationPercentage") {
-            spec.insert(
+    if let Some(spec) = v2.get_mut("spec").and_then(Value::as_object_mut)
+        && let Some(t) = spec.remove("targetCPUUtilizationPercentage")
+    {
+        spec.insert(
                 "metrics".into(),
                 json!([{"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": t}}}]),
             );
-        }
     }
-    if let Some(st) = v2.get_mut("status").and_then(Value::as_object_mut) {
-        if let Some(c) = st.remove("currentCPUUtilizationPercentage") {
-            st.insert(
+    if let Some(st) = v2.get_mut("status").and_then(Value::as_object_mut)
+        && let Some(c) = st.remove("currentCPUUtilizationPercentage")
+    {
+        st.insert(
                 "currentMetrics".into(),
                 json!([{"type": "Resource", "resource": {"name": "cpu", "current": {"averageUtilization": c}}}]),
             );
-        }
     }
     v2
 }

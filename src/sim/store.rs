@@ -197,10 +197,10 @@ impl Store {
             .get(key)
             .and_then(|m| m.get(&k))
             .ok_or(StoreError::NotFound)?;
-        if let Some(rv) = expected_rv {
-            if meta::resource_version(current) != rv {
-                return Err(StoreError::Conflict);
-            }
+        if let Some(rv) = expected_rv
+            && meta::resource_version(current) != rv
+        {
+            return Err(StoreError::Conflict);
         }
         g.rv += 1;
         meta::set_resource_version(&mut obj, g.rv);

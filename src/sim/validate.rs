@@ -197,13 +197,13 @@ pub fn check_invalid(obj: &Value, group: &str) -> Result<(), ApiError> {
         }
     }
     if matches!(kind, "Deployment" | "ReplicaSet") {
-        if let Some(r) = obj.pointer("/spec/replicas").and_then(Value::as_i64) {
-            if r < 0 {
-                causes.push((
-                    "spec.replicas".into(),
-                    format!("Invalid value: {r}: must be greater than or equal to 0"),
-                ));
-            }
+        if let Some(r) = obj.pointer("/spec/replicas").and_then(Value::as_i64)
+            && r < 0
+        {
+            causes.push((
+                "spec.replicas".into(),
+                format!("Invalid value: {r}: must be greater than or equal to 0"),
+            ));
         }
         match obj.pointer("/spec/selector") {
             None => causes.push(("spec.selector".into(), "Required value".into())),
@@ -240,15 +240,14 @@ pub fn check_invalid(obj: &Value, group: &str) -> Result<(), ApiError> {
             ));
         }
     }
-    if kind == "Scale" {
-        if let Some(r) = obj.pointer("/spec/replicas").and_then(Value::as_i64) {
-            if r < 0 {
-                causes.push((
-                    "spec.replicas".into(),
-                    format!("Invalid value: {r}: must be greater than or equal to 0"),
-                ));
-            }
-        }
+    if kind == "Scale"
+        && let Some(r) = obj.pointer("/spec/replicas").and_then(Value::as_i64)
+        && r < 0
+    {
+        causes.push((
+            "spec.replicas".into(),
+            format!("Invalid value: {r}: must be greater than or equal to 0"),
+        ));
     }
     if causes.is_empty() {
         Ok(())

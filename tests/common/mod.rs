@@ -24,10 +24,17 @@ pub fn preload(time_scale: f64) -> SimConfig {
 
 /// A kube client for the sim, default namespace ai-agents.
 pub fn client(h: &SimHandle) -> kube::Client {
+    client_with(h, true)
+}
+
+/// A kube client; `retry` false turns off kube's retries of 429/503/504 (which back off for
+/// minutes), so an outage is seen at once.
+pub fn client_with(h: &SimHandle, retry: bool) -> kube::Client {
     agentdeck::tls::init();
     let mut cfg = kube::Config::new(h.url().parse().expect("url"));
     cfg.default_namespace = "ai-agents".into();
     cfg.read_timeout = Some(Duration::from_secs(30));
+    cfg.default_retry = retry;
     kube::Client::try_from(cfg).expect("client")
 }
 

@@ -170,10 +170,10 @@ fn parse_target(path: &str) -> ApiResult<Option<Target>> {
         }
         [] => return Ok(None),
     };
-    if let Some(s) = &t.sub {
-        if !t.def.has_subresource(s) {
-            return Err(ApiError::path_not_found());
-        }
+    if let Some(s) = &t.sub
+        && !t.def.has_subresource(s)
+    {
+        return Err(ApiError::path_not_found());
     }
     Ok(Some(t))
 }

@@ -292,10 +292,10 @@ fn init_new(sim: &Sim, def: &ResourceDef, obj: &mut Value) {
     if obj.get("spec").is_some() {
         meta::metadata_mut(obj).insert("generation".into(), json!(1));
     }
-    if def.has_subresource("status") {
-        if let Some(m) = obj.as_object_mut() {
-            m.remove("status");
-        }
+    if def.has_subresource("status")
+        && let Some(m) = obj.as_object_mut()
+    {
+        m.remove("status");
     }
     match def.kind {
         "Pod" => obj["status"] = json!({"phase": "Pending", "qosClass": qos_class(obj)}),
@@ -391,14 +391,14 @@ fn finish(
 ) -> ApiResult<Value> {
     defaults::apply(&mut obj);
     validate::check_invalid(&obj, t.def.group)?;
-    if let Some(o) = old {
-        if meta::name(o) != meta::name(&obj) {
-            return Err(ApiError::bad_request(format!(
-                "the name of the object ({}) does not match the name on the URL ({})",
-                meta::name(&obj),
-                meta::name(o)
-            )));
-        }
+    if let Some(o) = old
+        && meta::name(o) != meta::name(&obj)
+    {
+        return Err(ApiError::bad_request(format!(
+            "the name of the object ({}) does not match the name on the URL ({})",
+            meta::name(&obj),
+            meta::name(o)
+        )));
     }
     if track {
         let now = sim.clock.now_str();
@@ -433,14 +433,13 @@ pub fn create(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
     check_kind(t, &mut obj, t.def.kind, &t.def.api_version())?;
     let warnings = validate::check_schema(&obj, mode)?;
     let mut obj = from_client(t.def, obj);
-    if meta::name(&obj).is_empty() {
-        if let Some(g) = obj
+    if meta::name(&obj).is_empty()
+        && let Some(g) = obj
             .pointer("/metadata/generateName")
             .and_then(Value::as_str)
-        {
-            let n = format!("{g}{}", sim.rng.suffix(5));
-            meta::metadata_mut(&mut obj).insert("name".into(), json!(n));
-        }
+    {
+        let n = format!("{g}{}", sim.rng.suffix(5));
+        meta::metadata_mut(&mut obj).insert("name".into(), json!(n));
     }
     check_namespace(sim, t, &mut obj)?;
     init_new(sim, t.def, &mut obj);
