@@ -94,6 +94,12 @@ impl SimArgs {
                 self.time_scale
             ));
         }
+        if self.extra_pods > 50_000 {
+            return Err(format!(
+                "--extra-pods {}: at most 50000 (about 100 pods per simulated node)",
+                self.extra_pods
+            ));
+        }
         let deny = self
             .deny
             .iter()
