@@ -2,6 +2,8 @@
 //! Kubernetes, with an embedded simulated cluster for the demo and the tests.
 
 pub mod cli;
+pub mod config;
 pub mod manifests;
+pub mod metrics;
 pub mod sim;
 pub mod tls;

@@ -1,0 +1,308 @@
+//! Configuration: TOML at the XDG path (~/.config/agentdeck/config.toml) or `--config`.
+//! Every default is the bundled stack's; a missing file means all defaults.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// The whole configuration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub stack: StackConfig,
+    pub prometheus: PrometheusConfig,
+    /// Models and their prices (USD per million tokens).
+    pub models: Vec<ModelPrice>,
+    pub status: StatusConfig,
+    pub ui: UiConfig,
+    /// Refuse every write.
+    pub read_only: bool,
+    /// Where write operations are logged (default: ~/.local/state/agentdeck/audit.log).
+    pub audit_log: Option<PathBuf>,
+}
+
+/// Names of the operated stack (the bundled manifests' defaults).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StackConfig {
+    pub namespace: String,
+    pub deployment: String,
+    pub hpa: String,
+    pub secret: String,
+    pub secret_key: String,
+    pub image: String,
+    pub provider_base_url: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PrometheusConfig {
+    /// Base URL, e.g. http://prometheus.monitoring:9090 (`--prometheus-url` wins).
+    pub url: Option<String>,
+    /// File holding a bearer token (never the token itself in this file).
+    pub bearer_token_file: Option<PathBuf>,
+    pub basic_auth_user: Option<String>,
+    /// File holding the basic-auth password.
+    pub basic_auth_password_file: Option<PathBuf>,
+    /// PEM file of a CA to trust for https.
+    pub ca_file: Option<PathBuf>,
+    /// HTTP timeout of each query, seconds.
+    pub timeout_secs: f64,
+    /// Seconds between refreshes.
+    pub refresh_secs: f64,
+    /// Minutes of history kept for the charts.
+    pub history_minutes: u32,
+    pub queries: Queries,
+}
+
+/// The PromQL of every panel.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Queries {
+    /// p50 latency in seconds.
+    pub p50_seconds: String,
+    /// p95 latency in seconds.
+    pub p95_seconds: String,
+    /// Tokens per second by `model` label.
+    pub tokens_per_second: String,
+    /// Requests per second.
+    pub request_rate: String,
+    /// Fraction of requests answered 401.
+    pub unauthorized_ratio: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelPrice {
+    pub name: String,
+    /// What we pay, USD per million tokens.
+    pub price: f64,
+    /// The provider's list price, USD per million tokens (for the savings column).
+    pub list_price: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StatusConfig {
+    /// `agentdeck status` is unhealthy when p95 latency is above this, ms.
+    pub p95_threshold_ms: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct UiConfig {
+    /// Theme name: a file themes/NAME.toml (built in: dark, light, high-contrast).
+    pub theme: String,
+}
+
+impl Default for StackConfig {
+    fn default() -> Self {
+        StackConfig {
+            namespace: "ai-agents".into(),
+            deployment: "ai-agent-service".into(),
+            hpa: "ai-agent-hpa".into(),
+            secret: "ai-api-keys".into(),
+            secret_key: "HOLYSHEEP_API_KEY".into(),
+            image: "holysheep/ai-agent:1.4.2".into(),
+            provider_base_url: "https://api.holysheep.ai/v1".into(),
+        }
+    }
+}
+
+fn quantile(q: &str) -> String {
+    format!("histogram_quantile({q}, sum by (le) (rate(http_request_duration_seconds_bucket[5m])))")
+}
+
+impl Default for Queries {
+    fn default() -> Self {
+        Queries {
+            p50_seconds: quantile("0.50"),
+            p95_seconds: quantile("0.95"),
+            tokens_per_second: "sum by (model) (rate(ai_tokens_used_total[5m]))".into(),
+            request_rate: "sum(rate(http_requests_total[5m]))".into(),
+            unauthorized_ratio: "sum(rate(http_requests_total{code=\"401\"}[5m])) / sum(rate(http_requests_total[5m]))".into(),
+        }
+    }
+}
+
+impl Default for PrometheusConfig {
+    fn default() -> Self {
+        PrometheusConfig {
+            url: None,
+            bearer_token_file: None,
+            basic_auth_user: None,
+            basic_auth_password_file: None,
+            ca_file: None,
+            timeout_secs: 5.0,
+            refresh_secs: 5.0,
+            history_minutes: 30,
+            queries: Queries::default(),
+        }
+    }
+}
+
+/// The seed's price table.
+pub fn default_models() -> Vec<ModelPrice> {
+    [
+        ("gpt-4.1", 8.00, 60.0),
+        ("claude-sonnet-4.5", 15.00, 18.0),
+        ("gemini-2.5-flash", 2.50, 3.50),
+        ("deepseek-v3.2", 0.42, 0.50),
+    ]
+    .into_iter()
+    .map(|(n, p, l)| ModelPrice {
+        name: n.into(),
+        price: p,
+        list_price: l,
+    })
+    .collect()
+}
+
+impl Default for StatusConfig {
+    fn default() -> Self {
+        StatusConfig {
+            p95_threshold_ms: 2000.0,
+        }
+    }
+}
+
+impl Default for UiConfig {
+    fn default() -> Self {
+        UiConfig {
+            theme: "dark".into(),
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            stack: StackConfig::default(),
+            prometheus: PrometheusConfig::default(),
+            models: default_models(),
+            status: StatusConfig::default(),
+            ui: UiConfig::default(),
+            read_only: false,
+            audit_log: None,
+        }
+    }
+}
+
+/// A config problem, worded for the user.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("config {path}: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("config {path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+/// ~/.config/agentdeck/config.toml ($XDG_CONFIG_HOME honoured).
+pub fn default_path() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
+    Some(base.join("agentdeck").join("config.toml"))
+}
+
+impl Config {
+    /// Load `explicit` (must exist) or the default path (may be missing: defaults).
+    pub fn load(explicit: Option<&Path>) -> Result<Config, ConfigError> {
+        let (path, must_exist) = match explicit {
+            Some(p) => (p.to_path_buf(), true),
+            None => match default_path() {
+                Some(p) => (p, false),
+                None => return Ok(Config::default()),
+            },
+        };
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => {
+                return Ok(Config::default())
+            }
+            Err(source) => return Err(ConfigError::Read { path, source }),
+        };
+        Config::parse(&text, &path)
+    }
+
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let cfg: Config = toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: path.to_path_buf(),
+            message: e.to_string().trim().to_string(),
+        })?;
+        cfg.validate().map_err(|message| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            message,
+        })?;
+        Ok(cfg)
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        let p = &self.prometheus;
+        if !(p.timeout_secs > 0.0 && p.timeout_secs <= 300.0) {
+            return Err(format!("prometheus.timeout_secs = {}: must be in (0, 300]", p.timeout_secs));
+        }
+        if !(p.refresh_secs >= 0.5 && p.refresh_secs <= 3600.0) {
+            return Err(format!("prometheus.refresh_secs = {}: must be in [0.5, 3600]", p.refresh_secs));
+        }
+        if p.history_minutes == 0 || p.history_minutes > 24 * 60 {
+            return Err(format!("prometheus.history_minutes = {}: must be 1 to 1440", p.history_minutes));
+        }
+        if let Some(u) = &p.url {
+            if !(u.starts_with("http://") || u.starts_with("https://")) {
+                return Err(format!("prometheus.url = {u:?}: must start with http:// or https://"));
+            }
+        }
+        for m in &self.models {
+            if m.name.is_empty() || !(m.price >= 0.0) || !(m.list_price >= 0.0) {
+                return Err(format!("models: {:?} needs a name and prices >= 0", m.name));
+            }
+        }
+        if self.stack.namespace.is_empty() || self.stack.deployment.is_empty() {
+            return Err("stack.namespace and stack.deployment must not be empty".into());
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_the_seed_stack() {
+        let c = Config::default();
+        assert_eq!(c.stack.namespace, "ai-agents");
+        assert_eq!(c.models.len(), 4);
+        assert_eq!(c.models[0].price, 8.0);
+        assert!(c.prometheus.queries.p95_seconds.starts_with("histogram_quantile(0.95"));
+    }
+
+    #[test]
+    fn partial_file_keeps_other_defaults() {
+        let c = Config::parse(
+            "read_only = true\n[prometheus]\nurl = \"http://127.0.0.1:9090\"\nrefresh_secs = 2\n",
+            Path::new("c.toml"),
+        )
+        .unwrap();
+        assert!(c.read_only);
+        assert_eq!(c.prometheus.refresh_secs, 2.0);
+        assert_eq!(c.prometheus.timeout_secs, 5.0);
+        assert_eq!(c.stack.deployment, "ai-agent-service");
+    }
+
+    #[test]
+    fn errors_name_the_problem() {
+        let e = Config::parse("[prometheus]\nrefresh = 2\n", Path::new("c.toml")).unwrap_err();
+        assert!(e.to_string().contains("unknown field `refresh`"), "{e}");
+        let e = Config::parse("[prometheus]\nurl = \"localhost:9090\"\n", Path::new("c.toml")).unwrap_err();
+        assert!(e.to_string().contains("must start with http://"), "{e}");
+        let e = Config::load(Some(Path::new("/nonexistent/agentdeck.toml"))).unwrap_err();
+        assert!(e.to_string().contains("cannot read config /nonexistent/agentdeck.toml"), "{e}");
+    }
+}

@@ -1,0 +1,80 @@
+//! What the dashboard knows about the agents' metrics at one moment: plain data, no I/O.
+
+/// One reading: a value, honestly no data (empty series, NaN), or the error text.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reading<T> {
+    Value(T),
+    NoData,
+    Error(String),
+}
+
+impl<T> Reading<T> {
+    pub fn value(&self) -> Option<&T> {
+        match self {
+            Reading::Value(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+/// Where the metrics come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MetricsSource {
+    /// A Prometheus server at this base URL.
+    Prometheus(String),
+    /// Straight from the embedded simulated cluster's agent model (`agentdeck demo`).
+    Simulated,
+    /// No metrics source is configured.
+    None,
+}
+
+impl MetricsSource {
+    pub fn label(&self) -> String {
+        match self {
+            MetricsSource::Prometheus(url) => format!("prometheus {url}"),
+            MetricsSource::Simulated => "simulated".into(),
+            MetricsSource::None => "none".into(),
+        }
+    }
+}
+
+/// Token throughput of one model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelRate {
+    pub model: String,
+    pub tokens_per_sec: f64,
+}
+
+/// The result of one refresh of every panel query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricsSnapshot {
+    pub source: MetricsSource,
+    /// When the refresh completed (UTC).
+    pub at: jiff::Timestamp,
+    /// Could the source be reached at all (false: every reading is an Error)?
+    pub reachable: bool,
+    pub p50_ms: Reading<f64>,
+    pub p95_ms: Reading<f64>,
+    /// Per model, sorted by model name.
+    pub tokens: Reading<Vec<ModelRate>>,
+    /// Requests per second, all codes.
+    pub request_rate: Reading<f64>,
+    /// Fraction (0..1) of requests answered 401 (provider key missing or invalid).
+    pub unauthorized_ratio: Reading<f64>,
+}
+
+impl MetricsSnapshot {
+    /// A snapshot where every reading is the same error (source unreachable).
+    pub fn unreachable(source: MetricsSource, at: jiff::Timestamp, error: &str) -> Self {
+        MetricsSnapshot {
+            source,
+            at,
+            reachable: false,
+            p50_ms: Reading::Error(error.to_string()),
+            p95_ms: Reading::Error(error.to_string()),
+            tokens: Reading::Error(error.to_string()),
+            request_rate: Reading::Error(error.to_string()),
+            unauthorized_ratio: Reading::Error(error.to_string()),
+        }
+    }
+}
