@@ -2,6 +2,7 @@
 //! Kubernetes, with an embedded simulated cluster for the demo and the tests.
 
 pub mod cli;
+pub mod cluster;
 pub mod config;
 pub mod manifests;
 pub mod metrics;

@@ -1,0 +1,110 @@
+//! Connecting like kubectl: --kubeconfig / KUBECONFIG / ~/.kube/config, --context,
+//! -n/--namespace, or in-cluster service-account credentials.
+
+use std::path::PathBuf;
+
+use kube::config::{KubeConfigOptions, Kubeconfig};
+
+/// What the user asked for on the command line.
+#[derive(Debug, Clone, Default)]
+pub struct Target {
+    pub kubeconfig: Option<PathBuf>,
+    pub context: Option<String>,
+    pub namespace: Option<String>,
+}
+
+/// A client for one context and namespace.
+#[derive(Clone)]
+pub struct Connection {
+    pub client: kube::Client,
+    pub context: String,
+    pub namespace: String,
+    pub server: String,
+}
+
+impl std::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connection")
+            .field("context", &self.context)
+            .field("namespace", &self.namespace)
+            .field("server", &self.server)
+            .finish()
+    }
+}
+
+fn read_kubeconfig(t: &Target) -> Result<Option<Kubeconfig>, String> {
+    match &t.kubeconfig {
+        Some(p) => Kubeconfig::read_from(p)
+            .map(Some)
+            .map_err(|e| format!("cannot read kubeconfig {}: {e}", p.display())),
+        None => Ok(Kubeconfig::read().ok()),
+    }
+}
+
+/// The context names of the kubeconfig (for `:ctx`).
+pub fn contexts(t: &Target) -> Vec<String> {
+    read_kubeconfig(t)
+        .ok()
+        .flatten()
+        .map(|k| k.contexts.into_iter().map(|c| c.name).collect())
+        .unwrap_or_default()
+}
+
+/// Connect. The namespace is `-n`, else the context's, else `default_ns` (the stack's).
+pub async fn connect(t: &Target, default_ns: &str) -> Result<Connection, String> {
+    crate::tls::init();
+    let (mut config, context, ctx_ns) = match read_kubeconfig(t)? {
+        Some(kc) => {
+            let context = t
+                .context
+                .clone()
+                .or_else(|| kc.current_context.clone())
+                .ok_or("the kubeconfig has no current-context: pass --context NAME")?;
+            if !kc.contexts.iter().any(|c| c.name == context) {
+                let known: Vec<&str> = kc.contexts.iter().map(|c| c.name.as_str()).collect();
+                return Err(format!(
+                    "context {context:?} is not in the kubeconfig (known: {})",
+                    known.join(", ")
+                ));
+            }
+            let ns = kc
+                .contexts
+                .iter()
+                .find(|c| c.name == context)
+                .and_then(|c| c.context.as_ref())
+                .and_then(|c| c.namespace.clone());
+            let opts = KubeConfigOptions {
+                context: Some(context.clone()),
+                ..Default::default()
+            };
+            let cfg = kube::Config::from_custom_kubeconfig(kc, &opts)
+                .await
+                .map_err(|e| format!("kubeconfig context {context:?}: {e}"))?;
+            (cfg, context, ns)
+        }
+        None => {
+            let cfg = kube::Config::incluster().map_err(|_| {
+                "no kubeconfig found (looked at $KUBECONFIG and ~/.kube/config) and not running in a cluster: pass --kubeconfig, or try `agentdeck demo`".to_string()
+            })?;
+            let ns = Some(cfg.default_namespace.clone());
+            (cfg, "in-cluster".to_string(), ns)
+        }
+    };
+    // Outages must show at once, not hide behind minutes of client retries; the
+    // watchers back off and retry on their own.
+    config.default_retry = false;
+    let namespace = t
+        .namespace
+        .clone()
+        .or(ctx_ns)
+        .unwrap_or_else(|| default_ns.to_string());
+    config.default_namespace = namespace.clone();
+    let server = config.cluster_url.to_string();
+    let client = kube::Client::try_from(config).map_err(|e| format!("kube client: {e}"))?;
+    Ok(Connection {
+        client,
+        context,
+        namespace,
+        server,
+    })
+}

@@ -1,0 +1,106 @@
+//! Plain-word diagnoses: the HPA's state in one line, and the runbook's hint for an event.
+
+use super::snapshot::HpaView;
+
+fn cond<'a>(h: &'a HpaView, t: &str) -> Option<&'a super::snapshot::Condition> {
+    h.conditions.iter().find(|c| c.type_ == t)
+}
+
+/// One line saying what the HPA is doing or what is wrong with it.
+pub fn hpa(h: &HpaView) -> String {
+    if let Some(c) = cond(h, "AbleToScale").filter(|c| c.status == "False") {
+        return format!("cannot scale: {} — {}", c.reason, c.message);
+    }
+    if let Some(c) = cond(h, "ScalingActive").filter(|c| c.status == "False") {
+        if c.reason.contains("Metric") || c.message.contains("metrics") {
+            return "cannot read metrics — is metrics-server installed?".into();
+        }
+        return format!("not scaling: {}", c.reason);
+    }
+    if h.current >= h.max && h.max > 0 {
+        return format!("at max replicas ({}): add capacity or raise maxReplicas", h.max);
+    }
+    if cond(h, "AbleToScale").is_some_and(|c| c.reason == "ScaleDownStabilized") {
+        return "scale-down stabilising: waiting out the window before removing pods".into();
+    }
+    if h.desired > h.current {
+        return format!("scaling up {} → {}", h.current, h.desired);
+    }
+    if h.desired < h.current && h.desired > 0 {
+        return format!("scaling down {} → {}", h.current, h.desired);
+    }
+    if h.conditions.is_empty() {
+        return "waiting for the first HPA sync".into();
+    }
+    if h.current <= h.min {
+        return format!("idle at min replicas ({})", h.min);
+    }
+    "within range, metrics near target".into()
+}
+
+/// The runbook's advice for a Warning event, when one fits.
+pub fn event_hint(reason: &str, message: &str) -> Option<String> {
+    let m = message.to_lowercase();
+    let hint = if m.contains("401") || m.contains("unauthorized") || reason == "Unauthorized" {
+        "provider rejects the API key: rotate it (rotate-key), then restart"
+    } else if reason == "OOMKilled" || reason == "OOMKilling" || m.contains("oomkilled") {
+        "out of memory: raise the container's memory limit"
+    } else if reason == "FailedGetResourceMetric" || reason == "FailedComputeMetricsReplicas" || m.contains("metrics api") {
+        "HPA cannot read metrics: is metrics-server installed?"
+    } else if m.contains("i/o timeout") || m.contains("egress") || m.contains("dial tcp") || m.contains("context deadline exceeded") {
+        "egress blocked or slow: check the NetworkPolicy allow-holysheep-api"
+    } else if m.contains("secret") && m.contains("not found") {
+        "the Secret is missing: create it (rotate-key)"
+    } else if reason == "BackOff" || m.contains("crashloopbackoff") {
+        "container keeps crashing: read its last logs and state"
+    } else if reason == "FailedScheduling" {
+        "no node fits: add nodes or lower requests"
+    } else if reason == "ProgressDeadlineExceeded" {
+        "rollout stuck: check the new pods, or roll back"
+    } else {
+        return None;
+    };
+    Some(hint.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cluster::snapshot::Condition;
+
+    fn view(current: i32, desired: i32, conds: &[(&str, &str, &str)]) -> HpaView {
+        HpaView {
+            name: "h".into(),
+            target: "Deployment/d".into(),
+            target_name: "d".into(),
+            min: 3,
+            max: 20,
+            current,
+            desired,
+            metrics: vec![],
+            conditions: conds
+                .iter()
+                .map(|(t, s, r)| Condition { type_: t.to_string(), status: s.to_string(), reason: r.to_string(), message: String::new() })
+                .collect(),
+            diagnosis: String::new(),
+        }
+    }
+
+    #[test]
+    fn hpa_diagnoses() {
+        assert!(hpa(&view(20, 20, &[("ScalingLimited", "True", "TooManyReplicas")])).starts_with("at max replicas (20)"));
+        assert_eq!(hpa(&view(3, 3, &[("ScalingActive", "False", "FailedGetResourceMetric")])), "cannot read metrics — is metrics-server installed?");
+        assert!(hpa(&view(8, 8, &[("AbleToScale", "True", "ScaleDownStabilized")])).starts_with("scale-down stabilising"));
+        assert_eq!(hpa(&view(3, 3, &[("AbleToScale", "True", "ReadyForNewScale")])), "idle at min replicas (3)");
+        assert_eq!(hpa(&view(3, 6, &[("AbleToScale", "True", "SucceededRescale")])), "scaling up 3 → 6");
+    }
+
+    #[test]
+    fn event_hints_follow_the_runbook() {
+        assert!(event_hint("Failed", "upstream returned 401 Unauthorized").unwrap().contains("rotate"));
+        assert!(event_hint("OOMKilled", "Container x was OOMKilled").unwrap().contains("memory limit"));
+        assert!(event_hint("FailedGetResourceMetric", "x").unwrap().contains("metrics-server"));
+        assert!(event_hint("Unhealthy", "dial tcp 1.2.3.4:443: i/o timeout").unwrap().contains("NetworkPolicy"));
+        assert_eq!(event_hint("Scheduled", "Successfully assigned"), None);
+    }
+}

@@ -1,0 +1,11 @@
+//! The cluster side: connecting like kubectl, watchers that turn objects into plain
+//! snapshots, and plain-word diagnoses. Nothing here draws.
+
+pub mod connect;
+pub mod diagnose;
+pub mod snapshot;
+pub mod watch;
+
+pub use connect::{connect, Connection, Target};
+pub use snapshot::ClusterSnapshot;
+pub use watch::{ClusterEvent, Watch};

@@ -1,0 +1,294 @@
+//! The cluster as the dashboard shows it: plain data built from the watched objects.
+
+use std::collections::{BTreeMap, HashMap};
+
+use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
+use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
+use k8s_openapi::api::core::v1::{Event, Pod};
+
+use super::diagnose;
+
+/// Pods of a workload by phase (Terminating counted apart).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PodCounts {
+    pub pending: u32,
+    pub running: u32,
+    pub succeeded: u32,
+    pub failed: u32,
+    pub unknown: u32,
+    pub terminating: u32,
+}
+
+/// One Deployment, summarised.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Workload {
+    pub name: String,
+    pub desired: i32,
+    pub ready: i32,
+    pub updated: i32,
+    pub available: i32,
+    pub pods: PodCounts,
+    pub restarts: i32,
+    pub oom_killed: u32,
+    pub crash_looping: u32,
+    /// Rollout in progress (updated/available behind desired, or old pods left).
+    pub rolling: bool,
+    /// The Progressing condition says the deadline passed.
+    pub stalled: bool,
+    /// Name of the HPA that targets it.
+    pub hpa: Option<String>,
+}
+
+impl Workload {
+    pub fn healthy(&self) -> bool {
+        self.ready >= self.desired && self.crash_looping == 0 && !self.stalled
+    }
+}
+
+/// One HPA metric: current vs target (percent of request, or a raw value).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HpaMetric {
+    pub name: String,
+    pub current: Option<i64>,
+    pub target: Option<i64>,
+    pub unit: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Condition {
+    pub type_: String,
+    pub status: String,
+    pub reason: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HpaView {
+    pub name: String,
+    /// "Deployment/ai-agent-service"
+    pub target: String,
+    pub target_name: String,
+    pub min: i32,
+    pub max: i32,
+    pub current: i32,
+    pub desired: i32,
+    pub metrics: Vec<HpaMetric>,
+    pub conditions: Vec<Condition>,
+    /// One line in plain words.
+    pub diagnosis: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventView {
+    pub warning: bool,
+    pub reason: String,
+    pub message: String,
+    /// "pod/ai-agent-service-x"
+    pub object: String,
+    pub count: i32,
+    pub last_seen: Option<jiff::Timestamp>,
+    /// The runbook's advice, when one fits.
+    pub hint: Option<String>,
+}
+
+/// Everything the cluster panels show.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClusterSnapshot {
+    pub context: String,
+    pub namespace: String,
+    pub workloads: Vec<Workload>,
+    pub hpas: Vec<HpaView>,
+    /// Warnings first, then newest first.
+    pub events: Vec<EventView>,
+    pub pods_total: usize,
+}
+
+impl ClusterSnapshot {
+    pub fn hpa_for(&self, workload: &str) -> Option<&HpaView> {
+        self.hpas.iter().find(|h| h.target_name == workload)
+    }
+}
+
+fn pod_counts_and_flags(pods: &[&Pod], w: &mut Workload) {
+    for p in pods {
+        if p.metadata.deletion_timestamp.is_some() {
+            w.pods.terminating += 1;
+            continue;
+        }
+        let st = p.status.as_ref();
+        match st.and_then(|s| s.phase.as_deref()).unwrap_or("Unknown") {
+            "Pending" => w.pods.pending += 1,
+            "Running" => w.pods.running += 1,
+            "Succeeded" => w.pods.succeeded += 1,
+            "Failed" => w.pods.failed += 1,
+            _ => w.pods.unknown += 1,
+        }
+        for cs in st.and_then(|s| s.container_statuses.as_ref()).into_iter().flatten() {
+            w.restarts += cs.restart_count;
+            let oom = |t: Option<&k8s_openapi::api::core::v1::ContainerStateTerminated>| {
+                t.and_then(|t| t.reason.as_deref()) == Some("OOMKilled")
+            };
+            if oom(cs.last_state.as_ref().and_then(|s| s.terminated.as_ref()))
+                || oom(cs.state.as_ref().and_then(|s| s.terminated.as_ref()))
+            {
+                w.oom_killed += 1;
+            }
+            let waiting = cs.state.as_ref().and_then(|s| s.waiting.as_ref());
+            if waiting.and_then(|w| w.reason.as_deref()) == Some("CrashLoopBackOff") {
+                w.crash_looping += 1;
+            }
+        }
+    }
+}
+
+fn metric_views(h: &HorizontalPodAutoscaler) -> Vec<HpaMetric> {
+    let spec = h.spec.as_ref();
+    let current = h.status.as_ref().and_then(|s| s.current_metrics.as_ref());
+    spec.and_then(|s| s.metrics.as_ref())
+        .into_iter()
+        .flatten()
+        .filter_map(|m| {
+            let r = m.resource.as_ref()?;
+            let cur = current
+                .into_iter()
+                .flatten()
+                .filter_map(|c| c.resource.as_ref())
+                .find(|c| c.name == r.name)
+                .and_then(|c| c.current.average_utilization)
+                .map(i64::from);
+            Some(HpaMetric {
+                name: r.name.clone(),
+                current: cur,
+                target: r.target.average_utilization.map(i64::from),
+                unit: "%",
+            })
+        })
+        .collect()
+}
+
+fn hpa_view(h: &HorizontalPodAutoscaler) -> HpaView {
+    let spec = h.spec.as_ref();
+    let status = h.status.as_ref();
+    let target_ref = spec.map(|s| &s.scale_target_ref);
+    let conditions: Vec<Condition> = status
+        .and_then(|s| s.conditions.as_ref())
+        .into_iter()
+        .flatten()
+        .map(|c| Condition {
+            type_: c.type_.clone(),
+            status: c.status.clone(),
+            reason: c.reason.clone().unwrap_or_default(),
+            message: c.message.clone().unwrap_or_default(),
+        })
+        .collect();
+    let mut v = HpaView {
+        name: h.metadata.name.clone().unwrap_or_default(),
+        target: target_ref.map(|r| format!("{}/{}", r.kind, r.name)).unwrap_or_default(),
+        target_name: target_ref.map(|r| r.name.clone()).unwrap_or_default(),
+        min: spec.and_then(|s| s.min_replicas).unwrap_or(1),
+        max: spec.map(|s| s.max_replicas).unwrap_or(0),
+        current: status.and_then(|s| s.current_replicas).unwrap_or(0),
+        desired: status.map(|s| s.desired_replicas).unwrap_or(0),
+        metrics: metric_views(h),
+        conditions,
+        diagnosis: String::new(),
+    };
+    v.diagnosis = diagnose::hpa(&v);
+    v
+}
+
+fn event_view(e: &Event) -> EventView {
+    let kind = e.involved_object.kind.clone().unwrap_or_default().to_lowercase();
+    let name = e.involved_object.name.clone().unwrap_or_default();
+    let last = e
+        .last_timestamp
+        .as_ref()
+        .map(|t| t.0)
+        .or_else(|| e.event_time.as_ref().map(|t| t.0))
+        .or_else(|| e.metadata.creation_timestamp.as_ref().map(|t| t.0));
+    let reason = e.reason.clone().unwrap_or_default();
+    let message = e.message.clone().unwrap_or_default();
+    EventView {
+        warning: e.type_.as_deref() == Some("Warning"),
+        hint: diagnose::event_hint(&reason, &message),
+        reason,
+        message,
+        object: format!("{kind}/{name}"),
+        count: e.count.unwrap_or(1),
+        last_seen: last,
+    }
+}
+
+/// How many events the snapshot keeps.
+pub const MAX_EVENTS: usize = 200;
+
+/// Build the snapshot from the watched objects.
+pub fn build(
+    context: &str,
+    namespace: &str,
+    deployments: &[&Deployment],
+    replicasets: &[&ReplicaSet],
+    pods: &[&Pod],
+    hpas: &[&HorizontalPodAutoscaler],
+    events: &[&Event],
+) -> ClusterSnapshot {
+    // pod → RS (owner) → Deployment (owner)
+    let rs_owner: HashMap<&str, &str> = replicasets
+        .iter()
+        .filter_map(|rs| {
+            let owner = rs.metadata.owner_references.as_ref()?.iter().find(|o| o.kind == "Deployment")?;
+            Some((rs.metadata.name.as_deref()?, owner.name.as_str()))
+        })
+        .collect();
+    let mut pods_by_deploy: BTreeMap<&str, Vec<&Pod>> = BTreeMap::new();
+    for p in pods {
+        let owner = p
+            .metadata
+            .owner_references
+            .as_ref()
+            .and_then(|o| o.iter().find(|o| o.kind == "ReplicaSet"))
+            .and_then(|o| rs_owner.get(o.name.as_str()));
+        if let Some(d) = owner {
+            pods_by_deploy.entry(d).or_default().push(p);
+        }
+    }
+    let hpa_views: Vec<HpaView> = hpas.iter().map(|h| hpa_view(h)).collect();
+    let mut workloads: Vec<Workload> = deployments
+        .iter()
+        .map(|d| {
+            let name = d.metadata.name.clone().unwrap_or_default();
+            let st = d.status.as_ref();
+            let desired = d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
+            let mut w = Workload {
+                desired,
+                ready: st.and_then(|s| s.ready_replicas).unwrap_or(0),
+                updated: st.and_then(|s| s.updated_replicas).unwrap_or(0),
+                available: st.and_then(|s| s.available_replicas).unwrap_or(0),
+                hpa: hpa_views.iter().find(|h| h.target_name == name).map(|h| h.name.clone()),
+                ..Workload::default()
+            };
+            let total = st.and_then(|s| s.replicas).unwrap_or(0);
+            w.rolling = w.updated < desired || w.available < desired || total > desired;
+            w.stalled = st
+                .and_then(|s| s.conditions.as_ref())
+                .is_some_and(|cs| cs.iter().any(|c| c.reason.as_deref() == Some("ProgressDeadlineExceeded")));
+            if let Some(ps) = pods_by_deploy.get(name.as_str()) {
+                pod_counts_and_flags(ps, &mut w);
+            }
+            w.name = name;
+            w
+        })
+        .collect();
+    workloads.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut evs: Vec<EventView> = events.iter().map(|e| event_view(e)).collect();
+    evs.sort_by(|a, b| b.warning.cmp(&a.warning).then(b.last_seen.cmp(&a.last_seen)));
+    evs.truncate(MAX_EVENTS);
+    ClusterSnapshot {
+        context: context.to_string(),
+        namespace: namespace.to_string(),
+        workloads,
+        hpas: hpa_views,
+        events: evs,
+        pods_total: pods.len(),
+    }
+}

@@ -1,0 +1,117 @@
+//! Watchers (reflectors) for the namespace's Deployments, ReplicaSets, Pods, HPAs and Events;
+//! every change (coalesced) becomes a fresh ClusterSnapshot on the channel. No polling.
+//! Dropping the Watch stops everything (context or namespace switch).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::StreamExt;
+use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
+use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
+use k8s_openapi::api::core::v1::{Event, Pod};
+use kube::runtime::reflector::{self, Store};
+use kube::runtime::{watcher, WatchStreamExt};
+use kube::Api;
+use tokio::sync::{mpsc, Notify};
+use tokio::task::JoinHandle;
+
+use super::connect::Connection;
+use super::snapshot::{self, ClusterSnapshot};
+
+/// What the watchers report.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClusterEvent {
+    Snapshot(Box<ClusterSnapshot>),
+    /// A watch failed; it is retried with backoff. The last snapshot is now stale.
+    Error(String),
+}
+
+/// Running watchers; dropping this aborts them.
+pub struct Watch {
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        for t in &self.tasks {
+            t.abort();
+        }
+    }
+}
+
+/// How long to merge a burst of changes before building a snapshot.
+const COALESCE: Duration = Duration::from_millis(150);
+
+fn drive<K>(
+    api: Api<K>,
+    kind: &'static str,
+    notify: Arc<Notify>,
+    tx: mpsc::Sender<ClusterEvent>,
+) -> (Store<K>, JoinHandle<()>)
+where
+    K: kube::Resource<DynamicType = ()> + Clone + std::fmt::Debug + serde::de::DeserializeOwned + Send + Sync + 'static,
+{
+    let (reader, writer) = reflector::store::<K>();
+    let stream = watcher(api, watcher::Config::default())
+        .default_backoff()
+        .reflect(writer);
+    let task = tokio::spawn(async move {
+        let mut stream = std::pin::pin!(stream);
+        while let Some(item) = stream.next().await {
+            match item {
+                Ok(_) => notify.notify_one(),
+                Err(e) => {
+                    tracing::warn!(kind, error = %e, "watch failed; retrying with backoff");
+                    if tx.send(ClusterEvent::Error(format!("watching {kind}: {e}"))).await.is_err() {
+                        return;
+                    }
+                }
+            }
+        }
+    });
+    (reader, task)
+}
+
+/// Start watching `conn`'s namespace; snapshots and errors go to `tx`.
+pub fn spawn(conn: &Connection, tx: mpsc::Sender<ClusterEvent>) -> Watch {
+    let ns = conn.namespace.clone();
+    let c = conn.client.clone();
+    let notify = Arc::new(Notify::new());
+    let (deploys, t1) = drive(Api::<Deployment>::namespaced(c.clone(), &ns), "deployments", notify.clone(), tx.clone());
+    let (rss, t2) = drive(Api::<ReplicaSet>::namespaced(c.clone(), &ns), "replicasets", notify.clone(), tx.clone());
+    let (pods, t3) = drive(Api::<Pod>::namespaced(c.clone(), &ns), "pods", notify.clone(), tx.clone());
+    let (hpas, t4) = drive(Api::<HorizontalPodAutoscaler>::namespaced(c.clone(), &ns), "horizontalpodautoscalers", notify.clone(), tx.clone());
+    let (events, t5) = drive(Api::<Event>::namespaced(c, &ns), "events", notify.clone(), tx.clone());
+    let context = conn.context.clone();
+    let builder = tokio::spawn(async move {
+        let _ = deploys.wait_until_ready().await;
+        let _ = rss.wait_until_ready().await;
+        let _ = pods.wait_until_ready().await;
+        let _ = hpas.wait_until_ready().await;
+        let _ = events.wait_until_ready().await;
+        loop {
+            let d = deploys.state();
+            let r = rss.state();
+            let p = pods.state();
+            let h = hpas.state();
+            let e = events.state();
+            let snap = snapshot::build(
+                &context,
+                &ns,
+                &d.iter().map(|x| x.as_ref()).collect::<Vec<_>>(),
+                &r.iter().map(|x| x.as_ref()).collect::<Vec<_>>(),
+                &p.iter().map(|x| x.as_ref()).collect::<Vec<_>>(),
+                &h.iter().map(|x| x.as_ref()).collect::<Vec<_>>(),
+                &e.iter().map(|x| x.as_ref()).collect::<Vec<_>>(),
+            );
+            if tx.send(ClusterEvent::Snapshot(Box::new(snap))).await.is_err() {
+                return;
+            }
+            notify.notified().await;
+            tokio::time::sleep(COALESCE).await;
+        }
+    });
+    Watch {
+        tasks: vec![t1, t2, t3, t4, t5, builder],
+    }
+}
