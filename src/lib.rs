@@ -1,10 +1,13 @@
 //! agentdeck: a terminal dashboard and operations console for a multi-agent LLM service on
 //! Kubernetes, with an embedded simulated cluster for the demo and the tests.
 
+pub mod app;
 pub mod cli;
 pub mod cluster;
 pub mod config;
 pub mod manifests;
 pub mod metrics;
 pub mod sim;
+pub mod theme;
 pub mod tls;
+pub mod ui;

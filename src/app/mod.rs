@@ -1,0 +1,143 @@
+//! The application state and its one mutator, `update`. No I/O, no terminal: the event
+//! loop feeds messages in and carries the effects out.
+
+pub mod keymap;
+pub mod update;
+
+use jiff::Timestamp;
+
+use crate::cluster::ClusterSnapshot;
+use crate::config::ModelPrice;
+use crate::metrics::cost::Cost;
+use crate::metrics::history::History;
+use crate::metrics::{MetricsSnapshot, MetricsSource};
+use crate::theme::Theme;
+
+pub use update::{Effect, Msg, update};
+
+/// Input mode.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    Normal,
+    /// Editing the filter.
+    Filter,
+    /// Typing a `:` command.
+    Command(String),
+    Help,
+}
+
+/// A message shown in the footer for a while.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Toast {
+    pub text: String,
+    pub error: bool,
+    pub at: Timestamp,
+}
+
+/// Everything the screen shows. `ui::draw` renders it; only `update` changes it.
+pub struct App {
+    pub now: Timestamp,
+    pub context: String,
+    pub namespace: String,
+    pub contexts: Vec<String>,
+    pub read_only: bool,
+    pub prices: Vec<ModelPrice>,
+    pub cluster: Option<ClusterSnapshot>,
+    /// When the last snapshot arrived.
+    pub cluster_at: Option<Timestamp>,
+    /// The watch error since the last good snapshot, and since when.
+    pub cluster_error: Option<(String, Timestamp)>,
+    pub metrics_source: MetricsSource,
+    pub metrics: Option<MetricsSnapshot>,
+    pub cost: Option<Cost>,
+    pub history: History,
+    /// Index into the filtered workloads.
+    pub selected: usize,
+    pub filter: String,
+    pub mode: Mode,
+    pub themes: Vec<Theme>,
+    pub theme: usize,
+    pub toast: Option<Toast>,
+    pub quit: bool,
+}
+
+/// What the App starts from.
+pub struct Settings {
+    pub context: String,
+    pub namespace: String,
+    pub contexts: Vec<String>,
+    pub metrics_source: MetricsSource,
+    pub prices: Vec<ModelPrice>,
+    pub history_minutes: u32,
+    pub themes: Vec<Theme>,
+    pub theme: String,
+    pub read_only: bool,
+}
+
+impl App {
+    pub fn new(s: Settings, now: Timestamp) -> App {
+        let themes = if s.themes.is_empty() {
+            Theme::bundled()
+        } else {
+            s.themes
+        };
+        let theme = themes.iter().position(|t| t.name == s.theme).unwrap_or(0);
+        App {
+            now,
+            context: s.context,
+            namespace: s.namespace,
+            contexts: s.contexts,
+            read_only: s.read_only,
+            prices: s.prices,
+            cluster: None,
+            cluster_at: None,
+            cluster_error: None,
+            metrics_source: s.metrics_source,
+            metrics: None,
+            cost: None,
+            history: History::new(s.history_minutes),
+            selected: 0,
+            filter: String::new(),
+            mode: Mode::Normal,
+            themes,
+            theme,
+            toast: None,
+            quit: false,
+        }
+    }
+
+    pub fn theme(&self) -> &Theme {
+        &self.themes[self.theme.min(self.themes.len().saturating_sub(1))]
+    }
+
+    /// The workloads that pass the filter, in display order.
+    pub fn visible(&self) -> Vec<&crate::cluster::snapshot::Workload> {
+        let f = self.filter.to_lowercase();
+        self.cluster
+            .as_ref()
+            .map(|c| {
+                c.workloads
+                    .iter()
+                    .filter(|w| f.is_empty() || w.name.to_lowercase().contains(&f))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn selected_workload(&self) -> Option<&crate::cluster::snapshot::Workload> {
+        let v = self.visible();
+        v.get(self.selected.min(v.len().saturating_sub(1))).copied()
+    }
+
+    /// Seconds since the last cluster snapshot.
+    pub fn cluster_age(&self) -> Option<i64> {
+        self.cluster_at
+            .map(|t| self.now.as_second() - t.as_second())
+    }
+
+    pub fn metrics_age(&self) -> Option<i64> {
+        self.metrics
+            .as_ref()
+            .map(|m| self.now.as_second() - m.at.as_second())
+    }
+}

@@ -1,0 +1,228 @@
+//! `update`: the one place that changes the App. Returns whether anything visible changed
+//! (so the loop redraws only then) and the effects for the event loop to carry out.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use jiff::Timestamp;
+
+use super::keymap::{Action, action_for};
+use super::{App, Mode, Toast};
+use crate::cluster::ClusterEvent;
+use crate::metrics::MetricsSnapshot;
+use crate::metrics::cost::cost;
+
+/// Everything that can happen to the App.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Key(KeyEvent),
+    Resize,
+    Cluster(ClusterEvent),
+    Metrics(Box<MetricsSnapshot>),
+    /// The slow clock tick (ages, toasts).
+    Tick(Timestamp),
+}
+
+/// What the event loop must do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    Quit,
+    SwitchContext(String),
+    SwitchNamespace(String),
+}
+
+/// How long a toast stays, seconds.
+const TOAST_SECS: i64 = 6;
+
+/// Apply `msg`; returns (redraw needed, effects).
+pub fn update(app: &mut App, msg: Msg) -> (bool, Vec<Effect>) {
+    let mut fx = Vec::new();
+    let redraw = match msg {
+        Msg::Key(k) => {
+            key(app, k, &mut fx);
+            true
+        }
+        Msg::Resize => true,
+        Msg::Cluster(ClusterEvent::Snapshot(s)) => {
+            app.cluster = Some(*s);
+            app.cluster_at = Some(app.now);
+            app.cluster_error = None;
+            clamp_selection(app);
+            true
+        }
+        Msg::Cluster(ClusterEvent::Error(e)) => {
+            let since = app
+                .cluster_error
+                .as_ref()
+                .map(|(_, t)| *t)
+                .unwrap_or(app.now);
+            let changed = app.cluster_error.as_ref().map(|(m, _)| m) != Some(&e);
+            app.cluster_error = Some((e, since));
+            changed
+        }
+        Msg::Metrics(m) => {
+            let c = m.tokens.value().map(|rates| cost(rates, &app.prices));
+            let for_history = c.clone().unwrap_or_else(|| cost(&[], &app.prices));
+            app.history.push(&m, &for_history);
+            app.cost = c;
+            app.metrics = Some(*m);
+            true
+        }
+        Msg::Tick(now) => {
+            let before = (app.now.as_second(), app.toast.is_some());
+            app.now = now;
+            if app
+                .toast
+                .as_ref()
+                .is_some_and(|t| now.as_second() - t.at.as_second() >= TOAST_SECS)
+            {
+                app.toast = None;
+            }
+            // Ages are shown in whole seconds: redraw only when one changes.
+            before != (now.as_second(), app.toast.is_some())
+        }
+    };
+    if fx.contains(&Effect::Quit) {
+        app.quit = true;
+    }
+    (redraw, fx)
+}
+
+fn clamp_selection(app: &mut App) {
+    let n = app.visible().len();
+    if app.selected >= n {
+        app.selected = n.saturating_sub(1);
+    }
+}
+
+fn toast(app: &mut App, text: impl Into<String>, error: bool) {
+    app.toast = Some(Toast {
+        text: text.into(),
+        error,
+        at: app.now,
+    });
+}
+
+fn key(app: &mut App, k: KeyEvent, fx: &mut Vec<Effect>) {
+    if k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL) {
+        fx.push(Effect::Quit);
+        return;
+    }
+    match app.mode.clone() {
+        Mode::Filter => match k.code {
+            KeyCode::Esc => {
+                app.filter.clear();
+                app.mode = Mode::Normal;
+            }
+            KeyCode::Enter => app.mode = Mode::Normal,
+            KeyCode::Backspace => {
+                app.filter.pop();
+            }
+            KeyCode::Char(c) => {
+                app.filter.push(c);
+                app.selected = 0;
+            }
+            _ => {}
+        },
+        Mode::Command(mut line) => match k.code {
+            KeyCode::Esc => app.mode = Mode::Normal,
+            KeyCode::Enter => {
+                app.mode = Mode::Normal;
+                command(app, line.trim(), fx);
+            }
+            KeyCode::Backspace => {
+                line.pop();
+                app.mode = Mode::Command(line);
+            }
+            KeyCode::Char(c) => {
+                line.push(c);
+                app.mode = Mode::Command(line);
+            }
+            _ => {}
+        },
+        Mode::Help => {
+            if matches!(
+                action_for(&k),
+                Some(Action::Help | Action::Back | Action::Quit)
+            ) {
+                app.mode = Mode::Normal;
+            }
+        }
+        Mode::Normal => normal(app, k, fx),
+    }
+    clamp_selection(app);
+}
+
+fn normal(app: &mut App, k: KeyEvent, fx: &mut Vec<Effect>) {
+    let n = app.visible().len();
+    match action_for(&k) {
+        Some(Action::Quit) => fx.push(Effect::Quit),
+        Some(Action::Help) => app.mode = Mode::Help,
+        Some(Action::Filter) => app.mode = Mode::Filter,
+        Some(Action::Command) => app.mode = Mode::Command(String::new()),
+        Some(Action::Up) => app.selected = app.selected.saturating_sub(1),
+        Some(Action::Down) => app.selected = (app.selected + 1).min(n.saturating_sub(1)),
+        Some(Action::Top) => app.selected = 0,
+        Some(Action::Bottom) => app.selected = n.saturating_sub(1),
+        Some(Action::CycleTheme) => {
+            app.theme = (app.theme + 1) % app.themes.len().max(1);
+            let name = app.theme().name.clone();
+            toast(app, format!("theme: {name}"), false);
+        }
+        Some(Action::Back) => {
+            app.filter.clear();
+            app.toast = None;
+        }
+        None => {}
+    }
+}
+
+/// `:ctx NAME`, `:ns NAME`, `:theme NAME`, `:q`.
+fn command(app: &mut App, line: &str, fx: &mut Vec<Effect>) {
+    let mut parts = line.split_whitespace();
+    let cmd = parts.next().unwrap_or("");
+    let arg = parts.next();
+    match (cmd, arg) {
+        ("", _) => {}
+        ("q" | "quit" | "q!", _) => fx.push(Effect::Quit),
+        ("ctx" | "context", Some(name)) => {
+            if !app.contexts.is_empty() && !app.contexts.iter().any(|c| c == name) {
+                toast(
+                    app,
+                    format!(
+                        "no context {name:?} in the kubeconfig (known: {})",
+                        app.contexts.join(", ")
+                    ),
+                    true,
+                );
+            } else {
+                toast(app, format!("switching to context {name}…"), false);
+                fx.push(Effect::SwitchContext(name.to_string()));
+            }
+        }
+        ("ns" | "namespace", Some(name)) => {
+            toast(app, format!("switching to namespace {name}…"), false);
+            fx.push(Effect::SwitchNamespace(name.to_string()));
+        }
+        ("theme", Some(name)) => match app.themes.iter().position(|t| t.name == name) {
+            Some(i) => {
+                app.theme = i;
+                toast(app, format!("theme: {name}"), false);
+            }
+            None => {
+                let names: Vec<&str> = app.themes.iter().map(|t| t.name.as_str()).collect();
+                toast(
+                    app,
+                    format!("no theme {name:?} (available: {})", names.join(", ")),
+                    true,
+                );
+            }
+        },
+        ("ctx" | "context" | "ns" | "namespace" | "theme", None) => {
+            toast(app, format!(":{cmd} needs a name, e.g. :{cmd} NAME"), true)
+        }
+        (other, _) => toast(
+            app,
+            format!("unknown command :{other} (try :ctx, :ns, :theme, :q)"),
+            true,
+        ),
+    }
+}

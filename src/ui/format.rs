@@ -1,0 +1,88 @@
+//! Number and time formatting for the panels.
+
+use crate::metrics::Reading;
+
+pub fn ms(v: f64) -> String {
+    if v >= 10_000.0 {
+        format!("{:.1} s", v / 1000.0)
+    } else {
+        format!("{v:.0} ms")
+    }
+}
+
+pub fn usd(v: f64) -> String {
+    let cents = (v * 100.0).round() as i64;
+    let (whole, frac) = (cents / 100, (cents % 100).abs());
+    let mut s = whole.abs().to_string();
+    let mut i = s.len() as isize - 3;
+    while i > 0 {
+        s.insert(i as usize, ',');
+        i -= 3;
+    }
+    format!("{}${s}.{frac:02}", if v < 0.0 { "-" } else { "" })
+}
+
+/// Tokens per minute, compact: 12.3k/min.
+pub fn per_min(tokens_per_sec: f64) -> String {
+    let m = tokens_per_sec * 60.0;
+    if m >= 1e6 {
+        format!("{:.2}M/min", m / 1e6)
+    } else if m >= 1e3 {
+        format!("{:.1}k/min", m / 1e3)
+    } else {
+        format!("{m:.0}/min")
+    }
+}
+
+/// Age like kubectl: 5s, 3m, 2h, 4d.
+pub fn age(secs: i64) -> String {
+    match secs {
+        s if s < 0 => "0s".into(),
+        s if s < 120 => format!("{s}s"),
+        s if s < 7200 => format!("{}m", s / 60),
+        s if s < 172_800 => format!("{}h", s / 3600),
+        s => format!("{}d", s / 86_400),
+    }
+}
+
+/// A reading as text: the value, "no data", or "error: …".
+pub fn reading<T>(r: &Reading<T>, f: impl Fn(&T) -> String) -> String {
+    match r {
+        Reading::Value(v) => f(v),
+        Reading::NoData => "no data".into(),
+        Reading::Error(e) => format!("error: {e}"),
+    }
+}
+
+/// Cut to `n` display columns with an ellipsis.
+pub fn clip(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        return s.to_string();
+    }
+    if n == 0 {
+        return String::new();
+    }
+    let mut out: String = s.chars().take(n - 1).collect();
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        assert_eq!(usd(2492.5), "$2,492.50");
+        assert_eq!(usd(385.0), "$385.00");
+        assert_eq!(usd(0.004), "$0.00");
+        assert_eq!(usd(1234567.891), "$1,234,567.89");
+        assert_eq!(ms(412.4), "412 ms");
+        assert_eq!(per_min(200.0), "12.0k/min");
+        assert_eq!(age(90), "90s");
+        assert_eq!(age(600), "10m");
+        assert_eq!(clip("abcdef", 4), "abc…");
+        assert_eq!(clip("ab", 4), "ab");
+        assert_eq!(clip("ab", 0), "");
+    }
+}

@@ -1,0 +1,139 @@
+//! Metrics panels: latency (now and history), token rate per model, cost.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Sparkline};
+use ratatui::Frame;
+
+use super::{block, format};
+use crate::app::App;
+use crate::metrics::Reading;
+
+/// The three panels stacked (wide screens).
+pub fn column(f: &mut Frame, app: &App, area: Rect) {
+    let models = app.prices.len().max(1) as u16;
+    let [lat, tok, cost] = Layout::vertical([
+        Constraint::Min(5),
+        Constraint::Length(models + 3),
+        Constraint::Length(models + 5),
+    ])
+    .areas(area);
+    latency(f, app, lat);
+    tokens(f, app, tok);
+    costs(f, app, cost);
+}
+
+/// The three panels side by side (narrow screens).
+pub fn row(f: &mut Frame, app: &App, area: Rect) {
+    let [lat, tok, cost] = Layout::horizontal([Constraint::Percentage(30), Constraint::Percentage(33), Constraint::Percentage(37)]).areas(area);
+    latency(f, app, lat);
+    tokens(f, app, tok);
+    costs(f, app, cost);
+}
+
+fn err_line(app: &App, text: String) -> Line<'static> {
+    Line::from(Span::styled(text, Style::default().fg(app.theme().error)))
+}
+
+fn latency(f: &mut Frame, app: &App, area: Rect) {
+    let t = app.theme();
+    let b = block("latency", t);
+    let inner = b.inner(area);
+    f.render_widget(b, area);
+    let Some(m) = &app.metrics else {
+        f.render_widget(Paragraph::new(Span::styled("waiting for metrics…", Style::default().fg(t.muted))), inner);
+        return;
+    };
+    let [now_area, chart] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+    let val = |r: &Reading<f64>, color| match r {
+        Reading::Value(v) => Span::styled(format::ms(*v), Style::default().fg(color).add_modifier(Modifier::BOLD)),
+        Reading::NoData => Span::styled("no data", Style::default().fg(t.muted)),
+        Reading::Error(_) => Span::styled("error", Style::default().fg(t.error)),
+    };
+    let mut line = vec![Span::raw("p50 "), val(&m.p50_ms, t.chart_p50), Span::raw("  p95 "), val(&m.p95_ms, t.chart_p95)];
+    if let Reading::Value(r) = &m.request_rate {
+        line.push(Span::styled(format!("  {r:.1} req/s"), Style::default().fg(t.muted)));
+    }
+    if let Reading::Value(u) = &m.unauthorized_ratio {
+        if *u > 0.001 {
+            line.push(Span::styled(format!("  401s {:.0}%", u * 100.0), Style::default().fg(t.error).add_modifier(Modifier::BOLD)));
+        }
+    }
+    f.render_widget(Paragraph::new(Line::from(line)), now_area);
+    if let Reading::Error(e) = &m.p95_ms {
+        f.render_widget(Paragraph::new(err_line(app, format::clip(e, chart.width as usize * 2))).wrap(ratatui::widgets::Wrap { trim: true }), chart);
+        return;
+    }
+    let values = app.history.values(|p| p.p95_ms);
+    let take = chart.width as usize;
+    let data: Vec<u64> = values[values.len().saturating_sub(take)..].iter().map(|v| v.map(|x| x.round() as u64).unwrap_or(0)).collect();
+    if chart.height > 0 {
+        f.render_widget(Sparkline::default().data(&data).style(Style::default().fg(t.chart_p95)), chart);
+    }
+}
+
+fn tokens(f: &mut Frame, app: &App, area: Rect) {
+    let t = app.theme();
+    let lines: Vec<Line> = match app.metrics.as_ref().map(|m| &m.tokens) {
+        None => vec![Line::from(Span::styled("waiting for metrics…", Style::default().fg(t.muted)))],
+        Some(Reading::NoData) => vec![Line::from(Span::styled("no data", Style::default().fg(t.muted)))],
+        Some(Reading::Error(e)) => vec![err_line(app, format!("error: {e}"))],
+        Some(Reading::Value(rates)) => {
+            let total: f64 = rates.iter().map(|r| r.tokens_per_sec).sum();
+            let mut v: Vec<Line> = rates
+                .iter()
+                .map(|r| {
+                    let share = if total > 0.0 { r.tokens_per_sec / total * 100.0 } else { 0.0 };
+                    Line::from(vec![
+                        Span::raw(format!("{:<18}", format::clip(&r.model, 18))),
+                        Span::styled(format!("{:>11}", format::per_min(r.tokens_per_sec)), Style::default().fg(t.text)),
+                        Span::styled(format!(" {share:>3.0}%"), Style::default().fg(t.muted)),
+                    ])
+                })
+                .collect();
+            v.push(Line::from(vec![
+                Span::styled(format!("{:<18}", "total"), Style::default().add_modifier(Modifier::BOLD)),
+                Span::styled(format!("{:>11}", format::per_min(total)), Style::default().fg(t.accent).add_modifier(Modifier::BOLD)),
+            ]));
+            v
+        }
+    };
+    f.render_widget(Paragraph::new(lines).block(block("tokens", t)), area);
+}
+
+fn costs(f: &mut Frame, app: &App, area: Rect) {
+    let t = app.theme();
+    let lines: Vec<Line> = match (app.metrics.as_ref().map(|m| &m.tokens), &app.cost) {
+        (None, _) => vec![Line::from(Span::styled("waiting for metrics…", Style::default().fg(t.muted)))],
+        (Some(Reading::Error(e)), _) => vec![err_line(app, format!("error: {e}"))],
+        (Some(Reading::Value(_)), Some(c)) => {
+            let mut v: Vec<Line> = c
+                .per_model
+                .iter()
+                .map(|m| {
+                    Line::from(vec![
+                        Span::raw(format!("{:<18}", format::clip(&m.model, 18))),
+                        Span::styled(format!("{:>10}/h", format::usd(m.usd_per_hour)), Style::default().fg(t.text)),
+                    ])
+                })
+                .collect();
+            v.push(Line::from(vec![
+                Span::styled(format!("{:<18}", "now"), Style::default().add_modifier(Modifier::BOLD)),
+                Span::styled(format!("{:>10}/h", format::usd(c.usd_per_hour)), Style::default().fg(t.accent).add_modifier(Modifier::BOLD)),
+            ]));
+            v.push(Line::from(vec![
+                Span::raw(format!("{:<18}", "projected month")),
+                Span::styled(format!("{:>12}", format::usd(c.usd_per_month)), Style::default().fg(t.text)),
+            ]));
+            let saving = c.savings_ratio.map(|s| format!("saves {:.1}% vs list {}", s * 100.0, format::usd(c.list_usd_per_month))).unwrap_or_else(|| "no list prices".into());
+            v.push(Line::from(Span::styled(saving, Style::default().fg(t.ok))));
+            if !c.unpriced.is_empty() {
+                v.push(Line::from(Span::styled(format!("no price for: {}", c.unpriced.join(", ")), Style::default().fg(t.warn))));
+            }
+            v
+        }
+        _ => vec![Line::from(Span::styled("no data", Style::default().fg(t.muted)))],
+    };
+    f.render_widget(Paragraph::new(lines).block(block("cost", t)), area);
+}

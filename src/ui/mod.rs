@@ -1,0 +1,166 @@
+//! Drawing: `draw(frame, &App)` is a pure function of the state. Layout, header, footer and
+//! the help overlay live here; the panels in `panels` and `metrics_panels`.
+
+pub mod format;
+mod metrics_panels;
+mod panels;
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table};
+use ratatui::Frame;
+
+use crate::app::keymap;
+use crate::app::{App, Mode};
+use crate::theme::Theme;
+
+/// A bordered block with the theme's colours.
+pub(crate) fn block<'a>(title: &'a str, t: &Theme) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(Style::default().fg(t.border))
+        .title(Span::styled(format!(" {title} "), Style::default().fg(t.title).add_modifier(Modifier::BOLD)))
+}
+
+/// Draw the whole screen.
+pub fn draw(f: &mut Frame, app: &App) {
+    let t = app.theme();
+    let area = f.area();
+    f.render_widget(Block::default().style(Style::default().bg(t.background).fg(t.text)), area);
+    if area.height < 3 || area.width < 10 {
+        f.render_widget(Paragraph::new("agentdeck: terminal too small"), area);
+        return;
+    }
+    let events_h = (area.height / 4).clamp(3, 12);
+    let [header, body, events, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(events_h),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    draw_header(f, app, header);
+    if body.width >= 110 {
+        let [left, right] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
+        let hpa_h = if left.height >= 16 { 8 } else { left.height / 2 };
+        let [wl, hpa] = Layout::vertical([Constraint::Min(0), Constraint::Length(hpa_h)]).areas(left);
+        panels::workloads(f, app, wl);
+        panels::hpa(f, app, hpa);
+        metrics_panels::column(f, app, right);
+    } else {
+        let metrics_h = body.height.saturating_sub(8).clamp(0, 8);
+        let [wl, hpa, m] = Layout::vertical([
+            Constraint::Min(4),
+            Constraint::Length(body.height.saturating_sub(metrics_h + 4).min(5)),
+            Constraint::Length(metrics_h),
+        ])
+        .areas(body);
+        panels::workloads(f, app, wl);
+        panels::hpa(f, app, hpa);
+        metrics_panels::row(f, app, m);
+    }
+    panels::events(f, app, events);
+    draw_footer(f, app, footer);
+    if app.mode == Mode::Help {
+        draw_help(f, app, area);
+    }
+}
+
+fn dot(ok: bool, t: &Theme) -> Span<'static> {
+    Span::styled("●", Style::default().fg(if ok { t.ok } else { t.error }))
+}
+
+fn draw_header(f: &mut Frame, app: &App, area: Rect) {
+    let t = app.theme();
+    let muted = Style::default().fg(t.muted);
+    let mut spans = vec![
+        Span::styled("agentdeck", Style::default().fg(t.accent).add_modifier(Modifier::BOLD)),
+        Span::styled(" │ ctx ", muted),
+        Span::raw(app.context.clone()),
+        Span::styled(" │ ns ", muted),
+        Span::raw(app.namespace.clone()),
+        Span::styled(" │ cluster ", muted),
+    ];
+    match (&app.cluster_error, app.cluster_age()) {
+        (Some((e, since)), _) => {
+            let s = app.now.as_second() - since.as_second();
+            spans.push(dot(false, t));
+            spans.push(Span::styled(format!(" stale {} ({})", format::age(s), format::clip(e, 40)), Style::default().fg(t.error)));
+        }
+        (None, Some(age)) => {
+            spans.push(dot(true, t));
+            spans.push(Span::raw(format!(" {}", format::age(age))));
+        }
+        (None, None) => spans.push(Span::styled("connecting…", Style::default().fg(t.warn))),
+    }
+    spans.push(Span::styled(" │ metrics ", muted));
+    match (&app.metrics, app.metrics_age()) {
+        (Some(m), Some(age)) => {
+            spans.push(dot(m.reachable, t));
+            let label = match &m.source {
+                crate::metrics::MetricsSource::Simulated => "simulated".to_string(),
+                crate::metrics::MetricsSource::Prometheus(_) if !m.reachable => "prometheus down".to_string(),
+                crate::metrics::MetricsSource::Prometheus(_) => "prometheus".to_string(),
+                crate::metrics::MetricsSource::None => "none".to_string(),
+            };
+            spans.push(Span::raw(format!(" {label} {}", format::age(age))));
+        }
+        _ => spans.push(Span::styled(
+            match &app.metrics_source {
+                crate::metrics::MetricsSource::None => "none (set --prometheus-url)".to_string(),
+                s => format!("{} waiting…", s.label()),
+            },
+            Style::default().fg(t.warn),
+        )),
+    }
+    if app.read_only {
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(" READ-ONLY ", Style::default().fg(t.background).bg(t.warn).add_modifier(Modifier::BOLD)));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn draw_footer(f: &mut Frame, app: &App, area: Rect) {
+    let t = app.theme();
+    let line = match &app.mode {
+        Mode::Filter => Line::from(vec![Span::styled("/", Style::default().fg(t.accent)), Span::raw(app.filter.clone()), Span::styled("▏", Style::default().fg(t.accent))]),
+        Mode::Command(c) => Line::from(vec![Span::styled(":", Style::default().fg(t.accent)), Span::raw(c.clone()), Span::styled("▏", Style::default().fg(t.accent))]),
+        _ => match &app.toast {
+            Some(toast) => Line::from(Span::styled(toast.text.clone(), Style::default().fg(if toast.error { t.error } else { t.ok }))),
+            None => {
+                let mut spans = Vec::new();
+                if !app.filter.is_empty() {
+                    spans.push(Span::styled(format!("filter: {}  ", app.filter), Style::default().fg(t.warn)));
+                }
+                for (k, h) in keymap::hints() {
+                    spans.push(Span::styled(format!("<{k}>"), Style::default().fg(t.accent)));
+                    spans.push(Span::styled(format!(" {h}  "), Style::default().fg(t.muted)));
+                }
+                Line::from(spans)
+            }
+        },
+    };
+    f.render_widget(Paragraph::new(line), area);
+}
+
+fn draw_help(f: &mut Frame, app: &App, area: Rect) {
+    let t = app.theme();
+    let rows: Vec<Row> = keymap::help_rows()
+        .into_iter()
+        .map(|(k, h)| Row::new(vec![Span::styled(k, Style::default().fg(t.accent)), Span::raw(h)]))
+        .collect();
+    let h = (rows.len() as u16 + 2).min(area.height);
+    let w = 64.min(area.width);
+    let r = Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    };
+    f.render_widget(Clear, r);
+    let table = Table::new(rows, [Constraint::Length(8), Constraint::Min(0)])
+        .block(block("keys — ? or Esc to close", t))
+        .style(Style::default().bg(t.background).fg(t.text));
+    f.render_widget(table, r);
+}
