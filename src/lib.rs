@@ -10,4 +10,5 @@ pub mod metrics;
 pub mod sim;
 pub mod theme;
 pub mod tls;
+pub mod tui;
 pub mod ui;
