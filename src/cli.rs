@@ -42,6 +42,9 @@ pub struct Global {
     /// Refuse every write.
     #[arg(long, global = true)]
     pub read_only: bool,
+    /// Theme: dark, light, high-contrast, or a themes/NAME.toml of yours.
+    #[arg(long, global = true)]
+    pub theme: Option<String>,
     /// Log file (default: ~/.local/state/agentdeck/agentdeck.log).
     #[arg(long, global = true, env = "AGENTDECK_LOG_FILE")]
     pub log_file: Option<PathBuf>,
@@ -49,8 +52,14 @@ pub struct Global {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run the simulated cluster in this process and print how to use it with kubectl.
+    /// The dashboard on the embedded simulated cluster (no Kubernetes needed).
     Demo(SimArgs),
+    /// The dashboard's data once, for scripts; exit 1 when unhealthy.
+    Status {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Serve the simulated Kubernetes API on loopback until Ctrl-C.
     Sim(SimArgs),
 }
@@ -78,6 +87,13 @@ pub struct SimArgs {
     /// Seed for names and uids (reproducible runs).
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+    /// Also serve the agents' Prometheus metrics (`/metrics`) and ground truth (`/truth`)
+    /// here (loopback only; port 0 picks a free port).
+    #[arg(long, value_name = "ADDR")]
+    pub metrics_listen: Option<SocketAddr>,
+    /// Constant agent load (no daily curve, bursts or jitter), e.g. to check a Prometheus.
+    #[arg(long)]
+    pub steady_load: bool,
 }
 
 impl SimArgs {
@@ -86,6 +102,11 @@ impl SimArgs {
             return Err(format!(
                 "--listen {}: the simulated cluster only listens on loopback (127.0.0.1 or ::1)",
                 self.listen
+            ));
+        }
+        if let Some(m) = self.metrics_listen.filter(|m| !m.ip().is_loopback()) {
+            return Err(format!(
+                "--metrics-listen {m}: the simulated cluster only listens on loopback (127.0.0.1 or ::1)"
             ));
         }
         if !(self.time_scale.is_finite() && self.time_scale > 0.0 && self.time_scale <= 1000.0) {
@@ -113,6 +134,8 @@ impl SimArgs {
             deny,
             time_scale: self.time_scale,
             seed: self.seed,
+            metrics_listen: self.metrics_listen,
+            steady_load: self.steady_load,
             ..SimConfig::default()
         })
     }
@@ -161,26 +184,73 @@ pub fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let g = cli.global.clone();
     let result = rt.block_on(async {
+        let cfg = load_config(&g)?;
         match cli.command {
-            Some(Command::Sim(a)) => run_sim(a, false).await,
-            Some(Command::Demo(mut a)) => {
-                a.preload = true;
-                run_sim(a, true).await
+            Some(Command::Sim(a)) => run_sim(a).await.map(|_| 0),
+            Some(Command::Demo(a)) => run_demo(a, cfg, &g).await.map(|_| 0),
+            Some(Command::Status { json }) => run_status(cfg, &g, json).await,
+            None => {
+                let source = crate::dashboard::Source::from_config(&cfg, g.prometheus_url.as_deref())?;
+                crate::dashboard::run(cfg, target(&g), source, g.theme.clone()).await.map(|_| 0)
             }
-            None => Err(
-                "the dashboard is not built yet; run `agentdeck demo` or `agentdeck sim --help`"
-                    .to_string(),
-            ),
         }
     });
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprintln!("agentdeck: {e}");
             ExitCode::from(2)
         }
     }
+}
+
+fn load_config(g: &Global) -> Result<crate::config::Config, String> {
+    let mut cfg = crate::config::Config::load(g.config.as_deref()).map_err(|e| e.to_string())?;
+    cfg.read_only |= g.read_only;
+    Ok(cfg)
+}
+
+fn target(g: &Global) -> crate::cluster::Target {
+    crate::cluster::Target {
+        kubeconfig: g.kubeconfig.clone(),
+        context: g.context.clone(),
+        namespace: g.namespace.clone(),
+    }
+}
+
+async fn run_status(cfg: crate::config::Config, g: &Global, json: bool) -> Result<u8, String> {
+    let conn = crate::cluster::connect(&target(g), &cfg.stack.namespace).await?;
+    let source = crate::dashboard::Source::from_config(&cfg, g.prometheus_url.as_deref())?;
+    let (out, code) = crate::status::run(&cfg, &conn, &source, json).await?;
+    print!("{out}");
+    Ok(code)
+}
+
+/// The embedded sim, preloaded, with the dashboard on it; metrics straight from the sim's
+/// agent model unless a Prometheus URL is given.
+async fn run_demo(mut a: SimArgs, cfg: crate::config::Config, g: &Global) -> Result<(), String> {
+    a.preload = true;
+    let mut sc = a.to_config()?;
+    let dir = std::env::temp_dir().join(format!("agentdeck-demo-{}", std::process::id()));
+    let kubeconfig = sc.kubeconfig_out.clone().unwrap_or_else(|| dir.join("kubeconfig"));
+    sc.kubeconfig_out = Some(kubeconfig.clone());
+    let handle = sim::start(sc).await.map_err(|e| e.to_string())?;
+    tracing::info!(url = %handle.url(), kubeconfig = %kubeconfig.display(), "demo: simulated cluster started");
+    let source = match g.prometheus_url.as_deref().or(cfg.prometheus.url.as_deref()) {
+        Some(_) => crate::dashboard::Source::from_config(&cfg, g.prometheus_url.as_deref())?,
+        None => crate::dashboard::Source::Simulated(handle.sim.clone()),
+    };
+    let t = crate::cluster::Target {
+        kubeconfig: Some(kubeconfig),
+        context: None,
+        namespace: g.namespace.clone(),
+    };
+    let result = crate::dashboard::run(cfg, t, source, g.theme.clone()).await;
+    handle.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+    result
 }
 
 async fn shutdown_signal() {
@@ -204,11 +274,8 @@ async fn shutdown_signal() {
     let _ = ctrl_c.await;
 }
 
-async fn run_sim(a: SimArgs, demo: bool) -> Result<(), String> {
-    let mut cfg = a.to_config()?;
-    if demo && cfg.kubeconfig_out.is_none() {
-        cfg.kubeconfig_out = Some(std::env::temp_dir().join("agentdeck-demo.kubeconfig"));
-    }
+async fn run_sim(a: SimArgs) -> Result<(), String> {
+    let cfg = a.to_config()?;
     let started = std::time::Instant::now();
     let handle = sim::start(cfg.clone()).await.map_err(|e| e.to_string())?;
     println!(
@@ -216,6 +283,9 @@ async fn run_sim(a: SimArgs, demo: bool) -> Result<(), String> {
         handle.url(),
         started.elapsed().as_millis()
     );
+    if let Some(m) = handle.metrics_addr {
+        println!("metrics: http://{m}/metrics");
+    }
     if let Some(p) = &cfg.kubeconfig_out {
         println!("kubeconfig: {}", p.display());
         println!(

@@ -1,0 +1,209 @@
+//! `agentdeck status [--json]`: the dashboard's data once, for scripts and chat-ops.
+//! Exit 0 healthy, 1 unhealthy (pods not ready, p95 over the threshold, Prometheus
+//! unreachable), 2 when it could not ask at all.
+
+use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
+use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
+use k8s_openapi::api::core::v1::{Event, Pod};
+use kube::api::{Api, ListParams};
+use serde_json::{json, Value};
+
+use crate::cluster::{snapshot, ClusterSnapshot, Connection};
+use crate::config::Config;
+use crate::metrics::{cost, Cost, MetricsSnapshot, Reading};
+use crate::ui::format;
+
+async fn list<K>(conn: &Connection) -> Result<Vec<K>, String>
+where
+    K: kube::Resource<Scope = k8s_openapi::NamespaceResourceScope, DynamicType = ()> + Clone + serde::de::DeserializeOwned + std::fmt::Debug,
+{
+    let api: Api<K> = Api::namespaced(conn.client.clone(), &conn.namespace);
+    api.list(&ListParams::default())
+        .await
+        .map(|l| l.items)
+        .map_err(|e| format!("listing {} in {}: {e}", K::plural(&()), conn.namespace))
+}
+
+/// The cluster snapshot, listed once (no watch).
+pub async fn cluster_once(conn: &Connection) -> Result<ClusterSnapshot, String> {
+    let (d, r, p, h, e) = tokio::try_join!(
+        list::<Deployment>(conn),
+        list::<ReplicaSet>(conn),
+        list::<Pod>(conn),
+        list::<HorizontalPodAutoscaler>(conn),
+        list::<Event>(conn),
+    )?;
+    Ok(snapshot::build(
+        &conn.context,
+        &conn.namespace,
+        &d.iter().collect::<Vec<_>>(),
+        &r.iter().collect::<Vec<_>>(),
+        &p.iter().collect::<Vec<_>>(),
+        &h.iter().collect::<Vec<_>>(),
+        &e.iter().collect::<Vec<_>>(),
+    ))
+}
+
+/// What is wrong, in words (empty: healthy).
+pub fn problems(c: &ClusterSnapshot, m: Option<&MetricsSnapshot>, cfg: &Config) -> Vec<String> {
+    let mut out = Vec::new();
+    for w in &c.workloads {
+        if w.ready < w.desired {
+            out.push(format!("{}: {}/{} pods ready", w.name, w.ready, w.desired));
+        }
+        if w.crash_looping > 0 {
+            out.push(format!("{}: {} containers in CrashLoopBackOff", w.name, w.crash_looping));
+        }
+        if w.stalled {
+            out.push(format!("{}: rollout exceeded its progress deadline", w.name));
+        }
+    }
+    if let Some(m) = m {
+        if !m.reachable {
+            let why = match &m.p95_ms {
+                Reading::Error(e) => e.clone(),
+                _ => "unreachable".into(),
+            };
+            out.push(format!("metrics source {} unreachable: {why}", m.source.label()));
+        } else if let Reading::Value(p95) = m.p95_ms {
+            if p95 > cfg.status.p95_threshold_ms {
+                out.push(format!("p95 latency {} is over the {} threshold", format::ms(p95), format::ms(cfg.status.p95_threshold_ms)));
+            }
+        }
+    }
+    out
+}
+
+fn reading_json<T: serde::Serialize>(r: &Reading<T>) -> Value {
+    match r {
+        Reading::Value(v) => json!(v),
+        Reading::NoData => json!(null),
+        Reading::Error(e) => json!({"error": e}),
+    }
+}
+
+/// The JSON report.
+pub fn report_json(c: &ClusterSnapshot, m: Option<&MetricsSnapshot>, cost: Option<&Cost>, problems: &[String]) -> Value {
+    let workloads: Vec<Value> = c
+        .workloads
+        .iter()
+        .map(|w| json!({
+            "name": w.name, "desired": w.desired, "ready": w.ready, "updated": w.updated, "available": w.available,
+            "pods": {"pending": w.pods.pending, "running": w.pods.running, "terminating": w.pods.terminating, "failed": w.pods.failed},
+            "restarts": w.restarts, "oomKilled": w.oom_killed, "crashLooping": w.crash_looping, "hpa": w.hpa,
+        }))
+        .collect();
+    let hpas: Vec<Value> = c
+        .hpas
+        .iter()
+        .map(|h| json!({
+            "name": h.name, "target": h.target, "min": h.min, "max": h.max, "current": h.current, "desired": h.desired,
+            "metrics": h.metrics.iter().map(|x| json!({"name": x.name, "current": x.current, "target": x.target})).collect::<Vec<_>>(),
+            "diagnosis": h.diagnosis,
+        }))
+        .collect();
+    let warnings: Vec<Value> = c
+        .events
+        .iter()
+        .filter(|e| e.warning)
+        .take(20)
+        .map(|e| json!({"reason": e.reason, "object": e.object, "message": e.message, "count": e.count, "hint": e.hint}))
+        .collect();
+    let metrics = m.map(|m| {
+        json!({
+            "source": m.source.label(),
+            "reachable": m.reachable,
+            "p50Ms": reading_json(&m.p50_ms),
+            "p95Ms": reading_json(&m.p95_ms),
+            "tokensPerSecond": match &m.tokens {
+                Reading::Value(v) => json!(v.iter().map(|r| (r.model.clone(), r.tokens_per_sec)).collect::<std::collections::BTreeMap<_, _>>()),
+                other => reading_json::<()>(&match other { Reading::Error(e) => Reading::Error(e.clone()), _ => Reading::NoData }),
+            },
+            "requestRate": reading_json(&m.request_rate),
+            "unauthorizedRatio": reading_json(&m.unauthorized_ratio),
+        })
+    });
+    let cost = cost.map(|c| {
+        json!({
+            "usdPerHour": c.usd_per_hour, "usdPerMonth": c.usd_per_month, "listUsdPerMonth": c.list_usd_per_month,
+            "savingsRatio": c.savings_ratio,
+            "perModel": c.per_model.iter().map(|x| json!({"model": x.model, "tokensPerMinute": x.tokens_per_min, "usdPerHour": x.usd_per_hour})).collect::<Vec<_>>(),
+        })
+    });
+    json!({
+        "context": c.context, "namespace": c.namespace,
+        "healthy": problems.is_empty(), "problems": problems,
+        "workloads": workloads, "hpas": hpas, "metrics": metrics, "cost": cost, "warnings": warnings,
+    })
+}
+
+/// The human-readable report.
+pub fn report_text(c: &ClusterSnapshot, m: Option<&MetricsSnapshot>, cost: Option<&Cost>, problems: &[String]) -> String {
+    let mut s = format!("context {}  namespace {}\n", c.context, c.namespace);
+    for w in &c.workloads {
+        s.push_str(&format!(
+            "  {:<24} {}/{} ready  {} updated  {} available  restarts {}{}\n",
+            w.name,
+            w.ready,
+            w.desired,
+            w.updated,
+            w.available,
+            w.restarts,
+            if w.oom_killed > 0 { format!("  OOMKilled×{}", w.oom_killed) } else { String::new() }
+        ));
+    }
+    for h in &c.hpas {
+        let ms: Vec<String> = h
+            .metrics
+            .iter()
+            .map(|x| format!("{} {}/{}", x.name, x.current.map(|v| format!("{v}%")).unwrap_or_else(|| "<unknown>".into()), x.target.map(|v| format!("{v}%")).unwrap_or_default()))
+            .collect();
+        s.push_str(&format!("hpa {}: {} → {} (min {}, max {}) {} — {}\n", h.name, h.current, h.desired, h.min, h.max, ms.join(", "), h.diagnosis));
+    }
+    match m {
+        Some(m) => {
+            s.push_str(&format!(
+                "latency p50 {}  p95 {}   (metrics: {})\n",
+                format::reading(&m.p50_ms, |v| format::ms(*v)),
+                format::reading(&m.p95_ms, |v| format::ms(*v)),
+                m.source.label()
+            ));
+            if let Some(c) = cost {
+                let total: f64 = c.per_model.iter().map(|x| x.tokens_per_min).sum();
+                s.push_str(&format!(
+                    "tokens {:.0}/min  cost {}/h  {}/month{}\n",
+                    total,
+                    format::usd(c.usd_per_hour),
+                    format::usd(c.usd_per_month),
+                    c.savings_ratio.map(|r| format!("  (saves {:.1}% vs list)", r * 100.0)).unwrap_or_default()
+                ));
+            } else {
+                s.push_str(&format!("tokens {}\n", format::reading(&m.tokens, |_| String::new())));
+            }
+        }
+        None => s.push_str("metrics: no source (set --prometheus-url or prometheus.url in the config)\n"),
+    }
+    for e in c.events.iter().filter(|e| e.warning).take(5) {
+        s.push_str(&format!("warning {} {}: {}{}\n", e.reason, e.object, e.message, e.hint.as_ref().map(|h| format!(" → {h}")).unwrap_or_default()));
+    }
+    if problems.is_empty() {
+        s.push_str("status: healthy\n");
+    } else {
+        s.push_str(&format!("status: UNHEALTHY\n  - {}\n", problems.join("\n  - ")));
+    }
+    s
+}
+
+/// The whole command: returns (output, exit code).
+pub async fn run(cfg: &Config, conn: &Connection, source: &crate::dashboard::Source, as_json: bool) -> Result<(String, u8), String> {
+    let (cluster, metrics) = tokio::join!(cluster_once(conn), source.snapshot(cfg));
+    let cluster = cluster?;
+    let cost = metrics.as_ref().and_then(|m| m.tokens.value().map(|r| cost(r, &cfg.models)));
+    let problems = problems(&cluster, metrics.as_ref(), cfg);
+    let out = if as_json {
+        serde_json::to_string_pretty(&report_json(&cluster, metrics.as_ref(), cost.as_ref(), &problems)).unwrap_or_default() + "\n"
+    } else {
+        report_text(&cluster, metrics.as_ref(), cost.as_ref(), &problems)
+    };
+    Ok((out, if problems.is_empty() { 0 } else { 1 }))
+}
