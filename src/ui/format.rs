@@ -5,6 +5,8 @@ use crate::metrics::Reading;
 pub fn ms(v: f64) -> String {
     if v >= 10_000.0 {
         format!("{:.1} s", v / 1000.0)
+    } else if v >= 1000.0 {
+        format!("{:.2} s", v / 1000.0)
     } else {
         format!("{v:.0} ms")
     }
@@ -78,6 +80,7 @@ mod tests {
         assert_eq!(usd(0.004), "$0.00");
         assert_eq!(usd(1234567.891), "$1,234,567.89");
         assert_eq!(ms(412.4), "412 ms");
+        assert_eq!(ms(1180.0), "1.18 s");
         assert_eq!(per_min(200.0), "12.0k/min");
         assert_eq!(age(90), "90s");
         assert_eq!(age(600), "10m");

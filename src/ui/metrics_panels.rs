@@ -1,10 +1,10 @@
 //! Metrics panels: latency (now and history), token rate per model, cost.
 
+use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Sparkline};
-use ratatui::Frame;
 
 use super::{block, format};
 use crate::app::App;
@@ -26,7 +26,12 @@ pub fn column(f: &mut Frame, app: &App, area: Rect) {
 
 /// The three panels side by side (narrow screens).
 pub fn row(f: &mut Frame, app: &App, area: Rect) {
-    let [lat, tok, cost] = Layout::horizontal([Constraint::Percentage(30), Constraint::Percentage(33), Constraint::Percentage(37)]).areas(area);
+    let [lat, tok, cost] = Layout::horizontal([
+        Constraint::Percentage(30),
+        Constraint::Percentage(33),
+        Constraint::Percentage(37),
+    ])
+    .areas(area);
     latency(f, app, lat);
     tokens(f, app, tok);
     costs(f, app, cost);
@@ -42,98 +47,207 @@ fn latency(f: &mut Frame, app: &App, area: Rect) {
     let inner = b.inner(area);
     f.render_widget(b, area);
     let Some(m) = &app.metrics else {
-        f.render_widget(Paragraph::new(Span::styled("waiting for metrics…", Style::default().fg(t.muted))), inner);
+        f.render_widget(
+            Paragraph::new(Span::styled(
+                "waiting for metrics…",
+                Style::default().fg(t.muted),
+            )),
+            inner,
+        );
         return;
     };
-    let [now_area, chart] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+    let [now_area, chart] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
     let val = |r: &Reading<f64>, color| match r {
-        Reading::Value(v) => Span::styled(format::ms(*v), Style::default().fg(color).add_modifier(Modifier::BOLD)),
+        Reading::Value(v) => Span::styled(
+            format::ms(*v),
+            Style::default().fg(color).add_modifier(Modifier::BOLD),
+        ),
         Reading::NoData => Span::styled("no data", Style::default().fg(t.muted)),
         Reading::Error(_) => Span::styled("error", Style::default().fg(t.error)),
     };
-    let mut line = vec![Span::raw("p50 "), val(&m.p50_ms, t.chart_p50), Span::raw("  p95 "), val(&m.p95_ms, t.chart_p95)];
+    let mut line = vec![
+        Span::raw("p50 "),
+        val(&m.p50_ms, t.chart_p50),
+        Span::raw("  p95 "),
+        val(&m.p95_ms, t.chart_p95),
+    ];
     if let Reading::Value(r) = &m.request_rate {
-        line.push(Span::styled(format!("  {r:.1} req/s"), Style::default().fg(t.muted)));
+        line.push(Span::styled(
+            format!("  {r:.1} req/s"),
+            Style::default().fg(t.muted),
+        ));
     }
     if let Reading::Value(u) = &m.unauthorized_ratio {
         if *u > 0.001 {
-            line.push(Span::styled(format!("  401s {:.0}%", u * 100.0), Style::default().fg(t.error).add_modifier(Modifier::BOLD)));
+            line.push(Span::styled(
+                format!("  401s {:.0}%", u * 100.0),
+                Style::default().fg(t.error).add_modifier(Modifier::BOLD),
+            ));
         }
     }
     f.render_widget(Paragraph::new(Line::from(line)), now_area);
     if let Reading::Error(e) = &m.p95_ms {
-        f.render_widget(Paragraph::new(err_line(app, format::clip(e, chart.width as usize * 2))).wrap(ratatui::widgets::Wrap { trim: true }), chart);
+        f.render_widget(
+            Paragraph::new(err_line(app, format::clip(e, chart.width as usize * 2)))
+                .wrap(ratatui::widgets::Wrap { trim: true }),
+            chart,
+        );
         return;
     }
     let values = app.history.values(|p| p.p95_ms);
     let take = chart.width as usize;
-    let data: Vec<u64> = values[values.len().saturating_sub(take)..].iter().map(|v| v.map(|x| x.round() as u64).unwrap_or(0)).collect();
+    let data: Vec<u64> = values[values.len().saturating_sub(take)..]
+        .iter()
+        .map(|v| v.map(|x| x.round() as u64).unwrap_or(0))
+        .collect();
     if chart.height > 0 {
-        f.render_widget(Sparkline::default().data(&data).style(Style::default().fg(t.chart_p95)), chart);
+        f.render_widget(
+            Sparkline::default()
+                .data(&data)
+                .style(Style::default().fg(t.chart_p95)),
+            chart,
+        );
     }
+}
+
+/// A "name ……… value" line that fits `width`: the name is clipped, never the value.
+fn name_value(
+    name: &str,
+    value: String,
+    width: usize,
+    name_style: Style,
+    value_style: Style,
+) -> Line<'static> {
+    let vw = value.chars().count();
+    let nw = width.saturating_sub(vw + 1).max(1);
+    Line::from(vec![
+        Span::styled(format!("{:<nw$} ", format::clip(name, nw)), name_style),
+        Span::styled(value, value_style),
+    ])
 }
 
 fn tokens(f: &mut Frame, app: &App, area: Rect) {
     let t = app.theme();
+    let w = area.width.saturating_sub(2) as usize;
     let lines: Vec<Line> = match app.metrics.as_ref().map(|m| &m.tokens) {
-        None => vec![Line::from(Span::styled("waiting for metrics…", Style::default().fg(t.muted)))],
-        Some(Reading::NoData) => vec![Line::from(Span::styled("no data", Style::default().fg(t.muted)))],
+        None => vec![Line::from(Span::styled(
+            "waiting for metrics…",
+            Style::default().fg(t.muted),
+        ))],
+        Some(Reading::NoData) => vec![Line::from(Span::styled(
+            "no data",
+            Style::default().fg(t.muted),
+        ))],
         Some(Reading::Error(e)) => vec![err_line(app, format!("error: {e}"))],
         Some(Reading::Value(rates)) => {
             let total: f64 = rates.iter().map(|r| r.tokens_per_sec).sum();
-            let mut v: Vec<Line> = rates
-                .iter()
-                .map(|r| {
-                    let share = if total > 0.0 { r.tokens_per_sec / total * 100.0 } else { 0.0 };
-                    Line::from(vec![
-                        Span::raw(format!("{:<18}", format::clip(&r.model, 18))),
-                        Span::styled(format!("{:>11}", format::per_min(r.tokens_per_sec)), Style::default().fg(t.text)),
-                        Span::styled(format!(" {share:>3.0}%"), Style::default().fg(t.muted)),
-                    ])
-                })
-                .collect();
-            v.push(Line::from(vec![
-                Span::styled(format!("{:<18}", "total"), Style::default().add_modifier(Modifier::BOLD)),
-                Span::styled(format!("{:>11}", format::per_min(total)), Style::default().fg(t.accent).add_modifier(Modifier::BOLD)),
-            ]));
+            let wide = w >= 34;
+            let value = if wide {
+                format!("{:>10}     ", format::per_min(total))
+            } else {
+                format::per_min(total)
+            };
+            let mut v = vec![name_value(
+                "total",
+                value,
+                w,
+                Style::default().add_modifier(Modifier::BOLD),
+                Style::default().fg(t.accent).add_modifier(Modifier::BOLD),
+            )];
+            v.extend(rates.iter().map(|r| {
+                let share = if total > 0.0 {
+                    r.tokens_per_sec / total * 100.0
+                } else {
+                    0.0
+                };
+                let value = if wide {
+                    format!("{:>10} {share:>3.0}%", format::per_min(r.tokens_per_sec))
+                } else {
+                    format::per_min(r.tokens_per_sec)
+                };
+                name_value(
+                    &r.model,
+                    value,
+                    w,
+                    Style::default(),
+                    Style::default().fg(t.text),
+                )
+            }));
             v
         }
     };
-    f.render_widget(Paragraph::new(lines).block(block("tokens", t)), area);
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(block("tokens", t))
+            .wrap(ratatui::widgets::Wrap { trim: true }),
+        area,
+    );
 }
 
 fn costs(f: &mut Frame, app: &App, area: Rect) {
     let t = app.theme();
+    let w = area.width.saturating_sub(2) as usize;
     let lines: Vec<Line> = match (app.metrics.as_ref().map(|m| &m.tokens), &app.cost) {
-        (None, _) => vec![Line::from(Span::styled("waiting for metrics…", Style::default().fg(t.muted)))],
+        (None, _) => vec![Line::from(Span::styled(
+            "waiting for metrics…",
+            Style::default().fg(t.muted),
+        ))],
         (Some(Reading::Error(e)), _) => vec![err_line(app, format!("error: {e}"))],
         (Some(Reading::Value(_)), Some(c)) => {
-            let mut v: Vec<Line> = c
-                .per_model
-                .iter()
-                .map(|m| {
-                    Line::from(vec![
-                        Span::raw(format!("{:<18}", format::clip(&m.model, 18))),
-                        Span::styled(format!("{:>10}/h", format::usd(m.usd_per_hour)), Style::default().fg(t.text)),
-                    ])
+            let mut v = vec![
+                name_value(
+                    "now",
+                    format!("{:>10}/h", format::usd(c.usd_per_hour)),
+                    w,
+                    Style::default().add_modifier(Modifier::BOLD),
+                    Style::default().fg(t.accent).add_modifier(Modifier::BOLD),
+                ),
+                name_value(
+                    "month",
+                    format!("{:>12}", format::usd(c.usd_per_month)),
+                    w,
+                    Style::default(),
+                    Style::default().fg(t.text),
+                ),
+            ];
+            let saving = c
+                .savings_ratio
+                .map(|s| {
+                    format!(
+                        "saves {:.1}% vs list {}",
+                        s * 100.0,
+                        format::usd(c.list_usd_per_month)
+                    )
                 })
-                .collect();
-            v.push(Line::from(vec![
-                Span::styled(format!("{:<18}", "now"), Style::default().add_modifier(Modifier::BOLD)),
-                Span::styled(format!("{:>10}/h", format::usd(c.usd_per_hour)), Style::default().fg(t.accent).add_modifier(Modifier::BOLD)),
-            ]));
-            v.push(Line::from(vec![
-                Span::raw(format!("{:<18}", "projected month")),
-                Span::styled(format!("{:>12}", format::usd(c.usd_per_month)), Style::default().fg(t.text)),
-            ]));
-            let saving = c.savings_ratio.map(|s| format!("saves {:.1}% vs list {}", s * 100.0, format::usd(c.list_usd_per_month))).unwrap_or_else(|| "no list prices".into());
+                .unwrap_or_else(|| "no list prices".into());
             v.push(Line::from(Span::styled(saving, Style::default().fg(t.ok))));
+            v.extend(c.per_model.iter().map(|m| {
+                name_value(
+                    &m.model,
+                    format!("{:>10}/h", format::usd(m.usd_per_hour)),
+                    w,
+                    Style::default(),
+                    Style::default().fg(t.text),
+                )
+            }));
             if !c.unpriced.is_empty() {
-                v.push(Line::from(Span::styled(format!("no price for: {}", c.unpriced.join(", ")), Style::default().fg(t.warn))));
+                v.push(Line::from(Span::styled(
+                    format!("no price for: {}", c.unpriced.join(", ")),
+                    Style::default().fg(t.warn),
+                )));
             }
             v
         }
-        _ => vec![Line::from(Span::styled("no data", Style::default().fg(t.muted)))],
+        _ => vec![Line::from(Span::styled(
+            "no data",
+            Style::default().fg(t.muted),
+        ))],
     };
-    f.render_widget(Paragraph::new(lines).block(block("cost", t)), area);
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(block("cost", t))
+            .wrap(ratatui::widgets::Wrap { trim: true }),
+        area,
+    );
 }

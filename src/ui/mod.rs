@@ -5,11 +5,11 @@ pub mod format;
 mod metrics_panels;
 mod panels;
 
+use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table};
-use ratatui::Frame;
 
 use crate::app::keymap;
 use crate::app::{App, Mode};
@@ -20,19 +20,29 @@ pub(crate) fn block<'a>(title: &'a str, t: &Theme) -> Block<'a> {
     Block::default()
         .borders(Borders::ALL)
         .border_style(Style::default().fg(t.border))
-        .title(Span::styled(format!(" {title} "), Style::default().fg(t.title).add_modifier(Modifier::BOLD)))
+        .title(Span::styled(
+            format!(" {title} "),
+            Style::default().fg(t.title).add_modifier(Modifier::BOLD),
+        ))
 }
 
 /// Draw the whole screen.
 pub fn draw(f: &mut Frame, app: &App) {
     let t = app.theme();
     let area = f.area();
-    f.render_widget(Block::default().style(Style::default().bg(t.background).fg(t.text)), area);
+    f.render_widget(
+        Block::default().style(Style::default().bg(t.background).fg(t.text)),
+        area,
+    );
     if area.height < 3 || area.width < 10 {
         f.render_widget(Paragraph::new("agentdeck: terminal too small"), area);
         return;
     }
-    let events_h = (area.height / 4).clamp(3, 12);
+    let events_h = if area.height < 30 {
+        (area.height / 5).clamp(3, 5)
+    } else {
+        (area.height / 4).clamp(5, 14)
+    };
     let [header, body, events, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(0),
@@ -42,17 +52,31 @@ pub fn draw(f: &mut Frame, app: &App) {
     .areas(area);
     draw_header(f, app, header);
     if body.width >= 110 {
-        let [left, right] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
-        let hpa_h = if left.height >= 16 { 8 } else { left.height / 2 };
-        let [wl, hpa] = Layout::vertical([Constraint::Min(0), Constraint::Length(hpa_h)]).areas(left);
+        let [left, right] =
+            Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
+                .areas(body);
+        let hpa_h = if left.height >= 16 {
+            8
+        } else {
+            left.height / 2
+        };
+        let [wl, hpa] =
+            Layout::vertical([Constraint::Min(0), Constraint::Length(hpa_h)]).areas(left);
         panels::workloads(f, app, wl);
         panels::hpa(f, app, hpa);
         metrics_panels::column(f, app, right);
     } else {
-        let metrics_h = body.height.saturating_sub(8).clamp(0, 8);
+        // Short screens: workloads, HPA and the metrics row share the height; the
+        // workloads table grows first on taller ones.
+        let metrics_h = (body.height / 3).clamp(0, 8).max(body.height.min(6));
+        let hpa_h = body
+            .height
+            .saturating_sub(metrics_h)
+            .saturating_sub(5)
+            .clamp(0, 6);
         let [wl, hpa, m] = Layout::vertical([
-            Constraint::Min(4),
-            Constraint::Length(body.height.saturating_sub(metrics_h + 4).min(5)),
+            Constraint::Min(0),
+            Constraint::Length(hpa_h),
             Constraint::Length(metrics_h),
         ])
         .areas(body);
@@ -74,19 +98,38 @@ fn dot(ok: bool, t: &Theme) -> Span<'static> {
 fn draw_header(f: &mut Frame, app: &App, area: Rect) {
     let t = app.theme();
     let muted = Style::default().fg(t.muted);
-    let mut spans = vec![
-        Span::styled("agentdeck", Style::default().fg(t.accent).add_modifier(Modifier::BOLD)),
-        Span::styled(" │ ctx ", muted),
+    let mut spans = Vec::new();
+    if app.read_only {
+        spans.push(Span::styled(
+            " READ-ONLY ",
+            Style::default()
+                .fg(t.background)
+                .bg(t.warn)
+                .add_modifier(Modifier::BOLD),
+        ));
+        spans.push(Span::raw(" "));
+    }
+    if area.width >= 100 {
+        spans.push(Span::styled(
+            "agentdeck │ ",
+            Style::default().fg(t.accent).add_modifier(Modifier::BOLD),
+        ));
+    }
+    spans.extend([
+        Span::styled("ctx ", muted),
         Span::raw(app.context.clone()),
         Span::styled(" │ ns ", muted),
         Span::raw(app.namespace.clone()),
         Span::styled(" │ cluster ", muted),
-    ];
+    ]);
     match (&app.cluster_error, app.cluster_age()) {
         (Some((e, since)), _) => {
             let s = app.now.as_second() - since.as_second();
             spans.push(dot(false, t));
-            spans.push(Span::styled(format!(" stale {} ({})", format::age(s), format::clip(e, 40)), Style::default().fg(t.error)));
+            spans.push(Span::styled(
+                format!(" stale {} ({})", format::age(s), format::clip(e, 40)),
+                Style::default().fg(t.error),
+            ));
         }
         (None, Some(age)) => {
             spans.push(dot(true, t));
@@ -100,7 +143,9 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
             spans.push(dot(m.reachable, t));
             let label = match &m.source {
                 crate::metrics::MetricsSource::Simulated => "simulated".to_string(),
-                crate::metrics::MetricsSource::Prometheus(_) if !m.reachable => "prometheus down".to_string(),
+                crate::metrics::MetricsSource::Prometheus(_) if !m.reachable => {
+                    "prometheus DOWN".to_string()
+                }
                 crate::metrics::MetricsSource::Prometheus(_) => "prometheus".to_string(),
                 crate::metrics::MetricsSource::None => "none".to_string(),
             };
@@ -114,28 +159,44 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
             Style::default().fg(t.warn),
         )),
     }
-    if app.read_only {
-        spans.push(Span::raw(" "));
-        spans.push(Span::styled(" READ-ONLY ", Style::default().fg(t.background).bg(t.warn).add_modifier(Modifier::BOLD)));
-    }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
 fn draw_footer(f: &mut Frame, app: &App, area: Rect) {
     let t = app.theme();
     let line = match &app.mode {
-        Mode::Filter => Line::from(vec![Span::styled("/", Style::default().fg(t.accent)), Span::raw(app.filter.clone()), Span::styled("▏", Style::default().fg(t.accent))]),
-        Mode::Command(c) => Line::from(vec![Span::styled(":", Style::default().fg(t.accent)), Span::raw(c.clone()), Span::styled("▏", Style::default().fg(t.accent))]),
+        Mode::Filter => Line::from(vec![
+            Span::styled("/", Style::default().fg(t.accent)),
+            Span::raw(app.filter.clone()),
+            Span::styled("▏", Style::default().fg(t.accent)),
+        ]),
+        Mode::Command(c) => Line::from(vec![
+            Span::styled(":", Style::default().fg(t.accent)),
+            Span::raw(c.clone()),
+            Span::styled("▏", Style::default().fg(t.accent)),
+        ]),
         _ => match &app.toast {
-            Some(toast) => Line::from(Span::styled(toast.text.clone(), Style::default().fg(if toast.error { t.error } else { t.ok }))),
+            Some(toast) => Line::from(Span::styled(
+                toast.text.clone(),
+                Style::default().fg(if toast.error { t.error } else { t.ok }),
+            )),
             None => {
                 let mut spans = Vec::new();
                 if !app.filter.is_empty() {
-                    spans.push(Span::styled(format!("filter: {}  ", app.filter), Style::default().fg(t.warn)));
+                    spans.push(Span::styled(
+                        format!("filter: {}  ", app.filter),
+                        Style::default().fg(t.warn),
+                    ));
                 }
                 for (k, h) in keymap::hints() {
-                    spans.push(Span::styled(format!("<{k}>"), Style::default().fg(t.accent)));
-                    spans.push(Span::styled(format!(" {h}  "), Style::default().fg(t.muted)));
+                    spans.push(Span::styled(
+                        format!("<{k}>"),
+                        Style::default().fg(t.accent),
+                    ));
+                    spans.push(Span::styled(
+                        format!(" {h}  "),
+                        Style::default().fg(t.muted),
+                    ));
                 }
                 Line::from(spans)
             }
@@ -148,7 +209,12 @@ fn draw_help(f: &mut Frame, app: &App, area: Rect) {
     let t = app.theme();
     let rows: Vec<Row> = keymap::help_rows()
         .into_iter()
-        .map(|(k, h)| Row::new(vec![Span::styled(k, Style::default().fg(t.accent)), Span::raw(h)]))
+        .map(|(k, h)| {
+            Row::new(vec![
+                Span::styled(k, Style::default().fg(t.accent)),
+                Span::raw(h),
+            ])
+        })
         .collect();
     let h = (rows.len() as u16 + 2).min(area.height);
     let w = 64.min(area.width);

@@ -1,10 +1,10 @@
 //! Cluster panels: workloads, the selected workload's HPA, events.
 
+use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
-use ratatui::Frame;
 
 use super::{block, format};
 use crate::app::App;
@@ -16,12 +16,21 @@ pub fn workloads(f: &mut Frame, app: &App, area: Rect) {
         Some(c) => format!("workloads {} · {} pods", visible.len(), c.pods_total),
         None => "workloads".into(),
     };
-    let header = Row::new(["NAME", "READY", "UPD", "AVAIL", "PODS P/R/T", "RESTARTS", "FLAGS"])
-        .style(Style::default().fg(t.muted).add_modifier(Modifier::BOLD));
+    let header = Row::new([
+        "NAME",
+        "READY",
+        "UPD",
+        "AVAIL",
+        "PODS P/R/T",
+        "RESTARTS",
+        "FLAGS",
+    ])
+    .style(Style::default().fg(t.muted).add_modifier(Modifier::BOLD));
     let rows: Vec<Row> = visible
         .iter()
         .map(|w| {
-            let ready_style = Style::default().fg(if w.ready >= w.desired { t.ok } else { t.error });
+            let ready_style =
+                Style::default().fg(if w.ready >= w.desired { t.ok } else { t.error });
             let mut flags = Vec::new();
             if w.crash_looping > 0 {
                 flags.push(format!("CrashLoop×{}", w.crash_looping));
@@ -37,14 +46,28 @@ pub fn workloads(f: &mut Frame, app: &App, area: Rect) {
             if w.hpa.is_some() {
                 flags.push("hpa".into());
             }
-            let flag_style = Style::default().fg(if w.crash_looping > 0 || w.oom_killed > 0 || w.stalled { t.error } else { t.muted });
+            let flag_style =
+                Style::default().fg(if w.crash_looping > 0 || w.oom_killed > 0 || w.stalled {
+                    t.error
+                } else {
+                    t.muted
+                });
             Row::new(vec![
                 Cell::from(w.name.clone()),
-                Cell::from(Span::styled(format!("{}/{}", w.ready, w.desired), ready_style)),
+                Cell::from(Span::styled(
+                    format!("{}/{}", w.ready, w.desired),
+                    ready_style,
+                )),
                 Cell::from(w.updated.to_string()),
                 Cell::from(w.available.to_string()),
-                Cell::from(format!("{}/{}/{}", w.pods.pending, w.pods.running, w.pods.terminating)),
-                Cell::from(Span::styled(w.restarts.to_string(), Style::default().fg(if w.restarts > 0 { t.warn } else { t.text }))),
+                Cell::from(format!(
+                    "{}/{}/{}",
+                    w.pods.pending, w.pods.running, w.pods.terminating
+                )),
+                Cell::from(Span::styled(
+                    w.restarts.to_string(),
+                    Style::default().fg(if w.restarts > 0 { t.warn } else { t.text }),
+                )),
                 Cell::from(Span::styled(flags.join(" "), flag_style)),
             ])
         })
@@ -64,17 +87,28 @@ pub fn workloads(f: &mut Frame, app: &App, area: Rect) {
         .block(block(&title, t))
         .row_highlight_style(Style::default().bg(t.selected_bg).fg(t.selected_fg))
         .highlight_symbol("▶");
-    let mut state = TableState::default().with_selected(if empty { None } else { Some(app.selected) });
+    let mut state =
+        TableState::default().with_selected(if empty { None } else { Some(app.selected) });
     f.render_stateful_widget(table, area, &mut state);
     if empty && area.height > 3 {
         let msg = match (&app.cluster, &app.cluster_error) {
             (_, Some((e, _))) => format!("cluster unreachable: {e}"),
             (None, None) => "waiting for the cluster…".to_string(),
-            (Some(_), None) if !app.filter.is_empty() => format!("no workload matches {:?}", app.filter),
+            (Some(_), None) if !app.filter.is_empty() => {
+                format!("no workload matches {:?}", app.filter)
+            }
             (Some(_), None) => format!("no Deployments in namespace {}", app.namespace),
         };
-        let inner = Rect { x: area.x + 2, y: area.y + 2, width: area.width.saturating_sub(4), height: 1 };
-        f.render_widget(Paragraph::new(Span::styled(msg, Style::default().fg(t.muted))), inner);
+        let inner = Rect {
+            x: area.x + 2,
+            y: area.y + 2,
+            width: area.width.saturating_sub(4),
+            height: 1,
+        };
+        f.render_widget(
+            Paragraph::new(Span::styled(msg, Style::default().fg(t.muted))),
+            inner,
+        );
     }
 }
 
@@ -98,38 +132,66 @@ pub fn hpa(f: &mut Frame, app: &App, area: Rect) {
             let at_max = h.current >= h.max && h.max > 0;
             let mut lines = vec![Line::from(vec![
                 Span::raw(format!("replicas {} → {}", h.current, h.desired)),
-                Span::styled(format!("   min {} max {}", h.min, h.max), Style::default().fg(if at_max { t.error } else { t.muted })),
+                Span::styled(
+                    format!("   min {} max {}", h.min, h.max),
+                    Style::default().fg(if at_max { t.error } else { t.muted }),
+                ),
             ])];
             let metrics: Vec<Span> = h
                 .metrics
                 .iter()
                 .map(|m| {
-                    let cur = m.current.map(|c| format!("{c}{}", m.unit)).unwrap_or_else(|| "<unknown>".into());
-                    let tgt = m.target.map(|c| format!("{c}{}", m.unit)).unwrap_or_else(|| "?".into());
+                    let cur = m
+                        .current
+                        .map(|c| format!("{c}{}", m.unit))
+                        .unwrap_or_else(|| "<unknown>".into());
+                    let tgt = m
+                        .target
+                        .map(|c| format!("{c}{}", m.unit))
+                        .unwrap_or_else(|| "?".into());
                     let over = matches!((m.current, m.target), (Some(c), Some(t)) if c > t);
-                    Span::styled(format!("{} {cur}/{tgt}   ", m.name), Style::default().fg(if over { t.warn } else { t.text }))
+                    Span::styled(
+                        format!("{} {cur}/{tgt}   ", m.name),
+                        Style::default().fg(if over { t.warn } else { t.text }),
+                    )
                 })
                 .collect();
             lines.push(Line::from(metrics));
+            lines.push(Line::from(Span::styled(
+                format!("» {}", h.diagnosis),
+                Style::default().fg(t.accent).add_modifier(Modifier::BOLD),
+            )));
             let conds: Vec<Span> = h
                 .conditions
                 .iter()
                 .map(|c| {
-                    let bad = (c.type_ == "ScalingLimited" && c.status == "True") || (c.type_ != "ScalingLimited" && c.status == "False");
-                    Span::styled(format!("{}={} ({})  ", c.type_, c.status, c.reason), Style::default().fg(if bad { t.warn } else { t.muted }))
+                    let bad = (c.type_ == "ScalingLimited" && c.status == "True")
+                        || (c.type_ != "ScalingLimited" && c.status == "False");
+                    Span::styled(
+                        format!("{}={} ({})  ", c.type_, c.status, c.reason),
+                        Style::default().fg(if bad { t.warn } else { t.muted }),
+                    )
                 })
                 .collect();
             lines.push(Line::from(conds));
-            lines.push(Line::from(Span::styled(format!("» {}", h.diagnosis), Style::default().fg(t.accent).add_modifier(Modifier::BOLD))));
             lines
         }
     };
-    f.render_widget(Paragraph::new(lines).block(block(&title, t)).wrap(Wrap { trim: true }), area);
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(block(&title, t))
+            .wrap(Wrap { trim: true }),
+        area,
+    );
 }
 
 pub fn events(f: &mut Frame, app: &App, area: Rect) {
     let t = app.theme();
-    let evs = app.cluster.as_ref().map(|c| c.events.as_slice()).unwrap_or(&[]);
+    let evs = app
+        .cluster
+        .as_ref()
+        .map(|c| c.events.as_slice())
+        .unwrap_or(&[]);
     let warnings = evs.iter().filter(|e| e.warning).count();
     let title = format!("events · {warnings} warnings");
     let width = area.width.saturating_sub(2) as usize;
@@ -137,34 +199,54 @@ pub fn events(f: &mut Frame, app: &App, area: Rect) {
         .iter()
         .take(area.height.saturating_sub(2) as usize)
         .map(|e| {
-            let age = e.last_seen.map(|ts| format::age(app.now.as_second() - ts.as_second())).unwrap_or_else(|| "?".into());
+            let age = e
+                .last_seen
+                .map(|ts| format::age(app.now.as_second() - ts.as_second()))
+                .unwrap_or_else(|| "?".into());
             let style = Style::default().fg(if e.warning { t.warn } else { t.muted });
             let mut spans = vec![
                 Span::styled(format!("{age:>4} "), Style::default().fg(t.muted)),
-                Span::styled(format!("{:<7} ", if e.warning { "Warning" } else { "Normal" }), style),
+                Span::styled(
+                    match (e.warning, width >= 100) {
+                        (true, true) => "Warning ",
+                        (false, true) => "Normal  ",
+                        (true, false) => "! ",
+                        (false, false) => "  ",
+                    },
+                    style,
+                ),
                 Span::styled(format!("{} ", e.reason), style.add_modifier(Modifier::BOLD)),
                 Span::raw(format!("{} ", e.object)),
                 Span::styled(e.message.clone(), Style::default().fg(t.text)),
             ];
             if e.count > 1 {
-                spans.push(Span::styled(format!(" (×{})", e.count), Style::default().fg(t.muted)));
+                spans.push(Span::styled(
+                    format!(" (×{})", e.count),
+                    Style::default().fg(t.muted),
+                ));
             }
             if let Some(h) = &e.hint {
-                spans.push(Span::styled(format!("  → {h}"), Style::default().fg(t.accent)));
+                spans.push(Span::styled(
+                    format!("  → {h}"),
+                    Style::default().fg(t.accent),
+                ));
             }
-            let text: String = spans.iter().map(|s| s.content.as_ref()).collect();
-            if text.chars().count() > width {
-                // Keep the hint visible on narrow screens: shorten the message instead.
-                let excess = text.chars().count() - width;
-                let msg = &mut spans[4];
-                let keep = msg.content.chars().count().saturating_sub(excess);
-                *msg = Span::styled(format::clip(&msg.content, keep), msg.style);
+            // Too wide: shorten the message first, then the hint, so the advice stays visible.
+            for i in [4, spans.len() - 1] {
+                let len: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+                if len > width {
+                    let keep = spans[i].content.chars().count().saturating_sub(len - width);
+                    spans[i] = Span::styled(format::clip(&spans[i].content, keep), spans[i].style);
+                }
             }
             Line::from(spans)
         })
         .collect();
     let body = if rows.is_empty() {
-        vec![Line::from(Span::styled("no events", Style::default().fg(t.muted)))]
+        vec![Line::from(Span::styled(
+            "no events",
+            Style::default().fg(t.muted),
+        ))]
     } else {
         rows
     };

@@ -1,0 +1,362 @@
+//! Every screen, snapshotted with insta on a TestBackend: healthy and incident states at
+//! 80×24 and 200×50, help, filter and command modes, and every size down to 1×1 without a
+//! panic. Fixtures use fixed times and names, so nothing needs filtering.
+
+use agentdeck::app::{App, Mode, Msg, Settings, update};
+use agentdeck::cluster::ClusterEvent;
+use agentdeck::cluster::snapshot::{
+    ClusterSnapshot, Condition, EventView, HpaMetric, HpaView, PodCounts, Workload,
+};
+use agentdeck::config::default_models;
+use agentdeck::metrics::{MetricsSnapshot, MetricsSource, ModelRate, Reading};
+use agentdeck::theme::Theme;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn ts(s: &str) -> jiff::Timestamp {
+    s.parse().unwrap()
+}
+
+const NOW: &str = "2026-11-26T12:00:00Z";
+
+fn cond(t: &str, s: &str, r: &str) -> Condition {
+    Condition {
+        type_: t.into(),
+        status: s.into(),
+        reason: r.into(),
+        message: String::new(),
+    }
+}
+
+fn event(
+    warning: bool,
+    reason: &str,
+    object: &str,
+    message: &str,
+    secs_ago: i64,
+    hint: Option<&str>,
+) -> EventView {
+    EventView {
+        warning,
+        reason: reason.into(),
+        message: message.into(),
+        object: object.into(),
+        count: 1,
+        last_seen: Some(ts(NOW) - jiff::SignedDuration::from_secs(secs_ago)),
+        hint: hint.map(str::to_string),
+    }
+}
+
+fn workload(name: &str, desired: i32, ready: i32, hpa: Option<&str>) -> Workload {
+    Workload {
+        name: name.into(),
+        desired,
+        ready,
+        updated: desired,
+        available: ready,
+        pods: PodCounts {
+            running: ready as u32,
+            pending: (desired - ready).max(0) as u32,
+            ..Default::default()
+        },
+        hpa: hpa.map(str::to_string),
+        ..Default::default()
+    }
+}
+
+fn healthy_cluster() -> ClusterSnapshot {
+    let mut hpa = HpaView {
+        name: "ai-agent-hpa".into(),
+        target: "Deployment/ai-agent-service".into(),
+        target_name: "ai-agent-service".into(),
+        min: 3,
+        max: 20,
+        current: 3,
+        desired: 3,
+        metrics: vec![
+            HpaMetric {
+                name: "cpu".into(),
+                current: Some(45),
+                target: Some(70),
+                unit: "%",
+            },
+            HpaMetric {
+                name: "memory".into(),
+                current: Some(52),
+                target: Some(80),
+                unit: "%",
+            },
+        ],
+        conditions: vec![
+            cond("AbleToScale", "True", "ReadyForNewScale"),
+            cond("ScalingActive", "True", "ValidMetricFound"),
+            cond("ScalingLimited", "False", "DesiredWithinRange"),
+        ],
+        diagnosis: String::new(),
+    };
+    hpa.diagnosis = agentdeck::cluster::diagnose::hpa(&hpa);
+    ClusterSnapshot {
+        context: "prod-eu".into(),
+        namespace: "ai-agents".into(),
+        workloads: vec![
+            workload("ai-agent-service", 3, 3, Some("ai-agent-hpa")),
+            workload("redis", 1, 1, None),
+        ],
+        hpas: vec![hpa],
+        events: vec![
+            event(
+                false,
+                "ScalingReplicaSet",
+                "deployment/ai-agent-service",
+                "Scaled up replica set ai-agent-service-7d9f8 from 0 to 3",
+                300,
+                None,
+            ),
+            event(
+                false,
+                "Started",
+                "pod/ai-agent-service-7d9f8-abcde",
+                "Started container ai-agent",
+                290,
+                None,
+            ),
+        ],
+        pods_total: 4,
+    }
+}
+
+fn incident_cluster() -> ClusterSnapshot {
+    let mut c = healthy_cluster();
+    let w = &mut c.workloads[0];
+    w.desired = 20;
+    w.ready = 14;
+    w.available = 14;
+    w.updated = 20;
+    w.pods = PodCounts {
+        running: 17,
+        pending: 3,
+        ..Default::default()
+    };
+    w.restarts = 9;
+    w.oom_killed = 2;
+    w.crash_looping = 3;
+    w.rolling = true;
+    let h = &mut c.hpas[0];
+    h.current = 20;
+    h.desired = 20;
+    h.metrics[0].current = Some(135);
+    h.conditions = vec![
+        cond("AbleToScale", "True", "ReadyForNewScale"),
+        cond("ScalingActive", "True", "ValidMetricFound"),
+        cond("ScalingLimited", "True", "TooManyReplicas"),
+    ];
+    h.diagnosis = agentdeck::cluster::diagnose::hpa(h);
+    c.events = vec![
+        event(
+            true,
+            "Unhealthy",
+            "pod/ai-agent-service-7d9f8-q2x4z",
+            "Readiness probe failed: upstream returned 401 Unauthorized",
+            20,
+            agentdeck::cluster::diagnose::event_hint("Unhealthy", "401 Unauthorized").as_deref(),
+        ),
+        event(
+            true,
+            "OOMKilled",
+            "pod/ai-agent-service-7d9f8-abcde",
+            "Container ai-agent was OOMKilled: memory use exceeded its limit of 2Gi",
+            45,
+            agentdeck::cluster::diagnose::event_hint("OOMKilled", "").as_deref(),
+        ),
+        event(
+            false,
+            "SuccessfulRescale",
+            "horizontalpodautoscaler/ai-agent-hpa",
+            "New size: 20; reason: cpu resource utilization (percentage of request) above target",
+            60,
+            None,
+        ),
+    ];
+    c.pods_total = 21;
+    c
+}
+
+fn metrics(at: &str, p50: f64, p95: f64) -> MetricsSnapshot {
+    let rates = [
+        ("claude-sonnet-4.5", 20.0),
+        ("deepseek-v3.2", 20.0),
+        ("gemini-2.5-flash", 30.0),
+        ("gpt-4.1", 30.0),
+    ];
+    MetricsSnapshot {
+        source: MetricsSource::Prometheus("http://prometheus.monitoring:9090".into()),
+        at: ts(at),
+        reachable: true,
+        p50_ms: Reading::Value(p50),
+        p95_ms: Reading::Value(p95),
+        tokens: Reading::Value(
+            rates
+                .iter()
+                .map(|(m, r)| ModelRate {
+                    model: m.to_string(),
+                    tokens_per_sec: *r,
+                })
+                .collect(),
+        ),
+        request_rate: Reading::Value(2.4),
+        unauthorized_ratio: Reading::Value(0.0),
+    }
+}
+
+fn app(cluster: ClusterSnapshot, theme: &str) -> App {
+    let mut a = App::new(
+        Settings {
+            context: cluster.context.clone(),
+            namespace: cluster.namespace.clone(),
+            contexts: vec!["prod-eu".into(), "staging".into()],
+            metrics_source: MetricsSource::Prometheus("http://prometheus.monitoring:9090".into()),
+            prices: default_models(),
+            history_minutes: 30,
+            themes: Theme::bundled(),
+            theme: theme.into(),
+            read_only: false,
+        },
+        ts("2026-11-26T11:50:00Z"),
+    );
+    for i in 0..20 {
+        let t = ts("2026-11-26T11:50:00Z") + jiff::SignedDuration::from_secs(i * 30);
+        let _ = update(&mut a, Msg::Tick(t));
+        let _ = update(
+            &mut a,
+            Msg::Metrics(Box::new(metrics(
+                &t.to_string(),
+                400.0 + (i % 5) as f64 * 20.0,
+                1100.0 + (i % 7) as f64 * 90.0,
+            ))),
+        );
+    }
+    let _ = update(&mut a, Msg::Tick(ts("2026-11-26T11:59:58Z")));
+    let _ = update(
+        &mut a,
+        Msg::Cluster(ClusterEvent::Snapshot(Box::new(cluster))),
+    );
+    let _ = update(
+        &mut a,
+        Msg::Metrics(Box::new(metrics("2026-11-26T11:59:58Z", 420.0, 1180.0))),
+    );
+    let _ = update(&mut a, Msg::Tick(ts(NOW)));
+    a
+}
+
+fn healthy() -> App {
+    app(healthy_cluster(), "dark")
+}
+
+fn incident() -> App {
+    let mut a = app(incident_cluster(), "dark");
+    // Prometheus went down after the last good refresh.
+    let down = MetricsSnapshot::unreachable(
+        MetricsSource::Prometheus("http://prometheus.monitoring:9090".into()),
+        ts("2026-11-26T11:59:59Z"),
+        "error sending request for url (http://prometheus.monitoring:9090/api/v1/query): connection refused",
+    );
+    let _ = update(&mut a, Msg::Metrics(Box::new(down)));
+    a.read_only = true;
+    a
+}
+
+fn render(a: &App, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| agentdeck::ui::draw(f, a)).unwrap();
+    let buf = t.backend().buffer().clone();
+    let mut out = String::new();
+    for y in 0..h {
+        let line: String = (0..w).map(|x| buf[(x, y)].symbol().to_string()).collect();
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn healthy_80x24() {
+    insta::assert_snapshot!(render(&healthy(), 80, 24));
+}
+
+#[test]
+fn healthy_200x50() {
+    insta::assert_snapshot!(render(&healthy(), 200, 50));
+}
+
+#[test]
+fn incident_80x24() {
+    insta::assert_snapshot!(render(&incident(), 80, 24));
+}
+
+#[test]
+fn incident_200x50() {
+    insta::assert_snapshot!(render(&incident(), 200, 50));
+}
+
+#[test]
+fn help_overlay() {
+    let mut a = healthy();
+    a.mode = Mode::Help;
+    insta::assert_snapshot!(render(&a, 100, 30));
+}
+
+#[test]
+fn filter_and_command_line() {
+    let mut a = healthy();
+    let _ = update(&mut a, Msg::Key(key('/')));
+    for c in "red".chars() {
+        let _ = update(&mut a, Msg::Key(key(c)));
+    }
+    let text = render(&a, 100, 30);
+    assert!(text.contains("/red"), "{text}");
+    assert!(
+        text.contains("redis") && !text.contains("ai-agent-service      3/3"),
+        "{text}"
+    );
+    insta::assert_snapshot!("filter", text);
+    let mut a = healthy();
+    let _ = update(&mut a, Msg::Key(key(':')));
+    for c in "ctx nope".chars() {
+        let _ = update(&mut a, Msg::Key(key(c)));
+    }
+    let _ = update(
+        &mut a,
+        Msg::Key(ratatui::crossterm::event::KeyEvent::from(
+            ratatui::crossterm::event::KeyCode::Enter,
+        )),
+    );
+    let text = render(&a, 100, 30);
+    assert!(text.contains("no context \"nope\""), "{text}");
+}
+
+fn key(c: char) -> ratatui::crossterm::event::KeyEvent {
+    ratatui::crossterm::event::KeyEvent::from(ratatui::crossterm::event::KeyCode::Char(c))
+}
+
+#[test]
+fn themes_render_in_their_colours() {
+    for name in ["dark", "light", "high-contrast"] {
+        let a = app(healthy_cluster(), name);
+        let mut t = Terminal::new(TestBackend::new(120, 40)).unwrap();
+        t.draw(|f| agentdeck::ui::draw(f, &a)).unwrap();
+        let bg = t.backend().buffer()[(60, 20)].bg;
+        assert_eq!(bg, a.theme().background, "{name}");
+    }
+}
+
+#[test]
+fn no_panic_at_any_size() {
+    let apps = [healthy(), incident()];
+    for a in &apps {
+        for w in (1..=120).step_by(7).chain([1, 2, 80, 300]) {
+            for h in (1..=50).step_by(3).chain([1, 2, 24, 80]) {
+                let _ = render(a, w, h);
+            }
+        }
+    }
+}
