@@ -1,6 +1,7 @@
 //! The embedded simulated Kubernetes cluster: an API server on loopback that real kubectl
 //! and kube-rs talk to, an object store, and controllers running in simulated time.
 
+pub mod agents;
 pub mod api;
 pub mod apply;
 pub mod controllers;
@@ -38,6 +39,10 @@ pub struct SimConfig {
     pub seed: u64,
     /// How many changes watches can resume from (older resourceVersions get 410).
     pub event_log: usize,
+    /// Serve the agent model's `/metrics` and `/truth` here too (loopback).
+    pub metrics_listen: Option<SocketAddr>,
+    /// Constant agent load: no daily curve, bursts or jitter (see [`agents`]).
+    pub steady_load: bool,
 }
 
 impl Default for SimConfig {
@@ -51,6 +56,8 @@ impl Default for SimConfig {
             time_scale: 1.0,
             seed: 42,
             event_log: 10_000,
+            metrics_listen: None,
+            steady_load: false,
         }
     }
 }
@@ -69,6 +76,8 @@ pub struct Sim {
     pub rng: Rng,
     pub faults: Faults,
     pub deny: Vec<DenyRule>,
+    /// The agent load model of the bundled stack (metrics, ground truth, pod usage).
+    pub agents: agents::Agents,
     usage: Mutex<HashMap<(String, String), Usage>>,
     next_ip: AtomicU32,
 }
@@ -81,6 +90,7 @@ impl Sim {
             rng: Rng::new(cfg.seed),
             faults: Faults::default(),
             deny: cfg.deny.clone(),
+            agents: agents::Agents::new(cfg.seed, cfg.steady_load),
             usage: Mutex::new(HashMap::new()),
             next_ip: AtomicU32::new(10),
         })
@@ -224,6 +234,8 @@ pub fn bootstrap(sim: &Sim, cfg: &SimConfig) -> anyhow::Result<()> {
 /// A running sim: where it listens, and how to stop it.
 pub struct SimHandle {
     pub addr: SocketAddr,
+    /// Where `/metrics` and `/truth` are served, with `metrics_listen`.
+    pub metrics_addr: Option<SocketAddr>,
     pub sim: Arc<Sim>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<()>,
@@ -255,6 +267,17 @@ pub async fn start(cfg: SimConfig) -> anyhow::Result<SimHandle> {
     if let Some(p) = &cfg.kubeconfig_out {
         write_kubeconfig(p, &format!("http://{addr}"))?;
     }
+    let (metrics_addr, metrics_task) = match cfg.metrics_listen {
+        Some(a) => {
+            let l = tokio::net::TcpListener::bind(a)
+                .await
+                .map_err(|e| anyhow::anyhow!("cannot listen on {a} (metrics): {e}"))?;
+            let bound = l.local_addr()?;
+            let task = tokio::spawn(agents::serve::run(l, sim.clone(), std::future::pending()));
+            (Some(bound), Some(task))
+        }
+        None => (None, None),
+    };
     let ctl = tokio::spawn(controllers::run(sim.clone()));
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let app = api::router(sim.clone());
@@ -266,9 +289,13 @@ pub async fn start(cfg: SimConfig) -> anyhow::Result<SimHandle> {
             tracing::error!("sim server stopped: {e}");
         }
         ctl.abort();
+        if let Some(m) = metrics_task {
+            m.abort();
+        }
     });
     Ok(SimHandle {
         addr,
+        metrics_addr,
         sim,
         shutdown: Some(tx),
         task,

@@ -5,6 +5,8 @@
 //! - `POST /_sim/usage` `{"namespace", "deployment", "cpu", "memory"}`: pin the pods' CPU and
 //!   memory use, as fractions of their requests (drives the HPA and OOM kills).
 //! - `GET /_sim/state`: resourceVersion and object counts.
+//! - `GET /_sim/metrics`, `GET /_sim/truth`: the agent model's Prometheus metrics and ground
+//!   truth (as on `--metrics-listen`; see `crate::sim::agents`).
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
@@ -98,6 +100,8 @@ pub fn handle(sim: &Sim, method: &Method, path: &str, body: &[u8]) -> Response {
                 &json!({"namespace": ns, "deployment": deploy, "cpu": usage.cpu, "memory": usage.memory}),
             )
         }
+        ("GET", "metrics") => crate::sim::agents::serve::metrics_response(sim),
+        ("GET", "truth") => crate::sim::agents::serve::truth_response(sim),
         ("GET", "state") => {
             let counts: serde_json::Map<String, Value> = resources::RESOURCES
                 .iter()

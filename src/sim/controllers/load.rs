@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::sim::{Sim, meta};
+use crate::sim::{Sim, Usage, agents, meta};
 
 /// Namespaces the extra workloads are spread over.
 pub const LOAD_NAMESPACES: usize = 5;
@@ -10,17 +10,33 @@ pub const LOAD_NAMESPACES: usize = 5;
 pub const LOAD_DEPLOYMENTS: usize = 4;
 
 /// CPU and memory use of a pod as fractions of its requests: pinned through the admin
-/// endpoint, or a gentle wave around 30 % CPU and 45 % memory.
+/// endpoint; for the agent pods of the bundled stack, the agent load model's share of the
+/// load ([`crate::sim::agents`]); for every other pod a gentle wave around 30 % CPU and
+/// 45 % memory.
 pub fn usage_fraction(sim: &Sim, ns: &str, deploy: &str, pod: &str) -> (f64, f64) {
     let pinned = sim.usage_for(ns, deploy);
-    let phase = (meta::fnv32a(pod.as_bytes()) % 628) as f64 / 100.0;
-    let t = sim.clock.secs();
-    let cpu = pinned
-        .cpu
-        .unwrap_or_else(|| 0.30 + 0.05 * (t / 90.0 + phase).sin());
-    let mem = pinned
-        .memory
-        .unwrap_or_else(|| 0.45 + 0.03 * (t / 300.0 + phase).sin());
+    let (cpu, mem) = if agents::is_agent_pod(ns, deploy) {
+        match pinned {
+            Usage {
+                cpu: Some(c),
+                memory: Some(m),
+            } => (c, m),
+            _ => {
+                let (c, m) = sim.agents.usage(sim, pod);
+                (pinned.cpu.unwrap_or(c), pinned.memory.unwrap_or(m))
+            }
+        }
+    } else {
+        let phase = (meta::fnv32a(pod.as_bytes()) % 628) as f64 / 100.0;
+        let t = sim.clock.secs();
+        let cpu = pinned
+            .cpu
+            .unwrap_or_else(|| 0.30 + 0.05 * (t / 90.0 + phase).sin());
+        let mem = pinned
+            .memory
+            .unwrap_or_else(|| 0.45 + 0.03 * (t / 300.0 + phase).sin());
+        (cpu, mem)
+    };
     (cpu.max(0.0), mem.max(0.0))
 }
 

@@ -1,0 +1,193 @@
+//! What accumulates: per-pod counters and histogram buckets, and per-second totals of the
+//! last five simulated minutes (the ground truth's window).
+
+use std::collections::{BTreeMap, VecDeque};
+
+use super::model::{self, AGENTS, BUCKETS, C401, C429, C500, MODELS, Model, Point};
+
+/// Ground-truth window (simulated seconds), as `rate(...[5m])`.
+pub const WINDOW_SECS: f64 = 300.0;
+/// At most this many integration steps per read; longer gaps use longer steps.
+const MAX_STEPS: f64 = 86_400.0;
+
+/// One pod's series. Every value only grows.
+#[derive(Debug, Clone, Default)]
+pub struct PodSeries {
+    /// Cumulative bucket counts per agent (finite bounds; +Inf is `count`).
+    pub buckets: [[f64; BUCKETS.len()]; AGENTS.len()],
+    pub count: [f64; AGENTS.len()],
+    pub sum: [f64; AGENTS.len()],
+    /// Requests per code 200, 401, 429, 500 (503 never reaches a pod).
+    pub codes: [f64; 4],
+    pub tokens: [f64; MODELS.len()],
+}
+
+/// Totals of one simulated second (or the part of it integrated so far).
+#[derive(Debug, Clone, Default)]
+pub struct Slot {
+    pub sec: i64,
+    /// Integrated simulated seconds in this slot (≤ 1).
+    pub len: f64,
+    pub requests: f64,
+    pub codes: [f64; 5],
+    pub tokens: [f64; MODELS.len()],
+    /// Latency components (weight, median, sigma) of the requests that reached a pod.
+    pub comps: Vec<(f64, f64, f64)>,
+}
+
+/// What one read observes in the store: ready pods (by name) and the key's validity.
+#[derive(Debug, Clone, Default)]
+pub struct Observation {
+    pub ready: Vec<String>,
+    /// Every existing pod of the Deployment (series of vanished pods are dropped).
+    pub existing: Vec<String>,
+    pub key_ok: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct AgentState {
+    /// Simulated second integrated up to.
+    pub last: f64,
+    pub pods: BTreeMap<String, PodSeries>,
+    /// Requests answered 503 while no pod was ready (no pod label).
+    pub unavailable: f64,
+    pub slots: VecDeque<Slot>,
+}
+
+impl AgentState {
+    /// Integrate from the last update to `now` with what `obs` saw, in steps of at most
+    /// one simulated second aligned to whole seconds.
+    pub fn advance(&mut self, m: &Model, now: f64, obs: &Observation) {
+        self.pods
+            .retain(|name, _| obs.existing.iter().any(|p| p == name));
+        for p in &obs.ready {
+            self.pods.entry(p.clone()).or_default();
+        }
+        let step = ((now - self.last) / MAX_STEPS).max(1.0);
+        let mut t = self.last;
+        while t < now {
+            let next = if step > 1.0 {
+                t + step
+            } else {
+                t.floor() + 1.0
+            }
+            .min(now);
+            let p = m.point((t + next) / 2.0, obs.ready.len(), obs.key_ok);
+            self.apply(&p, t, next - t, &obs.ready);
+            t = next;
+        }
+        self.last = self.last.max(now);
+        let oldest = (now - WINDOW_SECS).floor() as i64 - 1;
+        while self.slots.front().is_some_and(|s| s.sec < oldest) {
+            self.slots.pop_front();
+        }
+    }
+
+    fn apply(&mut self, p: &Point, t: f64, dt: f64, ready: &[String]) {
+        let n = p.rate * dt;
+        let sec = t.floor() as i64;
+        if self.slots.back().is_none_or(|s| s.sec != sec) {
+            self.slots.push_back(Slot {
+                sec,
+                ..Slot::default()
+            });
+        }
+        let slot = self.slots.back_mut().expect("slot");
+        slot.len += dt;
+        slot.requests += n;
+        for (c, f) in slot.codes.iter_mut().zip(p.codes) {
+            *c += n * f;
+        }
+        if ready.is_empty() {
+            self.unavailable += n;
+            return;
+        }
+        let comps = p.components();
+        for &(w, med, s) in &comps {
+            merge(&mut slot.comps, (w * n, med, s));
+        }
+        let ok = n * p.codes[model::C200];
+        for (i, q) in model::request_shares().iter().enumerate() {
+            slot.tokens[i] += ok * q * MODELS[i].2;
+        }
+        // Per pod, per agent: the same increments for every ready pod.
+        let share = n / ready.len() as f64;
+        let fast = &comps[AGENTS.len()];
+        let mut bucket_inc = [[0.0; BUCKETS.len()]; AGENTS.len()];
+        let mut sum_inc = [0.0; AGENTS.len()];
+        for (a, &(w, med, s)) in comps.iter().take(AGENTS.len()).enumerate() {
+            // w = agent share × slow fraction; the fast part is agent share × fast.0.
+            let fast_w = AGENTS[a].1 * fast.0;
+            for (b, le) in BUCKETS.iter().enumerate() {
+                bucket_inc[a][b] = share
+                    * (w * model::lognormal_cdf(*le, med, s)
+                        + fast_w * model::lognormal_cdf(*le, fast.1, fast.2));
+            }
+            sum_inc[a] = share
+                * (w * model::lognormal_mean(med, s)
+                    + fast_w * model::lognormal_mean(fast.1, fast.2));
+        }
+        for name in ready {
+            let ps = self.pods.entry(name.clone()).or_default();
+            for a in 0..AGENTS.len() {
+                for b in 0..BUCKETS.len() {
+                    ps.buckets[a][b] += bucket_inc[a][b];
+                }
+                ps.count[a] += share * AGENTS[a].1;
+                ps.sum[a] += sum_inc[a];
+            }
+            for (i, c) in [model::C200, C401, C429, C500].iter().enumerate() {
+                ps.codes[i] += share * p.codes[*c];
+            }
+            let ok = share * p.codes[model::C200];
+            for (i, q) in model::request_shares().iter().enumerate() {
+                ps.tokens[i] += ok * q * MODELS[i].2;
+            }
+        }
+    }
+
+    /// Sum of the slots over the window ending at `now`, each weighted by its overlap.
+    pub fn window(&self, now: f64) -> Slot {
+        let from = now - WINDOW_SECS;
+        let mut out = Slot::default();
+        for s in &self.slots {
+            let start = s.sec as f64;
+            let overlap = ((start + s.len).min(now) - start.max(from)).max(0.0);
+            if overlap <= 0.0 || s.len <= 0.0 {
+                continue;
+            }
+            let w = overlap / s.len;
+            out.len += overlap;
+            out.requests += w * s.requests;
+            for i in 0..5 {
+                out.codes[i] += w * s.codes[i];
+            }
+            for i in 0..MODELS.len() {
+                out.tokens[i] += w * s.tokens[i];
+            }
+            for &(cw, m, sg) in &s.comps {
+                merge(&mut out.comps, (w * cw, m, sg));
+            }
+        }
+        out
+    }
+}
+
+/// Add a latency component, folding it into one within 0.5 % of its median (keeps the
+/// quantile computation cheap when many reads split the same second).
+fn merge(comps: &mut Vec<(f64, f64, f64)>, c: (f64, f64, f64)) {
+    if c.0 <= 0.0 {
+        return;
+    }
+    match comps
+        .iter_mut()
+        .find(|x| x.2 == c.2 && (x.1 - c.1).abs() <= 0.005 * c.1)
+    {
+        Some(x) => {
+            let w = x.0 + c.0;
+            x.1 = (x.1 * x.0 + c.1 * c.0) / w;
+            x.0 = w;
+        }
+        None => comps.push(c),
+    }
+}
