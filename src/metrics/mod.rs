@@ -1,6 +1,14 @@
 //! Metrics: Prometheus queries → plain snapshots; the history that feeds charts; the cost
 //! model. Nothing here draws.
 
+pub mod collect;
+pub mod cost;
+pub mod history;
+pub mod prom;
 pub mod snapshot;
 
+pub use collect::{refresh, run};
+pub use cost::{Cost, ModelCost, cost, monthly_for_tokens};
+pub use history::{History, Point};
+pub use prom::{PromClient, QueryError, Sample, Secret};
 pub use snapshot::{MetricsSnapshot, MetricsSource, ModelRate, Reading};

@@ -1,0 +1,277 @@
+//! The last N minutes of headline numbers, for sparklines and charts. Bounded by time and by
+//! point count; a missing reading is a gap (`None`), never a zero.
+
+use std::collections::VecDeque;
+
+use jiff::{SignedDuration, Timestamp};
+
+use super::cost::Cost;
+use super::snapshot::{MetricsSnapshot, Reading};
+
+/// Default cap on the number of points kept, whatever the window and refresh period.
+pub const DEFAULT_MAX_POINTS: usize = 20_000;
+
+/// One refresh's headline numbers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Point {
+    pub at: Timestamp,
+    pub p50_ms: Option<f64>,
+    pub p95_ms: Option<f64>,
+    /// Total over all models.
+    pub tokens_per_sec: Option<f64>,
+    pub usd_per_hour: Option<f64>,
+}
+
+impl Point {
+    /// The point for one snapshot and the cost computed from its token rates. Cost is only
+    /// recorded when the snapshot has token rates (a cost of no data is not $0).
+    pub fn from_snapshot(snap: &MetricsSnapshot, cost: &Cost) -> Point {
+        let finite = |r: &Reading<f64>| r.value().copied().filter(|v| !v.is_nan());
+        let tokens = snap.tokens.value().map(|rates| {
+            rates
+                .iter()
+                .map(|r| r.tokens_per_sec)
+                .filter(|v| !v.is_nan())
+                .sum::<f64>()
+        });
+        Point {
+            at: snap.at,
+            p50_ms: finite(&snap.p50_ms),
+            p95_ms: finite(&snap.p95_ms),
+            tokens_per_sec: tokens,
+            usd_per_hour: tokens.map(|_| cost.usd_per_hour),
+        }
+    }
+}
+
+/// A time-bounded, count-bounded series of [`Point`]s, oldest first.
+#[derive(Debug, Clone)]
+pub struct History {
+    window: SignedDuration,
+    max_points: usize,
+    points: VecDeque<Point>,
+}
+
+impl History {
+    /// Keep the last `minutes` minutes (at most [`DEFAULT_MAX_POINTS`] points).
+    pub fn new(minutes: u32) -> History {
+        History::with_max_points(minutes, DEFAULT_MAX_POINTS)
+    }
+
+    /// Keep the last `minutes` minutes and at most `max_points` points (at least 1).
+    pub fn with_max_points(minutes: u32, max_points: usize) -> History {
+        History {
+            window: SignedDuration::from_mins(i64::from(minutes)),
+            max_points: max_points.max(1),
+            points: VecDeque::new(),
+        }
+    }
+
+    /// The time window kept.
+    pub fn window(&self) -> SignedDuration {
+        self.window
+    }
+
+    /// Record one snapshot (and the cost of its token rates), then trim.
+    pub fn push(&mut self, snap: &MetricsSnapshot, cost: &Cost) {
+        self.push_point(Point::from_snapshot(snap, cost));
+    }
+
+    /// Record a point, then trim. A point older than the newest one (clock went back) is
+    /// inserted in time order.
+    pub fn push_point(&mut self, p: Point) {
+        match self.points.back() {
+            Some(last) if p.at < last.at => {
+                let i = self.points.partition_point(|q| q.at <= p.at);
+                self.points.insert(i, p);
+            }
+            _ => self.points.push_back(p),
+        }
+        self.trim();
+    }
+
+    fn trim(&mut self) {
+        if let Some(newest) = self.points.back().map(|p| p.at) {
+            while let Some(front) = self.points.front() {
+                if newest.duration_since(front.at) > self.window {
+                    self.points.pop_front();
+                } else {
+                    break;
+                }
+            }
+        }
+        while self.points.len() > self.max_points {
+            self.points.pop_front();
+        }
+    }
+
+    /// The newest point.
+    pub fn latest(&self) -> Option<&Point> {
+        self.points.back()
+    }
+
+    /// Number of points kept.
+    pub fn len(&self) -> usize {
+        self.points.len()
+    }
+
+    /// No points yet?
+    pub fn is_empty(&self) -> bool {
+        self.points.is_empty()
+    }
+
+    /// All points, oldest first.
+    pub fn points(&self) -> impl Iterator<Item = &Point> {
+        self.points.iter()
+    }
+
+    /// `(seconds before the newest point (≤ 0), value)` for every point where `f` has a
+    /// value that is not NaN; oldest first. Feeds a chart whose x axis ends at "now".
+    pub fn series(&self, f: impl Fn(&Point) -> Option<f64>) -> Vec<(f64, f64)> {
+        match self.latest() {
+            Some(newest) => self.series_at(newest.at, f),
+            None => Vec::new(),
+        }
+    }
+
+    /// Like [`History::series`], with x measured from `now` instead of the newest point.
+    pub fn series_at(&self, now: Timestamp, f: impl Fn(&Point) -> Option<f64>) -> Vec<(f64, f64)> {
+        self.points
+            .iter()
+            .filter_map(|p| {
+                let v = f(p).filter(|v| !v.is_nan())?;
+                Some((-now.duration_since(p.at).as_secs_f64(), v))
+            })
+            .collect()
+    }
+
+    /// One slot per point, oldest first, `None` where `f` has no value: for sparklines that
+    /// show gaps.
+    pub fn values(&self, f: impl Fn(&Point) -> Option<f64>) -> Vec<Option<f64>> {
+        self.points
+            .iter()
+            .map(|p| f(p).filter(|v| !v.is_nan()))
+            .collect()
+    }
+
+    /// The largest value of `f` in the window (for a chart's y bound).
+    pub fn max(&self, f: impl Fn(&Point) -> Option<f64>) -> Option<f64> {
+        self.points
+            .iter()
+            .filter_map(|p| f(p).filter(|v| !v.is_nan()))
+            .reduce(f64::max)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::snapshot::{MetricsSource, ModelRate};
+
+    fn ts(secs: i64) -> Timestamp {
+        Timestamp::from_second(1_800_000_000 + secs).unwrap()
+    }
+
+    fn snap(secs: i64, p95: Reading<f64>, tokens: Reading<Vec<ModelRate>>) -> MetricsSnapshot {
+        MetricsSnapshot {
+            source: MetricsSource::Simulated,
+            at: ts(secs),
+            reachable: true,
+            p50_ms: Reading::NoData,
+            p95_ms: p95,
+            tokens,
+            request_rate: Reading::NoData,
+            unauthorized_ratio: Reading::NoData,
+        }
+    }
+
+    fn rates(a: f64, b: f64) -> Reading<Vec<ModelRate>> {
+        Reading::Value(vec![
+            ModelRate {
+                model: "a".into(),
+                tokens_per_sec: a,
+            },
+            ModelRate {
+                model: "b".into(),
+                tokens_per_sec: b,
+            },
+        ])
+    }
+
+    #[test]
+    fn push_maps_readings_and_gaps() {
+        let mut h = History::new(30);
+        let cost = Cost {
+            usd_per_hour: 2.5,
+            ..Cost::default()
+        };
+        h.push(&snap(0, Reading::Value(120.0), rates(10.0, 5.0)), &cost);
+        h.push(&snap(5, Reading::NoData, Reading::NoData), &cost);
+        h.push(
+            &snap(10, Reading::Error("x".into()), rates(1.0, 1.0)),
+            &cost,
+        );
+        let first = h.points().next().unwrap();
+        assert_eq!(first.p95_ms, Some(120.0));
+        assert_eq!(first.tokens_per_sec, Some(15.0));
+        assert_eq!(first.usd_per_hour, Some(2.5));
+        let second = h.points().nth(1).unwrap();
+        assert_eq!(
+            (second.p95_ms, second.tokens_per_sec, second.usd_per_hour),
+            (None, None, None)
+        );
+        assert_eq!(h.latest().unwrap().p95_ms, None);
+        assert_eq!(h.series(|p| p.p95_ms), vec![(-10.0, 120.0)]);
+        assert_eq!(
+            h.series(|p| p.tokens_per_sec),
+            vec![(-10.0, 15.0), (0.0, 2.0)]
+        );
+        assert_eq!(
+            h.values(|p| p.tokens_per_sec),
+            vec![Some(15.0), None, Some(2.0)]
+        );
+        assert_eq!(h.max(|p| p.tokens_per_sec), Some(15.0));
+        assert_eq!(h.series_at(ts(20), |p| p.p95_ms), vec![(-20.0, 120.0)]);
+    }
+
+    #[test]
+    fn trims_by_time_and_count() {
+        let mut h = History::new(1);
+        for s in (0..=120).step_by(10) {
+            h.push(
+                &snap(s, Reading::Value(s as f64), Reading::NoData),
+                &Cost::default(),
+            );
+        }
+        // Window 60 s ending at 120: points at 60..=120.
+        assert_eq!(h.len(), 7);
+        assert_eq!(h.points().next().unwrap().at, ts(60));
+        let xs: Vec<f64> = h.series(|p| p.p95_ms).iter().map(|(x, _)| *x).collect();
+        assert_eq!(xs.first(), Some(&-60.0));
+        assert_eq!(xs.last(), Some(&0.0));
+
+        let mut h = History::with_max_points(60, 3);
+        for s in 0..10 {
+            h.push(
+                &snap(s, Reading::Value(1.0), Reading::NoData),
+                &Cost::default(),
+            );
+        }
+        assert_eq!(h.len(), 3);
+        assert_eq!(h.points().next().unwrap().at, ts(7));
+    }
+
+    #[test]
+    fn out_of_order_points_stay_sorted() {
+        let mut h = History::new(30);
+        for s in [0, 20, 10] {
+            h.push(
+                &snap(s, Reading::Value(s as f64), Reading::NoData),
+                &Cost::default(),
+            );
+        }
+        let at: Vec<Timestamp> = h.points().map(|p| p.at).collect();
+        assert_eq!(at, vec![ts(0), ts(10), ts(20)]);
+        assert_eq!(h.latest().unwrap().at, ts(20));
+    }
+}

@@ -1,0 +1,384 @@
+//! A small client for the Prometheus HTTP API (`GET /api/v1/query`, instant queries only).
+//!
+//! Credentials (bearer token, basic-auth password) are read from files or the environment,
+//! trimmed, and kept in [`Secret`], which never prints: not in `Debug`, errors or logs.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::config::PrometheusConfig;
+
+/// Environment variable consulted for a bearer token when the config names no token file.
+pub const TOKEN_ENV: &str = "AGENTDECK_PROMETHEUS_TOKEN";
+
+/// A secret string: its `Debug` and `Display` print `***`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wrap a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The secret itself: only for putting it on the wire.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// One series of an instant vector (or the single value of a scalar result).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sample {
+    /// The series' labels (empty for a scalar).
+    pub labels: BTreeMap<String, String>,
+    /// The value; Prometheus' "NaN", "+Inf" and "-Inf" are kept as such.
+    pub value: f64,
+}
+
+/// Why a query produced no samples.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum QueryError {
+    /// The server could not be reached: connect failure, timeout, broken transport.
+    #[error("prometheus unreachable: {0}")]
+    Unreachable(String),
+    /// A non-2xx answer without a Prometheus error body.
+    #[error("prometheus answered HTTP {0}: {1}")]
+    Http(u16, String),
+    /// The API's own error (`{"status":"error",...}`), e.g. a PromQL syntax error.
+    #[error("prometheus {error_type} error: {error}")]
+    Prometheus { error_type: String, error: String },
+    /// A 2xx answer that is not a usable instant-query result (not JSON, a matrix, ...).
+    #[error("unexpected prometheus response: {0}")]
+    Decode(String),
+}
+
+#[derive(Clone)]
+enum Auth {
+    None,
+    Bearer(Secret),
+    Basic { user: String, password: Secret },
+}
+
+impl fmt::Debug for Auth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Auth::None => f.write_str("None"),
+            Auth::Bearer(_) => f.write_str("Bearer(***)"),
+            Auth::Basic { user, .. } => write!(f, "Basic({user}:***)"),
+        }
+    }
+}
+
+/// A Prometheus HTTP API client with a real per-request timeout.
+#[derive(Clone)]
+pub struct PromClient {
+    /// Base URL with any credentials masked.
+    display_url: String,
+    query_url: reqwest::Url,
+    timeout: Duration,
+    auth: Auth,
+    http: reqwest::Client,
+}
+
+impl fmt::Debug for PromClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PromClient")
+            .field("url", &self.display_url)
+            .field("timeout", &self.timeout)
+            .field("auth", &self.auth)
+            .finish()
+    }
+}
+
+fn read_secret(path: &Path, what: &str) -> Result<Secret, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {what} file {}: {e}", path.display()))?;
+    let value = text.trim();
+    if value.is_empty() {
+        return Err(format!("{what} file {} is empty", path.display()));
+    }
+    Ok(Secret::new(value))
+}
+
+/// Credentials from the config: a token file, basic auth, else the environment's token.
+fn resolve_auth(cfg: &PrometheusConfig, env_token: Option<String>) -> Result<Auth, String> {
+    let auth = match (&cfg.bearer_token_file, &cfg.basic_auth_user) {
+        (Some(_), Some(_)) => {
+            return Err(
+                "prometheus: set either bearer_token_file or basic_auth_user, not both".into(),
+            );
+        }
+        (Some(path), None) => Auth::Bearer(read_secret(path, "prometheus bearer token")?),
+        (None, Some(user)) => {
+            let password = match &cfg.basic_auth_password_file {
+                Some(path) => read_secret(path, "prometheus basic-auth password")?,
+                None => Secret::new(""),
+            };
+            Auth::Basic {
+                user: user.clone(),
+                password,
+            }
+        }
+        (None, None) => {
+            if cfg.basic_auth_password_file.is_some() {
+                return Err("prometheus: basic_auth_password_file needs basic_auth_user".into());
+            }
+            match env_token {
+                Some(t) if !t.trim().is_empty() => Auth::Bearer(Secret::new(t.trim())),
+                _ => Auth::None,
+            }
+        }
+    };
+    Ok(auth)
+}
+
+/// The URL with any user-info replaced, fit for screens and logs.
+fn mask_url(url: &reqwest::Url) -> String {
+    let mut u = url.clone();
+    if !u.username().is_empty() || u.password().is_some() {
+        let _ = u.set_username("***");
+        let _ = u.set_password(None);
+    }
+    u.as_str().trim_end_matches('/').to_string()
+}
+
+impl PromClient {
+    /// A client for the Prometheus at `url` (http or https), configured by `cfg`: timeout,
+    /// bearer token (`bearer_token_file`, else env `AGENTDECK_PROMETHEUS_TOKEN`), basic
+    /// auth, extra CA. Errors are worded for the user and never contain a secret.
+    pub fn new(url: &str, cfg: &PrometheusConfig) -> Result<PromClient, String> {
+        crate::tls::init();
+        let base = reqwest::Url::parse(url).map_err(|e| format!("prometheus url: {e}"))?;
+        if base.scheme() != "http" && base.scheme() != "https" {
+            return Err(format!(
+                "prometheus url {}: must be http or https",
+                mask_url(&base)
+            ));
+        }
+        let display_url = mask_url(&base);
+        let query_url = reqwest::Url::parse(&format!(
+            "{}/api/v1/query",
+            base.as_str().trim_end_matches('/')
+        ))
+        .map_err(|e| format!("prometheus url: {e}"))?;
+
+        if !(cfg.timeout_secs > 0.0 && cfg.timeout_secs.is_finite()) {
+            return Err(format!(
+                "prometheus timeout {} s: must be > 0",
+                cfg.timeout_secs
+            ));
+        }
+        let timeout = Duration::from_secs_f64(cfg.timeout_secs);
+
+        let auth = resolve_auth(cfg, std::env::var(TOKEN_ENV).ok())?;
+
+        let mut builder = reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout)
+            .user_agent(concat!("agentdeck/", env!("CARGO_PKG_VERSION")));
+        if let Some(ca) = &cfg.ca_file {
+            let pem = std::fs::read(ca)
+                .map_err(|e| format!("cannot read prometheus CA file {}: {e}", ca.display()))?;
+            let certs = reqwest::Certificate::from_pem_bundle(&pem)
+                .map_err(|e| format!("prometheus CA file {}: {e}", ca.display()))?;
+            if certs.is_empty() {
+                return Err(format!(
+                    "prometheus CA file {}: no PEM certificate",
+                    ca.display()
+                ));
+            }
+            builder = builder.tls_certs_merge(certs);
+        }
+        let http = builder
+            .build()
+            .map_err(|e| format!("prometheus client: {}", error_chain(&e)))?;
+        Ok(PromClient {
+            display_url,
+            query_url,
+            timeout,
+            auth,
+            http,
+        })
+    }
+
+    /// The base URL with credentials masked (for `MetricsSource` and messages).
+    pub fn url(&self) -> &str {
+        &self.display_url
+    }
+
+    /// The per-request timeout.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// Run an instant query. A scalar result comes back as one sample without labels.
+    pub async fn query(&self, promql: &str) -> Result<Vec<Sample>, QueryError> {
+        let mut req = self
+            .http
+            .get(self.query_url.clone())
+            .query(&[("query", promql)]);
+        req = match &self.auth {
+            Auth::None => req,
+            Auth::Bearer(t) => req.bearer_auth(t.expose()),
+            Auth::Basic { user, password } => req.basic_auth(user, Some(password.expose())),
+        };
+        let resp = req.send().await.map_err(|e| self.transport(&e))?;
+        let status = resp.status();
+        let body = resp.bytes().await.map_err(|e| self.transport(&e))?;
+        parse_response(status.as_u16(), &body)
+    }
+
+    fn transport(&self, e: &reqwest::Error) -> QueryError {
+        let what = if e.is_timeout() {
+            format!("{}: timed out after {:?}", self.display_url, self.timeout)
+        } else {
+            format!("{}: {}", self.display_url, error_chain(e))
+        };
+        QueryError::Unreachable(what)
+    }
+}
+
+/// "a: b: c" from an error and its sources, without the request URL.
+fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cur {
+        let full = err.to_string();
+        // reqwest's Display appends " for url (...)": the URL is named by the caller.
+        let s = full.split(" for url (").next().unwrap_or(&full).to_string();
+        if !parts.iter().any(|p| p == &s) {
+            parts.push(s);
+        }
+        cur = err.source();
+    }
+    parts.join(": ")
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ApiResponse {
+    status: String,
+    #[serde(default)]
+    data: Option<ApiData>,
+    #[serde(default)]
+    error_type: Option<String>,
+    #[serde(default)]
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ApiData {
+    result_type: String,
+    result: serde_json::Value,
+}
+
+#[derive(Deserialize)]
+struct VectorItem {
+    #[serde(default)]
+    metric: BTreeMap<String, String>,
+    value: (serde_json::Value, String),
+}
+
+/// Parse a Prometheus sample value: a decimal, "NaN", "+Inf" or "-Inf".
+pub fn parse_value(s: &str) -> Option<f64> {
+    match s {
+        "NaN" => Some(f64::NAN),
+        "+Inf" | "Inf" => Some(f64::INFINITY),
+        "-Inf" => Some(f64::NEG_INFINITY),
+        _ => s.parse::<f64>().ok(),
+    }
+}
+
+fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let text = text.trim();
+    let mut s: String = text.chars().take(200).collect();
+    if text.chars().count() > 200 {
+        s.push('…');
+    }
+    s
+}
+
+/// Turn an HTTP status and body from `/api/v1/query` into samples or a [`QueryError`].
+pub fn parse_response(status: u16, body: &[u8]) -> Result<Vec<Sample>, QueryError> {
+    let parsed: Option<ApiResponse> = serde_json::from_slice(body).ok();
+    if let Some(r) = &parsed
+        && r.status == "error"
+    {
+        return Err(QueryError::Prometheus {
+            error_type: r.error_type.clone().unwrap_or_else(|| "unknown".into()),
+            error: r.error.clone().unwrap_or_default(),
+        });
+    }
+    if !(200..300).contains(&status) {
+        return Err(QueryError::Http(status, snippet(body)));
+    }
+    let Some(resp) = parsed else {
+        return Err(QueryError::Decode(format!(
+            "not a Prometheus API answer: {}",
+            snippet(body)
+        )));
+    };
+    if resp.status != "success" {
+        return Err(QueryError::Decode(format!("status {:?}", resp.status)));
+    }
+    let data = resp
+        .data
+        .ok_or_else(|| QueryError::Decode("success without data".into()))?;
+    let bad = |e: String| QueryError::Decode(format!("{} result: {e}", data.result_type));
+    match data.result_type.as_str() {
+        "vector" => {
+            let items: Vec<VectorItem> =
+                serde_json::from_value(data.result.clone()).map_err(|e| bad(e.to_string()))?;
+            items
+                .into_iter()
+                .map(|it| {
+                    let value = parse_value(&it.value.1)
+                        .ok_or_else(|| bad(format!("bad value {:?}", it.value.1)))?;
+                    Ok(Sample {
+                        labels: it.metric,
+                        value,
+                    })
+                })
+                .collect()
+        }
+        "scalar" => {
+            let (_, v): (serde_json::Value, String) =
+                serde_json::from_value(data.result.clone()).map_err(|e| bad(e.to_string()))?;
+            let value = parse_value(&v).ok_or_else(|| bad(format!("bad value {v:?}")))?;
+            Ok(vec![Sample {
+                labels: BTreeMap::new(),
+                value,
+            }])
+        }
+        other => Err(QueryError::Decode(format!(
+            "{other} result; an instant vector or scalar was expected"
+        ))),
+    }
+}
+
+#[cfg(test)]
+#[path = "prom_tests.rs"]
+mod tests;
+
+#[cfg(test)]
+#[path = "prom_server_tests.rs"]
+mod server_tests;
