@@ -1,0 +1,232 @@
+//! A real Prometheus (Debian's `prometheus`, run as a plain process) scrapes the sim's
+//! agent metrics; the dashboard's queries must agree with the model's ground truth.
+//!
+//! Prometheus rates are per *real* second and the sim counts in simulated time, so this
+//! runs the sim at `--time-scale 1` with `--steady-load` (constant rate): then a real second
+//! is a simulated second and `rate(...[5m])` over real time is the truth. The provider key
+//! is created only once Prometheus scrapes, so every token is counted from a zero that
+//! Prometheus saw (no extrapolation guesswork at the start of the series).
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use agentdeck::sim::SimConfig;
+use agentdeck::sim::agents::Truth;
+use agentdeck::sim::agents::model::BUCKETS;
+use common::{client, eventually, require_tool, start_sim};
+use k8s_openapi::api::core::v1::Secret;
+use kube::api::{Api, PostParams};
+use serde_json::{Value, json};
+
+/// The seed's prices, USD per million tokens.
+const PRICES: [(&str, f64); 4] = [
+    ("gpt-4.1", 8.00),
+    ("claude-sonnet-4.5", 15.00),
+    ("gemini-2.5-flash", 2.50),
+    ("deepseek-v3.2", 0.42),
+];
+const TOKENS: &str = "sum by (model) (rate(ai_tokens_used_total[5m]))";
+const P95: &str =
+    "histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket[5m])))";
+
+/// Prometheus, killed on drop.
+struct Prometheus {
+    child: Child,
+    url: String,
+    dir: tempfile::TempDir,
+}
+
+impl Prometheus {
+    fn start(target: std::net::SocketAddr) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cfg = dir.path().join("prometheus.yml");
+        std::fs::write(
+            &cfg,
+            format!(
+                "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: agents\n    static_configs:\n      - targets: ['{target}']\n"
+            ),
+        )
+        .expect("write config");
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("free port")
+            .port();
+        let log = std::fs::File::create(dir.path().join("prometheus.log")).expect("log");
+        let child = Command::new("prometheus")
+            .arg(format!("--config.file={}", cfg.display()))
+            .arg(format!(
+                "--storage.tsdb.path={}",
+                dir.path().join("data").display()
+            ))
+            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("spawn prometheus");
+        Prometheus {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+            dir,
+        }
+    }
+
+    async fn query(&self, http: &reqwest::Client, q: &str) -> Option<Vec<Value>> {
+        let r = http
+            .get(format!("{}/api/v1/query", self.url))
+            .query(&[("query", q)])
+            .send()
+            .await
+            .ok()?;
+        let v: Value = r.json().await.ok()?;
+        (v["status"] == "success").then(|| v["data"]["result"].as_array().cloned())?
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("prometheus.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for Prometheus {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn value(sample: &Value) -> f64 {
+    sample["value"][1]
+        .as_str()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(f64::NAN)
+}
+
+async fn truth(http: &reqwest::Client, base: &str) -> Truth {
+    http.get(format!("{base}/truth"))
+        .send()
+        .await
+        .expect("GET /truth")
+        .json()
+        .await
+        .expect("truth JSON")
+}
+
+fn dollars_per_hour(tokens_per_sec: f64, model: &str) -> f64 {
+    let price = PRICES.iter().find(|p| p.0 == model).expect("price").1;
+    tokens_per_sec * 3600.0 * price / 1e6
+}
+
+/// The histogram bucket (lower, upper] that holds `x` seconds.
+fn bucket_of(x: f64) -> (f64, f64) {
+    let mut lo = 0.0;
+    for &b in &BUCKETS {
+        if x <= b {
+            return (lo, b);
+        }
+        lo = b;
+    }
+    (lo, f64::INFINITY)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prometheus_agrees_with_the_truth() {
+    if !require_tool("prometheus") {
+        return;
+    }
+    let h = start_sim(SimConfig {
+        preload: true,
+        time_scale: 1.0,
+        steady_load: true,
+        metrics_listen: Some("127.0.0.1:0".parse().unwrap()),
+        ..SimConfig::default()
+    })
+    .await;
+    let metrics = h.metrics_addr.expect("metrics address");
+    let base = format!("http://{metrics}");
+    let prom = Prometheus::start(metrics);
+    agentdeck::tls::init();
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+
+    eventually(60, "Prometheus scraping the sim (up == 1)", || async {
+        let r = prom.query(&http, "up").await?;
+        (r.len() == 1 && value(&r[0]) == 1.0).then_some(())
+    })
+    .await;
+    // Pods ready and their (zero) token series scraped before the key makes them grow.
+    eventually(30, "token series of three pods in Prometheus", || async {
+        let r = prom.query(&http, "count(ai_tokens_used_total)").await?;
+        (r.first().map(value) == Some(12.0)).then_some(())
+    })
+    .await;
+    let secrets: Api<Secret> = Api::namespaced(client(&h), "ai-agents");
+    let s: Secret = serde_json::from_value(json!({
+        "apiVersion": "v1", "kind": "Secret",
+        "metadata": {"name": "ai-api-keys", "namespace": "ai-agents"},
+        "stringData": {"HOLYSHEEP_API_KEY": "sk-e2e-0123456789abcdef"},
+    }))
+    .unwrap();
+    secrets
+        .create(&PostParams::default(), &s)
+        .await
+        .expect("create Secret");
+    tokio::time::sleep(Duration::from_secs(40)).await;
+
+    let before = truth(&http, &base).await;
+    let tokens = prom.query(&http, TOKENS).await.expect("token query");
+    let p95 = prom.query(&http, P95).await.expect("p95 query");
+    let after = truth(&http, &base).await;
+
+    let prom_tokens: BTreeMap<String, f64> = tokens
+        .iter()
+        .map(|s| {
+            (
+                s["metric"]["model"].as_str().unwrap_or("").to_string(),
+                value(s),
+            )
+        })
+        .collect();
+    assert_eq!(prom_tokens.len(), 4, "{prom_tokens:?}\n{}", prom.log());
+    let (mut prom_total, mut true_total) = (0.0, 0.0);
+    for (model, got) in &prom_tokens {
+        let want = (before.tokens_per_sec[model] + after.tokens_per_sec[model]) / 2.0;
+        let (got_d, want_d) = (dollars_per_hour(*got, model), dollars_per_hour(want, model));
+        eprintln!("{model}: Prometheus ${got_d:.3}/h, truth ${want_d:.3}/h");
+        prom_total += got_d;
+        true_total += want_d;
+        assert!(
+            (got_d - want_d).abs() <= 0.05 * want_d,
+            "{model}: Prometheus ${got_d:.2}/h vs truth ${want_d:.2}/h"
+        );
+    }
+    assert!((prom_total - true_total).abs() <= 0.05 * true_total);
+
+    let got = p95.first().map(value).expect("a p95 sample");
+    let want = (before.p95_ms + after.p95_ms) / 2.0 / 1000.0;
+    eprintln!("p95: Prometheus {got:.3}s, truth {want:.3}s");
+    let (lo, hi) = bucket_of(want);
+    // Near a boundary the neighbouring bucket is as right as this one.
+    let near = |b: f64| (want - b).abs() <= 0.03 * b;
+    let (lo, hi) = (
+        if near(lo) {
+            bucket_of(lo * 0.999).0
+        } else {
+            lo
+        },
+        if near(hi) {
+            bucket_of(hi * 1.001).1
+        } else {
+            hi
+        },
+    );
+    assert!(
+        got >= lo && got <= hi,
+        "Prometheus p95 {got:.3}s outside the bucket ({lo}, {hi}] of the true p95 {want:.3}s"
+    );
+    drop(prom);
+    h.stop().await;
+}
