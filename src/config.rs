@@ -223,7 +223,7 @@ impl Config {
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => {
-                return Ok(Config::default())
+                return Ok(Config::default());
             }
             Err(source) => return Err(ConfigError::Read { path, source }),
         };
@@ -245,21 +245,31 @@ impl Config {
     fn validate(&self) -> Result<(), String> {
         let p = &self.prometheus;
         if !(p.timeout_secs > 0.0 && p.timeout_secs <= 300.0) {
-            return Err(format!("prometheus.timeout_secs = {}: must be in (0, 300]", p.timeout_secs));
+            return Err(format!(
+                "prometheus.timeout_secs = {}: must be in (0, 300]",
+                p.timeout_secs
+            ));
         }
         if !(p.refresh_secs >= 0.5 && p.refresh_secs <= 3600.0) {
-            return Err(format!("prometheus.refresh_secs = {}: must be in [0.5, 3600]", p.refresh_secs));
+            return Err(format!(
+                "prometheus.refresh_secs = {}: must be in [0.5, 3600]",
+                p.refresh_secs
+            ));
         }
         if p.history_minutes == 0 || p.history_minutes > 24 * 60 {
-            return Err(format!("prometheus.history_minutes = {}: must be 1 to 1440", p.history_minutes));
+            return Err(format!(
+                "prometheus.history_minutes = {}: must be 1 to 1440",
+                p.history_minutes
+            ));
         }
-        if let Some(u) = &p.url {
-            if !(u.starts_with("http://") || u.starts_with("https://")) {
-                return Err(format!("prometheus.url = {u:?}: must start with http:// or https://"));
+        if let Some(u) = &p.url
+            && !(u.starts_with("http://") || u.starts_with("https://")) {
+                return Err(format!(
+                    "prometheus.url = {u:?}: must start with http:// or https://"
+                ));
             }
-        }
         for m in &self.models {
-            if m.name.is_empty() || !(m.price >= 0.0) || !(m.list_price >= 0.0) {
+            if m.name.is_empty() || m.price.is_nan() || m.price < 0.0 || m.list_price.is_nan() || m.list_price < 0.0 {
                 return Err(format!("models: {:?} needs a name and prices >= 0", m.name));
             }
         }
@@ -280,7 +290,12 @@ mod tests {
         assert_eq!(c.stack.namespace, "ai-agents");
         assert_eq!(c.models.len(), 4);
         assert_eq!(c.models[0].price, 8.0);
-        assert!(c.prometheus.queries.p95_seconds.starts_with("histogram_quantile(0.95"));
+        assert!(
+            c.prometheus
+                .queries
+                .p95_seconds
+                .starts_with("histogram_quantile(0.95")
+        );
     }
 
     #[test]
@@ -300,9 +315,17 @@ mod tests {
     fn errors_name_the_problem() {
         let e = Config::parse("[prometheus]\nrefresh = 2\n", Path::new("c.toml")).unwrap_err();
         assert!(e.to_string().contains("unknown field `refresh`"), "{e}");
-        let e = Config::parse("[prometheus]\nurl = \"localhost:9090\"\n", Path::new("c.toml")).unwrap_err();
+        let e = Config::parse(
+            "[prometheus]\nurl = \"localhost:9090\"\n",
+            Path::new("c.toml"),
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("must start with http://"), "{e}");
         let e = Config::load(Some(Path::new("/nonexistent/agentdeck.toml"))).unwrap_err();
-        assert!(e.to_string().contains("cannot read config /nonexistent/agentdeck.toml"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("cannot read config /nonexistent/agentdeck.toml"),
+            "{e}"
+        );
     }
 }

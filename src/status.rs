@@ -6,16 +6,19 @@ use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::core::v1::{Event, Pod};
 use kube::api::{Api, ListParams};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
-use crate::cluster::{snapshot, ClusterSnapshot, Connection};
+use crate::cluster::{ClusterSnapshot, Connection, snapshot};
 use crate::config::Config;
-use crate::metrics::{cost, Cost, MetricsSnapshot, Reading};
+use crate::metrics::{Cost, MetricsSnapshot, Reading, cost};
 use crate::ui::format;
 
 async fn list<K>(conn: &Connection) -> Result<Vec<K>, String>
 where
-    K: kube::Resource<Scope = k8s_openapi::NamespaceResourceScope, DynamicType = ()> + Clone + serde::de::DeserializeOwned + std::fmt::Debug,
+    K: kube::Resource<Scope = k8s_openapi::NamespaceResourceScope, DynamicType = ()>
+        + Clone
+        + serde::de::DeserializeOwned
+        + std::fmt::Debug,
 {
     let api: Api<K> = Api::namespaced(conn.client.clone(), &conn.namespace);
     api.list(&ListParams::default())
@@ -52,10 +55,16 @@ pub fn problems(c: &ClusterSnapshot, m: Option<&MetricsSnapshot>, cfg: &Config) 
             out.push(format!("{}: {}/{} pods ready", w.name, w.ready, w.desired));
         }
         if w.crash_looping > 0 {
-            out.push(format!("{}: {} containers in CrashLoopBackOff", w.name, w.crash_looping));
+            out.push(format!(
+                "{}: {} containers in CrashLoopBackOff",
+                w.name, w.crash_looping
+            ));
         }
         if w.stalled {
-            out.push(format!("{}: rollout exceeded its progress deadline", w.name));
+            out.push(format!(
+                "{}: rollout exceeded its progress deadline",
+                w.name
+            ));
         }
     }
     if let Some(m) = m {
@@ -64,12 +73,18 @@ pub fn problems(c: &ClusterSnapshot, m: Option<&MetricsSnapshot>, cfg: &Config) 
                 Reading::Error(e) => e.clone(),
                 _ => "unreachable".into(),
             };
-            out.push(format!("metrics source {} unreachable: {why}", m.source.label()));
-        } else if let Reading::Value(p95) = m.p95_ms {
-            if p95 > cfg.status.p95_threshold_ms {
-                out.push(format!("p95 latency {} is over the {} threshold", format::ms(p95), format::ms(cfg.status.p95_threshold_ms)));
+            out.push(format!(
+                "metrics source {} unreachable: {why}",
+                m.source.label()
+            ));
+        } else if let Reading::Value(p95) = m.p95_ms
+            && p95 > cfg.status.p95_threshold_ms {
+                out.push(format!(
+                    "p95 latency {} is over the {} threshold",
+                    format::ms(p95),
+                    format::ms(cfg.status.p95_threshold_ms)
+                ));
             }
-        }
     }
     out
 }
@@ -83,7 +98,12 @@ fn reading_json<T: serde::Serialize>(r: &Reading<T>) -> Value {
 }
 
 /// The JSON report.
-pub fn report_json(c: &ClusterSnapshot, m: Option<&MetricsSnapshot>, cost: Option<&Cost>, problems: &[String]) -> Value {
+pub fn report_json(
+    c: &ClusterSnapshot,
+    m: Option<&MetricsSnapshot>,
+    cost: Option<&Cost>,
+    problems: &[String],
+) -> Value {
     let workloads: Vec<Value> = c
         .workloads
         .iter()
@@ -138,7 +158,12 @@ pub fn report_json(c: &ClusterSnapshot, m: Option<&MetricsSnapshot>, cost: Optio
 }
 
 /// The human-readable report.
-pub fn report_text(c: &ClusterSnapshot, m: Option<&MetricsSnapshot>, cost: Option<&Cost>, problems: &[String]) -> String {
+pub fn report_text(
+    c: &ClusterSnapshot,
+    m: Option<&MetricsSnapshot>,
+    cost: Option<&Cost>,
+    problems: &[String],
+) -> String {
     let mut s = format!("context {}  namespace {}\n", c.context, c.namespace);
     for w in &c.workloads {
         s.push_str(&format!(
@@ -149,16 +174,38 @@ pub fn report_text(c: &ClusterSnapshot, m: Option<&MetricsSnapshot>, cost: Optio
             w.updated,
             w.available,
             w.restarts,
-            if w.oom_killed > 0 { format!("  OOMKilled×{}", w.oom_killed) } else { String::new() }
+            if w.oom_killed > 0 {
+                format!("  OOMKilled×{}", w.oom_killed)
+            } else {
+                String::new()
+            }
         ));
     }
     for h in &c.hpas {
         let ms: Vec<String> = h
             .metrics
             .iter()
-            .map(|x| format!("{} {}/{}", x.name, x.current.map(|v| format!("{v}%")).unwrap_or_else(|| "<unknown>".into()), x.target.map(|v| format!("{v}%")).unwrap_or_default()))
+            .map(|x| {
+                format!(
+                    "{} {}/{}",
+                    x.name,
+                    x.current
+                        .map(|v| format!("{v}%"))
+                        .unwrap_or_else(|| "<unknown>".into()),
+                    x.target.map(|v| format!("{v}%")).unwrap_or_default()
+                )
+            })
             .collect();
-        s.push_str(&format!("hpa {}: {} → {} (min {}, max {}) {} — {}\n", h.name, h.current, h.desired, h.min, h.max, ms.join(", "), h.diagnosis));
+        s.push_str(&format!(
+            "hpa {}: {} → {} (min {}, max {}) {} — {}\n",
+            h.name,
+            h.current,
+            h.desired,
+            h.min,
+            h.max,
+            ms.join(", "),
+            h.diagnosis
+        ));
     }
     match m {
         Some(m) => {
@@ -175,33 +222,66 @@ pub fn report_text(c: &ClusterSnapshot, m: Option<&MetricsSnapshot>, cost: Optio
                     total,
                     format::usd(c.usd_per_hour),
                     format::usd(c.usd_per_month),
-                    c.savings_ratio.map(|r| format!("  (saves {:.1}% vs list)", r * 100.0)).unwrap_or_default()
+                    c.savings_ratio
+                        .map(|r| format!("  (saves {:.1}% vs list)", r * 100.0))
+                        .unwrap_or_default()
                 ));
             } else {
-                s.push_str(&format!("tokens {}\n", format::reading(&m.tokens, |_| String::new())));
+                s.push_str(&format!(
+                    "tokens {}\n",
+                    format::reading(&m.tokens, |_| String::new())
+                ));
             }
         }
-        None => s.push_str("metrics: no source (set --prometheus-url or prometheus.url in the config)\n"),
+        None => s.push_str(
+            "metrics: no source (set --prometheus-url or prometheus.url in the config)\n",
+        ),
     }
     for e in c.events.iter().filter(|e| e.warning).take(5) {
-        s.push_str(&format!("warning {} {}: {}{}\n", e.reason, e.object, e.message, e.hint.as_ref().map(|h| format!(" → {h}")).unwrap_or_default()));
+        s.push_str(&format!(
+            "warning {} {}: {}{}\n",
+            e.reason,
+            e.object,
+            e.message,
+            e.hint
+                .as_ref()
+                .map(|h| format!(" → {h}"))
+                .unwrap_or_default()
+        ));
     }
     if problems.is_empty() {
         s.push_str("status: healthy\n");
     } else {
-        s.push_str(&format!("status: UNHEALTHY\n  - {}\n", problems.join("\n  - ")));
+        s.push_str(&format!(
+            "status: UNHEALTHY\n  - {}\n",
+            problems.join("\n  - ")
+        ));
     }
     s
 }
 
 /// The whole command: returns (output, exit code).
-pub async fn run(cfg: &Config, conn: &Connection, source: &crate::dashboard::Source, as_json: bool) -> Result<(String, u8), String> {
+pub async fn run(
+    cfg: &Config,
+    conn: &Connection,
+    source: &crate::dashboard::Source,
+    as_json: bool,
+) -> Result<(String, u8), String> {
     let (cluster, metrics) = tokio::join!(cluster_once(conn), source.snapshot(cfg));
     let cluster = cluster?;
-    let cost = metrics.as_ref().and_then(|m| m.tokens.value().map(|r| cost(r, &cfg.models)));
+    let cost = metrics
+        .as_ref()
+        .and_then(|m| m.tokens.value().map(|r| cost(r, &cfg.models)));
     let problems = problems(&cluster, metrics.as_ref(), cfg);
     let out = if as_json {
-        serde_json::to_string_pretty(&report_json(&cluster, metrics.as_ref(), cost.as_ref(), &problems)).unwrap_or_default() + "\n"
+        serde_json::to_string_pretty(&report_json(
+            &cluster,
+            metrics.as_ref(),
+            cost.as_ref(),
+            &problems,
+        ))
+        .unwrap_or_default()
+            + "\n"
     } else {
         report_text(&cluster, metrics.as_ref(), cost.as_ref(), &problems)
     };
