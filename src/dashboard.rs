@@ -10,8 +10,8 @@ use crate::app::{App, Settings};
 use crate::cluster::{self, Target};
 use crate::config::Config;
 use crate::metrics::{self, MetricsSnapshot, MetricsSource, ModelRate, PromClient, Reading};
-use crate::sim::agents::Truth;
 use crate::sim::Sim;
+use crate::sim::agents::Truth;
 use crate::theme::Theme;
 
 /// The metrics source a dashboard or status run uses.
@@ -32,8 +32,14 @@ impl Source {
 
     /// Prometheus when a URL is given (flag, then config), else none.
     pub fn from_config(cfg: &Config, url_flag: Option<&str>) -> Result<Source, String> {
-        match url_flag.map(str::to_string).or_else(|| cfg.prometheus.url.clone()) {
-            Some(url) => Ok(Source::Prometheus(PromClient::new(&url, &cfg.prometheus)?, url)),
+        match url_flag
+            .map(str::to_string)
+            .or_else(|| cfg.prometheus.url.clone())
+        {
+            Some(url) => Ok(Source::Prometheus(
+                PromClient::new(&url, &cfg.prometheus)?,
+                url,
+            )),
             None => Ok(Source::None),
         }
     }
@@ -105,13 +111,21 @@ pub fn themes() -> Vec<Theme> {
 }
 
 /// Connect, start the sources, run the TUI until quit.
-pub async fn run(cfg: Config, target: Target, source: Source, theme: Option<String>) -> Result<(), String> {
+pub async fn run(
+    cfg: Config,
+    target: Target,
+    source: Source,
+    theme: Option<String>,
+) -> Result<(), String> {
     let conn = cluster::connect(&target, &cfg.stack.namespace).await?;
     let themes = themes();
     let theme = theme.unwrap_or_else(|| cfg.ui.theme.clone());
     if !themes.iter().any(|t| t.name == theme) {
         let names: Vec<&str> = themes.iter().map(|t| t.name.as_str()).collect();
-        return Err(format!("no theme {theme:?} (available: {})", names.join(", ")));
+        return Err(format!(
+            "no theme {theme:?} (available: {})",
+            names.join(", ")
+        ));
     }
     let app = App::new(
         Settings {

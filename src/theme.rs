@@ -48,20 +48,25 @@ struct ThemeFile {
 pub static BUNDLED: &[(&str, &str)] = &[
     ("dark.toml", include_str!("../themes/dark.toml")),
     ("light.toml", include_str!("../themes/light.toml")),
-    ("high-contrast.toml", include_str!("../themes/high-contrast.toml")),
+    (
+        "high-contrast.toml",
+        include_str!("../themes/high-contrast.toml"),
+    ),
 ];
 
 fn color(role: &str, s: &str) -> Result<Color, String> {
     if s.eq_ignore_ascii_case("reset") {
         return Ok(Color::Reset);
     }
-    s.parse::<Color>()
-        .map_err(|_| format!("{role} = {s:?} is not a colour (a name like \"cyan\" or \"#rrggbb\")"))
+    s.parse::<Color>().map_err(|_| {
+        format!("{role} = {s:?} is not a colour (a name like \"cyan\" or \"#rrggbb\")")
+    })
 }
 
 impl Theme {
     pub fn parse(file: &str, text: &str) -> Result<Theme, String> {
-        let f: ThemeFile = toml::from_str(text).map_err(|e| format!("theme {file}: {}", e.to_string().trim()))?;
+        let f: ThemeFile =
+            toml::from_str(text).map_err(|e| format!("theme {file}: {}", e.to_string().trim()))?;
         let c = |role: &str, v: &str| color(role, v).map_err(|e| format!("theme {file}: {e}"));
         Ok(Theme {
             background: c("background", &f.background)?,
@@ -94,9 +99,16 @@ impl Theme {
     pub fn load_all(dir: Option<&Path>) -> (Vec<Theme>, Vec<String>) {
         let mut themes = Theme::bundled();
         let mut errors = Vec::new();
-        let Some(dir) = dir else { return (themes, errors) };
-        let Ok(entries) = std::fs::read_dir(dir) else { return (themes, errors) };
-        let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "toml")).collect();
+        let Some(dir) = dir else {
+            return (themes, errors);
+        };
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return (themes, errors);
+        };
+        let mut paths: Vec<_> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
         paths.sort();
         for p in paths {
             let text = match std::fs::read_to_string(&p) {
@@ -131,7 +143,9 @@ mod tests {
 
     #[test]
     fn bad_colour_is_named() {
-        let text = BUNDLED[0].1.replace("accent = \"cyan\"", "accent = \"sky\"");
+        let text = BUNDLED[0]
+            .1
+            .replace("accent = \"cyan\"", "accent = \"sky\"");
         let e = Theme::parse("x.toml", &text).unwrap_err();
         assert!(e.contains("accent = \"sky\""), "{e}");
     }

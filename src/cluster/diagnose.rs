@@ -18,7 +18,10 @@ pub fn hpa(h: &HpaView) -> String {
         return format!("not scaling: {}", c.reason);
     }
     if h.current >= h.max && h.max > 0 {
-        return format!("at max replicas ({}): add capacity or raise maxReplicas", h.max);
+        return format!(
+            "at max replicas ({}): add capacity or raise maxReplicas",
+            h.max
+        );
     }
     if cond(h, "AbleToScale").is_some_and(|c| c.reason == "ScaleDownStabilized") {
         return "scale-down stabilising: waiting out the window before removing pods".into();
@@ -45,9 +48,16 @@ pub fn event_hint(reason: &str, message: &str) -> Option<String> {
         "provider rejects the API key: rotate it (rotate-key), then restart"
     } else if reason == "OOMKilled" || reason == "OOMKilling" || m.contains("oomkilled") {
         "out of memory: raise the container's memory limit"
-    } else if reason == "FailedGetResourceMetric" || reason == "FailedComputeMetricsReplicas" || m.contains("metrics api") {
+    } else if reason == "FailedGetResourceMetric"
+        || reason == "FailedComputeMetricsReplicas"
+        || m.contains("metrics api")
+    {
         "HPA cannot read metrics: is metrics-server installed?"
-    } else if m.contains("i/o timeout") || m.contains("egress") || m.contains("dial tcp") || m.contains("context deadline exceeded") {
+    } else if m.contains("i/o timeout")
+        || m.contains("egress")
+        || m.contains("dial tcp")
+        || m.contains("context deadline exceeded")
+    {
         "egress blocked or slow: check the NetworkPolicy allow-holysheep-api"
     } else if m.contains("secret") && m.contains("not found") {
         "the Secret is missing: create it (rotate-key)"
@@ -80,7 +90,12 @@ mod tests {
             metrics: vec![],
             conditions: conds
                 .iter()
-                .map(|(t, s, r)| Condition { type_: t.to_string(), status: s.to_string(), reason: r.to_string(), message: String::new() })
+                .map(|(t, s, r)| Condition {
+                    type_: t.to_string(),
+                    status: s.to_string(),
+                    reason: r.to_string(),
+                    message: String::new(),
+                })
                 .collect(),
             diagnosis: String::new(),
         }
@@ -88,19 +103,62 @@ mod tests {
 
     #[test]
     fn hpa_diagnoses() {
-        assert!(hpa(&view(20, 20, &[("ScalingLimited", "True", "TooManyReplicas")])).starts_with("at max replicas (20)"));
-        assert_eq!(hpa(&view(3, 3, &[("ScalingActive", "False", "FailedGetResourceMetric")])), "cannot read metrics — is metrics-server installed?");
-        assert!(hpa(&view(8, 8, &[("AbleToScale", "True", "ScaleDownStabilized")])).starts_with("scale-down stabilising"));
-        assert_eq!(hpa(&view(3, 3, &[("AbleToScale", "True", "ReadyForNewScale")])), "idle at min replicas (3)");
-        assert_eq!(hpa(&view(3, 6, &[("AbleToScale", "True", "SucceededRescale")])), "scaling up 3 → 6");
+        assert!(
+            hpa(&view(
+                20,
+                20,
+                &[("ScalingLimited", "True", "TooManyReplicas")]
+            ))
+            .starts_with("at max replicas (20)")
+        );
+        assert_eq!(
+            hpa(&view(
+                3,
+                3,
+                &[("ScalingActive", "False", "FailedGetResourceMetric")]
+            )),
+            "cannot read metrics — is metrics-server installed?"
+        );
+        assert!(
+            hpa(&view(
+                8,
+                8,
+                &[("AbleToScale", "True", "ScaleDownStabilized")]
+            ))
+            .starts_with("scale-down stabilising")
+        );
+        assert_eq!(
+            hpa(&view(3, 3, &[("AbleToScale", "True", "ReadyForNewScale")])),
+            "idle at min replicas (3)"
+        );
+        assert_eq!(
+            hpa(&view(3, 6, &[("AbleToScale", "True", "SucceededRescale")])),
+            "scaling up 3 → 6"
+        );
     }
 
     #[test]
     fn event_hints_follow_the_runbook() {
-        assert!(event_hint("Failed", "upstream returned 401 Unauthorized").unwrap().contains("rotate"));
-        assert!(event_hint("OOMKilled", "Container x was OOMKilled").unwrap().contains("memory limit"));
-        assert!(event_hint("FailedGetResourceMetric", "x").unwrap().contains("metrics-server"));
-        assert!(event_hint("Unhealthy", "dial tcp 1.2.3.4:443: i/o timeout").unwrap().contains("NetworkPolicy"));
+        assert!(
+            event_hint("Failed", "upstream returned 401 Unauthorized")
+                .unwrap()
+                .contains("rotate")
+        );
+        assert!(
+            event_hint("OOMKilled", "Container x was OOMKilled")
+                .unwrap()
+                .contains("memory limit")
+        );
+        assert!(
+            event_hint("FailedGetResourceMetric", "x")
+                .unwrap()
+                .contains("metrics-server")
+        );
+        assert!(
+            event_hint("Unhealthy", "dial tcp 1.2.3.4:443: i/o timeout")
+                .unwrap()
+                .contains("NetworkPolicy")
+        );
         assert_eq!(event_hint("Scheduled", "Successfully assigned"), None);
     }
 }

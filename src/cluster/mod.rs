@@ -6,6 +6,6 @@ pub mod diagnose;
 pub mod snapshot;
 pub mod watch;
 
-pub use connect::{connect, Connection, Target};
+pub use connect::{Connection, Target, connect};
 pub use snapshot::ClusterSnapshot;
 pub use watch::{ClusterEvent, Watch};

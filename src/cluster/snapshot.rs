@@ -123,7 +123,11 @@ fn pod_counts_and_flags(pods: &[&Pod], w: &mut Workload) {
             "Failed" => w.pods.failed += 1,
             _ => w.pods.unknown += 1,
         }
-        for cs in st.and_then(|s| s.container_statuses.as_ref()).into_iter().flatten() {
+        for cs in st
+            .and_then(|s| s.container_statuses.as_ref())
+            .into_iter()
+            .flatten()
+        {
             w.restarts += cs.restart_count;
             let oom = |t: Option<&k8s_openapi::api::core::v1::ContainerStateTerminated>| {
                 t.and_then(|t| t.reason.as_deref()) == Some("OOMKilled")
@@ -183,7 +187,9 @@ fn hpa_view(h: &HorizontalPodAutoscaler) -> HpaView {
         .collect();
     let mut v = HpaView {
         name: h.metadata.name.clone().unwrap_or_default(),
-        target: target_ref.map(|r| format!("{}/{}", r.kind, r.name)).unwrap_or_default(),
+        target: target_ref
+            .map(|r| format!("{}/{}", r.kind, r.name))
+            .unwrap_or_default(),
         target_name: target_ref.map(|r| r.name.clone()).unwrap_or_default(),
         min: spec.and_then(|s| s.min_replicas).unwrap_or(1),
         max: spec.map(|s| s.max_replicas).unwrap_or(0),
@@ -198,7 +204,12 @@ fn hpa_view(h: &HorizontalPodAutoscaler) -> HpaView {
 }
 
 fn event_view(e: &Event) -> EventView {
-    let kind = e.involved_object.kind.clone().unwrap_or_default().to_lowercase();
+    let kind = e
+        .involved_object
+        .kind
+        .clone()
+        .unwrap_or_default()
+        .to_lowercase();
     let name = e.involved_object.name.clone().unwrap_or_default();
     let last = e
         .last_timestamp
@@ -236,7 +247,12 @@ pub fn build(
     let rs_owner: HashMap<&str, &str> = replicasets
         .iter()
         .filter_map(|rs| {
-            let owner = rs.metadata.owner_references.as_ref()?.iter().find(|o| o.kind == "Deployment")?;
+            let owner = rs
+                .metadata
+                .owner_references
+                .as_ref()?
+                .iter()
+                .find(|o| o.kind == "Deployment")?;
             Some((rs.metadata.name.as_deref()?, owner.name.as_str()))
         })
         .collect();
@@ -264,14 +280,18 @@ pub fn build(
                 ready: st.and_then(|s| s.ready_replicas).unwrap_or(0),
                 updated: st.and_then(|s| s.updated_replicas).unwrap_or(0),
                 available: st.and_then(|s| s.available_replicas).unwrap_or(0),
-                hpa: hpa_views.iter().find(|h| h.target_name == name).map(|h| h.name.clone()),
+                hpa: hpa_views
+                    .iter()
+                    .find(|h| h.target_name == name)
+                    .map(|h| h.name.clone()),
                 ..Workload::default()
             };
             let total = st.and_then(|s| s.replicas).unwrap_or(0);
             w.rolling = w.updated < desired || w.available < desired || total > desired;
-            w.stalled = st
-                .and_then(|s| s.conditions.as_ref())
-                .is_some_and(|cs| cs.iter().any(|c| c.reason.as_deref() == Some("ProgressDeadlineExceeded")));
+            w.stalled = st.and_then(|s| s.conditions.as_ref()).is_some_and(|cs| {
+                cs.iter()
+                    .any(|c| c.reason.as_deref() == Some("ProgressDeadlineExceeded"))
+            });
             if let Some(ps) = pods_by_deploy.get(name.as_str()) {
                 pod_counts_and_flags(ps, &mut w);
             }
@@ -281,7 +301,11 @@ pub fn build(
         .collect();
     workloads.sort_by(|a, b| a.name.cmp(&b.name));
     let mut evs: Vec<EventView> = events.iter().map(|e| event_view(e)).collect();
-    evs.sort_by(|a, b| b.warning.cmp(&a.warning).then(b.last_seen.cmp(&a.last_seen)));
+    evs.sort_by(|a, b| {
+        b.warning
+            .cmp(&a.warning)
+            .then(b.last_seen.cmp(&a.last_seen))
+    });
     evs.truncate(MAX_EVENTS);
     ClusterSnapshot {
         context: context.to_string(),

@@ -9,10 +9,10 @@ use futures::StreamExt;
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::core::v1::{Event, Pod};
-use kube::runtime::reflector::{self, Store};
-use kube::runtime::{watcher, WatchStreamExt};
 use kube::Api;
-use tokio::sync::{mpsc, Notify};
+use kube::runtime::reflector::{self, Store};
+use kube::runtime::{WatchStreamExt, watcher};
+use tokio::sync::{Notify, mpsc};
 use tokio::task::JoinHandle;
 
 use super::connect::Connection;
@@ -49,7 +49,13 @@ fn drive<K>(
     tx: mpsc::Sender<ClusterEvent>,
 ) -> (Store<K>, JoinHandle<()>)
 where
-    K: kube::Resource<DynamicType = ()> + Clone + std::fmt::Debug + serde::de::DeserializeOwned + Send + Sync + 'static,
+    K: kube::Resource<DynamicType = ()>
+        + Clone
+        + std::fmt::Debug
+        + serde::de::DeserializeOwned
+        + Send
+        + Sync
+        + 'static,
 {
     let (reader, writer) = reflector::store::<K>();
     let stream = watcher(api, watcher::Config::default())
@@ -62,7 +68,11 @@ where
                 Ok(_) => notify.notify_one(),
                 Err(e) => {
                     tracing::warn!(kind, error = %e, "watch failed; retrying with backoff");
-                    if tx.send(ClusterEvent::Error(format!("watching {kind}: {e}"))).await.is_err() {
+                    if tx
+                        .send(ClusterEvent::Error(format!("watching {kind}: {e}")))
+                        .await
+                        .is_err()
+                    {
                         return;
                     }
                 }
@@ -77,11 +87,36 @@ pub fn spawn(conn: &Connection, tx: mpsc::Sender<ClusterEvent>) -> Watch {
     let ns = conn.namespace.clone();
     let c = conn.client.clone();
     let notify = Arc::new(Notify::new());
-    let (deploys, t1) = drive(Api::<Deployment>::namespaced(c.clone(), &ns), "deployments", notify.clone(), tx.clone());
-    let (rss, t2) = drive(Api::<ReplicaSet>::namespaced(c.clone(), &ns), "replicasets", notify.clone(), tx.clone());
-    let (pods, t3) = drive(Api::<Pod>::namespaced(c.clone(), &ns), "pods", notify.clone(), tx.clone());
-    let (hpas, t4) = drive(Api::<HorizontalPodAutoscaler>::namespaced(c.clone(), &ns), "horizontalpodautoscalers", notify.clone(), tx.clone());
-    let (events, t5) = drive(Api::<Event>::namespaced(c, &ns), "events", notify.clone(), tx.clone());
+    let (deploys, t1) = drive(
+        Api::<Deployment>::namespaced(c.clone(), &ns),
+        "deployments",
+        notify.clone(),
+        tx.clone(),
+    );
+    let (rss, t2) = drive(
+        Api::<ReplicaSet>::namespaced(c.clone(), &ns),
+        "replicasets",
+        notify.clone(),
+        tx.clone(),
+    );
+    let (pods, t3) = drive(
+        Api::<Pod>::namespaced(c.clone(), &ns),
+        "pods",
+        notify.clone(),
+        tx.clone(),
+    );
+    let (hpas, t4) = drive(
+        Api::<HorizontalPodAutoscaler>::namespaced(c.clone(), &ns),
+        "horizontalpodautoscalers",
+        notify.clone(),
+        tx.clone(),
+    );
+    let (events, t5) = drive(
+        Api::<Event>::namespaced(c, &ns),
+        "events",
+        notify.clone(),
+        tx.clone(),
+    );
     let context = conn.context.clone();
     let builder = tokio::spawn(async move {
         let _ = deploys.wait_until_ready().await;
@@ -104,7 +139,11 @@ pub fn spawn(conn: &Connection, tx: mpsc::Sender<ClusterEvent>) -> Watch {
                 &h.iter().map(|x| x.as_ref()).collect::<Vec<_>>(),
                 &e.iter().map(|x| x.as_ref()).collect::<Vec<_>>(),
             );
-            if tx.send(ClusterEvent::Snapshot(Box::new(snap))).await.is_err() {
+            if tx
+                .send(ClusterEvent::Snapshot(Box::new(snap)))
+                .await
+                .is_err()
+            {
                 return;
             }
             notify.notified().await;

@@ -25,13 +25,18 @@ const TICK: Duration = Duration::from_secs(1);
 
 /// Run the dashboard until the user quits. The terminal is restored on every exit path.
 pub async fn run(mut app: App, mut src: Sources) -> Result<(), String> {
-    let mut terminal = ratatui::try_init().map_err(|e| format!("cannot initialise the terminal: {e}"))?;
+    let mut terminal =
+        ratatui::try_init().map_err(|e| format!("cannot initialise the terminal: {e}"))?;
     let result = event_loop(&mut terminal, &mut app, &mut src).await;
     ratatui::restore();
     result
 }
 
-async fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App, src: &mut Sources) -> Result<(), String> {
+async fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    app: &mut App,
+    src: &mut Sources,
+) -> Result<(), String> {
     let (ctx_tx, mut ctx_rx) = mpsc::channel::<ClusterEvent>(64);
     let mut watch = cluster::watch::spawn(&src.conn, ctx_tx.clone());
     let (switch_tx, mut switch_rx) = mpsc::channel::<Result<Connection, String>>(4);
