@@ -130,8 +130,8 @@ impl AgentState {
         for name in ready {
             let ps = self.pods.entry(name.clone()).or_default();
             for a in 0..AGENTS.len() {
-                for b in 0..BUCKETS.len() {
-                    ps.buckets[a][b] += bucket_inc[a][b];
+                for (cum, inc) in ps.buckets[a].iter_mut().zip(bucket_inc[a]) {
+                    *cum += inc;
                 }
                 ps.count[a] += share * AGENTS[a].1;
                 ps.sum[a] += sum_inc[a];

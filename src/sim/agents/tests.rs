@@ -62,7 +62,7 @@ pub fn parse_exposition(text: &str) -> Vec<(String, Labels, f64)> {
         }
         let family = ["_bucket", "_sum", "_count"]
             .iter()
-            .find_map(|s| name.strip_suffix(s).filter(|f| typed.get(*f).is_some()))
+            .find_map(|s| name.strip_suffix(s).filter(|f| typed.contains_key(*f)))
             .unwrap_or(name);
         assert!(typed.contains_key(family), "untyped sample {line:?}");
         out.push((name.to_string(), map, value));
