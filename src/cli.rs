@@ -238,6 +238,7 @@ async fn run_demo(mut a: SimArgs, cfg: crate::config::Config, g: &Global) -> Res
     sc.kubeconfig_out = Some(kubeconfig.clone());
     let handle = sim::start(sc).await.map_err(|e| e.to_string())?;
     tracing::info!(url = %handle.url(), kubeconfig = %kubeconfig.display(), "demo: simulated cluster started");
+    seed_demo_key(&handle.sim, &cfg)?;
     let source = match g.prometheus_url.as_deref().or(cfg.prometheus.url.as_deref()) {
         Some(_) => crate::dashboard::Source::from_config(&cfg, g.prometheus_url.as_deref())?,
         None => crate::dashboard::Source::Simulated(handle.sim.clone()),
@@ -272,6 +273,23 @@ async fn shutdown_signal() {
     }
     #[cfg(not(unix))]
     let _ = ctrl_c.await;
+}
+
+/// The demo's agents get a simulated provider key (generated per run, valid only inside
+/// the sim), so the demo starts healthy; no key value is bundled anywhere.
+fn seed_demo_key(sim: &sim::Sim, cfg: &crate::config::Config) -> Result<(), String> {
+    use base64::Engine;
+    let key = format!("sk-sim-demo-{:016x}{:016x}", sim.rng.next_u64(), sim.rng.next_u64());
+    let secret = serde_json::json!({
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": {"name": cfg.stack.secret, "namespace": cfg.stack.namespace},
+        "type": "Opaque",
+        "data": {cfg.stack.secret_key.clone(): base64::engine::general_purpose::STANDARD.encode(key)},
+    });
+    sim.create_internal(secret, "agentdeck-demo")
+        .map(|_| ())
+        .map_err(|e| format!("demo: cannot create the simulated key Secret: {e}"))
 }
 
 async fn run_sim(a: SimArgs) -> Result<(), String> {
