@@ -54,10 +54,11 @@ fn demo_in_a_real_terminal() {
     let session = format!("agentdeck-test-{}", std::process::id());
     let home = dir.path().join("home");
     std::fs::create_dir_all(&home).unwrap();
+    // -e, not the command's environment: a tmux server that is already running would not
+    // pass that on.
+    let home_env = format!("HOME={}", home.display());
     let status = Command::new("tmux")
-        .args(["new-session", "-d", "-s", &session, "-x", "140", "-y", "42", "bash", "--norc", "--noprofile"])
-        .env("HOME", &home)
-        .env("PS1", "ready$ ")
+        .args(["new-session", "-d", "-s", &session, "-x", "140", "-y", "42", "-e", &home_env, "-e", "PS1=ready$ ", "bash", "--norc", "--noprofile"])
         .status()
         .unwrap();
     assert!(status.success());
