@@ -48,7 +48,7 @@ impl Source {
     pub async fn snapshot(&self, cfg: &Config) -> Option<MetricsSnapshot> {
         match self {
             Source::Prometheus(c, _) => Some(metrics::refresh(c, &cfg.prometheus.queries).await),
-            Source::Simulated(sim) => Some(from_truth(&sim.agents.truth(sim))),
+            Source::Simulated(sim) => Some(from_truth(&sim.agents.live(sim))),
             Source::None => None,
         }
     }
@@ -66,7 +66,7 @@ impl Source {
                     let mut tick = tokio::time::interval(every);
                     loop {
                         tick.tick().await;
-                        if tx.send(from_truth(&sim.agents.truth(&sim))).await.is_err() {
+                        if tx.send(from_truth(&sim.agents.live(&sim))).await.is_err() {
                             return;
                         }
                     }
@@ -92,8 +92,17 @@ pub fn from_truth(t: &Truth) -> MetricsSnapshot {
         source: MetricsSource::Simulated,
         at: jiff::Timestamp::now(),
         reachable: true,
-        p50_ms: Reading::Value(t.p50_ms),
-        p95_ms: Reading::Value(t.p95_ms),
+        // No request reached a pod in the window: there is no latency to show.
+        p50_ms: if t.request_rate > 0.0 && t.ready_pods > 0 {
+            Reading::Value(t.p50_ms)
+        } else {
+            Reading::NoData
+        },
+        p95_ms: if t.request_rate > 0.0 && t.ready_pods > 0 {
+            Reading::Value(t.p95_ms)
+        } else {
+            Reading::NoData
+        },
         tokens: Reading::Value(tokens),
         request_rate: Reading::Value(t.request_rate),
         unauthorized_ratio: Reading::Value(t.unauthorized_ratio),

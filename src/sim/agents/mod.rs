@@ -202,9 +202,25 @@ impl Agents {
 
     /// The model's true current values.
     pub fn truth(&self, sim: &Sim) -> Truth {
+        self.truth_over(sim, false)
+    }
+
+    /// Like [`Agents::truth`], but in the first five simulated minutes the rates are over
+    /// the time since the start, not padded with zero traffic: what the agents are doing
+    /// now. The demo's "metrics: simulated" source reads this.
+    pub fn live(&self, sim: &Sim) -> Truth {
+        self.truth_over(sim, true)
+    }
+
+    fn truth_over(&self, sim: &Sim, since_start: bool) -> Truth {
         self.with_state(sim, |st, obs, now| {
             let w = st.window(now);
-            let per_sec = |x: f64| x / WINDOW_SECS;
+            let span = if since_start {
+                WINDOW_SECS.min(now.max(1.0))
+            } else {
+                WINDOW_SECS
+            };
+            let per_sec = |x: f64| x / span;
             let q = |x| model::mixture_quantile(&w.comps, x).map_or(0.0, |s| s * 1000.0);
             Truth {
                 at: sim.clock.now().to_string(),
