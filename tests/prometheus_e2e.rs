@@ -135,11 +135,14 @@ async fn prometheus_agrees_with_the_truth() {
     if !require_tool("prometheus") {
         return;
     }
+    let kc_dir = tempfile::tempdir().unwrap();
+    let kubeconfig = kc_dir.path().join("kubeconfig");
     let h = start_sim(SimConfig {
         preload: true,
         time_scale: 1.0,
         steady_load: true,
         metrics_listen: Some("127.0.0.1:0".parse().unwrap()),
+        kubeconfig_out: Some(kubeconfig.clone()),
         ..SimConfig::default()
     })
     .await;
@@ -179,7 +182,30 @@ async fn prometheus_agrees_with_the_truth() {
     let before = truth(&http, &base).await;
     let tokens = prom.query(&http, TOKENS).await.expect("token query");
     let p95 = prom.query(&http, P95).await.expect("p95 query");
+    // What an on-call engineer's script sees: `agentdeck status --json` against the sim
+    // and this Prometheus.
+    let status = tokio::process::Command::new(env!("CARGO_BIN_EXE_agentdeck"))
+        .args([
+            "status",
+            "--json",
+            "--prometheus-url",
+            &prom.url,
+            "--kubeconfig",
+        ])
+        .arg(&kubeconfig)
+        .env("HOME", kc_dir.path())
+        .env("AGENTDECK_LOG_FILE", kc_dir.path().join("status.log"))
+        .output()
+        .await
+        .expect("run agentdeck status");
     let after = truth(&http, &base).await;
+    let report: Value = serde_json::from_slice(&status.stdout).unwrap_or_else(|e| {
+        panic!(
+            "status --json: {e}\nstdout: {}\nstderr: {}",
+            String::from_utf8_lossy(&status.stdout),
+            String::from_utf8_lossy(&status.stderr)
+        )
+    });
 
     let prom_tokens: BTreeMap<String, f64> = tokens
         .iter()
@@ -227,6 +253,62 @@ async fn prometheus_agrees_with_the_truth() {
         got >= lo && got <= hi,
         "Prometheus p95 {got:.3}s outside the bucket ({lo}, {hi}] of the true p95 {want:.3}s"
     );
+
+    // The status report: $/hour within 5 % of the truth, p95 in the true bucket.
+    let true_usd: f64 = [
+        "gpt-4.1",
+        "claude-sonnet-4.5",
+        "gemini-2.5-flash",
+        "deepseek-v3.2",
+    ]
+    .iter()
+    .map(|m| {
+        dollars_per_hour(
+            (before.tokens_per_sec[*m] + after.tokens_per_sec[*m]) / 2.0,
+            m,
+        )
+    })
+    .sum();
+    let usd = report["cost"]["usdPerHour"]
+        .as_f64()
+        .unwrap_or_else(|| panic!("no cost in {report:#}"));
+    eprintln!("status --json: ${usd:.3}/h, truth ${true_usd:.3}/h");
+    assert!(
+        (usd - true_usd).abs() <= 0.05 * true_usd,
+        "status ${usd:.2}/h vs truth ${true_usd:.2}/h"
+    );
+    let status_p95 = report["metrics"]["p95Ms"]
+        .as_f64()
+        .unwrap_or_else(|| panic!("no p95 in {report:#}"))
+        / 1000.0;
+    assert!(
+        status_p95 >= lo && status_p95 <= hi,
+        "status p95 {status_p95:.3}s outside ({lo}, {hi}]"
+    );
+    assert_eq!(report["metrics"]["reachable"], true);
+    assert_eq!(report["healthy"], true, "{report:#}");
+    assert!(status.status.success(), "healthy → exit 0");
+
+    // Prometheus gone: status says so and exits 1.
     drop(prom);
+    let down = tokio::process::Command::new(env!("CARGO_BIN_EXE_agentdeck"))
+        .args([
+            "status",
+            "--prometheus-url",
+            "http://127.0.0.1:9",
+            "--kubeconfig",
+        ])
+        .arg(&kubeconfig)
+        .env("HOME", kc_dir.path())
+        .env("AGENTDECK_LOG_FILE", kc_dir.path().join("status.log"))
+        .output()
+        .await
+        .expect("run agentdeck status");
+    let text = String::from_utf8_lossy(&down.stdout);
+    assert_eq!(down.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("unreachable") && text.contains("status: UNHEALTHY"),
+        "{text}"
+    );
     h.stop().await;
 }
