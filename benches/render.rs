@@ -1,16 +1,16 @@
 //! Rendering cost with 5,000 pods: building the cluster snapshot from the watched objects,
 //! and drawing a full 200×50 frame on a TestBackend.
 
-use agentdeck::app::{update, App, Msg, Settings};
-use agentdeck::cluster::snapshot;
+use agentdeck::app::{App, Msg, Settings, update};
 use agentdeck::cluster::ClusterEvent;
+use agentdeck::cluster::snapshot;
 use agentdeck::config::default_models;
 use agentdeck::metrics::{MetricsSnapshot, MetricsSource, ModelRate, Reading};
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{Criterion, criterion_group, criterion_main};
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use k8s_openapi::api::core::v1::Pod;
-use ratatui::backend::TestBackend;
 use ratatui::Terminal;
+use ratatui::backend::TestBackend;
 use serde_json::json;
 
 const PODS: usize = 5000;
@@ -38,7 +38,9 @@ fn bench(c: &mut Criterion) {
     let dr: Vec<&Deployment> = d.iter().collect();
     let rr: Vec<&ReplicaSet> = r.iter().collect();
     let pr: Vec<&Pod> = p.iter().collect();
-    c.bench_function("snapshot_build_5000_pods", |b| b.iter(|| snapshot::build("ctx", "ns", &dr, &rr, &pr, &[], &[])));
+    c.bench_function("snapshot_build_5000_pods", |b| {
+        b.iter(|| snapshot::build("ctx", "ns", &dr, &rr, &pr, &[], &[]))
+    });
 
     let snap = snapshot::build("ctx", "ns", &dr, &rr, &pr, &[], &[]);
     let now = jiff::Timestamp::now();
@@ -56,7 +58,10 @@ fn bench(c: &mut Criterion) {
         },
         now,
     );
-    let _ = update(&mut app, Msg::Cluster(ClusterEvent::Snapshot(Box::new(snap))));
+    let _ = update(
+        &mut app,
+        Msg::Cluster(ClusterEvent::Snapshot(Box::new(snap))),
+    );
     for i in 0..360 {
         let m = MetricsSnapshot {
             source: MetricsSource::Simulated,
@@ -64,14 +69,19 @@ fn bench(c: &mut Criterion) {
             reachable: true,
             p50_ms: Reading::Value(400.0),
             p95_ms: Reading::Value(1200.0 + i as f64),
-            tokens: Reading::Value(vec![ModelRate { model: "gpt-4.1".into(), tokens_per_sec: 30.0 }]),
+            tokens: Reading::Value(vec![ModelRate {
+                model: "gpt-4.1".into(),
+                tokens_per_sec: 30.0,
+            }]),
             request_rate: Reading::Value(2.0),
             unauthorized_ratio: Reading::Value(0.0),
         };
         let _ = update(&mut app, Msg::Metrics(Box::new(m)));
     }
     let mut term = Terminal::new(TestBackend::new(200, 50)).unwrap();
-    c.bench_function("draw_full_frame_200x50_5000_pods", |b| b.iter(|| term.draw(|f| agentdeck::ui::draw(f, &app)).unwrap().area));
+    c.bench_function("draw_full_frame_200x50_5000_pods", |b| {
+        b.iter(|| term.draw(|f| agentdeck::ui::draw(f, &app)).unwrap().area)
+    });
 }
 
 criterion_group!(benches, bench);

@@ -192,8 +192,11 @@ pub fn main() -> ExitCode {
             Some(Command::Demo(a)) => run_demo(a, cfg, &g).await.map(|_| 0),
             Some(Command::Status { json }) => run_status(cfg, &g, json).await,
             None => {
-                let source = crate::dashboard::Source::from_config(&cfg, g.prometheus_url.as_deref())?;
-                crate::dashboard::run(cfg, target(&g), source, g.theme.clone()).await.map(|_| 0)
+                let source =
+                    crate::dashboard::Source::from_config(&cfg, g.prometheus_url.as_deref())?;
+                crate::dashboard::run(cfg, target(&g), source, g.theme.clone())
+                    .await
+                    .map(|_| 0)
             }
         }
     });
@@ -234,12 +237,19 @@ async fn run_demo(mut a: SimArgs, cfg: crate::config::Config, g: &Global) -> Res
     a.preload = true;
     let mut sc = a.to_config()?;
     let dir = std::env::temp_dir().join(format!("agentdeck-demo-{}", std::process::id()));
-    let kubeconfig = sc.kubeconfig_out.clone().unwrap_or_else(|| dir.join("kubeconfig"));
+    let kubeconfig = sc
+        .kubeconfig_out
+        .clone()
+        .unwrap_or_else(|| dir.join("kubeconfig"));
     sc.kubeconfig_out = Some(kubeconfig.clone());
     let handle = sim::start(sc).await.map_err(|e| e.to_string())?;
     tracing::info!(url = %handle.url(), kubeconfig = %kubeconfig.display(), "demo: simulated cluster started");
     seed_demo_key(&handle.sim, &cfg)?;
-    let source = match g.prometheus_url.as_deref().or(cfg.prometheus.url.as_deref()) {
+    let source = match g
+        .prometheus_url
+        .as_deref()
+        .or(cfg.prometheus.url.as_deref())
+    {
         Some(_) => crate::dashboard::Source::from_config(&cfg, g.prometheus_url.as_deref())?,
         None => crate::dashboard::Source::Simulated(handle.sim.clone()),
     };
@@ -279,7 +289,11 @@ async fn shutdown_signal() {
 /// the sim), so the demo starts healthy; no key value is bundled anywhere.
 fn seed_demo_key(sim: &sim::Sim, cfg: &crate::config::Config) -> Result<(), String> {
     use base64::Engine;
-    let key = format!("sk-sim-demo-{:016x}{:016x}", sim.rng.next_u64(), sim.rng.next_u64());
+    let key = format!(
+        "sk-sim-demo-{:016x}{:016x}",
+        sim.rng.next_u64(),
+        sim.rng.next_u64()
+    );
     let secret = serde_json::json!({
         "apiVersion": "v1",
         "kind": "Secret",

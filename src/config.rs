@@ -263,13 +263,19 @@ impl Config {
             ));
         }
         if let Some(u) = &p.url
-            && !(u.starts_with("http://") || u.starts_with("https://")) {
-                return Err(format!(
-                    "prometheus.url = {u:?}: must start with http:// or https://"
-                ));
-            }
+            && !(u.starts_with("http://") || u.starts_with("https://"))
+        {
+            return Err(format!(
+                "prometheus.url = {u:?}: must start with http:// or https://"
+            ));
+        }
         for m in &self.models {
-            if m.name.is_empty() || m.price.is_nan() || m.price < 0.0 || m.list_price.is_nan() || m.list_price < 0.0 {
+            if m.name.is_empty()
+                || m.price.is_nan()
+                || m.price < 0.0
+                || m.list_price.is_nan()
+                || m.list_price < 0.0
+            {
                 return Err(format!("models: {:?} needs a name and prices >= 0", m.name));
             }
         }

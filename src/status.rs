@@ -78,13 +78,14 @@ pub fn problems(c: &ClusterSnapshot, m: Option<&MetricsSnapshot>, cfg: &Config) 
                 m.source.label()
             ));
         } else if let Reading::Value(p95) = m.p95_ms
-            && p95 > cfg.status.p95_threshold_ms {
-                out.push(format!(
-                    "p95 latency {} is over the {} threshold",
-                    format::ms(p95),
-                    format::ms(cfg.status.p95_threshold_ms)
-                ));
-            }
+            && p95 > cfg.status.p95_threshold_ms
+        {
+            out.push(format!(
+                "p95 latency {} is over the {} threshold",
+                format::ms(p95),
+                format::ms(cfg.status.p95_threshold_ms)
+            ));
+        }
     }
     out
 }

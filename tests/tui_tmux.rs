@@ -23,7 +23,9 @@ impl Tmux {
     }
 
     fn display(&self, fmt: &str) -> String {
-        self.cmd(&["display-message", "-p", "-t", &self.session, fmt]).trim().to_string()
+        self.cmd(&["display-message", "-p", "-t", &self.session, fmt])
+            .trim()
+            .to_string()
     }
 
     fn wait_for(&self, secs: u64, what: &str, f: impl Fn(&str) -> bool) -> String {
@@ -33,7 +35,10 @@ impl Tmux {
             if f(&screen) {
                 return screen;
             }
-            assert!(Instant::now() < deadline, "timed out waiting for {what}; screen:\n{screen}");
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; screen:\n{screen}"
+            );
             std::thread::sleep(Duration::from_millis(250));
         }
     }
@@ -41,7 +46,9 @@ impl Tmux {
 
 impl Drop for Tmux {
     fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["kill-session", "-t", &self.session]).output();
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.session])
+            .output();
     }
 }
 
@@ -58,42 +65,82 @@ fn demo_in_a_real_terminal() {
     // pass that on.
     let home_env = format!("HOME={}", home.display());
     let status = Command::new("tmux")
-        .args(["new-session", "-d", "-s", &session, "-x", "140", "-y", "42", "-e", &home_env, "-e", "PS1=ready$ ", "bash", "--norc", "--noprofile"])
+        .args([
+            "new-session",
+            "-d",
+            "-s",
+            &session,
+            "-x",
+            "140",
+            "-y",
+            "42",
+            "-e",
+            &home_env,
+            "-e",
+            "PS1=ready$ ",
+            "bash",
+            "--norc",
+            "--noprofile",
+        ])
         .status()
         .unwrap();
     assert!(status.success());
     let t = Tmux { session };
     let bin = env!("CARGO_BIN_EXE_agentdeck");
     let log = dir.path().join("agentdeck.log");
-    let line = format!("AGENTDECK_LOG_FILE={} {bin} demo --time-scale 5", log.display());
+    let line = format!(
+        "AGENTDECK_LOG_FILE={} {bin} demo --time-scale 5",
+        log.display()
+    );
     t.cmd(&["send-keys", "-t", &t.session, &line, "Enter"]);
 
-    let screen = t.wait_for(40, "the dashboard with pods, HPA, latency, tokens and cost", |s| {
-        s.contains("ai-agent-service")
-            && s.contains("3/3")
-            && s.contains("hpa ai-agent-hpa")
-            && s.contains("p95")
-            && s.contains("/min")
-            && s.contains("/h")
-            && s.contains("metrics ● simulated")
-    });
-    assert_eq!(t.display("#{alternate_on}"), "1", "the TUI uses the alternate screen");
+    let screen = t.wait_for(
+        40,
+        "the dashboard with pods, HPA, latency, tokens and cost",
+        |s| {
+            s.contains("ai-agent-service")
+                && s.contains("3/3")
+                && s.contains("hpa ai-agent-hpa")
+                && s.contains("p95")
+                && s.contains("/min")
+                && s.contains("/h")
+                && s.contains("metrics ● simulated")
+        },
+    );
+    assert_eq!(
+        t.display("#{alternate_on}"),
+        "1",
+        "the TUI uses the alternate screen"
+    );
     assert!(screen.contains("ctx agentdeck-sim"), "{screen}");
 
     // Help, then back.
     t.cmd(&["send-keys", "-t", &t.session, "?"]);
-    t.wait_for(5, "help overlay", |s| s.contains("keys — ? or Esc to close"));
+    t.wait_for(5, "help overlay", |s| {
+        s.contains("keys — ? or Esc to close")
+    });
     t.cmd(&["send-keys", "-t", &t.session, "Escape"]);
-    t.wait_for(5, "help closed", |s| !s.contains("keys — ? or Esc to close"));
+    t.wait_for(5, "help closed", |s| {
+        !s.contains("keys — ? or Esc to close")
+    });
 
     // q quits and restores the terminal: primary screen, the shell prompt back.
     t.cmd(&["send-keys", "-t", &t.session, "q"]);
     let deadline = Instant::now() + Duration::from_secs(15);
     while t.display("#{alternate_on}") != "0" {
-        assert!(Instant::now() < deadline, "still on the alternate screen after q:\n{}", t.capture());
+        assert!(
+            Instant::now() < deadline,
+            "still on the alternate screen after q:\n{}",
+            t.capture()
+        );
         std::thread::sleep(Duration::from_millis(200));
     }
-    t.wait_for(15, "the shell prompt after exit", |s| s.lines().rev().find(|l| !l.trim().is_empty()).is_some_and(|l| l.starts_with("ready$")));
+    t.wait_for(15, "the shell prompt after exit", |s| {
+        s.lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .is_some_and(|l| l.starts_with("ready$"))
+    });
     t.cmd(&["send-keys", "-t", &t.session, "echo exit=$?", "Enter"]);
     t.wait_for(5, "exit status 0", |s| s.contains("exit=0"));
     assert_eq!(t.display("#{cursor_flag}"), "1", "cursor visible again");

@@ -79,12 +79,13 @@ fn latency(f: &mut Frame, app: &App, area: Rect) {
         ));
     }
     if let Reading::Value(u) = &m.unauthorized_ratio
-        && *u > 0.001 {
-            line.push(Span::styled(
-                format!("  401s {:.0}%", u * 100.0),
-                Style::default().fg(t.error).add_modifier(Modifier::BOLD),
-            ));
-        }
+        && *u > 0.001
+    {
+        line.push(Span::styled(
+            format!("  401s {:.0}%", u * 100.0),
+            Style::default().fg(t.error).add_modifier(Modifier::BOLD),
+        ));
+    }
     f.render_widget(Paragraph::new(Line::from(line)), now_area);
     if let Reading::Error(e) = &m.p95_ms {
         f.render_widget(
