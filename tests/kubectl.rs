@@ -344,3 +344,65 @@ fn kubectl_default_version_denied() {
 fn kubectl_1_27_denied() {
     denied("kubectl.1.27");
 }
+
+/// kubectl 1.33 `create` posts protobuf bodies; the sim reads them.
+#[test]
+fn kubectl_create_protobuf_bodies() {
+    if !require_tool("kubectl") {
+        return;
+    }
+    let sim = SimProcess::start(&["--preload", "--time-scale", "4"]);
+    let k = |args: &[&str]| {
+        let mut c = sim.kubectl("kubectl");
+        c.args(args).args(["-n", "ai-agents"]);
+        c
+    };
+    ok(k(&["create", "configmap", "pb-cm", "--from-literal=a=b"]));
+    ok(k(&[
+        "create",
+        "secret",
+        "generic",
+        "pb-secret",
+        "--from-literal=k=v",
+    ]));
+    ok(k(&["create", "serviceaccount", "pb-sa"]));
+    ok(k(&[
+        "create",
+        "deployment",
+        "pb-deploy",
+        "--image=nginx:1.27",
+        "--replicas=2",
+        "--port=80",
+    ]));
+    assert_eq!(
+        jsonpath(
+            &sim,
+            "kubectl",
+            &["get", "cm", "pb-cm", "-n", "ai-agents"],
+            "{.data.a}"
+        ),
+        "b"
+    );
+    assert_eq!(
+        jsonpath(
+            &sim,
+            "kubectl",
+            &["get", "secret", "pb-secret", "-n", "ai-agents"],
+            "{.data.k}"
+        ),
+        "dg=="
+    );
+    wait_for(30, "pb-deploy 2/2 ready", || {
+        jsonpath(
+            &sim,
+            "kubectl",
+            &["get", "deploy", "pb-deploy", "-n", "ai-agents"],
+            "{.status.readyReplicas}",
+        ) == "2"
+    });
+    let (success, _, err) = run(k(&["create", "job", "pb-job", "--image=busybox"]));
+    assert!(
+        !success && err.contains("reads protobuf bodies only for"),
+        "{err}"
+    );
+}

@@ -8,6 +8,7 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::errors::{ApiError, ApiResult};
+use super::proto::{self, Wire, string};
 use super::{Req, json_response};
 use crate::sim::Sim;
 use crate::sim::resources::ResourceDef;
@@ -80,66 +81,22 @@ fn check(
         })
 }
 
-// --- minimal protobuf reading -------------------------------------------------------------
-
-fn varint(b: &[u8], i: &mut usize) -> Option<u64> {
-    let mut v = 0u64;
-    for shift in (0..64).step_by(7) {
-        let byte = *b.get(*i)?;
-        *i += 1;
-        v |= ((byte & 0x7f) as u64) << shift;
-        if byte & 0x80 == 0 {
-            return Some(v);
-        }
-    }
-    None
-}
-
-/// The length-delimited fields of a message as (field number, bytes); other wire types skipped.
-fn fields(b: &[u8]) -> Option<Vec<(u64, &[u8])>> {
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        let key = varint(b, &mut i)?;
-        match key & 7 {
-            0 => {
-                varint(b, &mut i)?;
-            }
-            1 => i += 8,
-            5 => i += 4,
-            2 => {
-                let len = varint(b, &mut i)? as usize;
-                let end = i.checked_add(len).filter(|e| *e <= b.len())?;
-                out.push((key >> 3, &b[i..end]));
-                i = end;
-            }
-            _ => return None,
-        }
-    }
-    Some(out)
-}
-
-fn field<'a>(fs: &[(u64, &'a [u8])], n: u64) -> Option<&'a [u8]> {
-    fs.iter().find(|(k, _)| *k == n).map(|(_, v)| *v)
-}
-
-fn string(fs: &[(u64, &[u8])], n: u64) -> String {
-    field(fs, n)
-        .map(|b| String::from_utf8_lossy(b).into_owned())
-        .unwrap_or_default()
+fn field<'a>(fs: &[(u64, Wire<'a>)], n: u64) -> Option<&'a [u8]> {
+    fs.iter().find_map(|(k, v)| match v {
+        Wire::Bytes(b) if *k == n => Some(*b),
+        _ => None,
+    })
 }
 
 /// Decode a protobuf SelfSubjectAccessReview (in its `k8s\0` Unknown envelope) into the
 /// JSON fields the review needs.
 pub fn decode_ssar_protobuf(body: &[u8]) -> Option<Value> {
-    let inner = body.strip_prefix(b"k8s\0")?;
-    let unknown = fields(inner)?;
-    let raw = field(&unknown, 2)?;
-    let ssar = fields(raw)?;
-    let spec = fields(field(&ssar, 2)?)?;
+    let (_, _, raw) = proto::envelope(body)?;
+    let ssar = proto::fields(raw)?;
+    let spec = proto::fields(field(&ssar, 2)?)?;
     let mut out = json!({"spec": {}});
     if let Some(ra) = field(&spec, 1) {
-        let ra = fields(ra)?;
+        let ra = proto::fields(ra)?;
         out["spec"]["resourceAttributes"] = json!({
             "namespace": string(&ra, 1),
             "verb": string(&ra, 2),
@@ -151,7 +108,7 @@ pub fn decode_ssar_protobuf(body: &[u8]) -> Option<Value> {
         });
     }
     if let Some(nra) = field(&spec, 2) {
-        let nra = fields(nra)?;
+        let nra = proto::fields(nra)?;
         out["spec"]["nonResourceAttributes"] =
             json!({"path": string(&nra, 1), "verb": string(&nra, 2)});
     }

@@ -7,6 +7,7 @@ pub mod discovery;
 pub mod errors;
 pub mod objects;
 pub mod openapi;
+pub mod proto;
 pub mod select;
 pub mod watch;
 

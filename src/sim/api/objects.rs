@@ -212,7 +212,8 @@ fn parse_body(r: &Req) -> ApiResult<Value> {
             .map_err(|e| ApiError::bad_request(format!("error decoding YAML: {e}")));
     }
     if ct.contains("protobuf") {
-        return Err(ApiError::unsupported_media(ct));
+        return super::proto::decode_object(&r.body)
+            .map_err(|e| ApiError::new(415, "UnsupportedMediaType", e));
     }
     serde_json::from_slice(&r.body).map_err(|e| {
         ApiError::bad_request(format!("couldn't get version/kind; json parse error: {e}"))
