@@ -1,0 +1,123 @@
+//! The dashboard's watchers against the sim over HTTP: a snapshot on start, a fresh one on
+//! every change, an error (stale) when the API server goes away, and recovery after.
+
+mod common;
+
+use std::time::Duration;
+
+use agentdeck::cluster::{self, ClusterEvent, Target};
+use common::{eventually, preload, start_sim};
+use tokio::sync::mpsc;
+
+async fn next_matching(
+    rx: &mut mpsc::Receiver<ClusterEvent>,
+    secs: u64,
+    what: &str,
+    f: impl Fn(&ClusterEvent) -> bool,
+) -> ClusterEvent {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
+    loop {
+        match tokio::time::timeout_at(deadline, rx.recv()).await {
+            Ok(Some(ev)) if f(&ev) => return ev,
+            Ok(Some(_)) => continue,
+            Ok(None) => panic!("channel closed waiting for {what}"),
+            Err(_) => panic!("timed out waiting for {what}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn watchers_snapshot_go_stale_and_recover() {
+    let dir = tempfile::tempdir().unwrap();
+    let kc = dir.path().join("kubeconfig");
+    let mut cfg = preload(4.0);
+    cfg.kubeconfig_out = Some(kc.clone());
+    let sim = start_sim(cfg).await;
+    let conn = cluster::connect(
+        &Target {
+            kubeconfig: Some(kc.clone()),
+            context: None,
+            namespace: None,
+        },
+        "ai-agents",
+    )
+    .await
+    .unwrap();
+    assert_eq!(conn.context, "agentdeck-sim");
+    assert_eq!(conn.namespace, "ai-agents");
+    let (tx, mut rx) = mpsc::channel(64);
+    let _watch = cluster::watch::spawn(&conn, tx);
+
+    let ev = next_matching(&mut rx, 30, "a snapshot with 3/3 ready agents", |e| {
+        matches!(e, ClusterEvent::Snapshot(s) if s.workloads.iter().any(|w| w.name == "ai-agent-service" && w.ready == 3))
+    })
+    .await;
+    let ClusterEvent::Snapshot(s) = ev else {
+        unreachable!()
+    };
+    assert_eq!(s.workloads.len(), 2);
+    assert_eq!(s.hpa_for("ai-agent-service").map(|h| h.max), Some(20));
+    assert!(s.events.iter().any(|e| e.reason == "Scheduled"));
+
+    // A change arrives as a new snapshot (no polling: the watch delivers it).
+    let deploys: kube::Api<k8s_openapi::api::apps::v1::Deployment> =
+        kube::Api::namespaced(conn.client.clone(), "ai-agents");
+    deploys
+        .patch_scale(
+            "redis",
+            &kube::api::PatchParams::default(),
+            &kube::api::Patch::Merge(serde_json::json!({"spec": {"replicas": 2}})),
+        )
+        .await
+        .unwrap();
+    next_matching(&mut rx, 20, "redis at 2 desired", |e| {
+        matches!(e, ClusterEvent::Snapshot(s) if s.workloads.iter().any(|w| w.name == "redis" && w.desired == 2))
+    })
+    .await;
+
+    // Outage: watches are cut and every call answers 503 → an error event (stale).
+    let http = |path: &'static str, body: &'static str| {
+        let url = format!("{}/_sim/{path}", sim.url());
+        async move {
+            use tokio::io::{AsyncReadExt, AsyncWriteExt};
+            let rest = url.strip_prefix("http://").unwrap().to_string();
+            let (host, p) = rest.split_once('/').unwrap();
+            let mut s = tokio::net::TcpStream::connect(host).await.unwrap();
+            let req = format!(
+                "POST /{p} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            s.write_all(req.as_bytes()).await.unwrap();
+            let mut out = String::new();
+            s.read_to_string(&mut out).await.unwrap();
+        }
+    };
+    http("faults", r#"{"unavailable": true}"#).await;
+    http("cut-watches", "{}").await;
+    next_matching(&mut rx, 30, "a watch error", |e| {
+        matches!(e, ClusterEvent::Error(_))
+    })
+    .await;
+
+    // Back: the watchers recover with backoff and snapshots flow again.
+    http("faults", r#"{"unavailable": false}"#).await;
+    let deploys2 = deploys.clone();
+    eventually(60, "the API answers again", || {
+        let d = deploys2.clone();
+        async move {
+            d.patch_scale(
+                "redis",
+                &kube::api::PatchParams::default(),
+                &kube::api::Patch::Merge(serde_json::json!({"spec": {"replicas": 3}})),
+            )
+            .await
+            .ok()
+        }
+    })
+    .await;
+    next_matching(&mut rx, 60, "a snapshot after recovery showing the new change", |e| {
+        matches!(e, ClusterEvent::Snapshot(s) if s.workloads.iter().any(|w| w.name == "redis" && w.desired == 3))
+    })
+    .await;
+    sim.stop().await;
+}
