@@ -226,3 +226,117 @@ fn command(app: &mut App, line: &str, fx: &mut Vec<Effect>) {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::Settings;
+    use crate::metrics::{MetricsSource, ModelRate, Reading};
+    use crossterm::event::KeyEvent;
+
+    fn app() -> App {
+        App::new(
+            Settings {
+                context: "a".into(),
+                namespace: "ns".into(),
+                contexts: vec!["a".into(), "b".into()],
+                metrics_source: MetricsSource::Simulated,
+                prices: crate::config::default_models(),
+                history_minutes: 10,
+                themes: crate::theme::Theme::bundled(),
+                theme: "dark".into(),
+                read_only: false,
+            },
+            "2026-11-26T12:00:00Z".parse().unwrap(),
+        )
+    }
+
+    fn keys(a: &mut App, s: &str) -> Vec<Effect> {
+        let mut fx = Vec::new();
+        for c in s.chars() {
+            let k = match c {
+                '\n' => KeyEvent::from(KeyCode::Enter),
+                '\x1b' => KeyEvent::from(KeyCode::Esc),
+                c => KeyEvent::from(KeyCode::Char(c)),
+            };
+            fx.extend(update(a, Msg::Key(k)).1);
+        }
+        fx
+    }
+
+    #[test]
+    fn commands_switch_context_namespace_and_theme() {
+        let mut a = app();
+        assert_eq!(
+            keys(&mut a, ":ns load-1\n"),
+            vec![Effect::SwitchNamespace("load-1".into())]
+        );
+        assert_eq!(
+            keys(&mut a, ":ctx b\n"),
+            vec![Effect::SwitchContext("b".into())]
+        );
+        assert!(keys(&mut a, ":ctx nope\n").is_empty());
+        assert!(a.toast.as_ref().unwrap().error);
+        keys(&mut a, ":theme light\n");
+        assert_eq!(a.theme().name, "light");
+        keys(&mut a, "t");
+        assert_eq!(a.theme().name, "high-contrast");
+        assert!(keys(&mut a, ":bogus\n").is_empty());
+        assert!(
+            a.toast
+                .as_ref()
+                .unwrap()
+                .text
+                .contains("unknown command :bogus")
+        );
+        assert_eq!(keys(&mut a, "q"), vec![Effect::Quit]);
+        assert!(a.quit);
+    }
+
+    #[test]
+    fn filter_edits_and_esc_clears() {
+        let mut a = app();
+        keys(&mut a, "/red");
+        assert_eq!(a.mode, Mode::Filter);
+        assert_eq!(a.filter, "red");
+        keys(&mut a, "\x1b");
+        assert_eq!(a.mode, Mode::Normal);
+        assert!(a.filter.is_empty());
+        keys(&mut a, "?");
+        assert_eq!(a.mode, Mode::Help);
+        keys(&mut a, "\x1b");
+        assert_eq!(a.mode, Mode::Normal);
+    }
+
+    #[test]
+    fn ticks_redraw_only_when_a_second_passes() {
+        let mut a = app();
+        let t: Timestamp = "2026-11-26T12:00:00.400Z".parse().unwrap();
+        assert!(!update(&mut a, Msg::Tick(t)).0);
+        let t: Timestamp = "2026-11-26T12:00:01Z".parse().unwrap();
+        assert!(update(&mut a, Msg::Tick(t)).0);
+    }
+
+    #[test]
+    fn metrics_bring_cost_and_history() {
+        let mut a = app();
+        let m = MetricsSnapshot {
+            source: MetricsSource::Simulated,
+            at: a.now,
+            reachable: true,
+            p50_ms: Reading::Value(400.0),
+            p95_ms: Reading::NoData,
+            tokens: Reading::Value(vec![ModelRate {
+                model: "gpt-4.1".into(),
+                tokens_per_sec: 100.0,
+            }]),
+            request_rate: Reading::Value(1.0),
+            unauthorized_ratio: Reading::Value(0.0),
+        };
+        update(&mut a, Msg::Metrics(Box::new(m)));
+        // 100 tokens/s × 3600 × $8 / 1e6 = $2.88 per hour.
+        assert!((a.cost.as_ref().unwrap().usd_per_hour - 2.88).abs() < 1e-9);
+        assert_eq!(a.history.len(), 1);
+        assert_eq!(a.history.latest().unwrap().p95_ms, None, "no data is not 0");
+    }
+}
