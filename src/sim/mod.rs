@@ -194,7 +194,7 @@ impl Sim {
     /// Create an object inside the sim (preload, controllers), with the API's defaults
     /// and metadata, applied by `manager`.
     pub fn create_internal(&self, obj: Value, manager: &str) -> Result<Arc<Value>, String> {
-        api::objects::create_internal(self, obj, manager)
+        api::writes::create_internal(self, obj, manager)
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod delete;
 pub mod discovery;
 pub mod errors;
 pub mod objects;
@@ -10,6 +11,7 @@ pub mod openapi;
 pub mod proto;
 pub mod select;
 pub mod watch;
+pub mod writes;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -264,11 +266,11 @@ async fn route(sim: &Arc<Sim>, path: &str, r: Req) -> ApiResult<Response> {
         ("watch", _) => watch::handle(sim, &target, &r),
         ("get", true) => objects::get(sim, &target, &r),
         ("list", false) => objects::list(sim, &target, &r),
-        ("create", false) => objects::create(sim, &target, &r),
-        ("update", true) => objects::update(sim, &target, &r),
-        ("patch", true) => objects::patch(sim, &target, &r),
-        ("delete", true) => objects::delete(sim, &target, &r),
-        ("deletecollection", false) => objects::delete_collection(sim, &target, &r),
+        ("create", false) => writes::create(sim, &target, &r),
+        ("update", true) => writes::update(sim, &target, &r),
+        ("patch", true) => writes::patch(sim, &target, &r),
+        ("delete", true) => delete::delete(sim, &target, &r),
+        ("deletecollection", false) => delete::delete_collection(sim, &target, &r),
         (v, _) => Err(ApiError::method_not_supported(target.def, v)),
     }
 }

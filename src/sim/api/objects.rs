@@ -1,4 +1,5 @@
-//! get, list, create, update, patch, delete and deletecollection on any served resource.
+//! get and list on any served resource, and the helpers every write shares (see `writes`
+//! and `delete`).
 
 use std::sync::Arc;
 
@@ -13,8 +14,8 @@ use super::{Req, Target, json_response};
 use crate::sim::apply::{self, Writer};
 use crate::sim::resources::{ResourceDef, keys};
 use crate::sim::store::StoreError;
-use crate::sim::validate::{self, FieldValidation};
-use crate::sim::{Sim, defaults, meta, patch, table};
+use crate::sim::validate;
+use crate::sim::{Sim, defaults, meta, table};
 
 /// The form a client of this group/version sees (HPAs are stored as autoscaling/v2).
 pub fn to_client(def: &ResourceDef, obj: &Value) -> Value {
@@ -25,7 +26,7 @@ pub fn to_client(def: &ResourceDef, obj: &Value) -> Value {
     }
 }
 
-fn from_client(def: &ResourceDef, obj: Value) -> Value {
+pub(super) fn from_client(def: &ResourceDef, obj: Value) -> Value {
     if def.resource == "horizontalpodautoscalers" && def.version == "v1" {
         defaults::hpa_v1_to_v2(&obj)
     } else {
@@ -34,7 +35,7 @@ fn from_client(def: &ResourceDef, obj: Value) -> Value {
 }
 
 /// The autoscaling/v1 Scale view of a Deployment or ReplicaSet.
-fn scale_of(obj: &Value) -> Value {
+pub(super) fn scale_of(obj: &Value) -> Value {
     let sel = obj
         .pointer("/spec/selector/matchLabels")
         .and_then(Value::as_object)
@@ -63,7 +64,7 @@ fn scale_of(obj: &Value) -> Value {
     })
 }
 
-fn respond(sim: &Sim, t: &Target, r: &Req, code: StatusCode, obj: &Value) -> Response {
+pub(super) fn respond(sim: &Sim, t: &Target, r: &Req, code: StatusCode, obj: &Value) -> Response {
     if t.sub.as_deref() == Some("scale") {
         return json_response(code, &scale_of(obj));
     }
@@ -81,7 +82,7 @@ fn respond(sim: &Sim, t: &Target, r: &Req, code: StatusCode, obj: &Value) -> Res
     json_response(code, &to_client(t.def, obj))
 }
 
-fn with_warnings(mut resp: Response, warnings: &[String]) -> Response {
+pub(super) fn with_warnings(mut resp: Response, warnings: &[String]) -> Response {
     for w in warnings {
         let text = format!("299 - \"{}\"", w.replace('"', "\\\""));
         if let Ok(v) = HeaderValue::from_str(&text) {
@@ -91,11 +92,11 @@ fn with_warnings(mut resp: Response, warnings: &[String]) -> Response {
     resp
 }
 
-fn name_of(t: &Target) -> &str {
+pub(super) fn name_of(t: &Target) -> &str {
     t.name.as_deref().unwrap_or("")
 }
 
-fn current(sim: &Sim, t: &Target) -> ApiResult<Arc<Value>> {
+pub(super) fn current(sim: &Sim, t: &Target) -> ApiResult<Arc<Value>> {
     sim.store
         .get(&t.def.key(), t.ns(), name_of(t))
         .ok_or_else(|| ApiError::not_found(t.def, name_of(t)))
@@ -205,7 +206,7 @@ pub fn list(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
     ))
 }
 
-fn parse_body(r: &Req) -> ApiResult<Value> {
+pub(super) fn parse_body(r: &Req) -> ApiResult<Value> {
     let ct = r.content_type();
     if ct.contains("yaml") {
         return serde_yaml_ng::from_slice(&r.body)
@@ -221,7 +222,12 @@ fn parse_body(r: &Req) -> ApiResult<Value> {
 }
 
 /// The body must be this resource's kind (an empty kind/apiVersion is filled in).
-fn check_kind(t: &Target, obj: &mut Value, expect_kind: &str, expect_av: &str) -> ApiResult<()> {
+pub(super) fn check_kind(
+    t: &Target,
+    obj: &mut Value,
+    expect_kind: &str,
+    expect_av: &str,
+) -> ApiResult<()> {
     if !obj.is_object() {
         return Err(ApiError::bad_request("the body must be a JSON object"));
     }
@@ -253,7 +259,7 @@ fn check_kind(t: &Target, obj: &mut Value, expect_kind: &str, expect_av: &str) -
     Ok(())
 }
 
-fn check_namespace(sim: &Sim, t: &Target, obj: &mut Value) -> ApiResult<()> {
+pub(super) fn check_namespace(sim: &Sim, t: &Target, obj: &mut Value) -> ApiResult<()> {
     if !t.def.namespaced {
         meta::metadata_mut(obj).remove("namespace");
         return Ok(());
@@ -282,7 +288,7 @@ fn check_namespace(sim: &Sim, t: &Target, obj: &mut Value) -> ApiResult<()> {
 }
 
 /// Server-set fields of a new object.
-fn init_new(sim: &Sim, def: &ResourceDef, obj: &mut Value) {
+pub(super) fn init_new(sim: &Sim, def: &ResourceDef, obj: &mut Value) {
     let now = sim.clock.now_str();
     let uid = sim.rng.uuid();
     let md = meta::metadata_mut(obj);
@@ -344,7 +350,12 @@ fn qos_class(pod: &Value) -> &'static str {
 }
 
 /// Carry the server-owned parts of `old` into `new` for an update of subresource `sub`.
-fn merge_update(def: &ResourceDef, old: &Value, mut new: Value, sub: Option<&str>) -> Value {
+pub(super) fn merge_update(
+    def: &ResourceDef,
+    old: &Value,
+    mut new: Value,
+    sub: Option<&str>,
+) -> Value {
     if sub == Some("status") {
         let mut out = old.clone();
         out["status"] = new.get("status").cloned().unwrap_or(json!({}));
@@ -382,7 +393,7 @@ fn merge_update(def: &ResourceDef, old: &Value, mut new: Value, sub: Option<&str
 }
 
 /// Defaults, validation and managedFields for the object about to be stored.
-fn finish(
+pub(super) fn finish(
     sim: &Sim,
     t: &Target,
     r: &Req,
@@ -420,437 +431,10 @@ fn finish(
     Ok(obj)
 }
 
-fn store_err(t: &Target, name: &str, e: StoreError) -> ApiError {
+pub(super) fn store_err(t: &Target, name: &str, e: StoreError) -> ApiError {
     match e {
         StoreError::NotFound => ApiError::not_found(t.def, name),
         StoreError::AlreadyExists => ApiError::already_exists(t.def, name),
         StoreError::Conflict => ApiError::conflict(t.def, name),
     }
-}
-
-pub fn create(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
-    let mode = FieldValidation::parse(r.q("fieldValidation"))?;
-    let mut obj = parse_body(r)?;
-    check_kind(t, &mut obj, t.def.kind, &t.def.api_version())?;
-    let warnings = validate::check_schema(&obj, mode)?;
-    let mut obj = from_client(t.def, obj);
-    if meta::name(&obj).is_empty()
-        && let Some(g) = obj
-            .pointer("/metadata/generateName")
-            .and_then(Value::as_str)
-    {
-        let n = format!("{g}{}", sim.rng.suffix(5));
-        meta::metadata_mut(&mut obj).insert("name".into(), json!(n));
-    }
-    check_namespace(sim, t, &mut obj)?;
-    init_new(sim, t.def, &mut obj);
-    let obj = finish(sim, t, r, None, obj, true)?;
-    let name = meta::name(&obj).to_string();
-    if r.dry_run() {
-        if sim.store.get(&t.def.key(), t.ns(), &name).is_some() {
-            return Err(ApiError::already_exists(t.def, &name));
-        }
-        return Ok(with_warnings(
-            respond(sim, t, r, StatusCode::CREATED, &obj),
-            &warnings,
-        ));
-    }
-    let stored = sim
-        .store
-        .create(&t.def.key(), obj)
-        .map_err(|e| store_err(t, &name, e))?;
-    Ok(with_warnings(
-        respond(sim, t, r, StatusCode::CREATED, &stored),
-        &warnings,
-    ))
-}
-
-/// Store `obj` as the new version of `old` (or only pretend, with dryRun).
-fn commit(
-    sim: &Sim,
-    t: &Target,
-    r: &Req,
-    old: &Value,
-    obj: Value,
-) -> Result<Arc<Value>, StoreError> {
-    if r.dry_run() {
-        let mut o = obj;
-        meta::metadata_mut(&mut o)
-            .insert("resourceVersion".into(), json!(meta::resource_version(old)));
-        return Ok(Arc::new(o));
-    }
-    sim.store
-        .replace(&t.def.key(), obj, Some(meta::resource_version(old)))
-}
-
-/// A Scale body/patch result written back onto the Deployment/ReplicaSet.
-fn apply_scale(old: &Value, scale: &Value) -> ApiResult<Value> {
-    let replicas = scale
-        .pointer("/spec/replicas")
-        .and_then(Value::as_i64)
-        .unwrap_or(0);
-    if replicas < 0 {
-        return Err(ApiError::invalid(
-            "Scale",
-            "autoscaling",
-            meta::name(old),
-            &[(
-                "spec.replicas".into(),
-                format!("Invalid value: {replicas}: must be greater than or equal to 0"),
-            )],
-        ));
-    }
-    let mut new = old.clone();
-    new["spec"]["replicas"] = json!(replicas);
-    Ok(new)
-}
-
-pub fn update(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
-    let mode = FieldValidation::parse(r.q("fieldValidation"))?;
-    let mut body = parse_body(r)?;
-    let name = name_of(t).to_string();
-    let old = current(sim, t)?;
-    let (expect_kind, expect_av) = if t.sub.as_deref() == Some("scale") {
-        ("Scale", "autoscaling/v1".to_string())
-    } else {
-        (t.def.kind, t.def.api_version())
-    };
-    check_kind(t, &mut body, expect_kind, &expect_av)?;
-    let warnings = validate::check_schema(&body, mode)?;
-    let body_name = meta::name(&body);
-    if !body_name.is_empty() && body_name != name {
-        return Err(ApiError::bad_request(format!(
-            "the name of the object ({body_name}) does not match the name on the URL ({name})"
-        )));
-    }
-    let precondition = meta::resource_version(&body).to_string();
-    if !precondition.is_empty() && precondition != meta::resource_version(&old) {
-        return Err(ApiError::conflict(t.def, &name));
-    }
-    let new = if t.sub.as_deref() == Some("scale") {
-        apply_scale(&old, &body)?
-    } else {
-        let mut b = from_client(t.def, body);
-        check_namespace(sim, t, &mut b)?;
-        merge_update(t.def, &old, b, t.sub.as_deref())
-    };
-    let new = finish(sim, t, r, Some(&old), new, true)?;
-    let stored = commit(sim, t, r, &old, new).map_err(|e| store_err(t, &name, e))?;
-    Ok(with_warnings(
-        respond(sim, t, r, StatusCode::OK, &stored),
-        &warnings,
-    ))
-}
-
-pub fn patch(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
-    let ct = r
-        .content_type()
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_string();
-    let mode = FieldValidation::parse(r.q("fieldValidation"))?;
-    if ct == "application/apply-patch+yaml" {
-        return server_side_apply(sim, t, r, mode);
-    }
-    let p: Value = serde_json::from_slice(&r.body)
-        .map_err(|e| ApiError::bad_request(format!("error decoding patch: {e}")))?;
-    let name = name_of(t).to_string();
-    for _ in 0..8 {
-        let old = current(sim, t)?;
-        let is_scale = t.sub.as_deref() == Some("scale");
-        let mut view = if is_scale {
-            scale_of(&old)
-        } else {
-            to_client(t.def, &old)
-        };
-        match ct.as_str() {
-            "application/merge-patch+json" => patch::merge_patch(&mut view, &p),
-            "application/strategic-merge-patch+json" => {
-                patch::strategic_merge_patch(&mut view, &p).map_err(ApiError::bad_request)?
-            }
-            "application/json-patch+json" => {
-                patch::json_patch(&mut view, &p).map_err(ApiError::bad_request)?
-            }
-            other => return Err(ApiError::unsupported_media(other)),
-        }
-        let warnings = validate::check_schema(&view, mode)?;
-        let new = if is_scale {
-            apply_scale(&old, &view)?
-        } else {
-            merge_update(t.def, &old, from_client(t.def, view), t.sub.as_deref())
-        };
-        let new = finish(sim, t, r, Some(&old), new, true)?;
-        match commit(sim, t, r, &old, new) {
-            Ok(stored) => {
-                return Ok(with_warnings(
-                    respond(sim, t, r, StatusCode::OK, &stored),
-                    &warnings,
-                ));
-            }
-            Err(StoreError::Conflict) => continue,
-            Err(e) => return Err(store_err(t, &name, e)),
-        }
-    }
-    Err(ApiError::conflict(t.def, &name))
-}
-
-fn server_side_apply(
-    sim: &Arc<Sim>,
-    t: &Target,
-    r: &Req,
-    mode: FieldValidation,
-) -> ApiResult<Response> {
-    let manager = match r.q("fieldManager") {
-        Some(m) if !m.is_empty() => m.to_string(),
-        _ => {
-            return Err(ApiError::invalid(
-                "PatchOptions",
-                "meta.k8s.io",
-                "",
-                &[(
-                    "fieldManager".into(),
-                    "Required value: is required for apply patch".into(),
-                )],
-            ));
-        }
-    };
-    let force = r.flag("force");
-    let mut applied = parse_body(&Req {
-        method: r.method.clone(),
-        query: Default::default(),
-        headers: {
-            let mut h = r.headers.clone();
-            h.insert(
-                axum::http::header::CONTENT_TYPE,
-                HeaderValue::from_static("application/yaml"),
-            );
-            h
-        },
-        body: r.body.clone(),
-    })?;
-    check_kind(t, &mut applied, t.def.kind, &t.def.api_version())?;
-    let name = name_of(t).to_string();
-    let body_name = meta::name(&applied);
-    if body_name != name {
-        return Err(ApiError::bad_request(format!(
-            "the name of the object ({body_name}) does not match the name on the URL ({name})"
-        )));
-    }
-    let warnings = validate::check_schema(&applied, mode)?;
-    let applied = from_client(t.def, applied);
-    let av = applied
-        .get("apiVersion")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string();
-    for _ in 0..8 {
-        let old = sim.store.get(&t.def.key(), t.ns(), &name);
-        let now = sim.clock.now_str();
-        let w = Writer {
-            manager: &manager,
-            subresource: t.sub.as_deref().unwrap_or(""),
-            api_version: &av,
-            time: &now,
-        };
-        let merged = apply::apply(old.as_deref(), &applied, &w, force)
-            .map_err(|c| ApiError::apply_conflict(t.def, &name, &c))?;
-        let Some(old) = old else {
-            let mut obj = merged;
-            check_namespace(sim, t, &mut obj)?;
-            obj["apiVersion"] = applied["apiVersion"].clone();
-            obj["kind"] = applied["kind"].clone();
-            meta::metadata_mut(&mut obj).insert("name".into(), json!(name));
-            let managed = obj.pointer("/metadata/managedFields").cloned();
-            init_new(sim, t.def, &mut obj);
-            if let Some(m) = managed {
-                meta::metadata_mut(&mut obj).insert("managedFields".into(), m);
-            }
-            let obj = finish(sim, t, r, None, obj, false)?;
-            if r.dry_run() {
-                return Ok(with_warnings(
-                    respond(sim, t, r, StatusCode::CREATED, &obj),
-                    &warnings,
-                ));
-            }
-            match sim.store.create(&t.def.key(), obj) {
-                Ok(s) => {
-                    return Ok(with_warnings(
-                        respond(sim, t, r, StatusCode::CREATED, &s),
-                        &warnings,
-                    ));
-                }
-                Err(StoreError::AlreadyExists) => continue,
-                Err(e) => return Err(store_err(t, &name, e)),
-            }
-        };
-        let new = merge_update(t.def, &old, merged, t.sub.as_deref());
-        let new = finish(sim, t, r, Some(&old), new, false)?;
-        match commit(sim, t, r, &old, new) {
-            Ok(stored) => {
-                return Ok(with_warnings(
-                    respond(sim, t, r, StatusCode::OK, &stored),
-                    &warnings,
-                ));
-            }
-            Err(StoreError::Conflict) => continue,
-            Err(e) => return Err(store_err(t, &name, e)),
-        }
-    }
-    Err(ApiError::conflict(t.def, &name))
-}
-
-/// DeleteOptions from the body or the query.
-struct DeleteOpts {
-    propagation: String,
-    grace: Option<i64>,
-    dry_run: bool,
-    precondition_rv: Option<String>,
-    precondition_uid: Option<String>,
-}
-
-fn delete_opts(r: &Req) -> ApiResult<DeleteOpts> {
-    let body: Value = if r.body.is_empty() {
-        json!({})
-    } else {
-        serde_json::from_slice(&r.body)
-            .map_err(|e| ApiError::bad_request(format!("invalid DeleteOptions: {e}")))?
-    };
-    let s = |k: &str| {
-        body.get(k)
-            .and_then(Value::as_str)
-            .map(str::to_string)
-            .or_else(|| r.q(k).map(str::to_string))
-    };
-    let orphan = body.get("orphanDependents").and_then(Value::as_bool) == Some(true);
-    Ok(DeleteOpts {
-        propagation: s("propagationPolicy").unwrap_or_else(|| {
-            if orphan {
-                "Orphan".into()
-            } else {
-                "Background".into()
-            }
-        }),
-        grace: body
-            .get("gracePeriodSeconds")
-            .and_then(Value::as_i64)
-            .or_else(|| r.q("gracePeriodSeconds").and_then(|g| g.parse().ok())),
-        dry_run: r.dry_run()
-            || body
-                .get("dryRun")
-                .and_then(Value::as_array)
-                .is_some_and(|a| a.iter().any(|v| v == "All")),
-        precondition_rv: body
-            .pointer("/preconditions/resourceVersion")
-            .and_then(Value::as_str)
-            .map(str::to_string),
-        precondition_uid: body
-            .pointer("/preconditions/uid")
-            .and_then(Value::as_str)
-            .map(str::to_string),
-    })
-}
-
-pub fn delete(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
-    let opts = delete_opts(r)?;
-    let obj = current(sim, t)?;
-    let name = name_of(t).to_string();
-    if opts
-        .precondition_rv
-        .as_deref()
-        .is_some_and(|rv| rv != meta::resource_version(&obj))
-        || opts
-            .precondition_uid
-            .as_deref()
-            .is_some_and(|u| u != meta::uid(&obj))
-    {
-        return Err(ApiError::conflict(t.def, &name));
-    }
-    if opts.dry_run {
-        return Ok(respond(sim, t, r, StatusCode::OK, &obj));
-    }
-    let out = sim
-        .delete_object(t.def, t.ns(), &name, &opts.propagation, opts.grace)
-        .ok_or_else(|| ApiError::not_found(t.def, &name))?;
-    Ok(respond(sim, t, r, StatusCode::OK, &out))
-}
-
-pub fn delete_collection(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
-    let opts = delete_opts(r)?;
-    let labels = LabelSelector::parse(r.q("labelSelector").unwrap_or(""))?;
-    let fields = FieldSelector::parse(
-        r.q("fieldSelector").unwrap_or(""),
-        t.def.resource,
-        t.def.kind,
-    )?;
-    let (all, rv) = sim.store.list(&t.def.key(), t.namespace.as_deref());
-    let mut items = Vec::new();
-    for o in all
-        .iter()
-        .filter(|o| labels.matches(o) && fields.matches(o))
-    {
-        if opts.dry_run {
-            items.push(to_client(t.def, o));
-        } else if let Some(d) = sim.delete_object(
-            t.def,
-            meta::namespace(o),
-            meta::name(o),
-            &opts.propagation,
-            opts.grace,
-        ) {
-            items.push(to_client(t.def, &d));
-        }
-    }
-    Ok(json_response(
-        StatusCode::OK,
-        &json!({
-            "kind": format!("{}List", t.def.kind),
-            "apiVersion": t.def.api_version(),
-            "metadata": {"resourceVersion": rv.to_string()},
-            "items": items,
-        }),
-    ))
-}
-
-/// Create an object from inside the sim (bootstrap, preload, controllers): the same
-/// defaults, validation and metadata as an API create, recorded as an apply by `manager`.
-pub fn create_internal(sim: &Sim, obj: Value, manager: &str) -> Result<Arc<Value>, String> {
-    let av = obj
-        .get("apiVersion")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string();
-    let kind = obj
-        .get("kind")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string();
-    let def = crate::sim::resources::by_kind(&av, &kind)
-        .ok_or_else(|| format!("no matches for kind \"{kind}\" in version \"{av}\""))?;
-    let now = sim.clock.now_str();
-    let w = Writer {
-        manager,
-        subresource: "",
-        api_version: &av,
-        time: &now,
-    };
-    let status = obj.get("status").cloned();
-    let mut o = apply::apply(None, &obj, &w, true).map_err(|_| "conflict".to_string())?;
-    o["apiVersion"] = json!(av);
-    o["kind"] = json!(kind);
-    let managed = o.pointer("/metadata/managedFields").cloned();
-    init_new(sim, def, &mut o);
-    if let Some(s) = status.filter(|_| def.kind != "Pod") {
-        o["status"] = s;
-    }
-    if let Some(m) = managed {
-        meta::metadata_mut(&mut o).insert("managedFields".into(), m);
-    }
-    defaults::apply(&mut o);
-    validate::check_invalid(&o, def.group).map_err(|e| e.message)?;
-    let name = meta::name(&o).to_string();
-    sim.store
-        .create(&def.key(), o)
-        .map_err(|e| format!("{} {name}: {e:?}", def.resource))
 }
