@@ -1,0 +1,408 @@
+//! The per-kind cells of the printers that need more than a field or two: pods, jobs,
+//! HPAs, services, nodes and events.
+
+use jiff::Timestamp;
+use serde_json::{Value, json};
+
+use super::*;
+
+pub(super) fn pod_cells(p: &Value, now: Timestamp) -> Vec<Value> {
+    let conds = arr(p, "status.conditions");
+    let phase = s(p, "status.phase");
+    let mut reason = first(p, &["status.reason", "status.phase"]).to_string();
+    let gated = |c: &Value| s(c, "type") == "PodScheduled" && s(c, "reason") == "SchedulingGated";
+    if conds.iter().any(gated) {
+        reason = "SchedulingGated".into();
+    }
+    // Init containers with restartPolicy Always are sidecars: they count as regular containers.
+    let init_specs = arr(p, "spec.initContainers");
+    let is_sidecar = |c: &&Value| s(c, "restartPolicy") == "Always";
+    let sidecar = |name: &str| {
+        init_specs
+            .iter()
+            .filter(is_sidecar)
+            .any(|c| s(c, "name") == name)
+    };
+    let total = arr(p, "spec.containers").len() + init_specs.iter().filter(is_sidecar).count();
+    let (mut ready, mut restarts, mut sidecar_restarts) = (0usize, 0i64, 0i64);
+    let (mut last, mut sidecar_last) = (None::<Timestamp>, None::<Timestamp>);
+    let later = |cur: Option<Timestamp>, c: &Value| {
+        let t = ts(g(c, "lastState.terminated.finishedAt"));
+        if t > cur { t } else { cur }
+    };
+    let exit_reason = |term: &Value, prefix: &str| match (s(term, "reason"), n(term, "signal")) {
+        ("", 0) => format!("{prefix}ExitCode:{}", n(term, "exitCode")),
+        ("", sig) => format!("{prefix}Signal:{sig}"),
+        (r, _) => format!("{prefix}{r}"),
+    };
+
+    let mut initializing = false;
+    for (i, c) in arr(p, "status.initContainerStatuses").iter().enumerate() {
+        restarts += n(c, "restartCount");
+        last = later(last, c);
+        let is_sidecar = sidecar(s(c, "name"));
+        if is_sidecar {
+            sidecar_restarts += n(c, "restartCount");
+            sidecar_last = later(sidecar_last, c);
+        }
+        let (term, waiting) = (g(c, "state.terminated"), s(c, "state.waiting.reason"));
+        if term.is_object() && n(term, "exitCode") == 0 {
+            continue;
+        }
+        if is_sidecar && yes(c, "started") {
+            ready += usize::from(yes(c, "ready"));
+            continue;
+        }
+        reason = if term.is_object() {
+            exit_reason(term, "Init:")
+        } else if !waiting.is_empty() && waiting != "PodInitializing" {
+            format!("Init:{waiting}")
+        } else {
+            format!("Init:{i}/{}", init_specs.len())
+        };
+        initializing = true;
+        break;
+    }
+
+    if !initializing || cond_true(conds, "Initialized") {
+        (restarts, last) = (sidecar_restarts, sidecar_last);
+        let mut has_running = false;
+        for c in arr(p, "status.containerStatuses").iter().rev() {
+            restarts += n(c, "restartCount");
+            last = later(last, c);
+            let (term, waiting) = (g(c, "state.terminated"), s(c, "state.waiting.reason"));
+            if !waiting.is_empty() {
+                reason = waiting.to_string();
+            } else if term.is_object() {
+                reason = exit_reason(term, "");
+            } else if yes(c, "ready") && g(c, "state.running").is_object() {
+                has_running = true;
+                ready += 1;
+            }
+        }
+        if reason == "Completed" && has_running {
+            let ready_cond = conds
+                .iter()
+                .any(|c| s(c, "type") == "Ready" && s(c, "status") == "True");
+            reason = if ready_cond { "Running" } else { "NotReady" }.into();
+        }
+    }
+
+    let deleting = !g(p, "metadata.deletionTimestamp").is_null();
+    if deleting && s(p, "status.reason") == "NodeLost" {
+        reason = "Unknown".into();
+    } else if deleting && phase != "Failed" && phase != "Succeeded" {
+        reason = "Terminating".into();
+    }
+    let restarts = match last {
+        Some(t) if restarts != 0 => format!("{restarts} ({} ago)", since(Some(t), now)),
+        _ => restarts.to_string(),
+    };
+    let ip = arr(p, "status.podIPs")
+        .first()
+        .map_or(s(p, "status.podIP"), |x| s(x, "ip"));
+    let gates = arr(p, "spec.readinessGates");
+    let gates = match gates
+        .iter()
+        .filter(|gt| cond_true(conds, s(gt, "conditionType")))
+        .count()
+    {
+        _ if gates.is_empty() => "<none>".to_string(),
+        ok => format!("{ok}/{}", gates.len()),
+    };
+    let (node, nominated) = (s(p, "spec.nodeName"), s(p, "status.nominatedNodeName"));
+    vec![
+        s(p, "metadata.name").into(),
+        format!("{ready}/{total}").into(),
+        reason.into(),
+        restarts.into(),
+        age(p, now),
+        or_none(ip),
+        or_none(node),
+        or_none(nominated),
+        gates.into(),
+    ]
+}
+
+/// Row conditions the pod printer attaches to finished pods.
+pub(super) fn row_conditions(resource: &str, obj: &Value) -> Option<Value> {
+    let (reason, message) = match s(obj, "status.phase") {
+        _ if canonical(resource) != "pods" => return None,
+        "Succeeded" => ("Succeeded", "The pod has completed successfully."),
+        "Failed" => ("Failed", "The pod failed."),
+        _ => return None,
+    };
+    Some(json!([{"type": "Completed", "status": "True", "reason": reason, "message": message}]))
+}
+
+pub(super) fn job_cells(obj: &Value, now: Timestamp) -> Vec<Value> {
+    let (spec, status) = (g(obj, "spec"), g(obj, "status"));
+    let ok = n(status, "succeeded");
+    let completions = match (g(spec, "completions").as_i64(), n(spec, "parallelism")) {
+        (Some(c), _) => format!("{ok}/{c}"),
+        (None, p) if p > 1 => format!("{ok}/1 of {p}"),
+        _ => format!("{ok}/1"),
+    };
+    let duration = match (ts(g(status, "startTime")), ts(g(status, "completionTime"))) {
+        (None, _) => String::new(),
+        (Some(start), end) => human_age(secs(end.unwrap_or(now), start)),
+    };
+    let conds = arr(status, "conditions");
+    let deleting = !g(obj, "metadata.deletionTimestamp").is_null();
+    let state = match () {
+        _ if cond_true(conds, "Complete") => "Complete",
+        _ if cond_true(conds, "Failed") => "Failed",
+        _ if deleting => "Terminating",
+        _ if cond_true(conds, "Suspended") => "Suspended",
+        _ if cond_true(conds, "FailureTarget") => "FailureTarget",
+        _ => "Running",
+    };
+    let [c, i] = containers(spec);
+    let (name, sel) = (
+        s(obj, "metadata.name"),
+        format_selector(g(spec, "selector")),
+    );
+    let age = age(obj, now);
+    vec![
+        name.into(),
+        state.into(),
+        completions.into(),
+        duration.into(),
+        age,
+        c,
+        i,
+        sel,
+    ]
+}
+
+/// formatHPAMetrics for autoscaling/v2 (an autoscaling/v1 CPU target is mapped to v2).
+pub(super) fn hpa_targets(obj: &Value) -> String {
+    let (spec, status) = (g(obj, "spec"), g(obj, "status"));
+    let (mut specs, mut statuses) = (
+        arr(spec, "metrics").to_vec(),
+        arr(status, "currentMetrics").to_vec(),
+    );
+    let v1_target = g(spec, "targetCPUUtilizationPercentage").as_i64();
+    if let (true, Some(t)) = (specs.is_empty(), v1_target) {
+        let cur = g(status, "currentCPUUtilizationPercentage");
+        specs.push(json!({"type": "Resource", "resource": {"name": "cpu", "target": {"averageUtilization": t}}}));
+        statuses.push(
+            json!({"type": "Resource", "resource": {"current": {"averageUtilization": cur}}}),
+        );
+    }
+    if specs.is_empty() {
+        return "<none>".into();
+    }
+    let list: Vec<String> = specs
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let key = match s(m, "type") {
+                "External" => "external",
+                "Pods" => "pods",
+                "Object" => "object",
+                "Resource" => "resource",
+                "ContainerResource" => "containerResource",
+                _ => return "<unknown type>".to_string(),
+            };
+            let (src, st) = (g(m, key), statuses.get(i).map_or(&NULL, |x| g(x, key)));
+            let (target, avg) = (g(src, "target"), g(src, "target.averageValue"));
+            // Missing status => "<unknown>" (a present status with a nil quantity prints
+            // "<nil>" in Go; that corner is folded into "<unknown>" here).
+            let cur = |f: &str| match g(st, f) {
+                Value::Null => "<unknown>".to_string(),
+                v => qty(v),
+            };
+            let name = s(src, "name");
+            match key {
+                "pods" => format!("{}/{}", cur("current.averageValue"), qty(avg)),
+                "external" | "object" if !avg.is_null() => {
+                    format!("{}/{} (avg)", cur("current.averageValue"), qty(avg))
+                }
+                "external" | "object" => {
+                    format!("{}/{}", cur("current.value"), qty(g(target, "value")))
+                }
+                _ if !avg.is_null() => {
+                    format!("{name}: {}/{}", cur("current.averageValue"), qty(avg))
+                }
+                _ => {
+                    let pct =
+                        |v: &Value, none: &str| v.as_i64().map_or(none.into(), |x| format!("{x}%"));
+                    let c = pct(g(st, "current.averageUtilization"), "<unknown>");
+                    format!(
+                        "{name}: {c}/{}",
+                        pct(g(target, "averageUtilization"), "<auto>")
+                    )
+                }
+            }
+        })
+        .collect();
+    match list.len() {
+        0..=2 => list.join(", "),
+        k => format!("{} + {} more...", list[..2].join(", "), k - 2),
+    }
+}
+
+pub(super) fn service_cells(obj: &Value, name: Value, age: Value) -> Vec<Value> {
+    let spec = g(obj, "spec");
+    let ty = s(spec, "type");
+    let ips = arr(spec, "clusterIPs").first().and_then(Value::as_str);
+    let cluster_ip = ips.unwrap_or(s(spec, "clusterIP"));
+    let ext: Vec<&str> = arr(spec, "externalIPs")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let external = match ty {
+        "ClusterIP" | "NodePort" if ext.is_empty() => "<none>".into(),
+        "ClusterIP" | "NodePort" => ext.join(","),
+        "LoadBalancer" => {
+            // loadBalancerStatusStringer (wide): ingress IP, else hostname; then externalIPs.
+            let ingress = arr(obj, "status.loadBalancer.ingress").iter();
+            let mut all: Vec<&str> = ingress.map(|x| first(x, &["ip", "hostname"])).collect();
+            all.retain(|x| !x.is_empty());
+            all.dedup();
+            all.extend(&ext);
+            if all.is_empty() {
+                "<pending>".into()
+            } else {
+                all.join(",")
+            }
+        }
+        "ExternalName" => s(spec, "externalName").into(),
+        _ => "<unknown>".into(),
+    };
+    let port = |p: &Value| match (n(p, "port"), n(p, "nodePort"), s(p, "protocol")) {
+        (port, 0, proto) => format!("{port}/{proto}"),
+        (port, node, proto) => format!("{port}:{node}/{proto}"),
+    };
+    let ports: Vec<String> = arr(spec, "ports").iter().map(port).collect();
+    let sel = format_labels(g(spec, "selector"));
+    vec![
+        name,
+        ty.into(),
+        or_none(cluster_ip),
+        external.into(),
+        or_none(&ports.join(",")),
+        age,
+        sel,
+    ]
+}
+
+pub(super) fn node_cells(obj: &Value, name: Value, age: Value) -> Vec<Value> {
+    let status = g(obj, "status");
+    // The last Ready condition wins (the printer builds a map keyed by type).
+    let ready = arr(status, "conditions")
+        .iter()
+        .rfind(|c| s(c, "type") == "Ready");
+    let mut st = vec![ready.map_or("Unknown", |c| {
+        if s(c, "status") == "True" {
+            "Ready"
+        } else {
+            "NotReady"
+        }
+    })];
+    if yes(obj, "spec.unschedulable") {
+        st.push("SchedulingDisabled");
+    }
+    let labels = g(obj, "metadata.labels").as_object().into_iter().flatten();
+    let mut roles: Vec<&str> = labels
+        .filter_map(|(k, v)| match k.strip_prefix("node-role.kubernetes.io/") {
+            Some(role) => Some(role),
+            None if k == "kubernetes.io/role" => v.as_str(),
+            None => None,
+        })
+        .filter(|r| !r.is_empty())
+        .collect();
+    roles.sort_unstable();
+    roles.dedup();
+    let addr = |ty: &str| {
+        let a = arr(status, "addresses").iter().find(|a| s(a, "type") == ty);
+        Value::from(a.map_or("<none>", |a| s(a, "address")))
+    };
+    let info = |f: &str| match s(status, &format!("nodeInfo.{f}")) {
+        "" => Value::from("<unknown>"),
+        x => x.into(),
+    };
+    let version = s(status, "nodeInfo.kubeletVersion").into();
+    let (int_ip, ext_ip) = (addr("InternalIP"), addr("ExternalIP"));
+    let (os, kernel, runtime) = (
+        info("osImage"),
+        info("kernelVersion"),
+        info("containerRuntimeVersion"),
+    );
+    let roles = or_none(&roles.join(","));
+    vec![
+        name,
+        st.join(",").into(),
+        roles,
+        age,
+        version,
+        int_ip,
+        ext_ip,
+        os,
+        kernel,
+        runtime,
+    ]
+}
+
+/// core/v1 Event printer; events.k8s.io/v1 field names are accepted as fallbacks.
+pub(super) fn event_cells(e: &Value, now: Timestamp) -> Vec<Value> {
+    let t = |paths: &[&str]| paths.iter().find_map(|p| ts(g(e, p)));
+    let first_seen = since(
+        t(&["firstTimestamp", "deprecatedFirstTimestamp", "eventTime"]),
+        now,
+    );
+    let last = t(&["lastTimestamp", "deprecatedLastTimestamp"]);
+    let mut last_seen = last.map_or(first_seen.clone(), |x| since(Some(x), now));
+    let mut count = g(e, "count")
+        .as_i64()
+        .or(g(e, "deprecatedCount").as_i64())
+        .unwrap_or(0);
+    if g(e, "series").is_object() {
+        last_seen = since(ts(g(e, "series.lastObservedTime")), now);
+        count = n(e, "series.count");
+    } else if count == 0 {
+        count = 1; // singleton events don't set a count in the new API
+    }
+    let inv = if g(e, "involvedObject").is_object() {
+        g(e, "involvedObject")
+    } else {
+        g(e, "regarding")
+    };
+    let kind = s(inv, "kind").to_lowercase();
+    let target = match s(inv, "name") {
+        "" => kind,
+        name => format!("{kind}/{name}"),
+    };
+    let component = first(
+        e,
+        &[
+            "source.component",
+            "deprecatedSource.component",
+            "reportingController",
+        ],
+    );
+    let host = first(
+        e,
+        &["source.host", "deprecatedSource.host", "reportingInstance"],
+    );
+    let source = if host.is_empty() {
+        component.to_string()
+    } else {
+        format!("{component}, {host}")
+    };
+    vec![
+        last_seen.into(),
+        s(e, "type").into(),
+        s(e, "reason").into(),
+        target.into(),
+        s(inv, "fieldPath").into(),
+        source.into(),
+        first(e, &["message", "note"]).trim().into(),
+        first_seen.into(),
+        count.into(),
+        s(e, "metadata.name").into(),
+    ]
+}
+
+// ----------------------------------------------------------------------------------- table
