@@ -60,6 +60,31 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Scale a Deployment (raising its HPA's minReplicas when one targets it).
+    Scale {
+        deployment: String,
+        /// Whole number, 0 to 500.
+        #[arg(allow_hyphen_values = true)]
+        replicas: String,
+        /// Confirm without asking.
+        #[arg(long)]
+        yes: bool,
+        /// How long to wait for the pods to be ready.
+        #[arg(long, default_value = "5m")]
+        timeout: String,
+    },
+    /// Rollout restart a Deployment (as kubectl rollout restart).
+    Restart {
+        deployment: String,
+        /// Follow the rollout until it completes (exit 1 if it fails or times out).
+        #[arg(long)]
+        wait: bool,
+        #[arg(long, default_value = "10m")]
+        timeout: String,
+        /// Confirm without asking.
+        #[arg(long)]
+        yes: bool,
+    },
     /// Serve the simulated Kubernetes API on loopback until Ctrl-C.
     Sim(SimArgs),
 }
@@ -191,6 +216,24 @@ pub fn main() -> ExitCode {
             Some(Command::Sim(a)) => run_sim(a).await.map(|_| 0),
             Some(Command::Demo(a)) => run_demo(a, cfg, &g).await.map(|_| 0),
             Some(Command::Status { json }) => run_status(cfg, &g, json).await,
+            Some(Command::Scale {
+                deployment,
+                replicas,
+                yes,
+                timeout,
+            }) => {
+                crate::ops_cli::scale_cmd(&cfg, &target(&g), &deployment, &replicas, yes, &timeout)
+                    .await
+            }
+            Some(Command::Restart {
+                deployment,
+                wait,
+                timeout,
+                yes,
+            }) => {
+                crate::ops_cli::restart_cmd(&cfg, &target(&g), &deployment, wait, yes, &timeout)
+                    .await
+            }
             None => {
                 let source =
                     crate::dashboard::Source::from_config(&cfg, g.prometheus_url.as_deref())?;

@@ -8,6 +8,7 @@ pub mod config;
 pub mod dashboard;
 pub mod manifests;
 pub mod metrics;
+pub mod ops_cli;
 pub mod sim;
 pub mod status;
 pub mod theme;

@@ -20,6 +20,8 @@ pub struct Connection {
     pub context: String,
     pub namespace: String,
     pub server: String,
+    /// The kubeconfig user of the context (for the audit log).
+    pub user: String,
 }
 
 impl std::fmt::Debug for Connection {
@@ -53,7 +55,7 @@ pub fn contexts(t: &Target) -> Vec<String> {
 /// Connect. The namespace is `-n`, else the context's, else `default_ns` (the stack's).
 pub async fn connect(t: &Target, default_ns: &str) -> Result<Connection, String> {
     crate::tls::init();
-    let (mut config, context, ctx_ns) = match read_kubeconfig(t)? {
+    let (mut config, context, ctx_ns, user) = match read_kubeconfig(t)? {
         Some(kc) => {
             let context = t
                 .context
@@ -67,12 +69,13 @@ pub async fn connect(t: &Target, default_ns: &str) -> Result<Connection, String>
                     known.join(", ")
                 ));
             }
-            let ns = kc
+            let ctx = kc
                 .contexts
                 .iter()
                 .find(|c| c.name == context)
-                .and_then(|c| c.context.as_ref())
-                .and_then(|c| c.namespace.clone());
+                .and_then(|c| c.context.as_ref());
+            let ns = ctx.and_then(|c| c.namespace.clone());
+            let user = ctx.and_then(|c| c.user.clone()).unwrap_or_default();
             let opts = KubeConfigOptions {
                 context: Some(context.clone()),
                 ..Default::default()
@@ -80,14 +83,19 @@ pub async fn connect(t: &Target, default_ns: &str) -> Result<Connection, String>
             let cfg = kube::Config::from_custom_kubeconfig(kc, &opts)
                 .await
                 .map_err(|e| format!("kubeconfig context {context:?}: {e}"))?;
-            (cfg, context, ns)
+            (cfg, context, ns, user)
         }
         None => {
             let cfg = kube::Config::incluster().map_err(|_| {
                 "no kubeconfig found (looked at $KUBECONFIG and ~/.kube/config) and not running in a cluster: pass --kubeconfig, or try `agentdeck demo`".to_string()
             })?;
             let ns = Some(cfg.default_namespace.clone());
-            (cfg, "in-cluster".to_string(), ns)
+            (
+                cfg,
+                "in-cluster".to_string(),
+                ns,
+                "service-account".to_string(),
+            )
         }
     };
     // Outages must show at once, not hide behind minutes of client retries; the
@@ -106,5 +114,6 @@ pub async fn connect(t: &Target, default_ns: &str) -> Result<Connection, String>
         context,
         namespace,
         server,
+        user,
     })
 }

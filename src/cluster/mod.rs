@@ -3,6 +3,7 @@
 
 pub mod connect;
 pub mod diagnose;
+pub mod ops;
 pub mod snapshot;
 pub mod watch;
 

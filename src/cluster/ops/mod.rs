@@ -1,0 +1,167 @@
+//! Operations: every write goes through one path used by the TUI and the CLI alike —
+//! read-only check → RBAC check (SelfSubjectAccessReview) → confirmation (by the caller) →
+//! the API call → progress → one audit line. Nothing here draws or prompts.
+
+pub mod audit;
+pub mod restart;
+pub mod scale;
+
+use k8s_openapi::api::authorization::v1::{
+    ResourceAttributes, SelfSubjectAccessReview, SelfSubjectAccessReviewSpec,
+};
+use kube::api::{Api, PostParams};
+
+pub use audit::Audit;
+
+use super::Connection;
+
+/// What went wrong, in words that say what to do next.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum OpError {
+    #[error(
+        "refused: agentdeck is read-only (--read-only or read_only = true in the config); nothing was sent"
+    )]
+    ReadOnly,
+    #[error(
+        "not allowed: {0}. Ask your cluster admin for that permission, or use a context that has it"
+    )]
+    Forbidden(String),
+    #[error("invalid: {0}")]
+    Invalid(String),
+    #[error("conflict: {0}. Someone else changed it meanwhile; look again and retry")]
+    Conflict(String),
+    #[error("not found: {0}")]
+    NotFound(String),
+    #[error("the API server answered: {0}")]
+    Api(String),
+    #[error("timed out: {0}")]
+    Timeout(String),
+    #[error("failed: {0}")]
+    Failed(String),
+}
+
+impl OpError {
+    /// A kube error explained (403, 404, 409, 422 in words).
+    pub fn from_kube(what: &str, e: kube::Error) -> OpError {
+        match e {
+            kube::Error::Api(s) => match s.code {
+                403 => OpError::Forbidden(format!("{what}: {}", s.message)),
+                404 => OpError::NotFound(format!("{what}: {}", s.message)),
+                409 => OpError::Conflict(format!("{what}: {}", s.message)),
+                422 => OpError::Invalid(format!(
+                    "{what}: the API server rejected the change: {}",
+                    s.message
+                )),
+                _ => OpError::Api(format!("{what}: {} ({})", s.message, s.code)),
+            },
+            other => OpError::Api(format!("{what}: {other}")),
+        }
+    }
+
+    /// Short result word for the audit log.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            OpError::ReadOnly => "refused-read-only",
+            OpError::Forbidden(_) => "forbidden",
+            OpError::Invalid(_) => "invalid",
+            OpError::Conflict(_) => "conflict",
+            OpError::NotFound(_) => "not-found",
+            OpError::Api(_) => "api-error",
+            OpError::Timeout(_) => "timeout",
+            OpError::Failed(_) => "failed",
+        }
+    }
+}
+
+/// One verb on one resource, as RBAC sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Access {
+    pub verb: &'static str,
+    pub group: &'static str,
+    pub resource: &'static str,
+    pub subresource: &'static str,
+    pub name: String,
+}
+
+impl Access {
+    pub fn describe(&self, ns: &str) -> String {
+        let res = if self.subresource.is_empty() {
+            self.resource.to_string()
+        } else {
+            format!("{}/{}", self.resource, self.subresource)
+        };
+        let group = if self.group.is_empty() {
+            "core"
+        } else {
+            self.group
+        };
+        format!("{} {res} ({group}) in namespace {ns}", self.verb)
+    }
+}
+
+/// Everything an operation needs.
+#[derive(Clone)]
+pub struct Ops {
+    pub conn: Connection,
+    pub read_only: bool,
+    pub audit: Audit,
+}
+
+impl Ops {
+    pub fn refuse_if_read_only(&self) -> Result<(), OpError> {
+        if self.read_only {
+            Err(OpError::ReadOnly)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Ask the API server (SelfSubjectAccessReview) whether each access is allowed; the
+    /// first denied one is the error, with the server's reason.
+    pub async fn check_access(&self, accesses: &[Access]) -> Result<(), OpError> {
+        let api: Api<SelfSubjectAccessReview> = Api::all(self.conn.client.clone());
+        for a in accesses {
+            let review = SelfSubjectAccessReview {
+                spec: SelfSubjectAccessReviewSpec {
+                    resource_attributes: Some(ResourceAttributes {
+                        namespace: Some(self.conn.namespace.clone()),
+                        verb: Some(a.verb.into()),
+                        group: Some(a.group.into()),
+                        resource: Some(a.resource.into()),
+                        subresource: (!a.subresource.is_empty()).then(|| a.subresource.into()),
+                        name: Some(a.name.clone()),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                },
+                ..Default::default()
+            };
+            let r = api
+                .create(&PostParams::default(), &review)
+                .await
+                .map_err(|e| OpError::from_kube("access review", e))?;
+            let st = r.status.unwrap_or_default();
+            if !st.allowed {
+                let reason = st
+                    .reason
+                    .filter(|r| !r.is_empty())
+                    .unwrap_or_else(|| "denied".into());
+                return Err(OpError::Forbidden(format!(
+                    "{} is denied for {} ({reason})",
+                    a.describe(&self.conn.namespace),
+                    if self.conn.user.is_empty() {
+                        "you"
+                    } else {
+                        &self.conn.user
+                    }
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Record the outcome of a write in the audit log (never a secret value).
+    pub fn record(&self, operation: &str, target: &str, result: &Result<String, OpError>) {
+        self.audit.record(&self.conn, operation, target, result);
+    }
+}

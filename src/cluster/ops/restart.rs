@@ -1,0 +1,166 @@
+//! Rollout restart, exactly as kubectl does it (the `kubectl.kubernetes.io/restartedAt`
+//! template annotation, a strategic merge patch), and rollout status read the way
+//! `kubectl rollout status` reads it.
+
+use std::time::Duration;
+
+use k8s_openapi::api::apps::v1::Deployment;
+use kube::api::{Api, Patch, PatchParams};
+use serde_json::json;
+
+use super::{Access, OpError, Ops};
+
+pub const RESTARTED_AT: &str = "kubectl.kubernetes.io/restartedAt";
+
+pub fn accesses(deployment: &str) -> Vec<Access> {
+    vec![Access {
+        verb: "patch",
+        group: "apps",
+        resource: "deployments",
+        subresource: "",
+        name: deployment.to_string(),
+    }]
+}
+
+/// Patch the restart annotation (RFC 3339, UTC, seconds). Returns the time written.
+pub async fn restart(ops: &Ops, deployment: &str) -> Result<String, OpError> {
+    let result = restart_inner(ops, deployment).await;
+    ops.record("restart", &format!("deployment/{deployment}"), &result);
+    result
+}
+
+async fn restart_inner(ops: &Ops, deployment: &str) -> Result<String, OpError> {
+    ops.refuse_if_read_only()?;
+    ops.check_access(&accesses(deployment)).await?;
+    let at = jiff::Timestamp::now()
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string();
+    let body = json!({"spec": {"template": {"metadata": {"annotations": {RESTARTED_AT: at}}}}});
+    let deploys: Api<Deployment> = Api::namespaced(ops.conn.client.clone(), &ops.conn.namespace);
+    let pp = PatchParams {
+        field_manager: Some("agentdeck".into()),
+        ..Default::default()
+    };
+    deploys
+        .patch(deployment, &pp, &Patch::Strategic(&body))
+        .await
+        .map_err(|e| OpError::from_kube(&format!("deployment {deployment}"), e))?;
+    Ok(format!("restartedAt {at}"))
+}
+
+/// Where a rollout stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rollout {
+    /// Still going; the message is kubectl's.
+    Waiting(String),
+    Done(String),
+    /// The progress deadline passed.
+    Failed(String),
+}
+
+/// kubectl's DeploymentStatusViewer, on one observation.
+pub fn status(d: &Deployment) -> Rollout {
+    let name = d.metadata.name.clone().unwrap_or_default();
+    let st = d.status.clone().unwrap_or_default();
+    let generation = d.metadata.generation.unwrap_or(0);
+    if generation > st.observed_generation.unwrap_or(0) {
+        return Rollout::Waiting("Waiting for deployment spec update to be observed...".into());
+    }
+    if st.conditions.iter().flatten().any(|c| {
+        c.type_ == "Progressing" && c.reason.as_deref() == Some("ProgressDeadlineExceeded")
+    }) {
+        return Rollout::Failed(format!(
+            "deployment {name:?} exceeded its progress deadline"
+        ));
+    }
+    let want = d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
+    let updated = st.updated_replicas.unwrap_or(0);
+    let replicas = st.replicas.unwrap_or(0);
+    let available = st.available_replicas.unwrap_or(0);
+    if updated < want {
+        return Rollout::Waiting(format!(
+            "Waiting for deployment {name:?} rollout to finish: {updated} out of {want} new replicas have been updated..."
+        ));
+    }
+    if replicas > updated {
+        return Rollout::Waiting(format!(
+            "Waiting for deployment {name:?} rollout to finish: {} old replicas are pending termination...",
+            replicas - updated
+        ));
+    }
+    if available < updated {
+        return Rollout::Waiting(format!(
+            "Waiting for deployment {name:?} rollout to finish: {available} of {updated} updated replicas are available..."
+        ));
+    }
+    Rollout::Done(format!("deployment {name:?} successfully rolled out"))
+}
+
+/// Follow the rollout until done, failed or `timeout`; `progress` gets each new message
+/// and the Deployment (for live counts).
+pub async fn wait(
+    ops: &Ops,
+    deployment: &str,
+    timeout: Duration,
+    mut progress: impl FnMut(&Rollout, &Deployment),
+) -> Result<Rollout, OpError> {
+    let deploys: Api<Deployment> = Api::namespaced(ops.conn.client.clone(), &ops.conn.namespace);
+    let deadline = tokio::time::Instant::now() + timeout;
+    let mut last: Option<Rollout> = None;
+    loop {
+        let d = deploys
+            .get(deployment)
+            .await
+            .map_err(|e| OpError::from_kube(&format!("deployment {deployment}"), e))?;
+        let s = status(&d);
+        if last.as_ref() != Some(&s) {
+            progress(&s, &d);
+            last = Some(s.clone());
+        }
+        match s {
+            Rollout::Waiting(_) if tokio::time::Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(500)).await
+            }
+            Rollout::Waiting(m) => {
+                return Err(OpError::Timeout(format!(
+                    "{m} (after {}s)",
+                    timeout.as_secs()
+                )));
+            }
+            done => return Ok(done),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(v: serde_json::Value) -> Deployment {
+        serde_json::from_value(v).unwrap()
+    }
+
+    #[test]
+    fn status_reads_like_kubectl() {
+        let base = json!({"metadata": {"name": "web", "generation": 2}, "spec": {"replicas": 3, "selector": {}, "template": {}}});
+        let mut v = base.clone();
+        v["status"] = json!({"observedGeneration": 1});
+        assert!(matches!(status(&d(v)), Rollout::Waiting(m) if m.contains("spec update")));
+        let mut v = base.clone();
+        v["status"] = json!({"observedGeneration": 2, "replicas": 4, "updatedReplicas": 2, "availableReplicas": 3});
+        assert!(
+            matches!(status(&d(v)), Rollout::Waiting(m) if m.contains("2 out of 3 new replicas"))
+        );
+        let mut v = base.clone();
+        v["status"] = json!({"observedGeneration": 2, "replicas": 4, "updatedReplicas": 3, "availableReplicas": 3});
+        assert!(
+            matches!(status(&d(v)), Rollout::Waiting(m) if m.contains("1 old replicas are pending termination"))
+        );
+        let mut v = base.clone();
+        v["status"] = json!({"observedGeneration": 2, "replicas": 3, "updatedReplicas": 3, "availableReplicas": 3});
+        assert!(matches!(status(&d(v)), Rollout::Done(_)));
+        let mut v = base;
+        v["status"] = json!({"observedGeneration": 2, "conditions": [{"type": "Progressing", "status": "False", "reason": "ProgressDeadlineExceeded"}]});
+        assert!(matches!(status(&d(v)), Rollout::Failed(_)));
+    }
+}

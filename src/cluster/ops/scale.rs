@@ -1,0 +1,222 @@
+//! Scale a Deployment. When an HPA targets it, scaling alone would be undone at the HPA's
+//! next sync, so the HPA's minReplicas is set to the requested count (and maxReplicas raised
+//! if needed), and the confirmation says so.
+
+use std::time::Duration;
+
+use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
+use kube::api::{Api, ListParams, Patch, PatchParams};
+use serde_json::json;
+
+use super::{Access, OpError, Ops};
+
+/// The largest replica count agentdeck will set.
+pub const MAX_REPLICAS: i32 = 500;
+
+/// What a scale will do (shown for confirmation).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScalePlan {
+    pub deployment: String,
+    pub current: i32,
+    pub replicas: i32,
+    /// (name, min, max) of the HPA that targets the Deployment.
+    pub hpa: Option<(String, i32, i32)>,
+}
+
+impl ScalePlan {
+    /// The confirmation question.
+    pub fn describe(&self) -> String {
+        let mut s = format!(
+            "scale deployment {} from {} to {} replicas",
+            self.deployment, self.current, self.replicas
+        );
+        if let Some((name, min, max)) = &self.hpa {
+            let new_max = (*max).max(self.replicas);
+            s.push_str(&format!(
+                "; HPA {name} targets it and would undo a plain scale, so its minReplicas goes {min} → {}{}",
+                self.replicas,
+                if new_max != *max { format!(" and maxReplicas {max} → {new_max}") } else { String::new() }
+            ));
+        }
+        s
+    }
+
+    pub fn accesses(&self) -> Vec<Access> {
+        let mut v = vec![Access {
+            verb: "patch",
+            group: "apps",
+            resource: "deployments",
+            subresource: "scale",
+            name: self.deployment.clone(),
+        }];
+        if let Some((name, _, _)) = &self.hpa {
+            v.push(Access {
+                verb: "patch",
+                group: "autoscaling",
+                resource: "horizontalpodautoscalers",
+                subresource: "",
+                name: name.clone(),
+            });
+        }
+        v
+    }
+}
+
+/// Parse a replica count typed by a person.
+pub fn parse_replicas(s: &str) -> Result<i32, OpError> {
+    let n: i64 = s.trim().parse().map_err(|_| {
+        OpError::Invalid(format!("replicas {s:?} is not a whole number; give e.g. 5"))
+    })?;
+    if n < 0 || n > MAX_REPLICAS as i64 {
+        return Err(OpError::Invalid(format!(
+            "replicas {n} is out of range: use 0 to {MAX_REPLICAS}"
+        )));
+    }
+    Ok(n as i32)
+}
+
+/// Read the Deployment and its HPA; validate the request.
+pub async fn plan(ops: &Ops, deployment: &str, replicas: &str) -> Result<ScalePlan, OpError> {
+    let replicas = parse_replicas(replicas)?;
+    let ns = &ops.conn.namespace;
+    let deploys: Api<Deployment> = Api::namespaced(ops.conn.client.clone(), ns);
+    let d = deploys
+        .get(deployment)
+        .await
+        .map_err(|e| OpError::from_kube(&format!("deployment {deployment}"), e))?;
+    let current = d.spec.and_then(|s| s.replicas).unwrap_or(1);
+    let hpas: Api<HorizontalPodAutoscaler> = Api::namespaced(ops.conn.client.clone(), ns);
+    let list = hpas
+        .list(&ListParams::default())
+        .await
+        .map_err(|e| OpError::from_kube("listing HPAs", e))?;
+    let hpa = list.items.into_iter().find_map(|h| {
+        let spec = h.spec?;
+        (spec.scale_target_ref.kind == "Deployment" && spec.scale_target_ref.name == deployment)
+            .then(|| {
+                (
+                    h.metadata.name.unwrap_or_default(),
+                    spec.min_replicas.unwrap_or(1),
+                    spec.max_replicas,
+                )
+            })
+    });
+    if hpa.is_some() && replicas == 0 {
+        return Err(OpError::Invalid(format!(
+            "cannot scale {deployment} to 0 while an HPA targets it (an HPA keeps at least 1 replica); delete or suspend the HPA first"
+        )));
+    }
+    Ok(ScalePlan {
+        deployment: deployment.to_string(),
+        current,
+        replicas,
+        hpa,
+    })
+}
+
+/// Carry out a confirmed plan; one audit line whatever the outcome.
+pub async fn apply(ops: &Ops, plan: &ScalePlan) -> Result<String, OpError> {
+    let result = apply_inner(ops, plan).await;
+    ops.record("scale", &format!("deployment/{}", plan.deployment), &result);
+    result
+}
+
+async fn apply_inner(ops: &Ops, plan: &ScalePlan) -> Result<String, OpError> {
+    ops.refuse_if_read_only()?;
+    ops.check_access(&plan.accesses()).await?;
+    let ns = &ops.conn.namespace;
+    let pp = PatchParams {
+        field_manager: Some("agentdeck".into()),
+        ..Default::default()
+    };
+    if let Some((name, _, max)) = &plan.hpa {
+        let hpas: Api<HorizontalPodAutoscaler> = Api::namespaced(ops.conn.client.clone(), ns);
+        let body = json!({"spec": {"minReplicas": plan.replicas, "maxReplicas": (*max).max(plan.replicas)}});
+        hpas.patch(name, &pp, &Patch::Merge(&body))
+            .await
+            .map_err(|e| OpError::from_kube(&format!("HPA {name}"), e))?;
+    }
+    let deploys: Api<Deployment> = Api::namespaced(ops.conn.client.clone(), ns);
+    deploys
+        .patch_scale(
+            &plan.deployment,
+            &pp,
+            &Patch::Merge(&json!({"spec": {"replicas": plan.replicas}})),
+        )
+        .await
+        .map_err(|e| OpError::from_kube(&format!("deployment {}", plan.deployment), e))?;
+    Ok(format!("{} → {} replicas", plan.current, plan.replicas))
+}
+
+/// Progress of a scale: (ready, desired).
+pub async fn wait_ready(
+    ops: &Ops,
+    deployment: &str,
+    want: i32,
+    timeout: Duration,
+    mut progress: impl FnMut(i32, i32),
+) -> Result<(), OpError> {
+    let deploys: Api<Deployment> = Api::namespaced(ops.conn.client.clone(), &ops.conn.namespace);
+    let deadline = tokio::time::Instant::now() + timeout;
+    let mut last = (-1, -1);
+    loop {
+        let d = deploys
+            .get(deployment)
+            .await
+            .map_err(|e| OpError::from_kube(&format!("deployment {deployment}"), e))?;
+        let ready = d
+            .status
+            .as_ref()
+            .and_then(|s| s.ready_replicas)
+            .unwrap_or(0);
+        let desired = d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(0);
+        if (ready, desired) != last {
+            progress(ready, desired);
+            last = (ready, desired);
+        }
+        if desired == want && ready == want {
+            return Ok(());
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return Err(OpError::Timeout(format!(
+                "{deployment}: {ready}/{want} ready after {}s",
+                timeout.as_secs()
+            )));
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replica_input_is_checked() {
+        assert_eq!(parse_replicas(" 5 "), Ok(5));
+        assert_eq!(parse_replicas("0"), Ok(0));
+        for bad in ["-1", "five", "2.5", "", "501", "99999999999999999999"] {
+            assert!(
+                matches!(parse_replicas(bad), Err(OpError::Invalid(_))),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn plan_mentions_the_hpa() {
+        let p = ScalePlan {
+            deployment: "a".into(),
+            current: 3,
+            replicas: 25,
+            hpa: Some(("h".into(), 3, 20)),
+        };
+        let d = p.describe();
+        assert!(
+            d.contains("minReplicas goes 3 → 25") && d.contains("maxReplicas 20 → 25"),
+            "{d}"
+        );
+        assert_eq!(p.accesses().len(), 2);
+    }
+}

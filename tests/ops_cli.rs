@@ -1,0 +1,172 @@
+//! `agentdeck scale` and `agentdeck restart` (the real binary) against the sim, cross-checked
+//! with kubectl: HPA-aware scaling, restart with a live rollout, read-only, RBAC denial, bad
+//! input, no confirmation without a terminal, and the audit log.
+
+mod common;
+
+use std::process::{Command, Stdio};
+
+use common::{SimProcess, ok, run};
+
+fn agentdeck(sim: &SimProcess, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_agentdeck"))
+        .arg("--kubeconfig")
+        .arg(&sim.kubeconfig)
+        .args(args)
+        .env("HOME", sim.dir.path())
+        .env("XDG_STATE_HOME", sim.dir.path().join("state"))
+        .env("AGENTDECK_LOG_FILE", sim.dir.path().join("agentdeck.log"))
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn audit(sim: &SimProcess) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(sim.dir.path().join("state/agentdeck/audit.log"))
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn kget(sim: &SimProcess, args: &[&str], path: &str) -> String {
+    let mut c = sim.kubectl("kubectl");
+    c.args(args)
+        .args(["-n", "ai-agents", "-o", &format!("jsonpath={path}")]);
+    run(c).1
+}
+
+#[test]
+fn scale_and_restart_through_the_cli() {
+    if !common::require_tool("kubectl") {
+        return;
+    }
+    let sim = SimProcess::start(&["--preload", "--time-scale", "4"]);
+
+    // Scale with an HPA: its minReplicas follows, so the HPA does not undo it.
+    let (code, out, err) = agentdeck(
+        &sim,
+        &[
+            "scale",
+            "ai-agent-service",
+            "5",
+            "--yes",
+            "--timeout",
+            "60s",
+        ],
+    );
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.contains("ai-agent-service: 5 ready"), "{out}");
+    assert_eq!(
+        kget(&sim, &["get", "hpa", "ai-agent-hpa"], "{.spec.minReplicas}"),
+        "5"
+    );
+    assert_eq!(
+        kget(
+            &sim,
+            &["get", "deploy", "ai-agent-service"],
+            "{.status.readyReplicas}"
+        ),
+        "5"
+    );
+
+    // Restart and follow the rollout; kubectl sees the same annotation and a finished rollout.
+    let (code, out, err) = agentdeck(
+        &sim,
+        &[
+            "restart",
+            "ai-agent-service",
+            "--wait",
+            "--yes",
+            "--timeout",
+            "90s",
+        ],
+    );
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.contains("successfully rolled out"), "{out}");
+    let at = kget(
+        &sim,
+        &["get", "deploy", "ai-agent-service"],
+        r#"{.spec.template.metadata.annotations.kubectl\.kubernetes\.io/restartedAt}"#,
+    );
+    assert!(at.ends_with('Z') && out.contains(&at), "{at} / {out}");
+    let mut c = sim.kubectl("kubectl");
+    c.args([
+        "rollout",
+        "status",
+        "deploy/ai-agent-service",
+        "-n",
+        "ai-agents",
+        "--timeout=5s",
+    ]);
+    assert!(ok(c).contains("successfully rolled out"));
+
+    // Bad input: refused with the reason, nothing sent.
+    let generation = kget(&sim, &["get", "deploy", "redis"], "{.metadata.generation}");
+    for bad in ["-1", "two", "3.5", "9999"] {
+        let (code, _, err) = agentdeck(&sim, &["scale", "redis", bad, "--yes"]);
+        assert_eq!(code, 2, "{bad}: {err}");
+        assert!(err.contains("invalid: replicas"), "{err}");
+    }
+    // Read-only: refused, nothing sent.
+    let (code, _, err) = agentdeck(&sim, &["--read-only", "restart", "redis", "--yes"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("read-only") && err.contains("nothing was sent"),
+        "{err}"
+    );
+    // No terminal and no --yes: not confirmed.
+    let (code, _, err) = agentdeck(&sim, &["restart", "redis"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("Pass --yes"), "{err}");
+    assert_eq!(
+        kget(&sim, &["get", "deploy", "redis"], "{.metadata.generation}"),
+        generation,
+        "redis untouched"
+    );
+
+    // The audit log has one line per write attempt.
+    let lines = audit(&sim);
+    let results: Vec<(&str, &str)> = lines
+        .iter()
+        .map(|l| {
+            (
+                l["operation"].as_str().unwrap(),
+                l["result"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(results[0], ("scale", "ok"));
+    assert_eq!(results[1], ("restart", "ok"));
+    assert!(
+        results.contains(&("scale", "invalid"))
+            && results.contains(&("restart", "refused-read-only")),
+        "{results:?}"
+    );
+    assert!(lines.iter().all(|l| l["context"] == "agentdeck-sim"
+        && l["user"] == "agentdeck-sim"
+        && l["time"].is_string()));
+}
+
+#[test]
+fn denied_by_rbac_is_explained_and_audited() {
+    let sim = SimProcess::start(&["--preload", "--deny", "patch deployments"]);
+    let (code, _, err) = agentdeck(&sim, &["restart", "redis", "--yes"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("not allowed")
+            && err.contains("patch deployments (apps) in namespace ai-agents is denied"),
+        "{err}"
+    );
+    let (code, _, err) = agentdeck(&sim, &["scale", "redis", "2", "--yes"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("patch deployments/scale"), "{err}");
+    let lines = audit(&sim);
+    assert_eq!(lines.len(), 2);
+    assert!(lines.iter().all(|l| l["result"] == "forbidden"));
+}
