@@ -23,10 +23,10 @@ python3 -c 'import PIL' 2>/dev/null || pip install --quiet pillow
 cargo build --release --locked
 
 work="$(mktemp -d)"
-sock="agentdeck-shots-$$"   # a private tmux server: nothing else's sessions are touched
+sock="$work/tmux.sock"   # a private tmux server: nothing else's sessions are touched
 simpid=""
 cleanup() {
-    tmux -L "$sock" kill-server 2>/dev/null || true
+    tmux -S "$sock" kill-server 2>/dev/null || true
     if [[ -n "$simpid" ]]; then kill "$simpid" 2>/dev/null || true; wait "$simpid" 2>/dev/null || true; fi
     rm -rf "$work"
 }
@@ -34,7 +34,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 mkdir -p "$work/home" screenshots
 
-t() { tmux -L "$sock" "$@"; }
+t() { tmux -S "$sock" "$@"; }
 screen() { t capture-pane -p -t "$1" 2>/dev/null || true; }
 
 # wait_for SESSION SECONDS DESCRIPTION PREDICATE...: poll until PREDICATE succeeds.
@@ -84,7 +84,7 @@ healthy_ready() {
         ! grep -q '401s' <<<"$s" &&
         ((SECONDS - secret_at >= ${HEALTHY_SETTLE:-45}))   # some latency history on the chart
 }
-echo "healthy: Secret created; waiting for tokens, costs and HPA metrics"
+echo "healthy: Secret ai-api-keys in place; waiting for tokens, costs and HPA metrics"
 wait_for healthy 150 "tokens, costs and HPA metrics" healthy_ready
 capture healthy healthy
 t kill-session -t healthy
