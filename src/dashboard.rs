@@ -158,6 +158,8 @@ pub async fn run(
             default_namespace: cfg.stack.namespace.clone(),
             conn,
             metrics,
+            read_only: cfg.read_only,
+            audit: crate::cluster::ops::Audit::new(cfg.audit_log.clone()),
         },
     )
     .await

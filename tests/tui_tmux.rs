@@ -88,8 +88,11 @@ fn demo_in_a_real_terminal() {
     let t = Tmux { session };
     let bin = env!("CARGO_BIN_EXE_agentdeck");
     let log = dir.path().join("agentdeck.log");
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
     let line = format!(
-        "AGENTDECK_LOG_FILE={} {bin} demo --time-scale 5",
+        "TMPDIR={} AGENTDECK_LOG_FILE={} {bin} demo --time-scale 5",
+        tmp.display(),
         log.display()
     );
     t.cmd(&["send-keys", "-t", &t.session, &line, "Enter"]);
@@ -123,6 +126,42 @@ fn demo_in_a_real_terminal() {
     t.wait_for(5, "help closed", |s| {
         !s.contains("keys — ? or Esc to close")
     });
+
+    // r on the selected workload (ai-agent-service), confirm, watch the rollout finish.
+    t.cmd(&["send-keys", "-t", &t.session, "r"]);
+    t.wait_for(10, "the confirmation dialog", |s| {
+        s.contains("rollout restart deployment ai-agent-service") && s.contains("[y]")
+    });
+    t.cmd(&["send-keys", "-t", &t.session, "y"]);
+    t.wait_for(90, "the rollout to finish", |s| {
+        s.contains("successfully rolled out")
+    });
+    // Cross-check with kubectl against the demo's cluster, and the audit line.
+    if common::find_tool("kubectl").is_some() {
+        let kc = std::fs::read_dir(&tmp)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.path().join("kubeconfig"))
+            .find(|p| p.exists())
+            .expect("demo kubeconfig");
+        let mut c = Command::new(common::find_tool("kubectl").unwrap());
+        c.env("HOME", &home).env("KUBECONFIG", &kc).args([
+            "get",
+            "deploy",
+            "ai-agent-service",
+            "-n",
+            "ai-agents",
+            "-o",
+            r#"jsonpath={.spec.template.metadata.annotations.kubectl\.kubernetes\.io/restartedAt}"#,
+        ]);
+        let at = common::ok(c);
+        assert!(at.ends_with('Z'), "restartedAt = {at:?}");
+    }
+    let audit = std::fs::read_to_string(home.join(".local/state/agentdeck/audit.log")).unwrap();
+    assert!(
+        audit.contains(r#""operation":"restart""#) && audit.contains(r#""result":"ok""#),
+        "{audit}"
+    );
 
     // q quits and restores the terminal: primary screen, the shell prompt back.
     t.cmd(&["send-keys", "-t", &t.session, "q"]);

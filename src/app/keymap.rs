@@ -16,6 +16,8 @@ pub enum Action {
     Bottom,
     CycleTheme,
     Back,
+    Scale,
+    Restart,
 }
 
 /// One binding: the key as shown, the matcher, the action, what it does.
@@ -49,7 +51,7 @@ pub static KEYMAP: &[Binding] = &[
         KeyCode::Char('?'),
         false,
         Help,
-        "show or hide this help",
+        "help: show or hide this screen",
         true
     ),
     bind!(
@@ -57,7 +59,7 @@ pub static KEYMAP: &[Binding] = &[
         KeyCode::Char('/'),
         false,
         Filter,
-        "filter workloads by name",
+        "filter: workloads by name",
         true
     ),
     bind!(
@@ -96,11 +98,27 @@ pub static KEYMAP: &[Binding] = &[
         false
     ),
     bind!(
+        "s",
+        KeyCode::Char('s'),
+        false,
+        Scale,
+        "scale: set the selected workload's replicas",
+        true
+    ),
+    bind!(
+        "r",
+        KeyCode::Char('r'),
+        false,
+        Restart,
+        "restart: rollout restart the selected workload",
+        true
+    ),
+    bind!(
         "t",
         KeyCode::Char('t'),
         false,
         CycleTheme,
-        "next theme",
+        "theme: the next one",
         true
     ),
     bind!(

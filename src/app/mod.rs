@@ -2,6 +2,7 @@
 //! loop feeds messages in and carries the effects out.
 
 pub mod keymap;
+pub mod ops;
 pub mod update;
 
 use jiff::Timestamp;
@@ -24,6 +25,16 @@ pub enum Mode {
     /// Typing a `:` command.
     Command(String),
     Help,
+    /// Typing the replica count for `s` on a workload.
+    ScaleInput {
+        deployment: String,
+        input: String,
+    },
+    /// A write waiting for y/n.
+    Confirm {
+        question: String,
+        op: ops::PendingOp,
+    },
 }
 
 /// A message shown in the footer for a while.
@@ -58,6 +69,11 @@ pub struct App {
     pub themes: Vec<Theme>,
     pub theme: usize,
     pub toast: Option<Toast>,
+    /// Actions RBAC denies here ("scale", "restart") with the server's reason: shown
+    /// greyed out, refused with the reason.
+    pub denied: std::collections::BTreeMap<&'static str, String>,
+    /// The running operation's latest progress line.
+    pub op_status: Option<String>,
     pub quit: bool,
 }
 
@@ -102,6 +118,8 @@ impl App {
             themes,
             theme,
             toast: None,
+            denied: Default::default(),
+            op_status: None,
             quit: false,
         }
     }

@@ -19,6 +19,14 @@ pub enum Msg {
     Metrics(Box<MetricsSnapshot>),
     /// The slow clock tick (ages, toasts).
     Tick(Timestamp),
+    /// RBAC answers for the dashboard's actions: (action, Some(reason) when denied).
+    Permissions(Vec<(&'static str, Option<String>)>),
+    /// A write was planned and checked: ask for confirmation.
+    Planned(String, super::ops::PendingOp),
+    /// Progress of the running write.
+    OpProgress(String),
+    /// The write finished: Ok(summary) or Err(reason).
+    OpDone(Result<String, String>),
 }
 
 /// What the event loop must do.
@@ -27,6 +35,13 @@ pub enum Effect {
     Quit,
     SwitchContext(String),
     SwitchNamespace(String),
+    /// Plan (and check) a scale; answers with Msg::Planned or Msg::OpDone(Err).
+    PlanScale {
+        deployment: String,
+        replicas: String,
+    },
+    /// Carry out a confirmed write.
+    Run(super::ops::PendingOp),
 }
 
 /// How long a toast stays, seconds.
@@ -64,6 +79,27 @@ pub fn update(app: &mut App, msg: Msg) -> (bool, Vec<Effect>) {
             app.history.push(&m, &for_history);
             app.cost = c;
             app.metrics = Some(*m);
+            true
+        }
+        Msg::Permissions(p) => {
+            app.denied = p.into_iter().filter_map(|(a, r)| Some((a, r?))).collect();
+            true
+        }
+        Msg::Planned(question, op) => {
+            app.op_status = None;
+            app.mode = Mode::Confirm { question, op };
+            true
+        }
+        Msg::OpProgress(p) => {
+            app.op_status = Some(p);
+            true
+        }
+        Msg::OpDone(r) => {
+            app.op_status = None;
+            match r {
+                Ok(m) => toast(app, m, false),
+                Err(e) => toast(app, e, true),
+            }
             true
         }
         Msg::Tick(now) => {
@@ -146,6 +182,10 @@ fn key(app: &mut App, k: KeyEvent, fx: &mut Vec<Effect>) {
                 app.mode = Mode::Normal;
             }
         }
+        Mode::ScaleInput { deployment, input } => {
+            super::ops::scale_input_key(app, deployment, input, k, fx)
+        }
+        Mode::Confirm { question, op } => super::ops::confirm_key(app, question, op, k, fx),
         Mode::Normal => normal(app, k, fx),
     }
     clamp_selection(app);
@@ -171,6 +211,8 @@ fn normal(app: &mut App, k: KeyEvent, fx: &mut Vec<Effect>) {
             app.filter.clear();
             app.toast = None;
         }
+        Some(Action::Scale) => super::ops::start_scale(app),
+        Some(Action::Restart) => super::ops::start_restart(app),
         None => {}
     }
 }
@@ -306,6 +348,92 @@ mod tests {
         assert_eq!(a.mode, Mode::Help);
         keys(&mut a, "\x1b");
         assert_eq!(a.mode, Mode::Normal);
+    }
+
+    fn with_workload(mut a: App) -> App {
+        let w = crate::cluster::snapshot::Workload {
+            name: "web".into(),
+            desired: 3,
+            ready: 3,
+            ..Default::default()
+        };
+        let snap = crate::cluster::ClusterSnapshot {
+            workloads: vec![w],
+            ..Default::default()
+        };
+        update(&mut a, Msg::Cluster(ClusterEvent::Snapshot(Box::new(snap))));
+        a
+    }
+
+    #[test]
+    fn restart_asks_then_runs() {
+        let mut a = with_workload(app());
+        keys(&mut a, "r");
+        assert!(
+            matches!(&a.mode, Mode::Confirm { question, .. } if question.contains("rollout restart deployment web"))
+        );
+        assert!(keys(&mut a, "n").is_empty());
+        assert_eq!(a.mode, Mode::Normal);
+        keys(&mut a, "r");
+        let fx = keys(&mut a, "y");
+        assert_eq!(
+            fx,
+            vec![Effect::Run(crate::app::ops::PendingOp::Restart {
+                deployment: "web".into()
+            })]
+        );
+        assert!(a.op_status.is_some());
+        update(&mut a, Msg::OpDone(Ok("rolled out".into())));
+        assert!(a.op_status.is_none());
+        assert_eq!(a.toast.as_ref().unwrap().text, "rolled out");
+    }
+
+    #[test]
+    fn scale_input_is_checked_before_planning() {
+        let mut a = with_workload(app());
+        keys(&mut a, "s");
+        assert!(matches!(&a.mode, Mode::ScaleInput { input, .. } if input == "3"));
+        keys(&mut a, "\x08");
+        let k = KeyEvent::from(KeyCode::Backspace);
+        update(&mut a, Msg::Key(k));
+        keys(&mut a, "-1\n");
+        assert!(
+            matches!(a.mode, Mode::ScaleInput { .. }),
+            "bad input keeps the dialog"
+        );
+        assert!(a.toast.as_ref().unwrap().error);
+        update(&mut a, Msg::Key(KeyEvent::from(KeyCode::Backspace)));
+        update(&mut a, Msg::Key(KeyEvent::from(KeyCode::Backspace)));
+        let fx = keys(&mut a, "7\n");
+        assert_eq!(
+            fx,
+            vec![Effect::PlanScale {
+                deployment: "web".into(),
+                replicas: "7".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn read_only_and_rbac_refuse_before_asking() {
+        let mut a = with_workload(app());
+        a.read_only = true;
+        keys(&mut a, "r");
+        assert_eq!(a.mode, Mode::Normal);
+        assert!(a.toast.as_ref().unwrap().text.contains("read-only"));
+        a.read_only = false;
+        update(
+            &mut a,
+            Msg::Permissions(vec![
+                ("scale", Some("patch deployments/scale is denied".into())),
+                ("restart", None),
+            ]),
+        );
+        keys(&mut a, "s");
+        assert_eq!(a.mode, Mode::Normal);
+        assert!(a.toast.as_ref().unwrap().text.contains("not allowed"));
+        keys(&mut a, "r");
+        assert!(matches!(a.mode, Mode::Confirm { .. }));
     }
 
     #[test]

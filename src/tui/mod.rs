@@ -7,7 +7,9 @@ use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
 use futures::StreamExt;
 use tokio::sync::mpsc;
 
+use crate::app::ops::PendingOp;
 use crate::app::{self, App, Effect, Msg};
+use crate::cluster::ops::{self, Ops, restart, scale};
 use crate::cluster::{self, ClusterEvent, Connection, Target};
 use crate::metrics::MetricsSnapshot;
 
@@ -18,6 +20,121 @@ pub struct Sources {
     pub conn: Connection,
     /// Snapshots from whichever metrics source runs (Prometheus or the sim); None: no source.
     pub metrics: Option<mpsc::Receiver<MetricsSnapshot>>,
+    pub read_only: bool,
+    pub audit: ops::Audit,
+}
+
+impl Sources {
+    fn ops(&self) -> Ops {
+        Ops {
+            conn: self.conn.clone(),
+            read_only: self.read_only,
+            audit: self.audit.clone(),
+        }
+    }
+}
+
+/// Ask RBAC about the dashboard's actions in the current namespace.
+fn check_permissions(o: Ops, tx: mpsc::Sender<Msg>) {
+    tokio::spawn(async move {
+        let any = |verb, resource, subresource| ops::Access {
+            verb,
+            group: "apps",
+            resource,
+            subresource,
+            name: String::new(),
+        };
+        let mut out = Vec::new();
+        for (action, access) in [
+            ("scale", any("patch", "deployments", "scale")),
+            ("restart", any("patch", "deployments", "")),
+        ] {
+            let denied = o.check_access(&[access]).await.err().map(|e| e.to_string());
+            out.push((action, denied));
+        }
+        let _ = tx.send(Msg::Permissions(out)).await;
+    });
+}
+
+/// Carry out a write effect in the background; progress and the result come back as Msgs.
+fn run_effect(o: Ops, fx: Effect, tx: mpsc::Sender<Msg>) {
+    tokio::spawn(async move {
+        let msg = match fx {
+            Effect::PlanScale {
+                deployment,
+                replicas,
+            } => {
+                let planned = async {
+                    o.refuse_if_read_only()?;
+                    let plan = scale::plan(&o, &deployment, &replicas).await?;
+                    o.check_access(&plan.accesses()).await?;
+                    Ok::<_, ops::OpError>(plan)
+                }
+                .await;
+                match planned {
+                    Ok(plan) => Msg::Planned(plan.describe(), PendingOp::Scale(plan)),
+                    Err(e) => Msg::OpDone(Err(e.to_string())),
+                }
+            }
+            Effect::Run(PendingOp::Scale(plan)) => match scale::apply(&o, &plan).await {
+                Err(e) => Msg::OpDone(Err(e.to_string())),
+                Ok(_) => {
+                    let d = plan.deployment.clone();
+                    let ptx = tx.clone();
+                    let r = scale::wait_ready(
+                        &o,
+                        &d,
+                        plan.replicas,
+                        Duration::from_secs(600),
+                        |ready, desired| {
+                            let _ = ptx.try_send(Msg::OpProgress(format!(
+                                "scale {d}: {ready}/{desired} ready"
+                            )));
+                        },
+                    )
+                    .await;
+                    Msg::OpDone(
+                        r.map(|_| format!("{d} scaled to {} and ready", plan.replicas))
+                            .map_err(|e| e.to_string()),
+                    )
+                }
+            },
+            Effect::Run(PendingOp::Restart { deployment }) => {
+                match restart::restart(&o, &deployment).await {
+                    Err(e) => Msg::OpDone(Err(e.to_string())),
+                    Ok(_) => {
+                        let ptx = tx.clone();
+                        let d = deployment.clone();
+                        let r =
+                            restart::wait(&o, &deployment, Duration::from_secs(900), |s, dep| {
+                                let st = dep.status.clone().unwrap_or_default();
+                                let want = dep.spec.as_ref().and_then(|s| s.replicas).unwrap_or(0);
+                                let line = format!(
+                                    "restart {d}: updated {}/{want} ready {} available {} old {}",
+                                    st.updated_replicas.unwrap_or(0),
+                                    st.ready_replicas.unwrap_or(0),
+                                    st.available_replicas.unwrap_or(0),
+                                    (st.replicas.unwrap_or(0) - st.updated_replicas.unwrap_or(0))
+                                        .max(0),
+                                );
+                                let _ = matches!(s, restart::Rollout::Waiting(_))
+                                    && ptx.try_send(Msg::OpProgress(line)).is_ok();
+                            })
+                            .await;
+                        Msg::OpDone(match r {
+                            Ok(restart::Rollout::Done(m)) => Ok(m),
+                            Ok(restart::Rollout::Failed(m)) | Ok(restart::Rollout::Waiting(m)) => {
+                                Err(m)
+                            }
+                            Err(e) => Err(e.to_string()),
+                        })
+                    }
+                }
+            }
+            _ => return,
+        };
+        let _ = tx.send(msg).await;
+    });
 }
 
 /// How often ages and toasts are refreshed; nothing else redraws on a timer.
@@ -40,10 +157,14 @@ async fn event_loop(
     let (ctx_tx, mut ctx_rx) = mpsc::channel::<ClusterEvent>(64);
     let mut watch = cluster::watch::spawn(&src.conn, ctx_tx.clone());
     let (switch_tx, mut switch_rx) = mpsc::channel::<Result<Connection, String>>(4);
+    let (op_tx, mut op_rx) = mpsc::channel::<Msg>(64);
+    check_permissions(src.ops(), op_tx.clone());
     let mut keys = EventStream::new();
     let mut tick = tokio::time::interval(TICK);
-    let mut no_metrics = mpsc::channel::<MetricsSnapshot>(1).1;
-    let metrics_rx = src.metrics.as_mut().unwrap_or(&mut no_metrics);
+    let mut metrics_rx = src
+        .metrics
+        .take()
+        .unwrap_or_else(|| mpsc::channel::<MetricsSnapshot>(1).1);
     let mut dirty = true;
     loop {
         if dirty {
@@ -61,6 +182,7 @@ async fn event_loop(
                 None => return Ok(()),
             },
             Some(ev) = ctx_rx.recv() => Msg::Cluster(ev),
+            Some(m) = op_rx.recv() => m,
             Some(m) = metrics_rx.recv() => Msg::Metrics(Box::new(m)),
             Some(sw) = switch_rx.recv() => {
                 match sw {
@@ -73,6 +195,7 @@ async fn event_loop(
                         // Drop the old watchers (and their channel) before starting anew.
                         drop(std::mem::replace(&mut watch, cluster::watch::spawn(&conn, ctx_tx.clone())));
                         src.conn = conn;
+                        check_permissions(src.ops(), op_tx.clone());
                     }
                     Err(e) => { app.cluster_error = Some((e, app.now)); }
                 }
@@ -90,6 +213,9 @@ async fn event_loop(
                     let mut conn = src.conn.clone();
                     conn.namespace = ns;
                     let _ = switch_tx.send(Ok(conn)).await;
+                }
+                fx @ (Effect::PlanScale { .. } | Effect::Run(_)) => {
+                    run_effect(src.ops(), fx, op_tx.clone())
                 }
                 Effect::SwitchContext(ctx) => {
                     let mut t = src.target.clone();

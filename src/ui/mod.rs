@@ -86,9 +86,83 @@ pub fn draw(f: &mut Frame, app: &App) {
     }
     panels::events(f, app, events);
     draw_footer(f, app, footer);
-    if app.mode == Mode::Help {
-        draw_help(f, app, area);
+    match &app.mode {
+        Mode::Help => draw_help(f, app, area),
+        Mode::ScaleInput { deployment, input } => draw_dialog(
+            f,
+            app,
+            area,
+            &format!("scale {deployment}"),
+            vec![
+                Line::from(vec![
+                    Span::raw("replicas: "),
+                    Span::styled(
+                        format!("{input}▏"),
+                        Style::default()
+                            .fg(app.theme().accent)
+                            .add_modifier(Modifier::BOLD),
+                    ),
+                ]),
+                Line::from(Span::styled(
+                    "Enter to continue, Esc to cancel",
+                    Style::default().fg(app.theme().muted),
+                )),
+            ],
+        ),
+        Mode::Confirm { question, .. } => draw_dialog(
+            f,
+            app,
+            area,
+            "confirm",
+            vec![
+                Line::from(Span::raw(format!("{question}?"))),
+                Line::from(""),
+                Line::from(vec![
+                    Span::styled(
+                        "[y]",
+                        Style::default()
+                            .fg(app.theme().ok)
+                            .add_modifier(Modifier::BOLD),
+                    ),
+                    Span::raw(" yes   "),
+                    Span::styled(
+                        "[n/Esc]",
+                        Style::default()
+                            .fg(app.theme().error)
+                            .add_modifier(Modifier::BOLD),
+                    ),
+                    Span::raw(" no"),
+                ]),
+            ],
+        ),
+        _ => {}
     }
+}
+
+/// A centred box with `lines`, wrapped.
+fn draw_dialog(f: &mut Frame, app: &App, area: Rect, title: &str, lines: Vec<Line>) {
+    let t = app.theme();
+    let w = 72.min(area.width);
+    let inner_w = w.saturating_sub(2).max(1) as usize;
+    let text_h: usize = lines
+        .iter()
+        .map(|l| l.width().div_ceil(inner_w).max(1))
+        .sum();
+    let h = ((text_h + 2) as u16).min(area.height);
+    let r = Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    };
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(block(title, t))
+            .style(Style::default().bg(t.background).fg(t.text))
+            .wrap(ratatui::widgets::Wrap { trim: false }),
+        r,
+    );
 }
 
 fn dot(ok: bool, t: &Theme) -> Span<'static> {

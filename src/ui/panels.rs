@@ -36,7 +36,7 @@ pub fn workloads(f: &mut Frame, app: &App, area: Rect) {
                 flags.push(format!("CrashLoop×{}", w.crash_looping));
             }
             if w.oom_killed > 0 {
-                flags.push(format!("OOMKilled×{}", w.oom_killed));
+                flags.push(format!("OOM×{}", w.oom_killed));
             }
             if w.stalled {
                 flags.push("stalled".into());

@@ -15,7 +15,7 @@ use super::{Access, OpError, Ops};
 pub const MAX_REPLICAS: i32 = 500;
 
 /// What a scale will do (shown for confirmation).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScalePlan {
     pub deployment: String,
     pub current: i32,
