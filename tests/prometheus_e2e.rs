@@ -249,6 +249,8 @@ async fn prometheus_agrees_with_the_truth() {
             hi
         },
     );
+    // histogram_quantile can land exactly on a bucket edge; allow float noise there.
+    let (lo, hi) = (lo * 0.999, hi * 1.001);
     assert!(
         got >= lo && got <= hi,
         "Prometheus p95 {got:.3}s outside the bucket ({lo}, {hi}] of the true p95 {want:.3}s"
