@@ -73,6 +73,25 @@ pub enum Command {
         #[arg(long, default_value = "5m")]
         timeout: String,
     },
+    /// Rotate the provider API key in its Secret, then restart the Deployments that read it.
+    /// The key comes from --from-file, --from-stdin or a masked prompt — never argv.
+    RotateKey {
+        /// Read the new key from this file.
+        #[arg(long, conflicts_with = "from_stdin")]
+        from_file: Option<PathBuf>,
+        /// Read the new key from stdin (needs --yes).
+        #[arg(long)]
+        from_stdin: bool,
+        /// Check the key with the provider (GET {base_url}/models) first; refuse it on 401.
+        #[arg(long)]
+        verify: bool,
+        /// Confirm without asking.
+        #[arg(long)]
+        yes: bool,
+        /// How long to wait for the restarts.
+        #[arg(long, default_value = "10m")]
+        timeout: String,
+    },
     /// Rollout restart a Deployment (as kubectl rollout restart).
     Restart {
         deployment: String,
@@ -233,6 +252,22 @@ pub fn main() -> ExitCode {
             }) => {
                 crate::ops_cli::restart_cmd(&cfg, &target(&g), &deployment, wait, yes, &timeout)
                     .await
+            }
+            Some(Command::RotateKey {
+                from_file,
+                from_stdin,
+                verify,
+                yes,
+                timeout,
+            }) => {
+                let args = crate::ops_cli::RotateArgs {
+                    from_file: from_file.as_deref(),
+                    from_stdin,
+                    verify,
+                    yes,
+                    timeout: &timeout,
+                };
+                crate::ops_cli::rotate_cmd(&cfg, &target(&g), args).await
             }
             None => {
                 let source =

@@ -9,6 +9,7 @@ pub mod dashboard;
 pub mod manifests;
 pub mod metrics;
 pub mod ops_cli;
+pub mod secret;
 pub mod sim;
 pub mod status;
 pub mod theme;

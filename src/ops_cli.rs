@@ -176,3 +176,98 @@ mod tests {
         assert!(parse_duration("-1s").is_err());
     }
 }
+
+/// Where the new key comes from: a file, stdin, or a masked prompt — never argv.
+fn read_key(
+    from_file: Option<&std::path::Path>,
+    from_stdin: bool,
+) -> Result<crate::secret::Secret, String> {
+    use crate::secret::Secret;
+    if let Some(p) = from_file {
+        let text = std::fs::read_to_string(p)
+            .map_err(|e| format!("cannot read the key file {}: {e}", p.display()))?;
+        return Ok(Secret::new(text.trim()));
+    }
+    if from_stdin {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .map_err(|e| format!("reading the key from stdin: {e}"))?;
+        return Ok(Secret::new(text.trim()));
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err("no key given: use --from-stdin or --from-file FILE, or run on a terminal for a masked prompt (a key is never taken from the command line)".into());
+    }
+    let k = rpassword::prompt_password("new API key (input hidden): ")
+        .map_err(|e| format!("reading the key: {e}"))?;
+    Ok(Secret::new(k.trim()))
+}
+
+pub struct RotateArgs<'a> {
+    pub from_file: Option<&'a std::path::Path>,
+    pub from_stdin: bool,
+    pub verify: bool,
+    pub yes: bool,
+    pub timeout: &'a str,
+}
+
+pub async fn rotate_cmd(cfg: &Config, target: &Target, a: RotateArgs<'_>) -> Result<u8, String> {
+    use crate::cluster::ops::rotate;
+    let timeout = parse_duration(a.timeout)?;
+    if a.from_stdin && !a.yes {
+        return Err("with --from-stdin the key uses up stdin, so confirm with --yes".into());
+    }
+    let key = read_key(a.from_file, a.from_stdin)?;
+    let o = ops_for(cfg, target).await?;
+    let (secret, data_key) = (cfg.stack.secret.as_str(), cfg.stack.secret_key.as_str());
+    let tgt = format!("secret/{secret}");
+    if let Err(e) = rotate::check_key(&key) {
+        o.record("rotate-key", &tgt, &Err(e.clone()));
+        return Err(e.to_string());
+    }
+    let mut plan = rotate::plan(&o, secret, data_key)
+        .await
+        .map_err(|e| e.to_string())?;
+    precheck(&o, "rotate-key", &tgt, &plan.accesses()).await?;
+    if a.verify {
+        if let Err(e) = rotate::verify(&cfg.stack.provider_base_url, &key).await {
+            o.record("rotate-key", &tgt, &Err(e.clone()));
+            return Err(e.to_string());
+        }
+        println!("the provider accepts the new key");
+    }
+    let mut attempts = 0;
+    let done = loop {
+        confirm(&plan.describe(), a.yes)?;
+        match rotate::write_key(&o, &plan, &key).await {
+            Ok(d) => break d,
+            Err(OpError::Conflict(m)) if attempts < 3 => {
+                attempts += 1;
+                eprintln!("{m}; read it again:");
+                plan = rotate::plan(&o, secret, data_key)
+                    .await
+                    .map_err(|e| e.to_string())?;
+            }
+            Err(e) => return Err(e.to_string()),
+        }
+    };
+    println!("{done}");
+    let mut code = 0;
+    for d in &plan.readers {
+        restart::restart(&o, d).await.map_err(|e| e.to_string())?;
+        println!("deployment.apps/{d} restarted");
+    }
+    for d in &plan.readers {
+        match restart::wait(&o, d, timeout, |_, _| {}).await {
+            Ok(restart::Rollout::Done(m)) => println!("{m}"),
+            Ok(restart::Rollout::Failed(m) | restart::Rollout::Waiting(m)) => {
+                eprintln!("agentdeck: {m}");
+                code = 1;
+            }
+            Err(e) => {
+                eprintln!("agentdeck: {e}");
+                code = 1;
+            }
+        }
+    }
+    Ok(code)
+}

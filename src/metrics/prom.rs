@@ -15,33 +15,7 @@ use crate::config::PrometheusConfig;
 /// Environment variable consulted for a bearer token when the config names no token file.
 pub const TOKEN_ENV: &str = "AGENTDECK_PROMETHEUS_TOKEN";
 
-/// A secret string: its `Debug` and `Display` print `***`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wrap a secret value.
-    pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
-    }
-
-    /// The secret itself: only for putting it on the wire.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
-    }
-}
+pub use crate::secret::Secret;
 
 /// One series of an instant vector (or the single value of a scalar result).
 #[derive(Debug, Clone, PartialEq)]

@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod restart;
+pub mod rotate;
 pub mod scale;
 
 use k8s_openapi::api::authorization::v1::{

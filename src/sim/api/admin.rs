@@ -5,6 +5,8 @@
 //! - `POST /_sim/usage` `{"namespace", "deployment", "cpu", "memory"}`: pin the pods' CPU and
 //!   memory use, as fractions of their requests (drives the HPA and OOM kills).
 //! - `GET /_sim/state`: resourceVersion and object counts.
+//! - `GET /_sim/provider/v1/models`: a simulated LLM provider — 200 with a model list for a
+//!   key the agents would accept (`Authorization: Bearer KEY`), else 401.
 //! - `GET /_sim/metrics`, `GET /_sim/truth`: the agent model's Prometheus metrics and ground
 //!   truth (as on `--metrics-listen`; see `crate::sim::agents`).
 
@@ -51,6 +53,33 @@ impl Faults {
 
     pub fn cut_watches(&self) {
         self.cut.send_modify(|g| *g += 1);
+    }
+}
+
+/// The simulated provider's `GET {base_url}/models` (what `rotate-key --verify` calls).
+pub fn provider(method: &Method, path: &str, headers: &axum::http::HeaderMap) -> Response {
+    if method != Method::GET || path.trim_end_matches('/') != "v1/models" {
+        return json_response(
+            StatusCode::NOT_FOUND,
+            &json!({"error": {"message": "not found"}}),
+        );
+    }
+    let key = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    if crate::sim::agents::key_is_valid(key) {
+        let data: Vec<Value> = crate::sim::agents::model::MODELS
+            .iter()
+            .map(|(m, _, _)| json!({"id": m, "object": "model", "owned_by": "holysheep-sim"}))
+            .collect();
+        ok(&json!({"object": "list", "data": data}))
+    } else {
+        json_response(
+            StatusCode::UNAUTHORIZED,
+            &json!({"error": {"message": "Incorrect API key provided", "type": "invalid_request_error", "code": "invalid_api_key"}}),
+        )
     }
 }
 

@@ -192,6 +192,9 @@ async fn handle(State(sim): State<Arc<Sim>>, req: Request) -> Response {
     let method = req.method().clone();
     let headers = req.headers().clone();
     tracing::debug!(%method, %path, ?query, "request");
+    if let Some(rest) = path.strip_prefix("/_sim/provider/") {
+        return admin::provider(&method, rest, &headers);
+    }
     if let Some(rest) = path.strip_prefix("/_sim/") {
         let body = axum::body::to_bytes(req.into_body(), MAX_BODY)
             .await

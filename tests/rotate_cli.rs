@@ -1,0 +1,252 @@
+//! Rotating the provider key against the sim: a rejected key is refused (nothing written),
+//! a good one replaces only its data key, the readers restart, the agents' 401s stop; a
+//! concurrent change is a conflict, never overwritten; the key shows up nowhere.
+
+mod common;
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use agentdeck::cluster::ops::{Audit, OpError, Ops, rotate};
+use agentdeck::secret::Secret;
+use common::{SimProcess, ok, preload, require_tool, run, start_sim};
+use k8s_openapi::api::core::v1::Secret as KubeSecret;
+use kube::api::{Api, Patch, PatchParams, PostParams};
+
+fn agentdeck(
+    sim: &SimProcess,
+    cfg: &std::path::Path,
+    args: &[&str],
+    stdin: &str,
+) -> (i32, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_agentdeck"))
+        .arg("--kubeconfig")
+        .arg(&sim.kubeconfig)
+        .arg("--config")
+        .arg(cfg)
+        .args(args)
+        .env("HOME", sim.dir.path())
+        .env("XDG_STATE_HOME", sim.dir.path().join("state"))
+        .env("AGENTDECK_LOG_FILE", sim.dir.path().join("agentdeck.log"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn unauthorized_ratio(sim: &SimProcess) -> f64 {
+    let out = Command::new("curl")
+        .args(["-s", &format!("{}/_sim/truth", sim.url)])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    v["unauthorized_ratio"].as_f64().unwrap_or(-1.0)
+}
+
+#[test]
+fn rotate_key_end_to_end() {
+    if !require_tool("kubectl") || !require_tool("curl") {
+        return;
+    }
+    let sim = SimProcess::start(&["--preload", "--time-scale", "30"]);
+    let cfg = sim.dir.path().join("config.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "[stack]\nprovider_base_url = \"{}/_sim/provider/v1\"\n",
+            sim.url
+        ),
+    )
+    .unwrap();
+    let k = |args: &[&str]| {
+        let mut c = sim.kubectl("kubectl");
+        c.args(args).args(["-n", "ai-agents"]);
+        c
+    };
+    // Without the Secret every agent request is a 401.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while unauthorized_ratio(&sim) < 0.99 {
+        assert!(Instant::now() < deadline, "agents never answered 401");
+        std::thread::sleep(Duration::from_millis(300));
+    }
+
+    // A key the provider rejects: refused, nothing written.
+    let bad = "sk-revoked-0000000000000000";
+    let (code, out, err) = agentdeck(
+        &sim,
+        &cfg,
+        &["rotate-key", "--from-stdin", "--verify", "--yes"],
+        bad,
+    );
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("rejects the new key") && err.contains("nothing was changed"),
+        "{err}"
+    );
+    let (exists, _, _) = run(k(&["get", "secret", "ai-api-keys"]));
+    assert!(!exists, "no Secret was created");
+
+    // Another key already in the Secret must survive the rotation.
+    ok(k(&[
+        "create",
+        "secret",
+        "generic",
+        "ai-api-keys",
+        "--from-literal=OTHER_KEY=keep-me",
+    ]));
+    let good = format!("sk-live-{:032x}", std::process::id() as u128 * 7919);
+    let key_file = sim.dir.path().join("key.txt");
+    std::fs::write(&key_file, format!("{good}\n")).unwrap();
+    let (code, out, err) = agentdeck(
+        &sim,
+        &cfg,
+        &[
+            "rotate-key",
+            "--from-file",
+            key_file.to_str().unwrap(),
+            "--verify",
+            "--yes",
+            "--timeout",
+            "90s",
+        ],
+        "",
+    );
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.contains("the provider accepts the new key"), "{out}");
+    assert!(
+        out.contains("HOLYSHEEP_API_KEY updated in secret ai-api-keys"),
+        "{out}"
+    );
+    assert!(
+        out.contains("deployment.apps/ai-agent-service restarted")
+            && out.contains("successfully rolled out"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("redis restarted"),
+        "redis does not read the Secret"
+    );
+
+    use base64::Engine;
+    let b64 = |path: &str| {
+        let mut c = k(&["get", "secret", "ai-api-keys"]);
+        c.args(["-o", &format!("jsonpath={path}")]);
+        String::from_utf8(
+            base64::engine::general_purpose::STANDARD
+                .decode(ok(c).trim())
+                .unwrap(),
+        )
+        .unwrap()
+    };
+    assert_eq!(b64("{.data.HOLYSHEEP_API_KEY}"), good);
+    assert_eq!(b64("{.data.OTHER_KEY}"), "keep-me");
+
+    // The agents stop answering 401.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while unauthorized_ratio(&sim) > 0.01 {
+        assert!(
+            Instant::now() < deadline,
+            "401s did not stop: ratio {}",
+            unauthorized_ratio(&sim)
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
+
+    // The key is nowhere but the Secret: not in output, logs or the audit log.
+    let audit = std::fs::read_to_string(sim.dir.path().join("state/agentdeck/audit.log")).unwrap();
+    let log = std::fs::read_to_string(sim.dir.path().join("agentdeck.log")).unwrap_or_default();
+    for (name, text) in [
+        ("stdout", &out),
+        ("stderr", &err),
+        ("audit", &audit),
+        ("log", &log),
+        ("sim log", &sim.log()),
+    ] {
+        assert!(
+            !text.contains(&good) && !text.contains(bad),
+            "the key leaked into {name}"
+        );
+    }
+    assert!(
+        audit.contains(r#""operation":"rotate-key""#) && audit.contains(r#""result":"ok""#),
+        "{audit}"
+    );
+    assert!(
+        audit.contains(r#""result":"invalid""#),
+        "the refused key is audited too: {audit}"
+    );
+
+    // No key source: refused, with the reason.
+    let (code, _, err) = agentdeck(&sim, &cfg, &["rotate-key", "--yes"], "");
+    assert_eq!(code, 2);
+    assert!(err.contains("never taken from the command line"), "{err}");
+}
+
+#[tokio::test]
+async fn a_concurrent_change_is_a_conflict() {
+    let dir = tempfile::tempdir().unwrap();
+    let kc = dir.path().join("kubeconfig");
+    let mut cfg = preload(1.0);
+    cfg.kubeconfig_out = Some(kc.clone());
+    let h = start_sim(cfg).await;
+    let conn = agentdeck::cluster::connect(
+        &agentdeck::cluster::Target {
+            kubeconfig: Some(kc),
+            ..Default::default()
+        },
+        "ai-agents",
+    )
+    .await
+    .unwrap();
+    let ops = Ops {
+        conn: conn.clone(),
+        read_only: false,
+        audit: Audit::new(Some(dir.path().join("audit.log"))),
+    };
+    let secrets: Api<KubeSecret> = Api::namespaced(conn.client.clone(), "ai-agents");
+    let s: KubeSecret = serde_json::from_value(serde_json::json!({"metadata": {"name": "ai-api-keys"}, "stringData": {"HOLYSHEEP_API_KEY": "sk-old-000000000000000000"}})).unwrap();
+    secrets.create(&PostParams::default(), &s).await.unwrap();
+    let plan = rotate::plan(&ops, "ai-api-keys", "HOLYSHEEP_API_KEY")
+        .await
+        .unwrap();
+    assert_eq!(plan.readers, vec!["ai-agent-service".to_string()]);
+    // Someone else changes the Secret after we read it.
+    secrets
+        .patch("ai-api-keys", &PatchParams::default(), &Patch::Merge(serde_json::json!({"stringData": {"HOLYSHEEP_API_KEY": "sk-theirs-0000000000000000"}})))
+        .await
+        .unwrap();
+    let key = Secret::new("sk-mine-00000000000000000000");
+    let e = rotate::write_key(&ops, &plan, &key).await.unwrap_err();
+    assert!(matches!(e, OpError::Conflict(_)), "{e:?}");
+    let now = secrets.get("ai-api-keys").await.unwrap();
+    assert_eq!(
+        now.data.unwrap()["HOLYSHEEP_API_KEY"].0,
+        b"sk-theirs-0000000000000000",
+        "theirs not overwritten"
+    );
+    // Read again, and the write goes through.
+    let plan = rotate::plan(&ops, "ai-api-keys", "HOLYSHEEP_API_KEY")
+        .await
+        .unwrap();
+    rotate::write_key(&ops, &plan, &key).await.unwrap();
+    let audit = std::fs::read_to_string(dir.path().join("audit.log")).unwrap();
+    assert!(
+        audit.contains(r#""result":"conflict""#) && !audit.contains("sk-mine"),
+        "{audit}"
+    );
+    h.stop().await;
+}
