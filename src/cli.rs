@@ -73,6 +73,21 @@ pub enum Command {
         #[arg(long, default_value = "5m")]
         timeout: String,
     },
+    /// Server-side apply the bundled stack (or a directory of manifests), after a dry-run plan.
+    Deploy {
+        /// A directory of *.yaml manifests instead of the bundled stack.
+        #[arg(long)]
+        manifests: Option<PathBuf>,
+        /// Show the plan only.
+        #[arg(long)]
+        dry_run: bool,
+        /// Take over fields another field manager owns.
+        #[arg(long)]
+        force_conflicts: bool,
+        /// Confirm without asking.
+        #[arg(long)]
+        yes: bool,
+    },
     /// Rotate the provider API key in its Secret, then restart the Deployments that read it.
     /// The key comes from --from-file, --from-stdin or a masked prompt — never argv.
     RotateKey {
@@ -252,6 +267,20 @@ pub fn main() -> ExitCode {
             }) => {
                 crate::ops_cli::restart_cmd(&cfg, &target(&g), &deployment, wait, yes, &timeout)
                     .await
+            }
+            Some(Command::Deploy {
+                manifests,
+                dry_run,
+                force_conflicts,
+                yes,
+            }) => {
+                let args = crate::ops_cli::DeployArgs {
+                    manifests: manifests.as_deref(),
+                    dry_run,
+                    force_conflicts,
+                    yes,
+                };
+                crate::ops_cli::deploy_cmd(&cfg, &target(&g), args).await
             }
             Some(Command::RotateKey {
                 from_file,

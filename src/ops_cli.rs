@@ -259,6 +259,97 @@ pub async fn rotate_cmd(cfg: &Config, target: &Target, a: RotateArgs<'_>) -> Res
     Ok(code)
 }
 
+pub struct DeployArgs<'a> {
+    pub manifests: Option<&'a std::path::Path>,
+    pub dry_run: bool,
+    pub force_conflicts: bool,
+    pub yes: bool,
+}
+
+/// `agentdeck deploy`: plan (server-side dry run), confirm, apply, per-object results.
+pub async fn deploy_cmd(cfg: &Config, target: &Target, a: DeployArgs<'_>) -> Result<u8, String> {
+    use crate::cluster::ops::deploy::{self, Change};
+    let mut docs = deploy::load(a.manifests)?;
+    if a.manifests.is_none() {
+        deploy::substitute(&mut docs, &cfg.stack, "ai-agents");
+    }
+    let o = ops_for(cfg, target).await?;
+    if !a.dry_run {
+        if let Err(e) = o.refuse_if_read_only() {
+            o.record("deploy", "stack", &Err(e.clone()));
+            return Err(e.to_string());
+        }
+    }
+    let items = deploy::plan(&o, docs, a.force_conflicts)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!("plan (server-side dry run):");
+    for it in &items {
+        let line = match &it.change {
+            Change::Create => format!("  create     {}", it.display),
+            Change::Update(f) => format!("  update     {} ({})", it.display, f.join(", ")),
+            Change::Unchanged => format!("  unchanged  {}", it.display),
+            Change::Skipped(why) => format!("  skip       {}: {why}", it.display),
+            Change::Error(e) => format!("  error      {}: {e}", it.display),
+        };
+        println!("{line}");
+    }
+    let errors = items
+        .iter()
+        .filter(|i| matches!(i.change, Change::Error(_)))
+        .count();
+    if a.dry_run {
+        return Ok(u8::from(errors > 0));
+    }
+    let sendable = items
+        .iter()
+        .filter(|i| {
+            matches!(
+                i.change,
+                Change::Create | Change::Update(_) | Change::Unchanged
+            )
+        })
+        .count();
+    confirm(
+        &format!(
+            "apply {sendable} objects with field manager agentdeck{}",
+            if a.force_conflicts {
+                ", forcing conflicts"
+            } else {
+                ""
+            }
+        ),
+        a.yes,
+    )?;
+    let results = deploy::apply(&o, &items, a.force_conflicts).await;
+    println!("result:");
+    let mut failed = 0;
+    for (it, r) in items.iter().zip(&results) {
+        match r {
+            Ok(m) => println!("  {:<10} {}", m.split(' ').next().unwrap_or(m), it.display),
+            Err(e) if matches!(it.change, Change::Skipped(_)) => println!(
+                "  skipped    {} — {}",
+                it.display,
+                e.to_string().trim_start_matches("failed: skipped: ")
+            ),
+            Err(e) => {
+                failed += 1;
+                println!("  FAILED     {} — {e}", it.display);
+            }
+        }
+    }
+    // No key is ever bundled: say so when the Secret is missing.
+    let secrets: kube::Api<k8s_openapi::api::core::v1::Secret> =
+        kube::Api::namespaced(o.conn.client.clone(), &cfg.stack.namespace);
+    if let Ok(None) = secrets.get_opt(&cfg.stack.secret).await {
+        println!(
+            "note: Secret {} does not exist in {}: the agents answer 401 until it does. Create it with: agentdeck rotate-key",
+            cfg.stack.secret, cfg.stack.namespace
+        );
+    }
+    Ok(u8::from(failed > 0))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

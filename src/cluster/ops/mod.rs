@@ -3,6 +3,7 @@
 //! the API call → progress → one audit line. Nothing here draws or prompts.
 
 pub mod audit;
+pub mod deploy;
 pub mod restart;
 pub mod rotate;
 pub mod scale;
