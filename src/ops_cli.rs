@@ -274,11 +274,11 @@ pub async fn deploy_cmd(cfg: &Config, target: &Target, a: DeployArgs<'_>) -> Res
         deploy::substitute(&mut docs, &cfg.stack, "ai-agents");
     }
     let o = ops_for(cfg, target).await?;
-    if !a.dry_run {
-        if let Err(e) = o.refuse_if_read_only() {
-            o.record("deploy", "stack", &Err(e.clone()));
-            return Err(e.to_string());
-        }
+    if !a.dry_run
+        && let Err(e) = o.refuse_if_read_only()
+    {
+        o.record("deploy", "stack", &Err(e.clone()));
+        return Err(e.to_string());
     }
     let items = deploy::plan(&o, docs, a.force_conflicts)
         .await

@@ -72,18 +72,17 @@ pub fn substitute(docs: &mut [Document], stack: &StackConfig, bundled_ns: &str) 
         if o["metadata"]["namespace"] == bundled_ns {
             o["metadata"]["namespace"] = Value::String(stack.namespace.clone());
         }
-        if o["kind"] == "Deployment" && o["metadata"]["name"] == stack.deployment.as_str() {
-            if let Some(cs) = o
+        if o["kind"] == "Deployment"
+            && o["metadata"]["name"] == stack.deployment.as_str()
+            && let Some(cs) = o
                 .pointer_mut("/spec/template/spec/containers")
                 .and_then(Value::as_array_mut)
-            {
-                if let Some(c) = cs.first_mut() {
-                    c["image"] = Value::String(stack.image.clone());
-                    for e in c["env"].as_array_mut().into_iter().flatten() {
-                        if e["name"] == "HOLYSHEEP_BASE_URL" {
-                            e["value"] = Value::String(stack.provider_base_url.clone());
-                        }
-                    }
+            && let Some(c) = cs.first_mut()
+        {
+            c["image"] = Value::String(stack.image.clone());
+            for e in c["env"].as_array_mut().into_iter().flatten() {
+                if e["name"] == "HOLYSHEEP_BASE_URL" {
+                    e["value"] = Value::String(stack.provider_base_url.clone());
                 }
             }
         }
