@@ -352,6 +352,9 @@ async fn run_demo(mut a: SimArgs, cfg: crate::config::Config, g: &Global) -> Res
     let handle = sim::start(sc).await.map_err(|e| e.to_string())?;
     tracing::info!(url = %handle.url(), kubeconfig = %kubeconfig.display(), "demo: simulated cluster started");
     seed_demo_key(&handle.sim, &cfg)?;
+    // The demo's agents talk to the sim's simulated provider, so rotate-key can verify keys.
+    let mut cfg = cfg;
+    cfg.stack.provider_base_url = format!("{}/_sim/provider/v1", handle.url());
     let source = match g
         .prometheus_url
         .as_deref()

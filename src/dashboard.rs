@@ -160,6 +160,7 @@ pub async fn run(
             metrics,
             read_only: cfg.read_only,
             audit: crate::cluster::ops::Audit::new(cfg.audit_log.clone()),
+            stack: cfg.stack.clone(),
         },
     )
     .await

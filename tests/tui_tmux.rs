@@ -163,6 +163,50 @@ fn demo_in_a_real_terminal() {
         "{audit}"
     );
 
+    // :rotate-key — masked input, provider check, confirm, restart of the readers.
+    let key = format!("sk-tui-{:024x}", std::process::id() as u128 * 104_729);
+    t.cmd(&["send-keys", "-t", &t.session, ":rotate-key", "Enter"]);
+    t.wait_for(10, "the key dialog", |s| {
+        s.contains("rotate the provider API key")
+    });
+    t.cmd(&["send-keys", "-t", &t.session, "-l", &key]);
+    let typed = t.wait_for(10, "the masked key", |s| s.contains("••••••••••"));
+    assert!(!typed.contains(&key), "the key is on screen");
+    t.cmd(&["send-keys", "-t", &t.session, "Enter"]);
+    let confirm = t.wait_for(20, "the rotation confirmation", |s| {
+        s.contains("the provider accepts the key") && s.contains("[y]")
+    });
+    // The dialog wraps its text: look at the words.
+    let words: String = confirm.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.contains("HOLYSHEEP_API_KEY")
+            && words.contains("ai-api-keys")
+            && words.contains("restart"),
+        "{confirm}"
+    );
+    t.cmd(&["send-keys", "-t", &t.session, "y"]);
+    let done = t.wait_for(120, "the rotation and restart", |s| {
+        s.contains("restarted ai-agent-service")
+    });
+    assert!(!done.contains(&key));
+
+    // :deploy — a plan from the server-side dry run, then apply.
+    t.cmd(&["send-keys", "-t", &t.session, ":deploy", "Enter"]);
+    let plan = t.wait_for(30, "the deploy plan", |s| {
+        s.contains("deploy the stack:") && s.contains("[y]")
+    });
+    let words: String = plan
+        .replace('│', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        words.contains("skipped") && words.contains("virtualservice/agent-routing"),
+        "{plan}"
+    );
+    t.cmd(&["send-keys", "-t", &t.session, "y"]);
+    t.wait_for(60, "the deploy result", |s| s.contains("deployed:"));
+
     // q quits and restores the terminal: primary screen, the shell prompt back.
     t.cmd(&["send-keys", "-t", &t.session, "q"]);
     let deadline = Instant::now() + Duration::from_secs(15);
@@ -182,5 +226,17 @@ fn demo_in_a_real_terminal() {
     });
     t.cmd(&["send-keys", "-t", &t.session, "echo exit=$?", "Enter"]);
     t.wait_for(5, "exit status 0", |s| s.contains("exit=0"));
+    let audit = std::fs::read_to_string(home.join(".local/state/agentdeck/audit.log")).unwrap();
+    for op in ["restart", "rotate-key", "deploy"] {
+        assert!(
+            audit.contains(&format!(r#""operation":"{op}""#)),
+            "no {op} in {audit}"
+        );
+    }
+    let log = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(
+        !audit.contains(&key) && !log.contains(&key),
+        "the key leaked into the audit log or the log"
+    );
     assert_eq!(t.display("#{cursor_flag}"), "1", "cursor visible again");
 }

@@ -17,7 +17,7 @@ use crate::theme::Theme;
 pub use update::{Effect, Msg, update};
 
 /// Input mode.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Mode {
     Normal,
     /// Editing the filter.
@@ -34,6 +34,10 @@ pub enum Mode {
     Confirm {
         question: String,
         op: ops::PendingOp,
+    },
+    /// Typing a new API key (shown as dots; never printed).
+    KeyInput {
+        input: crate::secret::Secret,
     },
 }
 

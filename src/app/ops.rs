@@ -1,4 +1,5 @@
-//! Writes from the dashboard: `s` (scale) and `r` (restart) on the selected workload.
+//! Writes from the dashboard: `s` (scale) and `r` (restart) on the selected workload,
+//! `:rotate-key` (masked key input) and `:deploy` (plan, then apply).
 //! Read-only and RBAC refusals come first, then a y/n confirmation, then the event loop runs
 //! the operation (cluster::ops) and reports progress back as messages.
 
@@ -6,13 +7,39 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::update::Effect;
 use super::{App, Mode, Toast};
+use crate::cluster::ops::deploy::Item as DeployItem;
+use crate::cluster::ops::rotate::RotatePlan;
 use crate::cluster::ops::scale::{ScalePlan, parse_replicas};
+use crate::secret::Secret;
 
 /// A write the user asked for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum PendingOp {
     Scale(ScalePlan),
-    Restart { deployment: String },
+    Restart {
+        deployment: String,
+    },
+    /// Rotate the key (the plan holds the Secret as read: its resourceVersion is the
+    /// precondition).
+    Rotate {
+        plan: Box<RotatePlan>,
+        key: Secret,
+    },
+    Deploy(std::sync::Arc<Vec<DeployItem>>),
+}
+
+impl PartialEq for PendingOp {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (PendingOp::Scale(a), PendingOp::Scale(b)) => a == b,
+            (PendingOp::Restart { deployment: a }, PendingOp::Restart { deployment: b }) => a == b,
+            (PendingOp::Rotate { plan: a, key: ka }, PendingOp::Rotate { plan: b, key: kb }) => {
+                a.secret == b.secret && a.data_key == b.data_key && ka == kb
+            }
+            (PendingOp::Deploy(a), PendingOp::Deploy(b)) => std::sync::Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
 }
 
 fn toast(app: &mut App, text: String, error: bool) {
@@ -123,6 +150,8 @@ pub fn confirm_key(
             app.op_status = Some(match &op {
                 PendingOp::Scale(p) => format!("scaling {} to {}…", p.deployment, p.replicas),
                 PendingOp::Restart { deployment } => format!("restarting {deployment}…"),
+                PendingOp::Rotate { plan, .. } => format!("rotating the key in {}…", plan.secret),
+                PendingOp::Deploy(items) => format!("deploying {} objects…", items.len()),
             });
             fx.push(Effect::Run(op));
         }
@@ -132,5 +161,52 @@ pub fn confirm_key(
             toast(app, "cancelled; nothing was changed".into(), false);
         }
         _ => app.mode = Mode::Confirm { question, op },
+    }
+}
+
+/// `:rotate-key`: type the new key (masked).
+pub fn start_rotate(app: &mut App) {
+    if allowed(app, "rotate-key") {
+        app.mode = Mode::KeyInput {
+            input: Secret::new(""),
+        };
+    }
+}
+
+/// `:deploy`: plan the bundled stack first (server-side dry run).
+pub fn start_deploy(app: &mut App, fx: &mut Vec<Effect>) {
+    if allowed(app, "deploy") {
+        app.op_status = Some("deploy: planning (server-side dry run)…".into());
+        fx.push(Effect::PlanDeploy);
+    }
+}
+
+/// Keys while typing the new key: characters are added but never shown.
+pub fn key_input_key(app: &mut App, input: Secret, k: KeyEvent, fx: &mut Vec<Effect>) {
+    match k.code {
+        KeyCode::Esc => {
+            app.mode = Mode::Normal;
+            toast(app, "cancelled; nothing was changed".into(), false);
+        }
+        KeyCode::Enter => {
+            app.mode = Mode::Normal;
+            app.op_status = Some("rotate-key: checking the key with the provider…".into());
+            fx.push(Effect::PlanRotate(input));
+        }
+        KeyCode::Backspace => {
+            let mut s = input.expose().to_string();
+            s.pop();
+            app.mode = Mode::KeyInput {
+                input: Secret::new(s),
+            };
+        }
+        KeyCode::Char(c) => {
+            let mut s = input.expose().to_string();
+            s.push(c);
+            app.mode = Mode::KeyInput {
+                input: Secret::new(s),
+            };
+        }
+        _ => app.mode = Mode::KeyInput { input },
     }
 }

@@ -30,7 +30,7 @@ pub enum Msg {
 }
 
 /// What the event loop must do.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     Quit,
     SwitchContext(String),
@@ -42,6 +42,10 @@ pub enum Effect {
     },
     /// Carry out a confirmed write.
     Run(super::ops::PendingOp),
+    /// Check a new key and plan its rotation; answers with Msg::Planned or OpDone(Err).
+    PlanRotate(crate::secret::Secret),
+    /// Plan a deploy of the bundled stack (server-side dry run).
+    PlanDeploy,
 }
 
 /// How long a toast stays, seconds.
@@ -186,6 +190,7 @@ fn key(app: &mut App, k: KeyEvent, fx: &mut Vec<Effect>) {
             super::ops::scale_input_key(app, deployment, input, k, fx)
         }
         Mode::Confirm { question, op } => super::ops::confirm_key(app, question, op, k, fx),
+        Mode::KeyInput { input } => super::ops::key_input_key(app, input, k, fx),
         Mode::Normal => normal(app, k, fx),
     }
     clamp_selection(app);
@@ -244,6 +249,8 @@ fn command(app: &mut App, line: &str, fx: &mut Vec<Effect>) {
             toast(app, format!("switching to namespace {name}…"), false);
             fx.push(Effect::SwitchNamespace(name.to_string()));
         }
+        ("rotate-key" | "rotate", _) => super::ops::start_rotate(app),
+        ("deploy", _) => super::ops::start_deploy(app, fx),
         ("theme", Some(name)) => match app.themes.iter().position(|t| t.name == name) {
             Some(i) => {
                 app.theme = i;

@@ -9,7 +9,7 @@ use tokio::sync::mpsc;
 
 use crate::app::ops::PendingOp;
 use crate::app::{self, App, Effect, Msg};
-use crate::cluster::ops::{self, Ops, restart, scale};
+use crate::cluster::ops::{self, Ops, deploy, restart, rotate, scale};
 use crate::cluster::{self, ClusterEvent, Connection, Target};
 use crate::metrics::MetricsSnapshot;
 
@@ -22,6 +22,8 @@ pub struct Sources {
     pub metrics: Option<mpsc::Receiver<MetricsSnapshot>>,
     pub read_only: bool,
     pub audit: ops::Audit,
+    /// Names of the operated stack (Secret, key, provider URL) for rotate-key and deploy.
+    pub stack: crate::config::StackConfig,
 }
 
 impl Sources {
@@ -57,9 +59,159 @@ fn check_permissions(o: Ops, tx: mpsc::Sender<Msg>) {
 }
 
 /// Carry out a write effect in the background; progress and the result come back as Msgs.
-fn run_effect(o: Ops, fx: Effect, tx: mpsc::Sender<Msg>) {
+fn run_effect(o: Ops, stack: crate::config::StackConfig, fx: Effect, tx: mpsc::Sender<Msg>) {
     tokio::spawn(async move {
         let msg = match fx {
+            Effect::PlanRotate(key) => {
+                let planned = async {
+                    rotate::check_key(&key)?;
+                    o.refuse_if_read_only()?;
+                    let plan = rotate::plan(&o, &stack.secret, &stack.secret_key).await?;
+                    o.check_access(&plan.accesses()).await?;
+                    rotate::verify(&stack.provider_base_url, &key).await?;
+                    Ok::<_, ops::OpError>(plan)
+                }
+                .await;
+                match planned {
+                    Ok(plan) => Msg::Planned(
+                        format!("the provider accepts the key: {}", plan.describe()),
+                        PendingOp::Rotate {
+                            plan: Box::new(plan),
+                            key,
+                        },
+                    ),
+                    Err(e) => Msg::OpDone(Err(format!("rotate-key: {e}"))),
+                }
+            }
+            Effect::Run(PendingOp::Rotate { plan, key }) => {
+                match rotate::write_key(&o, &plan, &key).await {
+                    Err(ops::OpError::Conflict(m)) => {
+                        match rotate::plan(&o, &stack.secret, &stack.secret_key).await {
+                            Ok(again) => Msg::Planned(
+                                format!("{m}; read again: {}", again.describe()),
+                                PendingOp::Rotate {
+                                    plan: Box::new(again),
+                                    key,
+                                },
+                            ),
+                            Err(e) => Msg::OpDone(Err(e.to_string())),
+                        }
+                    }
+                    Err(e) => Msg::OpDone(Err(e.to_string())),
+                    Ok(done) => {
+                        let mut failed = Vec::new();
+                        for d in &plan.readers {
+                            let _ = tx
+                                .send(Msg::OpProgress(format!(
+                                    "rotate-key: {done}; restarting {d}…"
+                                )))
+                                .await;
+                            let r = match restart::restart(&o, d).await {
+                                Ok(_) => {
+                                    restart::wait(&o, d, Duration::from_secs(900), |_, _| {}).await
+                                }
+                                Err(e) => Err(e),
+                            };
+                            if !matches!(r, Ok(restart::Rollout::Done(_))) {
+                                failed.push(d.clone());
+                            }
+                        }
+                        Msg::OpDone(if failed.is_empty() {
+                            Ok(format!(
+                                "{done}; restarted {}",
+                                if plan.readers.is_empty() {
+                                    "nothing (no reader)".into()
+                                } else {
+                                    plan.readers.join(", ")
+                                }
+                            ))
+                        } else {
+                            Err(format!(
+                                "{done}, but the restart of {} did not complete",
+                                failed.join(", ")
+                            ))
+                        })
+                    }
+                }
+            }
+            Effect::PlanDeploy => {
+                let planned = async {
+                    o.refuse_if_read_only()?;
+                    let mut docs = deploy::load(None).map_err(ops::OpError::Invalid)?;
+                    deploy::substitute(&mut docs, &stack, "ai-agents");
+                    deploy::plan(&o, docs, false).await
+                }
+                .await;
+                match planned {
+                    Ok(items) => {
+                        let count = |f: fn(&deploy::Change) -> bool| {
+                            items.iter().filter(|i| f(&i.change)).count()
+                        };
+                        let create = count(|c| matches!(c, deploy::Change::Create));
+                        let update = count(|c| matches!(c, deploy::Change::Update(_)));
+                        let same = count(|c| matches!(c, deploy::Change::Unchanged));
+                        let skipped: Vec<&str> = items
+                            .iter()
+                            .filter(|i| matches!(i.change, deploy::Change::Skipped(_)))
+                            .map(|i| i.display.as_str())
+                            .collect();
+                        let errors: Vec<String> = items
+                            .iter()
+                            .filter_map(|i| match &i.change {
+                                deploy::Change::Error(e) => Some(format!("{}: {e}", i.display)),
+                                _ => None,
+                            })
+                            .collect();
+                        if !errors.is_empty() {
+                            Msg::OpDone(Err(format!(
+                                "deploy: the dry run failed — {}",
+                                errors.join("; ")
+                            )))
+                        } else {
+                            let q = format!(
+                                "deploy the stack: {create} to create, {update} to update, {same} unchanged{}",
+                                if skipped.is_empty() {
+                                    String::new()
+                                } else {
+                                    format!("; skipped (kind not served): {}", skipped.join(", "))
+                                }
+                            );
+                            Msg::Planned(q, PendingOp::Deploy(std::sync::Arc::new(items)))
+                        }
+                    }
+                    Err(e) => Msg::OpDone(Err(format!("deploy: {e}"))),
+                }
+            }
+            Effect::Run(PendingOp::Deploy(items)) => {
+                let results = deploy::apply(&o, &items, false).await;
+                let failed: Vec<String> = items
+                    .iter()
+                    .zip(&results)
+                    .filter(|(i, r)| r.is_err() && !matches!(i.change, deploy::Change::Skipped(_)))
+                    .map(|(i, r)| {
+                        format!(
+                            "{}: {}",
+                            i.display,
+                            r.as_ref().err().map(|e| e.to_string()).unwrap_or_default()
+                        )
+                    })
+                    .collect();
+                let applied = results.iter().filter(|r| r.is_ok()).count();
+                let secrets: kube::Api<k8s_openapi::api::core::v1::Secret> =
+                    kube::Api::namespaced(o.conn.client.clone(), &stack.namespace);
+                let note = match secrets.get_opt(&stack.secret).await {
+                    Ok(None) => format!("; Secret {} is missing: run :rotate-key", stack.secret),
+                    _ => String::new(),
+                };
+                Msg::OpDone(if failed.is_empty() {
+                    Ok(format!("deployed: {applied} objects applied{note}"))
+                } else {
+                    Err(format!(
+                        "deploy: {applied} applied, failed: {}",
+                        failed.join("; ")
+                    ))
+                })
+            }
             Effect::PlanScale {
                 deployment,
                 replicas,
@@ -214,8 +366,11 @@ async fn event_loop(
                     conn.namespace = ns;
                     let _ = switch_tx.send(Ok(conn)).await;
                 }
-                fx @ (Effect::PlanScale { .. } | Effect::Run(_)) => {
-                    run_effect(src.ops(), fx, op_tx.clone())
+                fx @ (Effect::PlanScale { .. }
+                | Effect::Run(_)
+                | Effect::PlanRotate(_)
+                | Effect::PlanDeploy) => {
+                    run_effect(src.ops(), src.stack.clone(), fx, op_tx.clone())
                 }
                 Effect::SwitchContext(ctx) => {
                     let mut t = src.target.clone();

@@ -109,6 +109,26 @@ pub fn draw(f: &mut Frame, app: &App) {
                 )),
             ],
         ),
+        Mode::KeyInput { input } => draw_dialog(
+            f,
+            app,
+            area,
+            "rotate the provider API key",
+            vec![
+                Line::from(vec![
+                    Span::raw("new key: "),
+                    // Only the length is ever drawn.
+                    Span::styled(
+                        format!("{}▏", "•".repeat(input.expose().chars().count().min(64))),
+                        Style::default().fg(app.theme().accent),
+                    ),
+                ]),
+                Line::from(Span::styled(
+                    "Enter: check it with the provider, then confirm · Esc: cancel",
+                    Style::default().fg(app.theme().muted),
+                )),
+            ],
+        ),
         Mode::Confirm { question, .. } => draw_dialog(
             f,
             app,
