@@ -163,6 +163,44 @@ fn demo_in_a_real_terminal() {
         "{audit}"
     );
 
+    // :deploy — a plan from the server-side dry run, then apply.
+    t.cmd(&["send-keys", "-t", &t.session, ":deploy", "Enter"]);
+    let plan = t.wait_for(30, "the deploy plan", |s| {
+        s.contains("deploy the stack:") && s.contains("[y]")
+    });
+    let words: String = plan
+        .replace('│', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        words.contains("skipped") && words.contains("virtualservice/agent-routing"),
+        "{plan}"
+    );
+    t.cmd(&["send-keys", "-t", &t.session, "y"]);
+    t.wait_for(60, "the deploy result", |s| s.contains("deployed:"));
+
+    // s — type the replica count; the HPA note is in the confirmation.
+    t.cmd(&["send-keys", "-t", &t.session, "s"]);
+    t.wait_for(10, "the scale dialog", |s| {
+        s.contains("scale ai-agent-service") && s.contains("replicas: 3")
+    });
+    t.cmd(&["send-keys", "-t", &t.session, "BSpace", "4", "Enter"]);
+    let confirm = t.wait_for(20, "the scale confirmation", |s| s.contains("[y]"));
+    let words: String = confirm
+        .replace('│', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        words.contains("from 3 to 4") && words.contains("minReplicas"),
+        "{confirm}"
+    );
+    t.cmd(&["send-keys", "-t", &t.session, "y"]);
+    t.wait_for(60, "the scale to finish", |s| {
+        s.contains("ai-agent-service scaled to 4 and ready")
+    });
+
     // :rotate-key — masked input, provider check, confirm, restart of the readers.
     let key = format!("sk-tui-{:024x}", std::process::id() as u128 * 104_729);
     t.cmd(&["send-keys", "-t", &t.session, ":rotate-key", "Enter"]);
@@ -189,23 +227,6 @@ fn demo_in_a_real_terminal() {
         s.contains("restarted ai-agent-service")
     });
     assert!(!done.contains(&key));
-
-    // :deploy — a plan from the server-side dry run, then apply.
-    t.cmd(&["send-keys", "-t", &t.session, ":deploy", "Enter"]);
-    let plan = t.wait_for(30, "the deploy plan", |s| {
-        s.contains("deploy the stack:") && s.contains("[y]")
-    });
-    let words: String = plan
-        .replace('│', " ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    assert!(
-        words.contains("skipped") && words.contains("virtualservice/agent-routing"),
-        "{plan}"
-    );
-    t.cmd(&["send-keys", "-t", &t.session, "y"]);
-    t.wait_for(60, "the deploy result", |s| s.contains("deployed:"));
 
     // q quits and restores the terminal: primary screen, the shell prompt back.
     t.cmd(&["send-keys", "-t", &t.session, "q"]);

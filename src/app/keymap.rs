@@ -67,7 +67,7 @@ pub static KEYMAP: &[Binding] = &[
         KeyCode::Char(':'),
         false,
         Command,
-        "command: :ctx NAME, :ns NAME, :theme NAME, :q",
+        "command: :ctx NAME, :ns NAME, :theme NAME, :deploy [force], :rotate-key, :q",
         true
     ),
     bind!(

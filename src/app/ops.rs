@@ -25,7 +25,10 @@ pub enum PendingOp {
         plan: Box<RotatePlan>,
         key: Secret,
     },
-    Deploy(std::sync::Arc<Vec<DeployItem>>),
+    Deploy {
+        items: std::sync::Arc<Vec<DeployItem>>,
+        force: bool,
+    },
 }
 
 impl PartialEq for PendingOp {
@@ -36,7 +39,16 @@ impl PartialEq for PendingOp {
             (PendingOp::Rotate { plan: a, key: ka }, PendingOp::Rotate { plan: b, key: kb }) => {
                 a.secret == b.secret && a.data_key == b.data_key && ka == kb
             }
-            (PendingOp::Deploy(a), PendingOp::Deploy(b)) => std::sync::Arc::ptr_eq(a, b),
+            (
+                PendingOp::Deploy {
+                    items: a,
+                    force: fa,
+                },
+                PendingOp::Deploy {
+                    items: b,
+                    force: fb,
+                },
+            ) => std::sync::Arc::ptr_eq(a, b) && fa == fb,
             _ => false,
         }
     }
@@ -151,7 +163,7 @@ pub fn confirm_key(
                 PendingOp::Scale(p) => format!("scaling {} to {}…", p.deployment, p.replicas),
                 PendingOp::Restart { deployment } => format!("restarting {deployment}…"),
                 PendingOp::Rotate { plan, .. } => format!("rotating the key in {}…", plan.secret),
-                PendingOp::Deploy(items) => format!("deploying {} objects…", items.len()),
+                PendingOp::Deploy { items, .. } => format!("deploying {} objects…", items.len()),
             });
             fx.push(Effect::Run(op));
         }
@@ -174,10 +186,10 @@ pub fn start_rotate(app: &mut App) {
 }
 
 /// `:deploy`: plan the bundled stack first (server-side dry run).
-pub fn start_deploy(app: &mut App, fx: &mut Vec<Effect>) {
+pub fn start_deploy(app: &mut App, force: bool, fx: &mut Vec<Effect>) {
     if allowed(app, "deploy") {
         app.op_status = Some("deploy: planning (server-side dry run)…".into());
-        fx.push(Effect::PlanDeploy);
+        fx.push(Effect::PlanDeploy { force });
     }
 }
 

@@ -44,8 +44,11 @@ pub enum Effect {
     Run(super::ops::PendingOp),
     /// Check a new key and plan its rotation; answers with Msg::Planned or OpDone(Err).
     PlanRotate(crate::secret::Secret),
-    /// Plan a deploy of the bundled stack (server-side dry run).
-    PlanDeploy,
+    /// Plan a deploy of the bundled stack (server-side dry run); `force` takes over fields
+    /// other managers own.
+    PlanDeploy {
+        force: bool,
+    },
 }
 
 /// How long a toast stays, seconds.
@@ -250,7 +253,11 @@ fn command(app: &mut App, line: &str, fx: &mut Vec<Effect>) {
             fx.push(Effect::SwitchNamespace(name.to_string()));
         }
         ("rotate-key" | "rotate", _) => super::ops::start_rotate(app),
-        ("deploy", _) => super::ops::start_deploy(app, fx),
+        ("deploy", arg) => super::ops::start_deploy(
+            app,
+            matches!(arg, Some("force" | "--force" | "--force-conflicts")),
+            fx,
+        ),
         ("theme", Some(name)) => match app.themes.iter().position(|t| t.name == name) {
             Some(i) => {
                 app.theme = i;

@@ -134,12 +134,12 @@ fn run_effect(o: Ops, stack: crate::config::StackConfig, fx: Effect, tx: mpsc::S
                     }
                 }
             }
-            Effect::PlanDeploy => {
+            Effect::PlanDeploy { force } => {
                 let planned = async {
                     o.refuse_if_read_only()?;
                     let mut docs = deploy::load(None).map_err(ops::OpError::Invalid)?;
                     deploy::substitute(&mut docs, &stack, "ai-agents");
-                    deploy::plan(&o, docs, false).await
+                    deploy::plan(&o, docs, force).await
                 }
                 .await;
                 match planned {
@@ -176,14 +176,20 @@ fn run_effect(o: Ops, stack: crate::config::StackConfig, fx: Effect, tx: mpsc::S
                                     format!("; skipped (kind not served): {}", skipped.join(", "))
                                 }
                             );
-                            Msg::Planned(q, PendingOp::Deploy(std::sync::Arc::new(items)))
+                            Msg::Planned(
+                                q,
+                                PendingOp::Deploy {
+                                    items: std::sync::Arc::new(items),
+                                    force,
+                                },
+                            )
                         }
                     }
                     Err(e) => Msg::OpDone(Err(format!("deploy: {e}"))),
                 }
             }
-            Effect::Run(PendingOp::Deploy(items)) => {
-                let results = deploy::apply(&o, &items, false).await;
+            Effect::Run(PendingOp::Deploy { items, force }) => {
+                let results = deploy::apply(&o, &items, force).await;
                 let failed: Vec<String> = items
                     .iter()
                     .zip(&results)
@@ -369,7 +375,7 @@ async fn event_loop(
                 fx @ (Effect::PlanScale { .. }
                 | Effect::Run(_)
                 | Effect::PlanRotate(_)
-                | Effect::PlanDeploy) => {
+                | Effect::PlanDeploy { .. }) => {
                     run_effect(src.ops(), src.stack.clone(), fx, op_tx.clone())
                 }
                 Effect::SwitchContext(ctx) => {
