@@ -18,6 +18,7 @@ pub enum Action {
     Back,
     Scale,
     Restart,
+    RotateKey,
 }
 
 /// One binding: the key as shown, the matcher, the action, what it does.
@@ -114,12 +115,20 @@ pub static KEYMAP: &[Binding] = &[
         true
     ),
     bind!(
+        "K",
+        KeyCode::Char('K'),
+        false,
+        RotateKey,
+        "key: rotate the provider API key (masked input)",
+        true
+    ),
+    bind!(
         "t",
         KeyCode::Char('t'),
         false,
         CycleTheme,
         "theme: the next one",
-        true
+        false
     ),
     bind!(
         "Esc",

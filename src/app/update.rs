@@ -221,6 +221,7 @@ fn normal(app: &mut App, k: KeyEvent, fx: &mut Vec<Effect>) {
         }
         Some(Action::Scale) => super::ops::start_scale(app),
         Some(Action::Restart) => super::ops::start_restart(app),
+        Some(Action::RotateKey) => super::ops::start_rotate(app),
         None => {}
     }
 }
