@@ -4,26 +4,10 @@
 
 mod common;
 
-use std::process::{Command, Stdio};
-
 use common::{SimProcess, ok, require_tool, run};
 
 fn agentdeck(sim: &SimProcess, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_agentdeck"))
-        .arg("--kubeconfig")
-        .arg(&sim.kubeconfig)
-        .args(args)
-        .env("HOME", sim.dir.path())
-        .env("XDG_STATE_HOME", sim.dir.path().join("state"))
-        .env("AGENTDECK_LOG_FILE", sim.dir.path().join("agentdeck.log"))
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    sim.agentdeck(args, "")
 }
 
 #[test]

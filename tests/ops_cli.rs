@@ -4,31 +4,14 @@
 
 mod common;
 
-use std::process::{Command, Stdio};
-
 use common::{SimProcess, ok, run};
 
 fn agentdeck(sim: &SimProcess, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_agentdeck"))
-        .arg("--kubeconfig")
-        .arg(&sim.kubeconfig)
-        .args(args)
-        .env("HOME", sim.dir.path())
-        .env("XDG_STATE_HOME", sim.dir.path().join("state"))
-        .env("AGENTDECK_LOG_FILE", sim.dir.path().join("agentdeck.log"))
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    sim.agentdeck(args, "")
 }
 
 fn audit(sim: &SimProcess) -> Vec<serde_json::Value> {
-    std::fs::read_to_string(sim.dir.path().join("state/agentdeck/audit.log"))
-        .unwrap_or_default()
+    sim.audit()
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect()

@@ -4,8 +4,7 @@
 
 mod common;
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use agentdeck::cluster::ops::{Audit, OpError, Ops, rotate};
@@ -20,32 +19,9 @@ fn agentdeck(
     args: &[&str],
     stdin: &str,
 ) -> (i32, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_agentdeck"))
-        .arg("--kubeconfig")
-        .arg(&sim.kubeconfig)
-        .arg("--config")
-        .arg(cfg)
-        .args(args)
-        .env("HOME", sim.dir.path())
-        .env("XDG_STATE_HOME", sim.dir.path().join("state"))
-        .env("AGENTDECK_LOG_FILE", sim.dir.path().join("agentdeck.log"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let mut all = vec!["--config", cfg.to_str().unwrap()];
+    all.extend_from_slice(args);
+    sim.agentdeck(&all, stdin)
 }
 
 fn unauthorized_ratio(sim: &SimProcess) -> f64 {
@@ -167,7 +143,7 @@ fn rotate_key_end_to_end() {
     }
 
     // The key is nowhere but the Secret: not in output, logs or the audit log.
-    let audit = std::fs::read_to_string(sim.dir.path().join("state/agentdeck/audit.log")).unwrap();
+    let audit = sim.audit();
     let log = std::fs::read_to_string(sim.dir.path().join("agentdeck.log")).unwrap_or_default();
     for (name, text) in [
         ("stdout", &out),

@@ -134,6 +134,41 @@ impl SimProcess {
         c
     }
 
+    /// Run the real `agentdeck` binary against this sim (its kubeconfig; HOME, state and log
+    /// under the sim's temp dir), with `stdin` piped in. Returns (exit code, stdout, stderr).
+    pub fn agentdeck(&self, args: &[&str], stdin: &str) -> (i32, String, String) {
+        use std::io::Write;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_agentdeck"))
+            .arg("--kubeconfig")
+            .arg(&self.kubeconfig)
+            .args(args)
+            .env("HOME", self.dir.path())
+            .env("XDG_STATE_HOME", self.dir.path().join("state"))
+            .env("AGENTDECK_LOG_FILE", self.dir.path().join("agentdeck.log"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn agentdeck");
+        let _ = child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(stdin.as_bytes());
+        let out = child.wait_with_output().expect("agentdeck output");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    /// The audit log lines written by `agentdeck` runs.
+    pub fn audit(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("state/agentdeck/audit.log"))
+            .unwrap_or_default()
+    }
+
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.dir.path().join("sim.log")).unwrap_or_default()
     }
