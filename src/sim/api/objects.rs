@@ -111,7 +111,13 @@ pub fn get(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
 struct Continue {
     rv: u64,
     start: String,
+    /// Unix seconds when the page was served: tokens expire like after an etcd compaction.
+    #[serde(default)]
+    at: i64,
 }
+
+/// How long a continue token stays valid (kube-apiserver compacts etcd every 5 minutes).
+const CONTINUE_TTL_SECS: i64 = 300;
 
 pub fn list(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
     let labels = LabelSelector::parse(r.q("labelSelector").unwrap_or(""))?;
@@ -134,7 +140,7 @@ pub fn list(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
                 .ok()
                 .and_then(|b| serde_json::from_slice::<Continue>(&b).ok())
                 .ok_or_else(|| ApiError::bad_request("continue key is not valid: invalid token"))?;
-            if raw.rv < sim.store.oldest_rv() {
+            if jiff::Timestamp::now().as_second() - raw.at > CONTINUE_TTL_SECS {
                 return Err(ApiError::gone(
                     "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.",
                 ));
@@ -163,6 +169,7 @@ pub fn list(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
         let token = Continue {
             rv,
             start: format!("{}/{}", meta::namespace(last), meta::name(last)),
+            at: jiff::Timestamp::now().as_second(),
         };
         cont = Some(
             base64::engine::general_purpose::URL_SAFE_NO_PAD
