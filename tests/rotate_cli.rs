@@ -4,7 +4,6 @@
 
 mod common;
 
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use agentdeck::cluster::ops::{Audit, OpError, Ops, rotate};
@@ -24,18 +23,26 @@ fn agentdeck(
     sim.agentdeck(&all, stdin)
 }
 
+/// GET /_sim/truth over a plain HTTP/1.1 connection.
 fn unauthorized_ratio(sim: &SimProcess) -> f64 {
-    let out = Command::new("curl")
-        .args(["-s", &format!("{}/_sim/truth", sim.url)])
-        .output()
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    use std::io::{Read, Write};
+    let host = sim.url.trim_start_matches("http://");
+    let mut s = std::net::TcpStream::connect(host).unwrap();
+    write!(
+        s,
+        "GET /_sim/truth HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).unwrap();
+    let body = resp.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
+    let v: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
     v["unauthorized_ratio"].as_f64().unwrap_or(-1.0)
 }
 
 #[test]
 fn rotate_key_end_to_end() {
-    if !require_tool("kubectl") || !require_tool("curl") {
+    if !require_tool("kubectl") {
         return;
     }
     let sim = SimProcess::start(&["--preload", "--time-scale", "30"]);
