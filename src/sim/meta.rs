@@ -5,15 +5,6 @@ use std::time::Instant;
 
 use serde_json::{Map, Value, json};
 
-/// `obj[a][b]...` without the allocations of `Value::pointer` (hot paths).
-pub fn at<'a>(obj: &'a Value, path: &[&str]) -> Option<&'a Value> {
-    let mut cur = obj;
-    for p in path {
-        cur = cur.get(p)?;
-    }
-    Some(cur)
-}
-
 /// Like `Value::pointer`, but for plain paths ("/a/b", no escapes or indexes) and without
 /// allocating.
 pub fn ptr<'a>(obj: &'a Value, pointer: &str) -> Option<&'a Value> {
@@ -103,14 +94,6 @@ pub fn obj_at<'a>(obj: &'a mut Value, path: &[&str]) -> &'a mut Map<String, Valu
         *cur = json!({});
     }
     cur.as_object_mut().expect("object")
-}
-
-pub fn i64_at(obj: &Value, path: &str) -> Option<i64> {
-    ptr(obj, path).and_then(Value::as_i64)
-}
-
-pub fn str_at<'a>(obj: &'a Value, path: &str) -> Option<&'a str> {
-    ptr(obj, path).and_then(Value::as_str)
 }
 
 /// The controller owner reference's uid, if any.

@@ -24,7 +24,7 @@ use serde_json::{Value, json};
 use self::api::admin::Faults;
 use self::api::auth::DenyRule;
 use self::meta::{Clock, Rng};
-use self::resources::{ResourceDef, keys};
+use self::resources::ResourceDef;
 use self::store::Store;
 
 /// How to run the sim (the `agentdeck sim` flags).
@@ -333,12 +333,4 @@ pub fn write_kubeconfig(path: &std::path::Path, server: &str) -> anyhow::Result<
     }
     std::fs::write(path, kubeconfig_yaml(server))
         .map_err(|e| anyhow::anyhow!("cannot write kubeconfig {}: {e}", path.display()))
-}
-
-/// Keys the controllers and tests use.
-pub use resources::keys as store_keys;
-
-#[doc(hidden)]
-pub fn _keys_in_use() -> [&'static str; 2] {
-    [keys::PODS, keys::DEPLOYMENTS]
 }

@@ -293,8 +293,4 @@ impl Store {
         };
         (items, self.tx.subscribe(), g.rv)
     }
-
-    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Event>> {
-        self.tx.subscribe()
-    }
 }

@@ -73,6 +73,26 @@ fn commit(
         .replace(&t.def.key(), obj, Some(meta::resource_version(old)))
 }
 
+/// The answer to a commit of a read-modify-write: the response, or None to read again and
+/// retry (someone else wrote in between, as kube-apiserver retries patches).
+fn committed(
+    sim: &Sim,
+    t: &Target,
+    r: &Req,
+    name: &str,
+    warnings: &[String],
+    result: Result<Arc<Value>, StoreError>,
+) -> Option<ApiResult<Response>> {
+    match result {
+        Ok(stored) => Some(Ok(with_warnings(
+            respond(sim, t, r, StatusCode::OK, &stored),
+            warnings,
+        ))),
+        Err(StoreError::Conflict) => None,
+        Err(e) => Some(Err(store_err(t, name, e))),
+    }
+}
+
 /// A Scale body/patch result written back onto the Deployment/ReplicaSet.
 fn apply_scale(old: &Value, scale: &Value) -> ApiResult<Value> {
     let replicas = scale
@@ -172,15 +192,8 @@ pub fn patch(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
             merge_update(t.def, &old, from_client(t.def, view), t.sub.as_deref())
         };
         let new = finish(sim, t, r, Some(&old), new, true)?;
-        match commit(sim, t, r, &old, new) {
-            Ok(stored) => {
-                return Ok(with_warnings(
-                    respond(sim, t, r, StatusCode::OK, &stored),
-                    &warnings,
-                ));
-            }
-            Err(StoreError::Conflict) => continue,
-            Err(e) => return Err(store_err(t, &name, e)),
+        if let Some(out) = committed(sim, t, r, &name, &warnings, commit(sim, t, r, &old, new)) {
+            return out;
         }
     }
     Err(ApiError::conflict(t.def, &name))
@@ -277,15 +290,8 @@ fn server_side_apply(
         };
         let new = merge_update(t.def, &old, merged, t.sub.as_deref());
         let new = finish(sim, t, r, Some(&old), new, false)?;
-        match commit(sim, t, r, &old, new) {
-            Ok(stored) => {
-                return Ok(with_warnings(
-                    respond(sim, t, r, StatusCode::OK, &stored),
-                    &warnings,
-                ));
-            }
-            Err(StoreError::Conflict) => continue,
-            Err(e) => return Err(store_err(t, &name, e)),
+        if let Some(out) = committed(sim, t, r, &name, &warnings, commit(sim, t, r, &old, new)) {
+            return out;
         }
     }
     Err(ApiError::conflict(t.def, &name))
