@@ -5,7 +5,7 @@ use agentdeck::app::{App, Msg, Settings, update};
 use agentdeck::cluster::ClusterEvent;
 use agentdeck::cluster::snapshot;
 use agentdeck::config::default_models;
-use agentdeck::metrics::{MetricsSnapshot, MetricsSource, ModelRate, Reading};
+use agentdeck::metrics::{MetricsOrigin, MetricsSnapshot, ModelRate, Reading};
 use criterion::{Criterion, criterion_group, criterion_main};
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use k8s_openapi::api::core::v1::Pod;
@@ -49,7 +49,7 @@ fn bench(c: &mut Criterion) {
             context: "ctx".into(),
             namespace: "ns".into(),
             contexts: vec![],
-            metrics_source: MetricsSource::Simulated,
+            metrics_origin: MetricsOrigin::Simulated,
             prices: default_models(),
             history_minutes: 30,
             themes: vec![],
@@ -60,11 +60,11 @@ fn bench(c: &mut Criterion) {
     );
     let _ = update(
         &mut app,
-        Msg::Cluster(ClusterEvent::Snapshot(Box::new(snap))),
+        Msg::Cluster(0, ClusterEvent::Snapshot(Box::new(snap))),
     );
     for i in 0..360 {
         let m = MetricsSnapshot {
-            source: MetricsSource::Simulated,
+            origin: MetricsOrigin::Simulated,
             at: now + jiff::SignedDuration::from_secs(i * 5),
             reachable: true,
             p50_ms: Reading::Value(400.0),

@@ -6,7 +6,11 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::sim::{self, SimConfig, api::auth::DenyRule};
+use crate::commands;
+use crate::demo;
+use crate::error::Error;
+use crate::metrics::Feed;
+use crate::sim::{SimConfig, api::auth::DenyRule};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -69,9 +73,10 @@ pub enum Command {
         /// Confirm without asking.
         #[arg(long)]
         yes: bool,
-        /// How long to wait for the pods to be ready.
-        #[arg(long, default_value = "5m")]
-        timeout: String,
+        /// How long to wait for the pods to be ready, e.g. 90s, 5m (default: the config's
+        /// operations.timeout_secs, 10m).
+        #[arg(long)]
+        timeout: Option<String>,
     },
     /// Server-side apply the bundled stack (or a directory of manifests), after a dry-run plan.
     Deploy {
@@ -103,9 +108,9 @@ pub enum Command {
         /// Confirm without asking.
         #[arg(long)]
         yes: bool,
-        /// How long to wait for the restarts.
-        #[arg(long, default_value = "10m")]
-        timeout: String,
+        /// How long to wait for the restarts (default: the config's operations.timeout_secs).
+        #[arg(long)]
+        timeout: Option<String>,
     },
     /// Rollout restart a Deployment (as kubectl rollout restart).
     Restart {
@@ -113,8 +118,9 @@ pub enum Command {
         /// Follow the rollout until it completes (exit 1 if it fails or times out).
         #[arg(long)]
         wait: bool,
-        #[arg(long, default_value = "10m")]
-        timeout: String,
+        /// How long --wait waits (default: the config's operations.timeout_secs).
+        #[arg(long)]
+        timeout: Option<String>,
         /// Confirm without asking.
         #[arg(long)]
         yes: bool,
@@ -244,85 +250,75 @@ pub fn main() -> ExitCode {
         }
     };
     let g = cli.global.clone();
-    let result = rt.block_on(async {
-        let cfg = load_config(&g)?;
-        match cli.command {
-            Some(Command::Sim(a)) => run_sim(a).await.map(|_| 0),
-            Some(Command::Demo(a)) => run_demo(a, cfg, &g).await.map(|_| 0),
-            Some(Command::Status { json }) => run_status(cfg, &g, json).await,
-            Some(Command::Scale {
-                deployment,
-                replicas,
-                yes,
-                timeout,
-            }) => {
-                crate::ops_cli::scale_cmd(&cfg, &target(&g), &deployment, &replicas, yes, &timeout)
-                    .await
-            }
-            Some(Command::Restart {
-                deployment,
-                wait,
-                timeout,
-                yes,
-            }) => {
-                crate::ops_cli::restart_cmd(&cfg, &target(&g), &deployment, wait, yes, &timeout)
-                    .await
-            }
-            Some(Command::Deploy {
-                manifests,
-                dry_run,
-                force_conflicts,
-                yes,
-            }) => {
-                let args = crate::ops_cli::DeployArgs {
-                    manifests: manifests.as_deref(),
-                    dry_run,
-                    force_conflicts,
-                    yes,
-                };
-                crate::ops_cli::deploy_cmd(&cfg, &target(&g), args).await
-            }
-            Some(Command::RotateKey {
-                from_file,
-                from_stdin,
-                verify,
-                yes,
-                timeout,
-            }) => {
-                let args = crate::ops_cli::RotateArgs {
-                    from_file: from_file.as_deref(),
-                    from_stdin,
-                    verify,
-                    yes,
-                    timeout: &timeout,
-                };
-                crate::ops_cli::rotate_cmd(&cfg, &target(&g), args).await
-            }
-            None => {
-                let source =
-                    crate::dashboard::Source::from_config(&cfg, g.prometheus_url.as_deref())?;
-                crate::dashboard::run(cfg, target(&g), source, g.theme.clone())
-                    .await
-                    .map(|_| 0)
-            }
-        }
-    });
+    let result = rt.block_on(dispatch(cli.command, g));
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
+            e.report();
             eprintln!("agentdeck: {e}");
             ExitCode::from(2)
         }
     }
 }
 
-fn load_config(g: &Global) -> Result<crate::config::Config, String> {
-    let mut cfg = crate::config::Config::load(g.config.as_deref()).map_err(|e| e.to_string())?;
+async fn dispatch(command: Option<Command>, g: Global) -> Result<u8, Error> {
+    let cfg = load_config(&g)?;
+    let t = target(&g);
+    let common = |yes, timeout| commands::Common {
+        cfg: &cfg,
+        target: &t,
+        yes,
+        timeout,
+    };
+    match command {
+        Some(Command::Sim(a)) => demo::run_sim(a).await.map(|_| 0),
+        Some(Command::Demo(a)) => demo::run_demo(a, cfg.clone(), &g).await.map(|_| 0),
+        Some(Command::Status { json }) => run_status(cfg.clone(), &g, json).await,
+        Some(Command::Scale {
+            deployment,
+            replicas,
+            yes,
+            timeout,
+        }) => commands::scale(&common(yes, timeout.as_deref()), &deployment, &replicas).await,
+        Some(Command::Restart {
+            deployment,
+            wait,
+            timeout,
+            yes,
+        }) => commands::restart(&common(yes, timeout.as_deref()), &deployment, wait).await,
+        Some(Command::Deploy {
+            manifests,
+            dry_run,
+            force_conflicts,
+            yes,
+        }) => commands::deploy(&common(yes, None), manifests, dry_run, force_conflicts).await,
+        Some(Command::RotateKey {
+            from_file,
+            from_stdin,
+            verify,
+            yes,
+            timeout,
+        }) => {
+            let c = common(yes, timeout.as_deref());
+            commands::rotate_key(&c, from_file.as_deref(), from_stdin, verify).await
+        }
+        None => {
+            let feed =
+                Feed::from_config(&cfg, g.prometheus_url.as_deref()).map_err(Error::Metrics)?;
+            crate::dashboard::run(cfg.clone(), t.clone(), feed, g.theme.clone())
+                .await
+                .map(|_| 0)
+        }
+    }
+}
+
+fn load_config(g: &Global) -> Result<crate::config::Config, Error> {
+    let mut cfg = crate::config::Config::load(g.config.as_deref())?;
     cfg.read_only |= g.read_only;
     Ok(cfg)
 }
 
-fn target(g: &Global) -> crate::cluster::Target {
+pub(crate) fn target(g: &Global) -> crate::cluster::Target {
     crate::cluster::Target {
         kubeconfig: g.kubeconfig.clone(),
         context: g.context.clone(),
@@ -330,114 +326,10 @@ fn target(g: &Global) -> crate::cluster::Target {
     }
 }
 
-async fn run_status(cfg: crate::config::Config, g: &Global, json: bool) -> Result<u8, String> {
+async fn run_status(cfg: crate::config::Config, g: &Global, json: bool) -> Result<u8, Error> {
     let conn = crate::cluster::connect(&target(g), &cfg.stack.namespace).await?;
-    let source = crate::dashboard::Source::from_config(&cfg, g.prometheus_url.as_deref())?;
-    let (out, code) = crate::status::run(&cfg, &conn, &source, json).await?;
+    let feed = Feed::from_config(&cfg, g.prometheus_url.as_deref()).map_err(Error::Metrics)?;
+    let (out, code) = crate::status::run(&cfg, &conn, &feed, json).await?;
     print!("{out}");
     Ok(code)
-}
-
-/// The embedded sim, preloaded, with the dashboard on it; metrics straight from the sim's
-/// agent model unless a Prometheus URL is given.
-async fn run_demo(mut a: SimArgs, cfg: crate::config::Config, g: &Global) -> Result<(), String> {
-    a.preload = true;
-    let mut sc = a.to_config()?;
-    let dir = std::env::temp_dir().join(format!("agentdeck-demo-{}", std::process::id()));
-    let kubeconfig = sc
-        .kubeconfig_out
-        .clone()
-        .unwrap_or_else(|| dir.join("kubeconfig"));
-    sc.kubeconfig_out = Some(kubeconfig.clone());
-    let handle = sim::start(sc).await.map_err(|e| e.to_string())?;
-    tracing::info!(url = %handle.url(), kubeconfig = %kubeconfig.display(), "demo: simulated cluster started");
-    seed_demo_key(&handle.sim, &cfg)?;
-    // The demo's agents talk to the sim's simulated provider, so rotate-key can verify keys.
-    let mut cfg = cfg;
-    cfg.stack.provider_base_url = format!("{}/_sim/provider/v1", handle.url());
-    let source = match g
-        .prometheus_url
-        .as_deref()
-        .or(cfg.prometheus.url.as_deref())
-    {
-        Some(_) => crate::dashboard::Source::from_config(&cfg, g.prometheus_url.as_deref())?,
-        None => crate::dashboard::Source::Simulated(handle.sim.clone()),
-    };
-    let t = crate::cluster::Target {
-        kubeconfig: Some(kubeconfig),
-        context: None,
-        namespace: g.namespace.clone(),
-    };
-    let result = crate::dashboard::run(cfg, t, source, g.theme.clone()).await;
-    handle.stop().await;
-    let _ = std::fs::remove_dir_all(&dir);
-    result
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(s) => s,
-                Err(_) => {
-                    let _ = ctrl_c.await;
-                    return;
-                }
-            };
-        tokio::select! {
-            _ = ctrl_c => {}
-            _ = term.recv() => {}
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = ctrl_c.await;
-}
-
-/// The demo's agents get a simulated provider key (generated per run, valid only inside
-/// the sim), so the demo starts healthy; no key value is bundled anywhere.
-fn seed_demo_key(sim: &sim::Sim, cfg: &crate::config::Config) -> Result<(), String> {
-    use base64::Engine;
-    let key = format!(
-        "sk-sim-demo-{:016x}{:016x}",
-        sim.rng.next_u64(),
-        sim.rng.next_u64()
-    );
-    let secret = serde_json::json!({
-        "apiVersion": "v1",
-        "kind": "Secret",
-        "metadata": {"name": cfg.stack.secret, "namespace": cfg.stack.namespace},
-        "type": "Opaque",
-        "data": {cfg.stack.secret_key.clone(): base64::engine::general_purpose::STANDARD.encode(key)},
-    });
-    sim.create_internal(secret, "agentdeck-demo")
-        .map(|_| ())
-        .map_err(|e| format!("demo: cannot create the simulated key Secret: {e}"))
-}
-
-async fn run_sim(a: SimArgs) -> Result<(), String> {
-    let cfg = a.to_config()?;
-    let started = std::time::Instant::now();
-    let handle = sim::start(cfg.clone()).await.map_err(|e| e.to_string())?;
-    println!(
-        "agentdeck sim: serving the Kubernetes API at {} (started in {} ms)",
-        handle.url(),
-        started.elapsed().as_millis()
-    );
-    if let Some(m) = handle.metrics_addr {
-        println!("metrics: http://{m}/metrics");
-    }
-    if let Some(p) = &cfg.kubeconfig_out {
-        println!("kubeconfig: {}", p.display());
-        println!(
-            "try: KUBECONFIG={} kubectl get deploy,po,hpa -n ai-agents",
-            p.display()
-        );
-    }
-    println!("Ctrl-C to stop.");
-    shutdown_signal().await;
-    handle.stop().await;
-    println!("agentdeck sim: stopped");
-    Ok(())
 }

@@ -15,6 +15,7 @@ pub struct Config {
     pub models: Vec<ModelPrice>,
     pub status: StatusConfig,
     pub ui: UiConfig,
+    pub operations: OperationsConfig,
     /// Refuse every write.
     pub read_only: bool,
     /// Where write operations are logged (default: ~/.local/state/agentdeck/audit.log).
@@ -93,6 +94,27 @@ pub struct StatusConfig {
 pub struct UiConfig {
     /// Theme name: a file themes/NAME.toml (built in: dark, light, high-contrast).
     pub theme: String,
+}
+
+/// How writes behave.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OperationsConfig {
+    /// How long scale, restart and rotate-key wait for their rollouts, seconds (the CLI's
+    /// `--timeout` wins).
+    pub timeout_secs: u64,
+}
+
+impl Default for OperationsConfig {
+    fn default() -> Self {
+        OperationsConfig { timeout_secs: 600 }
+    }
+}
+
+impl OperationsConfig {
+    pub fn timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.timeout_secs)
+    }
 }
 
 impl Default for StackConfig {
@@ -182,6 +204,7 @@ impl Default for Config {
             models: default_models(),
             status: StatusConfig::default(),
             ui: UiConfig::default(),
+            operations: OperationsConfig::default(),
             read_only: false,
             audit_log: None,
         }
@@ -278,6 +301,12 @@ impl Config {
             {
                 return Err(format!("models: {:?} needs a name and prices >= 0", m.name));
             }
+        }
+        let t = self.operations.timeout_secs;
+        if t == 0 || t > 7 * 86400 {
+            return Err(format!(
+                "operations.timeout_secs = {t}: must be 1 to 604800 (a week)"
+            ));
         }
         if self.stack.namespace.is_empty() || self.stack.deployment.is_empty() {
             return Err("stack.namespace and stack.deployment must not be empty".into());

@@ -4,11 +4,14 @@
 pub mod app;
 pub mod cli;
 pub mod cluster;
+pub mod commands;
 pub mod config;
 pub mod dashboard;
+pub mod demo;
+pub mod error;
+pub mod format;
 pub mod manifests;
 pub mod metrics;
-pub mod ops_cli;
 pub mod secret;
 pub mod sim;
 pub mod status;

@@ -2,71 +2,17 @@
 //! Exit 0 healthy, 1 unhealthy (pods not ready, p95 over the threshold, Prometheus
 //! unreachable), 2 when it could not ask at all.
 
-use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
-use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
-use k8s_openapi::api::core::v1::{Event, Pod};
-use kube::api::{Api, ListParams};
 use serde_json::{Value, json};
 
-use crate::cluster::{ClusterSnapshot, Connection, snapshot};
+use crate::cluster::{ClusterSnapshot, Connection};
 use crate::config::Config;
-use crate::metrics::{Cost, MetricsSnapshot, Reading, cost};
-use crate::ui::format;
-
-async fn list<K>(conn: &Connection) -> Result<Vec<K>, String>
-where
-    K: kube::Resource<Scope = k8s_openapi::NamespaceResourceScope, DynamicType = ()>
-        + Clone
-        + serde::de::DeserializeOwned
-        + std::fmt::Debug,
-{
-    let api: Api<K> = Api::namespaced(conn.client.clone(), &conn.namespace);
-    api.list(&ListParams::default())
-        .await
-        .map(|l| l.items)
-        .map_err(|e| format!("listing {} in {}: {e}", K::plural(&()), conn.namespace))
-}
-
-/// The cluster snapshot, listed once (no watch).
-pub async fn cluster_once(conn: &Connection) -> Result<ClusterSnapshot, String> {
-    let (d, r, p, h, e) = tokio::try_join!(
-        list::<Deployment>(conn),
-        list::<ReplicaSet>(conn),
-        list::<Pod>(conn),
-        list::<HorizontalPodAutoscaler>(conn),
-        list::<Event>(conn),
-    )?;
-    Ok(snapshot::build(
-        &conn.context,
-        &conn.namespace,
-        &d.iter().collect::<Vec<_>>(),
-        &r.iter().collect::<Vec<_>>(),
-        &p.iter().collect::<Vec<_>>(),
-        &h.iter().collect::<Vec<_>>(),
-        &e.iter().collect::<Vec<_>>(),
-    ))
-}
+use crate::error::Error;
+use crate::format;
+use crate::metrics::{Cost, Feed, MetricsSnapshot, Reading, cost};
 
 /// What is wrong, in words (empty: healthy).
 pub fn problems(c: &ClusterSnapshot, m: Option<&MetricsSnapshot>, cfg: &Config) -> Vec<String> {
-    let mut out = Vec::new();
-    for w in &c.workloads {
-        if w.ready < w.desired {
-            out.push(format!("{}: {}/{} pods ready", w.name, w.ready, w.desired));
-        }
-        if w.crash_looping > 0 {
-            out.push(format!(
-                "{}: {} containers in CrashLoopBackOff",
-                w.name, w.crash_looping
-            ));
-        }
-        if w.stalled {
-            out.push(format!(
-                "{}: rollout exceeded its progress deadline",
-                w.name
-            ));
-        }
-    }
+    let mut out: Vec<String> = c.workloads.iter().flat_map(|w| w.problems()).collect();
     if let Some(m) = m {
         if !m.reachable {
             let why = match &m.p95_ms {
@@ -75,7 +21,7 @@ pub fn problems(c: &ClusterSnapshot, m: Option<&MetricsSnapshot>, cfg: &Config) 
             };
             out.push(format!(
                 "metrics source {} unreachable: {why}",
-                m.source.label()
+                m.origin.label()
             ));
         } else if let Reading::Value(p95) = m.p95_ms
             && p95 > cfg.status.p95_threshold_ms
@@ -132,7 +78,7 @@ pub fn report_json(
         .collect();
     let metrics = m.map(|m| {
         json!({
-            "source": m.source.label(),
+            "source": m.origin.label(),
             "reachable": m.reachable,
             "p50Ms": reading_json(&m.p50_ms),
             "p95Ms": reading_json(&m.p95_ms),
@@ -214,7 +160,7 @@ pub fn report_text(
                 "latency p50 {}  p95 {}   (metrics: {})\n",
                 format::reading(&m.p50_ms, |v| format::ms(*v)),
                 format::reading(&m.p95_ms, |v| format::ms(*v)),
-                m.source.label()
+                m.origin.label()
             ));
             if let Some(c) = cost {
                 let total: f64 = c.per_model.iter().map(|x| x.tokens_per_min).sum();
@@ -265,10 +211,10 @@ pub fn report_text(
 pub async fn run(
     cfg: &Config,
     conn: &Connection,
-    source: &crate::dashboard::Source,
+    feed: &Feed,
     as_json: bool,
-) -> Result<(String, u8), String> {
-    let (cluster, metrics) = tokio::join!(cluster_once(conn), source.snapshot(cfg));
+) -> Result<(String, u8), Error> {
+    let (cluster, metrics) = tokio::join!(crate::cluster::list::once(conn), feed.snapshot(cfg));
     let cluster = cluster?;
     let cost = metrics
         .as_ref()

@@ -44,7 +44,10 @@ fn scale_and_restart_through_the_cli() {
         ],
     );
     assert_eq!(code, 0, "{out}\n{err}");
-    assert!(out.contains("ai-agent-service: 5 ready"), "{out}");
+    assert!(
+        out.contains("ai-agent-service scaled to 5 and ready"),
+        "{out}"
+    );
     assert_eq!(
         kget(&sim, &["get", "hpa", "ai-agent-hpa"], "{.spec.minReplicas}"),
         "5"

@@ -6,7 +6,8 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use agentdeck::cluster::ops::{Audit, OpError, Ops, rotate};
+use agentdeck::cluster::ops::{self, Ops, Outcome, Progress, Request};
+use agentdeck::config::Config;
 use agentdeck::secret::Secret;
 use common::{SimProcess, ok, preload, require_tool, run, start_sim};
 use k8s_openapi::api::core::v1::Secret as KubeSecret;
@@ -109,7 +110,7 @@ fn rotate_key_end_to_end() {
         "",
     );
     assert_eq!(code, 0, "{out}\n{err}");
-    assert!(out.contains("the provider accepts the new key"), "{out}");
+    assert!(out.contains("the provider accepts the key"), "{out}");
     assert!(
         out.contains("HOLYSHEEP_API_KEY updated in secret ai-api-keys"),
         "{out}"
@@ -195,37 +196,49 @@ async fn a_concurrent_change_is_a_conflict() {
     )
     .await
     .unwrap();
-    let ops = Ops {
-        conn: conn.clone(),
-        read_only: false,
-        audit: Audit::new(Some(dir.path().join("audit.log"))),
+    let cfg = Config {
+        audit_log: Some(dir.path().join("audit.log")),
+        ..Config::default()
     };
+    let ops = Ops::new(conn.clone(), &cfg, Duration::from_secs(120));
     let secrets: Api<KubeSecret> = Api::namespaced(conn.client.clone(), "ai-agents");
     let s: KubeSecret = serde_json::from_value(serde_json::json!({"metadata": {"name": "ai-api-keys"}, "stringData": {"HOLYSHEEP_API_KEY": "sk-old-000000000000000000"}})).unwrap();
     secrets.create(&PostParams::default(), &s).await.unwrap();
-    let plan = rotate::plan(&ops, "ai-api-keys", "HOLYSHEEP_API_KEY")
-        .await
-        .unwrap();
-    assert_eq!(plan.readers, vec!["ai-agent-service".to_string()]);
+    let key = Secret::new("sk-mine-00000000000000000000");
+    let req = Request::RotateKey { key, verify: false };
+    let plan = ops::plan(&ops, req).await.unwrap();
+    assert_eq!(
+        plan.question(),
+        "replace HOLYSHEEP_API_KEY in Secret ai-api-keys, then restart ai-agent-service in namespace ai-agents (context agentdeck-sim)"
+    );
     // Someone else changes the Secret after we read it.
     secrets
         .patch("ai-api-keys", &PatchParams::default(), &Patch::Merge(serde_json::json!({"stringData": {"HOLYSHEEP_API_KEY": "sk-theirs-0000000000000000"}})))
         .await
         .unwrap();
-    let key = Secret::new("sk-mine-00000000000000000000");
-    let e = rotate::write_key(&ops, &plan, &key).await.unwrap_err();
-    assert!(matches!(e, OpError::Conflict(_)), "{e:?}");
+    let mut events = Vec::new();
+    let out = ops::execute(plan, &mut |p| events.push(p)).await.unwrap();
+    let Outcome::AskAgain { reason, plan } = out else {
+        panic!("{out:?}")
+    };
+    assert!(reason.contains("changed since it was read"), "{reason}");
+    assert!(events.is_empty(), "nothing was written: {events:?}");
     let now = secrets.get("ai-api-keys").await.unwrap();
     assert_eq!(
         now.data.unwrap()["HOLYSHEEP_API_KEY"].0,
         b"sk-theirs-0000000000000000",
         "theirs not overwritten"
     );
-    // Read again, and the write goes through.
-    let plan = rotate::plan(&ops, "ai-api-keys", "HOLYSHEEP_API_KEY")
-        .await
-        .unwrap();
-    rotate::write_key(&ops, &plan, &key).await.unwrap();
+    // Asked again (the plan read it anew), the write goes through and the reader restarts.
+    let out = ops::execute(*plan, &mut |p| events.push(p)).await.unwrap();
+    let Outcome::Done(summary) = out else {
+        panic!("{out:?}")
+    };
+    assert!(summary.ends_with("restarted ai-agent-service"), "{summary}");
+    assert!(
+        events.iter().any(|p| matches!(p, Progress::Rollout { .. })),
+        "{events:?}"
+    );
     let audit = std::fs::read_to_string(dir.path().join("audit.log")).unwrap();
     assert!(
         audit.contains(r#""result":"conflict""#) && !audit.contains("sk-mine"),

@@ -4,11 +4,11 @@
 
 use agentdeck::app::{App, Mode, Msg, Settings, update};
 use agentdeck::cluster::ClusterEvent;
-use agentdeck::cluster::snapshot::{
+use agentdeck::cluster::model::{
     ClusterSnapshot, Condition, EventView, HpaMetric, HpaView, PodCounts, Workload,
 };
 use agentdeck::config::default_models;
-use agentdeck::metrics::{MetricsSnapshot, MetricsSource, ModelRate, Reading};
+use agentdeck::metrics::{MetricsOrigin, MetricsSnapshot, ModelRate, Reading};
 use agentdeck::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -189,7 +189,7 @@ fn metrics(at: &str, p50: f64, p95: f64) -> MetricsSnapshot {
         ("gpt-4.1", 30.0),
     ];
     MetricsSnapshot {
-        source: MetricsSource::Prometheus("http://prometheus.monitoring:9090".into()),
+        origin: MetricsOrigin::Prometheus("http://prometheus.monitoring:9090".into()),
         at: ts(at),
         reachable: true,
         p50_ms: Reading::Value(p50),
@@ -214,7 +214,7 @@ fn app(cluster: ClusterSnapshot, theme: &str) -> App {
             context: cluster.context.clone(),
             namespace: cluster.namespace.clone(),
             contexts: vec!["prod-eu".into(), "staging".into()],
-            metrics_source: MetricsSource::Prometheus("http://prometheus.monitoring:9090".into()),
+            metrics_origin: MetricsOrigin::Prometheus("http://prometheus.monitoring:9090".into()),
             prices: default_models(),
             history_minutes: 30,
             themes: Theme::bundled(),
@@ -238,7 +238,7 @@ fn app(cluster: ClusterSnapshot, theme: &str) -> App {
     let _ = update(&mut a, Msg::Tick(ts("2026-11-26T11:59:58Z")));
     let _ = update(
         &mut a,
-        Msg::Cluster(ClusterEvent::Snapshot(Box::new(cluster))),
+        Msg::Cluster(0, ClusterEvent::Snapshot(Box::new(cluster))),
     );
     let _ = update(
         &mut a,
@@ -256,7 +256,7 @@ fn incident() -> App {
     let mut a = app(incident_cluster(), "dark");
     // Prometheus went down after the last good refresh.
     let down = MetricsSnapshot::unreachable(
-        MetricsSource::Prometheus("http://prometheus.monitoring:9090".into()),
+        MetricsOrigin::Prometheus("http://prometheus.monitoring:9090".into()),
         ts("2026-11-26T11:59:59Z"),
         "error sending request for url (http://prometheus.monitoring:9090/api/v1/query): connection refused",
     );

@@ -1,9 +1,23 @@
-//! Keys as data: every binding with its action and help text. The help screen and the
-//! footer hints are generated from this table.
+//! Keys as data: every binding with its scope, action and help text — the normal mode's,
+//! the dialogs' and the global ones. The help screen and the footer hints are generated
+//! from this table.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-/// What a key does in the normal mode.
+use crate::cluster::ops::Operation;
+
+/// Where a binding applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// In every mode, before anything else (Ctrl-C).
+    Global,
+    /// The dashboard itself.
+    Normal,
+    /// A dialog or a text input (filter, `:` line, replica count, key, confirmation).
+    Dialog,
+}
+
+/// What a key does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     Quit,
@@ -19,13 +33,32 @@ pub enum Action {
     Scale,
     Restart,
     RotateKey,
+    // Dialogs and text inputs.
+    Submit,
+    Cancel,
+    Erase,
+    Yes,
+    No,
 }
 
-/// One binding: the key as shown, the matcher, the action, what it does.
+impl Action {
+    /// The write this action starts, if it is one (for RBAC greying).
+    pub fn operation(self) -> Option<Operation> {
+        match self {
+            Action::Scale => Some(Operation::Scale),
+            Action::Restart => Some(Operation::Restart),
+            Action::RotateKey => Some(Operation::RotateKey),
+            _ => None,
+        }
+    }
+}
+
+/// One binding: the key as shown, the matcher, the scope, the action, what it does.
 pub struct Binding {
     pub keys: &'static str,
     pub code: KeyCode,
     pub ctrl: bool,
+    pub scope: Scope,
     pub action: Action,
     pub help: &'static str,
     /// Shown in the footer.
@@ -34,10 +67,14 @@ pub struct Binding {
 
 macro_rules! bind {
     ($keys:expr, $code:expr, $ctrl:expr, $action:ident, $help:expr, $hint:expr) => {
+        bind!($keys, $code, $ctrl, Normal, $action, $help, $hint)
+    };
+    ($keys:expr, $code:expr, $ctrl:expr, $scope:ident, $action:ident, $help:expr, $hint:expr) => {
         Binding {
             keys: $keys,
             code: $code,
             ctrl: $ctrl,
+            scope: Scope::$scope,
             action: Action::$action,
             help: $help,
             hint: $hint,
@@ -139,16 +176,74 @@ pub static KEYMAP: &[Binding] = &[
         false
     ),
     bind!("q", KeyCode::Char('q'), false, Quit, "quit", true),
-    bind!("Ctrl-C", KeyCode::Char('c'), true, Quit, "quit", false),
+    bind!(
+        "Ctrl-C",
+        KeyCode::Char('c'),
+        true,
+        Global,
+        Quit,
+        "quit, from anywhere",
+        false
+    ),
+    bind!(
+        "Enter",
+        KeyCode::Enter,
+        false,
+        Dialog,
+        Submit,
+        "in a dialog: go on (keep the filter, run the command)",
+        false
+    ),
+    bind!(
+        "Esc",
+        KeyCode::Esc,
+        false,
+        Dialog,
+        Cancel,
+        "in a dialog: cancel; nothing is changed",
+        false
+    ),
+    bind!(
+        "⌫",
+        KeyCode::Backspace,
+        false,
+        Dialog,
+        Erase,
+        "in a dialog: delete the last character",
+        false
+    ),
+    bind!(
+        "y",
+        KeyCode::Char('y'),
+        false,
+        Dialog,
+        Yes,
+        "in a confirmation: yes, do it",
+        false
+    ),
+    bind!("Y", KeyCode::Char('Y'), false, Dialog, Yes, "", false),
+    bind!(
+        "n",
+        KeyCode::Char('n'),
+        false,
+        Dialog,
+        No,
+        "in a confirmation: no",
+        false
+    ),
+    bind!("N", KeyCode::Char('N'), false, Dialog, No, "", false),
 ];
 
-/// The action bound to a key, if any.
-pub fn action_for(key: &KeyEvent) -> Option<Action> {
+/// The action bound to a key in `scope` (Global bindings first, in every scope).
+pub fn action_for(key: &KeyEvent, scope: Scope) -> Option<Action> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    KEYMAP
-        .iter()
-        .find(|b| b.code == key.code && b.ctrl == ctrl)
-        .map(|b| b.action)
+    let find = |sc: Scope| {
+        KEYMAP
+            .iter()
+            .find(|b| b.scope == sc && b.code == key.code && b.ctrl == ctrl)
+            .map(|b| b.action)
+    };
+    find(Scope::Global).or_else(|| find(scope))
 }
 
 /// (keys, help) rows for the help screen, one per documented binding.
@@ -160,16 +255,22 @@ pub fn help_rows() -> Vec<(&'static str, &'static str)> {
         .collect()
 }
 
-/// Short footer hints, e.g. "? help".
-pub fn hints() -> Vec<(&'static str, &'static str)> {
+/// A footer hint, e.g. ("?", "help", Help).
+pub struct Hint {
+    pub keys: &'static str,
+    pub label: &'static str,
+    pub action: Action,
+}
+
+/// Short footer hints of the normal mode.
+pub fn hints() -> Vec<Hint> {
     KEYMAP
         .iter()
         .filter(|b| b.hint)
-        .map(|b| {
-            (
-                b.keys,
-                b.help.split([':', ',']).next().unwrap_or(b.help).trim(),
-            )
+        .map(|b| Hint {
+            keys: b.keys,
+            label: b.help.split([':', ',']).next().unwrap_or(b.help).trim(),
+            action: b.action,
         })
         .collect()
 }
@@ -181,13 +282,20 @@ mod tests {
     #[test]
     fn keys_map_to_actions() {
         let k = |c| KeyEvent::new(c, KeyModifiers::NONE);
-        assert_eq!(action_for(&k(KeyCode::Char('q'))), Some(Action::Quit));
-        assert_eq!(action_for(&k(KeyCode::Char('j'))), Some(Action::Down));
-        assert_eq!(
-            action_for(&KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
-            Some(Action::Quit)
-        );
-        assert_eq!(action_for(&k(KeyCode::Char('c'))), None);
+        let normal = |c| action_for(&k(c), Scope::Normal);
+        assert_eq!(normal(KeyCode::Char('q')), Some(Action::Quit));
+        assert_eq!(normal(KeyCode::Char('j')), Some(Action::Down));
+        assert_eq!(normal(KeyCode::Char('y')), None);
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        for scope in [Scope::Normal, Scope::Dialog] {
+            assert_eq!(action_for(&ctrl_c, scope), Some(Action::Quit));
+        }
+        assert_eq!(normal(KeyCode::Char('c')), None);
+        let dialog = |c| action_for(&k(c), Scope::Dialog);
+        assert_eq!(dialog(KeyCode::Char('y')), Some(Action::Yes));
+        assert_eq!(dialog(KeyCode::Esc), Some(Action::Cancel));
+        assert_eq!(dialog(KeyCode::Char('q')), None, "q is text in a dialog");
         assert!(help_rows().iter().any(|(k, _)| *k == "?"));
+        assert!(help_rows().iter().any(|(k, _)| *k == "Enter"));
     }
 }

@@ -1,23 +1,28 @@
 //! The application state and its one mutator, `update`. No I/O, no terminal: the event
 //! loop feeds messages in and carries the effects out.
 
+pub mod dialogs;
 pub mod keymap;
-pub mod ops;
+pub mod msg;
 pub mod update;
+
+use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 
 use crate::cluster::ClusterSnapshot;
+use crate::cluster::ops::{Operation, Plan};
 use crate::config::ModelPrice;
 use crate::metrics::cost::Cost;
 use crate::metrics::history::History;
-use crate::metrics::{MetricsSnapshot, MetricsSource};
+use crate::metrics::{MetricsOrigin, MetricsSnapshot};
 use crate::theme::Theme;
 
-pub use update::{Effect, Msg, update};
+pub use msg::{Effect, Msg};
+pub use update::update;
 
 /// Input mode.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum Mode {
     Normal,
     /// Editing the filter.
@@ -30,10 +35,10 @@ pub enum Mode {
         deployment: String,
         input: String,
     },
-    /// A write waiting for y/n.
+    /// A planned write waiting for y/n; it runs on the plan's own connection.
     Confirm {
         question: String,
-        op: ops::PendingOp,
+        plan: Box<Plan>,
     },
     /// Typing a new API key (shown as dots; never printed).
     KeyInput {
@@ -54,6 +59,12 @@ pub struct App {
     pub now: Timestamp,
     pub context: String,
     pub namespace: String,
+    /// Bumped by every context or namespace switch; messages of older ones are dropped.
+    pub generation: u64,
+    /// Number of the latest `Effect::Connect`; older answers are dropped.
+    pub connect_seq: u64,
+    /// Where a switch is going while it connects ("context b, namespace x").
+    pub switching: Option<String>,
     pub contexts: Vec<String>,
     pub read_only: bool,
     pub prices: Vec<ModelPrice>,
@@ -62,7 +73,7 @@ pub struct App {
     pub cluster_at: Option<Timestamp>,
     /// The watch error since the last good snapshot, and since when.
     pub cluster_error: Option<(String, Timestamp)>,
-    pub metrics_source: MetricsSource,
+    pub metrics_origin: MetricsOrigin,
     pub metrics: Option<MetricsSnapshot>,
     pub cost: Option<Cost>,
     pub history: History,
@@ -73,11 +84,13 @@ pub struct App {
     pub themes: Vec<Theme>,
     pub theme: usize,
     pub toast: Option<Toast>,
-    /// Actions RBAC denies here ("scale", "restart") with the server's reason: shown
-    /// greyed out, refused with the reason.
-    pub denied: std::collections::BTreeMap<&'static str, String>,
-    /// The running operation's latest progress line.
+    /// Operations RBAC denies here, with the server's reason: their keys are greyed out in
+    /// the footer, and pressing one says why.
+    pub denied: BTreeMap<Operation, String>,
+    /// The running operation's latest progress line (shown in the footer).
     pub op_status: Option<String>,
+    /// A plan that arrived while a text input was open: it waits until the input closes.
+    pub waiting_plan: Option<Box<Plan>>,
     pub quit: bool,
 }
 
@@ -86,7 +99,7 @@ pub struct Settings {
     pub context: String,
     pub namespace: String,
     pub contexts: Vec<String>,
-    pub metrics_source: MetricsSource,
+    pub metrics_origin: MetricsOrigin,
     pub prices: Vec<ModelPrice>,
     pub history_minutes: u32,
     pub themes: Vec<Theme>,
@@ -106,13 +119,16 @@ impl App {
             now,
             context: s.context,
             namespace: s.namespace,
+            generation: 0,
+            connect_seq: 0,
+            switching: None,
             contexts: s.contexts,
             read_only: s.read_only,
             prices: s.prices,
             cluster: None,
             cluster_at: None,
             cluster_error: None,
-            metrics_source: s.metrics_source,
+            metrics_origin: s.metrics_origin,
             metrics: None,
             cost: None,
             history: History::new(s.history_minutes),
@@ -122,10 +138,20 @@ impl App {
             themes,
             theme,
             toast: None,
-            denied: Default::default(),
+            denied: BTreeMap::new(),
             op_status: None,
+            waiting_plan: None,
             quit: false,
         }
+    }
+
+    /// Show `text` in the footer for a while.
+    pub fn toast(&mut self, text: impl Into<String>, error: bool) {
+        self.toast = Some(Toast {
+            text: text.into(),
+            error,
+            at: self.now,
+        });
     }
 
     pub fn theme(&self) -> &Theme {
@@ -133,7 +159,7 @@ impl App {
     }
 
     /// The workloads that pass the filter, in display order.
-    pub fn visible(&self) -> Vec<&crate::cluster::snapshot::Workload> {
+    pub fn visible(&self) -> Vec<&crate::cluster::model::Workload> {
         let f = self.filter.to_lowercase();
         self.cluster
             .as_ref()
@@ -146,7 +172,7 @@ impl App {
             .unwrap_or_default()
     }
 
-    pub fn selected_workload(&self) -> Option<&crate::cluster::snapshot::Workload> {
+    pub fn selected_workload(&self) -> Option<&crate::cluster::model::Workload> {
         let v = self.visible();
         v.get(self.selected.min(v.len().saturating_sub(1))).copied()
     }

@@ -3,7 +3,34 @@
 
 use std::path::PathBuf;
 
-use kube::config::{KubeConfigOptions, Kubeconfig};
+use kube::config::{KubeConfigOptions, Kubeconfig, KubeconfigError};
+
+/// Why connecting failed, worded for the user (the source chain goes to the log).
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error("cannot read kubeconfig {path}: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: KubeconfigError,
+    },
+    #[error("the kubeconfig has no current-context: pass --context NAME")]
+    NoContext,
+    #[error("context {context:?} is not in the kubeconfig (known: {known})")]
+    UnknownContext { context: String, known: String },
+    #[error("kubeconfig context {context:?}: {source}")]
+    Context {
+        context: String,
+        #[source]
+        source: KubeconfigError,
+    },
+    #[error(
+        "no kubeconfig found (looked at $KUBECONFIG and ~/.kube/config) and not running in a cluster: pass --kubeconfig, or try `agentdeck demo`"
+    )]
+    Nowhere,
+    #[error("kube client: {0}")]
+    Client(#[source] kube::Error),
+}
 
 /// What the user asked for on the command line.
 #[derive(Debug, Clone, Default)]
@@ -34,11 +61,14 @@ impl std::fmt::Debug for Connection {
     }
 }
 
-fn read_kubeconfig(t: &Target) -> Result<Option<Kubeconfig>, String> {
+fn read_kubeconfig(t: &Target) -> Result<Option<Kubeconfig>, ConnectError> {
     match &t.kubeconfig {
         Some(p) => Kubeconfig::read_from(p)
             .map(Some)
-            .map_err(|e| format!("cannot read kubeconfig {}: {e}", p.display())),
+            .map_err(|source| ConnectError::Read {
+                path: p.clone(),
+                source,
+            }),
         None => Ok(Kubeconfig::read().ok()),
     }
 }
@@ -53,7 +83,7 @@ pub fn contexts(t: &Target) -> Vec<String> {
 }
 
 /// Connect. The namespace is `-n`, else the context's, else `default_ns` (the stack's).
-pub async fn connect(t: &Target, default_ns: &str) -> Result<Connection, String> {
+pub async fn connect(t: &Target, default_ns: &str) -> Result<Connection, ConnectError> {
     crate::tls::init();
     let (mut config, context, ctx_ns, user) = match read_kubeconfig(t)? {
         Some(kc) => {
@@ -61,13 +91,13 @@ pub async fn connect(t: &Target, default_ns: &str) -> Result<Connection, String>
                 .context
                 .clone()
                 .or_else(|| kc.current_context.clone())
-                .ok_or("the kubeconfig has no current-context: pass --context NAME")?;
+                .ok_or(ConnectError::NoContext)?;
             if !kc.contexts.iter().any(|c| c.name == context) {
                 let known: Vec<&str> = kc.contexts.iter().map(|c| c.name.as_str()).collect();
-                return Err(format!(
-                    "context {context:?} is not in the kubeconfig (known: {})",
-                    known.join(", ")
-                ));
+                return Err(ConnectError::UnknownContext {
+                    context,
+                    known: known.join(", "),
+                });
             }
             let ctx = kc
                 .contexts
@@ -82,13 +112,14 @@ pub async fn connect(t: &Target, default_ns: &str) -> Result<Connection, String>
             };
             let cfg = kube::Config::from_custom_kubeconfig(kc, &opts)
                 .await
-                .map_err(|e| format!("kubeconfig context {context:?}: {e}"))?;
+                .map_err(|source| ConnectError::Context {
+                    context: context.clone(),
+                    source,
+                })?;
             (cfg, context, ns, user)
         }
         None => {
-            let cfg = kube::Config::incluster().map_err(|_| {
-                "no kubeconfig found (looked at $KUBECONFIG and ~/.kube/config) and not running in a cluster: pass --kubeconfig, or try `agentdeck demo`".to_string()
-            })?;
+            let cfg = kube::Config::incluster().map_err(|_| ConnectError::Nowhere)?;
             let ns = Some(cfg.default_namespace.clone());
             (
                 cfg,
@@ -108,7 +139,7 @@ pub async fn connect(t: &Target, default_ns: &str) -> Result<Connection, String>
         .unwrap_or_else(|| default_ns.to_string());
     config.default_namespace = namespace.clone();
     let server = config.cluster_url.to_string();
-    let client = kube::Client::try_from(config).map_err(|e| format!("kube client: {e}"))?;
+    let client = kube::Client::try_from(config).map_err(ConnectError::Client)?;
     Ok(Connection {
         client,
         context,

@@ -1,8 +1,8 @@
 //! Plain-word diagnoses: the HPA's state in one line, and the runbook's hint for an event.
 
-use super::snapshot::HpaView;
+use super::model::{Condition, HpaView};
 
-fn cond<'a>(h: &'a HpaView, t: &str) -> Option<&'a super::snapshot::Condition> {
+fn cond<'a>(h: &'a HpaView, t: &str) -> Option<&'a Condition> {
     h.conditions.iter().find(|c| c.type_ == t)
 }
 
@@ -76,7 +76,6 @@ pub fn event_hint(reason: &str, message: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster::snapshot::Condition;
 
     fn view(current: i32, desired: i32, conds: &[(&str, &str, &str)]) -> HpaView {
         HpaView {

@@ -1,12 +1,15 @@
-//! The cluster side: connecting like kubectl, watchers that turn objects into plain
-//! snapshots, and plain-word diagnoses. Nothing here draws.
+//! The cluster side: connecting like kubectl, watchers (and a one-off list) that turn
+//! objects into a plain model, plain-word diagnoses, and the write operations. Nothing
+//! here draws.
 
 pub mod connect;
 pub mod diagnose;
+pub mod list;
+pub mod model;
 pub mod ops;
 pub mod snapshot;
 pub mod watch;
 
-pub use connect::{Connection, Target, connect};
-pub use snapshot::ClusterSnapshot;
+pub use connect::{ConnectError, Connection, Target, connect};
+pub use model::ClusterSnapshot;
 pub use watch::{ClusterEvent, Watch};

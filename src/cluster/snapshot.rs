@@ -1,4 +1,4 @@
-//! The cluster as the dashboard shows it: plain data built from the watched objects.
+//! Building the cluster's plain model (`model`) from the watched or listed objects.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -7,107 +7,7 @@ use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::core::v1::{Event, Pod};
 
 use super::diagnose;
-
-/// Pods of a workload by phase (Terminating counted apart).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PodCounts {
-    pub pending: u32,
-    pub running: u32,
-    pub succeeded: u32,
-    pub failed: u32,
-    pub unknown: u32,
-    pub terminating: u32,
-}
-
-/// One Deployment, summarised.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Workload {
-    pub name: String,
-    pub desired: i32,
-    pub ready: i32,
-    pub updated: i32,
-    pub available: i32,
-    pub pods: PodCounts,
-    pub restarts: i32,
-    pub oom_killed: u32,
-    pub crash_looping: u32,
-    /// Rollout in progress (updated/available behind desired, or old pods left).
-    pub rolling: bool,
-    /// The Progressing condition says the deadline passed.
-    pub stalled: bool,
-    /// Name of the HPA that targets it.
-    pub hpa: Option<String>,
-}
-
-impl Workload {
-    pub fn healthy(&self) -> bool {
-        self.ready >= self.desired && self.crash_looping == 0 && !self.stalled
-    }
-}
-
-/// One HPA metric: current vs target (percent of request, or a raw value).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HpaMetric {
-    pub name: String,
-    pub current: Option<i64>,
-    pub target: Option<i64>,
-    pub unit: &'static str,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Condition {
-    pub type_: String,
-    pub status: String,
-    pub reason: String,
-    pub message: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HpaView {
-    pub name: String,
-    /// "Deployment/ai-agent-service"
-    pub target: String,
-    pub target_name: String,
-    pub min: i32,
-    pub max: i32,
-    pub current: i32,
-    pub desired: i32,
-    pub metrics: Vec<HpaMetric>,
-    pub conditions: Vec<Condition>,
-    /// One line in plain words.
-    pub diagnosis: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EventView {
-    pub warning: bool,
-    pub reason: String,
-    pub message: String,
-    /// "pod/ai-agent-service-x"
-    pub object: String,
-    pub count: i32,
-    pub last_seen: Option<jiff::Timestamp>,
-    /// The runbook's advice, when one fits.
-    pub hint: Option<String>,
-}
-
-/// Everything the cluster panels show.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ClusterSnapshot {
-    pub context: String,
-    pub namespace: String,
-    pub workloads: Vec<Workload>,
-    pub hpas: Vec<HpaView>,
-    /// Warnings first, then newest first.
-    pub events: Vec<EventView>,
-    pub pods_total: usize,
-}
-
-impl ClusterSnapshot {
-    pub fn hpa_for(&self, workload: &str) -> Option<&HpaView> {
-        self.hpas.iter().find(|h| h.target_name == workload)
-    }
-}
+use super::model::{ClusterSnapshot, Condition, EventView, HpaMetric, HpaView, Workload};
 
 fn pod_counts_and_flags(pods: &[&Pod], w: &mut Workload) {
     for p in pods {

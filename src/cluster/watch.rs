@@ -16,7 +16,8 @@ use tokio::sync::{Notify, mpsc};
 use tokio::task::JoinHandle;
 
 use super::connect::Connection;
-use super::snapshot::{self, ClusterSnapshot};
+use super::model::ClusterSnapshot;
+use super::snapshot;
 
 /// What the watchers report.
 #[derive(Debug, Clone, PartialEq)]

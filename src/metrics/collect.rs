@@ -8,7 +8,7 @@ use tokio::sync::mpsc;
 use crate::config::Queries;
 
 use super::prom::{PromClient, QueryError, Sample};
-use super::snapshot::{MetricsSnapshot, MetricsSource, ModelRate, Reading};
+use super::snapshot::{MetricsOrigin, MetricsSnapshot, ModelRate, Reading};
 
 /// The label that names the model in the token-rate query.
 pub const MODEL_LABEL: &str = "model";
@@ -27,14 +27,14 @@ pub async fn refresh(client: &PromClient, queries: &Queries) -> MetricsSnapshot 
         client.query(&queries.unauthorized_ratio),
     );
     let at = jiff::Timestamp::now();
-    let source = MetricsSource::Prometheus(client.url().to_string());
-    from_results(source, at, [p50, p95, tokens, requests, unauthorized])
+    let origin = MetricsOrigin::Prometheus(client.url().to_string());
+    from_results(origin, at, [p50, p95, tokens, requests, unauthorized])
 }
 
 /// Assemble a snapshot from the results of the five panel queries, in the order p50, p95,
 /// tokens, request rate, unauthorized ratio.
 pub fn from_results(
-    source: MetricsSource,
+    origin: MetricsOrigin,
     at: jiff::Timestamp,
     results: [Result<Vec<Sample>, QueryError>; 5],
 ) -> MetricsSnapshot {
@@ -47,7 +47,7 @@ pub fn from_results(
         .collect();
     if unreachable.len() == results.len() {
         let error = QueryError::Unreachable(unreachable[0].clone()).to_string();
-        return MetricsSnapshot::unreachable(source, at, &error);
+        return MetricsSnapshot::unreachable(origin, at, &error);
     }
     let [p50, p95, tokens, requests, unauthorized] = results;
     let ms = |r: Reading<f64>| match r {
@@ -55,7 +55,7 @@ pub fn from_results(
         other => other,
     };
     MetricsSnapshot {
-        source,
+        origin,
         at,
         reachable: true,
         p50_ms: ms(single(p50)),
@@ -202,7 +202,7 @@ mod tests {
     fn snapshot_units_and_unreachable() {
         let ok = |v: f64| Ok(vec![sample(&[], v)]);
         let s = from_results(
-            MetricsSource::None,
+            MetricsOrigin::None,
             at(),
             [
                 ok(0.12),
@@ -225,7 +225,7 @@ mod tests {
             ))
         };
         let s = from_results(
-            MetricsSource::None,
+            MetricsOrigin::None,
             at(),
             [down(), down(), down(), down(), down()],
         );

@@ -166,7 +166,7 @@ impl History {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::metrics::snapshot::{MetricsSource, ModelRate};
+    use crate::metrics::snapshot::{MetricsOrigin, ModelRate};
 
     fn ts(secs: i64) -> Timestamp {
         Timestamp::from_second(1_800_000_000 + secs).unwrap()
@@ -174,7 +174,7 @@ mod tests {
 
     fn snap(secs: i64, p95: Reading<f64>, tokens: Reading<Vec<ModelRate>>) -> MetricsSnapshot {
         MetricsSnapshot {
-            source: MetricsSource::Simulated,
+            origin: MetricsOrigin::Simulated,
             at: ts(secs),
             reachable: true,
             p50_ms: Reading::NoData,

@@ -3,12 +3,14 @@
 
 pub mod collect;
 pub mod cost;
+pub mod feed;
 pub mod history;
 pub mod prom;
 pub mod snapshot;
 
 pub use collect::{refresh, run};
 pub use cost::{Cost, ModelCost, cost, monthly_for_tokens};
+pub use feed::Feed;
 pub use history::{History, Point};
 pub use prom::{PromClient, QueryError, Sample, Secret};
-pub use snapshot::{MetricsSnapshot, MetricsSource, ModelRate, Reading};
+pub use snapshot::{MetricsOrigin, MetricsSnapshot, ModelRate, Reading};

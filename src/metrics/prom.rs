@@ -192,7 +192,7 @@ impl PromClient {
         })
     }
 
-    /// The base URL with credentials masked (for `MetricsSource` and messages).
+    /// The base URL with credentials masked (for `MetricsOrigin` and messages).
     pub fn url(&self) -> &str {
         &self.display_url
     }

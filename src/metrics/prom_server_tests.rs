@@ -232,7 +232,7 @@ async fn run_sends_at_once_and_stops_when_receiver_dropped() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(first.source, crate::metrics::MetricsSource::Prometheus(url));
+    assert_eq!(first.origin, crate::metrics::MetricsOrigin::Prometheus(url));
     assert_eq!(first.p50_ms, crate::metrics::Reading::Value(1000.0));
     drop(rx);
     // The loop is waiting for an hour-long tick: dropping the receiver ends it now.

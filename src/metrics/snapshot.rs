@@ -19,7 +19,7 @@ impl<T> Reading<T> {
 
 /// Where the metrics come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum MetricsSource {
+pub enum MetricsOrigin {
     /// A Prometheus server at this base URL.
     Prometheus(String),
     /// Straight from the embedded simulated cluster's agent model (`agentdeck demo`).
@@ -28,12 +28,12 @@ pub enum MetricsSource {
     None,
 }
 
-impl MetricsSource {
+impl MetricsOrigin {
     pub fn label(&self) -> String {
         match self {
-            MetricsSource::Prometheus(url) => format!("prometheus {url}"),
-            MetricsSource::Simulated => "simulated".into(),
-            MetricsSource::None => "none".into(),
+            MetricsOrigin::Prometheus(url) => format!("prometheus {url}"),
+            MetricsOrigin::Simulated => "simulated".into(),
+            MetricsOrigin::None => "none".into(),
         }
     }
 }
@@ -48,7 +48,7 @@ pub struct ModelRate {
 /// The result of one refresh of every panel query.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MetricsSnapshot {
-    pub source: MetricsSource,
+    pub origin: MetricsOrigin,
     /// When the refresh completed (UTC).
     pub at: jiff::Timestamp,
     /// Could the source be reached at all (false: every reading is an Error)?
@@ -65,9 +65,9 @@ pub struct MetricsSnapshot {
 
 impl MetricsSnapshot {
     /// A snapshot where every reading is the same error (source unreachable).
-    pub fn unreachable(source: MetricsSource, at: jiff::Timestamp, error: &str) -> Self {
+    pub fn unreachable(origin: MetricsOrigin, at: jiff::Timestamp, error: &str) -> Self {
         MetricsSnapshot {
-            source,
+            origin,
             at,
             reachable: false,
             p50_ms: Reading::Error(error.to_string()),

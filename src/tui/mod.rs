@@ -1,5 +1,7 @@
-//! The terminal: init and restore (also on panic), and the one event loop that feeds the
-//! App from the keyboard, the cluster watchers, the metrics refresher and a slow tick.
+//! The terminal: init and restore (also on panic), and the one event loop. It feeds the App
+//! from the keyboard, the background tasks (one channel of `Msg`) and a slow tick, redraws
+//! when something changed, and carries out `update`'s effects by starting those tasks:
+//! connecting, watching, asking RBAC, planning and executing operations of `cluster::ops`.
 
 use std::time::Duration;
 
@@ -7,302 +9,32 @@ use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
 use futures::StreamExt;
 use tokio::sync::mpsc;
 
-use crate::app::ops::PendingOp;
 use crate::app::{self, App, Effect, Msg};
-use crate::cluster::ops::{self, Ops, deploy, restart, rotate, scale};
-use crate::cluster::{self, ClusterEvent, Connection, Target};
+use crate::cluster::ops::{self, Ops};
+use crate::cluster::{self, ClusterEvent, Connection, Target, Watch};
+use crate::config::Config;
+use crate::error::Error;
 use crate::metrics::MetricsSnapshot;
 
-/// Where the dashboard's data comes from.
-pub struct Sources {
+/// What the event loop talks to.
+pub struct Backends {
+    /// The command line's kubeconfig, context and namespace (`:ctx` starts from it).
     pub target: Target,
-    pub default_namespace: String,
+    /// The first connection (generation 0).
     pub conn: Connection,
-    /// Snapshots from whichever metrics source runs (Prometheus or the sim); None: no source.
+    /// Snapshots from the metrics feed; None: no feed.
     pub metrics: Option<mpsc::Receiver<MetricsSnapshot>>,
-    pub read_only: bool,
-    pub audit: ops::Audit,
-    /// Names of the operated stack (Secret, key, provider URL) for rotate-key and deploy.
-    pub stack: crate::config::StackConfig,
-}
-
-impl Sources {
-    fn ops(&self) -> Ops {
-        Ops {
-            conn: self.conn.clone(),
-            read_only: self.read_only,
-            audit: self.audit.clone(),
-        }
-    }
-}
-
-/// Ask RBAC about the dashboard's actions in the current namespace.
-fn check_permissions(o: Ops, tx: mpsc::Sender<Msg>) {
-    tokio::spawn(async move {
-        let any = |verb, resource, subresource| ops::Access {
-            verb,
-            group: "apps",
-            resource,
-            subresource,
-            name: String::new(),
-        };
-        let mut out = Vec::new();
-        for (action, access) in [
-            ("scale", any("patch", "deployments", "scale")),
-            ("restart", any("patch", "deployments", "")),
-        ] {
-            let denied = o.check_access(&[access]).await.err().map(|e| e.to_string());
-            out.push((action, denied));
-        }
-        let _ = tx.send(Msg::Permissions(out)).await;
-    });
-}
-
-/// Carry out a write effect in the background; progress and the result come back as Msgs.
-fn run_effect(o: Ops, stack: crate::config::StackConfig, fx: Effect, tx: mpsc::Sender<Msg>) {
-    tokio::spawn(async move {
-        let msg = match fx {
-            Effect::PlanRotate(key) => {
-                let planned = async {
-                    rotate::check_key(&key)?;
-                    o.refuse_if_read_only()?;
-                    let plan = rotate::plan(&o, &stack.secret, &stack.secret_key).await?;
-                    o.check_access(&plan.accesses()).await?;
-                    rotate::verify(&stack.provider_base_url, &key).await?;
-                    Ok::<_, ops::OpError>(plan)
-                }
-                .await;
-                match planned {
-                    Ok(plan) => Msg::Planned(
-                        format!("the provider accepts the key: {}", plan.describe()),
-                        PendingOp::Rotate {
-                            plan: Box::new(plan),
-                            key,
-                        },
-                    ),
-                    Err(e) => Msg::OpDone(Err(format!("rotate-key: {e}"))),
-                }
-            }
-            Effect::Run(PendingOp::Rotate { plan, key }) => {
-                match rotate::write_key(&o, &plan, &key).await {
-                    Err(ops::OpError::Conflict(m)) => {
-                        match rotate::plan(&o, &stack.secret, &stack.secret_key).await {
-                            Ok(again) => Msg::Planned(
-                                format!("{m}; read again: {}", again.describe()),
-                                PendingOp::Rotate {
-                                    plan: Box::new(again),
-                                    key,
-                                },
-                            ),
-                            Err(e) => Msg::OpDone(Err(e.to_string())),
-                        }
-                    }
-                    Err(e) => Msg::OpDone(Err(e.to_string())),
-                    Ok(done) => {
-                        let mut failed = Vec::new();
-                        for d in &plan.readers {
-                            let _ = tx
-                                .send(Msg::OpProgress(format!(
-                                    "rotate-key: {done}; restarting {d}…"
-                                )))
-                                .await;
-                            let r = match restart::restart(&o, d).await {
-                                Ok(_) => {
-                                    restart::wait(&o, d, Duration::from_secs(900), |_, _| {}).await
-                                }
-                                Err(e) => Err(e),
-                            };
-                            if !matches!(r, Ok(restart::Rollout::Done(_))) {
-                                failed.push(d.clone());
-                            }
-                        }
-                        Msg::OpDone(if failed.is_empty() {
-                            Ok(format!(
-                                "{done}; restarted {}",
-                                if plan.readers.is_empty() {
-                                    "nothing (no reader)".into()
-                                } else {
-                                    plan.readers.join(", ")
-                                }
-                            ))
-                        } else {
-                            Err(format!(
-                                "{done}, but the restart of {} did not complete",
-                                failed.join(", ")
-                            ))
-                        })
-                    }
-                }
-            }
-            Effect::PlanDeploy { force } => {
-                let planned = async {
-                    o.refuse_if_read_only()?;
-                    let mut docs = deploy::load(None).map_err(ops::OpError::Invalid)?;
-                    deploy::substitute(&mut docs, &stack, "ai-agents");
-                    deploy::plan(&o, docs, force).await
-                }
-                .await;
-                match planned {
-                    Ok(items) => {
-                        let count = |f: fn(&deploy::Change) -> bool| {
-                            items.iter().filter(|i| f(&i.change)).count()
-                        };
-                        let create = count(|c| matches!(c, deploy::Change::Create));
-                        let update = count(|c| matches!(c, deploy::Change::Update(_)));
-                        let same = count(|c| matches!(c, deploy::Change::Unchanged));
-                        let skipped: Vec<&str> = items
-                            .iter()
-                            .filter(|i| matches!(i.change, deploy::Change::Skipped(_)))
-                            .map(|i| i.display.as_str())
-                            .collect();
-                        let errors: Vec<String> = items
-                            .iter()
-                            .filter_map(|i| match &i.change {
-                                deploy::Change::Error(e) => Some(format!("{}: {e}", i.display)),
-                                _ => None,
-                            })
-                            .collect();
-                        if !errors.is_empty() {
-                            Msg::OpDone(Err(format!(
-                                "deploy: the dry run failed — {}",
-                                errors.join("; ")
-                            )))
-                        } else {
-                            let q = format!(
-                                "deploy the stack: {create} to create, {update} to update, {same} unchanged{}",
-                                if skipped.is_empty() {
-                                    String::new()
-                                } else {
-                                    format!("; skipped (kind not served): {}", skipped.join(", "))
-                                }
-                            );
-                            Msg::Planned(
-                                q,
-                                PendingOp::Deploy {
-                                    items: std::sync::Arc::new(items),
-                                    force,
-                                },
-                            )
-                        }
-                    }
-                    Err(e) => Msg::OpDone(Err(format!("deploy: {e}"))),
-                }
-            }
-            Effect::Run(PendingOp::Deploy { items, force }) => {
-                let results = deploy::apply(&o, &items, force).await;
-                let failed: Vec<String> = items
-                    .iter()
-                    .zip(&results)
-                    .filter(|(i, r)| r.is_err() && !matches!(i.change, deploy::Change::Skipped(_)))
-                    .map(|(i, r)| {
-                        format!(
-                            "{}: {}",
-                            i.display,
-                            r.as_ref().err().map(|e| e.to_string()).unwrap_or_default()
-                        )
-                    })
-                    .collect();
-                let applied = results.iter().filter(|r| r.is_ok()).count();
-                let secrets: kube::Api<k8s_openapi::api::core::v1::Secret> =
-                    kube::Api::namespaced(o.conn.client.clone(), &stack.namespace);
-                let note = match secrets.get_opt(&stack.secret).await {
-                    Ok(None) => format!("; Secret {} is missing: run :rotate-key", stack.secret),
-                    _ => String::new(),
-                };
-                Msg::OpDone(if failed.is_empty() {
-                    Ok(format!("deployed: {applied} objects applied{note}"))
-                } else {
-                    Err(format!(
-                        "deploy: {applied} applied, failed: {}",
-                        failed.join("; ")
-                    ))
-                })
-            }
-            Effect::PlanScale {
-                deployment,
-                replicas,
-            } => {
-                let planned = async {
-                    o.refuse_if_read_only()?;
-                    let plan = scale::plan(&o, &deployment, &replicas).await?;
-                    o.check_access(&plan.accesses()).await?;
-                    Ok::<_, ops::OpError>(plan)
-                }
-                .await;
-                match planned {
-                    Ok(plan) => Msg::Planned(plan.describe(), PendingOp::Scale(plan)),
-                    Err(e) => Msg::OpDone(Err(e.to_string())),
-                }
-            }
-            Effect::Run(PendingOp::Scale(plan)) => match scale::apply(&o, &plan).await {
-                Err(e) => Msg::OpDone(Err(e.to_string())),
-                Ok(_) => {
-                    let d = plan.deployment.clone();
-                    let ptx = tx.clone();
-                    let r = scale::wait_ready(
-                        &o,
-                        &d,
-                        plan.replicas,
-                        Duration::from_secs(600),
-                        |ready, desired| {
-                            let _ = ptx.try_send(Msg::OpProgress(format!(
-                                "scale {d}: {ready}/{desired} ready"
-                            )));
-                        },
-                    )
-                    .await;
-                    Msg::OpDone(
-                        r.map(|_| format!("{d} scaled to {} and ready", plan.replicas))
-                            .map_err(|e| e.to_string()),
-                    )
-                }
-            },
-            Effect::Run(PendingOp::Restart { deployment }) => {
-                match restart::restart(&o, &deployment).await {
-                    Err(e) => Msg::OpDone(Err(e.to_string())),
-                    Ok(_) => {
-                        let ptx = tx.clone();
-                        let d = deployment.clone();
-                        let r =
-                            restart::wait(&o, &deployment, Duration::from_secs(900), |s, dep| {
-                                let st = dep.status.clone().unwrap_or_default();
-                                let want = dep.spec.as_ref().and_then(|s| s.replicas).unwrap_or(0);
-                                let line = format!(
-                                    "restart {d}: updated {}/{want} ready {} available {} old {}",
-                                    st.updated_replicas.unwrap_or(0),
-                                    st.ready_replicas.unwrap_or(0),
-                                    st.available_replicas.unwrap_or(0),
-                                    (st.replicas.unwrap_or(0) - st.updated_replicas.unwrap_or(0))
-                                        .max(0),
-                                );
-                                let _ = matches!(s, restart::Rollout::Waiting(_))
-                                    && ptx.try_send(Msg::OpProgress(line)).is_ok();
-                            })
-                            .await;
-                        Msg::OpDone(match r {
-                            Ok(restart::Rollout::Done(m)) => Ok(m),
-                            Ok(restart::Rollout::Failed(m)) | Ok(restart::Rollout::Waiting(m)) => {
-                                Err(m)
-                            }
-                            Err(e) => Err(e.to_string()),
-                        })
-                    }
-                }
-            }
-            _ => return,
-        };
-        let _ = tx.send(msg).await;
-    });
+    pub cfg: Config,
 }
 
 /// How often ages and toasts are refreshed; nothing else redraws on a timer.
 const TICK: Duration = Duration::from_secs(1);
 
 /// Run the dashboard until the user quits. The terminal is restored on every exit path.
-pub async fn run(mut app: App, mut src: Sources) -> Result<(), String> {
+pub async fn run(mut app: App, backends: Backends) -> Result<(), Error> {
     let mut terminal =
-        ratatui::try_init().map_err(|e| format!("cannot initialise the terminal: {e}"))?;
-    let result = event_loop(&mut terminal, &mut app, &mut src).await;
+        ratatui::try_init().map_err(|e| Error::io("initialising the terminal", e))?;
+    let result = event_loop(&mut terminal, &mut app, backends).await;
     ratatui::restore();
     result
 }
@@ -310,16 +42,13 @@ pub async fn run(mut app: App, mut src: Sources) -> Result<(), String> {
 async fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     app: &mut App,
-    src: &mut Sources,
-) -> Result<(), String> {
-    let (ctx_tx, mut ctx_rx) = mpsc::channel::<ClusterEvent>(64);
-    let mut watch = cluster::watch::spawn(&src.conn, ctx_tx.clone());
-    let (switch_tx, mut switch_rx) = mpsc::channel::<Result<Connection, String>>(4);
-    let (op_tx, mut op_rx) = mpsc::channel::<Msg>(64);
-    check_permissions(src.ops(), op_tx.clone());
+    mut b: Backends,
+) -> Result<(), Error> {
+    let (tx, mut rx) = mpsc::channel::<Msg>(256);
+    let mut tasks = Tasks::new(&b, tx);
     let mut keys = EventStream::new();
     let mut tick = tokio::time::interval(TICK);
-    let mut metrics_rx = src
+    let mut metrics_rx = b
         .metrics
         .take()
         .unwrap_or_else(|| mpsc::channel::<MetricsSnapshot>(1).1);
@@ -328,7 +57,7 @@ async fn event_loop(
         if dirty {
             terminal
                 .draw(|f| crate::ui::draw(f, app))
-                .map_err(|e| format!("drawing failed: {e}"))?;
+                .map_err(|e| Error::io("drawing the screen", e))?;
             dirty = false;
         }
         let msg = tokio::select! {
@@ -336,60 +65,140 @@ async fn event_loop(
                 Some(Ok(TermEvent::Key(k))) if k.kind != KeyEventKind::Release => Msg::Key(k),
                 Some(Ok(TermEvent::Resize(_, _))) => Msg::Resize,
                 Some(Ok(_)) => continue,
-                Some(Err(e)) => return Err(format!("reading the terminal failed: {e}")),
+                Some(Err(e)) => return Err(Error::io("reading the terminal", e)),
                 None => return Ok(()),
             },
-            Some(ev) = ctx_rx.recv() => Msg::Cluster(ev),
-            Some(m) = op_rx.recv() => m,
+            Some(m) = rx.recv() => m,
             Some(m) = metrics_rx.recv() => Msg::Metrics(Box::new(m)),
-            Some(sw) = switch_rx.recv() => {
-                match sw {
-                    Ok(conn) => {
-                        app.context = conn.context.clone();
-                        app.namespace = conn.namespace.clone();
-                        app.cluster = None;
-                        app.cluster_at = None;
-                        app.cluster_error = None;
-                        // Drop the old watchers (and their channel) before starting anew.
-                        drop(std::mem::replace(&mut watch, cluster::watch::spawn(&conn, ctx_tx.clone())));
-                        src.conn = conn;
-                        check_permissions(src.ops(), op_tx.clone());
-                    }
-                    Err(e) => { app.cluster_error = Some((e, app.now)); }
-                }
-                dirty = true;
-                continue;
-            }
             _ = tick.tick() => Msg::Tick(jiff::Timestamp::now()),
         };
         let (redraw, effects) = app::update(app, msg);
         dirty |= redraw;
         for fx in effects {
-            match fx {
-                Effect::Quit => return Ok(()),
-                Effect::SwitchNamespace(ns) => {
-                    let mut conn = src.conn.clone();
-                    conn.namespace = ns;
-                    let _ = switch_tx.send(Ok(conn)).await;
-                }
-                fx @ (Effect::PlanScale { .. }
-                | Effect::Run(_)
-                | Effect::PlanRotate(_)
-                | Effect::PlanDeploy { .. }) => {
-                    run_effect(src.ops(), src.stack.clone(), fx, op_tx.clone())
-                }
-                Effect::SwitchContext(ctx) => {
-                    let mut t = src.target.clone();
-                    t.context = Some(ctx);
-                    t.namespace = None;
-                    src.target = t.clone();
-                    let tx = switch_tx.clone();
-                    let default_ns = src.default_namespace.clone();
-                    tokio::spawn(async move {
-                        let _ = tx.send(cluster::connect(&t, &default_ns).await).await;
-                    });
-                }
+            if matches!(fx, Effect::Quit) {
+                return Ok(());
+            }
+            tasks.start(fx);
+        }
+    }
+}
+
+/// The background tasks of the current connection generation.
+struct Tasks {
+    tx: mpsc::Sender<Msg>,
+    target: Target,
+    cfg: Config,
+    conn: Connection,
+    generation: u64,
+    /// Dropping it stops the watchers of the previous connection.
+    _watch: Watch,
+}
+
+impl Tasks {
+    fn new(b: &Backends, tx: mpsc::Sender<Msg>) -> Tasks {
+        let watch = watch(&b.conn, 0, tx.clone());
+        let t = Tasks {
+            tx,
+            target: b.target.clone(),
+            cfg: b.cfg.clone(),
+            conn: b.conn.clone(),
+            generation: 0,
+            _watch: watch,
+        };
+        t.ask_permissions();
+        t
+    }
+
+    fn ops(&self) -> Ops {
+        Ops::new(self.conn.clone(), &self.cfg, self.cfg.operations.timeout())
+    }
+
+    /// Carry out one effect (`Quit` is the loop's own).
+    fn start(&mut self, fx: Effect) {
+        let tx = self.tx.clone();
+        let generation = self.generation;
+        match fx {
+            Effect::Quit => {}
+            Effect::Connect {
+                seq,
+                context,
+                namespace,
+            } => self.connect(seq, context, namespace),
+            Effect::Attach { generation, conn } => {
+                self._watch = watch(&conn, generation, tx);
+                self.conn = conn;
+                self.generation = generation;
+                self.ask_permissions();
+            }
+            Effect::Plan(req) => {
+                let ops = self.ops();
+                tokio::spawn(async move {
+                    let r = ops::plan(&ops, req).await.map(Box::new);
+                    let _ = tx.send(Msg::Planned(generation, r)).await;
+                });
+            }
+            Effect::Execute(plan) => {
+                // On the plan's own connection, whatever is current now.
+                let place = plan.ops.place();
+                tokio::spawn(async move {
+                    let ptx = tx.clone();
+                    let mut progress = move |p| drop(ptx.try_send(Msg::Progress(generation, p)));
+                    let result = ops::execute(*plan, &mut progress).await;
+                    let _ = tx
+                        .send(Msg::Done {
+                            generation,
+                            place,
+                            result,
+                        })
+                        .await;
+                });
             }
         }
     }
+
+    /// `:ns` keeps the client and changes the namespace; `:ctx` connects anew.
+    fn connect(&self, seq: u64, context: Option<String>, namespace: Option<String>) {
+        let tx = self.tx.clone();
+        let Some(context) = context else {
+            let mut conn = self.conn.clone();
+            conn.namespace = namespace.unwrap_or(conn.namespace);
+            tokio::spawn(async move { tx.send(Msg::Connected(seq, Ok(conn))).await });
+            return;
+        };
+        let target = Target {
+            context: Some(context),
+            namespace,
+            ..self.target.clone()
+        };
+        let default_ns = self.cfg.stack.namespace.clone();
+        tokio::spawn(async move {
+            let r = cluster::connect(&target, &default_ns)
+                .await
+                .map_err(|e| e.to_string());
+            let _ = tx.send(Msg::Connected(seq, r)).await;
+        });
+    }
+
+    fn ask_permissions(&self) {
+        let (ops, tx, generation) = (self.ops(), self.tx.clone(), self.generation);
+        tokio::spawn(async move {
+            let p = ops.permissions().await;
+            let _ = tx.send(Msg::Permissions(generation, p)).await;
+        });
+    }
+}
+
+/// Watch `conn`; its events reach the loop tagged with `generation`.
+fn watch(conn: &Connection, generation: u64, tx: mpsc::Sender<Msg>) -> Watch {
+    let (ctx_tx, mut ctx_rx) = mpsc::channel::<ClusterEvent>(64);
+    let w = cluster::watch::spawn(conn, ctx_tx);
+    // Ends when the watchers are dropped (their sender closes).
+    tokio::spawn(async move {
+        while let Some(ev) = ctx_rx.recv().await {
+            if tx.send(Msg::Cluster(generation, ev)).await.is_err() {
+                return;
+            }
+        }
+    });
+    w
 }

@@ -6,8 +6,9 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Sparkline};
 
-use super::{block, format};
+use super::block;
 use crate::app::App;
+use crate::format;
 use crate::metrics::Reading;
 
 /// The three panels stacked (wide screens).

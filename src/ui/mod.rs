@@ -1,7 +1,6 @@
 //! Drawing: `draw(frame, &App)` is a pure function of the state. Layout, header, footer and
 //! the help overlay live here; the panels in `panels` and `metrics_panels`.
 
-pub mod format;
 mod metrics_panels;
 mod panels;
 
@@ -13,6 +12,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table};
 
 use crate::app::keymap;
 use crate::app::{App, Mode};
+use crate::format;
 use crate::theme::Theme;
 
 /// A bordered block with the theme's colours.
@@ -235,19 +235,19 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
     match (&app.metrics, app.metrics_age()) {
         (Some(m), Some(age)) => {
             spans.push(dot(m.reachable, t));
-            let label = match &m.source {
-                crate::metrics::MetricsSource::Simulated => "simulated".to_string(),
-                crate::metrics::MetricsSource::Prometheus(_) if !m.reachable => {
+            let label = match &m.origin {
+                crate::metrics::MetricsOrigin::Simulated => "simulated".to_string(),
+                crate::metrics::MetricsOrigin::Prometheus(_) if !m.reachable => {
                     "prometheus DOWN".to_string()
                 }
-                crate::metrics::MetricsSource::Prometheus(_) => "prometheus".to_string(),
-                crate::metrics::MetricsSource::None => "none".to_string(),
+                crate::metrics::MetricsOrigin::Prometheus(_) => "prometheus".to_string(),
+                crate::metrics::MetricsOrigin::None => "none".to_string(),
             };
             spans.push(Span::raw(format!(" {label} {}", format::age(age))));
         }
         _ => spans.push(Span::styled(
-            match &app.metrics_source {
-                crate::metrics::MetricsSource::None => "none (set --prometheus-url)".to_string(),
+            match &app.metrics_origin {
+                crate::metrics::MetricsOrigin::None => "none (set --prometheus-url)".to_string(),
                 s => format!("{} waiting…", s.label()),
             },
             Style::default().fg(t.warn),
@@ -258,45 +258,63 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
 
 fn draw_footer(f: &mut Frame, app: &App, area: Rect) {
     let t = app.theme();
-    let line = match &app.mode {
-        Mode::Filter => Line::from(vec![
-            Span::styled("/", Style::default().fg(t.accent)),
-            Span::raw(app.filter.clone()),
+    let input = |prefix: &'static str, text: &str| {
+        let mut spans = vec![
+            Span::styled(prefix, Style::default().fg(t.accent)),
+            Span::raw(text.to_string()),
             Span::styled("▏", Style::default().fg(t.accent)),
-        ]),
-        Mode::Command(c) => Line::from(vec![
-            Span::styled(":", Style::default().fg(t.accent)),
-            Span::raw(c.clone()),
-            Span::styled("▏", Style::default().fg(t.accent)),
-        ]),
-        _ => match &app.toast {
-            Some(toast) => Line::from(Span::styled(
-                toast.text.clone(),
-                Style::default().fg(if toast.error { t.error } else { t.ok }),
-            )),
-            None => {
-                let mut spans = Vec::new();
-                if !app.filter.is_empty() {
-                    spans.push(Span::styled(
-                        format!("filter: {}  ", app.filter),
-                        Style::default().fg(t.warn),
-                    ));
-                }
-                for (k, h) in keymap::hints() {
-                    spans.push(Span::styled(
-                        format!("<{k}>"),
-                        Style::default().fg(t.accent),
-                    ));
-                    spans.push(Span::styled(
-                        format!(" {h}  "),
-                        Style::default().fg(t.muted),
-                    ));
-                }
-                Line::from(spans)
-            }
-        },
+        ];
+        if app.waiting_plan.is_some() {
+            spans.push(Span::styled(
+                "  a confirmation is waiting: Enter or Esc to see it",
+                Style::default().fg(t.warn),
+            ));
+        }
+        Line::from(spans)
+    };
+    let line = match (&app.mode, &app.toast, &app.op_status) {
+        (Mode::Filter, _, _) => input("/", &app.filter),
+        (Mode::Command(c), _, _) => input(":", c),
+        (_, Some(toast), _) => Line::from(Span::styled(
+            toast.text.clone(),
+            Style::default().fg(if toast.error { t.error } else { t.ok }),
+        )),
+        (_, None, Some(progress)) => Line::from(Span::styled(
+            format!("⟳ {progress}"),
+            Style::default().fg(t.warn),
+        )),
+        (_, None, None) => hints_line(app),
     };
     f.render_widget(Paragraph::new(line), area);
+}
+
+/// The key hints; a write that read-only mode or RBAC refuses is greyed out and struck.
+fn hints_line(app: &App) -> Line<'static> {
+    let t = app.theme();
+    let mut spans = Vec::new();
+    if !app.filter.is_empty() {
+        spans.push(Span::styled(
+            format!("filter: {}  ", app.filter),
+            Style::default().fg(t.warn),
+        ));
+    }
+    for h in keymap::hints() {
+        let refused = h
+            .action
+            .operation()
+            .is_some_and(|op| app.read_only || app.denied.contains_key(&op));
+        let (key, label) = if refused {
+            let grey = Style::default()
+                .fg(t.muted)
+                .add_modifier(Modifier::CROSSED_OUT | Modifier::DIM);
+            (grey, grey)
+        } else {
+            (Style::default().fg(t.accent), Style::default().fg(t.muted))
+        };
+        spans.push(Span::styled(format!("<{}>", h.keys), key));
+        spans.push(Span::styled(format!(" {}  ", h.label), label));
+    }
+    Line::from(spans)
 }
 
 fn draw_help(f: &mut Frame, app: &App, area: Rect) {

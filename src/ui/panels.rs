@@ -6,8 +6,9 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
 
-use super::{block, format};
+use super::block;
 use crate::app::App;
+use crate::format;
 
 pub fn workloads(f: &mut Frame, app: &App, area: Rect) {
     let t = app.theme();

@@ -12,7 +12,8 @@ use kube::core::GroupVersionKind;
 use kube::discovery::{ApiCapabilities, ApiResource, Discovery, Scope};
 use serde_json::Value;
 
-use super::{OpError, Ops};
+use super::operation::ObjectResult;
+use super::{FIELD_MANAGER, OpError, Ops, Progress};
 use crate::config::StackConfig;
 use crate::manifests::{self, Document};
 
@@ -39,11 +40,20 @@ pub struct Item {
     resource: Option<ApiResource>,
 }
 
-/// The bundled manifests, or every *.yaml / *.yml file of `dir` in name order.
-pub fn load(dir: Option<&Path>) -> Result<Vec<Document>, String> {
-    let Some(dir) = dir else {
-        return manifests::bundled().map_err(|e| e.to_string());
-    };
+/// The bundled manifests with the config's names, or every *.yaml / *.yml file of `dir`
+/// in name order (as they are).
+pub fn load(dir: Option<&Path>, stack: &StackConfig) -> Result<Vec<Document>, OpError> {
+    match dir {
+        None => {
+            let mut docs = manifests::bundled().map_err(|e| OpError::Invalid(e.to_string()))?;
+            substitute(&mut docs, stack, &StackConfig::default());
+            Ok(docs)
+        }
+        Some(dir) => load_dir(dir).map_err(OpError::Invalid),
+    }
+}
+
+fn load_dir(dir: &Path) -> Result<Vec<Document>, String> {
     let mut files: Vec<_> = std::fs::read_dir(dir)
         .map_err(|e| format!("cannot read manifests directory {}: {e}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -62,30 +72,65 @@ pub fn load(dir: Option<&Path>) -> Result<Vec<Document>, String> {
     Ok(out)
 }
 
-/// Put the config's namespace, image and provider URL into the bundled stack's objects.
-pub fn substitute(docs: &mut [Document], stack: &StackConfig, bundled_ns: &str) {
+/// Give the bundled stack the config's names: every value that names the bundled
+/// namespace, Deployment, HPA, Secret, image or provider URL (also inside ConfigMap data,
+/// e.g. the Prometheus scrape config) gets the configured one, and the Secret's data key
+/// in `secretKeyRef`s. `bundled` holds the names the manifests are written with.
+pub fn substitute(docs: &mut [Document], stack: &StackConfig, bundled: &StackConfig) {
+    let renames: Vec<(&str, &str)> = [
+        (&bundled.namespace, &stack.namespace),
+        (&bundled.deployment, &stack.deployment),
+        (&bundled.hpa, &stack.hpa),
+        (&bundled.secret, &stack.secret),
+        (&bundled.image, &stack.image),
+        (&bundled.provider_base_url, &stack.provider_base_url),
+    ]
+    .into_iter()
+    .filter(|(a, b)| a != b)
+    .map(|(a, b)| (a.as_str(), b.as_str()))
+    .collect();
     for d in docs.iter_mut() {
-        let o = &mut d.object;
-        if o["kind"] == "Namespace" && o["metadata"]["name"] == bundled_ns {
-            o["metadata"]["name"] = Value::String(stack.namespace.clone());
-        }
-        if o["metadata"]["namespace"] == bundled_ns {
-            o["metadata"]["namespace"] = Value::String(stack.namespace.clone());
-        }
-        if o["kind"] == "Deployment"
-            && o["metadata"]["name"] == stack.deployment.as_str()
-            && let Some(cs) = o
-                .pointer_mut("/spec/template/spec/containers")
-                .and_then(Value::as_array_mut)
-            && let Some(c) = cs.first_mut()
-        {
-            c["image"] = Value::String(stack.image.clone());
-            for e in c["env"].as_array_mut().into_iter().flatten() {
-                if e["name"] == "HOLYSHEEP_BASE_URL" {
-                    e["value"] = Value::String(stack.provider_base_url.clone());
+        let is_config_map = d.object["kind"] == "ConfigMap";
+        rename_values(&mut d.object, &renames, &mut |s: &mut String| {
+            if is_config_map {
+                for (from, to) in &renames {
+                    *s = s.replace(from, to);
                 }
             }
+        });
+        rename_secret_keys(&mut d.object, &bundled.secret_key, &stack.secret_key);
+    }
+}
+
+/// Replace whole string values found in `renames`; other strings go to `partial`.
+fn rename_values(v: &mut Value, renames: &[(&str, &str)], partial: &mut dyn FnMut(&mut String)) {
+    match v {
+        Value::String(s) => match renames.iter().find(|(from, _)| s == from) {
+            Some((_, to)) => *s = to.to_string(),
+            None => partial(s),
+        },
+        Value::Array(a) => a
+            .iter_mut()
+            .for_each(|x| rename_values(x, renames, partial)),
+        Value::Object(o) => o
+            .values_mut()
+            .for_each(|x| rename_values(x, renames, partial)),
+        _ => {}
+    }
+}
+
+fn rename_secret_keys(v: &mut Value, from: &str, to: &str) {
+    match v {
+        Value::Object(o) => {
+            if let Some(Value::Object(r)) = o.get_mut("secretKeyRef")
+                && r.get("key").and_then(Value::as_str) == Some(from)
+            {
+                r.insert("key".into(), Value::String(to.into()));
+            }
+            o.values_mut().for_each(|x| rename_secret_keys(x, from, to));
         }
+        Value::Array(a) => a.iter_mut().for_each(|x| rename_secret_keys(x, from, to)),
+        _ => {}
     }
 }
 
@@ -146,7 +191,7 @@ fn api_for(ops: &Ops, ar: &ApiResource, ns: Option<&str>) -> Api<DynamicObject> 
 }
 
 fn params(force: bool, dry_run: bool) -> PatchParams {
-    let mut p = PatchParams::apply("agentdeck");
+    let mut p = PatchParams::apply(FIELD_MANAGER);
     p.force = force;
     p.dry_run = dry_run;
     p
@@ -189,40 +234,17 @@ pub async fn plan(ops: &Ops, mut docs: Vec<Document>, force: bool) -> Result<Vec
         } else {
             format!("{}.{}/{name}", ar.kind.to_lowercase(), ar.group)
         };
-        let api = api_for(ops, &ar, ns.as_deref());
-        let live = api
-            .get_opt(&name)
-            .await
-            .map_err(|e| OpError::from_kube(&display, e))?;
-        let change = if live.is_none() && ns.as_ref().is_some_and(|n| new_namespaces.contains(n)) {
-            // Its namespace does not exist yet, so there is nothing to dry-run against.
-            Change::Create
-        } else {
-            match api
-                .patch(&name, &params(force, true), &Patch::Apply(&doc.object))
-                .await
-            {
-                Err(kube::Error::Api(s)) if s.code == 409 => Change::Error(format!(
-                    "{}; rerun with --force-conflicts to take the fields over",
-                    s.message
-                )),
-                Err(e) => Change::Error(OpError::from_kube(&display, e).to_string()),
-                Ok(dry) => match &live {
-                    None => Change::Create,
-                    Some(l) => {
-                        let d = diff(
-                            &serde_json::to_value(l).unwrap_or_default(),
-                            &serde_json::to_value(&dry).unwrap_or_default(),
-                        );
-                        if d.is_empty() {
-                            Change::Unchanged
-                        } else {
-                            Change::Update(d)
-                        }
-                    }
-                },
-            }
-        };
+        let brand_new_ns = ns.as_ref().is_some_and(|n| new_namespaces.contains(n));
+        let change = dry_run(
+            ops,
+            &ar,
+            ns.as_deref(),
+            &doc.object,
+            &display,
+            brand_new_ns,
+            force,
+        )
+        .await?;
         if kind == "Namespace" && change == Change::Create {
             new_namespaces.push(name.clone());
         }
@@ -237,37 +259,151 @@ pub async fn plan(ops: &Ops, mut docs: Vec<Document>, force: bool) -> Result<Vec
     Ok(items)
 }
 
-/// Apply every planned object (skipped and failed ones are reported, not sent). One audit
-/// line per object sent.
-pub async fn apply(ops: &Ops, items: &[Item], force: bool) -> Vec<Result<String, OpError>> {
+/// What applying `obj` would change, from a server-side dry run against the live object.
+async fn dry_run(
+    ops: &Ops,
+    ar: &ApiResource,
+    ns: Option<&str>,
+    obj: &Value,
+    display: &str,
+    brand_new_ns: bool,
+    force: bool,
+) -> Result<Change, OpError> {
+    let name = obj["metadata"]["name"].as_str().unwrap_or("");
+    let api = api_for(ops, ar, ns);
+    let live = api
+        .get_opt(name)
+        .await
+        .map_err(|e| OpError::from_kube(display, e))?;
+    if live.is_none() && brand_new_ns {
+        // Its namespace does not exist yet, so there is nothing to dry-run against.
+        return Ok(Change::Create);
+    }
+    Ok(
+        match api
+            .patch(name, &params(force, true), &Patch::Apply(obj))
+            .await
+        {
+            Err(kube::Error::Api(s)) if s.code == 409 => Change::Error(format!(
+                "{}; rerun with --force-conflicts to take the fields over",
+                s.message
+            )),
+            Err(e) => Change::Error(OpError::from_kube(display, e).to_string()),
+            Ok(dry) => match &live {
+                None => Change::Create,
+                Some(l) => {
+                    let d = diff(
+                        &serde_json::to_value(l).unwrap_or_default(),
+                        &serde_json::to_value(&dry).unwrap_or_default(),
+                    );
+                    if d.is_empty() {
+                        Change::Unchanged
+                    } else {
+                        Change::Update(d)
+                    }
+                }
+            },
+        },
+    )
+}
+
+/// The plan's line for one object (the CLI prints them; `deploy --dry-run` is them).
+pub fn plan_line(it: &Item) -> String {
+    match &it.change {
+        Change::Create => format!("  create     {}", it.display),
+        Change::Update(f) => format!("  update     {} ({})", it.display, f.join(", ")),
+        Change::Unchanged => format!("  unchanged  {}", it.display),
+        Change::Skipped(why) => format!("  skip       {}: {why}", it.display),
+        Change::Error(e) => format!("  error      {}: {e}", it.display),
+    }
+}
+
+/// The confirmation question of a deploy: counts, where, skipped and failing objects.
+pub fn question(items: &[Item], force: bool, ops: &Ops) -> String {
+    let count = |f: fn(&Change) -> bool| items.iter().filter(|i| f(&i.change)).count();
+    let create = count(|c| matches!(c, Change::Create));
+    let update = count(|c| matches!(c, Change::Update(_)));
+    let same = count(|c| matches!(c, Change::Unchanged));
+    let names = |f: fn(&Change) -> bool| -> Vec<&str> {
+        items
+            .iter()
+            .filter(|i| f(&i.change))
+            .map(|i| i.display.as_str())
+            .collect()
+    };
+    let skipped = names(|c| matches!(c, Change::Skipped(_)));
+    let failing = names(|c| matches!(c, Change::Error(_)));
+    let mut q = format!(
+        "deploy the stack to context {} (default namespace {}) with field manager {FIELD_MANAGER}{}: {create} to create, {update} to update, {same} unchanged",
+        ops.conn.context,
+        ops.conn.namespace,
+        if force { ", forcing conflicts" } else { "" }
+    );
+    if !skipped.is_empty() {
+        q.push_str(&format!(
+            "; skipped (kind not served): {}",
+            skipped.join(", ")
+        ));
+    }
+    if !failing.is_empty() {
+        q.push_str(&format!(
+            "; the dry run failed for {} (not sent)",
+            failing.join(", ")
+        ));
+    }
+    q
+}
+
+/// Apply every planned object (skipped and failed ones are reported, not sent); each
+/// result is a progress event. One audit line per object sent.
+pub async fn apply(
+    ops: &Ops,
+    items: &[Item],
+    force: bool,
+    progress: &mut (dyn FnMut(Progress) + Send),
+) -> Vec<ObjectResult> {
     let mut out = Vec::new();
     for it in items {
         let r = match (&it.change, &it.resource) {
-            (Change::Skipped(why), _) => Err(OpError::Failed(format!("skipped: {why}"))),
-            (Change::Error(e), _) => Err(OpError::Failed(e.clone())),
-            (_, None) => Err(OpError::Failed("not resolvable".into())),
+            (Change::Skipped(why), _) => ObjectResult::Skipped(why.clone()),
+            (Change::Error(e), _) => ObjectResult::Failed(e.clone()),
+            (_, None) => ObjectResult::Failed("not resolvable".into()),
             (change, Some(ar)) => {
-                let r = async {
-                    ops.refuse_if_read_only()?;
-                    let name = it.doc.object["metadata"]["name"].as_str().unwrap_or("");
-                    api_for(ops, ar, it.namespace.as_deref())
-                        .patch(name, &params(force, false), &Patch::Apply(&it.doc.object))
-                        .await
-                        .map_err(|e| OpError::from_kube(&it.display, e))?;
-                    Ok(match change {
-                        Change::Create => "created".to_string(),
-                        Change::Update(f) => format!("updated ({})", f.join(", ")),
-                        _ => "unchanged".to_string(),
-                    })
-                }
-                .await;
+                let r = apply_one(ops, it, ar, change, force).await;
                 ops.record("deploy", &it.display, &r);
-                r
+                match r {
+                    Ok(m) => ObjectResult::Applied(m),
+                    Err(e) => ObjectResult::Failed(e.to_string()),
+                }
             }
         };
+        progress(Progress::Object {
+            display: it.display.clone(),
+            result: r.clone(),
+        });
         out.push(r);
     }
     out
+}
+
+async fn apply_one(
+    ops: &Ops,
+    it: &Item,
+    ar: &ApiResource,
+    change: &Change,
+    force: bool,
+) -> Result<String, OpError> {
+    ops.refuse_if_read_only()?;
+    let name = it.doc.object["metadata"]["name"].as_str().unwrap_or("");
+    api_for(ops, ar, it.namespace.as_deref())
+        .patch(name, &params(force, false), &Patch::Apply(&it.doc.object))
+        .await
+        .map_err(|e| OpError::from_kube(&it.display, e))?;
+    Ok(match change {
+        Change::Create => "created".to_string(),
+        Change::Update(f) => format!("updated ({})", f.join(", ")),
+        _ => "unchanged".to_string(),
+    })
 }
 
 #[cfg(test)]
@@ -288,11 +424,30 @@ mod tests {
         let mut docs = manifests::bundled().unwrap();
         let stack = StackConfig {
             namespace: "agents-prod".into(),
+            deployment: "agents".into(),
+            hpa: "agents-hpa".into(),
+            secret: "llm-keys".into(),
+            secret_key: "PROVIDER_KEY".into(),
             image: "me/agent:9".into(),
             provider_base_url: "https://p.example/v1".into(),
-            ..Default::default()
         };
-        substitute(&mut docs, &stack, "ai-agents");
+        substitute(&mut docs, &stack, &StackConfig::default());
+        let text =
+            serde_json::to_string(&docs.iter().map(|d| &d.object).collect::<Vec<_>>()).unwrap();
+        for old in [
+            "ai-agent-service",
+            "ai-agent-hpa",
+            "ai-api-keys",
+            "\"ai-agents\"",
+        ] {
+            assert!(!text.contains(old), "{old} left in the bundled stack");
+        }
+        let hpa = docs
+            .iter()
+            .find(|d| d.object["kind"] == "HorizontalPodAutoscaler")
+            .unwrap();
+        assert_eq!(hpa.object["metadata"]["name"], "agents-hpa");
+        assert_eq!(hpa.object["spec"]["scaleTargetRef"]["name"], "agents");
         assert!(
             docs.iter().any(|d| d.object["kind"] == "Namespace"
                 && d.object["metadata"]["name"] == "agents-prod")
@@ -304,13 +459,19 @@ mod tests {
         );
         let dep = docs
             .iter()
-            .find(|d| {
-                d.object["metadata"]["name"] == "ai-agent-service"
-                    && d.object["kind"] == "Deployment"
-            })
+            .find(|d| d.object["metadata"]["name"] == "agents" && d.object["kind"] == "Deployment")
             .unwrap();
         let c = &dep.object["spec"]["template"]["spec"]["containers"][0];
         assert_eq!(c["image"], "me/agent:9");
+        assert_eq!(
+            c["env"][0]["name"], "HOLYSHEEP_API_KEY",
+            "the app's variable keeps its name"
+        );
+        assert_eq!(c["env"][0]["valueFrom"]["secretKeyRef"]["name"], "llm-keys");
+        assert_eq!(
+            c["env"][0]["valueFrom"]["secretKeyRef"]["key"],
+            "PROVIDER_KEY"
+        );
         assert!(
             c["env"]
                 .as_array()

@@ -1,12 +1,16 @@
 //! Operations: every write goes through one path used by the TUI and the CLI alike —
-//! read-only check → RBAC check (SelfSubjectAccessReview) → confirmation (by the caller) →
-//! the API call → progress → one audit line. Nothing here draws or prompts.
+//! `plan` (read-only check → validation → reads → RBAC check) → confirmation (by the face)
+//! → `execute` (the API call → typed progress events → one audit line). Nothing here draws
+//! or prompts; the faces only render progress and ask.
 
 pub mod audit;
 pub mod deploy;
+mod operation;
 pub mod restart;
 pub mod rotate;
 pub mod scale;
+
+use std::time::Duration;
 
 use k8s_openapi::api::authorization::v1::{
     ResourceAttributes, SelfSubjectAccessReview, SelfSubjectAccessReviewSpec,
@@ -14,8 +18,15 @@ use k8s_openapi::api::authorization::v1::{
 use kube::api::{Api, PostParams};
 
 pub use audit::Audit;
+pub use operation::{
+    ObjectResult, Operation, Outcome, Plan, PlanKind, Progress, Request, execute, plan,
+};
 
 use super::Connection;
+use crate::config::StackConfig;
+
+/// The field manager of every agentdeck write (server-side apply, patches, updates).
+pub const FIELD_MANAGER: &str = "agentdeck";
 
 /// What went wrong, in words that say what to do next.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -101,15 +112,38 @@ impl Access {
     }
 }
 
-/// Everything an operation needs.
-#[derive(Clone)]
+/// Everything an operation needs: the connection it runs on (context + namespace), the
+/// write policy, the audit log, how long to wait for rollouts, and the stack's names.
+#[derive(Clone, Debug)]
 pub struct Ops {
     pub conn: Connection,
     pub read_only: bool,
     pub audit: Audit,
+    /// How long an operation waits for its rollouts (one policy: config or `--timeout`).
+    pub timeout: Duration,
+    pub stack: StackConfig,
 }
 
 impl Ops {
+    /// Operations on `conn` with the config's write policy, audit log and stack names.
+    pub fn new(conn: Connection, cfg: &crate::config::Config, timeout: Duration) -> Ops {
+        Ops {
+            conn,
+            read_only: cfg.read_only,
+            audit: Audit::new(cfg.audit_log.clone()),
+            timeout,
+            stack: cfg.stack.clone(),
+        }
+    }
+
+    /// "namespace NS (context CTX)": where a write lands, for questions and messages.
+    pub fn place(&self) -> String {
+        format!(
+            "namespace {} (context {})",
+            self.conn.namespace, self.conn.context
+        )
+    }
+
     pub fn refuse_if_read_only(&self) -> Result<(), OpError> {
         if self.read_only {
             Err(OpError::ReadOnly)
@@ -160,6 +194,36 @@ impl Ops {
             }
         }
         Ok(())
+    }
+
+    /// What RBAC says about each operation with a key in the dashboard, here (any object
+    /// name): None when allowed, else the reason. Deploy is answered per object by its dry
+    /// run instead.
+    pub async fn permissions(&self) -> Vec<(Operation, Option<String>)> {
+        let any = |verb, group, resource, subresource| Access {
+            verb,
+            group,
+            resource,
+            subresource,
+            name: String::new(),
+        };
+        let mut out = Vec::new();
+        for (op, access) in [
+            (
+                Operation::Scale,
+                any("patch", "apps", "deployments", "scale"),
+            ),
+            (Operation::Restart, any("patch", "apps", "deployments", "")),
+            (Operation::RotateKey, any("update", "", "secrets", "")),
+        ] {
+            let denied = self
+                .check_access(&[access])
+                .await
+                .err()
+                .map(|e| e.to_string());
+            out.push((op, denied));
+        }
+        out
     }
 
     /// Record the outcome of a write in the audit log (never a secret value).

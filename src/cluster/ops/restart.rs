@@ -7,8 +7,10 @@ use std::time::Duration;
 use k8s_openapi::api::apps::v1::Deployment;
 use kube::api::{Api, Patch, PatchParams};
 use serde_json::json;
+use tokio::time::Instant;
 
-use super::{Access, OpError, Ops};
+use super::operation::rollout_progress;
+use super::{Access, FIELD_MANAGER, OpError, Ops, Progress};
 
 pub const RESTARTED_AT: &str = "kubectl.kubernetes.io/restartedAt";
 
@@ -20,6 +22,16 @@ pub fn accesses(deployment: &str) -> Vec<Access> {
         subresource: "",
         name: deployment.to_string(),
     }]
+}
+
+/// The Deployment must exist before anyone is asked to restart it.
+pub async fn check_exists(ops: &Ops, deployment: &str) -> Result<(), OpError> {
+    let deploys: Api<Deployment> = Api::namespaced(ops.conn.client.clone(), &ops.conn.namespace);
+    deploys
+        .get(deployment)
+        .await
+        .map(|_| ())
+        .map_err(|e| OpError::from_kube(&format!("deployment {deployment}"), e))
 }
 
 /// Patch the restart annotation (RFC 3339, UTC, seconds). Returns the time written.
@@ -38,7 +50,7 @@ async fn restart_inner(ops: &Ops, deployment: &str) -> Result<String, OpError> {
     let body = json!({"spec": {"template": {"metadata": {"annotations": {RESTARTED_AT: at}}}}});
     let deploys: Api<Deployment> = Api::namespaced(ops.conn.client.clone(), &ops.conn.namespace);
     let pp = PatchParams {
-        field_manager: Some("agentdeck".into()),
+        field_manager: Some(FIELD_MANAGER.into()),
         ..Default::default()
     };
     deploys
@@ -96,35 +108,38 @@ pub fn status(d: &Deployment) -> Rollout {
     Rollout::Done(format!("deployment {name:?} successfully rolled out"))
 }
 
-/// Follow the rollout until done, failed or `timeout`; `progress` gets each new message
-/// and the Deployment (for live counts).
+/// Follow the rollout until done, failed or `deadline`; every change of its state or
+/// counts while it is under way is a progress event.
 pub async fn wait(
     ops: &Ops,
     deployment: &str,
-    timeout: Duration,
-    mut progress: impl FnMut(&Rollout, &Deployment),
+    deadline: Instant,
+    progress: &mut (dyn FnMut(Progress) + Send),
 ) -> Result<Rollout, OpError> {
     let deploys: Api<Deployment> = Api::namespaced(ops.conn.client.clone(), &ops.conn.namespace);
-    let deadline = tokio::time::Instant::now() + timeout;
-    let mut last: Option<Rollout> = None;
+    let started = Instant::now();
+    let mut last: Option<Progress> = None;
     loop {
         let d = deploys
             .get(deployment)
             .await
             .map_err(|e| OpError::from_kube(&format!("deployment {deployment}"), e))?;
         let s = status(&d);
-        if last.as_ref() != Some(&s) {
-            progress(&s, &d);
-            last = Some(s.clone());
+        if let Rollout::Waiting(m) = &s {
+            let p = rollout_progress(m, &d);
+            if last.as_ref() != Some(&p) {
+                progress(p.clone());
+                last = Some(p);
+            }
         }
         match s {
-            Rollout::Waiting(_) if tokio::time::Instant::now() < deadline => {
+            Rollout::Waiting(_) if Instant::now() < deadline => {
                 tokio::time::sleep(Duration::from_millis(500)).await
             }
             Rollout::Waiting(m) => {
                 return Err(OpError::Timeout(format!(
                     "{m} (after {}s)",
-                    timeout.as_secs()
+                    started.elapsed().as_secs()
                 )));
             }
             done => return Ok(done),

@@ -12,7 +12,7 @@ use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::Secret as KubeSecret;
 use kube::api::{Api, ListParams, PostParams};
 
-use super::{Access, OpError, Ops};
+use super::{Access, FIELD_MANAGER, OpError, Ops};
 use crate::secret::Secret;
 
 /// The plan shown for confirmation.
@@ -144,8 +144,9 @@ pub async fn verify(base_url: &str, key: &Secret) -> Result<(), OpError> {
     }
 }
 
-/// Read the Secret and find its readers.
-pub async fn plan(ops: &Ops, secret: &str, data_key: &str) -> Result<RotatePlan, OpError> {
+/// Read the stack's Secret and find its readers.
+pub async fn plan(ops: &Ops) -> Result<RotatePlan, OpError> {
+    let (secret, data_key) = (ops.stack.secret.as_str(), ops.stack.secret_key.as_str());
     let ns = &ops.conn.namespace;
     let secrets: Api<KubeSecret> = Api::namespaced(ops.conn.client.clone(), ns);
     let current = secrets
@@ -184,7 +185,7 @@ async fn write_inner(ops: &Ops, plan: &RotatePlan, key: &Secret) -> Result<Strin
     ops.check_access(&plan.accesses()).await?;
     let secrets: Api<KubeSecret> = Api::namespaced(ops.conn.client.clone(), &ops.conn.namespace);
     let pp = PostParams {
-        field_manager: Some("agentdeck".into()),
+        field_manager: Some(FIELD_MANAGER.into()),
         ..Default::default()
     };
     let value = ByteString(key.expose().as_bytes().to_vec());

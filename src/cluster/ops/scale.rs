@@ -9,7 +9,7 @@ use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use kube::api::{Api, ListParams, Patch, PatchParams};
 use serde_json::json;
 
-use super::{Access, OpError, Ops};
+use super::{Access, FIELD_MANAGER, OpError, Ops, Progress};
 
 /// The largest replica count agentdeck will set.
 pub const MAX_REPLICAS: i32 = 500;
@@ -25,10 +25,10 @@ pub struct ScalePlan {
 }
 
 impl ScalePlan {
-    /// The confirmation question.
-    pub fn describe(&self) -> String {
+    /// The confirmation question; `place` names the namespace and context.
+    pub fn describe(&self, place: &str) -> String {
         let mut s = format!(
-            "scale deployment {} from {} to {} replicas",
+            "scale deployment {} in {place} from {} to {} replicas",
             self.deployment, self.current, self.replicas
         );
         if let Some((name, min, max)) = &self.hpa {
@@ -127,7 +127,7 @@ async fn apply_inner(ops: &Ops, plan: &ScalePlan) -> Result<String, OpError> {
     ops.check_access(&plan.accesses()).await?;
     let ns = &ops.conn.namespace;
     let pp = PatchParams {
-        field_manager: Some("agentdeck".into()),
+        field_manager: Some(FIELD_MANAGER.into()),
         ..Default::default()
     };
     if let Some((name, _, max)) = &plan.hpa {
@@ -149,14 +149,15 @@ async fn apply_inner(ops: &Ops, plan: &ScalePlan) -> Result<String, OpError> {
     Ok(format!("{} → {} replicas", plan.current, plan.replicas))
 }
 
-/// Progress of a scale: (ready, desired).
+/// Wait (within the ops' timeout) until `want` pods are ready; each change of
+/// (ready, desired) is a progress event.
 pub async fn wait_ready(
     ops: &Ops,
     deployment: &str,
     want: i32,
-    timeout: Duration,
-    mut progress: impl FnMut(i32, i32),
+    progress: &mut (dyn FnMut(Progress) + Send),
 ) -> Result<(), OpError> {
+    let timeout = ops.timeout;
     let deploys: Api<Deployment> = Api::namespaced(ops.conn.client.clone(), &ops.conn.namespace);
     let deadline = tokio::time::Instant::now() + timeout;
     let mut last = (-1, -1);
@@ -172,7 +173,11 @@ pub async fn wait_ready(
             .unwrap_or(0);
         let desired = d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(0);
         if (ready, desired) != last {
-            progress(ready, desired);
+            progress(Progress::Pods {
+                deployment: deployment.to_string(),
+                ready,
+                desired,
+            });
             last = (ready, desired);
         }
         if desired == want && ready == want {
@@ -212,9 +217,11 @@ mod tests {
             replicas: 25,
             hpa: Some(("h".into(), 3, 20)),
         };
-        let d = p.describe();
+        let d = p.describe("namespace n (context c)");
         assert!(
-            d.contains("minReplicas goes 3 → 25") && d.contains("maxReplicas 20 → 25"),
+            d.contains("minReplicas goes 3 → 25")
+                && d.contains("maxReplicas 20 → 25")
+                && d.contains("in namespace n (context c) from 3 to 25"),
             "{d}"
         );
         assert_eq!(p.accesses().len(), 2);

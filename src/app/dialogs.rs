@@ -1,0 +1,256 @@
+//! The write dialogs: `s` (replica count), `r`, `K`/`:rotate-key` (masked key input) and
+//! `:deploy` become `Request`s for the event loop to plan; a plan comes back as a y/n
+//! confirmation that names where it will run; `y` sends it to be executed on exactly that
+//! connection. Read-only, RBAC and "busy" refusals come first. A plan never takes the
+//! focus from a text input: it waits until the input is closed.
+
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::keymap::{Action, Scope, action_for};
+use super::{App, Effect, Mode};
+use crate::cluster::ops::scale::parse_replicas;
+use crate::cluster::ops::{OpError, Operation, Outcome, Plan, Request};
+use crate::secret::Secret;
+
+/// Refuse when writes are off, RBAC denies `op`, a switch or another write is under way;
+/// true when it may go on.
+fn allowed(app: &mut App, op: Operation) -> bool {
+    let name = op.name();
+    let refusal = if app.read_only {
+        Some(format!(
+            "{name}: refused, agentdeck is read-only; nothing was sent"
+        ))
+    } else if let Some(reason) = app.denied.get(&op) {
+        Some(format!("{name}: not allowed — {reason}"))
+    } else if let Some(to) = &app.switching {
+        Some(format!(
+            "{name}: switching to {to}; try again once it is connected"
+        ))
+    } else if app.op_status.is_some() || app.waiting_plan.is_some() {
+        Some("another operation is still running".to_string())
+    } else {
+        None
+    };
+    match refusal {
+        Some(text) => {
+            app.toast(text, true);
+            false
+        }
+        None => true,
+    }
+}
+
+/// Ask the loop to plan `req`; the footer says so until the plan is back.
+fn request(app: &mut App, req: Request, status: String, fx: &mut Vec<Effect>) {
+    app.op_status = Some(status);
+    fx.push(Effect::Plan(req));
+}
+
+/// `s` on the selected workload.
+pub fn start_scale(app: &mut App) {
+    let Some((deployment, desired)) = app.selected_workload().map(|w| (w.name.clone(), w.desired))
+    else {
+        return;
+    };
+    if allowed(app, Operation::Scale) {
+        app.mode = Mode::ScaleInput {
+            deployment,
+            input: desired.to_string(),
+        };
+    }
+}
+
+/// `r` on the selected workload: plan (the Deployment is read, RBAC asked), then confirm.
+pub fn start_restart(app: &mut App, fx: &mut Vec<Effect>) {
+    let Some(deployment) = app.selected_workload().map(|w| w.name.clone()) else {
+        return;
+    };
+    if allowed(app, Operation::Restart) {
+        let status = format!("restart {deployment}: checking…");
+        let req = Request::Restart {
+            deployment,
+            wait: true,
+        };
+        request(app, req, status, fx);
+    }
+}
+
+/// `K` / `:rotate-key`: type the new key (masked).
+pub fn start_rotate(app: &mut App) {
+    if allowed(app, Operation::RotateKey) {
+        app.mode = Mode::KeyInput {
+            input: Secret::new(""),
+        };
+    }
+}
+
+/// `:deploy`: plan the bundled stack first (server-side dry run).
+pub fn start_deploy(app: &mut App, force: bool, fx: &mut Vec<Effect>) {
+    if allowed(app, Operation::Deploy) {
+        let req = Request::Deploy {
+            manifests: None,
+            force,
+            preview: false,
+        };
+        request(
+            app,
+            req,
+            "deploy: planning (server-side dry run)…".into(),
+            fx,
+        );
+    }
+}
+
+/// Keys while typing the replica count.
+pub fn scale_input_key(
+    app: &mut App,
+    deployment: String,
+    mut input: String,
+    k: KeyEvent,
+    fx: &mut Vec<Effect>,
+) {
+    match (action_for(&k, Scope::Dialog), k.code) {
+        (Some(Action::Cancel), _) => app.mode = Mode::Normal,
+        (Some(Action::Erase), _) => {
+            input.pop();
+            app.mode = Mode::ScaleInput { deployment, input };
+        }
+        (Some(Action::Submit), _) => match parse_replicas(&input) {
+            Ok(_) => {
+                app.mode = Mode::Normal;
+                let status = format!("scale {deployment}: checking…");
+                let req = Request::Scale {
+                    deployment,
+                    replicas: input,
+                };
+                request(app, req, status, fx);
+            }
+            Err(e) => {
+                app.toast(e.to_string(), true);
+                app.mode = Mode::ScaleInput { deployment, input };
+            }
+        },
+        (_, KeyCode::Char(c)) if c.is_ascii_digit() || c == '-' => {
+            input.push(c);
+            app.mode = Mode::ScaleInput { deployment, input };
+        }
+        _ => app.mode = Mode::ScaleInput { deployment, input },
+    }
+}
+
+/// Keys while typing the new key: characters are added but never shown.
+pub fn key_input_key(app: &mut App, input: Secret, k: KeyEvent, fx: &mut Vec<Effect>) {
+    match (action_for(&k, Scope::Dialog), k.code) {
+        (Some(Action::Cancel), _) => {
+            app.mode = Mode::Normal;
+            app.toast("cancelled; nothing was changed", false);
+        }
+        (Some(Action::Submit), _) => {
+            app.mode = Mode::Normal;
+            let req = Request::RotateKey {
+                key: input,
+                verify: true,
+            };
+            let status = "rotate-key: checking the key with the provider…".to_string();
+            request(app, req, status, fx);
+        }
+        (Some(Action::Erase), _) => {
+            let mut s = input.expose().to_string();
+            s.pop();
+            app.mode = Mode::KeyInput {
+                input: Secret::new(s),
+            };
+        }
+        // y, n, Y and N are letters of a key too.
+        (_, KeyCode::Char(c)) => {
+            let mut s = input.expose().to_string();
+            s.push(c);
+            app.mode = Mode::KeyInput {
+                input: Secret::new(s),
+            };
+        }
+        _ => app.mode = Mode::KeyInput { input },
+    }
+}
+
+/// y / n / Esc on a confirmation.
+pub fn confirm_key(
+    app: &mut App,
+    question: String,
+    plan: Box<Plan>,
+    k: KeyEvent,
+    fx: &mut Vec<Effect>,
+) {
+    match action_for(&k, Scope::Dialog) {
+        Some(Action::Yes) => {
+            app.mode = Mode::Normal;
+            app.op_status = Some(plan.running());
+            fx.push(Effect::Execute(plan));
+        }
+        Some(Action::No | Action::Cancel) => {
+            app.mode = Mode::Normal;
+            app.toast("cancelled; nothing was changed", false);
+        }
+        _ => app.mode = Mode::Confirm { question, plan },
+    }
+}
+
+/// A plan (or its refusal) is back.
+pub fn planned(app: &mut App, r: Result<Box<Plan>, OpError>) {
+    app.op_status = None;
+    match r {
+        Ok(plan) => ask(app, plan.question(), plan),
+        Err(e) => app.toast(e.to_string(), true),
+    }
+}
+
+/// Ask about `plan` now, or — while a text input is open — once it closes.
+fn ask(app: &mut App, question: String, plan: Box<Plan>) {
+    if matches!(app.mode, Mode::Normal | Mode::Help) {
+        app.mode = Mode::Confirm { question, plan };
+    } else {
+        app.toast(
+            format!(
+                "{}: a confirmation is waiting — finish or close the input (Enter/Esc)",
+                plan.operation().name()
+            ),
+            false,
+        );
+        app.waiting_plan = Some(plan);
+    }
+}
+
+/// After every update: a waiting plan is asked about once no input is open.
+pub fn show_waiting_plan(app: &mut App) {
+    if matches!(app.mode, Mode::Normal)
+        && let Some(plan) = app.waiting_plan.take()
+    {
+        app.mode = Mode::Confirm {
+            question: plan.question(),
+            plan,
+        };
+    }
+}
+
+/// The running write ended. `earlier` names where it ran when that connection is no
+/// longer the current one (the write still ran where it was confirmed).
+pub fn done(app: &mut App, earlier: Option<&str>, r: Result<Outcome, OpError>) {
+    app.op_status = None;
+    let said = |s: String| match earlier {
+        Some(place) => format!("in {place}: {s}"),
+        None => s,
+    };
+    match r {
+        Ok(Outcome::Done(m)) => app.toast(said(m), false),
+        Ok(Outcome::Incomplete(m)) => app.toast(said(m), true),
+        Err(e) => app.toast(said(e.to_string()), true),
+        Ok(Outcome::AskAgain { reason, plan }) if earlier.is_none() => {
+            let question = format!("{reason}; read again: {}", plan.question());
+            ask(app, question, plan);
+        }
+        Ok(Outcome::AskAgain { reason, .. }) => app.toast(
+            said(format!("{reason}; not asked again after the switch")),
+            true,
+        ),
+    }
+}

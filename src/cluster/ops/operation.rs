@@ -1,0 +1,480 @@
+//! One operation, whichever face asked for it: a `Request` is planned (read-only check,
+//! validation, reads, RBAC, provider check) into a `Plan` that carries the connection it
+//! was made on; the face confirms the plan's question; `execute` runs it on exactly that
+//! connection, reporting typed `Progress` and ending in an `Outcome`. Every refusal and
+//! every write leaves one audit line.
+
+use std::path::PathBuf;
+
+use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::core::v1::Secret as KubeSecret;
+use kube::Api;
+
+use super::deploy::{self, Change, Item};
+use super::restart::{self, Rollout};
+use super::rotate::{self, RotatePlan};
+use super::scale::{self, ScalePlan};
+use super::{OpError, Ops};
+use crate::secret::Secret;
+
+/// The kinds of write, without their arguments (for RBAC answers and messages).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Operation {
+    Scale,
+    Restart,
+    RotateKey,
+    Deploy,
+}
+
+impl Operation {
+    /// The name in the audit log and in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Operation::Scale => "scale",
+            Operation::Restart => "restart",
+            Operation::RotateKey => "rotate-key",
+            Operation::Deploy => "deploy",
+        }
+    }
+}
+
+/// A write a face asks for, before any check.
+#[derive(Debug, Clone)]
+pub enum Request {
+    Scale {
+        deployment: String,
+        /// As typed: checked by the plan.
+        replicas: String,
+    },
+    Restart {
+        deployment: String,
+        /// Follow the rollout until it completes.
+        wait: bool,
+    },
+    RotateKey {
+        key: Secret,
+        /// Ask the provider whether it accepts the key before anything is written.
+        verify: bool,
+    },
+    Deploy {
+        /// A directory of manifests; None: the bundled stack with the config's names.
+        manifests: Option<PathBuf>,
+        /// Take over fields other managers own.
+        force: bool,
+        /// Only the plan is wanted (allowed in read-only mode).
+        preview: bool,
+    },
+}
+
+impl Request {
+    pub fn operation(&self) -> Operation {
+        match self {
+            Request::Scale { .. } => Operation::Scale,
+            Request::Restart { .. } => Operation::Restart,
+            Request::RotateKey { .. } => Operation::RotateKey,
+            Request::Deploy { .. } => Operation::Deploy,
+        }
+    }
+
+    fn target(&self, ops: &Ops) -> String {
+        match self {
+            Request::Scale { deployment, .. } | Request::Restart { deployment, .. } => {
+                format!("deployment/{deployment}")
+            }
+            Request::RotateKey { .. } => format!("secret/{}", ops.stack.secret),
+            Request::Deploy { .. } => "stack".into(),
+        }
+    }
+}
+
+/// A checked write, ready to confirm; it runs on `ops.conn` and nowhere else.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub ops: Ops,
+    pub kind: PlanKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum PlanKind {
+    Scale(ScalePlan),
+    Restart {
+        deployment: String,
+        wait: bool,
+    },
+    Rotate {
+        plan: Box<RotatePlan>,
+        key: Secret,
+        /// The provider accepted the key.
+        verified: bool,
+    },
+    Deploy {
+        items: Vec<Item>,
+        force: bool,
+    },
+}
+
+/// How a confirmed operation ended (errors before the write are `OpError`s).
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// Everything done.
+    Done(String),
+    /// The write landed, but what should follow did not finish (a rollout's deadline, the
+    /// timeout, an object of a deploy).
+    Incomplete(String),
+    /// The object changed since the plan read it (409): here is a fresh plan; ask again.
+    AskAgain { reason: String, plan: Box<Plan> },
+}
+
+/// What a running operation reports; both faces show these lines as they are.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Progress {
+    /// A write landed.
+    Wrote(String),
+    /// The pods of a scale.
+    Pods {
+        deployment: String,
+        ready: i32,
+        desired: i32,
+    },
+    /// A rollout, as `kubectl rollout status` reads it, with its counts.
+    Rollout {
+        message: String,
+        want: i32,
+        updated: i32,
+        ready: i32,
+        available: i32,
+        old: i32,
+    },
+    /// One object of a deploy.
+    Object {
+        display: String,
+        result: ObjectResult,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ObjectResult {
+    /// "created", "updated (spec.replicas)", "unchanged"
+    Applied(String),
+    Skipped(String),
+    Failed(String),
+}
+
+impl std::fmt::Display for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Progress::Wrote(s) => f.write_str(s),
+            Progress::Pods {
+                deployment,
+                ready,
+                desired,
+            } => write!(f, "scale {deployment}: {ready}/{desired} ready"),
+            Progress::Rollout {
+                message,
+                want,
+                updated,
+                ready,
+                available,
+                old,
+            } => write!(
+                f,
+                "{message}  [updated {updated}/{want}, ready {ready}, available {available}, old {old}]"
+            ),
+            Progress::Object { display, result } => match result {
+                ObjectResult::Applied(m) => {
+                    write!(f, "{:<10} {display}", m.split(' ').next().unwrap_or(m))
+                }
+                ObjectResult::Skipped(why) => write!(f, "skipped    {display} — {why}"),
+                ObjectResult::Failed(e) => write!(f, "FAILED     {display} — {e}"),
+            },
+        }
+    }
+}
+
+impl Plan {
+    pub fn operation(&self) -> Operation {
+        match &self.kind {
+            PlanKind::Scale(_) => Operation::Scale,
+            PlanKind::Restart { .. } => Operation::Restart,
+            PlanKind::Rotate { .. } => Operation::RotateKey,
+            PlanKind::Deploy { .. } => Operation::Deploy,
+        }
+    }
+
+    /// The confirmation question: what will change, and where (namespace and context).
+    pub fn question(&self) -> String {
+        let place = self.ops.place();
+        match &self.kind {
+            PlanKind::Scale(p) => p.describe(&place),
+            PlanKind::Restart { deployment, .. } => {
+                format!("rollout restart deployment {deployment} in {place}")
+            }
+            PlanKind::Rotate { plan, verified, .. } => format!(
+                "{}{} in {place}",
+                if *verified {
+                    "the provider accepts the key: "
+                } else {
+                    ""
+                },
+                plan.describe()
+            ),
+            PlanKind::Deploy { items, force } => deploy::question(items, *force, &self.ops),
+        }
+    }
+
+    /// Lines that explain the plan in full (a deploy's per-object plan); may be empty.
+    pub fn details(&self) -> Vec<String> {
+        match &self.kind {
+            PlanKind::Deploy { items, .. } => items.iter().map(deploy::plan_line).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Did the plan find problems it cannot carry out (a deploy's failed dry runs)?
+    pub fn has_errors(&self) -> bool {
+        match &self.kind {
+            PlanKind::Deploy { items, .. } => {
+                items.iter().any(|i| matches!(i.change, Change::Error(_)))
+            }
+            _ => false,
+        }
+    }
+
+    /// The line shown while it runs, before its first progress event.
+    pub fn running(&self) -> String {
+        match &self.kind {
+            PlanKind::Scale(p) => format!("scaling {} to {}…", p.deployment, p.replicas),
+            PlanKind::Restart { deployment, .. } => format!("restarting {deployment}…"),
+            PlanKind::Rotate { plan, .. } => format!("rotating the key in {}…", plan.secret),
+            PlanKind::Deploy { items, .. } => format!("deploying {} objects…", items.len()),
+        }
+    }
+}
+
+/// Check a request and read what it needs: read-only, validation, reads, RBAC, the
+/// provider. A refusal is audited.
+pub async fn plan(ops: &Ops, req: Request) -> Result<Plan, OpError> {
+    let (name, target) = (req.operation().name(), req.target(ops));
+    let r = plan_checked(ops, req).await;
+    if let Err(e) = &r {
+        ops.record(name, &target, &Err(e.clone()));
+    }
+    r
+}
+
+async fn plan_checked(ops: &Ops, req: Request) -> Result<Plan, OpError> {
+    if !matches!(req, Request::Deploy { preview: true, .. }) {
+        ops.refuse_if_read_only()?;
+    }
+    let kind = match req {
+        Request::Scale {
+            deployment,
+            replicas,
+        } => {
+            let p = scale::plan(ops, &deployment, &replicas).await?;
+            ops.check_access(&p.accesses()).await?;
+            PlanKind::Scale(p)
+        }
+        Request::Restart { deployment, wait } => {
+            restart::check_exists(ops, &deployment).await?;
+            ops.check_access(&restart::accesses(&deployment)).await?;
+            PlanKind::Restart { deployment, wait }
+        }
+        Request::RotateKey { key, verify } => {
+            rotate::check_key(&key)?;
+            let plan = rotate::plan(ops).await?;
+            ops.check_access(&plan.accesses()).await?;
+            if verify {
+                rotate::verify(&ops.stack.provider_base_url, &key).await?;
+            }
+            PlanKind::Rotate {
+                plan: Box::new(plan),
+                key,
+                verified: verify,
+            }
+        }
+        Request::Deploy {
+            manifests, force, ..
+        } => {
+            let docs = deploy::load(manifests.as_deref(), &ops.stack)?;
+            let items = deploy::plan(ops, docs, force).await?;
+            PlanKind::Deploy { items, force }
+        }
+    };
+    Ok(Plan {
+        ops: ops.clone(),
+        kind,
+    })
+}
+
+/// Carry out a confirmed plan on the connection it was made on.
+pub async fn execute(
+    plan: Plan,
+    progress: &mut (dyn FnMut(Progress) + Send),
+) -> Result<Outcome, OpError> {
+    let Plan { ops, kind } = plan;
+    match kind {
+        PlanKind::Scale(p) => {
+            let done = scale::apply(&ops, &p).await?;
+            progress(Progress::Wrote(format!(
+                "deployment.apps/{} scaled: {done}",
+                p.deployment
+            )));
+            Ok(
+                match scale::wait_ready(&ops, &p.deployment, p.replicas, progress).await {
+                    Ok(()) => Outcome::Done(format!(
+                        "{} scaled to {} and ready",
+                        p.deployment, p.replicas
+                    )),
+                    Err(e) => Outcome::Incomplete(e.to_string()),
+                },
+            )
+        }
+        PlanKind::Restart { deployment, wait } => {
+            let at = restart::restart(&ops, &deployment).await?;
+            let wrote = format!("deployment.apps/{deployment} restarted ({at})");
+            if !wait {
+                return Ok(Outcome::Done(wrote));
+            }
+            progress(Progress::Wrote(wrote));
+            Ok(match follow_rollouts(&ops, &[deployment], progress).await {
+                Ok(mut done) => Outcome::Done(done.pop().unwrap_or_default()),
+                Err(why) => Outcome::Incomplete(why),
+            })
+        }
+        PlanKind::Rotate {
+            plan,
+            key,
+            verified,
+        } => rotate_and_restart(ops, plan, key, verified, progress).await,
+        PlanKind::Deploy { items, force } => {
+            let results = deploy::apply(&ops, &items, force, progress).await;
+            let failed: Vec<String> = items
+                .iter()
+                .zip(&results)
+                .filter_map(|(i, r)| match r {
+                    ObjectResult::Failed(e) => Some(format!("{}: {e}", i.display)),
+                    _ => None,
+                })
+                .collect();
+            let applied = results
+                .iter()
+                .filter(|r| matches!(r, ObjectResult::Applied(_)))
+                .count();
+            let note = missing_secret_note(&ops).await;
+            Ok(if failed.is_empty() {
+                Outcome::Done(format!("deployed: {applied} objects applied{note}"))
+            } else {
+                Outcome::Incomplete(format!(
+                    "deploy: {applied} applied, failed: {}{note}",
+                    failed.join("; ")
+                ))
+            })
+        }
+    }
+}
+
+/// The one write of a rotation, then a restart of every reader and one wait for all of
+/// them. A concurrent change of the Secret is read again and asked about again.
+async fn rotate_and_restart(
+    ops: Ops,
+    plan: Box<RotatePlan>,
+    key: Secret,
+    verified: bool,
+    progress: &mut (dyn FnMut(Progress) + Send),
+) -> Result<Outcome, OpError> {
+    let done = match rotate::write_key(&ops, &plan, &key).await {
+        Err(OpError::Conflict(reason)) => {
+            let again = rotate::plan(&ops).await?;
+            ops.check_access(&again.accesses()).await?;
+            return Ok(Outcome::AskAgain {
+                reason,
+                plan: Box::new(Plan {
+                    ops,
+                    kind: PlanKind::Rotate {
+                        plan: Box::new(again),
+                        key,
+                        verified,
+                    },
+                }),
+            });
+        }
+        other => other?,
+    };
+    progress(Progress::Wrote(done.clone()));
+    if plan.readers.is_empty() {
+        return Ok(Outcome::Done(format!(
+            "{done}; restarted nothing (no reader)"
+        )));
+    }
+    let mut restarted = Vec::new();
+    for d in &plan.readers {
+        match restart::restart(&ops, d).await {
+            Ok(at) => {
+                progress(Progress::Wrote(format!(
+                    "deployment.apps/{d} restarted ({at})"
+                )));
+                restarted.push(d.clone());
+            }
+            Err(e) => {
+                return Ok(Outcome::Incomplete(format!(
+                    "{done}, but the restart of {d} failed: {e}"
+                )));
+            }
+        }
+    }
+    Ok(match follow_rollouts(&ops, &restarted, progress).await {
+        Ok(_) => Outcome::Done(format!("{done}; restarted {}", restarted.join(", "))),
+        Err(why) => Outcome::Incomplete(format!("{done}, but {why}")),
+    })
+}
+
+/// Follow the rollouts of `deployments` within one deadline (the ops' timeout); Ok: each
+/// one's "successfully rolled out", Err: why one did not finish.
+async fn follow_rollouts(
+    ops: &Ops,
+    deployments: &[String],
+    progress: &mut (dyn FnMut(Progress) + Send),
+) -> Result<Vec<String>, String> {
+    let deadline = tokio::time::Instant::now() + ops.timeout;
+    let mut done = Vec::new();
+    for d in deployments {
+        match restart::wait(ops, d, deadline, &mut *progress).await {
+            Ok(Rollout::Done(m)) => {
+                progress(Progress::Wrote(m.clone()));
+                done.push(m);
+            }
+            Ok(Rollout::Failed(m) | Rollout::Waiting(m)) => {
+                return Err(format!("the rollout of {d} did not complete: {m}"));
+            }
+            Err(e) => return Err(format!("the rollout of {d} did not complete: {e}")),
+        }
+    }
+    Ok(done)
+}
+
+/// No key is ever bundled: say so when the stack's Secret is missing.
+async fn missing_secret_note(ops: &Ops) -> String {
+    let secrets: Api<KubeSecret> = Api::namespaced(ops.conn.client.clone(), &ops.stack.namespace);
+    match secrets.get_opt(&ops.stack.secret).await {
+        Ok(None) => format!(
+            "; note: Secret {} does not exist in {}: the agents answer 401 until it does. Create it with: agentdeck rotate-key (or :rotate-key in the dashboard)",
+            ops.stack.secret, ops.stack.namespace
+        ),
+        _ => String::new(),
+    }
+}
+
+/// Rollout counts of a Deployment, for `Progress::Rollout`.
+pub(super) fn rollout_progress(message: &str, d: &Deployment) -> Progress {
+    let st = d.status.clone().unwrap_or_default();
+    let updated = st.updated_replicas.unwrap_or(0);
+    Progress::Rollout {
+        message: message.to_string(),
+        want: d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(0),
+        updated,
+        ready: st.ready_replicas.unwrap_or(0),
+        available: st.available_replicas.unwrap_or(0),
+        old: (st.replicas.unwrap_or(0) - updated).max(0),
+    }
+}

@@ -1,0 +1,192 @@
+//! The write subcommands — `scale`, `restart`, `rotate-key`, `deploy` — as a face of
+//! `cluster::ops`: build the request, print the plan, confirm (`--yes`, or a y/N question
+//! on a terminal; without either nothing is done), print each progress event, map the
+//! outcome to an exit code. No operation logic lives here.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::cluster::Target;
+use crate::cluster::ops::{self, OpError, Ops, Outcome, Plan, Request};
+use crate::config::Config;
+use crate::error::Error;
+use crate::secret::Secret;
+
+/// Parse "90", "90s", "5m", "1h".
+pub fn parse_duration(s: &str) -> Result<Duration, Error> {
+    let s = s.trim();
+    let (num, mult) = match s.chars().last() {
+        Some('s') => (&s[..s.len() - 1], 1.0),
+        Some('m') => (&s[..s.len() - 1], 60.0),
+        Some('h') => (&s[..s.len() - 1], 3600.0),
+        _ => (s, 1.0),
+    };
+    match num.parse::<f64>() {
+        Ok(n) if n > 0.0 && n.is_finite() && n * mult <= 7.0 * 86400.0 => {
+            Ok(Duration::from_secs_f64(n * mult))
+        }
+        _ => Err(Error::Usage(format!(
+            "--timeout {s:?}: give a duration like 90s, 5m or 1h (at most a week)"
+        ))),
+    }
+}
+
+/// Ask on the terminal; refuse without one.
+fn confirm(question: &str, yes: bool) -> Result<(), Error> {
+    if yes {
+        return Ok(());
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(Error::NotConfirmed(format!(
+            "{question}. Pass --yes to confirm (stdin is not a terminal)"
+        )));
+    }
+    eprint!("{question}? [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| Error::io("reading the answer", e))?;
+    if matches!(line.trim(), "y" | "Y" | "yes") {
+        Ok(())
+    } else {
+        Err(Error::NotConfirmed("nothing was changed".into()))
+    }
+}
+
+/// What every write subcommand takes besides its own arguments.
+pub struct Common<'a> {
+    pub cfg: &'a Config,
+    pub target: &'a Target,
+    pub yes: bool,
+    /// `--timeout`, else the config's `operations.timeout_secs`.
+    pub timeout: Option<&'a str>,
+}
+
+async fn connect_ops(c: &Common<'_>) -> Result<Ops, Error> {
+    let timeout = match c.timeout {
+        Some(t) => parse_duration(t)?,
+        None => c.cfg.operations.timeout(),
+    };
+    let conn = crate::cluster::connect(c.target, &c.cfg.stack.namespace).await?;
+    Ok(Ops::new(conn, c.cfg, timeout))
+}
+
+/// Plan, show, confirm, execute, print: the one flow of every write subcommand. A
+/// concurrent change (409 on the key's Secret) is read again and asked about again.
+async fn run(c: &Common<'_>, req: Request) -> Result<u8, Error> {
+    let ops = connect_ops(c).await?;
+    let preview = matches!(req, Request::Deploy { preview: true, .. });
+    let mut plan = ops::plan(&ops, req).await?;
+    print_plan(&plan);
+    if preview {
+        return Ok(u8::from(plan.has_errors()));
+    }
+    for _ in 0..4 {
+        if c.yes {
+            println!("{}", plan.question());
+        }
+        confirm(&plan.question(), c.yes)?;
+        let mut show = |p: ops::Progress| println!("{p}");
+        match ops::execute(plan, &mut show).await? {
+            Outcome::Done(summary) => {
+                println!("{summary}");
+                return Ok(0);
+            }
+            Outcome::Incomplete(why) => {
+                eprintln!("agentdeck: {why}");
+                return Ok(1);
+            }
+            Outcome::AskAgain {
+                reason,
+                plan: again,
+            } => {
+                eprintln!("{reason}; read it again:");
+                plan = *again;
+            }
+        }
+    }
+    Err(OpError::Conflict("it kept changing while agentdeck wrote it".into()).into())
+}
+
+fn print_plan(plan: &Plan) {
+    let details = plan.details();
+    if !details.is_empty() {
+        println!("plan (server-side dry run):");
+        for l in details {
+            println!("{l}");
+        }
+    }
+}
+
+pub async fn scale(c: &Common<'_>, deployment: &str, replicas: &str) -> Result<u8, Error> {
+    let req = Request::Scale {
+        deployment: deployment.into(),
+        replicas: replicas.into(),
+    };
+    run(c, req).await
+}
+
+pub async fn restart(c: &Common<'_>, deployment: &str, wait: bool) -> Result<u8, Error> {
+    let req = Request::Restart {
+        deployment: deployment.into(),
+        wait,
+    };
+    run(c, req).await
+}
+
+/// Where the new key comes from: a file, stdin, or a masked prompt — never argv.
+fn read_key(from_file: Option<&std::path::Path>, from_stdin: bool) -> Result<Secret, Error> {
+    if let Some(p) = from_file {
+        let text = std::fs::read_to_string(p)
+            .map_err(|e| Error::io(&format!("cannot read the key file {}", p.display()), e))?;
+        return Ok(Secret::new(text.trim()));
+    }
+    if from_stdin {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .map_err(|e| Error::io("reading the key from stdin", e))?;
+        return Ok(Secret::new(text.trim()));
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(Error::Usage("no key given: use --from-stdin or --from-file FILE, or run on a terminal for a masked prompt (a key is never taken from the command line)".into()));
+    }
+    let k = rpassword::prompt_password("new API key (input hidden): ")
+        .map_err(|e| Error::io("reading the key", e))?;
+    Ok(Secret::new(k.trim()))
+}
+
+pub async fn rotate_key(
+    c: &Common<'_>,
+    from_file: Option<&std::path::Path>,
+    from_stdin: bool,
+    verify: bool,
+) -> Result<u8, Error> {
+    if from_stdin && !c.yes {
+        return Err(Error::Usage(
+            "with --from-stdin the key uses up stdin, so confirm with --yes".into(),
+        ));
+    }
+    let key = read_key(from_file, from_stdin)?;
+    run(c, Request::RotateKey { key, verify }).await
+}
+
+pub async fn deploy(
+    c: &Common<'_>,
+    manifests: Option<PathBuf>,
+    dry_run: bool,
+    force_conflicts: bool,
+) -> Result<u8, Error> {
+    let req = Request::Deploy {
+        manifests,
+        force: force_conflicts,
+        preview: dry_run,
+    };
+    run(c, req).await
+}
+
+#[cfg(test)]
+#[path = "commands_tests.rs"]
+mod tests;

@@ -1,0 +1,151 @@
+//! `agentdeck demo` (the embedded simulated cluster with the dashboard on it) and
+//! `agentdeck sim` (the simulated cluster alone, for kubectl and scripts).
+
+use std::sync::Arc;
+
+use crate::cli::{Global, SimArgs};
+use crate::error::Error;
+use crate::metrics::{Feed, MetricsOrigin, MetricsSnapshot, ModelRate, Reading};
+use crate::sim::agents::Truth;
+use crate::sim::{self, Sim};
+
+/// The embedded sim, preloaded, with the dashboard on it; metrics straight from the sim's
+/// agent model unless a Prometheus URL is given.
+pub async fn run_demo(mut a: SimArgs, cfg: crate::config::Config, g: &Global) -> Result<(), Error> {
+    a.preload = true;
+    let mut sc = a.to_config().map_err(Error::Usage)?;
+    let dir = std::env::temp_dir().join(format!("agentdeck-demo-{}", std::process::id()));
+    let kubeconfig = sc
+        .kubeconfig_out
+        .clone()
+        .unwrap_or_else(|| dir.join("kubeconfig"));
+    sc.kubeconfig_out = Some(kubeconfig.clone());
+    let handle = sim::start(sc).await.map_err(Error::Sim)?;
+    tracing::info!(url = %handle.url(), kubeconfig = %kubeconfig.display(), "demo: simulated cluster started");
+    seed_demo_key(&handle.sim, &cfg)?;
+    // The demo's agents talk to the sim's simulated provider, so rotate-key can verify keys.
+    let mut cfg = cfg;
+    cfg.stack.provider_base_url = format!("{}/_sim/provider/v1", handle.url());
+    let feed = match g
+        .prometheus_url
+        .as_deref()
+        .or(cfg.prometheus.url.as_deref())
+    {
+        Some(_) => Feed::from_config(&cfg, g.prometheus_url.as_deref()).map_err(Error::Metrics)?,
+        None => {
+            let sim = handle.sim.clone();
+            Feed::Simulated(Arc::new(move || from_truth(&sim.agents.live(&sim))))
+        }
+    };
+    let t = crate::cluster::Target {
+        kubeconfig: Some(kubeconfig),
+        context: None,
+        namespace: g.namespace.clone(),
+    };
+    let result = crate::dashboard::run(cfg, t, feed, g.theme.clone()).await;
+    handle.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}
+
+/// The demo's agents get a simulated provider key (generated per run, valid only inside
+/// the sim), so the demo starts healthy; no key value is bundled anywhere.
+fn seed_demo_key(sim: &Sim, cfg: &crate::config::Config) -> Result<(), Error> {
+    use base64::Engine;
+    let key = format!(
+        "sk-sim-demo-{:016x}{:016x}",
+        sim.rng.next_u64(),
+        sim.rng.next_u64()
+    );
+    let secret = serde_json::json!({
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": {"name": cfg.stack.secret, "namespace": cfg.stack.namespace},
+        "type": "Opaque",
+        "data": {cfg.stack.secret_key.clone(): base64::engine::general_purpose::STANDARD.encode(key)},
+    });
+    sim.create_internal(secret, "agentdeck-demo")
+        .map(|_| ())
+        .map_err(|e| {
+            Error::Sim(anyhow::anyhow!(
+                "demo: cannot create the simulated key Secret: {e}"
+            ))
+        })
+}
+
+pub async fn run_sim(a: SimArgs) -> Result<(), Error> {
+    let cfg = a.to_config().map_err(Error::Usage)?;
+    let started = std::time::Instant::now();
+    let handle = sim::start(cfg.clone()).await.map_err(Error::Sim)?;
+    println!(
+        "agentdeck sim: serving the Kubernetes API at {} (started in {} ms)",
+        handle.url(),
+        started.elapsed().as_millis()
+    );
+    if let Some(m) = handle.metrics_addr {
+        println!("metrics: http://{m}/metrics");
+    }
+    if let Some(p) = &cfg.kubeconfig_out {
+        println!("kubeconfig: {}", p.display());
+        println!(
+            "try: KUBECONFIG={} kubectl get deploy,po,hpa -n ai-agents",
+            p.display()
+        );
+    }
+    println!("Ctrl-C to stop.");
+    shutdown_signal().await;
+    handle.stop().await;
+    println!("agentdeck sim: stopped");
+    Ok(())
+}
+/// The sim's ground truth as a metrics snapshot ("metrics: simulated").
+pub fn from_truth(t: &Truth) -> MetricsSnapshot {
+    let tokens = t
+        .tokens_per_sec
+        .iter()
+        .map(|(m, r)| ModelRate {
+            model: m.clone(),
+            tokens_per_sec: *r,
+        })
+        .collect();
+    MetricsSnapshot {
+        origin: MetricsOrigin::Simulated,
+        at: jiff::Timestamp::now(),
+        reachable: true,
+        // No request reached a pod in the window: there is no latency to show.
+        p50_ms: if t.request_rate > 0.0 && t.ready_pods > 0 {
+            Reading::Value(t.p50_ms)
+        } else {
+            Reading::NoData
+        },
+        p95_ms: if t.request_rate > 0.0 && t.ready_pods > 0 {
+            Reading::Value(t.p95_ms)
+        } else {
+            Reading::NoData
+        },
+        tokens: Reading::Value(tokens),
+        request_rate: Reading::Value(t.request_rate),
+        unauthorized_ratio: Reading::Value(t.unauthorized_ratio),
+    }
+}

@@ -1,0 +1,54 @@
+//! The errors a user sees from the command line, typed; `report` writes the whole source
+//! chain to the log file while the terminal gets the one-line message.
+
+use crate::cluster::ConnectError;
+use crate::cluster::list::ListError;
+use crate::cluster::ops::OpError;
+use crate::config::ConfigError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Bad flags or input: what was wrong and what to do.
+    #[error("{0}")]
+    Usage(String),
+    #[error("not confirmed: {0}")]
+    NotConfirmed(String),
+    #[error("{what}: {source}")]
+    Io {
+        what: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Connect(#[from] ConnectError),
+    #[error(transparent)]
+    Op(#[from] OpError),
+    #[error(transparent)]
+    List(#[from] ListError),
+    #[error("metrics: {0}")]
+    Metrics(String),
+    #[error("simulated cluster: {0:#}")]
+    Sim(anyhow::Error),
+}
+
+impl Error {
+    pub fn io(what: &str, source: std::io::Error) -> Error {
+        Error::Io {
+            what: what.to_string(),
+            source,
+        }
+    }
+
+    /// Log the error with its source chain (the log file, never the terminal).
+    pub fn report(&self) {
+        let mut chain = Vec::new();
+        let mut src = std::error::Error::source(self);
+        while let Some(s) = src {
+            chain.push(s.to_string());
+            src = s.source();
+        }
+        tracing::error!(error = %self, chain = ?chain, "agentdeck failed");
+    }
+}

@@ -1,0 +1,79 @@
+//! Where a dashboard or `status` run gets its metrics: a Prometheus, a function that reads
+//! them straight from somewhere (the demo's simulated agents), or nothing.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+
+use super::{MetricsOrigin, MetricsSnapshot, PromClient, collect};
+use crate::config::Config;
+
+/// Reads one snapshot without I/O of its own (e.g. the simulated agents' ground truth).
+pub type ReadNow = Arc<dyn Fn() -> MetricsSnapshot + Send + Sync>;
+
+/// The metrics feed.
+#[derive(Clone)]
+pub enum Feed {
+    Prometheus(PromClient, String),
+    /// Straight from the embedded simulated cluster ("metrics: simulated").
+    Simulated(ReadNow),
+    None,
+}
+
+impl Feed {
+    pub fn origin(&self) -> MetricsOrigin {
+        match self {
+            Feed::Prometheus(_, url) => MetricsOrigin::Prometheus(url.clone()),
+            Feed::Simulated(_) => MetricsOrigin::Simulated,
+            Feed::None => MetricsOrigin::None,
+        }
+    }
+
+    /// Prometheus when a URL is given (flag, then config), else none.
+    pub fn from_config(cfg: &Config, url_flag: Option<&str>) -> Result<Feed, String> {
+        match url_flag
+            .map(str::to_string)
+            .or_else(|| cfg.prometheus.url.clone())
+        {
+            Some(url) => Ok(Feed::Prometheus(
+                PromClient::new(&url, &cfg.prometheus)?,
+                url,
+            )),
+            None => Ok(Feed::None),
+        }
+    }
+
+    /// One snapshot now.
+    pub async fn snapshot(&self, cfg: &Config) -> Option<MetricsSnapshot> {
+        match self {
+            Feed::Prometheus(c, _) => Some(collect::refresh(c, &cfg.prometheus.queries).await),
+            Feed::Simulated(read) => Some(read()),
+            Feed::None => None,
+        }
+    }
+
+    /// Start refreshing in the background; snapshots arrive on the receiver.
+    pub fn spawn(self, cfg: &Config) -> Option<mpsc::Receiver<MetricsSnapshot>> {
+        let every = Duration::from_secs_f64(cfg.prometheus.refresh_secs);
+        let (tx, rx) = mpsc::channel(8);
+        match self {
+            Feed::Prometheus(c, _) => {
+                tokio::spawn(collect::run(c, cfg.prometheus.queries.clone(), every, tx));
+            }
+            Feed::Simulated(read) => {
+                tokio::spawn(async move {
+                    let mut tick = tokio::time::interval(every);
+                    loop {
+                        tick.tick().await;
+                        if tx.send(read()).await.is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+            Feed::None => return None,
+        }
+        Some(rx)
+    }
+}
