@@ -24,20 +24,10 @@ fn agentdeck(
     sim.agentdeck(&all, stdin)
 }
 
-/// GET /_sim/truth over a plain HTTP/1.1 connection.
+/// The agents' 401 ratio, from the sim's ground truth.
 fn unauthorized_ratio(sim: &SimProcess) -> f64 {
-    use std::io::{Read, Write};
-    let host = sim.url.trim_start_matches("http://");
-    let mut s = std::net::TcpStream::connect(host).unwrap();
-    write!(
-        s,
-        "GET /_sim/truth HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut resp = String::new();
-    s.read_to_string(&mut resp).unwrap();
-    let body = resp.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
-    let v: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
+    let body = common::http(&sim.url, "GET", "/_sim/truth", "");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
     v["unauthorized_ratio"].as_f64().unwrap_or(-1.0)
 }
 

@@ -52,6 +52,21 @@ impl Drop for Tmux {
     }
 }
 
+/// The demo's API server, from the kubeconfig it wrote under `tmp`.
+fn demo_server(tmp: &std::path::Path) -> String {
+    let kc = std::fs::read_dir(tmp)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path().join("kubeconfig"))
+        .find(|p| p.exists())
+        .expect("demo kubeconfig");
+    let text = std::fs::read_to_string(kc).unwrap();
+    text.lines()
+        .find_map(|l| l.trim().strip_prefix("server: "))
+        .expect("server line")
+        .to_string()
+}
+
 #[test]
 fn demo_in_a_real_terminal() {
     if !require_tool("tmux") {
@@ -129,9 +144,18 @@ fn demo_in_a_real_terminal() {
 
     // r on the selected workload (ai-agent-service), confirm, watch the rollout finish.
     t.cmd(&["send-keys", "-t", &t.session, "r"]);
-    t.wait_for(10, "the confirmation dialog", |s| {
+    let confirm = t.wait_for(10, "the confirmation dialog", |s| {
         s.contains("rollout restart deployment ai-agent-service") && s.contains("[y]")
     });
+    let words: String = confirm
+        .replace('│', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        words.contains("in namespace ai-agents") && words.contains("(context agentdeck-sim)?"),
+        "the question names where the write lands: {confirm}"
+    );
     t.cmd(&["send-keys", "-t", &t.session, "y"]);
     t.wait_for(90, "the rollout to finish", |s| {
         s.contains("successfully rolled out")
@@ -163,10 +187,34 @@ fn demo_in_a_real_terminal() {
         "{audit}"
     );
 
+    // A plan that arrives while the user types in the filter waits: a slow API server
+    // (1.5 s a request) makes sure the plan is still out when `/` opens the filter.
+    let server = demo_server(&tmp);
+    common::http(&server, "POST", "/_sim/faults", r#"{"latency_ms": 1500}"#);
+    t.cmd(&["send-keys", "-t", &t.session, "r", "/", "zy"]);
+    let waiting = t.wait_for(30, "the plan waiting behind the filter", |s| {
+        s.contains("a confirmation is waiting")
+    });
+    assert!(
+        waiting.contains("/zy") && !waiting.contains("[y]"),
+        "the typed y stays text, no dialog took the focus:\n{waiting}"
+    );
+    common::http(&server, "POST", "/_sim/faults", r#"{"latency_ms": 0}"#);
+    t.cmd(&["send-keys", "-t", &t.session, "Escape"]);
+    t.wait_for(
+        10,
+        "the waiting confirmation, once the filter closed",
+        |s| s.contains("rollout restart deployment ai-agent-service") && s.contains("[y]"),
+    );
+    t.cmd(&["send-keys", "-t", &t.session, "n"]);
+    t.wait_for(10, "the cancellation", |s| {
+        s.contains("cancelled; nothing was changed")
+    });
+
     // :deploy — a plan from the server-side dry run, then apply.
     t.cmd(&["send-keys", "-t", &t.session, ":deploy", "Enter"]);
     let plan = t.wait_for(30, "the deploy plan", |s| {
-        s.contains("deploy the stack:") && s.contains("[y]")
+        s.contains("deploy the stack to context agentdeck-sim") && s.contains("[y]")
     });
     let words: String = plan
         .replace('│', " ")
