@@ -271,8 +271,20 @@ async fn dispatch(command: Option<Command>, g: Global) -> Result<u8, Error> {
         timeout,
     };
     match command {
-        Some(Command::Sim(a)) => demo::run_sim(a).await.map(|_| 0),
-        Some(Command::Demo(a)) => demo::run_demo(a, cfg.clone(), &g).await.map(|_| 0),
+        Some(Command::Sim(a)) => {
+            let sc = a.to_config().map_err(Error::Usage)?;
+            demo::run_sim(sc).await.map(|_| 0)
+        }
+        Some(Command::Demo(mut a)) => {
+            a.preload = true;
+            let sc = a.to_config().map_err(Error::Usage)?;
+            let flags = demo::DashboardFlags {
+                prometheus_url: g.prometheus_url.clone(),
+                namespace: g.namespace.clone(),
+                theme: g.theme.clone(),
+            };
+            demo::run_demo(sc, cfg.clone(), flags).await.map(|_| 0)
+        }
         Some(Command::Status { json }) => run_status(cfg.clone(), &g, json).await,
         Some(Command::Scale {
             deployment,

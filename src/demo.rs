@@ -3,17 +3,26 @@
 
 use std::sync::Arc;
 
-use crate::cli::{Global, SimArgs};
 use crate::error::Error;
 use crate::metrics::{Feed, MetricsOrigin, MetricsSnapshot, ModelRate, Reading};
 use crate::sim::agents::Truth;
-use crate::sim::{self, Sim};
+use crate::sim::{self, Sim, SimConfig};
 
 /// The embedded sim, preloaded, with the dashboard on it; metrics straight from the sim's
 /// agent model unless a Prometheus URL is given.
-pub async fn run_demo(mut a: SimArgs, cfg: crate::config::Config, g: &Global) -> Result<(), Error> {
-    a.preload = true;
-    let mut sc = a.to_config().map_err(Error::Usage)?;
+/// The dashboard's own flags that the demo passes on.
+pub struct DashboardFlags {
+    pub prometheus_url: Option<String>,
+    pub namespace: Option<String>,
+    pub theme: Option<String>,
+}
+
+/// The embedded sim (`sc`, preloaded by the caller), with the dashboard on it.
+pub async fn run_demo(
+    mut sc: SimConfig,
+    cfg: crate::config::Config,
+    g: DashboardFlags,
+) -> Result<(), Error> {
     let dir = std::env::temp_dir().join(format!("agentdeck-demo-{}", std::process::id()));
     let kubeconfig = sc
         .kubeconfig_out
@@ -94,8 +103,7 @@ fn seed_demo_key(sim: &Sim, cfg: &crate::config::Config) -> Result<(), Error> {
         })
 }
 
-pub async fn run_sim(a: SimArgs) -> Result<(), Error> {
-    let cfg = a.to_config().map_err(Error::Usage)?;
+pub async fn run_sim(cfg: SimConfig) -> Result<(), Error> {
     let started = std::time::Instant::now();
     let handle = sim::start(cfg.clone()).await.map_err(Error::Sim)?;
     println!(

@@ -12,8 +12,8 @@ use kube::core::GroupVersionKind;
 use kube::discovery::{ApiCapabilities, ApiResource, Discovery, Scope};
 use serde_json::Value;
 
-use super::operation::ObjectResult;
-use super::{FIELD_MANAGER, OpError, Ops, Progress};
+use super::progress::{ObjectResult, Progress};
+use super::{FIELD_MANAGER, OpError, Ops};
 use crate::config::StackConfig;
 use crate::manifests::{self, Document};
 

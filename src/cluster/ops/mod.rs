@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod deploy;
 mod operation;
+mod progress;
 pub mod restart;
 pub mod rotate;
 pub mod scale;
@@ -18,9 +19,8 @@ use k8s_openapi::api::authorization::v1::{
 use kube::api::{Api, PostParams};
 
 pub use audit::Audit;
-pub use operation::{
-    ObjectResult, Operation, Outcome, Plan, PlanKind, Progress, Request, execute, plan,
-};
+pub use operation::{Operation, Outcome, Plan, PlanKind, Request, execute, plan};
+pub use progress::{ObjectResult, Progress};
 
 use super::Connection;
 use crate::config::StackConfig;

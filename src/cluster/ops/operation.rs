@@ -6,11 +6,11 @@
 
 use std::path::PathBuf;
 
-use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::Secret as KubeSecret;
 use kube::Api;
 
 use super::deploy::{self, Change, Item};
+use super::progress::{ObjectResult, Progress};
 use super::restart::{self, Rollout};
 use super::rotate::{self, RotatePlan};
 use super::scale::{self, ScalePlan};
@@ -123,72 +123,6 @@ pub enum Outcome {
     Incomplete(String),
     /// The object changed since the plan read it (409): here is a fresh plan; ask again.
     AskAgain { reason: String, plan: Box<Plan> },
-}
-
-/// What a running operation reports; both faces show these lines as they are.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Progress {
-    /// A write landed.
-    Wrote(String),
-    /// The pods of a scale.
-    Pods {
-        deployment: String,
-        ready: i32,
-        desired: i32,
-    },
-    /// A rollout, as `kubectl rollout status` reads it, with its counts.
-    Rollout {
-        message: String,
-        want: i32,
-        updated: i32,
-        ready: i32,
-        available: i32,
-        old: i32,
-    },
-    /// One object of a deploy.
-    Object {
-        display: String,
-        result: ObjectResult,
-    },
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum ObjectResult {
-    /// "created", "updated (spec.replicas)", "unchanged"
-    Applied(String),
-    Skipped(String),
-    Failed(String),
-}
-
-impl std::fmt::Display for Progress {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Progress::Wrote(s) => f.write_str(s),
-            Progress::Pods {
-                deployment,
-                ready,
-                desired,
-            } => write!(f, "scale {deployment}: {ready}/{desired} ready"),
-            Progress::Rollout {
-                message,
-                want,
-                updated,
-                ready,
-                available,
-                old,
-            } => write!(
-                f,
-                "{message}  [updated {updated}/{want}, ready {ready}, available {available}, old {old}]"
-            ),
-            Progress::Object { display, result } => match result {
-                ObjectResult::Applied(m) => {
-                    write!(f, "{:<10} {display}", m.split(' ').next().unwrap_or(m))
-                }
-                ObjectResult::Skipped(why) => write!(f, "skipped    {display} — {why}"),
-                ObjectResult::Failed(e) => write!(f, "FAILED     {display} — {e}"),
-            },
-        }
-    }
 }
 
 impl Plan {
@@ -462,19 +396,5 @@ async fn missing_secret_note(ops: &Ops) -> String {
             ops.stack.secret, ops.stack.namespace
         ),
         _ => String::new(),
-    }
-}
-
-/// Rollout counts of a Deployment, for `Progress::Rollout`.
-pub(super) fn rollout_progress(message: &str, d: &Deployment) -> Progress {
-    let st = d.status.clone().unwrap_or_default();
-    let updated = st.updated_replicas.unwrap_or(0);
-    Progress::Rollout {
-        message: message.to_string(),
-        want: d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(0),
-        updated,
-        ready: st.ready_replicas.unwrap_or(0),
-        available: st.available_replicas.unwrap_or(0),
-        old: (st.replicas.unwrap_or(0) - updated).max(0),
     }
 }

@@ -9,8 +9,8 @@ use kube::api::{Api, Patch, PatchParams};
 use serde_json::json;
 use tokio::time::Instant;
 
-use super::operation::rollout_progress;
-use super::{Access, FIELD_MANAGER, OpError, Ops, Progress};
+use super::progress::{self, Progress};
+use super::{Access, FIELD_MANAGER, OpError, Ops};
 
 pub const RESTARTED_AT: &str = "kubectl.kubernetes.io/restartedAt";
 
@@ -126,7 +126,7 @@ pub async fn wait(
             .map_err(|e| OpError::from_kube(&format!("deployment {deployment}"), e))?;
         let s = status(&d);
         if let Rollout::Waiting(m) = &s {
-            let p = rollout_progress(m, &d);
+            let p = progress::rollout(m, &d);
             if last.as_ref() != Some(&p) {
                 progress(p.clone());
                 last = Some(p);

@@ -9,7 +9,8 @@ use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use kube::api::{Api, ListParams, Patch, PatchParams};
 use serde_json::json;
 
-use super::{Access, FIELD_MANAGER, OpError, Ops, Progress};
+use super::progress::Progress;
+use super::{Access, FIELD_MANAGER, OpError, Ops};
 
 /// The largest replica count agentdeck will set.
 pub const MAX_REPLICAS: i32 = 500;
