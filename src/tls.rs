@@ -14,11 +14,5 @@ pub fn init() {
 }
 
 #[cfg(test)]
-mod tests {
-    #[test]
-    fn provider_is_installed() {
-        super::init();
-        super::init();
-        assert!(rustls::crypto::CryptoProvider::get_default().is_some());
-    }
-}
+#[path = "tls_tests.rs"]
+mod tests;

@@ -1,0 +1,85 @@
+use super::*;
+
+fn view(current: i32, desired: i32, conds: &[(&str, &str, &str)]) -> HpaView {
+    HpaView {
+        name: "h".into(),
+        target: "Deployment/d".into(),
+        target_name: "d".into(),
+        min: 3,
+        max: 20,
+        current,
+        desired,
+        metrics: vec![],
+        conditions: conds
+            .iter()
+            .map(|(t, s, r)| Condition {
+                type_: t.to_string(),
+                status: s.to_string(),
+                reason: r.to_string(),
+                message: String::new(),
+            })
+            .collect(),
+        diagnosis: String::new(),
+    }
+}
+
+#[test]
+fn hpa_diagnoses() {
+    assert!(
+        hpa(&view(
+            20,
+            20,
+            &[("ScalingLimited", "True", "TooManyReplicas")]
+        ))
+        .starts_with("at max replicas (20)")
+    );
+    assert_eq!(
+        hpa(&view(
+            3,
+            3,
+            &[("ScalingActive", "False", "FailedGetResourceMetric")]
+        )),
+        "cannot read metrics — is metrics-server installed?"
+    );
+    assert!(
+        hpa(&view(
+            8,
+            8,
+            &[("AbleToScale", "True", "ScaleDownStabilized")]
+        ))
+        .starts_with("scale-down stabilising")
+    );
+    assert_eq!(
+        hpa(&view(3, 3, &[("AbleToScale", "True", "ReadyForNewScale")])),
+        "idle at min replicas (3)"
+    );
+    assert_eq!(
+        hpa(&view(3, 6, &[("AbleToScale", "True", "SucceededRescale")])),
+        "scaling up 3 → 6"
+    );
+}
+
+#[test]
+fn event_hints_follow_the_runbook() {
+    assert!(
+        event_hint("Failed", "upstream returned 401 Unauthorized")
+            .unwrap()
+            .contains("rotate")
+    );
+    assert!(
+        event_hint("OOMKilled", "Container x was OOMKilled")
+            .unwrap()
+            .contains("memory limit")
+    );
+    assert!(
+        event_hint("FailedGetResourceMetric", "x")
+            .unwrap()
+            .contains("metrics-server")
+    );
+    assert!(
+        event_hint("Unhealthy", "dial tcp 1.2.3.4:443: i/o timeout")
+            .unwrap()
+            .contains("NetworkPolicy")
+    );
+    assert_eq!(event_hint("Scheduled", "Successfully assigned"), None);
+}

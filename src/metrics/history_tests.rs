@@ -1,0 +1,109 @@
+use super::*;
+use crate::metrics::snapshot::{MetricsOrigin, ModelRate};
+
+fn ts(secs: i64) -> Timestamp {
+    Timestamp::from_second(1_800_000_000 + secs).unwrap()
+}
+
+fn snap(secs: i64, p95: Reading<f64>, tokens: Reading<Vec<ModelRate>>) -> MetricsSnapshot {
+    MetricsSnapshot {
+        origin: MetricsOrigin::Simulated,
+        at: ts(secs),
+        reachable: true,
+        p50_ms: Reading::NoData,
+        p95_ms: p95,
+        tokens,
+        request_rate: Reading::NoData,
+        unauthorized_ratio: Reading::NoData,
+    }
+}
+
+fn rates(a: f64, b: f64) -> Reading<Vec<ModelRate>> {
+    Reading::Value(vec![
+        ModelRate {
+            model: "a".into(),
+            tokens_per_sec: a,
+        },
+        ModelRate {
+            model: "b".into(),
+            tokens_per_sec: b,
+        },
+    ])
+}
+
+#[test]
+fn push_maps_readings_and_gaps() {
+    let mut h = History::new(30);
+    let cost = Cost {
+        usd_per_hour: 2.5,
+        ..Cost::default()
+    };
+    h.push(&snap(0, Reading::Value(120.0), rates(10.0, 5.0)), &cost);
+    h.push(&snap(5, Reading::NoData, Reading::NoData), &cost);
+    h.push(
+        &snap(10, Reading::Error("x".into()), rates(1.0, 1.0)),
+        &cost,
+    );
+    let first = h.points().next().unwrap();
+    assert_eq!(first.p95_ms, Some(120.0));
+    assert_eq!(first.tokens_per_sec, Some(15.0));
+    assert_eq!(first.usd_per_hour, Some(2.5));
+    let second = h.points().nth(1).unwrap();
+    assert_eq!(
+        (second.p95_ms, second.tokens_per_sec, second.usd_per_hour),
+        (None, None, None)
+    );
+    assert_eq!(h.latest().unwrap().p95_ms, None);
+    assert_eq!(h.series(|p| p.p95_ms), vec![(-10.0, 120.0)]);
+    assert_eq!(
+        h.series(|p| p.tokens_per_sec),
+        vec![(-10.0, 15.0), (0.0, 2.0)]
+    );
+    assert_eq!(
+        h.values(|p| p.tokens_per_sec),
+        vec![Some(15.0), None, Some(2.0)]
+    );
+    assert_eq!(h.max(|p| p.tokens_per_sec), Some(15.0));
+    assert_eq!(h.series_at(ts(20), |p| p.p95_ms), vec![(-20.0, 120.0)]);
+}
+
+#[test]
+fn trims_by_time_and_count() {
+    let mut h = History::new(1);
+    for s in (0..=120).step_by(10) {
+        h.push(
+            &snap(s, Reading::Value(s as f64), Reading::NoData),
+            &Cost::default(),
+        );
+    }
+    // Window 60 s ending at 120: points at 60..=120.
+    assert_eq!(h.len(), 7);
+    assert_eq!(h.points().next().unwrap().at, ts(60));
+    let xs: Vec<f64> = h.series(|p| p.p95_ms).iter().map(|(x, _)| *x).collect();
+    assert_eq!(xs.first(), Some(&-60.0));
+    assert_eq!(xs.last(), Some(&0.0));
+
+    let mut h = History::with_max_points(60, 3);
+    for s in 0..10 {
+        h.push(
+            &snap(s, Reading::Value(1.0), Reading::NoData),
+            &Cost::default(),
+        );
+    }
+    assert_eq!(h.len(), 3);
+    assert_eq!(h.points().next().unwrap().at, ts(7));
+}
+
+#[test]
+fn out_of_order_points_stay_sorted() {
+    let mut h = History::new(30);
+    for s in [0, 20, 10] {
+        h.push(
+            &snap(s, Reading::Value(s as f64), Reading::NoData),
+            &Cost::default(),
+        );
+    }
+    let at: Vec<Timestamp> = h.points().map(|p| p.at).collect();
+    assert_eq!(at, vec![ts(0), ts(10), ts(20)]);
+    assert_eq!(h.latest().unwrap().at, ts(20));
+}
