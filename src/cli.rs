@@ -315,8 +315,7 @@ async fn dispatch(command: Option<Command>, g: Global) -> Result<u8, Error> {
             commands::rotate_key(&c, from_file.as_deref(), from_stdin, verify).await
         }
         None => {
-            let feed =
-                Feed::from_config(&cfg, g.prometheus_url.as_deref()).map_err(Error::Metrics)?;
+            let feed = Feed::from_config(&cfg, g.prometheus_url.as_deref())?;
             crate::dashboard::run(cfg.clone(), t.clone(), feed, g.theme.clone())
                 .await
                 .map(|_| 0)
@@ -340,7 +339,7 @@ pub(crate) fn target(g: &Global) -> crate::cluster::Target {
 
 async fn run_status(cfg: crate::config::Config, g: &Global, json: bool) -> Result<u8, Error> {
     let conn = crate::cluster::connect(&target(g), &cfg.stack.namespace).await?;
-    let feed = Feed::from_config(&cfg, g.prometheus_url.as_deref()).map_err(Error::Metrics)?;
+    let feed = Feed::from_config(&cfg, g.prometheus_url.as_deref())?;
     let (out, code) = crate::status::run(&cfg, &conn, &feed, json).await?;
     print!("{out}");
     Ok(code)

@@ -40,7 +40,7 @@ pub async fn run_demo(
         .as_deref()
         .or(cfg.prometheus.url.as_deref())
     {
-        Some(_) => Feed::from_config(&cfg, g.prometheus_url.as_deref()).map_err(Error::Metrics)?,
+        Some(_) => Feed::from_config(&cfg, g.prometheus_url.as_deref())?,
         None => {
             let sim = handle.sim.clone();
             Feed::Simulated(Arc::new(move || from_truth(&sim.agents.live(&sim))))

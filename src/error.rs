@@ -27,8 +27,8 @@ pub enum Error {
     Op(#[from] OpError),
     #[error(transparent)]
     List(#[from] ListError),
-    #[error("metrics: {0}")]
-    Metrics(String),
+    #[error(transparent)]
+    Metrics(#[from] crate::metrics::prom::SetupError),
     #[error("simulated cluster: {0:#}")]
     Sim(anyhow::Error),
 }

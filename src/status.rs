@@ -111,7 +111,15 @@ pub fn report_text(
     cost: Option<&Cost>,
     problems: &[String],
 ) -> String {
-    let mut s = format!("context {}  namespace {}\n", c.context, c.namespace);
+    let mut s = String::new();
+    text_workloads(&mut s, c);
+    text_metrics(&mut s, m, cost);
+    text_verdict(&mut s, c, problems);
+    s
+}
+
+fn text_workloads(s: &mut String, c: &ClusterSnapshot) {
+    *s = format!("context {}  namespace {}\n", c.context, c.namespace);
     for w in &c.workloads {
         s.push_str(&format!(
             "  {:<24} {}/{} ready  {} updated  {} available  restarts {}{}\n",
@@ -154,6 +162,9 @@ pub fn report_text(
             h.diagnosis
         ));
     }
+}
+
+fn text_metrics(s: &mut String, m: Option<&MetricsSnapshot>, cost: Option<&Cost>) {
     match m {
         Some(m) => {
             s.push_str(&format!(
@@ -184,6 +195,10 @@ pub fn report_text(
             "metrics: no source (set --prometheus-url or prometheus.url in the config)\n",
         ),
     }
+}
+
+/// The warnings, then healthy or what is wrong.
+fn text_verdict(s: &mut String, c: &ClusterSnapshot, problems: &[String]) {
     for e in c.events.iter().filter(|e| e.warning).take(5) {
         s.push_str(&format!(
             "warning {} {}: {}{}\n",
@@ -204,7 +219,6 @@ pub fn report_text(
             problems.join("\n  - ")
         ));
     }
-    s
 }
 
 /// The whole command: returns (output, exit code).

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 
+use super::prom::SetupError;
 use super::{MetricsOrigin, MetricsSnapshot, PromClient, collect};
 use crate::config::Config;
 
@@ -31,7 +32,7 @@ impl Feed {
     }
 
     /// Prometheus when a URL is given (flag, then config), else none.
-    pub fn from_config(cfg: &Config, url_flag: Option<&str>) -> Result<Feed, String> {
+    pub fn from_config(cfg: &Config, url_flag: Option<&str>) -> Result<Feed, SetupError> {
         match url_flag
             .map(str::to_string)
             .or_else(|| cfg.prometheus.url.clone())

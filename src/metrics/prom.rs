@@ -81,23 +81,54 @@ impl fmt::Debug for PromClient {
     }
 }
 
-fn read_secret(path: &Path, what: &str) -> Result<Secret, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {what} file {}: {e}", path.display()))?;
+/// Why a Prometheus client could not be set up, worded for the user (never a secret).
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error("cannot read {what} file {}: {source}", path.display())]
+    ReadFile {
+        what: &'static str,
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The parser's words only: the URL itself may hold credentials.
+    #[error("prometheus url: {0}")]
+    Url(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("prometheus CA file {}: {source}", path.display())]
+    Ca {
+        path: std::path::PathBuf,
+        #[source]
+        source: reqwest::Error,
+    },
+    #[error("prometheus client: {0}")]
+    Client(String),
+}
+
+fn read_secret(path: &Path, what: &'static str) -> Result<Secret, SetupError> {
+    let text = std::fs::read_to_string(path).map_err(|source| SetupError::ReadFile {
+        what,
+        path: path.to_path_buf(),
+        source,
+    })?;
     let value = text.trim();
     if value.is_empty() {
-        return Err(format!("{what} file {} is empty", path.display()));
+        return Err(SetupError::Invalid(format!(
+            "{what} file {} is empty",
+            path.display()
+        )));
     }
     Ok(Secret::new(value))
 }
 
 /// Credentials from the config: a token file, basic auth, else the environment's token.
-fn resolve_auth(cfg: &PrometheusConfig, env_token: Option<String>) -> Result<Auth, String> {
+fn resolve_auth(cfg: &PrometheusConfig, env_token: Option<String>) -> Result<Auth, SetupError> {
     let auth = match (&cfg.bearer_token_file, &cfg.basic_auth_user) {
         (Some(_), Some(_)) => {
-            return Err(
+            return Err(SetupError::Invalid(
                 "prometheus: set either bearer_token_file or basic_auth_user, not both".into(),
-            );
+            ));
         }
         (Some(path), None) => Auth::Bearer(read_secret(path, "prometheus bearer token")?),
         (None, Some(user)) => {
@@ -112,7 +143,9 @@ fn resolve_auth(cfg: &PrometheusConfig, env_token: Option<String>) -> Result<Aut
         }
         (None, None) => {
             if cfg.basic_auth_password_file.is_some() {
-                return Err("prometheus: basic_auth_password_file needs basic_auth_user".into());
+                return Err(SetupError::Invalid(
+                    "prometheus: basic_auth_password_file needs basic_auth_user".into(),
+                ));
             }
             match env_token {
                 Some(t) if !t.trim().is_empty() => Auth::Bearer(Secret::new(t.trim())),
@@ -137,27 +170,27 @@ impl PromClient {
     /// A client for the Prometheus at `url` (http or https), configured by `cfg`: timeout,
     /// bearer token (`bearer_token_file`, else env `AGENTDECK_PROMETHEUS_TOKEN`), basic
     /// auth, extra CA. Errors are worded for the user and never contain a secret.
-    pub fn new(url: &str, cfg: &PrometheusConfig) -> Result<PromClient, String> {
+    pub fn new(url: &str, cfg: &PrometheusConfig) -> Result<PromClient, SetupError> {
         crate::tls::init();
-        let base = reqwest::Url::parse(url).map_err(|e| format!("prometheus url: {e}"))?;
+        let base = reqwest::Url::parse(url).map_err(|e| SetupError::Url(e.to_string()))?;
         if base.scheme() != "http" && base.scheme() != "https" {
-            return Err(format!(
+            return Err(SetupError::Invalid(format!(
                 "prometheus url {}: must be http or https",
                 mask_url(&base)
-            ));
+            )));
         }
         let display_url = mask_url(&base);
         let query_url = reqwest::Url::parse(&format!(
             "{}/api/v1/query",
             base.as_str().trim_end_matches('/')
         ))
-        .map_err(|e| format!("prometheus url: {e}"))?;
+        .map_err(|e| SetupError::Url(e.to_string()))?;
 
         if !(cfg.timeout_secs > 0.0 && cfg.timeout_secs.is_finite()) {
-            return Err(format!(
+            return Err(SetupError::Invalid(format!(
                 "prometheus timeout {} s: must be > 0",
                 cfg.timeout_secs
-            ));
+            )));
         }
         let timeout = Duration::from_secs_f64(cfg.timeout_secs);
 
@@ -168,21 +201,27 @@ impl PromClient {
             .connect_timeout(timeout)
             .user_agent(concat!("agentdeck/", env!("CARGO_PKG_VERSION")));
         if let Some(ca) = &cfg.ca_file {
-            let pem = std::fs::read(ca)
-                .map_err(|e| format!("cannot read prometheus CA file {}: {e}", ca.display()))?;
-            let certs = reqwest::Certificate::from_pem_bundle(&pem)
-                .map_err(|e| format!("prometheus CA file {}: {e}", ca.display()))?;
+            let pem = std::fs::read(ca).map_err(|source| SetupError::ReadFile {
+                what: "prometheus CA",
+                path: ca.clone(),
+                source,
+            })?;
+            let certs =
+                reqwest::Certificate::from_pem_bundle(&pem).map_err(|source| SetupError::Ca {
+                    path: ca.clone(),
+                    source,
+                })?;
             if certs.is_empty() {
-                return Err(format!(
+                return Err(SetupError::Invalid(format!(
                     "prometheus CA file {}: no PEM certificate",
                     ca.display()
-                ));
+                )));
             }
             builder = builder.tls_certs_merge(certs);
         }
         let http = builder
             .build()
-            .map_err(|e| format!("prometheus client: {}", error_chain(&e)))?;
+            .map_err(|e| SetupError::Client(error_chain(&e)))?;
         Ok(PromClient {
             display_url,
             query_url,

@@ -129,7 +129,12 @@ fn auth_resolution() {
         bearer_token_file: Some(pw.clone()),
         ..cfg.clone()
     };
-    assert!(resolve_auth(&both, None).unwrap_err().contains("not both"));
+    assert!(
+        resolve_auth(&both, None)
+            .unwrap_err()
+            .to_string()
+            .contains("not both")
+    );
     let missing = PrometheusConfig {
         bearer_token_file: Some(dir.path().join("nope")),
         ..PrometheusConfig::default()
@@ -137,6 +142,7 @@ fn auth_resolution() {
     assert!(
         resolve_auth(&missing, None)
             .unwrap_err()
+            .to_string()
             .contains("cannot read prometheus bearer token file")
     );
 }
@@ -147,6 +153,7 @@ fn bad_urls_and_ca_files() {
     assert!(
         PromClient::new("ftp://x", &cfg(1.0))
             .unwrap_err()
+            .to_string()
             .contains("http or https")
     );
     let c = PromClient::new("http://user:pw-XYZ@127.0.0.1:9", &cfg(1.0)).unwrap();
@@ -161,6 +168,7 @@ fn bad_urls_and_ca_files() {
             ..cfg(1.0)
         },
     )
-    .unwrap_err();
+    .unwrap_err()
+    .to_string();
     assert!(e.contains("ca.pem"), "{e}");
 }

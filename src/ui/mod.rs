@@ -52,110 +52,97 @@ pub fn draw(f: &mut Frame, app: &App) {
     .areas(area);
     draw_header(f, app, header);
     if body.width >= 110 {
-        let [left, right] =
-            Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
-                .areas(body);
-        let hpa_h = if left.height >= 16 {
-            8
-        } else {
-            left.height / 2
-        };
-        let [wl, hpa] =
-            Layout::vertical([Constraint::Min(0), Constraint::Length(hpa_h)]).areas(left);
-        panels::workloads(f, app, wl);
-        panels::hpa(f, app, hpa);
-        metrics_panels::column(f, app, right);
+        draw_wide_body(f, app, body);
     } else {
-        // Short screens: workloads, HPA and the metrics row share the height; the
-        // workloads table grows first on taller ones.
-        let metrics_h = (body.height / 3).clamp(0, 8).max(body.height.min(6));
-        let hpa_h = body
-            .height
-            .saturating_sub(metrics_h)
-            .saturating_sub(5)
-            .clamp(0, 6);
-        let [wl, hpa, m] = Layout::vertical([
-            Constraint::Min(0),
-            Constraint::Length(hpa_h),
-            Constraint::Length(metrics_h),
-        ])
-        .areas(body);
-        panels::workloads(f, app, wl);
-        panels::hpa(f, app, hpa);
-        metrics_panels::row(f, app, m);
+        draw_narrow_body(f, app, body);
     }
     panels::events(f, app, events);
     draw_footer(f, app, footer);
+    draw_overlay(f, app, area);
+}
+
+/// Wide screens: workloads and HPA on the left, the metrics column on the right.
+fn draw_wide_body(f: &mut Frame, app: &App, body: Rect) {
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
+    let hpa_h = if left.height >= 16 {
+        8
+    } else {
+        left.height / 2
+    };
+    let [wl, hpa] = Layout::vertical([Constraint::Min(0), Constraint::Length(hpa_h)]).areas(left);
+    panels::workloads(f, app, wl);
+    panels::hpa(f, app, hpa);
+    metrics_panels::column(f, app, right);
+}
+
+/// Short screens: workloads, HPA and the metrics row share the height; the workloads
+/// table grows first on taller ones.
+fn draw_narrow_body(f: &mut Frame, app: &App, body: Rect) {
+    let metrics_h = (body.height / 3).clamp(0, 8).max(body.height.min(6));
+    let hpa_h = body
+        .height
+        .saturating_sub(metrics_h)
+        .saturating_sub(5)
+        .clamp(0, 6);
+    let [wl, hpa, m] = Layout::vertical([
+        Constraint::Min(0),
+        Constraint::Length(hpa_h),
+        Constraint::Length(metrics_h),
+    ])
+    .areas(body);
+    panels::workloads(f, app, wl);
+    panels::hpa(f, app, hpa);
+    metrics_panels::row(f, app, m);
+}
+
+/// The help screen or the open dialog, on top of everything.
+fn draw_overlay(f: &mut Frame, app: &App, area: Rect) {
+    let t = app.theme();
+    let muted = Style::default().fg(t.muted);
+    let accent = Style::default().fg(t.accent);
     match &app.mode {
         Mode::Help => draw_help(f, app, area),
-        Mode::ScaleInput { deployment, input } => draw_dialog(
-            f,
-            app,
-            area,
-            &format!("scale {deployment}"),
-            vec![
+        Mode::ScaleInput { deployment, input } => {
+            let lines = vec![
                 Line::from(vec![
                     Span::raw("replicas: "),
-                    Span::styled(
-                        format!("{input}▏"),
-                        Style::default()
-                            .fg(app.theme().accent)
-                            .add_modifier(Modifier::BOLD),
-                    ),
+                    Span::styled(format!("{input}▏"), accent.add_modifier(Modifier::BOLD)),
                 ]),
-                Line::from(Span::styled(
-                    "Enter to continue, Esc to cancel",
-                    Style::default().fg(app.theme().muted),
-                )),
-            ],
-        ),
-        Mode::KeyInput { input } => draw_dialog(
-            f,
-            app,
-            area,
-            "rotate the provider API key",
-            vec![
+                Line::from(Span::styled("Enter to continue, Esc to cancel", muted)),
+            ];
+            draw_dialog(f, app, area, &format!("scale {deployment}"), lines)
+        }
+        Mode::KeyInput { input } => {
+            // Only the length is ever drawn.
+            let dots = "•".repeat(input.expose().chars().count().min(64));
+            let lines = vec![
                 Line::from(vec![
                     Span::raw("new key: "),
-                    // Only the length is ever drawn.
-                    Span::styled(
-                        format!("{}▏", "•".repeat(input.expose().chars().count().min(64))),
-                        Style::default().fg(app.theme().accent),
-                    ),
+                    Span::styled(format!("{dots}▏"), accent),
                 ]),
                 Line::from(Span::styled(
                     "Enter: check it with the provider, then confirm · Esc: cancel",
-                    Style::default().fg(app.theme().muted),
+                    muted,
                 )),
-            ],
-        ),
-        Mode::Confirm { question, .. } => draw_dialog(
-            f,
-            app,
-            area,
-            "confirm",
-            vec![
+            ];
+            draw_dialog(f, app, area, "rotate the provider API key", lines)
+        }
+        Mode::Confirm { question, .. } => {
+            let bold = |c| Style::default().fg(c).add_modifier(Modifier::BOLD);
+            let lines = vec![
                 Line::from(Span::raw(format!("{question}?"))),
                 Line::from(""),
                 Line::from(vec![
-                    Span::styled(
-                        "[y]",
-                        Style::default()
-                            .fg(app.theme().ok)
-                            .add_modifier(Modifier::BOLD),
-                    ),
+                    Span::styled("[y]", bold(t.ok)),
                     Span::raw(" yes   "),
-                    Span::styled(
-                        "[n/Esc]",
-                        Style::default()
-                            .fg(app.theme().error)
-                            .add_modifier(Modifier::BOLD),
-                    ),
+                    Span::styled("[n/Esc]", bold(t.error)),
                     Span::raw(" no"),
                 ]),
-            ],
-        ),
-        _ => {}
+            ];
+            draw_dialog(f, app, area, "confirm", lines)
+        }
+        Mode::Normal | Mode::Filter | Mode::Command(_) => {}
     }
 }
 

@@ -8,7 +8,49 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
 
 use super::block;
 use crate::app::App;
+use crate::cluster::model::Workload;
 use crate::format;
+use crate::theme::Theme;
+
+/// One workload's row: counts, with ready, restarts and flags coloured by what they say.
+fn workload_row(w: &Workload, t: &Theme) -> Row<'static> {
+    let ready_style = Style::default().fg(if w.ready >= w.desired { t.ok } else { t.error });
+    let mut flags = Vec::new();
+    if w.crash_looping > 0 {
+        flags.push(format!("CrashLoop×{}", w.crash_looping));
+    }
+    if w.oom_killed > 0 {
+        flags.push(format!("OOM×{}", w.oom_killed));
+    }
+    if w.stalled {
+        flags.push("stalled".into());
+    } else if w.rolling {
+        flags.push("rolling".into());
+    }
+    if w.hpa.is_some() {
+        flags.push("hpa".into());
+    }
+    let bad = w.crash_looping > 0 || w.oom_killed > 0 || w.stalled;
+    let flag_style = Style::default().fg(if bad { t.error } else { t.muted });
+    Row::new(vec![
+        Cell::from(w.name.clone()),
+        Cell::from(Span::styled(
+            format!("{}/{}", w.ready, w.desired),
+            ready_style,
+        )),
+        Cell::from(w.updated.to_string()),
+        Cell::from(w.available.to_string()),
+        Cell::from(format!(
+            "{}/{}/{}",
+            w.pods.pending, w.pods.running, w.pods.terminating
+        )),
+        Cell::from(Span::styled(
+            w.restarts.to_string(),
+            Style::default().fg(if w.restarts > 0 { t.warn } else { t.text }),
+        )),
+        Cell::from(Span::styled(flags.join(" "), flag_style)),
+    ])
+}
 
 pub fn workloads(f: &mut Frame, app: &App, area: Rect) {
     let t = app.theme();
@@ -27,52 +69,7 @@ pub fn workloads(f: &mut Frame, app: &App, area: Rect) {
         "FLAGS",
     ])
     .style(Style::default().fg(t.muted).add_modifier(Modifier::BOLD));
-    let rows: Vec<Row> = visible
-        .iter()
-        .map(|w| {
-            let ready_style =
-                Style::default().fg(if w.ready >= w.desired { t.ok } else { t.error });
-            let mut flags = Vec::new();
-            if w.crash_looping > 0 {
-                flags.push(format!("CrashLoop×{}", w.crash_looping));
-            }
-            if w.oom_killed > 0 {
-                flags.push(format!("OOM×{}", w.oom_killed));
-            }
-            if w.stalled {
-                flags.push("stalled".into());
-            } else if w.rolling {
-                flags.push("rolling".into());
-            }
-            if w.hpa.is_some() {
-                flags.push("hpa".into());
-            }
-            let flag_style =
-                Style::default().fg(if w.crash_looping > 0 || w.oom_killed > 0 || w.stalled {
-                    t.error
-                } else {
-                    t.muted
-                });
-            Row::new(vec![
-                Cell::from(w.name.clone()),
-                Cell::from(Span::styled(
-                    format!("{}/{}", w.ready, w.desired),
-                    ready_style,
-                )),
-                Cell::from(w.updated.to_string()),
-                Cell::from(w.available.to_string()),
-                Cell::from(format!(
-                    "{}/{}/{}",
-                    w.pods.pending, w.pods.running, w.pods.terminating
-                )),
-                Cell::from(Span::styled(
-                    w.restarts.to_string(),
-                    Style::default().fg(if w.restarts > 0 { t.warn } else { t.text }),
-                )),
-                Cell::from(Span::styled(flags.join(" "), flag_style)),
-            ])
-        })
-        .collect();
+    let rows: Vec<Row> = visible.iter().map(|w| workload_row(w, t)).collect();
     let widths = [
         Constraint::Min(12),
         Constraint::Length(7),
