@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::sim::{self, SimConfig, api::auth::DenyRule};
+use agentdeck_sim::{self as sim, DenyRule, PreloadDoc, SimConfig};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -155,6 +155,18 @@ pub struct SimArgs {
     pub steady_load: bool,
 }
 
+/// The bundled stack as the sim's preload documents.
+pub fn bundled_preload() -> Result<Vec<PreloadDoc>, String> {
+    let docs = crate::manifests::bundled().map_err(|e| e.to_string())?;
+    Ok(docs
+        .into_iter()
+        .map(|d| PreloadDoc {
+            origin: format!("{}:{}", d.file, d.line),
+            object: d.object,
+        })
+        .collect())
+}
+
 impl SimArgs {
     pub fn to_config(&self) -> Result<SimConfig, String> {
         if !self.listen.ip().is_loopback() {
@@ -188,7 +200,11 @@ impl SimArgs {
         Ok(SimConfig {
             listen: self.listen,
             kubeconfig_out: self.kubeconfig_out.clone(),
-            preload: self.preload,
+            preload: if self.preload {
+                bundled_preload()?
+            } else {
+                Vec::new()
+            },
             extra_pods: self.extra_pods,
             deny,
             time_scale: self.time_scale,

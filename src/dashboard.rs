@@ -10,9 +10,9 @@ use crate::app::{App, Settings};
 use crate::cluster::{self, Target};
 use crate::config::Config;
 use crate::metrics::{self, MetricsSnapshot, MetricsSource, ModelRate, PromClient, Reading};
-use crate::sim::Sim;
-use crate::sim::agents::Truth;
 use crate::theme::Theme;
+use agentdeck_sim::Sim;
+use agentdeck_sim::agents::Truth;
 
 /// The metrics source a dashboard or status run uses.
 pub enum Source {

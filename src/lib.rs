@@ -10,7 +10,6 @@ pub mod manifests;
 pub mod metrics;
 pub mod ops_cli;
 pub mod secret;
-pub mod sim;
 pub mod status;
 pub mod theme;
 pub mod tls;
