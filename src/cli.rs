@@ -427,7 +427,7 @@ fn seed_demo_key(sim: &sim::Sim, cfg: &crate::config::Config) -> Result<(), Stri
         "type": "Opaque",
         "data": {cfg.stack.secret_key.clone(): base64::engine::general_purpose::STANDARD.encode(key)},
     });
-    sim.create_internal(secret, "agentdeck-demo")
+    agentdeck_sim::admission::create_internal(sim, secret, "agentdeck-demo")
         .map(|_| ())
         .map_err(|e| format!("demo: cannot create the simulated key Secret: {e}"))
 }

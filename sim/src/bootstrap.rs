@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use crate::config::SimConfig;
-use crate::{Sim, controllers, resources};
+use crate::{Sim, admission, controllers, resources};
 
 /// The served namespaces every cluster starts with.
 const SYSTEM_NAMESPACES: &[&str] = &["default", "kube-system", "kube-public", "kube-node-lease"];
@@ -13,7 +13,8 @@ const SYSTEM_NAMESPACES: &[&str] = &["default", "kube-system", "kube-public", "k
 /// extra load workloads.
 pub fn bootstrap(sim: &Sim, cfg: &SimConfig) -> anyhow::Result<()> {
     for ns in SYSTEM_NAMESPACES {
-        sim.create_internal(
+        admission::create_internal(
+            sim,
             json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
             "kube-apiserver",
         )
@@ -28,7 +29,7 @@ pub fn bootstrap(sim: &Sim, cfg: &SimConfig) -> anyhow::Result<()> {
             tracing::info!(kind, "preload: kind not served by the sim, skipped");
             continue;
         }
-        sim.create_internal(doc.object.clone(), "agentdeck")
+        admission::create_internal(sim, doc.object.clone(), "agentdeck")
             .map_err(|e| anyhow::anyhow!("{}: {e}", doc.origin))?;
     }
     if cfg.extra_pods > 0 {
@@ -47,7 +48,8 @@ pub fn create_extra(sim: &Sim, n: usize) -> Result<(), String> {
     let total = LOAD_NAMESPACES * LOAD_DEPLOYMENTS;
     for i in 0..LOAD_NAMESPACES {
         let ns = format!("load-{}", i + 1);
-        sim.create_internal(
+        admission::create_internal(
+            sim,
             json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
             "agentdeck-sim",
         )?;
@@ -55,7 +57,8 @@ pub fn create_extra(sim: &Sim, n: usize) -> Result<(), String> {
             let idx = i * LOAD_DEPLOYMENTS + j;
             let replicas = n / total + usize::from(idx < n % total);
             let name = format!("worker-{}", j + 1);
-            sim.create_internal(
+            admission::create_internal(
+                sim,
                 json!({
                     "apiVersion": "apps/v1",
                     "kind": "Deployment",

@@ -7,14 +7,20 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
 
+use crate::agents;
 use crate::authz::DenyRule;
 use crate::config::SimConfig;
 use crate::faults::Faults;
 use crate::meta::{self, Clock, Rng};
 use crate::resources::{self, ResourceDef};
 use crate::store::Store;
-use crate::usage::Usage;
-use crate::{admission, agents};
+
+/// Pinned resource use of a Deployment's pods, as fractions of their requests.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Usage {
+    pub cpu: Option<f64>,
+    pub memory: Option<f64>,
+}
 
 /// The whole simulated cluster's state, shared by the API server and the controllers.
 pub struct Sim {
@@ -137,10 +143,13 @@ impl Sim {
             }
         }
     }
+}
 
-    /// Create an object inside the sim (preload, controllers), with the API's defaults
-    /// and metadata, applied by `manager`.
-    pub fn create_internal(&self, obj: Value, manager: &str) -> Result<Arc<Value>, String> {
-        admission::create_internal(self, obj, manager)
+impl agents::World for Sim {
+    fn store(&self) -> &Store {
+        &self.store
+    }
+    fn clock(&self) -> &Clock {
+        &self.clock
     }
 }

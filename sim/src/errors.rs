@@ -1,5 +1,5 @@
 //! metav1.Status errors with the codes and reasons kube-apiserver uses (the HTTP layer
-//! turns them into responses, `api::errors`).
+//! turns them into responses).
 
 use serde_json::{Value, json};
 

@@ -30,7 +30,6 @@ pub mod validate;
 pub use self::api::server::{SimHandle, start};
 pub use self::authz::DenyRule;
 pub use self::bootstrap::bootstrap;
-pub use self::cluster::Sim;
+pub use self::cluster::{Sim, Usage};
 pub use self::config::{PreloadDoc, SimConfig};
 pub use self::kubeconfig::{kubeconfig_yaml, write_kubeconfig};
-pub use self::usage::Usage;

@@ -3,14 +3,8 @@
 
 use serde_json::Value;
 
+use crate::cluster::Usage;
 use crate::{Sim, agents, meta};
-
-/// Pinned resource use of a Deployment's pods, as fractions of their requests.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Usage {
-    pub cpu: Option<f64>,
-    pub memory: Option<f64>,
-}
 
 /// CPU and memory use of a pod as fractions of its requests: pinned through the admin
 /// endpoint; for the agent pods of the bundled stack, the agent load model's share of the

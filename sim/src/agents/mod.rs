@@ -65,8 +65,24 @@ use serde_json::Value;
 pub use self::expo::CONTENT_TYPE;
 use self::model::{MODELS, Model};
 use self::state::{AgentState, Observation, WINDOW_SECS};
+use crate::meta::{self, Clock};
 use crate::resources::keys;
-use crate::{Sim, meta};
+use crate::store::Store;
+
+/// What the model reads of the cluster: its objects and simulated time (the [`crate::Sim`]).
+pub trait World {
+    fn store(&self) -> &Store;
+    fn clock(&self) -> &Clock;
+}
+
+impl<W: World + ?Sized> World for std::sync::Arc<W> {
+    fn store(&self) -> &Store {
+        (**self).store()
+    }
+    fn clock(&self) -> &Clock {
+        (**self).clock()
+    }
+}
 
 /// Namespace of the agent Deployment.
 pub const NAMESPACE: &str = "ai-agents";
@@ -108,8 +124,8 @@ pub fn key_is_valid(decoded: &str) -> bool {
 }
 
 /// Does the Secret in the store hold a valid provider key?
-pub fn secret_key_ok(sim: &Sim) -> bool {
-    let Some(secret) = sim.store.get(keys::SECRETS, NAMESPACE, SECRET) else {
+pub fn secret_key_ok(sim: &impl World) -> bool {
+    let Some(secret) = sim.store().get(keys::SECRETS, NAMESPACE, SECRET) else {
         return false;
     };
     let Some(b64) = secret
@@ -132,8 +148,8 @@ pub fn is_agent_pod(ns: &str, deploy: &str) -> bool {
 }
 
 /// The agent pods in the store: (ready names, all names).
-fn agent_pods(sim: &Sim) -> (Vec<String>, Vec<String>) {
-    let (pods, _) = sim.store.list(keys::PODS, Some(NAMESPACE));
+fn agent_pods(sim: &impl World) -> (Vec<String>, Vec<String>) {
+    let (pods, _) = sim.store().list(keys::PODS, Some(NAMESPACE));
     let mut ready = Vec::new();
     let mut all = Vec::new();
     for p in pods
@@ -160,7 +176,7 @@ impl Agents {
         self.model
     }
 
-    fn observe(sim: &Sim) -> Observation {
+    fn observe(sim: &impl World) -> Observation {
         let (ready, existing) = agent_pods(sim);
         Observation {
             ready,
@@ -170,48 +186,52 @@ impl Agents {
     }
 
     /// Integrate up to now and run `f` on the state.
-    fn with_state<T>(&self, sim: &Sim, f: impl FnOnce(&AgentState, &Observation, f64) -> T) -> T {
+    fn with_state<T>(
+        &self,
+        sim: &impl World,
+        f: impl FnOnce(&AgentState, &Observation, f64) -> T,
+    ) -> T {
         let obs = Self::observe(sim);
         let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        let now = sim.clock.secs();
+        let now = sim.clock().secs();
         st.advance(&self.model, now, &obs);
         f(&st, &obs, now)
     }
 
     /// CPU and memory use of agent pod `pod` as fractions of its requests, right now.
-    pub fn usage(&self, sim: &Sim, pod: &str) -> (f64, f64) {
+    pub fn usage(&self, sim: &impl World, pod: &str) -> (f64, f64) {
         let (ready, _) = agent_pods(sim);
         if !ready.iter().any(|p| p == pod) {
             return model::pod_usage(0.0);
         }
         let p = self
             .model
-            .point(sim.clock.secs(), ready.len(), secret_key_ok(sim));
+            .point(sim.clock().secs(), ready.len(), secret_key_ok(sim));
         let (cpu, mem) = model::pod_usage(p.rho);
         // A little per-pod wobble, so the pods do not look cloned.
         let phase = (meta::fnv32a(pod.as_bytes()) % 628) as f64 / 100.0;
-        let w = (sim.clock.secs() / 90.0 + phase).sin();
+        let w = (sim.clock().secs() / 90.0 + phase).sin();
         (cpu + 0.02 * w, mem + 0.01 * w)
     }
 
     /// The metrics in Prometheus text format 0.0.4.
-    pub fn render_metrics(&self, sim: &Sim) -> String {
+    pub fn render_metrics(&self, sim: &impl World) -> String {
         self.with_state(sim, |st, obs, _| expo::render(st, &obs.ready))
     }
 
     /// The model's true current values.
-    pub fn truth(&self, sim: &Sim) -> Truth {
+    pub fn truth(&self, sim: &impl World) -> Truth {
         self.truth_over(sim, false)
     }
 
     /// Like [`Agents::truth`], but in the first five simulated minutes the rates are over
     /// the time since the start, not padded with zero traffic: what the agents are doing
     /// now. The demo's "metrics: simulated" source reads this.
-    pub fn live(&self, sim: &Sim) -> Truth {
+    pub fn live(&self, sim: &impl World) -> Truth {
         self.truth_over(sim, true)
     }
 
-    fn truth_over(&self, sim: &Sim, since_start: bool) -> Truth {
+    fn truth_over(&self, sim: &impl World, since_start: bool) -> Truth {
         self.with_state(sim, |st, obs, now| {
             let w = st.window(now);
             let span = if since_start {
@@ -222,7 +242,7 @@ impl Agents {
             let per_sec = |x: f64| x / span;
             let q = |x| model::mixture_quantile(&w.comps, x).map_or(0.0, |s| s * 1000.0);
             Truth {
-                at: sim.clock.now().to_string(),
+                at: sim.clock().now().to_string(),
                 tokens_per_sec: MODELS
                     .iter()
                     .zip(w.tokens)

@@ -277,14 +277,16 @@ fn test_sim(scale: f64) -> Arc<Sim> {
         steady_load: true,
         ..SimConfig::default()
     });
-    sim.create_internal(
+    crate::admission::create_internal(
+        &sim,
         json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": NAMESPACE}}),
         "test",
     )
     .unwrap();
     for i in 0..3 {
         let name = format!("ai-agent-service-abc-{i}");
-        sim.create_internal(
+        crate::admission::create_internal(
+            &sim,
             json!({"apiVersion": "v1", "kind": "Pod",
                 "metadata": {"name": name, "namespace": NAMESPACE, "labels": {"app": DEPLOYMENT}},
                 "spec": {"containers": [{"name": "a", "image": "x"}]}}),
@@ -304,7 +306,8 @@ fn test_sim(scale: f64) -> Arc<Sim> {
 fn set_key(sim: &Sim, key: &str) {
     let b64 = base64::engine::general_purpose::STANDARD.encode(key);
     let _ = sim.store.delete(keys::SECRETS, NAMESPACE, SECRET);
-    sim.create_internal(
+    crate::admission::create_internal(
+        sim,
         json!({"apiVersion": "v1", "kind": "Secret",
             "metadata": {"name": SECRET, "namespace": NAMESPACE}, "data": {SECRET_KEY: b64}}),
         "test",

@@ -16,8 +16,7 @@ use serde_json::{Value, json};
 
 use super::{json_response, ok};
 use crate::errors::ApiError;
-use crate::usage::Usage;
-use crate::{Sim, resources};
+use crate::{Sim, Usage, resources};
 
 /// The simulated provider's `GET {base_url}/models` (what `rotate-key --verify` calls).
 pub fn provider(method: &Method, path: &str, headers: &axum::http::HeaderMap) -> Response {

@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 
 use super::{Snapshot, State, int_or_percent};
 use crate::resources::{self, keys};
-use crate::{Sim, meta};
+use crate::{Sim, admission, meta};
 
 const HASH_LABEL: &str = "pod-template-hash";
 const REVISION: &str = "deployment.kubernetes.io/revision";
@@ -157,7 +157,7 @@ fn create_rs(
             "template": template,
         },
     });
-    match sim.create_internal(rs, "kube-controller-manager") {
+    match admission::create_internal(sim, rs, "kube-controller-manager") {
         Ok(rs) => {
             if initial > 0 {
                 st.events.record(

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use serde_json::{Value, json};
 
 use crate::resources::keys;
-use crate::{Sim, meta};
+use crate::{Sim, admission, meta};
 
 #[derive(Default)]
 pub struct Recorder {
@@ -75,7 +75,7 @@ impl Recorder {
             "reportingComponent": component,
             "reportingInstance": host.unwrap_or(""),
         });
-        if sim.create_internal(ev, component).is_ok() {
+        if admission::create_internal(sim, ev, component).is_ok() {
             self.seen.insert(k, (ns, name));
         }
     }

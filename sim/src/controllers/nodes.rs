@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::{Sim, resources};
+use crate::{Sim, admission, resources};
 
 pub const PODS_PER_NODE: usize = 110;
 
@@ -58,7 +58,7 @@ pub fn create_nodes(sim: &Sim, n: usize) -> Result<(), String> {
                 },
             },
         });
-        sim.create_internal(node, "kubelet")?;
+        admission::create_internal(sim, node, "kubelet")?;
     }
     Ok(())
 }

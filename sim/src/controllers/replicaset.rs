@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::{Snapshot, State};
 use crate::resources::{self, keys};
-use crate::{Sim, meta};
+use crate::{Sim, admission, meta};
 
 /// At most this many pods are created per ReplicaSet per pass (slow start, like the
 /// real controller's batches).
@@ -80,7 +80,7 @@ pub fn reconcile(sim: &Sim, st: &mut State, snap: &Snapshot) {
                 if let Some(a) = meta::ptr(rs, "/spec/template/metadata/annotations") {
                     pod["metadata"]["annotations"] = a.clone();
                 }
-                match sim.create_internal(pod, "kube-controller-manager") {
+                match admission::create_internal(sim, pod, "kube-controller-manager") {
                     Ok(_) => st.events.record(
                         sim,
                         rs,
