@@ -53,8 +53,6 @@
 mod expo;
 pub mod model;
 mod state;
-#[cfg(test)]
-mod tests;
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -261,3 +259,7 @@ impl Agents {
         })
     }
 }
+
+#[cfg(test)]
+#[path = "mod_tests.rs"]
+mod tests;
