@@ -4,6 +4,7 @@
 //! controller writes them.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde_json::{Value, json};
 
@@ -137,211 +138,288 @@ pub fn reconcile(sim: &Sim, st: &mut State, snap: &Snapshot) {
     st.hpa.recs.retain(|k, _| live.contains(k));
 }
 
+/// What an HPA's spec asks for.
+struct Spec<'a> {
+    target_kind: &'a str,
+    target_name: &'a str,
+    min: i64,
+    max: i64,
+    metrics: Vec<Value>,
+    behavior: Option<&'a Value>,
+}
+
+impl<'a> Spec<'a> {
+    fn of(h: &'a Value) -> Self {
+        let s = |p: &str| meta::ptr(h, p).and_then(Value::as_str).unwrap_or("");
+        let i = |p: &str| meta::ptr(h, p).and_then(Value::as_i64).unwrap_or(1);
+        Spec {
+            target_kind: s("/spec/scaleTargetRef/kind"),
+            target_name: s("/spec/scaleTargetRef/name"),
+            min: i("/spec/minReplicas"),
+            max: i("/spec/maxReplicas"),
+            metrics: meta::ptr(h, "/spec/metrics")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default(),
+            behavior: meta::ptr(h, "/spec/behavior"),
+        }
+    }
+}
+
+/// Conditions as the controller writes them: a condition keeps its lastTransitionTime
+/// while its status stays.
+struct Conditions<'a> {
+    now: &'a str,
+    prev: Vec<Value>,
+}
+
+impl Conditions<'_> {
+    fn make(&self, t: &str, status: bool, reason: &str, message: &str) -> Value {
+        condition(t, status, reason, message, self.now, &self.prev)
+    }
+
+    fn able_to_get_scale(&self) -> Value {
+        self.make(
+            "AbleToScale",
+            true,
+            "SucceededGetScale",
+            "the HPA controller was able to get the target's current scale",
+        )
+    }
+}
+
+/// One sync of one HPA, in the real controller's steps: read the target's scale, compute a
+/// replica proposal per metric and take the largest, stabilize it over the recent
+/// recommendations, limit it by the behavior's rate policies and min/max, then scale the
+/// target and write status and conditions.
 fn sync(sim: &Sim, st: &mut State, snap: &Snapshot, h: &Value, uid: &str, now_s: f64) {
     let ns = meta::namespace(h);
     let now = sim.clock.now_str();
-    let prev: Vec<Value> = meta::ptr(h, "/status/conditions")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    let target_kind = meta::ptr(h, "/spec/scaleTargetRef/kind")
-        .and_then(Value::as_str)
-        .unwrap_or("");
-    let target_name = meta::ptr(h, "/spec/scaleTargetRef/name")
-        .and_then(Value::as_str)
-        .unwrap_or("");
-    let min = meta::ptr(h, "/spec/minReplicas")
-        .and_then(Value::as_i64)
-        .unwrap_or(1);
-    let max = meta::ptr(h, "/spec/maxReplicas")
-        .and_then(Value::as_i64)
-        .unwrap_or(1);
+    let conds = Conditions {
+        now: &now,
+        prev: meta::ptr(h, "/status/conditions")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default(),
+    };
+    let spec = Spec::of(h);
     let target = snap.deployments.iter().find(|d| {
-        target_kind == "Deployment" && meta::namespace(d) == ns && meta::name(d) == target_name
+        spec.target_kind == "Deployment"
+            && meta::namespace(d) == ns
+            && meta::name(d) == spec.target_name
     });
     let Some(target) = target else {
-        let msg = format!(
-            "the HPA controller was unable to get the target's current scale: deployments/scale.apps \"{target_name}\" not found"
-        );
-        let conds = json!([condition(
-            "AbleToScale",
-            false,
-            "FailedGetScale",
-            &msg,
-            &now,
-            &prev
-        )]);
-        write_status(
-            sim,
-            h,
-            json!({"currentReplicas": 0, "desiredReplicas": 0, "conditions": conds, "observedGeneration": meta::generation(h)}),
-        );
-        st.events.record(
-            sim,
-            h,
-            true,
-            "FailedGetScale",
-            &msg,
-            "horizontal-pod-autoscaler",
-        );
-        return;
+        return failed_get_scale(sim, st, h, &spec, &conds);
     };
     let current = meta::ptr(target, "/spec/replicas")
         .and_then(Value::as_i64)
         .unwrap_or(0);
+    let ready = ready_pods(snap, ns, target);
+    let mut results: Vec<MetricResult> = Vec::new();
+    let mut failure: Option<String> = None;
+    for m in &spec.metrics {
+        match metric_proposal(sim, ns, &ready, m, current) {
+            Ok(r) => results.push(r),
+            Err(msg) => failure = Some(msg),
+        }
+    }
+    let current_metrics: Vec<Value> = results
+        .iter()
+        .map(|r| json!({"type": "Resource", "resource": {"name": r.name, "current": {"averageUtilization": r.utilization, "averageValue": r.average}}}))
+        .collect();
+    if current == 0 {
+        return scaling_disabled(sim, h, &conds);
+    }
+    let Some(best) = results.iter().max_by_key(|r| r.proposal) else {
+        return failed_get_metrics(sim, st, h, current, current_metrics, failure, &conds);
+    };
+    let raw = best.proposal;
+    let recs = st.hpa.recs.entry(uid.to_string()).or_default();
+    let stabilized = stabilize(recs, spec.behavior, now_s, current, raw);
+    let limited = rate_limit(spec.behavior, current, stabilized);
+    let desired = limited.clamp(spec.min, spec.max);
+    let scale = Scale {
+        current,
+        raw,
+        stabilized,
+        limited,
+        desired,
+    };
+    let mut status = json!({
+        "observedGeneration": meta::generation(h),
+        "currentReplicas": current,
+        "desiredReplicas": desired,
+        "currentMetrics": current_metrics,
+        "conditions": scaling_conditions(&conds, &spec, &scale, &best.name),
+    });
+    if let Some(t) = meta::ptr(h, "/status/lastScaleTime") {
+        status["lastScaleTime"] = t.clone();
+    }
+    if desired != current {
+        rescale(sim, st, h, target, &scale, &best.name, &now);
+        status["lastScaleTime"] = json!(now);
+    }
+    write_status(sim, h, status);
+}
+
+/// The target cannot be found: AbleToScale=False, and an event.
+fn failed_get_scale(sim: &Sim, st: &mut State, h: &Value, spec: &Spec, conds: &Conditions) {
+    let msg = format!(
+        "the HPA controller was unable to get the target's current scale: deployments/scale.apps \"{}\" not found",
+        spec.target_name
+    );
+    let c = json!([conds.make("AbleToScale", false, "FailedGetScale", &msg)]);
+    write_status(
+        sim,
+        h,
+        json!({"currentReplicas": 0, "desiredReplicas": 0, "conditions": c, "observedGeneration": meta::generation(h)}),
+    );
+    st.events.record(
+        sim,
+        h,
+        true,
+        "FailedGetScale",
+        &msg,
+        "horizontal-pod-autoscaler",
+    );
+}
+
+/// The target is scaled to zero: autoscaling is off until someone scales it up.
+fn scaling_disabled(sim: &Sim, h: &Value, conds: &Conditions) {
+    let c = json!([
+        conds.able_to_get_scale(),
+        conds.make(
+            "ScalingActive",
+            false,
+            "ScalingDisabled",
+            "scaling is disabled since the replica count of the target is zero",
+        ),
+    ]);
+    write_status(
+        sim,
+        h,
+        json!({"currentReplicas": 0, "desiredReplicas": 0, "conditions": c, "observedGeneration": meta::generation(h)}),
+    );
+}
+
+/// No metric gave a proposal: ScalingActive=False with the last failure, and an event.
+fn failed_get_metrics(
+    sim: &Sim,
+    st: &mut State,
+    h: &Value,
+    current: i64,
+    current_metrics: Vec<Value>,
+    failure: Option<String>,
+    conds: &Conditions,
+) {
+    let msg = failure.unwrap_or_else(|| "the HPA has no metrics to scale on".into());
+    let c = json!([
+        conds.able_to_get_scale(),
+        conds.make("ScalingActive", false, "FailedGetResourceMetric", &msg),
+    ]);
+    write_status(
+        sim,
+        h,
+        json!({"currentReplicas": current, "desiredReplicas": current, "currentMetrics": current_metrics, "conditions": c, "observedGeneration": meta::generation(h)}),
+    );
+    st.events.record(
+        sim,
+        h,
+        true,
+        "FailedGetResourceMetric",
+        &msg,
+        "horizontal-pod-autoscaler",
+    );
+}
+
+/// The ready, not terminating pods the target's selector matches.
+fn ready_pods<'a>(snap: &'a Snapshot, ns: &str, target: &Value) -> Vec<&'a Arc<Value>> {
     let selector = meta::ptr(target, "/spec/selector")
         .cloned()
         .unwrap_or(json!({}));
-    let pods: Vec<&std::sync::Arc<Value>> = snap
-        .pods
+    snap.pods
         .iter()
         .filter(|p| {
             meta::namespace(p) == ns
                 && !meta::is_deleting(p)
                 && meta::selector_matches(&selector, meta::labels(p))
         })
-        .collect();
-    let ready: Vec<&&std::sync::Arc<Value>> = pods.iter().filter(|p| meta::pod_ready(p)).collect();
+        .filter(|p| meta::pod_ready(p))
+        .collect()
+}
 
-    let mut results: Vec<MetricResult> = Vec::new();
-    let mut failure: Option<String> = None;
-    let metrics = meta::ptr(h, "/spec/metrics")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    for m in &metrics {
-        if m["type"] != "Resource" {
-            failure = Some(format!(
-                "the HPA was unable to compute the replica count: metric type {} is not available in the simulated cluster",
-                m["type"]
-            ));
-            continue;
-        }
-        let res = meta::ptr(m, "/resource/name")
-            .and_then(Value::as_str)
-            .unwrap_or("");
-        let (mut used, mut requested) = (0.0, 0.0);
-        for p in &ready {
-            let req = meta::pod_resource_sum(p, "requests", res);
-            let (cpu, mem) = usage::usage_fraction(sim, ns, usage::deployment_of(p), meta::name(p));
-            let frac = if res == "cpu" { cpu } else { mem };
-            used += frac * req;
-            requested += req;
-        }
-        if ready.is_empty() {
-            failure = Some(format!(
-                "the HPA was unable to compute the replica count: unable to get metrics for resource {res}: no metrics returned from resource metrics API"
-            ));
-            continue;
-        }
-        if requested <= 0.0 {
-            failure = Some(format!(
-                "the HPA was unable to compute the replica count: failed to get {res} utilization: missing request for {res} in container"
-            ));
-            continue;
-        }
-        let utilization = used / requested * 100.0;
-        let avg = used / ready.len() as f64;
-        let target_util =
-            meta::ptr(m, "/resource/target/averageUtilization").and_then(Value::as_f64);
-        let target_avg =
-            meta::ptr(m, "/resource/target/averageValue").and_then(meta::parse_quantity);
-        let ratio = match (target_util, target_avg) {
-            (Some(t), _) if t > 0.0 => utilization / t,
-            (_, Some(a)) if a > 0.0 => avg / a,
-            _ => 1.0,
-        };
-        let proposal = if (ratio - 1.0).abs() <= TOLERANCE {
-            current
+/// One metric's replica proposal: ceil(ready pods × usage / target), or the current count
+/// within the tolerance; Err with the reason when the metric cannot be computed.
+fn metric_proposal(
+    sim: &Sim,
+    ns: &str,
+    ready: &[&Arc<Value>],
+    m: &Value,
+    current: i64,
+) -> Result<MetricResult, String> {
+    if m["type"] != "Resource" {
+        return Err(format!(
+            "the HPA was unable to compute the replica count: metric type {} is not available in the simulated cluster",
+            m["type"]
+        ));
+    }
+    let res = meta::ptr(m, "/resource/name")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let (mut used, mut requested) = (0.0, 0.0);
+    for p in ready {
+        let req = meta::pod_resource_sum(p, "requests", res);
+        let (cpu, mem) = usage::usage_fraction(sim, ns, usage::deployment_of(p), meta::name(p));
+        let frac = if res == "cpu" { cpu } else { mem };
+        used += frac * req;
+        requested += req;
+    }
+    if ready.is_empty() {
+        return Err(format!(
+            "the HPA was unable to compute the replica count: unable to get metrics for resource {res}: no metrics returned from resource metrics API"
+        ));
+    }
+    if requested <= 0.0 {
+        return Err(format!(
+            "the HPA was unable to compute the replica count: failed to get {res} utilization: missing request for {res} in container"
+        ));
+    }
+    let utilization = used / requested * 100.0;
+    let avg = used / ready.len() as f64;
+    let target_util = meta::ptr(m, "/resource/target/averageUtilization").and_then(Value::as_f64);
+    let target_avg = meta::ptr(m, "/resource/target/averageValue").and_then(meta::parse_quantity);
+    let ratio = match (target_util, target_avg) {
+        (Some(t), _) if t > 0.0 => utilization / t,
+        (_, Some(a)) if a > 0.0 => avg / a,
+        _ => 1.0,
+    };
+    let proposal = if (ratio - 1.0).abs() <= TOLERANCE {
+        current
+    } else {
+        (ratio * ready.len() as f64).ceil() as i64
+    };
+    Ok(MetricResult {
+        name: res.to_string(),
+        proposal,
+        utilization: utilization.round() as i64,
+        average: if res == "cpu" {
+            fmt_cpu(avg)
         } else {
-            (ratio * ready.len() as f64).ceil() as i64
-        };
-        results.push(MetricResult {
-            name: res.to_string(),
-            proposal,
-            utilization: utilization.round() as i64,
-            average: if res == "cpu" {
-                fmt_cpu(avg)
-            } else {
-                fmt_mem(avg)
-            },
-        });
-    }
+            fmt_mem(avg)
+        },
+    })
+}
 
-    let current_metrics: Vec<Value> = results
-        .iter()
-        .map(|r| json!({"type": "Resource", "resource": {"name": r.name, "current": {"averageUtilization": r.utilization, "averageValue": r.average}}}))
-        .collect();
-
-    if current == 0 {
-        let conds = json!([
-            condition(
-                "AbleToScale",
-                true,
-                "SucceededGetScale",
-                "the HPA controller was able to get the target's current scale",
-                &now,
-                &prev
-            ),
-            condition(
-                "ScalingActive",
-                false,
-                "ScalingDisabled",
-                "scaling is disabled since the replica count of the target is zero",
-                &now,
-                &prev
-            ),
-        ]);
-        write_status(
-            sim,
-            h,
-            json!({"currentReplicas": 0, "desiredReplicas": 0, "conditions": conds, "observedGeneration": meta::generation(h)}),
-        );
-        return;
-    }
-    if results.is_empty() {
-        let msg = failure.unwrap_or_else(|| "the HPA has no metrics to scale on".into());
-        let conds = json!([
-            condition(
-                "AbleToScale",
-                true,
-                "SucceededGetScale",
-                "the HPA controller was able to get the target's current scale",
-                &now,
-                &prev
-            ),
-            condition(
-                "ScalingActive",
-                false,
-                "FailedGetResourceMetric",
-                &msg,
-                &now,
-                &prev
-            ),
-        ]);
-        write_status(
-            sim,
-            h,
-            json!({"currentReplicas": current, "desiredReplicas": current, "currentMetrics": current_metrics, "conditions": conds, "observedGeneration": meta::generation(h)}),
-        );
-        st.events.record(
-            sim,
-            h,
-            true,
-            "FailedGetResourceMetric",
-            &msg,
-            "horizontal-pod-autoscaler",
-        );
-        return;
-    }
-    let best = results
-        .iter()
-        .max_by_key(|r| r.proposal)
-        .expect("non-empty");
-    let raw = best.proposal;
-
-    // Stabilization windows over the recent recommendations.
-    let behavior = meta::ptr(h, "/spec/behavior");
+/// Stabilization: record `raw` and move from `current` only as far as every recommendation
+/// in the scale-up window (at least their minimum) and the scale-down window (at most their
+/// maximum) agree.
+fn stabilize(
+    recs: &mut Vec<(f64, i64)>,
+    behavior: Option<&Value>,
+    now_s: f64,
+    current: i64,
+    raw: i64,
+) -> i64 {
     let win = |dir: &str, default: f64| {
         behavior
             .and_then(|b| meta::ptr(b, &format!("/{dir}/stabilizationWindowSeconds")))
@@ -349,7 +427,6 @@ fn sync(sim: &Sim, st: &mut State, snap: &Snapshot, h: &Value, uid: &str, now_s:
             .unwrap_or(default)
     };
     let (up_win, down_win) = (win("scaleUp", 0.0), win("scaleDown", 300.0));
-    let recs = st.hpa.recs.entry(uid.to_string()).or_default();
     recs.push((now_s, raw));
     let keep = up_win.max(down_win);
     recs.retain(|(t, _)| now_s - t <= keep);
@@ -372,107 +449,105 @@ fn sync(sim: &Sim, st: &mut State, snap: &Snapshot, h: &Value, uid: &str, now_s:
     if stabilized > down_rec {
         stabilized = down_rec;
     }
-    let limited = rate_limit(behavior, current, stabilized);
-    let desired = limited.clamp(min, max);
+    stabilized
+}
 
-    let able = if desired != current {
-        condition(
+/// The replica counts of one sync, step by step.
+struct Scale {
+    current: i64,
+    /// The largest metric proposal.
+    raw: i64,
+    stabilized: i64,
+    /// After the behavior's rate policies.
+    limited: i64,
+    /// After min/max.
+    desired: i64,
+}
+
+/// AbleToScale, ScalingActive and ScalingLimited after a successful computation.
+fn scaling_conditions(conds: &Conditions, spec: &Spec, s: &Scale, metric: &str) -> Value {
+    let able = if s.desired != s.current {
+        conds.make(
             "AbleToScale",
             true,
             "SucceededRescale",
-            &format!("the HPA controller was able to update the target scale to {desired}"),
-            &now,
-            &prev,
+            &format!(
+                "the HPA controller was able to update the target scale to {}",
+                s.desired
+            ),
         )
-    } else if stabilized > raw && raw < current {
-        condition(
+    } else if s.stabilized > s.raw && s.raw < s.current {
+        conds.make(
             "AbleToScale",
             true,
             "ScaleDownStabilized",
             "recent recommendations were higher than current one, applying the highest recent recommendation",
-            &now,
-            &prev,
         )
     } else {
-        condition(
+        conds.make(
             "AbleToScale",
             true,
             "ReadyForNewScale",
             "recommended size matches current size",
-            &now,
-            &prev,
         )
     };
-    let active = condition(
+    let active = conds.make(
         "ScalingActive",
         true,
         "ValidMetricFound",
         &format!(
-            "the HPA was able to successfully calculate a replica count from {} resource utilization (percentage of request)",
-            best.name
+            "the HPA was able to successfully calculate a replica count from {metric} resource utilization (percentage of request)"
         ),
-        &now,
-        &prev,
     );
-    let limited_cond = if limited > max {
-        condition(
+    let limited = if s.limited > spec.max {
+        conds.make(
             "ScalingLimited",
             true,
             "TooManyReplicas",
             "the desired replica count is more than the maximum replica count",
-            &now,
-            &prev,
         )
-    } else if limited < min {
-        condition(
+    } else if s.limited < spec.min {
+        conds.make(
             "ScalingLimited",
             true,
             "TooFewReplicas",
             "the desired replica count is less than the minimum replica count",
-            &now,
-            &prev,
         )
     } else {
-        condition(
+        conds.make(
             "ScalingLimited",
             false,
             "DesiredWithinRange",
             "the desired count is within the acceptable range",
-            &now,
-            &prev,
         )
     };
-    let mut status = json!({
-        "observedGeneration": meta::generation(h),
-        "currentReplicas": current,
-        "desiredReplicas": desired,
-        "currentMetrics": current_metrics,
-        "conditions": [able, active, limited_cond],
-    });
-    if let Some(t) = meta::ptr(h, "/status/lastScaleTime") {
-        status["lastScaleTime"] = t.clone();
-    }
-    if desired != current {
-        let reason = if desired > current {
-            format!(
-                "{} resource utilization (percentage of request) above target",
-                best.name
-            )
-        } else {
-            "All metrics below target".to_string()
-        };
-        scale_target(sim, target, desired, &now);
-        status["lastScaleTime"] = json!(now);
-        st.events.record(
-            sim,
-            h,
-            false,
-            "SuccessfulRescale",
-            &format!("New size: {desired}; reason: {reason}"),
-            "horizontal-pod-autoscaler",
-        );
-    }
-    write_status(sim, h, status);
+    json!([able, active, limited])
+}
+
+/// Scale the target to the desired count and record why.
+fn rescale(
+    sim: &Sim,
+    st: &mut State,
+    h: &Value,
+    target: &Value,
+    s: &Scale,
+    metric: &str,
+    now: &str,
+) {
+    let reason = if s.desired > s.current {
+        format!("{metric} resource utilization (percentage of request) above target")
+    } else {
+        "All metrics below target".to_string()
+    };
+    scale_target(sim, target, s.desired, now);
+    st.events.record(
+        sim,
+        h,
+        false,
+        "SuccessfulRescale",
+        &format!("New size: {}; reason: {reason}", s.desired),
+        "horizontal-pod-autoscaler",
+    );
 }
 
 /// Update the Deployment's replicas through its scale subresource, as the controller's
