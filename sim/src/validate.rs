@@ -137,111 +137,88 @@ fn is_dns1123_subdomain(s: &str) -> bool {
     !s.is_empty() && s.len() <= 253 && s.split('.').all(is_dns1123_label)
 }
 
+/// Field causes of a 422: (field path, message).
+type Causes = Vec<(String, String)>;
+
 /// The 422 validations: names, replicas, selectors, containers.
 pub fn check_invalid(obj: &Value, group: &str) -> Result<(), ApiError> {
     let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
     let name = meta::name(obj);
-    let mut causes: Vec<(String, String)> = Vec::new();
+    let mut causes = Causes::new();
+    check_name(kind, name, &mut causes);
+    check_containers(obj, kind, &mut causes);
+    if matches!(kind, "Deployment" | "ReplicaSet") {
+        check_replicas(obj, &mut causes);
+        check_selector(obj, &mut causes);
+    }
+    if kind == "HorizontalPodAutoscaler" {
+        check_hpa_range(obj, &mut causes);
+    }
+    if kind == "Scale" {
+        check_replicas(obj, &mut causes);
+    }
+    if causes.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(kind, group, name, &causes))
+    }
+}
+
+/// metadata.name: required; a DNS-1123 label for namespaces and services, else a subdomain.
+fn check_name(kind: &str, name: &str, causes: &mut Causes) {
     if name.is_empty() {
         causes.push((
             "metadata.name".into(),
             "Required value: name or generateName is required".into(),
         ));
-    } else {
-        let ok = match kind {
-            "Namespace" | "Service" => is_dns1123_label(name),
-            _ => is_dns1123_subdomain(name),
-        };
-        if !ok {
-            causes.push(("metadata.name".into(), format!(
-                "Invalid value: \"{name}\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character"
-            )));
-        }
+        return;
     }
-    let pod_spec_at = match kind {
-        "Pod" => Some("/spec"),
-        "Deployment" | "ReplicaSet" => Some("/spec/template/spec"),
-        _ => None,
+    let ok = match kind {
+        "Namespace" | "Service" => is_dns1123_label(name),
+        _ => is_dns1123_subdomain(name),
     };
-    if let Some(ptr) = pod_spec_at {
-        let prefix = ptr.trim_start_matches('/').replace('/', ".");
-        match obj
-            .pointer(&format!("{ptr}/containers"))
-            .and_then(Value::as_array)
-        {
-            Some(cs) if !cs.is_empty() => {
-                for (i, c) in cs.iter().enumerate() {
-                    if c.get("name")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .is_empty()
-                    {
-                        causes.push((
-                            format!("{prefix}.containers[{i}].name"),
-                            "Required value".into(),
-                        ));
-                    }
-                    if c.get("image")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .is_empty()
-                    {
-                        causes.push((
-                            format!("{prefix}.containers[{i}].image"),
-                            "Required value".into(),
-                        ));
-                    }
-                }
-            }
-            _ => causes.push((format!("{prefix}.containers"), "Required value".into())),
-        }
+    if !ok {
+        causes.push(("metadata.name".into(), format!(
+            "Invalid value: \"{name}\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character"
+        )));
     }
-    if matches!(kind, "Deployment" | "ReplicaSet") {
-        if let Some(r) = obj.pointer("/spec/replicas").and_then(Value::as_i64)
-            && r < 0
-        {
-            causes.push((
-                "spec.replicas".into(),
-                format!("Invalid value: {r}: must be greater than or equal to 0"),
-            ));
-        }
-        match obj.pointer("/spec/selector") {
-            None => causes.push(("spec.selector".into(), "Required value".into())),
-            Some(sel) => {
-                let labels = meta::labels_at(obj, "/spec/template/metadata/labels");
-                if !meta::selector_matches(sel, labels) {
-                    causes.push((
-                        "spec.template.metadata.labels".into(),
-                        "Invalid value: `selector` does not match template `labels`".into(),
-                    ));
-                }
+}
+
+/// A pod spec (of a Pod, or a Deployment's/ReplicaSet's template) needs containers, each
+/// with a name and an image.
+fn check_containers(obj: &Value, kind: &str, causes: &mut Causes) {
+    let ptr = match kind {
+        "Pod" => "/spec",
+        "Deployment" | "ReplicaSet" => "/spec/template/spec",
+        _ => return,
+    };
+    let prefix = ptr.trim_start_matches('/').replace('/', ".");
+    let containers = obj
+        .pointer(&format!("{ptr}/containers"))
+        .and_then(Value::as_array);
+    let Some(cs) = containers.filter(|cs| !cs.is_empty()) else {
+        causes.push((format!("{prefix}.containers"), "Required value".into()));
+        return;
+    };
+    for (i, c) in cs.iter().enumerate() {
+        for field in ["name", "image"] {
+            if c.get(field)
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .is_empty()
+            {
+                causes.push((
+                    format!("{prefix}.containers[{i}].{field}"),
+                    "Required value".into(),
+                ));
             }
         }
     }
-    if kind == "HorizontalPodAutoscaler" {
-        let min = obj
-            .pointer("/spec/minReplicas")
-            .and_then(Value::as_i64)
-            .unwrap_or(1);
-        let max = obj
-            .pointer("/spec/maxReplicas")
-            .and_then(Value::as_i64)
-            .unwrap_or(0);
-        if min < 1 {
-            causes.push((
-                "spec.minReplicas".into(),
-                format!("Invalid value: {min}: must be greater than or equal to 1"),
-            ));
-        }
-        if max < min {
-            causes.push((
-                "spec.maxReplicas".into(),
-                format!("Invalid value: {max}: must be greater than or equal to `minReplicas`"),
-            ));
-        }
-    }
-    if kind == "Scale"
-        && let Some(r) = obj.pointer("/spec/replicas").and_then(Value::as_i64)
+}
+
+/// spec.replicas, when set, is not negative.
+fn check_replicas(obj: &Value, causes: &mut Causes) {
+    if let Some(r) = obj.pointer("/spec/replicas").and_then(Value::as_i64)
         && r < 0
     {
         causes.push((
@@ -249,10 +226,45 @@ pub fn check_invalid(obj: &Value, group: &str) -> Result<(), ApiError> {
             format!("Invalid value: {r}: must be greater than or equal to 0"),
         ));
     }
-    if causes.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::invalid(kind, group, name, &causes))
+}
+
+/// A workload's selector is required and must match its template's labels.
+fn check_selector(obj: &Value, causes: &mut Causes) {
+    match obj.pointer("/spec/selector") {
+        None => causes.push(("spec.selector".into(), "Required value".into())),
+        Some(sel) => {
+            let labels = meta::labels_at(obj, "/spec/template/metadata/labels");
+            if !meta::selector_matches(sel, labels) {
+                causes.push((
+                    "spec.template.metadata.labels".into(),
+                    "Invalid value: `selector` does not match template `labels`".into(),
+                ));
+            }
+        }
+    }
+}
+
+/// An HPA's range: 1 <= minReplicas <= maxReplicas.
+fn check_hpa_range(obj: &Value, causes: &mut Causes) {
+    let min = obj
+        .pointer("/spec/minReplicas")
+        .and_then(Value::as_i64)
+        .unwrap_or(1);
+    let max = obj
+        .pointer("/spec/maxReplicas")
+        .and_then(Value::as_i64)
+        .unwrap_or(0);
+    if min < 1 {
+        causes.push((
+            "spec.minReplicas".into(),
+            format!("Invalid value: {min}: must be greater than or equal to 1"),
+        ));
+    }
+    if max < min {
+        causes.push((
+            "spec.maxReplicas".into(),
+            format!("Invalid value: {max}: must be greater than or equal to `minReplicas`"),
+        ));
     }
 }
 

@@ -378,6 +378,50 @@ fn condition(
     json!({"type": t, "status": status, "lastUpdateTime": update, "lastTransitionTime": transition, "reason": reason, "message": message})
 }
 
+/// The replica counts of a Deployment's status, summed over its ReplicaSets.
+#[derive(PartialEq)]
+struct Counts {
+    total: i64,
+    updated: i64,
+    ready: i64,
+    avail: i64,
+}
+
+impl Counts {
+    fn of(new_rs: Option<&Value>, rss: &[Arc<Value>]) -> Self {
+        let sum = |k: &str| rss.iter().map(|rs| status_i(rs, k)).sum();
+        Counts {
+            total: sum("replicas"),
+            updated: new_rs.map(|rs| status_i(rs, "replicas")).unwrap_or(0),
+            ready: sum("readyReplicas"),
+            avail: sum("availableReplicas"),
+        }
+    }
+
+    /// The counts the Deployment's status shows now.
+    fn reported(d: &Value) -> Self {
+        Counts {
+            total: status_i(d, "replicas"),
+            updated: status_i(d, "updatedReplicas"),
+            ready: status_i(d, "readyReplicas"),
+            avail: status_i(d, "availableReplicas"),
+        }
+    }
+}
+
+/// Where a rollout stands, for the Progressing condition.
+struct Rollout<'a> {
+    rs_name: &'a str,
+    paused: bool,
+    complete: bool,
+    created_now: bool,
+    /// Counts or generation changed since the last status.
+    progressed: bool,
+    deadline: f64,
+}
+
+/// Write the Deployment's status: counts summed over its ReplicaSets and the Available and
+/// Progressing conditions (with the progress deadline).
 fn write_status(
     sim: &Sim,
     st: &mut State,
@@ -389,25 +433,52 @@ fn write_status(
 ) {
     let now = sim.clock.now_str();
     let want = replicas(d);
-    let total: i64 = rss.iter().map(|rs| status_i(rs, "replicas")).sum();
-    let updated = new_rs.map(|rs| status_i(rs, "replicas")).unwrap_or(0);
-    let ready: i64 = rss.iter().map(|rs| status_i(rs, "readyReplicas")).sum();
-    let avail: i64 = rss.iter().map(|rs| status_i(rs, "availableReplicas")).sum();
+    let counts = Counts::of(new_rs, rss);
     let prev_conds: Vec<Value> = meta::ptr(d, "/status/conditions")
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
     let prev = |t: &str| prev_conds.iter().find(|c| c["type"] == t);
+    let avail_cond = available_condition(d, want, counts.avail, &now, prev("Available"));
+    let rollout = Rollout {
+        rs_name: new_rs.map(meta::name).unwrap_or(""),
+        paused,
+        complete: counts.updated == want
+            && counts.avail >= want
+            && counts.total == want
+            && new_rs.is_some_and(|rs| replicas(rs) == want),
+        created_now,
+        progressed: Counts::reported(d) != counts
+            || meta::generation(d) != status_i(d, "observedGeneration"),
+        deadline: meta::ptr(d, "/spec/progressDeadlineSeconds")
+            .and_then(Value::as_f64)
+            .unwrap_or(600.0),
+    };
+    let prog = progressing_condition(sim, &rollout, &now, prev("Progressing"));
+    if !rollout.complete && !paused {
+        // Look again for the progress deadline.
+        st.due_in(sim.clock.secs(), rollout.deadline.min(5.0));
+    }
+    let status = status_object(d, want, &counts, [avail_cond, prog]);
+    if d.get("status") != Some(&status) {
+        sim.store
+            .update_with(keys::DEPLOYMENTS, meta::namespace(d), meta::name(d), |o| {
+                o["status"] = status.clone();
+                true
+            });
+    }
+}
 
-    let available_ok = avail >= want - max_unavailable(d);
-    let avail_cond = if available_ok {
+/// Available: at least `replicas - maxUnavailable` pods available.
+fn available_condition(d: &Value, want: i64, avail: i64, now: &str, prev: Option<&Value>) -> Value {
+    if avail >= want - max_unavailable(d) {
         condition(
             "Available",
             "True",
             "MinimumReplicasAvailable",
             "Deployment has minimum availability.",
-            &now,
-            prev("Available"),
+            now,
+            prev,
             false,
         )
     } else {
@@ -416,118 +487,63 @@ fn write_status(
             "False",
             "MinimumReplicasUnavailable",
             "Deployment does not have minimum availability.",
-            &now,
-            prev("Available"),
+            now,
+            prev,
             false,
         )
-    };
-    let rs_name = new_rs.map(meta::name).unwrap_or("");
-    let complete = updated == want
-        && avail >= want
-        && total == want
-        && new_rs.is_some_and(|rs| replicas(rs) == want);
-    let old_counts = (
-        status_i(d, "replicas"),
-        status_i(d, "updatedReplicas"),
-        status_i(d, "readyReplicas"),
-        status_i(d, "availableReplicas"),
-    );
-    let progressed = old_counts != (total, updated, ready, avail)
-        || meta::generation(d) != status_i(d, "observedGeneration");
-    let deadline = meta::ptr(d, "/spec/progressDeadlineSeconds")
-        .and_then(Value::as_f64)
-        .unwrap_or(600.0);
-    let prog_prev = prev("Progressing");
-    let prog = if paused {
-        condition(
-            "Progressing",
+    }
+}
+
+/// Progressing: paused, complete, a new ReplicaSet, progress, or stuck past the deadline
+/// (ProgressDeadlineExceeded stays until the rollout moves again).
+fn progressing_condition(sim: &Sim, r: &Rollout, now: &str, prev: Option<&Value>) -> Value {
+    let rs_name = r.rs_name;
+    let (status, reason, message, touch) = if r.paused {
+        (
             "Unknown",
             "DeploymentPaused",
-            "Deployment is paused",
-            &now,
-            prog_prev,
+            "Deployment is paused".to_string(),
             false,
         )
-    } else if complete {
-        condition(
-            "Progressing",
-            "True",
-            "NewReplicaSetAvailable",
-            &format!("ReplicaSet \"{rs_name}\" has successfully progressed."),
-            &now,
-            prog_prev,
-            false,
-        )
-    } else if created_now {
-        condition(
-            "Progressing",
-            "True",
-            "NewReplicaSetCreated",
-            &format!("Created new replica set \"{rs_name}\""),
-            &now,
-            prog_prev,
-            true,
-        )
-    } else if progressed {
-        condition(
-            "Progressing",
-            "True",
-            "ReplicaSetUpdated",
-            &format!("ReplicaSet \"{rs_name}\" is progressing."),
-            &now,
-            prog_prev,
-            true,
-        )
+    } else if r.complete {
+        let msg = format!("ReplicaSet \"{rs_name}\" has successfully progressed.");
+        ("True", "NewReplicaSetAvailable", msg, false)
+    } else if r.created_now {
+        let msg = format!("Created new replica set \"{rs_name}\"");
+        ("True", "NewReplicaSetCreated", msg, true)
+    } else if r.progressed {
+        let msg = format!("ReplicaSet \"{rs_name}\" is progressing.");
+        ("True", "ReplicaSetUpdated", msg, true)
     } else {
-        let last = prog_prev.and_then(|p| p["lastUpdateTime"].as_str());
-        let stalled = meta::age_secs(&sim.clock, last).unwrap_or(0.0) > deadline;
-        let already_failed = prog_prev.is_some_and(|p| p["reason"] == "ProgressDeadlineExceeded");
+        let last = prev.and_then(|p| p["lastUpdateTime"].as_str());
+        let stalled = meta::age_secs(&sim.clock, last).unwrap_or(0.0) > r.deadline;
+        let already_failed = prev.is_some_and(|p| p["reason"] == "ProgressDeadlineExceeded");
         if stalled || already_failed {
-            condition(
-                "Progressing",
-                "False",
-                "ProgressDeadlineExceeded",
-                &format!("ReplicaSet \"{rs_name}\" has timed out progressing."),
-                &now,
-                prog_prev,
-                false,
-            )
+            let msg = format!("ReplicaSet \"{rs_name}\" has timed out progressing.");
+            ("False", "ProgressDeadlineExceeded", msg, false)
+        } else if let Some(p) = prev {
+            return p.clone();
         } else {
-            prog_prev.cloned().unwrap_or_else(|| {
-                condition(
-                    "Progressing",
-                    "True",
-                    "ReplicaSetUpdated",
-                    &format!("ReplicaSet \"{rs_name}\" is progressing."),
-                    &now,
-                    None,
-                    true,
-                )
-            })
+            let msg = format!("ReplicaSet \"{rs_name}\" is progressing.");
+            ("True", "ReplicaSetUpdated", msg, true)
         }
     };
-    if !complete && !paused {
-        // Look again for the progress deadline.
-        st.due_in(sim.clock.secs(), deadline.min(5.0));
-    }
+    condition("Progressing", status, reason, &message, now, prev, touch)
+}
+
+/// The status object: counts (zeros left out, as the API server omits them) and conditions.
+fn status_object(d: &Value, want: i64, c: &Counts, conditions: [Value; 2]) -> Value {
     let mut status = Map::new();
     status.insert("observedGeneration".into(), json!(meta::generation(d)));
-    status.insert("replicas".into(), json!(total));
-    status.insert("updatedReplicas".into(), json!(updated));
-    status.insert("readyReplicas".into(), json!(ready));
-    status.insert("availableReplicas".into(), json!(avail));
+    status.insert("replicas".into(), json!(c.total));
+    status.insert("updatedReplicas".into(), json!(c.updated));
+    status.insert("readyReplicas".into(), json!(c.ready));
+    status.insert("availableReplicas".into(), json!(c.avail));
     status.insert(
         "unavailableReplicas".into(),
-        json!((want.max(total) - avail).max(0)),
+        json!((want.max(c.total) - c.avail).max(0)),
     );
     status.retain(|k, v| k == "observedGeneration" || v.as_i64() != Some(0));
-    status.insert("conditions".into(), json!([avail_cond, prog]));
-    let status = Value::Object(status);
-    if d.get("status") != Some(&status) {
-        sim.store
-            .update_with(keys::DEPLOYMENTS, meta::namespace(d), meta::name(d), |o| {
-                o["status"] = status.clone();
-                true
-            });
-    }
+    status.insert("conditions".into(), json!(conditions));
+    Value::Object(status)
 }
