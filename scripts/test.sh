@@ -87,19 +87,19 @@ fi
 export AGENTDECK_MISSING="${missing[*]}"
 
 # --- 3. checks and tests -----------------------------------------------------------------
-section "cargo fmt --check"
-cargo fmt --check
+section "cargo fmt --all --check"
+cargo fmt --all --check
 
-section "cargo clippy --locked --all-targets -- -D warnings"
-cargo clippy --locked --all-targets -- -D warnings
+section "cargo clippy --locked --workspace --all-targets -- -D warnings"
+cargo clippy --locked --workspace --all-targets -- -D warnings
 
 # Doc tests are not run: nextest does not run them, and the suite does not rely on them.
 if cargo nextest --version >/dev/null 2>&1; then
-    section "cargo nextest run --locked --all-targets${*:+ $*}"
-    cargo nextest run --locked --all-targets "$@"
+    section "cargo nextest run --locked --workspace --all-targets${*:+ $*}"
+    cargo nextest run --locked --workspace --all-targets "$@"
 else
-    section "cargo test --locked --all-targets${*:+ $*} (cargo-nextest not installed)"
-    cargo test --locked --all-targets "$@"
+    section "cargo test --locked --workspace --all-targets${*:+ $*} (cargo-nextest not installed)"
+    cargo test --locked --workspace --all-targets "$@"
 fi
 
 section "OK"

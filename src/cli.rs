@@ -6,11 +6,12 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+use agentdeck_sim::{DenyRule, PreloadDoc, SimConfig};
+
 use crate::commands;
 use crate::demo;
 use crate::error::Error;
 use crate::metrics::Feed;
-use crate::sim::{SimConfig, api::auth::DenyRule};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -161,6 +162,18 @@ pub struct SimArgs {
     pub steady_load: bool,
 }
 
+/// The bundled stack as the sim's preload documents.
+pub fn bundled_preload() -> Result<Vec<PreloadDoc>, String> {
+    let docs = crate::manifests::bundled().map_err(|e| e.to_string())?;
+    Ok(docs
+        .into_iter()
+        .map(|d| PreloadDoc {
+            origin: format!("{}:{}", d.file, d.line),
+            object: d.object,
+        })
+        .collect())
+}
+
 impl SimArgs {
     pub fn to_config(&self) -> Result<SimConfig, String> {
         if !self.listen.ip().is_loopback() {
@@ -194,7 +207,11 @@ impl SimArgs {
         Ok(SimConfig {
             listen: self.listen,
             kubeconfig_out: self.kubeconfig_out.clone(),
-            preload: self.preload,
+            preload: if self.preload {
+                bundled_preload()?
+            } else {
+                Vec::new()
+            },
             extra_pods: self.extra_pods,
             deny,
             time_scale: self.time_scale,

@@ -3,10 +3,11 @@
 
 use std::sync::Arc;
 
+use agentdeck_sim::agents::Truth;
+use agentdeck_sim::{self as sim, Sim, SimConfig};
+
 use crate::error::Error;
 use crate::metrics::{Feed, MetricsOrigin, MetricsSnapshot, ModelRate, Reading};
-use crate::sim::agents::Truth;
-use crate::sim::{self, Sim, SimConfig};
 
 /// The embedded sim, preloaded, with the dashboard on it; metrics straight from the sim's
 /// agent model unless a Prometheus URL is given.
@@ -94,7 +95,7 @@ fn seed_demo_key(sim: &Sim, cfg: &crate::config::Config) -> Result<(), Error> {
         "type": "Opaque",
         "data": {cfg.stack.secret_key.clone(): base64::engine::general_purpose::STANDARD.encode(key)},
     });
-    sim.create_internal(secret, "agentdeck-demo")
+    agentdeck_sim::admission::create_internal(sim, secret, "agentdeck-demo")
         .map(|_| ())
         .map_err(|e| {
             Error::Sim(anyhow::anyhow!(

@@ -13,7 +13,6 @@ pub mod format;
 pub mod manifests;
 pub mod metrics;
 pub mod secret;
-pub mod sim;
 pub mod status;
 pub mod theme;
 pub mod tls;

@@ -13,9 +13,9 @@ use std::collections::BTreeMap;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use agentdeck::sim::SimConfig;
-use agentdeck::sim::agents::Truth;
-use agentdeck::sim::agents::model::BUCKETS;
+use agentdeck_sim::SimConfig;
+use agentdeck_sim::agents::Truth;
+use agentdeck_sim::agents::model::BUCKETS;
 use common::{client, eventually, require_tool, start_sim};
 use k8s_openapi::api::core::v1::Secret;
 use kube::api::{Api, PostParams};
@@ -138,7 +138,7 @@ async fn prometheus_agrees_with_the_truth() {
     let kc_dir = tempfile::tempdir().unwrap();
     let kubeconfig = kc_dir.path().join("kubeconfig");
     let h = start_sim(SimConfig {
-        preload: true,
+        preload: common::bundled(),
         time_scale: 1.0,
         steady_load: true,
         metrics_listen: Some("127.0.0.1:0".parse().unwrap()),

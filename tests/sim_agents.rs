@@ -6,8 +6,8 @@ mod common;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-use agentdeck::sim::SimConfig;
-use agentdeck::sim::agents::Truth;
+use agentdeck_sim::SimConfig;
+use agentdeck_sim::agents::Truth;
 use common::{client, eventually, start_sim};
 use k8s_openapi::api::core::v1::Secret;
 use kube::api::{Api, PostParams};
@@ -47,7 +47,7 @@ fn check_exposition(text: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metrics_truth_and_the_provider_key() {
     let h = start_sim(SimConfig {
-        preload: true,
+        preload: common::bundled(),
         time_scale: 20.0,
         metrics_listen: Some("127.0.0.1:0".parse().unwrap()),
         ..SimConfig::default()

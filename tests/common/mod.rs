@@ -7,16 +7,21 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use agentdeck::sim::{self, SimConfig, SimHandle};
+use agentdeck_sim::{self as sim, PreloadDoc, SimConfig, SimHandle};
 
 /// Start the sim in this process on a free loopback port.
 pub async fn start_sim(cfg: SimConfig) -> SimHandle {
     sim::start(cfg).await.expect("sim starts")
 }
 
+/// The bundled stack, as the sim's preload documents.
+pub fn bundled() -> Vec<PreloadDoc> {
+    agentdeck::cli::bundled_preload().expect("bundled manifests parse")
+}
+
 pub fn preload(time_scale: f64) -> SimConfig {
     SimConfig {
-        preload: true,
+        preload: bundled(),
         time_scale,
         ..SimConfig::default()
     }

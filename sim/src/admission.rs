@@ -1,0 +1,153 @@
+//! What the API server does to an object on its way into the store, without HTTP:
+//! server-set fields of new objects, the server-owned parts carried over on update, and
+//! creation from inside the sim (bootstrap, preload, controllers).
+
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+
+use crate::apply::{self, Writer};
+use crate::resources::{self, ResourceDef};
+use crate::{Sim, defaults, meta, validate};
+
+/// Server-set fields of a new object.
+pub fn init_new(sim: &Sim, def: &ResourceDef, obj: &mut Value) {
+    let now = sim.clock.now_str();
+    let uid = sim.rng.uuid();
+    let md = meta::metadata_mut(obj);
+    md.insert("uid".into(), json!(uid));
+    md.insert("creationTimestamp".into(), json!(now));
+    md.remove("resourceVersion");
+    md.remove("deletionTimestamp");
+    if obj.get("spec").is_some() {
+        meta::metadata_mut(obj).insert("generation".into(), json!(1));
+    }
+    if def.has_subresource("status")
+        && let Some(m) = obj.as_object_mut()
+    {
+        m.remove("status");
+    }
+    match def.kind {
+        "Pod" => obj["status"] = json!({"phase": "Pending", "qosClass": qos_class(obj)}),
+        "Namespace" => obj["status"] = json!({"phase": "Active"}),
+        "Service" => {
+            let want = obj
+                .pointer("/spec/clusterIP")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            if want.is_empty()
+                && obj.pointer("/spec/type").and_then(Value::as_str) != Some("ExternalName")
+            {
+                let ip = sim.next_cluster_ip();
+                obj["spec"]["clusterIP"] = json!(ip);
+                obj["spec"]["clusterIPs"] = json!([ip]);
+            }
+            obj["status"] = json!({"loadBalancer": {}});
+        }
+        _ => {}
+    }
+}
+
+fn qos_class(pod: &Value) -> &'static str {
+    let cs = pod.pointer("/spec/containers").and_then(Value::as_array);
+    let Some(cs) = cs else { return "BestEffort" };
+    let has = |c: &Value, k: &str| {
+        c.pointer(&format!("/resources/{k}"))
+            .and_then(Value::as_object)
+            .is_some_and(|m| !m.is_empty())
+    };
+    if cs.iter().all(|c| !has(c, "requests") && !has(c, "limits")) {
+        "BestEffort"
+    } else if cs.iter().all(|c| {
+        has(c, "limits")
+            && ["cpu", "memory"].iter().all(|r| {
+                let l = c.pointer(&format!("/resources/limits/{r}"));
+                let q = c.pointer(&format!("/resources/requests/{r}")).or(l);
+                l.is_some() && l.and_then(meta::parse_quantity) == q.and_then(meta::parse_quantity)
+            })
+    }) {
+        "Guaranteed"
+    } else {
+        "Burstable"
+    }
+}
+
+/// Carry the server-owned parts of `old` into `new` for an update of subresource `sub`.
+pub fn merge_update(def: &ResourceDef, old: &Value, mut new: Value, sub: Option<&str>) -> Value {
+    if sub == Some("status") {
+        let mut out = old.clone();
+        out["status"] = new.get("status").cloned().unwrap_or(json!({}));
+        return out;
+    }
+    for k in [
+        "uid",
+        "creationTimestamp",
+        "generation",
+        "deletionTimestamp",
+        "deletionGracePeriodSeconds",
+    ] {
+        match old.pointer(&format!("/metadata/{k}")) {
+            Some(v) => {
+                meta::metadata_mut(&mut new).insert(k.into(), v.clone());
+            }
+            None => {
+                meta::metadata_mut(&mut new).remove(k);
+            }
+        }
+    }
+    if def.has_subresource("status") {
+        match old.get("status") {
+            Some(s) => new["status"] = s.clone(),
+            None => {
+                new.as_object_mut().map(|m| m.remove("status"));
+            }
+        }
+    }
+    if old.get("spec") != new.get("spec") && old.get("spec").is_some() {
+        let g = meta::generation(old) + 1;
+        meta::metadata_mut(&mut new).insert("generation".into(), json!(g));
+    }
+    new
+}
+
+/// Create an object from inside the sim (bootstrap, preload, controllers): the same
+/// defaults, validation and metadata as an API create, recorded as an apply by `manager`.
+pub fn create_internal(sim: &Sim, obj: Value, manager: &str) -> Result<Arc<Value>, String> {
+    let av = obj
+        .get("apiVersion")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let kind = obj
+        .get("kind")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let def = resources::by_kind(&av, &kind)
+        .ok_or_else(|| format!("no matches for kind \"{kind}\" in version \"{av}\""))?;
+    let now = sim.clock.now_str();
+    let w = Writer {
+        manager,
+        subresource: "",
+        api_version: &av,
+        time: &now,
+    };
+    let status = obj.get("status").cloned();
+    let mut o = apply::apply(None, &obj, &w, true).map_err(|_| "conflict".to_string())?;
+    o["apiVersion"] = json!(av);
+    o["kind"] = json!(kind);
+    let managed = o.pointer("/metadata/managedFields").cloned();
+    init_new(sim, def, &mut o);
+    if let Some(s) = status.filter(|_| def.kind != "Pod") {
+        o["status"] = s;
+    }
+    if let Some(m) = managed {
+        meta::metadata_mut(&mut o).insert("managedFields".into(), m);
+    }
+    defaults::apply(&mut o);
+    validate::check_invalid(&o, def.group).map_err(|e| e.message)?;
+    let name = meta::name(&o).to_string();
+    sim.store
+        .create(&def.key(), o)
+        .map_err(|e| format!("{} {name}: {e:?}", def.resource))
+}

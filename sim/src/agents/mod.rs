@@ -1,0 +1,265 @@
+//! The agent load model: what the `ai-agent-service` pods of the bundled stack would be
+//! doing if real traffic hit them, evaluated in simulated time and exported as Prometheus
+//! metrics (`/metrics`, `/_sim/metrics`) and as ground truth (`/truth`, `/_sim/truth`).
+//!
+//! ## The model (deterministic for a seed; see [`model`])
+//! - **Load**: `BASE_RPS × (1 + 0.6·sin(2π·t/86400 + φ))` req/s, φ from the seed, times a
+//!   burst factor (about a third of the simulated hours carry a 4–12 minute burst at
+//!   1.8–3.2×, ramped over a minute) and ±8 % jitter per simulated second. `t` is simulated
+//!   seconds since the sim started. `--steady-load` (`SimConfig::steady_load`) makes it a
+//!   constant `BASE_RPS` (tests against a real Prometheus).
+//! - **Pods**: the load is shared by the *ready* pods of Deployment `ai-agent-service` in
+//!   `ai-agents` (label `app=ai-agent-service`, condition Ready=True, not terminating). With
+//!   no ready pod every request is a 503 (series without a `pod` label).
+//! - **Utilisation** ρ = load per ready pod × work / `POD_CAPACITY_RPS` (a request the
+//!   provider rejects is 0.15 of the work). CPU = 0.10 + ρ and memory = 0.40 + 0.2·ρ, as
+//!   fractions of the pod's requests: this is what the simulated HPA sees
+//!   ([`crate::usage::usage_fraction`]; an admin pin still wins). At the
+//!   curve's middle three pods sit at ρ ≈ 0.33 (CPU ≈ 43 % vs the 70 % target); the daily
+//!   peak stays under the target, bursts push the HPA up.
+//! - **Latency**: successful requests are log-normal, median 0.35 s × agent factor
+//!   (coder 1.15, writer 1.0, analyst 0.8) × `1/(1−ρ)` (capped at 8×), σ = 0.7: at
+//!   normal load p50 ≈ 0.5 s, p95 ≈ 1.7 s. Rejected requests (401, 429) take ~60 ms.
+//! - **Codes**: 401 for every request while the provider key is invalid, else 0.7 % 429,
+//!   0.3 % 500 and the rest 200.
+//! - **Provider key rule**: the Secret `ai-api-keys` in `ai-agents` must exist and its
+//!   `data.HOLYSHEEP_API_KEY` must base64-decode to a value that starts with `sk-`, is at
+//!   least 20 characters long and contains neither `invalid` nor `revoked` (any case).
+//!   The Secret is read at every evaluation, so a rotation takes effect on the next read.
+//! - **Tokens** (200s only): per model the mean tokens per request are gpt-4.1 1400,
+//!   claude-sonnet-4.5 1800, gemini-2.5-flash 900, deepseek-v3.2 1100, and requests are
+//!   routed so that *tokens* split 30/20/30/20.
+//!
+//! ## Time
+//! Counters and buckets advance in **simulated** time, lazily: every read integrates from
+//! the previous read to now in steps of at most one simulated second, with the pods and
+//! key it observes at that read (so a change is seen from the read that notices it).
+//! All rates are per simulated second. With `--time-scale 1` (the default) that is per real
+//! second, and a Prometheus scraping `/metrics` sees exactly the truth; with `--time-scale
+//! K` a Prometheus sees K × the rates (K simulated seconds of traffic per real second), so
+//! a dashboard against a time-scaled sim should divide by `timeScale` from `/_sim/state`
+//! or read `/truth`. The rest of the sim (pod ages, HPA windows) is simulated time too.
+//!
+//! ## Ground truth ([`Truth`])
+//! Rates are the exact increments of the counters over the last 300 simulated seconds,
+//! divided by 300 (time before the sim started counts as zero traffic — what `rate(x[5m])`
+//! shows for a fresh target). The latency quantiles are those of the mixture the
+//! histogram sampled from over the same window (weighted by requests), so they match
+//! `histogram_quantile(q, sum by (le) (rate(..._bucket[5m])))` up to bucket interpolation;
+//! 0 when no request reached a pod in the window.
+//! Exported values are the floors of the accumulated expected counts: integers that never
+//! decrease, with cumulative buckets.
+
+mod expo;
+pub mod model;
+mod state;
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+use base64::Engine;
+use serde_json::Value;
+
+pub use self::expo::CONTENT_TYPE;
+use self::model::{MODELS, Model};
+use self::state::{AgentState, Observation, WINDOW_SECS};
+use crate::meta::{self, Clock};
+use crate::resources::keys;
+use crate::store::Store;
+
+/// What the model reads of the cluster: its objects and simulated time (the [`crate::Sim`]).
+pub trait World {
+    fn store(&self) -> &Store;
+    fn clock(&self) -> &Clock;
+}
+
+impl<W: World + ?Sized> World for std::sync::Arc<W> {
+    fn store(&self) -> &Store {
+        (**self).store()
+    }
+    fn clock(&self) -> &Clock {
+        (**self).clock()
+    }
+}
+
+/// Namespace of the agent Deployment.
+pub const NAMESPACE: &str = "ai-agents";
+/// The agent Deployment (and its `app` label).
+pub const DEPLOYMENT: &str = "ai-agent-service";
+/// The Secret holding the provider key, and its data key.
+pub const SECRET: &str = "ai-api-keys";
+pub const SECRET_KEY: &str = "HOLYSHEEP_API_KEY";
+
+/// The model's true current values (see the module doc for the window).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq)]
+pub struct Truth {
+    /// Simulated time of the evaluation, RFC 3339.
+    pub at: String,
+    /// Tokens per simulated second by model (every model present).
+    pub tokens_per_sec: BTreeMap<String, f64>,
+    pub p50_ms: f64,
+    pub p95_ms: f64,
+    /// Requests per simulated second, every code.
+    pub request_rate: f64,
+    /// 401s / all requests.
+    pub unauthorized_ratio: f64,
+    pub ready_pods: usize,
+}
+
+/// The agent model of one sim; owned by [`Sim`], advanced on each read.
+pub struct Agents {
+    model: Model,
+    state: Mutex<AgentState>,
+}
+
+/// Is this key accepted by the (simulated) provider? See the module doc.
+pub fn key_is_valid(decoded: &str) -> bool {
+    let lower = decoded.to_ascii_lowercase();
+    decoded.starts_with("sk-")
+        && decoded.chars().count() >= 20
+        && !lower.contains("invalid")
+        && !lower.contains("revoked")
+}
+
+/// Does the Secret in the store hold a valid provider key?
+pub fn secret_key_ok(sim: &impl World) -> bool {
+    let Some(secret) = sim.store().get(keys::SECRETS, NAMESPACE, SECRET) else {
+        return false;
+    };
+    let Some(b64) = secret
+        .get("data")
+        .and_then(|d| d.get(SECRET_KEY))
+        .and_then(Value::as_str)
+    else {
+        return false;
+    };
+    base64::engine::general_purpose::STANDARD
+        .decode(b64.trim())
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .is_some_and(|k| key_is_valid(&k))
+}
+
+/// Is this a pod of the agent Deployment?
+pub fn is_agent_pod(ns: &str, deploy: &str) -> bool {
+    ns == NAMESPACE && deploy == DEPLOYMENT
+}
+
+/// The agent pods in the store: (ready names, all names).
+fn agent_pods(sim: &impl World) -> (Vec<String>, Vec<String>) {
+    let (pods, _) = sim.store().list(keys::PODS, Some(NAMESPACE));
+    let mut ready = Vec::new();
+    let mut all = Vec::new();
+    for p in pods
+        .iter()
+        .filter(|p| meta::label(p, "app") == Some(DEPLOYMENT))
+    {
+        all.push(meta::name(p).to_string());
+        if meta::pod_ready(p) && !meta::is_deleting(p) {
+            ready.push(meta::name(p).to_string());
+        }
+    }
+    (ready, all)
+}
+
+impl Agents {
+    pub fn new(seed: u64, steady: bool) -> Self {
+        Agents {
+            model: Model { seed, steady },
+            state: Mutex::new(AgentState::default()),
+        }
+    }
+
+    pub fn model(&self) -> Model {
+        self.model
+    }
+
+    fn observe(sim: &impl World) -> Observation {
+        let (ready, existing) = agent_pods(sim);
+        Observation {
+            ready,
+            existing,
+            key_ok: secret_key_ok(sim),
+        }
+    }
+
+    /// Integrate up to now and run `f` on the state.
+    fn with_state<T>(
+        &self,
+        sim: &impl World,
+        f: impl FnOnce(&AgentState, &Observation, f64) -> T,
+    ) -> T {
+        let obs = Self::observe(sim);
+        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let now = sim.clock().secs();
+        st.advance(&self.model, now, &obs);
+        f(&st, &obs, now)
+    }
+
+    /// CPU and memory use of agent pod `pod` as fractions of its requests, right now.
+    pub fn usage(&self, sim: &impl World, pod: &str) -> (f64, f64) {
+        let (ready, _) = agent_pods(sim);
+        if !ready.iter().any(|p| p == pod) {
+            return model::pod_usage(0.0);
+        }
+        let p = self
+            .model
+            .point(sim.clock().secs(), ready.len(), secret_key_ok(sim));
+        let (cpu, mem) = model::pod_usage(p.rho);
+        // A little per-pod wobble, so the pods do not look cloned.
+        let phase = (meta::fnv32a(pod.as_bytes()) % 628) as f64 / 100.0;
+        let w = (sim.clock().secs() / 90.0 + phase).sin();
+        (cpu + 0.02 * w, mem + 0.01 * w)
+    }
+
+    /// The metrics in Prometheus text format 0.0.4.
+    pub fn render_metrics(&self, sim: &impl World) -> String {
+        self.with_state(sim, |st, obs, _| expo::render(st, &obs.ready))
+    }
+
+    /// The model's true current values.
+    pub fn truth(&self, sim: &impl World) -> Truth {
+        self.truth_over(sim, false)
+    }
+
+    /// Like [`Agents::truth`], but in the first five simulated minutes the rates are over
+    /// the time since the start, not padded with zero traffic: what the agents are doing
+    /// now. The demo's "metrics: simulated" source reads this.
+    pub fn live(&self, sim: &impl World) -> Truth {
+        self.truth_over(sim, true)
+    }
+
+    fn truth_over(&self, sim: &impl World, since_start: bool) -> Truth {
+        self.with_state(sim, |st, obs, now| {
+            let w = st.window(now);
+            let span = if since_start {
+                WINDOW_SECS.min(now.max(1.0))
+            } else {
+                WINDOW_SECS
+            };
+            let per_sec = |x: f64| x / span;
+            let q = |x| model::mixture_quantile(&w.comps, x).map_or(0.0, |s| s * 1000.0);
+            Truth {
+                at: sim.clock().now().to_string(),
+                tokens_per_sec: MODELS
+                    .iter()
+                    .zip(w.tokens)
+                    .map(|((m, _, _), t)| (m.to_string(), per_sec(t)))
+                    .collect(),
+                p50_ms: q(0.5),
+                p95_ms: q(0.95),
+                request_rate: per_sec(w.requests),
+                unauthorized_ratio: if w.requests > 0.0 {
+                    w.codes[model::C401] / w.requests
+                } else {
+                    0.0
+                },
+                ready_pods: obs.ready.len(),
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+#[path = "mod_tests.rs"]
+mod tests;

@@ -1,0 +1,112 @@
+//! `/_sim/...`: fault injection and load control for tests.
+//!
+//! - `POST /_sim/faults` `{"unavailable": bool, "latency_ms": N}`: answer 503 / answer slowly.
+//! - `POST /_sim/cut-watches`: close every open watch (clients re-watch).
+//! - `POST /_sim/usage` `{"namespace", "deployment", "cpu", "memory"}`: pin the pods' CPU and
+//!   memory use, as fractions of their requests (drives the HPA and OOM kills).
+//! - `GET /_sim/state`: resourceVersion and object counts.
+//! - `GET /_sim/provider/v1/models`: a simulated LLM provider — 200 with a model list for a
+//!   key the agents would accept (`Authorization: Bearer KEY`), else 401.
+//! - `GET /_sim/metrics`, `GET /_sim/truth`: the agent model's Prometheus metrics and ground
+//!   truth (as on `--metrics-listen`; see `crate::agents`).
+
+use axum::http::{Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use super::{json_response, ok};
+use crate::errors::ApiError;
+use crate::{Sim, Usage, resources};
+
+/// The simulated provider's `GET {base_url}/models` (what `rotate-key --verify` calls).
+pub fn provider(method: &Method, path: &str, headers: &axum::http::HeaderMap) -> Response {
+    if method != Method::GET || path.trim_end_matches('/') != "v1/models" {
+        return json_response(
+            StatusCode::NOT_FOUND,
+            &json!({"error": {"message": "not found"}}),
+        );
+    }
+    let key = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    if crate::agents::key_is_valid(key) {
+        let data: Vec<Value> = crate::agents::model::MODELS
+            .iter()
+            .map(|(m, _, _)| json!({"id": m, "object": "model", "owned_by": "holysheep-sim"}))
+            .collect();
+        ok(&json!({"object": "list", "data": data}))
+    } else {
+        json_response(
+            StatusCode::UNAUTHORIZED,
+            &json!({"error": {"message": "Incorrect API key provided", "type": "invalid_request_error", "code": "invalid_api_key"}}),
+        )
+    }
+}
+
+fn bad(msg: impl Into<String>) -> Response {
+    ApiError::bad_request(msg).into_response()
+}
+
+pub fn handle(sim: &Sim, method: &Method, path: &str, body: &[u8]) -> Response {
+    let parsed: Value = if body.is_empty() {
+        json!({})
+    } else {
+        match serde_json::from_slice(body) {
+            Ok(v) => v,
+            Err(e) => return bad(format!("invalid JSON body: {e}")),
+        }
+    };
+    match (method.as_str(), path.trim_end_matches('/')) {
+        ("POST", "faults") => {
+            if let Some(u) = parsed.get("unavailable").and_then(Value::as_bool) {
+                sim.faults.set_unavailable(u);
+            }
+            if let Some(ms) = parsed.get("latency_ms").and_then(Value::as_u64) {
+                sim.faults.set_latency_ms(ms);
+            }
+            tracing::info!(?parsed, "faults changed");
+            ok(&json!({
+                "unavailable": sim.faults.unavailable(),
+                "latency_ms": sim.faults.latency_ms(),
+            }))
+        }
+        ("POST", "cut-watches") => {
+            sim.faults.cut_watches();
+            ok(&json!({"cut": true}))
+        }
+        ("POST", "usage") => {
+            let s = |k: &str| parsed.get(k).and_then(Value::as_str).map(str::to_string);
+            let (Some(ns), Some(deploy)) = (s("namespace"), s("deployment")) else {
+                return bad("usage needs \"namespace\" and \"deployment\"");
+            };
+            let f = |k: &str| parsed.get(k).and_then(Value::as_f64);
+            let usage = Usage {
+                cpu: f("cpu"),
+                memory: f("memory"),
+            };
+            sim.set_usage(&ns, &deploy, usage);
+            ok(
+                &json!({"namespace": ns, "deployment": deploy, "cpu": usage.cpu, "memory": usage.memory}),
+            )
+        }
+        ("GET", "metrics") => super::metrics::metrics_response(sim),
+        ("GET", "truth") => super::metrics::truth_response(sim),
+        ("GET", "state") => {
+            let counts: serde_json::Map<String, Value> = resources::RESOURCES
+                .iter()
+                .map(|r| (r.key(), json!(sim.store.count(&r.key()))))
+                .collect();
+            ok(&json!({
+                "resourceVersion": sim.store.current_rv().to_string(),
+                "counts": counts,
+                "timeScale": sim.clock.scale(),
+            }))
+        }
+        _ => json_response(
+            StatusCode::NOT_FOUND,
+            &ApiError::path_not_found().to_status(),
+        ),
+    }
+}

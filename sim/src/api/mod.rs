@@ -1,0 +1,313 @@
+//! The HTTP front: routes Kubernetes API paths to discovery, OpenAPI, object handlers,
+//! watches, access reviews and the `/_sim` admin endpoints.
+
+pub mod admin;
+pub mod auth;
+pub mod delete;
+pub mod discovery;
+pub mod errors;
+pub mod metrics;
+pub mod objects;
+pub mod openapi;
+pub mod proto;
+pub mod select;
+pub mod server;
+pub mod table;
+pub mod watch;
+pub mod writes;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
+
+use super::Sim;
+use super::resources::{self, ResourceDef};
+use crate::errors::{ApiError, ApiResult};
+
+/// Request body size limit (kube-apiserver allows 3 MiB objects).
+const MAX_BODY: usize = 8 * 1024 * 1024;
+
+pub fn router(sim: Arc<Sim>) -> axum::Router {
+    axum::Router::new().fallback(handle).with_state(sim)
+}
+
+/// The query string as a map (last value wins).
+pub type Query = HashMap<String, String>;
+
+/// What a resource path names.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub def: &'static ResourceDef,
+    pub namespace: Option<String>,
+    pub name: Option<String>,
+    pub sub: Option<String>,
+}
+
+impl Target {
+    pub fn ns(&self) -> &str {
+        self.namespace.as_deref().unwrap_or("")
+    }
+}
+
+/// Everything a handler needs from the request.
+pub struct Req {
+    pub method: Method,
+    pub query: Query,
+    pub headers: HeaderMap,
+    pub body: bytes::Bytes,
+}
+
+impl Req {
+    pub fn q(&self, k: &str) -> Option<&str> {
+        self.query.get(k).map(String::as_str)
+    }
+
+    pub fn flag(&self, k: &str) -> bool {
+        matches!(self.q(k), Some("true") | Some("1"))
+    }
+
+    pub fn content_type(&self) -> &str {
+        self.headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    pub fn accept(&self) -> &str {
+        self.headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    /// Does the client prefer the server-side Table format?
+    pub fn wants_table(&self) -> bool {
+        let a = self.accept();
+        a.split(',')
+            .next()
+            .is_some_and(|first| first.contains("as=Table"))
+    }
+
+    pub fn dry_run(&self) -> bool {
+        self.q("dryRun") == Some("All")
+    }
+
+    /// The field manager: the parameter, or the client's name from its User-Agent.
+    pub fn manager(&self) -> String {
+        if let Some(m) = self.q("fieldManager").filter(|m| !m.is_empty()) {
+            return m.to_string();
+        }
+        let ua = self
+            .headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("unknown");
+        ua.split('/').next().unwrap_or("unknown").to_string()
+    }
+
+    pub fn user(&self) -> &'static str {
+        auth::USER
+    }
+}
+
+pub fn json_response(code: StatusCode, v: &Value) -> Response {
+    (
+        code,
+        [(header::CONTENT_TYPE, "application/json")],
+        v.to_string(),
+    )
+        .into_response()
+}
+
+pub fn ok(v: &Value) -> Response {
+    json_response(StatusCode::OK, v)
+}
+
+/// Parse `/api/v1/...` or `/apis/G/V/...` into a target. Ok(None) for discovery paths.
+fn parse_target(path: &str) -> ApiResult<Option<Target>> {
+    let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let (group, version, rest) = match segs.as_slice() {
+        ["api", v, rest @ ..] => ("", *v, rest),
+        ["apis", g, v, rest @ ..] => (*g, *v, rest),
+        _ => return Ok(None),
+    };
+    if rest.is_empty() {
+        return Ok(None);
+    }
+    let lookup = |r: &str| resources::find(group, version, r).ok_or_else(ApiError::path_not_found);
+    let t = match rest {
+        ["namespaces", ns, res, tail @ ..] if resources::find(group, version, res).is_some() => {
+            let def = lookup(res)?;
+            if !def.namespaced {
+                return Err(ApiError::path_not_found());
+            }
+            let (name, sub) = match tail {
+                [] => (None, None),
+                [n] => (Some(n.to_string()), None),
+                [n, s] => (Some(n.to_string()), Some(s.to_string())),
+                _ => return Err(ApiError::path_not_found()),
+            };
+            Target {
+                def,
+                namespace: Some(ns.to_string()),
+                name,
+                sub,
+            }
+        }
+        [res, tail @ ..] => {
+            let def = lookup(res)?;
+            let (name, sub) = match tail {
+                [] => (None, None),
+                [n] if !def.namespaced => (Some(n.to_string()), None),
+                [n, s] if !def.namespaced => (Some(n.to_string()), Some(s.to_string())),
+                _ => return Err(ApiError::path_not_found()),
+            };
+            Target {
+                def,
+                namespace: None,
+                name,
+                sub,
+            }
+        }
+        [] => return Ok(None),
+    };
+    if let Some(s) = &t.sub
+        && !t.def.has_subresource(s)
+    {
+        return Err(ApiError::path_not_found());
+    }
+    Ok(Some(t))
+}
+
+async fn handle(State(sim): State<Arc<Sim>>, req: Request) -> Response {
+    let path = req.uri().path().to_string();
+    let query: Query = req
+        .uri()
+        .query()
+        .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
+        .map(|v| v.into_iter().collect())
+        .unwrap_or_default();
+    let method = req.method().clone();
+    let headers = req.headers().clone();
+    tracing::debug!(%method, %path, ?query, "request");
+    if let Some(rest) = path.strip_prefix("/_sim/provider/") {
+        return admin::provider(&method, rest, &headers);
+    }
+    if let Some(rest) = path.strip_prefix("/_sim/") {
+        let body = axum::body::to_bytes(req.into_body(), MAX_BODY)
+            .await
+            .unwrap_or_default();
+        return admin::handle(&sim, &method, rest, &body);
+    }
+    if let Some(d) = sim.faults.latency() {
+        tokio::time::sleep(d).await;
+    }
+    if sim.faults.unavailable() {
+        return ApiError::unavailable().into_response();
+    }
+    let body = match axum::body::to_bytes(req.into_body(), MAX_BODY).await {
+        Ok(b) => b,
+        Err(_) => {
+            return ApiError::new(413, "RequestEntityTooLarge", "request body too large")
+                .into_response();
+        }
+    };
+    let r = Req {
+        method,
+        query,
+        headers,
+        body,
+    };
+    match route(&sim, &path, r).await {
+        Ok(resp) => resp,
+        Err(e) => {
+            tracing::debug!(code = e.code, reason = e.reason, msg = %e.message, "error");
+            e.into_response()
+        }
+    }
+}
+
+async fn route(sim: &Arc<Sim>, path: &str, r: Req) -> ApiResult<Response> {
+    match path {
+        "/version" | "/version/" => return Ok(ok(&discovery::version())),
+        "/healthz" | "/readyz" | "/livez" => return Ok("ok".into_response()),
+        "/api" | "/api/" => return Ok(discovery::api_versions(&r)),
+        "/apis" | "/apis/" => return Ok(discovery::api_groups(&r)),
+        _ => {}
+    }
+    if path.starts_with("/openapi/") || path.starts_with("/swagger") {
+        return openapi::handle(path, &r);
+    }
+    let target = match parse_target(path)? {
+        Some(t) => t,
+        None => return discovery::group_or_resources(path).ok_or_else(ApiError::path_not_found),
+    };
+    if target.def.create_only {
+        if r.method != Method::POST {
+            return Err(ApiError::method_not_supported(
+                target.def,
+                verb_of(&r, &target),
+            ));
+        }
+        return auth::review(sim, &r);
+    }
+    let verb = verb_of(&r, &target);
+    if let Some(reason) = crate::authz::denied(
+        &sim.deny,
+        verb,
+        target.def.group,
+        target.def.resource,
+        target.sub.as_deref(),
+    ) {
+        return Err(ApiError::forbidden(
+            r.user(),
+            verb,
+            target.def,
+            target.sub.as_deref(),
+            target.name.as_deref().unwrap_or(""),
+            target.ns(),
+            &reason,
+        ));
+    }
+    match (verb, target.name.is_some()) {
+        ("watch", _) => watch::handle(sim, &target, &r),
+        ("get", true) => objects::get(sim, &target, &r),
+        ("list", false) => objects::list(sim, &target, &r),
+        ("create", false) => writes::create(sim, &target, &r),
+        ("update", true) => writes::update(sim, &target, &r),
+        ("patch", true) => writes::patch(sim, &target, &r),
+        ("delete", true) => delete::delete(sim, &target, &r),
+        ("deletecollection", false) => delete::delete_collection(sim, &target, &r),
+        (v, _) => Err(ApiError::method_not_supported(target.def, v)),
+    }
+}
+
+/// The Kubernetes verb of a request.
+pub fn verb_of(r: &Req, t: &Target) -> &'static str {
+    match r.method {
+        Method::GET if r.flag("watch") => "watch",
+        Method::GET if t.name.is_some() => "get",
+        Method::GET => "list",
+        Method::POST => "create",
+        Method::PUT => "update",
+        Method::PATCH => "patch",
+        Method::DELETE if t.name.is_some() => "delete",
+        Method::DELETE => "deletecollection",
+        _ => "unknown",
+    }
+}
+
+/// A streaming JSON response (watch).
+pub fn stream_response(body: Body) -> Response {
+    Response::builder()
+        .status(StatusCode::OK)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::CACHE_CONTROL, "no-cache, private")
+        .body(body)
+        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+}

@@ -1,0 +1,343 @@
+//! get and list on any served resource, and the helpers every write shares (see `writes`
+//! and `delete`).
+
+use std::sync::Arc;
+
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::Response;
+use base64::Engine;
+use serde_json::{Value, json};
+
+use super::select::{FieldSelector, LabelSelector};
+use super::table;
+use super::{Req, Target, json_response};
+use crate::apply::{self, Writer};
+use crate::errors::{ApiError, ApiResult};
+use crate::resources::{ResourceDef, keys};
+use crate::store::StoreError;
+use crate::validate;
+use crate::{Sim, defaults, meta};
+
+/// The form a client of this group/version sees (HPAs are stored as autoscaling/v2).
+pub fn to_client(def: &ResourceDef, obj: &Value) -> Value {
+    if def.resource == "horizontalpodautoscalers" && def.version == "v1" {
+        defaults::hpa_v2_to_v1(obj)
+    } else {
+        obj.clone()
+    }
+}
+
+pub(super) fn from_client(def: &ResourceDef, obj: Value) -> Value {
+    if def.resource == "horizontalpodautoscalers" && def.version == "v1" {
+        defaults::hpa_v1_to_v2(&obj)
+    } else {
+        obj
+    }
+}
+
+/// The autoscaling/v1 Scale view of a Deployment or ReplicaSet.
+pub(super) fn scale_of(obj: &Value) -> Value {
+    let sel = obj
+        .pointer("/spec/selector/matchLabels")
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .unwrap_or_default();
+    json!({
+        "kind": "Scale",
+        "apiVersion": "autoscaling/v1",
+        "metadata": {
+            "name": meta::name(obj),
+            "namespace": meta::namespace(obj),
+            "uid": meta::uid(obj),
+            "resourceVersion": meta::resource_version(obj),
+            "creationTimestamp": obj.pointer("/metadata/creationTimestamp").cloned().unwrap_or(Value::Null),
+        },
+        "spec": {"replicas": obj.pointer("/spec/replicas").and_then(Value::as_i64).unwrap_or(0)},
+        "status": {
+            "replicas": obj.pointer("/status/replicas").and_then(Value::as_i64).unwrap_or(0),
+            "selector": sel,
+        },
+    })
+}
+
+pub(super) fn respond(sim: &Sim, t: &Target, r: &Req, code: StatusCode, obj: &Value) -> Response {
+    if t.sub.as_deref() == Some("scale") {
+        return json_response(code, &scale_of(obj));
+    }
+    if r.wants_table() && t.sub.is_none() {
+        let tbl = table::table(
+            t.def.resource,
+            &[obj],
+            meta::resource_version(obj),
+            None,
+            sim.clock.now(),
+            r.q("includeObject").unwrap_or("Metadata"),
+        );
+        return json_response(code, &tbl);
+    }
+    json_response(code, &to_client(t.def, obj))
+}
+
+pub(super) fn with_warnings(mut resp: Response, warnings: &[String]) -> Response {
+    for w in warnings {
+        let text = format!("299 - \"{}\"", w.replace('"', "\\\""));
+        if let Ok(v) = HeaderValue::from_str(&text) {
+            resp.headers_mut().append("Warning", v);
+        }
+    }
+    resp
+}
+
+pub(super) fn name_of(t: &Target) -> &str {
+    t.name.as_deref().unwrap_or("")
+}
+
+pub(super) fn current(sim: &Sim, t: &Target) -> ApiResult<Arc<Value>> {
+    sim.store
+        .get(&t.def.key(), t.ns(), name_of(t))
+        .ok_or_else(|| ApiError::not_found(t.def, name_of(t)))
+}
+
+pub fn get(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
+    let obj = current(sim, t)?;
+    Ok(respond(sim, t, r, StatusCode::OK, &obj))
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Continue {
+    rv: u64,
+    start: String,
+    /// Unix seconds when the page was served: tokens expire like after an etcd compaction.
+    #[serde(default)]
+    at: i64,
+}
+
+/// How long a continue token stays valid (kube-apiserver compacts etcd every 5 minutes).
+const CONTINUE_TTL_SECS: i64 = 300;
+
+pub fn list(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
+    let labels = LabelSelector::parse(r.q("labelSelector").unwrap_or(""))?;
+    let fields = FieldSelector::parse(
+        r.q("fieldSelector").unwrap_or(""),
+        t.def.resource,
+        t.def.kind,
+    )?;
+    let limit: usize = match r.q("limit") {
+        None | Some("") => 0,
+        Some(l) => l
+            .parse()
+            .map_err(|_| ApiError::bad_request(format!("invalid limit {l:?}")))?,
+    };
+    let start = match r.q("continue").filter(|c| !c.is_empty()) {
+        None => None,
+        Some(c) => {
+            let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(c)
+                .ok()
+                .and_then(|b| serde_json::from_slice::<Continue>(&b).ok())
+                .ok_or_else(|| ApiError::bad_request("continue key is not valid: invalid token"))?;
+            if jiff::Timestamp::now().as_second() - raw.at > CONTINUE_TTL_SECS {
+                return Err(ApiError::gone(
+                    "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.",
+                ));
+            }
+            Some(raw.start)
+        }
+    };
+    let (all, rv) = sim.store.list(&t.def.key(), t.namespace.as_deref());
+    let mut matched = all.iter().filter(|o| {
+        let k = format!("{}/{}", meta::namespace(o), meta::name(o));
+        start.as_ref().is_none_or(|s| k > *s) && labels.matches(o) && fields.matches(o)
+    });
+    let mut items: Vec<&Arc<Value>> = Vec::new();
+    let mut cont = None;
+    let mut remaining = 0usize;
+    for o in matched.by_ref() {
+        if limit > 0 && items.len() == limit {
+            remaining = 1;
+            break;
+        }
+        items.push(o);
+    }
+    if remaining > 0 {
+        remaining += matched.count();
+        let last = items.last().expect("limit > 0");
+        let token = Continue {
+            rv,
+            start: format!("{}/{}", meta::namespace(last), meta::name(last)),
+            at: jiff::Timestamp::now().as_second(),
+        };
+        cont = Some(
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .encode(serde_json::to_vec(&token).unwrap_or_default()),
+        );
+    }
+    let rv_s = rv.to_string();
+    if r.wants_table() {
+        let objs: Vec<&Value> = items.iter().map(|o| o.as_ref()).collect();
+        let mut tbl = table::table(
+            t.def.resource,
+            &objs,
+            &rv_s,
+            cont.as_deref(),
+            sim.clock.now(),
+            r.q("includeObject").unwrap_or("Metadata"),
+        );
+        if remaining > 0 {
+            tbl["metadata"]["remainingItemCount"] = json!(remaining);
+        }
+        return Ok(json_response(StatusCode::OK, &tbl));
+    }
+    let mut md = json!({"resourceVersion": rv_s});
+    if let Some(c) = cont {
+        md["continue"] = json!(c);
+        if r.q("labelSelector").unwrap_or("").is_empty()
+            && r.q("fieldSelector").unwrap_or("").is_empty()
+        {
+            md["remainingItemCount"] = json!(remaining);
+        }
+    }
+    let items: Vec<Value> = items.iter().map(|o| to_client(t.def, o)).collect();
+    Ok(json_response(
+        StatusCode::OK,
+        &json!({
+            "kind": format!("{}List", t.def.kind),
+            "apiVersion": t.def.api_version(),
+            "metadata": md,
+            "items": items,
+        }),
+    ))
+}
+
+pub(super) fn parse_body(r: &Req) -> ApiResult<Value> {
+    let ct = r.content_type();
+    if ct.contains("yaml") {
+        return serde_yaml_ng::from_slice(&r.body)
+            .map_err(|e| ApiError::bad_request(format!("error decoding YAML: {e}")));
+    }
+    if ct.contains("protobuf") {
+        return super::proto::decode_object(&r.body)
+            .map_err(|e| ApiError::new(415, "UnsupportedMediaType", e));
+    }
+    serde_json::from_slice(&r.body).map_err(|e| {
+        ApiError::bad_request(format!("couldn't get version/kind; json parse error: {e}"))
+    })
+}
+
+/// The body must be this resource's kind (an empty kind/apiVersion is filled in).
+pub(super) fn check_kind(
+    t: &Target,
+    obj: &mut Value,
+    expect_kind: &str,
+    expect_av: &str,
+) -> ApiResult<()> {
+    if !obj.is_object() {
+        return Err(ApiError::bad_request("the body must be a JSON object"));
+    }
+    let kind = obj
+        .get("kind")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let av = obj
+        .get("apiVersion")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    if kind.is_empty() {
+        obj["kind"] = json!(expect_kind);
+    } else if kind != expect_kind {
+        return Err(ApiError::bad_request(format!(
+            "the kind in the data ({kind}) does not match the expected kind ({expect_kind}) of {}",
+            t.def.resource
+        )));
+    }
+    if av.is_empty() {
+        obj["apiVersion"] = json!(expect_av);
+    } else if av != expect_av {
+        return Err(ApiError::bad_request(format!(
+            "the API version in the data ({av}) does not match the expected API version ({expect_av})"
+        )));
+    }
+    Ok(())
+}
+
+pub(super) fn check_namespace(sim: &Sim, t: &Target, obj: &mut Value) -> ApiResult<()> {
+    if !t.def.namespaced {
+        meta::metadata_mut(obj).remove("namespace");
+        return Ok(());
+    }
+    let body_ns = meta::namespace(obj).to_string();
+    if !body_ns.is_empty() && body_ns != t.ns() {
+        return Err(ApiError::bad_request(
+            "the namespace of the provided object does not match the namespace sent on the request",
+        ));
+    }
+    meta::metadata_mut(obj).insert("namespace".into(), json!(t.ns()));
+    match sim.store.get(keys::NAMESPACES, "", t.ns()) {
+        None => Err(ApiError::namespace_not_found(t.ns())),
+        Some(ns) if meta::is_deleting(&ns) => Err(ApiError::new(
+            403,
+            "Forbidden",
+            format!(
+                "{} \"{}\" is forbidden: unable to create new content in namespace {} because it is being terminated",
+                t.def.resource,
+                meta::name(obj),
+                t.ns()
+            ),
+        )),
+        Some(_) => Ok(()),
+    }
+}
+
+/// Defaults, validation and managedFields for the object about to be stored.
+pub(super) fn finish(
+    sim: &Sim,
+    t: &Target,
+    r: &Req,
+    old: Option<&Value>,
+    mut obj: Value,
+    track: bool,
+) -> ApiResult<Value> {
+    defaults::apply(&mut obj);
+    validate::check_invalid(&obj, t.def.group)?;
+    if let Some(o) = old
+        && meta::name(o) != meta::name(&obj)
+    {
+        return Err(ApiError::bad_request(format!(
+            "the name of the object ({}) does not match the name on the URL ({})",
+            meta::name(&obj),
+            meta::name(o)
+        )));
+    }
+    if track {
+        let now = sim.clock.now_str();
+        let manager = r.manager();
+        let av = obj
+            .get("apiVersion")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let w = Writer {
+            manager: &manager,
+            subresource: t.sub.as_deref().unwrap_or(""),
+            api_version: &av,
+            time: &now,
+        };
+        apply::track_update(old, &mut obj, &w);
+    }
+    Ok(obj)
+}
+
+pub(super) fn store_err(t: &Target, name: &str, e: StoreError) -> ApiError {
+    match e {
+        StoreError::NotFound => ApiError::not_found(t.def, name),
+        StoreError::AlreadyExists => ApiError::already_exists(t.def, name),
+        StoreError::Conflict => ApiError::conflict(t.def, name),
+    }
+}

@@ -1,0 +1,80 @@
+//! Serving the sim: bootstrap, the controllers, the API server and the optional metrics
+//! server, until stopped.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use crate::config::SimConfig;
+use crate::kubeconfig::write_kubeconfig;
+use crate::{Sim, bootstrap, controllers};
+
+/// A running sim: where it listens, and how to stop it.
+pub struct SimHandle {
+    pub addr: SocketAddr,
+    /// Where `/metrics` and `/truth` are served, with `metrics_listen`.
+    pub metrics_addr: Option<SocketAddr>,
+    pub sim: Arc<Sim>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl SimHandle {
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stop serving and wait for the server to finish.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        self.sim.faults.cut_watches();
+        let _ = self.task.await;
+    }
+}
+
+/// Start the sim: bootstrap, controllers, the HTTP server. Writes the kubeconfig if asked.
+pub async fn start(cfg: SimConfig) -> anyhow::Result<SimHandle> {
+    let sim = Sim::new(&cfg);
+    bootstrap(&sim, &cfg)?;
+    let listener = tokio::net::TcpListener::bind(cfg.listen)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", cfg.listen))?;
+    let addr = listener.local_addr()?;
+    if let Some(p) = &cfg.kubeconfig_out {
+        write_kubeconfig(p, &format!("http://{addr}"))?;
+    }
+    let (metrics_addr, metrics_task) = match cfg.metrics_listen {
+        Some(a) => {
+            let l = tokio::net::TcpListener::bind(a)
+                .await
+                .map_err(|e| anyhow::anyhow!("cannot listen on {a} (metrics): {e}"))?;
+            let bound = l.local_addr()?;
+            let task = tokio::spawn(super::metrics::run(l, sim.clone(), std::future::pending()));
+            (Some(bound), Some(task))
+        }
+        None => (None, None),
+    };
+    let ctl = tokio::spawn(controllers::run(sim.clone()));
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let app = super::router(sim.clone());
+    let task = tokio::spawn(async move {
+        let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
+            let _ = rx.await;
+        });
+        if let Err(e) = serve.await {
+            tracing::error!("sim server stopped: {e}");
+        }
+        ctl.abort();
+        if let Some(m) = metrics_task {
+            m.abort();
+        }
+    });
+    Ok(SimHandle {
+        addr,
+        metrics_addr,
+        sim,
+        shutdown: Some(tx),
+        task,
+    })
+}

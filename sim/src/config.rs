@@ -1,0 +1,53 @@
+//! How to run the sim: the `agentdeck sim` flags, and the documents to preload.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+use crate::authz::DenyRule;
+
+/// How to run the sim (the `agentdeck sim` flags).
+#[derive(Debug, Clone)]
+pub struct SimConfig {
+    pub listen: SocketAddr,
+    pub kubeconfig_out: Option<PathBuf>,
+    /// Objects to create at start, in order (empty: none). Kinds the sim does not serve
+    /// are skipped.
+    pub preload: Vec<PreloadDoc>,
+    pub extra_pods: usize,
+    pub deny: Vec<DenyRule>,
+    pub time_scale: f64,
+    pub seed: u64,
+    /// How many changes watches can resume from (older resourceVersions get 410).
+    pub event_log: usize,
+    /// Serve the agent model's `/metrics` and `/truth` here too (loopback).
+    pub metrics_listen: Option<SocketAddr>,
+    /// Constant agent load: no daily curve, bursts or jitter (see [`agents`]).
+    pub steady_load: bool,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        SimConfig {
+            listen: "127.0.0.1:0".parse().expect("addr"),
+            kubeconfig_out: None,
+            preload: Vec::new(),
+            extra_pods: 0,
+            deny: Vec::new(),
+            time_scale: 1.0,
+            seed: 42,
+            event_log: 10_000,
+            metrics_listen: None,
+            steady_load: false,
+        }
+    }
+}
+
+/// One object to preload, with where it came from (for error messages).
+#[derive(Debug, Clone)]
+pub struct PreloadDoc {
+    /// Where the document comes from, e.g. `10-agent-deployment.yaml:1`.
+    pub origin: String,
+    pub object: Value,
+}

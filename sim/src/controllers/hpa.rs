@@ -1,0 +1,590 @@
+//! HorizontalPodAutoscaler (autoscaling/v2): per metric desired = ceil(current × usage /
+//! target) with the 10 % tolerance, the max over metrics, stabilization windows and rate
+//! policies from `behavior`, clamped to min/max; status and conditions as the real
+//! controller writes them.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+
+use super::{Snapshot, State};
+use crate::apply::{self, Writer};
+use crate::resources::keys;
+use crate::{Sim, meta, usage};
+
+/// Sync period of the HPA controller (simulated seconds).
+pub const SYNC_SECS: f64 = 15.0;
+const TOLERANCE: f64 = 0.1;
+
+#[derive(Default)]
+pub struct HpaState {
+    /// Last sync (simulated seconds) per HPA uid.
+    last_sync: HashMap<String, f64>,
+    /// Recommendations (time, replicas) per HPA uid.
+    recs: HashMap<String, Vec<(f64, i64)>>,
+}
+
+struct MetricResult {
+    name: String,
+    proposal: i64,
+    utilization: i64,
+    average: String,
+}
+
+fn fmt_cpu(cores: f64) -> String {
+    format!("{}m", (cores * 1000.0).round() as i64)
+}
+
+fn fmt_mem(bytes: f64) -> String {
+    format!("{}Mi", (bytes / 1048576.0).round() as i64)
+}
+
+fn condition(
+    t: &str,
+    status: bool,
+    reason: &str,
+    message: &str,
+    now: &str,
+    prev: &[Value],
+) -> Value {
+    let s = if status { "True" } else { "False" };
+    let ltt = prev
+        .iter()
+        .find(|c| c["type"] == t && c["status"] == s)
+        .map(|c| c["lastTransitionTime"].clone())
+        .unwrap_or(json!(now));
+    json!({"type": t, "status": s, "lastTransitionTime": ltt, "reason": reason, "message": message})
+}
+
+/// The policy-limited replica count for a scale from `current` toward `desired`.
+fn rate_limit(behavior: Option<&Value>, current: i64, desired: i64) -> i64 {
+    let up = desired > current;
+    let rules = behavior.and_then(|b| b.get(if up { "scaleUp" } else { "scaleDown" }));
+    let policies: Vec<(String, f64)> = rules
+        .and_then(|r| r.get("policies"))
+        .and_then(Value::as_array)
+        .map(|ps| {
+            ps.iter()
+                .map(|p| {
+                    (
+                        p["type"].as_str().unwrap_or("").to_string(),
+                        p["value"].as_f64().unwrap_or(0.0),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_else(|| {
+            if up {
+                vec![("Percent".into(), 100.0), ("Pods".into(), 4.0)]
+            } else {
+                vec![("Percent".into(), 100.0)]
+            }
+        });
+    let select = rules
+        .and_then(|r| r["selectPolicy"].as_str())
+        .unwrap_or("Max");
+    if select == "Disabled" {
+        return current;
+    }
+    let limits: Vec<i64> = policies
+        .iter()
+        .map(|(t, v)| match (t.as_str(), up) {
+            ("Pods", true) => current + *v as i64,
+            ("Pods", false) => current - *v as i64,
+            (_, true) => (current as f64 * (1.0 + v / 100.0)).ceil() as i64,
+            (_, false) => (current as f64 * (1.0 - v / 100.0)).ceil() as i64,
+        })
+        .collect();
+    let limit = match (up, select) {
+        (true, "Min") => limits.iter().copied().min(),
+        (true, _) => limits.iter().copied().max(),
+        (false, "Min") => limits.iter().copied().max(),
+        (false, _) => limits.iter().copied().min(),
+    }
+    .unwrap_or(desired);
+    if up {
+        desired.min(limit)
+    } else {
+        desired.max(limit)
+    }
+}
+
+pub fn reconcile(sim: &Sim, st: &mut State, snap: &Snapshot) {
+    let (hpas, _) = sim.store.list(keys::HPAS, None);
+    let now_s = sim.clock.secs();
+    for h in &hpas {
+        let uid = meta::uid(h).to_string();
+        let due = st
+            .hpa
+            .last_sync
+            .get(&uid)
+            .is_none_or(|t| now_s - t >= SYNC_SECS)
+            || meta::ptr(h, "/status/observedGeneration").and_then(Value::as_i64)
+                != Some(meta::generation(h));
+        if !due {
+            if let Some(t) = st.hpa.last_sync.get(&uid).copied() {
+                st.due(t + SYNC_SECS);
+            }
+            continue;
+        }
+        st.due(now_s + SYNC_SECS);
+        st.hpa.last_sync.insert(uid.clone(), now_s);
+        sync(sim, st, snap, h, &uid, now_s);
+    }
+    let live: std::collections::HashSet<String> =
+        hpas.iter().map(|h| meta::uid(h).to_string()).collect();
+    st.hpa.last_sync.retain(|k, _| live.contains(k));
+    st.hpa.recs.retain(|k, _| live.contains(k));
+}
+
+/// What an HPA's spec asks for.
+struct Spec<'a> {
+    target_kind: &'a str,
+    target_name: &'a str,
+    min: i64,
+    max: i64,
+    metrics: Vec<Value>,
+    behavior: Option<&'a Value>,
+}
+
+impl<'a> Spec<'a> {
+    fn of(h: &'a Value) -> Self {
+        let s = |p: &str| meta::ptr(h, p).and_then(Value::as_str).unwrap_or("");
+        let i = |p: &str| meta::ptr(h, p).and_then(Value::as_i64).unwrap_or(1);
+        Spec {
+            target_kind: s("/spec/scaleTargetRef/kind"),
+            target_name: s("/spec/scaleTargetRef/name"),
+            min: i("/spec/minReplicas"),
+            max: i("/spec/maxReplicas"),
+            metrics: meta::ptr(h, "/spec/metrics")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default(),
+            behavior: meta::ptr(h, "/spec/behavior"),
+        }
+    }
+}
+
+/// Conditions as the controller writes them: a condition keeps its lastTransitionTime
+/// while its status stays.
+struct Conditions<'a> {
+    now: &'a str,
+    prev: Vec<Value>,
+}
+
+impl Conditions<'_> {
+    fn make(&self, t: &str, status: bool, reason: &str, message: &str) -> Value {
+        condition(t, status, reason, message, self.now, &self.prev)
+    }
+
+    fn able_to_get_scale(&self) -> Value {
+        self.make(
+            "AbleToScale",
+            true,
+            "SucceededGetScale",
+            "the HPA controller was able to get the target's current scale",
+        )
+    }
+}
+
+/// One sync of one HPA, in the real controller's steps: read the target's scale, compute a
+/// replica proposal per metric and take the largest, stabilize it over the recent
+/// recommendations, limit it by the behavior's rate policies and min/max, then scale the
+/// target and write status and conditions.
+fn sync(sim: &Sim, st: &mut State, snap: &Snapshot, h: &Value, uid: &str, now_s: f64) {
+    let ns = meta::namespace(h);
+    let now = sim.clock.now_str();
+    let conds = Conditions {
+        now: &now,
+        prev: meta::ptr(h, "/status/conditions")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default(),
+    };
+    let spec = Spec::of(h);
+    let target = snap.deployments.iter().find(|d| {
+        spec.target_kind == "Deployment"
+            && meta::namespace(d) == ns
+            && meta::name(d) == spec.target_name
+    });
+    let Some(target) = target else {
+        return failed_get_scale(sim, st, h, &spec, &conds);
+    };
+    let current = meta::ptr(target, "/spec/replicas")
+        .and_then(Value::as_i64)
+        .unwrap_or(0);
+    let ready = ready_pods(snap, ns, target);
+    let mut results: Vec<MetricResult> = Vec::new();
+    let mut failure: Option<String> = None;
+    for m in &spec.metrics {
+        match metric_proposal(sim, ns, &ready, m, current) {
+            Ok(r) => results.push(r),
+            Err(msg) => failure = Some(msg),
+        }
+    }
+    let current_metrics: Vec<Value> = results
+        .iter()
+        .map(|r| json!({"type": "Resource", "resource": {"name": r.name, "current": {"averageUtilization": r.utilization, "averageValue": r.average}}}))
+        .collect();
+    if current == 0 {
+        return scaling_disabled(sim, h, &conds);
+    }
+    let Some(best) = results.iter().max_by_key(|r| r.proposal) else {
+        return failed_get_metrics(sim, st, h, current, current_metrics, failure, &conds);
+    };
+    let raw = best.proposal;
+    let recs = st.hpa.recs.entry(uid.to_string()).or_default();
+    let stabilized = stabilize(recs, spec.behavior, now_s, current, raw);
+    let limited = rate_limit(spec.behavior, current, stabilized);
+    let desired = limited.clamp(spec.min, spec.max);
+    let scale = Scale {
+        current,
+        raw,
+        stabilized,
+        limited,
+        desired,
+    };
+    let mut status = json!({
+        "observedGeneration": meta::generation(h),
+        "currentReplicas": current,
+        "desiredReplicas": desired,
+        "currentMetrics": current_metrics,
+        "conditions": scaling_conditions(&conds, &spec, &scale, &best.name),
+    });
+    if let Some(t) = meta::ptr(h, "/status/lastScaleTime") {
+        status["lastScaleTime"] = t.clone();
+    }
+    if desired != current {
+        rescale(sim, st, h, target, &scale, &best.name, &now);
+        status["lastScaleTime"] = json!(now);
+    }
+    write_status(sim, h, status);
+}
+
+/// The target cannot be found: AbleToScale=False, and an event.
+fn failed_get_scale(sim: &Sim, st: &mut State, h: &Value, spec: &Spec, conds: &Conditions) {
+    let msg = format!(
+        "the HPA controller was unable to get the target's current scale: deployments/scale.apps \"{}\" not found",
+        spec.target_name
+    );
+    let c = json!([conds.make("AbleToScale", false, "FailedGetScale", &msg)]);
+    write_status(
+        sim,
+        h,
+        json!({"currentReplicas": 0, "desiredReplicas": 0, "conditions": c, "observedGeneration": meta::generation(h)}),
+    );
+    st.events.record(
+        sim,
+        h,
+        true,
+        "FailedGetScale",
+        &msg,
+        "horizontal-pod-autoscaler",
+    );
+}
+
+/// The target is scaled to zero: autoscaling is off until someone scales it up.
+fn scaling_disabled(sim: &Sim, h: &Value, conds: &Conditions) {
+    let c = json!([
+        conds.able_to_get_scale(),
+        conds.make(
+            "ScalingActive",
+            false,
+            "ScalingDisabled",
+            "scaling is disabled since the replica count of the target is zero",
+        ),
+    ]);
+    write_status(
+        sim,
+        h,
+        json!({"currentReplicas": 0, "desiredReplicas": 0, "conditions": c, "observedGeneration": meta::generation(h)}),
+    );
+}
+
+/// No metric gave a proposal: ScalingActive=False with the last failure, and an event.
+fn failed_get_metrics(
+    sim: &Sim,
+    st: &mut State,
+    h: &Value,
+    current: i64,
+    current_metrics: Vec<Value>,
+    failure: Option<String>,
+    conds: &Conditions,
+) {
+    let msg = failure.unwrap_or_else(|| "the HPA has no metrics to scale on".into());
+    let c = json!([
+        conds.able_to_get_scale(),
+        conds.make("ScalingActive", false, "FailedGetResourceMetric", &msg),
+    ]);
+    write_status(
+        sim,
+        h,
+        json!({"currentReplicas": current, "desiredReplicas": current, "currentMetrics": current_metrics, "conditions": c, "observedGeneration": meta::generation(h)}),
+    );
+    st.events.record(
+        sim,
+        h,
+        true,
+        "FailedGetResourceMetric",
+        &msg,
+        "horizontal-pod-autoscaler",
+    );
+}
+
+/// The ready, not terminating pods the target's selector matches.
+fn ready_pods<'a>(snap: &'a Snapshot, ns: &str, target: &Value) -> Vec<&'a Arc<Value>> {
+    let selector = meta::ptr(target, "/spec/selector")
+        .cloned()
+        .unwrap_or(json!({}));
+    snap.pods
+        .iter()
+        .filter(|p| {
+            meta::namespace(p) == ns
+                && !meta::is_deleting(p)
+                && meta::selector_matches(&selector, meta::labels(p))
+        })
+        .filter(|p| meta::pod_ready(p))
+        .collect()
+}
+
+/// One metric's replica proposal: ceil(ready pods × usage / target), or the current count
+/// within the tolerance; Err with the reason when the metric cannot be computed.
+fn metric_proposal(
+    sim: &Sim,
+    ns: &str,
+    ready: &[&Arc<Value>],
+    m: &Value,
+    current: i64,
+) -> Result<MetricResult, String> {
+    if m["type"] != "Resource" {
+        return Err(format!(
+            "the HPA was unable to compute the replica count: metric type {} is not available in the simulated cluster",
+            m["type"]
+        ));
+    }
+    let res = meta::ptr(m, "/resource/name")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let (mut used, mut requested) = (0.0, 0.0);
+    for p in ready {
+        let req = meta::pod_resource_sum(p, "requests", res);
+        let (cpu, mem) = usage::usage_fraction(sim, ns, usage::deployment_of(p), meta::name(p));
+        let frac = if res == "cpu" { cpu } else { mem };
+        used += frac * req;
+        requested += req;
+    }
+    if ready.is_empty() {
+        return Err(format!(
+            "the HPA was unable to compute the replica count: unable to get metrics for resource {res}: no metrics returned from resource metrics API"
+        ));
+    }
+    if requested <= 0.0 {
+        return Err(format!(
+            "the HPA was unable to compute the replica count: failed to get {res} utilization: missing request for {res} in container"
+        ));
+    }
+    let utilization = used / requested * 100.0;
+    let avg = used / ready.len() as f64;
+    let target_util = meta::ptr(m, "/resource/target/averageUtilization").and_then(Value::as_f64);
+    let target_avg = meta::ptr(m, "/resource/target/averageValue").and_then(meta::parse_quantity);
+    let ratio = match (target_util, target_avg) {
+        (Some(t), _) if t > 0.0 => utilization / t,
+        (_, Some(a)) if a > 0.0 => avg / a,
+        _ => 1.0,
+    };
+    let proposal = if (ratio - 1.0).abs() <= TOLERANCE {
+        current
+    } else {
+        (ratio * ready.len() as f64).ceil() as i64
+    };
+    Ok(MetricResult {
+        name: res.to_string(),
+        proposal,
+        utilization: utilization.round() as i64,
+        average: if res == "cpu" {
+            fmt_cpu(avg)
+        } else {
+            fmt_mem(avg)
+        },
+    })
+}
+
+/// Stabilization: record `raw` and move from `current` only as far as every recommendation
+/// in the scale-up window (at least their minimum) and the scale-down window (at most their
+/// maximum) agree.
+fn stabilize(
+    recs: &mut Vec<(f64, i64)>,
+    behavior: Option<&Value>,
+    now_s: f64,
+    current: i64,
+    raw: i64,
+) -> i64 {
+    let win = |dir: &str, default: f64| {
+        behavior
+            .and_then(|b| meta::ptr(b, &format!("/{dir}/stabilizationWindowSeconds")))
+            .and_then(Value::as_f64)
+            .unwrap_or(default)
+    };
+    let (up_win, down_win) = (win("scaleUp", 0.0), win("scaleDown", 300.0));
+    recs.push((now_s, raw));
+    let keep = up_win.max(down_win);
+    recs.retain(|(t, _)| now_s - t <= keep);
+    let up_rec = recs
+        .iter()
+        .filter(|(t, _)| now_s - t <= up_win)
+        .map(|r| r.1)
+        .min()
+        .unwrap_or(raw);
+    let down_rec = recs
+        .iter()
+        .filter(|(t, _)| now_s - t <= down_win)
+        .map(|r| r.1)
+        .max()
+        .unwrap_or(raw);
+    let mut stabilized = current;
+    if stabilized < up_rec {
+        stabilized = up_rec;
+    }
+    if stabilized > down_rec {
+        stabilized = down_rec;
+    }
+    stabilized
+}
+
+/// The replica counts of one sync, step by step.
+struct Scale {
+    current: i64,
+    /// The largest metric proposal.
+    raw: i64,
+    stabilized: i64,
+    /// After the behavior's rate policies.
+    limited: i64,
+    /// After min/max.
+    desired: i64,
+}
+
+/// AbleToScale, ScalingActive and ScalingLimited after a successful computation.
+fn scaling_conditions(conds: &Conditions, spec: &Spec, s: &Scale, metric: &str) -> Value {
+    let able = if s.desired != s.current {
+        conds.make(
+            "AbleToScale",
+            true,
+            "SucceededRescale",
+            &format!(
+                "the HPA controller was able to update the target scale to {}",
+                s.desired
+            ),
+        )
+    } else if s.stabilized > s.raw && s.raw < s.current {
+        conds.make(
+            "AbleToScale",
+            true,
+            "ScaleDownStabilized",
+            "recent recommendations were higher than current one, applying the highest recent recommendation",
+        )
+    } else {
+        conds.make(
+            "AbleToScale",
+            true,
+            "ReadyForNewScale",
+            "recommended size matches current size",
+        )
+    };
+    let active = conds.make(
+        "ScalingActive",
+        true,
+        "ValidMetricFound",
+        &format!(
+            "the HPA was able to successfully calculate a replica count from {metric} resource utilization (percentage of request)"
+        ),
+    );
+    let limited = if s.limited > spec.max {
+        conds.make(
+            "ScalingLimited",
+            true,
+            "TooManyReplicas",
+            "the desired replica count is more than the maximum replica count",
+        )
+    } else if s.limited < spec.min {
+        conds.make(
+            "ScalingLimited",
+            true,
+            "TooFewReplicas",
+            "the desired replica count is less than the minimum replica count",
+        )
+    } else {
+        conds.make(
+            "ScalingLimited",
+            false,
+            "DesiredWithinRange",
+            "the desired count is within the acceptable range",
+        )
+    };
+    json!([able, active, limited])
+}
+
+/// Scale the target to the desired count and record why.
+fn rescale(
+    sim: &Sim,
+    st: &mut State,
+    h: &Value,
+    target: &Value,
+    s: &Scale,
+    metric: &str,
+    now: &str,
+) {
+    let reason = if s.desired > s.current {
+        format!("{metric} resource utilization (percentage of request) above target")
+    } else {
+        "All metrics below target".to_string()
+    };
+    scale_target(sim, target, s.desired, now);
+    st.events.record(
+        sim,
+        h,
+        false,
+        "SuccessfulRescale",
+        &format!("New size: {}; reason: {reason}", s.desired),
+        "horizontal-pod-autoscaler",
+    );
+}
+
+/// Update the Deployment's replicas through its scale subresource, as the controller's
+/// manager (so a later apply of another replica count conflicts, as on a real cluster).
+fn scale_target(sim: &Sim, target: &Value, replicas: i64, now: &str) {
+    sim.store.update_with(
+        keys::DEPLOYMENTS,
+        meta::namespace(target),
+        meta::name(target),
+        |d| {
+            let old = d.clone();
+            d["spec"]["replicas"] = json!(replicas);
+            let g = meta::generation(d) + 1;
+            meta::metadata_mut(d).insert("generation".into(), json!(g));
+            let w = Writer {
+                manager: "kube-controller-manager",
+                subresource: "scale",
+                api_version: "apps/v1",
+                time: now,
+            };
+            apply::track_update(Some(&old), d, &w);
+            true
+        },
+    );
+}
+
+fn write_status(sim: &Sim, h: &Value, status: Value) {
+    if h.get("status") == Some(&status) {
+        return;
+    }
+    sim.store
+        .update_with(keys::HPAS, meta::namespace(h), meta::name(h), |o| {
+            o["status"] = status.clone();
+            true
+        });
+}
+
+#[cfg(test)]
+#[path = "hpa_tests.rs"]
+mod tests;

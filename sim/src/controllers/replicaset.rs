@@ -1,0 +1,156 @@
+//! ReplicaSet controller: keep spec.replicas pods, report ready/available counts.
+
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+
+use super::{Snapshot, State};
+use crate::resources::{self, keys};
+use crate::{Sim, admission, meta};
+
+/// At most this many pods are created per ReplicaSet per pass (slow start, like the
+/// real controller's batches).
+const CREATE_BURST: usize = 500;
+
+fn available(sim: &Sim, pod: &Value, min_ready: f64) -> bool {
+    if !meta::pod_ready(pod) {
+        return false;
+    }
+    if min_ready <= 0.0 {
+        return true;
+    }
+    let since = pod
+        .pointer("/status/conditions")
+        .and_then(Value::as_array)
+        .and_then(|cs| cs.iter().find(|c| c["type"] == "Ready"))
+        .and_then(|c| c["lastTransitionTime"].as_str());
+    meta::age_secs(&sim.clock, since).unwrap_or(0.0) >= min_ready
+}
+
+/// Deletion preference: unscheduled, then pending, then not ready, then newest.
+fn delete_rank(p: &Value) -> (u8, std::cmp::Reverse<String>) {
+    let rank = if meta::ptr(p, "/spec/nodeName").is_none() {
+        0
+    } else if meta::ptr(p, "/status/phase").and_then(Value::as_str) != Some("Running") {
+        1
+    } else if !meta::pod_ready(p) {
+        2
+    } else {
+        3
+    };
+    let created = p
+        .pointer("/metadata/creationTimestamp")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    (rank, std::cmp::Reverse(created))
+}
+
+pub fn reconcile(sim: &Sim, st: &mut State, snap: &Snapshot) {
+    let pod_def = resources::by_key(keys::PODS).expect("pods served");
+    for rs in &snap.replicasets {
+        if meta::is_deleting(rs) {
+            continue;
+        }
+        let ns = meta::namespace(rs);
+        let name = meta::name(rs);
+        let owned: &[Arc<Value>] = snap
+            .pods_by_owner
+            .get(meta::uid(rs))
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let want = meta::ptr(rs, "/spec/replicas")
+            .and_then(Value::as_i64)
+            .unwrap_or(1)
+            .max(0) as usize;
+        if owned.len() < want {
+            for _ in 0..(want - owned.len()).min(CREATE_BURST) {
+                let pod_name = format!("{name}-{}", sim.rng.suffix(5));
+                let mut pod = json!({
+                    "apiVersion": "v1",
+                    "kind": "Pod",
+                    "metadata": {
+                        "name": pod_name,
+                        "namespace": ns,
+                        "labels": meta::ptr(rs, "/spec/template/metadata/labels").cloned().unwrap_or(json!({})),
+                        "ownerReferences": [meta::owner_ref(rs, true)],
+                    },
+                    "spec": meta::ptr(rs, "/spec/template/spec").cloned().unwrap_or(json!({})),
+                });
+                if let Some(a) = meta::ptr(rs, "/spec/template/metadata/annotations") {
+                    pod["metadata"]["annotations"] = a.clone();
+                }
+                match admission::create_internal(sim, pod, "kube-controller-manager") {
+                    Ok(_) => st.events.record(
+                        sim,
+                        rs,
+                        false,
+                        "SuccessfulCreate",
+                        &format!("Created pod: {pod_name}"),
+                        "replicaset-controller",
+                    ),
+                    Err(e) => st.events.record(
+                        sim,
+                        rs,
+                        true,
+                        "FailedCreate",
+                        &format!("Error creating: {e}"),
+                        "replicaset-controller",
+                    ),
+                }
+            }
+        } else if owned.len() > want {
+            let mut victims: Vec<&Arc<Value>> = owned.iter().collect();
+            victims.sort_by_key(|p| delete_rank(p));
+            for p in victims.into_iter().take(owned.len() - want) {
+                if sim
+                    .delete_object(pod_def, ns, meta::name(p), "Background", None)
+                    .is_some()
+                {
+                    st.events.record(
+                        sim,
+                        rs,
+                        false,
+                        "SuccessfulDelete",
+                        &format!("Deleted pod: {}", meta::name(p)),
+                        "replicaset-controller",
+                    );
+                }
+            }
+        }
+        let min_ready = meta::ptr(rs, "/spec/minReadySeconds")
+            .and_then(Value::as_f64)
+            .unwrap_or(0.0);
+        let ready = owned.iter().filter(|p| meta::pod_ready(p)).count();
+        let avail = owned
+            .iter()
+            .filter(|p| available(sim, p, min_ready))
+            .count();
+        if avail < ready {
+            // Ready pods become available after minReadySeconds.
+            st.due_in(sim.clock.secs(), 1.0);
+        }
+        let status = json!({
+            "replicas": owned.len(),
+            "fullyLabeledReplicas": owned.len(),
+            "readyReplicas": ready,
+            "availableReplicas": avail,
+            "observedGeneration": meta::generation(rs),
+        });
+        let status = strip_zero(status);
+        if rs.get("status") != Some(&status) {
+            sim.store.update_with(keys::REPLICASETS, ns, name, |o| {
+                o["status"] = status.clone();
+                true
+            });
+        }
+    }
+}
+
+/// Kubernetes omits zero counters (omitempty), except `replicas`.
+pub fn strip_zero(mut v: Value) -> Value {
+    if let Some(m) = v.as_object_mut() {
+        m.retain(|k, x| k == "replicas" || x.as_i64() != Some(0));
+    }
+    v
+}
