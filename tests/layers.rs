@@ -62,12 +62,30 @@ fn offenders(dir: &str, forbidden: &[&str]) -> Vec<String> {
     for f in rust_files(&dir) {
         let c = code(&f);
         for word in forbidden {
-            if c.contains(word) {
+            if mentions(&c, word) {
                 bad.push(format!("{} uses {word}", f.display()));
             }
         }
     }
     bad
+}
+
+/// Does `code` name `path` as a whole path (`crate::app` but not `crate::apply`)?
+fn mentions(code: &str, path: &str) -> bool {
+    code.match_indices(path).any(|(i, _)| {
+        let before = code[..i].chars().next_back();
+        let after = code[i + path.len()..].chars().next();
+        let ident = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+        !ident(before) && (path.ends_with("::") || !ident(after))
+    })
+}
+
+#[test]
+fn mentions_whole_paths_only() {
+    assert!(mentions("use crate::app::App;", "crate::app"));
+    assert!(!mentions("use crate::apply;", "crate::app"));
+    assert!(!mentions("use my_ratatui::x;", "ratatui"));
+    assert!(mentions("x = agentdeck::cli::main();", "agentdeck::"));
 }
 
 #[test]
@@ -104,7 +122,7 @@ fn ui_draws_and_does_no_io() {
 fn status_and_the_dashboard_are_siblings() {
     let c = code(&root().join("src/status.rs"));
     for word in ["crate::dashboard", "crate::ui", "crate::tui", "crate::app"] {
-        assert!(!c.contains(word), "status.rs uses {word}");
+        assert!(!mentions(&c, word), "status.rs uses {word}");
     }
 }
 
