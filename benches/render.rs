@@ -35,14 +35,18 @@ fn objects() -> (Vec<Deployment>, Vec<ReplicaSet>, Vec<Pod>) {
 
 fn bench(c: &mut Criterion) {
     let (d, r, p) = objects();
-    let dr: Vec<&Deployment> = d.iter().collect();
-    let rr: Vec<&ReplicaSet> = r.iter().collect();
-    let pr: Vec<&Pod> = p.iter().collect();
+    let objects = snapshot::Objects {
+        deployments: d.iter().collect(),
+        replicasets: r.iter().collect(),
+        pods: p.iter().collect(),
+        ..Default::default()
+    };
+    let stack = agentdeck::config::StackConfig::default();
     c.bench_function("snapshot_build_5000_pods", |b| {
-        b.iter(|| snapshot::build("ctx", "ns", &dr, &rr, &pr, &[], &[]))
+        b.iter(|| snapshot::build("ctx", "ns", &objects, &stack))
     });
 
-    let snap = snapshot::build("ctx", "ns", &dr, &rr, &pr, &[], &[]);
+    let snap = snapshot::build("ctx", "ns", &objects, &stack);
     let now = jiff::Timestamp::now();
     let mut app = App::new(
         Settings {

@@ -31,6 +31,8 @@ pub struct StackConfig {
     pub hpa: String,
     pub secret: String,
     pub secret_key: String,
+    /// The NetworkPolicy that lets the agents reach the provider.
+    pub network_policy: String,
     pub image: String,
     pub provider_base_url: String,
 }
@@ -125,6 +127,7 @@ impl Default for StackConfig {
             hpa: "ai-agent-hpa".into(),
             secret: "ai-api-keys".into(),
             secret_key: "HOLYSHEEP_API_KEY".into(),
+            network_policy: "allow-holysheep-api".into(),
             image: "holysheep/ai-agent:1.4.2".into(),
             provider_base_url: "https://api.holysheep.ai/v1".into(),
         }

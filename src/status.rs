@@ -228,7 +228,10 @@ pub async fn run(
     feed: &Feed,
     as_json: bool,
 ) -> Result<(String, u8), Error> {
-    let (cluster, metrics) = tokio::join!(crate::cluster::list::once(conn), feed.snapshot(cfg));
+    let (cluster, metrics) = tokio::join!(
+        crate::cluster::list::once(conn, &cfg.stack),
+        feed.snapshot(cfg)
+    );
     let cluster = cluster?;
     let cost = metrics
         .as_ref()

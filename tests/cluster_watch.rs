@@ -46,7 +46,7 @@ async fn watchers_snapshot_go_stale_and_recover() {
     assert_eq!(conn.context, "agentdeck-sim");
     assert_eq!(conn.namespace, "ai-agents");
     let (tx, mut rx) = mpsc::channel(64);
-    let _watch = cluster::watch::spawn(&conn, tx);
+    let _watch = cluster::watch::spawn(&conn, &Default::default(), tx);
 
     let ev = next_matching(&mut rx, 30, "a snapshot with 3/3 ready agents", |e| {
         matches!(e, ClusterEvent::Snapshot(s) if s.workloads.iter().any(|w| w.name == "ai-agent-service" && w.ready == 3))

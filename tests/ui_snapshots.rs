@@ -158,7 +158,12 @@ fn incident_cluster() -> ClusterSnapshot {
             "pod/ai-agent-service-7d9f8-q2x4z",
             "Readiness probe failed: upstream returned 401 Unauthorized",
             20,
-            agentdeck::cluster::diagnose::event_hint("Unhealthy", "401 Unauthorized").as_deref(),
+            agentdeck::cluster::diagnose::event_hint(
+                "Unhealthy",
+                "401 Unauthorized",
+                &Default::default(),
+            )
+            .as_deref(),
         ),
         event(
             true,
@@ -166,7 +171,8 @@ fn incident_cluster() -> ClusterSnapshot {
             "pod/ai-agent-service-7d9f8-abcde",
             "Container ai-agent was OOMKilled: memory use exceeded its limit of 2Gi",
             45,
-            agentdeck::cluster::diagnose::event_hint("OOMKilled", "").as_deref(),
+            agentdeck::cluster::diagnose::event_hint("OOMKilled", "", &Default::default())
+                .as_deref(),
         ),
         event(
             false,
@@ -359,4 +365,113 @@ fn no_panic_at_any_size() {
             }
         }
     }
+}
+
+/// A restart plan on a connection that is never used (no server behind it).
+fn restart_plan(context: &str, namespace: &str) -> Box<agentdeck::cluster::ops::Plan> {
+    use agentdeck::cluster::ops::{Ops, Plan, PlanKind};
+    let cfg = kube::Config::new("http://127.0.0.1:9".parse().unwrap());
+    let conn = agentdeck::cluster::Connection {
+        client: kube::Client::try_from(cfg).unwrap(),
+        context: context.into(),
+        namespace: namespace.into(),
+        server: "http://127.0.0.1:9".into(),
+        user: "u".into(),
+    };
+    Box::new(Plan {
+        ops: Ops::new(
+            conn,
+            &agentdeck::config::Config::default(),
+            std::time::Duration::from_secs(1),
+        ),
+        kind: PlanKind::Restart {
+            deployment: "ai-agent-service".into(),
+            wait: true,
+        },
+    })
+}
+
+#[tokio::test]
+async fn confirmation_names_namespace_and_context() {
+    let mut a = healthy();
+    let _ = update(
+        &mut a,
+        Msg::Planned(0, Ok(restart_plan("prod-eu", "ai-agents"))),
+    );
+    insta::assert_snapshot!(render(&a, 80, 24));
+}
+
+#[tokio::test]
+async fn a_plan_waits_behind_the_filter() {
+    let mut a = healthy();
+    let _ = update(&mut a, Msg::Key(key('/')));
+    let _ = update(&mut a, Msg::Key(key('y')));
+    let _ = update(
+        &mut a,
+        Msg::Planned(0, Ok(restart_plan("prod-eu", "ai-agents"))),
+    );
+    let text = render(&a, 100, 30);
+    let footer = text.lines().nth(29).unwrap();
+    assert_eq!(
+        footer,
+        "/y▏  a confirmation is waiting: Enter or Esc to see it"
+    );
+    assert!(!text.contains("[y]"), "{text}");
+}
+
+#[test]
+fn progress_shows_in_the_footer() {
+    let mut a = healthy();
+    a.op_status = Some("scale ai-agent-service: 4/5 ready".into());
+    a.toast = None;
+    let text = render(&a, 80, 24);
+    assert_eq!(
+        text.lines().nth(23).unwrap(),
+        "⟳ scale ai-agent-service: 4/5 ready"
+    );
+}
+
+/// The footer cells of `label` ("<s> scale"), with their style.
+fn footer_style(a: &App, label: &str) -> ratatui::style::Style {
+    let (w, h) = (120, 30);
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| agentdeck::ui::draw(f, a)).unwrap();
+    let buf = t.backend().buffer().clone();
+    let line: String = (0..w)
+        .map(|x| buf[(x, h - 1)].symbol().to_string())
+        .collect();
+    let at = line
+        .find(label)
+        .unwrap_or_else(|| panic!("{label} not in {line}"));
+    let x = line[..at].chars().count() as u16;
+    buf[(x, h - 1)].style()
+}
+
+#[test]
+fn writes_rbac_denies_are_greyed_out_in_the_footer() {
+    use agentdeck::cluster::ops::Operation;
+    use ratatui::style::Modifier;
+    let mut a = healthy();
+    a.toast = None;
+    let _ = update(
+        &mut a,
+        Msg::Permissions(
+            0,
+            vec![
+                (
+                    Operation::Scale,
+                    Some("patch deployments/scale is denied".into()),
+                ),
+                (Operation::Restart, None),
+            ],
+        ),
+    );
+    let crossed = |s: ratatui::style::Style| s.add_modifier.contains(Modifier::CROSSED_OUT);
+    assert!(crossed(footer_style(&a, "<s>")), "scale is denied");
+    assert!(!crossed(footer_style(&a, "<r>")), "restart is allowed");
+    assert!(!crossed(footer_style(&a, "<?>")));
+    // Read-only greys out every write.
+    a.read_only = true;
+    assert!(crossed(footer_style(&a, "<r>")) && crossed(footer_style(&a, "<K>")));
+    assert!(!crossed(footer_style(&a, "<q>")));
 }

@@ -1,6 +1,7 @@
 //! Plain-word diagnoses: the HPA's state in one line, and the runbook's hint for an event.
 
 use super::model::{Condition, HpaView};
+use crate::config::StackConfig;
 
 fn cond<'a>(h: &'a HpaView, t: &str) -> Option<&'a Condition> {
     h.conditions.iter().find(|c| c.type_ == t)
@@ -41,8 +42,8 @@ pub fn hpa(h: &HpaView) -> String {
     "within range, metrics near target".into()
 }
 
-/// The runbook's advice for a Warning event, when one fits.
-pub fn event_hint(reason: &str, message: &str) -> Option<String> {
+/// The runbook's advice for a Warning event, when one fits; `stack` names the objects.
+pub fn event_hint(reason: &str, message: &str, stack: &StackConfig) -> Option<String> {
     let m = message.to_lowercase();
     let hint = if m.contains("401") || m.contains("unauthorized") || reason == "Unauthorized" {
         "provider rejects the API key: rotate it (rotate-key), then restart"
@@ -58,9 +59,15 @@ pub fn event_hint(reason: &str, message: &str) -> Option<String> {
         || m.contains("dial tcp")
         || m.contains("context deadline exceeded")
     {
-        "egress blocked or slow: check the NetworkPolicy allow-holysheep-api"
+        return Some(format!(
+            "egress blocked or slow: check the NetworkPolicy {}",
+            stack.network_policy
+        ));
     } else if m.contains("secret") && m.contains("not found") {
-        "the Secret is missing: create it (rotate-key)"
+        return Some(format!(
+            "the Secret {} is missing: create it (rotate-key)",
+            stack.secret
+        ));
     } else if reason == "BackOff" || m.contains("crashloopbackoff") {
         "container keeps crashing: read its last logs and state"
     } else if reason == "FailedScheduling" {

@@ -1,4 +1,5 @@
 use super::*;
+use crate::config::StackConfig;
 
 fn view(current: i32, desired: i32, conds: &[(&str, &str, &str)]) -> HpaView {
     HpaView {
@@ -62,24 +63,56 @@ fn hpa_diagnoses() {
 #[test]
 fn event_hints_follow_the_runbook() {
     assert!(
-        event_hint("Failed", "upstream returned 401 Unauthorized")
-            .unwrap()
-            .contains("rotate")
+        event_hint(
+            "Failed",
+            "upstream returned 401 Unauthorized",
+            &StackConfig::default()
+        )
+        .unwrap()
+        .contains("rotate")
     );
     assert!(
-        event_hint("OOMKilled", "Container x was OOMKilled")
-            .unwrap()
-            .contains("memory limit")
+        event_hint(
+            "OOMKilled",
+            "Container x was OOMKilled",
+            &StackConfig::default()
+        )
+        .unwrap()
+        .contains("memory limit")
     );
     assert!(
-        event_hint("FailedGetResourceMetric", "x")
+        event_hint("FailedGetResourceMetric", "x", &StackConfig::default())
             .unwrap()
             .contains("metrics-server")
     );
     assert!(
-        event_hint("Unhealthy", "dial tcp 1.2.3.4:443: i/o timeout")
-            .unwrap()
-            .contains("NetworkPolicy")
+        event_hint(
+            "Unhealthy",
+            "dial tcp 1.2.3.4:443: i/o timeout",
+            &StackConfig::default()
+        )
+        .unwrap()
+        .contains("NetworkPolicy")
     );
-    assert_eq!(event_hint("Scheduled", "Successfully assigned"), None);
+    assert_eq!(
+        event_hint(
+            "Scheduled",
+            "Successfully assigned",
+            &StackConfig::default()
+        ),
+        None
+    );
+}
+
+#[test]
+fn hints_name_the_configured_objects() {
+    let stack = StackConfig {
+        network_policy: "egress-llm".into(),
+        secret: "llm-keys".into(),
+        ..StackConfig::default()
+    };
+    let egress = event_hint("Unhealthy", "dial tcp 1.2.3.4:443: i/o timeout", &stack).unwrap();
+    assert!(egress.ends_with("NetworkPolicy egress-llm"), "{egress}");
+    let missing = event_hint("Failed", "secret \"llm-keys\" not found", &stack).unwrap();
+    assert!(missing.contains("Secret llm-keys is missing"), "{missing}");
 }

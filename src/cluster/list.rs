@@ -7,7 +7,8 @@ use kube::api::{Api, ListParams};
 
 use super::connect::Connection;
 use super::model::ClusterSnapshot;
-use super::snapshot;
+use super::snapshot::{self, Objects};
+use crate::config::StackConfig;
 
 /// A list that failed: which kind, where, and the client's error (kept as the source).
 #[derive(Debug, thiserror::Error)]
@@ -37,8 +38,8 @@ where
         })
 }
 
-/// The namespace's model, listed once.
-pub async fn once(conn: &Connection) -> Result<ClusterSnapshot, ListError> {
+/// The namespace's model, listed once; `stack` names the runbook's objects in hints.
+pub async fn once(conn: &Connection, stack: &StackConfig) -> Result<ClusterSnapshot, ListError> {
     let (d, r, p, h, e) = tokio::try_join!(
         list::<Deployment>(conn),
         list::<ReplicaSet>(conn),
@@ -46,13 +47,17 @@ pub async fn once(conn: &Connection) -> Result<ClusterSnapshot, ListError> {
         list::<HorizontalPodAutoscaler>(conn),
         list::<Event>(conn),
     )?;
+    let objects = Objects {
+        deployments: d.iter().collect(),
+        replicasets: r.iter().collect(),
+        pods: p.iter().collect(),
+        hpas: h.iter().collect(),
+        events: e.iter().collect(),
+    };
     Ok(snapshot::build(
         &conn.context,
         &conn.namespace,
-        &d.iter().collect::<Vec<_>>(),
-        &r.iter().collect::<Vec<_>>(),
-        &p.iter().collect::<Vec<_>>(),
-        &h.iter().collect::<Vec<_>>(),
-        &e.iter().collect::<Vec<_>>(),
+        &objects,
+        stack,
     ))
 }

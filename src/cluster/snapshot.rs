@@ -8,6 +8,7 @@ use k8s_openapi::api::core::v1::{Event, Pod};
 
 use super::diagnose;
 use super::model::{ClusterSnapshot, Condition, EventView, HpaMetric, HpaView, Workload};
+use crate::config::StackConfig;
 
 fn pod_counts_and_flags(pods: &[&Pod], w: &mut Workload) {
     for p in pods {
@@ -103,7 +104,7 @@ fn hpa_view(h: &HorizontalPodAutoscaler) -> HpaView {
     v
 }
 
-fn event_view(e: &Event) -> EventView {
+fn event_view(e: &Event, stack: &StackConfig) -> EventView {
     let kind = e
         .involved_object
         .kind
@@ -121,7 +122,7 @@ fn event_view(e: &Event) -> EventView {
     let message = e.message.clone().unwrap_or_default();
     EventView {
         warning: e.type_.as_deref() == Some("Warning"),
-        hint: diagnose::event_hint(&reason, &message),
+        hint: diagnose::event_hint(&reason, &message, stack),
         reason,
         message,
         object: format!("{kind}/{name}"),
@@ -133,16 +134,30 @@ fn event_view(e: &Event) -> EventView {
 /// How many events the snapshot keeps.
 pub const MAX_EVENTS: usize = 200;
 
-/// Build the snapshot from the watched objects.
+/// The objects of one namespace a snapshot is built from.
+#[derive(Default)]
+pub struct Objects<'a> {
+    pub deployments: Vec<&'a Deployment>,
+    pub replicasets: Vec<&'a ReplicaSet>,
+    pub pods: Vec<&'a Pod>,
+    pub hpas: Vec<&'a HorizontalPodAutoscaler>,
+    pub events: Vec<&'a Event>,
+}
+
+/// Build the snapshot from the watched objects; `stack` names the runbook's objects in hints.
 pub fn build(
     context: &str,
     namespace: &str,
-    deployments: &[&Deployment],
-    replicasets: &[&ReplicaSet],
-    pods: &[&Pod],
-    hpas: &[&HorizontalPodAutoscaler],
-    events: &[&Event],
+    objects: &Objects<'_>,
+    stack: &StackConfig,
 ) -> ClusterSnapshot {
+    let Objects {
+        deployments,
+        replicasets,
+        pods,
+        hpas,
+        events,
+    } = objects;
     // pod → RS (owner) → Deployment (owner)
     let rs_owner: HashMap<&str, &str> = replicasets
         .iter()
@@ -200,7 +215,7 @@ pub fn build(
         })
         .collect();
     workloads.sort_by(|a, b| a.name.cmp(&b.name));
-    let mut evs: Vec<EventView> = events.iter().map(|e| event_view(e)).collect();
+    let mut evs: Vec<EventView> = events.iter().map(|e| event_view(e, stack)).collect();
     evs.sort_by(|a, b| {
         b.warning
             .cmp(&a.warning)

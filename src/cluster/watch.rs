@@ -17,7 +17,8 @@ use tokio::task::JoinHandle;
 
 use super::connect::Connection;
 use super::model::ClusterSnapshot;
-use super::snapshot;
+use super::snapshot::{self, Objects};
+use crate::config::StackConfig;
 
 /// What the watchers report.
 #[derive(Debug, Clone, PartialEq)]
@@ -83,8 +84,10 @@ where
     (reader, task)
 }
 
-/// Start watching `conn`'s namespace; snapshots and errors go to `tx`.
-pub fn spawn(conn: &Connection, tx: mpsc::Sender<ClusterEvent>) -> Watch {
+/// Start watching `conn`'s namespace; snapshots and errors go to `tx`. `stack` names the
+/// runbook's objects in hints.
+pub fn spawn(conn: &Connection, stack: &StackConfig, tx: mpsc::Sender<ClusterEvent>) -> Watch {
+    let stack = stack.clone();
     let ns = conn.namespace.clone();
     let c = conn.client.clone();
     let notify = Arc::new(Notify::new());
@@ -131,15 +134,14 @@ pub fn spawn(conn: &Connection, tx: mpsc::Sender<ClusterEvent>) -> Watch {
             let p = pods.state();
             let h = hpas.state();
             let e = events.state();
-            let snap = snapshot::build(
-                &context,
-                &ns,
-                &d.iter().map(|x| x.as_ref()).collect::<Vec<_>>(),
-                &r.iter().map(|x| x.as_ref()).collect::<Vec<_>>(),
-                &p.iter().map(|x| x.as_ref()).collect::<Vec<_>>(),
-                &h.iter().map(|x| x.as_ref()).collect::<Vec<_>>(),
-                &e.iter().map(|x| x.as_ref()).collect::<Vec<_>>(),
-            );
+            let objects = Objects {
+                deployments: d.iter().map(|x| x.as_ref()).collect(),
+                replicasets: r.iter().map(|x| x.as_ref()).collect(),
+                pods: p.iter().map(|x| x.as_ref()).collect(),
+                hpas: h.iter().map(|x| x.as_ref()).collect(),
+                events: e.iter().map(|x| x.as_ref()).collect(),
+            };
+            let snap = snapshot::build(&context, &ns, &objects, &stack);
             if tx
                 .send(ClusterEvent::Snapshot(Box::new(snap)))
                 .await

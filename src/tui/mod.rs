@@ -96,7 +96,7 @@ struct Tasks {
 
 impl Tasks {
     fn new(b: &Backends, tx: mpsc::Sender<Msg>) -> Tasks {
-        let watch = watch(&b.conn, 0, tx.clone());
+        let watch = watch(&b.conn, &b.cfg, 0, tx.clone());
         let t = Tasks {
             tx,
             target: b.target.clone(),
@@ -125,7 +125,7 @@ impl Tasks {
                 namespace,
             } => self.connect(seq, context, namespace),
             Effect::Attach { generation, conn } => {
-                self._watch = watch(&conn, generation, tx);
+                self._watch = watch(&conn, &self.cfg, generation, tx);
                 self.conn = conn;
                 self.generation = generation;
                 self.ask_permissions();
@@ -189,9 +189,9 @@ impl Tasks {
 }
 
 /// Watch `conn`; its events reach the loop tagged with `generation`.
-fn watch(conn: &Connection, generation: u64, tx: mpsc::Sender<Msg>) -> Watch {
+fn watch(conn: &Connection, cfg: &Config, generation: u64, tx: mpsc::Sender<Msg>) -> Watch {
     let (ctx_tx, mut ctx_rx) = mpsc::channel::<ClusterEvent>(64);
-    let w = cluster::watch::spawn(conn, ctx_tx);
+    let w = cluster::watch::spawn(conn, &cfg.stack, ctx_tx);
     // Ends when the watchers are dropped (their sender closes).
     tokio::spawn(async move {
         while let Some(ev) = ctx_rx.recv().await {

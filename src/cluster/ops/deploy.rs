@@ -82,6 +82,7 @@ pub fn substitute(docs: &mut [Document], stack: &StackConfig, bundled: &StackCon
         (&bundled.deployment, &stack.deployment),
         (&bundled.hpa, &stack.hpa),
         (&bundled.secret, &stack.secret),
+        (&bundled.network_policy, &stack.network_policy),
         (&bundled.image, &stack.image),
         (&bundled.provider_base_url, &stack.provider_base_url),
     ]

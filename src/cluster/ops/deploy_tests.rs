@@ -18,6 +18,7 @@ fn substitution_follows_the_config() {
         hpa: "agents-hpa".into(),
         secret: "llm-keys".into(),
         secret_key: "PROVIDER_KEY".into(),
+        network_policy: "egress-llm".into(),
         image: "me/agent:9".into(),
         provider_base_url: "https://p.example/v1".into(),
     };
@@ -27,6 +28,7 @@ fn substitution_follows_the_config() {
         "ai-agent-service",
         "ai-agent-hpa",
         "ai-api-keys",
+        "allow-holysheep-api",
         "\"ai-agents\"",
     ] {
         assert!(!text.contains(old), "{old} left in the bundled stack");
