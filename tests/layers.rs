@@ -126,21 +126,57 @@ fn status_and_the_dashboard_are_siblings() {
     }
 }
 
-/// Which modules a file refers to (`crate::a::b`, `super::x`, `use a::b` of the crate).
+/// The module path at the start of `rest` ("ops::scale::{…}" → ["ops", "scale"]), and
+/// the items of a `{…}` group right after it, each a path of its own.
+fn paths_at(rest: &str) -> Vec<Vec<String>> {
+    let mut base = Vec::new();
+    let mut r = rest;
+    loop {
+        let ident: String = r
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        if ident.is_empty() || !ident.starts_with(|c: char| c.is_lowercase()) {
+            break;
+        }
+        base.push(ident.clone());
+        r = &r[ident.len()..];
+        match r.strip_prefix("::") {
+            Some(next) => r = next,
+            None => return vec![base],
+        }
+    }
+    let Some(group) = r.strip_prefix('{') else {
+        return vec![base];
+    };
+    let mut depth = 1;
+    let end = group
+        .char_indices()
+        .find(|(_, c)| {
+            depth += match c {
+                '{' => 1,
+                '}' => -1,
+                _ => 0,
+            };
+            depth == 0
+        })
+        .map_or(group.len(), |(i, _)| i);
+    let mut out = vec![base.clone()];
+    for item in group[..end].split(',') {
+        for p in paths_at(item.trim()) {
+            let mut full = base.clone();
+            full.extend(p);
+            out.push(full);
+        }
+    }
+    out
+}
+
+/// Which modules a file refers to (`crate::a::b`, `super::x`, grouped `{a, b}` too).
 fn references(module: &[String], c: &str) -> BTreeSet<Vec<String>> {
     let mut out = BTreeSet::new();
-    let idents = |rest: &str| -> Vec<String> {
-        rest.split("::")
-            .map(|s| {
-                s.chars()
-                    .take_while(|ch| ch.is_ascii_alphanumeric() || *ch == '_')
-                    .collect::<String>()
-            })
-            .take_while(|s| !s.is_empty() && s.chars().next().is_some_and(|c| c.is_lowercase()))
-            .collect()
-    };
     for (i, _) in c.match_indices("crate::") {
-        out.insert(idents(&c[i + "crate::".len()..]));
+        out.extend(paths_at(&c[i + "crate::".len()..]));
     }
     for (i, _) in c.match_indices("super::") {
         if c[..i].ends_with("::") {
@@ -152,10 +188,22 @@ fn references(module: &[String], c: &str) -> BTreeSet<Vec<String>> {
             base.pop();
             rest = r;
         }
-        base.extend(idents(rest));
-        out.insert(base);
+        for p in paths_at(rest) {
+            let mut full = base.clone();
+            full.extend(p);
+            out.insert(full);
+        }
     }
     out
+}
+
+#[test]
+fn grouped_imports_are_references_too() {
+    let m = vec!["controllers".to_string(), "pods".to_string()];
+    let refs = references(&m, "use super::{Snapshot, State, load};\nuse crate::a::{b::c, d};");
+    let has = |p: &[&str]| refs.contains(&p.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+    assert!(has(&["controllers", "load"]), "{refs:?}");
+    assert!(has(&["a", "b", "c"]) && has(&["a", "d"]), "{refs:?}");
 }
 
 /// Import cycles between modules of the crate whose sources are in `src` (a module and
