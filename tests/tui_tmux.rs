@@ -52,6 +52,15 @@ impl Drop for Tmux {
     }
 }
 
+/// A screen's words, borders removed: a dialog wraps its text over several lines.
+fn joined_words(screen: &str) -> String {
+    screen
+        .replace('│', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// The demo's API server, from the kubeconfig it wrote under `tmp`.
 fn demo_server(tmp: &std::path::Path) -> String {
     let kc = std::fs::read_dir(tmp)
@@ -147,11 +156,7 @@ fn demo_in_a_real_terminal() {
     let confirm = t.wait_for(10, "the confirmation dialog", |s| {
         s.contains("rollout restart deployment ai-agent-service") && s.contains("[y]")
     });
-    let words: String = confirm
-        .replace('│', " ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let words = joined_words(&confirm);
     assert!(
         words.contains("in namespace ai-agents") && words.contains("(context agentdeck-sim)?"),
         "the question names where the write lands: {confirm}"
@@ -216,11 +221,7 @@ fn demo_in_a_real_terminal() {
     let plan = t.wait_for(30, "the deploy plan", |s| {
         s.contains("deploy the stack to context agentdeck-sim") && s.contains("[y]")
     });
-    let words: String = plan
-        .replace('│', " ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let words = joined_words(&plan);
     assert!(
         words.contains("skipped") && words.contains("virtualservice/agent-routing"),
         "{plan}"
@@ -235,11 +236,7 @@ fn demo_in_a_real_terminal() {
     });
     t.cmd(&["send-keys", "-t", &t.session, "BSpace", "4", "Enter"]);
     let confirm = t.wait_for(20, "the scale confirmation", |s| s.contains("[y]"));
-    let words: String = confirm
-        .replace('│', " ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let words = joined_words(&confirm);
     assert!(
         words.contains("from 3 to 4") && words.contains("minReplicas"),
         "{confirm}"
@@ -263,7 +260,7 @@ fn demo_in_a_real_terminal() {
         s.contains("the provider accepts the key") && s.contains("[y]")
     });
     // The dialog wraps its text: look at the words.
-    let words: String = confirm.split_whitespace().collect::<Vec<_>>().join(" ");
+    let words = joined_words(&confirm);
     assert!(
         words.contains("HOLYSHEEP_API_KEY")
             && words.contains("ai-api-keys")
