@@ -200,7 +200,10 @@ fn references(module: &[String], c: &str) -> BTreeSet<Vec<String>> {
 #[test]
 fn grouped_imports_are_references_too() {
     let m = vec!["controllers".to_string(), "pods".to_string()];
-    let refs = references(&m, "use super::{Snapshot, State, load};\nuse crate::a::{b::c, d};");
+    let refs = references(
+        &m,
+        "use super::{Snapshot, State, load};\nuse crate::a::{b::c, d};",
+    );
     let has = |p: &[&str]| refs.contains(&p.iter().map(|s| s.to_string()).collect::<Vec<_>>());
     assert!(has(&["controllers", "load"]), "{refs:?}");
     assert!(has(&["a", "b", "c"]) && has(&["a", "d"]), "{refs:?}");
