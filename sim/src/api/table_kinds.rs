@@ -6,122 +6,210 @@ use serde_json::{Value, json};
 
 use super::*;
 
+/// kubectl's pod printer (`printPod`): READY, STATUS, RESTARTS, AGE, IP, NODE,
+/// NOMINATED NODE and READINESS GATES.
 pub(super) fn pod_cells(p: &Value, now: Timestamp) -> Vec<Value> {
     let conds = arr(p, "status.conditions");
-    let phase = s(p, "status.phase");
-    let mut reason = first(p, &["status.reason", "status.phase"]).to_string();
+    let mut reason = scheduling_reason(p, conds);
+    let init = init_containers(p);
+    let mut ready = init.ready;
+    let mut restarts = init.all;
+    let initializing = init.reason.is_some();
+    if let Some(init_reason) = init.reason {
+        reason = init_reason;
+    }
+    if !initializing || cond_true(conds, "Initialized") {
+        restarts = init.sidecars;
+        ready += regular_containers(p, conds, &mut reason, &mut restarts);
+    }
+    if let Some(deleting) = deletion_reason(p) {
+        reason = deleting.into();
+    }
+    let ip = arr(p, "status.podIPs")
+        .first()
+        .map_or(s(p, "status.podIP"), |x| s(x, "ip"));
+    let (node, nominated) = (s(p, "spec.nodeName"), s(p, "status.nominatedNodeName"));
+    vec![
+        s(p, "metadata.name").into(),
+        format!("{ready}/{}", container_total(p)).into(),
+        reason.into(),
+        restarts.cell(now).into(),
+        age(p, now),
+        or_none(ip),
+        or_none(node),
+        or_none(nominated),
+        readiness_gates(p, conds).into(),
+    ]
+}
+
+/// The pod's starting STATUS: its reason or phase, or `SchedulingGated` while a
+/// scheduling gate holds it back.
+fn scheduling_reason(p: &Value, conds: &[Value]) -> String {
     let gated = |c: &Value| s(c, "type") == "PodScheduled" && s(c, "reason") == "SchedulingGated";
     if conds.iter().any(gated) {
-        reason = "SchedulingGated".into();
+        return "SchedulingGated".into();
     }
-    // Init containers with restartPolicy Always are sidecars: they count as regular containers.
+    first(p, &["status.reason", "status.phase"]).to_string()
+}
+
+/// Init containers with restartPolicy Always are sidecars: they run alongside the
+/// regular containers.
+fn is_sidecar(c: &&Value) -> bool {
+    s(c, "restartPolicy") == "Always"
+}
+
+/// The READY column's denominator: regular containers plus sidecars.
+fn container_total(p: &Value) -> usize {
+    let sidecars = arr(p, "spec.initContainers").iter().filter(is_sidecar).count();
+    arr(p, "spec.containers").len() + sidecars
+}
+
+/// Restarts summed over some of a pod's containers, with the latest termination.
+#[derive(Clone, Copy, Default)]
+struct Restarts {
+    count: i64,
+    last: Option<Timestamp>,
+}
+
+impl Restarts {
+    /// Counts one container status's restarts and its last termination time.
+    fn add(&mut self, c: &Value) {
+        self.count += n(c, "restartCount");
+        let t = ts(g(c, "lastState.terminated.finishedAt"));
+        if t > self.last {
+            self.last = t;
+        }
+    }
+
+    /// The RESTARTS cell: the count, and how long ago the last one was.
+    fn cell(self, now: Timestamp) -> String {
+        match self.last {
+            Some(t) if self.count != 0 => format!("{} ({} ago)", self.count, since(Some(t), now)),
+            _ => self.count.to_string(),
+        }
+    }
+}
+
+/// What kubectl's pass over the init container statuses found.
+struct InitStatus {
+    /// Started sidecars that are ready.
+    ready: usize,
+    /// Restarts of every init container seen.
+    all: Restarts,
+    /// Restarts of the sidecars seen.
+    sidecars: Restarts,
+    /// `Init:…` when an init container has not finished yet.
+    reason: Option<String>,
+}
+
+/// kubectl's init-container pass: finished and started sidecar containers are passed
+/// over; the first one still running, waiting or failed gives the `Init:…` status.
+fn init_containers(p: &Value) -> InitStatus {
     let init_specs = arr(p, "spec.initContainers");
-    let is_sidecar = |c: &&Value| s(c, "restartPolicy") == "Always";
     let sidecar = |name: &str| {
         init_specs
             .iter()
             .filter(is_sidecar)
             .any(|c| s(c, "name") == name)
     };
-    let total = arr(p, "spec.containers").len() + init_specs.iter().filter(is_sidecar).count();
-    let (mut ready, mut restarts, mut sidecar_restarts) = (0usize, 0i64, 0i64);
-    let (mut last, mut sidecar_last) = (None::<Timestamp>, None::<Timestamp>);
-    let later = |cur: Option<Timestamp>, c: &Value| {
-        let t = ts(g(c, "lastState.terminated.finishedAt"));
-        if t > cur { t } else { cur }
+    let mut out = InitStatus {
+        ready: 0,
+        all: Restarts::default(),
+        sidecars: Restarts::default(),
+        reason: None,
     };
-    let exit_reason = |term: &Value, prefix: &str| match (s(term, "reason"), n(term, "signal")) {
-        ("", 0) => format!("{prefix}ExitCode:{}", n(term, "exitCode")),
-        ("", sig) => format!("{prefix}Signal:{sig}"),
-        (r, _) => format!("{prefix}{r}"),
-    };
-
-    let mut initializing = false;
     for (i, c) in arr(p, "status.initContainerStatuses").iter().enumerate() {
-        restarts += n(c, "restartCount");
-        last = later(last, c);
+        out.all.add(c);
         let is_sidecar = sidecar(s(c, "name"));
         if is_sidecar {
-            sidecar_restarts += n(c, "restartCount");
-            sidecar_last = later(sidecar_last, c);
+            out.sidecars.add(c);
         }
         let (term, waiting) = (g(c, "state.terminated"), s(c, "state.waiting.reason"));
         if term.is_object() && n(term, "exitCode") == 0 {
             continue;
         }
         if is_sidecar && yes(c, "started") {
-            ready += usize::from(yes(c, "ready"));
+            out.ready += usize::from(yes(c, "ready"));
             continue;
         }
-        reason = if term.is_object() {
+        out.reason = Some(if term.is_object() {
             exit_reason(term, "Init:")
         } else if !waiting.is_empty() && waiting != "PodInitializing" {
             format!("Init:{waiting}")
         } else {
             format!("Init:{i}/{}", init_specs.len())
-        };
-        initializing = true;
+        });
         break;
     }
+    out
+}
 
-    if !initializing || cond_true(conds, "Initialized") {
-        (restarts, last) = (sidecar_restarts, sidecar_last);
-        let mut has_running = false;
-        for c in arr(p, "status.containerStatuses").iter().rev() {
-            restarts += n(c, "restartCount");
-            last = later(last, c);
-            let (term, waiting) = (g(c, "state.terminated"), s(c, "state.waiting.reason"));
-            if !waiting.is_empty() {
-                reason = waiting.to_string();
-            } else if term.is_object() {
-                reason = exit_reason(term, "");
-            } else if yes(c, "ready") && g(c, "state.running").is_object() {
-                has_running = true;
-                ready += 1;
-            }
-        }
-        if reason == "Completed" && has_running {
-            let ready_cond = conds
-                .iter()
-                .any(|c| s(c, "type") == "Ready" && s(c, "status") == "True");
-            reason = if ready_cond { "Running" } else { "NotReady" }.into();
+/// kubectl's regular-container pass, last container first: a waiting or terminated
+/// container sets the status; returns how many are running and ready.
+fn regular_containers(
+    p: &Value,
+    conds: &[Value],
+    reason: &mut String,
+    restarts: &mut Restarts,
+) -> usize {
+    let (mut ready, mut has_running) = (0, false);
+    for c in arr(p, "status.containerStatuses").iter().rev() {
+        restarts.add(c);
+        let (term, waiting) = (g(c, "state.terminated"), s(c, "state.waiting.reason"));
+        if !waiting.is_empty() {
+            *reason = waiting.to_string();
+        } else if term.is_object() {
+            *reason = exit_reason(term, "");
+        } else if yes(c, "ready") && g(c, "state.running").is_object() {
+            has_running = true;
+            ready += 1;
         }
     }
-
-    let deleting = !g(p, "metadata.deletionTimestamp").is_null();
-    if deleting && s(p, "status.reason") == "NodeLost" {
-        reason = "Unknown".into();
-    } else if deleting && phase != "Failed" && phase != "Succeeded" {
-        reason = "Terminating".into();
+    if *reason == "Completed" && has_running {
+        let ready_cond = conds
+            .iter()
+            .any(|c| s(c, "type") == "Ready" && s(c, "status") == "True");
+        *reason = if ready_cond { "Running" } else { "NotReady" }.into();
     }
-    let restarts = match last {
-        Some(t) if restarts != 0 => format!("{restarts} ({} ago)", since(Some(t), now)),
-        _ => restarts.to_string(),
-    };
-    let ip = arr(p, "status.podIPs")
-        .first()
-        .map_or(s(p, "status.podIP"), |x| s(x, "ip"));
+    ready
+}
+
+/// A terminated container's status: its reason, else its signal or exit code.
+fn exit_reason(term: &Value, prefix: &str) -> String {
+    match (s(term, "reason"), n(term, "signal")) {
+        ("", 0) => format!("{prefix}ExitCode:{}", n(term, "exitCode")),
+        ("", sig) => format!("{prefix}Signal:{sig}"),
+        (r, _) => format!("{prefix}{r}"),
+    }
+}
+
+/// The status of a pod being deleted: `Unknown` when its node was lost,
+/// `Terminating` unless it already finished.
+fn deletion_reason(p: &Value) -> Option<&'static str> {
+    if g(p, "metadata.deletionTimestamp").is_null() {
+        return None;
+    }
+    let phase = s(p, "status.phase");
+    if s(p, "status.reason") == "NodeLost" {
+        Some("Unknown")
+    } else if phase != "Failed" && phase != "Succeeded" {
+        Some("Terminating")
+    } else {
+        None
+    }
+}
+
+/// The READINESS GATES cell: how many of the pod's gates have a true condition.
+fn readiness_gates(p: &Value, conds: &[Value]) -> String {
     let gates = arr(p, "spec.readinessGates");
-    let gates = match gates
+    if gates.is_empty() {
+        return "<none>".into();
+    }
+    let ok = gates
         .iter()
         .filter(|gt| cond_true(conds, s(gt, "conditionType")))
-        .count()
-    {
-        _ if gates.is_empty() => "<none>".to_string(),
-        ok => format!("{ok}/{}", gates.len()),
-    };
-    let (node, nominated) = (s(p, "spec.nodeName"), s(p, "status.nominatedNodeName"));
-    vec![
-        s(p, "metadata.name").into(),
-        format!("{ready}/{total}").into(),
-        reason.into(),
-        restarts.into(),
-        age(p, now),
-        or_none(ip),
-        or_none(node),
-        or_none(nominated),
-        gates.into(),
-    ]
+        .count();
+    format!("{ok}/{}", gates.len())
 }
 
 /// Row conditions the pod printer attaches to finished pods.
