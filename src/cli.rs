@@ -223,39 +223,9 @@ impl SimArgs {
     }
 }
 
-fn default_log_file() -> PathBuf {
-    let base = std::env::var_os("XDG_STATE_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))
-        .unwrap_or_else(std::env::temp_dir);
-    base.join("agentdeck").join("agentdeck.log")
-}
-
-/// Logs go to a file, never to the terminal. The guard flushes on drop.
-fn init_logging(g: &Global) -> Option<tracing_appender::non_blocking::WorkerGuard> {
-    let path = g.log_file.clone().unwrap_or_else(default_log_file);
-    let dir = path.parent()?.to_path_buf();
-    std::fs::create_dir_all(&dir).ok()?;
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)
-        .ok()?;
-    let (writer, guard) = tracing_appender::non_blocking(file);
-    let filter = tracing_subscriber::EnvFilter::try_from_env("AGENTDECK_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .with_writer(writer)
-        .with_ansi(false)
-        .with_env_filter(filter)
-        .try_init()
-        .ok()?;
-    Some(guard)
-}
-
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let _guard = init_logging(&cli.global);
+    let _guard = crate::logging::init(cli.global.log_file.clone());
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

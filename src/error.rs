@@ -43,12 +43,6 @@ impl Error {
 
     /// Log the error with its source chain (the log file, never the terminal).
     pub fn report(&self) {
-        let mut chain = Vec::new();
-        let mut src = std::error::Error::source(self);
-        while let Some(s) = src {
-            chain.push(s.to_string());
-            src = s.source();
-        }
-        tracing::error!(error = %self, chain = ?chain, "agentdeck failed");
+        tracing::error!(error = %self, chain = ?crate::logging::chain(self), "agentdeck failed");
     }
 }

@@ -10,6 +10,7 @@ pub mod dashboard;
 pub mod demo;
 pub mod error;
 pub mod format;
+pub mod logging;
 pub mod manifests;
 pub mod metrics;
 pub mod secret;

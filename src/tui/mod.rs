@@ -172,9 +172,10 @@ impl Tasks {
         };
         let default_ns = self.cfg.stack.namespace.clone();
         tokio::spawn(async move {
-            let r = cluster::connect(&target, &default_ns)
-                .await
-                .map_err(|e| e.to_string());
+            let r = cluster::connect(&target, &default_ns).await.map_err(|e| {
+                tracing::warn!(error = %e, chain = ?crate::logging::chain(&e), "switch failed");
+                e.to_string()
+            });
             let _ = tx.send(Msg::Connected(seq, r)).await;
         });
     }

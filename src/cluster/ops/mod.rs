@@ -56,6 +56,8 @@ pub enum OpError {
 impl OpError {
     /// A kube error explained (403, 404, 409, 422 in words).
     pub fn from_kube(what: &str, e: kube::Error) -> OpError {
+        // The words go to the user; the whole chain to the log file.
+        tracing::warn!(what, error = %e, chain = ?crate::logging::chain(&e), "API call failed");
         match e {
             kube::Error::Api(s) => match s.code {
                 403 => OpError::Forbidden(format!("{what}: {}", s.message)),
