@@ -60,7 +60,10 @@ fn is_sidecar(c: &&Value) -> bool {
 
 /// The READY column's denominator: regular containers plus sidecars.
 fn container_total(p: &Value) -> usize {
-    let sidecars = arr(p, "spec.initContainers").iter().filter(is_sidecar).count();
+    let sidecars = arr(p, "spec.initContainers")
+        .iter()
+        .filter(is_sidecar)
+        .count();
     arr(p, "spec.containers").len() + sidecars
 }
 

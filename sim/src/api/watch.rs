@@ -86,82 +86,141 @@ fn line(v: &Value) -> Bytes {
     Bytes::from(s)
 }
 
+/// The response body's sending side.
+type Tx = mpsc::Sender<Result<Bytes, std::io::Error>>;
+
+/// One client's watch: what it selects, how events are encoded, when it ends.
+struct Session {
+    filter: Filter,
+    enc: Encoder,
+    timeout: Duration,
+    bookmarks: bool,
+}
+
+/// Where a watch starts: the events sent first, the live feed (none after
+/// `410 Expired`) and the resourceVersion reached so far.
+struct Start {
+    initial: Vec<Bytes>,
+    events: Option<broadcast::Receiver<Arc<Event>>>,
+    rv: u64,
+}
+
 pub fn handle(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
-    let mut filter = Filter {
-        key: t.def.key(),
-        ns: t.namespace.clone(),
-        labels: LabelSelector::parse(r.q("labelSelector").unwrap_or(""))?,
-        fields: FieldSelector::parse(
-            r.q("fieldSelector").unwrap_or(""),
-            t.def.resource,
-            t.def.kind,
-        )?,
+    let mut session = Session::new(sim, t, r)?;
+    let start = match start_rv(r)? {
+        None => session.start_now(sim),
+        Some(rv) => session.start_from(sim, rv),
     };
-    if let Some(n) = &t.name {
-        filter.fields =
-            FieldSelector::parse(&format!("metadata.name={n}"), t.def.resource, t.def.kind)?;
+    let (tx, rx) = mpsc::channel(256);
+    let cut = sim.faults.cut.subscribe();
+    tokio::spawn(session.serve(tx, start, cut));
+    Ok(stream_response(Body::from_stream(ReceiverStream::new(rx))))
+}
+
+/// The watch's resourceVersion parameter: none (or "0") means "from now".
+fn start_rv(r: &Req) -> ApiResult<Option<u64>> {
+    match r.q("resourceVersion") {
+        None | Some("") | Some("0") => Ok(None),
+        Some(s) => s
+            .parse()
+            .map(Some)
+            .map_err(|_| ApiError::bad_request(format!("invalid resource version: {s}"))),
     }
-    let timeout = r
-        .q("timeoutSeconds")
-        .and_then(|s| s.parse::<u64>().ok())
-        .map(Duration::from_secs)
-        .unwrap_or(DEFAULT_TIMEOUT);
-    let bookmarks = r.flag("allowWatchBookmarks");
-    let mut enc = Encoder {
-        sim: sim.clone(),
-        target: t.clone(),
-        table: r.wants_table(),
-        include_object: r.q("includeObject").unwrap_or("Metadata").to_string(),
-        sent_columns: false,
-    };
+}
 
-    let (tx, rx) = mpsc::channel::<Result<Bytes, std::io::Error>>(256);
-    let from: Option<u64> = match r.q("resourceVersion") {
-        None | Some("") | Some("0") => None,
-        Some(s) => Some(
-            s.parse()
-                .map_err(|_| ApiError::bad_request(format!("invalid resource version: {s}")))?,
-        ),
-    };
-
-    let mut initial: Vec<Bytes> = Vec::new();
-    let (rx_events, mut last_rv) = match from {
-        None => {
-            let (items, rx_ev, rv) = sim.store.watch_now(&filter.key, filter.ns.as_deref());
-            for o in items
-                .iter()
-                .filter(|o| filter.labels.matches(o) && filter.fields.matches(o))
-            {
-                initial.push(enc.event("ADDED", o));
-            }
-            (Some(rx_ev), rv)
+impl Session {
+    /// The watch's list options: selectors (a named watch selects `metadata.name`),
+    /// timeoutSeconds, allowWatchBookmarks and the Table format.
+    fn new(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Self> {
+        let mut filter = Filter {
+            key: t.def.key(),
+            ns: t.namespace.clone(),
+            labels: LabelSelector::parse(r.q("labelSelector").unwrap_or(""))?,
+            fields: FieldSelector::parse(
+                r.q("fieldSelector").unwrap_or(""),
+                t.def.resource,
+                t.def.kind,
+            )?,
+        };
+        if let Some(n) = &t.name {
+            filter.fields =
+                FieldSelector::parse(&format!("metadata.name={n}"), t.def.resource, t.def.kind)?;
         }
-        Some(rv) => match sim.store.watch_from(&filter.key, rv) {
-            None => {
-                let oldest = sim.store.oldest_rv();
-                let status = ApiError::gone(format!("too old resource version: {rv} ({oldest})"))
-                    .to_status();
-                initial.push(line(&json!({"type": "ERROR", "object": status})));
-                (None, rv)
-            }
-            Some(ws) => {
-                for ev in ws.replay.iter().filter(|e| filter.matches(e)) {
-                    initial.push(enc.event(ev.kind.as_str(), &ev.object));
-                }
-                (Some(ws.rx), ws.current_rv.max(rv))
-            }
-        },
-    };
+        let timeout = r
+            .q("timeoutSeconds")
+            .and_then(|s| s.parse::<u64>().ok())
+            .map(Duration::from_secs)
+            .unwrap_or(DEFAULT_TIMEOUT);
+        let enc = Encoder {
+            sim: sim.clone(),
+            target: t.clone(),
+            table: r.wants_table(),
+            include_object: r.q("includeObject").unwrap_or("Metadata").to_string(),
+            sent_columns: false,
+        };
+        Ok(Session {
+            filter,
+            enc,
+            timeout,
+            bookmarks: r.flag("allowWatchBookmarks"),
+        })
+    }
 
-    let mut cut = sim.faults.cut.subscribe();
-    tokio::spawn(async move {
-        for b in initial {
+    /// A watch from now: a synthetic ADDED for every object that exists, then the live feed.
+    fn start_now(&mut self, sim: &Sim) -> Start {
+        let f = &self.filter;
+        let (items, events, rv) = sim.store.watch_now(&f.key, f.ns.as_deref());
+        let initial = items
+            .iter()
+            .filter(|o| f.labels.matches(o) && f.fields.matches(o))
+            .map(|o| self.enc.event("ADDED", o))
+            .collect();
+        Start {
+            initial,
+            events: Some(events),
+            rv,
+        }
+    }
+
+    /// A resumed watch: the logged events after `rv` replayed, or `410 Expired` when
+    /// the log no longer reaches back that far.
+    fn start_from(&mut self, sim: &Sim, rv: u64) -> Start {
+        let Some(ws) = sim.store.watch_from(&self.filter.key, rv) else {
+            let oldest = sim.store.oldest_rv();
+            let status =
+                ApiError::gone(format!("too old resource version: {rv} ({oldest})")).to_status();
+            return Start {
+                initial: vec![line(&json!({"type": "ERROR", "object": status}))],
+                events: None,
+                rv,
+            };
+        };
+        let initial = ws
+            .replay
+            .iter()
+            .filter(|e| self.filter.matches(e))
+            .map(|ev| self.enc.event(ev.kind.as_str(), &ev.object))
+            .collect();
+        Start {
+            initial,
+            events: Some(ws.rx),
+            rv: ws.current_rv.max(rv),
+        }
+    }
+
+    /// The watch stream: the initial events, then live ones and periodic bookmarks until
+    /// the timeout, an admin cut, a lagging reader or the client leaving.
+    async fn serve(mut self, tx: Tx, start: Start, mut cut: tokio::sync::watch::Receiver<u64>) {
+        for b in start.initial {
             if tx.send(Ok(b)).await.is_err() {
                 return;
             }
         }
-        let Some(mut events) = rx_events else { return };
-        let deadline = tokio::time::sleep(timeout);
+        let Some(mut events) = start.events else {
+            return;
+        };
+        let mut last_rv = start.rv;
+        let deadline = tokio::time::sleep(self.timeout);
         tokio::pin!(deadline);
         let mut tick = tokio::time::interval(BOOKMARK_EVERY);
         tick.tick().await;
@@ -170,17 +229,13 @@ pub fn handle(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
                 _ = &mut deadline => break,
                 _ = cut.changed() => break,
                 _ = tx.closed() => return,
-                _ = tick.tick(), if bookmarks => {
-                    if tx.send(Ok(enc.bookmark(last_rv))).await.is_err() { return; }
+                _ = tick.tick(), if self.bookmarks => {
+                    if tx.send(Ok(self.enc.bookmark(last_rv))).await.is_err() { return; }
                 }
                 ev = events.recv() => match ev {
                     Ok(ev) => {
-                        if ev.rv <= last_rv { continue; }
-                        last_rv = ev.rv;
-                        if filter.matches(&ev) {
-                            let kind = match ev.kind { EventType::Added => "ADDED", EventType::Modified => "MODIFIED", EventType::Deleted => "DELETED" };
-                            if tx.send(Ok(enc.event(kind, &ev.object))).await.is_err() { return; }
-                        }
+                        if let Some(b) = self.live_event(&ev, &mut last_rv)
+                            && tx.send(Ok(b)).await.is_err() { return; }
                     }
                     // Too slow a reader: end the watch; the client resumes from its last RV.
                     Err(broadcast::error::RecvError::Lagged(_)) => break,
@@ -188,9 +243,26 @@ pub fn handle(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
                 }
             }
         }
-        if bookmarks {
-            let _ = tx.send(Ok(enc.bookmark(last_rv))).await;
+        if self.bookmarks {
+            let _ = tx.send(Ok(self.enc.bookmark(last_rv))).await;
         }
-    });
-    Ok(stream_response(Body::from_stream(ReceiverStream::new(rx))))
+    }
+
+    /// One event from the live feed: skipped when already sent (replay overlap),
+    /// encoded when the filter selects it.
+    fn live_event(&mut self, ev: &Event, last_rv: &mut u64) -> Option<Bytes> {
+        if ev.rv <= *last_rv {
+            return None;
+        }
+        *last_rv = ev.rv;
+        if !self.filter.matches(ev) {
+            return None;
+        }
+        let kind = match ev.kind {
+            EventType::Added => "ADDED",
+            EventType::Modified => "MODIFIED",
+            EventType::Deleted => "DELETED",
+        };
+        Some(self.enc.event(kind, &ev.object))
+    }
 }
