@@ -71,103 +71,124 @@ pub fn apply(obj: &mut Value) {
         .unwrap_or("")
         .to_string();
     match kind.as_str() {
-        "Deployment" => {
-            let spec = crate::meta::obj_at(obj, &["spec"]);
-            set_default(spec, "replicas", json!(1));
-            set_default(spec, "revisionHistoryLimit", json!(10));
-            set_default(spec, "progressDeadlineSeconds", json!(600));
-            set_default(
-                spec,
-                "strategy",
-                json!({"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": "25%"}}),
-            );
-            if let Some(s) = spec.get_mut("strategy").and_then(Value::as_object_mut) {
-                set_default(s, "type", json!("RollingUpdate"));
-                if s.get("type").and_then(Value::as_str) == Some("RollingUpdate") {
-                    set_default(s, "rollingUpdate", json!({}));
-                    if let Some(ru) = s.get_mut("rollingUpdate").and_then(Value::as_object_mut) {
-                        set_default(ru, "maxSurge", json!("25%"));
-                        set_default(ru, "maxUnavailable", json!("25%"));
-                    }
-                }
-            }
-            if let Some(t) = obj.pointer_mut("/spec/template/spec") {
-                pod_spec(t);
-            }
-        }
+        "Deployment" => deployment(obj),
         "ReplicaSet" => {
             set_default(crate::meta::obj_at(obj, &["spec"]), "replicas", json!(1));
             if let Some(t) = obj.pointer_mut("/spec/template/spec") {
                 pod_spec(t);
             }
         }
-        "Pod" => {
-            let spec = crate::meta::obj_at(obj, &["spec"]);
-            set_default(spec, "serviceAccountName", json!("default"));
-            set_default(spec, "serviceAccount", json!("default"));
-            set_default(spec, "enableServiceLinks", json!(true));
-            set_default(spec, "preemptionPolicy", json!("PreemptLowerPriority"));
-            set_default(spec, "priority", json!(0));
-            if let Some(s) = obj.get_mut("spec") {
-                pod_spec(s);
-            }
-        }
-        "Service" => {
-            let spec = crate::meta::obj_at(obj, &["spec"]);
-            set_default(spec, "type", json!("ClusterIP"));
-            set_default(spec, "sessionAffinity", json!("None"));
-            set_default(spec, "ipFamilies", json!(["IPv4"]));
-            set_default(spec, "ipFamilyPolicy", json!("SingleStack"));
-            set_default(spec, "internalTrafficPolicy", json!("Cluster"));
-            if let Some(ports) = spec.get_mut("ports").and_then(Value::as_array_mut) {
-                for p in ports.iter_mut().filter_map(Value::as_object_mut) {
-                    set_default(p, "protocol", json!("TCP"));
-                    if let Some(port) = p.get("port").cloned() {
-                        set_default(p, "targetPort", port);
-                    }
-                }
-            }
-        }
-        "Secret" => {
-            let m = obj.as_object_mut().expect("object");
-            set_default(m, "type", json!("Opaque"));
-            if let Some(Value::Object(sd)) = m.remove("stringData") {
-                let data = m.entry("data").or_insert_with(|| json!({}));
-                if let Some(d) = data.as_object_mut() {
-                    for (k, v) in sd {
-                        let s = v.as_str().unwrap_or("");
-                        d.insert(
-                            k,
-                            json!(base64::engine::general_purpose::STANDARD.encode(s)),
-                        );
-                    }
-                }
-            }
-        }
-        "Namespace" => {
-            let name = crate::meta::name(obj).to_string();
-            crate::meta::obj_at(obj, &["metadata", "labels"])
-                .insert("kubernetes.io/metadata.name".into(), json!(name));
-            set_default(
-                crate::meta::obj_at(obj, &["spec"]),
-                "finalizers",
-                json!(["kubernetes"]),
-            );
-        }
+        "Pod" => pod(obj),
+        "Service" => service(obj),
+        "Secret" => secret(obj),
+        "Namespace" => namespace(obj),
         "HorizontalPodAutoscaler" => {
             set_default(crate::meta::obj_at(obj, &["spec"]), "minReplicas", json!(1));
         }
-        "NetworkPolicy" => {
-            let spec = crate::meta::obj_at(obj, &["spec"]);
-            if !spec.contains_key("policyTypes") {
-                let mut t = vec![json!("Ingress")];
-                if spec.contains_key("egress") {
-                    t.push(json!("Egress"));
-                }
-                spec.insert("policyTypes".into(), Value::Array(t));
+        "NetworkPolicy" => network_policy(obj),
+        _ => {}
+    }
+}
+
+/// SetDefaults_Deployment: one replica, history and progress deadline, a 25%/25%
+/// RollingUpdate strategy, and the pod template's defaults.
+fn deployment(obj: &mut Value) {
+    let spec = crate::meta::obj_at(obj, &["spec"]);
+    set_default(spec, "replicas", json!(1));
+    set_default(spec, "revisionHistoryLimit", json!(10));
+    set_default(spec, "progressDeadlineSeconds", json!(600));
+    set_default(
+        spec,
+        "strategy",
+        json!({"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": "25%"}}),
+    );
+    if let Some(s) = spec.get_mut("strategy").and_then(Value::as_object_mut) {
+        set_default(s, "type", json!("RollingUpdate"));
+        if s.get("type").and_then(Value::as_str) == Some("RollingUpdate") {
+            set_default(s, "rollingUpdate", json!({}));
+            if let Some(ru) = s.get_mut("rollingUpdate").and_then(Value::as_object_mut) {
+                set_default(ru, "maxSurge", json!("25%"));
+                set_default(ru, "maxUnavailable", json!("25%"));
             }
         }
-        _ => {}
+    }
+    if let Some(t) = obj.pointer_mut("/spec/template/spec") {
+        pod_spec(t);
+    }
+}
+
+/// SetDefaults_Pod: the default service account, service links, priority, and the
+/// pod spec's defaults.
+fn pod(obj: &mut Value) {
+    let spec = crate::meta::obj_at(obj, &["spec"]);
+    set_default(spec, "serviceAccountName", json!("default"));
+    set_default(spec, "serviceAccount", json!("default"));
+    set_default(spec, "enableServiceLinks", json!(true));
+    set_default(spec, "preemptionPolicy", json!("PreemptLowerPriority"));
+    set_default(spec, "priority", json!(0));
+    if let Some(s) = obj.get_mut("spec") {
+        pod_spec(s);
+    }
+}
+
+/// SetDefaults_Service: a single-stack IPv4 ClusterIP; each port TCP, targeting
+/// its own port number.
+fn service(obj: &mut Value) {
+    let spec = crate::meta::obj_at(obj, &["spec"]);
+    set_default(spec, "type", json!("ClusterIP"));
+    set_default(spec, "sessionAffinity", json!("None"));
+    set_default(spec, "ipFamilies", json!(["IPv4"]));
+    set_default(spec, "ipFamilyPolicy", json!("SingleStack"));
+    set_default(spec, "internalTrafficPolicy", json!("Cluster"));
+    if let Some(ports) = spec.get_mut("ports").and_then(Value::as_array_mut) {
+        for p in ports.iter_mut().filter_map(Value::as_object_mut) {
+            set_default(p, "protocol", json!("TCP"));
+            if let Some(port) = p.get("port").cloned() {
+                set_default(p, "targetPort", port);
+            }
+        }
+    }
+}
+
+/// Secrets: type Opaque, and stringData folded into base64 data.
+fn secret(obj: &mut Value) {
+    let m = obj.as_object_mut().expect("object");
+    set_default(m, "type", json!("Opaque"));
+    if let Some(Value::Object(sd)) = m.remove("stringData") {
+        let data = m.entry("data").or_insert_with(|| json!({}));
+        if let Some(d) = data.as_object_mut() {
+            for (k, v) in sd {
+                let s = v.as_str().unwrap_or("");
+                d.insert(
+                    k,
+                    json!(base64::engine::general_purpose::STANDARD.encode(s)),
+                );
+            }
+        }
+    }
+}
+
+/// Namespaces: the `kubernetes.io/metadata.name` label and the `kubernetes` finalizer.
+fn namespace(obj: &mut Value) {
+    let name = crate::meta::name(obj).to_string();
+    crate::meta::obj_at(obj, &["metadata", "labels"])
+        .insert("kubernetes.io/metadata.name".into(), json!(name));
+    set_default(
+        crate::meta::obj_at(obj, &["spec"]),
+        "finalizers",
+        json!(["kubernetes"]),
+    );
+}
+
+/// NetworkPolicies: policyTypes inferred — Ingress always, Egress when egress rules exist.
+fn network_policy(obj: &mut Value) {
+    let spec = crate::meta::obj_at(obj, &["spec"]);
+    if !spec.contains_key("policyTypes") {
+        let mut t = vec![json!("Ingress")];
+        if spec.contains_key("egress") {
+            t.push(json!("Egress"));
+        }
+        spec.insert("policyTypes".into(), Value::Array(t));
     }
 }
 
