@@ -47,13 +47,10 @@ fn delete_rank(p: &Value) -> (u8, std::cmp::Reverse<String>) {
 }
 
 pub fn reconcile(sim: &Sim, st: &mut State, snap: &Snapshot) {
-    let pod_def = resources::by_key(keys::PODS).expect("pods served");
     for rs in &snap.replicasets {
         if meta::is_deleting(rs) {
             continue;
         }
-        let ns = meta::namespace(rs);
-        let name = meta::name(rs);
         let owned: &[Arc<Value>] = snap
             .pods_by_owner
             .get(meta::uid(rs))
@@ -64,86 +61,123 @@ pub fn reconcile(sim: &Sim, st: &mut State, snap: &Snapshot) {
             .unwrap_or(1)
             .max(0) as usize;
         if owned.len() < want {
-            for _ in 0..(want - owned.len()).min(CREATE_BURST) {
-                let pod_name = format!("{name}-{}", sim.rng.suffix(5));
-                let mut pod = json!({
-                    "apiVersion": "v1",
-                    "kind": "Pod",
-                    "metadata": {
-                        "name": pod_name,
-                        "namespace": ns,
-                        "labels": meta::ptr(rs, "/spec/template/metadata/labels").cloned().unwrap_or(json!({})),
-                        "ownerReferences": [meta::owner_ref(rs, true)],
-                    },
-                    "spec": meta::ptr(rs, "/spec/template/spec").cloned().unwrap_or(json!({})),
-                });
-                if let Some(a) = meta::ptr(rs, "/spec/template/metadata/annotations") {
-                    pod["metadata"]["annotations"] = a.clone();
-                }
-                match admission::create_internal(sim, pod, "kube-controller-manager") {
-                    Ok(_) => st.events.record(
-                        sim,
-                        rs,
-                        false,
-                        "SuccessfulCreate",
-                        &format!("Created pod: {pod_name}"),
-                        "replicaset-controller",
-                    ),
-                    Err(e) => st.events.record(
-                        sim,
-                        rs,
-                        true,
-                        "FailedCreate",
-                        &format!("Error creating: {e}"),
-                        "replicaset-controller",
-                    ),
-                }
-            }
+            create_pods(sim, st, rs, (want - owned.len()).min(CREATE_BURST));
         } else if owned.len() > want {
-            let mut victims: Vec<&Arc<Value>> = owned.iter().collect();
-            victims.sort_by_key(|p| delete_rank(p));
-            for p in victims.into_iter().take(owned.len() - want) {
-                if sim
-                    .delete_object(pod_def, ns, meta::name(p), "Background", None)
-                    .is_some()
-                {
-                    st.events.record(
-                        sim,
-                        rs,
-                        false,
-                        "SuccessfulDelete",
-                        &format!("Deleted pod: {}", meta::name(p)),
-                        "replicaset-controller",
-                    );
-                }
-            }
+            delete_pods(sim, st, rs, owned, owned.len() - want);
         }
-        let min_ready = meta::ptr(rs, "/spec/minReadySeconds")
-            .and_then(Value::as_f64)
-            .unwrap_or(0.0);
-        let ready = owned.iter().filter(|p| meta::pod_ready(p)).count();
-        let avail = owned
-            .iter()
-            .filter(|p| available(sim, p, min_ready))
-            .count();
-        if avail < ready {
-            // Ready pods become available after minReadySeconds.
-            st.due_in(sim.clock.secs(), 1.0);
+        update_status(sim, st, rs, owned);
+    }
+}
+
+/// manageReplicas, scaling up: creates `count` pods from the template, recording
+/// SuccessfulCreate or FailedCreate for each.
+fn create_pods(sim: &Sim, st: &mut State, rs: &Value, count: usize) {
+    for _ in 0..count {
+        let pod_name = format!("{}-{}", meta::name(rs), sim.rng.suffix(5));
+        let pod = pod_from_template(rs, &pod_name);
+        match admission::create_internal(sim, pod, "kube-controller-manager") {
+            Ok(_) => st.events.record(
+                sim,
+                rs,
+                false,
+                "SuccessfulCreate",
+                &format!("Created pod: {pod_name}"),
+                "replicaset-controller",
+            ),
+            Err(e) => st.events.record(
+                sim,
+                rs,
+                true,
+                "FailedCreate",
+                &format!("Error creating: {e}"),
+                "replicaset-controller",
+            ),
         }
-        let status = json!({
-            "replicas": owned.len(),
-            "fullyLabeledReplicas": owned.len(),
-            "readyReplicas": ready,
-            "availableReplicas": avail,
-            "observedGeneration": meta::generation(rs),
-        });
-        let status = strip_zero(status);
-        if rs.get("status") != Some(&status) {
-            sim.store.update_with(keys::REPLICASETS, ns, name, |o| {
+    }
+}
+
+/// A new pod from the ReplicaSet's template: its labels, annotations and spec, owned
+/// by the ReplicaSet as controller.
+fn pod_from_template(rs: &Value, pod_name: &str) -> Value {
+    let mut pod = json!({
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {
+            "name": pod_name,
+            "namespace": meta::namespace(rs),
+            "labels": meta::ptr(rs, "/spec/template/metadata/labels").cloned().unwrap_or(json!({})),
+            "ownerReferences": [meta::owner_ref(rs, true)],
+        },
+        "spec": meta::ptr(rs, "/spec/template/spec").cloned().unwrap_or(json!({})),
+    });
+    if let Some(a) = meta::ptr(rs, "/spec/template/metadata/annotations") {
+        pod["metadata"]["annotations"] = a.clone();
+    }
+    pod
+}
+
+/// manageReplicas, scaling down: deletes the `count` pods ranked first by
+/// [`delete_rank`], recording SuccessfulDelete.
+fn delete_pods(sim: &Sim, st: &mut State, rs: &Value, owned: &[Arc<Value>], count: usize) {
+    let pod_def = resources::by_key(keys::PODS).expect("pods served");
+    let mut victims: Vec<&Arc<Value>> = owned.iter().collect();
+    victims.sort_by_key(|p| delete_rank(p));
+    for p in victims.into_iter().take(count) {
+        if sim
+            .delete_object(
+                pod_def,
+                meta::namespace(rs),
+                meta::name(p),
+                "Background",
+                None,
+            )
+            .is_some()
+        {
+            st.events.record(
+                sim,
+                rs,
+                false,
+                "SuccessfulDelete",
+                &format!("Deleted pod: {}", meta::name(p)),
+                "replicaset-controller",
+            );
+        }
+    }
+}
+
+/// calculateStatus: replicas, ready and available (ready for minReadySeconds) counts
+/// and the observed generation; written only when changed.
+fn update_status(sim: &Sim, st: &mut State, rs: &Value, owned: &[Arc<Value>]) {
+    let min_ready = meta::ptr(rs, "/spec/minReadySeconds")
+        .and_then(Value::as_f64)
+        .unwrap_or(0.0);
+    let ready = owned.iter().filter(|p| meta::pod_ready(p)).count();
+    let avail = owned
+        .iter()
+        .filter(|p| available(sim, p, min_ready))
+        .count();
+    if avail < ready {
+        // Ready pods become available after minReadySeconds.
+        st.due_in(sim.clock.secs(), 1.0);
+    }
+    let status = json!({
+        "replicas": owned.len(),
+        "fullyLabeledReplicas": owned.len(),
+        "readyReplicas": ready,
+        "availableReplicas": avail,
+        "observedGeneration": meta::generation(rs),
+    });
+    let status = strip_zero(status);
+    if rs.get("status") != Some(&status) {
+        sim.store.update_with(
+            keys::REPLICASETS,
+            meta::namespace(rs),
+            meta::name(rs),
+            |o| {
                 o["status"] = status.clone();
                 true
-            });
-        }
+            },
+        );
     }
 }
 
