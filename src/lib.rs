@@ -15,6 +15,7 @@ pub mod manifests;
 pub mod metrics;
 pub mod secret;
 pub mod status;
+pub mod text;
 pub mod theme;
 pub mod tls;
 pub mod tui;

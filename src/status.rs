@@ -247,7 +247,14 @@ pub async fn run(
         .unwrap_or_default()
             + "\n"
     } else {
-        report_text(&cluster, metrics.as_ref(), cost.as_ref(), &problems)
+        // Everything from the cluster and Prometheus is cleaned where it is read; this
+        // last pass makes sure no escape sequence reaches the operator's terminal.
+        crate::text::printable_lines(&report_text(
+            &cluster,
+            metrics.as_ref(),
+            cost.as_ref(),
+            &problems,
+        ))
     };
     Ok((out, if problems.is_empty() { 0 } else { 1 }))
 }

@@ -9,6 +9,7 @@ use k8s_openapi::api::core::v1::{Event, Pod};
 use super::diagnose;
 use super::model::{ClusterSnapshot, Condition, EventView, HpaMetric, HpaView, Workload};
 use crate::config::StackConfig;
+use crate::text::printable;
 
 fn pod_counts_and_flags(pods: &[&Pod], w: &mut Workload) {
     for p in pods {
@@ -82,8 +83,8 @@ fn hpa_view(h: &HorizontalPodAutoscaler) -> HpaView {
         .map(|c| Condition {
             type_: c.type_.clone(),
             status: c.status.clone(),
-            reason: c.reason.clone().unwrap_or_default(),
-            message: c.message.clone().unwrap_or_default(),
+            reason: printable(c.reason.as_deref().unwrap_or_default()),
+            message: printable(c.message.as_deref().unwrap_or_default()),
         })
         .collect();
     let mut v = HpaView {
@@ -118,14 +119,15 @@ fn event_view(e: &Event, stack: &StackConfig) -> EventView {
         .map(|t| t.0)
         .or_else(|| e.event_time.as_ref().map(|t| t.0))
         .or_else(|| e.metadata.creation_timestamp.as_ref().map(|t| t.0));
-    let reason = e.reason.clone().unwrap_or_default();
-    let message = e.message.clone().unwrap_or_default();
+    // Free text from whoever wrote the event: never let it drive the terminal.
+    let reason = printable(e.reason.as_deref().unwrap_or_default());
+    let message = printable(e.message.as_deref().unwrap_or_default());
     EventView {
         warning: e.type_.as_deref() == Some("Warning"),
         hint: diagnose::event_hint(&reason, &message, stack),
         reason,
         message,
-        object: format!("{kind}/{name}"),
+        object: printable(&format!("{kind}/{name}")),
         count: e.count.unwrap_or(1),
         last_seen: last,
     }

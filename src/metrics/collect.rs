@@ -6,6 +6,7 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 use crate::config::Queries;
+use crate::text::printable;
 
 use super::prom::{PromClient, QueryError, Sample};
 use super::snapshot::{MetricsOrigin, MetricsSnapshot, ModelRate, Reading};
@@ -71,7 +72,7 @@ pub fn from_results(
 pub fn single(result: Result<Vec<Sample>, QueryError>) -> Reading<f64> {
     let samples = match result {
         Ok(s) => s,
-        Err(e) => return Reading::Error(e.to_string()),
+        Err(e) => return Reading::Error(printable(&e.to_string())),
     };
     let values: Vec<f64> = samples
         .iter()
@@ -93,14 +94,14 @@ pub fn single(result: Result<Vec<Sample>, QueryError>) -> Reading<f64> {
 pub fn model_rates(result: Result<Vec<Sample>, QueryError>) -> Reading<Vec<ModelRate>> {
     let samples = match result {
         Ok(s) => s,
-        Err(e) => return Reading::Error(e.to_string()),
+        Err(e) => return Reading::Error(printable(&e.to_string())),
     };
     let mut by_model: BTreeMap<String, f64> = BTreeMap::new();
     for s in samples.into_iter().filter(|s| !s.value.is_nan()) {
         let model = s
             .labels
             .get(MODEL_LABEL)
-            .cloned()
+            .map(|m| printable(m))
             .unwrap_or_else(|| UNLABELLED_MODEL.to_string());
         *by_model.entry(model).or_insert(0.0) += s.value;
     }

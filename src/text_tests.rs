@@ -1,0 +1,31 @@
+use super::*;
+
+#[test]
+fn escape_sequences_and_controls_are_removed() {
+    let cases = [
+        ("\u{1b}[2Jcleared", "cleared"),
+        ("a\u{1b}[1;31mred\u{1b}[0m b", "ared b"),
+        ("\u{1b}]0;pwned\u{7}title", "title"),
+        ("\u{1b}]8;;http://x\u{1b}\\link\u{1b}]8;;\u{1b}\\", "link"),
+        ("one\ntwo\rthree\tfour", "one two three four"),
+        ("bell\u{7}nul\u{0}del\u{7f}", "bellnuldel"),
+        ("\u{9b}31mc1", "c1"),
+        ("\u{1b}(Bcharset", "charset"),
+        ("rtl\u{202e}txt", "rtltxt"),
+        ("plain: ünïcode — ok", "plain: ünïcode — ok"),
+        ("dangling\u{1b}", "dangling"),
+        ("\u{1b}[", ""),
+    ];
+    for (input, want) in cases {
+        assert_eq!(printable(input), want, "{input:?}");
+        assert!(!printable(input).chars().any(|c| c.is_control()));
+    }
+}
+
+#[test]
+fn reports_keep_their_lines() {
+    assert_eq!(
+        printable_lines("status: healthy\n\u{1b}[1Astatus: UNHEALTHY\n"),
+        "status: healthy\nstatus: UNHEALTHY\n"
+    );
+}
