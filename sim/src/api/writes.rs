@@ -206,42 +206,10 @@ fn server_side_apply(
     r: &Req,
     mode: FieldValidation,
 ) -> ApiResult<Response> {
-    let manager = match r.q("fieldManager") {
-        Some(m) if !m.is_empty() => m.to_string(),
-        _ => {
-            return Err(ApiError::invalid(
-                "PatchOptions",
-                "meta.k8s.io",
-                "",
-                &[(
-                    "fieldManager".into(),
-                    "Required value: is required for apply patch".into(),
-                )],
-            ));
-        }
-    };
+    let manager = field_manager(r)?;
     let force = r.flag("force");
-    let mut applied = parse_body(&Req {
-        method: r.method.clone(),
-        query: Default::default(),
-        headers: {
-            let mut h = r.headers.clone();
-            h.insert(
-                axum::http::header::CONTENT_TYPE,
-                HeaderValue::from_static("application/yaml"),
-            );
-            h
-        },
-        body: r.body.clone(),
-    })?;
-    check_kind(t, &mut applied, t.def.kind, &t.def.api_version())?;
     let name = name_of(t).to_string();
-    let body_name = meta::name(&applied);
-    if body_name != name {
-        return Err(ApiError::bad_request(format!(
-            "the name of the object ({body_name}) does not match the name on the URL ({name})"
-        )));
-    }
+    let applied = applied_config(t, r, &name)?;
     let warnings = validate::check_schema(&applied, mode)?;
     let applied = from_client(t.def, applied);
     let av = applied
@@ -261,32 +229,9 @@ fn server_side_apply(
         let merged = apply::apply(old.as_deref(), &applied, &w, force)
             .map_err(|c| ApiError::apply_conflict(t.def, &name, &c))?;
         let Some(old) = old else {
-            let mut obj = merged;
-            check_namespace(sim, t, &mut obj)?;
-            obj["apiVersion"] = applied["apiVersion"].clone();
-            obj["kind"] = applied["kind"].clone();
-            meta::metadata_mut(&mut obj).insert("name".into(), json!(name));
-            let managed = obj.pointer("/metadata/managedFields").cloned();
-            init_new(sim, t.def, &mut obj);
-            if let Some(m) = managed {
-                meta::metadata_mut(&mut obj).insert("managedFields".into(), m);
-            }
-            let obj = finish(sim, t, r, None, obj, false)?;
-            if r.dry_run() {
-                return Ok(with_warnings(
-                    respond(sim, t, r, StatusCode::CREATED, &obj),
-                    &warnings,
-                ));
-            }
-            match sim.store.create(&t.def.key(), obj) {
-                Ok(s) => {
-                    return Ok(with_warnings(
-                        respond(sim, t, r, StatusCode::CREATED, &s),
-                        &warnings,
-                    ));
-                }
-                Err(StoreError::AlreadyExists) => continue,
-                Err(e) => return Err(store_err(t, &name, e)),
+            match apply_create(sim, t, r, &applied, merged, &warnings)? {
+                Some(out) => return Ok(out),
+                None => continue,
             }
         };
         let new = merge_update(t.def, &old, merged, t.sub.as_deref());
@@ -296,4 +241,84 @@ fn server_side_apply(
         }
     }
     Err(ApiError::conflict(t.def, &name))
+}
+
+/// Server-side apply requires a fieldManager: it owns the fields the patch sets.
+fn field_manager(r: &Req) -> ApiResult<String> {
+    match r.q("fieldManager") {
+        Some(m) if !m.is_empty() => Ok(m.to_string()),
+        _ => Err(ApiError::invalid(
+            "PatchOptions",
+            "meta.k8s.io",
+            "",
+            &[(
+                "fieldManager".into(),
+                "Required value: is required for apply patch".into(),
+            )],
+        )),
+    }
+}
+
+/// The applied configuration: the body read as YAML (a superset of JSON), of the
+/// resource's kind, and named as on the URL.
+fn applied_config(t: &Target, r: &Req, name: &str) -> ApiResult<Value> {
+    let mut applied = parse_body(&Req {
+        method: r.method.clone(),
+        query: Default::default(),
+        headers: {
+            let mut h = r.headers.clone();
+            h.insert(
+                axum::http::header::CONTENT_TYPE,
+                HeaderValue::from_static("application/yaml"),
+            );
+            h
+        },
+        body: r.body.clone(),
+    })?;
+    check_kind(t, &mut applied, t.def.kind, &t.def.api_version())?;
+    let body_name = meta::name(&applied);
+    if body_name != name {
+        return Err(ApiError::bad_request(format!(
+            "the name of the object ({body_name}) does not match the name on the URL ({name})"
+        )));
+    }
+    Ok(applied)
+}
+
+/// Apply to an object that does not exist: it is created from the merged
+/// configuration, keeping the managedFields the apply recorded. `None` when another
+/// writer created it first (the caller retries as an update).
+fn apply_create(
+    sim: &Arc<Sim>,
+    t: &Target,
+    r: &Req,
+    applied: &Value,
+    mut obj: Value,
+    warnings: &[String],
+) -> ApiResult<Option<Response>> {
+    let name = name_of(t);
+    check_namespace(sim, t, &mut obj)?;
+    obj["apiVersion"] = applied["apiVersion"].clone();
+    obj["kind"] = applied["kind"].clone();
+    meta::metadata_mut(&mut obj).insert("name".into(), json!(name));
+    let managed = obj.pointer("/metadata/managedFields").cloned();
+    init_new(sim, t.def, &mut obj);
+    if let Some(m) = managed {
+        meta::metadata_mut(&mut obj).insert("managedFields".into(), m);
+    }
+    let obj = finish(sim, t, r, None, obj, false)?;
+    if r.dry_run() {
+        return Ok(Some(with_warnings(
+            respond(sim, t, r, StatusCode::CREATED, &obj),
+            warnings,
+        )));
+    }
+    match sim.store.create(&t.def.key(), obj) {
+        Ok(s) => Ok(Some(with_warnings(
+            respond(sim, t, r, StatusCode::CREATED, &s),
+            warnings,
+        ))),
+        Err(StoreError::AlreadyExists) => Ok(None),
+        Err(e) => Err(store_err(t, name, e)),
+    }
 }
