@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use super::NAMESPACE;
 use super::model::{AGENTS, BUCKETS, CODES, MODELS};
-use super::state::AgentState;
+use super::state::{AgentState, PodSeries};
 
 /// The content type of [`render`]'s output.
 pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
@@ -33,17 +33,28 @@ fn fmt_le(le: f64) -> String {
     if s.contains('.') { s } else { format!("{s}.0") }
 }
 
+/// The ready pods' series, by pod name.
+type Pods<'a> = [(&'a String, &'a PodSeries)];
+
 /// Render the series of the `ready` pods (and the 503s of no pod).
 pub fn render(st: &AgentState, ready: &[String]) -> String {
     let mut out = String::new();
-    let pods: Vec<(&String, &super::state::PodSeries)> = ready
+    let pods: Vec<(&String, &PodSeries)> = ready
         .iter()
         .filter_map(|name| st.pods.get_key_value(name))
         .collect();
+    request_durations(&mut out, &pods);
+    requests_total(&mut out, st, &pods);
+    tokens_used(&mut out, &pods);
+    out
+}
 
+/// The `http_request_duration_seconds` histogram family: buckets, sum and count per
+/// pod and agent.
+fn request_durations(out: &mut String, pods: &Pods) {
     out.push_str("# HELP http_request_duration_seconds Time to answer an agent request.\n");
     out.push_str("# TYPE http_request_duration_seconds histogram\n");
-    for (pod, s) in &pods {
+    for (pod, s) in pods {
         for (a, (agent, _, _)) in AGENTS.iter().enumerate() {
             let base = [
                 ("namespace", NAMESPACE),
@@ -82,10 +93,14 @@ pub fn render(st: &AgentState, ready: &[String]) -> String {
             );
         }
     }
+}
 
+/// The `http_requests_total` counter family: per pod and status code, plus the 503s
+/// answered when no pod was ready (no pod label).
+fn requests_total(out: &mut String, st: &AgentState, pods: &Pods) {
     out.push_str("# HELP http_requests_total Agent requests answered, by HTTP status code.\n");
     out.push_str("# TYPE http_requests_total counter\n");
-    for (pod, s) in &pods {
+    for (pod, s) in pods {
         for (i, code) in CODES.iter().take(4).enumerate() {
             let l = [
                 ("namespace", NAMESPACE),
@@ -109,10 +124,13 @@ pub fn render(st: &AgentState, ready: &[String]) -> String {
             count(st.unavailable)
         );
     }
+}
 
+/// The `ai_tokens_used_total` counter family: per pod and model.
+fn tokens_used(out: &mut String, pods: &Pods) {
     out.push_str("# HELP ai_tokens_used_total LLM tokens used (prompt + completion), by model.\n");
     out.push_str("# TYPE ai_tokens_used_total counter\n");
-    for (pod, s) in &pods {
+    for (pod, s) in pods {
         for (i, (model, _, _)) in MODELS.iter().enumerate() {
             let l = [
                 ("namespace", NAMESPACE),
@@ -127,5 +145,4 @@ pub fn render(st: &AgentState, ready: &[String]) -> String {
             );
         }
     }
-    out
 }
