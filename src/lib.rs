@@ -9,6 +9,7 @@ pub mod config;
 pub mod dashboard;
 pub mod demo;
 pub mod error;
+pub mod files;
 pub mod format;
 pub mod logging;
 pub mod manifests;

@@ -3,24 +3,12 @@
 
 use std::path::PathBuf;
 
-fn default_log_file() -> PathBuf {
-    let base = std::env::var_os("XDG_STATE_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))
-        .unwrap_or_else(std::env::temp_dir);
-    base.join("agentdeck").join("agentdeck.log")
-}
-
-/// Log to `file` (default: the state directory's agentdeck.log). The guard flushes on drop.
+/// Log to `file` (default: the state folder's agentdeck.log), created private to the user.
+/// The guard flushes on drop.
 pub fn init(file: Option<PathBuf>) -> Option<tracing_appender::non_blocking::WorkerGuard> {
-    let path = file.unwrap_or_else(default_log_file);
-    let dir = path.parent()?.to_path_buf();
-    std::fs::create_dir_all(&dir).ok()?;
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)
-        .ok()?;
+    // No named file and no state folder (HOME unset): no log rather than a shared place.
+    let path = file.or_else(|| Some(crate::files::state_dir()?.join("agentdeck.log")))?;
+    let file = crate::files::append_private(&path).ok()?;
     let (writer, guard) = tracing_appender::non_blocking(file);
     let filter = tracing_subscriber::EnvFilter::try_from_env("AGENTDECK_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));

@@ -137,6 +137,70 @@ fn scale_and_restart_through_the_cli() {
     assert!(lines.iter().all(|l| l["context"] == "agentdeck-sim"
         && l["user"] == "agentdeck-sim"
         && l["time"].is_string()));
+    // The audit log and the log file are the user's alone.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: std::path::PathBuf| std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+    let state = sim.dir.path().join("state/agentdeck");
+    assert_eq!(mode(state.join("audit.log")), 0o600);
+    assert_eq!(mode(state.clone()), 0o700);
+    assert_eq!(mode(sim.dir.path().join("agentdeck.log")), 0o600);
+}
+
+#[test]
+fn without_a_home_writes_are_refused_not_audited_to_a_shared_place() {
+    let sim = SimProcess::start(&["--preload"]);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_agentdeck"))
+        .args(["--kubeconfig", sim.kubeconfig.to_str().unwrap()])
+        .args(["restart", "redis", "--yes"])
+        .env_remove("HOME")
+        .env_remove("XDG_STATE_HOME")
+        .env_remove("AGENTDECK_LOG_FILE")
+        .env("TMPDIR", sim.dir.path().join("tmp"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("no place for the audit log") && err.contains("set audit_log"),
+        "{err}"
+    );
+    assert!(
+        !sim.dir.path().join("tmp").exists(),
+        "nothing written to TMPDIR"
+    );
+    // With audit_log in the config it goes through.
+    let cfg = sim.dir.path().join("config.toml");
+    let log = sim.dir.path().join("audit-here.log");
+    std::fs::write(
+        &cfg,
+        format!("audit_log = {:?}\n", log.display().to_string()),
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_agentdeck"))
+        .args(["--kubeconfig", sim.kubeconfig.to_str().unwrap()])
+        .args([
+            "--config",
+            cfg.to_str().unwrap(),
+            "restart",
+            "redis",
+            "--yes",
+        ])
+        .env_remove("HOME")
+        .env_remove("XDG_STATE_HOME")
+        .env_remove("AGENTDECK_LOG_FILE")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        std::fs::read_to_string(&log)
+            .unwrap()
+            .contains(r#""operation":"restart""#)
+    );
 }
 
 #[test]

@@ -32,7 +32,10 @@ fn hostile_event_text_never_reaches_the_terminal() {
     assert!(text.contains("boomclick"), "the words stay: {text}\n{err}");
     let (_, json, _) = sim.agentdeck(&["status", "--json"], "");
     for (what, out) in [("text", &text), ("json", &json)] {
-        assert!(!out.contains('\u{1b}'), "{what} output holds an ESC byte: {out:?}");
+        assert!(
+            !out.contains('\u{1b}'),
+            "{what} output holds an ESC byte: {out:?}"
+        );
         assert!(
             !out.chars().any(|c| c.is_control() && c != '\n'),
             "{what} output holds a control character: {out:?}"

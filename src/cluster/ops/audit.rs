@@ -11,22 +11,26 @@ use crate::cluster::Connection;
 
 #[derive(Debug, Clone)]
 pub struct Audit {
-    pub path: PathBuf,
-}
-
-/// ~/.local/state/agentdeck/audit.log ($XDG_STATE_HOME honoured).
-pub fn default_path() -> PathBuf {
-    let base = std::env::var_os("XDG_STATE_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))
-        .unwrap_or_else(std::env::temp_dir);
-    base.join("agentdeck").join("audit.log")
+    /// None: nowhere to write it (no `audit_log`, HOME and XDG_STATE_HOME unset); writes are
+    /// then refused.
+    pub path: Option<PathBuf>,
 }
 
 impl Audit {
+    /// `path`, else ~/.local/state/agentdeck/audit.log ($XDG_STATE_HOME honoured).
     pub fn new(path: Option<PathBuf>) -> Audit {
         Audit {
-            path: path.unwrap_or_else(default_path),
+            path: path.or_else(|| Some(crate::files::state_dir()?.join("audit.log"))),
+        }
+    }
+
+    /// Writes need a place for their audit line.
+    pub fn require(&self) -> Result<(), OpError> {
+        match self.path {
+            Some(_) => Ok(()),
+            None => Err(OpError::Invalid(
+                "no place for the audit log (HOME and XDG_STATE_HOME are unset): set audit_log in the config; nothing was sent".into(),
+            )),
         }
     }
 
@@ -52,18 +56,16 @@ impl Audit {
             "result": ok,
             "detail": detail,
         });
+        let Some(path) = &self.path else {
+            tracing::error!(operation, target, "no audit log to write to");
+            return;
+        };
         let write = || -> std::io::Result<()> {
-            if let Some(dir) = self.path.parent() {
-                std::fs::create_dir_all(dir)?;
-            }
-            let mut f = std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(&self.path)?;
+            let mut f = crate::files::append_private(path)?;
             writeln!(f, "{line}")
         };
         if let Err(e) = write() {
-            tracing::error!(path = %self.path.display(), "cannot write the audit log: {e}");
+            tracing::error!(path = %path.display(), "cannot write the audit log: {e}");
         }
     }
 }

@@ -199,6 +199,7 @@ pub async fn plan(ops: &Ops, req: Request) -> Result<Plan, OpError> {
 async fn plan_checked(ops: &Ops, req: Request) -> Result<Plan, OpError> {
     if !matches!(req, Request::Deploy { preview: true, .. }) {
         ops.refuse_if_read_only()?;
+        ops.audit.require()?;
     }
     let kind = match req {
         Request::Scale {
