@@ -127,33 +127,64 @@ pub fn list(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
         t.def.resource,
         t.def.kind,
     )?;
-    let limit: usize = match r.q("limit") {
-        None | Some("") => 0,
-        Some(l) => l
-            .parse()
-            .map_err(|_| ApiError::bad_request(format!("invalid limit {l:?}")))?,
-    };
-    let start = match r.q("continue").filter(|c| !c.is_empty()) {
-        None => None,
-        Some(c) => {
-            let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
-                .decode(c)
-                .ok()
-                .and_then(|b| serde_json::from_slice::<Continue>(&b).ok())
-                .ok_or_else(|| ApiError::bad_request("continue key is not valid: invalid token"))?;
-            if jiff::Timestamp::now().as_second() - raw.at > CONTINUE_TTL_SECS {
-                return Err(ApiError::gone(
-                    "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.",
-                ));
-            }
-            Some(raw.start)
-        }
-    };
+    let limit = list_limit(r)?;
+    let start = continue_start(r)?;
     let (all, rv) = sim.store.list(&t.def.key(), t.namespace.as_deref());
-    let mut matched = all.iter().filter(|o| {
+    let matched = all.iter().filter(|o| {
         let k = format!("{}/{}", meta::namespace(o), meta::name(o));
         start.as_ref().is_none_or(|s| k > *s) && labels.matches(o) && fields.matches(o)
     });
+    let page = paginate(matched, limit, rv);
+    if r.wants_table() {
+        return Ok(table_page(sim, t, r, &page, rv));
+    }
+    Ok(list_page(t, r, page, rv))
+}
+
+/// The list's `limit` parameter: 0 (or none) means everything.
+fn list_limit(r: &Req) -> ApiResult<usize> {
+    match r.q("limit") {
+        None | Some("") => Ok(0),
+        Some(l) => l
+            .parse()
+            .map_err(|_| ApiError::bad_request(format!("invalid limit {l:?}"))),
+    }
+}
+
+/// The key a `continue` token resumes after; `410 Gone` once the token has outlived
+/// the compaction window.
+fn continue_start(r: &Req) -> ApiResult<Option<String>> {
+    let Some(c) = r.q("continue").filter(|c| !c.is_empty()) else {
+        return Ok(None);
+    };
+    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(c)
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Continue>(&b).ok())
+        .ok_or_else(|| ApiError::bad_request("continue key is not valid: invalid token"))?;
+    if jiff::Timestamp::now().as_second() - raw.at > CONTINUE_TTL_SECS {
+        return Err(ApiError::gone(
+            "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.",
+        ));
+    }
+    Ok(Some(raw.start))
+}
+
+/// One page of a list.
+struct Page<'a> {
+    items: Vec<&'a Arc<Value>>,
+    /// The token to the next page, when there is one.
+    cont: Option<String>,
+    /// How many matching objects follow this page.
+    remaining: usize,
+}
+
+/// Cuts the matching objects at `limit`, with a continue token after the page's last key.
+fn paginate<'a>(
+    mut matched: impl Iterator<Item = &'a Arc<Value>>,
+    limit: usize,
+    rv: u64,
+) -> Page<'a> {
     let mut items: Vec<&Arc<Value>> = Vec::new();
     let mut cont = None;
     let mut remaining = 0usize;
@@ -177,33 +208,44 @@ pub fn list(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
                 .encode(serde_json::to_vec(&token).unwrap_or_default()),
         );
     }
-    let rv_s = rv.to_string();
-    if r.wants_table() {
-        let objs: Vec<&Value> = items.iter().map(|o| o.as_ref()).collect();
-        let mut tbl = table::table(
-            t.def.resource,
-            &objs,
-            &rv_s,
-            cont.as_deref(),
-            sim.clock.now(),
-            r.q("includeObject").unwrap_or("Metadata"),
-        );
-        if remaining > 0 {
-            tbl["metadata"]["remainingItemCount"] = json!(remaining);
-        }
-        return Ok(json_response(StatusCode::OK, &tbl));
+    Page {
+        items,
+        cont,
+        remaining,
     }
-    let mut md = json!({"resourceVersion": rv_s});
-    if let Some(c) = cont {
+}
+
+/// The page as a meta.k8s.io Table (`kubectl get`'s server-side printing).
+fn table_page(sim: &Sim, t: &Target, r: &Req, page: &Page, rv: u64) -> Response {
+    let objs: Vec<&Value> = page.items.iter().map(|o| o.as_ref()).collect();
+    let mut tbl = table::table(
+        t.def.resource,
+        &objs,
+        &rv.to_string(),
+        page.cont.as_deref(),
+        sim.clock.now(),
+        r.q("includeObject").unwrap_or("Metadata"),
+    );
+    if page.remaining > 0 {
+        tbl["metadata"]["remainingItemCount"] = json!(page.remaining);
+    }
+    json_response(StatusCode::OK, &tbl)
+}
+
+/// The page as a `<Kind>List`; remainingItemCount only for unfiltered lists, as the
+/// apiserver can count those.
+fn list_page(t: &Target, r: &Req, page: Page, rv: u64) -> Response {
+    let mut md = json!({"resourceVersion": rv.to_string()});
+    if let Some(c) = page.cont {
         md["continue"] = json!(c);
         if r.q("labelSelector").unwrap_or("").is_empty()
             && r.q("fieldSelector").unwrap_or("").is_empty()
         {
-            md["remainingItemCount"] = json!(remaining);
+            md["remainingItemCount"] = json!(page.remaining);
         }
     }
-    let items: Vec<Value> = items.iter().map(|o| to_client(t.def, o)).collect();
-    Ok(json_response(
+    let items: Vec<Value> = page.items.iter().map(|o| to_client(t.def, o)).collect();
+    json_response(
         StatusCode::OK,
         &json!({
             "kind": format!("{}List", t.def.kind),
@@ -211,7 +253,7 @@ pub fn list(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
             "metadata": md,
             "items": items,
         }),
-    ))
+    )
 }
 
 pub(super) fn parse_body(r: &Req) -> ApiResult<Value> {
