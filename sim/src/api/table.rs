@@ -237,68 +237,18 @@ fn containers(spec: &Value) -> [Value; 2] {
 pub fn cells(resource: &str, obj: &Value, now: Timestamp) -> Vec<Value> {
     let name = Value::from(s(obj, "metadata.name"));
     let (status, spec, age) = (g(obj, "status"), g(obj, "spec"), age(obj, now));
-    let int = |v: &Value, path: &str| Value::from(n(v, path));
-    let ready = format!("{}/{}", n(status, "readyReplicas"), n(spec, "replicas")).into();
     match canonical(resource) {
         "pods" => pod_cells(obj, now),
-        "deployments" => {
-            let [c, i] = containers(spec);
-            let sel = selector_string(g(spec, "selector")).unwrap_or_else(|| "<invalid>".into());
-            let (up, avail) = (
-                int(status, "updatedReplicas"),
-                int(status, "availableReplicas"),
-            );
-            vec![name, ready, up, avail, age, c, i, sel.into()]
-        }
-        "replicasets" => {
-            let [c, i] = containers(spec);
-            let (want, cur) = (int(spec, "replicas"), int(status, "replicas"));
-            let sel = format_selector(g(spec, "selector"));
-            vec![
-                name,
-                want,
-                cur,
-                int(status, "readyReplicas"),
-                age,
-                c,
-                i,
-                sel,
-            ]
-        }
+        "deployments" => deployment_cells(obj, name, age),
+        "replicasets" => replicaset_cells(obj, name, age),
         "statefulsets" => {
             let [c, i] = containers(spec);
-            vec![name, ready, age, c, i]
+            vec![name, ready_of_want(obj), age, c, i]
         }
         "jobs" => job_cells(obj, now),
-        "horizontalpodautoscalers" => {
-            let target = format!(
-                "{}/{}",
-                s(spec, "scaleTargetRef.kind"),
-                s(spec, "scaleTargetRef.name")
-            );
-            let min = g(spec, "minReplicas")
-                .as_i64()
-                .map_or("<unset>".into(), |m| m.to_string());
-            let (max, cur) = (int(spec, "maxReplicas"), int(status, "currentReplicas"));
-            vec![
-                name,
-                target.into(),
-                hpa_targets(obj).into(),
-                min.into(),
-                max,
-                cur,
-                age,
-            ]
-        }
+        "horizontalpodautoscalers" => hpa_cells(obj, name, age),
         "services" => service_cells(obj, name, age),
-        "secrets" => {
-            // The real apiserver merges stringData into data on write; count the union.
-            let maps = ["data", "stringData"].map(|f| obj.get(f).and_then(Value::as_object));
-            let mut keys: Vec<&String> = maps.into_iter().flatten().flat_map(Map::keys).collect();
-            keys.sort();
-            keys.dedup();
-            vec![name, s(obj, "type").into(), keys.len().into(), age]
-        }
+        "secrets" => secret_cells(obj, name, age),
         "configmaps" => vec![
             name,
             (len(obj, "data") + len(obj, "binaryData")).into(),
@@ -309,15 +259,95 @@ pub fn cells(resource: &str, obj: &Value, now: Timestamp) -> Vec<Value> {
         "namespaces" => vec![name, s(status, "phase").into(), age],
         "events" => event_cells(obj, now),
         "serviceaccounts" => vec![name, len(obj, "secrets").into(), age],
-        _ => {
-            // Default convertor: creationTimestamp.UTC().Format(time.RFC3339).
-            let created = ts(g(obj, "metadata.creationTimestamp"))
-                .map_or("0001-01-01T00:00:00Z".into(), |t| {
-                    t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
-                });
-            vec![name, created.into()]
-        }
+        _ => default_cells(obj, name),
     }
+}
+
+/// An integer cell from `path` under `v`.
+fn int(v: &Value, path: &str) -> Value {
+    Value::from(n(v, path))
+}
+
+/// The READY cell of workloads: ready replicas of the wanted ones.
+fn ready_of_want(obj: &Value) -> Value {
+    format!(
+        "{}/{}",
+        n(g(obj, "status"), "readyReplicas"),
+        n(g(obj, "spec"), "replicas")
+    )
+    .into()
+}
+
+/// printDeployment: READY, UP-TO-DATE, AVAILABLE, AGE, CONTAINERS, IMAGES, SELECTOR.
+fn deployment_cells(obj: &Value, name: Value, age: Value) -> Vec<Value> {
+    let (status, spec) = (g(obj, "status"), g(obj, "spec"));
+    let [c, i] = containers(spec);
+    let sel = selector_string(g(spec, "selector")).unwrap_or_else(|| "<invalid>".into());
+    let (up, avail) = (
+        int(status, "updatedReplicas"),
+        int(status, "availableReplicas"),
+    );
+    vec![name, ready_of_want(obj), up, avail, age, c, i, sel.into()]
+}
+
+/// printReplicaSet: DESIRED, CURRENT, READY, AGE, CONTAINERS, IMAGES, SELECTOR.
+fn replicaset_cells(obj: &Value, name: Value, age: Value) -> Vec<Value> {
+    let (status, spec) = (g(obj, "status"), g(obj, "spec"));
+    let [c, i] = containers(spec);
+    let (want, cur) = (int(spec, "replicas"), int(status, "replicas"));
+    let sel = format_selector(g(spec, "selector"));
+    vec![
+        name,
+        want,
+        cur,
+        int(status, "readyReplicas"),
+        age,
+        c,
+        i,
+        sel,
+    ]
+}
+
+/// printHorizontalPodAutoscaler: REFERENCE, TARGETS, MINPODS, MAXPODS, REPLICAS, AGE.
+fn hpa_cells(obj: &Value, name: Value, age: Value) -> Vec<Value> {
+    let (status, spec) = (g(obj, "status"), g(obj, "spec"));
+    let target = format!(
+        "{}/{}",
+        s(spec, "scaleTargetRef.kind"),
+        s(spec, "scaleTargetRef.name")
+    );
+    let min = g(spec, "minReplicas")
+        .as_i64()
+        .map_or("<unset>".into(), |m| m.to_string());
+    let (max, cur) = (int(spec, "maxReplicas"), int(status, "currentReplicas"));
+    vec![
+        name,
+        target.into(),
+        hpa_targets(obj).into(),
+        min.into(),
+        max,
+        cur,
+        age,
+    ]
+}
+
+/// printSecret: TYPE, DATA (the number of keys), AGE.
+fn secret_cells(obj: &Value, name: Value, age: Value) -> Vec<Value> {
+    // The real apiserver merges stringData into data on write; count the union.
+    let maps = ["data", "stringData"].map(|f| obj.get(f).and_then(Value::as_object));
+    let mut keys: Vec<&String> = maps.into_iter().flatten().flat_map(Map::keys).collect();
+    keys.sort();
+    keys.dedup();
+    vec![name, s(obj, "type").into(), keys.len().into(), age]
+}
+
+/// The default table convertor: NAME and CREATED AT (creationTimestamp in RFC 3339, UTC).
+fn default_cells(obj: &Value, name: Value) -> Vec<Value> {
+    let created = ts(g(obj, "metadata.creationTimestamp"))
+        .map_or("0001-01-01T00:00:00Z".into(), |t| {
+            t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+        });
+    vec![name, created.into()]
 }
 
 /// The whole `meta.k8s.io/v1` Table for a list (or single object) response.
