@@ -29,8 +29,9 @@ pub struct Cli {
 /// Flags every command takes (kubectl's names where kubectl has one).
 #[derive(Debug, Clone, Args)]
 pub struct Global {
-    /// Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config).
-    #[arg(long, global = true, env = "KUBECONFIG")]
+    /// Path to the kubeconfig file (default: the files of $KUBECONFIG merged, then
+    /// ~/.kube/config).
+    #[arg(long, global = true)]
     pub kubeconfig: Option<PathBuf>,
     /// The kubeconfig context to use.
     #[arg(long, global = true)]

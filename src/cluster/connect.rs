@@ -1,7 +1,7 @@
 //! Connecting like kubectl: --kubeconfig / KUBECONFIG / ~/.kube/config, --context,
 //! -n/--namespace, or in-cluster service-account credentials.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use kube::config::{KubeConfigOptions, Kubeconfig, KubeconfigError};
 
@@ -14,6 +14,8 @@ pub enum ConnectError {
         #[source]
         source: KubeconfigError,
     },
+    #[error("none of the files in KUBECONFIG exist: {0}")]
+    NoFileInList(String),
     #[error("the kubeconfig has no current-context: pass --context NAME")]
     NoContext,
     #[error("context {context:?} is not in the kubeconfig (known: {known})")]
@@ -61,16 +63,48 @@ impl std::fmt::Debug for Connection {
     }
 }
 
+/// The kubeconfig as kubectl finds it: `--kubeconfig FILE`, else every file of the
+/// `KUBECONFIG` list merged (the first file that sets a value wins; missing files are
+/// skipped, as kubectl does), else `~/.kube/config`. None: there is none (in-cluster next).
+/// A file that exists but does not parse is an error, never "no kubeconfig".
 fn read_kubeconfig(t: &Target) -> Result<Option<Kubeconfig>, ConnectError> {
-    match &t.kubeconfig {
-        Some(p) => Kubeconfig::read_from(p)
-            .map(Some)
-            .map_err(|source| ConnectError::Read {
-                path: p.clone(),
-                source,
-            }),
-        None => Ok(Kubeconfig::read().ok()),
+    let read = |p: &Path| {
+        Kubeconfig::read_from(p).map_err(|source| ConnectError::Read {
+            path: p.to_path_buf(),
+            source,
+        })
+    };
+    if let Some(p) = &t.kubeconfig {
+        return read(p).map(Some);
     }
+    if let Some(list) = std::env::var_os("KUBECONFIG").filter(|v| !v.is_empty()) {
+        let files: Vec<PathBuf> = std::env::split_paths(&list)
+            .filter(|p| !p.as_os_str().is_empty() && p.exists())
+            .collect();
+        if files.is_empty() {
+            return Err(ConnectError::NoFileInList(
+                list.to_string_lossy().into_owned(),
+            ));
+        }
+        let mut merged = Kubeconfig::default();
+        for f in &files {
+            merged = merged
+                .merge(read(f)?)
+                .map_err(|source| ConnectError::Read {
+                    path: f.clone(),
+                    source,
+                })?;
+        }
+        return Ok(Some(merged));
+    }
+    match home_kubeconfig().filter(|p| p.exists()) {
+        Some(p) => read(&p).map(Some),
+        None => Ok(None),
+    }
+}
+
+fn home_kubeconfig() -> Option<PathBuf> {
+    std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".kube").join("config"))
 }
 
 /// The context names of the kubeconfig (for `:ctx`).
