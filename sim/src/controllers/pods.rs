@@ -187,40 +187,59 @@ fn schedule(
     nodes: &[std::sync::Arc<Value>],
     per_node: &mut HashMap<String, usize>,
 ) {
-    let best = nodes
-        .iter()
-        .map(|n| meta::name(n).to_string())
-        .filter(|n| per_node.get(n).copied().unwrap_or(0) < super::nodes::PODS_PER_NODE)
-        .min_by_key(|n| (per_node.get(n).copied().unwrap_or(0), n.clone()));
     let now = sim.clock.now_str();
-    let Some(node) = best else {
-        let msg = format!(
-            "0/{} nodes are available: {} Too many pods.",
-            nodes.len(),
-            nodes.len()
-        );
-        let updated =
-            sim.store
-                .update_with(keys::PODS, meta::namespace(pod), meta::name(pod), |p| {
-                    if condition_time(p, "PodScheduled").is_some() {
-                        return false;
-                    }
-                    set_condition(p, "PodScheduled", false, &now);
-                    true
-                });
-        if updated.is_some() {
-            st.events.record(
-                sim,
-                pod,
-                true,
-                "FailedScheduling",
-                &msg,
-                "default-scheduler",
-            );
-        }
+    let Some(node) = pick_node(nodes, per_node) else {
+        unschedulable(sim, st, pod, nodes.len(), &now);
         return;
     };
     *per_node.entry(node.clone()).or_default() += 1;
+    bind(sim, st, pod, nodes, &node, &now);
+}
+
+/// The scheduler's filter and score: nodes with room for another pod, the least
+/// loaded first (ties by name).
+fn pick_node(nodes: &[std::sync::Arc<Value>], per_node: &HashMap<String, usize>) -> Option<String> {
+    nodes
+        .iter()
+        .map(|n| meta::name(n).to_string())
+        .filter(|n| per_node.get(n).copied().unwrap_or(0) < super::nodes::PODS_PER_NODE)
+        .min_by_key(|n| (per_node.get(n).copied().unwrap_or(0), n.clone()))
+}
+
+/// No node fits: PodScheduled=False (once) and a FailedScheduling event.
+fn unschedulable(sim: &Sim, st: &mut State, pod: &Value, node_count: usize, now: &str) {
+    let msg = format!("0/{node_count} nodes are available: {node_count} Too many pods.");
+    let updated = sim
+        .store
+        .update_with(keys::PODS, meta::namespace(pod), meta::name(pod), |p| {
+            if condition_time(p, "PodScheduled").is_some() {
+                return false;
+            }
+            set_condition(p, "PodScheduled", false, now);
+            true
+        });
+    if updated.is_some() {
+        st.events.record(
+            sim,
+            pod,
+            true,
+            "FailedScheduling",
+            &msg,
+            "default-scheduler",
+        );
+    }
+}
+
+/// The binding: nodeName and the node's host IP set, PodScheduled=True, and a
+/// Scheduled event.
+fn bind(
+    sim: &Sim,
+    st: &mut State,
+    pod: &Value,
+    nodes: &[std::sync::Arc<Value>],
+    node: &str,
+    now: &str,
+) {
     let host_ip = nodes
         .iter()
         .find(|n| meta::name(n) == node)
@@ -240,7 +259,7 @@ fn schedule(
             {
                 c.retain(|c| c["type"] != "PodScheduled");
             }
-            set_condition(p, "PodScheduled", true, &now);
+            set_condition(p, "PodScheduled", true, now);
             true
         });
     if let Some(p) = updated {
@@ -355,41 +374,13 @@ fn started_at(pod: &Value) -> Option<&str> {
 }
 
 fn run_containers(sim: &Sim, st: &mut State, pod: &Value, now: &str, pinned: bool) {
-    let ns = meta::namespace(pod);
-    let name = meta::name(pod);
     let restarts = pod
         .pointer("/status/containerStatuses/0/restartCount")
         .and_then(Value::as_i64)
         .unwrap_or(0);
-    // A container waiting in CrashLoopBackOff restarts when its back-off has passed.
     if let Some(w) = meta::ptr(pod, "/status/containerStatuses/0/state/waiting") {
-        let finished = pod
-            .pointer("/status/containerStatuses/0/lastState/terminated/finishedAt")
-            .and_then(Value::as_str);
-        let backoff = (10.0 * 2f64.powi((restarts - 1).clamp(0, 5) as i32)).min(300.0);
-        let waited = meta::age_secs(&sim.clock, finished).unwrap_or(0.0);
-        if w["reason"] == "CrashLoopBackOff" && waited < backoff {
-            st.due_in(sim.clock.secs(), backoff - waited);
-        }
-        if w["reason"] == "CrashLoopBackOff" && waited >= backoff {
-            let cs = containers(pod);
-            sim.store.update_with(keys::PODS, ns, name, |p| {
-                let last = meta::ptr(p, "/status/containerStatuses/0/lastState").cloned();
-                p["status"]["containerStatuses"] = Value::Array(
-                    cs.iter()
-                        .map(|(c, i)| running_status(c, i, now, restarts, last.as_ref()))
-                        .collect(),
-                );
-                true
-            });
-            st.events.record(
-                sim,
-                pod,
-                false,
-                "Started",
-                &format!("Started container {}", cs[0].0),
-                "kubelet",
-            );
+        if w["reason"] == "CrashLoopBackOff" {
+            crash_loop_back_off(sim, st, pod, now, restarts);
         }
         return;
     }
@@ -401,26 +392,72 @@ fn run_containers(sim: &Sim, st: &mut State, pod: &Value, now: &str, pinned: boo
         return;
     };
     let up = meta::age_secs(&sim.clock, Some(started)).unwrap_or(0.0);
-    if pinned {
-        let deploy = usage::deployment_of(pod);
-        let (_, mem_frac) = usage::usage_fraction(sim, ns, deploy, name);
-        let mem_limit = meta::pod_resource_sum(pod, "limits", "memory");
-        let mem_used = mem_frac * request(pod, "memory");
-        if mem_limit > 0.0 && mem_used > mem_limit && up >= OOM_AFTER_SECS {
-            oom_kill(sim, st, pod, now, restarts);
-            return;
-        }
+    if pinned && over_memory_limit(sim, pod, up) {
+        oom_kill(sim, st, pod, now, restarts);
+        return;
     }
+    if !meta::pod_ready(pod) {
+        readiness_probe(sim, st, pod, now, up);
+    }
+}
+
+/// The kubelet's CrashLoopBackOff: the container restarts once its back-off (10 s,
+/// doubling per restart, at most 5 min) has passed since it last finished.
+fn crash_loop_back_off(sim: &Sim, st: &mut State, pod: &Value, now: &str, restarts: i64) {
+    let finished = pod
+        .pointer("/status/containerStatuses/0/lastState/terminated/finishedAt")
+        .and_then(Value::as_str);
+    let backoff = (10.0 * 2f64.powi((restarts - 1).clamp(0, 5) as i32)).min(300.0);
+    let waited = meta::age_secs(&sim.clock, finished).unwrap_or(0.0);
+    if waited < backoff {
+        st.due_in(sim.clock.secs(), backoff - waited);
+        return;
+    }
+    let cs = containers(pod);
+    sim.store
+        .update_with(keys::PODS, meta::namespace(pod), meta::name(pod), |p| {
+            let last = meta::ptr(p, "/status/containerStatuses/0/lastState").cloned();
+            p["status"]["containerStatuses"] = Value::Array(
+                cs.iter()
+                    .map(|(c, i)| running_status(c, i, now, restarts, last.as_ref()))
+                    .collect(),
+            );
+            true
+        });
+    st.events.record(
+        sim,
+        pod,
+        false,
+        "Started",
+        &format!("Started container {}", cs[0].0),
+        "kubelet",
+    );
+}
+
+/// The kernel's OOM killer: the pod's simulated memory use is above its limit, and it
+/// has run long enough to get there.
+fn over_memory_limit(sim: &Sim, pod: &Value, up: f64) -> bool {
+    let deploy = usage::deployment_of(pod);
+    let (_, mem_frac) = usage::usage_fraction(sim, meta::namespace(pod), deploy, meta::name(pod));
+    let mem_limit = meta::pod_resource_sum(pod, "limits", "memory");
+    let mem_used = mem_frac * request(pod, "memory");
+    mem_limit > 0.0 && mem_used > mem_limit && up >= OOM_AFTER_SECS
+}
+
+/// The readiness probe: containers turn ready (ContainersReady, Ready) once its
+/// initial delay has passed since they started.
+fn readiness_probe(sim: &Sim, st: &mut State, pod: &Value, now: &str, up: f64) {
     let delay = READY_SECS
         + pod
             .pointer("/spec/containers/0/readinessProbe/initialDelaySeconds")
             .and_then(Value::as_f64)
             .unwrap_or(0.0);
-    if !meta::pod_ready(pod) && up < delay {
+    if up < delay {
         st.due_in(sim.clock.secs(), delay - up);
+        return;
     }
-    if !meta::pod_ready(pod) && up >= delay {
-        sim.store.update_with(keys::PODS, ns, name, |p| {
+    sim.store
+        .update_with(keys::PODS, meta::namespace(pod), meta::name(pod), |p| {
             if let Some(cs) = p
                 .pointer_mut("/status/containerStatuses")
                 .and_then(Value::as_array_mut)
@@ -433,7 +470,6 @@ fn run_containers(sim: &Sim, st: &mut State, pod: &Value, now: &str, pinned: boo
             set_condition(p, "Ready", true, now);
             true
         });
-    }
 }
 
 fn oom_kill(sim: &Sim, st: &mut State, pod: &Value, now: &str, restarts: i64) {
