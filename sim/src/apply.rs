@@ -418,38 +418,70 @@ pub fn apply(
     let mut entries = live.map(read_managed).unwrap_or_default();
     let mut obj = live.cloned().unwrap_or_else(|| json!({}));
 
-    let is_me = |e: &Managed| {
-        e.manager == w.manager && e.operation == "Apply" && e.subresource == w.subresource
-    };
+    let (conflicts, conflicting) = find_conflicts(&entries, &obj, applied, &applied_set, w);
+    if !conflicts.is_empty() && !force {
+        return Err(conflicts);
+    }
+    // Forced: the other managers lose the fields they conflicted on.
+    for e in entries.iter_mut().filter(|e| !is_applier(e, w)) {
+        e.fields.retain(|p| !conflicting.contains(p));
+    }
+    remove_dropped(&mut obj, &entries, &applied_set, w);
+
+    merge(&mut obj, applied, &mut Vec::new());
+    entries.retain(|e| !is_applier(e, w));
+    entries.push(Managed {
+        manager: w.manager.to_string(),
+        operation: "Apply".into(),
+        subresource: w.subresource.to_string(),
+        api_version: w.api_version.to_string(),
+        time: w.time.to_string(),
+        fields: applied_set,
+    });
+    write_managed(&mut obj, &entries);
+    Ok(obj)
+}
+
+/// Whether a managedFields entry is this applier's own Apply entry.
+fn is_applier(e: &Managed, w: &Writer) -> bool {
+    e.manager == w.manager && e.operation == "Apply" && e.subresource == w.subresource
+}
+
+/// Conflict detection: fields the applier sets to another value than the live one
+/// while another manager owns them (list-item markers excepted).
+fn find_conflicts(
+    entries: &[Managed],
+    obj: &Value,
+    applied: &Value,
+    applied_set: &FieldSet,
+    w: &Writer,
+) -> (Vec<Conflict>, FieldSet) {
     let mut conflicts = Vec::new();
     let mut conflicting: FieldSet = FieldSet::new();
-    for e in entries.iter().filter(|e| !is_me(e)) {
-        for p in e.fields.intersection(&applied_set) {
+    for e in entries.iter().filter(|e| !is_applier(e, w)) {
+        for p in e.fields.intersection(applied_set) {
             if p.last().is_some_and(|l| l == ".") {
                 continue;
             }
-            if get_at(&obj, p) != get_at(applied, p) {
+            if get_at(obj, p) != get_at(applied, p) {
                 conflicts.push((e.manager.clone(), display_path(p)));
                 conflicting.insert(p.clone());
             }
         }
     }
-    if !conflicts.is_empty() && !force {
-        return Err(conflicts);
-    }
-    for e in entries.iter_mut().filter(|e| !is_me(e)) {
-        e.fields.retain(|p| !conflicting.contains(p));
-    }
+    (conflicts, conflicting)
+}
 
-    // Fields this applier declared before but not now, owned by nobody else, go away.
+/// Fields this applier declared before but not now, owned by nobody else, go away.
+fn remove_dropped(obj: &mut Value, entries: &[Managed], applied_set: &FieldSet, w: &Writer) {
     let previous: FieldSet = entries
         .iter()
-        .filter(|e| is_me(e))
+        .filter(|e| is_applier(e, w))
         .flat_map(|e| e.fields.iter().cloned())
         .collect();
     let others: FieldSet = entries
         .iter()
-        .filter(|e| !is_me(e))
+        .filter(|e| !is_applier(e, w))
         .flat_map(|e| e.fields.iter().cloned())
         .collect();
     let mut dropped: Vec<&Path> = previous
@@ -466,21 +498,8 @@ pub fn apply(
                 continue;
             }
         }
-        remove_at(&mut obj, p);
+        remove_at(obj, p);
     }
-
-    merge(&mut obj, applied, &mut Vec::new());
-    entries.retain(|e| !is_me(e));
-    entries.push(Managed {
-        manager: w.manager.to_string(),
-        operation: "Apply".into(),
-        subresource: w.subresource.to_string(),
-        api_version: w.api_version.to_string(),
-        time: w.time.to_string(),
-        fields: applied_set,
-    });
-    write_managed(&mut obj, &entries);
-    Ok(obj)
 }
 
 #[cfg(test)]
