@@ -33,6 +33,29 @@ fn clean(s: &str, keep_newlines: bool) -> String {
     out
 }
 
+/// `s` with the user-info of every URL in it (`scheme://user:password@host`) masked, so a
+/// proxy's or server's credentials never reach a screen or a log line.
+pub fn redact_urls(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find("://") {
+        let (head, tail) = rest.split_at(i + 3);
+        out.push_str(head);
+        let end = tail
+            .find(|c: char| c.is_whitespace() || matches!(c, '/' | '"' | '\'' | ')' | '>'))
+            .unwrap_or(tail.len());
+        match tail[..end].rfind('@') {
+            Some(at) => {
+                out.push_str("***@");
+                rest = &tail[at + 1..];
+            }
+            None => rest = tail,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 type Chars<'a> = std::iter::Peekable<std::str::Chars<'a>>;
 
 /// After ESC: CSI (`[`), OSC/DCS/PM/APC strings (`]`, `P`, `^`, `_`), or a two-character

@@ -29,3 +29,20 @@ fn reports_keep_their_lines() {
         "status: healthy\nstatus: UNHEALTHY\n"
     );
 }
+
+#[test]
+fn url_credentials_are_masked() {
+    assert_eq!(
+        redact_urls("proxy http://bob:s3cret@proxy:3128/ refused; see https://docs/x"),
+        "proxy http://***@proxy:3128/ refused; see https://docs/x"
+    );
+    assert_eq!(
+        redact_urls("\"socks5://u:p%40ss@h:1080\""),
+        "\"socks5://***@h:1080\""
+    );
+    assert_eq!(redact_urls("no url here"), "no url here");
+    assert_eq!(
+        redact_urls("mailto-like a@b, http://host"),
+        "mailto-like a@b, http://host"
+    );
+}

@@ -51,7 +51,10 @@ fn kubeconfig_lists_merge_like_kubectl() {
     // Nothing of the list exists: said so.
     let (code, _, err) = status(&home, Some(&missing));
     assert_eq!(code, 2);
-    assert!(err.contains("none of the files in KUBECONFIG exist"), "{err}");
+    assert!(
+        err.contains("none of the files in KUBECONFIG exist"),
+        "{err}"
+    );
 }
 
 #[test]

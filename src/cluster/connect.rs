@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 
 use kube::config::{KubeConfigOptions, Kubeconfig, KubeconfigError};
 
+use super::proxy;
+
 /// Why connecting failed, worded for the user (the source chain goes to the log).
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectError {
@@ -30,8 +32,13 @@ pub enum ConnectError {
         "no kubeconfig found (looked at $KUBECONFIG and ~/.kube/config) and not running in a cluster: pass --kubeconfig, or try `agentdeck demo`"
     )]
     Nowhere,
-    #[error("kube client: {0}")]
+    #[error("kube client: {}", crate::text::redact_urls(&.0.to_string()))]
     Client(#[source] kube::Error),
+    /// The value is not repeated: it may hold a user and password.
+    #[error("the proxy URL in HTTPS_PROXY / HTTP_PROXY is not a valid URL")]
+    ProxyUrl,
+    #[error("connecting: {0}")]
+    Internal(String),
 }
 
 /// What the user asked for on the command line.
@@ -116,64 +123,108 @@ pub fn contexts(t: &Target) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// How long connecting to the API server may take.
+pub const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+/// How long the API server may stay silent while agentdeck waits for an answer.
+pub const READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The kube config of the chosen context, with what the audit log and the proxy choice need.
+struct Chosen {
+    config: kube::Config,
+    context: String,
+    namespace: Option<String>,
+    user: String,
+    /// The kubeconfig's cluster names its own proxy-url (the environment's is not used).
+    own_proxy: bool,
+}
+
+async fn choose(t: &Target) -> Result<Chosen, ConnectError> {
+    let Some(kc) = read_kubeconfig(t)? else {
+        let config = kube::Config::incluster().map_err(|_| ConnectError::Nowhere)?;
+        return Ok(Chosen {
+            namespace: Some(config.default_namespace.clone()),
+            config,
+            context: "in-cluster".into(),
+            user: "service-account".into(),
+            own_proxy: false,
+        });
+    };
+    let context = t
+        .context
+        .clone()
+        .or_else(|| kc.current_context.clone())
+        .ok_or(ConnectError::NoContext)?;
+    let Some(ctx) = kc.contexts.iter().find(|c| c.name == context) else {
+        let known: Vec<&str> = kc.contexts.iter().map(|c| c.name.as_str()).collect();
+        return Err(ConnectError::UnknownContext {
+            context,
+            known: known.join(", "),
+        });
+    };
+    let ctx = ctx.context.clone().unwrap_or_default();
+    let own_proxy = kc
+        .clusters
+        .iter()
+        .find(|c| c.name == ctx.cluster)
+        .and_then(|c| c.cluster.as_ref()?.proxy_url.as_ref())
+        .is_some_and(|p| !p.is_empty());
+    let opts = KubeConfigOptions {
+        context: Some(context.clone()),
+        ..Default::default()
+    };
+    let config = kube::Config::from_custom_kubeconfig(kc, &opts)
+        .await
+        .map_err(|source| ConnectError::Context {
+            context: context.clone(),
+            source,
+        })?;
+    Ok(Chosen {
+        config,
+        context,
+        namespace: ctx.namespace,
+        user: ctx.user.unwrap_or_default(),
+        own_proxy,
+    })
+}
+
 /// Connect. The namespace is `-n`, else the context's, else `default_ns` (the stack's).
 pub async fn connect(t: &Target, default_ns: &str) -> Result<Connection, ConnectError> {
     crate::tls::init();
-    let (mut config, context, ctx_ns, user) = match read_kubeconfig(t)? {
-        Some(kc) => {
-            let context = t
-                .context
-                .clone()
-                .or_else(|| kc.current_context.clone())
-                .ok_or(ConnectError::NoContext)?;
-            if !kc.contexts.iter().any(|c| c.name == context) {
-                let known: Vec<&str> = kc.contexts.iter().map(|c| c.name.as_str()).collect();
-                return Err(ConnectError::UnknownContext {
-                    context,
-                    known: known.join(", "),
-                });
-            }
-            let ctx = kc
-                .contexts
-                .iter()
-                .find(|c| c.name == context)
-                .and_then(|c| c.context.as_ref());
-            let ns = ctx.and_then(|c| c.namespace.clone());
-            let user = ctx.and_then(|c| c.user.clone()).unwrap_or_default();
-            let opts = KubeConfigOptions {
-                context: Some(context.clone()),
-                ..Default::default()
-            };
-            let cfg = kube::Config::from_custom_kubeconfig(kc, &opts)
-                .await
-                .map_err(|source| ConnectError::Context {
-                    context: context.clone(),
-                    source,
-                })?;
-            (cfg, context, ns, user)
-        }
-        None => {
-            let cfg = kube::Config::incluster().map_err(|_| ConnectError::Nowhere)?;
-            let ns = Some(cfg.default_namespace.clone());
-            (
-                cfg,
-                "in-cluster".to_string(),
-                ns,
-                "service-account".to_string(),
-            )
-        }
-    };
+    let Chosen {
+        mut config,
+        context,
+        namespace,
+        user,
+        own_proxy,
+    } = choose(t).await?;
     // Outages must show at once, not hide behind minutes of client retries; the
     // watchers back off and retry on their own.
     config.default_retry = false;
+    // A network that stalls without closing must fail a request, not hang it: no answer
+    // byte for this long is an error (watches end sooner: the server closes them, see
+    // watch.rs).
+    config.connect_timeout = Some(CONNECT_TIMEOUT);
+    config.read_timeout = Some(READ_TIMEOUT);
+    config.write_timeout = Some(READ_TIMEOUT);
+    config.reset_reader_on_write = true;
+    if !own_proxy {
+        config.proxy_url = match proxy::from_env(&config.cluster_url) {
+            Some(p) => Some(p.parse().map_err(|_| ConnectError::ProxyUrl)?),
+            None => None,
+        };
+    }
     let namespace = t
         .namespace
         .clone()
-        .or(ctx_ns)
+        .or(namespace)
         .unwrap_or_else(|| default_ns.to_string());
     config.default_namespace = namespace.clone();
     let server = config.cluster_url.to_string();
-    let client = kube::Client::try_from(config).map_err(ConnectError::Client)?;
+    // An exec credential plugin runs while the client is built: not on a runtime worker.
+    let client = tokio::task::spawn_blocking(move || kube::Client::try_from(config))
+        .await
+        .map_err(|e| ConnectError::Internal(e.to_string()))?
+        .map_err(ConnectError::Client)?;
     Ok(Connection {
         client,
         context,

@@ -12,10 +12,15 @@ use crate::config::StackConfig;
 
 /// A list that failed: which kind, where, and the client's error (kept as the source).
 #[derive(Debug, thiserror::Error)]
-#[error("listing {kind} in {namespace}: {source}")]
+#[error(
+    "listing {kind} in {namespace} at {}: {}",
+    crate::text::redact_urls(server),
+    super::explain::explain(source)
+)]
 pub struct ListError {
     pub kind: String,
     pub namespace: String,
+    pub server: String,
     #[source]
     pub source: kube::Error,
 }
@@ -34,6 +39,7 @@ where
         .map_err(|source| ListError {
             kind: K::plural(&()).to_string(),
             namespace: conn.namespace.clone(),
+            server: conn.server.clone(),
             source,
         })
 }

@@ -4,9 +4,11 @@
 
 pub mod connect;
 pub mod diagnose;
+pub mod explain;
 pub mod list;
 pub mod model;
 pub mod ops;
+pub mod proxy;
 pub mod snapshot;
 pub mod watch;
 

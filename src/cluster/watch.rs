@@ -71,7 +71,10 @@ where
                 Err(e) => {
                     tracing::warn!(kind, error = %e, "watch failed; retrying with backoff");
                     if tx
-                        .send(ClusterEvent::Error(format!("watching {kind}: {e}")))
+                        .send(ClusterEvent::Error(format!(
+                            "watching {kind}: {}",
+                            super::explain::explain_watch(&e)
+                        )))
                         .await
                         .is_err()
                     {

@@ -142,6 +142,16 @@ impl SimProcess {
     /// Run the real `agentdeck` binary against this sim (its kubeconfig; HOME, state and log
     /// under the sim's temp dir), with `stdin` piped in. Returns (exit code, stdout, stderr).
     pub fn agentdeck(&self, args: &[&str], stdin: &str) -> (i32, String, String) {
+        self.agentdeck_env(args, stdin, &[])
+    }
+
+    /// Like [`agentdeck`](Self::agentdeck), with more environment variables.
+    pub fn agentdeck_env(
+        &self,
+        args: &[&str],
+        stdin: &str,
+        env: &[(&str, &str)],
+    ) -> (i32, String, String) {
         use std::io::Write;
         let mut child = Command::new(env!("CARGO_BIN_EXE_agentdeck"))
             .arg("--kubeconfig")
@@ -150,6 +160,7 @@ impl SimProcess {
             .env("HOME", self.dir.path())
             .env("XDG_STATE_HOME", self.dir.path().join("state"))
             .env("AGENTDECK_LOG_FILE", self.dir.path().join("agentdeck.log"))
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -230,4 +241,74 @@ pub fn http(base: &str, method: &str, path: &str, body: &str) -> String {
     resp.split_once("\r\n\r\n")
         .map(|(_, b)| b.to_string())
         .unwrap_or_default()
+}
+
+/// A loopback HTTP CONNECT proxy (what corporate proxies speak) that counts the tunnels it
+/// carried and remembers the Proxy-Authorization headers it saw. Runs until the test ends.
+pub struct ConnectProxy {
+    pub url: String,
+    pub tunnels: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    pub auth: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl ConnectProxy {
+    pub fn start() -> ConnectProxy {
+        use std::io::{Read, Write};
+        use std::net::{TcpListener, TcpStream};
+        use std::sync::atomic::Ordering;
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let tunnels = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let auth = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (t, a) = (tunnels.clone(), auth.clone());
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                let (t, a) = (t.clone(), a.clone());
+                std::thread::spawn(move || {
+                    let mut client = client;
+                    let mut head = Vec::new();
+                    let mut byte = [0u8; 1];
+                    while !head.ends_with(b"\r\n\r\n") && head.len() < 16 * 1024 {
+                        if client.read(&mut byte).unwrap_or(0) == 0 {
+                            return;
+                        }
+                        head.push(byte[0]);
+                    }
+                    let head = String::from_utf8_lossy(&head).into_owned();
+                    let mut lines = head.lines();
+                    let request = lines.next().unwrap_or_default().to_string();
+                    for l in lines {
+                        if let Some(v) = l.strip_prefix("Proxy-Authorization: ") {
+                            a.lock().unwrap().push(v.to_string());
+                        }
+                    }
+                    let mut parts = request.split_whitespace();
+                    let (Some("CONNECT"), Some(target)) = (parts.next(), parts.next()) else {
+                        let _ = client.write_all(b"HTTP/1.1 405 Method Not Allowed\r\n\r\n");
+                        return;
+                    };
+                    let Ok(upstream) = TcpStream::connect(target) else {
+                        let _ = client.write_all(b"HTTP/1.1 502 Bad Gateway\r\n\r\n");
+                        return;
+                    };
+                    t.fetch_add(1, Ordering::SeqCst);
+                    let _ = client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
+                    let (mut c2, mut u2) =
+                        (client.try_clone().unwrap(), upstream.try_clone().unwrap());
+                    let mut upstream = upstream;
+                    std::thread::spawn(move || {
+                        let _ = std::io::copy(&mut u2, &mut c2);
+                        let _ = c2.shutdown(std::net::Shutdown::Both);
+                    });
+                    let _ = std::io::copy(&mut client, &mut upstream);
+                    let _ = upstream.shutdown(std::net::Shutdown::Both);
+                });
+            }
+        });
+        ConnectProxy { url, tunnels, auth }
+    }
+
+    pub fn count(&self) -> usize {
+        self.tunnels.load(std::sync::atomic::Ordering::SeqCst)
+    }
 }

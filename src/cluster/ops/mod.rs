@@ -47,6 +47,8 @@ pub enum OpError {
     NotFound(String),
     #[error("the API server answered: {0}")]
     Api(String),
+    #[error("{0}")]
+    Unreachable(String),
     #[error("timed out: {0}")]
     Timeout(String),
     #[error("failed: {0}")]
@@ -69,7 +71,10 @@ impl OpError {
                 )),
                 _ => OpError::Api(format!("{what}: {} ({})", s.message, s.code)),
             },
-            other => OpError::Api(format!("{what}: {other}")),
+            other if super::explain::unreachable(&other) => {
+                OpError::Unreachable(format!("{what}: {}", super::explain::explain(&other)))
+            }
+            other => OpError::Api(format!("{what}: {}", super::explain::explain(&other))),
         }
     }
 
@@ -82,6 +87,7 @@ impl OpError {
             OpError::Conflict(_) => "conflict",
             OpError::NotFound(_) => "not-found",
             OpError::Api(_) => "api-error",
+            OpError::Unreachable(_) => "unreachable",
             OpError::Timeout(_) => "timeout",
             OpError::Failed(_) => "failed",
         }
