@@ -22,15 +22,27 @@ pub enum Error {
     #[error(transparent)]
     Config(#[from] ConfigError),
     #[error(transparent)]
-    Connect(#[from] ConnectError),
+    Connect(Box<ConnectError>),
     #[error(transparent)]
     Op(#[from] OpError),
     #[error(transparent)]
-    List(#[from] ListError),
+    List(Box<ListError>),
     #[error(transparent)]
     Metrics(#[from] crate::metrics::prom::SetupError),
     #[error("simulated cluster: {0:#}")]
     Sim(anyhow::Error),
+}
+
+impl From<ConnectError> for Error {
+    fn from(e: ConnectError) -> Error {
+        Error::Connect(Box::new(e))
+    }
+}
+
+impl From<ListError> for Error {
+    fn from(e: ListError) -> Error {
+        Error::List(Box::new(e))
+    }
 }
 
 impl Error {

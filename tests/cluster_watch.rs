@@ -121,3 +121,51 @@ async fn watchers_snapshot_go_stale_and_recover() {
     .await;
     sim.stop().await;
 }
+
+/// A server that stops answering without closing anything (a stalled network, here every
+/// request delayed 30 s) is reported within a probe, and once it answers again the watchers
+/// start anew on their own.
+#[tokio::test]
+async fn a_stalled_server_is_stale_within_seconds_and_recovers_by_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let kc = dir.path().join("kubeconfig");
+    let mut cfg = preload(4.0);
+    cfg.kubeconfig_out = Some(kc.clone());
+    let sim = start_sim(cfg).await;
+    let conn = cluster::connect(
+        &Target {
+            kubeconfig: Some(kc),
+            ..Default::default()
+        },
+        "ai-agents",
+    )
+    .await
+    .unwrap();
+    let (tx, mut rx) = mpsc::channel(64);
+    let _watch = cluster::watch::spawn(&conn, &Default::default(), tx);
+    next_matching(&mut rx, 30, "a first snapshot", |e| {
+        matches!(e, ClusterEvent::Snapshot(_))
+    })
+    .await;
+    let url = sim.url();
+    let fault = move |body: &'static str| {
+        let url = url.clone();
+        tokio::task::spawn_blocking(move || common::http(&url, "POST", "/_sim/faults", body))
+    };
+    fault(r#"{"latency_ms": 30000}"#).await.unwrap();
+    let stalled_at = tokio::time::Instant::now();
+    let ev = next_matching(
+        &mut rx,
+        25,
+        "stale: the server does not answer",
+        |e| matches!(e, ClusterEvent::Error(m) if m.contains("did not answer")),
+    )
+    .await;
+    assert!(stalled_at.elapsed() <= Duration::from_secs(25), "{ev:?}");
+    fault(r#"{"latency_ms": 0}"#).await.unwrap();
+    next_matching(&mut rx, 30, "a fresh snapshot after the stall", |e| {
+        matches!(e, ClusterEvent::Snapshot(_))
+    })
+    .await;
+    sim.stop().await;
+}

@@ -1,5 +1,9 @@
 //! Watchers (reflectors) for the namespace's Deployments, ReplicaSets, Pods, HPAs and Events;
-//! every change (coalesced) becomes a fresh ClusterSnapshot on the channel. No polling.
+//! every change (coalesced) becomes a fresh ClusterSnapshot on the channel. No polling of
+//! objects. Dead networks are noticed: the server ends every watch after
+//! `WATCH_TIMEOUT_SECS` (a watch silent for longer is dead and is restarted), and a probe of
+//! `/version` every `PROBE_EVERY` reports a server that stopped answering at once (the
+//! header says stale) and, when it answers again, restarts the watchers on fresh lists.
 //! Dropping the Watch stops everything (context or namespace switch).
 
 use std::sync::Arc;
@@ -33,6 +37,12 @@ pub struct Watch {
     tasks: Vec<JoinHandle<()>>,
 }
 
+/// How long the server may keep one watch open; the client gives up on a watch that said
+/// nothing for this plus a few seconds (kube-runtime's idle timeout).
+pub const WATCH_TIMEOUT_SECS: u32 = 20;
+/// How often the API server's liveness is probed, and how long a probe may take.
+pub const PROBE_EVERY: Duration = Duration::from_secs(10);
+
 impl Drop for Watch {
     fn drop(&mut self) {
         for t in &self.tasks {
@@ -60,7 +70,7 @@ where
         + 'static,
 {
     let (reader, writer) = reflector::store::<K>();
-    let stream = watcher(api, watcher::Config::default())
+    let stream = watcher(api, watcher::Config::default().timeout(WATCH_TIMEOUT_SECS))
         .default_backoff()
         .reflect(writer);
     let task = tokio::spawn(async move {
@@ -90,6 +100,57 @@ where
 /// Start watching `conn`'s namespace; snapshots and errors go to `tx`. `stack` names the
 /// runbook's objects in hints.
 pub fn spawn(conn: &Connection, stack: &StackConfig, tx: mpsc::Sender<ClusterEvent>) -> Watch {
+    let (conn, stack) = (conn.clone(), stack.clone());
+    let supervisor = tokio::spawn(async move {
+        loop {
+            let watchers = start(&conn, &stack, tx.clone());
+            if !until_recovered(&conn, &tx).await {
+                return;
+            }
+            tracing::info!(server = %conn.server, "the API server answers again: watching anew");
+            drop(watchers);
+        }
+    });
+    Watch {
+        tasks: vec![supervisor],
+    }
+}
+
+/// Probe the server until it failed and then answered again (true), or the receiver is
+/// gone (false). Each failure is reported, so the header turns stale within a probe.
+async fn until_recovered(conn: &Connection, tx: &mpsc::Sender<ClusterEvent>) -> bool {
+    let mut failing = false;
+    loop {
+        tokio::time::sleep(PROBE_EVERY).await;
+        match probe(&conn.client).await {
+            Ok(()) if failing => return true,
+            Ok(()) => {}
+            Err(why) => {
+                tracing::warn!(server = %conn.server, "{why}");
+                failing = true;
+                if tx.send(ClusterEvent::Error(why)).await.is_err() {
+                    return false;
+                }
+            }
+        }
+    }
+}
+
+/// Does the API server answer `/version` in time? A 403 or 404 is an answer.
+async fn probe(client: &kube::Client) -> Result<(), String> {
+    match tokio::time::timeout(PROBE_EVERY, client.apiserver_version()).await {
+        Err(_) => Err(format!(
+            "the API server did not answer within {}s",
+            PROBE_EVERY.as_secs()
+        )),
+        Ok(Err(kube::Error::Api(s))) if s.code == 403 || s.code == 404 => Ok(()),
+        Ok(Err(e)) => Err(super::explain::explain(&e)),
+        Ok(Ok(_)) => Ok(()),
+    }
+}
+
+/// The five watchers and the snapshot builder.
+fn start(conn: &Connection, stack: &StackConfig, tx: mpsc::Sender<ClusterEvent>) -> Watch {
     let stack = stack.clone();
     let ns = conn.namespace.clone();
     let c = conn.client.clone();
