@@ -25,6 +25,11 @@ pub async fn run(
     feed: Feed,
     theme: Option<String>,
 ) -> Result<(), Error> {
+    // The terminal is the dashboard's: exec credential plugins get none.
+    let target = Target {
+        no_terminal: true,
+        ..target
+    };
     let conn = cluster::connect(&target, &cfg.stack.namespace).await?;
     let themes = themes();
     let theme = theme.unwrap_or_else(|| cfg.ui.theme.clone());

@@ -51,6 +51,7 @@ pub async fn run_demo(
         kubeconfig: Some(kubeconfig),
         context: None,
         namespace: g.namespace.clone(),
+        no_terminal: true,
     };
     let result = crate::dashboard::run(cfg, t, feed, g.theme.clone()).await;
     handle.stop().await;

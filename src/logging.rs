@@ -1,7 +1,16 @@
 //! Logs go to a file, never to the terminal the TUI draws on; errors are logged with their
 //! whole source chain while the user sees one line.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// Where the log goes, once `init` found a place.
+static LOG_FILE: OnceLock<PathBuf> = OnceLock::new();
+
+/// The log file in use, if any.
+pub fn file() -> Option<&'static Path> {
+    LOG_FILE.get().map(PathBuf::as_path)
+}
 
 /// Log to `file` (default: the state folder's agentdeck.log), created private to the user.
 /// The guard flushes on drop.
@@ -9,6 +18,7 @@ pub fn init(file: Option<PathBuf>) -> Option<tracing_appender::non_blocking::Wor
     // No named file and no state folder (HOME unset): no log rather than a shared place.
     let path = file.or_else(|| Some(crate::files::state_dir()?.join("agentdeck.log")))?;
     let file = crate::files::append_private(&path).ok()?;
+    let _ = LOG_FILE.set(path);
     let (writer, guard) = tracing_appender::non_blocking(file);
     let filter = tracing_subscriber::EnvFilter::try_from_env("AGENTDECK_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));

@@ -36,8 +36,7 @@ async fn watchers_snapshot_go_stale_and_recover() {
     let conn = cluster::connect(
         &Target {
             kubeconfig: Some(kc.clone()),
-            context: None,
-            namespace: None,
+            ..Default::default()
         },
         "ai-agents",
     )

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use kube::config::{KubeConfigOptions, Kubeconfig, KubeconfigError};
+use kube::config::{ExecInteractiveMode, KubeConfigOptions, Kubeconfig, KubeconfigError};
 
 use super::proxy;
 
@@ -39,6 +39,10 @@ pub enum ConnectError {
     ProxyUrl,
     #[error("connecting: {0}")]
     Internal(String),
+    #[error(
+        "the exec credential plugin of user {0:?} needs a terminal (interactiveMode: Always), which the dashboard owns: log in first (e.g. `kubectl get ns`, or `agentdeck status`), then start the dashboard"
+    )]
+    NeedsTerminal(String),
 }
 
 /// What the user asked for on the command line.
@@ -47,6 +51,9 @@ pub struct Target {
     pub kubeconfig: Option<PathBuf>,
     pub context: Option<String>,
     pub namespace: Option<String>,
+    /// The terminal belongs to the dashboard: an exec credential plugin gets no terminal
+    /// (interactiveMode IfAvailable runs non-interactive, Always is refused with advice).
+    pub no_terminal: bool,
 }
 
 /// A client for one context and namespace.
@@ -162,6 +169,10 @@ async fn choose(t: &Target) -> Result<Chosen, ConnectError> {
         });
     };
     let ctx = ctx.context.clone().unwrap_or_default();
+    let mut kc = kc;
+    if t.no_terminal {
+        no_terminal_for_plugins(&mut kc, ctx.user.as_deref().unwrap_or_default())?;
+    }
     let own_proxy = kc
         .clusters
         .iter()
@@ -185,6 +196,24 @@ async fn choose(t: &Target) -> Result<Chosen, ConnectError> {
         user: ctx.user.unwrap_or_default(),
         own_proxy,
     })
+}
+
+/// While the dashboard owns the terminal an exec plugin cannot use it: `IfAvailable` (and
+/// unset) become `Never` — stdin is not the plugin's and its stderr is captured, never
+/// painted over the screen — and a plugin that must have one (`Always`) is refused.
+fn no_terminal_for_plugins(kc: &mut Kubeconfig, user: &str) -> Result<(), ConnectError> {
+    let exec = kc
+        .auth_infos
+        .iter_mut()
+        .find(|a| a.name == user)
+        .and_then(|a| a.auth_info.as_mut()?.exec.as_mut());
+    if let Some(exec) = exec {
+        if exec.interactive_mode == Some(ExecInteractiveMode::Always) {
+            return Err(ConnectError::NeedsTerminal(user.to_string()));
+        }
+        exec.interactive_mode = Some(ExecInteractiveMode::Never);
+    }
+    Ok(())
 }
 
 /// Connect. The namespace is `-n`, else the context's, else `default_ns` (the stack's).
@@ -233,3 +262,7 @@ pub async fn connect(t: &Target, default_ns: &str) -> Result<Connection, Connect
         user,
     })
 }
+
+#[cfg(test)]
+#[path = "connect_tests.rs"]
+mod tests;

@@ -3,6 +3,8 @@
 //! when something changed, and carries out `update`'s effects by starting those tasks:
 //! connecting, watching, asking RBAC, planning and executing operations of `cluster::ops`.
 
+mod stderr;
+
 use std::time::Duration;
 
 use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
@@ -34,7 +36,13 @@ const TICK: Duration = Duration::from_secs(1);
 pub async fn run(mut app: App, backends: Backends) -> Result<(), Error> {
     let mut terminal =
         ratatui::try_init().map_err(|e| Error::io("initialising the terminal", e))?;
+    // Nothing but the dashboard may draw on the terminal from now on.
+    let stderr = stderr::redirect(crate::logging::file());
+    if let Err(e) = &stderr {
+        tracing::warn!("stderr stays on the terminal: {e}");
+    }
     let result = event_loop(&mut terminal, &mut app, backends).await;
+    drop(stderr);
     ratatui::restore();
     result
 }
