@@ -322,6 +322,7 @@ pub(crate) fn target(g: &Global) -> crate::cluster::Target {
         kubeconfig: g.kubeconfig.clone(),
         context: g.context.clone(),
         namespace: g.namespace.clone(),
+        no_terminal: false,
     }
 }
 
