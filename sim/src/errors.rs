@@ -185,6 +185,20 @@ impl ApiError {
         .with_details(def, "")
     }
 
+    /// A list or watch from a resourceVersion the server has not reached (after waiting
+    /// for it), as kube-apiserver's watch cache answers.
+    pub fn too_large_resource_version(rv: u64, current: u64) -> Self {
+        ApiError {
+            code: 504,
+            reason: "Timeout",
+            message: format!("Too large resource version: {rv}, current: {current}"),
+            details: Some(json!({
+                "causes": [{"reason": "ResourceVersionTooLarge", "message": "Too large resource version"}],
+                "retryAfterSeconds": 1,
+            })),
+        }
+    }
+
     pub fn gone(msg: impl Into<String>) -> Self {
         ApiError::new(410, "Expired", msg)
     }

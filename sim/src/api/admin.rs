@@ -1,6 +1,10 @@
 //! `/_sim/...`: fault injection and load control for tests.
 //!
-//! - `POST /_sim/faults` `{"unavailable": bool, "latency_ms": N}`: answer 503 / answer slowly.
+//! - `POST /_sim/faults` `{"unavailable": bool, "latency_ms": N, "blackhole": bool,
+//!   "reset": true}`: answer 503 / answer slowly / read requests but never answer and let
+//!   open watches go silent without closing (a dead VPN or NAT; `/_sim` keeps answering;
+//!   what it stalled is dropped with a reset when it ends) / drop every open connection
+//!   with a TCP reset, once.
 //! - `POST /_sim/cut-watches`: close every open watch (clients re-watch).
 //! - `POST /_sim/usage` `{"namespace", "deployment", "cpu", "memory"}`: pin the pods' CPU and
 //!   memory use, as fractions of their requests (drives the HPA and OOM kills).
@@ -49,7 +53,13 @@ fn bad(msg: impl Into<String>) -> Response {
     ApiError::bad_request(msg).into_response()
 }
 
-pub fn handle(sim: &Sim, method: &Method, path: &str, body: &[u8]) -> Response {
+pub fn handle(
+    sim: &Sim,
+    conn: &super::conn::ConnInfo,
+    method: &Method,
+    path: &str,
+    body: &[u8],
+) -> Response {
     let parsed: Value = if body.is_empty() {
         json!({})
     } else {
@@ -66,10 +76,19 @@ pub fn handle(sim: &Sim, method: &Method, path: &str, body: &[u8]) -> Response {
             if let Some(ms) = parsed.get("latency_ms").and_then(Value::as_u64) {
                 sim.faults.set_latency_ms(ms);
             }
+            if let Some(b) = parsed.get("blackhole").and_then(Value::as_bool) {
+                sim.faults.set_blackhole(b);
+            }
+            if parsed.get("reset").and_then(Value::as_bool) == Some(true) {
+                conn.spare_reset
+                    .store(true, std::sync::atomic::Ordering::Relaxed);
+                sim.faults.reset_connections();
+            }
             tracing::info!(?parsed, "faults changed");
             ok(&json!({
                 "unavailable": sim.faults.unavailable(),
                 "latency_ms": sim.faults.latency_ms(),
+                "blackhole": sim.faults.blackhole(),
             }))
         }
         ("POST", "cut-watches") => {

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod conn;
 pub mod delete;
 pub mod discovery;
 pub mod errors;
@@ -60,6 +61,8 @@ pub struct Req {
     pub query: Query,
     pub headers: HeaderMap,
     pub body: bytes::Bytes,
+    /// The connection the request came on.
+    pub conn: conn::ConnInfo,
 }
 
 impl Req {
@@ -194,6 +197,11 @@ async fn handle(State(sim): State<Arc<Sim>>, req: Request) -> Response {
         .unwrap_or_default();
     let method = req.method().clone();
     let headers = req.headers().clone();
+    let conn = req
+        .extensions()
+        .get::<conn::ConnInfo>()
+        .cloned()
+        .unwrap_or_default();
     tracing::debug!(%method, %path, ?query, "request");
     if let Some(rest) = path.strip_prefix("/_sim/provider/") {
         return admin::provider(&method, rest, &headers);
@@ -202,7 +210,12 @@ async fn handle(State(sim): State<Arc<Sim>>, req: Request) -> Response {
         let body = axum::body::to_bytes(req.into_body(), MAX_BODY)
             .await
             .unwrap_or_default();
-        return admin::handle(&sim, &method, rest, &body);
+        return admin::handle(&sim, &conn, &method, rest, &body);
+    }
+    if sim.faults.blackhole() {
+        // A dead VPN or NAT: the request went in, nothing ever comes back.
+        conn.mark_stalled();
+        std::future::pending::<()>().await;
     }
     if let Some(d) = sim.faults.latency() {
         tokio::time::sleep(d).await;
@@ -222,6 +235,7 @@ async fn handle(State(sim): State<Arc<Sim>>, req: Request) -> Response {
         query,
         headers,
         body,
+        conn,
     };
     match route(&sim, &path, r).await {
         Ok(resp) => resp,
@@ -274,6 +288,14 @@ async fn route(sim: &Arc<Sim>, path: &str, r: Req) -> ApiResult<Response> {
             &reason,
         ));
     }
+    if matches!(verb, "watch" | "list")
+        && let Some(e) = wait_for_resource_version(sim, &r).await?
+    {
+        return Ok(match verb {
+            "watch" => watch::error_stream(&e),
+            _ => e.into_response(),
+        });
+    }
     match (verb, target.name.is_some()) {
         ("watch", _) => watch::handle(sim, &target, &r),
         ("get", true) => objects::get(sim, &target, &r),
@@ -284,6 +306,35 @@ async fn route(sim: &Arc<Sim>, path: &str, r: Req) -> ApiResult<Response> {
         ("delete", true) => delete::delete(sim, &target, &r),
         ("deletecollection", false) => delete::delete_collection(sim, &target, &r),
         (v, _) => Err(ApiError::method_not_supported(target.def, v)),
+    }
+}
+
+/// How long a list or watch waits for a resourceVersion the server has not reached yet
+/// (kube-apiserver's watch cache waits 3 s).
+const FRESHNESS_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// A list or watch from a resourceVersion ahead of the server's: wait a moment for the
+/// store to get there; the "Too large resource version" error when it does not.
+async fn wait_for_resource_version(sim: &Sim, r: &Req) -> ApiResult<Option<ApiError>> {
+    let wanted = match r.q("resourceVersion") {
+        None | Some("") | Some("0") => return Ok(None),
+        Some(s) => s
+            .parse::<u64>()
+            .map_err(|_| ApiError::bad_request(format!("invalid resource version: {s}")))?,
+    };
+    let deadline = tokio::time::Instant::now() + FRESHNESS_WAIT;
+    loop {
+        let changed = sim.store.changed.notified();
+        let current = sim.store.current_rv();
+        if current >= wanted {
+            return Ok(None);
+        }
+        if tokio::time::timeout_at(deadline, changed).await.is_err() {
+            let current = sim.store.current_rv();
+            return Ok(
+                (current < wanted).then(|| ApiError::too_large_resource_version(wanted, current))
+            );
+        }
     }
 }
 

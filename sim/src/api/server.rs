@@ -14,7 +14,7 @@ pub struct SimHandle {
     /// Where `/metrics` and `/truth` are served, with `metrics_listen`.
     pub metrics_addr: Option<SocketAddr>,
     pub sim: Arc<Sim>,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    shutdown: tokio::sync::watch::Sender<bool>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -24,10 +24,8 @@ impl SimHandle {
     }
 
     /// Stop serving and wait for the server to finish.
-    pub async fn stop(mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
+    pub async fn stop(self) {
+        let _ = self.shutdown.send(true);
         self.sim.faults.cut_watches();
         let _ = self.task.await;
     }
@@ -56,15 +54,11 @@ pub async fn start(cfg: SimConfig) -> anyhow::Result<SimHandle> {
         None => (None, None),
     };
     let ctl = tokio::spawn(controllers::run(sim.clone()));
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let (tx, rx) = tokio::sync::watch::channel(false);
     let app = super::router(sim.clone());
+    let s = sim.clone();
     let task = tokio::spawn(async move {
-        let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
-            let _ = rx.await;
-        });
-        if let Err(e) = serve.await {
-            tracing::error!("sim server stopped: {e}");
-        }
+        super::conn::serve(listener, app, s, None, rx).await;
         ctl.abort();
         if let Some(m) = metrics_task {
             m.abort();
@@ -74,7 +68,7 @@ pub async fn start(cfg: SimConfig) -> anyhow::Result<SimHandle> {
         addr,
         metrics_addr,
         sim,
-        shutdown: Some(tx),
+        shutdown: tx,
         task,
     })
 }

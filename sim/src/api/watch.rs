@@ -113,8 +113,17 @@ pub fn handle(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
     };
     let (tx, rx) = mpsc::channel(256);
     let cut = sim.faults.cut.subscribe();
-    tokio::spawn(session.serve(tx, start, cut));
+    let blackhole = sim.faults.blackhole_changes();
+    let conn = r.conn.clone();
+    tokio::spawn(session.serve(tx, start, cut, blackhole, conn));
     Ok(stream_response(Body::from_stream(ReceiverStream::new(rx))))
+}
+
+/// A watch that fails before it starts: HTTP 200, one ERROR event with the Status, then the
+/// end of the stream (as kube-apiserver's cacher answers).
+pub fn error_stream(e: &ApiError) -> Response {
+    let ev = line(&json!({"type": "ERROR", "object": e.to_status()}));
+    stream_response(Body::from(ev))
 }
 
 /// The watch's resourceVersion parameter: none (or "0") means "from now".
@@ -210,7 +219,14 @@ impl Session {
 
     /// The watch stream: the initial events, then live ones and periodic bookmarks until
     /// the timeout, an admin cut, a lagging reader or the client leaving.
-    async fn serve(mut self, tx: Tx, start: Start, mut cut: tokio::sync::watch::Receiver<u64>) {
+    async fn serve(
+        mut self,
+        tx: Tx,
+        start: Start,
+        mut cut: tokio::sync::watch::Receiver<u64>,
+        mut blackhole: tokio::sync::watch::Receiver<bool>,
+        conn: super::conn::ConnInfo,
+    ) {
         for b in start.initial {
             if tx.send(Ok(b)).await.is_err() {
                 return;
@@ -229,6 +245,19 @@ impl Session {
                 _ = &mut deadline => break,
                 _ = cut.changed() => break,
                 _ = tx.closed() => return,
+                Ok(()) = blackhole.changed() => {
+                    if *blackhole.borrow_and_update() {
+                        // A dead VPN or NAT: nothing more arrives, nothing closes. The
+                        // connection is dropped when the blackhole ends.
+                        conn.mark_stalled();
+                        tokio::select! {
+                            _ = async { let _ = blackhole.wait_for(|b| !*b).await; } => {}
+                            _ = cut.changed() => {}
+                            _ = tx.closed() => {}
+                        }
+                        return;
+                    }
+                }
                 _ = tick.tick(), if self.bookmarks => {
                     if tx.send(Ok(self.enc.bookmark(last_rv))).await.is_err() { return; }
                 }

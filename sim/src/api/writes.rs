@@ -274,6 +274,7 @@ fn applied_config(t: &Target, r: &Req, name: &str) -> ApiResult<Value> {
             h
         },
         body: r.body.clone(),
+        conn: r.conn.clone(),
     })?;
     check_kind(t, &mut applied, t.def.kind, &t.def.api_version())?;
     let body_name = meta::name(&applied);
