@@ -7,50 +7,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::require_tool;
-
-struct Tmux {
-    session: String,
-}
-
-impl Tmux {
-    fn cmd(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux").args(args).output().expect("tmux");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn capture(&self) -> String {
-        self.cmd(&["capture-pane", "-p", "-t", &self.session])
-    }
-
-    fn display(&self, fmt: &str) -> String {
-        self.cmd(&["display-message", "-p", "-t", &self.session, fmt])
-            .trim()
-            .to_string()
-    }
-
-    fn wait_for(&self, secs: u64, what: &str, f: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(secs);
-        loop {
-            let screen = self.capture();
-            if f(&screen) {
-                return screen;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what}; screen:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(250));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["kill-session", "-t", &self.session])
-            .output();
-    }
-}
+use common::tmux::Tmux;
 
 /// A screen's words, borders removed: a dialog wraps its text over several lines.
 fn joined_words(screen: &str) -> String {
@@ -82,34 +39,9 @@ fn demo_in_a_real_terminal() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let session = format!("agentdeck-test-{}", std::process::id());
     let home = dir.path().join("home");
     std::fs::create_dir_all(&home).unwrap();
-    // -e, not the command's environment: a tmux server that is already running would not
-    // pass that on.
-    let home_env = format!("HOME={}", home.display());
-    let status = Command::new("tmux")
-        .args([
-            "new-session",
-            "-d",
-            "-s",
-            &session,
-            "-x",
-            "140",
-            "-y",
-            "42",
-            "-e",
-            &home_env,
-            "-e",
-            "PS1=ready$ ",
-            "bash",
-            "--norc",
-            "--noprofile",
-        ])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let t = Tmux { session };
+    let t = Tmux::start("demo", 140, 42, &[("HOME", home.to_str().unwrap())]);
     let bin = env!("CARGO_BIN_EXE_agentdeck");
     let log = dir.path().join("agentdeck.log");
     let tmp = dir.path().join("tmp");
@@ -119,7 +51,7 @@ fn demo_in_a_real_terminal() {
         tmp.display(),
         log.display()
     );
-    t.cmd(&["send-keys", "-t", &t.session, &line, "Enter"]);
+    t.send(&[&line, "Enter"]);
 
     let screen = t.wait_for(
         40,
@@ -142,17 +74,17 @@ fn demo_in_a_real_terminal() {
     assert!(screen.contains("ctx agentdeck-sim"), "{screen}");
 
     // Help, then back.
-    t.cmd(&["send-keys", "-t", &t.session, "?"]);
+    t.send(&["?"]);
     t.wait_for(5, "help overlay", |s| {
         s.contains("keys — ? or Esc to close")
     });
-    t.cmd(&["send-keys", "-t", &t.session, "Escape"]);
+    t.send(&["Escape"]);
     t.wait_for(5, "help closed", |s| {
         !s.contains("keys — ? or Esc to close")
     });
 
     // r on the selected workload (ai-agent-service), confirm, watch the rollout finish.
-    t.cmd(&["send-keys", "-t", &t.session, "r"]);
+    t.send(&["r"]);
     let confirm = t.wait_for(10, "the confirmation dialog", |s| {
         s.contains("rollout restart deployment ai-agent-service") && s.contains("[y]")
     });
@@ -161,7 +93,7 @@ fn demo_in_a_real_terminal() {
         words.contains("in namespace ai-agents") && words.contains("(context agentdeck-sim)?"),
         "the question names where the write lands: {confirm}"
     );
-    t.cmd(&["send-keys", "-t", &t.session, "y"]);
+    t.send(&["y"]);
     t.wait_for(90, "the rollout to finish", |s| {
         s.contains("successfully rolled out")
     });
@@ -196,7 +128,7 @@ fn demo_in_a_real_terminal() {
     // (1.5 s a request) makes sure the plan is still out when `/` opens the filter.
     let server = demo_server(&tmp);
     common::http(&server, "POST", "/_sim/faults", r#"{"latency_ms": 1500}"#);
-    t.cmd(&["send-keys", "-t", &t.session, "r", "/", "zy"]);
+    t.send(&["r", "/", "zy"]);
     let waiting = t.wait_for(30, "the plan waiting behind the filter", |s| {
         s.contains("a confirmation is waiting")
     });
@@ -205,19 +137,19 @@ fn demo_in_a_real_terminal() {
         "the typed y stays text, no dialog took the focus:\n{waiting}"
     );
     common::http(&server, "POST", "/_sim/faults", r#"{"latency_ms": 0}"#);
-    t.cmd(&["send-keys", "-t", &t.session, "Escape"]);
+    t.send(&["Escape"]);
     t.wait_for(
         10,
         "the waiting confirmation, once the filter closed",
         |s| s.contains("rollout restart deployment ai-agent-service") && s.contains("[y]"),
     );
-    t.cmd(&["send-keys", "-t", &t.session, "n"]);
+    t.send(&["n"]);
     t.wait_for(10, "the cancellation", |s| {
         s.contains("cancelled; nothing was changed")
     });
 
     // :deploy — a plan from the server-side dry run, then apply.
-    t.cmd(&["send-keys", "-t", &t.session, ":deploy", "Enter"]);
+    t.send(&[":deploy", "Enter"]);
     let plan = t.wait_for(30, "the deploy plan", |s| {
         s.contains("deploy the stack to context agentdeck-sim") && s.contains("[y]")
     });
@@ -226,36 +158,36 @@ fn demo_in_a_real_terminal() {
         words.contains("skipped") && words.contains("virtualservice/agent-routing"),
         "{plan}"
     );
-    t.cmd(&["send-keys", "-t", &t.session, "y"]);
+    t.send(&["y"]);
     t.wait_for(60, "the deploy result", |s| s.contains("deployed:"));
 
     // s — type the replica count; the HPA note is in the confirmation.
-    t.cmd(&["send-keys", "-t", &t.session, "s"]);
+    t.send(&["s"]);
     t.wait_for(10, "the scale dialog", |s| {
         s.contains("scale ai-agent-service") && s.contains("replicas: 3")
     });
-    t.cmd(&["send-keys", "-t", &t.session, "BSpace", "4", "Enter"]);
+    t.send(&["BSpace", "4", "Enter"]);
     let confirm = t.wait_for(20, "the scale confirmation", |s| s.contains("[y]"));
     let words = joined_words(&confirm);
     assert!(
         words.contains("from 3 to 4") && words.contains("minReplicas"),
         "{confirm}"
     );
-    t.cmd(&["send-keys", "-t", &t.session, "y"]);
+    t.send(&["y"]);
     t.wait_for(60, "the scale to finish", |s| {
         s.contains("ai-agent-service scaled to 4 and ready")
     });
 
     // :rotate-key — masked input, provider check, confirm, restart of the readers.
     let key = format!("sk-tui-{:024x}", std::process::id() as u128 * 104_729);
-    t.cmd(&["send-keys", "-t", &t.session, ":rotate-key", "Enter"]);
+    t.send(&[":rotate-key", "Enter"]);
     t.wait_for(10, "the key dialog", |s| {
         s.contains("rotate the provider API key")
     });
-    t.cmd(&["send-keys", "-t", &t.session, "-l", &key]);
+    t.send(&["-l", &key]);
     let typed = t.wait_for(10, "the masked key", |s| s.contains("••••••••••"));
     assert!(!typed.contains(&key), "the key is on screen");
-    t.cmd(&["send-keys", "-t", &t.session, "Enter"]);
+    t.send(&["Enter"]);
     let confirm = t.wait_for(20, "the rotation confirmation", |s| {
         s.contains("the provider accepts the key") && s.contains("[y]")
     });
@@ -267,14 +199,14 @@ fn demo_in_a_real_terminal() {
             && words.contains("restart"),
         "{confirm}"
     );
-    t.cmd(&["send-keys", "-t", &t.session, "y"]);
+    t.send(&["y"]);
     let done = t.wait_for(120, "the rotation and restart", |s| {
         s.contains("restarted ai-agent-service")
     });
     assert!(!done.contains(&key));
 
     // q quits and restores the terminal: primary screen, the shell prompt back.
-    t.cmd(&["send-keys", "-t", &t.session, "q"]);
+    t.send(&["q"]);
     let deadline = Instant::now() + Duration::from_secs(15);
     while t.display("#{alternate_on}") != "0" {
         assert!(
@@ -290,7 +222,7 @@ fn demo_in_a_real_terminal() {
             .find(|l| !l.trim().is_empty())
             .is_some_and(|l| l.starts_with("ready$"))
     });
-    t.cmd(&["send-keys", "-t", &t.session, "echo exit=$?", "Enter"]);
+    t.send(&["echo exit=$?", "Enter"]);
     t.wait_for(5, "exit status 0", |s| s.contains("exit=0"));
     let audit = std::fs::read_to_string(home.join(".local/state/agentdeck/audit.log")).unwrap();
     for op in ["restart", "rotate-key", "deploy"] {

@@ -312,3 +312,5 @@ impl ConnectProxy {
         self.tunnels.load(std::sync::atomic::Ordering::SeqCst)
     }
 }
+
+pub mod tmux;

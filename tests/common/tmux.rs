@@ -1,0 +1,78 @@
+//! A real terminal for the real binary: a tmux session running bash, typed into with
+//! send-keys and read with capture-pane.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+pub struct Tmux {
+    pub session: String,
+}
+
+impl Tmux {
+    /// A detached session `width`×`height` running a plain bash with prompt `ready$ ` and
+    /// these variables (given with -e: a tmux server already running would not pass on the
+    /// test's own environment).
+    pub fn start(name: &str, width: u16, height: u16, env: &[(&str, &str)]) -> Tmux {
+        let session = format!("agentdeck-{name}-{}", std::process::id());
+        let (w, h) = (width.to_string(), height.to_string());
+        let mut args = vec!["new-session", "-d", "-s", &session, "-x", &w, "-y", &h];
+        let vars: Vec<String> = env
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .chain(["PS1=ready$ ".to_string()])
+            .collect();
+        for v in &vars {
+            args.extend(["-e", v.as_str()]);
+        }
+        args.extend(["bash", "--norc", "--noprofile"]);
+        let status = Command::new("tmux").args(&args).status().unwrap();
+        assert!(status.success(), "tmux new-session failed");
+        Tmux { session }
+    }
+
+    pub fn cmd(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux").args(args).output().expect("tmux");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Type `keys` (tmux key names or text) into the session.
+    pub fn send(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", &self.session];
+        args.extend_from_slice(keys);
+        self.cmd(&args);
+    }
+
+    pub fn capture(&self) -> String {
+        self.cmd(&["capture-pane", "-p", "-t", &self.session])
+    }
+
+    pub fn display(&self, fmt: &str) -> String {
+        self.cmd(&["display-message", "-p", "-t", &self.session, fmt])
+            .trim()
+            .to_string()
+    }
+
+    /// The screen once `f` holds for it; fails the test after `secs`.
+    pub fn wait_for(&self, secs: u64, what: &str, f: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        loop {
+            let screen = self.capture();
+            if f(&screen) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.session])
+            .output();
+    }
+}
