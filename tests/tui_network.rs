@@ -1,0 +1,129 @@
+//! The dashboard (real binary, real terminal) on a network as unkind as production: the API
+//! server blackholed for a minute (connections accepted, nothing answered, nothing closed),
+//! every connection reset, a 503 outage. Each time the header says "stale" within 30 s, and
+//! within 30 s of the network coming back it is fresh again — without restarting agentdeck.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::tmux::Tmux;
+use common::{SimProcess, require_tool};
+
+/// The header line (first line of the screen).
+fn header(screen: &str) -> &str {
+    screen.lines().next().unwrap_or_default()
+}
+
+fn fresh(screen: &str) -> bool {
+    let h = header(screen);
+    h.contains("cluster ●") && !h.contains("stale")
+}
+
+fn stale(screen: &str) -> bool {
+    header(screen).contains("stale")
+}
+
+fn fault(sim: &SimProcess, body: &str) {
+    let answer = common::http(&sim.url, "POST", "/_sim/faults", body);
+    assert!(
+        answer.contains('{'),
+        "the fault endpoint answered {answer:?}"
+    );
+}
+
+/// Scale redis with the CLI and wait for the dashboard to show it: proof that it is live.
+fn change_shows(t: &Tmux, sim: &SimProcess, replicas: u32, what: &str) {
+    let (code, out, err) = sim.agentdeck(
+        &[
+            "scale",
+            "redis",
+            &replicas.to_string(),
+            "--yes",
+            "--timeout",
+            "60s",
+        ],
+        "",
+    );
+    assert_eq!(code, 0, "{out}\n{err}");
+    let want = format!("{replicas}/{replicas}");
+    t.wait_for(30, what, |s| {
+        fresh(s) && s.lines().any(|l| l.contains("redis") && l.contains(&want))
+    });
+}
+
+/// Stale within 30 s of `start` of the fault.
+fn stale_in_time(t: &Tmux, started: Instant, what: &str) {
+    t.wait_for(30, what, stale);
+    eprintln!("{what}: after {:.1?}", started.elapsed());
+    assert!(
+        started.elapsed() <= Duration::from_secs(30),
+        "{what}: stale only after {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn the_dashboard_survives_blackhole_reset_and_outage() {
+    if !require_tool("tmux") {
+        return;
+    }
+    let sim = SimProcess::start(&["--preload", "--time-scale", "5"]);
+    let home = sim.dir.path().join("tui-home");
+    std::fs::create_dir_all(&home).unwrap();
+    let t = Tmux::start("network", 140, 40, &[("HOME", home.to_str().unwrap())]);
+    let log = sim.dir.path().join("tui.log");
+    t.send(&[
+        &format!(
+            "AGENTDECK_LOG_FILE={} {} --kubeconfig {}",
+            log.display(),
+            env!("CARGO_BIN_EXE_agentdeck"),
+            sim.kubeconfig.display()
+        ),
+        "Enter",
+    ]);
+    t.wait_for(40, "the dashboard with the agents ready", |s| {
+        fresh(s) && s.contains("ai-agent-service") && s.contains("3/3")
+    });
+
+    // A dead VPN: accepted, never answered, never closed — for a minute.
+    let started = Instant::now();
+    fault(&sim, r#"{"blackhole": true}"#);
+    stale_in_time(&t, started, "stale during the blackhole");
+    std::thread::sleep(Duration::from_secs(60).saturating_sub(started.elapsed()));
+    let back = Instant::now();
+    fault(&sim, r#"{"blackhole": false}"#);
+    t.wait_for(30, "fresh after the blackhole", fresh);
+    eprintln!("fresh after the blackhole: after {:.1?}", back.elapsed());
+    assert!(back.elapsed() <= Duration::from_secs(30));
+    change_shows(&t, &sim, 2, "a change after the blackhole");
+
+    // Every connection reset at once.
+    let reset = Instant::now();
+    fault(&sim, r#"{"reset": true}"#);
+    change_shows(&t, &sim, 1, "a change after the reset");
+    eprintln!(
+        "a change shown after the reset: after {:.1?}",
+        reset.elapsed()
+    );
+
+    // An outage: every call answers 503.
+    let started = Instant::now();
+    fault(&sim, r#"{"unavailable": true}"#);
+    stale_in_time(&t, started, "stale during the 503 outage");
+    let back = Instant::now();
+    fault(&sim, r#"{"unavailable": false}"#);
+    t.wait_for(30, "fresh after the outage", fresh);
+    eprintln!("fresh after the outage: after {:.1?}", back.elapsed());
+    assert!(back.elapsed() <= Duration::from_secs(30));
+    change_shows(&t, &sim, 2, "a change after the outage");
+
+    // Still the same process: quit cleanly.
+    t.send(&["q"]);
+    t.wait_for(15, "the shell prompt after q", |s| {
+        s.lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .is_some_and(|l| l.starts_with("ready$"))
+    });
+}
