@@ -161,6 +161,10 @@ pub struct SimArgs {
     /// Constant agent load (no daily curve, bursts or jitter), e.g. to check a Prometheus.
     #[arg(long)]
     pub steady_load: bool,
+    /// Keep the cluster in this file: loaded at start when it exists (--preload then adds
+    /// only what is missing), saved on exit, so resourceVersions go on after a restart.
+    #[arg(long, value_name = "PATH")]
+    pub state_file: Option<PathBuf>,
 }
 
 /// The bundled stack as the sim's preload documents.
@@ -219,6 +223,7 @@ impl SimArgs {
             seed: self.seed,
             metrics_listen: self.metrics_listen,
             steady_load: self.steady_load,
+            state_file: self.state_file.clone(),
             ..SimConfig::default()
         })
     }

@@ -38,6 +38,32 @@ pub fn bootstrap(sim: &Sim, cfg: &SimConfig) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// After a restore: create the preload documents that do not exist (nothing else: the
+/// namespaces, nodes and extra workloads came back with the state).
+pub fn preload_missing(sim: &Sim, cfg: &SimConfig) -> anyhow::Result<()> {
+    for doc in &cfg.preload {
+        let av = doc.object["apiVersion"].as_str().unwrap_or("");
+        let kind = doc.object["kind"].as_str().unwrap_or("");
+        let Some(def) = resources::by_kind(av, kind) else {
+            continue;
+        };
+        let ns = if def.namespaced {
+            doc.object["metadata"]["namespace"]
+                .as_str()
+                .unwrap_or("default")
+        } else {
+            ""
+        };
+        let name = doc.object["metadata"]["name"].as_str().unwrap_or("");
+        if sim.store.get(&def.key(), ns, name).is_some() {
+            continue;
+        }
+        admission::create_internal(sim, doc.object.clone(), "agentdeck")
+            .map_err(|e| anyhow::anyhow!("{}: {e}", doc.origin))?;
+    }
+    Ok(())
+}
+
 /// Namespaces the extra workloads are spread over.
 pub const LOAD_NAMESPACES: usize = 5;
 /// Deployments per load namespace.

@@ -37,9 +37,14 @@ pub struct Sim {
 
 impl Sim {
     pub fn new(cfg: &SimConfig) -> Arc<Self> {
+        Self::starting_at(cfg, jiff::Timestamp::now())
+    }
+
+    /// A sim whose simulated clock starts at `start`.
+    pub fn starting_at(cfg: &SimConfig, start: jiff::Timestamp) -> Arc<Self> {
         Arc::new(Sim {
             store: Store::new(cfg.event_log),
-            clock: Clock::new(cfg.time_scale),
+            clock: Clock::starting_at(cfg.time_scale, start),
             rng: Rng::new(cfg.seed),
             faults: Faults::default(),
             deny: cfg.deny.clone(),
@@ -72,6 +77,15 @@ impl Sim {
             .get(&(ns.to_string(), deploy.to_string()))
             .copied()
             .unwrap_or_default()
+    }
+
+    /// The next cluster IP's index (saved with the store).
+    pub fn ip_counter(&self) -> u32 {
+        self.next_ip.load(Ordering::Relaxed)
+    }
+
+    pub fn set_ip_counter(&self, n: u32) {
+        self.next_ip.store(n, Ordering::Relaxed);
     }
 
     pub fn next_cluster_ip(&self) -> String {

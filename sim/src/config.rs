@@ -25,6 +25,8 @@ pub struct SimConfig {
     pub metrics_listen: Option<SocketAddr>,
     /// Constant agent load: no daily curve, bursts or jitter (see [`agents`]).
     pub steady_load: bool,
+    /// Load the store from this file at start (when it exists) and save it there on stop.
+    pub state_file: Option<PathBuf>,
 }
 
 impl Default for SimConfig {
@@ -40,6 +42,7 @@ impl Default for SimConfig {
             event_log: 10_000,
             metrics_listen: None,
             steady_load: false,
+            state_file: None,
         }
     }
 }

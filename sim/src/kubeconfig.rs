@@ -32,3 +32,22 @@ pub fn write_kubeconfig(path: &std::path::Path, server: &str) -> anyhow::Result<
     std::fs::write(path, kubeconfig_yaml(server))
         .map_err(|e| anyhow::anyhow!("cannot write kubeconfig {}: {e}", path.display()))
 }
+
+/// Write a file only its owner can read (0600 on unix).
+pub fn write_private(path: &std::path::Path, data: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    f.write_all(data)
+}

@@ -23,6 +23,7 @@ pub mod kubeconfig;
 pub mod meta;
 pub mod patch;
 pub mod resources;
+pub mod state;
 pub mod store;
 pub mod usage;
 pub mod validate;

@@ -175,9 +175,15 @@ pub struct Clock {
 
 impl Clock {
     pub fn new(scale: f64) -> Self {
+        Self::starting_at(scale, jiff::Timestamp::now())
+    }
+
+    /// A clock whose simulated time starts at `start` (a restored run goes on from where
+    /// the saved one stopped, or from now when that is later).
+    pub fn starting_at(scale: f64, start: jiff::Timestamp) -> Self {
         Clock {
             start_real: Instant::now(),
-            start_wall: jiff::Timestamp::now(),
+            start_wall: start,
             scale_milli: AtomicU64::new((scale.max(0.001) * 1000.0) as u64),
         }
     }
@@ -228,6 +234,15 @@ pub struct Rng(std::sync::Mutex<u64>);
 impl Rng {
     pub fn new(seed: u64) -> Self {
         Rng(std::sync::Mutex::new(seed))
+    }
+
+    /// The generator's state (saved with the store, so a restored run makes no repeats).
+    pub fn state(&self) -> u64 {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn set_state(&self, state: u64) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = state;
     }
 
     pub fn next_u64(&self) -> u64 {

@@ -254,6 +254,37 @@ impl Store {
         Some(obj)
     }
 
+    /// Every object (by resource key) and the current resourceVersion, at one instant.
+    pub fn snapshot(&self) -> (u64, Vec<(String, Arc<Value>)>) {
+        let g = self.lock();
+        let objects = g
+            .objects
+            .iter()
+            .flat_map(|(k, m)| m.values().map(move |o| (k.clone(), o.clone())))
+            .collect();
+        (g.rv, objects)
+    }
+
+    /// Replace the contents with saved objects at a saved resourceVersion (at start, before
+    /// anyone watches: no events, an empty change log).
+    pub fn restore(&self, rv: u64, objects: Vec<(String, Value)>) {
+        let mut g = self.lock();
+        g.objects.clear();
+        g.log.clear();
+        let mut max = rv;
+        for (key, obj) in objects {
+            if let Ok(orv) = meta::resource_version(&obj).parse::<u64>() {
+                max = max.max(orv);
+            }
+            let k = (
+                meta::namespace(&obj).to_string(),
+                meta::name(&obj).to_string(),
+            );
+            g.objects.entry(key).or_default().insert(k, Arc::new(obj));
+        }
+        g.rv = max;
+    }
+
     /// Start a watch after `from_rv`: the logged events newer than it, then live ones.
     /// None when `from_rv` is older than the log keeps (the client gets 410 Gone).
     pub fn watch_from(&self, key: &str, from_rv: u64) -> Option<WatchStart> {

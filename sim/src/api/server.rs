@@ -16,6 +16,7 @@ pub struct SimHandle {
     pub sim: Arc<Sim>,
     shutdown: tokio::sync::watch::Sender<bool>,
     task: tokio::task::JoinHandle<()>,
+    state_file: Option<std::path::PathBuf>,
 }
 
 impl SimHandle {
@@ -23,18 +24,48 @@ impl SimHandle {
         format!("http://{}", self.addr)
     }
 
-    /// Stop serving and wait for the server to finish.
+    /// Stop serving and wait for the server to finish; save the state with `state_file`
+    /// (a failure is logged and printed).
     pub async fn stop(self) {
+        if let Err(e) = self.stop_and_save().await {
+            tracing::error!("{e:#}");
+            eprintln!("agentdeck sim: {e:#}");
+        }
+    }
+
+    /// Stop serving, wait for the server (and the controllers) to finish, then save the
+    /// state with `state_file`.
+    pub async fn stop_and_save(self) -> anyhow::Result<()> {
         let _ = self.shutdown.send(true);
         self.sim.faults.cut_watches();
         let _ = self.task.await;
+        if let Some(p) = &self.state_file {
+            crate::state::save(&self.sim, p)?;
+            tracing::info!(file = %p.display(), "sim state saved");
+        }
+        Ok(())
     }
 }
 
 /// Start the sim: bootstrap, controllers, the HTTP server. Writes the kubeconfig if asked.
 pub async fn start(cfg: SimConfig) -> anyhow::Result<SimHandle> {
-    let sim = Sim::new(&cfg);
-    bootstrap(&sim, &cfg)?;
+    let saved = match &cfg.state_file {
+        Some(p) => crate::state::load(p)?,
+        None => None,
+    };
+    let sim = match saved {
+        Some(saved) => {
+            let sim = Sim::starting_at(&cfg, saved.clock.max(jiff::Timestamp::now()));
+            crate::state::restore(&sim, saved);
+            crate::bootstrap::preload_missing(&sim, &cfg)?;
+            sim
+        }
+        None => {
+            let sim = Sim::new(&cfg);
+            bootstrap(&sim, &cfg)?;
+            sim
+        }
+    };
     let listener = tokio::net::TcpListener::bind(cfg.listen)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", cfg.listen))?;
@@ -70,5 +101,6 @@ pub async fn start(cfg: SimConfig) -> anyhow::Result<SimHandle> {
         sim,
         shutdown: tx,
         task,
+        state_file: cfg.state_file.clone(),
     })
 }

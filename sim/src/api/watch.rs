@@ -250,8 +250,9 @@ impl Session {
                         // A dead VPN or NAT: nothing more arrives, nothing closes. The
                         // connection is dropped when the blackhole ends.
                         conn.mark_stalled();
+                        // It stays stalled after the blackhole too (its connection is
+                        // reset then), until the client goes or the server stops.
                         tokio::select! {
-                            _ = async { let _ = blackhole.wait_for(|b| !*b).await; } => {}
                             _ = cut.changed() => {}
                             _ = tx.closed() => {}
                         }
