@@ -7,6 +7,10 @@ use crate::text::{printable, redact_urls};
 /// One line for `e`.
 pub fn explain(e: &kube::Error) -> String {
     let line = match e {
+        kube::Error::Api(s) if s.code == 401 => format!(
+            "the API server rejects the credentials ({} {}): log in again, or check the kubeconfig's user (token, certificate, exec plugin)",
+            s.code, s.message
+        ),
         kube::Error::Api(s) => format!("{} ({} {})", s.message, s.code, s.reason),
         kube::Error::Auth(a) => format!("authentication failed: {}", innermost(a)),
         kube::Error::HyperError(_) | kube::Error::Service(_) | kube::Error::ReadEvents(_) => {
