@@ -1,7 +1,8 @@
 //! The dashboard (real binary, real terminal) on a network as unkind as production: the API
 //! server blackholed for a minute (connections accepted, nothing answered, nothing closed),
-//! every connection reset, a 503 outage. Each time the header says "stale" within 30 s, and
-//! within 30 s of the network coming back it is fresh again — without restarting agentdeck.
+//! every connection reset, a 503 outage, the API server restarted (its state kept in a
+//! state file, as etcd keeps it). Each time the header says "stale" within 30 s, and within
+//! 30 s of the server coming back it is fresh again — without restarting agentdeck.
 
 mod common;
 
@@ -68,7 +69,24 @@ fn the_dashboard_survives_blackhole_reset_and_outage() {
     if !require_tool("tmux") {
         return;
     }
-    let sim = SimProcess::start(&["--preload", "--time-scale", "5"]);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let state = tempfile::tempdir().unwrap();
+    let state_file = state.path().join("sim-state.json");
+    let listen = format!("127.0.0.1:{port}");
+    let args = [
+        "--preload",
+        "--time-scale",
+        "5",
+        "--listen",
+        &listen,
+        "--state-file",
+        state_file.to_str().unwrap(),
+    ];
+    let mut sim = SimProcess::start(&args);
     let home = sim.dir.path().join("tui-home");
     std::fs::create_dir_all(&home).unwrap();
     let t = Tmux::start("network", 140, 40, &[("HOME", home.to_str().unwrap())]);
@@ -117,6 +135,19 @@ fn the_dashboard_survives_blackhole_reset_and_outage() {
     eprintln!("fresh after the outage: after {:.1?}", back.elapsed());
     assert!(back.elapsed() <= Duration::from_secs(30));
     change_shows(&t, &sim, 2, "a change after the outage");
+
+    // The API server restarts (SIGTERM saves its state; the new one continues from it).
+    let started = Instant::now();
+    // SAFETY: signalling our own child process.
+    unsafe { libc::kill(sim.child.id() as i32, libc::SIGTERM) };
+    let _ = sim.child.wait();
+    stale_in_time(&t, started, "stale while the API server is down");
+    sim = SimProcess::start(&args);
+    let back = Instant::now();
+    t.wait_for(30, "fresh after the restart", fresh);
+    eprintln!("fresh after the restart: after {:.1?}", back.elapsed());
+    assert!(back.elapsed() <= Duration::from_secs(30));
+    change_shows(&t, &sim, 1, "a change after the restart");
 
     // Still the same process: quit cleanly.
     t.send(&["q"]);
