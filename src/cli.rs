@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use agentdeck_sim::{DenyRule, PreloadDoc, SimConfig};
+use agentdeck_sim::{AuthMode, DenyRule, PreloadDoc, SimConfig};
 
 use crate::commands;
 use crate::demo;
@@ -128,7 +128,42 @@ pub enum Command {
         yes: bool,
     },
     /// Serve the simulated Kubernetes API on loopback until Ctrl-C.
-    Sim(SimArgs),
+    #[command(args_conflicts_with_subcommands = true)]
+    Sim {
+        #[command(flatten)]
+        args: SimArgs,
+        #[command(subcommand)]
+        action: Option<SimAction>,
+    },
+}
+
+/// What `agentdeck sim` does besides serving.
+#[derive(Debug, Subcommand)]
+pub enum SimAction {
+    /// The exec credential plugin the sim's kubeconfig runs with `--auth exec`: prints an
+    /// ExecCredential with a fresh token.
+    #[command(hide = true)]
+    Credential {
+        /// The run's secret (written beside the kubeconfig by `agentdeck sim --auth exec`).
+        #[arg(long, value_name = "PATH")]
+        secret_file: PathBuf,
+        /// How long the token is valid, e.g. 20s, 5m, 1h.
+        #[arg(long, default_value = "1h")]
+        ttl: String,
+    },
+}
+
+/// How `agentdeck sim` clients authenticate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SimAuth {
+    /// No check (the kubeconfig's token is accepted as anything is).
+    None,
+    /// A random bearer token per run, in the kubeconfig.
+    Token,
+    /// A client certificate signed by the run's CA (needs --tls).
+    ClientCert,
+    /// Tokens from an exec credential plugin (this program), valid for --token-ttl.
+    Exec,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -165,6 +200,44 @@ pub struct SimArgs {
     /// only what is missing), saved on exit, so resourceVersions go on after a restart.
     #[arg(long, value_name = "PATH")]
     pub state_file: Option<PathBuf>,
+    /// Serve HTTPS, with a CA generated for the run written into the kubeconfig.
+    #[arg(long)]
+    pub tls: bool,
+    /// How clients must authenticate (default none: the kubeconfig's token is not checked).
+    #[arg(long, value_enum, default_value_t = SimAuth::None)]
+    pub auth: SimAuth,
+    /// How long --auth exec tokens are valid, e.g. 20s, 5m, 1h.
+    #[arg(long, default_value = "1h", value_name = "DURATION")]
+    pub token_ttl: String,
+}
+
+/// Parse a duration like 20s, 5m or 1h (a bare number is seconds).
+fn parse_ttl(flag: &str, s: &str) -> Result<std::time::Duration, String> {
+    let t = s.trim();
+    let (num, mult) = match t.chars().last() {
+        Some('s') => (&t[..t.len() - 1], 1),
+        Some('m') => (&t[..t.len() - 1], 60),
+        Some('h') => (&t[..t.len() - 1], 3600),
+        _ => (t, 1),
+    };
+    match num.parse::<u64>() {
+        Ok(n) if n > 0 && n.saturating_mul(mult) <= 7 * 86400 => {
+            Ok(std::time::Duration::from_secs(n * mult))
+        }
+        _ => Err(format!(
+            "{flag} {s:?}: give a duration like 20s, 5m or 1h (whole units, at most a week)"
+        )),
+    }
+}
+
+/// `agentdeck sim credential`: the ExecCredential on stdout, one line on stderr (as SSO
+/// plugins do).
+fn sim_credential(secret_file: &std::path::Path, ttl: &str) -> Result<u8, Error> {
+    let ttl = parse_ttl("--ttl", ttl).map_err(Error::Usage)?;
+    let (json, until) = agentdeck_sim::authn::credential(secret_file, ttl).map_err(Error::Sim)?;
+    println!("{json}");
+    eprintln!("agentdeck sim credential: issued a token valid until {until}");
+    Ok(0)
 }
 
 /// The bundled stack as the sim's preload documents.
@@ -204,6 +277,15 @@ impl SimArgs {
                 self.extra_pods
             ));
         }
+        if self.auth == SimAuth::ClientCert && !self.tls {
+            return Err(
+                "--auth client-cert needs --tls (client certificates are a TLS feature)".into(),
+            );
+        }
+        if self.auth == SimAuth::Exec && self.kubeconfig_out.is_none() {
+            return Err("--auth exec needs --kubeconfig-out (the credential plugin's secret is kept beside the kubeconfig)".into());
+        }
+        let token_ttl = parse_ttl("--token-ttl", &self.token_ttl)?;
         let deny = self
             .deny
             .iter()
@@ -224,6 +306,15 @@ impl SimArgs {
             metrics_listen: self.metrics_listen,
             steady_load: self.steady_load,
             state_file: self.state_file.clone(),
+            tls: self.tls,
+            auth: match self.auth {
+                SimAuth::None => AuthMode::None,
+                SimAuth::Token => AuthMode::Token,
+                SimAuth::ClientCert => AuthMode::ClientCert,
+                SimAuth::Exec => AuthMode::Exec,
+            },
+            token_ttl,
+            exec_command: std::env::current_exe().ok(),
             ..SimConfig::default()
         })
     }
@@ -255,6 +346,13 @@ pub fn main() -> ExitCode {
 }
 
 async fn dispatch(command: Option<Command>, g: Global) -> Result<u8, Error> {
+    if let Some(Command::Sim {
+        action: Some(SimAction::Credential { secret_file, ttl }),
+        ..
+    }) = &command
+    {
+        return sim_credential(secret_file, ttl);
+    }
     let cfg = load_config(&g)?;
     let t = target(&g);
     let common = |yes, timeout| commands::Common {
@@ -264,7 +362,7 @@ async fn dispatch(command: Option<Command>, g: Global) -> Result<u8, Error> {
         timeout,
     };
     match command {
-        Some(Command::Sim(a)) => {
+        Some(Command::Sim { args: a, .. }) => {
             let sc = a.to_config().map_err(Error::Usage)?;
             demo::run_sim(sc).await.map(|_| 0)
         }

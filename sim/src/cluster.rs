@@ -29,6 +29,8 @@ pub struct Sim {
     pub rng: Rng,
     pub faults: Faults,
     pub deny: Vec<DenyRule>,
+    /// The run's credentials and how requests are authenticated.
+    pub authn: crate::authn::Authn,
     /// The agent load model of the bundled stack (metrics, ground truth, pod usage).
     pub agents: agents::Agents,
     usage: Mutex<HashMap<(String, String), Usage>>,
@@ -48,6 +50,7 @@ impl Sim {
             rng: Rng::new(cfg.seed),
             faults: Faults::default(),
             deny: cfg.deny.clone(),
+            authn: crate::authn::Authn::new(cfg.auth),
             agents: agents::Agents::new(cfg.seed, cfg.steady_load),
             usage: Mutex::new(HashMap::new()),
             next_ip: AtomicU32::new(10),

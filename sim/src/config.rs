@@ -2,9 +2,11 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use serde_json::Value;
 
+use crate::authn::AuthMode;
 use crate::authz::DenyRule;
 
 /// How to run the sim (the `agentdeck sim` flags).
@@ -27,6 +29,16 @@ pub struct SimConfig {
     pub steady_load: bool,
     /// Load the store from this file at start (when it exists) and save it there on stop.
     pub state_file: Option<PathBuf>,
+    /// Serve HTTPS with a CA generated for the run (in the kubeconfig).
+    pub tls: bool,
+    /// How clients must authenticate (client-cert needs `tls`; exec needs
+    /// `kubeconfig_out`, beside which the plugin's secret is written).
+    pub auth: AuthMode,
+    /// How long exec plugin tokens are valid.
+    pub token_ttl: Duration,
+    /// The exec credential plugin: this binary's `sim credential` (default: the current
+    /// executable).
+    pub exec_command: Option<PathBuf>,
 }
 
 impl Default for SimConfig {
@@ -43,6 +55,10 @@ impl Default for SimConfig {
             metrics_listen: None,
             steady_load: false,
             state_file: None,
+            tls: false,
+            auth: AuthMode::None,
+            token_ttl: Duration::from_secs(3600),
+            exec_command: None,
         }
     }
 }

@@ -217,6 +217,11 @@ async fn handle(State(sim): State<Arc<Sim>>, req: Request) -> Response {
         conn.mark_stalled();
         std::future::pending::<()>().await;
     }
+    if !matches!(path.as_str(), "/healthz" | "/readyz" | "/livez")
+        && !sim.authn.allows(&headers, conn.client_cert)
+    {
+        return ApiError::new(401, "Unauthorized", "Unauthorized").into_response();
+    }
     if let Some(d) = sim.faults.latency() {
         tokio::time::sleep(d).await;
     }

@@ -241,36 +241,35 @@ impl Session {
         let mut tick = tokio::time::interval(BOOKMARK_EVERY);
         tick.tick().await;
         loop {
+            let mut out = None;
             tokio::select! {
                 _ = &mut deadline => break,
                 _ = cut.changed() => break,
                 _ = tx.closed() => return,
-                Ok(()) = blackhole.changed() => {
-                    if *blackhole.borrow_and_update() {
-                        // A dead VPN or NAT: nothing more arrives, nothing closes. The
-                        // connection is dropped when the blackhole ends.
-                        conn.mark_stalled();
-                        // It stays stalled after the blackhole too (its connection is
-                        // reset then), until the client goes or the server stops.
-                        tokio::select! {
-                            _ = cut.changed() => {}
-                            _ = tx.closed() => {}
-                        }
-                        return;
-                    }
-                }
-                _ = tick.tick(), if self.bookmarks => {
-                    if tx.send(Ok(self.enc.bookmark(last_rv))).await.is_err() { return; }
-                }
+                Ok(()) = blackhole.changed() => {}
+                _ = tick.tick(), if self.bookmarks => out = Some(self.enc.bookmark(last_rv)),
                 ev = events.recv() => match ev {
-                    Ok(ev) => {
-                        if let Some(b) = self.live_event(&ev, &mut last_rv)
-                            && tx.send(Ok(b)).await.is_err() { return; }
-                    }
+                    Ok(ev) => out = self.live_event(&ev, &mut last_rv),
                     // Too slow a reader: end the watch; the client resumes from its last RV.
                     Err(broadcast::error::RecvError::Lagged(_)) => break,
                     Err(broadcast::error::RecvError::Closed) => break,
                 }
+            }
+            if *blackhole.borrow_and_update() {
+                // A dead VPN or NAT: nothing more arrives, nothing closes. It stays stalled
+                // after the blackhole too (its connection is reset then), until the client
+                // goes or the server stops.
+                conn.mark_stalled();
+                tokio::select! {
+                    _ = cut.changed() => {}
+                    _ = tx.closed() => {}
+                }
+                return;
+            }
+            if let Some(b) = out
+                && tx.send(Ok(b)).await.is_err()
+            {
+                return;
             }
         }
         if self.bookmarks {
