@@ -282,9 +282,6 @@ impl SimArgs {
                 "--auth client-cert needs --tls (client certificates are a TLS feature)".into(),
             );
         }
-        if self.auth == SimAuth::Exec && self.kubeconfig_out.is_none() {
-            return Err("--auth exec needs --kubeconfig-out (the credential plugin's secret is kept beside the kubeconfig)".into());
-        }
         let token_ttl = parse_ttl("--token-ttl", &self.token_ttl)?;
         let deny = self
             .deny

@@ -287,3 +287,42 @@ async fn metrics_listen_stays_plain_http_with_tls_and_auth() {
     assert!(body.contains("http_request_duration_seconds"), "{body}");
     sim.stop().await;
 }
+
+#[test]
+fn the_cli_refuses_what_cannot_work_and_hides_the_plugin() {
+    let bin = env!("CARGO_BIN_EXE_agentdeck");
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(bin)
+        .args(["sim", "--auth", "client-cert"])
+        .env("AGENTDECK_LOG_FILE", dir.path().join("log"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--auth client-cert needs --tls"), "{err}");
+
+    let out = Command::new(bin)
+        .args(["sim", "--auth", "exec"])
+        .env("AGENTDECK_LOG_FILE", dir.path().join("log"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--kubeconfig-out"), "{err}");
+
+    let help = Command::new(bin).args(["sim", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(help.contains("--auth") && help.contains("--tls") && help.contains("--state-file"));
+    assert!(!help.contains("credential <"), "{help}");
+    assert!(!help.contains("Commands:"), "{help}");
+
+    let missing = Command::new(bin)
+        .args(["sim", "credential", "--secret-file"])
+        .arg(dir.path().join("nope"))
+        .env("AGENTDECK_LOG_FILE", dir.path().join("log"))
+        .output()
+        .unwrap();
+    assert!(!missing.status.success());
+    assert!(missing.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("nope"));
+}
