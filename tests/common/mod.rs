@@ -113,7 +113,7 @@ impl SimProcess {
         reader.read_line(&mut line).expect("read sim banner");
         let url = line
             .split_whitespace()
-            .find(|w| w.starts_with("http://"))
+            .find(|w| w.starts_with("http://") || w.starts_with("https://"))
             .unwrap_or_else(|| panic!("no URL in sim banner: {line:?}"))
             .to_string();
         // Keep draining stdout so the child never blocks on a full pipe.
