@@ -211,29 +211,10 @@ pub struct SimArgs {
     pub token_ttl: String,
 }
 
-/// Parse a duration like 20s, 5m or 1h (a bare number is seconds).
-fn parse_ttl(flag: &str, s: &str) -> Result<std::time::Duration, String> {
-    let t = s.trim();
-    let (num, mult) = match t.chars().last() {
-        Some('s') => (&t[..t.len() - 1], 1),
-        Some('m') => (&t[..t.len() - 1], 60),
-        Some('h') => (&t[..t.len() - 1], 3600),
-        _ => (t, 1),
-    };
-    match num.parse::<u64>() {
-        Ok(n) if n > 0 && n.saturating_mul(mult) <= 7 * 86400 => {
-            Ok(std::time::Duration::from_secs(n * mult))
-        }
-        _ => Err(format!(
-            "{flag} {s:?}: give a duration like 20s, 5m or 1h (whole units, at most a week)"
-        )),
-    }
-}
-
 /// `agentdeck sim credential`: the ExecCredential on stdout, one line on stderr (as SSO
 /// plugins do).
 fn sim_credential(secret_file: &std::path::Path, ttl: &str) -> Result<u8, Error> {
-    let ttl = parse_ttl("--ttl", ttl).map_err(Error::Usage)?;
+    let ttl = commands::parse_duration("--ttl", ttl)?;
     let (json, until) = agentdeck_sim::authn::credential(secret_file, ttl).map_err(Error::Sim)?;
     println!("{json}");
     eprintln!("agentdeck sim credential: issued a token valid until {until}");
@@ -282,7 +263,8 @@ impl SimArgs {
                 "--auth client-cert needs --tls (client certificates are a TLS feature)".into(),
             );
         }
-        let token_ttl = parse_ttl("--token-ttl", &self.token_ttl)?;
+        let token_ttl =
+            commands::parse_duration("--token-ttl", &self.token_ttl).map_err(|e| e.to_string())?;
         let deny = self
             .deny
             .iter()

@@ -13,8 +13,8 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::secret::Secret;
 
-/// Parse "90", "90s", "5m", "1h".
-pub fn parse_duration(s: &str) -> Result<Duration, Error> {
+/// Parse the value of `flag`: "90", "90s", "5m", "1.5h" — more than 0, at most a week.
+pub fn parse_duration(flag: &str, s: &str) -> Result<Duration, Error> {
     let s = s.trim();
     let (num, mult) = match s.chars().last() {
         Some('s') => (&s[..s.len() - 1], 1.0),
@@ -27,7 +27,7 @@ pub fn parse_duration(s: &str) -> Result<Duration, Error> {
             Ok(Duration::from_secs_f64(n * mult))
         }
         _ => Err(Error::Usage(format!(
-            "--timeout {s:?}: give a duration like 90s, 5m or 1h (at most a week)"
+            "{flag} {s:?}: give a duration like 90s, 5m or 1h (at most a week)"
         ))),
     }
 }
@@ -67,7 +67,7 @@ pub struct Common<'a> {
 
 async fn connect_ops(c: &Common<'_>) -> Result<Ops, Error> {
     let timeout = match c.timeout {
-        Some(t) => parse_duration(t)?,
+        Some(t) => parse_duration("--timeout", t)?,
         None => c.cfg.operations.timeout(),
     };
     let conn = crate::cluster::connect(c.target, &c.cfg.stack.namespace).await?;

@@ -2,12 +2,12 @@ use super::*;
 
 #[test]
 fn durations() {
-    let d = |s| parse_duration(s).ok();
+    let d = |s| parse_duration("--timeout", s).ok();
     assert_eq!(d("90"), Some(Duration::from_secs(90)));
     assert_eq!(d("5m"), Some(Duration::from_secs(300)));
     assert_eq!(d("1.5h"), Some(Duration::from_secs(5400)));
     for bad in ["soon", "-1s", "0", "", "9999h"] {
-        let e = parse_duration(bad).unwrap_err().to_string();
+        let e = parse_duration("--timeout", bad).unwrap_err().to_string();
         assert!(
             e.contains("--timeout") && e.contains("90s, 5m or 1h"),
             "{bad}: {e}"
