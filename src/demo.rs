@@ -59,25 +59,25 @@ pub async fn run_demo(
     result
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(s) => s,
-                Err(_) => {
-                    let _ = ctrl_c.await;
-                    return;
+/// Ctrl-C or SIGTERM. The handlers are installed when this is called (not when the future
+/// is first polled), so a signal that comes right after the banner is not fatal.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let int = signal(SignalKind::interrupt());
+    let term = signal(SignalKind::terminate());
+    async move {
+        match (int, term) {
+            (Ok(mut int), Ok(mut term)) => {
+                tokio::select! {
+                    _ = int.recv() => {}
+                    _ = term.recv() => {}
                 }
-            };
-        tokio::select! {
-            _ = ctrl_c => {}
-            _ = term.recv() => {}
+            }
+            _ => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
         }
     }
-    #[cfg(not(unix))]
-    let _ = ctrl_c.await;
 }
 
 /// The demo's agents get a simulated provider key (generated per run, valid only inside
@@ -107,6 +107,7 @@ fn seed_demo_key(sim: &Sim, cfg: &crate::config::Config) -> Result<(), Error> {
 
 pub async fn run_sim(cfg: SimConfig) -> Result<(), Error> {
     let started = std::time::Instant::now();
+    let stop = shutdown_signal();
     let handle = sim::start(cfg.clone()).await.map_err(Error::Sim)?;
     println!(
         "agentdeck sim: serving the Kubernetes API at {} (started in {} ms)",
@@ -124,7 +125,7 @@ pub async fn run_sim(cfg: SimConfig) -> Result<(), Error> {
         );
     }
     println!("Ctrl-C to stop.");
-    shutdown_signal().await;
+    stop.await;
     handle.stop().await;
     println!("agentdeck sim: stopped");
     Ok(())
