@@ -108,6 +108,21 @@ fn the_dashboard_survives_blackhole_reset_and_outage() {
     let started = Instant::now();
     fault(&sim, r#"{"blackhole": true}"#);
     stale_in_time(&t, started, "stale during the blackhole");
+    // A write against the dead network fails with a clear message within its timeout
+    // instead of hanging.
+    let write = Instant::now();
+    let (code, out, err) = sim.agentdeck(&["restart", "redis", "--yes"], "");
+    eprintln!(
+        "a write during the blackhole failed after {:.1?}",
+        write.elapsed()
+    );
+    assert_eq!(code, 2, "{out}\n{err}");
+    assert!(err.contains("did not answer in time"), "{err}");
+    assert!(
+        write.elapsed() <= Duration::from_secs(40),
+        "{:?}",
+        write.elapsed()
+    );
     std::thread::sleep(Duration::from_secs(60).saturating_sub(started.elapsed()));
     let back = Instant::now();
     fault(&sim, r#"{"blackhole": false}"#);
