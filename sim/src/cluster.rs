@@ -33,6 +33,8 @@ pub struct Sim {
     pub authn: crate::authn::Authn,
     /// The agent load model of the bundled stack (metrics, ground truth, pod usage).
     pub agents: agents::Agents,
+    /// Values of the HPA's Pods, Object and External metrics (`/_sim/hpa-metrics`).
+    pub hpa_feed: crate::hpa_feed::HpaFeed,
     usage: Mutex<HashMap<(String, String), Usage>>,
     next_ip: AtomicU32,
 }
@@ -52,6 +54,7 @@ impl Sim {
             deny: cfg.deny.clone(),
             authn: crate::authn::Authn::new(cfg.auth),
             agents: agents::Agents::new(cfg.seed, cfg.steady_load),
+            hpa_feed: Default::default(),
             usage: Mutex::new(HashMap::new()),
             next_ip: AtomicU32::new(10),
         })

@@ -20,6 +20,7 @@ pub mod controllers;
 pub mod defaults;
 pub mod errors;
 pub mod faults;
+pub mod hpa_feed;
 pub mod kubeconfig;
 pub mod meta;
 pub mod patch;

@@ -8,6 +8,10 @@
 //! - `POST /_sim/cut-watches`: close every open watch (clients re-watch).
 //! - `POST /_sim/usage` `{"namespace", "deployment", "cpu", "memory"}`: pin the pods' CPU and
 //!   memory use, as fractions of their requests (drives the HPA and OOM kills).
+//! - `POST /_sim/hpa-metrics` `{"namespace", "kind": "External"|"Pods"|"Object", "name",
+//!   "selector"?, "object"?: {"kind", "name"}, "value": N|"QUANTITY"|null}`: the value the
+//!   HPA controller reads for a Pods (per pod), Object or External metric (null removes
+//!   it); `GET /_sim/hpa-metrics` lists them.
 //! - `GET /_sim/state`: resourceVersion and object counts.
 //! - `GET /_sim/provider/v1/models`: a simulated LLM provider — 200 with a model list for a
 //!   key the agents would accept (`Authorization: Bearer KEY`), else 401.
@@ -51,6 +55,27 @@ pub fn provider(method: &Method, path: &str, headers: &axum::http::HeaderMap) ->
 
 fn bad(msg: impl Into<String>) -> Response {
     ApiError::bad_request(msg).into_response()
+}
+
+/// `POST /_sim/hpa-metrics`: set or (with `"value": null`) remove a metric value.
+fn feed_metric(sim: &Sim, body: &Value) -> Response {
+    match crate::hpa_feed::FedMetric::parse(body) {
+        Ok((m, true)) => {
+            let removed = sim.hpa_feed.remove(&m);
+            sim.store.changed.notify_waiters();
+            let mut v = m.to_json();
+            v["value"] = Value::Null;
+            v["removed"] = json!(removed);
+            ok(&v)
+        }
+        Ok((m, false)) => {
+            let v = m.to_json();
+            sim.hpa_feed.set(m);
+            sim.store.changed.notify_waiters();
+            ok(&v)
+        }
+        Err(e) => bad(e),
+    }
 }
 
 pub fn handle(
@@ -109,6 +134,11 @@ pub fn handle(
             ok(
                 &json!({"namespace": ns, "deployment": deploy, "cpu": usage.cpu, "memory": usage.memory}),
             )
+        }
+        ("POST", "hpa-metrics") => feed_metric(sim, &parsed),
+        ("GET", "hpa-metrics") => {
+            let items: Vec<Value> = sim.hpa_feed.list().iter().map(|m| m.to_json()).collect();
+            ok(&json!({"metrics": items}))
         }
         ("GET", "metrics") => super::metrics::metrics_response(sim),
         ("GET", "truth") => super::metrics::truth_response(sim),

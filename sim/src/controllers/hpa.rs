@@ -8,14 +8,13 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use super::{Snapshot, State};
+use super::{Snapshot, State, hpa_metrics};
 use crate::apply::{self, Writer};
 use crate::resources::keys;
-use crate::{Sim, meta, usage};
+use crate::{Sim, meta};
 
 /// Sync period of the HPA controller (simulated seconds).
 pub const SYNC_SECS: f64 = 15.0;
-const TOLERANCE: f64 = 0.1;
 
 #[derive(Default)]
 pub struct HpaState {
@@ -23,21 +22,6 @@ pub struct HpaState {
     last_sync: HashMap<String, f64>,
     /// Recommendations (time, replicas) per HPA uid.
     recs: HashMap<String, Vec<(f64, i64)>>,
-}
-
-struct MetricResult {
-    name: String,
-    proposal: i64,
-    utilization: i64,
-    average: String,
-}
-
-fn fmt_cpu(cores: f64) -> String {
-    format!("{}m", (cores * 1000.0).round() as i64)
-}
-
-fn fmt_mem(bytes: f64) -> String {
-    format!("{}Mi", (bytes / 1048576.0).round() as i64)
 }
 
 fn condition(
@@ -214,24 +198,23 @@ fn sync(sim: &Sim, st: &mut State, snap: &Snapshot, h: &Value, uid: &str, now_s:
     let current = meta::ptr(target, "/spec/replicas")
         .and_then(Value::as_i64)
         .unwrap_or(0);
-    let ready = ready_pods(snap, ns, target);
-    let mut results: Vec<MetricResult> = Vec::new();
-    let mut failure: Option<String> = None;
-    for m in &spec.metrics {
-        match metric_proposal(sim, ns, &ready, m, current) {
-            Ok(r) => results.push(r),
-            Err(msg) => failure = Some(msg),
-        }
-    }
-    let current_metrics: Vec<Value> = results
-        .iter()
-        .map(|r| json!({"type": "Resource", "resource": {"name": r.name, "current": {"averageUtilization": r.utilization, "averageValue": r.average}}}))
-        .collect();
     if current == 0 {
         return scaling_disabled(sim, h, &conds);
     }
-    let Some(best) = results.iter().max_by_key(|r| r.proposal) else {
-        return failed_get_metrics(sim, st, h, current, current_metrics, failure, &conds);
+    let ready = ready_pods(snap, ns, target);
+    let cx = hpa_metrics::Ctx {
+        sim,
+        ns,
+        ready: &ready,
+        spec_replicas: current,
+        status_replicas: meta::ptr(target, "/status/replicas")
+            .and_then(Value::as_i64)
+            .unwrap_or(current),
+    };
+    let m = compute_metrics(sim, st, h, &cx, &spec.metrics);
+    let best = match m.best {
+        Some(b) if m.failed.is_none() || b.proposal >= current => b,
+        _ => return failed_get_metrics(sim, st, h, current, m, &conds),
     };
     let raw = best.proposal;
     let recs = st.hpa.recs.entry(uid.to_string()).or_default();
@@ -249,7 +232,7 @@ fn sync(sim: &Sim, st: &mut State, snap: &Snapshot, h: &Value, uid: &str, now_s:
         "observedGeneration": meta::generation(h),
         "currentReplicas": current,
         "desiredReplicas": desired,
-        "currentMetrics": current_metrics,
+        "currentMetrics": m.statuses,
         "conditions": scaling_conditions(&conds, &spec, &scale, &best.name),
     });
     if let Some(t) = meta::ptr(h, "/status/lastScaleTime") {
@@ -302,32 +285,109 @@ fn scaling_disabled(sim: &Sim, h: &Value, conds: &Conditions) {
     );
 }
 
-/// No metric gave a proposal: ScalingActive=False with the last failure, and an event.
+/// Every metric of one sync: the largest proposal, the first failure and how many failed,
+/// and the `status.currentMetrics` entries (an empty one for a metric that failed, as the
+/// real controller leaves it).
+struct Metrics {
+    best: Option<hpa_metrics::Computed>,
+    failed: Option<hpa_metrics::Failed>,
+    invalid: usize,
+    total: usize,
+    statuses: Vec<Value>,
+}
+
+/// Compute every metric; each failure is a Warning event with its reason.
+fn compute_metrics(
+    sim: &Sim,
+    st: &mut State,
+    h: &Value,
+    cx: &hpa_metrics::Ctx,
+    specs: &[Value],
+) -> Metrics {
+    let mut out = Metrics {
+        best: None,
+        failed: None,
+        invalid: 0,
+        total: specs.len(),
+        statuses: Vec::new(),
+    };
+    for m in specs {
+        match hpa_metrics::compute(cx, m) {
+            Ok(c) => {
+                out.statuses.push(c.status.clone());
+                if out.best.as_ref().is_none_or(|b| c.proposal > b.proposal) {
+                    out.best = Some(c);
+                }
+            }
+            Err(f) => {
+                out.statuses.push(json!({"type": ""}));
+                out.invalid += 1;
+                st.events
+                    .record(sim, h, true, f.reason, &f.err, "horizontal-pod-autoscaler");
+                out.failed.get_or_insert(f);
+            }
+        }
+    }
+    out
+}
+
+/// Every metric failed (or some did and the rest would scale down): ScalingActive=False
+/// with the first failure, a FailedComputeMetricsReplicas event, the desired count kept.
 fn failed_get_metrics(
     sim: &Sim,
     st: &mut State,
     h: &Value,
     current: i64,
-    current_metrics: Vec<Value>,
-    failure: Option<String>,
+    m: Metrics,
     conds: &Conditions,
 ) {
-    let msg = failure.unwrap_or_else(|| "the HPA has no metrics to scale on".into());
-    let c = json!([
+    let (reason, msg, err) = match &m.failed {
+        Some(f) => (
+            f.reason,
+            format!("the HPA was unable to compute the replica count: {}", f.err),
+            format!(
+                "invalid metrics ({} invalid out of {}), first error is: {}",
+                m.invalid, m.total, f.wrapped
+            ),
+        ),
+        None => (
+            "FailedGetResourceMetric",
+            "the HPA was unable to compute the replica count: the HPA has no metrics to scale on"
+                .into(),
+            "invalid metrics (0 invalid out of 0), first error is: no metrics".into(),
+        ),
+    };
+    let mut c = vec![
         conds.able_to_get_scale(),
-        conds.make("ScalingActive", false, "FailedGetResourceMetric", &msg),
-    ]);
-    write_status(
-        sim,
-        h,
-        json!({"currentReplicas": current, "desiredReplicas": current, "currentMetrics": current_metrics, "conditions": c, "observedGeneration": meta::generation(h)}),
+        conds.make("ScalingActive", false, reason, &msg),
+    ];
+    c.extend(
+        conds
+            .prev
+            .iter()
+            .filter(|p| p["type"] == "ScalingLimited")
+            .cloned(),
     );
+    // The real controller keeps the last desired count (0 on a fresh HPA); the sim shows
+    // the current count until there is one.
+    let desired = meta::ptr(h, "/status/desiredReplicas")
+        .and_then(Value::as_i64)
+        .filter(|d| *d > 0)
+        .unwrap_or(current);
+    // (The real controller also lists an empty entry per failed metric here; the sim lists
+    // only the metrics it could read, so a listed metric means a computed one.)
+    let read: Vec<&Value> = m.statuses.iter().filter(|s| s["type"] != "").collect();
+    let mut status = json!({"currentReplicas": current, "desiredReplicas": desired, "currentMetrics": read, "conditions": c, "observedGeneration": meta::generation(h)});
+    if let Some(t) = meta::ptr(h, "/status/lastScaleTime") {
+        status["lastScaleTime"] = t.clone();
+    }
+    write_status(sim, h, status);
     st.events.record(
         sim,
         h,
         true,
-        "FailedGetResourceMetric",
-        &msg,
+        "FailedComputeMetricsReplicas",
+        &err,
         "horizontal-pod-autoscaler",
     );
 }
@@ -346,68 +406,6 @@ fn ready_pods<'a>(snap: &'a Snapshot, ns: &str, target: &Value) -> Vec<&'a Arc<V
         })
         .filter(|p| meta::pod_ready(p))
         .collect()
-}
-
-/// One metric's replica proposal: ceil(ready pods × usage / target), or the current count
-/// within the tolerance; Err with the reason when the metric cannot be computed.
-fn metric_proposal(
-    sim: &Sim,
-    ns: &str,
-    ready: &[&Arc<Value>],
-    m: &Value,
-    current: i64,
-) -> Result<MetricResult, String> {
-    if m["type"] != "Resource" {
-        return Err(format!(
-            "the HPA was unable to compute the replica count: metric type {} is not available in the simulated cluster",
-            m["type"]
-        ));
-    }
-    let res = meta::ptr(m, "/resource/name")
-        .and_then(Value::as_str)
-        .unwrap_or("");
-    let (mut used, mut requested) = (0.0, 0.0);
-    for p in ready {
-        let req = meta::pod_resource_sum(p, "requests", res);
-        let (cpu, mem) = usage::usage_fraction(sim, ns, usage::deployment_of(p), meta::name(p));
-        let frac = if res == "cpu" { cpu } else { mem };
-        used += frac * req;
-        requested += req;
-    }
-    if ready.is_empty() {
-        return Err(format!(
-            "the HPA was unable to compute the replica count: unable to get metrics for resource {res}: no metrics returned from resource metrics API"
-        ));
-    }
-    if requested <= 0.0 {
-        return Err(format!(
-            "the HPA was unable to compute the replica count: failed to get {res} utilization: missing request for {res} in container"
-        ));
-    }
-    let utilization = used / requested * 100.0;
-    let avg = used / ready.len() as f64;
-    let target_util = meta::ptr(m, "/resource/target/averageUtilization").and_then(Value::as_f64);
-    let target_avg = meta::ptr(m, "/resource/target/averageValue").and_then(meta::parse_quantity);
-    let ratio = match (target_util, target_avg) {
-        (Some(t), _) if t > 0.0 => utilization / t,
-        (_, Some(a)) if a > 0.0 => avg / a,
-        _ => 1.0,
-    };
-    let proposal = if (ratio - 1.0).abs() <= TOLERANCE {
-        current
-    } else {
-        (ratio * ready.len() as f64).ceil() as i64
-    };
-    Ok(MetricResult {
-        name: res.to_string(),
-        proposal,
-        utilization: utilization.round() as i64,
-        average: if res == "cpu" {
-            fmt_cpu(avg)
-        } else {
-            fmt_mem(avg)
-        },
-    })
 }
 
 /// Stabilization: record `raw` and move from `current` only as far as every recommendation
@@ -495,9 +493,7 @@ fn scaling_conditions(conds: &Conditions, spec: &Spec, s: &Scale, metric: &str) 
         "ScalingActive",
         true,
         "ValidMetricFound",
-        &format!(
-            "the HPA was able to successfully calculate a replica count from {metric} resource utilization (percentage of request)"
-        ),
+        &format!("the HPA was able to successfully calculate a replica count from {metric}"),
     );
     let limited = if s.limited > spec.max {
         conds.make(
@@ -535,7 +531,7 @@ fn rescale(
     now: &str,
 ) {
     let reason = if s.desired > s.current {
-        format!("{metric} resource utilization (percentage of request) above target")
+        format!("{metric} above target")
     } else {
         "All metrics below target".to_string()
     };
