@@ -209,6 +209,13 @@ pub struct SimArgs {
     /// How long --auth exec tokens are valid, e.g. 20s, 5m, 1h.
     #[arg(long, default_value = "1h", value_name = "DURATION")]
     pub token_ttl: String,
+    /// List GROUP/VERSION in discovery but answer 503 to everything under it, like an
+    /// aggregated API whose backend is down, e.g. metrics.k8s.io/v1beta1 (repeatable).
+    #[arg(long, value_name = "GROUP/VERSION")]
+    pub broken_group: Vec<String>,
+    /// Create N Events in ai-agents at start (a realistic mix; memory tests of clients).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub extra_events: usize,
 }
 
 /// `agentdeck sim credential`: the ExecCredential on stdout, one line on stderr (as SSO
@@ -263,6 +270,19 @@ impl SimArgs {
                 "--auth client-cert needs --tls (client certificates are a TLS feature)".into(),
             );
         }
+        if self.extra_events > 200_000 {
+            return Err(format!("--extra-events {}: at most 200000", self.extra_events));
+        }
+        for gv in &self.broken_group {
+            let ok = gv
+                .split_once('/')
+                .is_some_and(|(g, v)| !g.is_empty() && !v.is_empty() && !v.contains('/'));
+            if !ok {
+                return Err(format!(
+                    "--broken-group {gv}: GROUP/VERSION of an API group, e.g. metrics.k8s.io/v1beta1"
+                ));
+            }
+        }
         let token_ttl =
             commands::parse_duration("--token-ttl", &self.token_ttl).map_err(|e| e.to_string())?;
         let deny = self
@@ -294,6 +314,8 @@ impl SimArgs {
             },
             token_ttl,
             exec_command: std::env::current_exe().ok(),
+            broken_groups: self.broken_group.clone(),
+            extra_events: self.extra_events,
             ..SimConfig::default()
         })
     }

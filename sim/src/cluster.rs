@@ -35,6 +35,8 @@ pub struct Sim {
     pub agents: agents::Agents,
     /// Values of the HPA's Pods, Object and External metrics (`/_sim/hpa-metrics`).
     pub hpa_feed: crate::hpa_feed::HpaFeed,
+    /// Group versions whose APIService fails (`--broken-group`): listed, answering 503.
+    pub broken_groups: Vec<String>,
     usage: Mutex<HashMap<(String, String), Usage>>,
     next_ip: AtomicU32,
 }
@@ -55,6 +57,7 @@ impl Sim {
             authn: crate::authn::Authn::new(cfg.auth),
             agents: agents::Agents::new(cfg.seed, cfg.steady_load),
             hpa_feed: Default::default(),
+            broken_groups: cfg.broken_groups.clone(),
             usage: Mutex::new(HashMap::new()),
             next_ip: AtomicU32::new(10),
         })

@@ -39,6 +39,11 @@ pub struct SimConfig {
     /// The exec credential plugin: this binary's `sim credential` (default: the current
     /// executable).
     pub exec_command: Option<PathBuf>,
+    /// Group versions ("metrics.k8s.io/v1beta1") listed in discovery whose every request
+    /// answers 503, like an aggregated APIService whose backend is down.
+    pub broken_groups: Vec<String>,
+    /// Events to create in ai-agents at start (memory tests of clients).
+    pub extra_events: usize,
 }
 
 impl Default for SimConfig {
@@ -59,6 +64,8 @@ impl Default for SimConfig {
             auth: AuthMode::None,
             token_ttl: Duration::from_secs(3600),
             exec_command: None,
+            broken_groups: Vec::new(),
+            extra_events: 0,
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Discovery documents: /version, /api, /apis, /api/v1, /apis/G and /apis/G/V.
 
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::{Req, ok};
@@ -40,12 +40,60 @@ fn group_doc(name: &str, versions: &[&str]) -> Value {
     })
 }
 
-pub fn api_groups(_r: &Req) -> Response {
-    let groups: Vec<Value> = resources::groups()
+/// The groups served, with the broken group versions (`--broken-group`) added: an
+/// APIService that is registered lists its group even while its backend fails.
+fn groups_with(broken: &[String]) -> Vec<(String, Vec<String>)> {
+    let mut out: Vec<(String, Vec<String>)> = resources::groups()
         .iter()
-        .map(|(g, vs)| group_doc(g, vs))
+        .map(|(g, vs)| (g.to_string(), vs.iter().map(|v| v.to_string()).collect()))
+        .collect();
+    for gv in broken {
+        let Some((g, v)) = gv.split_once('/') else {
+            continue;
+        };
+        match out.iter_mut().find(|(n, _)| n == g) {
+            Some((_, vs)) if !vs.iter().any(|x| x == v) => vs.push(v.to_string()),
+            Some(_) => {}
+            None => out.push((g.to_string(), vec![v.to_string()])),
+        }
+    }
+    out
+}
+
+pub fn api_groups(_r: &Req, broken: &[String]) -> Response {
+    let groups: Vec<Value> = groups_with(broken)
+        .iter()
+        .map(|(g, vs)| group_doc(g, &vs.iter().map(String::as_str).collect::<Vec<_>>()))
         .collect();
     ok(&json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}))
+}
+
+/// A request under a broken group version (`/apis/G/V...`): the aggregator's answer for an
+/// unavailable APIService — 503 with a plain-text body (clients report "the server is
+/// currently unable to handle the request").
+pub fn broken(path: &str, broken: &[String]) -> Option<Response> {
+    let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let ["apis", g, v, ..] = segs.as_slice() else {
+        return None;
+    };
+    let gv = format!("{g}/{v}");
+    if !broken.contains(&gv) {
+        return None;
+    }
+    Some(
+        (
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            [
+                (
+                    axum::http::header::CONTENT_TYPE,
+                    "text/plain; charset=utf-8",
+                ),
+                (axum::http::header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            ],
+            "service unavailable\n",
+        )
+            .into_response(),
+    )
 }
 
 fn resource_entries(r: &ResourceDef) -> Vec<Value> {
@@ -86,15 +134,16 @@ fn resource_entries(r: &ResourceDef) -> Vec<Value> {
 }
 
 /// /apis/G (APIGroup) or /api/v1, /apis/G/V (APIResourceList); None when not served.
-pub fn group_or_resources(path: &str) -> Option<Response> {
+pub fn group_or_resources(path: &str, broken: &[String]) -> Option<Response> {
     let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
     let (group, version) = match segs.as_slice() {
         ["api", v] => ("", *v),
         ["apis", g, v] => (*g, *v),
         ["apis", g] => {
-            let groups = resources::groups();
+            let groups = groups_with(broken);
             let (name, vs) = groups.iter().find(|(n, _)| n == g)?;
-            let mut doc = group_doc(name, vs);
+            let vs: Vec<&str> = vs.iter().map(String::as_str).collect();
+            let mut doc = group_doc(name, &vs);
             doc["kind"] = json!("APIGroup");
             doc["apiVersion"] = json!("v1");
             return Some(ok(&doc));

@@ -256,15 +256,21 @@ async fn route(sim: &Arc<Sim>, path: &str, r: Req) -> ApiResult<Response> {
         "/version" | "/version/" => return Ok(ok(&discovery::version())),
         "/healthz" | "/readyz" | "/livez" => return Ok("ok".into_response()),
         "/api" | "/api/" => return Ok(discovery::api_versions(&r)),
-        "/apis" | "/apis/" => return Ok(discovery::api_groups(&r)),
+        "/apis" | "/apis/" => return Ok(discovery::api_groups(&r, &sim.broken_groups)),
         _ => {}
+    }
+    if let Some(resp) = discovery::broken(path, &sim.broken_groups) {
+        return Ok(resp);
     }
     if path.starts_with("/openapi/") || path.starts_with("/swagger") {
         return openapi::handle(path, &r);
     }
     let target = match parse_target(path)? {
         Some(t) => t,
-        None => return discovery::group_or_resources(path).ok_or_else(ApiError::path_not_found),
+        None => {
+            return discovery::group_or_resources(path, &sim.broken_groups)
+                .ok_or_else(ApiError::path_not_found);
+        }
     };
     if target.def.create_only {
         if r.method != Method::POST {
