@@ -41,12 +41,11 @@ fn bench(c: &mut Criterion) {
         pods: p.iter().collect(),
         ..Default::default()
     };
-    let stack = agentdeck::config::StackConfig::default();
     c.bench_function("snapshot_build_5000_pods", |b| {
-        b.iter(|| snapshot::build("ctx", "ns", &objects, &stack))
+        b.iter(|| snapshot::build("ctx", "ns", &objects))
     });
 
-    let snap = snapshot::build("ctx", "ns", &objects, &stack);
+    let snap = snapshot::build("ctx", "ns", &objects);
     let now = jiff::Timestamp::now();
     let mut app = App::new(
         Settings {

@@ -12,7 +12,12 @@ use crate::metrics::{Cost, Feed, MetricsSnapshot, Reading, cost};
 
 /// What is wrong, in words (empty: healthy).
 pub fn problems(c: &ClusterSnapshot, m: Option<&MetricsSnapshot>, cfg: &Config) -> Vec<String> {
-    let mut out: Vec<String> = c.workloads.iter().flat_map(|w| w.problems()).collect();
+    let mut out: Vec<String> = c
+        .degraded()
+        .into_iter()
+        .map(|(kind, why)| format!("cannot read {kind}: {why}"))
+        .collect();
+    out.extend(c.workloads.iter().flat_map(|w| w.problems()));
     if let Some(m) = m {
         if !m.reachable {
             let why = match &m.p95_ms {
@@ -101,6 +106,7 @@ pub fn report_json(
         "context": c.context, "namespace": c.namespace,
         "healthy": problems.is_empty(), "problems": problems,
         "workloads": workloads, "hpas": hpas, "metrics": metrics, "cost": cost, "warnings": warnings,
+        "unreadable": c.degraded().into_iter().collect::<std::collections::BTreeMap<_, _>>(),
     })
 }
 

@@ -122,6 +122,7 @@ fn healthy_cluster() -> ClusterSnapshot {
             ),
         ],
         pods_total: 4,
+        kinds: Default::default(),
     }
 }
 
@@ -302,6 +303,45 @@ fn incident_80x24() {
 #[test]
 fn incident_200x50() {
     insta::assert_snapshot!(render(&incident(), 200, 50));
+}
+
+/// Prometheus down for five minutes: the error once (latency), the header says DOWN, tokens
+/// and cost keep their last good values, greyed, aged in their titles.
+#[test]
+fn prometheus_down_keeps_last_good_values() {
+    let mut a = healthy();
+    for i in 1..=10 {
+        let at = ts("2026-11-26T11:59:58Z") + jiff::SignedDuration::from_secs(i * 30);
+        let down = MetricsSnapshot::unreachable(
+            MetricsOrigin::Prometheus("http://prometheus.monitoring:9090".into()),
+            at,
+            "prometheus unreachable: http://prometheus.monitoring:9090: client error (Connect): tcp connect error: Connection refused (os error 111)",
+        );
+        let _ = update(&mut a, Msg::Metrics(Box::new(down)));
+        let _ = update(&mut a, Msg::Tick(at));
+    }
+    let text = render(&a, 120, 36);
+    assert_eq!(text.matches("Connection refused").count(), 1, "{text}");
+    assert!(
+        text.contains("tokens · 5m ago") && text.contains("cost · 5m ago"),
+        "{text}"
+    );
+    insta::assert_snapshot!(text);
+}
+
+/// A PromQL error in the tokens query: its text on the tokens panel only; cost greyed.
+#[test]
+fn one_query_error_stays_on_its_panel() {
+    let mut a = healthy();
+    let mut m = metrics("2026-11-26T12:00:00Z", 420.0, 1180.0);
+    m.tokens = Reading::Error(
+        "prometheus bad_data error: 1:35: parse error: unexpected \"}\" in label matching".into(),
+    );
+    let _ = update(&mut a, Msg::Metrics(Box::new(m)));
+    let text = render(&a, 120, 36);
+    assert_eq!(text.matches("parse error").count(), 1, "{text}");
+    assert!(text.contains("cost · 2s ago"), "{text}");
+    insta::assert_snapshot!(text);
 }
 
 #[test]

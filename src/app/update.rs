@@ -95,13 +95,17 @@ fn metrics(app: &mut App, m: MetricsSnapshot) {
 
 fn cluster(app: &mut App, ev: ClusterEvent) -> bool {
     match ev {
+        // A snapshot of another namespace (a late one from before `:ns`) is never shown.
+        ClusterEvent::Snapshot(s) if s.namespace != app.namespace => false,
+        // A snapshot does not clear "stale": only the probe's Recovered does, so the header
+        // does not flip back and forth while the server half answers.
         ClusterEvent::Snapshot(s) => {
             app.cluster = Some(*s);
             app.cluster_at = Some(app.now);
-            app.cluster_error = None;
             clamp_selection(app);
             true
         }
+        ClusterEvent::Recovered => app.cluster_error.take().is_some(),
         ClusterEvent::Error(e) => {
             let since = app
                 .cluster_error

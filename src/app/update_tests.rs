@@ -73,6 +73,7 @@ fn with_workload(mut a: App) -> App {
         ..Default::default()
     };
     let snap = crate::cluster::ClusterSnapshot {
+        namespace: a.namespace.clone(),
         workloads: vec![w],
         ..Default::default()
     };
@@ -313,7 +314,10 @@ async fn a_switch_drops_everything_of_the_old_connection() {
     assert!(!redraw && fx.is_empty());
     assert!(matches!(a.mode, Mode::Normal));
     // A snapshot, RBAC answers and progress of the old one too.
-    let old = crate::cluster::ClusterSnapshot::default();
+    let old = crate::cluster::ClusterSnapshot {
+        namespace: "other".into(),
+        ..Default::default()
+    };
     update(
         &mut a,
         Msg::Cluster(0, ClusterEvent::Snapshot(Box::new(old))),

@@ -1,16 +1,21 @@
-//! The cluster model listed once (no watch), for `agentdeck status`.
+//! The cluster model listed once (no watch), for `agentdeck status`. Each kind is listed on
+//! its own: what could not be read is named in the snapshot (`kinds`), and only when nothing
+//! at all could be read is it an error.
+
+use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::core::v1::{Event, Pod};
+use k8s_openapi::api::events::v1::Event as EventV1;
 use kube::api::{Api, ListParams};
 
 use super::connect::Connection;
-use super::model::ClusterSnapshot;
+use super::model::{ClusterSnapshot, EventView, KINDS, Readable};
 use super::snapshot::{self, Objects};
 use crate::config::StackConfig;
 
-/// A list that failed: which kind, where, and the client's error (kept as the source).
+/// Nothing could be read: which kind failed first, where, and the client's error.
 #[derive(Debug, thiserror::Error)]
 #[error(
     "listing {kind} in {namespace} at {}: {}",
@@ -25,7 +30,7 @@ pub struct ListError {
     pub source: kube::Error,
 }
 
-async fn list<K>(conn: &Connection) -> Result<Vec<K>, ListError>
+async fn list<K>(conn: &Connection) -> Result<Vec<K>, kube::Error>
 where
     K: kube::Resource<Scope = k8s_openapi::NamespaceResourceScope, DynamicType = ()>
         + Clone
@@ -33,37 +38,83 @@ where
         + std::fmt::Debug,
 {
     let api: Api<K> = Api::namespaced(conn.client.clone(), &conn.namespace);
-    api.list(&ListParams::default())
-        .await
-        .map(|l| l.items)
-        .map_err(|source| ListError {
-            kind: K::plural(&()).to_string(),
-            namespace: conn.namespace.clone(),
-            server: conn.server.clone(),
-            source,
-        })
+    api.list(&ListParams::default()).await.map(|l| l.items)
+}
+
+/// Events from events.k8s.io/v1 where served, else core/v1.
+async fn events(conn: &Connection, stack: &StackConfig) -> Result<Vec<EventView>, kube::Error> {
+    match list::<EventV1>(conn).await {
+        Ok(v) => Ok(v
+            .iter()
+            .map(|e| snapshot::event_view_v1(e, stack))
+            .collect()),
+        Err(kube::Error::Api(s)) if s.code == 404 => Ok(list::<Event>(conn)
+            .await?
+            .iter()
+            .map(|e| snapshot::event_view(e, stack))
+            .collect()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Why `kind` could not be listed, in the words status prints.
+fn reason(kind: &str, ns: &str, e: &kube::Error) -> String {
+    match e {
+        kube::Error::Api(s) if s.code == 403 => {
+            format!("your role cannot list {kind} in {ns} (RBAC)")
+        }
+        kube::Error::Api(s) if s.code == 404 => format!("this cluster does not serve {kind}"),
+        other => super::explain::explain(other),
+    }
 }
 
 /// The namespace's model, listed once; `stack` names the runbook's objects in hints.
 pub async fn once(conn: &Connection, stack: &StackConfig) -> Result<ClusterSnapshot, ListError> {
-    let (d, r, p, h, e) = tokio::try_join!(
+    let (d, r, p, h, e) = tokio::join!(
         list::<Deployment>(conn),
         list::<ReplicaSet>(conn),
         list::<Pod>(conn),
         list::<HorizontalPodAutoscaler>(conn),
-        list::<Event>(conn),
-    )?;
+        events(conn, stack),
+    );
+    let mut kinds = BTreeMap::new();
+    let mut errors = Vec::new();
+    let mut note = |kind: &'static str, err: Option<&kube::Error>| {
+        if let Some(e) = err {
+            kinds.insert(kind, Readable::No(reason(kind, &conn.namespace, e)));
+            errors.push(kind);
+        }
+    };
+    note(KINDS[0], d.as_ref().err());
+    note(KINDS[1], r.as_ref().err());
+    note(KINDS[2], p.as_ref().err());
+    note(KINDS[3], h.as_ref().err());
+    note(KINDS[4], e.as_ref().err());
+    let nothing = errors.len() == KINDS.len();
+    let d = match d {
+        Err(source) if nothing => {
+            return Err(ListError {
+                kind: KINDS[0].into(),
+                namespace: conn.namespace.clone(),
+                server: conn.server.clone(),
+                source,
+            });
+        }
+        other => other,
+    };
+    let (d, r, p, h) = (
+        d.unwrap_or_default(),
+        r.unwrap_or_default(),
+        p.unwrap_or_default(),
+        h.unwrap_or_default(),
+    );
     let objects = Objects {
         deployments: d.iter().collect(),
         replicasets: r.iter().collect(),
         pods: p.iter().collect(),
         hpas: h.iter().collect(),
-        events: e.iter().collect(),
+        events: e.unwrap_or_default(),
+        kinds,
     };
-    Ok(snapshot::build(
-        &conn.context,
-        &conn.namespace,
-        &objects,
-        stack,
-    ))
+    Ok(snapshot::build(&conn.context, &conn.namespace, &objects))
 }

@@ -103,6 +103,37 @@ pub struct EventView {
     pub hint: Option<String>,
 }
 
+/// The kinds a snapshot is made of (their plural resource names).
+pub const KINDS: [&str; 5] = [
+    "deployments",
+    "replicasets",
+    "pods",
+    "horizontalpodautoscalers",
+    "events",
+];
+
+/// What agentdeck could read of one kind.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Readable {
+    /// Not listed yet.
+    #[default]
+    Loading,
+    Yes,
+    /// Never read, and why (forbidden, not served, failing): its panel says so.
+    No(String),
+    /// Read before, failing now (what is shown is as of the last good read), and why.
+    Stale(String),
+}
+
+impl Readable {
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            Readable::No(r) | Readable::Stale(r) => Some(r),
+            Readable::Loading | Readable::Yes => None,
+        }
+    }
+}
+
 /// Everything the cluster panels show.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ClusterSnapshot {
@@ -113,10 +144,25 @@ pub struct ClusterSnapshot {
     /// Warnings first, then newest first.
     pub events: Vec<EventView>,
     pub pods_total: usize,
+    /// Per kind (see [`KINDS`]): what could be read. A kind not in the map was read.
+    pub kinds: std::collections::BTreeMap<&'static str, Readable>,
 }
 
 impl ClusterSnapshot {
     pub fn hpa_for(&self, workload: &str) -> Option<&HpaView> {
         self.hpas.iter().find(|h| h.target_name == workload)
+    }
+
+    /// How `kind` could be read (Yes when not recorded).
+    pub fn readable(&self, kind: &str) -> Readable {
+        self.kinds.get(kind).cloned().unwrap_or(Readable::Yes)
+    }
+
+    /// The kinds that could not be read (now), with the reason.
+    pub fn degraded(&self) -> Vec<(&'static str, &str)> {
+        self.kinds
+            .iter()
+            .filter_map(|(k, r)| Some((*k, r.reason()?)))
+            .collect()
     }
 }

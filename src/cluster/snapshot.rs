@@ -5,9 +5,10 @@ use std::collections::{BTreeMap, HashMap};
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::core::v1::{Event, Pod};
+use k8s_openapi::api::events::v1::Event as EventV1;
 
 use super::diagnose;
-use super::model::{ClusterSnapshot, Condition, EventView, HpaMetric, HpaView, Workload};
+use super::model::{ClusterSnapshot, Condition, EventView, HpaMetric, HpaView, Readable, Workload};
 use crate::config::StackConfig;
 use crate::text::printable;
 
@@ -105,7 +106,8 @@ fn hpa_view(h: &HorizontalPodAutoscaler) -> HpaView {
     v
 }
 
-fn event_view(e: &Event, stack: &StackConfig) -> EventView {
+/// A core/v1 Event as the events panel shows it.
+pub fn event_view(e: &Event, stack: &StackConfig) -> EventView {
     let kind = e
         .involved_object
         .kind
@@ -133,32 +135,64 @@ fn event_view(e: &Event, stack: &StackConfig) -> EventView {
     }
 }
 
+/// An events.k8s.io/v1 Event (series count, last observed time) as the events panel shows it.
+pub fn event_view_v1(e: &EventV1, stack: &StackConfig) -> EventView {
+    let r = e.regarding.as_ref();
+    let kind = r
+        .and_then(|r| r.kind.clone())
+        .unwrap_or_default()
+        .to_lowercase();
+    let name = r.and_then(|r| r.name.clone()).unwrap_or_default();
+    let last = e
+        .series
+        .as_ref()
+        .map(|s| s.last_observed_time.0)
+        .or_else(|| e.deprecated_last_timestamp.as_ref().map(|t| t.0))
+        .or_else(|| e.event_time.as_ref().map(|t| t.0))
+        .or_else(|| e.metadata.creation_timestamp.as_ref().map(|t| t.0));
+    let count = e
+        .series
+        .as_ref()
+        .map(|s| s.count)
+        .or(e.deprecated_count)
+        .unwrap_or(1);
+    let reason = printable(e.reason.as_deref().unwrap_or_default());
+    let message = printable(e.note.as_deref().unwrap_or_default());
+    EventView {
+        warning: e.type_.as_deref() == Some("Warning"),
+        hint: diagnose::event_hint(&reason, &message, stack),
+        reason,
+        message,
+        object: printable(&format!("{kind}/{name}")),
+        count,
+        last_seen: last,
+    }
+}
+
 /// How many events the snapshot keeps.
 pub const MAX_EVENTS: usize = 200;
 
-/// The objects of one namespace a snapshot is built from.
+/// The objects of one namespace a snapshot is built from (events already as views: they
+/// are kept bounded as they arrive), and what could be read of each kind.
 #[derive(Default)]
 pub struct Objects<'a> {
     pub deployments: Vec<&'a Deployment>,
     pub replicasets: Vec<&'a ReplicaSet>,
     pub pods: Vec<&'a Pod>,
     pub hpas: Vec<&'a HorizontalPodAutoscaler>,
-    pub events: Vec<&'a Event>,
+    pub events: Vec<EventView>,
+    pub kinds: BTreeMap<&'static str, Readable>,
 }
 
-/// Build the snapshot from the watched objects; `stack` names the runbook's objects in hints.
-pub fn build(
-    context: &str,
-    namespace: &str,
-    objects: &Objects<'_>,
-    stack: &StackConfig,
-) -> ClusterSnapshot {
+/// Build the snapshot from the watched objects.
+pub fn build(context: &str, namespace: &str, objects: &Objects<'_>) -> ClusterSnapshot {
     let Objects {
         deployments,
         replicasets,
         pods,
         hpas,
         events,
+        kinds,
     } = objects;
     // pod → RS (owner) → Deployment (owner)
     let rs_owner: HashMap<&str, &str> = replicasets
@@ -217,7 +251,7 @@ pub fn build(
         })
         .collect();
     workloads.sort_by(|a, b| a.name.cmp(&b.name));
-    let mut evs: Vec<EventView> = events.iter().map(|e| event_view(e, stack)).collect();
+    let mut evs: Vec<EventView> = events.clone();
     evs.sort_by(|a, b| {
         b.warning
             .cmp(&a.warning)
@@ -231,5 +265,6 @@ pub fn build(
         hpas: hpa_views,
         events: evs,
         pods_total: pods.len(),
+        kinds: kinds.clone(),
     }
 }

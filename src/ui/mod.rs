@@ -213,8 +213,19 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
             ));
         }
         (None, Some(age)) => {
-            spans.push(dot(true, t));
+            let degraded: Vec<&str> = app
+                .cluster
+                .as_ref()
+                .map(|c| c.degraded().into_iter().map(|(k, _)| k).collect())
+                .unwrap_or_default();
+            spans.push(dot(degraded.is_empty(), t));
             spans.push(Span::raw(format!(" {}", format::age(age))));
+            if !degraded.is_empty() {
+                spans.push(Span::styled(
+                    format!(" (cannot read {})", degraded.join(", ")),
+                    Style::default().fg(t.warn),
+                ));
+            }
         }
         (None, None) => spans.push(Span::styled("connecting…", Style::default().fg(t.warn))),
     }

@@ -8,7 +8,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
 
 use super::block;
 use crate::app::App;
-use crate::cluster::model::Workload;
+use crate::cluster::model::{EventView, Workload};
 use crate::format;
 use crate::theme::Theme;
 
@@ -52,10 +52,35 @@ fn workload_row(w: &Workload, t: &Theme) -> Row<'static> {
     ])
 }
 
+/// Why `kind` cannot be read now, if it cannot.
+fn unreadable(app: &App, kind: &str) -> Option<String> {
+    app.cluster
+        .as_ref()?
+        .readable(kind)
+        .reason()
+        .map(str::to_string)
+}
+
+/// A muted one-line note on the last inner line of a bordered panel.
+fn note(f: &mut Frame, area: Rect, text: String, style: Style) {
+    if area.height < 4 {
+        return;
+    }
+    let r = Rect {
+        x: area.x + 1,
+        y: area.y + area.height - 2,
+        width: area.width.saturating_sub(2),
+        height: 1,
+    };
+    f.render_widget(Paragraph::new(Span::styled(text, style)), r);
+}
+
 pub fn workloads(f: &mut Frame, app: &App, area: Rect) {
     let t = app.theme();
     let visible = app.visible();
+    let pods_unknown = unreadable(app, "pods").or_else(|| unreadable(app, "replicasets"));
     let title = match &app.cluster {
+        Some(_) if pods_unknown.is_some() => format!("workloads {} · pods unknown", visible.len()),
         Some(c) => format!("workloads {} · {} pods", visible.len(), c.pods_total),
         None => "workloads".into(),
     };
@@ -88,8 +113,20 @@ pub fn workloads(f: &mut Frame, app: &App, area: Rect) {
     let mut state =
         TableState::default().with_selected(if empty { None } else { Some(app.selected) });
     f.render_stateful_widget(table, area, &mut state);
+    if let (Some(why), false) = (&pods_unknown, empty) {
+        note(
+            f,
+            area,
+            format!("pod counts unknown: {why}"),
+            Style::default().fg(t.warn),
+        );
+    }
     if empty && area.height > 3 {
         let msg = match (&app.cluster, &app.cluster_error) {
+            (Some(_), _) if unreadable(app, "deployments").is_some() => format!(
+                "cannot list deployments: {}",
+                unreadable(app, "deployments").unwrap_or_default()
+            ),
             (_, Some((e, _))) => format!("cluster unreachable: {e}"),
             (None, None) => "waiting for the cluster…".to_string(),
             (Some(_), None) if !app.filter.is_empty() => {
@@ -120,9 +157,10 @@ pub fn hpa(f: &mut Frame, app: &App, area: Rect) {
     };
     let lines: Vec<Line> = match view {
         None => vec![Line::from(Span::styled(
-            match w {
-                Some(w) => format!("no HPA targets {}", w.name),
-                None => "select a workload".to_string(),
+            match (unreadable(app, "horizontalpodautoscalers"), w) {
+                (Some(why), _) => format!("HPAs cannot be read: {why}"),
+                (None, Some(w)) => format!("no HPA targets {}", w.name),
+                (None, None) => "select a workload".to_string(),
             },
             Style::default().fg(t.muted),
         ))],
@@ -193,52 +231,16 @@ pub fn events(f: &mut Frame, app: &App, area: Rect) {
     let warnings = evs.iter().filter(|e| e.warning).count();
     let title = format!("events · {warnings} warnings");
     let width = area.width.saturating_sub(2) as usize;
-    let rows: Vec<Line> = evs
-        .iter()
+    let cannot = unreadable(app, "events").map(|why| {
+        Line::from(Span::styled(
+            format!("events cannot be read: {why}"),
+            Style::default().fg(t.warn),
+        ))
+    });
+    let rows: Vec<Line> = cannot
+        .into_iter()
+        .chain(evs.iter().map(|e| event_line(app, e, width)))
         .take(area.height.saturating_sub(2) as usize)
-        .map(|e| {
-            let age = e
-                .last_seen
-                .map(|ts| format::age(app.now.as_second() - ts.as_second()))
-                .unwrap_or_else(|| "?".into());
-            let style = Style::default().fg(if e.warning { t.warn } else { t.muted });
-            let mut spans = vec![
-                Span::styled(format!("{age:>4} "), Style::default().fg(t.muted)),
-                Span::styled(
-                    match (e.warning, width >= 100) {
-                        (true, true) => "Warning ",
-                        (false, true) => "Normal  ",
-                        (true, false) => "! ",
-                        (false, false) => "  ",
-                    },
-                    style,
-                ),
-                Span::styled(format!("{} ", e.reason), style.add_modifier(Modifier::BOLD)),
-                Span::raw(format!("{} ", e.object)),
-                Span::styled(e.message.clone(), Style::default().fg(t.text)),
-            ];
-            if e.count > 1 {
-                spans.push(Span::styled(
-                    format!(" (×{})", e.count),
-                    Style::default().fg(t.muted),
-                ));
-            }
-            if let Some(h) = &e.hint {
-                spans.push(Span::styled(
-                    format!("  → {h}"),
-                    Style::default().fg(t.accent),
-                ));
-            }
-            // Too wide: shorten the message first, then the hint, so the advice stays visible.
-            for i in [4, spans.len() - 1] {
-                let len: usize = spans.iter().map(|s| s.content.chars().count()).sum();
-                if len > width {
-                    let keep = spans[i].content.chars().count().saturating_sub(len - width);
-                    spans[i] = Span::styled(format::clip(&spans[i].content, keep), spans[i].style);
-                }
-            }
-            Line::from(spans)
-        })
         .collect();
     let body = if rows.is_empty() {
         vec![Line::from(Span::styled(
@@ -249,4 +251,51 @@ pub fn events(f: &mut Frame, app: &App, area: Rect) {
         rows
     };
     f.render_widget(Paragraph::new(body).block(block(&title, t)), area);
+}
+
+/// One event: age, type, reason, object, message, count, the runbook's hint — shortened to
+/// `width` message first, so the advice stays visible.
+fn event_line(app: &App, e: &EventView, width: usize) -> Line<'static> {
+    let t = app.theme();
+    let age = e
+        .last_seen
+        .map(|ts| format::age(app.now.as_second() - ts.as_second()))
+        .unwrap_or_else(|| "?".into());
+    let style = Style::default().fg(if e.warning { t.warn } else { t.muted });
+    let mut spans = vec![
+        Span::styled(format!("{age:>4} "), Style::default().fg(t.muted)),
+        Span::styled(
+            match (e.warning, width >= 100) {
+                (true, true) => "Warning ",
+                (false, true) => "Normal  ",
+                (true, false) => "! ",
+                (false, false) => "  ",
+            },
+            style,
+        ),
+        Span::styled(format!("{} ", e.reason), style.add_modifier(Modifier::BOLD)),
+        Span::raw(format!("{} ", e.object)),
+        Span::styled(e.message.clone(), Style::default().fg(t.text)),
+    ];
+    if e.count > 1 {
+        spans.push(Span::styled(
+            format!(" (×{})", e.count),
+            Style::default().fg(t.muted),
+        ));
+    }
+    if let Some(h) = &e.hint {
+        spans.push(Span::styled(
+            format!("  → {h}"),
+            Style::default().fg(t.accent),
+        ));
+    }
+    // Too wide: shorten the message first, then the hint, so the advice stays visible.
+    for i in [4, spans.len() - 1] {
+        let len: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+        if len > width {
+            let keep = spans[i].content.chars().count().saturating_sub(len - width);
+            spans[i] = Span::styled(format::clip(&spans[i].content, keep), spans[i].style);
+        }
+    }
+    Line::from(spans)
 }

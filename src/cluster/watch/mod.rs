@@ -1,35 +1,43 @@
-//! Watchers (reflectors) for the namespace's Deployments, ReplicaSets, Pods, HPAs and Events;
-//! every change (coalesced) becomes a fresh ClusterSnapshot on the channel. No polling of
-//! objects. Dead networks are noticed: the server ends every watch after
-//! `WATCH_TIMEOUT_SECS` (a watch silent for longer is dead and is restarted), and a probe of
-//! `/version` every `PROBE_EVERY` reports a server that stopped answering at once (the
-//! header says stale) and, when it answers again, restarts the watchers on fresh lists.
-//! Dropping the Watch stops everything (context or namespace switch).
+//! Watchers (reflectors) for the namespace's Deployments, ReplicaSets, Pods and HPAs, and a
+//! bounded Events watcher; every change (coalesced) becomes a fresh ClusterSnapshot on the
+//! channel. No polling of objects. Each kind is on its own: the first snapshot comes as soon
+//! as the Deployments are listed (or known unreadable), and a kind that is forbidden, not
+//! served or failing is marked in the snapshot (`kinds`) while the rest keeps updating.
+//! Dead networks are noticed: the server ends every watch after `WATCH_TIMEOUT_SECS` (a
+//! watch silent for longer is dead and is restarted), and a probe of `/version` every
+//! `PROBE_EVERY` reports a server that stopped answering (the header says stale) and, when
+//! it answers again, restarts the watchers on fresh lists. Dropping the Watch stops
+//! everything (context or namespace switch).
 
-use std::sync::Arc;
+mod events;
+mod kinds;
+
 use std::time::Duration;
 
-use futures::StreamExt;
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
-use k8s_openapi::api::core::v1::{Event, Pod};
+use k8s_openapi::api::core::v1::Pod;
 use kube::Api;
-use kube::runtime::reflector::{self, Store};
-use kube::runtime::{WatchStreamExt, watcher};
-use tokio::sync::{Notify, mpsc};
+use kube::runtime::reflector::Store;
+use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
+use self::kinds::{Health, drive};
 use super::connect::Connection;
-use super::model::ClusterSnapshot;
+use super::model::{ClusterSnapshot, Readable};
 use super::snapshot::{self, Objects};
 use crate::config::StackConfig;
+
+pub use events::KEEP as EVENTS_KEPT;
 
 /// What the watchers report.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ClusterEvent {
     Snapshot(Box<ClusterSnapshot>),
-    /// A watch failed; it is retried with backoff. The last snapshot is now stale.
+    /// The API server does not answer (or refuses us): everything shown is stale.
     Error(String),
+    /// It answers again; the watchers start anew.
+    Recovered,
 }
 
 /// Running watchers; dropping this aborts them.
@@ -54,49 +62,6 @@ impl Drop for Watch {
 /// How long to merge a burst of changes before building a snapshot.
 const COALESCE: Duration = Duration::from_millis(150);
 
-fn drive<K>(
-    api: Api<K>,
-    kind: &'static str,
-    notify: Arc<Notify>,
-    tx: mpsc::Sender<ClusterEvent>,
-) -> (Store<K>, JoinHandle<()>)
-where
-    K: kube::Resource<DynamicType = ()>
-        + Clone
-        + std::fmt::Debug
-        + serde::de::DeserializeOwned
-        + Send
-        + Sync
-        + 'static,
-{
-    let (reader, writer) = reflector::store::<K>();
-    let stream = watcher(api, watcher::Config::default().timeout(WATCH_TIMEOUT_SECS))
-        .default_backoff()
-        .reflect(writer);
-    let task = tokio::spawn(async move {
-        let mut stream = std::pin::pin!(stream);
-        while let Some(item) = stream.next().await {
-            match item {
-                Ok(_) => notify.notify_one(),
-                Err(e) => {
-                    tracing::warn!(kind, error = %e, "watch failed; retrying with backoff");
-                    if tx
-                        .send(ClusterEvent::Error(format!(
-                            "watching {kind}: {}",
-                            super::explain::explain_watch(&e)
-                        )))
-                        .await
-                        .is_err()
-                    {
-                        return;
-                    }
-                }
-            }
-        }
-    });
-    (reader, task)
-}
-
 /// Start watching `conn`'s namespace; snapshots and errors go to `tx`. `stack` names the
 /// runbook's objects in hints.
 pub fn spawn(conn: &Connection, stack: &StackConfig, tx: mpsc::Sender<ClusterEvent>) -> Watch {
@@ -109,6 +74,9 @@ pub fn spawn(conn: &Connection, stack: &StackConfig, tx: mpsc::Sender<ClusterEve
             }
             tracing::info!(server = %conn.server, "the API server answers again: watching anew");
             drop(watchers);
+            if tx.send(ClusterEvent::Recovered).await.is_err() {
+                return;
+            }
         }
     });
     Watch {
@@ -149,63 +117,50 @@ async fn probe(client: &kube::Client) -> Result<(), String> {
     }
 }
 
-/// The five watchers and the snapshot builder.
+/// The watchers and the snapshot builder.
 fn start(conn: &Connection, stack: &StackConfig, tx: mpsc::Sender<ClusterEvent>) -> Watch {
-    let stack = stack.clone();
-    let ns = conn.namespace.clone();
-    let c = conn.client.clone();
-    let notify = Arc::new(Notify::new());
+    let (ns, c) = (conn.namespace.clone(), conn.client.clone());
+    let health = Health::default();
     let (deploys, t1) = drive(
         Api::<Deployment>::namespaced(c.clone(), &ns),
         "deployments",
-        notify.clone(),
-        tx.clone(),
+        ns.clone(),
+        health.clone(),
     );
     let (rss, t2) = drive(
         Api::<ReplicaSet>::namespaced(c.clone(), &ns),
         "replicasets",
-        notify.clone(),
-        tx.clone(),
+        ns.clone(),
+        health.clone(),
     );
     let (pods, t3) = drive(
         Api::<Pod>::namespaced(c.clone(), &ns),
         "pods",
-        notify.clone(),
-        tx.clone(),
+        ns.clone(),
+        health.clone(),
     );
     let (hpas, t4) = drive(
-        Api::<HorizontalPodAutoscaler>::namespaced(c.clone(), &ns),
+        Api::<HorizontalPodAutoscaler>::namespaced(c, &ns),
         "horizontalpodautoscalers",
-        notify.clone(),
-        tx.clone(),
+        ns.clone(),
+        health.clone(),
     );
-    let (events, t5) = drive(
-        Api::<Event>::namespaced(c, &ns),
-        "events",
-        notify.clone(),
-        tx.clone(),
-    );
-    let context = conn.context.clone();
+    let stores = Stores {
+        deploys,
+        rss,
+        pods,
+        hpas,
+    };
+    let (conn, stack) = (conn.clone(), stack.clone());
     let builder = tokio::spawn(async move {
-        let _ = deploys.wait_until_ready().await;
-        let _ = rss.wait_until_ready().await;
-        let _ = pods.wait_until_ready().await;
-        let _ = hpas.wait_until_ready().await;
-        let _ = events.wait_until_ready().await;
+        let (events, t5) = events::spawn(&conn, &stack, health.clone()).await;
+        let _events_task = AbortOnDrop(t5);
+        // The first snapshot waits for the Deployments only (listed, or known unreadable).
+        while health.get("deployments") == Readable::Loading {
+            health.changed.notified().await;
+        }
         loop {
-            let d = deploys.state();
-            let r = rss.state();
-            let p = pods.state();
-            let h = hpas.state();
-            let e = events.state();
-            let objects = Objects {
-                deployments: d.iter().map(|x| x.as_ref()).collect(),
-                replicasets: r.iter().map(|x| x.as_ref()).collect(),
-                pods: p.iter().map(|x| x.as_ref()).collect(),
-                hpas: h.iter().map(|x| x.as_ref()).collect(),
-                events: e.iter().map(|x| x.as_ref()).collect(),
-            };
-            let snap = snapshot::build(&context, &ns, &objects, &stack);
+            let snap = stores.snapshot(&conn, &health, &events);
             if tx
                 .send(ClusterEvent::Snapshot(Box::new(snap)))
                 .await
@@ -213,11 +168,52 @@ fn start(conn: &Connection, stack: &StackConfig, tx: mpsc::Sender<ClusterEvent>)
             {
                 return;
             }
-            notify.notified().await;
+            health.changed.notified().await;
             tokio::time::sleep(COALESCE).await;
         }
     });
     Watch {
-        tasks: vec![t1, t2, t3, t4, t5, builder],
+        tasks: vec![t1, t2, t3, t4, builder],
+    }
+}
+
+struct AbortOnDrop(JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// The reflector stores of one connection.
+struct Stores {
+    deploys: Store<Deployment>,
+    rss: Store<ReplicaSet>,
+    pods: Store<Pod>,
+    hpas: Store<HorizontalPodAutoscaler>,
+}
+
+impl Stores {
+    fn snapshot(
+        &self,
+        conn: &Connection,
+        health: &Health,
+        events: &events::Events,
+    ) -> ClusterSnapshot {
+        let (d, r, p, h) = (
+            self.deploys.state(),
+            self.rss.state(),
+            self.pods.state(),
+            self.hpas.state(),
+        );
+        let objects = Objects {
+            deployments: d.iter().map(|x| x.as_ref()).collect(),
+            replicasets: r.iter().map(|x| x.as_ref()).collect(),
+            pods: p.iter().map(|x| x.as_ref()).collect(),
+            hpas: h.iter().map(|x| x.as_ref()).collect(),
+            events: events.views(),
+            kinds: health.all(),
+        };
+        snapshot::build(&conn.context, &conn.namespace, &objects)
     }
 }

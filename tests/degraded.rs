@@ -1,0 +1,182 @@
+//! A restricted role degrades one panel, never the whole dashboard: for each watched kind,
+//! the sim forbids `list` and `watch` of it; the real watch code still delivers a snapshot
+//! with everything else, the screen shows every other panel with data and names the
+//! forbidden kind, and `agentdeck status` exits 1 naming it (2 only when nothing is
+//! readable).
+
+mod common;
+
+use std::time::Duration;
+
+use agentdeck::app::{App, Msg, Settings, update};
+use agentdeck::cluster::model::Readable;
+use agentdeck::cluster::{self, ClusterEvent, ClusterSnapshot, Target};
+use agentdeck_sim::DenyRule;
+use common::{SimProcess, preload, start_sim};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use tokio::sync::mpsc;
+
+/// A snapshot from the real watchers against a sim that denies `kind`, once the rest is in.
+async fn snapshot_without(kind: &str) -> ClusterSnapshot {
+    let dir = tempfile::tempdir().unwrap();
+    let kc = dir.path().join("kubeconfig");
+    let mut cfg = preload(5.0);
+    cfg.kubeconfig_out = Some(kc.clone());
+    cfg.deny = vec![
+        DenyRule::parse(&format!("list {kind}")).unwrap(),
+        DenyRule::parse(&format!("watch {kind}")).unwrap(),
+    ];
+    let sim = start_sim(cfg).await;
+    let conn = cluster::connect(
+        &Target {
+            kubeconfig: Some(kc),
+            ..Default::default()
+        },
+        "ai-agents",
+    )
+    .await
+    .unwrap();
+    let (tx, mut rx) = mpsc::channel(64);
+    let _watch = cluster::watch::spawn(&conn, &Default::default(), tx);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(40);
+    let others_in = |s: &ClusterSnapshot| {
+        matches!(s.readable(kind), Readable::No(_))
+            && cluster::model::KINDS
+                .iter()
+                .filter(|k| **k != kind)
+                .all(|k| s.readable(k) == Readable::Yes)
+            && (kind == "deployments"
+                || s.workloads
+                    .iter()
+                    .any(|w| w.name == "redis" && w.ready == 1))
+            && (kind == "events" || !s.events.is_empty())
+            && (kind == "horizontalpodautoscalers" || !s.hpas.is_empty())
+    };
+    loop {
+        match tokio::time::timeout_at(deadline, rx.recv()).await {
+            Ok(Some(ClusterEvent::Snapshot(s))) if others_in(&s) => {
+                sim.stop().await;
+                return *s;
+            }
+            Ok(Some(_)) => {}
+            other => panic!("no snapshot without {kind} with everything else: {other:?}"),
+        }
+    }
+}
+
+fn screen(snap: ClusterSnapshot) -> String {
+    let mut a = App::new(
+        Settings {
+            context: "agentdeck-sim".into(),
+            namespace: "ai-agents".into(),
+            contexts: vec![],
+            metrics_origin: agentdeck::metrics::MetricsOrigin::None,
+            prices: agentdeck::config::default_models(),
+            history_minutes: 10,
+            themes: agentdeck::theme::Theme::bundled(),
+            theme: "dark".into(),
+            read_only: false,
+        },
+        jiff::Timestamp::now(),
+    );
+    update(
+        &mut a,
+        Msg::Cluster(0, ClusterEvent::Snapshot(Box::new(snap))),
+    );
+    let (w, h) = (200, 50);
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| agentdeck::ui::draw(f, &a)).unwrap();
+    let buf = t.backend().buffer().clone();
+    (0..h)
+        .map(|y| {
+            (0..w)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[tokio::test]
+async fn each_forbidden_kind_degrades_only_its_panel() {
+    for kind in ["events", "pods", "replicasets", "horizontalpodautoscalers"] {
+        let s = screen(snapshot_without(kind).await);
+        let header = s.lines().next().unwrap();
+        assert!(
+            header.contains(&format!("(cannot read {kind})")),
+            "{kind}: header {header}"
+        );
+        assert!(
+            s.contains("your role cannot list"),
+            "{kind}: the reason\n{s}"
+        );
+        assert!(
+            s.contains("ai-agent-service") && s.contains("redis"),
+            "{kind}\n{s}"
+        );
+        if kind != "horizontalpodautoscalers" {
+            assert!(s.contains("hpa ai-agent-hpa"), "{kind}: the HPA panel\n{s}");
+        }
+        if kind != "events" {
+            assert!(s.contains("Started"), "{kind}: the events\n{s}");
+        }
+        assert!(!s.contains("cluster unreachable"), "{kind}\n{s}");
+        let panel_says = match kind {
+            "pods" | "replicasets" => "pod counts unknown: your role cannot list",
+            "events" => "events cannot be read: your role cannot list events",
+            _ => "HPAs cannot be read: your role cannot list horizontalpodautoscalers",
+        };
+        assert!(s.contains(panel_says), "{kind}: its panel\n{s}");
+    }
+}
+
+#[tokio::test]
+async fn forbidden_deployments_say_so() {
+    let s = screen(snapshot_without("deployments").await);
+    assert!(
+        s.contains(
+            "cannot list deployments: your role cannot list deployments in ai-agents (RBAC)"
+        ),
+        "{s}"
+    );
+    assert!(
+        !s.contains("cluster unreachable") && !s.contains("no events"),
+        "{s}"
+    );
+}
+
+#[test]
+fn status_names_what_it_could_not_read_and_exits_1() {
+    for kind in ["events", "pods", "deployments"] {
+        let sim = SimProcess::start(&[
+            "--preload",
+            "--deny",
+            &format!("list {kind}"),
+            "--deny",
+            &format!("watch {kind}"),
+        ]);
+        let (code, out, err) = sim.agentdeck(&["status"], "");
+        assert_eq!(code, 1, "{kind}: {out}\n{err}");
+        assert!(
+            out.contains(&format!(
+                "cannot read {kind}: your role cannot list {kind} in ai-agents (RBAC)"
+            )),
+            "{kind}: {out}"
+        );
+        let (code, json, _) = sim.agentdeck(&["status", "--json"], "");
+        assert_eq!(code, 1);
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert!(v["unreadable"][kind].is_string(), "{json}");
+    }
+    // Nothing readable at all: exit 2.
+    let mut args = vec!["--preload".to_string()];
+    for k in cluster::model::KINDS {
+        args.extend(["--deny".into(), format!("list {k}")]);
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let sim = SimProcess::start(&args);
+    let (code, _, err) = sim.agentdeck(&["status"], "");
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("listing deployments"), "{err}");
+}
