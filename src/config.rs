@@ -49,6 +49,12 @@ pub struct PrometheusConfig {
     pub basic_auth_password_file: Option<PathBuf>,
     /// PEM file of a CA to trust for https.
     pub ca_file: Option<PathBuf>,
+    /// PEM client certificate for mTLS (with `client_key_file`).
+    pub client_cert_file: Option<PathBuf>,
+    /// PEM private key of `client_cert_file`.
+    pub client_key_file: Option<PathBuf>,
+    /// Extra request headers, e.g. `X-Scope-OrgID = "team-a"` (Mimir/Cortex tenants).
+    pub headers: Headers,
     /// HTTP timeout of each query, seconds.
     pub timeout_secs: f64,
     /// Seconds between refreshes.
@@ -58,7 +64,44 @@ pub struct PrometheusConfig {
     pub queries: Queries,
 }
 
-/// The PromQL of every panel.
+/// Extra HTTP headers sent with every Prometheus query. Debug shows the values only for
+/// names that do not look secret (see [`Headers::looks_secret`]).
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Headers(pub std::collections::BTreeMap<String, String>);
+
+impl Headers {
+    /// A header whose value should never be shown or logged (tokens, keys, cookies).
+    pub fn looks_secret(name: &str) -> bool {
+        let n = name.to_ascii_lowercase();
+        [
+            "auth",
+            "token",
+            "key",
+            "secret",
+            "pass",
+            "cookie",
+            "session",
+            "credential",
+        ]
+        .iter()
+        .any(|w| n.contains(w))
+    }
+}
+
+impl std::fmt::Debug for Headers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map()
+            .entries(self.0.iter().map(|(k, v)| {
+                let shown = if Headers::looks_secret(k) { "***" } else { v };
+                (k, shown)
+            }))
+            .finish()
+    }
+}
+
+/// The PromQL of every panel. `$namespace` (the namespace shown) and `$deployment` are
+/// substituted at query time ([`crate::metrics::scope`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Queries {
@@ -135,7 +178,9 @@ impl Default for StackConfig {
 }
 
 fn quantile(q: &str) -> String {
-    format!("histogram_quantile({q}, sum by (le) (rate(http_request_duration_seconds_bucket[5m])))")
+    format!(
+        "histogram_quantile({q}, sum by (le) (rate(http_request_duration_seconds_bucket{{namespace=\"$namespace\"}}[5m])))"
+    )
 }
 
 impl Default for Queries {
@@ -143,10 +188,24 @@ impl Default for Queries {
         Queries {
             p50_seconds: quantile("0.50"),
             p95_seconds: quantile("0.95"),
-            tokens_per_second: "sum by (model) (rate(ai_tokens_used_total[5m]))".into(),
-            request_rate: "sum(rate(http_requests_total[5m]))".into(),
-            unauthorized_ratio: "sum(rate(http_requests_total{code=\"401\"}[5m])) / sum(rate(http_requests_total[5m]))".into(),
+            tokens_per_second:
+                "sum by (model) (rate(ai_tokens_used_total{namespace=\"$namespace\"}[5m]))".into(),
+            request_rate: "sum(rate(http_requests_total{namespace=\"$namespace\"}[5m]))".into(),
+            unauthorized_ratio: "sum(rate(http_requests_total{namespace=\"$namespace\",code=\"401\"}[5m])) / sum(rate(http_requests_total{namespace=\"$namespace\"}[5m]))".into(),
         }
+    }
+}
+
+impl Queries {
+    /// Every query with its config key.
+    pub fn all(&self) -> [(&'static str, &str); 5] {
+        [
+            ("p50_seconds", &self.p50_seconds),
+            ("p95_seconds", &self.p95_seconds),
+            ("tokens_per_second", &self.tokens_per_second),
+            ("request_rate", &self.request_rate),
+            ("unauthorized_ratio", &self.unauthorized_ratio),
+        ]
     }
 }
 
@@ -158,6 +217,9 @@ impl Default for PrometheusConfig {
             basic_auth_user: None,
             basic_auth_password_file: None,
             ca_file: None,
+            client_cert_file: None,
+            client_key_file: None,
+            headers: Headers::default(),
             timeout_secs: 5.0,
             refresh_secs: 5.0,
             history_minutes: 30,
@@ -211,6 +273,43 @@ impl Default for Config {
             read_only: false,
             audit_log: None,
         }
+    }
+}
+
+impl PrometheusConfig {
+    /// The `[prometheus]` keys beyond the numbers: client certificate and headers (the
+    /// queries' variables are checked by `metrics::Feed::from_config`).
+    fn validate_client(&self) -> Result<(), String> {
+        if self.client_cert_file.is_some() != self.client_key_file.is_some() {
+            return Err(
+                "prometheus: client_cert_file and client_key_file go together (mTLS)".into(),
+            );
+        }
+        for name in self.headers.0.keys() {
+            if http::HeaderName::from_bytes(name.as_bytes()).is_err() {
+                return Err(format!("prometheus.headers: {name:?} is not a header name"));
+            }
+            if name.eq_ignore_ascii_case("authorization") {
+                return Err(
+                    "prometheus.headers: set Authorization with bearer_token_file or \
+                     basic_auth_user (credentials stay out of this file)"
+                        .into(),
+                );
+            }
+        }
+        for (name, value) in &self.headers.0 {
+            if http::HeaderValue::from_str(value).is_err() {
+                let shown = if Headers::looks_secret(name) {
+                    "***"
+                } else {
+                    value
+                };
+                return Err(format!(
+                    "prometheus.headers.{name} = {shown:?}: not a valid header value"
+                ));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -295,6 +394,7 @@ impl Config {
                 "prometheus.url = {u:?}: must start with http:// or https://"
             ));
         }
+        p.validate_client()?;
         for m in &self.models {
             if m.name.is_empty()
                 || m.price.is_nan()

@@ -44,3 +44,43 @@ fn errors_name_the_problem() {
         "{e}"
     );
 }
+
+#[test]
+fn prometheus_headers_and_client_certificate() {
+    let c = Config::parse(
+        "[prometheus]\nclient_cert_file = \"/c.pem\"\nclient_key_file = \"/c.key\"\n\
+         [prometheus.headers]\nX-Scope-OrgID = \"team-a\"\nX-Api-Key = \"k-S3CRET\"\n",
+        Path::new("c.toml"),
+    )
+    .unwrap();
+    let p = &c.prometheus;
+    assert_eq!(p.headers.0["X-Scope-OrgID"], "team-a");
+    assert_eq!(p.client_key_file.as_deref(), Some(Path::new("/c.key")));
+    let debug = format!("{c:?}");
+    assert!(
+        debug.contains("team-a") && !debug.contains("S3CRET"),
+        "{debug}"
+    );
+
+    let bad = |toml: &str| {
+        Config::parse(toml, Path::new("c.toml"))
+            .unwrap_err()
+            .to_string()
+    };
+    let e = bad("[prometheus]\nclient_cert_file = \"/c.pem\"\n");
+    assert!(e.contains("go together"), "{e}");
+    let e = bad("[prometheus.headers]\nAuthorization = \"Bearer x\"\n");
+    assert!(e.contains("bearer_token_file"), "{e}");
+    let e = bad("[prometheus.headers]\n\"X Bad\" = \"v\"\n");
+    assert!(e.contains("not a header name"), "{e}");
+    let e = bad("[prometheus.headers]\nX-Token = \"S3CRET\\n\"\n");
+    assert!(e.contains("X-Token") && !e.contains("S3CRET"), "{e}");
+}
+
+#[test]
+fn default_queries_use_the_namespace_variable() {
+    let q = Queries::default();
+    for (_, query) in q.all() {
+        assert!(query.contains("namespace=\"$namespace\""), "{query}");
+    }
+}

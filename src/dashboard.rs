@@ -54,13 +54,16 @@ pub async fn run(
         },
         jiff::Timestamp::now(),
     );
-    let metrics = feed.spawn(&cfg);
+    // The metrics queries follow the namespace shown (`:ns`, `:ctx`).
+    let (metrics_namespace, ns_rx) = tokio::sync::watch::channel(conn.namespace.clone());
+    let metrics = feed.spawn(&cfg, ns_rx);
     crate::tui::run(
         app,
         crate::tui::Backends {
             target,
             conn,
             metrics,
+            metrics_namespace,
             cfg,
         },
     )

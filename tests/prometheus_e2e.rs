@@ -1,5 +1,7 @@
 //! A real Prometheus (Debian's `prometheus`, run as a plain process) scrapes the sim's
-//! agent metrics; the dashboard's queries must agree with the model's ground truth.
+//! agent metrics; the dashboard's queries must agree with the model's ground truth — also
+//! when the Prometheus is shared with another team's agents (same metric names, another
+//! `namespace` label).
 //!
 //! Prometheus rates are per *real* second and the sim counts in simulated time, so this
 //! runs the sim at `--time-scale 1` with `--steady-load` (constant rate): then a real second
@@ -40,13 +42,20 @@ struct Prometheus {
 }
 
 impl Prometheus {
+    /// One job scraping `target`, without target labels.
     fn start(target: std::net::SocketAddr) -> Self {
+        Prometheus::with_static_configs(&format!("      - targets: ['{target}']\n"))
+    }
+
+    /// One job (`ai-agent-service`) with these `static_configs` entries (YAML, indented for
+    /// the list), scraped every second.
+    fn with_static_configs(static_configs: &str) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let cfg = dir.path().join("prometheus.yml");
         std::fs::write(
             &cfg,
             format!(
-                "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: agents\n    static_configs:\n      - targets: ['{target}']\n"
+                "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: ai-agent-service\n    static_configs:\n{static_configs}"
             ),
         )
         .expect("write config");
@@ -313,4 +322,140 @@ async fn prometheus_agrees_with_the_truth() {
         "{text}"
     );
     h.stop().await;
+}
+
+/// A free loopback port (bound and released).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port()
+}
+
+/// A seed whose load stays well above the steady one (daily curve near its peak, no burst)
+/// for the first 15 simulated minutes: another team's busier agents.
+fn busy_seed() -> u64 {
+    use agentdeck_sim::agents::model::{BASE_RPS, Model};
+    (1..10_000)
+        .find(|&seed| {
+            let m = Model {
+                seed,
+                steady: false,
+            };
+            (0..900).all(|t| m.burst(t as f64) == 1.0 && m.rate(t as f64) > 1.4 * BASE_RPS)
+        })
+        .expect("a busy seed")
+}
+
+/// What agentdeck computes for `namespace` with its default (scoped) queries.
+async fn agentdeck_metrics(url: &str, namespace: &str) -> agentdeck::metrics::MetricsSnapshot {
+    let cfg = agentdeck::config::PrometheusConfig::default();
+    let client = agentdeck::metrics::PromClient::new(url, &cfg).expect("client");
+    let scope = agentdeck::metrics::Scope {
+        namespace: namespace.into(),
+        deployment: "ai-agent-service".into(),
+    };
+    agentdeck::metrics::collect::refresh(&client, &cfg.queries, &scope).await
+}
+
+/// Assert agentdeck's token rates and p95 for one namespace are that target's truth.
+fn assert_matches_truth(who: &str, snap: &agentdeck::metrics::MetricsSnapshot, t: &[Truth; 2]) {
+    let rates = snap
+        .tokens
+        .value()
+        .unwrap_or_else(|| panic!("{who}: {snap:?}"));
+    assert_eq!(rates.len(), 4, "{who}: {rates:?}");
+    for r in rates {
+        let want = (t[0].tokens_per_sec[&r.model] + t[1].tokens_per_sec[&r.model]) / 2.0;
+        eprintln!(
+            "{who} {}: agentdeck {:.2}/s, truth {want:.2}/s",
+            r.model, r.tokens_per_sec
+        );
+        assert!(
+            (r.tokens_per_sec - want).abs() <= 0.05 * want,
+            "{who} {}: agentdeck {:.2}/s vs truth {want:.2}/s",
+            r.model,
+            r.tokens_per_sec
+        );
+    }
+    let got = snap.p95_ms.value().copied().expect("a p95") / 1000.0;
+    let want = (t[0].p95_ms + t[1].p95_ms) / 2.0 / 1000.0;
+    let (lo, hi) = bucket_of(want);
+    eprintln!("{who} p95: agentdeck {got:.3}s, truth {want:.3}s, bucket ({lo}, {hi}]");
+    assert!(
+        got >= lo * 0.999 && got <= hi * 1.001,
+        "{who}: agentdeck p95 {got:.3}s outside the bucket ({lo}, {hi}] of the true {want:.3}s"
+    );
+}
+
+/// A Prometheus shared by two teams: two simulated clusters with the same metric names,
+/// told apart only by the `namespace` target label of the scrape config (as kubernetes_sd
+/// relabelling does; the exported `namespace` becomes `exported_namespace`). agentdeck's
+/// numbers for each namespace are that target's truth, not a blend.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shared_prometheus_is_scoped_to_the_namespace() {
+    if !require_tool("prometheus") {
+        return;
+    }
+    let (port_a, port_b) = (free_port(), free_port());
+    let (metrics_a, metrics_b) = (format!("127.0.0.1:{port_a}"), format!("127.0.0.1:{port_b}"));
+    let seed = busy_seed().to_string();
+    let ours =
+        common::SimProcess::start(&["--preload", "--steady-load", "--metrics-listen", &metrics_a]);
+    let theirs =
+        common::SimProcess::start(&["--preload", "--seed", &seed, "--metrics-listen", &metrics_b]);
+    let prom = Prometheus::with_static_configs(&format!(
+        "      - targets: ['{metrics_a}']\n        labels: {{namespace: ai-agents}}\n      - targets: ['{metrics_b}']\n        labels: {{namespace: team-b}}\n"
+    ));
+    agentdeck::tls::init();
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    eventually(
+        60,
+        "three pods' token series of each team scraped",
+        || async {
+            let r = prom
+                .query(&http, "count by (namespace) (ai_tokens_used_total)")
+                .await?;
+            (r.len() == 2 && r.iter().all(|s| value(s) == 12.0)).then_some(())
+        },
+    )
+    .await;
+    let secret = r#"{"apiVersion":"v1","kind":"Secret","metadata":{"name":"ai-api-keys","namespace":"ai-agents"},"stringData":{"HOLYSHEEP_API_KEY":"sk-e2e-0123456789abcdef"}}"#;
+    for sim in [&ours, &theirs] {
+        let r = common::http(
+            &sim.url,
+            "POST",
+            "/api/v1/namespaces/ai-agents/secrets",
+            secret,
+        );
+        assert!(r.contains("\"kind\":\"Secret\""), "{r}");
+    }
+    tokio::time::sleep(Duration::from_secs(40)).await;
+
+    let (base_a, base_b) = (format!("http://{metrics_a}"), format!("http://{metrics_b}"));
+    let before = [truth(&http, &base_a).await, truth(&http, &base_b).await];
+    let (a, b) = tokio::join!(
+        agentdeck_metrics(&prom.url, "ai-agents"),
+        agentdeck_metrics(&prom.url, "team-b")
+    );
+    let blend = prom.query(&http, TOKENS).await.expect("unscoped tokens");
+    let after = [truth(&http, &base_a).await, truth(&http, &base_b).await];
+
+    // The teams really differ: a blend would be visible.
+    let total = |t: &Truth| t.tokens_per_sec.values().sum::<f64>();
+    assert!(total(&before[1]) > 1.3 * total(&before[0]), "{before:?}");
+    let blend_total: f64 = blend.iter().map(value).sum();
+    eprintln!(
+        "unscoped token rate {blend_total:.1}/s (both teams); truths {:.1} and {:.1}",
+        total(&before[0]),
+        total(&before[1])
+    );
+    assert!(blend_total > 1.8 * total(&before[0]), "{}", prom.log());
+
+    assert_matches_truth("ai-agents", &a, &[before[0].clone(), after[0].clone()]);
+    assert_matches_truth("team-b", &b, &[before[1].clone(), after[1].clone()]);
+    assert!(a.p95_ms != b.p95_ms, "{:?} vs {:?}", a.p95_ms, b.p95_ms);
 }

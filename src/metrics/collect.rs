@@ -3,12 +3,13 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 
 use crate::config::Queries;
 use crate::text::printable;
 
 use super::prom::{PromClient, QueryError, Sample};
+use super::scope::{Scope, render};
 use super::snapshot::{MetricsOrigin, MetricsSnapshot, ModelRate, Reading};
 
 /// The label that names the model in the token-rate query.
@@ -16,16 +17,18 @@ pub const MODEL_LABEL: &str = "model";
 /// Name used for a token series without a `model` label.
 pub const UNLABELLED_MODEL: &str = "(no model label)";
 
-/// One refresh: all panel queries run concurrently. Empty results and NaN are
-/// [`Reading::NoData`]; PromQL and HTTP errors are [`Reading::Error`] on their panel; when no
-/// query reached the server the snapshot is [`MetricsSnapshot::unreachable`].
-pub async fn refresh(client: &PromClient, queries: &Queries) -> MetricsSnapshot {
+/// One refresh: all panel queries, with `scope`'s values for their variables, run
+/// concurrently. Empty results and NaN are [`Reading::NoData`]; PromQL and HTTP errors are
+/// [`Reading::Error`] on their panel; when no query reached the server the snapshot is
+/// [`MetricsSnapshot::unreachable`].
+pub async fn refresh(client: &PromClient, queries: &Queries, scope: &Scope) -> MetricsSnapshot {
+    let q = queries.all().map(|(_, promql)| render(promql, scope));
     let (p50, p95, tokens, requests, unauthorized) = tokio::join!(
-        client.query(&queries.p50_seconds),
-        client.query(&queries.p95_seconds),
-        client.query(&queries.tokens_per_second),
-        client.query(&queries.request_rate),
-        client.query(&queries.unauthorized_ratio),
+        client.query(&q[0]),
+        client.query(&q[1]),
+        client.query(&q[2]),
+        client.query(&q[3]),
+        client.query(&q[4]),
     );
     let at = jiff::Timestamp::now();
     let origin = MetricsOrigin::Prometheus(client.url().to_string());
@@ -122,23 +125,39 @@ pub fn model_rates(result: Result<Vec<Sample>, QueryError>) -> Reading<Vec<Model
 
 /// Refresh every `refresh_every` (the first refresh at once) and send each snapshot to
 /// `tx`; returns when the receiver is dropped. A slow refresh delays the next tick rather
-/// than causing a burst.
+/// than causing a burst. `namespace` is the namespace shown (`$namespace`): when it
+/// changes (`:ns`), a refresh for the new one starts at once.
 pub async fn run(
     client: PromClient,
     queries: Queries,
+    deployment: String,
     refresh_every: Duration,
+    mut namespace: watch::Receiver<String>,
     tx: mpsc::Sender<MetricsSnapshot>,
 ) {
     let mut tick = tokio::time::interval(refresh_every.max(Duration::from_millis(10)));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // Once the sender is gone the namespace is final: stop watching it.
+    let mut watching = true;
     loop {
         tokio::select! {
             _ = tx.closed() => return,
             _ = tick.tick() => {}
+            r = namespace.changed(), if watching => {
+                if r.is_err() {
+                    watching = false;
+                    continue;
+                }
+                tick.reset();
+            }
         }
+        let scope = Scope {
+            namespace: namespace.borrow_and_update().clone(),
+            deployment: deployment.clone(),
+        };
         let snap = tokio::select! {
             _ = tx.closed() => return,
-            s = refresh(&client, &queries) => s,
+            s = refresh(&client, &queries, &scope) => s,
         };
         if tx.send(snap).await.is_err() {
             return;

@@ -4,10 +4,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 
 use super::prom::SetupError;
-use super::{MetricsOrigin, MetricsSnapshot, PromClient, collect};
+use super::{MetricsOrigin, MetricsSnapshot, PromClient, Scope, collect, scope};
 use crate::config::Config;
 
 /// Reads one snapshot without I/O of its own (e.g. the simulated agents' ground truth).
@@ -16,7 +16,7 @@ pub type ReadNow = Arc<dyn Fn() -> MetricsSnapshot + Send + Sync>;
 /// The metrics feed.
 #[derive(Clone)]
 pub enum Feed {
-    Prometheus(PromClient, String),
+    Prometheus(Box<PromClient>, String),
     /// Straight from the embedded simulated cluster ("metrics: simulated").
     Simulated(ReadNow),
     None,
@@ -31,36 +31,69 @@ impl Feed {
         }
     }
 
-    /// Prometheus when a URL is given (flag, then config), else none.
+    /// Prometheus when a URL is given (flag, then config), else none. The queries'
+    /// variables are checked here: `${other}` is an error naming the query.
     pub fn from_config(cfg: &Config, url_flag: Option<&str>) -> Result<Feed, SetupError> {
+        for (key, q) in cfg.prometheus.queries.all() {
+            let unknown = scope::unknown_variables(q);
+            if !unknown.is_empty() {
+                return Err(SetupError::Invalid(format!(
+                    "prometheus.queries.{key}: unknown variable ${{{}}} (known: $namespace, $deployment)",
+                    unknown.join("}, ${")
+                )));
+            }
+        }
         match url_flag
             .map(str::to_string)
             .or_else(|| cfg.prometheus.url.clone())
         {
             Some(url) => Ok(Feed::Prometheus(
-                PromClient::new(&url, &cfg.prometheus)?,
+                Box::new(PromClient::new(&url, &cfg.prometheus)?),
                 url,
             )),
             None => Ok(Feed::None),
         }
     }
 
-    /// One snapshot now.
+    /// One snapshot now, for the config's namespace (`stack.namespace`).
     pub async fn snapshot(&self, cfg: &Config) -> Option<MetricsSnapshot> {
+        self.snapshot_in(cfg, &cfg.stack.namespace).await
+    }
+
+    /// One snapshot now, for `namespace`.
+    pub async fn snapshot_in(&self, cfg: &Config, namespace: &str) -> Option<MetricsSnapshot> {
         match self {
-            Feed::Prometheus(c, _) => Some(collect::refresh(c, &cfg.prometheus.queries).await),
+            Feed::Prometheus(c, _) => {
+                let scope = Scope {
+                    namespace: namespace.to_string(),
+                    deployment: cfg.stack.deployment.clone(),
+                };
+                Some(collect::refresh(c, &cfg.prometheus.queries, &scope).await)
+            }
             Feed::Simulated(read) => Some(read()),
             Feed::None => None,
         }
     }
 
-    /// Start refreshing in the background; snapshots arrive on the receiver.
-    pub fn spawn(self, cfg: &Config) -> Option<mpsc::Receiver<MetricsSnapshot>> {
+    /// Start refreshing in the background; snapshots arrive on the receiver. `namespace`
+    /// is the namespace shown: the queries follow it (`$namespace`).
+    pub fn spawn(
+        self,
+        cfg: &Config,
+        namespace: watch::Receiver<String>,
+    ) -> Option<mpsc::Receiver<MetricsSnapshot>> {
         let every = Duration::from_secs_f64(cfg.prometheus.refresh_secs);
         let (tx, rx) = mpsc::channel(8);
         match self {
             Feed::Prometheus(c, _) => {
-                tokio::spawn(collect::run(c, cfg.prometheus.queries.clone(), every, tx));
+                tokio::spawn(collect::run(
+                    *c,
+                    cfg.prometheus.queries.clone(),
+                    cfg.stack.deployment.clone(),
+                    every,
+                    namespace,
+                    tx,
+                ));
             }
             Feed::Simulated(read) => {
                 tokio::spawn(async move {

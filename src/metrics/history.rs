@@ -1,12 +1,13 @@
 //! The last N minutes of headline numbers, for sparklines and charts. Bounded by time and by
-//! point count; a missing reading is a gap (`None`), never a zero.
+//! point count; a missing reading is a gap (`None`), never a zero. Also the last good token
+//! rates and cost, which panels show greyed with their age while a query fails.
 
 use std::collections::VecDeque;
 
 use jiff::{SignedDuration, Timestamp};
 
 use super::cost::Cost;
-use super::snapshot::{MetricsSnapshot, Reading};
+use super::snapshot::{MetricsSnapshot, ModelRate, Reading};
 
 /// Default cap on the number of points kept, whatever the window and refresh period.
 pub const DEFAULT_MAX_POINTS: usize = 20_000;
@@ -44,12 +45,21 @@ impl Point {
     }
 }
 
+/// A value a panel showed, and when it was read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LastGood<T> {
+    pub value: T,
+    pub at: Timestamp,
+}
+
 /// A time-bounded, count-bounded series of [`Point`]s, oldest first.
 #[derive(Debug, Clone)]
 pub struct History {
     window: SignedDuration,
     max_points: usize,
     points: VecDeque<Point>,
+    last_tokens: Option<LastGood<Vec<ModelRate>>>,
+    last_cost: Option<LastGood<Cost>>,
 }
 
 impl History {
@@ -64,6 +74,8 @@ impl History {
             window: SignedDuration::from_mins(i64::from(minutes)),
             max_points: max_points.max(1),
             points: VecDeque::new(),
+            last_tokens: None,
+            last_cost: None,
         }
     }
 
@@ -72,9 +84,32 @@ impl History {
         self.window
     }
 
-    /// Record one snapshot (and the cost of its token rates), then trim.
+    /// Record one snapshot (and the cost of its token rates), then trim. Token rates that
+    /// are a value (and their cost) become the last good ones.
     pub fn push(&mut self, snap: &MetricsSnapshot, cost: &Cost) {
+        if let Reading::Value(rates) = &snap.tokens
+            && self.last_tokens.as_ref().is_none_or(|l| l.at <= snap.at)
+        {
+            self.last_tokens = Some(LastGood {
+                value: rates.clone(),
+                at: snap.at,
+            });
+            self.last_cost = Some(LastGood {
+                value: cost.clone(),
+                at: snap.at,
+            });
+        }
         self.push_point(Point::from_snapshot(snap, cost));
+    }
+
+    /// The newest token rates that were a value (for a panel whose query now fails).
+    pub fn last_tokens(&self) -> Option<&LastGood<Vec<ModelRate>>> {
+        self.last_tokens.as_ref()
+    }
+
+    /// The cost of [`History::last_tokens`].
+    pub fn last_cost(&self) -> Option<&LastGood<Cost>> {
+        self.last_cost.as_ref()
     }
 
     /// Record a point, then trim. A point older than the newest one (clock went back) is

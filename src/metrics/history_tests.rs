@@ -107,3 +107,29 @@ fn out_of_order_points_stay_sorted() {
     assert_eq!(at, vec![ts(0), ts(10), ts(20)]);
     assert_eq!(h.latest().unwrap().at, ts(20));
 }
+
+#[test]
+fn last_good_tokens_and_cost_survive_errors() {
+    let mut h = History::new(30);
+    assert!(h.last_tokens().is_none() && h.last_cost().is_none());
+    let cost = Cost {
+        usd_per_hour: 2.5,
+        ..Cost::default()
+    };
+    h.push(&snap(0, Reading::NoData, rates(1.0, 2.0)), &cost);
+    h.push(
+        &snap(30, Reading::NoData, Reading::Error("down".into())),
+        &Cost::default(),
+    );
+    h.push(
+        &snap(60, Reading::NoData, Reading::NoData),
+        &Cost::default(),
+    );
+    let last = h.last_tokens().unwrap();
+    assert_eq!((last.at, last.value.len()), (ts(0), 2));
+    assert_eq!(h.last_cost().unwrap().value.usd_per_hour, 2.5);
+    // A late, older snapshot does not replace a newer good one.
+    h.push(&snap(90, Reading::NoData, rates(3.0, 3.0)), &cost);
+    h.push(&snap(10, Reading::NoData, rates(9.0, 9.0)), &cost);
+    assert_eq!(h.last_tokens().unwrap().at, ts(90));
+}

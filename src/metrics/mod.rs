@@ -1,11 +1,13 @@
 //! Metrics: Prometheus queries → plain snapshots; the history that feeds charts; the cost
 //! model. Nothing here draws.
 
+pub mod auth;
 pub mod collect;
 pub mod cost;
 pub mod feed;
 pub mod history;
 pub mod prom;
+pub mod scope;
 pub mod snapshot;
 
 pub use collect::{refresh, run};
@@ -13,4 +15,5 @@ pub use cost::{Cost, ModelCost, cost, monthly_for_tokens};
 pub use feed::Feed;
 pub use history::{History, Point};
 pub use prom::{PromClient, QueryError, Sample, Secret};
+pub use scope::Scope;
 pub use snapshot::{MetricsOrigin, MetricsSnapshot, ModelRate, Reading};

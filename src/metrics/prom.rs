@@ -2,15 +2,18 @@
 //!
 //! Credentials (bearer token, basic-auth password) are read from files or the environment,
 //! trimmed, and kept in [`Secret`], which never prints: not in `Debug`, errors or logs.
+//! Extra headers (`X-Scope-OrgID` for Mimir/Cortex tenants) and a client certificate (mTLS)
+//! come from the config; header values that look secret are masked likewise.
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::path::Path;
 use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::config::PrometheusConfig;
+use crate::config::{Headers, PrometheusConfig};
+
+use super::auth::{Auth, resolve_auth};
 
 /// Environment variable consulted for a bearer token when the config names no token file.
 pub const TOKEN_ENV: &str = "AGENTDECK_PROMETHEUS_TOKEN";
@@ -43,23 +46,6 @@ pub enum QueryError {
     Decode(String),
 }
 
-#[derive(Clone)]
-enum Auth {
-    None,
-    Bearer(Secret),
-    Basic { user: String, password: Secret },
-}
-
-impl fmt::Debug for Auth {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Auth::None => f.write_str("None"),
-            Auth::Bearer(_) => f.write_str("Bearer(***)"),
-            Auth::Basic { user, .. } => write!(f, "Basic({user}:***)"),
-        }
-    }
-}
-
 /// A Prometheus HTTP API client with a real per-request timeout.
 #[derive(Clone)]
 pub struct PromClient {
@@ -68,6 +54,7 @@ pub struct PromClient {
     query_url: reqwest::Url,
     timeout: Duration,
     auth: Auth,
+    headers: Headers,
     http: reqwest::Client,
 }
 
@@ -77,6 +64,7 @@ impl fmt::Debug for PromClient {
             .field("url", &self.display_url)
             .field("timeout", &self.timeout)
             .field("auth", &self.auth)
+            .field("headers", &self.headers)
             .finish()
     }
 }
@@ -104,56 +92,6 @@ pub enum SetupError {
     },
     #[error("prometheus client: {0}")]
     Client(String),
-}
-
-fn read_secret(path: &Path, what: &'static str) -> Result<Secret, SetupError> {
-    let text = std::fs::read_to_string(path).map_err(|source| SetupError::ReadFile {
-        what,
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let value = text.trim();
-    if value.is_empty() {
-        return Err(SetupError::Invalid(format!(
-            "{what} file {} is empty",
-            path.display()
-        )));
-    }
-    Ok(Secret::new(value))
-}
-
-/// Credentials from the config: a token file, basic auth, else the environment's token.
-fn resolve_auth(cfg: &PrometheusConfig, env_token: Option<String>) -> Result<Auth, SetupError> {
-    let auth = match (&cfg.bearer_token_file, &cfg.basic_auth_user) {
-        (Some(_), Some(_)) => {
-            return Err(SetupError::Invalid(
-                "prometheus: set either bearer_token_file or basic_auth_user, not both".into(),
-            ));
-        }
-        (Some(path), None) => Auth::Bearer(read_secret(path, "prometheus bearer token")?),
-        (None, Some(user)) => {
-            let password = match &cfg.basic_auth_password_file {
-                Some(path) => read_secret(path, "prometheus basic-auth password")?,
-                None => Secret::new(""),
-            };
-            Auth::Basic {
-                user: user.clone(),
-                password,
-            }
-        }
-        (None, None) => {
-            if cfg.basic_auth_password_file.is_some() {
-                return Err(SetupError::Invalid(
-                    "prometheus: basic_auth_password_file needs basic_auth_user".into(),
-                ));
-            }
-            match env_token {
-                Some(t) if !t.trim().is_empty() => Auth::Bearer(Secret::new(t.trim())),
-                _ => Auth::None,
-            }
-        }
-    };
-    Ok(auth)
 }
 
 /// The URL with any user-info replaced, fit for screens and logs.
@@ -199,7 +137,11 @@ impl PromClient {
         let mut builder = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout)
-            .user_agent(concat!("agentdeck/", env!("CARGO_PKG_VERSION")));
+            .user_agent(concat!("agentdeck/", env!("CARGO_PKG_VERSION")))
+            .default_headers(header_map(&cfg.headers)?);
+        if let Some(id) = identity(cfg)? {
+            builder = builder.identity(id);
+        }
         if let Some(ca) = &cfg.ca_file {
             let pem = std::fs::read(ca).map_err(|source| SetupError::ReadFile {
                 what: "prometheus CA",
@@ -227,6 +169,7 @@ impl PromClient {
             query_url,
             timeout,
             auth,
+            headers: cfg.headers.clone(),
             http,
         })
     }
@@ -247,11 +190,7 @@ impl PromClient {
             .http
             .get(self.query_url.clone())
             .query(&[("query", promql)]);
-        req = match &self.auth {
-            Auth::None => req,
-            Auth::Bearer(t) => req.bearer_auth(t.expose()),
-            Auth::Basic { user, password } => req.basic_auth(user, Some(password.expose())),
-        };
+        req = self.auth.apply(req);
         let resp = req.send().await.map_err(|e| self.transport(&e))?;
         let status = resp.status();
         let body = resp.bytes().await.map_err(|e| self.transport(&e))?;
@@ -266,6 +205,58 @@ impl PromClient {
         };
         QueryError::Unreachable(what)
     }
+}
+
+/// The configured extra headers; values of secret-looking names are marked sensitive (kept
+/// out of reqwest's and hyper's debug output).
+fn header_map(headers: &Headers) -> Result<reqwest::header::HeaderMap, SetupError> {
+    use reqwest::header::{HeaderName, HeaderValue};
+    let mut map = reqwest::header::HeaderMap::new();
+    for (name, value) in &headers.0 {
+        let n = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+            SetupError::Invalid(format!("prometheus.headers: {name:?} is not a header name"))
+        })?;
+        let mut v = HeaderValue::from_str(value).map_err(|_| {
+            SetupError::Invalid(format!(
+                "prometheus.headers.{name}: not a valid header value"
+            ))
+        })?;
+        v.set_sensitive(Headers::looks_secret(name));
+        map.insert(n, v);
+    }
+    Ok(map)
+}
+
+/// The mTLS client identity from `client_cert_file` + `client_key_file` (PEM), if set.
+fn identity(cfg: &PrometheusConfig) -> Result<Option<reqwest::Identity>, SetupError> {
+    let (cert, key) = match (&cfg.client_cert_file, &cfg.client_key_file) {
+        (None, None) => return Ok(None),
+        (Some(c), Some(k)) => (c, k),
+        _ => {
+            return Err(SetupError::Invalid(
+                "prometheus: client_cert_file and client_key_file go together (mTLS)".into(),
+            ));
+        }
+    };
+    let read = |path: &std::path::PathBuf, what| {
+        std::fs::read(path).map_err(|source| SetupError::ReadFile {
+            what,
+            path: path.clone(),
+            source,
+        })
+    };
+    let mut pem = read(cert, "prometheus client certificate")?;
+    pem.push(b'\n');
+    pem.extend_from_slice(&read(key, "prometheus client key")?);
+    // reqwest's words only ("private key or certificate not found"): never the key.
+    reqwest::Identity::from_pem(&pem).map(Some).map_err(|e| {
+        SetupError::Invalid(format!(
+            "prometheus client certificate {} / key {}: {}",
+            cert.display(),
+            key.display(),
+            error_chain(&e)
+        ))
+    })
 }
 
 /// "a: b: c" from an error and its sources, without the request URL.
@@ -395,3 +386,7 @@ mod tests;
 #[cfg(test)]
 #[path = "prom_server_tests.rs"]
 mod server_tests;
+
+#[cfg(test)]
+#[path = "prom_tls_tests.rs"]
+mod tls_tests;

@@ -1,5 +1,6 @@
 //! Tests of the Prometheus client against servers on loopback: a canned Prometheus API
-//! (axum), a slow endpoint, a 401 without the bearer token, and https with a CA file.
+//! (axum), a slow endpoint, a 401 without the bearer token (and a rotated token file),
+//! extra headers, and queries that follow the namespace. TLS is in `prom_tls_tests.rs`.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -16,8 +17,20 @@ use super::*;
 #[derive(Default)]
 struct Canned {
     /// When set, requests without `Authorization: <this>` get 401.
-    require_auth: Option<String>,
+    require_auth: Mutex<Option<String>>,
     seen_auth: Mutex<Vec<Option<String>>>,
+    /// `X-Scope-OrgID` of every request.
+    seen_org: Mutex<Vec<Option<String>>>,
+    seen_queries: Mutex<Vec<String>>,
+}
+
+impl Canned {
+    fn requiring(auth: &str) -> Arc<Canned> {
+        Arc::new(Canned {
+            require_auth: Mutex::new(Some(auth.into())),
+            ..Canned::default()
+        })
+    }
 }
 
 async fn api(
@@ -30,7 +43,12 @@ async fn api(
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
     st.seen_auth.lock().unwrap().push(auth.clone());
-    if let Some(want) = &st.require_auth
+    let org = headers.get("x-scope-orgid").and_then(|v| v.to_str().ok());
+    st.seen_org.lock().unwrap().push(org.map(str::to_string));
+    let query = q.get("query").cloned().unwrap_or_default();
+    st.seen_queries.lock().unwrap().push(query);
+    let want = st.require_auth.lock().unwrap().clone();
+    if let Some(want) = want
         && auth.as_deref() != Some(want.as_str())
     {
         return (StatusCode::UNAUTHORIZED, "unauthorized").into_response();
@@ -64,6 +82,13 @@ async fn api(
             .to_string(),
         )
             .into_response(),
+    }
+}
+
+fn scope(ns: &str) -> crate::metrics::Scope {
+    crate::metrics::Scope {
+        namespace: ns.into(),
+        deployment: "ai-agent-service".into(),
     }
 }
 
@@ -105,6 +130,7 @@ async fn queries_a_canned_server() {
             request_rate: "boom".into(),
             unauthorized_ratio: "bad(".into(),
         },
+        &scope("ai-agents"),
     )
     .await;
     assert!(snap.reachable);
@@ -152,7 +178,12 @@ async fn unreachable_server() {
         matches!(&e, QueryError::Unreachable(m) if m.contains(&format!("127.0.0.1:{port}"))),
         "{e:?}"
     );
-    let snap = crate::metrics::collect::refresh(&c, &crate::config::Queries::default()).await;
+    let snap = crate::metrics::collect::refresh(
+        &c,
+        &crate::config::Queries::default(),
+        &scope("ai-agents"),
+    )
+    .await;
     assert!(!snap.reachable);
 }
 
@@ -161,10 +192,7 @@ async fn bearer_token_from_file_is_sent_and_never_shown() {
     let dir = tempfile::tempdir().unwrap();
     let token_file = dir.path().join("token");
     std::fs::write(&token_file, "  tok-S3CRET-42 \n").unwrap();
-    let state = Arc::new(Canned {
-        require_auth: Some("Bearer tok-S3CRET-42".into()),
-        ..Canned::default()
-    });
+    let state = Canned::requiring("Bearer tok-S3CRET-42");
     let url = serve(state.clone()).await;
 
     // Without the token: 401, and the error says so.
@@ -222,10 +250,13 @@ async fn run_sends_at_once_and_stops_when_receiver_dropped() {
         p50_seconds: "scalar(1)".into(),
         ..crate::config::Queries::default()
     };
+    let (_ns_tx, ns_rx) = tokio::sync::watch::channel("ai-agents".to_string());
     let task = tokio::spawn(crate::metrics::collect::run(
         c,
         queries,
+        "ai-agent-service".into(),
         Duration::from_secs(3600),
+        ns_rx,
         tx,
     ));
     let first = tokio::time::timeout(Duration::from_secs(2), rx.recv())
@@ -242,136 +273,143 @@ async fn run_sends_at_once_and_stops_when_receiver_dropped() {
         .unwrap();
 }
 
-/// https with a CA from `ca_file`: proves the ring provider is installed and the CA is used.
+/// A projected service-account token rotates: the file is rewritten and the server accepts
+/// only the new token from then on. The next refresh sends the new one.
 #[tokio::test]
-async fn https_with_ca_file() {
-    use rustls::pki_types::pem::PemObject;
-    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-    use std::io::{Read, Write};
-
+async fn rotated_token_file_is_used_on_the_next_refresh() {
     let dir = tempfile::tempdir().unwrap();
-    let d = |f: &str| dir.path().join(f).to_str().unwrap().to_string();
-    let ext = d("ext.cnf");
-    std::fs::write(
-        &ext,
-        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n",
-    )
-    .unwrap();
-    let steps: [&[&str]; 3] = [
-        &[
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-            "-nodes",
-            "-keyout",
-            &d("ca.key"),
-            "-out",
-            &d("ca.pem"),
-            "-days",
-            "1",
-            "-subj",
-            "/CN=agentdeck test CA",
-        ],
-        &[
-            "req",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-            "-nodes",
-            "-keyout",
-            &d("leaf.key"),
-            "-out",
-            &d("leaf.csr"),
-            "-subj",
-            "/CN=127.0.0.1",
-        ],
-        &[
-            "x509",
-            "-req",
-            "-in",
-            &d("leaf.csr"),
-            "-CA",
-            &d("ca.pem"),
-            "-CAkey",
-            &d("ca.key"),
-            "-CAcreateserial",
-            "-out",
-            &d("leaf.pem"),
-            "-days",
-            "1",
-            "-extfile",
-            &ext,
-        ],
-    ];
-    for args in steps {
-        let out = std::process::Command::new("openssl").args(args).output();
-        match out {
-            Ok(o) if o.status.success() => {}
-            Ok(o) => panic!("openssl {args:?}: {}", String::from_utf8_lossy(&o.stderr)),
-            Err(e) => {
-                eprintln!("skipping: no openssl ({e})");
-                return;
-            }
-        }
-    }
-    crate::tls::init();
-    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(d("leaf.pem"))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
-    let key = PrivateKeyDer::from_pem_file(d("leaf.key")).unwrap();
-    let server = Arc::new(
-        rustls::ServerConfig::builder()
-            .with_no_client_auth()
-            .with_single_cert(certs, key)
-            .unwrap(),
-    );
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(2) {
-            let Ok(tcp) = stream else { continue };
-            let conn = rustls::ServerConnection::new(server.clone()).unwrap();
-            let mut tls = rustls::StreamOwned::new(conn, tcp);
-            let mut buf = Vec::new();
-            let mut chunk = [0u8; 1024];
-            while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
-                match tls.read(&mut chunk) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                }
-            }
-            let body = r#"{"status":"success","data":{"resultType":"scalar","result":[1,"7"]}}"#;
-            let _ = write!(
-                tls,
-                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                body.len()
-            );
-            let _ = tls.flush();
-            tls.conn.send_close_notify();
-            let _ = tls.flush();
-        }
-    });
-    let url = format!("https://127.0.0.1:{port}");
-
-    // Without the CA the server is not trusted.
-    let untrusted = PromClient::new(&url, &cfg(5.0)).unwrap();
-    assert!(matches!(
-        untrusted.query("x").await,
-        Err(QueryError::Unreachable(_))
-    ));
-
+    let token_file = dir.path().join("token");
+    std::fs::write(&token_file, "tok-OLD-1111\n").unwrap();
+    let state = Canned::requiring("Bearer tok-OLD-1111");
+    let url = serve(state.clone()).await;
     let c = PromClient::new(
         &url,
         &PrometheusConfig {
-            ca_file: Some(dir.path().join("ca.pem")),
+            bearer_token_file: Some(token_file.clone()),
             ..cfg(5.0)
         },
     )
     .unwrap();
-    assert_eq!(c.query("x").await.unwrap()[0].value, 7.0);
+    let queries = crate::config::Queries {
+        p50_seconds: "scalar(1)".into(),
+        ..crate::config::Queries::default()
+    };
+    let ns = scope("ai-agents");
+    let refresh = || crate::metrics::collect::refresh(&c, &queries, &ns);
+    assert_eq!(
+        refresh().await.p50_ms,
+        crate::metrics::Reading::Value(1000.0)
+    );
+
+    // The server moves on to the new token; the file is replaced like kubelet does it
+    // (write elsewhere, rename over), then rewritten in place once more.
+    *state.require_auth.lock().unwrap() = Some("Bearer tok-NEW-2222".into());
+    let next = dir.path().join("token.new");
+    std::fs::write(&next, "tok-NEW-2222\n").unwrap();
+    std::fs::rename(&next, &token_file).unwrap();
+    assert_eq!(
+        refresh().await.p50_ms,
+        crate::metrics::Reading::Value(1000.0)
+    );
+    assert_eq!(
+        state.seen_auth.lock().unwrap().last().unwrap().as_deref(),
+        Some("Bearer tok-NEW-2222")
+    );
+
+    *state.require_auth.lock().unwrap() = Some("Bearer tok-THIRD-3333".into());
+    std::fs::write(&token_file, "tok-THIRD-3333\n").unwrap();
+    assert_eq!(
+        refresh().await.p50_ms,
+        crate::metrics::Reading::Value(1000.0)
+    );
+
+    // Mid-rotation the file is briefly empty: the last token is kept, no error.
+    std::fs::write(&token_file, "").unwrap();
+    assert_eq!(
+        refresh().await.p50_ms,
+        crate::metrics::Reading::Value(1000.0)
+    );
+    assert!(!format!("{c:?}").contains("3333"));
+}
+
+#[tokio::test]
+async fn configured_headers_are_sent_and_secret_ones_never_shown() {
+    let state = Arc::new(Canned::default());
+    let url = serve(state.clone()).await;
+    let mut headers = crate::config::Headers::default();
+    headers.0.insert("X-Scope-OrgID".into(), "team-a".into());
+    headers.0.insert("X-Api-Key".into(), "k-S3CRET-77".into());
+    let c = PromClient::new(
+        &url,
+        &PrometheusConfig {
+            headers,
+            ..cfg(5.0)
+        },
+    )
+    .unwrap();
+    c.query("scalar(1)").await.unwrap();
+    assert_eq!(
+        state.seen_org.lock().unwrap().last().unwrap().as_deref(),
+        Some("team-a")
+    );
+    let debug = format!("{c:?}");
+    assert!(
+        debug.contains("team-a") && !debug.contains("S3CRET"),
+        "{debug}"
+    );
+
+    let mut bad = crate::config::Headers::default();
+    bad.0.insert("X-Api-Key".into(), "k-S3CRET\n77".into());
+    let e = PromClient::new(
+        &url,
+        &PrometheusConfig {
+            headers: bad,
+            ..cfg(5.0)
+        },
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("X-Api-Key") && !e.contains("S3CRET"), "{e}");
+}
+
+/// `:ns`: the feed's queries follow the namespace at once, not at the next tick.
+#[tokio::test]
+async fn run_follows_the_namespace() {
+    let state = Arc::new(Canned::default());
+    let url = serve(state.clone()).await;
+    let c = PromClient::new(&url, &cfg(5.0)).unwrap();
+    let (tx, mut rx) = tokio::sync::mpsc::channel(4);
+    let (ns_tx, ns_rx) = tokio::sync::watch::channel("ai-agents".to_string());
+    tokio::spawn(crate::metrics::collect::run(
+        c,
+        crate::config::Queries::default(),
+        "ai-agent-service".into(),
+        Duration::from_secs(3600),
+        ns_rx,
+        tx,
+    ));
+    let next = async |rx: &mut tokio::sync::mpsc::Receiver<_>| {
+        tokio::time::timeout(Duration::from_secs(2), rx.recv())
+            .await
+            .expect("a snapshot within 2 s")
+            .expect("feed running")
+    };
+    let _: crate::metrics::MetricsSnapshot = next(&mut rx).await;
+    let seen = |ns: &str| {
+        let want = format!("namespace=\"{ns}\"");
+        let q = state.seen_queries.lock().unwrap();
+        q.iter().filter(|q| q.contains(&want)).count()
+    };
+    assert_eq!((seen("ai-agents"), seen("team-b")), (5, 0));
+    ns_tx.send_replace("team-b".into());
+    let _ = next(&mut rx).await;
+    assert_eq!((seen("ai-agents"), seen("team-b")), (5, 5));
+    assert!(
+        state
+            .seen_queries
+            .lock()
+            .unwrap()
+            .iter()
+            .all(|q| !q.contains('$'))
+    );
 }

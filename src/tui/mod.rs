@@ -26,6 +26,8 @@ pub struct Backends {
     pub conn: Connection,
     /// Snapshots from the metrics feed; None: no feed.
     pub metrics: Option<mpsc::Receiver<MetricsSnapshot>>,
+    /// Tells the metrics feed the namespace shown, so its queries follow `:ns`.
+    pub metrics_namespace: tokio::sync::watch::Sender<String>,
     pub cfg: Config,
 }
 
@@ -85,6 +87,9 @@ async fn event_loop(
         for fx in effects {
             if matches!(fx, Effect::Quit) {
                 return Ok(());
+            }
+            if let Effect::Attach { conn, .. } = &fx {
+                b.metrics_namespace.send_replace(conn.namespace.clone());
             }
             tasks.start(fx);
         }

@@ -1,4 +1,7 @@
-//! Metrics panels: latency (now and history), token rate per model, cost.
+//! Metrics panels: latency (now and history), token rate per model, cost. An error is told
+//! once, where it belongs: Prometheus down in the latency panel (the header says DOWN), a
+//! failed query on its own panel; the others keep their last good values, greyed, with
+//! their age in the title.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -9,7 +12,8 @@ use ratatui::widgets::{Paragraph, Sparkline};
 use super::block;
 use crate::app::App;
 use crate::format;
-use crate::metrics::Reading;
+use crate::metrics::{Cost, ModelRate, Reading};
+use crate::theme::Theme;
 
 /// The three panels stacked (wide screens).
 pub fn column(f: &mut Frame, app: &App, area: Rect) {
@@ -88,10 +92,14 @@ fn latency(f: &mut Frame, app: &App, area: Rect) {
         ));
     }
     f.render_widget(Paragraph::new(Line::from(line)), now_area);
-    if let Reading::Error(e) = &m.p95_ms {
+    // Prometheus down shows here only: the other panels keep their last good values.
+    if let (Reading::Error(e), _) | (_, Reading::Error(e)) = (&m.p95_ms, &m.p50_ms) {
         f.render_widget(
-            Paragraph::new(err_line(app, format::clip(e, chart.width as usize * 2)))
-                .wrap(ratatui::widgets::Wrap { trim: true }),
+            Paragraph::new(err_line(
+                app,
+                format::clip(e, chart.width as usize * chart.height.max(1) as usize),
+            ))
+            .wrap(ratatui::widgets::Wrap { trim: true }),
             chart,
         );
         return;
@@ -128,127 +136,185 @@ fn name_value(
     ])
 }
 
+/// How a panel's values are drawn: live, or the last good ones greyed (their query fails).
+#[derive(Clone, Copy)]
+struct Look<'a> {
+    t: &'a Theme,
+    stale: bool,
+}
+
+impl Look<'_> {
+    fn style(&self, s: Style) -> Style {
+        if self.stale {
+            Style::default().fg(self.t.muted)
+        } else {
+            s
+        }
+    }
+}
+
+fn muted_line(t: &Theme, text: &str) -> Vec<Line<'static>> {
+    vec![Line::from(Span::styled(
+        text.to_string(),
+        Style::default().fg(t.muted),
+    ))]
+}
+
+/// "tokens · 5m ago": the title of a panel that shows the values read at `at`.
+fn aged_title(app: &App, name: &str, at: jiff::Timestamp) -> String {
+    let secs = app.now.as_second() - at.as_second();
+    format!("{name} · {} ago", format::age(secs))
+}
+
+/// What a panel shows when its numbers are unavailable but the error is told elsewhere
+/// (the latency panel when Prometheus is down, the tokens panel when its query fails).
+fn unavailable(m: &crate::metrics::MetricsSnapshot) -> &'static str {
+    if m.reachable {
+        "no data: the tokens query failed"
+    } else {
+        "no data: prometheus DOWN"
+    }
+}
+
 fn tokens(f: &mut Frame, app: &App, area: Rect) {
     let t = app.theme();
     let w = area.width.saturating_sub(2) as usize;
-    let lines: Vec<Line> = match app.metrics.as_ref().map(|m| &m.tokens) {
-        None => vec![Line::from(Span::styled(
-            "waiting for metrics…",
-            Style::default().fg(t.muted),
-        ))],
-        Some(Reading::NoData) => vec![Line::from(Span::styled(
-            "no data",
-            Style::default().fg(t.muted),
-        ))],
-        Some(Reading::Error(e)) => vec![err_line(app, format!("error: {e}"))],
-        Some(Reading::Value(rates)) => {
-            let total: f64 = rates.iter().map(|r| r.tokens_per_sec).sum();
-            let wide = w >= 34;
-            let value = if wide {
-                format!("{:>10}     ", format::per_min(total))
-            } else {
-                format::per_min(total)
-            };
-            let mut v = vec![name_value(
-                "total",
-                value,
-                w,
-                Style::default().add_modifier(Modifier::BOLD),
-                Style::default().fg(t.accent).add_modifier(Modifier::BOLD),
-            )];
-            v.extend(rates.iter().map(|r| {
-                let share = if total > 0.0 {
-                    r.tokens_per_sec / total * 100.0
-                } else {
-                    0.0
-                };
-                let value = if wide {
-                    format!("{:>10} {share:>3.0}%", format::per_min(r.tokens_per_sec))
-                } else {
-                    format::per_min(r.tokens_per_sec)
-                };
-                name_value(
-                    &r.model,
-                    value,
-                    w,
-                    Style::default(),
-                    Style::default().fg(t.text),
-                )
-            }));
-            v
-        }
+    let mut title = "tokens".to_string();
+    let live = Look { t, stale: false };
+    let lines: Vec<Line> = match &app.metrics {
+        None => muted_line(t, "waiting for metrics…"),
+        Some(m) => match (&m.tokens, app.history.last_tokens()) {
+            (Reading::NoData, _) => muted_line(t, "no data"),
+            (Reading::Value(rates), _) => token_lines(rates, w, live),
+            // Its own query failed: the error belongs here.
+            (Reading::Error(e), _) if m.reachable => vec![err_line(app, format!("error: {e}"))],
+            // Prometheus is down (said in the header and the latency panel).
+            (Reading::Error(_), Some(last)) => {
+                title = aged_title(app, "tokens", last.at);
+                token_lines(&last.value, w, Look { t, stale: true })
+            }
+            (Reading::Error(_), None) => muted_line(t, unavailable(m)),
+        },
     };
     f.render_widget(
         Paragraph::new(lines)
-            .block(block("tokens", t))
+            .block(block(&title, t))
             .wrap(ratatui::widgets::Wrap { trim: true }),
         area,
     );
 }
 
+/// The total, then every model's rate (and share on wide panels).
+fn token_lines(rates: &[ModelRate], w: usize, look: Look) -> Vec<Line<'static>> {
+    let t = look.t;
+    let total: f64 = rates.iter().map(|r| r.tokens_per_sec).sum();
+    let wide = w >= 34;
+    let value = if wide {
+        format!("{:>10}     ", format::per_min(total))
+    } else {
+        format::per_min(total)
+    };
+    let mut v = vec![name_value(
+        "total",
+        value,
+        w,
+        look.style(Style::default().add_modifier(Modifier::BOLD)),
+        look.style(Style::default().fg(t.accent).add_modifier(Modifier::BOLD)),
+    )];
+    v.extend(rates.iter().map(|r| {
+        let share = if total > 0.0 {
+            r.tokens_per_sec / total * 100.0
+        } else {
+            0.0
+        };
+        let value = if wide {
+            format!("{:>10} {share:>3.0}%", format::per_min(r.tokens_per_sec))
+        } else {
+            format::per_min(r.tokens_per_sec)
+        };
+        name_value(
+            &r.model,
+            value,
+            w,
+            look.style(Style::default()),
+            look.style(Style::default().fg(t.text)),
+        )
+    }));
+    v
+}
+
 fn costs(f: &mut Frame, app: &App, area: Rect) {
     let t = app.theme();
     let w = area.width.saturating_sub(2) as usize;
-    let lines: Vec<Line> = match (app.metrics.as_ref().map(|m| &m.tokens), &app.cost) {
-        (None, _) => vec![Line::from(Span::styled(
-            "waiting for metrics…",
-            Style::default().fg(t.muted),
-        ))],
-        (Some(Reading::Error(e)), _) => vec![err_line(app, format!("error: {e}"))],
-        (Some(Reading::Value(_)), Some(c)) => {
-            let mut v = vec![
-                name_value(
-                    "now",
-                    format!("{:>10}/h", format::usd(c.usd_per_hour)),
-                    w,
-                    Style::default().add_modifier(Modifier::BOLD),
-                    Style::default().fg(t.accent).add_modifier(Modifier::BOLD),
-                ),
-                name_value(
-                    "month",
-                    format!("{:>12}", format::usd(c.usd_per_month)),
-                    w,
-                    Style::default(),
-                    Style::default().fg(t.text),
-                ),
-            ];
-            let saving = c
-                .savings_ratio
-                .map(|s| {
-                    format!(
-                        "saves {:.1}% vs list {}",
-                        s * 100.0,
-                        format::usd(c.list_usd_per_month)
-                    )
-                })
-                .unwrap_or_else(|| "no list prices".into());
-            v.push(Line::from(Span::styled(saving, Style::default().fg(t.ok))));
-            v.extend(c.per_model.iter().map(|m| {
-                name_value(
-                    &m.model,
-                    format!("{:>10}/h", format::usd(m.usd_per_hour)),
-                    w,
-                    Style::default(),
-                    Style::default().fg(t.text),
-                )
-            }));
-            if !c.unpriced.is_empty() {
-                v.push(Line::from(Span::styled(
-                    format!("no price for: {}", c.unpriced.join(", ")),
-                    Style::default().fg(t.warn),
-                )));
+    let mut title = "cost".to_string();
+    let lines: Vec<Line> = match &app.metrics {
+        None => muted_line(t, "waiting for metrics…"),
+        Some(m) => match (&m.tokens, &app.cost, app.history.last_cost()) {
+            (Reading::Value(_), Some(c), _) => cost_lines(c, w, Look { t, stale: false }),
+            // The tokens query failed or Prometheus is down: the error is told elsewhere.
+            (Reading::Error(_), _, Some(last)) => {
+                title = aged_title(app, "cost", last.at);
+                cost_lines(&last.value, w, Look { t, stale: true })
             }
-            v
-        }
-        _ => vec![Line::from(Span::styled(
-            "no data",
-            Style::default().fg(t.muted),
-        ))],
+            (Reading::Error(_), _, None) => muted_line(t, unavailable(m)),
+            _ => muted_line(t, "no data"),
+        },
     };
     f.render_widget(
         Paragraph::new(lines)
-            .block(block("cost", t))
+            .block(block(&title, t))
             .wrap(ratatui::widgets::Wrap { trim: true }),
         area,
     );
+}
+
+/// $/hour now, per month, the saving against list prices, then every model's $/hour.
+fn cost_lines(c: &Cost, w: usize, look: Look) -> Vec<Line<'static>> {
+    let t = look.t;
+    let mut v = vec![
+        name_value(
+            "now",
+            format!("{:>10}/h", format::usd(c.usd_per_hour)),
+            w,
+            look.style(Style::default().add_modifier(Modifier::BOLD)),
+            look.style(Style::default().fg(t.accent).add_modifier(Modifier::BOLD)),
+        ),
+        name_value(
+            "month",
+            format!("{:>12}", format::usd(c.usd_per_month)),
+            w,
+            look.style(Style::default()),
+            look.style(Style::default().fg(t.text)),
+        ),
+    ];
+    let saving = c
+        .savings_ratio
+        .map(|s| {
+            format!(
+                "saves {:.1}% vs list {}",
+                s * 100.0,
+                format::usd(c.list_usd_per_month)
+            )
+        })
+        .unwrap_or_else(|| "no list prices".into());
+    v.push(Line::from(Span::styled(
+        saving,
+        look.style(Style::default().fg(t.ok)),
+    )));
+    v.extend(c.per_model.iter().map(|m| {
+        name_value(
+            &m.model,
+            format!("{:>10}/h", format::usd(m.usd_per_hour)),
+            w,
+            look.style(Style::default()),
+            look.style(Style::default().fg(t.text)),
+        )
+    }));
+    if !c.unpriced.is_empty() {
+        v.push(Line::from(Span::styled(
+            format!("no price for: {}", c.unpriced.join(", ")),
+            look.style(Style::default().fg(t.warn)),
+        )));
+    }
+    v
 }

@@ -1,0 +1,169 @@
+//! Prometheus credentials: a bearer token from a file (re-read when the file changes, since
+//! projected service-account tokens rotate hourly), from the environment, or basic auth.
+//! Values live in [`Secret`] and never print.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+use crate::config::PrometheusConfig;
+use crate::secret::Secret;
+
+use super::prom::SetupError;
+
+/// What identifies one version of a file: replaced (new inode, as kubelet's atomic writer
+/// does), rewritten (mtime) or resized.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Stamp {
+    modified: Option<SystemTime>,
+    len: u64,
+    inode: u64,
+}
+
+impl Stamp {
+    fn of(path: &Path) -> std::io::Result<Stamp> {
+        let m = std::fs::metadata(path)?;
+        #[cfg(unix)]
+        let inode = std::os::unix::fs::MetadataExt::ino(&m);
+        #[cfg(not(unix))]
+        let inode = 0;
+        Ok(Stamp {
+            modified: m.modified().ok(),
+            len: m.len(),
+            inode,
+        })
+    }
+}
+
+struct Cached {
+    token: Secret,
+    stamp: Option<Stamp>,
+}
+
+/// A bearer token file, read at start and again whenever it changes.
+#[derive(Clone)]
+pub struct TokenFile {
+    path: PathBuf,
+    cached: Arc<Mutex<Cached>>,
+}
+
+impl TokenFile {
+    /// Read the file now: a missing or empty file is a setup error.
+    pub fn open(path: &Path) -> Result<TokenFile, SetupError> {
+        let stamp = Stamp::of(path).ok();
+        let token = read_secret(path, "prometheus bearer token")?;
+        Ok(TokenFile {
+            path: path.to_path_buf(),
+            cached: Arc::new(Mutex::new(Cached { token, stamp })),
+        })
+    }
+
+    /// The current token: the file is read again when it changed since the last read. If
+    /// the new content cannot be read (or is empty, mid-rotation), the last token is kept
+    /// and the reason logged (never the token).
+    pub fn current(&self) -> Secret {
+        let mut c = self.cached.lock().unwrap_or_else(|e| e.into_inner());
+        let stamp = Stamp::of(&self.path).ok();
+        if stamp.is_some() && stamp != c.stamp {
+            match read_secret(&self.path, "prometheus bearer token") {
+                Ok(token) => {
+                    if token != c.token {
+                        tracing::info!(file = %self.path.display(), "prometheus bearer token file changed; using the new token");
+                    }
+                    c.token = token;
+                    c.stamp = stamp;
+                }
+                Err(e) => tracing::warn!("{e}; keeping the previous token"),
+            }
+        }
+        c.token.clone()
+    }
+}
+
+/// How requests authenticate.
+#[derive(Clone)]
+pub enum Auth {
+    None,
+    /// `bearer_token_file`, re-read when it changes.
+    BearerFile(TokenFile),
+    /// The environment's token (fixed for the process).
+    Bearer(Secret),
+    Basic {
+        user: String,
+        password: Secret,
+    },
+}
+
+impl fmt::Debug for Auth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Auth::None => f.write_str("None"),
+            Auth::BearerFile(t) => write!(f, "Bearer(***) from {}", t.path.display()),
+            Auth::Bearer(_) => f.write_str("Bearer(***)"),
+            Auth::Basic { user, .. } => write!(f, "Basic({user}:***)"),
+        }
+    }
+}
+
+impl Auth {
+    /// Add the credentials to a request.
+    pub fn apply(&self, req: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        match self {
+            Auth::None => req,
+            Auth::BearerFile(t) => req.bearer_auth(t.current().expose()),
+            Auth::Bearer(t) => req.bearer_auth(t.expose()),
+            Auth::Basic { user, password } => req.basic_auth(user, Some(password.expose())),
+        }
+    }
+}
+
+pub(super) fn read_secret(path: &Path, what: &'static str) -> Result<Secret, SetupError> {
+    let text = std::fs::read_to_string(path).map_err(|source| SetupError::ReadFile {
+        what,
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let value = text.trim();
+    if value.is_empty() {
+        return Err(SetupError::Invalid(format!(
+            "{what} file {} is empty",
+            path.display()
+        )));
+    }
+    Ok(Secret::new(value))
+}
+
+/// Credentials from the config: a token file, basic auth, else the environment's token.
+pub fn resolve_auth(cfg: &PrometheusConfig, env_token: Option<String>) -> Result<Auth, SetupError> {
+    let auth = match (&cfg.bearer_token_file, &cfg.basic_auth_user) {
+        (Some(_), Some(_)) => {
+            return Err(SetupError::Invalid(
+                "prometheus: set either bearer_token_file or basic_auth_user, not both".into(),
+            ));
+        }
+        (Some(path), None) => Auth::BearerFile(TokenFile::open(path)?),
+        (None, Some(user)) => {
+            let password = match &cfg.basic_auth_password_file {
+                Some(path) => read_secret(path, "prometheus basic-auth password")?,
+                None => Secret::new(""),
+            };
+            Auth::Basic {
+                user: user.clone(),
+                password,
+            }
+        }
+        (None, None) => {
+            if cfg.basic_auth_password_file.is_some() {
+                return Err(SetupError::Invalid(
+                    "prometheus: basic_auth_password_file needs basic_auth_user".into(),
+                ));
+            }
+            match env_token {
+                Some(t) if !t.trim().is_empty() => Auth::Bearer(Secret::new(t.trim())),
+                _ => Auth::None,
+            }
+        }
+    };
+    Ok(auth)
+}
