@@ -322,6 +322,19 @@ fn prometheus_down_keeps_last_good_values() {
     }
     let text = render(&a, 120, 36);
     assert_eq!(text.matches("Connection refused").count(), 1, "{text}");
+    // The kept values are greyed: every cell of the tokens total in the muted colour.
+    let mut t = Terminal::new(TestBackend::new(120, 36)).unwrap();
+    t.draw(|f| agentdeck::ui::draw(f, &a)).unwrap();
+    let buf = t.backend().buffer().clone();
+    let row = text.lines().position(|l| l.contains("6.0k/min")).unwrap() as u16;
+    let col = text
+        .lines()
+        .nth(row as usize)
+        .unwrap()
+        .chars()
+        .position(|c| c == '6')
+        .unwrap() as u16;
+    assert_eq!(buf[(col, row)].fg, a.theme().muted);
     assert!(
         text.contains("tokens · 5m ago") && text.contains("cost · 5m ago"),
         "{text}"

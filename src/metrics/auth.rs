@@ -10,7 +10,7 @@ use std::time::SystemTime;
 use crate::config::PrometheusConfig;
 use crate::secret::Secret;
 
-use super::prom::SetupError;
+use super::setup::SetupError;
 
 /// What identifies one version of a file: replaced (new inode, as kubelet's atomic writer
 /// does), rewritten (mtime) or resized.

@@ -8,6 +8,7 @@ pub mod feed;
 pub mod history;
 pub mod prom;
 pub mod scope;
+pub mod setup;
 pub mod snapshot;
 
 pub use collect::{refresh, run};

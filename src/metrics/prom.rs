@@ -14,6 +14,7 @@ use serde::Deserialize;
 use crate::config::{Headers, PrometheusConfig};
 
 use super::auth::{Auth, resolve_auth};
+pub use super::setup::SetupError;
 
 /// Environment variable consulted for a bearer token when the config names no token file.
 pub const TOKEN_ENV: &str = "AGENTDECK_PROMETHEUS_TOKEN";
@@ -67,31 +68,6 @@ impl fmt::Debug for PromClient {
             .field("headers", &self.headers)
             .finish()
     }
-}
-
-/// Why a Prometheus client could not be set up, worded for the user (never a secret).
-#[derive(Debug, thiserror::Error)]
-pub enum SetupError {
-    #[error("cannot read {what} file {}: {source}", path.display())]
-    ReadFile {
-        what: &'static str,
-        path: std::path::PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-    /// The parser's words only: the URL itself may hold credentials.
-    #[error("prometheus url: {0}")]
-    Url(String),
-    #[error("{0}")]
-    Invalid(String),
-    #[error("prometheus CA file {}: {source}", path.display())]
-    Ca {
-        path: std::path::PathBuf,
-        #[source]
-        source: reqwest::Error,
-    },
-    #[error("prometheus client: {0}")]
-    Client(String),
 }
 
 /// The URL with any user-info replaced, fit for screens and logs.
