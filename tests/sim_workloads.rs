@@ -34,3 +34,100 @@ fn a_broken_aggregated_api_is_reported_like_a_real_cluster_and_the_rest_works() 
     groups.args(["get", "--raw", "/apis"]);
     assert!(ok(groups).contains("\"metrics.k8s.io/v1beta1\""));
 }
+
+const STATEFULSET: &str = "apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: db
+spec:
+  serviceName: db
+  replicas: 2
+  selector:
+    matchLabels: {app: db}
+  template:
+    metadata:
+      labels: {app: db}
+    spec:
+      containers:
+      - name: db
+        image: postgres:16
+        resources: {requests: {cpu: 100m, memory: 128Mi}}
+";
+
+fn kubectl_ok(sim: &SimProcess, args: &[&str]) -> String {
+    let mut c = sim.kubectl("kubectl");
+    c.args(args);
+    ok(c)
+}
+
+#[test]
+fn statefulset_apply_scale_restart_and_rollout_status_with_kubectl() {
+    if !require_tool("kubectl") {
+        return;
+    }
+    let sim = SimProcess::start(&["--preload", "--time-scale", "20"]);
+    let file = sim.dir.path().join("sts.yaml");
+    std::fs::write(&file, STATEFULSET).unwrap();
+    kubectl_ok(&sim, &["apply", "-f", file.to_str().unwrap()]);
+    let status = ["rollout", "status", "statefulset/db", "--timeout=60s"];
+    let out = kubectl_ok(&sim, &status);
+    assert!(
+        out.contains("partitioned roll out complete: 2 new pods have been updated..."),
+        "{out}"
+    );
+    let pods = kubectl_ok(&sim, &["get", "pods", "-l", "app=db", "-o", "name"]);
+    assert_eq!(pods.lines().collect::<Vec<_>>(), ["pod/db-0", "pod/db-1"]);
+
+    kubectl_ok(&sim, &["scale", "statefulset/db", "--replicas=3"]);
+    let out = kubectl_ok(&sim, &status);
+    assert!(out.contains("3 new pods have been updated"), "{out}");
+    let first_rev = kubectl_ok(
+        &sim,
+        &[
+            "get",
+            "sts",
+            "db",
+            "-o",
+            "jsonpath={.status.updateRevision}",
+        ],
+    );
+
+    kubectl_ok(&sim, &["rollout", "restart", "statefulset/db"]);
+    let out = kubectl_ok(&sim, &status);
+    assert!(
+        out.contains("Waiting for partitioned roll out to finish"),
+        "the restart rolls pod by pod: {out}"
+    );
+    assert!(out.contains("partitioned roll out complete: 3 new pods have been updated..."));
+    let revs = kubectl_ok(
+        &sim,
+        &[
+            "get",
+            "sts",
+            "db",
+            "-o",
+            "jsonpath={.status.currentRevision} {.status.updateRevision} {.status.readyReplicas} {.status.observedGeneration}",
+        ],
+    );
+    let revs: Vec<&str> = revs.split(' ').collect();
+    assert_eq!(revs[0], revs[1]);
+    assert_ne!(revs[0], first_rev);
+    assert_eq!(&revs[2..], ["3", "2"]);
+    let hashes = kubectl_ok(
+        &sim,
+        &[
+            "get",
+            "pods",
+            "-l",
+            "app=db",
+            "-o",
+            "jsonpath={.items[*].metadata.labels.controller-revision-hash}",
+        ],
+    );
+    assert_eq!(hashes, [revs[0]; 3].join(" "));
+    let history = kubectl_ok(&sim, &["rollout", "history", "statefulset/db"]);
+    assert!(
+        history.contains("\n1 ") && history.contains("\n2 "),
+        "{history}"
+    );
+}

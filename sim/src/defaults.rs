@@ -78,6 +78,7 @@ pub fn apply(obj: &mut Value) {
                 pod_spec(t);
             }
         }
+        "StatefulSet" => statefulset(obj),
         "Pod" => pod(obj),
         "Service" => service(obj),
         "Secret" => secret(obj),
@@ -109,6 +110,36 @@ fn deployment(obj: &mut Value) {
             if let Some(ru) = s.get_mut("rollingUpdate").and_then(Value::as_object_mut) {
                 set_default(ru, "maxSurge", json!("25%"));
                 set_default(ru, "maxUnavailable", json!("25%"));
+            }
+        }
+    }
+    if let Some(t) = obj.pointer_mut("/spec/template/spec") {
+        pod_spec(t);
+    }
+}
+
+/// SetDefaults_StatefulSet: one replica, OrderedReady, a RollingUpdate strategy with
+/// partition 0, history, PVC retention, and the pod template's defaults.
+fn statefulset(obj: &mut Value) {
+    let spec = crate::meta::obj_at(obj, &["spec"]);
+    set_default(spec, "replicas", json!(1));
+    set_default(spec, "podManagementPolicy", json!("OrderedReady"));
+    set_default(spec, "revisionHistoryLimit", json!(10));
+    set_default(
+        spec,
+        "persistentVolumeClaimRetentionPolicy",
+        json!({"whenDeleted": "Retain", "whenScaled": "Retain"}),
+    );
+    set_default(spec, "updateStrategy", json!({"type": "RollingUpdate"}));
+    if let Some(s) = spec
+        .get_mut("updateStrategy")
+        .and_then(Value::as_object_mut)
+    {
+        set_default(s, "type", json!("RollingUpdate"));
+        if s.get("type").and_then(Value::as_str) == Some("RollingUpdate") {
+            set_default(s, "rollingUpdate", json!({}));
+            if let Some(ru) = s.get_mut("rollingUpdate").and_then(Value::as_object_mut) {
+                set_default(ru, "partition", json!(0));
             }
         }
     }

@@ -1,5 +1,5 @@
 //! Controllers in simulated time: scheduler and kubelet (pods), ReplicaSets, Deployments,
-//! HorizontalPodAutoscalers, garbage collection, events. One loop runs them all, on every
+//! StatefulSets, HorizontalPodAutoscalers, garbage collection, events. One loop runs them all, on every
 //! store change and on a slow tick for time-driven transitions.
 
 pub mod deployment;
@@ -10,6 +10,7 @@ pub mod hpa_metrics;
 pub mod nodes;
 pub mod pods;
 pub mod replicaset;
+pub mod statefulset;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -112,6 +113,7 @@ pub fn reconcile(sim: &Sim, st: &mut State) {
         snap = Snapshot::take(sim);
     }
     replicaset::reconcile(sim, st, &snap);
+    statefulset::reconcile(sim, st, &snap.pods);
     pods::reconcile(sim, st, &snap);
     hpa::reconcile(sim, st, &snap);
     // Garbage collection after deletions (until it has nothing left to do), and now and
