@@ -131,3 +131,40 @@ fn statefulset_apply_scale_restart_and_rollout_status_with_kubectl() {
         "{history}"
     );
 }
+
+#[test]
+fn extra_events_start_fast_and_list_in_chunks() {
+    if !require_tool("kubectl") {
+        return;
+    }
+    let t0 = std::time::Instant::now();
+    let sim = SimProcess::start(&["--extra-events", "20000"]);
+    assert!(t0.elapsed().as_secs() < 10, "started in {:?}", t0.elapsed());
+    let names = kubectl_ok(
+        &sim,
+        &[
+            "get",
+            "events",
+            "-n",
+            "ai-agents",
+            "--chunk-size=1000",
+            "-o",
+            "name",
+        ],
+    );
+    assert_eq!(names.lines().count(), 20_000);
+    let warnings = kubectl_ok(
+        &sim,
+        &[
+            "get",
+            "events",
+            "-n",
+            "ai-agents",
+            "--field-selector",
+            "reason=BackOff",
+            "-o",
+            "jsonpath={.items[0].type} {.items[0].count}",
+        ],
+    );
+    assert!(warnings.starts_with("Warning "), "{warnings}");
+}

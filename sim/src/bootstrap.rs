@@ -35,6 +35,7 @@ pub fn bootstrap(sim: &Sim, cfg: &SimConfig) -> anyhow::Result<()> {
     if cfg.extra_pods > 0 {
         create_extra(sim, cfg.extra_pods).map_err(anyhow::Error::msg)?;
     }
+    crate::extra_events::create(sim, cfg.extra_events).map_err(anyhow::Error::msg)?;
     Ok(())
 }
 

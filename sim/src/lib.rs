@@ -19,6 +19,7 @@ pub mod config;
 pub mod controllers;
 pub mod defaults;
 pub mod errors;
+pub mod extra_events;
 pub mod faults;
 pub mod hpa_feed;
 pub mod kubeconfig;
