@@ -271,7 +271,10 @@ impl SimArgs {
             );
         }
         if self.extra_events > 200_000 {
-            return Err(format!("--extra-events {}: at most 200000", self.extra_events));
+            return Err(format!(
+                "--extra-events {}: at most 200000",
+                self.extra_events
+            ));
         }
         for gv in &self.broken_group {
             let ok = gv
