@@ -70,7 +70,7 @@ pub fn report_json(
         .iter()
         .map(|h| json!({
             "name": h.name, "target": h.target, "min": h.min, "max": h.max, "current": h.current, "desired": h.desired,
-            "metrics": h.metrics.iter().map(|x| json!({"name": x.name, "current": x.current, "target": x.target})).collect::<Vec<_>>(),
+            "metrics": h.metrics.iter().map(|x| json!({"name": x.name, "type": format!("{:?}", x.source), "current": x.current, "target": x.target, "average": x.average})).collect::<Vec<_>>(),
             "diagnosis": h.diagnosis,
         }))
         .collect();
@@ -143,20 +143,7 @@ fn text_workloads(s: &mut String, c: &ClusterSnapshot) {
         ));
     }
     for h in &c.hpas {
-        let ms: Vec<String> = h
-            .metrics
-            .iter()
-            .map(|x| {
-                format!(
-                    "{} {}/{}",
-                    x.name,
-                    x.current
-                        .map(|v| format!("{v}%"))
-                        .unwrap_or_else(|| "<unknown>".into()),
-                    x.target.map(|v| format!("{v}%")).unwrap_or_default()
-                )
-            })
-            .collect();
+        let ms: Vec<String> = h.metrics.iter().map(|x| x.display()).collect();
         s.push_str(&format!(
             "hpa {}: {} → {} (min {}, max {}) {} — {}\n",
             h.name,
@@ -236,7 +223,7 @@ pub async fn run(
 ) -> Result<(String, u8), Error> {
     let (cluster, metrics) = tokio::join!(
         crate::cluster::list::once(conn, &cfg.stack),
-        feed.snapshot(cfg)
+        feed.snapshot_in(cfg, &conn.namespace)
     );
     let cluster = cluster?;
     let cost = metrics

@@ -55,7 +55,12 @@ async fn watchers_snapshot_go_stale_and_recover() {
         unreachable!()
     };
     assert_eq!(s.workloads.len(), 2);
-    assert_eq!(s.hpa_for("ai-agent-service").map(|h| h.max), Some(20));
+    let agents = s
+        .workloads
+        .iter()
+        .find(|w| w.name == "ai-agent-service")
+        .unwrap();
+    assert_eq!(s.hpa_for(agents).map(|h| h.max), Some(20));
     assert!(s.events.iter().any(|e| e.reason == "Scheduled"));
 
     // A change arrives as a new snapshot (no polling: the watch delivers it).

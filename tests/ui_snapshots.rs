@@ -5,7 +5,7 @@
 use agentdeck::app::{App, Mode, Msg, Settings, update};
 use agentdeck::cluster::ClusterEvent;
 use agentdeck::cluster::model::{
-    ClusterSnapshot, Condition, EventView, HpaMetric, HpaView, PodCounts, Workload,
+    ClusterSnapshot, Condition, EventView, HpaMetric, HpaView, MetricSource, PodCounts, Workload,
 };
 use agentdeck::config::default_models;
 use agentdeck::metrics::{MetricsOrigin, MetricsSnapshot, ModelRate, Reading};
@@ -49,6 +49,7 @@ fn event(
 
 fn workload(name: &str, desired: i32, ready: i32, hpa: Option<&str>) -> Workload {
     Workload {
+        kind: "Deployment".into(),
         name: name.into(),
         desired,
         ready,
@@ -68,6 +69,7 @@ fn healthy_cluster() -> ClusterSnapshot {
     let mut hpa = HpaView {
         name: "ai-agent-hpa".into(),
         target: "Deployment/ai-agent-service".into(),
+        target_kind: "Deployment".into(),
         target_name: "ai-agent-service".into(),
         min: 3,
         max: 20,
@@ -76,15 +78,19 @@ fn healthy_cluster() -> ClusterSnapshot {
         metrics: vec![
             HpaMetric {
                 name: "cpu".into(),
-                current: Some(45),
-                target: Some(70),
-                unit: "%",
+                source: MetricSource::Resource,
+                current: Some("45%".into()),
+                target: "70%".into(),
+                average: false,
+                over: false,
             },
             HpaMetric {
                 name: "memory".into(),
-                current: Some(52),
-                target: Some(80),
-                unit: "%",
+                source: MetricSource::Resource,
+                current: Some("52%".into()),
+                target: "80%".into(),
+                average: false,
+                over: false,
             },
         ],
         conditions: vec![
@@ -145,7 +151,8 @@ fn incident_cluster() -> ClusterSnapshot {
     let h = &mut c.hpas[0];
     h.current = 20;
     h.desired = 20;
-    h.metrics[0].current = Some(135);
+    h.metrics[0].current = Some("135%".into());
+    h.metrics[0].over = true;
     h.conditions = vec![
         cond("AbleToScale", "True", "ReadyForNewScale"),
         cond("ScalingActive", "True", "ValidMetricFound"),

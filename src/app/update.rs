@@ -131,6 +131,12 @@ fn connected(app: &mut App, r: Result<Connection, String>, fx: &mut Vec<Effect>)
         }
     };
     app.generation += 1;
+    if app.namespace != conn.namespace {
+        // The metrics are scoped by namespace: the old one's history is not this one's.
+        app.history.clear();
+        app.metrics = None;
+        app.cost = None;
+    }
     app.context = conn.context.clone();
     app.namespace = conn.namespace.clone();
     app.cluster = None;

@@ -67,6 +67,7 @@ fn restart_plan(context: &str, namespace: &str) -> Box<Plan> {
 
 fn with_workload(mut a: App) -> App {
     let w = crate::cluster::model::Workload {
+        kind: "Deployment".into(),
         name: "web".into(),
         desired: 3,
         ready: 3,

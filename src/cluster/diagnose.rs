@@ -1,10 +1,47 @@
 //! Plain-word diagnoses: the HPA's state in one line, and the runbook's hint for an event.
 
-use super::model::{Condition, HpaView};
+use super::model::{Condition, HpaView, MetricSource};
 use crate::config::StackConfig;
 
 fn cond<'a>(h: &'a HpaView, t: &str) -> Option<&'a Condition> {
     h.conditions.iter().find(|c| c.type_ == t)
+}
+
+/// The names of the metrics of `source` the HPA could not read.
+fn unread(h: &HpaView, sources: &[MetricSource]) -> String {
+    let names: Vec<&str> = h
+        .metrics
+        .iter()
+        .filter(|m| sources.contains(&m.source) && m.current.is_none())
+        .map(|m| m.name.as_str())
+        .collect();
+    if names.is_empty() {
+        "its metric".into()
+    } else {
+        names.join(", ")
+    }
+}
+
+/// Why the HPA cannot read its metrics, by the condition's reason.
+fn metrics_diagnosis(h: &HpaView, c: &Condition) -> String {
+    use MetricSource::*;
+    match c.reason.as_str() {
+        "FailedGetResourceMetric" | "FailedGetContainerResourceMetric" => {
+            "cannot read metrics — is metrics-server installed?".into()
+        }
+        "FailedGetExternalMetric" => format!(
+            "cannot read external metric {} — is the external metrics adapter (e.g. KEDA, prometheus-adapter) running and serving it?",
+            unread(h, &[External])
+        ),
+        "FailedGetObjectMetric" | "FailedGetPodsMetric" => format!(
+            "cannot read custom metric {} — is the custom metrics adapter (e.g. prometheus-adapter, KEDA) running and serving it?",
+            unread(h, &[Pods, Object])
+        ),
+        _ if c.message.contains("metrics") || c.reason.contains("Metric") => {
+            format!("cannot compute replicas from its metrics: {}", c.reason)
+        }
+        _ => format!("not scaling: {}", c.reason),
+    }
 }
 
 /// One line saying what the HPA is doing or what is wrong with it.
@@ -13,16 +50,20 @@ pub fn hpa(h: &HpaView) -> String {
         return format!("cannot scale: {} — {}", c.reason, c.message);
     }
     if let Some(c) = cond(h, "ScalingActive").filter(|c| c.status == "False") {
-        if c.reason.contains("Metric") || c.message.contains("metrics") {
-            return "cannot read metrics — is metrics-server installed?".into();
-        }
-        return format!("not scaling: {}", c.reason);
+        return metrics_diagnosis(h, c);
     }
-    if h.current >= h.max && h.max > 0 {
+    if h.metrics.is_empty() {
+        return "no metrics in its spec: the controller scales on CPU at 80 %".into();
+    }
+    let limited = cond(h, "ScalingLimited").filter(|c| c.status == "True");
+    if limited.is_some_and(|c| c.reason == "TooManyReplicas") || (h.current >= h.max && h.max > 0) {
         return format!(
             "at max replicas ({}): add capacity or raise maxReplicas",
             h.max
         );
+    }
+    if limited.is_some_and(|c| c.reason == "TooFewReplicas") {
+        return format!("held at min replicas ({}): the metrics want fewer", h.min);
     }
     if cond(h, "AbleToScale").is_some_and(|c| c.reason == "ScaleDownStabilized") {
         return "scale-down stabilising: waiting out the window before removing pods".into();

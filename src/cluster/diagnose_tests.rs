@@ -5,12 +5,20 @@ fn view(current: i32, desired: i32, conds: &[(&str, &str, &str)]) -> HpaView {
     HpaView {
         name: "h".into(),
         target: "Deployment/d".into(),
+        target_kind: "Deployment".into(),
         target_name: "d".into(),
         min: 3,
         max: 20,
         current,
         desired,
-        metrics: vec![],
+        metrics: vec![crate::cluster::model::HpaMetric {
+            name: "cpu".into(),
+            source: MetricSource::Resource,
+            current: None,
+            target: "70%".into(),
+            average: false,
+            over: false,
+        }],
         conditions: conds
             .iter()
             .map(|(t, s, r)| Condition {

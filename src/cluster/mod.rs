@@ -5,6 +5,7 @@
 pub mod connect;
 pub mod diagnose;
 pub mod explain;
+pub mod hpa_view;
 pub mod list;
 pub mod model;
 pub mod ops;

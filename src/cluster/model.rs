@@ -11,9 +11,11 @@ pub struct PodCounts {
     pub terminating: u32,
 }
 
-/// One Deployment, summarised.
+/// One Deployment or StatefulSet, summarised.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Workload {
+    /// "Deployment" or "StatefulSet".
+    pub kind: String,
     pub name: String,
     pub desired: i32,
     pub ready: i32,
@@ -57,13 +59,43 @@ impl Workload {
     }
 }
 
-/// One HPA metric: current vs target (percent of request, or a raw value).
+/// Where an HPA metric comes from (autoscaling/v2 metric types).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MetricSource {
+    Resource,
+    ContainerResource,
+    Pods,
+    Object,
+    External,
+}
+
+/// One HPA metric: current vs target, both in the units the target uses ("45%" of the
+/// request, "140" per pod on average, "2500m").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HpaMetric {
+    /// "cpu", "memory (container app)", "queue_depth", "requests (Service/api)"
     pub name: String,
-    pub current: Option<i64>,
-    pub target: Option<i64>,
-    pub unit: &'static str,
+    pub source: MetricSource,
+    /// None: the HPA could not read it.
+    pub current: Option<String>,
+    pub target: String,
+    /// The target is an average per pod (AverageValue).
+    pub average: bool,
+    /// Current is over target.
+    pub over: bool,
+}
+
+impl HpaMetric {
+    /// "cpu 45%/70%", "queue_depth 140/100 (avg)", "cpu <unknown>/70%".
+    pub fn display(&self) -> String {
+        format!(
+            "{} {}/{}{}",
+            self.name,
+            self.current.as_deref().unwrap_or("<unknown>"),
+            self.target,
+            if self.average { " (avg)" } else { "" }
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,6 +111,7 @@ pub struct HpaView {
     pub name: String,
     /// "Deployment/ai-agent-service"
     pub target: String,
+    pub target_kind: String,
     pub target_name: String,
     pub min: i32,
     pub max: i32,
@@ -149,8 +182,11 @@ pub struct ClusterSnapshot {
 }
 
 impl ClusterSnapshot {
-    pub fn hpa_for(&self, workload: &str) -> Option<&HpaView> {
-        self.hpas.iter().find(|h| h.target_name == workload)
+    /// The HPA that targets this workload (by kind and name).
+    pub fn hpa_for(&self, w: &Workload) -> Option<&HpaView> {
+        self.hpas
+            .iter()
+            .find(|h| h.target_kind == w.kind && h.target_name == w.name)
     }
 
     /// How `kind` could be read (Yes when not recorded).

@@ -8,7 +8,7 @@ use k8s_openapi::api::core::v1::{Event, Pod};
 use k8s_openapi::api::events::v1::Event as EventV1;
 
 use super::diagnose;
-use super::model::{ClusterSnapshot, Condition, EventView, HpaMetric, HpaView, Readable, Workload};
+use super::model::{ClusterSnapshot, EventView, HpaView, Readable, Workload};
 use crate::config::StackConfig;
 use crate::text::printable;
 
@@ -46,64 +46,6 @@ fn pod_counts_and_flags(pods: &[&Pod], w: &mut Workload) {
             }
         }
     }
-}
-
-fn metric_views(h: &HorizontalPodAutoscaler) -> Vec<HpaMetric> {
-    let spec = h.spec.as_ref();
-    let current = h.status.as_ref().and_then(|s| s.current_metrics.as_ref());
-    spec.and_then(|s| s.metrics.as_ref())
-        .into_iter()
-        .flatten()
-        .filter_map(|m| {
-            let r = m.resource.as_ref()?;
-            let cur = current
-                .into_iter()
-                .flatten()
-                .filter_map(|c| c.resource.as_ref())
-                .find(|c| c.name == r.name)
-                .and_then(|c| c.current.average_utilization)
-                .map(i64::from);
-            Some(HpaMetric {
-                name: r.name.clone(),
-                current: cur,
-                target: r.target.average_utilization.map(i64::from),
-                unit: "%",
-            })
-        })
-        .collect()
-}
-
-fn hpa_view(h: &HorizontalPodAutoscaler) -> HpaView {
-    let spec = h.spec.as_ref();
-    let status = h.status.as_ref();
-    let target_ref = spec.map(|s| &s.scale_target_ref);
-    let conditions: Vec<Condition> = status
-        .and_then(|s| s.conditions.as_ref())
-        .into_iter()
-        .flatten()
-        .map(|c| Condition {
-            type_: c.type_.clone(),
-            status: c.status.clone(),
-            reason: printable(c.reason.as_deref().unwrap_or_default()),
-            message: printable(c.message.as_deref().unwrap_or_default()),
-        })
-        .collect();
-    let mut v = HpaView {
-        name: h.metadata.name.clone().unwrap_or_default(),
-        target: target_ref
-            .map(|r| format!("{}/{}", r.kind, r.name))
-            .unwrap_or_default(),
-        target_name: target_ref.map(|r| r.name.clone()).unwrap_or_default(),
-        min: spec.and_then(|s| s.min_replicas).unwrap_or(1),
-        max: spec.map(|s| s.max_replicas).unwrap_or(0),
-        current: status.and_then(|s| s.current_replicas).unwrap_or(0),
-        desired: status.map(|s| s.desired_replicas).unwrap_or(0),
-        metrics: metric_views(h),
-        conditions,
-        diagnosis: String::new(),
-    };
-    v.diagnosis = diagnose::hpa(&v);
-    v
 }
 
 /// A core/v1 Event as the events panel shows it.
@@ -219,7 +161,7 @@ pub fn build(context: &str, namespace: &str, objects: &Objects<'_>) -> ClusterSn
             pods_by_deploy.entry(d).or_default().push(p);
         }
     }
-    let hpa_views: Vec<HpaView> = hpas.iter().map(|h| hpa_view(h)).collect();
+    let hpa_views: Vec<HpaView> = hpas.iter().map(|h| super::hpa_view::hpa_view(h)).collect();
     let mut workloads: Vec<Workload> = deployments
         .iter()
         .map(|d| {
@@ -233,8 +175,9 @@ pub fn build(context: &str, namespace: &str, objects: &Objects<'_>) -> ClusterSn
                 available: st.and_then(|s| s.available_replicas).unwrap_or(0),
                 hpa: hpa_views
                     .iter()
-                    .find(|h| h.target_name == name)
+                    .find(|h| h.target_kind == "Deployment" && h.target_name == name)
                     .map(|h| h.name.clone()),
+                kind: "Deployment".into(),
                 ..Workload::default()
             };
             let total = st.and_then(|s| s.replicas).unwrap_or(0);

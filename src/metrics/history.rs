@@ -79,6 +79,13 @@ impl History {
         }
     }
 
+    /// Forget everything (another namespace's numbers are not this one's).
+    pub fn clear(&mut self) {
+        self.points.clear();
+        self.last_tokens = None;
+        self.last_cost = None;
+    }
+
     /// The time window kept.
     pub fn window(&self) -> SignedDuration {
         self.window

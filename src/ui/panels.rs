@@ -150,7 +150,7 @@ pub fn workloads(f: &mut Frame, app: &App, area: Rect) {
 pub fn hpa(f: &mut Frame, app: &App, area: Rect) {
     let t = app.theme();
     let w = app.selected_workload();
-    let view = w.and_then(|w| app.cluster.as_ref()?.hpa_for(&w.name));
+    let view = w.and_then(|w| app.cluster.as_ref()?.hpa_for(w));
     let title = match view {
         Some(h) => format!("hpa {} → {}", h.name, h.target),
         None => "hpa".to_string(),
@@ -177,18 +177,9 @@ pub fn hpa(f: &mut Frame, app: &App, area: Rect) {
                 .metrics
                 .iter()
                 .map(|m| {
-                    let cur = m
-                        .current
-                        .map(|c| format!("{c}{}", m.unit))
-                        .unwrap_or_else(|| "<unknown>".into());
-                    let tgt = m
-                        .target
-                        .map(|c| format!("{c}{}", m.unit))
-                        .unwrap_or_else(|| "?".into());
-                    let over = matches!((m.current, m.target), (Some(c), Some(t)) if c > t);
                     Span::styled(
-                        format!("{} {cur}/{tgt}   ", m.name),
-                        Style::default().fg(if over { t.warn } else { t.text }),
+                        format!("{}   ", m.display()),
+                        Style::default().fg(if m.over { t.warn } else { t.text }),
                     )
                 })
                 .collect();
