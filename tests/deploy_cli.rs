@@ -147,3 +147,37 @@ fn deploy_plan_apply_conflict_and_bad_yaml() {
         "{out}"
     );
 }
+
+/// A cluster with a broken aggregated API (metrics.k8s.io answering 503) and a role that may
+/// not read Namespaces (an admin made them): the plan still covers everything else.
+#[test]
+fn deploy_plans_around_a_broken_api_group_and_an_unreadable_namespace() {
+    let sim = SimProcess::start(&[
+        "--preload",
+        "--broken-group",
+        "metrics.k8s.io/v1beta1",
+        "--deny",
+        "get namespaces",
+    ]);
+    let (code, out, err) = agentdeck(&sim, &["deploy", "--dry-run"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(
+        out.contains("cannot check Namespace ai-agents (forbidden); continuing in it"),
+        "{out}"
+    );
+    for object in [
+        "deployment.apps/ai-agent-service",
+        "service/ai-agent-service",
+        "horizontalpodautoscaler.autoscaling/ai-agent-hpa",
+        "deployment.apps/redis",
+        "configmap/redis-config",
+        "networkpolicy.networking.k8s.io/allow-holysheep-api",
+    ] {
+        assert!(
+            out.lines()
+                .any(|l| l.contains(object) && !l.trim_start().starts_with("error")),
+            "{object} not planned:\n{out}"
+        );
+    }
+    assert!(!out.contains("error "), "{out}");
+}

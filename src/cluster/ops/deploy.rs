@@ -5,11 +5,12 @@
 //! not serve is skipped with the reason; a field-manager conflict names the other manager
 //! and needs an explicit force. Invalid YAML stops everything before anything is sent.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use kube::api::{Api, DynamicObject, Patch, PatchParams};
 use kube::core::GroupVersionKind;
-use kube::discovery::{ApiCapabilities, ApiResource, Discovery, Scope};
+use kube::discovery::{ApiCapabilities, ApiResource, Scope};
 use serde_json::Value;
 
 use super::progress::{ObjectResult, Progress};
@@ -177,11 +178,37 @@ pub fn diff(a: &Value, b: &Value) -> Vec<String> {
     out
 }
 
-fn resolve(discovery: &Discovery, obj: &Value) -> Option<(ApiResource, ApiCapabilities)> {
-    let av = obj["apiVersion"].as_str()?;
-    let kind = obj["kind"].as_str()?;
+/// How the cluster serves a document's kind: its resource, or why it cannot be used.
+type Resolved = Result<(ApiResource, ApiCapabilities), Change>;
+
+/// Discover one group version's kind (only that group is asked, so a broken aggregated
+/// API elsewhere — metrics.k8s.io answering 503 — does not stop the plan).
+async fn resolve(ops: &Ops, obj: &Value, cache: &mut HashMap<String, Resolved>) -> Resolved {
+    let av = obj["apiVersion"].as_str().unwrap_or("");
+    let kind = obj["kind"].as_str().unwrap_or("");
+    let key = format!("{av}/{kind}");
+    if let Some(r) = cache.get(&key) {
+        return r.clone();
+    }
     let (group, version) = av.split_once('/').unwrap_or(("", av));
-    discovery.resolve_gvk(&GroupVersionKind::gvk(group, version, kind))
+    let gvk = GroupVersionKind::gvk(group, version, kind);
+    let r = match kube::discovery::pinned_kind(&ops.conn.client, &gvk).await {
+        Ok(found) => Ok(found),
+        Err(kube::Error::Api(s)) if s.code == 404 => Err(not_served(kind, av)),
+        Err(kube::Error::Discovery(_)) => Err(not_served(kind, av)),
+        Err(e) => Err(Change::Error(format!(
+            "cannot discover {av}: {}",
+            crate::cluster::explain::explain(&e)
+        ))),
+    };
+    cache.insert(key, r.clone());
+    r
+}
+
+fn not_served(kind: &str, av: &str) -> Change {
+    Change::Skipped(format!(
+        "the cluster does not serve kind {kind:?} in version {av:?} (is its CRD installed?)"
+    ))
 }
 
 fn api_for(ops: &Ops, ar: &ApiResource, ns: Option<&str>) -> Api<DynamicObject> {
@@ -201,10 +228,7 @@ fn params(force: bool, dry_run: bool) -> PatchParams {
 /// The plan: namespaces first, then the rest in file order.
 pub async fn plan(ops: &Ops, mut docs: Vec<Document>, force: bool) -> Result<Vec<Item>, OpError> {
     docs.sort_by_key(|d| d.object["kind"] != "Namespace");
-    let discovery = Discovery::new(ops.conn.client.clone())
-        .run()
-        .await
-        .map_err(|e| OpError::Api(format!("API discovery: {e}")))?;
+    let mut cache = HashMap::new();
     let mut new_namespaces = Vec::new();
     let mut items = Vec::new();
     for doc in docs {
@@ -213,16 +237,20 @@ pub async fn plan(ops: &Ops, mut docs: Vec<Document>, force: bool) -> Result<Vec
             .as_str()
             .unwrap_or("")
             .to_string();
-        let Some((ar, caps)) = resolve(&discovery, &doc.object) else {
-            let av = doc.object["apiVersion"].as_str().unwrap_or("");
-            items.push(Item {
-                display: format!("{}/{name}", kind.to_lowercase()),
-                namespace: doc.object["metadata"]["namespace"].as_str().map(str::to_string),
-                change: Change::Skipped(format!("the cluster does not serve kind {kind:?} in version {av:?} (is its CRD installed?)")),
-                resource: None,
-                doc,
-            });
-            continue;
+        let (ar, caps) = match resolve(ops, &doc.object, &mut cache).await {
+            Ok(found) => found,
+            Err(change) => {
+                items.push(Item {
+                    display: format!("{}/{name}", kind.to_lowercase()),
+                    namespace: doc.object["metadata"]["namespace"]
+                        .as_str()
+                        .map(str::to_string),
+                    change,
+                    resource: None,
+                    doc,
+                });
+                continue;
+            }
         };
         let ns = (caps.scope == Scope::Namespaced).then(|| {
             doc.object["metadata"]["namespace"]
@@ -272,10 +300,16 @@ async fn dry_run(
 ) -> Result<Change, OpError> {
     let name = obj["metadata"]["name"].as_str().unwrap_or("");
     let api = api_for(ops, ar, ns);
-    let live = api
-        .get_opt(name)
-        .await
-        .map_err(|e| OpError::from_kube(display, e))?;
+    let live = match api.get_opt(name).await {
+        Ok(live) => live,
+        // A role that may not read Namespaces can still deploy into one.
+        Err(kube::Error::Api(s)) if s.code == 403 && ar.kind == "Namespace" => {
+            return Ok(Change::Skipped(format!(
+                "cannot check Namespace {name} (forbidden); continuing in it"
+            )));
+        }
+        Err(e) => return Ok(Change::Error(OpError::from_kube(display, e).to_string())),
+    };
     if live.is_none() && brand_new_ns {
         // Its namespace does not exist yet, so there is nothing to dry-run against.
         return Ok(Change::Create);
