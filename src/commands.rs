@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::cluster::Target;
-use crate::cluster::ops::{self, OpError, Ops, Outcome, Plan, Request};
+use crate::cluster::ops::{self, OpError, Ops, Outcome, Plan, Request, WorkloadRef};
 use crate::config::Config;
 use crate::error::Error;
 use crate::secret::Secret;
@@ -123,7 +123,7 @@ fn print_plan(plan: &Plan) {
 
 pub async fn scale(c: &Common<'_>, deployment: &str, replicas: &str) -> Result<u8, Error> {
     let req = Request::Scale {
-        deployment: deployment.into(),
+        workload: WorkloadRef::parse(deployment)?,
         replicas: replicas.into(),
     };
     run(c, req).await
@@ -131,7 +131,7 @@ pub async fn scale(c: &Common<'_>, deployment: &str, replicas: &str) -> Result<u
 
 pub async fn restart(c: &Common<'_>, deployment: &str, wait: bool) -> Result<u8, Error> {
     let req = Request::Restart {
-        deployment: deployment.into(),
+        workload: WorkloadRef::parse(deployment)?,
         wait,
     };
     run(c, req).await

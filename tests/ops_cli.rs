@@ -220,3 +220,79 @@ fn denied_by_rbac_is_explained_and_audited() {
     assert_eq!(lines.len(), 2);
     assert!(lines.iter().all(|l| l["result"] == "forbidden"));
 }
+
+/// StatefulSets are workloads too: status lists them, and scale and restart (kubectl's
+/// `statefulset/NAME` and `sts/NAME`) work on them the way kubectl does.
+#[test]
+fn statefulsets_scale_and_restart() {
+    if !common::require_tool("kubectl") {
+        return;
+    }
+    let sim = SimProcess::start(&["--preload", "--time-scale", "10"]);
+    let manifest = sim.dir.path().join("sts.yaml");
+    std::fs::write(
+        &manifest,
+        "apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: vector-db, namespace: ai-agents}
+spec:
+  replicas: 2
+  serviceName: vector-db
+  selector: {matchLabels: {app: vector-db}}
+  template:
+    metadata: {labels: {app: vector-db}}
+    spec: {containers: [{name: db, image: qdrant/qdrant:v1.9.0}]}
+",
+    )
+    .unwrap();
+    let mut c = sim.kubectl("kubectl");
+    c.args(["apply", "-f", manifest.to_str().unwrap()]);
+    ok(c);
+    let (code, out, err) = agentdeck(
+        &sim,
+        &["scale", "sts/vector-db", "3", "--yes", "--timeout", "60s"],
+    );
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(
+        out.contains("scale statefulset vector-db in namespace ai-agents"),
+        "{out}"
+    );
+    assert!(out.contains("vector-db scaled to 3 and ready"), "{out}");
+    let (code, out, err) = agentdeck(
+        &sim,
+        &[
+            "restart",
+            "statefulset/vector-db",
+            "--wait",
+            "--yes",
+            "--timeout",
+            "60s",
+        ],
+    );
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(
+        out.contains("statefulset.apps/vector-db restarted"),
+        "{out}"
+    );
+    assert!(
+        out.contains("statefulset rolling update complete 3 pods"),
+        "{out}"
+    );
+    assert!(
+        kget(
+            &sim,
+            &["get", "statefulset", "vector-db"],
+            "{.spec.template.metadata.annotations}"
+        )
+        .contains("kubectl.kubernetes.io/restartedAt")
+    );
+    let (_, out, _) = agentdeck(&sim, &["status"]);
+    assert!(
+        out.lines()
+            .any(|l| l.contains("vector-db") && l.contains("3/3 ready")),
+        "{out}"
+    );
+    let (code, _, err) = agentdeck(&sim, &["restart", "cronjob/x", "--yes"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("statefulset/NAME"), "{err}");
+}

@@ -445,7 +445,7 @@ fn restart_plan(context: &str, namespace: &str) -> Box<agentdeck::cluster::ops::
             std::time::Duration::from_secs(1),
         ),
         kind: PlanKind::Restart {
-            deployment: "ai-agent-service".into(),
+            workload: agentdeck::cluster::ops::WorkloadRef::deployment("ai-agent-service"),
             wait: true,
         },
     })

@@ -9,7 +9,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use super::keymap::{Action, Scope, action_for};
 use super::{App, Effect, Mode};
 use crate::cluster::ops::scale::parse_replicas;
-use crate::cluster::ops::{OpError, Operation, Outcome, Plan, Request};
+use crate::cluster::ops::{OpError, Operation, Outcome, Plan, Request, WorkloadKind, WorkloadRef};
 use crate::secret::Secret;
 
 /// Refuse when writes are off, RBAC denies `op`, a switch or another write is under way;
@@ -46,15 +46,27 @@ fn request(app: &mut App, req: Request, status: String, fx: &mut Vec<Effect>) {
     fx.push(Effect::Plan(req));
 }
 
+/// The selected workload, as operations name it.
+fn selected(app: &App) -> Option<(WorkloadRef, i32)> {
+    let w = app.selected_workload()?;
+    let kind = WorkloadKind::from_kind(&w.kind)?;
+    Some((
+        WorkloadRef {
+            kind,
+            name: w.name.clone(),
+        },
+        w.desired,
+    ))
+}
+
 /// `s` on the selected workload.
 pub fn start_scale(app: &mut App) {
-    let Some((deployment, desired)) = app.selected_workload().map(|w| (w.name.clone(), w.desired))
-    else {
+    let Some((workload, desired)) = selected(app) else {
         return;
     };
     if allowed(app, Operation::Scale) {
         app.mode = Mode::ScaleInput {
-            deployment,
+            workload,
             input: desired.to_string(),
         };
     }
@@ -62,13 +74,13 @@ pub fn start_scale(app: &mut App) {
 
 /// `r` on the selected workload: plan (the Deployment is read, RBAC asked), then confirm.
 pub fn start_restart(app: &mut App, fx: &mut Vec<Effect>) {
-    let Some(deployment) = app.selected_workload().map(|w| w.name.clone()) else {
+    let Some((workload, _)) = selected(app) else {
         return;
     };
     if allowed(app, Operation::Restart) {
-        let status = format!("restart {deployment}: checking…");
+        let status = format!("restart {}: checking…", workload.name);
         let req = Request::Restart {
-            deployment,
+            workload,
             wait: true,
         };
         request(app, req, status, fx);
@@ -104,7 +116,7 @@ pub fn start_deploy(app: &mut App, force: bool, fx: &mut Vec<Effect>) {
 /// Keys while typing the replica count.
 pub fn scale_input_key(
     app: &mut App,
-    deployment: String,
+    workload: WorkloadRef,
     mut input: String,
     k: KeyEvent,
     fx: &mut Vec<Effect>,
@@ -113,28 +125,28 @@ pub fn scale_input_key(
         (Some(Action::Cancel), _) => app.mode = Mode::Normal,
         (Some(Action::Erase), _) => {
             input.pop();
-            app.mode = Mode::ScaleInput { deployment, input };
+            app.mode = Mode::ScaleInput { workload, input };
         }
         (Some(Action::Submit), _) => match parse_replicas(&input) {
             Ok(_) => {
                 app.mode = Mode::Normal;
-                let status = format!("scale {deployment}: checking…");
+                let status = format!("scale {}: checking…", workload.name);
                 let req = Request::Scale {
-                    deployment,
+                    workload,
                     replicas: input,
                 };
                 request(app, req, status, fx);
             }
             Err(e) => {
                 app.toast(e.to_string(), true);
-                app.mode = Mode::ScaleInput { deployment, input };
+                app.mode = Mode::ScaleInput { workload, input };
             }
         },
         (_, KeyCode::Char(c)) if c.is_ascii_digit() || c == '-' => {
             input.push(c);
-            app.mode = Mode::ScaleInput { deployment, input };
+            app.mode = Mode::ScaleInput { workload, input };
         }
-        _ => app.mode = Mode::ScaleInput { deployment, input },
+        _ => app.mode = Mode::ScaleInput { workload, input },
     }
 }
 

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 
 use crate::cluster::ClusterSnapshot;
-use crate::cluster::ops::{Operation, Plan};
+use crate::cluster::ops::{Operation, Plan, WorkloadRef};
 use crate::config::ModelPrice;
 use crate::metrics::cost::Cost;
 use crate::metrics::history::History;
@@ -32,7 +32,7 @@ pub enum Mode {
     Help,
     /// Typing the replica count for `s` on a workload.
     ScaleInput {
-        deployment: String,
+        workload: WorkloadRef,
         input: String,
     },
     /// A planned write waiting for y/n; it runs on the plan's own connection.

@@ -199,8 +199,8 @@ fn key(app: &mut App, k: KeyEvent, fx: &mut Vec<Effect>) {
                 app.mode = Mode::Normal;
             }
         }
-        Mode::ScaleInput { deployment, input } => {
-            dialogs::scale_input_key(app, deployment, input, k, fx)
+        Mode::ScaleInput { workload, input } => {
+            dialogs::scale_input_key(app, workload, input, k, fx)
         }
         Mode::Confirm { question, plan } => dialogs::confirm_key(app, question, plan, k, fx),
         Mode::KeyInput { input } => dialogs::key_input_key(app, input, k, fx),

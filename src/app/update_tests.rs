@@ -59,7 +59,7 @@ fn restart_plan(context: &str, namespace: &str) -> Box<Plan> {
             Duration::from_secs(1),
         ),
         kind: PlanKind::Restart {
-            deployment: "web".into(),
+            workload: crate::cluster::ops::WorkloadRef::deployment("web"),
             wait: true,
         },
     })
@@ -162,7 +162,7 @@ async fn restart_is_planned_then_asked_with_its_place_then_executed_there() {
     let mut a = with_workload(app());
     let fx = keys(&mut a, "r");
     assert!(
-        matches!(&fx[..], [Effect::Plan(Request::Restart { deployment, wait: true })] if deployment == "web"),
+        matches!(&fx[..], [Effect::Plan(Request::Restart { workload, wait: true })] if workload.name == "web"),
         "{fx:?}"
     );
     assert!(a.op_status.is_some(), "the footer says it is checking");
@@ -239,7 +239,7 @@ fn scale_input_is_checked_before_planning() {
     assert!(a.toast.as_ref().unwrap().error);
     let fx = keys(&mut a, "\x08\x087\n");
     assert!(
-        matches!(&fx[..], [Effect::Plan(Request::Scale { deployment, replicas })] if deployment == "web" && replicas == "7"),
+        matches!(&fx[..], [Effect::Plan(Request::Scale { workload, replicas })] if workload.name == "web" && replicas == "7"),
         "{fx:?}"
     );
 }

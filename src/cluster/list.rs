@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
+use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet, StatefulSet};
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::core::v1::{Event, Pod};
 use k8s_openapi::api::events::v1::Event as EventV1;
@@ -70,8 +70,9 @@ fn reason(kind: &str, ns: &str, e: &kube::Error) -> String {
 
 /// The namespace's model, listed once; `stack` names the runbook's objects in hints.
 pub async fn once(conn: &Connection, stack: &StackConfig) -> Result<ClusterSnapshot, ListError> {
-    let (d, r, p, h, e) = tokio::join!(
+    let (d, ss, r, p, h, e) = tokio::join!(
         list::<Deployment>(conn),
+        list::<StatefulSet>(conn),
         list::<ReplicaSet>(conn),
         list::<Pod>(conn),
         list::<HorizontalPodAutoscaler>(conn),
@@ -86,10 +87,11 @@ pub async fn once(conn: &Connection, stack: &StackConfig) -> Result<ClusterSnaps
         }
     };
     note(KINDS[0], d.as_ref().err());
-    note(KINDS[1], r.as_ref().err());
-    note(KINDS[2], p.as_ref().err());
-    note(KINDS[3], h.as_ref().err());
-    note(KINDS[4], e.as_ref().err());
+    note(KINDS[1], ss.as_ref().err());
+    note(KINDS[2], r.as_ref().err());
+    note(KINDS[3], p.as_ref().err());
+    note(KINDS[4], h.as_ref().err());
+    note(KINDS[5], e.as_ref().err());
     let nothing = errors.len() == KINDS.len();
     let d = match d {
         Err(source) if nothing => {
@@ -102,6 +104,7 @@ pub async fn once(conn: &Connection, stack: &StackConfig) -> Result<ClusterSnaps
         }
         other => other,
     };
+    let ss = ss.unwrap_or_default();
     let (d, r, p, h) = (
         d.unwrap_or_default(),
         r.unwrap_or_default(),
@@ -110,6 +113,7 @@ pub async fn once(conn: &Connection, stack: &StackConfig) -> Result<ClusterSnaps
     );
     let objects = Objects {
         deployments: d.iter().collect(),
+        statefulsets: ss.iter().collect(),
         replicasets: r.iter().collect(),
         pods: p.iter().collect(),
         hpas: h.iter().collect(),

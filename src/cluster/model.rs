@@ -137,8 +137,9 @@ pub struct EventView {
 }
 
 /// The kinds a snapshot is made of (their plural resource names).
-pub const KINDS: [&str; 5] = [
+pub const KINDS: [&str; 6] = [
     "deployments",
+    "statefulsets",
     "replicasets",
     "pods",
     "horizontalpodautoscalers",

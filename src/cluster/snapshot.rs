@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
+use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet, StatefulSet};
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::core::v1::{Event, Pod};
 use k8s_openapi::api::events::v1::Event as EventV1;
@@ -119,6 +119,7 @@ pub const MAX_EVENTS: usize = 200;
 #[derive(Default)]
 pub struct Objects<'a> {
     pub deployments: Vec<&'a Deployment>,
+    pub statefulsets: Vec<&'a StatefulSet>,
     pub replicasets: Vec<&'a ReplicaSet>,
     pub pods: Vec<&'a Pod>,
     pub hpas: Vec<&'a HorizontalPodAutoscaler>,
@@ -126,17 +127,12 @@ pub struct Objects<'a> {
     pub kinds: BTreeMap<&'static str, Readable>,
 }
 
-/// Build the snapshot from the watched objects.
-pub fn build(context: &str, namespace: &str, objects: &Objects<'_>) -> ClusterSnapshot {
-    let Objects {
-        deployments,
-        replicasets,
-        pods,
-        hpas,
-        events,
-        kinds,
-    } = objects;
-    // pod → RS (owner) → Deployment (owner)
+/// Pods by the workload that owns them: "Deployment/x" through its ReplicaSet, or
+/// "StatefulSet/x" directly.
+fn pods_by_owner<'a>(
+    replicasets: &[&ReplicaSet],
+    pods: &[&'a Pod],
+) -> BTreeMap<String, Vec<&'a Pod>> {
     let rs_owner: HashMap<&str, &str> = replicasets
         .iter()
         .filter_map(|rs| {
@@ -149,52 +145,88 @@ pub fn build(context: &str, namespace: &str, objects: &Objects<'_>) -> ClusterSn
             Some((rs.metadata.name.as_deref()?, owner.name.as_str()))
         })
         .collect();
-    let mut pods_by_deploy: BTreeMap<&str, Vec<&Pod>> = BTreeMap::new();
+    let mut out: BTreeMap<String, Vec<&Pod>> = BTreeMap::new();
     for p in pods {
-        let owner = p
-            .metadata
-            .owner_references
-            .as_ref()
-            .and_then(|o| o.iter().find(|o| o.kind == "ReplicaSet"))
-            .and_then(|o| rs_owner.get(o.name.as_str()));
-        if let Some(d) = owner {
-            pods_by_deploy.entry(d).or_default().push(p);
+        let owners = p.metadata.owner_references.iter().flatten();
+        let owner = owners.into_iter().find_map(|o| match o.kind.as_str() {
+            "ReplicaSet" => rs_owner
+                .get(o.name.as_str())
+                .map(|d| format!("Deployment/{d}")),
+            "StatefulSet" => Some(format!("StatefulSet/{}", o.name)),
+            _ => None,
+        });
+        if let Some(o) = owner {
+            out.entry(o).or_default().push(p);
         }
     }
-    let hpa_views: Vec<HpaView> = hpas.iter().map(|h| super::hpa_view::hpa_view(h)).collect();
-    let mut workloads: Vec<Workload> = deployments
+    out
+}
+
+fn deployment_view(d: &Deployment) -> Workload {
+    let st = d.status.as_ref();
+    let desired = d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
+    let mut w = Workload {
+        kind: "Deployment".into(),
+        name: d.metadata.name.clone().unwrap_or_default(),
+        desired,
+        ready: st.and_then(|s| s.ready_replicas).unwrap_or(0),
+        updated: st.and_then(|s| s.updated_replicas).unwrap_or(0),
+        available: st.and_then(|s| s.available_replicas).unwrap_or(0),
+        ..Workload::default()
+    };
+    let total = st.and_then(|s| s.replicas).unwrap_or(0);
+    w.rolling = w.updated < desired || w.available < desired || total > desired;
+    w.stalled = st.and_then(|s| s.conditions.as_ref()).is_some_and(|cs| {
+        cs.iter()
+            .any(|c| c.reason.as_deref() == Some("ProgressDeadlineExceeded"))
+    });
+    w
+}
+
+fn statefulset_view(s: &StatefulSet) -> Workload {
+    let st = s.status.as_ref();
+    let desired = s.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
+    let mut w = Workload {
+        kind: "StatefulSet".into(),
+        name: s.metadata.name.clone().unwrap_or_default(),
+        desired,
+        ready: st.and_then(|s| s.ready_replicas).unwrap_or(0),
+        updated: st.and_then(|s| s.updated_replicas).unwrap_or(0),
+        available: st.and_then(|s| s.available_replicas).unwrap_or(0),
+        ..Workload::default()
+    };
+    let revisions_differ =
+        st.is_some_and(|s| s.update_revision.is_some() && s.current_revision != s.update_revision);
+    w.rolling = w.ready < desired || revisions_differ;
+    w
+}
+
+/// Build the snapshot from the watched objects.
+pub fn build(context: &str, namespace: &str, objects: &Objects<'_>) -> ClusterSnapshot {
+    let owned = pods_by_owner(&objects.replicasets, &objects.pods);
+    let hpa_views: Vec<HpaView> = objects
+        .hpas
         .iter()
-        .map(|d| {
-            let name = d.metadata.name.clone().unwrap_or_default();
-            let st = d.status.as_ref();
-            let desired = d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
-            let mut w = Workload {
-                desired,
-                ready: st.and_then(|s| s.ready_replicas).unwrap_or(0),
-                updated: st.and_then(|s| s.updated_replicas).unwrap_or(0),
-                available: st.and_then(|s| s.available_replicas).unwrap_or(0),
-                hpa: hpa_views
-                    .iter()
-                    .find(|h| h.target_kind == "Deployment" && h.target_name == name)
-                    .map(|h| h.name.clone()),
-                kind: "Deployment".into(),
-                ..Workload::default()
-            };
-            let total = st.and_then(|s| s.replicas).unwrap_or(0);
-            w.rolling = w.updated < desired || w.available < desired || total > desired;
-            w.stalled = st.and_then(|s| s.conditions.as_ref()).is_some_and(|cs| {
-                cs.iter()
-                    .any(|c| c.reason.as_deref() == Some("ProgressDeadlineExceeded"))
-            });
-            if let Some(ps) = pods_by_deploy.get(name.as_str()) {
+        .map(|h| super::hpa_view::hpa_view(h))
+        .collect();
+    let mut workloads: Vec<Workload> = objects
+        .deployments
+        .iter()
+        .map(|d| deployment_view(d))
+        .chain(objects.statefulsets.iter().map(|s| statefulset_view(s)))
+        .map(|mut w| {
+            w.hpa = hpa_views
+                .iter()
+                .find(|h| h.target_kind == w.kind && h.target_name == w.name)
+                .map(|h| h.name.clone());
+            if let Some(ps) = owned.get(&format!("{}/{}", w.kind, w.name)) {
                 pod_counts_and_flags(ps, &mut w);
             }
-            w.name = name;
             w
         })
         .collect();
     workloads.sort_by(|a, b| a.name.cmp(&b.name));
-    let mut evs: Vec<EventView> = events.clone();
+    let mut evs: Vec<EventView> = objects.events.clone();
     evs.sort_by(|a, b| {
         b.warning
             .cmp(&a.warning)
@@ -207,7 +239,7 @@ pub fn build(context: &str, namespace: &str, objects: &Objects<'_>) -> ClusterSn
         workloads,
         hpas: hpa_views,
         events: evs,
-        pods_total: pods.len(),
-        kinds: kinds.clone(),
+        pods_total: objects.pods.len(),
+        kinds: objects.kinds.clone(),
     }
 }

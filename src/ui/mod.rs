@@ -103,7 +103,7 @@ fn draw_overlay(f: &mut Frame, app: &App, area: Rect) {
     let accent = Style::default().fg(t.accent);
     match &app.mode {
         Mode::Help => draw_help(f, app, area),
-        Mode::ScaleInput { deployment, input } => {
+        Mode::ScaleInput { workload, input } => {
             let lines = vec![
                 Line::from(vec![
                     Span::raw("replicas: "),
@@ -111,7 +111,7 @@ fn draw_overlay(f: &mut Frame, app: &App, area: Rect) {
                 ]),
                 Line::from(Span::styled("Enter to continue, Esc to cancel", muted)),
             ];
-            draw_dialog(f, app, area, &format!("scale {deployment}"), lines)
+            draw_dialog(f, app, area, &format!("scale {}", workload.name), lines)
         }
         Mode::KeyInput { input } => {
             // Only the length is ever drawn.

@@ -16,6 +16,9 @@ use crate::theme::Theme;
 fn workload_row(w: &Workload, t: &Theme) -> Row<'static> {
     let ready_style = Style::default().fg(if w.ready >= w.desired { t.ok } else { t.error });
     let mut flags = Vec::new();
+    if w.kind == "StatefulSet" {
+        flags.push("sts".to_string());
+    }
     if w.crash_looping > 0 {
         flags.push(format!("CrashLoop×{}", w.crash_looping));
     }

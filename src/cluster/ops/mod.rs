@@ -10,6 +10,7 @@ mod progress;
 pub mod restart;
 pub mod rotate;
 pub mod scale;
+pub mod target;
 
 use std::time::Duration;
 
@@ -21,6 +22,7 @@ use kube::api::{Api, PostParams};
 pub use audit::Audit;
 pub use operation::{Operation, Outcome, Plan, PlanKind, Request, execute, plan};
 pub use progress::{ObjectResult, Progress};
+pub use target::{WorkloadKind, WorkloadRef};
 
 use super::Connection;
 use crate::config::StackConfig;

@@ -14,6 +14,7 @@ use super::progress::{ObjectResult, Progress};
 use super::restart::{self, Rollout};
 use super::rotate::{self, RotatePlan};
 use super::scale::{self, ScalePlan};
+use super::target::WorkloadRef;
 use super::{OpError, Ops};
 use crate::secret::Secret;
 
@@ -42,12 +43,12 @@ impl Operation {
 #[derive(Debug, Clone)]
 pub enum Request {
     Scale {
-        deployment: String,
+        workload: WorkloadRef,
         /// As typed: checked by the plan.
         replicas: String,
     },
     Restart {
-        deployment: String,
+        workload: WorkloadRef,
         /// Follow the rollout until it completes.
         wait: bool,
     },
@@ -78,9 +79,7 @@ impl Request {
 
     fn target(&self, ops: &Ops) -> String {
         match self {
-            Request::Scale { deployment, .. } | Request::Restart { deployment, .. } => {
-                format!("deployment/{deployment}")
-            }
+            Request::Scale { workload, .. } | Request::Restart { workload, .. } => workload.slash(),
             Request::RotateKey { .. } => format!("secret/{}", ops.stack.secret),
             Request::Deploy { .. } => "stack".into(),
         }
@@ -98,7 +97,7 @@ pub struct Plan {
 pub enum PlanKind {
     Scale(ScalePlan),
     Restart {
-        deployment: String,
+        workload: WorkloadRef,
         wait: bool,
     },
     Rotate {
@@ -140,8 +139,8 @@ impl Plan {
         let place = self.ops.place();
         match &self.kind {
             PlanKind::Scale(p) => p.describe(&place),
-            PlanKind::Restart { deployment, .. } => {
-                format!("rollout restart deployment {deployment} in {place}")
+            PlanKind::Restart { workload, .. } => {
+                format!("rollout restart {} in {place}", workload.words())
             }
             PlanKind::Rotate { plan, verified, .. } => format!(
                 "{}{} in {place}",
@@ -177,8 +176,8 @@ impl Plan {
     /// The line shown while it runs, before its first progress event.
     pub fn running(&self) -> String {
         match &self.kind {
-            PlanKind::Scale(p) => format!("scaling {} to {}…", p.deployment, p.replicas),
-            PlanKind::Restart { deployment, .. } => format!("restarting {deployment}…"),
+            PlanKind::Scale(p) => format!("scaling {} to {}…", p.workload.name, p.replicas),
+            PlanKind::Restart { workload, .. } => format!("restarting {}…", workload.name),
             PlanKind::Rotate { plan, .. } => format!("rotating the key in {}…", plan.secret),
             PlanKind::Deploy { items, .. } => format!("deploying {} objects…", items.len()),
         }
@@ -202,18 +201,15 @@ async fn plan_checked(ops: &Ops, req: Request) -> Result<Plan, OpError> {
         ops.audit.require()?;
     }
     let kind = match req {
-        Request::Scale {
-            deployment,
-            replicas,
-        } => {
-            let p = scale::plan(ops, &deployment, &replicas).await?;
+        Request::Scale { workload, replicas } => {
+            let p = scale::plan(ops, &workload, &replicas).await?;
             ops.check_access(&p.accesses()).await?;
             PlanKind::Scale(p)
         }
-        Request::Restart { deployment, wait } => {
-            restart::check_exists(ops, &deployment).await?;
-            ops.check_access(&restart::accesses(&deployment)).await?;
-            PlanKind::Restart { deployment, wait }
+        Request::Restart { workload, wait } => {
+            restart::check_exists(ops, &workload).await?;
+            ops.check_access(&restart::accesses(&workload)).await?;
+            PlanKind::Restart { workload, wait }
         }
         Request::RotateKey { key, verify } => {
             rotate::check_key(&key)?;
@@ -252,27 +248,27 @@ pub async fn execute(
         PlanKind::Scale(p) => {
             let done = scale::apply(&ops, &p).await?;
             progress(Progress::Wrote(format!(
-                "deployment.apps/{} scaled: {done}",
-                p.deployment
+                "{} scaled: {done}",
+                p.workload.dotted()
             )));
             Ok(
-                match scale::wait_ready(&ops, &p.deployment, p.replicas, progress).await {
+                match scale::wait_ready(&ops, &p.workload, p.replicas, progress).await {
                     Ok(()) => Outcome::Done(format!(
                         "{} scaled to {} and ready",
-                        p.deployment, p.replicas
+                        p.workload.name, p.replicas
                     )),
                     Err(e) => Outcome::Incomplete(e.to_string()),
                 },
             )
         }
-        PlanKind::Restart { deployment, wait } => {
-            let at = restart::restart(&ops, &deployment).await?;
-            let wrote = format!("deployment.apps/{deployment} restarted ({at})");
+        PlanKind::Restart { workload, wait } => {
+            let at = restart::restart(&ops, &workload).await?;
+            let wrote = format!("{} restarted ({at})", workload.dotted());
             if !wait {
                 return Ok(Outcome::Done(wrote));
             }
             progress(Progress::Wrote(wrote));
-            Ok(match follow_rollouts(&ops, &[deployment], progress).await {
+            Ok(match follow_rollouts(&ops, &[workload], progress).await {
                 Ok(mut done) => Outcome::Done(done.pop().unwrap_or_default()),
                 Err(why) => Outcome::Incomplete(why),
             })
@@ -344,12 +340,11 @@ async fn rotate_and_restart(
     }
     let mut restarted = Vec::new();
     for d in &plan.readers {
-        match restart::restart(&ops, d).await {
+        let w = WorkloadRef::deployment(d);
+        match restart::restart(&ops, &w).await {
             Ok(at) => {
-                progress(Progress::Wrote(format!(
-                    "deployment.apps/{d} restarted ({at})"
-                )));
-                restarted.push(d.clone());
+                progress(Progress::Wrote(format!("{} restarted ({at})", w.dotted())));
+                restarted.push(w);
             }
             Err(e) => {
                 return Ok(Outcome::Incomplete(format!(
@@ -359,22 +354,26 @@ async fn rotate_and_restart(
         }
     }
     Ok(match follow_rollouts(&ops, &restarted, progress).await {
-        Ok(_) => Outcome::Done(format!("{done}; restarted {}", restarted.join(", "))),
+        Ok(_) => {
+            let names: Vec<&str> = restarted.iter().map(|w| w.name.as_str()).collect();
+            Outcome::Done(format!("{done}; restarted {}", names.join(", ")))
+        }
         Err(why) => Outcome::Incomplete(format!("{done}, but {why}")),
     })
 }
 
-/// Follow the rollouts of `deployments` within one deadline (the ops' timeout); Ok: each
+/// Follow the rollouts of `workloads` within one deadline (the ops' timeout); Ok: each
 /// one's "successfully rolled out", Err: why one did not finish.
 async fn follow_rollouts(
     ops: &Ops,
-    deployments: &[String],
+    workloads: &[WorkloadRef],
     progress: &mut (dyn FnMut(Progress) + Send),
 ) -> Result<Vec<String>, String> {
     let deadline = tokio::time::Instant::now() + ops.timeout;
     let mut done = Vec::new();
-    for d in deployments {
-        match restart::wait(ops, d, deadline, &mut *progress).await {
+    for w in workloads {
+        let d = &w.name;
+        match restart::wait(ops, w, deadline, &mut *progress).await {
             Ok(Rollout::Done(m)) => {
                 progress(Progress::Wrote(m.clone()));
                 done.push(m);

@@ -1,7 +1,5 @@
 //! What a running operation reports, typed; both faces show these lines as they are.
 
-use k8s_openapi::api::apps::v1::Deployment;
-
 /// What a running operation reports; both faces show these lines as they are.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Progress {
@@ -68,16 +66,17 @@ impl std::fmt::Display for Progress {
     }
 }
 
-/// Rollout counts of a Deployment, for `Progress::Rollout`.
-pub(super) fn rollout(message: &str, d: &Deployment) -> Progress {
-    let st = d.status.clone().unwrap_or_default();
-    let updated = st.updated_replicas.unwrap_or(0);
+/// Rollout counts of a Deployment or StatefulSet (the same status fields), for
+/// `Progress::Rollout`.
+pub(super) fn rollout(message: &str, o: &kube::api::DynamicObject) -> Progress {
+    use super::target::int;
+    let updated = int(o, "/status/updatedReplicas").unwrap_or(0);
     Progress::Rollout {
         message: message.to_string(),
-        want: d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(0),
+        want: int(o, "/spec/replicas").unwrap_or(0),
         updated,
-        ready: st.ready_replicas.unwrap_or(0),
-        available: st.available_replicas.unwrap_or(0),
-        old: (st.replicas.unwrap_or(0) - updated).max(0),
+        ready: int(o, "/status/readyReplicas").unwrap_or(0),
+        available: int(o, "/status/availableReplicas").unwrap_or(0),
+        old: (int(o, "/status/replicas").unwrap_or(0) - updated).max(0),
     }
 }

@@ -4,59 +4,54 @@
 
 use std::time::Duration;
 
-use k8s_openapi::api::apps::v1::Deployment;
-use kube::api::{Api, Patch, PatchParams};
+use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
+use kube::api::{DynamicObject, Patch, PatchParams};
 use serde_json::json;
 use tokio::time::Instant;
 
 use super::progress::{self, Progress};
+use super::target::{WorkloadKind, WorkloadRef};
 use super::{Access, FIELD_MANAGER, OpError, Ops};
 
 pub const RESTARTED_AT: &str = "kubectl.kubernetes.io/restartedAt";
 
-pub fn accesses(deployment: &str) -> Vec<Access> {
+pub fn accesses(w: &WorkloadRef) -> Vec<Access> {
     vec![Access {
         verb: "patch",
         group: "apps",
-        resource: "deployments",
+        resource: w.kind.plural(),
         subresource: "",
-        name: deployment.to_string(),
+        name: w.name.clone(),
     }]
 }
 
-/// The Deployment must exist before anyone is asked to restart it.
-pub async fn check_exists(ops: &Ops, deployment: &str) -> Result<(), OpError> {
-    let deploys: Api<Deployment> = Api::namespaced(ops.conn.client.clone(), &ops.conn.namespace);
-    deploys
-        .get(deployment)
-        .await
-        .map(|_| ())
-        .map_err(|e| OpError::from_kube(&format!("deployment {deployment}"), e))
+/// The workload must exist before anyone is asked to restart it.
+pub async fn check_exists(ops: &Ops, w: &WorkloadRef) -> Result<(), OpError> {
+    w.get(ops).await.map(|_| ())
 }
 
 /// Patch the restart annotation (RFC 3339, UTC, seconds). Returns the time written.
-pub async fn restart(ops: &Ops, deployment: &str) -> Result<String, OpError> {
-    let result = restart_inner(ops, deployment).await;
-    ops.record("restart", &format!("deployment/{deployment}"), &result);
+pub async fn restart(ops: &Ops, w: &WorkloadRef) -> Result<String, OpError> {
+    let result = restart_inner(ops, w).await;
+    ops.record("restart", &w.slash(), &result);
     result
 }
 
-async fn restart_inner(ops: &Ops, deployment: &str) -> Result<String, OpError> {
+async fn restart_inner(ops: &Ops, w: &WorkloadRef) -> Result<String, OpError> {
     ops.refuse_if_read_only()?;
-    ops.check_access(&accesses(deployment)).await?;
+    ops.check_access(&accesses(w)).await?;
     let at = jiff::Timestamp::now()
         .strftime("%Y-%m-%dT%H:%M:%SZ")
         .to_string();
     let body = json!({"spec": {"template": {"metadata": {"annotations": {RESTARTED_AT: at}}}}});
-    let deploys: Api<Deployment> = Api::namespaced(ops.conn.client.clone(), &ops.conn.namespace);
     let pp = PatchParams {
         field_manager: Some(FIELD_MANAGER.into()),
         ..Default::default()
     };
-    deploys
-        .patch(deployment, &pp, &Patch::Strategic(&body))
+    w.api(ops)
+        .patch(&w.name, &pp, &Patch::Strategic(&body))
         .await
-        .map_err(|e| OpError::from_kube(&format!("deployment {deployment}"), e))?;
+        .map_err(|e| OpError::from_kube(&w.words(), e))?;
     Ok(format!("restartedAt {at}"))
 }
 
@@ -68,6 +63,70 @@ pub enum Rollout {
     Done(String),
     /// The progress deadline passed.
     Failed(String),
+}
+
+/// Where the rollout of `o` stands, read as kubectl reads its kind.
+pub fn status_of(kind: WorkloadKind, o: &DynamicObject) -> Rollout {
+    let typed = serde_json::to_value(o).ok();
+    match kind {
+        WorkloadKind::Deployment => match typed.and_then(|v| serde_json::from_value(v).ok()) {
+            Some(d) => status(&d),
+            None => Rollout::Waiting("reading the deployment…".into()),
+        },
+        WorkloadKind::StatefulSet => match typed.and_then(|v| serde_json::from_value(v).ok()) {
+            Some(s) => statefulset_status(&s),
+            None => Rollout::Waiting("reading the statefulset…".into()),
+        },
+    }
+}
+
+/// kubectl's StatefulSetStatusViewer (RollingUpdate), on one observation.
+pub fn statefulset_status(s: &StatefulSet) -> Rollout {
+    let st = s.status.clone().unwrap_or_default();
+    if s.metadata.generation.unwrap_or(0) > st.observed_generation.unwrap_or(0) {
+        return Rollout::Waiting("Waiting for statefulset spec update to be observed...".into());
+    }
+    let want = s.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
+    if st.ready_replicas.unwrap_or(0) < want {
+        return Rollout::Waiting(format!(
+            "Waiting for {} pods to be ready...",
+            want - st.ready_replicas.unwrap_or(0)
+        ));
+    }
+    let partition = s
+        .spec
+        .as_ref()
+        .and_then(|s| {
+            s.update_strategy
+                .as_ref()?
+                .rolling_update
+                .as_ref()?
+                .partition
+        })
+        .unwrap_or(0);
+    if partition > 0 {
+        let updated = st.updated_replicas.unwrap_or(0);
+        if updated < want - partition {
+            return Rollout::Waiting(format!(
+                "Waiting for partitioned roll out to finish: {updated} out of {} new pods have been updated...",
+                want - partition
+            ));
+        }
+        return Rollout::Done(format!(
+            "partitioned roll out complete: {updated} new pods have been updated..."
+        ));
+    }
+    let update = st.update_revision.clone().unwrap_or_default();
+    if st.current_revision.as_deref() != Some(update.as_str()) {
+        return Rollout::Waiting(format!(
+            "waiting for statefulset rolling update to complete {} pods at revision {update}...",
+            st.updated_replicas.unwrap_or(0)
+        ));
+    }
+    Rollout::Done(format!(
+        "statefulset rolling update complete {} pods at revision {update}...",
+        st.current_replicas.unwrap_or(0)
+    ))
 }
 
 /// kubectl's DeploymentStatusViewer, on one observation.
@@ -112,19 +171,15 @@ pub fn status(d: &Deployment) -> Rollout {
 /// counts while it is under way is a progress event.
 pub async fn wait(
     ops: &Ops,
-    deployment: &str,
+    w: &WorkloadRef,
     deadline: Instant,
     progress: &mut (dyn FnMut(Progress) + Send),
 ) -> Result<Rollout, OpError> {
-    let deploys: Api<Deployment> = Api::namespaced(ops.conn.client.clone(), &ops.conn.namespace);
     let started = Instant::now();
     let mut last: Option<Progress> = None;
     loop {
-        let d = deploys
-            .get(deployment)
-            .await
-            .map_err(|e| OpError::from_kube(&format!("deployment {deployment}"), e))?;
-        let s = status(&d);
+        let d = w.get(ops).await?;
+        let s = status_of(w.kind, &d);
         if let Rollout::Waiting(m) = &s {
             let p = progress::rollout(m, &d);
             if last.as_ref() != Some(&p) {

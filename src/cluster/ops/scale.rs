@@ -4,12 +4,12 @@
 
 use std::time::Duration;
 
-use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use kube::api::{Api, ListParams, Patch, PatchParams};
 use serde_json::json;
 
 use super::progress::Progress;
+use super::target::{WorkloadRef, int};
 use super::{Access, FIELD_MANAGER, OpError, Ops};
 
 /// The largest replica count agentdeck will set.
@@ -18,7 +18,7 @@ pub const MAX_REPLICAS: i32 = 500;
 /// What a scale will do (shown for confirmation).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScalePlan {
-    pub deployment: String,
+    pub workload: WorkloadRef,
     pub current: i32,
     pub replicas: i32,
     /// (name, min, max) of the HPA that targets the Deployment.
@@ -29,8 +29,10 @@ impl ScalePlan {
     /// The confirmation question; `place` names the namespace and context.
     pub fn describe(&self, place: &str) -> String {
         let mut s = format!(
-            "scale deployment {} in {place} from {} to {} replicas",
-            self.deployment, self.current, self.replicas
+            "scale {} in {place} from {} to {} replicas",
+            self.workload.words(),
+            self.current,
+            self.replicas
         );
         if let Some((name, min, max)) = &self.hpa {
             let new_max = (*max).max(self.replicas);
@@ -47,9 +49,9 @@ impl ScalePlan {
         let mut v = vec![Access {
             verb: "patch",
             group: "apps",
-            resource: "deployments",
+            resource: self.workload.kind.plural(),
             subresource: "scale",
-            name: self.deployment.clone(),
+            name: self.workload.name.clone(),
         }];
         if let Some((name, _, _)) = &self.hpa {
             v.push(Access {
@@ -77,39 +79,35 @@ pub fn parse_replicas(s: &str) -> Result<i32, OpError> {
     Ok(n as i32)
 }
 
-/// Read the Deployment and its HPA; validate the request.
-pub async fn plan(ops: &Ops, deployment: &str, replicas: &str) -> Result<ScalePlan, OpError> {
+/// Read the workload and its HPA; validate the request.
+pub async fn plan(ops: &Ops, w: &WorkloadRef, replicas: &str) -> Result<ScalePlan, OpError> {
     let replicas = parse_replicas(replicas)?;
-    let ns = &ops.conn.namespace;
-    let deploys: Api<Deployment> = Api::namespaced(ops.conn.client.clone(), ns);
-    let d = deploys
-        .get(deployment)
-        .await
-        .map_err(|e| OpError::from_kube(&format!("deployment {deployment}"), e))?;
-    let current = d.spec.and_then(|s| s.replicas).unwrap_or(1);
-    let hpas: Api<HorizontalPodAutoscaler> = Api::namespaced(ops.conn.client.clone(), ns);
+    let current = int(&w.get(ops).await?, "/spec/replicas").unwrap_or(1);
+    let hpas: Api<HorizontalPodAutoscaler> =
+        Api::namespaced(ops.conn.client.clone(), &ops.conn.namespace);
     let list = hpas
         .list(&ListParams::default())
         .await
         .map_err(|e| OpError::from_kube("listing HPAs", e))?;
     let hpa = list.items.into_iter().find_map(|h| {
         let spec = h.spec?;
-        (spec.scale_target_ref.kind == "Deployment" && spec.scale_target_ref.name == deployment)
-            .then(|| {
-                (
-                    h.metadata.name.unwrap_or_default(),
-                    spec.min_replicas.unwrap_or(1),
-                    spec.max_replicas,
-                )
-            })
+        let r = &spec.scale_target_ref;
+        (r.kind == w.kind.name() && r.name == w.name).then(|| {
+            (
+                h.metadata.name.unwrap_or_default(),
+                spec.min_replicas.unwrap_or(1),
+                spec.max_replicas,
+            )
+        })
     });
     if hpa.is_some() && replicas == 0 {
         return Err(OpError::Invalid(format!(
-            "cannot scale {deployment} to 0 while an HPA targets it (an HPA keeps at least 1 replica); delete or suspend the HPA first"
+            "cannot scale {} to 0 while an HPA targets it (an HPA keeps at least 1 replica); delete or suspend the HPA first",
+            w.name
         )));
     }
     Ok(ScalePlan {
-        deployment: deployment.to_string(),
+        workload: w.clone(),
         current,
         replicas,
         hpa,
@@ -119,7 +117,7 @@ pub async fn plan(ops: &Ops, deployment: &str, replicas: &str) -> Result<ScalePl
 /// Carry out a confirmed plan; one audit line whatever the outcome.
 pub async fn apply(ops: &Ops, plan: &ScalePlan) -> Result<String, OpError> {
     let result = apply_inner(ops, plan).await;
-    ops.record("scale", &format!("deployment/{}", plan.deployment), &result);
+    ops.record("scale", &plan.workload.slash(), &result);
     result
 }
 
@@ -138,15 +136,15 @@ async fn apply_inner(ops: &Ops, plan: &ScalePlan) -> Result<String, OpError> {
             .await
             .map_err(|e| OpError::from_kube(&format!("HPA {name}"), e))?;
     }
-    let deploys: Api<Deployment> = Api::namespaced(ops.conn.client.clone(), ns);
-    deploys
+    let w = &plan.workload;
+    w.api(ops)
         .patch_scale(
-            &plan.deployment,
+            &w.name,
             &pp,
             &Patch::Merge(&json!({"spec": {"replicas": plan.replicas}})),
         )
         .await
-        .map_err(|e| OpError::from_kube(&format!("deployment {}", plan.deployment), e))?;
+        .map_err(|e| OpError::from_kube(&w.words(), e))?;
     Ok(format!("{} → {} replicas", plan.current, plan.replicas))
 }
 
@@ -154,28 +152,20 @@ async fn apply_inner(ops: &Ops, plan: &ScalePlan) -> Result<String, OpError> {
 /// (ready, desired) is a progress event.
 pub async fn wait_ready(
     ops: &Ops,
-    deployment: &str,
+    w: &WorkloadRef,
     want: i32,
     progress: &mut (dyn FnMut(Progress) + Send),
 ) -> Result<(), OpError> {
     let timeout = ops.timeout;
-    let deploys: Api<Deployment> = Api::namespaced(ops.conn.client.clone(), &ops.conn.namespace);
     let deadline = tokio::time::Instant::now() + timeout;
     let mut last = (-1, -1);
     loop {
-        let d = deploys
-            .get(deployment)
-            .await
-            .map_err(|e| OpError::from_kube(&format!("deployment {deployment}"), e))?;
-        let ready = d
-            .status
-            .as_ref()
-            .and_then(|s| s.ready_replicas)
-            .unwrap_or(0);
-        let desired = d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(0);
+        let d = w.get(ops).await?;
+        let ready = int(&d, "/status/readyReplicas").unwrap_or(0);
+        let desired = int(&d, "/spec/replicas").unwrap_or(0);
         if (ready, desired) != last {
             progress(Progress::Pods {
-                deployment: deployment.to_string(),
+                deployment: w.name.clone(),
                 ready,
                 desired,
             });
@@ -186,7 +176,8 @@ pub async fn wait_ready(
         }
         if tokio::time::Instant::now() >= deadline {
             return Err(OpError::Timeout(format!(
-                "{deployment}: {ready}/{want} ready after {}s",
+                "{}: {ready}/{want} ready after {}s",
+                w.name,
                 timeout.as_secs()
             )));
         }

@@ -15,7 +15,7 @@ fn replica_input_is_checked() {
 #[test]
 fn plan_mentions_the_hpa() {
     let p = ScalePlan {
-        deployment: "a".into(),
+        workload: crate::cluster::ops::WorkloadRef::deployment("a"),
         current: 3,
         replicas: 25,
         hpa: Some(("h".into(), 3, 20)),

@@ -14,7 +14,7 @@ mod kinds;
 
 use std::time::Duration;
 
-use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
+use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet, StatefulSet};
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::core::v1::Pod;
 use kube::Api;
@@ -127,6 +127,12 @@ fn start(conn: &Connection, stack: &StackConfig, tx: mpsc::Sender<ClusterEvent>)
         ns.clone(),
         health.clone(),
     );
+    let (sts, t6) = drive(
+        Api::<StatefulSet>::namespaced(c.clone(), &ns),
+        "statefulsets",
+        ns.clone(),
+        health.clone(),
+    );
     let (rss, t2) = drive(
         Api::<ReplicaSet>::namespaced(c.clone(), &ns),
         "replicasets",
@@ -147,6 +153,7 @@ fn start(conn: &Connection, stack: &StackConfig, tx: mpsc::Sender<ClusterEvent>)
     );
     let stores = Stores {
         deploys,
+        sts,
         rss,
         pods,
         hpas,
@@ -173,7 +180,7 @@ fn start(conn: &Connection, stack: &StackConfig, tx: mpsc::Sender<ClusterEvent>)
         }
     });
     Watch {
-        tasks: vec![t1, t2, t3, t4, builder],
+        tasks: vec![t1, t2, t3, t4, t6, builder],
     }
 }
 
@@ -188,6 +195,7 @@ impl Drop for AbortOnDrop {
 /// The reflector stores of one connection.
 struct Stores {
     deploys: Store<Deployment>,
+    sts: Store<StatefulSet>,
     rss: Store<ReplicaSet>,
     pods: Store<Pod>,
     hpas: Store<HorizontalPodAutoscaler>,
@@ -200,6 +208,7 @@ impl Stores {
         health: &Health,
         events: &events::Events,
     ) -> ClusterSnapshot {
+        let ss = self.sts.state();
         let (d, r, p, h) = (
             self.deploys.state(),
             self.rss.state(),
@@ -208,6 +217,7 @@ impl Stores {
         );
         let objects = Objects {
             deployments: d.iter().map(|x| x.as_ref()).collect(),
+            statefulsets: ss.iter().map(|x| x.as_ref()).collect(),
             replicasets: r.iter().map(|x| x.as_ref()).collect(),
             pods: p.iter().map(|x| x.as_ref()).collect(),
             hpas: h.iter().map(|x| x.as_ref()).collect(),
