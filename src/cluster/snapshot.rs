@@ -243,3 +243,7 @@ pub fn build(context: &str, namespace: &str, objects: &Objects<'_>) -> ClusterSn
         kinds: objects.kinds.clone(),
     }
 }
+
+#[cfg(test)]
+#[path = "snapshot_tests.rs"]
+mod tests;
