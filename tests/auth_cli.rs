@@ -7,7 +7,6 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::tmux::Tmux;
 use common::{ConnectProxy, SimProcess, require_tool};
 
 fn fresh(screen: &str) -> bool {
@@ -35,19 +34,7 @@ fn exec_tokens_expire_and_the_dashboard_keeps_updating() {
     assert_ne!(code, 2, "{out}\n{err}");
     assert!(out.contains("context agentdeck-sim"), "{out}");
 
-    let home = sim.dir.path().join("tui-home");
-    std::fs::create_dir_all(&home).unwrap();
-    let t = Tmux::start("exec", 140, 40, &[("HOME", home.to_str().unwrap())]);
-    let log = sim.dir.path().join("tui.log");
-    t.send(&[
-        &format!(
-            "AGENTDECK_LOG_FILE={} {} --kubeconfig {}",
-            log.display(),
-            env!("CARGO_BIN_EXE_agentdeck"),
-            sim.kubeconfig.display()
-        ),
-        "Enter",
-    ]);
+    let t = sim.dashboard("exec");
     t.wait_for(40, "the dashboard over TLS with an exec plugin", |s| {
         fresh(s) && s.contains("ai-agent-service") && s.contains("3/3")
     });

@@ -131,20 +131,7 @@ async fn watchers_snapshot_go_stale_and_recover() {
 /// start anew on their own.
 #[tokio::test]
 async fn a_stalled_server_is_stale_within_seconds_and_recovers_by_itself() {
-    let dir = tempfile::tempdir().unwrap();
-    let kc = dir.path().join("kubeconfig");
-    let mut cfg = preload(4.0);
-    cfg.kubeconfig_out = Some(kc.clone());
-    let sim = start_sim(cfg).await;
-    let conn = cluster::connect(
-        &Target {
-            kubeconfig: Some(kc),
-            ..Default::default()
-        },
-        "ai-agents",
-    )
-    .await
-    .unwrap();
+    let (sim, conn, _dir) = common::sim_and_connection(preload(4.0)).await;
     let (tx, mut rx) = mpsc::channel(64);
     let _watch = cluster::watch::spawn(&conn, &Default::default(), tx);
     next_matching(&mut rx, 30, "a first snapshot", |e| {

@@ -10,33 +10,21 @@ use std::time::Duration;
 
 use agentdeck::app::{App, Msg, Settings, update};
 use agentdeck::cluster::model::Readable;
-use agentdeck::cluster::{self, ClusterEvent, ClusterSnapshot, Target};
+use agentdeck::cluster::{self, ClusterEvent, ClusterSnapshot};
 use agentdeck_sim::DenyRule;
-use common::{SimProcess, preload, start_sim};
+use common::{SimProcess, preload};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tokio::sync::mpsc;
 
 /// A snapshot from the real watchers against a sim that denies `kind`, once the rest is in.
 async fn snapshot_without(kind: &str) -> ClusterSnapshot {
-    let dir = tempfile::tempdir().unwrap();
-    let kc = dir.path().join("kubeconfig");
     let mut cfg = preload(5.0);
-    cfg.kubeconfig_out = Some(kc.clone());
     cfg.deny = vec![
         DenyRule::parse(&format!("list {kind}")).unwrap(),
         DenyRule::parse(&format!("watch {kind}")).unwrap(),
     ];
-    let sim = start_sim(cfg).await;
-    let conn = cluster::connect(
-        &Target {
-            kubeconfig: Some(kc),
-            ..Default::default()
-        },
-        "ai-agents",
-    )
-    .await
-    .unwrap();
+    let (sim, conn, _dir) = common::sim_and_connection(cfg).await;
     let (tx, mut rx) = mpsc::channel(64);
     let _watch = cluster::watch::spawn(&conn, &Default::default(), tx);
     let deadline = tokio::time::Instant::now() + Duration::from_secs(40);

@@ -7,14 +7,14 @@ mod common;
 use std::time::Duration;
 
 use agentdeck::cluster::model::{HpaView, MetricSource};
-use agentdeck::cluster::{self, ClusterEvent, ClusterSnapshot, Target};
+use agentdeck::cluster::{self, ClusterEvent, ClusterSnapshot};
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use kube::api::{Api, PostParams};
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
-use common::{preload, start_sim};
+use common::preload;
 
 /// A Deployment `name` (2 pods) and an HPA on it scaling on `metric`.
 async fn with_hpa(c: &kube::Client, name: &str, metric: Value) {
@@ -78,20 +78,7 @@ async fn until(
 
 #[tokio::test]
 async fn external_and_pods_metrics_render_and_diagnose() {
-    let dir = tempfile::tempdir().unwrap();
-    let kc = dir.path().join("kubeconfig");
-    let mut cfg = preload(10.0);
-    cfg.kubeconfig_out = Some(kc.clone());
-    let sim = start_sim(cfg).await;
-    let conn = cluster::connect(
-        &Target {
-            kubeconfig: Some(kc),
-            ..Default::default()
-        },
-        "ai-agents",
-    )
-    .await
-    .unwrap();
+    let (sim, conn, _dir) = common::sim_and_connection(preload(10.0)).await;
     with_hpa(
         &conn.client,
         "queue-worker",

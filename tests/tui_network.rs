@@ -87,19 +87,7 @@ fn the_dashboard_survives_blackhole_reset_and_outage() {
         state_file.to_str().unwrap(),
     ];
     let mut sim = SimProcess::start(&args);
-    let home = sim.dir.path().join("tui-home");
-    std::fs::create_dir_all(&home).unwrap();
-    let t = Tmux::start("network", 140, 40, &[("HOME", home.to_str().unwrap())]);
-    let log = sim.dir.path().join("tui.log");
-    t.send(&[
-        &format!(
-            "AGENTDECK_LOG_FILE={} {} --kubeconfig {}",
-            log.display(),
-            env!("CARGO_BIN_EXE_agentdeck"),
-            sim.kubeconfig.display()
-        ),
-        "Enter",
-    ]);
+    let t = sim.dashboard("network");
     t.wait_for(40, "the dashboard with the agents ready", |s| {
         fresh(s) && s.contains("ai-agent-service") && s.contains("3/3")
     });

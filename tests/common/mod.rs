@@ -314,3 +314,43 @@ impl ConnectProxy {
 }
 
 pub mod tmux;
+
+/// The sim in this process (`cfg`, its kubeconfig written to a temp dir) and agentdeck's
+/// connection to it, as the product makes it. Keep the TempDir alive as long as the sim.
+pub async fn sim_and_connection(
+    mut cfg: SimConfig,
+) -> (SimHandle, agentdeck::cluster::Connection, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let kc = dir.path().join("kubeconfig");
+    cfg.kubeconfig_out = Some(kc.clone());
+    let sim = start_sim(cfg).await;
+    let target = agentdeck::cluster::Target {
+        kubeconfig: Some(kc),
+        ..Default::default()
+    };
+    let conn = agentdeck::cluster::connect(&target, "ai-agents")
+        .await
+        .expect("agentdeck connects to the sim");
+    (sim, conn, dir)
+}
+
+impl SimProcess {
+    /// The real dashboard on this sim in a tmux session `name` (HOME and log under the
+    /// sim's temp dir).
+    pub fn dashboard(&self, name: &str) -> tmux::Tmux {
+        let home = self.dir.path().join(format!("{name}-home"));
+        std::fs::create_dir_all(&home).unwrap();
+        let t = tmux::Tmux::start(name, 140, 40, &[("HOME", home.to_str().unwrap())]);
+        let log = self.dir.path().join(format!("{name}.log"));
+        t.send(&[
+            &format!(
+                "AGENTDECK_LOG_FILE={} {} --kubeconfig {}",
+                log.display(),
+                env!("CARGO_BIN_EXE_agentdeck"),
+                self.kubeconfig.display()
+            ),
+            "Enter",
+        ]);
+        t
+    }
+}
