@@ -242,6 +242,46 @@ pub fn bundled_preload() -> Result<Vec<PreloadDoc>, String> {
 
 impl SimArgs {
     pub fn to_config(&self) -> Result<SimConfig, String> {
+        self.check()?;
+        let token_ttl =
+            commands::parse_duration("--token-ttl", &self.token_ttl).map_err(|e| e.to_string())?;
+        let deny = self
+            .deny
+            .iter()
+            .map(|d| DenyRule::parse(d))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(SimConfig {
+            listen: self.listen,
+            kubeconfig_out: self.kubeconfig_out.clone(),
+            preload: if self.preload {
+                bundled_preload()?
+            } else {
+                Vec::new()
+            },
+            extra_pods: self.extra_pods,
+            deny,
+            time_scale: self.time_scale,
+            seed: self.seed,
+            metrics_listen: self.metrics_listen,
+            steady_load: self.steady_load,
+            state_file: self.state_file.clone(),
+            tls: self.tls,
+            auth: match self.auth {
+                SimAuth::None => AuthMode::None,
+                SimAuth::Token => AuthMode::Token,
+                SimAuth::ClientCert => AuthMode::ClientCert,
+                SimAuth::Exec => AuthMode::Exec,
+            },
+            token_ttl,
+            exec_command: std::env::current_exe().ok(),
+            broken_groups: self.broken_group.clone(),
+            extra_events: self.extra_events,
+            ..SimConfig::default()
+        })
+    }
+
+    /// The flags' values and combinations, each refusal naming the flag.
+    fn check(&self) -> Result<(), String> {
         if !self.listen.ip().is_loopback() {
             return Err(format!(
                 "--listen {}: the simulated cluster only listens on loopback (127.0.0.1 or ::1)",
@@ -286,41 +326,7 @@ impl SimArgs {
                 ));
             }
         }
-        let token_ttl =
-            commands::parse_duration("--token-ttl", &self.token_ttl).map_err(|e| e.to_string())?;
-        let deny = self
-            .deny
-            .iter()
-            .map(|d| DenyRule::parse(d))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(SimConfig {
-            listen: self.listen,
-            kubeconfig_out: self.kubeconfig_out.clone(),
-            preload: if self.preload {
-                bundled_preload()?
-            } else {
-                Vec::new()
-            },
-            extra_pods: self.extra_pods,
-            deny,
-            time_scale: self.time_scale,
-            seed: self.seed,
-            metrics_listen: self.metrics_listen,
-            steady_load: self.steady_load,
-            state_file: self.state_file.clone(),
-            tls: self.tls,
-            auth: match self.auth {
-                SimAuth::None => AuthMode::None,
-                SimAuth::Token => AuthMode::Token,
-                SimAuth::ClientCert => AuthMode::ClientCert,
-                SimAuth::Exec => AuthMode::Exec,
-            },
-            token_ttl,
-            exec_command: std::env::current_exe().ok(),
-            broken_groups: self.broken_group.clone(),
-            extra_events: self.extra_events,
-            ..SimConfig::default()
-        })
+        Ok(())
     }
 }
 
