@@ -52,42 +52,35 @@ fn keep(map: &mut HashMap<String, EventView>, uid: String, v: EventView) {
     }
 }
 
-/// Start the events watcher: events.k8s.io/v1 if served, else core/v1.
-pub async fn spawn(
-    conn: &Connection,
-    stack: &StackConfig,
-    health: Health,
-) -> (Events, JoinHandle<()>) {
-    let ns = conn.namespace.clone();
+/// Start the events watcher: events.k8s.io/v1 if served, else core/v1. Finding out runs in
+/// the task, so a slow answer never holds up the other panels.
+pub fn spawn(conn: &Connection, stack: &StackConfig, health: Health) -> (Events, JoinHandle<()>) {
     let events = Events::default();
-    let v1: Api<EventV1> = Api::namespaced(conn.client.clone(), &ns);
-    let served = !matches!(
-        v1.list(&kube::api::ListParams::default().limit(1)).await,
-        Err(kube::Error::Api(s)) if s.code == 404
-    );
-    let task = if served {
-        let stack = stack.clone();
-        run(v1, ns, health, events.clone(), move |e| {
-            event_view_v1(e, &stack)
-        })
-    } else {
-        let stack = stack.clone();
-        let core: Api<CoreEvent> = Api::namespaced(conn.client.clone(), &conn.namespace);
-        run(core, ns, health, events.clone(), move |e| {
-            event_view(e, &stack)
-        })
-    };
+    let (conn, stack, kept) = (conn.clone(), stack.clone(), events.clone());
+    let task = tokio::spawn(async move {
+        let ns = conn.namespace.clone();
+        let v1: Api<EventV1> = Api::namespaced(conn.client.clone(), &ns);
+        let served = !matches!(
+            v1.list(&kube::api::ListParams::default().limit(1)).await,
+            Err(kube::Error::Api(s)) if s.code == 404
+        );
+        if served {
+            run(v1, ns, health, kept, move |e| event_view_v1(e, &stack)).await
+        } else {
+            let core: Api<CoreEvent> = Api::namespaced(conn.client.clone(), &ns);
+            run(core, ns, health, kept, move |e| event_view(e, &stack)).await
+        }
+    });
     (events, task)
 }
 
-fn run<K>(
+async fn run<K>(
     api: Api<K>,
     ns: String,
     health: Health,
     events: Events,
     view: impl Fn(&K) -> EventView + Send + 'static,
-) -> JoinHandle<()>
-where
+) where
     K: kube::Resource<DynamicType = ()>
         + Clone
         + std::fmt::Debug
@@ -98,37 +91,35 @@ where
 {
     let stream =
         watcher(api, watcher::Config::default().timeout(WATCH_TIMEOUT_SECS)).default_backoff();
-    tokio::spawn(async move {
-        let mut stream = std::pin::pin!(stream);
-        // A relist is gathered apart and swapped in when complete.
-        let mut relist: Option<HashMap<String, EventView>> = None;
-        while let Some(item) = stream.next().await {
-            match item {
-                Ok(watcher::Event::Init) => relist = Some(HashMap::new()),
-                Ok(watcher::Event::InitApply(e)) => {
-                    if let Some(map) = relist.as_mut() {
-                        keep(map, e.uid().unwrap_or_default(), view(&e));
-                    }
-                }
-                Ok(watcher::Event::InitDone) => {
-                    if let Some(map) = relist.take() {
-                        *events.lock() = map;
-                    }
-                    health.ok("events");
-                }
-                Ok(watcher::Event::Apply(e)) => {
-                    keep(&mut events.lock(), e.uid().unwrap_or_default(), view(&e));
-                    health.ok("events");
-                }
-                Ok(watcher::Event::Delete(e)) => {
-                    events.lock().remove(&e.uid().unwrap_or_default());
-                    health.ok("events");
-                }
-                Err(e) => {
-                    tracing::warn!(error = %e, "watching events failed; retrying with backoff");
-                    health.failed("events", reason("events", &ns, &e));
+    let mut stream = std::pin::pin!(stream);
+    // A relist is gathered apart and swapped in when complete.
+    let mut relist: Option<HashMap<String, EventView>> = None;
+    while let Some(item) = stream.next().await {
+        match item {
+            Ok(watcher::Event::Init) => relist = Some(HashMap::new()),
+            Ok(watcher::Event::InitApply(e)) => {
+                if let Some(map) = relist.as_mut() {
+                    keep(map, e.uid().unwrap_or_default(), view(&e));
                 }
             }
+            Ok(watcher::Event::InitDone) => {
+                if let Some(map) = relist.take() {
+                    *events.lock() = map;
+                }
+                health.ok("events");
+            }
+            Ok(watcher::Event::Apply(e)) => {
+                keep(&mut events.lock(), e.uid().unwrap_or_default(), view(&e));
+                health.ok("events");
+            }
+            Ok(watcher::Event::Delete(e)) => {
+                events.lock().remove(&e.uid().unwrap_or_default());
+                health.ok("events");
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "watching events failed; retrying with backoff");
+                health.failed("events", reason("events", &ns, &e));
+            }
         }
-    })
+    }
 }

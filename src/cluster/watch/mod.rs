@@ -158,10 +158,9 @@ fn start(conn: &Connection, stack: &StackConfig, tx: mpsc::Sender<ClusterEvent>)
         pods,
         hpas,
     };
-    let (conn, stack) = (conn.clone(), stack.clone());
+    let (events, t5) = events::spawn(conn, stack, health.clone());
+    let conn = conn.clone();
     let builder = tokio::spawn(async move {
-        let (events, t5) = events::spawn(&conn, &stack, health.clone()).await;
-        let _events_task = AbortOnDrop(t5);
         // The first snapshot waits for the Deployments only (listed, or known unreadable).
         while health.get("deployments") == Readable::Loading {
             health.changed.notified().await;
@@ -180,15 +179,7 @@ fn start(conn: &Connection, stack: &StackConfig, tx: mpsc::Sender<ClusterEvent>)
         }
     });
     Watch {
-        tasks: vec![t1, t2, t3, t4, t6, builder],
-    }
-}
-
-struct AbortOnDrop(JoinHandle<()>);
-
-impl Drop for AbortOnDrop {
-    fn drop(&mut self) {
-        self.0.abort();
+        tasks: vec![t1, t2, t3, t4, t5, t6, builder],
     }
 }
 
