@@ -43,6 +43,20 @@ impl ApiError {
         self
     }
 
+    /// Details naming a group/resource that is no [`ResourceDef`] (an aggregated API's
+    /// resource, e.g. metrics-server's "podmetrics").
+    pub fn details_for(mut self, resource: &str, group: &str, name: &str) -> Self {
+        let mut d = json!({"kind": resource});
+        if !name.is_empty() {
+            d["name"] = json!(name);
+        }
+        if !group.is_empty() {
+            d["group"] = json!(group);
+        }
+        self.details = Some(d);
+        self
+    }
+
     pub fn not_found(def: &ResourceDef, name: &str) -> Self {
         ApiError::new(
             404,

@@ -3,7 +3,7 @@
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::{Req, ok};
+use super::{Req, metrics_server, ok};
 use crate::resources::{self, ResourceDef};
 
 pub fn version() -> Value {
@@ -47,6 +47,12 @@ fn groups_with(broken: &[String]) -> Vec<(String, Vec<String>)> {
         .iter()
         .map(|(g, vs)| (g.to_string(), vs.iter().map(|v| v.to_string()).collect()))
         .collect();
+    // The aggregated metrics API (metrics-server's APIService), listed after the built-in
+    // groups like the aggregator does.
+    out.push((
+        metrics_server::GROUP.to_string(),
+        vec![metrics_server::VERSION.to_string()],
+    ));
     for gv in broken {
         let Some((g, v)) = gv.split_once('/') else {
             continue;
@@ -150,6 +156,9 @@ pub fn group_or_resources(path: &str, broken: &[String]) -> Option<Response> {
         }
         _ => return None,
     };
+    if group == metrics_server::GROUP && version == metrics_server::VERSION {
+        return Some(ok(&metrics_server::resource_list()));
+    }
     let defs: Vec<&ResourceDef> = resources::in_gv(group, version).collect();
     if defs.is_empty() {
         return None;

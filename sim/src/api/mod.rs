@@ -8,6 +8,7 @@ pub mod delete;
 pub mod discovery;
 pub mod errors;
 pub mod metrics;
+pub mod metrics_server;
 pub mod objects;
 pub mod openapi;
 pub mod proto;
@@ -264,6 +265,9 @@ async fn route(sim: &Arc<Sim>, path: &str, r: Req) -> ApiResult<Response> {
     }
     if path.starts_with("/openapi/") || path.starts_with("/swagger") {
         return openapi::handle(path, &r);
+    }
+    if let Some(resp) = metrics_server::handle(sim, path, &r) {
+        return resp;
     }
     let target = match parse_target(path)? {
         Some(t) => t,
