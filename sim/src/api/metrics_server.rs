@@ -81,13 +81,15 @@ pub fn handle(sim: &Sim, path: &str, r: &Req) -> Option<ApiResult<Response>> {
     Some(serve(sim, r, def, ns, name))
 }
 
-fn serve(
+/// RBAC (the sim's deny rules), then the verbs a metrics-server answers: get and list; a
+/// watch or a write is 405, as the generic API server answers for a Getter/Lister storage.
+fn allowed(
     sim: &Sim,
     r: &Req,
     def: &'static ResourceDef,
     ns: Option<&str>,
     name: Option<&str>,
-) -> ApiResult<Response> {
+) -> ApiResult<()> {
     let verb = match (&r.method, name) {
         (&Method::GET, _) if r.flag("watch") => "watch",
         (&Method::GET, Some(_)) => "get",
@@ -123,6 +125,17 @@ fn serve(
         )
         .details_for(def.resource, GROUP, ""));
     }
+    Ok(())
+}
+
+fn serve(
+    sim: &Sim,
+    r: &Req,
+    def: &'static ResourceDef,
+    ns: Option<&str>,
+    name: Option<&str>,
+) -> ApiResult<Response> {
+    allowed(sim, r, def, ns, name)?;
     let now = sim.clock.now();
     let ts = meta::fmt_time(now);
     let pods_view = def.resource == "pods";
