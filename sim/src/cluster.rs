@@ -37,6 +37,8 @@ pub struct Sim {
     pub hpa_feed: crate::hpa_feed::HpaFeed,
     /// Group versions whose APIService fails (`--broken-group`): listed, answering 503.
     pub broken_groups: Vec<String>,
+    /// The staged incidents ([`crate::incidents`]).
+    pub incidents: crate::incidents::Active,
     usage: Mutex<HashMap<(String, String), Usage>>,
     next_ip: AtomicU32,
 }
@@ -58,6 +60,7 @@ impl Sim {
             agents: agents::Agents::new(cfg.seed, cfg.steady_load),
             hpa_feed: Default::default(),
             broken_groups: cfg.broken_groups.clone(),
+            incidents: Default::default(),
             usage: Mutex::new(HashMap::new()),
             next_ip: AtomicU32::new(10),
         })
@@ -70,13 +73,43 @@ impl Sim {
             .insert((ns.to_string(), deploy.to_string()), u);
     }
 
-    /// Is any Deployment's memory use pinned (the only way a simulated pod can OOM)?
+    /// Is any Deployment's memory use pinned, or the agents leaking (`oom`)? (The only
+    /// ways a simulated pod can OOM.)
     pub fn has_memory_pins(&self) -> bool {
-        self.usage
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .values()
-            .any(|u| u.memory.is_some())
+        self.incidents.is_on(crate::incidents::Incident::Oom)
+            || self
+                .usage
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .values()
+                .any(|u| u.memory.is_some())
+    }
+
+    /// Is `metrics.k8s.io/v1beta1` served (metrics-server up)? Not under
+    /// `no-metrics-server`, nor when `--broken-group` names it.
+    pub fn metrics_api_served(&self) -> bool {
+        !self
+            .incidents
+            .is_on(crate::incidents::Incident::NoMetricsServer)
+            && !self
+                .broken_groups
+                .iter()
+                .any(|g| g == crate::api::metrics_server::GROUP_VERSION)
+    }
+
+    /// The group versions answering 503 now: `--broken-group`, and the metrics API under
+    /// `no-metrics-server`.
+    pub fn broken_group_versions(&self) -> Vec<String> {
+        let mut out = self.broken_groups.clone();
+        let gv = crate::api::metrics_server::GROUP_VERSION;
+        if self
+            .incidents
+            .is_on(crate::incidents::Incident::NoMetricsServer)
+            && !out.iter().any(|g| g == gv)
+        {
+            out.push(gv.to_string());
+        }
+        out
     }
 
     pub fn usage_for(&self, ns: &str, deploy: &str) -> Usage {
@@ -174,5 +207,8 @@ impl agents::World for Sim {
     }
     fn clock(&self) -> &Clock {
         &self.clock
+    }
+    fn flags(&self) -> agents::Flags {
+        self.incidents.flags()
     }
 }

@@ -44,6 +44,8 @@ pub struct SimConfig {
     pub broken_groups: Vec<String>,
     /// Events to create in ai-agents at start (memory tests of clients).
     pub extra_events: usize,
+    /// Incidents to stage at start, after the preload ([`crate::incidents`]).
+    pub incidents: Vec<crate::incidents::Incident>,
 }
 
 impl Default for SimConfig {
@@ -66,6 +68,7 @@ impl Default for SimConfig {
             exec_command: None,
             broken_groups: Vec::new(),
             extra_events: 0,
+            incidents: Vec::new(),
         }
     }
 }

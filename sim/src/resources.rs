@@ -490,4 +490,5 @@ pub mod keys {
     pub const HPAS: &str = "horizontalpodautoscalers.autoscaling";
     pub const SERVICEACCOUNTS: &str = "serviceaccounts";
     pub const CONFIGMAPS: &str = "configmaps";
+    pub const NETWORKPOLICIES: &str = "networkpolicies.networking.k8s.io";
 }

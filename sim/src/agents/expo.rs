@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::NAMESPACE;
-use super::model::{AGENTS, BUCKETS, CODES, MODELS};
+use super::model::{AGENTS, BUCKETS, C503, CODES, MODELS, POD_CODES, PROVIDER_ERRORS};
 use super::state::{AgentState, PodSeries};
 
 /// The content type of [`render`]'s output.
@@ -45,6 +45,7 @@ pub fn render(st: &AgentState, ready: &[String]) -> String {
         .collect();
     request_durations(&mut out, &pods);
     requests_total(&mut out, st, &pods);
+    provider_errors(&mut out, &pods);
     tokens_used(&mut out, &pods);
     out
 }
@@ -101,11 +102,11 @@ fn requests_total(out: &mut String, st: &AgentState, pods: &Pods) {
     out.push_str("# HELP http_requests_total Agent requests answered, by HTTP status code.\n");
     out.push_str("# TYPE http_requests_total counter\n");
     for (pod, s) in pods {
-        for (i, code) in CODES.iter().take(4).enumerate() {
+        for (i, code) in POD_CODES.iter().enumerate() {
             let l = [
                 ("namespace", NAMESPACE),
                 ("pod", pod.as_str()),
-                ("code", code),
+                ("code", CODES[*code]),
             ];
             let _ = writeln!(
                 out,
@@ -116,13 +117,38 @@ fn requests_total(out: &mut String, st: &AgentState, pods: &Pods) {
         }
     }
     if st.unavailable > 0.0 {
-        let l = [("namespace", NAMESPACE), ("code", CODES[4])];
+        let l = [("namespace", NAMESPACE), ("code", CODES[C503])];
         let _ = writeln!(
             out,
             "http_requests_total{} {}",
             labels(&l),
             count(st.unavailable)
         );
+    }
+}
+
+/// The `ai_provider_errors_total` counter family: the provider calls that failed, per pod
+/// and reason (unauthorized = 401, rate_limited = 429, server_error = 500, timeout = 504).
+fn provider_errors(out: &mut String, pods: &Pods) {
+    out.push_str(
+        "# HELP ai_provider_errors_total LLM provider calls that failed, by reason.\n",
+    );
+    out.push_str("# TYPE ai_provider_errors_total counter\n");
+    for (pod, s) in pods {
+        for (code, reason) in PROVIDER_ERRORS {
+            let i = POD_CODES.iter().position(|c| *c == code).unwrap_or(0);
+            let l = [
+                ("namespace", NAMESPACE),
+                ("pod", pod.as_str()),
+                ("reason", reason),
+            ];
+            let _ = writeln!(
+                out,
+                "ai_provider_errors_total{} {}",
+                labels(&l),
+                count(s.codes[i])
+            );
+        }
     }
 }
 

@@ -61,16 +61,30 @@ use base64::Engine;
 use serde_json::Value;
 
 pub use self::expo::CONTENT_TYPE;
-use self::model::{MODELS, Model};
+use self::model::{MODELS, Model, Provider};
 use self::state::{AgentState, Observation, WINDOW_SECS};
 use crate::meta::{self, Clock};
 use crate::resources::keys;
 use crate::store::Store;
 
-/// What the model reads of the cluster: its objects and simulated time (the [`crate::Sim`]).
+/// What the staged incidents change in the model itself (the rest of them are real
+/// objects; see [`crate::incidents`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Flags {
+    /// The provider answers [`model::SLOW_PROVIDER_FACTOR`] × slower (`slow-provider`).
+    pub slow_provider: bool,
+    /// The agent containers leak memory up to [`model::LEAK_PEAK_BYTES`] (`oom`).
+    pub memory_leak: bool,
+}
+
+/// What the model reads of the cluster: its objects, simulated time and the model flags
+/// of the staged incidents (the [`crate::Sim`]).
 pub trait World {
     fn store(&self) -> &Store;
     fn clock(&self) -> &Clock;
+    fn flags(&self) -> Flags {
+        Flags::default()
+    }
 }
 
 impl<W: World + ?Sized> World for std::sync::Arc<W> {
@@ -79,6 +93,9 @@ impl<W: World + ?Sized> World for std::sync::Arc<W> {
     }
     fn clock(&self) -> &Clock {
         (**self).clock()
+    }
+    fn flags(&self) -> Flags {
+        (**self).flags()
     }
 }
 
@@ -104,7 +121,32 @@ pub struct Truth {
     /// 401s / all requests.
     pub unauthorized_ratio: f64,
     pub ready_pods: usize,
+    /// 504s (provider timeouts) / all requests.
+    #[serde(default)]
+    pub timeout_ratio: f64,
+    /// Requests per simulated second over the last [`RECENT_SECS`] only.
+    #[serde(default)]
+    pub recent_request_rate: f64,
+    /// 401s / all requests over the last [`RECENT_SECS`].
+    #[serde(default)]
+    pub recent_unauthorized_ratio: f64,
+    /// 504s / all requests over the last [`RECENT_SECS`].
+    #[serde(default)]
+    pub recent_timeout_ratio: f64,
+    /// p95 latency (ms) of the last [`RECENT_SECS`].
+    #[serde(default)]
+    pub recent_p95_ms: f64,
+    /// Whether the NetworkPolicies let the agent pods reach the provider on TCP 443.
+    #[serde(default = "yes")]
+    pub egress_allowed: bool,
 }
+
+fn yes() -> bool {
+    true
+}
+
+/// The short window of [`Truth`]'s `recent_*` values (simulated seconds).
+pub const RECENT_SECS: f64 = 60.0;
 
 /// The agent model of one sim; owned by [`Sim`], advanced on each read.
 pub struct Agents {
@@ -145,6 +187,36 @@ pub fn is_agent_pod(ns: &str, deploy: &str) -> bool {
     ns == NAMESPACE && deploy == DEPLOYMENT
 }
 
+/// Whether the NetworkPolicies in the agents' namespace let the agent pods reach the
+/// provider ([`crate::netpol::PROVIDER`]), judged with the labels of an agent pod (a ready
+/// one first; the Deployment's `app` label when there is none).
+pub fn provider_egress(sim: &impl World) -> crate::netpol::Verdict {
+    let (pods, _) = sim.store().list(keys::PODS, Some(NAMESPACE));
+    let agent = pods
+        .iter()
+        .filter(|p| meta::label(p, "app") == Some(DEPLOYMENT) && !meta::is_deleting(p))
+        .max_by_key(|p| meta::pod_ready(p));
+    let fallback = serde_json::json!({"app": DEPLOYMENT});
+    let labels = agent
+        .and_then(|p| meta::labels(p))
+        .or(fallback.as_object());
+    let (policies, _) = sim.store().list(keys::NETWORKPOLICIES, Some(NAMESPACE));
+    crate::netpol::egress(&policies, NAMESPACE, labels, &crate::netpol::PROVIDER)
+}
+
+/// What the agents' provider calls meet right now.
+pub fn provider(sim: &impl World) -> Provider {
+    Provider {
+        key_ok: secret_key_ok(sim),
+        egress_ok: provider_egress(sim).allowed,
+        latency: if sim.flags().slow_provider {
+            model::SLOW_PROVIDER_FACTOR
+        } else {
+            1.0
+        },
+    }
+}
+
 /// The agent pods in the store: (ready names, all names).
 fn agent_pods(sim: &impl World) -> (Vec<String>, Vec<String>) {
     let (pods, _) = sim.store().list(keys::PODS, Some(NAMESPACE));
@@ -179,7 +251,7 @@ impl Agents {
         Observation {
             ready,
             existing,
-            key_ok: secret_key_ok(sim),
+            provider: provider(sim),
         }
     }
 
@@ -198,13 +270,25 @@ impl Agents {
 
     /// CPU and memory use of agent pod `pod` as fractions of its requests, right now.
     pub fn usage(&self, sim: &impl World, pod: &str) -> (f64, f64) {
+        let (cpu, mem) = self.load_usage(sim, pod);
+        if !sim.flags().memory_leak {
+            return (cpu, mem);
+        }
+        match leak_fraction(sim, pod, mem) {
+            Some(leaked) => (cpu, leaked),
+            None => (cpu, mem),
+        }
+    }
+
+    /// The use from the load alone (no leak).
+    fn load_usage(&self, sim: &impl World, pod: &str) -> (f64, f64) {
         let (ready, _) = agent_pods(sim);
         if !ready.iter().any(|p| p == pod) {
             return model::pod_usage(0.0);
         }
         let p = self
             .model
-            .point(sim.clock().secs(), ready.len(), secret_key_ok(sim));
+            .point_with(sim.clock().secs(), ready.len(), provider(sim));
         let (cpu, mem) = model::pod_usage(p.rho);
         // A little per-pod wobble, so the pods do not look cloned.
         let phase = (meta::fnv32a(pod.as_bytes()) % 628) as f64 / 100.0;
@@ -239,8 +323,23 @@ impl Agents {
             };
             let per_sec = |x: f64| x / span;
             let q = |x| model::mixture_quantile(&w.comps, x).map_or(0.0, |s| s * 1000.0);
+            let recent = st.window_over(now, RECENT_SECS);
+            let share = |w: &state::Slot, code: usize| {
+                if w.requests > 0.0 {
+                    w.codes[code] / w.requests
+                } else {
+                    0.0
+                }
+            };
             Truth {
                 at: sim.clock().now().to_string(),
+                timeout_ratio: share(&w, model::C504),
+                recent_request_rate: recent.requests / RECENT_SECS.min(now.max(1.0)),
+                recent_unauthorized_ratio: share(&recent, model::C401),
+                recent_timeout_ratio: share(&recent, model::C504),
+                recent_p95_ms: model::mixture_quantile(&recent.comps, 0.95)
+                    .map_or(0.0, |s| s * 1000.0),
+                egress_allowed: obs.provider.egress_ok,
                 tokens_per_sec: MODELS
                     .iter()
                     .zip(w.tokens)
@@ -249,15 +348,50 @@ impl Agents {
                 p50_ms: q(0.5),
                 p95_ms: q(0.95),
                 request_rate: per_sec(w.requests),
-                unauthorized_ratio: if w.requests > 0.0 {
-                    w.codes[model::C401] / w.requests
-                } else {
-                    0.0
-                },
+                unauthorized_ratio: share(&w, model::C401),
                 ready_pods: obs.ready.len(),
             }
         })
     }
+}
+
+/// A leaking agent container's working set as a fraction of its memory request: the
+/// leak's curve from the container's start ([`model::leaked_bytes`]); None when the pod or
+/// its running container is not found.
+fn leak_fraction(sim: &impl World, pod: &str, base: f64) -> Option<f64> {
+    let p = sim.store().get(keys::PODS, NAMESPACE, pod)?;
+    let started = meta::ptr(&p, "/status/containerStatuses/0/state/running/startedAt")
+        .and_then(Value::as_str)?;
+    let up = meta::age_secs(sim.clock(), Some(started))?;
+    let request = meta::pod_resource_sum(&p, "requests", "memory");
+    if request <= 0.0 {
+        return None;
+    }
+    Some(model::leaked_bytes(base * request, up) / request)
+}
+
+/// How long the container of agent pod `pod` has been over `limit` bytes because of the
+/// leak (0 when it is not, or there is no leak).
+pub fn leak_over_limit_secs(sim: &impl World, pod: &str, limit: f64) -> f64 {
+    if !sim.flags().memory_leak || limit <= 0.0 {
+        return 0.0;
+    }
+    let Some(p) = sim.store().get(keys::PODS, NAMESPACE, pod) else {
+        return 0.0;
+    };
+    let Some(up) = meta::ptr(&p, "/status/containerStatuses/0/state/running/startedAt")
+        .and_then(Value::as_str)
+        .and_then(|s| meta::age_secs(sim.clock(), Some(s)))
+    else {
+        return 0.0;
+    };
+    let base = model::pod_usage(0.0).1 * meta::pod_resource_sum(&p, "requests", "memory");
+    if model::LEAK_PEAK_BYTES <= limit || base >= limit {
+        return if base >= limit { up } else { 0.0 };
+    }
+    // The leak crosses the limit at this uptime.
+    let cross = model::LEAK_CLIMB_SECS * (limit - base) / (model::LEAK_PEAK_BYTES - base);
+    (up - cross).max(0.0)
 }
 
 #[cfg(test)]

@@ -77,7 +77,7 @@ fn obs(ready: usize, key_ok: bool) -> Observation {
     Observation {
         existing: names.clone(),
         ready: names,
-        key_ok,
+        provider: model::Provider::with_key(key_ok),
     }
 }
 

@@ -24,9 +24,22 @@ pub const FAST_WORK: f64 = 0.15;
 /// Fractions of authorized requests that fail anyway.
 pub const RATE_LIMITED: f64 = 0.007;
 pub const SERVER_ERROR: f64 = 0.003;
+/// Every agent request has a 30 s deadline; a provider call that cannot connect (egress
+/// blocked) uses it all and the agent answers 504 just before it runs out.
+pub const DEADLINE_S: f64 = 30.0;
+/// Latency of a timed-out request: a narrow log-normal just under the deadline.
+pub const TIMEOUT_MEDIAN_S: f64 = 29.9;
+pub const TIMEOUT_SIGMA: f64 = 0.002;
+/// CPU work of a timed-out request relative to a served one (it mostly waits).
+pub const TIMEOUT_WORK: f64 = 0.05;
+/// Provider latency multiplier while the provider is slow (`slow-provider`).
+pub const SLOW_PROVIDER_FACTOR: f64 = 6.0;
 
-/// Histogram bucket upper bounds (seconds), +Inf implied.
-pub const BUCKETS: [f64; 11] = [0.05, 0.1, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0];
+/// Histogram bucket upper bounds (seconds), +Inf implied. The buckets above 10 s let
+/// `histogram_quantile` place 30 s timeouts near 30 s rather than at a bucket edge.
+pub const BUCKETS: [f64; 15] = [
+    0.05, 0.1, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0, 15.0, 20.0, 25.0, 30.0,
+];
 
 /// (model, share of tokens, mean tokens per request).
 pub const MODELS: [(&str, f64, f64); 4] = [
@@ -44,12 +57,44 @@ pub const AGENTS: [(&str, f64, f64); 3] = [
 ];
 
 /// Status codes in the order of [`Point::codes`].
-pub const CODES: [&str; 5] = ["200", "401", "429", "500", "503"];
+pub const CODES: [&str; 6] = ["200", "401", "429", "500", "503", "504"];
 pub const C200: usize = 0;
 pub const C401: usize = 1;
 pub const C429: usize = 2;
 pub const C500: usize = 3;
 pub const C503: usize = 4;
+pub const C504: usize = 5;
+/// The codes a pod answers (503 is answered by nobody: no ready pod), in the order of a
+/// pod's series.
+pub const POD_CODES: [usize; 5] = [C200, C401, C429, C500, C504];
+/// The provider-error reasons of `ai_provider_errors_total`, by code.
+pub const PROVIDER_ERRORS: [(usize, &str); 4] = [
+    (C401, "unauthorized"),
+    (C429, "rate_limited"),
+    (C500, "server_error"),
+    (C504, "timeout"),
+];
+
+/// What the agents' provider calls meet: a valid key, egress allowed by the
+/// NetworkPolicies, and how slow the provider answers.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Provider {
+    pub key_ok: bool,
+    pub egress_ok: bool,
+    /// Provider latency multiplier (1: normal).
+    pub latency: f64,
+}
+
+impl Provider {
+    /// A reachable provider at normal speed, with the key valid or not.
+    pub fn with_key(key_ok: bool) -> Self {
+        Provider {
+            key_ok,
+            egress_ok: true,
+            latency: 1.0,
+        }
+    }
+}
 
 /// splitmix64: a well-mixed hash of a seed and a counter.
 pub fn mix(seed: u64, n: u64) -> u64 {
@@ -87,7 +132,9 @@ pub struct Point {
     /// Latency multiplier from queueing: 1 / (1 − ρ), capped at [`MAX_SLOWDOWN`].
     pub slowdown: f64,
     /// Fraction of requests per code, in the order of [`CODES`].
-    pub codes: [f64; 5],
+    pub codes: [f64; 6],
+    /// Provider latency multiplier of served requests.
+    pub latency: f64,
 }
 
 impl Point {
@@ -108,12 +155,13 @@ impl Point {
             .map(|(_, share, f)| {
                 (
                     share * self.slow(),
-                    BASE_MEDIAN_S * f * self.slowdown,
+                    BASE_MEDIAN_S * f * self.slowdown * self.latency,
                     SIGMA,
                 )
             })
             .collect();
         c.push((self.fast(), FAST_MEDIAN_S, FAST_SIGMA));
+        c.push((self.codes[C504], TIMEOUT_MEDIAN_S, TIMEOUT_SIGMA));
         c
     }
 }
@@ -162,8 +210,15 @@ impl Model {
 
     /// The model at `t` with `ready` pods serving and the provider key valid or not.
     pub fn point(&self, t: f64, ready: usize, key_ok: bool) -> Point {
+        self.point_with(t, ready, Provider::with_key(key_ok))
+    }
+
+    /// The model at `t` with `ready` pods serving and the provider as `prov` finds it:
+    /// egress blocked → every request times out (504); else an invalid key → 401; else
+    /// the normal mix.
+    pub fn point_with(&self, t: f64, ready: usize, prov: Provider) -> Point {
         let rate = self.rate(t);
-        let mut codes = [0.0; 5];
+        let mut codes = [0.0; 6];
         if ready == 0 {
             codes[C503] = 1.0;
             return Point {
@@ -171,22 +226,29 @@ impl Model {
                 rho: 0.0,
                 slowdown: 1.0,
                 codes,
+                latency: 1.0,
             };
         }
-        if key_ok {
+        if !prov.egress_ok {
+            codes[C504] = 1.0;
+        } else if prov.key_ok {
             codes[C429] = RATE_LIMITED;
             codes[C500] = SERVER_ERROR;
             codes[C200] = 1.0 - RATE_LIMITED - SERVER_ERROR;
         } else {
             codes[C401] = 1.0;
         }
-        let work = codes[C200] + codes[C500] + FAST_WORK * (codes[C401] + codes[C429]);
+        let work = codes[C200]
+            + codes[C500]
+            + FAST_WORK * (codes[C401] + codes[C429])
+            + TIMEOUT_WORK * codes[C504];
         let rho = rate / ready as f64 * work / POD_CAPACITY_RPS;
         Point {
             rate,
             rho,
             slowdown: slowdown(rho),
             codes,
+            latency: prov.latency,
         }
     }
 }
@@ -203,6 +265,17 @@ pub fn slowdown(rho: f64) -> f64 {
 /// CPU and memory use of a ready agent pod as fractions of its requests (250m / 512Mi).
 pub fn pod_usage(rho: f64) -> (f64, f64) {
     (0.10 + rho.clamp(0.0, 3.8), 0.40 + 0.2 * rho.clamp(0.0, 2.0))
+}
+
+/// The working set (bytes) an agent container climbs to while it leaks memory (`oom`):
+/// about 2.1Gi, over the bundled 2Gi limit.
+pub const LEAK_PEAK_BYTES: f64 = 2.1 * 1024.0 * 1024.0 * 1024.0;
+/// Simulated seconds from container start to the leak's peak.
+pub const LEAK_CLIMB_SECS: f64 = 30.0;
+
+/// A leaking container's working set `up` seconds after it started, from `base` bytes.
+pub fn leaked_bytes(base: f64, up: f64) -> f64 {
+    base + (LEAK_PEAK_BYTES - base).max(0.0) * (up.max(0.0) / LEAK_CLIMB_SECS).min(1.0)
 }
 
 /// erf, Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7).

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use super::model::{self, AGENTS, BUCKETS, C401, C429, C500, MODELS, Model, Point};
+use super::model::{self, AGENTS, BUCKETS, MODELS, Model, POD_CODES, Point, Provider};
 
 /// Ground-truth window (simulated seconds), as `rate(...[5m])`.
 pub const WINDOW_SECS: f64 = 300.0;
@@ -17,8 +17,9 @@ pub struct PodSeries {
     pub buckets: [[f64; BUCKETS.len()]; AGENTS.len()],
     pub count: [f64; AGENTS.len()],
     pub sum: [f64; AGENTS.len()],
-    /// Requests per code 200, 401, 429, 500 (503 never reaches a pod).
-    pub codes: [f64; 4],
+    /// Requests per code 200, 401, 429, 500, 504 ([`POD_CODES`]; 503 never reaches a
+    /// pod).
+    pub codes: [f64; 5],
     pub tokens: [f64; MODELS.len()],
 }
 
@@ -29,19 +30,20 @@ pub struct Slot {
     /// Integrated simulated seconds in this slot (≤ 1).
     pub len: f64,
     pub requests: f64,
-    pub codes: [f64; 5],
+    pub codes: [f64; 6],
     pub tokens: [f64; MODELS.len()],
     /// Latency components (weight, median, sigma) of the requests that reached a pod.
     pub comps: Vec<(f64, f64, f64)>,
 }
 
-/// What one read observes in the store: ready pods (by name) and the key's validity.
-#[derive(Debug, Clone, Default)]
+/// What one read observes in the store: ready pods (by name) and what the provider calls
+/// meet (the key's validity, egress, the provider's speed).
+#[derive(Debug, Clone)]
 pub struct Observation {
     pub ready: Vec<String>,
     /// Every existing pod of the Deployment (series of vanished pods are dropped).
     pub existing: Vec<String>,
-    pub key_ok: bool,
+    pub provider: Provider,
 }
 
 #[derive(Debug, Default)]
@@ -72,7 +74,7 @@ impl AgentState {
                 t.floor() + 1.0
             }
             .min(now);
-            let p = m.point((t + next) / 2.0, obs.ready.len(), obs.key_ok);
+            let p = m.point_with((t + next) / 2.0, obs.ready.len(), obs.provider);
             self.apply(&p, t, next - t, &obs.ready);
             t = next;
         }
@@ -113,19 +115,23 @@ impl AgentState {
         // Per pod, per agent: the same increments for every ready pod.
         let share = n / ready.len() as f64;
         let fast = &comps[AGENTS.len()];
+        let timeout = &comps[AGENTS.len() + 1];
         let mut bucket_inc = [[0.0; BUCKETS.len()]; AGENTS.len()];
         let mut sum_inc = [0.0; AGENTS.len()];
         for (a, &(w, med, s)) in comps.iter().take(AGENTS.len()).enumerate() {
             // w = agent share × slow fraction; the fast part is agent share × fast.0.
             let fast_w = AGENTS[a].1 * fast.0;
+            let timeout_w = AGENTS[a].1 * timeout.0;
             for (b, le) in BUCKETS.iter().enumerate() {
                 bucket_inc[a][b] = share
                     * (w * model::lognormal_cdf(*le, med, s)
-                        + fast_w * model::lognormal_cdf(*le, fast.1, fast.2));
+                        + fast_w * model::lognormal_cdf(*le, fast.1, fast.2)
+                        + timeout_w * model::lognormal_cdf(*le, timeout.1, timeout.2));
             }
             sum_inc[a] = share
                 * (w * model::lognormal_mean(med, s)
-                    + fast_w * model::lognormal_mean(fast.1, fast.2));
+                    + fast_w * model::lognormal_mean(fast.1, fast.2)
+                    + timeout_w * model::lognormal_mean(timeout.1, timeout.2));
         }
         for name in ready {
             let ps = self.pods.entry(name.clone()).or_default();
@@ -136,7 +142,7 @@ impl AgentState {
                 ps.count[a] += share * AGENTS[a].1;
                 ps.sum[a] += sum_inc[a];
             }
-            for (i, c) in [model::C200, C401, C429, C500].iter().enumerate() {
+            for (i, c) in POD_CODES.iter().enumerate() {
                 ps.codes[i] += share * p.codes[*c];
             }
             let ok = share * p.codes[model::C200];
@@ -148,7 +154,12 @@ impl AgentState {
 
     /// Sum of the slots over the window ending at `now`, each weighted by its overlap.
     pub fn window(&self, now: f64) -> Slot {
-        let from = now - WINDOW_SECS;
+        self.window_over(now, WINDOW_SECS)
+    }
+
+    /// Sum of the slots over the last `secs` (at most [`WINDOW_SECS`]) before `now`.
+    pub fn window_over(&self, now: f64, secs: f64) -> Slot {
+        let from = now - secs.min(WINDOW_SECS);
         let mut out = Slot::default();
         for s in &self.slots {
             let start = s.sec as f64;
@@ -159,7 +170,7 @@ impl AgentState {
             let w = overlap / s.len;
             out.len += overlap;
             out.requests += w * s.requests;
-            for i in 0..5 {
+            for i in 0..out.codes.len() {
                 out.codes[i] += w * s.codes[i];
             }
             for i in 0..MODELS.len() {

@@ -12,6 +12,10 @@
 //!   "selector"?, "object"?: {"kind", "name"}, "value": N|"QUANTITY"|null}`: the value the
 //!   HPA controller reads for a Pods (per pod), Object or External metric (null removes
 //!   it); `GET /_sim/hpa-metrics` lists them.
+//! - `POST /_sim/incident` `{"name": "bad-key", "on": true|false}`: stage an incident or
+//!   undo it (see `crate::incidents`; 400 naming the valid names for an unknown one);
+//!   `GET /_sim/incident` lists the active ones: `{"active": [{"name", "since"}],
+//!   "available": [names]}`.
 //! - `GET /_sim/state`: resourceVersion and object counts.
 //! - `GET /_sim/provider/v1/models`: a simulated LLM provider — 200 with a model list for a
 //!   key the agents would accept (`Authorization: Bearer KEY`), else 401.
@@ -55,6 +59,45 @@ pub fn provider(method: &Method, path: &str, headers: &axum::http::HeaderMap) ->
 
 fn bad(msg: impl Into<String>) -> Response {
     ApiError::bad_request(msg).into_response()
+}
+
+/// `GET /_sim/incident`: the active incidents and since when (simulated time).
+fn incidents(sim: &Sim) -> Response {
+    let active: Vec<Value> = sim
+        .incidents
+        .list()
+        .into_iter()
+        .map(|(i, since)| json!({"name": i.name(), "since": since}))
+        .collect();
+    let available: Vec<&str> = crate::Incident::ALL.iter().map(|i| i.name()).collect();
+    ok(&json!({"active": active, "available": available}))
+}
+
+/// `POST /_sim/incident`: stage one on or off.
+fn stage_incident(sim: &Sim, body: &Value) -> Response {
+    let Some(name) = body.get("name").and_then(Value::as_str) else {
+        return bad(format!(
+            "incident needs \"name\" (one of: {}) and \"on\": true|false",
+            crate::Incident::names()
+        ));
+    };
+    let incident: crate::Incident = match name.parse() {
+        Ok(i) => i,
+        Err(e) => return bad(e),
+    };
+    let Some(on) = body.get("on").and_then(Value::as_bool) else {
+        return bad("incident needs \"on\": true|false");
+    };
+    match crate::incidents::stage(sim, incident, on) {
+        Ok(changed) => {
+            let active: Vec<&str> = sim.incidents.list().iter().map(|(i, _)| i.name()).collect();
+            ok(&json!({"name": incident.name(), "on": on, "changed": changed, "active": active}))
+        }
+        Err(e) => json_response(
+            StatusCode::CONFLICT,
+            &ApiError::new(409, "Conflict", e).to_status(),
+        ),
+    }
 }
 
 /// `POST /_sim/hpa-metrics`: set or (with `"value": null`) remove a metric value.
@@ -136,6 +179,8 @@ pub fn handle(
             )
         }
         ("POST", "hpa-metrics") => feed_metric(sim, &parsed),
+        ("POST", "incident") => stage_incident(sim, &parsed),
+        ("GET", "incident") => incidents(sim),
         ("GET", "hpa-metrics") => {
             let items: Vec<Value> = sim.hpa_feed.list().iter().map(|m| m.to_json()).collect();
             ok(&json!({"metrics": items}))

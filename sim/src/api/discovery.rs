@@ -3,7 +3,7 @@
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::{Req, metrics_server, ok};
+use super::{Req, apiservices, metrics_server, ok};
 use crate::resources::{self, ResourceDef};
 
 pub fn version() -> Value {
@@ -43,10 +43,16 @@ fn group_doc(name: &str, versions: &[&str]) -> Value {
 /// The groups served, with the broken group versions (`--broken-group`) added: an
 /// APIService that is registered lists its group even while its backend fails.
 fn groups_with(broken: &[String]) -> Vec<(String, Vec<String>)> {
-    let mut out: Vec<(String, Vec<String>)> = resources::groups()
-        .iter()
-        .map(|(g, vs)| (g.to_string(), vs.iter().map(|v| v.to_string()).collect()))
-        .collect();
+    // The aggregator's own group comes first, as kube-apiserver lists it.
+    let mut out: Vec<(String, Vec<String>)> = vec![(
+        apiservices::GROUP.to_string(),
+        vec![apiservices::VERSION.to_string()],
+    )];
+    out.extend(
+        resources::groups()
+            .iter()
+            .map(|(g, vs)| (g.to_string(), vs.iter().map(|v| v.to_string()).collect())),
+    );
     // The aggregated metrics API (metrics-server's APIService), listed after the built-in
     // groups like the aggregator does.
     out.push((
@@ -158,6 +164,9 @@ pub fn group_or_resources(path: &str, broken: &[String]) -> Option<Response> {
     };
     if group == metrics_server::GROUP && version == metrics_server::VERSION {
         return Some(ok(&metrics_server::resource_list()));
+    }
+    if group == apiservices::GROUP && version == apiservices::VERSION {
+        return Some(ok(&apiservices::resource_list()));
     }
     let defs: Vec<&ResourceDef> = resources::in_gv(group, version).collect();
     if defs.is_empty() {

@@ -2,6 +2,7 @@
 //! watches, access reviews and the `/_sim` admin endpoints.
 
 pub mod admin;
+pub mod apiservices;
 pub mod auth;
 pub mod conn;
 pub mod delete;
@@ -260,13 +261,16 @@ async fn route(sim: &Arc<Sim>, path: &str, r: Req) -> ApiResult<Response> {
         "/apis" | "/apis/" => return Ok(discovery::api_groups(&r, &sim.broken_groups)),
         _ => {}
     }
-    if let Some(resp) = discovery::broken(path, &sim.broken_groups) {
+    if let Some(resp) = discovery::broken(path, &sim.broken_group_versions()) {
         return Ok(resp);
     }
     if path.starts_with("/openapi/") || path.starts_with("/swagger") {
         return openapi::handle(path, &r);
     }
     if let Some(resp) = metrics_server::handle(sim, path, &r) {
+        return resp;
+    }
+    if let Some(resp) = apiservices::handle(sim, path, &r) {
         return resp;
     }
     let target = match parse_target(path)? {

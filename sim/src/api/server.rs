@@ -149,6 +149,9 @@ pub async fn start(cfg: SimConfig) -> anyhow::Result<SimHandle> {
             sim
         }
     };
+    for i in &cfg.incidents {
+        crate::incidents::stage(&sim, *i, true).map_err(anyhow::Error::msg)?;
+    }
     let listener = tokio::net::TcpListener::bind(cfg.listen)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", cfg.listen))?;

@@ -112,6 +112,11 @@ pub fn reconcile(sim: &Sim, st: &mut State, snap: &Snapshot) {
             }
             continue;
         }
+        if waits_for_pods(sim, snap, h) {
+            // Resource metrics are served but no pod has any yet: look again shortly.
+            st.due(now_s + 1.0);
+            continue;
+        }
         st.due(now_s + SYNC_SECS);
         st.hpa.last_sync.insert(uid.clone(), now_s);
         sync(sim, st, snap, h, &uid, now_s);
@@ -120,6 +125,33 @@ pub fn reconcile(sim: &Sim, st: &mut State, snap: &Snapshot) {
         hpas.iter().map(|h| meta::uid(h).to_string()).collect();
     st.hpa.last_sync.retain(|k, _| live.contains(k));
     st.hpa.recs.retain(|k, _| live.contains(k));
+}
+
+/// A fresh HPA (never synced) whose target has no ready pod yet, while metrics-server is
+/// up: the first sync waits for the pods, instead of failing on metrics that metrics-server
+/// has not scraped yet (so a healthy start shows no FailedGetResourceMetric).
+fn waits_for_pods(sim: &Sim, snap: &Snapshot, h: &Value) -> bool {
+    if !sim.metrics_api_served() || meta::ptr(h, "/status/conditions").is_some() {
+        return false;
+    }
+    let spec = Spec::of(h);
+    let ns = meta::namespace(h);
+    let target = snap.deployments.iter().find(|d| {
+        spec.target_kind == "Deployment"
+            && meta::namespace(d) == ns
+            && meta::name(d) == spec.target_name
+    });
+    let resource_only = spec
+        .metrics
+        .iter()
+        .all(|m| matches!(m["type"].as_str(), Some("Resource" | "ContainerResource")));
+    let replicas = target
+        .and_then(|t| meta::ptr(t, "/spec/replicas"))
+        .and_then(Value::as_i64)
+        .unwrap_or(0);
+    resource_only
+        && replicas > 0
+        && target.is_some_and(|t| ready_pods(snap, ns, t).is_empty())
 }
 
 /// What an HPA's spec asks for.

@@ -231,6 +231,13 @@ fn resource(cx: &Ctx, spec: &Value, container: Option<&str>) -> Result<Computed,
             wrapped,
         }
     };
+    if !cx.sim.metrics_api_served() {
+        // The aggregator's 503 for an APIService whose backend is down, as client-go
+        // reports it.
+        return Err(fail(format!(
+            "unable to get metrics for resource {res}: unable to fetch metrics from resource metrics API: the server is currently unable to handle the request (get pods.metrics.k8s.io)"
+        )));
+    }
     if cx.ready.is_empty() {
         return Err(fail(format!(
             "unable to get metrics for resource {res}: no metrics returned from resource metrics API"

@@ -7,9 +7,11 @@ pub mod events;
 pub mod gc;
 pub mod hpa;
 pub mod hpa_metrics;
+pub mod kubelet;
 pub mod nodes;
 pub mod pods;
 pub mod replicaset;
+pub mod scheduler;
 pub mod statefulset;
 
 use std::collections::HashMap;

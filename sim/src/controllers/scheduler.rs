@@ -1,0 +1,201 @@
+//! The scheduler: binds a pending pod to the least loaded node with room for it (pod
+//! count, CPU and memory requests against the node's allocatable), or marks it
+//! unschedulable with the real scheduler's FailedScheduling message.
+
+use std::collections::HashMap;
+
+use serde_json::{Value, json};
+
+use super::State;
+use super::pods::set_condition;
+use crate::resources::keys;
+use crate::{Sim, meta};
+
+/// What is already placed on a node: pods and their CPU and memory requests.
+#[derive(Debug, Clone, Default)]
+pub struct NodeUse {
+    pub pods: usize,
+    pub cpu: f64,
+    pub memory: f64,
+}
+
+/// The scheduled pods' use of each node.
+pub fn node_use(pods: &[std::sync::Arc<Value>]) -> HashMap<String, NodeUse> {
+    let mut out: HashMap<String, NodeUse> = HashMap::new();
+    for p in pods {
+        if let Some(n) = meta::ptr(p, "/spec/nodeName").and_then(Value::as_str) {
+            let u = out.entry(n.to_string()).or_default();
+            u.pods += 1;
+            u.cpu += meta::pod_resource_sum(p, "requests", "cpu");
+            u.memory += meta::pod_resource_sum(p, "requests", "memory");
+        }
+    }
+    out
+}
+
+pub(super) fn schedule(
+    sim: &Sim,
+    st: &mut State,
+    pod: &Value,
+    nodes: &[std::sync::Arc<Value>],
+    per_node: &mut HashMap<String, NodeUse>,
+) {
+    let now = sim.clock.now_str();
+    let node = match pick_node(pod, nodes, per_node) {
+        Ok(n) => n,
+        Err(msg) => return unschedulable(sim, st, pod, &msg, &now),
+    };
+    let u = per_node.entry(node.clone()).or_default();
+    u.pods += 1;
+    u.cpu += meta::pod_resource_sum(pod, "requests", "cpu");
+    u.memory += meta::pod_resource_sum(pod, "requests", "memory");
+    bind(sim, st, pod, nodes, &node, &now);
+}
+
+/// Why a node cannot take the pod (the scheduler's NodeResourcesFit reasons), if so.
+fn misfit(pod: &Value, node: &Value, used: &NodeUse) -> Option<&'static str> {
+    let alloc = |r: &str| {
+        meta::ptr(node, &format!("/status/allocatable/{r}")).and_then(meta::parse_quantity)
+    };
+    if used.pods >= super::nodes::PODS_PER_NODE {
+        return Some("Too many pods");
+    }
+    let fits = |r: &str, used: f64| {
+        let want = meta::pod_resource_sum(pod, "requests", r);
+        want <= 0.0 || alloc(r).is_none_or(|a| used + want <= a)
+    };
+    if !fits("cpu", used.cpu) {
+        return Some("Insufficient cpu");
+    }
+    if !fits("memory", used.memory) {
+        return Some("Insufficient memory");
+    }
+    None
+}
+
+/// The scheduler's filter and score: nodes the pod fits on, the least loaded first (ties
+/// by name); else the FailedScheduling message ("0/3 nodes are available: 3 Insufficient
+/// memory. preemption: …").
+fn pick_node(
+    pod: &Value,
+    nodes: &[std::sync::Arc<Value>],
+    per_node: &HashMap<String, NodeUse>,
+) -> Result<String, String> {
+    let none = NodeUse::default();
+    let mut reasons: std::collections::BTreeMap<&str, usize> = Default::default();
+    let mut best: Option<(usize, String)> = None;
+    for n in nodes {
+        let name = meta::name(n).to_string();
+        let used = per_node.get(&name).unwrap_or(&none);
+        match misfit(pod, n, used) {
+            Some(r) => *reasons.entry(r).or_default() += 1,
+            None => {
+                if best.as_ref().is_none_or(|b| (used.pods, &name) < (b.0, &b.1)) {
+                    best = Some((used.pods, name));
+                }
+            }
+        }
+    }
+    if let Some((_, name)) = best {
+        return Ok(name);
+    }
+    let total = nodes.len();
+    let why: Vec<String> = reasons.iter().map(|(r, c)| format!("{c} {r}")).collect();
+    let mut msg = format!("0/{total} nodes are available: {}.", why.join(", "));
+    if reasons.keys().any(|r| r.starts_with("Insufficient")) {
+        msg.push_str(&format!(
+            " preemption: 0/{total} nodes are available: {total} No preemption victims found for incoming pod."
+        ));
+    }
+    Err(msg)
+}
+
+/// No node fits: PodScheduled=False reason Unschedulable (once per message) and a
+/// FailedScheduling event.
+fn unschedulable(sim: &Sim, st: &mut State, pod: &Value, msg: &str, now: &str) {
+    let updated = sim
+        .store
+        .update_with(keys::PODS, meta::namespace(pod), meta::name(pod), |p| {
+            let same = meta::ptr(p, "/status/conditions")
+                .and_then(Value::as_array)
+                .and_then(|cs| cs.iter().find(|c| c["type"] == "PodScheduled"))
+                .is_some_and(|c| c["message"] == msg);
+            if same {
+                return false;
+            }
+            if let Some(c) = p
+                .pointer_mut("/status/conditions")
+                .and_then(Value::as_array_mut)
+            {
+                c.retain(|c| c["type"] != "PodScheduled");
+            }
+            set_condition(p, "PodScheduled", false, now);
+            if let Some(c) = p
+                .pointer_mut("/status/conditions")
+                .and_then(Value::as_array_mut)
+                .and_then(|cs| cs.iter_mut().find(|c| c["type"] == "PodScheduled"))
+            {
+                c["reason"] = json!("Unschedulable");
+                c["message"] = json!(msg);
+            }
+            true
+        });
+    if updated.is_some_and(|p| meta::resource_version(&p) != meta::resource_version(pod)) {
+        st.events.record(
+            sim,
+            pod,
+            true,
+            "FailedScheduling",
+            msg,
+            "default-scheduler",
+        );
+    }
+}
+
+/// The binding: nodeName and the node's host IP set, PodScheduled=True, and a
+/// Scheduled event.
+fn bind(
+    sim: &Sim,
+    st: &mut State,
+    pod: &Value,
+    nodes: &[std::sync::Arc<Value>],
+    node: &str,
+    now: &str,
+) {
+    let host_ip = nodes
+        .iter()
+        .find(|n| meta::name(n) == node)
+        .and_then(|n| meta::ptr(n, "/status/addresses/0/address"))
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let updated = sim
+        .store
+        .update_with(keys::PODS, meta::namespace(pod), meta::name(pod), |p| {
+            p["spec"]["nodeName"] = json!(node);
+            p["status"]["hostIP"] = json!(host_ip);
+            p["status"]["hostIPs"] = json!([{"ip": host_ip}]);
+            if let Some(c) = p
+                .pointer_mut("/status/conditions")
+                .and_then(Value::as_array_mut)
+            {
+                c.retain(|c| c["type"] != "PodScheduled");
+            }
+            set_condition(p, "PodScheduled", true, now);
+            true
+        });
+    if let Some(p) = updated {
+        st.events.record(
+            sim,
+            &p,
+            false,
+            "Scheduled",
+            &format!(
+                "Successfully assigned {}/{} to {node}",
+                meta::namespace(pod),
+                meta::name(pod)
+            ),
+            "default-scheduler",
+        );
+    }
+}
