@@ -58,6 +58,7 @@ fn bench(c: &mut Criterion) {
             themes: vec![],
             theme: "dark".into(),
             read_only: false,
+            runbook: Default::default(),
         },
         now,
     );
@@ -78,6 +79,7 @@ fn bench(c: &mut Criterion) {
             }]),
             request_rate: Reading::Value(2.0),
             unauthorized_ratio: Reading::Value(0.0),
+            recent: Default::default(),
         };
         let _ = update(&mut app, Msg::Metrics(Box::new(m)));
     }

@@ -16,6 +16,8 @@ pub struct Config {
     pub status: StatusConfig,
     pub ui: UiConfig,
     pub operations: OperationsConfig,
+    /// When the runbook's problems are raised.
+    pub problems: ProblemsConfig,
     /// Refuse every write.
     pub read_only: bool,
     /// Where write operations are logged (default: ~/.local/state/agentdeck/audit.log).
@@ -115,6 +117,12 @@ pub struct Queries {
     pub request_rate: String,
     /// Fraction of requests answered 401.
     pub unauthorized_ratio: String,
+    /// Requests per second over the problems' short window (`$window`).
+    pub recent_request_rate: String,
+    /// Fraction answered 401 over the short window (the key problem).
+    pub recent_unauthorized_ratio: String,
+    /// Fraction answered 504 over the short window (provider calls timing out).
+    pub recent_timeout_ratio: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -150,6 +158,37 @@ pub struct OperationsConfig {
     pub timeout_secs: u64,
 }
 
+/// Thresholds of the problems strip (and `status`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ProblemsConfig {
+    /// The short window of the metric-based problems (`$window` in the recent_* queries):
+    /// a problem shows within about this long of its signal starting, and clears within
+    /// about this long of it stopping.
+    pub window: String,
+    /// Share of 401s over the window that means the provider rejects the key.
+    pub unauthorized_ratio: f64,
+    /// Share of 504s (provider calls timing out) over the window that is a problem.
+    pub timeout_ratio: f64,
+    /// The provider's IPv4 address for the egress check (empty: any public address, as
+    /// the bundled policy allows the public internet on TCP 443).
+    pub provider_address: String,
+    /// The provider's port.
+    pub provider_port: u16,
+}
+
+impl Default for ProblemsConfig {
+    fn default() -> Self {
+        ProblemsConfig {
+            window: "1m".into(),
+            unauthorized_ratio: 0.05,
+            timeout_ratio: 0.05,
+            provider_address: String::new(),
+            provider_port: 443,
+        }
+    }
+}
+
 impl Default for OperationsConfig {
     fn default() -> Self {
         OperationsConfig { timeout_secs: 600 }
@@ -183,6 +222,14 @@ fn quantile(q: &str) -> String {
     )
 }
 
+/// The share of requests answered `code` over the short window; 0 (not no data) when
+/// requests flow and none has that code.
+fn recent_share(code: &str) -> String {
+    format!(
+        "(sum(rate(http_requests_total{{namespace=\"$namespace\",code=\"{code}\"}}[$window])) or vector(0)) / sum(rate(http_requests_total{{namespace=\"$namespace\"}}[$window]))"
+    )
+}
+
 impl Default for Queries {
     fn default() -> Self {
         Queries {
@@ -192,19 +239,25 @@ impl Default for Queries {
                 "sum by (model) (rate(ai_tokens_used_total{namespace=\"$namespace\"}[5m]))".into(),
             request_rate: "sum(rate(http_requests_total{namespace=\"$namespace\"}[5m]))".into(),
             unauthorized_ratio: "sum(rate(http_requests_total{namespace=\"$namespace\",code=\"401\"}[5m])) / sum(rate(http_requests_total{namespace=\"$namespace\"}[5m]))".into(),
+            recent_request_rate: "sum(rate(http_requests_total{namespace=\"$namespace\"}[$window]))".into(),
+            recent_unauthorized_ratio: recent_share("401"),
+            recent_timeout_ratio: recent_share("504"),
         }
     }
 }
 
 impl Queries {
     /// Every query with its config key.
-    pub fn all(&self) -> [(&'static str, &str); 5] {
+    pub fn all(&self) -> [(&'static str, &str); 8] {
         [
             ("p50_seconds", &self.p50_seconds),
             ("p95_seconds", &self.p95_seconds),
             ("tokens_per_second", &self.tokens_per_second),
             ("request_rate", &self.request_rate),
             ("unauthorized_ratio", &self.unauthorized_ratio),
+            ("recent_request_rate", &self.recent_request_rate),
+            ("recent_unauthorized_ratio", &self.recent_unauthorized_ratio),
+            ("recent_timeout_ratio", &self.recent_timeout_ratio),
         ]
     }
 }
@@ -270,6 +323,7 @@ impl Default for Config {
             status: StatusConfig::default(),
             ui: UiConfig::default(),
             operations: OperationsConfig::default(),
+            problems: ProblemsConfig::default(),
             read_only: false,
             audit_log: None,
         }
@@ -413,6 +467,36 @@ impl Config {
         }
         if self.stack.namespace.is_empty() || self.stack.deployment.is_empty() {
             return Err("stack.namespace and stack.deployment must not be empty".into());
+        }
+        self.problems.validate()
+    }
+}
+
+impl ProblemsConfig {
+    fn validate(&self) -> Result<(), String> {
+        let w = &self.window;
+        let split = w.find(|c: char| !c.is_ascii_digit()).unwrap_or(w.len());
+        let (n, unit) = w.split_at(split);
+        if n.is_empty() || n.starts_with('0') || !["s", "m", "h"].contains(&unit) {
+            return Err(format!(
+                "problems.window = {w:?}: must be a PromQL duration like 30s, 1m or 2m"
+            ));
+        }
+        for (key, v) in [
+            ("unauthorized_ratio", self.unauthorized_ratio),
+            ("timeout_ratio", self.timeout_ratio),
+        ] {
+            if !(v > 0.0 && v <= 1.0) {
+                return Err(format!("problems.{key} = {v}: must be in (0, 1]"));
+            }
+        }
+        if !self.provider_address.is_empty()
+            && self.provider_address.parse::<std::net::Ipv4Addr>().is_err()
+        {
+            return Err(format!(
+                "problems.provider_address = {:?}: must be an IPv4 address like 104.18.20.50",
+                self.provider_address
+            ));
         }
         Ok(())
     }

@@ -51,6 +51,7 @@ pub async fn run(
             themes,
             theme,
             read_only: cfg.read_only,
+            runbook: crate::app::Runbook::from_config(&cfg),
         },
         jiff::Timestamp::now(),
     );

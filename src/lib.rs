@@ -14,6 +14,7 @@ pub mod format;
 pub mod logging;
 pub mod manifests;
 pub mod metrics;
+pub mod problems;
 pub mod secret;
 pub mod status;
 pub mod text;

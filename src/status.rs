@@ -1,6 +1,6 @@
 //! `agentdeck status [--json]`: the dashboard's data once, for scripts and chat-ops.
-//! Exit 0 healthy, 1 unhealthy (pods not ready, p95 over the threshold, Prometheus
-//! unreachable), 2 when it could not ask at all.
+//! Exit 0 healthy, 1 whenever a problem is present (the dashboard's problems strip: see
+//! [`crate::problems`]), 2 when it could not ask at all.
 
 use serde_json::{Value, json};
 
@@ -9,36 +9,44 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::format;
 use crate::metrics::{Cost, Feed, MetricsSnapshot, Reading, cost};
+use crate::problems::{Inputs, Problem};
 
-/// What is wrong, in words (empty: healthy).
-pub fn problems(c: &ClusterSnapshot, m: Option<&MetricsSnapshot>, cfg: &Config) -> Vec<String> {
-    let mut out: Vec<String> = c
-        .degraded()
-        .into_iter()
-        .map(|(kind, why)| format!("cannot read {kind}: {why}"))
-        .collect();
-    out.extend(c.workloads.iter().flat_map(|w| w.problems()));
-    if let Some(m) = m {
-        if !m.reachable {
-            let why = match &m.p95_ms {
-                Reading::Error(e) => e.clone(),
-                _ => "unreachable".into(),
-            };
-            out.push(format!(
-                "metrics source {} unreachable: {why}",
-                m.origin.label()
-            ));
-        } else if let Reading::Value(p95) = m.p95_ms
-            && p95 > cfg.status.p95_threshold_ms
-        {
-            out.push(format!(
-                "p95 latency {} is over the {} threshold",
-                format::ms(p95),
-                format::ms(cfg.status.p95_threshold_ms)
-            ));
-        }
+/// What is wrong (empty: healthy): the dashboard's problems strip, detected once.
+pub fn problems(c: &ClusterSnapshot, m: Option<&MetricsSnapshot>, cfg: &Config) -> Vec<Problem> {
+    let bundled = crate::problems::bundled_containers(&cfg.stack);
+    crate::problems::detect(&Inputs {
+        now: jiff::Timestamp::now(),
+        cluster: Some(c),
+        metrics: m,
+        stack: &cfg.stack,
+        cfg: &cfg.problems,
+        p95_threshold_ms: cfg.status.p95_threshold_ms,
+        bundled: &bundled,
+    })
+}
+
+/// One problem as `status --json` lists it.
+pub fn problem_json(p: &Problem, namespace: &str) -> Value {
+    json!({
+        "id": p.id,
+        "severity": p.severity,
+        "title": p.title,
+        "since": p.since.map(|t| t.to_string()),
+        "evidence": p.evidence,
+        "fix": p.fix.as_ref().map(|f| json!({"key": f.key().to_string(), "action": f.label(), "command": f.command(namespace)})),
+        "advice": p.advice,
+    })
+}
+
+/// One problem as the text report lists it.
+pub fn problem_line(p: &Problem, namespace: &str) -> String {
+    let mut s = format!("{}: {}", p.title, p.evidence);
+    if let Some(f) = &p.fix {
+        s.push_str(&format!(" → fix: {}", f.command(namespace)));
+    } else if let Some(a) = &p.advice {
+        s.push_str(&format!(" → {a}"));
     }
-    out
+    s
 }
 
 fn reading_json<T: serde::Serialize>(r: &Reading<T>) -> Value {
@@ -54,7 +62,7 @@ pub fn report_json(
     c: &ClusterSnapshot,
     m: Option<&MetricsSnapshot>,
     cost: Option<&Cost>,
-    problems: &[String],
+    problems: &[Problem],
 ) -> Value {
     let workloads: Vec<Value> = c
         .workloads
@@ -79,7 +87,7 @@ pub fn report_json(
         .iter()
         .filter(|e| e.warning)
         .take(20)
-        .map(|e| json!({"reason": e.reason, "object": e.object, "message": e.message, "count": e.count, "hint": e.hint}))
+        .map(|e| json!({"reason": e.reason, "object": e.object, "message": e.message, "count": e.count, "hint": e.hint, "resolved": e.resolved}))
         .collect();
     let metrics = m.map(|m| {
         json!({
@@ -104,7 +112,8 @@ pub fn report_json(
     });
     json!({
         "context": c.context, "namespace": c.namespace,
-        "healthy": problems.is_empty(), "problems": problems,
+        "healthy": problems.is_empty(),
+        "problems": problems.iter().map(|p| problem_json(p, &c.namespace)).collect::<Vec<_>>(),
         "workloads": workloads, "hpas": hpas, "metrics": metrics, "cost": cost, "warnings": warnings,
         "unreadable": c.degraded().into_iter().collect::<std::collections::BTreeMap<_, _>>(),
     })
@@ -115,7 +124,7 @@ pub fn report_text(
     c: &ClusterSnapshot,
     m: Option<&MetricsSnapshot>,
     cost: Option<&Cost>,
-    problems: &[String],
+    problems: &[Problem],
 ) -> String {
     let mut s = String::new();
     text_workloads(&mut s, c);
@@ -191,8 +200,8 @@ fn text_metrics(s: &mut String, m: Option<&MetricsSnapshot>, cost: Option<&Cost>
 }
 
 /// The warnings, then healthy or what is wrong.
-fn text_verdict(s: &mut String, c: &ClusterSnapshot, problems: &[String]) {
-    for e in c.events.iter().filter(|e| e.warning).take(5) {
+fn text_verdict(s: &mut String, c: &ClusterSnapshot, problems: &[Problem]) {
+    for e in c.events.iter().filter(|e| e.warning && !e.resolved).take(5) {
         s.push_str(&format!(
             "warning {} {}: {}{}\n",
             e.reason,
@@ -207,10 +216,11 @@ fn text_verdict(s: &mut String, c: &ClusterSnapshot, problems: &[String]) {
     if problems.is_empty() {
         s.push_str("status: healthy\n");
     } else {
-        s.push_str(&format!(
-            "status: UNHEALTHY\n  - {}\n",
-            problems.join("\n  - ")
-        ));
+        let lines: Vec<String> = problems
+            .iter()
+            .map(|p| problem_line(p, &c.namespace))
+            .collect();
+        s.push_str(&format!("status: UNHEALTHY\n  - {}\n", lines.join("\n  - ")));
     }
 }
 

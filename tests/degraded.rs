@@ -65,6 +65,7 @@ fn screen(snap: ClusterSnapshot) -> String {
             themes: agentdeck::theme::Theme::bundled(),
             theme: "dark".into(),
             read_only: false,
+            runbook: Default::default(),
         },
         jiff::Timestamp::now(),
     );
@@ -148,7 +149,7 @@ fn status_names_what_it_could_not_read_and_exits_1() {
         assert_eq!(code, 1, "{kind}: {out}\n{err}");
         assert!(
             out.contains(&format!(
-                "cannot read {kind}: your role cannot list {kind} in ai-agents (RBAC)"
+                "Cannot read {kind}: your role cannot list {kind} in ai-agents (RBAC)"
             )),
             "{kind}: {out}"
         );

@@ -100,6 +100,7 @@ fn data_layers_know_nothing_of_the_terminal() {
     ];
     let mut bad = offenders("src/cluster", &terminal);
     bad.extend(offenders("src/metrics", &terminal));
+    bad.extend(offenders("src/problems", &terminal));
     bad.extend(offenders("sim/src", &terminal));
     assert!(bad.is_empty(), "{bad:#?}");
 }

@@ -354,6 +354,7 @@ async fn agentdeck_metrics(url: &str, namespace: &str) -> agentdeck::metrics::Me
     let scope = agentdeck::metrics::Scope {
         namespace: namespace.into(),
         deployment: "ai-agent-service".into(),
+        window: "1m".into(),
     };
     agentdeck::metrics::collect::refresh(&client, &cfg.queries, &scope).await
 }

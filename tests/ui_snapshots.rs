@@ -25,6 +25,7 @@ fn cond(t: &str, s: &str, r: &str) -> Condition {
         status: s.into(),
         reason: r.into(),
         message: String::new(),
+        since: None,
     }
 }
 
@@ -44,6 +45,7 @@ fn event(
         count: 1,
         last_seen: Some(ts(NOW) - jiff::SignedDuration::from_secs(secs_ago)),
         hint: hint.map(str::to_string),
+        resolved: false,
     }
 }
 
@@ -129,6 +131,8 @@ fn healthy_cluster() -> ClusterSnapshot {
         ],
         pods_total: 4,
         kinds: Default::default(),
+        network_policies: Default::default(),
+        resource_metrics: Default::default(),
     }
 }
 
@@ -219,6 +223,7 @@ fn metrics(at: &str, p50: f64, p95: f64) -> MetricsSnapshot {
         ),
         request_rate: Reading::Value(2.4),
         unauthorized_ratio: Reading::Value(0.0),
+        recent: Default::default(),
     }
 }
 
@@ -234,6 +239,7 @@ fn app(cluster: ClusterSnapshot, theme: &str) -> App {
             themes: Theme::bundled(),
             theme: theme.into(),
             read_only: false,
+            runbook: Default::default(),
         },
         ts("2026-11-26T11:50:00Z"),
     );

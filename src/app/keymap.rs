@@ -33,6 +33,8 @@ pub enum Action {
     Scale,
     Restart,
     RotateKey,
+    RaiseMemory,
+    Restore,
     // Dialogs and text inputs.
     Submit,
     Cancel,
@@ -48,6 +50,8 @@ impl Action {
             Action::Scale => Some(Operation::Scale),
             Action::Restart => Some(Operation::Restart),
             Action::RotateKey => Some(Operation::RotateKey),
+            Action::RaiseMemory => Some(Operation::SetResources),
+            Action::Restore => Some(Operation::Deploy),
             _ => None,
         }
     }
@@ -157,6 +161,22 @@ pub static KEYMAP: &[Binding] = &[
         false,
         RotateKey,
         "key: rotate the provider API key (masked input)",
+        true
+    ),
+    bind!(
+        "m",
+        KeyCode::Char('m'),
+        false,
+        RaiseMemory,
+        "memory: raise the memory limit (the OOM problem's proposal, else the selected workload's)",
+        true
+    ),
+    bind!(
+        "N",
+        KeyCode::Char('N'),
+        false,
+        Restore,
+        "restore: re-apply the bundled object the problem names (diff shown first)",
         true
     ),
     bind!(

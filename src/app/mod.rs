@@ -2,6 +2,7 @@
 //! loop feeds messages in and carries the effects out.
 
 pub mod dialogs;
+pub mod fixes;
 pub mod keymap;
 pub mod msg;
 pub mod update;
@@ -12,7 +13,9 @@ use jiff::Timestamp;
 
 use crate::cluster::ClusterSnapshot;
 use crate::cluster::ops::{Operation, Plan, WorkloadRef};
-use crate::config::ModelPrice;
+use crate::cluster::model::ContainerView;
+use crate::config::{ModelPrice, ProblemsConfig, StackConfig};
+use crate::problems::{Cleared, Problem, Tracker};
 use crate::metrics::cost::Cost;
 use crate::metrics::history::History;
 use crate::metrics::{MetricsOrigin, MetricsSnapshot};
@@ -91,7 +94,39 @@ pub struct App {
     pub op_status: Option<String>,
     /// A plan that arrived while a text input was open: it waits until the input closes.
     pub waiting_plan: Option<Box<Plan>>,
+    /// What the problems strip shows, most severe first, and what just cleared.
+    pub problems: Vec<Problem>,
+    pub cleared: Vec<Cleared>,
+    pub runbook: Runbook,
+    tracker: Tracker,
     pub quit: bool,
+}
+
+/// What problem detection needs besides the snapshots.
+#[derive(Debug, Clone)]
+pub struct Runbook {
+    pub stack: StackConfig,
+    pub cfg: ProblemsConfig,
+    pub p95_threshold_ms: f64,
+    /// The bundled agent containers (see [`crate::problems::bundled_containers`]).
+    pub bundled: Vec<ContainerView>,
+}
+
+impl Runbook {
+    pub fn from_config(cfg: &crate::config::Config) -> Runbook {
+        Runbook {
+            stack: cfg.stack.clone(),
+            cfg: cfg.problems.clone(),
+            p95_threshold_ms: cfg.status.p95_threshold_ms,
+            bundled: crate::problems::bundled_containers(&cfg.stack),
+        }
+    }
+}
+
+impl Default for Runbook {
+    fn default() -> Self {
+        Runbook::from_config(&crate::config::Config::default())
+    }
 }
 
 /// What the App starts from.
@@ -105,6 +140,7 @@ pub struct Settings {
     pub themes: Vec<Theme>,
     pub theme: String,
     pub read_only: bool,
+    pub runbook: Runbook,
 }
 
 impl App {
@@ -141,6 +177,10 @@ impl App {
             denied: BTreeMap::new(),
             op_status: None,
             waiting_plan: None,
+            problems: Vec::new(),
+            cleared: Vec::new(),
+            runbook: s.runbook,
+            tracker: Tracker::default(),
             quit: false,
         }
     }
@@ -175,6 +215,37 @@ impl App {
     pub fn selected_workload(&self) -> Option<&crate::cluster::model::Workload> {
         let v = self.visible();
         v.get(self.selected.min(v.len().saturating_sub(1))).copied()
+    }
+
+    /// Detect the problems anew from what is shown now.
+    pub fn refresh_problems(&mut self) {
+        let rb = &self.runbook;
+        let found = crate::problems::detect(&crate::problems::Inputs {
+            now: self.now,
+            cluster: self.cluster.as_ref(),
+            metrics: self.metrics.as_ref(),
+            stack: &rb.stack,
+            cfg: &rb.cfg,
+            p95_threshold_ms: rb.p95_threshold_ms,
+            bundled: &rb.bundled,
+        });
+        self.problems = self.tracker.observe(self.now, found);
+        self.cleared = self.tracker.cleared();
+    }
+
+    /// Forget the problems (the connection changed: they were another namespace's).
+    pub fn forget_problems(&mut self) {
+        self.tracker.clear();
+        self.problems.clear();
+        self.cleared.clear();
+    }
+
+    /// The first problem whose fix is this key.
+    pub fn fix_for(&self, key: char) -> Option<&crate::problems::Fix> {
+        self.problems
+            .iter()
+            .filter_map(|p| p.fix.as_ref())
+            .find(|f| f.key() == key)
     }
 
     /// Seconds since the last cluster snapshot.

@@ -91,6 +91,7 @@ fn metrics(app: &mut App, m: MetricsSnapshot) {
     app.history.push(&m, &for_history);
     app.cost = c;
     app.metrics = Some(m);
+    app.refresh_problems();
 }
 
 fn cluster(app: &mut App, ev: ClusterEvent) -> bool {
@@ -103,6 +104,7 @@ fn cluster(app: &mut App, ev: ClusterEvent) -> bool {
             app.cluster = Some(*s);
             app.cluster_at = Some(app.now);
             clamp_selection(app);
+            app.refresh_problems();
             true
         }
         ClusterEvent::Recovered => app.cluster_error.take().is_some(),
@@ -143,6 +145,7 @@ fn connected(app: &mut App, r: Result<Connection, String>, fx: &mut Vec<Effect>)
     app.cluster_at = None;
     app.cluster_error = None;
     app.denied.clear();
+    app.forget_problems();
     app.selected = 0;
     let dropped = match std::mem::replace(&mut app.mode, Mode::Normal) {
         Mode::Confirm { plan, .. } => Some(plan),
@@ -269,6 +272,8 @@ fn normal(app: &mut App, k: KeyEvent, fx: &mut Vec<Effect>) {
         Some(Action::Scale) => dialogs::start_scale(app),
         Some(Action::Restart) => dialogs::start_restart(app, fx),
         Some(Action::RotateKey) => dialogs::start_rotate(app),
+        Some(Action::RaiseMemory) => super::fixes::start_memory(app, fx),
+        Some(Action::Restore) => super::fixes::start_restore(app, fx),
         Some(Action::Submit | Action::Cancel | Action::Erase | Action::Yes | Action::No) | None => {
         }
     }

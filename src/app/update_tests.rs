@@ -20,6 +20,7 @@ fn app() -> App {
             themes: crate::theme::Theme::bundled(),
             theme: "dark".into(),
             read_only: false,
+            runbook: Default::default(),
         },
         "2026-11-26T12:00:00Z".parse().unwrap(),
     )
@@ -397,6 +398,7 @@ fn metrics_bring_cost_and_history() {
         }]),
         request_rate: Reading::Value(1.0),
         unauthorized_ratio: Reading::Value(0.0),
+        recent: Default::default(),
     };
     update(&mut a, Msg::Metrics(Box::new(m)));
     // 100 tokens/s × 3600 × $8 / 1e6 = $2.88 per hour.

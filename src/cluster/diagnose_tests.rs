@@ -26,6 +26,7 @@ fn view(current: i32, desired: i32, conds: &[(&str, &str, &str)]) -> HpaView {
                 status: s.to_string(),
                 reason: r.to_string(),
                 message: String::new(),
+                since: None,
             })
             .collect(),
         diagnosis: String::new(),

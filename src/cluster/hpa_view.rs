@@ -162,6 +162,7 @@ pub fn hpa_view(h: &HorizontalPodAutoscaler) -> HpaView {
             status: c.status.clone(),
             reason: printable(c.reason.as_deref().unwrap_or_default()),
             message: printable(c.message.as_deref().unwrap_or_default()),
+            since: c.last_transition_time.as_ref().map(|t| t.0),
         })
         .collect();
     let mut v = HpaView {

@@ -8,6 +8,7 @@ use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet, StatefulSet};
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::core::v1::{Event, Pod};
 use k8s_openapi::api::events::v1::Event as EventV1;
+use k8s_openapi::api::networking::v1::NetworkPolicy;
 use kube::api::{Api, ListParams};
 
 use super::connect::Connection;
@@ -70,13 +71,15 @@ fn reason(kind: &str, ns: &str, e: &kube::Error) -> String {
 
 /// The namespace's model, listed once; `stack` names the runbook's objects in hints.
 pub async fn once(conn: &Connection, stack: &StackConfig) -> Result<ClusterSnapshot, ListError> {
-    let (d, ss, r, p, h, e) = tokio::join!(
+    let (d, ss, r, p, h, e, np, rm) = tokio::join!(
         list::<Deployment>(conn),
         list::<StatefulSet>(conn),
         list::<ReplicaSet>(conn),
         list::<Pod>(conn),
         list::<HorizontalPodAutoscaler>(conn),
         events(conn, stack),
+        list::<NetworkPolicy>(conn),
+        super::resource_metrics::probe(conn),
     );
     let mut kinds = BTreeMap::new();
     let mut errors = Vec::new();
@@ -92,6 +95,7 @@ pub async fn once(conn: &Connection, stack: &StackConfig) -> Result<ClusterSnaps
     note(KINDS[3], p.as_ref().err());
     note(KINDS[4], h.as_ref().err());
     note(KINDS[5], e.as_ref().err());
+    note(KINDS[6], np.as_ref().err());
     let nothing = errors.len() == KINDS.len();
     let d = match d {
         Err(source) if nothing => {
@@ -119,6 +123,12 @@ pub async fn once(conn: &Connection, stack: &StackConfig) -> Result<ClusterSnaps
         hpas: h.iter().collect(),
         events: e.unwrap_or_default(),
         kinds,
+        network_policies: np
+            .unwrap_or_default()
+            .iter()
+            .map(super::netpol::Policy::from_k8s)
+            .collect(),
+        resource_metrics: rm,
     };
     Ok(snapshot::build(&conn.context, &conn.namespace, &objects))
 }

@@ -8,10 +8,13 @@ pub mod explain;
 pub mod hpa_view;
 pub mod list;
 pub mod model;
+pub mod netpol;
 pub mod ops;
 pub mod proxy;
+pub mod resource_metrics;
 pub mod snapshot;
 pub mod watch;
+pub mod workload_view;
 
 pub use connect::{ConnectError, Connection, Target, connect};
 pub use model::ClusterSnapshot;

@@ -31,6 +31,55 @@ pub struct Workload {
     pub stalled: bool,
     /// Name of the HPA that targets it.
     pub hpa: Option<String>,
+    /// The pod template's labels (what NetworkPolicies select).
+    pub pod_labels: std::collections::BTreeMap<String, String>,
+    /// The pod template's containers.
+    pub containers: Vec<ContainerView>,
+    /// Its pods' names (not terminating).
+    pub pod_names: Vec<String>,
+    /// Restarts of containers whose last termination was an OOM kill, and the latest one.
+    pub oom_restarts: i32,
+    pub last_oom: Option<jiff::Timestamp>,
+    /// A crash-looping container's last termination, in words ("Error, exit code 1").
+    pub crash: Option<String>,
+    /// Pods the scheduler cannot place, and its latest reason.
+    pub unschedulable: u32,
+    pub unschedulable_why: Option<String>,
+    /// When the oldest of its current problems' pods started failing (for "since").
+    pub failing_since: Option<jiff::Timestamp>,
+}
+
+/// One container of a pod template.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContainerView {
+    pub name: String,
+    pub image: String,
+    /// Plain `value` env vars (valueFrom ones are left out).
+    pub env: Vec<(String, String)>,
+    /// "cpu"/"memory" → quantity, as written.
+    pub requests: std::collections::BTreeMap<String, String>,
+    pub limits: std::collections::BTreeMap<String, String>,
+}
+
+/// Is the resource metrics API (metrics.k8s.io, metrics-server) served?
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum MetricsApi {
+    /// Not asked yet.
+    #[default]
+    Unknown,
+    Served,
+    /// Registered but failing (its APIService is not Available), and why.
+    Unavailable(String),
+    /// Not in discovery at all: metrics-server is not installed.
+    NotInstalled,
+}
+
+/// What the resource metrics API says about the namespace's pods.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ResourceMetrics {
+    pub api: MetricsApi,
+    /// Working-set memory in bytes by (pod, container), from PodMetrics.
+    pub working_set: std::collections::BTreeMap<(String, String), f64>,
 }
 
 impl Workload {
@@ -104,6 +153,8 @@ pub struct Condition {
     pub status: String,
     pub reason: String,
     pub message: String,
+    /// lastTransitionTime.
+    pub since: Option<jiff::Timestamp>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,16 +185,19 @@ pub struct EventView {
     pub last_seen: Option<jiff::Timestamp>,
     /// The runbook's advice, when one fits.
     pub hint: Option<String>,
+    /// A later state resolved it (the HPA reads its metrics again): shown dimmed.
+    pub resolved: bool,
 }
 
 /// The kinds a snapshot is made of (their plural resource names).
-pub const KINDS: [&str; 6] = [
+pub const KINDS: [&str; 7] = [
     "deployments",
     "statefulsets",
     "replicasets",
     "pods",
     "horizontalpodautoscalers",
     "events",
+    "networkpolicies",
 ];
 
 /// What agentdeck could read of one kind.
@@ -180,6 +234,9 @@ pub struct ClusterSnapshot {
     pub pods_total: usize,
     /// Per kind (see [`KINDS`]): what could be read. A kind not in the map was read.
     pub kinds: std::collections::BTreeMap<&'static str, Readable>,
+    /// The namespace's NetworkPolicies, as far as egress goes.
+    pub network_policies: Vec<super::netpol::Policy>,
+    pub resource_metrics: ResourceMetrics,
 }
 
 impl ClusterSnapshot {

@@ -8,45 +8,11 @@ use k8s_openapi::api::core::v1::{Event, Pod};
 use k8s_openapi::api::events::v1::Event as EventV1;
 
 use super::diagnose;
-use super::model::{ClusterSnapshot, EventView, HpaView, Readable, Workload};
+use super::model::{ClusterSnapshot, EventView, HpaView, Readable, ResourceMetrics, Workload};
+use super::netpol::Policy;
+use super::workload_view;
 use crate::config::StackConfig;
 use crate::text::printable;
-
-fn pod_counts_and_flags(pods: &[&Pod], w: &mut Workload) {
-    for p in pods {
-        if p.metadata.deletion_timestamp.is_some() {
-            w.pods.terminating += 1;
-            continue;
-        }
-        let st = p.status.as_ref();
-        match st.and_then(|s| s.phase.as_deref()).unwrap_or("Unknown") {
-            "Pending" => w.pods.pending += 1,
-            "Running" => w.pods.running += 1,
-            "Succeeded" => w.pods.succeeded += 1,
-            "Failed" => w.pods.failed += 1,
-            _ => w.pods.unknown += 1,
-        }
-        for cs in st
-            .and_then(|s| s.container_statuses.as_ref())
-            .into_iter()
-            .flatten()
-        {
-            w.restarts += cs.restart_count;
-            let oom = |t: Option<&k8s_openapi::api::core::v1::ContainerStateTerminated>| {
-                t.and_then(|t| t.reason.as_deref()) == Some("OOMKilled")
-            };
-            if oom(cs.last_state.as_ref().and_then(|s| s.terminated.as_ref()))
-                || oom(cs.state.as_ref().and_then(|s| s.terminated.as_ref()))
-            {
-                w.oom_killed += 1;
-            }
-            let waiting = cs.state.as_ref().and_then(|s| s.waiting.as_ref());
-            if waiting.and_then(|w| w.reason.as_deref()) == Some("CrashLoopBackOff") {
-                w.crash_looping += 1;
-            }
-        }
-    }
-}
 
 /// A core/v1 Event as the events panel shows it.
 pub fn event_view(e: &Event, stack: &StackConfig) -> EventView {
@@ -69,6 +35,7 @@ pub fn event_view(e: &Event, stack: &StackConfig) -> EventView {
     EventView {
         warning: e.type_.as_deref() == Some("Warning"),
         hint: diagnose::event_hint(&reason, &message, stack),
+        resolved: false,
         reason,
         message,
         object: printable(&format!("{kind}/{name}")),
@@ -103,6 +70,7 @@ pub fn event_view_v1(e: &EventV1, stack: &StackConfig) -> EventView {
     EventView {
         warning: e.type_.as_deref() == Some("Warning"),
         hint: diagnose::event_hint(&reason, &message, stack),
+        resolved: false,
         reason,
         message,
         object: printable(&format!("{kind}/{name}")),
@@ -125,6 +93,8 @@ pub struct Objects<'a> {
     pub hpas: Vec<&'a HorizontalPodAutoscaler>,
     pub events: Vec<EventView>,
     pub kinds: BTreeMap<&'static str, Readable>,
+    pub network_policies: Vec<Policy>,
+    pub resource_metrics: ResourceMetrics,
 }
 
 /// Pods by the workload that owns them: "Deployment/x" through its ReplicaSet, or
@@ -180,6 +150,7 @@ fn deployment_view(d: &Deployment) -> Workload {
         cs.iter()
             .any(|c| c.reason.as_deref() == Some("ProgressDeadlineExceeded"))
     });
+    workload_view::template(d.spec.as_ref().map(|s| &s.template), &mut w);
     w
 }
 
@@ -198,6 +169,7 @@ fn statefulset_view(s: &StatefulSet) -> Workload {
     let revisions_differ =
         st.is_some_and(|s| s.update_revision.is_some() && s.current_revision != s.update_revision);
     w.rolling = w.ready < desired || revisions_differ;
+    workload_view::template(s.spec.as_ref().map(|s| &s.template), &mut w);
     w
 }
 
@@ -220,13 +192,14 @@ pub fn build(context: &str, namespace: &str, objects: &Objects<'_>) -> ClusterSn
                 .find(|h| h.target_kind == w.kind && h.target_name == w.name)
                 .map(|h| h.name.clone());
             if let Some(ps) = owned.get(&format!("{}/{}", w.kind, w.name)) {
-                pod_counts_and_flags(ps, &mut w);
+                workload_view::pods(ps, &mut w);
             }
             w
         })
         .collect();
     workloads.sort_by(|a, b| a.name.cmp(&b.name));
     let mut evs: Vec<EventView> = objects.events.clone();
+    mark_resolved(&mut evs, &hpa_views);
     evs.sort_by(|a, b| {
         b.warning
             .cmp(&a.warning)
@@ -241,6 +214,33 @@ pub fn build(context: &str, namespace: &str, objects: &Objects<'_>) -> ClusterSn
         events: evs,
         pods_total: objects.pods.len(),
         kinds: objects.kinds.clone(),
+        network_policies: objects.network_policies.clone(),
+        resource_metrics: objects.resource_metrics.clone(),
+    }
+}
+
+/// The HPA's failures to read its metrics are over once it reads them again
+/// (ScalingActive=True since after the event was last seen): shown dimmed as resolved.
+fn mark_resolved(events: &mut [EventView], hpas: &[HpaView]) {
+    const METRIC_FAILURES: [&str; 4] = [
+        "FailedGetResourceMetric",
+        "FailedGetContainerResourceMetric",
+        "FailedComputeMetricsReplicas",
+        "FailedGetExternalMetric",
+    ];
+    for e in events.iter_mut().filter(|e| METRIC_FAILURES.contains(&e.reason.as_str())) {
+        let active_since = hpas
+            .iter()
+            .filter(|h| e.object == format!("horizontalpodautoscaler/{}", h.name))
+            .filter_map(|h| h.conditions.iter().find(|c| c.type_ == "ScalingActive"))
+            .find(|c| c.status == "True")
+            .map(|c| c.since);
+        if let Some(since) = active_since {
+            e.resolved = match (since, e.last_seen) {
+                (Some(since), Some(seen)) => since >= seen,
+                _ => true,
+            };
+        }
     }
 }
 

@@ -10,7 +10,7 @@ use crate::text::printable;
 
 use super::prom::{PromClient, QueryError, Sample};
 use super::scope::{Scope, render};
-use super::snapshot::{MetricsOrigin, MetricsSnapshot, ModelRate, Reading};
+use super::snapshot::{MetricsOrigin, MetricsSnapshot, ModelRate, Reading, Recent};
 
 /// The label that names the model in the token-rate query.
 pub const MODEL_LABEL: &str = "model";
@@ -23,24 +23,41 @@ pub const UNLABELLED_MODEL: &str = "(no model label)";
 /// [`MetricsSnapshot::unreachable`].
 pub async fn refresh(client: &PromClient, queries: &Queries, scope: &Scope) -> MetricsSnapshot {
     let q = queries.all().map(|(_, promql)| render(promql, scope));
-    let (p50, p95, tokens, requests, unauthorized) = tokio::join!(
+    let (p50, p95, tokens, requests, unauthorized, recent, recent_401, recent_504) = tokio::join!(
         client.query(&q[0]),
         client.query(&q[1]),
         client.query(&q[2]),
         client.query(&q[3]),
         client.query(&q[4]),
+        client.query(&q[5]),
+        client.query(&q[6]),
+        client.query(&q[7]),
     );
     let at = jiff::Timestamp::now();
     let origin = MetricsOrigin::Prometheus(client.url().to_string());
-    from_results(origin, at, [p50, p95, tokens, requests, unauthorized])
+    from_results(
+        origin,
+        at,
+        [
+            p50,
+            p95,
+            tokens,
+            requests,
+            unauthorized,
+            recent,
+            recent_401,
+            recent_504,
+        ],
+    )
 }
 
-/// Assemble a snapshot from the results of the five panel queries, in the order p50, p95,
-/// tokens, request rate, unauthorized ratio.
+/// Assemble a snapshot from the results of the queries, in the order of
+/// [`Queries::all`]: p50, p95, tokens, request rate, unauthorized ratio, and the short
+/// window's request rate, 401 share and 504 share.
 pub fn from_results(
     origin: MetricsOrigin,
     at: jiff::Timestamp,
-    results: [Result<Vec<Sample>, QueryError>; 5],
+    results: [Result<Vec<Sample>, QueryError>; 8],
 ) -> MetricsSnapshot {
     let unreachable: Vec<&String> = results
         .iter()
@@ -53,7 +70,16 @@ pub fn from_results(
         let error = QueryError::Unreachable(unreachable[0].clone()).to_string();
         return MetricsSnapshot::unreachable(origin, at, &error);
     }
-    let [p50, p95, tokens, requests, unauthorized] = results;
+    let [
+        p50,
+        p95,
+        tokens,
+        requests,
+        unauthorized,
+        recent,
+        recent_401,
+        recent_504,
+    ] = results;
     let ms = |r: Reading<f64>| match r {
         Reading::Value(s) => Reading::Value(s * 1000.0),
         other => other,
@@ -67,6 +93,11 @@ pub fn from_results(
         tokens: model_rates(tokens),
         request_rate: single(requests),
         unauthorized_ratio: single(unauthorized),
+        recent: Recent {
+            request_rate: single(recent),
+            unauthorized_ratio: single(recent_401),
+            timeout_ratio: single(recent_504),
+        },
     }
 }
 
@@ -125,12 +156,12 @@ pub fn model_rates(result: Result<Vec<Sample>, QueryError>) -> Reading<Vec<Model
 
 /// Refresh every `refresh_every` (the first refresh at once) and send each snapshot to
 /// `tx`; returns when the receiver is dropped. A slow refresh delays the next tick rather
-/// than causing a burst. `namespace` is the namespace shown (`$namespace`): when it
+/// than causing a burst. `base` gives the variables but `$namespace`, which is the namespace shown (`$namespace`): when it
 /// changes (`:ns`), a refresh for the new one starts at once.
 pub async fn run(
     client: PromClient,
     queries: Queries,
-    deployment: String,
+    base: Scope,
     refresh_every: Duration,
     mut namespace: watch::Receiver<String>,
     tx: mpsc::Sender<MetricsSnapshot>,
@@ -153,7 +184,7 @@ pub async fn run(
         }
         let scope = Scope {
             namespace: namespace.borrow_and_update().clone(),
-            deployment: deployment.clone(),
+            ..base.clone()
         };
         let snap = tokio::select! {
             _ = tx.closed() => return,

@@ -61,6 +61,9 @@ fn snapshot_units_and_unreachable() {
             Ok(vec![]),
             ok(3.0),
             Err(QueryError::Http(500, "x".into())),
+            ok(2.5),
+            Ok(vec![]),
+            ok(0.25),
         ],
     );
     assert!(s.reachable);
@@ -69,6 +72,9 @@ fn snapshot_units_and_unreachable() {
     assert_eq!(s.tokens, Reading::NoData);
     assert_eq!(s.request_rate, Reading::Value(3.0));
     assert!(matches!(s.unauthorized_ratio, Reading::Error(ref e) if e.contains("500")));
+    assert_eq!(s.recent.request_rate, Reading::Value(2.5));
+    assert_eq!(s.recent.unauthorized_ratio, Reading::NoData);
+    assert_eq!(s.recent.timeout_ratio, Reading::Value(0.25));
 
     let down = || {
         Err(QueryError::Unreachable(
@@ -78,7 +84,16 @@ fn snapshot_units_and_unreachable() {
     let s = from_results(
         MetricsOrigin::None,
         at(),
-        [down(), down(), down(), down(), down()],
+        [
+            down(),
+            down(),
+            down(),
+            down(),
+            down(),
+            down(),
+            down(),
+            down(),
+        ],
     );
     assert!(!s.reachable);
     assert!(matches!(s.p95_ms, Reading::Error(ref e) if e.contains("connection refused")));

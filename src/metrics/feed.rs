@@ -38,7 +38,7 @@ impl Feed {
             let unknown = scope::unknown_variables(q);
             if !unknown.is_empty() {
                 return Err(SetupError::Invalid(format!(
-                    "prometheus.queries.{key}: unknown variable ${{{}}} (known: $namespace, $deployment)",
+                    "prometheus.queries.{key}: unknown variable ${{{}}} (known: $namespace, $deployment, $window)",
                     unknown.join("}, ${")
                 )));
             }
@@ -67,6 +67,7 @@ impl Feed {
                 let scope = Scope {
                     namespace: namespace.to_string(),
                     deployment: cfg.stack.deployment.clone(),
+                    window: cfg.problems.window.clone(),
                 };
                 Some(collect::refresh(c, &cfg.prometheus.queries, &scope).await)
             }
@@ -89,7 +90,11 @@ impl Feed {
                 tokio::spawn(collect::run(
                     *c,
                     cfg.prometheus.queries.clone(),
-                    cfg.stack.deployment.clone(),
+                    Scope {
+                        namespace: String::new(),
+                        deployment: cfg.stack.deployment.clone(),
+                        window: cfg.problems.window.clone(),
+                    },
                     every,
                     namespace,
                     tx,

@@ -15,6 +15,7 @@ fn snap(secs: i64, p95: Reading<f64>, tokens: Reading<Vec<ModelRate>>) -> Metric
         tokens,
         request_rate: Reading::NoData,
         unauthorized_ratio: Reading::NoData,
+        recent: Default::default(),
     }
 }
 

@@ -17,4 +17,4 @@ pub use feed::Feed;
 pub use history::{History, Point};
 pub use prom::{PromClient, QueryError, Sample, Secret};
 pub use scope::Scope;
-pub use snapshot::{MetricsOrigin, MetricsSnapshot, ModelRate, Reading};
+pub use snapshot::{MetricsOrigin, MetricsSnapshot, ModelRate, Reading, Recent};

@@ -89,6 +89,7 @@ fn scope(ns: &str) -> crate::metrics::Scope {
     crate::metrics::Scope {
         namespace: ns.into(),
         deployment: "ai-agent-service".into(),
+        window: "1m".into(),
     }
 }
 
@@ -129,6 +130,7 @@ async fn queries_a_canned_server() {
             tokens_per_second: "rates".into(),
             request_rate: "boom".into(),
             unauthorized_ratio: "bad(".into(),
+            ..crate::config::Queries::default()
         },
         &scope("ai-agents"),
     )
@@ -254,7 +256,7 @@ async fn run_sends_at_once_and_stops_when_receiver_dropped() {
     let task = tokio::spawn(crate::metrics::collect::run(
         c,
         queries,
-        "ai-agent-service".into(),
+        scope(""),
         Duration::from_secs(3600),
         ns_rx,
         tx,
@@ -383,7 +385,7 @@ async fn run_follows_the_namespace() {
     tokio::spawn(crate::metrics::collect::run(
         c,
         crate::config::Queries::default(),
-        "ai-agent-service".into(),
+        scope(""),
         Duration::from_secs(3600),
         ns_rx,
         tx,

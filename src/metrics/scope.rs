@@ -3,12 +3,12 @@
 //! namespace the dashboard shows (`:ns` changes it) and not a blend of everyone's series.
 //!
 //! Variables (Grafana's spelling): `$namespace` / `${namespace}` and `$deployment` /
-//! `${deployment}`. Values are escaped for a PromQL string literal. A `$` followed by
+//! `${deployment}`, and `$window` (the problems' short window, not escaped: a duration). Values are escaped for a PromQL string literal. A `$` followed by
 //! anything else is left alone (a regex anchor like `"…-web$"` keeps working); `${other}`
 //! is a config error ([`unknown_variables`]).
 
 /// The names of the variables, as written after `$`.
-pub const VARIABLES: [&str; 2] = ["namespace", "deployment"];
+pub const VARIABLES: [&str; 3] = ["namespace", "deployment", "window"];
 
 /// The values of the template variables for one refresh.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,6 +17,8 @@ pub struct Scope {
     pub namespace: String,
     /// The stack's Deployment (`$deployment`), e.g. for `job="$deployment"`.
     pub deployment: String,
+    /// The problems' short window (`$window`), a PromQL duration like `1m`.
+    pub window: String,
 }
 
 impl Scope {
@@ -24,6 +26,7 @@ impl Scope {
         match name {
             "namespace" => Some(&self.namespace),
             "deployment" => Some(&self.deployment),
+            "window" => Some(&self.window),
             _ => None,
         }
     }

@@ -4,6 +4,7 @@ fn scope(ns: &str) -> Scope {
     Scope {
         namespace: ns.into(),
         deployment: "ai-agent-service".into(),
+        window: "1m".into(),
     }
 }
 

@@ -61,6 +61,29 @@ pub struct MetricsSnapshot {
     pub request_rate: Reading<f64>,
     /// Fraction (0..1) of requests answered 401 (provider key missing or invalid).
     pub unauthorized_ratio: Reading<f64>,
+    /// Over the problems' short window: what the problems strip decides on.
+    pub recent: Recent,
+}
+
+/// The short window's readings (`problems.window`, 1 minute by default), kept apart from
+/// the panels' 5-minute rates so a problem shows and clears quickly.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recent {
+    pub request_rate: Reading<f64>,
+    /// Share answered 401.
+    pub unauthorized_ratio: Reading<f64>,
+    /// Share answered 504 (provider calls timing out).
+    pub timeout_ratio: Reading<f64>,
+}
+
+impl Default for Recent {
+    fn default() -> Self {
+        Recent {
+            request_rate: Reading::NoData,
+            unauthorized_ratio: Reading::NoData,
+            timeout_ratio: Reading::NoData,
+        }
+    }
 }
 
 impl MetricsSnapshot {
@@ -75,6 +98,11 @@ impl MetricsSnapshot {
             tokens: Reading::Error(error.to_string()),
             request_rate: Reading::Error(error.to_string()),
             unauthorized_ratio: Reading::Error(error.to_string()),
+            recent: Recent {
+                request_rate: Reading::Error(error.to_string()),
+                unauthorized_ratio: Reading::Error(error.to_string()),
+                timeout_ratio: Reading::Error(error.to_string()),
+            },
         }
     }
 }

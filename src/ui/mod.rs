@@ -3,6 +3,7 @@
 
 mod metrics_panels;
 mod panels;
+mod problems;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -43,14 +44,21 @@ pub fn draw(f: &mut Frame, app: &App) {
     } else {
         (area.height / 4).clamp(5, 14)
     };
-    let [header, body, events, footer] = Layout::vertical([
+    let strip_h = if area.height < 12 {
+        0
+    } else {
+        problems::height(app)
+    };
+    let [header, strip, body, events, footer] = Layout::vertical([
         Constraint::Length(1),
+        Constraint::Length(strip_h),
         Constraint::Min(0),
         Constraint::Length(events_h),
         Constraint::Length(1),
     ])
     .areas(area);
     draw_header(f, app, header);
+    problems::draw(f, app, strip);
     if body.width >= 110 {
         draw_wide_body(f, app, body);
     } else {

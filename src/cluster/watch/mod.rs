@@ -11,12 +11,14 @@
 
 mod events;
 mod kinds;
+mod resource_metrics;
 
 use std::time::Duration;
 
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet, StatefulSet};
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::core::v1::Pod;
+use k8s_openapi::api::networking::v1::NetworkPolicy;
 use kube::Api;
 use kube::runtime::reflector::Store;
 use tokio::sync::mpsc;
@@ -146,17 +148,26 @@ fn start(conn: &Connection, stack: &StackConfig, tx: mpsc::Sender<ClusterEvent>)
         health.clone(),
     );
     let (hpas, t4) = drive(
-        Api::<HorizontalPodAutoscaler>::namespaced(c, &ns),
+        Api::<HorizontalPodAutoscaler>::namespaced(c.clone(), &ns),
         "horizontalpodautoscalers",
         ns.clone(),
         health.clone(),
     );
+    let (netpols, t7) = drive(
+        Api::<NetworkPolicy>::namespaced(c, &ns),
+        "networkpolicies",
+        ns.clone(),
+        health.clone(),
+    );
+    let (usage, t8) = resource_metrics::spawn(conn, health.clone());
     let stores = Stores {
         deploys,
         sts,
         rss,
         pods,
         hpas,
+        netpols,
+        usage,
     };
     let (events, t5) = events::spawn(conn, stack, health.clone());
     let conn = conn.clone();
@@ -179,7 +190,7 @@ fn start(conn: &Connection, stack: &StackConfig, tx: mpsc::Sender<ClusterEvent>)
         }
     });
     Watch {
-        tasks: vec![t1, t2, t3, t4, t5, t6, builder],
+        tasks: vec![t1, t2, t3, t4, t5, t6, t7, t8, builder],
     }
 }
 
@@ -190,6 +201,8 @@ struct Stores {
     rss: Store<ReplicaSet>,
     pods: Store<Pod>,
     hpas: Store<HorizontalPodAutoscaler>,
+    netpols: Store<NetworkPolicy>,
+    usage: resource_metrics::Latest,
 }
 
 impl Stores {
@@ -214,6 +227,13 @@ impl Stores {
             hpas: h.iter().map(|x| x.as_ref()).collect(),
             events: events.views(),
             kinds: health.all(),
+            network_policies: self
+                .netpols
+                .state()
+                .iter()
+                .map(|p| crate::cluster::netpol::Policy::from_k8s(p))
+                .collect(),
+            resource_metrics: self.usage.get(),
         };
         snapshot::build(&conn.context, &conn.namespace, &objects)
     }

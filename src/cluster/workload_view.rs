@@ -1,0 +1,138 @@
+//! What a workload's pod template and pods say, beyond counts: its containers (image,
+//! plain env, resources), the labels NetworkPolicies select, and the evidence of the
+//! runbook's incidents in its pods (OOM kills, crash loops, pods nobody can schedule).
+
+use k8s_openapi::api::core::v1::{ContainerStatus, Pod, PodTemplateSpec};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+
+use super::model::{ContainerView, Workload};
+use crate::text::printable;
+
+fn quantities(
+    m: Option<&std::collections::BTreeMap<String, Quantity>>,
+) -> std::collections::BTreeMap<String, String> {
+    m.into_iter()
+        .flatten()
+        .map(|(k, v)| (k.clone(), v.0.clone()))
+        .collect()
+}
+
+/// The template's labels and containers.
+pub fn template(t: Option<&PodTemplateSpec>, w: &mut Workload) {
+    let Some(t) = t else { return };
+    w.pod_labels = t
+        .metadata
+        .as_ref()
+        .and_then(|m| m.labels.clone())
+        .unwrap_or_default();
+    w.containers = t
+        .spec
+        .iter()
+        .flat_map(|s| s.containers.iter())
+        .map(|c| ContainerView {
+            name: c.name.clone(),
+            image: printable(c.image.as_deref().unwrap_or_default()),
+            env: c
+                .env
+                .iter()
+                .flatten()
+                .filter_map(|e| Some((e.name.clone(), printable(e.value.as_deref()?))))
+                .collect(),
+            requests: quantities(c.resources.as_ref().and_then(|r| r.requests.as_ref())),
+            limits: quantities(c.resources.as_ref().and_then(|r| r.limits.as_ref())),
+        })
+        .collect();
+}
+
+fn earliest(a: Option<jiff::Timestamp>, b: Option<jiff::Timestamp>) -> Option<jiff::Timestamp> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// One container's OOM kills and crash loop.
+fn container(cs: &ContainerStatus, w: &mut Workload) {
+    let last = cs.last_state.as_ref().and_then(|s| s.terminated.as_ref());
+    let now_term = cs.state.as_ref().and_then(|s| s.terminated.as_ref());
+    let oom = |t: Option<&k8s_openapi::api::core::v1::ContainerStateTerminated>| {
+        t.and_then(|t| t.reason.as_deref()) == Some("OOMKilled")
+    };
+    if oom(last) || oom(now_term) {
+        w.oom_killed += 1;
+        w.oom_restarts += cs.restart_count.max(1);
+        let at = last
+            .or(now_term)
+            .and_then(|t| t.finished_at.as_ref())
+            .map(|t| t.0);
+        w.last_oom = w.last_oom.max(at);
+        w.failing_since = earliest(
+            w.failing_since,
+            last.and_then(|t| t.started_at.as_ref()).map(|t| t.0),
+        );
+    }
+    let waiting = cs.state.as_ref().and_then(|s| s.waiting.as_ref());
+    if waiting.and_then(|w| w.reason.as_deref()) == Some("CrashLoopBackOff") {
+        w.crash_looping += 1;
+        if let Some(t) = last.filter(|_| !oom(last)) {
+            w.crash = Some(printable(&format!(
+                "{}, exit code {}",
+                t.reason.as_deref().unwrap_or("terminated"),
+                t.exit_code
+            )));
+            w.failing_since = earliest(w.failing_since, t.finished_at.as_ref().map(|t| t.0));
+        }
+    }
+}
+
+/// Is the pod waiting for a node, and why (the scheduler's message)?
+fn unschedulable(p: &Pod) -> Option<(String, Option<jiff::Timestamp>)> {
+    let c = p
+        .status
+        .as_ref()?
+        .conditions
+        .as_ref()?
+        .iter()
+        .find(|c| c.type_ == "PodScheduled" && c.status == "False")?;
+    let why = c
+        .message
+        .clone()
+        .or_else(|| c.reason.clone())
+        .unwrap_or_else(|| "Unschedulable".into());
+    Some((
+        printable(&why),
+        p.metadata.creation_timestamp.as_ref().map(|t| t.0),
+    ))
+}
+
+/// Counts by phase and the incidents' evidence of the workload's pods.
+pub fn pods(pods: &[&Pod], w: &mut Workload) {
+    for p in pods {
+        if p.metadata.deletion_timestamp.is_some() {
+            w.pods.terminating += 1;
+            continue;
+        }
+        w.pod_names.push(p.metadata.name.clone().unwrap_or_default());
+        let st = p.status.as_ref();
+        match st.and_then(|s| s.phase.as_deref()).unwrap_or("Unknown") {
+            "Pending" => w.pods.pending += 1,
+            "Running" => w.pods.running += 1,
+            "Succeeded" => w.pods.succeeded += 1,
+            "Failed" => w.pods.failed += 1,
+            _ => w.pods.unknown += 1,
+        }
+        if let Some((why, created)) = unschedulable(p) {
+            w.unschedulable += 1;
+            w.unschedulable_why = Some(why);
+            w.failing_since = earliest(w.failing_since, created);
+        }
+        for cs in st
+            .and_then(|s| s.container_statuses.as_ref())
+            .into_iter()
+            .flatten()
+        {
+            w.restarts += cs.restart_count;
+            container(cs, w);
+        }
+    }
+}

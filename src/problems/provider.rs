@@ -1,0 +1,134 @@
+//! The provider's side of the runbook: the key it rejects (401s), calls that time out
+//! (504s) and the NetworkPolicies that explain them, a provider that is slow, and a
+//! metrics source that cannot be read.
+
+use std::net::Ipv4Addr;
+
+use super::{Fix, Inputs, Problem, Severity, percent};
+use crate::cluster::model::Readable;
+use crate::cluster::netpol::{self, Verdict};
+use crate::format;
+use crate::metrics::{MetricsSnapshot, Reading};
+
+/// Stands for "the provider" when no address is configured: any public address is
+/// allowed or blocked alike by policies written against the public internet.
+pub const PUBLIC_STANDIN: Ipv4Addr = Ipv4Addr::new(104, 18, 20, 50);
+
+fn value(r: &Reading<f64>) -> Option<f64> {
+    r.value().copied().filter(|v| v.is_finite())
+}
+
+pub fn detect(i: &Inputs) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let egress = egress(i);
+    let Some(m) = i.metrics else {
+        out.extend(egress);
+        return out;
+    };
+    if !m.reachable {
+        let mut p = Problem::new("metrics-unreachable", Severity::Warning, "Metrics source unreachable");
+        p.evidence = match &m.p95_ms {
+            Reading::Error(e) => format!("{}: {e}", m.origin.label()),
+            _ => m.origin.label(),
+        };
+        out.push(p);
+        out.extend(egress);
+        return out;
+    }
+    let flowing = value(&m.recent.request_rate).is_some_and(|r| r > 0.0);
+    let share_401 = value(&m.recent.unauthorized_ratio).filter(|_| flowing);
+    let share_504 = value(&m.recent.timeout_ratio).filter(|_| flowing);
+    if let Some(s) = share_401.filter(|s| *s >= i.cfg.unauthorized_ratio) {
+        let mut p = Problem::new("provider-unauthorized", Severity::Critical, "Provider rejects the API key");
+        p.evidence = format!("401 on {} of requests over the last {}", percent(s), i.cfg.window);
+        p.fix = Some(Fix::RotateKey);
+        out.push(p);
+    }
+    let timeouts = share_504.filter(|s| *s >= i.cfg.timeout_ratio);
+    match (egress, timeouts) {
+        (Some(mut p), Some(s)) => {
+            p.evidence.push_str(&format!("; 504 on {} of requests", percent(s)));
+            out.push(p);
+        }
+        (Some(p), None) => out.push(p),
+        (None, Some(s)) => out.push(timeouts_without_policy(i, s)),
+        (None, None) => {}
+    }
+    if timeouts.is_none() {
+        out.extend(slow(i, m, share_401.unwrap_or(0.0)));
+    }
+    out
+}
+
+/// Provider calls time out, but the policies allow them (or cannot be read).
+fn timeouts_without_policy(i: &Inputs, share: f64) -> Problem {
+    let mut p = Problem::new("provider-timeouts", Severity::Critical, "Provider calls time out");
+    let policies = i.cluster.map(|c| c.readable("networkpolicies"));
+    let why = match policies {
+        Some(Readable::No(r) | Readable::Stale(r)) => format!("NetworkPolicies unreadable ({r})"),
+        _ => format!("the NetworkPolicies allow TCP {}", i.cfg.provider_port),
+    };
+    p.evidence = format!(
+        "504 on {} of requests over the last {}; {why}",
+        percent(share),
+        i.cfg.window
+    );
+    p.advice = Some("check the egress path: proxy, DNS, firewall, the provider's status page".into());
+    p
+}
+
+/// The NetworkPolicies that select the agents block the provider.
+fn egress(i: &Inputs) -> Option<Problem> {
+    let c = i.cluster?;
+    if c.readable("networkpolicies") != Readable::Yes {
+        return None;
+    }
+    let agents = c.workloads.iter().find(|w| w.kind == "Deployment" && w.name == i.stack.deployment)?;
+    let addr = i.cfg.provider_address.parse().unwrap_or(PUBLIC_STANDIN);
+    let port = i.cfg.provider_port;
+    let Verdict::Blocked { isolating } = netpol::egress(&c.network_policies, &agents.pod_labels, addr, port) else {
+        return None;
+    };
+    let allow = &i.stack.network_policy;
+    let mut p = Problem::new("egress-blocked", Severity::Critical, "Egress to the provider blocked");
+    let to = if i.cfg.provider_address.is_empty() {
+        "a public address".to_string()
+    } else {
+        addr.to_string()
+    };
+    let (named, verb) = if isolating.len() == 1 {
+        ("NetworkPolicy", "selects")
+    } else {
+        ("NetworkPolicies", "select")
+    };
+    let state = if isolating.contains(allow) {
+        format!("{allow} does not allow it")
+    } else {
+        format!("{allow} is missing")
+    };
+    p.evidence = format!(
+        "{named} {} {verb} the agents, no policy allows TCP {port} to {to} ({state})",
+        isolating.join(", ")
+    );
+    p.fix = Some(Fix::Restore {
+        kind: "networkpolicy".into(),
+        name: allow.clone(),
+    });
+    Some(p)
+}
+
+/// p95 over the threshold with few errors: the provider is slow.
+fn slow(i: &Inputs, m: &MetricsSnapshot, share_401: f64) -> Option<Problem> {
+    let p95 = value(&m.p95_ms)?;
+    if p95 <= i.p95_threshold_ms || share_401 >= i.cfg.unauthorized_ratio {
+        return None;
+    }
+    let mut p = Problem::new("provider-slow", Severity::Warning, "Provider slow");
+    p.evidence = format!(
+        "p95 {} over the {} threshold, no timeouts",
+        format::ms(p95),
+        format::ms(i.p95_threshold_ms)
+    );
+    p.advice = Some("the provider's latency, not ours: check its status page; scaling will not help".into());
+    Some(p)
+}

@@ -1,0 +1,93 @@
+//! The problems strip, under the header: the first thing the eye meets. One line per
+//! problem, most severe first — what is wrong, the evidence, since when, and the key that
+//! fixes it — then the ones that just cleared, dimmed. A healthy stack gets one green line.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::app::App;
+use crate::problems::{Problem, Severity};
+use crate::theme::Theme;
+
+/// At most this many lines (the rest are counted on the last one).
+pub const MAX_LINES: u16 = 4;
+
+/// How many lines the strip wants.
+pub fn height(app: &App) -> u16 {
+    let n = app.problems.len() + app.cleared.len();
+    (n.max(1) as u16).min(MAX_LINES)
+}
+
+/// "14:02 UTC" (UTC: the same on every terminal of the incident channel).
+fn clock(t: jiff::Timestamp) -> String {
+    t.strftime("%H:%M UTC").to_string()
+}
+
+fn problem_line(p: &Problem, t: &Theme) -> Line<'static> {
+    let (mark, colour) = match p.severity {
+        Severity::Critical => ("✖ ", t.error),
+        Severity::Warning => ("▲ ", t.warn),
+    };
+    let mut spans = vec![
+        Span::styled(mark, Style::default().fg(colour)),
+        Span::styled(
+            p.title.clone(),
+            Style::default().fg(colour).add_modifier(Modifier::BOLD),
+        ),
+        Span::styled(format!(" — {}", p.evidence), Style::default().fg(t.text)),
+    ];
+    if let Some(s) = p.since {
+        spans.push(Span::styled(
+            format!(" since {}", clock(s)),
+            Style::default().fg(t.muted),
+        ));
+    }
+    match (&p.fix, &p.advice) {
+        (Some(f), _) => {
+            spans.push(Span::styled(" · ", Style::default().fg(t.muted)));
+            spans.push(Span::styled(
+                f.key().to_string(),
+                Style::default().fg(t.accent).add_modifier(Modifier::BOLD),
+            ));
+            spans.push(Span::styled(
+                format!(" {}", f.label()),
+                Style::default().fg(t.accent),
+            ));
+        }
+        (None, Some(a)) => spans.push(Span::styled(format!(" · {a}"), Style::default().fg(t.muted))),
+        (None, None) => {}
+    }
+    Line::from(spans)
+}
+
+pub fn draw(f: &mut Frame, app: &App, area: Rect) {
+    let t = app.theme();
+    let mut lines: Vec<Line> = app.problems.iter().map(|p| problem_line(p, t)).collect();
+    lines.extend(app.cleared.iter().map(|c| {
+        Line::from(Span::styled(
+            format!("✓ cleared at {}: {}", clock(c.at), c.problem.title),
+            Style::default().fg(t.ok).add_modifier(Modifier::DIM),
+        ))
+    }));
+    if lines.is_empty() {
+        let text = if app.cluster.is_none() {
+            "… looking for problems"
+        } else {
+            "✓ no problems: pods, HPA, provider key and egress look right"
+        };
+        lines.push(Line::from(Span::styled(text, Style::default().fg(t.ok))));
+    }
+    let room = area.height as usize;
+    if lines.len() > room && room > 0 {
+        let hidden = lines.len() - (room - 1);
+        lines.truncate(room - 1);
+        lines.push(Line::from(Span::styled(
+            format!("… and {hidden} more (agentdeck status lists them all)"),
+            Style::default().fg(t.muted),
+        )));
+    }
+    f.render_widget(Paragraph::new(lines), area);
+}
