@@ -91,9 +91,44 @@ pub enum Command {
         /// Take over fields another field manager owns.
         #[arg(long)]
         force_conflicts: bool,
+        /// Restore only this object of the stack, e.g. networkpolicy/allow-holysheep-api
+        /// (repeatable; kinds as kubectl spells them: netpol, deploy, svc, hpa, cm…). Shows
+        /// the live object's differences first, then applies it forcing conflicts.
+        #[arg(long, value_name = "KIND/NAME")]
+        only: Vec<String>,
         /// Confirm without asking.
         #[arg(long)]
         yes: bool,
+    },
+    /// Set a container's memory/CPU limits and requests (server-side apply, field manager
+    /// agentdeck), then follow the rollout.
+    SetResources {
+        /// NAME (a Deployment), deployment/NAME or statefulset/NAME.
+        workload: String,
+        /// The container (default: the only one).
+        #[arg(long)]
+        container: Option<String>,
+        /// e.g. 3Gi, 2048Mi.
+        #[arg(long, value_name = "QUANTITY")]
+        memory_limit: Option<String>,
+        /// e.g. 1Gi.
+        #[arg(long, value_name = "QUANTITY")]
+        memory_request: Option<String>,
+        /// e.g. 2, 1500m.
+        #[arg(long, value_name = "QUANTITY")]
+        cpu_limit: Option<String>,
+        /// e.g. 500m.
+        #[arg(long, value_name = "QUANTITY")]
+        cpu_request: Option<String>,
+        /// Confirm without asking.
+        #[arg(long)]
+        yes: bool,
+        /// How long to follow the rollout (default: the config's operations.timeout_secs).
+        #[arg(long)]
+        timeout: Option<String>,
+        /// Do not follow the rollout.
+        #[arg(long)]
+        no_wait: bool,
     },
     /// Rotate the provider API key in its Secret, then restart the Deployments that read it.
     /// The key comes from --from-file, --from-stdin or a masked prompt — never argv.
@@ -216,6 +251,16 @@ pub struct SimArgs {
     /// Create N Events in ai-agents at start (a realistic mix; memory tests of clients).
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub extra_events: usize,
+    /// Stage an incident at start, the way a real cluster shows it (repeatable): bad-key,
+    /// egress-blocked, no-metrics-server, oom, crashloop, pending, slow-provider. Also
+    /// switchable later with POST /_sim/incident {"name": NAME, "on": true|false}.
+    #[arg(long = "incident", value_name = "NAME", value_parser = parse_incident)]
+    pub incident: Vec<agentdeck_sim::Incident>,
+}
+
+/// An incident name for `--incident` (the error lists the valid names).
+fn parse_incident(s: &str) -> Result<agentdeck_sim::Incident, String> {
+    s.parse()
 }
 
 /// `agentdeck sim credential`: the ExecCredential on stdout, one line on stderr (as SSO
@@ -276,6 +321,7 @@ impl SimArgs {
             exec_command: std::env::current_exe().ok(),
             broken_groups: self.broken_group.clone(),
             extra_events: self.extra_events,
+            incidents: self.incident.clone(),
             ..SimConfig::default()
         })
     }
@@ -403,8 +449,38 @@ async fn dispatch(command: Option<Command>, g: Global) -> Result<u8, Error> {
             manifests,
             dry_run,
             force_conflicts,
+            only,
             yes,
-        }) => commands::deploy(&common(yes, None), manifests, dry_run, force_conflicts).await,
+        }) => {
+            let f = commands::DeployFlags {
+                manifests,
+                dry_run,
+                force_conflicts,
+                only,
+            };
+            commands::deploy(&common(yes, None), f).await
+        }
+        Some(Command::SetResources {
+            workload,
+            container,
+            memory_limit,
+            memory_request,
+            cpu_limit,
+            cpu_request,
+            yes,
+            timeout,
+            no_wait,
+        }) => {
+            let f = commands::ResourceFlags {
+                container,
+                memory_limit,
+                memory_request,
+                cpu_limit,
+                cpu_request,
+                no_wait,
+            };
+            commands::set_resources(&common(yes, timeout.as_deref()), &workload, f).await
+        }
         Some(Command::RotateKey {
             from_file,
             from_stdin,

@@ -1,4 +1,4 @@
-//! The write subcommands — `scale`, `restart`, `rotate-key`, `deploy` — as a face of
+//! The write subcommands — `scale`, `restart`, `rotate-key`, `deploy`, `set-resources` — as a face of
 //! `cluster::ops`: build the request, print the plan, confirm (`--yes`, or a y/N question
 //! on a terminal; without either nothing is done), print each progress event, map the
 //! outcome to an exit code. No operation logic lives here.
@@ -83,6 +83,10 @@ async fn run(c: &Common<'_>, req: Request) -> Result<u8, Error> {
     print_plan(&plan);
     if preview {
         return Ok(u8::from(plan.has_errors()));
+    }
+    if let Some(why) = plan.nothing_to_do() {
+        println!("{why}");
+        return Ok(0);
     }
     for _ in 0..4 {
         if c.yes {
@@ -173,16 +177,44 @@ pub async fn rotate_key(
     run(c, Request::RotateKey { key, verify }).await
 }
 
-pub async fn deploy(
-    c: &Common<'_>,
-    manifests: Option<PathBuf>,
-    dry_run: bool,
-    force_conflicts: bool,
-) -> Result<u8, Error> {
+/// `deploy`'s flags.
+pub struct DeployFlags {
+    pub manifests: Option<PathBuf>,
+    pub dry_run: bool,
+    pub force_conflicts: bool,
+    /// `--only KIND/NAME` (repeatable): restore these objects only.
+    pub only: Vec<String>,
+}
+
+pub async fn deploy(c: &Common<'_>, f: DeployFlags) -> Result<u8, Error> {
     let req = Request::Deploy {
-        manifests,
-        force: force_conflicts,
-        preview: dry_run,
+        manifests: f.manifests,
+        force: f.force_conflicts,
+        preview: f.dry_run,
+        only: f.only,
+    };
+    run(c, req).await
+}
+
+/// `set-resources`' values, as typed.
+pub struct ResourceFlags {
+    pub container: Option<String>,
+    pub memory_limit: Option<String>,
+    pub memory_request: Option<String>,
+    pub cpu_limit: Option<String>,
+    pub cpu_request: Option<String>,
+    pub no_wait: bool,
+}
+
+pub async fn set_resources(c: &Common<'_>, workload: &str, f: ResourceFlags) -> Result<u8, Error> {
+    let req = Request::SetResources {
+        workload: WorkloadRef::parse(workload)?,
+        container: f.container,
+        memory_limit: f.memory_limit,
+        memory_request: f.memory_request,
+        cpu_limit: f.cpu_limit,
+        cpu_request: f.cpu_request,
+        wait: !f.no_wait,
     };
     run(c, req).await
 }

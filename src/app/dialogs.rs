@@ -103,6 +103,7 @@ pub fn start_deploy(app: &mut App, force: bool, fx: &mut Vec<Effect>) {
             manifests: None,
             force,
             preview: false,
+            only: Vec::new(),
         };
         request(
             app,

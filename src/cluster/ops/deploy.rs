@@ -13,7 +13,9 @@ use kube::core::GroupVersionKind;
 use kube::discovery::{ApiCapabilities, ApiResource, Scope};
 use serde_json::Value;
 
+use super::deploy_hpa::{self, HpaTargets};
 use super::progress::{ObjectResult, Progress};
+use super::value_diff;
 use super::{FIELD_MANAGER, OpError, Ops};
 use crate::config::StackConfig;
 use crate::manifests::{self, Document};
@@ -38,8 +40,15 @@ pub struct Item {
     pub display: String,
     pub namespace: Option<String>,
     pub change: Change,
+    /// The changed fields with their values, live → applied (`value_diff` lines).
+    pub values: Vec<String>,
+    /// What the plan did to the manifest (spec.replicas left to an HPA).
+    pub note: Option<String>,
     resource: Option<ApiResource>,
 }
+
+/// The most field lines shown per object; the rest are counted.
+const MAX_VALUE_LINES: usize = 12;
 
 /// The bundled manifests with the config's names, or every *.yaml / *.yml file of `dir`
 /// in name order (as they are).
@@ -229,9 +238,10 @@ fn params(force: bool, dry_run: bool) -> PatchParams {
 pub async fn plan(ops: &Ops, mut docs: Vec<Document>, force: bool) -> Result<Vec<Item>, OpError> {
     docs.sort_by_key(|d| d.object["kind"] != "Namespace");
     let mut cache = HashMap::new();
+    let hpas = deploy_hpa::targets(ops, &docs).await;
     let mut new_namespaces = Vec::new();
     let mut items = Vec::new();
-    for doc in docs {
+    for mut doc in docs {
         let kind = doc.object["kind"].as_str().unwrap_or("").to_string();
         let name = doc.object["metadata"]["name"]
             .as_str()
@@ -246,6 +256,8 @@ pub async fn plan(ops: &Ops, mut docs: Vec<Document>, force: bool) -> Result<Vec
                         .as_str()
                         .map(str::to_string),
                     change,
+                    values: Vec::new(),
+                    note: None,
                     resource: None,
                     doc,
                 });
@@ -264,82 +276,117 @@ pub async fn plan(ops: &Ops, mut docs: Vec<Document>, force: bool) -> Result<Vec
             format!("{}.{}/{name}", ar.kind.to_lowercase(), ar.group)
         };
         let brand_new_ns = ns.as_ref().is_some_and(|n| new_namespaces.contains(n));
-        let change = dry_run(
-            ops,
-            &ar,
-            ns.as_deref(),
-            &doc.object,
-            &display,
-            brand_new_ns,
-            force,
-        )
-        .await?;
-        if kind == "Namespace" && change == Change::Create {
+        let target = Target {
+            ar: &ar,
+            ns: ns.as_deref(),
+            display: &display,
+            hpas: &hpas,
+        };
+        let planned = dry_run(ops, &target, &mut doc.object, brand_new_ns, force).await?;
+        if kind == "Namespace" && planned.change == Change::Create {
             new_namespaces.push(name.clone());
         }
         items.push(Item {
             doc,
             display,
             namespace: ns,
-            change,
+            change: planned.change,
+            values: planned.values,
+            note: planned.note,
             resource: Some(ar),
         });
     }
     Ok(items)
 }
 
-/// What applying `obj` would change, from a server-side dry run against the live object.
+/// Where one document goes: its resource, namespace, display name, and the HPAs.
+struct Target<'a> {
+    ar: &'a ApiResource,
+    ns: Option<&'a str>,
+    display: &'a str,
+    hpas: &'a HpaTargets,
+}
+
+/// One object's plan: the change, its field values, the note.
+struct Planned {
+    change: Change,
+    values: Vec<String>,
+    note: Option<String>,
+}
+
+impl From<Change> for Planned {
+    fn from(change: Change) -> Planned {
+        Planned {
+            change,
+            values: Vec::new(),
+            note: None,
+        }
+    }
+}
+
+/// What applying `obj` would change, from a server-side dry run against the live object
+/// (paths and values). A workload an HPA scales leaves its replicas to the HPA first.
 async fn dry_run(
     ops: &Ops,
-    ar: &ApiResource,
-    ns: Option<&str>,
-    obj: &Value,
-    display: &str,
+    t: &Target<'_>,
+    obj: &mut Value,
     brand_new_ns: bool,
     force: bool,
-) -> Result<Change, OpError> {
-    let name = obj["metadata"]["name"].as_str().unwrap_or("");
-    let api = api_for(ops, ar, ns);
-    let live = match api.get_opt(name).await {
-        Ok(live) => live,
+) -> Result<Planned, OpError> {
+    let name = obj["metadata"]["name"].as_str().unwrap_or("").to_string();
+    let api = api_for(ops, t.ar, t.ns);
+    let live = match api.get_opt(&name).await {
+        Ok(live) => live.and_then(|l| serde_json::to_value(l).ok()),
         // A role that may not read Namespaces can still deploy into one.
-        Err(kube::Error::Api(s)) if s.code == 403 && ar.kind == "Namespace" => {
+        Err(kube::Error::Api(s)) if s.code == 403 && t.ar.kind == "Namespace" => {
             return Ok(Change::Skipped(format!(
                 "cannot check Namespace {name} (forbidden); continuing in it"
-            )));
+            ))
+            .into());
         }
-        Err(e) => return Ok(Change::Error(OpError::from_kube(display, e).to_string())),
+        Err(e) => {
+            return Ok(Change::Error(OpError::from_kube(t.display, e).to_string()).into());
+        }
     };
+    let note = deploy_hpa::scaled_by(t.hpas, obj, t.ns)
+        .map(str::to_string)
+        .and_then(|hpa| deploy_hpa::leave_replicas(obj, live.as_ref(), &hpa));
     if live.is_none() && brand_new_ns {
         // Its namespace does not exist yet, so there is nothing to dry-run against.
-        return Ok(Change::Create);
+        return Ok(Change::Create.into());
     }
-    Ok(
-        match api
-            .patch(name, &params(force, true), &Patch::Apply(obj))
-            .await
-        {
-            Err(kube::Error::Api(s)) if s.code == 409 => Change::Error(format!(
-                "{}; rerun with --force-conflicts to take the fields over",
-                s.message
-            )),
-            Err(e) => Change::Error(OpError::from_kube(display, e).to_string()),
-            Ok(dry) => match &live {
-                None => Change::Create,
-                Some(l) => {
-                    let d = diff(
-                        &serde_json::to_value(l).unwrap_or_default(),
-                        &serde_json::to_value(&dry).unwrap_or_default(),
-                    );
-                    if d.is_empty() {
-                        Change::Unchanged
-                    } else {
-                        Change::Update(d)
-                    }
+    let change = match api
+        .patch(&name, &params(force, true), &Patch::Apply(&*obj))
+        .await
+    {
+        Err(kube::Error::Api(s)) if s.code == 409 => Change::Error(format!(
+            "{}; rerun with --force-conflicts to take the fields over",
+            s.message
+        )),
+        Err(e) => Change::Error(OpError::from_kube(t.display, e).to_string()),
+        Ok(dry) => match &live {
+            None => Change::Create,
+            Some(l) => {
+                let dry = serde_json::to_value(&dry).unwrap_or_default();
+                let d = diff(l, &dry);
+                if d.is_empty() {
+                    Change::Unchanged
+                } else {
+                    let values = value_diff::changes(l, &dry);
+                    return Ok(Planned {
+                        change: Change::Update(d),
+                        values: values.iter().map(value_diff::FieldChange::line).collect(),
+                        note,
+                    });
                 }
-            },
+            }
         },
-    )
+    };
+    Ok(Planned {
+        change,
+        values: Vec::new(),
+        note,
+    })
 }
 
 /// The plan's line for one object (the CLI prints them; `deploy --dry-run` is them).
@@ -353,8 +400,34 @@ pub fn plan_line(it: &Item) -> String {
     }
 }
 
-/// The confirmation question of a deploy: counts, where, skipped and failing objects.
-pub fn question(items: &[Item], force: bool, ops: &Ops) -> String {
+/// The plan's lines for one object: its line, the note, and each changed field with its
+/// values (at most `MAX_VALUE_LINES`), or that it will be created.
+pub fn detail_lines(it: &Item) -> Vec<String> {
+    let mut out = vec![plan_line(it)];
+    if let Some(n) = &it.note {
+        out.push(format!("    note: {n}"));
+    }
+    if it.change == Change::Create {
+        out.push("    (not in the cluster: it will be created)".into());
+    }
+    out.extend(
+        it.values
+            .iter()
+            .take(MAX_VALUE_LINES)
+            .map(|l| format!("    {l}")),
+    );
+    if it.values.len() > MAX_VALUE_LINES {
+        out.push(format!(
+            "    … and {} more fields",
+            it.values.len() - MAX_VALUE_LINES
+        ));
+    }
+    out
+}
+
+/// The confirmation question of a deploy: counts, where, skipped and failing objects; for
+/// `--only`, the objects restored.
+pub fn question(items: &[Item], force: bool, only: &[String], ops: &Ops) -> String {
     let count = |f: fn(&Change) -> bool| items.iter().filter(|i| f(&i.change)).count();
     let create = count(|c| matches!(c, Change::Create));
     let update = count(|c| matches!(c, Change::Update(_)));
@@ -368,8 +441,14 @@ pub fn question(items: &[Item], force: bool, ops: &Ops) -> String {
     };
     let skipped = names(|c| matches!(c, Change::Skipped(_)));
     let failing = names(|c| matches!(c, Change::Error(_)));
+    let what = if only.is_empty() {
+        "deploy the stack".to_string()
+    } else {
+        let all: Vec<&str> = items.iter().map(|i| i.display.as_str()).collect();
+        format!("restore {} as the stack declares it", all.join(", "))
+    };
     let mut q = format!(
-        "deploy the stack to context {} (default namespace {}) with field manager {FIELD_MANAGER}{}: {create} to create, {update} to update, {same} unchanged",
+        "{what} to context {} (default namespace {}) with field manager {FIELD_MANAGER}{}: {create} to create, {update} to update, {same} unchanged",
         ops.conn.context,
         ops.conn.namespace,
         if force { ", forcing conflicts" } else { "" }

@@ -5,12 +5,18 @@
 
 pub mod audit;
 pub mod deploy;
+mod deploy_hpa;
+pub mod deploy_only;
+pub mod extract;
 mod operation;
 mod progress;
+pub mod quantity;
 pub mod restart;
 pub mod rotate;
 pub mod scale;
+pub mod set_resources;
 pub mod target;
+pub mod value_diff;
 
 use std::time::Duration;
 
@@ -22,6 +28,7 @@ use kube::api::{Api, PostParams};
 pub use audit::Audit;
 pub use operation::{Operation, Outcome, Plan, PlanKind, Request, execute, plan};
 pub use progress::{ObjectResult, Progress};
+pub use quantity::{format_bytes_quantity, parse_quantity, propose_memory_limit};
 pub use target::{WorkloadKind, WorkloadRef};
 
 use super::Connection;
@@ -225,6 +232,10 @@ impl Ops {
             ),
             (Operation::Restart, any("patch", "apps", "deployments", "")),
             (Operation::RotateKey, any("update", "", "secrets", "")),
+            (
+                Operation::SetResources,
+                any("patch", "apps", "deployments", ""),
+            ),
         ] {
             let denied = self
                 .check_access(&[access])

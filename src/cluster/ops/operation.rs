@@ -10,10 +10,12 @@ use k8s_openapi::api::core::v1::Secret as KubeSecret;
 use kube::Api;
 
 use super::deploy::{self, Change, Item};
+use super::deploy_only;
 use super::progress::{ObjectResult, Progress};
 use super::restart::{self, Rollout};
 use super::rotate::{self, RotatePlan};
 use super::scale::{self, ScalePlan};
+use super::set_resources::{self, ResourcesPlan};
 use super::target::WorkloadRef;
 use super::{OpError, Ops};
 use crate::secret::Secret;
@@ -25,6 +27,7 @@ pub enum Operation {
     Restart,
     RotateKey,
     Deploy,
+    SetResources,
 }
 
 impl Operation {
@@ -35,6 +38,7 @@ impl Operation {
             Operation::Restart => "restart",
             Operation::RotateKey => "rotate-key",
             Operation::Deploy => "deploy",
+            Operation::SetResources => "set-resources",
         }
     }
 }
@@ -64,6 +68,21 @@ pub enum Request {
         force: bool,
         /// Only the plan is wanted (allowed in read-only mode).
         preview: bool,
+        /// `KIND/NAME`s: restore only these objects of the stack (forcing conflicts); empty:
+        /// the whole stack.
+        only: Vec<String>,
+    },
+    SetResources {
+        workload: WorkloadRef,
+        /// The container; None: the only one.
+        container: Option<String>,
+        /// Quantities as typed ("3Gi", "500m"): checked by the plan.
+        memory_limit: Option<String>,
+        memory_request: Option<String>,
+        cpu_limit: Option<String>,
+        cpu_request: Option<String>,
+        /// Follow the rollout until it completes.
+        wait: bool,
     },
 }
 
@@ -74,13 +93,17 @@ impl Request {
             Request::Restart { .. } => Operation::Restart,
             Request::RotateKey { .. } => Operation::RotateKey,
             Request::Deploy { .. } => Operation::Deploy,
+            Request::SetResources { .. } => Operation::SetResources,
         }
     }
 
     fn target(&self, ops: &Ops) -> String {
         match self {
-            Request::Scale { workload, .. } | Request::Restart { workload, .. } => workload.slash(),
+            Request::Scale { workload, .. }
+            | Request::Restart { workload, .. }
+            | Request::SetResources { workload, .. } => workload.slash(),
             Request::RotateKey { .. } => format!("secret/{}", ops.stack.secret),
+            Request::Deploy { only, .. } if !only.is_empty() => only.join(","),
             Request::Deploy { .. } => "stack".into(),
         }
     }
@@ -109,7 +132,10 @@ pub enum PlanKind {
     Deploy {
         items: Vec<Item>,
         force: bool,
+        /// The `--only` entries (empty: the whole stack).
+        only: Vec<String>,
     },
+    SetResources(ResourcesPlan),
 }
 
 /// How a confirmed operation ended (errors before the write are `OpError`s).
@@ -131,6 +157,7 @@ impl Plan {
             PlanKind::Restart { .. } => Operation::Restart,
             PlanKind::Rotate { .. } => Operation::RotateKey,
             PlanKind::Deploy { .. } => Operation::Deploy,
+            PlanKind::SetResources(_) => Operation::SetResources,
         }
     }
 
@@ -151,15 +178,31 @@ impl Plan {
                 },
                 plan.describe()
             ),
-            PlanKind::Deploy { items, force } => deploy::question(items, *force, &self.ops),
+            PlanKind::Deploy { items, force, only } => {
+                deploy::question(items, *force, only, &self.ops)
+            }
+            PlanKind::SetResources(p) => p.describe(&place),
         }
     }
 
-    /// Lines that explain the plan in full (a deploy's per-object plan); may be empty.
+    /// Lines that explain the plan in full (a deploy's per-object plan with the changed
+    /// fields' values, a set-resources' changes); may be empty.
     pub fn details(&self) -> Vec<String> {
         match &self.kind {
-            PlanKind::Deploy { items, .. } => items.iter().map(deploy::plan_line).collect(),
+            PlanKind::Deploy { items, .. } => items.iter().flat_map(deploy::detail_lines).collect(),
+            PlanKind::SetResources(p) => p.details(),
             _ => Vec::new(),
+        }
+    }
+
+    /// Some(why) when the plan would write nothing (every value already live): the faces
+    /// say so instead of asking.
+    pub fn nothing_to_do(&self) -> Option<String> {
+        match &self.kind {
+            PlanKind::SetResources(p) if p.changes.is_empty() => {
+                Some(p.nothing_to_do(&self.ops.place()))
+            }
+            _ => None,
         }
     }
 
@@ -180,6 +223,10 @@ impl Plan {
             PlanKind::Restart { workload, .. } => format!("restarting {}…", workload.name),
             PlanKind::Rotate { plan, .. } => format!("rotating the key in {}…", plan.secret),
             PlanKind::Deploy { items, .. } => format!("deploying {} objects…", items.len()),
+            PlanKind::SetResources(p) => format!(
+                "setting the resources of {} ({})…",
+                p.workload.name, p.container
+            ),
         }
     }
 }
@@ -225,11 +272,35 @@ async fn plan_checked(ops: &Ops, req: Request) -> Result<Plan, OpError> {
             }
         }
         Request::Deploy {
-            manifests, force, ..
+            manifests,
+            force,
+            only,
+            ..
         } => {
             let docs = deploy::load(manifests.as_deref(), &ops.stack)?;
+            let docs = deploy_only::select(docs, &only)?;
+            // A restore takes the fields back: that is its point.
+            let force = force || !only.is_empty();
             let items = deploy::plan(ops, docs, force).await?;
-            PlanKind::Deploy { items, force }
+            PlanKind::Deploy { items, force, only }
+        }
+        Request::SetResources {
+            workload,
+            container,
+            memory_limit,
+            memory_request,
+            cpu_limit,
+            cpu_request,
+            wait,
+        } => {
+            let given = [
+                memory_limit.as_deref(),
+                memory_request.as_deref(),
+                cpu_limit.as_deref(),
+                cpu_request.as_deref(),
+            ];
+            let p = set_resources::plan(ops, &workload, container.as_deref(), given, wait).await?;
+            PlanKind::SetResources(p)
         }
     };
     Ok(Plan {
@@ -278,7 +349,8 @@ pub async fn execute(
             key,
             verified,
         } => rotate_and_restart(ops, plan, key, verified, progress).await,
-        PlanKind::Deploy { items, force } => {
+        PlanKind::SetResources(p) => set_resources_and_follow(ops, p, progress).await,
+        PlanKind::Deploy { items, force, only } => {
             let results = deploy::apply(&ops, &items, force, progress).await;
             let failed: Vec<String> = items
                 .iter()
@@ -292,9 +364,13 @@ pub async fn execute(
                 .iter()
                 .filter(|r| matches!(r, ObjectResult::Applied(_)))
                 .count();
-            let note = missing_secret_note(&ops).await;
+            let (verb, note) = if only.is_empty() {
+                ("deployed", missing_secret_note(&ops).await)
+            } else {
+                ("restored", String::new())
+            };
             Ok(if failed.is_empty() {
-                Outcome::Done(format!("deployed: {applied} objects applied{note}"))
+                Outcome::Done(format!("{verb}: {applied} objects applied{note}"))
             } else {
                 Outcome::Incomplete(format!(
                     "deploy: {applied} applied, failed: {}{note}",
@@ -303,6 +379,29 @@ pub async fn execute(
             })
         }
     }
+}
+
+/// The apply of a set-resources, then (unless not wanted) the rollout it starts. A plan
+/// with nothing to change writes nothing.
+async fn set_resources_and_follow(
+    ops: Ops,
+    p: ResourcesPlan,
+    progress: &mut (dyn FnMut(Progress) + Send),
+) -> Result<Outcome, OpError> {
+    if p.changes.is_empty() {
+        return Ok(Outcome::Done(p.nothing_to_do(&ops.place())));
+    }
+    let done = set_resources::apply(&ops, &p).await?;
+    if !p.wait {
+        return Ok(Outcome::Done(done));
+    }
+    progress(Progress::Wrote(done.clone()));
+    Ok(
+        match follow_rollouts(&ops, std::slice::from_ref(&p.workload), progress).await {
+            Ok(rolled) => Outcome::Done(format!("{done}; {}", rolled.join("; "))),
+            Err(why) => Outcome::Incomplete(format!("{done}, but {why}")),
+        },
+    )
 }
 
 /// The one write of a rotation, then a restart of every reader and one wait for all of

@@ -1,0 +1,205 @@
+//! `agentdeck set-resources` (the real binary) against the sim, cross-checked with kubectl:
+//! the memory limit raised by server-side apply with image, env and the other values
+//! intact, a new ReplicaSet rolled out, the audit line; bad quantities, an unknown
+//! container, no values, a request over its limit and read-only refused with exit 2 and
+//! nothing sent; the same values again are nothing to do.
+
+mod common;
+
+use common::{SimProcess, run};
+
+fn agentdeck(sim: &SimProcess, args: &[&str]) -> (i32, String, String) {
+    sim.agentdeck(args, "")
+}
+
+fn kget(sim: &SimProcess, args: &[&str], path: &str) -> String {
+    let mut c = sim.kubectl("kubectl");
+    c.args(args)
+        .args(["-n", "ai-agents", "-o", &format!("jsonpath={path}")]);
+    run(c).1
+}
+
+fn deploy(sim: &SimProcess, path: &str) -> String {
+    kget(sim, &["get", "deploy", "ai-agent-service"], path)
+}
+
+const LIMIT: &str = "{.spec.template.spec.containers[0].resources.limits.memory}";
+
+#[test]
+fn set_resources_raises_the_memory_limit() {
+    if !common::require_tool("kubectl") {
+        return;
+    }
+    let sim = SimProcess::start(&["--preload", "--time-scale", "4"]);
+    let rv = deploy(&sim, "{.metadata.resourceVersion}");
+    let cpu_limit = deploy(
+        &sim,
+        "{.spec.template.spec.containers[0].resources.limits.cpu}",
+    );
+    let set = |extra: &[&str]| {
+        let mut a = vec!["set-resources", "ai-agent-service", "--yes"];
+        a.extend_from_slice(extra);
+        agentdeck(&sim, &a)
+    };
+
+    // Bad input: exit 2, the reason naming the flag, nothing sent.
+    for (extra, want) in [
+        (&[][..], "give at least one of --memory-limit"),
+        (&["--memory-limit", "3GB"][..], r#"--memory-limit "3GB""#),
+        (&["--memory-limit", "500m"][..], "fraction of a byte"),
+        (&["--cpu-limit", "lots"][..], "--cpu-limit"),
+        (
+            &["--container", "nope", "--memory-limit", "3Gi"][..],
+            r#"no container "nope"; its containers: ai-agent"#,
+        ),
+        (
+            &["--memory-request", "3Gi"][..],
+            "memory request 3Gi (--memory-request) is more than the memory limit 2Gi (live)",
+        ),
+    ] {
+        let (code, out, err) = set(extra);
+        assert_eq!(code, 2, "{extra:?}: {out}\n{err}");
+        assert!(err.contains(want), "{extra:?}: {err}");
+    }
+    let (code, _, err) = agentdeck(
+        &sim,
+        &[
+            "set-resources",
+            "deploy/nope",
+            "--memory-limit",
+            "3Gi",
+            "--yes",
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("not found"), "{err}");
+    let (code, _, err) = agentdeck(
+        &sim,
+        &[
+            "--read-only",
+            "set-resources",
+            "ai-agent-service",
+            "--memory-limit",
+            "3Gi",
+            "--yes",
+        ],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("read-only") && err.contains("nothing was sent"),
+        "{err}"
+    );
+    assert_eq!(
+        deploy(&sim, "{.metadata.resourceVersion}"),
+        rv,
+        "nothing written"
+    );
+
+    // The write: the plan, the question, the rollout.
+    let rs_before = kget(&sim, &["get", "rs"], "{.items[*].metadata.name}");
+    let (code, out, err) = set(&["--memory-limit", "3Gi", "--timeout", "90s"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(
+        out.contains("  memory limit 2Gi → 3Gi")
+            && out.contains(
+                "set resources of deployment ai-agent-service, container ai-agent, in namespace ai-agents (context agentdeck-sim)"
+            )
+            && out.contains("spec.template.spec.containers[0].resources.limits.memory: 2Gi → 3Gi")
+            && out.contains("successfully rolled out"),
+        "{out}"
+    );
+    assert_eq!(deploy(&sim, LIMIT), "3Gi");
+    // Everything else is as it was: image, env, the other values.
+    let c0 = "{.spec.template.spec.containers[0]";
+    assert_eq!(
+        deploy(&sim, &format!("{c0}.image}}")),
+        "holysheep/ai-agent:1.4.2"
+    );
+    assert_eq!(
+        deploy(&sim, &format!("{c0}.env[*].name}}")),
+        "HOLYSHEEP_API_KEY HOLYSHEEP_BASE_URL"
+    );
+    assert_eq!(
+        deploy(&sim, &format!("{c0}.resources.limits.cpu}}")),
+        cpu_limit
+    );
+    assert_eq!(
+        deploy(&sim, &format!("{c0}.resources.requests.memory}}")),
+        "512Mi"
+    );
+    assert_eq!(
+        deploy(&sim, &format!("{c0}.readinessProbe.httpGet.path}}")),
+        "/ready"
+    );
+    let managers = kget(
+        &sim,
+        &["get", "deploy", "ai-agent-service", "--show-managed-fields"],
+        "{.metadata.managedFields[*].manager}",
+    );
+    assert!(managers.contains("agentdeck"), "{managers}");
+    // A new ReplicaSet carries the new limit.
+    let rs_after = kget(&sim, &["get", "rs"], "{.items[*].metadata.name}");
+    let new_rs: Vec<&str> = rs_after
+        .split_whitespace()
+        .filter(|n| !rs_before.split_whitespace().any(|b| b == *n))
+        .collect();
+    assert_eq!(new_rs.len(), 1, "{rs_before} → {rs_after}");
+    assert_eq!(
+        kget(&sim, &["get", "rs", new_rs[0]], LIMIT),
+        "3Gi",
+        "the new ReplicaSet's template"
+    );
+
+    // The same value again: nothing to do, no write.
+    let rv = deploy(&sim, "{.metadata.resourceVersion}");
+    let (code, out, err) = set(&["--memory-limit", "3072Mi"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(
+        out.contains("nothing to do") && out.contains("memory limit 3072Mi"),
+        "{out}"
+    );
+    assert_eq!(deploy(&sim, "{.metadata.resourceVersion}"), rv);
+
+    // A request within the new limit, without waiting; the limit set before stays.
+    let (code, out, err) = set(&["--memory-request", "1Gi", "--no-wait"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.contains("memory request 512Mi → 1Gi"), "{out}");
+    assert_eq!(deploy(&sim, LIMIT), "3Gi");
+    assert_eq!(
+        deploy(&sim, &format!("{c0}.resources.requests.memory}}")),
+        "1Gi"
+    );
+
+    // The audit log: the refusals and the two writes.
+    let lines: Vec<serde_json::Value> = sim
+        .audit()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let ours: Vec<(&str, &str)> = lines
+        .iter()
+        .filter(|l| l["operation"] == "set-resources")
+        .map(|l| (l["target"].as_str().unwrap(), l["result"].as_str().unwrap()))
+        .collect();
+    assert!(
+        ours.contains(&("deployment/ai-agent-service", "refused-read-only")),
+        "{ours:?}"
+    );
+    assert!(
+        ours.contains(&("deployment/ai-agent-service", "invalid")),
+        "{ours:?}"
+    );
+    let ok: Vec<&serde_json::Value> = lines
+        .iter()
+        .filter(|l| l["operation"] == "set-resources" && l["result"] == "ok")
+        .collect();
+    assert_eq!(ok.len(), 2, "{lines:?}");
+    assert!(
+        ok[0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("container ai-agent: memory limit 2Gi → 3Gi"),
+        "{:?}",
+        ok[0]
+    );
+}
