@@ -26,6 +26,10 @@ fn kpatch(sim: &SimProcess, what: &[&str], json_patch: &str) {
     ok(c);
 }
 
+fn at_least_4(replicas: &str) -> bool {
+    replicas.parse::<i32>().is_ok_and(|n| n >= 4)
+}
+
 const PORT: &str = "{.spec.egress[0].ports[0].port}";
 const NETPOL: &[&str] = &["get", "networkpolicy", "allow-holysheep-api"];
 
@@ -135,7 +139,7 @@ fn deploy_only_leaves_an_hpa_scaled_deployment_its_replicas() {
     };
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(eventually(40, "the HPA scales the agents to 4", || async {
-        (replicas() == "4").then_some(())
+        (at_least_4(&replicas())).then_some(())
     }));
     kpatch(
         &sim,
@@ -149,7 +153,7 @@ fn deploy_only_leaves_an_hpa_scaled_deployment_its_replicas() {
     );
     assert_eq!(code, 0, "{out}\n{err}");
     assert!(
-        out.contains("spec.replicas left to HPA ai-agent-hpa (now 4)")
+        out.contains("note: spec.replicas left to HPA ai-agent-hpa (now ")
             && out.contains(
                 "spec.template.spec.containers[0].env[1].value: https://evil.example/v1 → https://api.holysheep.ai/v1"
             )
@@ -161,7 +165,11 @@ fn deploy_only_leaves_an_hpa_scaled_deployment_its_replicas() {
         &["deploy", "--only", "deployment/ai-agent-service", "--yes"],
     );
     assert_eq!(code, 0, "{out}\n{err}");
-    assert_eq!(replicas(), "4", "the HPA's count stays");
+    let now = replicas();
+    assert!(
+        at_least_4(&now),
+        "the HPA's count stays, not the manifest's 3: {now}"
+    );
     assert_eq!(
         kget(
             &sim,

@@ -31,7 +31,7 @@ fn set_resources_raises_the_memory_limit() {
         return;
     }
     let sim = SimProcess::start(&["--preload", "--time-scale", "4"]);
-    let rv = deploy(&sim, "{.metadata.resourceVersion}");
+    let template = deploy(&sim, "{.spec.template}");
     let cpu_limit = deploy(
         &sim,
         "{.spec.template.spec.containers[0].resources.limits.cpu}",
@@ -90,8 +90,8 @@ fn set_resources_raises_the_memory_limit() {
         "{err}"
     );
     assert_eq!(
-        deploy(&sim, "{.metadata.resourceVersion}"),
-        rv,
+        deploy(&sim, "{.spec.template}"),
+        template,
         "nothing written"
     );
 
@@ -151,14 +151,14 @@ fn set_resources_raises_the_memory_limit() {
     );
 
     // The same value again: nothing to do, no write.
-    let rv = deploy(&sim, "{.metadata.resourceVersion}");
+    let template = deploy(&sim, "{.spec.template}");
     let (code, out, err) = set(&["--memory-limit", "3072Mi"]);
     assert_eq!(code, 0, "{out}\n{err}");
     assert!(
         out.contains("nothing to do") && out.contains("memory limit 3072Mi"),
         "{out}"
     );
-    assert_eq!(deploy(&sim, "{.metadata.resourceVersion}"), rv);
+    assert_eq!(deploy(&sim, "{.spec.template}"), template);
 
     // A request within the new limit, without waiting; the limit set before stays.
     let (code, out, err) = set(&["--memory-request", "1Gi", "--no-wait"]);
@@ -201,5 +201,114 @@ fn set_resources_raises_the_memory_limit() {
             .contains("container ai-agent: memory limit 2Gi → 3Gi"),
         "{:?}",
         ok[0]
+    );
+}
+
+#[test]
+fn set_resources_on_a_statefulset_with_two_containers() {
+    if !common::require_tool("kubectl") {
+        return;
+    }
+    let sim = SimProcess::start(&["--preload", "--time-scale", "10"]);
+    let manifest = sim.dir.path().join("sts.yaml");
+    std::fs::write(
+        &manifest,
+        "apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: vector-db, namespace: ai-agents}
+spec:
+  replicas: 2
+  serviceName: vector-db
+  selector: {matchLabels: {app: vector-db}}
+  template:
+    metadata: {labels: {app: vector-db}}
+    spec:
+      containers:
+        - name: db
+          image: qdrant/qdrant:v1.9.0
+          resources: {limits: {memory: 1Gi, cpu: 500m}}
+        - name: exporter
+          image: exporter:1
+",
+    )
+    .unwrap();
+    // Another manager applies it (server-side, as helm or flux would).
+    let mut c = sim.kubectl("kubectl");
+    c.args([
+        "apply",
+        "--server-side",
+        "--field-manager",
+        "flux",
+        "-f",
+        manifest.to_str().unwrap(),
+    ]);
+    common::ok(c);
+    let sts = |path: &str| kget(&sim, &["get", "sts", "vector-db"], path);
+
+    let (code, _, err) = agentdeck(
+        &sim,
+        &[
+            "set-resources",
+            "sts/vector-db",
+            "--memory-limit",
+            "2Gi",
+            "--yes",
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(
+            "statefulset vector-db has 2 containers (db, exporter): choose one with --container"
+        ),
+        "{err}"
+    );
+
+    let (code, out, err) = agentdeck(
+        &sim,
+        &[
+            "set-resources",
+            "statefulset/vector-db",
+            "--container",
+            "db",
+            "--memory-limit",
+            "2Gi",
+            "--memory-request",
+            "1Gi",
+            "--yes",
+            "--timeout",
+            "60s",
+        ],
+    );
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(
+        out.contains("memory limit 1Gi → 2Gi")
+            && out.contains("memory request (none) → 1Gi")
+            && out.contains("statefulset rolling update complete"),
+        "{out}"
+    );
+    let db = "{.spec.template.spec.containers[0]";
+    assert_eq!(sts(&format!("{db}.resources.limits.memory}}")), "2Gi");
+    assert_eq!(sts(&format!("{db}.resources.requests.memory}}")), "1Gi");
+    assert_eq!(sts(&format!("{db}.resources.limits.cpu}}")), "500m");
+    assert_eq!(sts(&format!("{db}.image}}")), "qdrant/qdrant:v1.9.0");
+    assert_eq!(
+        sts("{.spec.template.spec.containers[1].image}"),
+        "exporter:1"
+    );
+    // flux keeps what it still owns; agentdeck owns only what it set.
+    let mut c = sim.kubectl("kubectl");
+    c.args([
+        "apply",
+        "--server-side",
+        "--field-manager",
+        "flux",
+        "--dry-run=server",
+        "-f",
+        manifest.to_str().unwrap(),
+    ]);
+    let (success, out, err) = run(c);
+    assert!(
+        !success && err.contains("agentdeck") && err.contains("memory"),
+        "flux's apply of 1Gi now conflicts with agentdeck's 2Gi: {out}\n{err}"
     );
 }
