@@ -5,7 +5,8 @@
 //! Layers (imports only point down): [`api`] is the HTTP layer (axum); everything else is
 //! the core it drives — [`cluster::Sim`] and its [`store`], object semantics ([`meta`],
 //! [`resources`], [`admission`], [`apply`], [`patch`], [`validate`], [`defaults`]),
-//! the [`controllers`] and the [`agents`] model.
+//! the [`controllers`], the [`agents`] model with its NetworkPolicy evaluation
+//! ([`netpol`]), and the [`incidents`] it can stage.
 
 pub mod admission;
 pub mod agents;

@@ -129,10 +129,7 @@ fn port_matches(entry: &Value, d: &Dest) -> bool {
     let Some(port) = port else {
         return false;
     };
-    let end = entry
-        .get("endPort")
-        .and_then(Value::as_i64)
-        .unwrap_or(port);
+    let end = entry.get("endPort").and_then(Value::as_i64).unwrap_or(port);
     (port..=end.max(port)).contains(&i64::from(d.port))
 }
 
@@ -160,7 +157,10 @@ pub fn egress(
 ) -> Verdict {
     let mut v = Verdict::default();
     for p in policies.iter().filter(|p| {
-        meta::namespace(p) == namespace && !meta::is_deleting(p) && is_egress(p) && selects(p, labels)
+        meta::namespace(p) == namespace
+            && !meta::is_deleting(p)
+            && is_egress(p)
+            && selects(p, labels)
     }) {
         let name = meta::name(p).to_string();
         let allows = meta::ptr(p, "/spec/egress")

@@ -120,7 +120,10 @@ fn allow(rule: Value) -> Vec<Arc<Value>> {
 fn ports_protocol_range_and_named_ports() {
     assert!(decide(&allow(json!({}))).allowed, "empty rule allows all");
     assert!(decide(&allow(json!({"ports": []}))).allowed);
-    assert!(decide(&allow(json!({"ports": [{"port": 443}]}))).allowed, "TCP by default");
+    assert!(
+        decide(&allow(json!({"ports": [{"port": 443}]}))).allowed,
+        "TCP by default"
+    );
     assert!(!decide(&allow(json!({"ports": [{"protocol": "UDP", "port": 443}]}))).allowed);
     assert!(decide(&allow(json!({"ports": [{"protocol": "TCP"}]}))).allowed);
     assert!(decide(&allow(json!({"ports": [{"port": 400, "endPort": 500}]}))).allowed);
@@ -142,13 +145,19 @@ fn peers_ip_blocks_with_except_and_selectors() {
     assert!(to(json!([{"ipBlock": {"cidr": "203.0.113.0/24"}}])));
     assert!(to(json!([{"ipBlock": {"cidr": "203.0.113.7/32"}}])));
     assert!(!to(json!([{"ipBlock": {"cidr": "203.0.114.0/24"}}])));
-    assert!(!to(json!([{"ipBlock": {"cidr": "0.0.0.0/0", "except": ["203.0.113.0/24"]}}])));
-    assert!(to(json!([{"ipBlock": {"cidr": "0.0.0.0/0", "except": ["10.0.0.0/8"]}}])));
+    assert!(!to(
+        json!([{"ipBlock": {"cidr": "0.0.0.0/0", "except": ["203.0.113.0/24"]}}])
+    ));
+    assert!(to(
+        json!([{"ipBlock": {"cidr": "0.0.0.0/0", "except": ["10.0.0.0/8"]}}])
+    ));
     assert!(!to(json!([{"namespaceSelector": {}}])));
     assert!(!to(json!([{"podSelector": {}}])));
     assert!(!to(json!([{"ipBlock": {"cidr": "::/0"}}])));
     assert!(!to(json!([{"ipBlock": {"cidr": "garbage"}}])));
-    assert!(to(json!([{"podSelector": {}}, {"ipBlock": {"cidr": "203.0.0.0/8"}}])));
+    assert!(to(
+        json!([{"podSelector": {}}, {"ipBlock": {"cidr": "203.0.0.0/8"}}])
+    ));
 }
 
 #[test]

@@ -130,9 +130,7 @@ fn requests_total(out: &mut String, st: &AgentState, pods: &Pods) {
 /// The `ai_provider_errors_total` counter family: the provider calls that failed, per pod
 /// and reason (unauthorized = 401, rate_limited = 429, server_error = 500, timeout = 504).
 fn provider_errors(out: &mut String, pods: &Pods) {
-    out.push_str(
-        "# HELP ai_provider_errors_total LLM provider calls that failed, by reason.\n",
-    );
+    out.push_str("# HELP ai_provider_errors_total LLM provider calls that failed, by reason.\n");
     out.push_str("# TYPE ai_provider_errors_total counter\n");
     for (pod, s) in pods {
         for (code, reason) in PROVIDER_ERRORS {

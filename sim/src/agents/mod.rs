@@ -12,16 +12,34 @@
 //!   `ai-agents` (label `app=ai-agent-service`, condition Ready=True, not terminating). With
 //!   no ready pod every request is a 503 (series without a `pod` label).
 //! - **Utilisation** ρ = load per ready pod × work / `POD_CAPACITY_RPS` (a request the
-//!   provider rejects is 0.15 of the work). CPU = 0.10 + ρ and memory = 0.40 + 0.2·ρ, as
+//!   provider rejects is 0.15 of the work, a timed-out one 0.05: it mostly waits).
+//!   CPU = 0.10 + ρ and memory = 0.40 + 0.2·ρ, as
 //!   fractions of the pod's requests: this is what the simulated HPA sees
 //!   ([`crate::usage::usage_fraction`]; an admin pin still wins). At the
 //!   curve's middle three pods sit at ρ ≈ 0.33 (CPU ≈ 43 % vs the 70 % target); the daily
 //!   peak stays under the target, bursts push the HPA up.
+//! - **Memory leak** (incident `oom`, [`Flags::memory_leak`]): an agent container's
+//!   working set climbs linearly from its start to [`model::LEAK_PEAK_BYTES`] (2.1Gi) over
+//!   [`model::LEAK_CLIMB_SECS`] (30 s) and stays there; the kubelet OOM-kills it 8 s after
+//!   it passed the container's memory limit (so metrics-server shows the peak meanwhile).
+//!   A limit above 2.1Gi ends the kills.
 //! - **Latency**: successful requests are log-normal, median 0.35 s × agent factor
-//!   (coder 1.15, writer 1.0, analyst 0.8) × `1/(1−ρ)` (capped at 8×), σ = 0.7: at
-//!   normal load p50 ≈ 0.5 s, p95 ≈ 1.7 s. Rejected requests (401, 429) take ~60 ms.
-//! - **Codes**: 401 for every request while the provider key is invalid, else 0.7 % 429,
-//!   0.3 % 500 and the rest 200.
+//!   (coder 1.15, writer 1.0, analyst 0.8) × `1/(1−ρ)` (capped at 8×) × the provider's
+//!   latency factor (1, or 6 under `slow-provider`), σ = 0.7: at normal load p50 ≈ 0.5 s,
+//!   p95 ≈ 1.7 s (≈ 10 s with a slow provider). Rejected requests (401, 429) take ~60 ms.
+//!   Timed-out requests (504) end just under the 30 s request deadline: log-normal,
+//!   median 29.8 s, σ = 0.001 (all in the histogram's (25, 30] bucket, so
+//!   `histogram_quantile` puts them near 30 s). Buckets: 0.05 … 10, 15, 20, 25, 30, +Inf.
+//! - **Egress**: at each evaluation the NetworkPolicies in `ai-agents` are evaluated for
+//!   an agent pod's labels against the provider's address [`crate::netpol::PROVIDER_IP`]
+//!   (203.0.113.7) on TCP 443 ([`crate::netpol`]). When they block it, every request that
+//!   reaches a pod times out: 504.
+//! - **Codes**: 504 for every request while egress to the provider is blocked; else 401
+//!   for every request while the provider key is invalid; else 0.7 % 429, 0.3 % 500 and
+//!   the rest 200. The pods export `http_requests_total{namespace,pod,code}` (200, 401,
+//!   429, 500, 504; 503 without a pod label when no pod is ready) and
+//!   `ai_provider_errors_total{namespace,pod,reason}` (unauthorized = 401, rate_limited =
+//!   429, server_error = 500, timeout = 504).
 //! - **Provider key rule**: the Secret `ai-api-keys` in `ai-agents` must exist and its
 //!   `data.HOLYSHEEP_API_KEY` must base64-decode to a value that starts with `sk-`, is at
 //!   least 20 characters long and contains neither `invalid` nor `revoked` (any case).
@@ -48,7 +66,10 @@
 //! `histogram_quantile(q, sum by (le) (rate(..._bucket[5m])))` up to bucket interpolation;
 //! 0 when no request reached a pod in the window.
 //! Exported values are the floors of the accumulated expected counts: integers that never
-//! decrease, with cumulative buckets.
+//! decrease, with cumulative buckets. `timeout_ratio` is the 504 share over the same
+//! window; the `recent_*` values (request rate, 401 and 504 shares, p95) are over the last
+//! [`RECENT_SECS`] (60) simulated seconds only, and `egress_allowed` is the NetworkPolicy
+//! verdict right now.
 
 mod expo;
 pub mod model;
@@ -197,9 +218,7 @@ pub fn provider_egress(sim: &impl World) -> crate::netpol::Verdict {
         .filter(|p| meta::label(p, "app") == Some(DEPLOYMENT) && !meta::is_deleting(p))
         .max_by_key(|p| meta::pod_ready(p));
     let fallback = serde_json::json!({"app": DEPLOYMENT});
-    let labels = agent
-        .and_then(|p| meta::labels(p))
-        .or(fallback.as_object());
+    let labels = agent.and_then(|p| meta::labels(p)).or(fallback.as_object());
     let (policies, _) = sim.store().list(keys::NETWORKPOLICIES, Some(NAMESPACE));
     crate::netpol::egress(&policies, NAMESPACE, labels, &crate::netpol::PROVIDER)
 }

@@ -4,7 +4,7 @@ use std::sync::Arc;
 use base64::Engine;
 use serde_json::json;
 
-use super::model::{self, AGENTS, BUCKETS, MODELS, Model};
+use super::model::{self, AGENTS, BUCKETS, MODELS, Model, Provider};
 use super::state::{AgentState, Observation};
 use super::*;
 use crate::{Sim, SimConfig};
@@ -384,4 +384,90 @@ fn truth_matches_the_counters_over_the_window() {
     let mut st = AgentState::default();
     st.advance(&m, 100.0, &obs(3, true));
     assert!((st.window(100.0).len - 100.0).abs() < 1e-9);
+}
+
+#[test]
+fn blocked_egress_times_out_every_request_near_30s_and_counts_provider_errors() {
+    let m = Model {
+        seed: 42,
+        steady: true,
+    };
+    let blocked = Observation {
+        provider: Provider {
+            key_ok: true,
+            egress_ok: false,
+            latency: 1.0,
+        },
+        ..obs(3, true)
+    };
+    let mut st = AgentState::default();
+    st.advance(&m, 600.0, &blocked);
+    let w = st.window(600.0);
+    assert!((w.codes[model::C504] - w.requests).abs() < 1e-6);
+    let p50 = model::mixture_quantile(&w.comps, 0.5).unwrap();
+    let p95 = model::mixture_quantile(&w.comps, 0.95).unwrap();
+    assert!(
+        (29.0..30.0).contains(&p50) && (29.0..30.0).contains(&p95),
+        "{p50} {p95}"
+    );
+    // Timeouts do little CPU work.
+    let p = m.point_with(0.0, 3, blocked.provider);
+    assert!(p.rho < 0.1 * m.point(0.0, 3, true).rho, "{p:?}");
+    let samples = parse_exposition(&expo::render(&st, &blocked.ready));
+    let sum = |name: &str, k: &str, v: &str| -> f64 {
+        samples
+            .iter()
+            .filter(|(n, l, _)| n == name && l.get(k).map(String::as_str) == Some(v))
+            .map(|s| s.2)
+            .sum()
+    };
+    let timeouts = sum("http_requests_total", "code", "504");
+    assert!((timeouts - BASE_RPS_600).abs() < 5.0, "{timeouts}");
+    assert_eq!(
+        sum("ai_provider_errors_total", "reason", "timeout"),
+        timeouts
+    );
+    assert_eq!(
+        sum("ai_provider_errors_total", "reason", "unauthorized"),
+        0.0
+    );
+    assert_eq!(sum("http_requests_total", "code", "200"), 0.0);
+    // All of them in the (25, 30] bucket.
+    let le = |b: &str| sum("http_request_duration_seconds_bucket", "le", b);
+    assert_eq!(le("25.0"), 0.0);
+    assert!(le("30.0") >= timeouts - 9.0, "{} vs {timeouts}", le("30.0"));
+}
+
+/// Requests of 600 simulated seconds at the steady rate.
+const BASE_RPS_600: f64 = model::BASE_RPS * 600.0;
+
+#[test]
+fn a_slow_provider_multiplies_latency_without_errors() {
+    let m = Model {
+        seed: 42,
+        steady: true,
+    };
+    let slow = Provider {
+        key_ok: true,
+        egress_ok: true,
+        latency: model::SLOW_PROVIDER_FACTOR,
+    };
+    let p95 =
+        |prov| model::mixture_quantile(&m.point_with(0.0, 3, prov).components(), 0.95).unwrap();
+    let normal = p95(Provider::with_key(true));
+    assert!(normal < 2.0 && p95(slow) > 5.0, "{normal} {}", p95(slow));
+    assert_eq!(
+        m.point_with(0.0, 3, slow).codes,
+        m.point(0.0, 3, true).codes
+    );
+}
+
+#[test]
+fn the_leak_climbs_to_its_peak_and_crosses_the_limit() {
+    let gi = 1024.0 * 1024.0 * 1024.0;
+    let base = 0.2 * gi;
+    assert_eq!(model::leaked_bytes(base, 0.0), base);
+    assert!((model::leaked_bytes(base, 15.0) - 1.15 * gi).abs() < 1e-3 * gi);
+    assert_eq!(model::leaked_bytes(base, 1000.0), model::LEAK_PEAK_BYTES);
+    assert!(model::LEAK_PEAK_BYTES > 2.0 * gi && model::LEAK_PEAK_BYTES < 2.2 * gi);
 }

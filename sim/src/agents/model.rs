@@ -28,8 +28,8 @@ pub const SERVER_ERROR: f64 = 0.003;
 /// blocked) uses it all and the agent answers 504 just before it runs out.
 pub const DEADLINE_S: f64 = 30.0;
 /// Latency of a timed-out request: a narrow log-normal just under the deadline.
-pub const TIMEOUT_MEDIAN_S: f64 = 29.9;
-pub const TIMEOUT_SIGMA: f64 = 0.002;
+pub const TIMEOUT_MEDIAN_S: f64 = 29.8;
+pub const TIMEOUT_SIGMA: f64 = 0.001;
 /// CPU work of a timed-out request relative to a served one (it mostly waits).
 pub const TIMEOUT_WORK: f64 = 0.05;
 /// Provider latency multiplier while the provider is slow (`slow-provider`).

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
+use super::hpa_behavior::{rate_limit, stabilize};
 use super::{Snapshot, State, hpa_metrics};
 use crate::apply::{self, Writer};
 use crate::resources::keys;
@@ -39,59 +40,6 @@ fn condition(
         .map(|c| c["lastTransitionTime"].clone())
         .unwrap_or(json!(now));
     json!({"type": t, "status": s, "lastTransitionTime": ltt, "reason": reason, "message": message})
-}
-
-/// The policy-limited replica count for a scale from `current` toward `desired`.
-fn rate_limit(behavior: Option<&Value>, current: i64, desired: i64) -> i64 {
-    let up = desired > current;
-    let rules = behavior.and_then(|b| b.get(if up { "scaleUp" } else { "scaleDown" }));
-    let policies: Vec<(String, f64)> = rules
-        .and_then(|r| r.get("policies"))
-        .and_then(Value::as_array)
-        .map(|ps| {
-            ps.iter()
-                .map(|p| {
-                    (
-                        p["type"].as_str().unwrap_or("").to_string(),
-                        p["value"].as_f64().unwrap_or(0.0),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_else(|| {
-            if up {
-                vec![("Percent".into(), 100.0), ("Pods".into(), 4.0)]
-            } else {
-                vec![("Percent".into(), 100.0)]
-            }
-        });
-    let select = rules
-        .and_then(|r| r["selectPolicy"].as_str())
-        .unwrap_or("Max");
-    if select == "Disabled" {
-        return current;
-    }
-    let limits: Vec<i64> = policies
-        .iter()
-        .map(|(t, v)| match (t.as_str(), up) {
-            ("Pods", true) => current + *v as i64,
-            ("Pods", false) => current - *v as i64,
-            (_, true) => (current as f64 * (1.0 + v / 100.0)).ceil() as i64,
-            (_, false) => (current as f64 * (1.0 - v / 100.0)).ceil() as i64,
-        })
-        .collect();
-    let limit = match (up, select) {
-        (true, "Min") => limits.iter().copied().min(),
-        (true, _) => limits.iter().copied().max(),
-        (false, "Min") => limits.iter().copied().max(),
-        (false, _) => limits.iter().copied().min(),
-    }
-    .unwrap_or(desired);
-    if up {
-        desired.min(limit)
-    } else {
-        desired.max(limit)
-    }
 }
 
 pub fn reconcile(sim: &Sim, st: &mut State, snap: &Snapshot) {
@@ -149,9 +97,7 @@ fn waits_for_pods(sim: &Sim, snap: &Snapshot, h: &Value) -> bool {
         .and_then(|t| meta::ptr(t, "/spec/replicas"))
         .and_then(Value::as_i64)
         .unwrap_or(0);
-    resource_only
-        && replicas > 0
-        && target.is_some_and(|t| ready_pods(snap, ns, t).is_empty())
+    resource_only && replicas > 0 && target.is_some_and(|t| ready_pods(snap, ns, t).is_empty())
 }
 
 /// What an HPA's spec asks for.
@@ -438,48 +384,6 @@ fn ready_pods<'a>(snap: &'a Snapshot, ns: &str, target: &Value) -> Vec<&'a Arc<V
         })
         .filter(|p| meta::pod_ready(p))
         .collect()
-}
-
-/// Stabilization: record `raw` and move from `current` only as far as every recommendation
-/// in the scale-up window (at least their minimum) and the scale-down window (at most their
-/// maximum) agree.
-fn stabilize(
-    recs: &mut Vec<(f64, i64)>,
-    behavior: Option<&Value>,
-    now_s: f64,
-    current: i64,
-    raw: i64,
-) -> i64 {
-    let win = |dir: &str, default: f64| {
-        behavior
-            .and_then(|b| meta::ptr(b, &format!("/{dir}/stabilizationWindowSeconds")))
-            .and_then(Value::as_f64)
-            .unwrap_or(default)
-    };
-    let (up_win, down_win) = (win("scaleUp", 0.0), win("scaleDown", 300.0));
-    recs.push((now_s, raw));
-    let keep = up_win.max(down_win);
-    recs.retain(|(t, _)| now_s - t <= keep);
-    let up_rec = recs
-        .iter()
-        .filter(|(t, _)| now_s - t <= up_win)
-        .map(|r| r.1)
-        .min()
-        .unwrap_or(raw);
-    let down_rec = recs
-        .iter()
-        .filter(|(t, _)| now_s - t <= down_win)
-        .map(|r| r.1)
-        .max()
-        .unwrap_or(raw);
-    let mut stabilized = current;
-    if stabilized < up_rec {
-        stabilized = up_rec;
-    }
-    if stabilized > down_rec {
-        stabilized = down_rec;
-    }
-    stabilized
 }
 
 /// The replica counts of one sync, step by step.

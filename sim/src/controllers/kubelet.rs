@@ -73,13 +73,18 @@ pub(super) fn run_containers(sim: &Sim, st: &mut State, pod: &Value, now: &str, 
             .pointer("/spec/containers/0/resources/limits/memory")
             .and_then(Value::as_str)
             .unwrap_or("?");
-        let cname = containers(pod).first().map(|c| c.0.clone()).unwrap_or_default();
+        let cname = containers(pod)
+            .first()
+            .map(|c| c.0.clone())
+            .unwrap_or_default();
         let exit = Exit {
             reason: "OOMKilled",
             code: 137,
             event: Some((
                 "OOMKilled",
-                format!("Container {cname} was OOMKilled: memory use exceeded its limit of {limit}"),
+                format!(
+                    "Container {cname} was OOMKilled: memory use exceeded its limit of {limit}"
+                ),
             )),
         };
         kill(sim, st, pod, now, restarts, &exit);
@@ -221,7 +226,10 @@ fn kill(sim: &Sim, st: &mut State, pod: &Value, now: &str, restarts: i64, exit: 
             &p,
             true,
             "BackOff",
-            &format!("Back-off restarting failed container {cname} in pod {name}_{ns}({})", meta::uid(pod)),
+            &format!(
+                "Back-off restarting failed container {cname} in pod {name}_{ns}({})",
+                meta::uid(pod)
+            ),
             "kubelet",
         );
     }

@@ -6,6 +6,7 @@ pub mod deployment;
 pub mod events;
 pub mod gc;
 pub mod hpa;
+pub mod hpa_behavior;
 pub mod hpa_metrics;
 pub mod kubelet;
 pub mod nodes;

@@ -171,7 +171,6 @@ pub(super) fn condition_time<'a>(pod: &'a Value, t: &str) -> Option<&'a str> {
         .as_str()
 }
 
-
 fn pod_ip(st: &mut State, node: &str) -> String {
     let idx: u32 = node
         .rsplit('-')
@@ -262,7 +261,6 @@ fn start_containers(sim: &Sim, st: &mut State, pod: &Value, now: &str) {
         }
     }
 }
-
 
 fn terminate(sim: &Sim, st: &mut State, pod: &Value) {
     let ns = meta::namespace(pod);

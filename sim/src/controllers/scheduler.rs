@@ -90,7 +90,10 @@ fn pick_node(
         match misfit(pod, n, used) {
             Some(r) => *reasons.entry(r).or_default() += 1,
             None => {
-                if best.as_ref().is_none_or(|b| (used.pods, &name) < (b.0, &b.1)) {
+                if best
+                    .as_ref()
+                    .is_none_or(|b| (used.pods, &name) < (b.0, &b.1))
+                {
                     best = Some((used.pods, name));
                 }
             }
@@ -141,14 +144,8 @@ fn unschedulable(sim: &Sim, st: &mut State, pod: &Value, msg: &str, now: &str) {
             true
         });
     if updated.is_some_and(|p| meta::resource_version(&p) != meta::resource_version(pod)) {
-        st.events.record(
-            sim,
-            pod,
-            true,
-            "FailedScheduling",
-            msg,
-            "default-scheduler",
-        );
+        st.events
+            .record(sim, pod, true, "FailedScheduling", msg, "default-scheduler");
     }
 }
 

@@ -79,13 +79,7 @@ impl FromStr for Incident {
         Self::ALL
             .into_iter()
             .find(|i| i.name() == s.trim())
-            .ok_or_else(|| {
-                format!(
-                    "unknown incident {:?} (valid: {})",
-                    s.trim(),
-                    Self::names()
-                )
-            })
+            .ok_or_else(|| format!("unknown incident {:?} (valid: {})", s.trim(), Self::names()))
     }
 }
 

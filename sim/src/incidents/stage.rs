@@ -165,21 +165,27 @@ fn block_egress(sim: &Sim, on: bool) -> Result<(), String> {
     } else {
         (BROKEN_PORT, 443)
     };
-    edit(sim, &def.key(), ALLOW_POLICY, "networking.k8s.io/v1", |np| {
-        let mut changed = false;
-        let rules = np.pointer_mut("/spec/egress").and_then(Value::as_array_mut);
-        for rule in rules.into_iter().flatten() {
-            let ports = rule.get_mut("ports").and_then(Value::as_array_mut);
-            for p in ports.into_iter().flatten() {
-                let tcp = p.get("protocol").and_then(Value::as_str).unwrap_or("TCP") == "TCP";
-                if tcp && p.get("port").and_then(Value::as_i64) == Some(from) {
-                    p["port"] = json!(to);
-                    changed = true;
+    edit(
+        sim,
+        &def.key(),
+        ALLOW_POLICY,
+        "networking.k8s.io/v1",
+        |np| {
+            let mut changed = false;
+            let rules = np.pointer_mut("/spec/egress").and_then(Value::as_array_mut);
+            for rule in rules.into_iter().flatten() {
+                let ports = rule.get_mut("ports").and_then(Value::as_array_mut);
+                for p in ports.into_iter().flatten() {
+                    let tcp = p.get("protocol").and_then(Value::as_str).unwrap_or("TCP") == "TCP";
+                    if tcp && p.get("port").and_then(Value::as_i64) == Some(from) {
+                        p["port"] = json!(to);
+                        changed = true;
+                    }
                 }
             }
-        }
-        changed
-    })
+            changed
+        },
+    )
     .map(|_| ())
 }
 
