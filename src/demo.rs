@@ -30,9 +30,15 @@ pub async fn run_demo(
         .clone()
         .unwrap_or_else(|| dir.join("kubeconfig"));
     sc.kubeconfig_out = Some(kubeconfig.clone());
+    // Incidents are staged after the demo's key is seeded (bad-key must win over it).
+    let incidents = std::mem::take(&mut sc.incidents);
     let handle = sim::start(sc).await.map_err(Error::Sim)?;
     tracing::info!(url = %handle.url(), kubeconfig = %kubeconfig.display(), "demo: simulated cluster started");
     seed_demo_key(&handle.sim, &cfg)?;
+    for i in incidents {
+        agentdeck_sim::incidents::stage(&handle.sim, i, true)
+            .map_err(|e| Error::Sim(anyhow::anyhow!("demo: {e}")))?;
+    }
     // The demo's agents talk to the sim's simulated provider, so rotate-key can verify keys.
     let mut cfg = cfg;
     cfg.stack.provider_base_url = format!("{}/_sim/provider/v1", handle.url());
