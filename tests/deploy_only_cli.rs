@@ -109,6 +109,48 @@ fn deploy_only_restores_a_broken_network_policy() {
     );
     assert_eq!(code, 0);
     assert!(out.contains("unchanged  networkpolicy"), "{out}");
+
+    // Deleted: the plan says it will be created, and it is.
+    let mut c = sim.kubectl("kubectl");
+    c.args([
+        "delete",
+        "networkpolicy",
+        "allow-holysheep-api",
+        "-n",
+        "ai-agents",
+    ]);
+    ok(c);
+    let (code, out, err) = agentdeck(
+        &sim,
+        &[
+            "deploy",
+            "--only",
+            "networkpolicy/allow-holysheep-api",
+            "--dry-run",
+        ],
+    );
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(
+        out.contains("  create     networkpolicy.networking.k8s.io/allow-holysheep-api")
+            && out.contains("it will be created"),
+        "{out}"
+    );
+    assert!(
+        kget(&sim, NETPOL, PORT).is_empty(),
+        "a dry run creates nothing"
+    );
+    let (code, out, err) = agentdeck(
+        &sim,
+        &[
+            "deploy",
+            "--only",
+            "networkpolicy/allow-holysheep-api",
+            "--yes",
+        ],
+    );
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.contains("created    networkpolicy"), "{out}");
+    assert_eq!(kget(&sim, NETPOL, PORT), "443");
     let audit = sim.audit();
     assert!(
         audit.lines().any(|l| l.contains(r#""operation":"deploy""#)

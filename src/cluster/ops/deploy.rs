@@ -442,13 +442,13 @@ pub fn question(items: &[Item], force: bool, only: &[String], ops: &Ops) -> Stri
     let skipped = names(|c| matches!(c, Change::Skipped(_)));
     let failing = names(|c| matches!(c, Change::Error(_)));
     let what = if only.is_empty() {
-        "deploy the stack".to_string()
+        "deploy the stack to".to_string()
     } else {
         let all: Vec<&str> = items.iter().map(|i| i.display.as_str()).collect();
-        format!("restore {} as the stack declares it", all.join(", "))
+        format!("restore {} as the stack declares it, in", all.join(", "))
     };
     let mut q = format!(
-        "{what} to context {} (default namespace {}) with field manager {FIELD_MANAGER}{}: {create} to create, {update} to update, {same} unchanged",
+        "{what} context {} (default namespace {}) with field manager {FIELD_MANAGER}{}: {create} to create, {update} to update, {same} unchanged",
         ops.conn.context,
         ops.conn.namespace,
         if force { ", forcing conflicts" } else { "" }

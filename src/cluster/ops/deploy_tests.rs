@@ -72,3 +72,36 @@ fn substitution_follows_the_config() {
             .any(|e| e["value"] == "https://p.example/v1")
     );
 }
+
+#[test]
+fn detail_lines_show_values_notes_and_creation() {
+    let doc = manifests::bundled().unwrap().remove(0);
+    let item = |change, values: Vec<String>, note: Option<&str>| Item {
+        doc: doc.clone(),
+        display: "networkpolicy.networking.k8s.io/p".into(),
+        namespace: Some("ns".into()),
+        change,
+        values,
+        note: note.map(str::to_string),
+        resource: None,
+    };
+    let it = item(
+        Change::Update(vec!["spec.egress".into()]),
+        vec!["spec.egress[0].ports[0].port: 8443 → 443".into()],
+        Some("spec.replicas left to HPA h (now 4)"),
+    );
+    assert_eq!(
+        detail_lines(&it),
+        vec![
+            "  update     networkpolicy.networking.k8s.io/p (spec.egress)",
+            "    note: spec.replicas left to HPA h (now 4)",
+            "    spec.egress[0].ports[0].port: 8443 → 443",
+        ]
+    );
+    let many = (0..20).map(|i| format!("f{i}: 1 → 2")).collect();
+    let lines = detail_lines(&item(Change::Update(vec!["f".into()]), many, None));
+    assert_eq!(lines.len(), 1 + MAX_VALUE_LINES + 1);
+    assert_eq!(lines.last().unwrap(), "    … and 8 more fields");
+    let lines = detail_lines(&item(Change::Create, vec![], None));
+    assert!(lines[1].contains("will be created"), "{lines:?}");
+}
