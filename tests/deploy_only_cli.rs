@@ -70,7 +70,10 @@ fn deploy_only_restores_a_broken_network_policy() {
     assert_eq!(code, 0, "{out}\n{err}");
     assert!(
         out.contains("update     networkpolicy.networking.k8s.io/allow-holysheep-api")
-            && out.contains("    spec.egress[0].ports[0].port: 8443 → 443"),
+            && out.contains("    spec.egress[0].ports[0].port: 8443 → 443")
+            && out.contains(
+                r#"    note: forcing takes over from another manager: conflict with "kubectl-patch""#
+            ),
         "{out}"
     );
     assert!(

@@ -281,7 +281,7 @@ spec:
     );
     assert_eq!(code, 0, "{out}\n{err}");
     assert!(
-        out.contains("memory limit 1Gi → 2Gi")
+        out.contains("memory limit 1Gi → 2Gi (taken over from flux)")
             && out.contains("memory request (none) → 1Gi")
             && out.contains("statefulset rolling update complete"),
         "{out}"

@@ -42,8 +42,9 @@ pub struct Item {
     pub change: Change,
     /// The changed fields with their values, live → applied (`value_diff` lines).
     pub values: Vec<String>,
-    /// What the plan did to the manifest (spec.replicas left to an HPA).
-    pub note: Option<String>,
+    /// What the plan did to the manifest (spec.replicas left to an HPA) and what a forced
+    /// apply takes over from other managers.
+    pub notes: Vec<String>,
     resource: Option<ApiResource>,
 }
 
@@ -257,7 +258,7 @@ pub async fn plan(ops: &Ops, mut docs: Vec<Document>, force: bool) -> Result<Vec
                         .map(str::to_string),
                     change,
                     values: Vec::new(),
-                    note: None,
+                    notes: Vec::new(),
                     resource: None,
                     doc,
                 });
@@ -292,7 +293,7 @@ pub async fn plan(ops: &Ops, mut docs: Vec<Document>, force: bool) -> Result<Vec
             namespace: ns,
             change: planned.change,
             values: planned.values,
-            note: planned.note,
+            notes: planned.notes,
             resource: Some(ar),
         });
     }
@@ -307,11 +308,11 @@ struct Target<'a> {
     hpas: &'a HpaTargets,
 }
 
-/// One object's plan: the change, its field values, the note.
+/// One object's plan: the change, its field values, the notes.
 struct Planned {
     change: Change,
     values: Vec<String>,
-    note: Option<String>,
+    notes: Vec<String>,
 }
 
 impl From<Change> for Planned {
@@ -319,7 +320,7 @@ impl From<Change> for Planned {
         Planned {
             change,
             values: Vec::new(),
-            note: None,
+            notes: Vec::new(),
         }
     }
 }
@@ -348,45 +349,76 @@ async fn dry_run(
             return Ok(Change::Error(OpError::from_kube(t.display, e).to_string()).into());
         }
     };
-    let note = deploy_hpa::scaled_by(t.hpas, obj, t.ns)
+    let mut notes: Vec<String> = deploy_hpa::scaled_by(t.hpas, obj, t.ns)
         .map(str::to_string)
-        .and_then(|hpa| deploy_hpa::leave_replicas(obj, live.as_ref(), &hpa));
+        .and_then(|hpa| deploy_hpa::leave_replicas(obj, live.as_ref(), &hpa))
+        .into_iter()
+        .collect();
     if live.is_none() && brand_new_ns {
         // Its namespace does not exist yet, so there is nothing to dry-run against.
         return Ok(Change::Create.into());
     }
-    let change = match api
+    if force && live.is_some() {
+        notes.extend(taken_over(&api, &name, obj).await);
+    }
+    let (change, values) = match api
         .patch(&name, &params(force, true), &Patch::Apply(&*obj))
         .await
     {
-        Err(kube::Error::Api(s)) if s.code == 409 => Change::Error(format!(
-            "{}; rerun with --force-conflicts to take the fields over",
-            s.message
-        )),
-        Err(e) => Change::Error(OpError::from_kube(t.display, e).to_string()),
-        Ok(dry) => match &live {
-            None => Change::Create,
-            Some(l) => {
-                let dry = serde_json::to_value(&dry).unwrap_or_default();
-                let d = diff(l, &dry);
-                if d.is_empty() {
-                    Change::Unchanged
-                } else {
-                    let values = value_diff::changes(l, &dry);
-                    return Ok(Planned {
-                        change: Change::Update(d),
-                        values: values.iter().map(value_diff::FieldChange::line).collect(),
-                        note,
-                    });
-                }
-            }
-        },
+        Err(kube::Error::Api(s)) if s.code == 409 => (
+            Change::Error(format!(
+                "{}; rerun with --force-conflicts to take the fields over",
+                s.message
+            )),
+            Vec::new(),
+        ),
+        Err(e) => (
+            Change::Error(OpError::from_kube(t.display, e).to_string()),
+            Vec::new(),
+        ),
+        Ok(dry) => compare(
+            live.as_ref(),
+            &serde_json::to_value(&dry).unwrap_or_default(),
+        ),
     };
     Ok(Planned {
         change,
-        values: Vec::new(),
-        note,
+        values,
+        notes,
     })
+}
+
+/// What a forced apply takes from other managers: the conflicts of an unforced dry run.
+async fn taken_over(api: &Api<DynamicObject>, name: &str, obj: &Value) -> Option<String> {
+    match api
+        .patch(name, &params(false, true), &Patch::Apply(obj))
+        .await
+    {
+        Err(kube::Error::Api(s)) if s.code == 409 => {
+            let what = s
+                .message
+                .split_once(": ")
+                .map_or(s.message.as_str(), |(_, w)| w);
+            Some(format!("forcing takes over from another manager: {what}"))
+        }
+        _ => None,
+    }
+}
+
+/// The change from `live` to the dry run's answer: paths and value lines.
+fn compare(live: Option<&Value>, dry: &Value) -> (Change, Vec<String>) {
+    let Some(l) = live else {
+        return (Change::Create, Vec::new());
+    };
+    let d = diff(l, dry);
+    if d.is_empty() {
+        return (Change::Unchanged, Vec::new());
+    }
+    let values = value_diff::changes(l, dry);
+    (
+        Change::Update(d),
+        values.iter().map(value_diff::FieldChange::line).collect(),
+    )
 }
 
 /// The plan's line for one object (the CLI prints them; `deploy --dry-run` is them).
@@ -404,9 +436,7 @@ pub fn plan_line(it: &Item) -> String {
 /// values (at most `MAX_VALUE_LINES`), or that it will be created.
 pub fn detail_lines(it: &Item) -> Vec<String> {
     let mut out = vec![plan_line(it)];
-    if let Some(n) = &it.note {
-        out.push(format!("    note: {n}"));
-    }
+    out.extend(it.notes.iter().map(|n| format!("    note: {n}")));
     if it.change == Change::Create {
         out.push("    (not in the cluster: it will be created)".into());
     }

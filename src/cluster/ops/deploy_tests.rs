@@ -82,7 +82,7 @@ fn detail_lines_show_values_notes_and_creation() {
         namespace: Some("ns".into()),
         change,
         values,
-        note: note.map(str::to_string),
+        notes: note.map(str::to_string).into_iter().collect(),
         resource: None,
     };
     let it = item(

@@ -31,6 +31,28 @@ pub fn owns(live: &Value, manager: &str, path: &[&str]) -> bool {
     })
 }
 
+/// The other managers (not `manager`'s own apply) that own the field at `path`, fieldsV1
+/// keys ("f:spec", "k:{\"name\":\"app\"}"); a forced apply takes it from them.
+pub fn other_owners(live: &Value, manager: &str, path: &[String]) -> Vec<String> {
+    let entries = live
+        .pointer("/metadata/managedFields")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let mut out: Vec<String> = entries
+        .iter()
+        .filter(|e| !is_apply_of(e, manager))
+        .filter(|e| {
+            path.iter()
+                .try_fold(&e["fieldsV1"], |node, p| node.get(p))
+                .is_some()
+        })
+        .filter_map(|e| e["manager"].as_str().map(str::to_string))
+        .collect();
+    out.dedup();
+    out
+}
+
 /// Is managedFields entry `e` the server-side apply of `manager` (not a subresource's)?
 fn is_apply_of(e: &Value, manager: &str) -> bool {
     e["manager"] == manager

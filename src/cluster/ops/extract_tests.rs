@@ -79,3 +79,31 @@ fn set_members_and_whole_values() {
         json!({"finalizers": ["b"], "data": {"x": {"y": 1}}})
     );
 }
+
+#[test]
+fn other_owners_of_a_field() {
+    let mut l = live();
+    l["metadata"]["managedFields"][0]["fieldsV1"]["f:spec"] = json!({"f:template": {"f:spec": {"f:containers": {
+        "k:{\"name\":\"app\"}": {"f:resources": {"f:limits": {"f:memory": {}}}}}}}});
+    let path: Vec<String> = [
+        "f:spec",
+        "f:template",
+        "f:spec",
+        "f:containers",
+        r#"k:{"name":"app"}"#,
+        "f:resources",
+        "f:limits",
+        "f:memory",
+    ]
+    .map(String::from)
+    .to_vec();
+    assert_eq!(other_owners(&l, "agentdeck", &path), vec!["kubectl"]);
+    assert_eq!(
+        other_owners(&l, "kubectl", &path),
+        vec!["kubectl", "agentdeck"],
+        "kubectl's update is not its apply"
+    );
+    let mut other = path.clone();
+    other[4] = r#"k:{"name":"other"}"#.into();
+    assert!(other_owners(&l, "agentdeck", &other).is_empty());
+}

@@ -18,7 +18,11 @@ fn quantities_parse_as_the_api_server_reads_them() {
         let e = parse_quantity(bad).unwrap_err();
         assert!(!e.is_empty(), "{bad}");
     }
-    assert!(parse_quantity("3GB").unwrap_err().contains("unknown unit \"GB\""));
+    assert!(
+        parse_quantity("3GB")
+            .unwrap_err()
+            .contains("unknown unit \"GB\"")
+    );
 }
 
 #[test]

@@ -79,18 +79,40 @@ pub struct ResourceChange {
     pub field: Field,
     pub from: Option<String>,
     pub to: String,
+    /// Other field managers that own the value now; the forced apply takes it from them.
+    pub taken_from: Vec<String>,
 }
 
 impl ResourceChange {
-    /// "memory limit 2Gi → 3Gi"
+    /// "memory limit 2Gi → 3Gi", "… (taken over from flux)"
     pub fn line(&self) -> String {
-        format!(
+        let mut s = format!(
             "{} {} → {}",
             self.field.words(),
             self.from.as_deref().unwrap_or("(none)"),
             self.to
-        )
+        );
+        if !self.taken_from.is_empty() {
+            s.push_str(&format!(
+                " (taken over from {})",
+                self.taken_from.join(", ")
+            ));
+        }
+        s
     }
+}
+
+/// The fieldsV1 path of a container's resource value.
+fn field_path(container: &str, f: Field) -> Vec<String> {
+    let key = serde_json::to_string(&json!({ "name": container })).unwrap_or_default();
+    let mut p: Vec<String> = ["f:spec", "f:template", "f:spec", "f:containers"]
+        .map(String::from)
+        .to_vec();
+    p.push(format!("k:{key}"));
+    p.push("f:resources".into());
+    p.push(format!("f:{}", f.section()));
+    p.push(format!("f:{}", f.resource()));
+    p
 }
 
 /// What a set-resources will do (shown for confirmation).
@@ -345,6 +367,7 @@ pub async fn plan(
             field: *f,
             from,
             to: s.clone(),
+            taken_from: extract::other_owners(&live, FIELD_MANAGER, &field_path(&container, *f)),
         };
         if same { &mut unchanged } else { &mut changes }.push(c);
     }

@@ -116,6 +116,7 @@ fn the_question_names_place_container_and_changes() {
             field: Field::MemoryLimit,
             from: Some("2Gi".into()),
             to: "3Gi".into(),
+            taken_from: vec![],
         }],
         unchanged: vec![],
         wait: true,
@@ -138,5 +139,20 @@ fn the_question_names_place_container_and_changes() {
         none.describe("x").starts_with("nothing to do"),
         "{}",
         none.describe("x")
+    );
+}
+
+#[test]
+fn a_value_owned_by_another_manager_says_it_is_taken_over() {
+    let c = ResourceChange {
+        field: Field::MemoryLimit,
+        from: Some("1Gi".into()),
+        to: "2Gi".into(),
+        taken_from: vec!["flux".into()],
+    };
+    assert_eq!(c.line(), "memory limit 1Gi → 2Gi (taken over from flux)");
+    assert_eq!(
+        field_path("db", Field::CpuRequest)[4..],
+        [r#"k:{"name":"db"}"#, "f:resources", "f:requests", "f:cpu"]
     );
 }
