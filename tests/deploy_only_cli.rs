@@ -210,6 +210,16 @@ fn deploy_only_leaves_an_hpa_scaled_deployment_its_replicas() {
         &["deploy", "--only", "deployment/ai-agent-service", "--yes"],
     );
     assert_eq!(code, 0, "{out}\n{err}");
+    // The whole stack's deploy leaves them to the HPA too (no conflict with its manager).
+    // (Exit 1: the HPA's minReplicas, patched by kubectl above, conflicts.)
+    let (code, out, err) = agentdeck(&sim, &["deploy", "--dry-run"]);
+    assert_eq!(code, 1, "{out}\n{err}");
+    assert!(
+        out.contains("unchanged  deployment.apps/ai-agent-service")
+            && out.contains("note: spec.replicas left to HPA ai-agent-hpa")
+            && !out.contains("spec.replicas:"),
+        "{out}"
+    );
     let now = replicas();
     assert!(
         at_least_4(&now),

@@ -399,6 +399,7 @@ async fn taken_over(api: &Api<DynamicObject>, name: &str, obj: &Value) -> Option
                 .message
                 .split_once(": ")
                 .map_or(s.message.as_str(), |(_, w)| w);
+            let what = what.trim().replace('\n', "; ");
             Some(format!("forcing takes over from another manager: {what}"))
         }
         _ => None,
