@@ -94,14 +94,14 @@ impl Sim {
             && !self
                 .broken_groups
                 .iter()
-                .any(|g| g == crate::api::metrics_server::GROUP_VERSION)
+                .any(|g| g == resources::METRICS_GROUP_VERSION)
     }
 
     /// The group versions answering 503 now: `--broken-group`, and the metrics API under
     /// `no-metrics-server`.
     pub fn broken_group_versions(&self) -> Vec<String> {
         let mut out = self.broken_groups.clone();
-        let gv = crate::api::metrics_server::GROUP_VERSION;
+        let gv = resources::METRICS_GROUP_VERSION;
         if self
             .incidents
             .is_on(crate::incidents::Incident::NoMetricsServer)

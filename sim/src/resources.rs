@@ -3,6 +3,8 @@
 /// The Kubernetes version the sim reports (kubectl's dispatcher picks kubectl.1.33 from it).
 pub const MINOR: &str = "33";
 pub const GIT_VERSION: &str = "v1.33.1-agentdeck-sim";
+/// The aggregated metrics API metrics-server serves ([`crate::api::metrics_server`]).
+pub const METRICS_GROUP_VERSION: &str = "metrics.k8s.io/v1beta1";
 
 /// One served resource (a row of an APIResourceList).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

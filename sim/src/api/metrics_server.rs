@@ -16,7 +16,7 @@ use crate::{Sim, meta, usage};
 
 pub const GROUP: &str = "metrics.k8s.io";
 pub const VERSION: &str = "v1beta1";
-pub const GROUP_VERSION: &str = "metrics.k8s.io/v1beta1";
+pub const GROUP_VERSION: &str = crate::resources::METRICS_GROUP_VERSION;
 
 /// The window metrics-server reports the usage over.
 const WINDOW: &str = "30s";

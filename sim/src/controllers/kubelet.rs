@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use super::State;
-use super::pods::{containers, request, running_status, set_condition};
+use super::pod_status::{containers, request, running_status, set_condition};
 use crate::resources::keys;
 use crate::{Sim, agents, meta, usage};
 
@@ -232,5 +232,27 @@ fn kill(sim: &Sim, st: &mut State, pod: &Value, now: &str, restarts: i64, exit: 
             ),
             "kubelet",
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_base_url_that_is_not_https_is_a_bad_config() {
+        let pod = |url: &str| {
+            json!({"spec": {"containers": [{"name": "ai-agent",
+                "env": [{"name": "HOLYSHEEP_API_KEY", "value": "x"}, {"name": BASE_URL_ENV, "value": url}]}]}})
+        };
+        assert!(bad_config(&pod("https://api.holysheep.ai/v1")).is_none());
+        let why = bad_config(&pod("htps://api.holysheep.ai/v1")).unwrap();
+        assert!(
+            why.contains("invalid HOLYSHEEP_BASE_URL \"htps://"),
+            "{why}"
+        );
+        assert!(bad_config(&pod("http://api.holysheep.ai/v1")).is_some());
+        assert!(bad_config(&pod("https://")).is_some());
+        assert!(bad_config(&json!({"spec": {"containers": [{"name": "redis"}]}})).is_none());
     }
 }

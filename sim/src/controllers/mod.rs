@@ -10,6 +10,7 @@ pub mod hpa_behavior;
 pub mod hpa_metrics;
 pub mod kubelet;
 pub mod nodes;
+pub mod pod_status;
 pub mod pods;
 pub mod replicaset;
 pub mod scheduler;

@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::{Value, json};
 
+use super::pod_status::{condition_time, containers, running_status, set_condition};
 use super::{Snapshot, State};
 use crate::resources::keys;
 use crate::{Sim, meta};
@@ -20,45 +21,6 @@ pub struct PodState {
     killing: HashSet<(String, String)>,
     /// Next pod IP per node.
     next_ip: HashMap<String, u32>,
-}
-
-pub(super) fn condition(t: &str, status: bool, now: &str) -> Value {
-    json!({"type": t, "status": if status { "True" } else { "False" }, "lastProbeTime": null, "lastTransitionTime": now})
-}
-
-pub(super) fn set_condition(pod: &mut Value, t: &str, status: bool, now: &str) {
-    let conds = pod["status"]
-        .as_object_mut()
-        .map(|s| s.entry("conditions").or_insert_with(|| json!([])));
-    let Some(Value::Array(conds)) = conds else {
-        return;
-    };
-    let want = if status { "True" } else { "False" };
-    match conds.iter_mut().find(|c| c["type"] == t) {
-        Some(c) if c["status"] == want => {}
-        Some(c) => *c = condition(t, status, now),
-        None => conds.push(condition(t, status, now)),
-    }
-}
-
-pub(super) fn containers(pod: &Value) -> Vec<(String, String)> {
-    meta::ptr(pod, "/spec/containers")
-        .and_then(Value::as_array)
-        .map(|cs| {
-            cs.iter()
-                .map(|c| {
-                    (
-                        c["name"].as_str().unwrap_or("").to_string(),
-                        c["image"].as_str().unwrap_or("").to_string(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-pub(super) fn request(pod: &Value, res: &str) -> f64 {
-    meta::pod_resource_sum(pod, "requests", res)
 }
 
 /// A missing Secret that a container needs (non-optional secretKeyRef/secretRef).
@@ -162,15 +124,6 @@ pub fn reconcile(sim: &Sim, st: &mut State, snap: &Snapshot) {
     }
 }
 
-pub(super) fn condition_time<'a>(pod: &'a Value, t: &str) -> Option<&'a str> {
-    meta::ptr(pod, "/status/conditions")?
-        .as_array()?
-        .iter()
-        .find(|c| c["type"] == t)?
-        .get("lastTransitionTime")?
-        .as_str()
-}
-
 fn pod_ip(st: &mut State, node: &str) -> String {
     let idx: u32 = node
         .rsplit('-')
@@ -181,30 +134,6 @@ fn pod_ip(st: &mut State, node: &str) -> String {
     let n = st.pods.next_ip.entry(node.to_string()).or_insert(0);
     *n += 1;
     format!("10.244.{idx}.{}", (*n % 250) + 2)
-}
-
-pub(super) fn running_status(
-    name: &str,
-    image: &str,
-    now: &str,
-    restarts: i64,
-    last: Option<&Value>,
-) -> Value {
-    let mut s = json!({
-        "name": name,
-        "image": image,
-        "imageID": format!("{image}@sha256:{:064x}", meta::fnv32a(image.as_bytes())),
-        "containerID": format!("containerd://{:064x}", meta::fnv32a(format!("{name}{now}{restarts}").as_bytes())),
-        "ready": false,
-        "started": true,
-        "restartCount": restarts,
-        "state": {"running": {"startedAt": now}},
-        "lastState": {},
-    });
-    if let Some(l) = last {
-        s["lastState"] = l.clone();
-    }
-    s
 }
 
 fn start_containers(sim: &Sim, st: &mut State, pod: &Value, now: &str) {

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use serde_json::{Value, json};
 
 use super::State;
-use super::pods::set_condition;
+use super::pod_status::set_condition;
 use crate::resources::keys;
 use crate::{Sim, meta};
 

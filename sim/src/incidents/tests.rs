@@ -147,17 +147,12 @@ fn crashloop_and_pending_edit_the_deployment_and_off_writes_the_bundled_values()
     let c = &d["spec"]["template"]["spec"]["containers"][0];
     assert_eq!(c["env"][0]["value"], BAD_BASE_URL);
     assert_eq!(d["metadata"]["generation"], 2);
-    let pod = json!({"spec": d["spec"]["template"]["spec"].clone()});
-    let why = crate::controllers::kubelet::bad_config(&pod).unwrap();
-    assert!(why.contains("invalid HOLYSHEEP_BASE_URL"), "{why}");
     stage(&sim, Incident::Crashloop, false).unwrap();
     let d = deployment(&sim);
     assert_eq!(
         d["spec"]["template"]["spec"]["containers"][0]["env"][0]["value"],
         BASE_URL
     );
-    let pod = json!({"spec": d["spec"]["template"]["spec"].clone()});
-    assert!(crate::controllers::kubelet::bad_config(&pod).is_none());
 
     stage(&sim, Incident::Pending, true).unwrap();
     let d = deployment(&sim);
