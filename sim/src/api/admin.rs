@@ -121,6 +121,30 @@ fn feed_metric(sim: &Sim, body: &Value) -> Response {
     }
 }
 
+/// `POST /_sim/faults`: switch the API server's faults.
+fn faults(sim: &Sim, conn: &super::conn::ConnInfo, parsed: &Value) -> Response {
+    if let Some(u) = parsed.get("unavailable").and_then(Value::as_bool) {
+        sim.faults.set_unavailable(u);
+    }
+    if let Some(ms) = parsed.get("latency_ms").and_then(Value::as_u64) {
+        sim.faults.set_latency_ms(ms);
+    }
+    if let Some(b) = parsed.get("blackhole").and_then(Value::as_bool) {
+        sim.faults.set_blackhole(b);
+    }
+    if parsed.get("reset").and_then(Value::as_bool) == Some(true) {
+        conn.spare_reset
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        sim.faults.reset_connections();
+    }
+    tracing::info!(?parsed, "faults changed");
+    ok(&json!({
+        "unavailable": sim.faults.unavailable(),
+        "latency_ms": sim.faults.latency_ms(),
+        "blackhole": sim.faults.blackhole(),
+    }))
+}
+
 pub fn handle(
     sim: &Sim,
     conn: &super::conn::ConnInfo,
@@ -137,28 +161,7 @@ pub fn handle(
         }
     };
     match (method.as_str(), path.trim_end_matches('/')) {
-        ("POST", "faults") => {
-            if let Some(u) = parsed.get("unavailable").and_then(Value::as_bool) {
-                sim.faults.set_unavailable(u);
-            }
-            if let Some(ms) = parsed.get("latency_ms").and_then(Value::as_u64) {
-                sim.faults.set_latency_ms(ms);
-            }
-            if let Some(b) = parsed.get("blackhole").and_then(Value::as_bool) {
-                sim.faults.set_blackhole(b);
-            }
-            if parsed.get("reset").and_then(Value::as_bool) == Some(true) {
-                conn.spare_reset
-                    .store(true, std::sync::atomic::Ordering::Relaxed);
-                sim.faults.reset_connections();
-            }
-            tracing::info!(?parsed, "faults changed");
-            ok(&json!({
-                "unavailable": sim.faults.unavailable(),
-                "latency_ms": sim.faults.latency_ms(),
-                "blackhole": sim.faults.blackhole(),
-            }))
-        }
+        ("POST", "faults") => faults(sim, conn, &parsed),
         ("POST", "cut-watches") => {
             sim.faults.cut_watches();
             ok(&json!({"cut": true}))
