@@ -8,6 +8,7 @@ pub mod conn;
 pub mod delete;
 pub mod discovery;
 pub mod errors;
+pub mod logs;
 pub mod metrics;
 pub mod metrics_server;
 pub mod objects;
@@ -317,6 +318,9 @@ async fn route(sim: &Arc<Sim>, path: &str, r: Req) -> ApiResult<Response> {
     }
     match (verb, target.name.is_some()) {
         ("watch", _) => watch::handle(sim, &target, &r),
+        ("get", true) if target.def.kind == "Pod" && target.sub.as_deref() == Some("log") => {
+            logs::get(sim, &target, &r)
+        }
         ("get", true) => objects::get(sim, &target, &r),
         ("list", false) => objects::list(sim, &target, &r),
         ("create", false) => writes::create(sim, &target, &r),
