@@ -75,11 +75,19 @@ pub fn reconcile(sim: &Sim, st: &mut State, snap: &Snapshot) {
     st.hpa.recs.retain(|k, _| live.contains(k));
 }
 
-/// A fresh HPA (never synced) whose target has no ready pod yet, while metrics-server is
-/// up: the first sync waits for the pods, instead of failing on metrics that metrics-server
-/// has not scraped yet (so a healthy start shows no FailedGetResourceMetric).
+/// How long a fresh HPA waits for its target's first ready pod (simulated seconds).
+const FIRST_SYNC_GRACE_SECS: f64 = 60.0;
+
+/// A fresh HPA (never synced, less than a minute old) whose target has no ready pod yet,
+/// while metrics-server is up: the first sync waits for the pods, instead of failing on
+/// metrics that metrics-server has not scraped yet (so a healthy start shows no
+/// FailedGetResourceMetric; a target that never gets ready pods fails after the grace).
 fn waits_for_pods(sim: &Sim, snap: &Snapshot, h: &Value) -> bool {
     if !sim.metrics_api_served() || meta::ptr(h, "/status/conditions").is_some() {
+        return false;
+    }
+    let created = meta::ptr(h, "/metadata/creationTimestamp").and_then(Value::as_str);
+    if meta::age_secs(&sim.clock, created).is_some_and(|a| a >= FIRST_SYNC_GRACE_SECS) {
         return false;
     }
     let spec = Spec::of(h);
