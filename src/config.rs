@@ -123,6 +123,8 @@ pub struct Queries {
     pub recent_unauthorized_ratio: String,
     /// Fraction answered 504 over the short window (provider calls timing out).
     pub recent_timeout_ratio: String,
+    /// p95 latency in seconds over the short window (a slow provider).
+    pub recent_p95_seconds: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -242,13 +244,14 @@ impl Default for Queries {
             recent_request_rate: "sum(rate(http_requests_total{namespace=\"$namespace\"}[$window]))".into(),
             recent_unauthorized_ratio: recent_share("401"),
             recent_timeout_ratio: recent_share("504"),
+            recent_p95_seconds: "histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{namespace=\"$namespace\"}[$window])))".into(),
         }
     }
 }
 
 impl Queries {
     /// Every query with its config key.
-    pub fn all(&self) -> [(&'static str, &str); 8] {
+    pub fn all(&self) -> [(&'static str, &str); 9] {
         [
             ("p50_seconds", &self.p50_seconds),
             ("p95_seconds", &self.p95_seconds),
@@ -258,6 +261,7 @@ impl Queries {
             ("recent_request_rate", &self.recent_request_rate),
             ("recent_unauthorized_ratio", &self.recent_unauthorized_ratio),
             ("recent_timeout_ratio", &self.recent_timeout_ratio),
+            ("recent_p95_seconds", &self.recent_p95_seconds),
         ]
     }
 }

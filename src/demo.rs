@@ -164,5 +164,15 @@ pub fn from_truth(t: &Truth) -> MetricsSnapshot {
         tokens: Reading::Value(tokens),
         request_rate: Reading::Value(t.request_rate),
         unauthorized_ratio: Reading::Value(t.unauthorized_ratio),
+        recent: crate::metrics::Recent {
+            request_rate: Reading::Value(t.recent_request_rate),
+            unauthorized_ratio: Reading::Value(t.recent_unauthorized_ratio),
+            timeout_ratio: Reading::Value(t.recent_timeout_ratio),
+            p95_ms: if t.recent_request_rate > 0.0 && t.ready_pods > 0 {
+                Reading::Value(t.recent_p95_ms)
+            } else {
+                Reading::NoData
+            },
+        },
     }
 }

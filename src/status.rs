@@ -220,7 +220,10 @@ fn text_verdict(s: &mut String, c: &ClusterSnapshot, problems: &[Problem]) {
             .iter()
             .map(|p| problem_line(p, &c.namespace))
             .collect();
-        s.push_str(&format!("status: UNHEALTHY\n  - {}\n", lines.join("\n  - ")));
+        s.push_str(&format!(
+            "status: UNHEALTHY\n  - {}\n",
+            lines.join("\n  - ")
+        ));
     }
 }
 

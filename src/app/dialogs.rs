@@ -14,7 +14,7 @@ use crate::secret::Secret;
 
 /// Refuse when writes are off, RBAC denies `op`, a switch or another write is under way;
 /// true when it may go on.
-fn allowed(app: &mut App, op: Operation) -> bool {
+pub(super) fn allowed(app: &mut App, op: Operation) -> bool {
     let name = op.name();
     let refusal = if app.read_only {
         Some(format!(
@@ -41,13 +41,13 @@ fn allowed(app: &mut App, op: Operation) -> bool {
 }
 
 /// Ask the loop to plan `req`; the footer says so until the plan is back.
-fn request(app: &mut App, req: Request, status: String, fx: &mut Vec<Effect>) {
+pub(super) fn request(app: &mut App, req: Request, status: String, fx: &mut Vec<Effect>) {
     app.op_status = Some(status);
     fx.push(Effect::Plan(req));
 }
 
 /// The selected workload, as operations name it.
-fn selected(app: &App) -> Option<(WorkloadRef, i32)> {
+pub(super) fn selected(app: &App) -> Option<(WorkloadRef, i32)> {
     let w = app.selected_workload()?;
     let kind = WorkloadKind::from_kind(&w.kind)?;
     Some((

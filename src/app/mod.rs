@@ -12,13 +12,13 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 
 use crate::cluster::ClusterSnapshot;
-use crate::cluster::ops::{Operation, Plan, WorkloadRef};
 use crate::cluster::model::ContainerView;
+use crate::cluster::ops::{Operation, Plan, WorkloadRef};
 use crate::config::{ModelPrice, ProblemsConfig, StackConfig};
-use crate::problems::{Cleared, Problem, Tracker};
 use crate::metrics::cost::Cost;
 use crate::metrics::history::History;
 use crate::metrics::{MetricsOrigin, MetricsSnapshot};
+use crate::problems::{Cleared, Problem, Tracker};
 use crate::theme::Theme;
 
 pub use msg::{Effect, Msg};

@@ -40,6 +40,9 @@ pub struct Workload {
     /// Restarts of containers whose last termination was an OOM kill, and the latest one.
     pub oom_restarts: i32,
     pub last_oom: Option<jiff::Timestamp>,
+    /// The largest memory limit (bytes) an OOM-killed container ran with: below the
+    /// template's, the raised limit is rolling out.
+    pub oom_limit: Option<u64>,
     /// A crash-looping container's last termination, in words ("Error, exit code 1").
     pub crash: Option<String>,
     /// Pods the scheduler cannot place, and its latest reason.

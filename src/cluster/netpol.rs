@@ -74,7 +74,10 @@ pub enum PortSpec {
 /// One destination of a rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Peer {
-    IpBlock { cidr: String, except: Vec<String> },
+    IpBlock {
+        cidr: String,
+        except: Vec<String>,
+    },
     /// A namespace and/or pod selector: in-cluster peers only.
     InCluster,
 }
@@ -163,7 +166,11 @@ fn parse_cidr(s: &str) -> Option<(u32, u32)> {
     let (ip, bits) = s.split_once('/').unwrap_or((s, "32"));
     let ip: Ipv4Addr = ip.trim().parse().ok()?;
     let bits: u32 = bits.trim().parse().ok().filter(|b| *b <= 32)?;
-    let mask = if bits == 0 { 0 } else { u32::MAX << (32 - bits) };
+    let mask = if bits == 0 {
+        0
+    } else {
+        u32::MAX << (32 - bits)
+    };
     Some((u32::from(ip) & mask, mask))
 }
 
@@ -208,7 +215,12 @@ pub enum Verdict {
 }
 
 /// May pods with `labels` open TCP to `addr:port` under `policies`?
-pub fn egress(policies: &[Policy], labels: &BTreeMap<String, String>, addr: Ipv4Addr, port: u16) -> Verdict {
+pub fn egress(
+    policies: &[Policy],
+    labels: &BTreeMap<String, String>,
+    addr: Ipv4Addr,
+    port: u16,
+) -> Verdict {
     let selecting: Vec<&Policy> = policies
         .iter()
         .filter(|p| p.egress && p.pod_selector.matches(labels))

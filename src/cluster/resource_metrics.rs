@@ -77,7 +77,12 @@ pub async fn probe(conn: &Connection) -> ResourceMetrics {
     // Forbidden to read usage: discovery still tells whether the API is served.
     let code = if code == 403 {
         match get(&conn.client, GROUP_VERSION).await {
-            Ok(_) => return ResourceMetrics { api: MetricsApi::Served, ..Default::default() },
+            Ok(_) => {
+                return ResourceMetrics {
+                    api: MetricsApi::Served,
+                    ..Default::default()
+                };
+            }
             Err((c, _)) => c,
         }
     } else {

@@ -200,9 +200,10 @@ pub fn build(context: &str, namespace: &str, objects: &Objects<'_>) -> ClusterSn
     workloads.sort_by(|a, b| a.name.cmp(&b.name));
     let mut evs: Vec<EventView> = objects.events.clone();
     mark_resolved(&mut evs, &hpa_views);
+    // Live warnings first (resolved ones go with the rest), then newest first.
     evs.sort_by(|a, b| {
-        b.warning
-            .cmp(&a.warning)
+        (b.warning && !b.resolved)
+            .cmp(&(a.warning && !a.resolved))
             .then(b.last_seen.cmp(&a.last_seen))
     });
     evs.truncate(MAX_EVENTS);
@@ -228,7 +229,10 @@ fn mark_resolved(events: &mut [EventView], hpas: &[HpaView]) {
         "FailedComputeMetricsReplicas",
         "FailedGetExternalMetric",
     ];
-    for e in events.iter_mut().filter(|e| METRIC_FAILURES.contains(&e.reason.as_str())) {
+    for e in events
+        .iter_mut()
+        .filter(|e| METRIC_FAILURES.contains(&e.reason.as_str()))
+    {
         let active_since = hpas
             .iter()
             .filter(|h| e.object == format!("horizontalpodautoscaler/{}", h.name))

@@ -51,8 +51,15 @@ fn earliest(a: Option<jiff::Timestamp>, b: Option<jiff::Timestamp>) -> Option<ji
     }
 }
 
+/// A container's memory limit in its pod's spec, in bytes.
+fn memory_limit(p: &Pod, container: &str) -> Option<f64> {
+    let c = p.spec.as_ref()?.containers.iter().find(|c| c.name == container)?;
+    let q = c.resources.as_ref()?.limits.as_ref()?.get("memory")?;
+    super::hpa_view::quantity(&q.0)
+}
+
 /// One container's OOM kills and crash loop.
-fn container(cs: &ContainerStatus, w: &mut Workload) {
+fn container(p: &Pod, cs: &ContainerStatus, w: &mut Workload) {
     let last = cs.last_state.as_ref().and_then(|s| s.terminated.as_ref());
     let now_term = cs.state.as_ref().and_then(|s| s.terminated.as_ref());
     let oom = |t: Option<&k8s_openapi::api::core::v1::ContainerStateTerminated>| {
@@ -66,6 +73,9 @@ fn container(cs: &ContainerStatus, w: &mut Workload) {
             .and_then(|t| t.finished_at.as_ref())
             .map(|t| t.0);
         w.last_oom = w.last_oom.max(at);
+        if let Some(l) = memory_limit(p, &cs.name).map(|b| b as u64) {
+            w.oom_limit = Some(w.oom_limit.map_or(l, |m| m.max(l)));
+        }
         w.failing_since = earliest(
             w.failing_since,
             last.and_then(|t| t.started_at.as_ref()).map(|t| t.0),
@@ -112,7 +122,8 @@ pub fn pods(pods: &[&Pod], w: &mut Workload) {
             w.pods.terminating += 1;
             continue;
         }
-        w.pod_names.push(p.metadata.name.clone().unwrap_or_default());
+        w.pod_names
+            .push(p.metadata.name.clone().unwrap_or_default());
         let st = p.status.as_ref();
         match st.and_then(|s| s.phase.as_deref()).unwrap_or("Unknown") {
             "Pending" => w.pods.pending += 1,
@@ -132,7 +143,7 @@ pub fn pods(pods: &[&Pod], w: &mut Workload) {
             .flatten()
         {
             w.restarts += cs.restart_count;
-            container(cs, w);
+            container(p, cs, w);
         }
     }
 }

@@ -23,7 +23,7 @@ pub const UNLABELLED_MODEL: &str = "(no model label)";
 /// [`MetricsSnapshot::unreachable`].
 pub async fn refresh(client: &PromClient, queries: &Queries, scope: &Scope) -> MetricsSnapshot {
     let q = queries.all().map(|(_, promql)| render(promql, scope));
-    let (p50, p95, tokens, requests, unauthorized, recent, recent_401, recent_504) = tokio::join!(
+    let (p50, p95, tokens, requests, unauthorized, recent, recent_401, recent_504, recent_p95) = tokio::join!(
         client.query(&q[0]),
         client.query(&q[1]),
         client.query(&q[2]),
@@ -32,6 +32,7 @@ pub async fn refresh(client: &PromClient, queries: &Queries, scope: &Scope) -> M
         client.query(&q[5]),
         client.query(&q[6]),
         client.query(&q[7]),
+        client.query(&q[8]),
     );
     let at = jiff::Timestamp::now();
     let origin = MetricsOrigin::Prometheus(client.url().to_string());
@@ -47,17 +48,18 @@ pub async fn refresh(client: &PromClient, queries: &Queries, scope: &Scope) -> M
             recent,
             recent_401,
             recent_504,
+            recent_p95,
         ],
     )
 }
 
 /// Assemble a snapshot from the results of the queries, in the order of
 /// [`Queries::all`]: p50, p95, tokens, request rate, unauthorized ratio, and the short
-/// window's request rate, 401 share and 504 share.
+/// window's request rate, 401 share, 504 share and p95.
 pub fn from_results(
     origin: MetricsOrigin,
     at: jiff::Timestamp,
-    results: [Result<Vec<Sample>, QueryError>; 8],
+    results: [Result<Vec<Sample>, QueryError>; 9],
 ) -> MetricsSnapshot {
     let unreachable: Vec<&String> = results
         .iter()
@@ -79,6 +81,7 @@ pub fn from_results(
         recent,
         recent_401,
         recent_504,
+        recent_p95,
     ] = results;
     let ms = |r: Reading<f64>| match r {
         Reading::Value(s) => Reading::Value(s * 1000.0),
@@ -97,6 +100,7 @@ pub fn from_results(
             request_rate: single(recent),
             unauthorized_ratio: single(recent_401),
             timeout_ratio: single(recent_504),
+            p95_ms: ms(single(recent_p95)),
         },
     }
 }

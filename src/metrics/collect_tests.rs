@@ -64,6 +64,7 @@ fn snapshot_units_and_unreachable() {
             ok(2.5),
             Ok(vec![]),
             ok(0.25),
+            ok(4.5),
         ],
     );
     assert!(s.reachable);
@@ -75,6 +76,7 @@ fn snapshot_units_and_unreachable() {
     assert_eq!(s.recent.request_rate, Reading::Value(2.5));
     assert_eq!(s.recent.unauthorized_ratio, Reading::NoData);
     assert_eq!(s.recent.timeout_ratio, Reading::Value(0.25));
+    assert_eq!(s.recent.p95_ms, Reading::Value(4500.0));
 
     let down = || {
         Err(QueryError::Unreachable(
@@ -85,6 +87,7 @@ fn snapshot_units_and_unreachable() {
         MetricsOrigin::None,
         at(),
         [
+            down(),
             down(),
             down(),
             down(),

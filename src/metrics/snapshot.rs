@@ -74,6 +74,7 @@ pub struct Recent {
     pub unauthorized_ratio: Reading<f64>,
     /// Share answered 504 (provider calls timing out).
     pub timeout_ratio: Reading<f64>,
+    pub p95_ms: Reading<f64>,
 }
 
 impl Default for Recent {
@@ -82,6 +83,7 @@ impl Default for Recent {
             request_rate: Reading::NoData,
             unauthorized_ratio: Reading::NoData,
             timeout_ratio: Reading::NoData,
+            p95_ms: Reading::NoData,
         }
     }
 }
@@ -102,6 +104,7 @@ impl MetricsSnapshot {
                 request_rate: Reading::Error(error.to_string()),
                 unauthorized_ratio: Reading::Error(error.to_string()),
                 timeout_ratio: Reading::Error(error.to_string()),
+                p95_ms: Reading::Error(error.to_string()),
             },
         }
     }

@@ -93,6 +93,9 @@ pub struct Problem {
     pub fix: Option<Fix>,
     /// What to do when no key fixes it.
     pub advice: Option<String>,
+    /// The dashboard shows it only once it has lasted this long (0: at once); `status`
+    /// shows it at once.
+    pub grace_secs: i64,
 }
 
 impl Problem {
@@ -105,6 +108,7 @@ impl Problem {
             since: None,
             fix: None,
             advice: None,
+            grace_secs: 0,
         }
     }
 }
@@ -152,8 +156,13 @@ pub fn bundled_containers(stack: &StackConfig) -> Vec<ContainerView> {
         return Vec::new();
     };
     docs.iter()
-        .filter(|d| d.object["kind"] == "Deployment" && d.object["metadata"]["name"] == stack.deployment.as_str())
-        .filter_map(|d| serde_json::from_value::<k8s_openapi::api::apps::v1::Deployment>(d.object.clone()).ok())
+        .filter(|d| {
+            d.object["kind"] == "Deployment"
+                && d.object["metadata"]["name"] == stack.deployment.as_str()
+        })
+        .filter_map(|d| {
+            serde_json::from_value::<k8s_openapi::api::apps::v1::Deployment>(d.object.clone()).ok()
+        })
         .map(|d| {
             let mut w = crate::cluster::model::Workload::default();
             crate::cluster::workload_view::template(d.spec.as_ref().map(|s| &s.template), &mut w);

@@ -62,6 +62,7 @@ fn metrics(requests: f64, s401: f64, s504: f64, p95: f64) -> MetricsSnapshot {
             request_rate: Reading::Value(requests),
             unauthorized_ratio: Reading::Value(s401),
             timeout_ratio: Reading::Value(s504),
+            p95_ms: Reading::Value(p95),
         },
     }
 }
@@ -156,7 +157,10 @@ fn a_default_deny_with_a_broken_allow_rule_is_named_and_restored_with_n() {
     // A deleted allow policy is said so.
     c.network_policies.truncate(1);
     let ps = run(Some(&c), None);
-    assert!(ps[0].evidence.contains("(allow-holysheep-api is missing)"), "{ps:?}");
+    assert!(
+        ps[0].evidence.contains("(allow-holysheep-api is missing)"),
+        "{ps:?}"
+    );
 }
 
 #[test]
@@ -165,13 +169,24 @@ fn timeouts_the_policies_allow_are_raised_without_a_fix() {
     c.network_policies = vec![allow(443)];
     let ps = run(Some(&c), Some(&metrics(3.0, 0.0, 0.5, 30_000.0)));
     assert_eq!(ids(&ps), ["provider-timeouts"]);
-    assert!(ps[0].evidence.contains("the NetworkPolicies allow TCP 443"), "{:?}", ps[0]);
+    assert!(
+        ps[0].evidence.contains("the NetworkPolicies allow TCP 443"),
+        "{:?}",
+        ps[0]
+    );
     assert!(ps[0].fix.is_none() && ps[0].advice.is_some());
     // Unreadable policies: said so, and no egress verdict is made up.
-    c.kinds
-        .insert("networkpolicies", Readable::No("your role cannot list networkpolicies in ai-agents (RBAC)".into()));
+    c.kinds.insert(
+        "networkpolicies",
+        Readable::No("your role cannot list networkpolicies in ai-agents (RBAC)".into()),
+    );
     let ps = run(Some(&c), Some(&metrics(3.0, 0.0, 0.5, 30_000.0)));
-    assert!(ps.iter().any(|p| p.id == "provider-timeouts" && p.evidence.contains("NetworkPolicies unreadable")), "{ps:?}");
+    assert!(
+        ps.iter()
+            .any(|p| p.id == "provider-timeouts"
+                && p.evidence.contains("NetworkPolicies unreadable")),
+        "{ps:?}"
+    );
 }
 
 #[test]
@@ -180,7 +195,10 @@ fn a_slow_provider_is_a_warning_with_advice() {
     let ps = run(Some(&c), Some(&metrics(3.0, 0.0, 0.0, 9_800.0)));
     assert_eq!(ids(&ps), ["provider-slow"]);
     assert_eq!(ps[0].severity, Severity::Warning);
-    assert_eq!(ps[0].evidence, "p95 9.80 s over the 2.00 s threshold, no timeouts");
+    assert_eq!(
+        ps[0].evidence,
+        "p95 9.80 s over the last 1m (threshold 2.00 s), no timeouts"
+    );
 }
 
 #[test]
@@ -222,8 +240,14 @@ const GI: f64 = 1024.0 * 1024.0 * 1024.0;
 
 #[test]
 fn proposals_and_byte_formats() {
-    assert_eq!(pods::propose(Some(2.0 * GI), Some(2.1 * GI)).as_deref(), Some("3Gi"));
-    assert_eq!(pods::propose(Some(512.0 * 1024.0 * 1024.0), None).as_deref(), Some("768Mi"));
+    assert_eq!(
+        pods::propose(Some(2.0 * GI), Some(2.1 * GI)).as_deref(),
+        Some("3Gi")
+    );
+    assert_eq!(
+        pods::propose(Some(512.0 * 1024.0 * 1024.0), None).as_deref(),
+        Some("768Mi")
+    );
     assert_eq!(pods::propose(None, None), None);
     assert_eq!(pods::bytes(2.0 * GI), "2Gi");
     assert_eq!(pods::bytes(2.1 * GI), "2.1Gi");
@@ -291,14 +315,25 @@ fn hpa(active: bool, reason: &str) -> HpaView {
 fn an_hpa_that_cannot_read_metrics_says_whether_the_metrics_api_is_there() {
     let mut c = cluster(agents());
     c.hpas = vec![hpa(false, "FailedGetResourceMetric")];
-    c.resource_metrics.api = MetricsApi::Unavailable("APIService v1beta1.metrics.k8s.io MissingEndpoints".into());
+    c.resource_metrics.api =
+        MetricsApi::Unavailable("APIService v1beta1.metrics.k8s.io MissingEndpoints".into());
     let ps = run(Some(&c), None);
     assert_eq!(ids(&ps), ["hpa/ai-agent-hpa"]);
     assert_eq!(ps[0].title, "HPA ai-agent-hpa frozen at 3");
-    assert!(ps[0].evidence.starts_with("metrics.k8s.io unavailable (APIService"), "{:?}", ps[0]);
+    assert!(
+        ps[0]
+            .evidence
+            .starts_with("metrics.k8s.io unavailable (APIService"),
+        "{:?}",
+        ps[0]
+    );
     assert_eq!(ps[0].since, Some(ts("2026-11-30T14:02:00Z")));
     c.resource_metrics.api = MetricsApi::NotInstalled;
-    assert!(run(Some(&c), None)[0].evidence.contains("is metrics-server installed?"));
+    assert!(
+        run(Some(&c), None)[0]
+            .evidence
+            .contains("is metrics-server installed?")
+    );
     c.hpas = vec![hpa(true, "ValidMetricFound")];
     assert!(run(Some(&c), None).is_empty());
 }
@@ -309,7 +344,10 @@ fn critical_problems_come_first_and_the_tracker_keeps_since_and_cleared() {
     w.ready = 2;
     let c = cluster(w);
     let ps = run(Some(&c), Some(&metrics(3.0, 1.0, 0.0, 80.0)));
-    assert_eq!(ids(&ps), ["provider-unauthorized", "not-ready/ai-agent-service"]);
+    assert_eq!(
+        ids(&ps),
+        ["provider-unauthorized", "not-ready/ai-agent-service"]
+    );
 
     let mut t = Tracker::default();
     let first = t.observe(ts("2026-11-30T14:02:00Z"), ps.clone());
@@ -324,7 +362,11 @@ fn critical_problems_come_first_and_the_tracker_keeps_since_and_cleared() {
     assert_eq!(cleared[0].at, ts("2026-11-30T14:06:00Z"));
     // Five minutes on, the cleared note is gone.
     t.observe(ts("2026-11-30T14:12:00Z"), vec![]);
-    assert!(t.cleared().iter().all(|c| c.problem.id != "provider-unauthorized"));
+    assert!(
+        t.cleared()
+            .iter()
+            .all(|c| c.problem.id != "provider-unauthorized")
+    );
 }
 
 #[test]
@@ -332,5 +374,24 @@ fn the_bundled_agent_containers_are_known() {
     let b = bundled_containers(&StackConfig::default());
     assert_eq!(b.len(), 1);
     assert_eq!(b[0].limits.get("memory").map(String::as_str), Some("2Gi"));
-    assert!(b[0].env.iter().any(|(k, v)| k == "HOLYSHEEP_BASE_URL" && v.starts_with("https://")));
+    assert!(
+        b[0].env
+            .iter()
+            .any(|(k, v)| k == "HOLYSHEEP_BASE_URL" && v.starts_with("https://"))
+    );
+}
+
+#[test]
+fn a_raised_limit_rolling_out_is_said_so_without_proposing_more() {
+    let mut w = agents();
+    w.oom_killed = 2;
+    w.oom_restarts = 4;
+    w.last_oom = Some(ts("2026-11-30T14:09:00Z"));
+    w.oom_limit = Some(2 * 1024 * 1024 * 1024);
+    w.containers = vec![container("https://api.holysheep.ai/v1", "512Mi", "3Gi")];
+    let ps = run(Some(&cluster(w)), None);
+    assert_eq!(ids(&ps), ["oom/ai-agent-service"]);
+    assert_eq!(ps[0].severity, Severity::Warning);
+    assert_eq!(ps[0].evidence, "killed at 2Gi; the limit is 3Gi now, rolling out");
+    assert!(ps[0].fix.is_none());
 }

@@ -7,6 +7,8 @@ use crate::cluster::model::{ContainerView, HpaView, MetricsApi, Workload};
 
 /// An OOM kill older than this is history, not a live problem.
 const OOM_FRESH_SECS: i64 = 15 * 60;
+/// How long pods may be not ready (starting, rolling) before the dashboard says so.
+const NOT_READY_GRACE_SECS: i64 = 60;
 const GI: f64 = 1024.0 * 1024.0 * 1024.0;
 const MI: f64 = 1024.0 * 1024.0;
 
@@ -67,6 +69,18 @@ fn oom(i: &Inputs, c: &ClusterSnapshot, w: &Workload) -> Option<Problem> {
     }
     let container = w.containers.first()?;
     let limit = quantity(container.limits.get("memory"));
+    if let (Some(now), Some(killed)) = (limit, w.oom_limit.map(|b| b as f64))
+        && now > killed
+    {
+        let mut p = Problem::new(format!("oom/{}", w.name), Severity::Warning, format!("{} OOMKilled {}×", w.name, w.oom_restarts));
+        p.evidence = format!(
+            "killed at {}; the limit is {} now, rolling out",
+            bytes(killed),
+            bytes(now)
+        );
+        p.since = w.failing_since;
+        return Some(p);
+    }
     let working_set = w
         .pod_names
         .iter()
@@ -77,7 +91,11 @@ fn oom(i: &Inputs, c: &ClusterSnapshot, w: &Workload) -> Option<Problem> {
         })
         .copied()
         .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))));
-    let mut p = Problem::new(format!("oom/{}", w.name), Severity::Critical, format!("{} OOMKilled {}×", w.name, w.oom_restarts));
+    let mut p = Problem::new(
+        format!("oom/{}", w.name),
+        Severity::Critical,
+        format!("{} OOMKilled {}×", w.name, w.oom_restarts),
+    );
     let mut ev = vec![match limit {
         Some(l) => format!("memory limit {}", bytes(l)),
         None => "no memory limit".to_string(),
@@ -110,10 +128,13 @@ fn drift(i: &Inputs, w: &Workload, what: Drift) -> Option<String> {
                 return Some(format!("image {} (bundled {})", live.image, shipped.image));
             }
             shipped.env.iter().find_map(|(k, v)| {
-                let now = live.env.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
-                (now != Some(v.as_str())).then(|| {
-                    format!("env {k} is {:?} (bundled {v:?})", now.unwrap_or("unset"))
-                })
+                let now = live
+                    .env
+                    .iter()
+                    .find(|(n, _)| n == k)
+                    .map(|(_, v)| v.as_str());
+                (now != Some(v.as_str()))
+                    .then(|| format!("env {k} is {:?} (bundled {v:?})", now.unwrap_or("unset")))
             })
         }
         Drift::Requests => ["memory", "cpu"].iter().find_map(|r| {
@@ -141,8 +162,15 @@ fn crashloop(i: &Inputs, w: &Workload) -> Option<Problem> {
     if w.crash_looping == 0 {
         return None;
     }
-    let mut p = Problem::new(format!("crashloop/{}", w.name), Severity::Critical, format!("{} crash-looping", w.name));
-    let mut ev = vec![format!("{} containers in CrashLoopBackOff", w.crash_looping)];
+    let mut p = Problem::new(
+        format!("crashloop/{}", w.name),
+        Severity::Critical,
+        format!("{} crash-looping", w.name),
+    );
+    let mut ev = vec![format!(
+        "{} containers in CrashLoopBackOff",
+        w.crash_looping
+    )];
     if let Some(c) = &w.crash {
         ev.push(format!("last exit: {c}"));
     }
@@ -152,7 +180,10 @@ fn crashloop(i: &Inputs, w: &Workload) -> Option<Problem> {
             p.fix = Some(restore(i));
         }
         None => {
-            p.advice = Some(format!("read its logs: kubectl logs deploy/{} --previous", w.name));
+            p.advice = Some(format!(
+                "read its logs: kubectl logs deploy/{} --previous",
+                w.name
+            ));
         }
     }
     p.evidence = ev.join("; ");
@@ -164,7 +195,11 @@ fn pending(i: &Inputs, w: &Workload) -> Option<Problem> {
     if w.unschedulable == 0 {
         return None;
     }
-    let mut p = Problem::new(format!("unschedulable/{}", w.name), Severity::Critical, format!("{} pods cannot be scheduled", w.name));
+    let mut p = Problem::new(
+        format!("unschedulable/{}", w.name),
+        Severity::Critical,
+        format!("{} pods cannot be scheduled", w.name),
+    );
     let mut ev = vec![format!(
         "{} Pending: {}",
         w.unschedulable,
@@ -184,16 +219,29 @@ fn pending(i: &Inputs, w: &Workload) -> Option<Problem> {
 
 fn not_ready(w: &Workload) -> Option<Problem> {
     if w.stalled {
-        let mut p = Problem::new(format!("stalled/{}", w.name), Severity::Warning, format!("{} rollout stuck", w.name));
-        p.evidence = format!("progress deadline exceeded; {}/{} ready", w.ready, w.desired);
+        let mut p = Problem::new(
+            format!("stalled/{}", w.name),
+            Severity::Warning,
+            format!("{} rollout stuck", w.name),
+        );
+        p.evidence = format!(
+            "progress deadline exceeded; {}/{} ready",
+            w.ready, w.desired
+        );
         p.advice = Some("check the new pods, or roll back".into());
         return Some(p);
     }
     if w.ready >= w.desired {
         return None;
     }
-    let mut p = Problem::new(format!("not-ready/{}", w.name), Severity::Warning, format!("{} not ready", w.name));
+    let mut p = Problem::new(
+        format!("not-ready/{}", w.name),
+        Severity::Warning,
+        format!("{} not ready", w.name),
+    );
     p.evidence = format!("{}/{} pods ready", w.ready, w.desired);
+    // Pods starting and rollouts under way: only a while on is it a problem.
+    p.grace_secs = NOT_READY_GRACE_SECS;
     Some(p)
 }
 
@@ -203,10 +251,18 @@ fn hpa(c: &ClusterSnapshot, h: &HpaView) -> Option<Problem> {
         .conditions
         .iter()
         .find(|c| c.type_ == "ScalingActive" && c.status == "False")?;
-    let mut p = Problem::new(format!("hpa/{}", h.name), Severity::Warning, format!("HPA {} frozen at {}", h.name, h.current));
+    let mut p = Problem::new(
+        format!("hpa/{}", h.name),
+        Severity::Warning,
+        format!("HPA {} frozen at {}", h.name, h.current),
+    );
     let api = match &c.resource_metrics.api {
-        MetricsApi::Unavailable(why) => format!("metrics.k8s.io unavailable ({why}) — is metrics-server running?"),
-        MetricsApi::NotInstalled => "metrics.k8s.io not served — is metrics-server installed?".into(),
+        MetricsApi::Unavailable(why) => {
+            format!("metrics.k8s.io unavailable ({why}) — is metrics-server running?")
+        }
+        MetricsApi::NotInstalled => {
+            "metrics.k8s.io not served — is metrics-server installed?".into()
+        }
         MetricsApi::Served | MetricsApi::Unknown => format!("{}: {}", inactive.reason, h.diagnosis),
     };
     p.evidence = api;

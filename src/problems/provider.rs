@@ -26,7 +26,11 @@ pub fn detect(i: &Inputs) -> Vec<Problem> {
         return out;
     };
     if !m.reachable {
-        let mut p = Problem::new("metrics-unreachable", Severity::Warning, "Metrics source unreachable");
+        let mut p = Problem::new(
+            "metrics-unreachable",
+            Severity::Warning,
+            "Metrics source unreachable",
+        );
         p.evidence = match &m.p95_ms {
             Reading::Error(e) => format!("{}: {e}", m.origin.label()),
             _ => m.origin.label(),
@@ -39,15 +43,24 @@ pub fn detect(i: &Inputs) -> Vec<Problem> {
     let share_401 = value(&m.recent.unauthorized_ratio).filter(|_| flowing);
     let share_504 = value(&m.recent.timeout_ratio).filter(|_| flowing);
     if let Some(s) = share_401.filter(|s| *s >= i.cfg.unauthorized_ratio) {
-        let mut p = Problem::new("provider-unauthorized", Severity::Critical, "Provider rejects the API key");
-        p.evidence = format!("401 on {} of requests over the last {}", percent(s), i.cfg.window);
+        let mut p = Problem::new(
+            "provider-unauthorized",
+            Severity::Critical,
+            "Provider rejects the API key",
+        );
+        p.evidence = format!(
+            "401 on {} of requests over the last {}",
+            percent(s),
+            i.cfg.window
+        );
         p.fix = Some(Fix::RotateKey);
         out.push(p);
     }
     let timeouts = share_504.filter(|s| *s >= i.cfg.timeout_ratio);
     match (egress, timeouts) {
         (Some(mut p), Some(s)) => {
-            p.evidence.push_str(&format!("; 504 on {} of requests", percent(s)));
+            p.evidence
+                .push_str(&format!("; 504 on {} of requests", percent(s)));
             out.push(p);
         }
         (Some(p), None) => out.push(p),
@@ -62,7 +75,11 @@ pub fn detect(i: &Inputs) -> Vec<Problem> {
 
 /// Provider calls time out, but the policies allow them (or cannot be read).
 fn timeouts_without_policy(i: &Inputs, share: f64) -> Problem {
-    let mut p = Problem::new("provider-timeouts", Severity::Critical, "Provider calls time out");
+    let mut p = Problem::new(
+        "provider-timeouts",
+        Severity::Critical,
+        "Provider calls time out",
+    );
     let policies = i.cluster.map(|c| c.readable("networkpolicies"));
     let why = match policies {
         Some(Readable::No(r) | Readable::Stale(r)) => format!("NetworkPolicies unreadable ({r})"),
@@ -73,7 +90,8 @@ fn timeouts_without_policy(i: &Inputs, share: f64) -> Problem {
         percent(share),
         i.cfg.window
     );
-    p.advice = Some("check the egress path: proxy, DNS, firewall, the provider's status page".into());
+    p.advice =
+        Some("check the egress path: proxy, DNS, firewall, the provider's status page".into());
     p
 }
 
@@ -83,14 +101,23 @@ fn egress(i: &Inputs) -> Option<Problem> {
     if c.readable("networkpolicies") != Readable::Yes {
         return None;
     }
-    let agents = c.workloads.iter().find(|w| w.kind == "Deployment" && w.name == i.stack.deployment)?;
+    let agents = c
+        .workloads
+        .iter()
+        .find(|w| w.kind == "Deployment" && w.name == i.stack.deployment)?;
     let addr = i.cfg.provider_address.parse().unwrap_or(PUBLIC_STANDIN);
     let port = i.cfg.provider_port;
-    let Verdict::Blocked { isolating } = netpol::egress(&c.network_policies, &agents.pod_labels, addr, port) else {
+    let Verdict::Blocked { isolating } =
+        netpol::egress(&c.network_policies, &agents.pod_labels, addr, port)
+    else {
         return None;
     };
     let allow = &i.stack.network_policy;
-    let mut p = Problem::new("egress-blocked", Severity::Critical, "Egress to the provider blocked");
+    let mut p = Problem::new(
+        "egress-blocked",
+        Severity::Critical,
+        "Egress to the provider blocked",
+    );
     let to = if i.cfg.provider_address.is_empty() {
         "a public address".to_string()
     } else {
@@ -119,16 +146,19 @@ fn egress(i: &Inputs) -> Option<Problem> {
 
 /// p95 over the threshold with few errors: the provider is slow.
 fn slow(i: &Inputs, m: &MetricsSnapshot, share_401: f64) -> Option<Problem> {
-    let p95 = value(&m.p95_ms)?;
+    let p95 = value(&m.recent.p95_ms).or_else(|| value(&m.p95_ms))?;
     if p95 <= i.p95_threshold_ms || share_401 >= i.cfg.unauthorized_ratio {
         return None;
     }
     let mut p = Problem::new("provider-slow", Severity::Warning, "Provider slow");
     p.evidence = format!(
-        "p95 {} over the {} threshold, no timeouts",
+        "p95 {} over the last {} (threshold {}), no timeouts",
         format::ms(p95),
+        i.cfg.window,
         format::ms(i.p95_threshold_ms)
     );
-    p.advice = Some("the provider's latency, not ours: check its status page; scaling will not help".into());
+    p.advice = Some(
+        "the provider's latency, not ours: check its status page; scaling will not help".into(),
+    );
     Some(p)
 }

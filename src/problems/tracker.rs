@@ -10,6 +10,8 @@ use super::Problem;
 
 /// How long a cleared problem stays on screen.
 pub const CLEARED_SECS: i64 = 5 * 60;
+/// A problem gone within this long of appearing (pods starting) is not announced.
+pub const NOTABLE_SECS: i64 = 20;
 
 /// A problem that went away, and when.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,11 +30,7 @@ impl Tracker {
     /// Take this round's problems: fill in `since`, note the ones that cleared.
     pub fn observe(&mut self, now: Timestamp, mut current: Vec<Problem>) -> Vec<Problem> {
         for p in &mut current {
-            let first = self
-                .seen
-                .get(&p.id)
-                .map(|(t, _)| *t)
-                .unwrap_or(now);
+            let first = self.seen.get(&p.id).map(|(t, _)| *t).unwrap_or(now);
             p.since = Some(p.since.map_or(first, |s| s.min(first)));
         }
         let gone: Vec<String> = self
@@ -42,9 +40,11 @@ impl Tracker {
             .cloned()
             .collect();
         for id in gone {
-            if let Some((_, problem)) = self.seen.remove(&id) {
+            if let Some((first, problem)) = self.seen.remove(&id) {
                 self.cleared.retain(|c| c.problem.id != id);
-                self.cleared.push(Cleared { problem, at: now });
+                if now.as_second() - first.as_second() >= NOTABLE_SECS.max(problem.grace_secs) {
+                    self.cleared.push(Cleared { problem, at: now });
+                }
             }
         }
         for p in &current {
@@ -55,6 +55,10 @@ impl Tracker {
         }
         self.cleared
             .retain(|c| now.as_second() - c.at.as_second() <= CLEARED_SECS);
+        current.retain(|p| {
+            let first = self.seen.get(&p.id).map_or(now, |(t, _)| *t);
+            now.as_second() - first.as_second() >= p.grace_secs
+        });
         current
     }
 

@@ -222,7 +222,7 @@ pub fn events(f: &mut Frame, app: &App, area: Rect) {
         .as_ref()
         .map(|c| c.events.as_slice())
         .unwrap_or(&[]);
-    let warnings = evs.iter().filter(|e| e.warning).count();
+    let warnings = evs.iter().filter(|e| e.warning && !e.resolved).count();
     let title = format!("events · {warnings} warnings");
     let width = area.width.saturating_sub(2) as usize;
     let cannot = unreadable(app, "events").map(|why| {
@@ -277,12 +277,30 @@ fn event_line(app: &App, e: &EventView, width: usize) -> Line<'static> {
             Style::default().fg(t.muted),
         ));
     }
+    if e.resolved {
+        // A later state resolved it (the HPA reads its metrics again): dimmed, no advice.
+        spans.push(Span::styled("  ✓ resolved", Style::default().fg(t.ok)));
+        let spans: Vec<Span> = spans
+            .into_iter()
+            .map(|s| {
+                let style = s.style.fg(t.muted).add_modifier(Modifier::DIM);
+                Span::styled(s.content, style)
+            })
+            .collect();
+        return clip_line(spans, width);
+    }
     if let Some(h) = &e.hint {
         spans.push(Span::styled(
             format!("  → {h}"),
             Style::default().fg(t.accent),
         ));
     }
+    clip_line(spans, width)
+}
+
+/// Too wide: shorten the message (span 4) first, then the last span, so the advice stays
+/// visible.
+fn clip_line(mut spans: Vec<Span<'static>>, width: usize) -> Line<'static> {
     // Too wide: shorten the message first, then the hint, so the advice stays visible.
     for i in [4, spans.len() - 1] {
         let len: usize = spans.iter().map(|s| s.content.chars().count()).sum();

@@ -26,7 +26,8 @@ fn clock(t: jiff::Timestamp) -> String {
     t.strftime("%H:%M UTC").to_string()
 }
 
-fn problem_line(p: &Problem, t: &Theme) -> Line<'static> {
+/// One problem; too wide, the evidence is shortened so the fix key stays visible.
+fn problem_line(p: &Problem, t: &Theme, width: usize) -> Line<'static> {
     let (mark, colour) = match p.severity {
         Severity::Critical => ("✖ ", t.error),
         Severity::Warning => ("▲ ", t.warn),
@@ -57,15 +58,27 @@ fn problem_line(p: &Problem, t: &Theme) -> Line<'static> {
                 Style::default().fg(t.accent),
             ));
         }
-        (None, Some(a)) => spans.push(Span::styled(format!(" · {a}"), Style::default().fg(t.muted))),
+        (None, Some(a)) => spans.push(Span::styled(
+            format!(" · {a}"),
+            Style::default().fg(t.muted),
+        )),
         (None, None) => {}
+    }
+    let len: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+    if len > width {
+        let keep = spans[2].content.chars().count().saturating_sub(len - width);
+        spans[2] = Span::styled(crate::format::clip(&spans[2].content, keep), spans[2].style);
     }
     Line::from(spans)
 }
 
 pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let t = app.theme();
-    let mut lines: Vec<Line> = app.problems.iter().map(|p| problem_line(p, t)).collect();
+    let mut lines: Vec<Line> = app
+        .problems
+        .iter()
+        .map(|p| problem_line(p, t, area.width as usize))
+        .collect();
     lines.extend(app.cleared.iter().map(|c| {
         Line::from(Span::styled(
             format!("✓ cleared at {}: {}", clock(c.at), c.problem.title),
