@@ -312,3 +312,58 @@ spec:
         "flux's apply of 1Gi now conflicts with agentdeck's 2Gi: {out}\n{err}"
     );
 }
+
+#[test]
+fn the_new_flags_parse() {
+    use clap::Parser;
+    let cli = agentdeck::cli::Cli::try_parse_from([
+        "agentdeck",
+        "set-resources",
+        "statefulset/db",
+        "--container",
+        "db",
+        "--memory-limit",
+        "3Gi",
+        "--cpu-request",
+        "500m",
+        "--no-wait",
+    ])
+    .unwrap();
+    match cli.command {
+        Some(agentdeck::cli::Command::SetResources {
+            workload,
+            container,
+            memory_limit,
+            cpu_request,
+            no_wait,
+            memory_request: None,
+            cpu_limit: None,
+            yes: false,
+            timeout: None,
+        }) => {
+            assert_eq!(workload, "statefulset/db");
+            assert_eq!(container.as_deref(), Some("db"));
+            assert_eq!(memory_limit.as_deref(), Some("3Gi"));
+            assert_eq!(cpu_request.as_deref(), Some("500m"));
+            assert!(no_wait);
+        }
+        other => panic!("{other:?}"),
+    }
+    let cli = agentdeck::cli::Cli::try_parse_from([
+        "agentdeck",
+        "deploy",
+        "--only",
+        "netpol/a",
+        "--only",
+        "deploy/b",
+        "--dry-run",
+    ])
+    .unwrap();
+    match cli.command {
+        Some(agentdeck::cli::Command::Deploy { only, dry_run, .. }) => {
+            assert_eq!(only, vec!["netpol/a", "deploy/b"]);
+            assert!(dry_run);
+        }
+        other => panic!("{other:?}"),
+    }
+}
