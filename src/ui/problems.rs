@@ -66,7 +66,9 @@ fn problem_line(p: &Problem, t: &Theme, width: usize) -> Line<'static> {
     }
     let len: usize = spans.iter().map(|s| s.content.chars().count()).sum();
     if len > width {
-        let keep = spans[2].content.chars().count().saturating_sub(len - width);
+        // The evidence gives way first, down to a readable stub; advice is cut at the edge.
+        let ev = spans[2].content.chars().count();
+        let keep = ev.saturating_sub(len - width).max(ev.min(32));
         spans[2] = Span::styled(crate::format::clip(&spans[2].content, keep), spans[2].style);
     }
     Line::from(spans)
