@@ -196,3 +196,52 @@ fn bind(
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+
+    fn node(name: &str) -> Arc<Value> {
+        Arc::new(json!({"metadata": {"name": name},
+            "status": {"allocatable": {"cpu": "7800m", "memory": "31Gi", "pods": "110"}}}))
+    }
+
+    fn pod(cpu: &str, memory: &str) -> Value {
+        json!({"spec": {"containers": [{"name": "a",
+            "resources": {"requests": {"cpu": cpu, "memory": memory}}}]}})
+    }
+
+    #[test]
+    fn pods_go_where_they_fit_else_the_schedulers_message() {
+        let nodes = [node("n1"), node("n2"), node("n3")];
+        let mut used = HashMap::new();
+        used.insert(
+            "n1".to_string(),
+            NodeUse {
+                pods: 1,
+                cpu: 0.25,
+                memory: 30.0 * 1024.0 * 1024.0 * 1024.0,
+            },
+        );
+        assert_eq!(
+            pick_node(&pod("250m", "512Mi"), &nodes, &used),
+            Ok("n2".into())
+        );
+        // 2Gi no longer fits on n1.
+        used.get_mut("n1").unwrap().pods = 0;
+        assert_eq!(
+            pick_node(&pod("250m", "2Gi"), &nodes, &used),
+            Ok("n2".into())
+        );
+        assert_eq!(
+            pick_node(&pod("250m", "64Gi"), &nodes, &used),
+            Err("0/3 nodes are available: 3 Insufficient memory. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.".into())
+        );
+        assert_eq!(
+            pick_node(&pod("9", "64Gi"), &nodes, &used).unwrap_err(),
+            "0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod."
+        );
+    }
+}
