@@ -12,12 +12,12 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use agentdeck_sim::SimConfig;
 use agentdeck_sim::agents::Truth;
 use agentdeck_sim::agents::model::BUCKETS;
+use common::prom::Prometheus;
 use common::{client, eventually, require_tool, start_sim};
 use k8s_openapi::api::core::v1::Secret;
 use kube::api::{Api, PostParams};
@@ -33,77 +33,6 @@ const PRICES: [(&str, f64); 4] = [
 const TOKENS: &str = "sum by (model) (rate(ai_tokens_used_total[5m]))";
 const P95: &str =
     "histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket[5m])))";
-
-/// Prometheus, killed on drop.
-struct Prometheus {
-    child: Child,
-    url: String,
-    dir: tempfile::TempDir,
-}
-
-impl Prometheus {
-    /// One job scraping `target`, without target labels.
-    fn start(target: std::net::SocketAddr) -> Self {
-        Prometheus::with_static_configs(&format!("      - targets: ['{target}']\n"))
-    }
-
-    /// One job (`ai-agent-service`) with these `static_configs` entries (YAML, indented for
-    /// the list), scraped every second.
-    fn with_static_configs(static_configs: &str) -> Self {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let cfg = dir.path().join("prometheus.yml");
-        std::fs::write(
-            &cfg,
-            format!(
-                "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: ai-agent-service\n    static_configs:\n{static_configs}"
-            ),
-        )
-        .expect("write config");
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("free port")
-            .port();
-        let log = std::fs::File::create(dir.path().join("prometheus.log")).expect("log");
-        let child = Command::new("prometheus")
-            .arg(format!("--config.file={}", cfg.display()))
-            .arg(format!(
-                "--storage.tsdb.path={}",
-                dir.path().join("data").display()
-            ))
-            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-            .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()
-            .expect("spawn prometheus");
-        Prometheus {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-            dir,
-        }
-    }
-
-    async fn query(&self, http: &reqwest::Client, q: &str) -> Option<Vec<Value>> {
-        let r = http
-            .get(format!("{}/api/v1/query", self.url))
-            .query(&[("query", q)])
-            .send()
-            .await
-            .ok()?;
-        let v: Value = r.json().await.ok()?;
-        (v["status"] == "success").then(|| v["data"]["result"].as_array().cloned())?
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(self.dir.path().join("prometheus.log")).unwrap_or_default()
-    }
-}
-
-impl Drop for Prometheus {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn value(sample: &Value) -> f64 {
     sample["value"][1]

@@ -212,7 +212,11 @@ pub fn confirm_key(
 pub fn planned(app: &mut App, r: Result<Box<Plan>, OpError>) {
     app.op_status = None;
     match r {
-        Ok(plan) => ask(app, plan.question(), plan),
+        // Every value is already live: say so instead of asking to write nothing.
+        Ok(plan) => match plan.nothing_to_do() {
+            Some(why) => app.toast(why, false),
+            None => ask(app, plan.question(), plan),
+        },
         Err(e) => app.toast(e.to_string(), true),
     }
 }

@@ -67,7 +67,7 @@ fn from_selected(app: &App) -> Option<(WorkloadRef, String, String)> {
             .copied()
             .reduce(f64::max)
     });
-    let proposal = crate::problems::propose_memory_limit(limit, used)?;
+    let proposal = crate::cluster::ops::propose_memory_limit(limit, used)?;
     Some((workload, c.name.clone(), proposal))
 }
 

@@ -53,7 +53,12 @@ fn earliest(a: Option<jiff::Timestamp>, b: Option<jiff::Timestamp>) -> Option<ji
 
 /// A container's memory limit in its pod's spec, in bytes.
 fn memory_limit(p: &Pod, container: &str) -> Option<f64> {
-    let c = p.spec.as_ref()?.containers.iter().find(|c| c.name == container)?;
+    let c = p
+        .spec
+        .as_ref()?
+        .containers
+        .iter()
+        .find(|c| c.name == container)?;
     let q = c.resources.as_ref()?.limits.as_ref()?.get("memory")?;
     super::hpa_view::quantity(&q.0)
 }

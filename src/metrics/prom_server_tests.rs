@@ -402,10 +402,10 @@ async fn run_follows_the_namespace() {
         let q = state.seen_queries.lock().unwrap();
         q.iter().filter(|q| q.contains(&want)).count()
     };
-    assert_eq!((seen("ai-agents"), seen("team-b")), (5, 0));
+    assert_eq!((seen("ai-agents"), seen("team-b")), (9, 0));
     ns_tx.send_replace("team-b".into());
     let _ = next(&mut rx).await;
-    assert_eq!((seen("ai-agents"), seen("team-b")), (5, 5));
+    assert_eq!((seen("ai-agents"), seen("team-b")), (9, 9));
     assert!(
         state
             .seen_queries

@@ -16,7 +16,7 @@ use crate::cluster::model::ContainerView;
 use crate::config::{ProblemsConfig, StackConfig};
 use crate::metrics::MetricsSnapshot;
 
-pub use pods::{bytes, propose as propose_memory_limit};
+pub use pods::bytes;
 pub use tracker::{Cleared, Tracker};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]

@@ -4,6 +4,7 @@
 use super::{Fix, Inputs, Problem, Severity};
 use crate::cluster::ClusterSnapshot;
 use crate::cluster::model::{ContainerView, HpaView, MetricsApi, Workload};
+use crate::cluster::ops::propose_memory_limit;
 
 /// An OOM kill older than this is history, not a live problem.
 const OOM_FRESH_SECS: i64 = 15 * 60;
@@ -43,21 +44,6 @@ pub fn bytes(b: f64) -> String {
     }
 }
 
-/// The next limit worth proposing: 1.25 × the larger of limit and working set, rounded up
-/// to a whole Gi (to 256Mi below 1Gi).
-pub fn propose(limit: Option<f64>, working_set: Option<f64>) -> Option<String> {
-    let base = limit.unwrap_or(0.0).max(working_set.unwrap_or(0.0));
-    if base <= 0.0 {
-        return None;
-    }
-    let want = base * 1.25;
-    Some(if want >= GI {
-        format!("{}Gi", (want / GI).ceil())
-    } else {
-        format!("{}Mi", ((want / (256.0 * MI)).ceil() * 256.0))
-    })
-}
-
 fn quantity(q: Option<&String>) -> Option<f64> {
     crate::cluster::hpa_view::quantity(q?)
 }
@@ -72,7 +58,11 @@ fn oom(i: &Inputs, c: &ClusterSnapshot, w: &Workload) -> Option<Problem> {
     if let (Some(now), Some(killed)) = (limit, w.oom_limit.map(|b| b as f64))
         && now > killed
     {
-        let mut p = Problem::new(format!("oom/{}", w.name), Severity::Warning, format!("{} OOMKilled {}×", w.name, w.oom_restarts));
+        let mut p = Problem::new(
+            format!("oom/{}", w.name),
+            Severity::Warning,
+            format!("{} OOMKilled {}×", w.name, w.oom_restarts),
+        );
         p.evidence = format!(
             "killed at {}; the limit is {} now, rolling out",
             bytes(killed),
@@ -106,7 +96,7 @@ fn oom(i: &Inputs, c: &ClusterSnapshot, w: &Workload) -> Option<Problem> {
     ev.push(format!("{} containers killed", w.oom_killed));
     p.evidence = ev.join(", ");
     p.since = w.failing_since;
-    p.fix = propose(limit, working_set).map(|limit| Fix::MemoryLimit {
+    p.fix = propose_memory_limit(limit, working_set).map(|limit| Fix::MemoryLimit {
         workload: w.name.clone(),
         container: container.name.clone(),
         limit,

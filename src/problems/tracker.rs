@@ -65,7 +65,7 @@ impl Tracker {
     /// The problems that cleared in the last [`CLEARED_SECS`], newest first.
     pub fn cleared(&self) -> Vec<Cleared> {
         let mut v = self.cleared.clone();
-        v.sort_by(|a, b| b.at.cmp(&a.at));
+        v.sort_by_key(|c| std::cmp::Reverse(c.at));
         v
     }
 

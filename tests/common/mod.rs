@@ -2,6 +2,8 @@
 //! a kube client for it, real kubectl with a fresh HOME, and tool checks.
 #![allow(dead_code)]
 
+pub mod prom;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

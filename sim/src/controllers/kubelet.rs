@@ -29,7 +29,8 @@ struct Exit<'a> {
 }
 
 /// A container's configuration that the agent refuses at start: a HOLYSHEEP_BASE_URL
-/// that is not an https:// URL. The message the agent would log.
+/// that is not an http(s) URL (plain http is accepted for a provider on loopback, as the
+/// demo's simulated one). The message the agent would log.
 pub fn bad_config(pod: &Value) -> Option<String> {
     let cs = meta::ptr(pod, "/spec/containers")?.as_array()?;
     cs.iter()
@@ -41,8 +42,14 @@ pub fn bad_config(pod: &Value) -> Option<String> {
 }
 
 fn valid_base_url(v: &str) -> bool {
-    v.strip_prefix("https://")
-        .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'))
+    let loopback = [
+        "http://127.0.0.1:",
+        "http://127.0.0.1/",
+        "http://localhost:",
+    ];
+    loopback.iter().any(|p| v.starts_with(p))
+        || v.strip_prefix("https://")
+            .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'))
 }
 
 fn started_at(pod: &Value) -> Option<&str> {
@@ -253,6 +260,8 @@ mod tests {
         );
         assert!(bad_config(&pod("http://api.holysheep.ai/v1")).is_some());
         assert!(bad_config(&pod("https://")).is_some());
+        assert!(bad_config(&pod("http://127.0.0.1:4321/_sim/provider/v1")).is_none());
+        assert!(bad_config(&pod("http://api.holysheep.ai/v1")).is_some());
         assert!(bad_config(&json!({"spec": {"containers": [{"name": "redis"}]}})).is_none());
     }
 }
