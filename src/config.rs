@@ -477,6 +477,19 @@ impl Config {
 }
 
 impl ProblemsConfig {
+    /// The window in seconds (60 when it does not parse; `validate` refuses such).
+    pub fn window_secs(&self) -> i64 {
+        let w = &self.window;
+        let split = w.find(|c: char| !c.is_ascii_digit()).unwrap_or(w.len());
+        let n: i64 = w[..split].parse().unwrap_or(0);
+        match &w[split..] {
+            "s" if n > 0 => n,
+            "m" if n > 0 => n * 60,
+            "h" if n > 0 => n * 3600,
+            _ => 60,
+        }
+    }
+
     fn validate(&self) -> Result<(), String> {
         let w = &self.window;
         let split = w.find(|c: char| !c.is_ascii_digit()).unwrap_or(w.len());

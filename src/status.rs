@@ -22,6 +22,7 @@ pub fn problems(c: &ClusterSnapshot, m: Option<&MetricsSnapshot>, cfg: &Config) 
         cfg: &cfg.problems,
         p95_threshold_ms: cfg.status.p95_threshold_ms,
         bundled: &bundled,
+        cleared: &[],
     })
 }
 

@@ -228,6 +228,7 @@ impl App {
             cfg: &rb.cfg,
             p95_threshold_ms: rb.p95_threshold_ms,
             bundled: &rb.bundled,
+            cleared: &self.cleared,
         });
         self.problems = self.tracker.observe(self.now, found);
         self.cleared = self.tracker.cleared();

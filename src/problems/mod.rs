@@ -125,6 +125,9 @@ pub struct Inputs<'a> {
     /// The bundled stack's agent containers (after the config's renames), to tell a
     /// broken template from the shipped one.
     pub bundled: &'a [ContainerView],
+    /// Problems that cleared lately, and when (the tracker's): timeouts left over from a
+    /// restored egress policy are a recovery, not a new problem.
+    pub cleared: &'a [Cleared],
 }
 
 /// Every problem now, most severe first.

@@ -77,6 +77,7 @@ fn run(c: Option<&ClusterSnapshot>, m: Option<&MetricsSnapshot>) -> Vec<Problem>
         cfg: &cfg,
         p95_threshold_ms: 2000.0,
         bundled: &b,
+        cleared: &[],
     })
 }
 
@@ -388,4 +389,43 @@ fn a_raised_limit_rolling_out_is_said_so_without_proposing_more() {
         "killed at 2Gi; the limit is 3Gi now, rolling out"
     );
     assert!(ps[0].fix.is_none());
+}
+
+#[test]
+fn timeouts_left_after_the_egress_fix_are_a_recovery() {
+    let mut c = cluster(agents());
+    c.network_policies = vec![allow(443)];
+    let (stack, cfg, b) = (StackConfig::default(), ProblemsConfig::default(), bundled());
+    let mut egress = Problem::new(
+        "egress-blocked",
+        Severity::Critical,
+        "Egress to the provider blocked",
+    );
+    egress.fix = None;
+    let cleared = [Cleared {
+        problem: egress,
+        at: ts("2026-11-30T14:09:30Z"),
+    }];
+    let m = metrics(3.0, 0.0, 0.5, 30_000.0);
+    let ps = detect(&Inputs {
+        now: ts(NOW),
+        cluster: Some(&c),
+        metrics: Some(&m),
+        stack: &stack,
+        cfg: &cfg,
+        p95_threshold_ms: 2000.0,
+        bundled: &b,
+        cleared: &cleared,
+    });
+    assert_eq!(ids(&ps), ["provider-timeouts"]);
+    assert_eq!(ps[0].title, "Provider calls recovering");
+    assert_eq!(ps[0].severity, Severity::Warning);
+    assert!(
+        ps[0]
+            .evidence
+            .starts_with("egress restored at 14:09:30 UTC; 504 on 50 %"),
+        "{:?}",
+        ps[0]
+    );
+    assert_eq!(cfg.window_secs(), 60);
 }

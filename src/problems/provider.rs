@@ -64,13 +64,42 @@ pub fn detect(i: &Inputs) -> Vec<Problem> {
             out.push(p);
         }
         (Some(p), None) => out.push(p),
-        (None, Some(s)) => out.push(timeouts_without_policy(i, s)),
+        (None, Some(s)) => out.push(match egress_restored(i) {
+            Some(at) => recovering(i, s, at),
+            None => timeouts_without_policy(i, s),
+        }),
         (None, None) => {}
     }
     if timeouts.is_none() {
         out.extend(slow(i, m, share_401.unwrap_or(0.0)));
     }
     out
+}
+
+/// When the egress problem cleared, if it did within the last two windows.
+fn egress_restored(i: &Inputs) -> Option<jiff::Timestamp> {
+    let window = i.cfg.window_secs();
+    i.cleared
+        .iter()
+        .find(|c| c.problem.id == "egress-blocked")
+        .map(|c| c.at)
+        .filter(|at| i.now.as_second() - at.as_second() <= 2 * window)
+}
+
+/// Timeouts left in the window after the egress policy was restored: they fall away.
+fn recovering(i: &Inputs, share: f64, at: jiff::Timestamp) -> Problem {
+    let mut p = Problem::new(
+        "provider-timeouts",
+        Severity::Warning,
+        "Provider calls recovering",
+    );
+    p.evidence = format!(
+        "egress restored at {}; 504 on {} of requests over the last {}, falling",
+        at.strftime("%H:%M:%S UTC"),
+        percent(share),
+        i.cfg.window
+    );
+    p
 }
 
 /// Provider calls time out, but the policies allow them (or cannot be read).

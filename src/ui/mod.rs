@@ -136,10 +136,28 @@ fn draw_overlay(f: &mut Frame, app: &App, area: Rect) {
             ];
             draw_dialog(f, app, area, "rotate the provider API key", lines)
         }
-        Mode::Confirm { question, .. } => {
+        Mode::Confirm { question, plan } => {
             let bold = |c| Style::default().fg(c).add_modifier(Modifier::BOLD);
-            let lines = vec![
-                Line::from(Span::raw(format!("{question}?"))),
+            let mut lines = vec![Line::from(Span::raw(format!("{question}?")))];
+            // What will change (a restore's field-by-field diff), before the answer.
+            let details = plan.details();
+            let room = (area.height as usize).saturating_sub(10).clamp(3, 16);
+            for d in details.iter().take(room) {
+                lines.push(Line::from(Span::styled(
+                    d.clone(),
+                    Style::default().fg(t.muted),
+                )));
+            }
+            if details.len() > room {
+                lines.push(Line::from(Span::styled(
+                    format!(
+                        "  … {} more lines (agentdeck deploy --dry-run shows all)",
+                        details.len() - room
+                    ),
+                    Style::default().fg(t.muted),
+                )));
+            }
+            lines.extend([
                 Line::from(""),
                 Line::from(vec![
                     Span::styled("[y]", bold(t.ok)),
@@ -147,7 +165,7 @@ fn draw_overlay(f: &mut Frame, app: &App, area: Rect) {
                     Span::styled("[n/Esc]", bold(t.error)),
                     Span::raw(" no"),
                 ]),
-            ];
+            ]);
             draw_dialog(f, app, area, "confirm", lines)
         }
         Mode::Normal | Mode::Filter | Mode::Command(_) => {}
