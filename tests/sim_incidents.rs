@@ -550,8 +550,17 @@ async fn crashloop_from_a_bad_base_url_until_the_bundled_deployment_is_reapplied
     let path = format!("/api/v1/namespaces/ai-agents/pods/{name}/log");
     let (code, log) = request(&base, "GET", &path, "").await;
     assert_eq!(code, 200, "{log}");
-    assert!(log.contains("invalid HOLYSHEEP_BASE_URL \"htps://api.holysheep.ai/v1\""), "{log}");
-    let (_, prev) = request(&base, "GET", &format!("{path}?previous=true&tailLines=1"), "").await;
+    assert!(
+        log.contains("invalid HOLYSHEEP_BASE_URL \"htps://api.holysheep.ai/v1\""),
+        "{log}"
+    );
+    let (_, prev) = request(
+        &base,
+        "GET",
+        &format!("{path}?previous=true&tailLines=1"),
+        "",
+    )
+    .await;
     assert_eq!(prev, "ERROR configuration invalid, exiting with status 1\n");
     eventually(30, "restarts and BackOff events", || async {
         let restarted = agent_pods(&pods)

@@ -59,11 +59,7 @@ fn from_selected(app: &App) -> Option<(WorkloadRef, String, String)> {
     let used = app.cluster.as_ref().and_then(|snap| {
         w.pod_names
             .iter()
-            .filter_map(|p| {
-                snap.resource_metrics
-                    .working_set
-                    .get(&(p.clone(), c.name.clone()))
-            })
+            .filter_map(|p| snap.resource_metrics.peak.get(&(p.clone(), c.name.clone())))
             .copied()
             .reduce(f64::max)
     });

@@ -26,6 +26,11 @@ fn unread(h: &HpaView, sources: &[MetricSource]) -> String {
 fn metrics_diagnosis(h: &HpaView, c: &Condition) -> String {
     use MetricSource::*;
     match c.reason.as_str() {
+        "FailedGetResourceMetric" | "FailedGetContainerResourceMetric"
+            if c.message.contains("no metrics returned") =>
+        {
+            "the metrics API has no usage for its pods yet (none ready, or just started)".into()
+        }
         "FailedGetResourceMetric" | "FailedGetContainerResourceMetric" => {
             "cannot read metrics — is metrics-server installed?".into()
         }

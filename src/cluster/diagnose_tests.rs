@@ -125,3 +125,17 @@ fn hints_name_the_configured_objects() {
     let missing = event_hint("Failed", "secret \"llm-keys\" not found", &stack).unwrap();
     assert!(missing.contains("Secret llm-keys is missing"), "{missing}");
 }
+
+#[test]
+fn no_metrics_for_the_pods_is_not_blamed_on_metrics_server() {
+    let mut h = view(
+        3,
+        3,
+        &[("ScalingActive", "False", "FailedGetResourceMetric")],
+    );
+    h.conditions[0].message = "the HPA was unable to compute the replica count: failed to get cpu utilization: unable to get metrics for resource cpu: no metrics returned from resource metrics API".into();
+    assert_eq!(
+        hpa(&h),
+        "the metrics API has no usage for its pods yet (none ready, or just started)"
+    );
+}

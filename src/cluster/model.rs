@@ -43,8 +43,11 @@ pub struct Workload {
     /// The largest memory limit (bytes) an OOM-killed container ran with: below the
     /// template's, the raised limit is rolling out.
     pub oom_limit: Option<u64>,
-    /// A crash-looping container's last termination, in words ("Error, exit code 1").
+    /// A crashing container's last termination, in words ("Error, exit code 1"), and
+    /// when it ended: between two back-offs a crash-looping container runs for a moment,
+    /// so its last failed exit is the steadier signal.
     pub crash: Option<String>,
+    pub last_crash: Option<jiff::Timestamp>,
     /// Pods the scheduler cannot place, and its latest reason.
     pub unschedulable: u32,
     pub unschedulable_why: Option<String>,
@@ -83,6 +86,9 @@ pub struct ResourceMetrics {
     pub api: MetricsApi,
     /// Working-set memory in bytes by (pod, container), from PodMetrics.
     pub working_set: std::collections::BTreeMap<(String, String), f64>,
+    /// The highest working set of each over the last few minutes (a container killed for
+    /// memory restarts small: its peak is what the limit must hold).
+    pub peak: std::collections::BTreeMap<(String, String), f64>,
 }
 
 impl Workload {

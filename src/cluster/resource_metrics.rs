@@ -67,9 +67,11 @@ pub async fn probe(conn: &Connection) -> ResourceMetrics {
     let first = get(&conn.client, &pods).await;
     let code = match first {
         Ok(list) => {
+            let working_set = working_sets(&list);
             return ResourceMetrics {
                 api: MetricsApi::Served,
-                working_set: working_sets(&list),
+                peak: working_set.clone(),
+                working_set,
             };
         }
         Err((code, _)) => code,

@@ -89,14 +89,19 @@ fn container(p: &Pod, cs: &ContainerStatus, w: &mut Workload) {
     let waiting = cs.state.as_ref().and_then(|s| s.waiting.as_ref());
     if waiting.and_then(|w| w.reason.as_deref()) == Some("CrashLoopBackOff") {
         w.crash_looping += 1;
-        if let Some(t) = last.filter(|_| !oom(last)) {
+    }
+    // A failed exit (not an OOM kill) that the kubelet restarted.
+    if let Some(t) = last.filter(|t| !oom(Some(t)) && t.exit_code != 0) {
+        let at = t.finished_at.as_ref().map(|t| t.0);
+        if at >= w.last_crash {
             w.crash = Some(printable(&format!(
                 "{}, exit code {}",
                 t.reason.as_deref().unwrap_or("terminated"),
                 t.exit_code
             )));
-            w.failing_since = earliest(w.failing_since, t.finished_at.as_ref().map(|t| t.0));
+            w.last_crash = at;
         }
+        w.failing_since = earliest(w.failing_since, at);
     }
 }
 

@@ -144,7 +144,7 @@ fn a_default_deny_with_a_broken_allow_rule_is_named_and_restored_with_n() {
     assert_eq!(ids(&ps), ["egress-blocked"]);
     assert_eq!(
         ps[0].evidence,
-        "NetworkPolicies default-deny-egress, allow-holysheep-api select the agents, no policy allows TCP 443 to a public address (allow-holysheep-api does not allow it); 504 on 97 % of requests"
+        "504 on 97 % of requests; NetworkPolicies default-deny-egress, allow-holysheep-api select the agents, none allows TCP 443 to a public address (allow-holysheep-api does not)"
     );
     let fix = ps[0].fix.clone().unwrap();
     assert_eq!(fix.key(), 'N');
@@ -213,14 +213,14 @@ fn oom_kills_propose_a_limit_from_the_working_set() {
     let mut c = cluster(w);
     c.resource_metrics.api = MetricsApi::Served;
     c.resource_metrics
-        .working_set
+        .peak
         .insert(("a-1".into(), "ai-agent".into()), 2.1 * GI);
     let ps = run(Some(&c), None);
     assert_eq!(ids(&ps), ["oom/ai-agent-service"]);
     assert_eq!(ps[0].title, "ai-agent-service OOMKilled 6×");
     assert_eq!(
         ps[0].evidence,
-        "memory limit 2Gi, working set 2.1Gi, 3 containers killed"
+        "memory limit 2Gi, working set up to 2.1Gi, 3 containers killed"
     );
     assert_eq!(
         ps[0].fix,
@@ -428,4 +428,32 @@ fn timeouts_left_after_the_egress_fix_are_a_recovery() {
         ps[0]
     );
     assert_eq!(cfg.window_secs(), 60);
+}
+
+#[test]
+fn a_flickering_problem_keeps_its_since_and_is_announced_when_it_is_gone() {
+    let p = Problem::new(
+        "provider-unauthorized",
+        Severity::Critical,
+        "Provider rejects the API key",
+    );
+    let mut t = Tracker::default();
+    t.observe(ts("2026-11-30T14:00:00Z"), vec![p.clone()]);
+    // Gone for one refresh (no requests in the window), back again.
+    assert!(t.observe(ts("2026-11-30T14:00:30Z"), vec![]).is_empty());
+    let back = t.observe(ts("2026-11-30T14:00:35Z"), vec![p.clone()]);
+    assert_eq!(back[0].since, Some(ts("2026-11-30T14:00:00Z")));
+    assert!(t.cleared().is_empty());
+    t.observe(ts("2026-11-30T14:01:00Z"), vec![]);
+    assert_eq!(t.cleared().len(), 1);
+    // Pods starting (not ready within the grace period) were never shown: not announced.
+    let mut starting = Problem::new("not-ready/x", Severity::Warning, "x not ready");
+    starting.grace_secs = 60;
+    let mut t = Tracker::default();
+    assert!(
+        t.observe(ts("2026-11-30T14:00:00Z"), vec![starting])
+            .is_empty()
+    );
+    t.observe(ts("2026-11-30T14:00:05Z"), vec![]);
+    assert!(t.cleared().is_empty());
 }

@@ -8,6 +8,8 @@ use crate::cluster::ops::propose_memory_limit;
 
 /// An OOM kill older than this is history, not a live problem.
 const OOM_FRESH_SECS: i64 = 15 * 60;
+/// A failed exit this recent (the back-off grows to 5 minutes) still means crash-looping.
+const CRASH_FRESH_SECS: i64 = 6 * 60;
 /// How long pods may be not ready (starting, rolling) before the dashboard says so.
 const NOT_READY_GRACE_SECS: i64 = 60;
 const GI: f64 = 1024.0 * 1024.0 * 1024.0;
@@ -15,6 +17,7 @@ const MI: f64 = 1024.0 * 1024.0;
 
 pub fn detect(i: &Inputs, c: &ClusterSnapshot) -> Vec<Problem> {
     let mut out = Vec::new();
+    let mut troubled = Vec::new();
     for w in &c.workloads {
         let before = out.len();
         out.extend(oom(i, c, w));
@@ -25,8 +28,21 @@ pub fn detect(i: &Inputs, c: &ClusterSnapshot) -> Vec<Problem> {
         if out.len() == before {
             out.extend(not_ready(w));
         }
+        if out.len() > before {
+            troubled.push((w.kind.as_str(), w.name.as_str()));
+        }
     }
-    out.extend(c.hpas.iter().filter_map(|h| hpa(c, h)));
+    // An HPA without metrics for pods that are failing anyway (the metrics API served) is
+    // their problem's consequence, not one of its own.
+    let served = c.resource_metrics.api == MetricsApi::Served;
+    out.extend(
+        c.hpas
+            .iter()
+            .filter(|h| {
+                !(served && troubled.contains(&(h.target_kind.as_str(), h.target_name.as_str())))
+            })
+            .filter_map(|h| hpa(c, h)),
+    );
     out
 }
 
@@ -76,7 +92,7 @@ fn oom(i: &Inputs, c: &ClusterSnapshot, w: &Workload) -> Option<Problem> {
         .iter()
         .filter_map(|p| {
             c.resource_metrics
-                .working_set
+                .peak
                 .get(&(p.clone(), container.name.clone()))
         })
         .copied()
@@ -91,9 +107,12 @@ fn oom(i: &Inputs, c: &ClusterSnapshot, w: &Workload) -> Option<Problem> {
         None => "no memory limit".to_string(),
     }];
     if let Some(ws) = working_set {
-        ev.push(format!("working set {}", bytes(ws)));
+        ev.push(format!("working set up to {}", bytes(ws)));
     }
-    ev.push(format!("{} containers killed", w.oom_killed));
+    ev.push(match w.oom_killed {
+        1 => "1 container killed".to_string(),
+        n => format!("{n} containers killed"),
+    });
     p.evidence = ev.join(", ");
     p.since = w.failing_since;
     p.fix = propose_memory_limit(limit, working_set).map(|limit| Fix::MemoryLimit {
@@ -149,7 +168,10 @@ fn restore(i: &Inputs) -> Fix {
 }
 
 fn crashloop(i: &Inputs, w: &Workload) -> Option<Problem> {
-    if w.crash_looping == 0 {
+    let fresh = w
+        .last_crash
+        .is_some_and(|t| i.now.as_second() - t.as_second() <= CRASH_FRESH_SECS);
+    if w.crash_looping == 0 && !fresh {
         return None;
     }
     let mut p = Problem::new(
@@ -157,10 +179,11 @@ fn crashloop(i: &Inputs, w: &Workload) -> Option<Problem> {
         Severity::Critical,
         format!("{} crash-looping", w.name),
     );
-    let mut ev = vec![format!(
-        "{} containers in CrashLoopBackOff",
-        w.crash_looping
-    )];
+    let mut ev = vec![match w.crash_looping {
+        0 => "restarting after failed exits".to_string(),
+        1 => "1 container in CrashLoopBackOff".to_string(),
+        n => format!("{n} containers in CrashLoopBackOff"),
+    }];
     if let Some(c) = &w.crash {
         ev.push(format!("last exit: {c}"));
     }

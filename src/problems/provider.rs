@@ -57,33 +57,42 @@ pub fn detect(i: &Inputs) -> Vec<Problem> {
         out.push(p);
     }
     let timeouts = share_504.filter(|s| *s >= i.cfg.timeout_ratio);
+    let restored = egress_restored(i);
+    if let (None, None, Some(at)) = (&egress, timeouts, restored) {
+        // Below the threshold but not gone yet, or slow calls still in the window.
+        if share_504.unwrap_or(0.0) > 0.0 || slow(i, m, 0.0).is_some() {
+            out.push(recovering(i, share_504.unwrap_or(0.0), at));
+        }
+        return out;
+    }
     match (egress, timeouts) {
         (Some(mut p), Some(s)) => {
-            p.evidence
-                .push_str(&format!("; 504 on {} of requests", percent(s)));
+            p.evidence = format!("504 on {} of requests; {}", percent(s), p.evidence);
             out.push(p);
         }
         (Some(p), None) => out.push(p),
-        (None, Some(s)) => out.push(match egress_restored(i) {
+        (None, Some(s)) => out.push(match restored {
             Some(at) => recovering(i, s, at),
             None => timeouts_without_policy(i, s),
         }),
         (None, None) => {}
     }
-    if timeouts.is_none() {
+    // Slow, not timing out: a few timeouts mean the path is the problem, not the provider.
+    if share_504.unwrap_or(0.0) == 0.0 {
         out.extend(slow(i, m, share_401.unwrap_or(0.0)));
     }
     out
 }
 
-/// When the egress problem cleared, if it did within the last two windows.
+/// When the egress problem cleared, if it did lately (two windows and a minute).
 fn egress_restored(i: &Inputs) -> Option<jiff::Timestamp> {
     let window = i.cfg.window_secs();
     i.cleared
         .iter()
         .find(|c| c.problem.id == "egress-blocked")
         .map(|c| c.at)
-        .filter(|at| i.now.as_second() - at.as_second() <= 2 * window)
+        // Calls made before the fix may take the client's timeout (30 s is common) to end.
+        .filter(|at| i.now.as_second() - at.as_second() <= 2 * window + 60)
 }
 
 /// Timeouts left in the window after the egress policy was restored: they fall away.
@@ -94,7 +103,7 @@ fn recovering(i: &Inputs, share: f64, at: jiff::Timestamp) -> Problem {
         "Provider calls recovering",
     );
     p.evidence = format!(
-        "egress restored at {}; 504 on {} of requests over the last {}, falling",
+        "egress restored at {}; 504 on {} of requests over the last {}, calls made before it still timing out",
         at.strftime("%H:%M:%S UTC"),
         percent(share),
         i.cfg.window
@@ -158,12 +167,12 @@ fn egress(i: &Inputs) -> Option<Problem> {
         ("NetworkPolicies", "select")
     };
     let state = if isolating.contains(allow) {
-        format!("{allow} does not allow it")
+        format!("{allow} does not")
     } else {
         format!("{allow} is missing")
     };
     p.evidence = format!(
-        "{named} {} {verb} the agents, no policy allows TCP {port} to {to} ({state})",
+        "{named} {} {verb} the agents, none allows TCP {port} to {to} ({state})",
         isolating.join(", ")
     );
     p.fix = Some(Fix::Restore {

@@ -10,8 +10,6 @@ use super::Problem;
 
 /// How long a cleared problem stays on screen.
 pub const CLEARED_SECS: i64 = 5 * 60;
-/// A problem gone within this long of appearing (pods starting) is not announced.
-pub const NOTABLE_SECS: i64 = 20;
 
 /// A problem that went away, and when.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,37 +22,49 @@ pub struct Cleared {
 pub struct Tracker {
     seen: BTreeMap<String, (Timestamp, Problem)>,
     cleared: Vec<Cleared>,
+    /// Every problem gone lately, with when it was first seen: one that comes back (a
+    /// signal flickering around its threshold) keeps its "since".
+    gone: BTreeMap<String, (Timestamp, Timestamp, Problem)>,
 }
 
 impl Tracker {
-    /// Take this round's problems: fill in `since`, note the ones that cleared.
+    /// Take this round's problems: fill in `since`, note the ones that cleared, and hold
+    /// back those still within their grace period.
     pub fn observe(&mut self, now: Timestamp, mut current: Vec<Problem>) -> Vec<Problem> {
-        for p in &mut current {
-            let first = self.seen.get(&p.id).map(|(t, _)| *t).unwrap_or(now);
-            p.since = Some(p.since.map_or(first, |s| s.min(first)));
-        }
-        let gone: Vec<String> = self
+        let left: Vec<String> = self
             .seen
             .keys()
             .filter(|id| !current.iter().any(|p| &p.id == *id))
             .cloned()
             .collect();
-        for id in gone {
+        for id in left {
             if let Some((first, problem)) = self.seen.remove(&id) {
-                self.cleared.retain(|c| c.problem.id != id);
-                if now.as_second() - first.as_second() >= NOTABLE_SECS.max(problem.grace_secs) {
-                    self.cleared.push(Cleared { problem, at: now });
-                }
+                self.gone.insert(id, (first, now, problem));
             }
         }
-        for p in &current {
-            let first = self.seen.get(&p.id).map_or(now, |(t, _)| *t);
+        for p in &mut current {
+            let first = match (self.seen.get(&p.id), self.gone.remove(&p.id)) {
+                (Some((t, _)), _) => *t,
+                // Back within the window of a cleared note: the same problem goes on.
+                (None, Some((t, at, _))) if now.as_second() - at.as_second() <= CLEARED_SECS => t,
+                _ => now,
+            };
             self.seen.insert(p.id.clone(), (first, p.clone()));
-            // It is back: no longer "cleared".
-            self.cleared.retain(|c| c.problem.id != p.id);
+            p.since = Some(p.since.map_or(first, |s| s.min(first)));
         }
-        self.cleared
-            .retain(|c| now.as_second() - c.at.as_second() <= CLEARED_SECS);
+        self.gone
+            .retain(|_, (_, at, _)| now.as_second() - at.as_second() <= CLEARED_SECS);
+        self.cleared = self
+            .gone
+            .values()
+            // One never shown (gone within its grace: pods that were starting) is not
+            // announced either.
+            .filter(|(first, at, p)| at.as_second() - first.as_second() >= p.grace_secs)
+            .map(|(_, at, p)| Cleared {
+                problem: p.clone(),
+                at: *at,
+            })
+            .collect();
         current.retain(|p| {
             let first = self.seen.get(&p.id).map_or(now, |(t, _)| *t);
             now.as_second() - first.as_second() >= p.grace_secs
@@ -73,5 +83,6 @@ impl Tracker {
     pub fn clear(&mut self) {
         self.seen.clear();
         self.cleared.clear();
+        self.gone.clear();
     }
 }

@@ -21,6 +21,10 @@ pub struct PodSeries {
     /// pod).
     pub codes: [f64; 5],
     pub tokens: [f64; MODELS.len()],
+    /// Timed-out requests not yet in the histogram: they enter it in whole units, so
+    /// once timeouts stop no bucket is left holding a fraction of one — whose flooring
+    /// would wobble and show 30 s latencies in a short window long after.
+    pub timeouts_due: [f64; AGENTS.len()],
 }
 
 /// Totals of one simulated second (or the part of it integrated so far).
@@ -118,6 +122,11 @@ impl AgentState {
         let timeout = &comps[AGENTS.len() + 1];
         let mut bucket_inc = [[0.0; BUCKETS.len()]; AGENTS.len()];
         let mut sum_inc = [0.0; AGENTS.len()];
+        // Which buckets a timed-out request lands in (its spread is narrow: all or none).
+        let timeout_in: Vec<bool> = BUCKETS
+            .iter()
+            .map(|le| model::lognormal_cdf(*le, timeout.1, timeout.2) > 0.5)
+            .collect();
         for (a, &(w, med, s)) in comps.iter().take(AGENTS.len()).enumerate() {
             // w = agent share × slow fraction; the fast part is agent share × fast.0.
             let fast_w = AGENTS[a].1 * fast.0;
@@ -125,8 +134,7 @@ impl AgentState {
             for (b, le) in BUCKETS.iter().enumerate() {
                 bucket_inc[a][b] = share
                     * (w * model::lognormal_cdf(*le, med, s)
-                        + fast_w * model::lognormal_cdf(*le, fast.1, fast.2)
-                        + timeout_w * model::lognormal_cdf(*le, timeout.1, timeout.2));
+                        + fast_w * model::lognormal_cdf(*le, fast.1, fast.2));
             }
             sum_inc[a] = share
                 * (w * model::lognormal_mean(med, s)
@@ -139,7 +147,19 @@ impl AgentState {
                 for (cum, inc) in ps.buckets[a].iter_mut().zip(bucket_inc[a]) {
                     *cum += inc;
                 }
-                ps.count[a] += share * AGENTS[a].1;
+                let timeouts = share * AGENTS[a].1 * timeout.0;
+                ps.count[a] += share * AGENTS[a].1 - timeouts;
+                ps.timeouts_due[a] += timeouts;
+                let whole = ps.timeouts_due[a].floor();
+                if whole >= 1.0 {
+                    ps.timeouts_due[a] -= whole;
+                    ps.count[a] += whole;
+                    for (cum, inside) in ps.buckets[a].iter_mut().zip(&timeout_in) {
+                        if *inside {
+                            *cum += whole;
+                        }
+                    }
+                }
                 ps.sum[a] += sum_inc[a];
             }
             for (i, c) in POD_CODES.iter().enumerate() {
