@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# screenshots/healthy.png and screenshots/incident.png, taken from the real dashboard (release
-# build) running in a real terminal (tmux, 160x45), converted by scripts/ansi2png.py.
+# screenshots/healthy.png, incident-egress.png and incident-oom.png, taken from the real
+# dashboard (release build) running in a real terminal (tmux, 160x45), converted by
+# scripts/ansi2png.py.
 #   scripts/screenshots.sh
 # healthy:  `agentdeck demo --time-scale 5` with a valid simulated API key in the Secret
 #           ai-api-keys (created if the demo has not seeded one): tokens, costs, latency and
 #           HPA metrics flowing.
-# incident: `agentdeck sim --preload` pushed into trouble through its admin API (CPU at 180 %
-#           of requests: the HPA climbs to max; then memory at 5x requests: OOM kills and
-#           CrashLoopBackOff), the Secret left missing, and the dashboard pointed at a
-#           Prometheus that does not exist.
+# incidents: `agentdeck demo --incident egress-blocked` (a default-deny egress policy and a
+#           broken allow rule: provider calls time out) and `--incident oom` (the agents'
+#           working set climbs past the 2Gi limit: OOM kills), with the problems strip.
 # Needs tmux, kubectl, curl, python3 (Pillow is installed with pip if missing).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -89,44 +89,27 @@ wait_for healthy 150 "tokens, costs and HPA metrics" healthy_ready
 capture healthy healthy
 t kill-session -t healthy
 
-# --- incident ------------------------------------------------------------------------------
-echo "incident: starting agentdeck sim"
-HOME="$work/home" "$BIN" sim --preload --kubeconfig-out "$work/kc" --time-scale 5 \
-    --log-file "$work/sim.log" > "$work/sim.out" 2>&1 &
-simpid=$!
-sim_kc() { [[ -s "$work/kc" ]]; }
-wait_for none 30 "the sim's kubeconfig" sim_kc
-sim="$(KUBECONFIG="$work/kc" kubectl config view -o jsonpath='{.clusters[0].cluster.server}')"
-k() { KUBECONFIG="$work/kc" kubectl -n ai-agents "$@"; }
-usage() { # CPU MEMORY (fractions of the requests)
-    curl -fsS -X POST -H 'Content-Type: application/json' \
-        -d "{\"namespace\":\"ai-agents\",\"deployment\":\"ai-agent-service\",\"cpu\":$1,\"memory\":$2}" \
-        "$sim/_sim/usage" >/dev/null
+# --- incidents -----------------------------------------------------------------------------
+# Each staged by the sim the way a real cluster shows it (`demo --incident NAME`), with the
+# problems strip naming it, its evidence and the key that fixes it.
+incident() { # NAME SESSION GREP... : start the demo with the incident, wait, capture
+    local name="$1" shot="$2"
+    shift 2
+    echo "$shot: agentdeck demo --incident $name"
+    t new-session -d -s "$shot" -x "$COLS" -y "$ROWS" \
+        "env HOME=$work/home TMPDIR=$work $BIN demo --time-scale 3 --incident $name"
+    shows() {
+        local s p
+        s="$(screen "$shot")"
+        for p in "$@"; do grep -q -- "$p" <<<"$s" || return 1; done
+    }
+    wait_for "$shot" 150 "the $name problem on screen" shows "$@"
+    sleep 2
+    capture "$shot" "$shot"
+    t kill-session -t "$shot"
 }
-t new-session -d -s incident -x "$COLS" -y "$ROWS" \
-    "env HOME=$work/home $BIN --kubeconfig $work/kc --prometheus-url http://127.0.0.1:9"
-# CPU first, memory under the limit: the HPA has metrics and climbs 3 → 6 → 12 → 20.
-usage 1.8 0.5
-hpa_at_max() {
-    local cur max
-    cur="$(k get hpa ai-agent-hpa -o jsonpath='{.status.currentReplicas}' 2>/dev/null)"
-    max="$(k get hpa ai-agent-hpa -o jsonpath='{.spec.maxReplicas}' 2>/dev/null)"
-    [[ -n "$cur" && "$cur" == "$max" ]]
-}
-echo "incident: CPU at 180 % of requests; waiting for the HPA to reach max"
-wait_for incident 90 "the HPA at max replicas" hpa_at_max
-# Then memory at 5x requests (over the 4x limit): OOM kills, CrashLoopBackOff.
-usage 1.8 5.0
-incident_ready() {
-    local s
-    s="$(screen incident)"
-    grep -q 'prometheus DOWN' <<<"$s" && grep -q 'OOMKilled' <<<"$s" && grep -q 'CrashLoop' <<<"$s" &&
-        grep -Eq 'Warning .*→ ' <<<"$s" && grep -Eq 'replicas ([0-9]+) → [0-9]+ +min [0-9]+ max \1\b' <<<"$s"
-}
-echo "incident: memory over the limit; waiting for OOMKilled, CrashLoop and warnings on screen"
-wait_for incident 90 "OOMKilled/CrashLoop flags, warning hints and the HPA at max" incident_ready
-sleep 3   # a few more restarts and events
-capture incident incident
+incident egress-blocked incident-egress 'Egress to the provider blocked' '504 on' 'N restore'
+incident oom incident-oom 'OOMKilled' 'm raise to' 'working set'
 
 echo "screenshots written:"
-ls -l "$PWD/screenshots/healthy.png" "$PWD/screenshots/incident.png"
+ls -l "$PWD"/screenshots/{healthy,incident-egress,incident-oom}.png
