@@ -23,34 +23,14 @@ pub const UNLABELLED_MODEL: &str = "(no model label)";
 /// [`MetricsSnapshot::unreachable`].
 pub async fn refresh(client: &PromClient, queries: &Queries, scope: &Scope) -> MetricsSnapshot {
     let q = queries.all().map(|(_, promql)| render(promql, scope));
-    let (p50, p95, tokens, requests, unauthorized, recent, recent_401, recent_504, recent_p95) = tokio::join!(
-        client.query(&q[0]),
-        client.query(&q[1]),
-        client.query(&q[2]),
-        client.query(&q[3]),
-        client.query(&q[4]),
-        client.query(&q[5]),
-        client.query(&q[6]),
-        client.query(&q[7]),
-        client.query(&q[8]),
-    );
+    let answers = futures::future::join_all(q.iter().map(|promql| client.query(promql))).await;
     let at = jiff::Timestamp::now();
     let origin = MetricsOrigin::Prometheus(client.url().to_string());
-    from_results(
-        origin,
-        at,
-        [
-            p50,
-            p95,
-            tokens,
-            requests,
-            unauthorized,
-            recent,
-            recent_401,
-            recent_504,
-            recent_p95,
-        ],
-    )
+    match answers.try_into() {
+        Ok(results) => from_results(origin, at, results),
+        // One answer per query, always; the type just cannot say so.
+        Err(_) => MetricsSnapshot::unreachable(origin, at, "internal: a query went missing"),
+    }
 }
 
 /// Assemble a snapshot from the results of the queries, in the order of
