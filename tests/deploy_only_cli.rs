@@ -112,6 +112,29 @@ fn deploy_only_restores_a_broken_network_policy() {
     );
     assert_eq!(code, 0);
     assert!(out.contains("unchanged  networkpolicy"), "{out}");
+    // Restoring what is already restored writes nothing and says so.
+    let before = sim.audit().lines().count();
+    let (code, out, _) = agentdeck(
+        &sim,
+        &[
+            "deploy",
+            "--only",
+            "networkpolicy/allow-holysheep-api",
+            "--yes",
+        ],
+    );
+    assert_eq!(code, 0);
+    assert!(
+        out.contains(
+            "nothing to do: networkpolicy/allow-holysheep-api already as the stack declares it"
+        ),
+        "{out}"
+    );
+    assert_eq!(
+        sim.audit().lines().count(),
+        before,
+        "nothing written, nothing audited"
+    );
 
     // Deleted: the plan says it will be created, and it is.
     let mut c = sim.kubectl("kubectl");

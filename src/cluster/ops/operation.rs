@@ -202,6 +202,16 @@ impl Plan {
             PlanKind::SetResources(p) if p.changes.is_empty() => {
                 Some(p.nothing_to_do(&self.ops.place()))
             }
+            // A restore of objects that already are as the stack declares them.
+            PlanKind::Deploy { items, only, .. }
+                if !only.is_empty() && items.iter().all(|i| i.change == Change::Unchanged) =>
+            {
+                Some(format!(
+                    "nothing to do: {} already as the stack declares {}",
+                    only.join(", "),
+                    if only.len() == 1 { "it" } else { "them" }
+                ))
+            }
             _ => None,
         }
     }
