@@ -1,130 +1,351 @@
-//! `GET /api/v1/namespaces/NS/pods/NAME/log` (`kubectl logs`): a few plausible lines per
-//! container instance, written from what the sim knows — an agent's start, its provider
-//! URL, the provider's answers while the key is rejected or egress is blocked, and why a
-//! container with a bad HOLYSHEEP_BASE_URL exits. `previous=true` shows the last
-//! terminated instance; a container waiting in CrashLoopBackOff shows its last run, as the
-//! kubelet does. Parameters honoured: container, previous, tailLines, timestamps.
+//! `GET /api/v1/namespaces/NS/pods/NAME/log` (`kubectl logs`), as kube-apiserver and the
+//! kubelet answer it: `text/plain`, the lines of one container instance. An agent
+//! container's lines are generated from simulated time by [`lines`] (start-up, requests
+//! served per model, the provider's 401s or connect timeouts, the memory leak up to an OOM
+//! kill); other containers say they started.
+//!
+//! Parameters: `container` (required when the pod has several: 400 like the real
+//! server), `previous` (the last terminated instance; 400 when the container never
+//! restarted; a container waiting in CrashLoopBackOff shows its last run, as the kubelet
+//! does), `tailLines`, `sinceSeconds`, `sinceTime`, `timestamps` (RFC3339Nano prefix),
+//! `limitBytes` (the body is cut there) and `follow` (a chunked stream: the lines so far,
+//! then new ones as simulated time passes, until the client goes away or the container
+//! ends). An unknown pod is a 404 Status.
 
+#[path = "log_lines.rs"]
+pub mod lines;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use jiff::{SignedDuration, Timestamp};
 use serde_json::Value;
+use tokio::sync::mpsc;
+use tokio_stream::wrappers::ReceiverStream;
 
+use self::lines::{AgentCtx, Instance, rfc3339_nano};
 use super::{Req, Target};
+use crate::agents::{self, World};
 use crate::controllers::kubelet;
 use crate::errors::{ApiError, ApiResult};
 use crate::resources::keys;
-use crate::{Sim, agents, meta};
+use crate::{Sim, meta};
 
-fn bad_request(msg: String) -> ApiError {
-    ApiError::bad_request(msg)
+/// How often a follower looks for new lines and for the end of the container (real time).
+const FOLLOW_POLL: Duration = Duration::from_millis(200);
+
+fn ts(v: &Value) -> Option<Timestamp> {
+    v.as_str().and_then(meta::parse_time)
 }
 
-/// The container's status and which instance to show: (started, finished, exit reason).
-fn instance(status: &Value, previous: bool) -> Option<(String, Option<String>, Option<String>)> {
+/// The container status's instance to show.
+fn instance(status: &Value, previous: bool) -> Option<Instance> {
     let term = &status["lastState"]["terminated"];
     let running = &status["state"]["running"];
-    let use_last = previous || !running.is_object();
-    if use_last {
-        let started = term["startedAt"].as_str()?.to_string();
-        return Some((
-            started,
-            term["finishedAt"].as_str().map(str::to_string),
-            term["reason"].as_str().map(str::to_string),
-        ));
+    if previous || !running.is_object() {
+        return Some(Instance {
+            started: ts(&term["startedAt"])?,
+            finished: Some(ts(&term["finishedAt"])?),
+            reason: term["reason"].as_str().map(str::to_string),
+        });
     }
-    Some((running["startedAt"].as_str()?.to_string(), None, None))
+    Some(Instance {
+        started: ts(&running["startedAt"])?,
+        finished: None,
+        reason: None,
+    })
 }
 
-/// The lines of one agent container instance (without timestamps: (time, line)).
-fn agent_lines(
-    sim: &Sim,
-    pod: &Value,
-    (started, finished, reason): &(String, Option<String>, Option<String>),
-) -> Vec<(String, String)> {
-    let url = meta::ptr(pod, "/spec/containers/0/env")
+/// What the lines of container `container` of `pod` are written from; None for a
+/// container that is not an agent.
+fn agent_ctx(sim: &Sim, pod: &Value, container: &str, inst: &Instance) -> Option<AgentCtx> {
+    if !agents::is_agent_pod(meta::namespace(pod), crate::usage::deployment_of(pod)) {
+        return None;
+    }
+    let spec = meta::ptr(pod, "/spec/containers")
         .and_then(Value::as_array)
+        .and_then(|cs| cs.iter().find(|c| c["name"] == container))?;
+    let url = spec["env"]
+        .as_array()
         .and_then(|e| e.iter().find(|v| v["name"] == "HOLYSHEEP_BASE_URL"))
         .and_then(|v| v["value"].as_str())
         .unwrap_or("https://api.holysheep.ai/v1")
+        .trim_end_matches('/')
         .to_string();
-    let image = meta::ptr(pod, "/spec/containers/0/image")
-        .and_then(Value::as_str)
-        .unwrap_or("");
-    let mut out = vec![(
-        started.clone(),
-        format!("INFO ai-agent starting ({image}; agents: coder, writer, analyst)"),
-    )];
-    if let Some(why) = kubelet::bad_config(pod) {
-        let end = finished.clone().unwrap_or_else(|| started.clone());
-        out.push((end.clone(), format!("ERROR {why}")));
-        out.push((
-            end,
-            "ERROR configuration invalid, exiting with status 1".into(),
-        ));
-        return out;
-    }
-    out.push((started.clone(), format!("INFO provider {url}")));
-    out.push((started.clone(), "INFO listening on :8000".into()));
-    let at = finished.clone().unwrap_or_else(|| sim.clock.now_str());
-    if reason.is_none() {
-        let p = agents::provider(sim);
-        if !p.egress_ok {
-            out.push((at.clone(), "WARN provider call failed: connect to api.holysheep.ai:443 timed out after 30s; answering 504".into()));
-        } else if !p.key_ok {
-            out.push((at.clone(), "WARN provider answered 401 Unauthorized (invalid or revoked API key); answering 401".into()));
-        }
+    let (pods, _) = sim.store.list(keys::PODS, Some(agents::NAMESPACE));
+    let ready: Vec<&Arc<Value>> = pods
+        .iter()
+        .filter(|p| {
+            meta::label(p, "app") == Some(agents::DEPLOYMENT)
+                && meta::pod_ready(p)
+                && !meta::is_deleting(p)
+        })
+        .collect();
+    let name = meta::name(pod);
+    let mem = |kind: &str| {
+        spec["resources"][kind]
+            .get("memory")
+            .and_then(meta::parse_quantity)
+            .unwrap_or(0.0)
+    };
+    let oom = inst.reason.as_deref() == Some("OOMKilled");
+    Some(AgentCtx {
+        seed: sim.agents.model().seed,
+        pod: name.to_string(),
+        image: spec["image"].as_str().unwrap_or("").to_string(),
+        url,
+        bad_config: kubelet::bad_config(pod),
+        provider: agents::provider(sim),
+        ready: ready.len(),
+        is_ready: inst.finished.is_some() || ready.iter().any(|p| meta::name(p) == name),
+        model: sim.agents.model(),
+        leak: oom || (inst.finished.is_none() && sim.flags().memory_leak),
+        mem_request: mem("requests"),
+        mem_limit: mem("limits"),
+        sim_now: sim.clock.secs(),
+        now: sim.clock.now(),
+    })
+}
+
+/// The lines of `inst` in `[from, to]` (the last `tail` when given).
+fn lines_of(
+    sim: &Sim,
+    pod: &Value,
+    container: &str,
+    inst: &Instance,
+    from: Timestamp,
+    to: Timestamp,
+    tail: Option<usize>,
+) -> Vec<(Timestamp, String)> {
+    let mut out = match agent_ctx(sim, pod, container, inst) {
+        Some(ctx) => ctx.lines(inst, from, to, tail),
+        None => [(inst.started, format!("{container} started"))]
+            .into_iter()
+            .filter(|(t, _)| *t >= from && *t <= to)
+            .collect(),
+    };
+    if let Some(n) = tail {
+        let skip = out.len().saturating_sub(n);
+        out.drain(..skip);
     }
     out
 }
 
+fn render(lines: &[(Timestamp, String)], timestamps: bool) -> String {
+    let mut s = String::new();
+    for (t, l) in lines {
+        if timestamps {
+            s.push_str(&rfc3339_nano(*t));
+            s.push(' ');
+        }
+        s.push_str(l);
+        s.push('\n');
+    }
+    s
+}
+
+fn positive(r: &Req, k: &str) -> ApiResult<Option<i64>> {
+    match r.q(k) {
+        None | Some("") => Ok(None),
+        Some(v) => match v.parse::<i64>() {
+            Ok(n) if n >= 0 && (n > 0 || k == "tailLines") => Ok(Some(n)),
+            _ => Err(ApiError::bad_request(format!(
+                "{k}: Invalid value: \"{v}\": must be greater than {}",
+                if k == "tailLines" {
+                    "or equal to 0"
+                } else {
+                    "0"
+                }
+            ))),
+        },
+    }
+}
+
+/// Cut `s` to at most `limit` bytes (at a char boundary).
+fn cut(s: &mut String, limit: usize) {
+    if s.len() > limit {
+        let mut i = limit;
+        while !s.is_char_boundary(i) {
+            i -= 1;
+        }
+        s.truncate(i);
+    }
+}
+
 /// `pods/NAME/log`.
-pub fn get(sim: &Sim, t: &Target, r: &Req) -> ApiResult<Response> {
+pub fn get(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
     let name = t.name.as_deref().unwrap_or("");
     let pod = sim.store.get(keys::PODS, t.ns(), name).ok_or_else(|| {
         ApiError::new(404, "NotFound", format!("pods \"{name}\" not found"))
             .details_for("pods", "", name)
     })?;
-    let statuses = meta::ptr(&pod, "/status/containerStatuses").and_then(Value::as_array);
-    let first = meta::ptr(&pod, "/spec/containers/0/name")
-        .and_then(Value::as_str)
-        .unwrap_or("");
-    let container = r.q("container").unwrap_or(first);
-    let status = statuses
-        .and_then(|s| s.iter().find(|c| c["name"] == container))
-        .cloned();
-    let Some(status) = status else {
-        return Err(bad_request(format!(
-            "container \"{container}\" in pod \"{name}\" is waiting to start: ContainerCreating"
-        )));
+    let names: Vec<String> = meta::ptr(&pod, "/spec/containers")
+        .and_then(Value::as_array)
+        .map(|cs| {
+            cs.iter()
+                .filter_map(|c| c["name"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    let container = match r.q("container").filter(|c| !c.is_empty()) {
+        Some(c) => {
+            if !names.iter().any(|n| n == c) {
+                return Err(ApiError::bad_request(format!(
+                    "container {c} is not valid for pod {name}"
+                )));
+            }
+            c.to_string()
+        }
+        None if names.len() == 1 => names[0].clone(),
+        None => {
+            return Err(ApiError::bad_request(format!(
+                "a container name must be specified for pod {name}, choose one of: [{}]",
+                names.join(" ")
+            )));
+        }
     };
+    let tail = positive(r, "tailLines")?.map(|n| n as usize);
+    let since_secs = positive(r, "sinceSeconds")?;
+    let limit = positive(r, "limitBytes")?.map(|n| n as usize);
+    let since_time = match r.q("sinceTime").filter(|s| !s.is_empty()) {
+        Some(s) => Some(meta::parse_time(s).ok_or_else(|| {
+            ApiError::bad_request(format!("sinceTime: Invalid value: \"{s}\": not RFC3339"))
+        })?),
+        None => None,
+    };
+    if since_secs.is_some() && since_time.is_some() {
+        return Err(ApiError::bad_request(
+            "at most one of `sinceTime` or `sinceSeconds` may be specified",
+        ));
+    }
+    let status = meta::ptr(&pod, "/status/containerStatuses")
+        .and_then(Value::as_array)
+        .and_then(|s| s.iter().find(|c| c["name"] == container.as_str()))
+        .cloned();
+    let waiting = || {
+        ApiError::bad_request(format!(
+            "container \"{container}\" in pod \"{name}\" is waiting to start: ContainerCreating"
+        ))
+    };
+    let status = status.ok_or_else(waiting)?;
     let previous = r.flag("previous");
     let Some(inst) = instance(&status, previous) else {
-        let msg = if previous {
-            format!("previous terminated container \"{container}\" in pod \"{name}\" not found")
-        } else {
-            format!(
-                "container \"{container}\" in pod \"{name}\" is waiting to start: ContainerCreating"
-            )
-        };
-        return Err(bad_request(msg));
+        if previous {
+            return Err(ApiError::bad_request(format!(
+                "previous terminated container \"{container}\" in pod \"{name}\" not found"
+            )));
+        }
+        return Err(waiting());
     };
-    let lines = if agents::is_agent_pod(t.ns(), crate::usage::deployment_of(&pod)) {
-        agent_lines(sim, &pod, &inst)
-    } else {
-        vec![(inst.0.clone(), format!("{container} started"))]
+    let now = sim.clock.now();
+    let from = match (since_secs, since_time) {
+        (Some(s), _) => now - SignedDuration::from_secs(s),
+        (_, Some(t)) => t,
+        _ => inst.started,
     };
     let timestamps = r.flag("timestamps");
-    let mut text: Vec<String> = lines
-        .into_iter()
-        .map(|(at, l)| if timestamps { format!("{at} {l}") } else { l })
-        .collect();
-    if let Some(n) = r.q("tailLines").and_then(|n| n.parse::<usize>().ok()) {
-        let skip = text.len().saturating_sub(n);
-        text.drain(..skip);
+    let first = lines_of(sim, &pod, &container, &inst, from, now, tail);
+    let mut body = render(&first, timestamps);
+    if let Some(l) = limit {
+        cut(&mut body, l);
     }
-    let mut body = text.join("\n");
-    if !body.is_empty() {
-        body.push('\n');
+    let follow = r.flag("follow") && inst.finished.is_none() && !previous;
+    if !follow || limit.is_some_and(|l| body.len() >= l) {
+        return Ok((StatusCode::OK, [(header::CONTENT_TYPE, "text/plain")], body).into_response());
     }
-    Ok((StatusCode::OK, [(header::CONTENT_TYPE, "text/plain")], body).into_response())
+    let (tx, rx) = mpsc::channel::<Result<Bytes, std::io::Error>>(16);
+    let sent = body.len();
+    let follower = Follower {
+        sim: sim.clone(),
+        ns: t.ns().to_string(),
+        pod: name.to_string(),
+        container,
+        inst,
+        upto: now,
+        timestamps,
+        left: limit.map(|l| l - sent),
+    };
+    tokio::spawn(async move {
+        if !body.is_empty() && tx.send(Ok(Bytes::from(body))).await.is_err() {
+            return;
+        }
+        follower.run(tx).await;
+    });
+    Ok(Response::builder()
+        .status(StatusCode::OK)
+        .header(header::CONTENT_TYPE, "text/plain")
+        .header(header::CACHE_CONTROL, "no-cache, private")
+        .body(Body::from_stream(ReceiverStream::new(rx)))
+        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response()))
+}
+
+/// A `follow=true` stream after its first lines.
+struct Follower {
+    sim: Arc<Sim>,
+    ns: String,
+    pod: String,
+    container: String,
+    inst: Instance,
+    /// Lines up to this time have been sent.
+    upto: Timestamp,
+    timestamps: bool,
+    /// Bytes still allowed by `limitBytes`.
+    left: Option<usize>,
+}
+
+impl Follower {
+    async fn run(mut self, tx: mpsc::Sender<Result<Bytes, std::io::Error>>) {
+        loop {
+            tokio::select! {
+                _ = tx.closed() => return,
+                _ = tokio::time::sleep(FOLLOW_POLL) => {}
+            }
+            // No lock is held across the wait: each round reads the pod afresh.
+            let Some(pod) = self.sim.store.get(keys::PODS, &self.ns, &self.pod) else {
+                return;
+            };
+            let status = meta::ptr(&pod, "/status/containerStatuses")
+                .and_then(Value::as_array)
+                .and_then(|s| s.iter().find(|c| c["name"] == self.container.as_str()))
+                .cloned()
+                .unwrap_or(Value::Null);
+            let still = instance(&status, false)
+                .is_some_and(|i| i.finished.is_none() && i.started == self.inst.started);
+            let now = self.sim.clock.now();
+            let mut ended = false;
+            if !still {
+                // The instance ended: its last lines up to its finish, then the end.
+                let term = &status["lastState"]["terminated"];
+                let finished = if ts(&term["startedAt"]) == Some(self.inst.started) {
+                    ts(&term["finishedAt"]).unwrap_or(now)
+                } else {
+                    now
+                };
+                self.inst.finished = Some(finished);
+                self.inst.reason = term["reason"].as_str().map(str::to_string);
+                ended = true;
+            }
+            let from = self.upto + SignedDuration::from_nanos(1);
+            let to = self.inst.finished.unwrap_or(now);
+            let new = lines_of(&self.sim, &pod, &self.container, &self.inst, from, to, None);
+            self.upto = self.upto.max(to);
+            let mut chunk = render(&new, self.timestamps);
+            let mut full = false;
+            if let Some(left) = self.left.as_mut() {
+                cut(&mut chunk, *left);
+                *left -= chunk.len();
+                full = *left == 0;
+            }
+            if !chunk.is_empty() && tx.send(Ok(Bytes::from(chunk))).await.is_err() {
+                return;
+            }
+            if ended || full {
+                return;
+            }
+        }
+    }
 }
