@@ -31,6 +31,8 @@ pub enum Error {
     Metrics(#[from] crate::metrics::prom::SetupError),
     #[error("simulated cluster: {0:#}")]
     Sim(anyhow::Error),
+    #[error("logs: {0}")]
+    Logs(#[from] crate::cluster::logs::LogError),
 }
 
 impl From<ConnectError> for Error {

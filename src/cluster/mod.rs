@@ -7,6 +7,7 @@ pub mod diagnose;
 pub mod explain;
 pub mod hpa_view;
 pub mod list;
+pub mod logs;
 pub mod model;
 pub mod netpol;
 pub mod ops;

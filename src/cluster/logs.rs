@@ -1,0 +1,167 @@
+//! A pod's logs, read like `kubectl logs`: a pod by name, or a workload
+//! (`deploy/NAME`, `sts/NAME`, a bare Deployment name) whose best pod is picked — ready
+//! before running before the rest, newest first — and its lines, once or followed.
+
+use futures::{AsyncBufReadExt, Stream, StreamExt};
+use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
+use k8s_openapi::api::core::v1::Pod;
+use kube::Api;
+use kube::api::{ListParams, LogParams};
+
+use super::connect::Connection;
+use super::explain::explain;
+use crate::text::printable;
+
+/// What to read.
+#[derive(Debug, Clone, Default)]
+pub struct LogRequest {
+    /// `POD`, `pod/POD`, `deploy/NAME`, `deployment/NAME`, `sts/NAME`, `statefulset/NAME`,
+    /// or a bare name (a pod first, then a Deployment).
+    pub target: String,
+    pub container: Option<String>,
+    pub follow: bool,
+    pub previous: bool,
+    pub tail: Option<i64>,
+    pub since_seconds: Option<i64>,
+    pub timestamps: bool,
+}
+
+/// Why the logs could not be read, in words.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct LogError(pub String);
+
+fn selector_of(labels: Option<&std::collections::BTreeMap<String, String>>) -> String {
+    labels
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Ready first, then running, then the rest; newest first within each.
+fn rank(p: &Pod) -> (u8, std::cmp::Reverse<Option<jiff::Timestamp>>) {
+    let st = p.status.as_ref();
+    let ready = st
+        .and_then(|s| s.conditions.as_ref())
+        .is_some_and(|cs| cs.iter().any(|c| c.type_ == "Ready" && c.status == "True"));
+    let running = st.and_then(|s| s.phase.as_deref()) == Some("Running");
+    let class = match (ready, running) {
+        (true, _) => 0,
+        (false, true) => 1,
+        _ => 2,
+    };
+    let created = p.metadata.creation_timestamp.as_ref().map(|t| t.0);
+    (class, std::cmp::Reverse(created))
+}
+
+/// The pod a target names, and how many the workload had (0 for a pod named directly).
+pub async fn pick_pod(conn: &Connection, target: &str) -> Result<(String, usize), LogError> {
+    let ns = &conn.namespace;
+    let (kind, name) = match target.split_once('/') {
+        Some((k, n)) => (k.to_ascii_lowercase(), n.to_string()),
+        None => (String::new(), target.to_string()),
+    };
+    let pods: Api<Pod> = Api::namespaced(conn.client.clone(), ns);
+    let selector = match kind.as_str() {
+        "pod" | "pods" | "po" => return Ok((name, 0)),
+        "" => match pods.get_opt(&name).await {
+            Ok(Some(_)) => return Ok((name, 0)),
+            Ok(None) => deployment_selector(conn, &name).await?,
+            Err(e) => return Err(LogError(explain(&e))),
+        },
+        "deploy" | "deployment" | "deployments" => deployment_selector(conn, &name).await?,
+        "sts" | "statefulset" | "statefulsets" => {
+            let api: Api<StatefulSet> = Api::namespaced(conn.client.clone(), ns);
+            let s = get(&api, &name, "statefulset", ns).await?;
+            selector_of(
+                s.spec
+                    .as_ref()
+                    .and_then(|s| s.selector.match_labels.as_ref()),
+            )
+        }
+        other => {
+            return Err(LogError(format!(
+                "{other:?} is not a kind logs are read from: give POD, pod/POD, deploy/NAME or sts/NAME"
+            )));
+        }
+    };
+    let mut list = pods
+        .list(&ListParams::default().labels(&selector))
+        .await
+        .map_err(|e| LogError(explain(&e)))?
+        .items;
+    list.retain(|p| p.metadata.deletion_timestamp.is_none());
+    list.sort_by_key(rank);
+    let n = list.len();
+    match list.first().and_then(|p| p.metadata.name.clone()) {
+        Some(pod) => Ok((pod, n)),
+        None => Err(LogError(format!("{target} has no pods in {ns}"))),
+    }
+}
+
+async fn get<K>(api: &Api<K>, name: &str, kind: &str, ns: &str) -> Result<K, LogError>
+where
+    K: kube::Resource + Clone + serde::de::DeserializeOwned + std::fmt::Debug,
+{
+    match api.get_opt(name).await {
+        Ok(Some(o)) => Ok(o),
+        Ok(None) => Err(LogError(format!("{kind} {name} not found in {ns}"))),
+        Err(e) => Err(LogError(explain(&e))),
+    }
+}
+
+async fn deployment_selector(conn: &Connection, name: &str) -> Result<String, LogError> {
+    let api: Api<Deployment> = Api::namespaced(conn.client.clone(), &conn.namespace);
+    let d = match api.get_opt(name).await {
+        Ok(Some(d)) => d,
+        Ok(None) => {
+            return Err(LogError(format!(
+                "no pod or deployment named {name} in {}",
+                conn.namespace
+            )));
+        }
+        Err(e) => return Err(LogError(explain(&e))),
+    };
+    Ok(selector_of(
+        d.spec
+            .as_ref()
+            .and_then(|s| s.selector.match_labels.as_ref()),
+    ))
+}
+
+fn params(r: &LogRequest) -> LogParams {
+    LogParams {
+        container: r.container.clone(),
+        follow: r.follow,
+        previous: r.previous,
+        tail_lines: r.tail,
+        since_seconds: r.since_seconds,
+        timestamps: r.timestamps,
+        ..LogParams::default()
+    }
+}
+
+/// The server's refusal in its own words ("previous terminated container … not found").
+fn refused(e: kube::Error) -> LogError {
+    match e {
+        kube::Error::Api(s) => LogError(printable(&s.message)),
+        other => LogError(explain(&other)),
+    }
+}
+
+/// The pod's log lines (printable: a log cannot drive the terminal), once or as they
+/// come while following.
+pub async fn lines(
+    conn: &Connection,
+    pod: &str,
+    r: &LogRequest,
+) -> Result<impl Stream<Item = Result<String, LogError>> + use<>, LogError> {
+    let api: Api<Pod> = Api::namespaced(conn.client.clone(), &conn.namespace);
+    let reader = api.log_stream(pod, &params(r)).await.map_err(refused)?;
+    Ok(reader.lines().map(|l| {
+        l.map(|l| printable(&l))
+            .map_err(|e| LogError(format!("the log stream broke: {e}")))
+    }))
+}
