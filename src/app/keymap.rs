@@ -35,6 +35,7 @@ pub enum Action {
     RotateKey,
     RaiseMemory,
     Restore,
+    Open,
     // Dialogs and text inputs.
     Submit,
     Cancel,
@@ -188,11 +189,19 @@ pub static KEYMAP: &[Binding] = &[
         false
     ),
     bind!(
+        "Enter",
+        KeyCode::Enter,
+        false,
+        Open,
+        "open: the selected workload's pods (Esc goes back)",
+        false
+    ),
+    bind!(
         "Esc",
         KeyCode::Esc,
         false,
         Back,
-        "back: close help, clear the filter",
+        "back: from the pods to the workloads, close help, clear the filter",
         false
     ),
     bind!("q", KeyCode::Char('q'), false, Quit, "quit", true),

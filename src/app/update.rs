@@ -147,6 +147,7 @@ fn connected(app: &mut App, r: Result<Connection, String>, fx: &mut Vec<Effect>)
     app.denied.clear();
     app.forget_problems();
     app.selected = 0;
+    app.pods_of = None;
     let dropped = match std::mem::replace(&mut app.mode, Mode::Normal) {
         Mode::Confirm { plan, .. } => Some(plan),
         other => {
@@ -249,9 +250,28 @@ fn command_key(app: &mut App, mut line: String, k: KeyEvent, fx: &mut Vec<Effect
     }
 }
 
+/// Keys on the pods of a workload: move, Esc back; the rest as on the dashboard.
+fn pods_key(app: &mut App, action: Option<Action>) -> bool {
+    let n = app.drilled_pods().len();
+    match action {
+        Some(Action::Up) => app.pod_selected = app.pod_selected.saturating_sub(1),
+        Some(Action::Down) => app.pod_selected = (app.pod_selected + 1).min(n.saturating_sub(1)),
+        Some(Action::Top) => app.pod_selected = 0,
+        Some(Action::Bottom) => app.pod_selected = n.saturating_sub(1),
+        Some(Action::Back) => app.pods_of = None,
+        Some(Action::Open) => {}
+        _ => return false,
+    }
+    true
+}
+
 fn normal(app: &mut App, k: KeyEvent, fx: &mut Vec<Effect>) {
     let n = app.visible().len();
-    match action_for(&k, Scope::Normal) {
+    let action = action_for(&k, Scope::Normal);
+    if app.pods_of.is_some() && pods_key(app, action) {
+        return;
+    }
+    match action {
         Some(Action::Quit) => fx.push(Effect::Quit),
         Some(Action::Help) => app.mode = Mode::Help,
         Some(Action::Filter) => app.mode = Mode::Filter,
@@ -272,6 +292,12 @@ fn normal(app: &mut App, k: KeyEvent, fx: &mut Vec<Effect>) {
         Some(Action::Scale) => dialogs::start_scale(app),
         Some(Action::Restart) => dialogs::start_restart(app, fx),
         Some(Action::RotateKey) => dialogs::start_rotate(app),
+        Some(Action::Open) => {
+            if let Some(w) = app.selected_workload() {
+                app.pods_of = Some((w.kind.clone(), w.name.clone()));
+                app.pod_selected = 0;
+            }
+        }
         Some(Action::RaiseMemory) => super::fixes::start_memory(app, fx),
         Some(Action::Restore) => super::fixes::start_restore(app, fx),
         Some(Action::Submit | Action::Cancel | Action::Erase | Action::Yes | Action::No) | None => {

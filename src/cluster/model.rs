@@ -53,6 +53,25 @@ pub struct Workload {
     pub unschedulable_why: Option<String>,
     /// When the oldest of its current problems' pods started failing (for "since").
     pub failing_since: Option<jiff::Timestamp>,
+    /// Its pods, for the drill-down (terminating ones included), by name.
+    pub pod_views: Vec<PodView>,
+}
+
+/// One pod as the drill-down lists it, in kubectl's words.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PodView {
+    pub name: String,
+    /// "1/1"
+    pub ready: String,
+    /// kubectl's STATUS: Running, CrashLoopBackOff, OOMKilled, Pending, Terminating…
+    pub status: String,
+    pub restarts: i32,
+    /// The last termination's reason ("OOMKilled", "Error (exit 1)") and when it ended.
+    pub last_exit: Option<(String, Option<jiff::Timestamp>)>,
+    pub node: String,
+    pub created: Option<jiff::Timestamp>,
+    /// The first container's name (for its working set in the resource metrics).
+    pub container: String,
 }
 
 /// One container of a pod template.

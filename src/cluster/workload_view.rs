@@ -125,8 +125,77 @@ fn unschedulable(p: &Pod) -> Option<(String, Option<jiff::Timestamp>)> {
     ))
 }
 
+/// kubectl's STATUS column: a waiting or terminated reason wins over the phase.
+fn status(p: &Pod) -> String {
+    if p.metadata.deletion_timestamp.is_some() {
+        return "Terminating".into();
+    }
+    let st = p.status.as_ref();
+    let reason = st
+        .and_then(|s| s.container_statuses.as_ref())
+        .into_iter()
+        .flatten()
+        .find_map(|c| {
+            let s = c.state.as_ref()?;
+            s.waiting
+                .as_ref()
+                .and_then(|w| w.reason.clone())
+                .or_else(|| s.terminated.as_ref().and_then(|t| t.reason.clone()))
+        });
+    let phase = st
+        .and_then(|s| s.phase.clone())
+        .unwrap_or_else(|| "Unknown".into());
+    printable(&reason.unwrap_or(phase))
+}
+
+/// One pod for the drill-down.
+pub fn pod_view(p: &Pod) -> crate::cluster::model::PodView {
+    let cs: Vec<&ContainerStatus> = p
+        .status
+        .as_ref()
+        .and_then(|s| s.container_statuses.as_ref())
+        .into_iter()
+        .flatten()
+        .collect();
+    let total = p.spec.as_ref().map_or(cs.len(), |s| s.containers.len());
+    let last_exit = cs
+        .iter()
+        .filter_map(|c| c.last_state.as_ref()?.terminated.as_ref())
+        .max_by_key(|t| t.finished_at.as_ref().map(|f| f.0))
+        .map(|t| {
+            let reason = t.reason.as_deref().unwrap_or("terminated");
+            let what = if t.exit_code != 0 && reason != "OOMKilled" {
+                format!("{reason} (exit {})", t.exit_code)
+            } else {
+                reason.to_string()
+            };
+            (printable(&what), t.finished_at.as_ref().map(|f| f.0))
+        });
+    crate::cluster::model::PodView {
+        name: p.metadata.name.clone().unwrap_or_default(),
+        ready: format!("{}/{total}", cs.iter().filter(|c| c.ready).count()),
+        status: status(p),
+        restarts: cs.iter().map(|c| c.restart_count).sum(),
+        last_exit,
+        node: p
+            .spec
+            .as_ref()
+            .and_then(|s| s.node_name.clone())
+            .unwrap_or_else(|| "<none>".into()),
+        created: p.metadata.creation_timestamp.as_ref().map(|t| t.0),
+        container: p
+            .spec
+            .as_ref()
+            .and_then(|s| s.containers.first())
+            .map(|c| c.name.clone())
+            .unwrap_or_default(),
+    }
+}
+
 /// Counts by phase and the incidents' evidence of the workload's pods.
 pub fn pods(pods: &[&Pod], w: &mut Workload) {
+    w.pod_views = pods.iter().map(|p| pod_view(p)).collect();
+    w.pod_views.sort_by(|a, b| a.name.cmp(&b.name));
     for p in pods {
         if p.metadata.deletion_timestamp.is_some() {
             w.pods.terminating += 1;

@@ -3,6 +3,7 @@
 
 mod metrics_panels;
 mod panels;
+mod pods;
 mod problems;
 
 use ratatui::Frame;
@@ -59,7 +60,10 @@ pub fn draw(f: &mut Frame, app: &App) {
     .areas(area);
     draw_header(f, app, header);
     problems::draw(f, app, strip);
-    if body.width >= 110 {
+    if app.pods_of.is_some() {
+        // Drilled into a workload: its pods get the whole body.
+        pods::draw(f, app, body);
+    } else if body.width >= 110 {
         draw_wide_body(f, app, body);
     } else {
         draw_narrow_body(f, app, body);

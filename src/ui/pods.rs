@@ -1,0 +1,123 @@
+//! The drill-down: the pods of one workload (`Enter` on it, `Esc` back), in kubectl's
+//! words — ready, status with its reason, restarts with the last exit and when, node,
+//! age — and the working set against the limit where the resource metrics API serves it.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::widgets::{Row, Table, TableState};
+
+use super::block;
+use crate::app::App;
+use crate::cluster::model::PodView;
+use crate::format;
+
+fn age(app: &App, t: Option<jiff::Timestamp>) -> String {
+    t.map(|t| format::age(app.now.as_second() - t.as_second()))
+        .unwrap_or_else(|| "?".into())
+}
+
+/// "1.2Gi/2Gi" of the pod's first container, or "-".
+fn memory(app: &App, p: &PodView, limit: Option<&String>) -> String {
+    let used = app.cluster.as_ref().and_then(|c| {
+        c.resource_metrics
+            .working_set
+            .get(&(p.name.clone(), p.container.clone()))
+    });
+    match (used, limit) {
+        (Some(u), Some(l)) => format!("{}/{l}", crate::problems::bytes(*u)),
+        (Some(u), None) => crate::problems::bytes(*u),
+        (None, _) => "-".into(),
+    }
+}
+
+/// Below this width only what a crash needs: name, ready, status, restarts, last exit.
+const NARROW: u16 = 110;
+
+fn row(app: &App, p: &PodView, limit: Option<&String>, wide: bool) -> Row<'static> {
+    let t = app.theme();
+    let bad = !matches!(p.status.as_str(), "Running" | "Completed" | "Succeeded");
+    let last = p
+        .last_exit
+        .as_ref()
+        .map(|(why, at)| format!("{why} {} ago", age(app, *at)))
+        .unwrap_or_default();
+    let mut cells = vec![
+        p.name.clone(),
+        p.ready.clone(),
+        p.status.clone(),
+        p.restarts.to_string(),
+        last,
+    ];
+    if wide {
+        cells.extend([p.node.clone(), age(app, p.created), memory(app, p, limit)]);
+    }
+    Row::new(cells).style(Style::default().fg(if bad { t.warn } else { t.text }))
+}
+
+pub fn draw(f: &mut Frame, app: &App, area: Rect) {
+    let t = app.theme();
+    let Some((kind, name)) = &app.pods_of else {
+        return;
+    };
+    let pods = app.drilled_pods();
+    let limit = app
+        .cluster
+        .as_ref()
+        .and_then(|c| {
+            c.workloads
+                .iter()
+                .find(|w| &w.kind == kind && &w.name == name)
+        })
+        .and_then(|w| w.containers.first())
+        .and_then(|c| c.limits.get("memory"));
+    let title = format!(
+        "pods of {} {name} · {} · Esc back",
+        kind.to_lowercase(),
+        pods.len()
+    );
+    let wide = area.width >= NARROW;
+    let names = [
+        "NAME",
+        "READY",
+        "STATUS",
+        "RESTARTS",
+        "LAST EXIT",
+        "NODE",
+        "AGE",
+        "MEM",
+    ];
+    let header = Row::new(names.into_iter().take(if wide { 8 } else { 5 }))
+        .style(Style::default().fg(t.muted).add_modifier(Modifier::BOLD));
+    let rows: Vec<Row> = pods.iter().map(|p| row(app, p, limit, wide)).collect();
+    let name_w = pods
+        .iter()
+        .map(|p| p.name.chars().count())
+        .max()
+        .unwrap_or(4) as u16;
+    let mut widths = vec![
+        Constraint::Min(name_w.min(40)),
+        Constraint::Length(5),
+        Constraint::Length(17),
+        Constraint::Length(8),
+        Constraint::Length(20),
+    ];
+    if wide {
+        widths.extend([
+            Constraint::Length(12),
+            Constraint::Length(5),
+            Constraint::Length(11),
+        ]);
+    }
+    let selected = (!rows.is_empty()).then(|| app.pod_selected.min(rows.len() - 1));
+    let table = Table::new(rows, widths)
+        .header(header)
+        .block(block(&title, t))
+        .row_highlight_style(Style::default().bg(t.selected_bg).fg(t.selected_fg))
+        .highlight_symbol("▶");
+    f.render_stateful_widget(
+        table,
+        area,
+        &mut TableState::default().with_selected(selected),
+    );
+}
