@@ -61,28 +61,7 @@ pub enum Command {
     /// The dashboard on the embedded simulated cluster (no Kubernetes needed).
     Demo(SimArgs),
     /// Print a pod's logs (a workload's: its best pod), like kubectl logs.
-    Logs {
-        /// POD, pod/POD, deploy/NAME, sts/NAME, or a Deployment's name.
-        target: String,
-        /// The container (needed when the pod has several).
-        #[arg(short = 'c', long)]
-        container: Option<String>,
-        /// Keep printing new lines as they come.
-        #[arg(short = 'f', long)]
-        follow: bool,
-        /// The previous container's logs (what a crash loop needs).
-        #[arg(short = 'p', long)]
-        previous: bool,
-        /// Only the last N lines (-1: all, as kubectl).
-        #[arg(long, value_name = "N", allow_negative_numbers = true)]
-        tail: Option<i64>,
-        /// Only lines newer than this, e.g. 30s, 5m, 1h.
-        #[arg(long, value_name = "DURATION")]
-        since: Option<String>,
-        /// Prefix each line with its time.
-        #[arg(long)]
-        timestamps: bool,
-    },
+    Logs(crate::logs::LogsArgs),
     /// The dashboard's data once, for scripts; exit 1 when unhealthy.
     Status {
         /// Print JSON instead of text.
@@ -445,41 +424,9 @@ async fn dispatch(command: Option<Command>, g: Global) -> Result<u8, Error> {
             let sc = a.to_config().map_err(Error::Usage)?;
             demo::run_sim(sc).await.map(|_| 0)
         }
-        Some(Command::Demo(mut a)) => {
-            a.preload = true;
-            let sc = a.to_config().map_err(Error::Usage)?;
-            let flags = demo::DashboardFlags {
-                prometheus_url: g.prometheus_url.clone(),
-                namespace: g.namespace.clone(),
-                theme: g.theme.clone(),
-            };
-            demo::run_demo(sc, cfg.clone(), flags).await.map(|_| 0)
-        }
+        Some(Command::Demo(a)) => run_demo(a, &g, &cfg).await,
         Some(Command::Status { json }) => run_status(cfg.clone(), &g, json).await,
-        Some(Command::Logs {
-            target,
-            container,
-            follow,
-            previous,
-            tail,
-            since,
-            timestamps,
-        }) => {
-            let since_seconds = match since {
-                Some(s) => Some(commands::parse_duration("--since", &s)?.as_secs() as i64),
-                None => None,
-            };
-            let req = crate::cluster::logs::LogRequest {
-                target,
-                container,
-                follow,
-                previous,
-                tail,
-                since_seconds,
-                timestamps,
-            };
-            run_logs(&cfg, &g, req).await
-        }
+        Some(Command::Logs(a)) => crate::logs::run(&cfg, &target(&g), a).await,
         Some(Command::Scale {
             deployment,
             replicas,
@@ -507,27 +454,7 @@ async fn dispatch(command: Option<Command>, g: Global) -> Result<u8, Error> {
             };
             commands::deploy(&common(yes, None), f).await
         }
-        Some(Command::SetResources {
-            workload,
-            container,
-            memory_limit,
-            memory_request,
-            cpu_limit,
-            cpu_request,
-            yes,
-            timeout,
-            no_wait,
-        }) => {
-            let f = commands::ResourceFlags {
-                container,
-                memory_limit,
-                memory_request,
-                cpu_limit,
-                cpu_request,
-                no_wait,
-            };
-            commands::set_resources(&common(yes, timeout.as_deref()), &workload, f).await
-        }
+        Some(c @ Command::SetResources { .. }) => set_resources(&cfg, &t, c).await,
         Some(Command::RotateKey {
             from_file,
             from_stdin,
@@ -547,6 +474,57 @@ async fn dispatch(command: Option<Command>, g: Global) -> Result<u8, Error> {
     }
 }
 
+/// `agentdeck demo`: the sim preloaded, with the dashboard's own flags passed on.
+async fn run_demo(mut a: SimArgs, g: &Global, cfg: &crate::config::Config) -> Result<u8, Error> {
+    a.preload = true;
+    let sc = a.to_config().map_err(Error::Usage)?;
+    let flags = demo::DashboardFlags {
+        prometheus_url: g.prometheus_url.clone(),
+        namespace: g.namespace.clone(),
+        theme: g.theme.clone(),
+    };
+    demo::run_demo(sc, cfg.clone(), flags).await.map(|_| 0)
+}
+
+/// `agentdeck set-resources`: its flags to the operation's.
+async fn set_resources(
+    cfg: &crate::config::Config,
+    target: &crate::cluster::Target,
+    c: Command,
+) -> Result<u8, Error> {
+    let Command::SetResources {
+        workload,
+        container,
+        memory_limit,
+        memory_request,
+        cpu_limit,
+        cpu_request,
+        no_wait,
+        yes,
+        timeout,
+    } = c
+    else {
+        return Err(Error::Usage(
+            "set-resources: internal dispatch error".into(),
+        ));
+    };
+    let f = commands::ResourceFlags {
+        container,
+        memory_limit,
+        memory_request,
+        cpu_limit,
+        cpu_request,
+        no_wait,
+    };
+    let common = commands::Common {
+        cfg,
+        target,
+        yes,
+        timeout: timeout.as_deref(),
+    };
+    commands::set_resources(&common, &workload, f).await
+}
+
 fn load_config(g: &Global) -> Result<crate::config::Config, Error> {
     let mut cfg = crate::config::Config::load(g.config.as_deref())?;
     cfg.read_only |= g.read_only;
@@ -560,39 +538,6 @@ pub(crate) fn target(g: &Global) -> crate::cluster::Target {
         namespace: g.namespace.clone(),
         no_terminal: false,
     }
-}
-
-/// `agentdeck logs`: the lines on stdout, which pod on stderr (as kubectl says it).
-async fn run_logs(
-    cfg: &crate::config::Config,
-    g: &Global,
-    req: crate::cluster::logs::LogRequest,
-) -> Result<u8, Error> {
-    use futures::StreamExt;
-    use std::io::Write;
-    let mut req = req;
-    match req.tail {
-        Some(-1) => req.tail = None,
-        Some(n) if n < 0 => {
-            return Err(Error::Usage(format!(
-                "--tail {n}: give a number of lines, 0 or more (-1: all)"
-            )));
-        }
-        _ => {}
-    }
-    let conn = crate::cluster::connect(&target(g), &cfg.stack.namespace).await?;
-    let (pod, of) = crate::cluster::logs::pick_pod(&conn, &req.target).await?;
-    if of > 1 {
-        eprintln!("Found {of} pods, using pod/{pod}");
-    }
-    let mut lines = std::pin::pin!(crate::cluster::logs::lines(&conn, &pod, &req).await?);
-    let mut out = std::io::stdout().lock();
-    while let Some(line) = lines.next().await {
-        if writeln!(out, "{}", line?).is_err() {
-            return Ok(0); // stdout closed (| head): done
-        }
-    }
-    Ok(0)
 }
 
 async fn run_status(cfg: crate::config::Config, g: &Global, json: bool) -> Result<u8, Error> {

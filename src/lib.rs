@@ -12,6 +12,7 @@ pub mod error;
 pub mod files;
 pub mod format;
 pub mod logging;
+pub mod logs;
 pub mod manifests;
 pub mod metrics;
 pub mod problems;

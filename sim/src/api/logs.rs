@@ -176,14 +176,9 @@ fn cut(s: &mut String, limit: usize) {
     }
 }
 
-/// `pods/NAME/log`.
-pub fn get(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
-    let name = t.name.as_deref().unwrap_or("");
-    let pod = sim.store.get(keys::PODS, t.ns(), name).ok_or_else(|| {
-        ApiError::new(404, "NotFound", format!("pods \"{name}\" not found"))
-            .details_for("pods", "", name)
-    })?;
-    let names: Vec<String> = meta::ptr(&pod, "/spec/containers")
+/// The container asked for, or the only one; the real server's 400s otherwise.
+fn container(pod: &Value, name: &str, r: &Req) -> ApiResult<String> {
+    let names: Vec<String> = meta::ptr(pod, "/spec/containers")
         .and_then(Value::as_array)
         .map(|cs| {
             cs.iter()
@@ -191,26 +186,22 @@ pub fn get(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
                 .collect()
         })
         .unwrap_or_default();
-    let container = match r.q("container").filter(|c| !c.is_empty()) {
-        Some(c) => {
-            if !names.iter().any(|n| n == c) {
-                return Err(ApiError::bad_request(format!(
-                    "container {c} is not valid for pod {name}"
-                )));
-            }
-            c.to_string()
-        }
-        None if names.len() == 1 => names[0].clone(),
-        None => {
-            return Err(ApiError::bad_request(format!(
-                "a container name must be specified for pod {name}, choose one of: [{}]",
-                names.join(" ")
-            )));
-        }
-    };
-    let tail = positive(r, "tailLines")?.map(|n| n as usize);
+    match r.q("container").filter(|c| !c.is_empty()) {
+        Some(c) if names.iter().any(|n| n == c) => Ok(c.to_string()),
+        Some(c) => Err(ApiError::bad_request(format!(
+            "container {c} is not valid for pod {name}"
+        ))),
+        None if names.len() == 1 => Ok(names[0].clone()),
+        None => Err(ApiError::bad_request(format!(
+            "a container name must be specified for pod {name}, choose one of: [{}]",
+            names.join(" ")
+        ))),
+    }
+}
+
+/// `sinceSeconds` or `sinceTime` (not both, as the real server says).
+fn since(r: &Req) -> ApiResult<(Option<i64>, Option<jiff::Timestamp>)> {
     let since_secs = positive(r, "sinceSeconds")?;
-    let limit = positive(r, "limitBytes")?.map(|n| n as usize);
     let since_time = match r.q("sinceTime").filter(|s| !s.is_empty()) {
         Some(s) => Some(meta::parse_time(s).ok_or_else(|| {
             ApiError::bad_request(format!("sinceTime: Invalid value: \"{s}\": not RFC3339"))
@@ -222,6 +213,20 @@ pub fn get(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
             "at most one of `sinceTime` or `sinceSeconds` may be specified",
         ));
     }
+    Ok((since_secs, since_time))
+}
+
+/// `pods/NAME/log`.
+pub fn get(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
+    let name = t.name.as_deref().unwrap_or("");
+    let pod = sim.store.get(keys::PODS, t.ns(), name).ok_or_else(|| {
+        ApiError::new(404, "NotFound", format!("pods \"{name}\" not found"))
+            .details_for("pods", "", name)
+    })?;
+    let container = container(&pod, name, r)?;
+    let tail = positive(r, "tailLines")?.map(|n| n as usize);
+    let limit = positive(r, "limitBytes")?.map(|n| n as usize);
+    let (since_secs, since_time) = since(r)?;
     let status = meta::ptr(&pod, "/status/containerStatuses")
         .and_then(Value::as_array)
         .and_then(|s| s.iter().find(|c| c["name"] == container.as_str()))
