@@ -457,3 +457,20 @@ fn a_flickering_problem_keeps_its_since_and_is_announced_when_it_is_gone() {
     t.observe(ts("2026-11-30T14:00:05Z"), vec![]);
     assert!(t.cleared().is_empty());
 }
+
+#[test]
+fn a_short_window_p95_just_over_the_threshold_needs_the_long_one_to_agree() {
+    let c = cluster(agents());
+    let mut m = metrics(3.0, 0.0, 0.0, 1600.0);
+    m.recent.p95_ms = Reading::Value(2050.0);
+    assert!(run(Some(&c), Some(&m)).is_empty(), "a bucket's wobble");
+    m.p95_ms = Reading::Value(2200.0);
+    assert_eq!(ids(&run(Some(&c), Some(&m))), ["provider-slow"]);
+    m.p95_ms = Reading::Value(1600.0);
+    m.recent.p95_ms = Reading::Value(2600.0);
+    assert_eq!(
+        ids(&run(Some(&c), Some(&m))),
+        ["provider-slow"],
+        "clearly over"
+    );
+}

@@ -183,9 +183,22 @@ fn egress(i: &Inputs) -> Option<Problem> {
 }
 
 /// p95 over the threshold with few errors: the provider is slow.
+/// A short window holds few requests, so its p95 wobbles by a histogram bucket: just over
+/// the threshold it counts only when the 5-minute p95 agrees; clearly over (this factor),
+/// at once. Clearing follows the short window alone.
+const CLEARLY_OVER: f64 = 1.25;
+
 fn slow(i: &Inputs, m: &MetricsSnapshot, share_401: f64) -> Option<Problem> {
-    let p95 = value(&m.recent.p95_ms).or_else(|| value(&m.p95_ms))?;
-    if p95 <= i.p95_threshold_ms || share_401 >= i.cfg.unauthorized_ratio {
+    let (recent, long) = (value(&m.recent.p95_ms), value(&m.p95_ms));
+    let t = i.p95_threshold_ms;
+    let over = match (recent, long) {
+        (Some(r), Some(l)) => r > t && (l > t || r > CLEARLY_OVER * t),
+        (Some(r), None) => r > t,
+        (None, Some(l)) => l > t,
+        (None, None) => false,
+    };
+    let p95 = recent.or(long)?;
+    if !over || share_401 >= i.cfg.unauthorized_ratio {
         return None;
     }
     let mut p = Problem::new("provider-slow", Severity::Warning, "Provider slow");
