@@ -27,6 +27,23 @@ pub struct PodSeries {
     pub timeouts_due: [f64; AGENTS.len()],
 }
 
+impl PodSeries {
+    /// Timed-out requests of agent `a` join the histogram (the buckets `inside`, and the
+    /// count) only as whole requests; the fraction waits for the next ones.
+    fn add_timeouts(&mut self, a: usize, timeouts: f64, inside: &[bool]) {
+        self.timeouts_due[a] += timeouts;
+        let whole = self.timeouts_due[a].floor();
+        if whole < 1.0 {
+            return;
+        }
+        self.timeouts_due[a] -= whole;
+        self.count[a] += whole;
+        for (cum, _) in self.buckets[a].iter_mut().zip(inside).filter(|(_, i)| **i) {
+            *cum += whole;
+        }
+    }
+}
+
 /// Totals of one simulated second (or the part of it integrated so far).
 #[derive(Debug, Clone, Default)]
 pub struct Slot {
@@ -149,17 +166,7 @@ impl AgentState {
                 }
                 let timeouts = share * AGENTS[a].1 * timeout.0;
                 ps.count[a] += share * AGENTS[a].1 - timeouts;
-                ps.timeouts_due[a] += timeouts;
-                let whole = ps.timeouts_due[a].floor();
-                if whole >= 1.0 {
-                    ps.timeouts_due[a] -= whole;
-                    ps.count[a] += whole;
-                    for (cum, inside) in ps.buckets[a].iter_mut().zip(&timeout_in) {
-                        if *inside {
-                            *cum += whole;
-                        }
-                    }
-                }
+                ps.add_timeouts(a, timeouts, &timeout_in);
                 ps.sum[a] += sum_inc[a];
             }
             for (i, c) in POD_CODES.iter().enumerate() {
