@@ -15,6 +15,6 @@ pub use collect::{refresh, run};
 pub use cost::{Cost, ModelCost, cost, monthly_for_tokens};
 pub use feed::Feed;
 pub use history::{History, Point};
-pub use prom::{PromClient, QueryError, Sample, Secret};
+pub use prom::{PromClient, QueryError, RangeSeries, Sample, Secret};
 pub use scope::Scope;
 pub use snapshot::{MetricsOrigin, MetricsSnapshot, ModelRate, Reading, Recent};

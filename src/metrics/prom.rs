@@ -1,4 +1,5 @@
-//! A small client for the Prometheus HTTP API (`GET /api/v1/query`, instant queries only).
+//! A small client for the Prometheus HTTP API: instant (`/api/v1/query`) and range
+//! (`/api/v1/query_range`) queries.
 //!
 //! Credentials (bearer token, basic-auth password) are read from files or the environment,
 //! trimmed, and kept in [`Secret`], which never prints: not in `Debug`, errors or logs.
@@ -30,6 +31,15 @@ pub struct Sample {
     pub value: f64,
 }
 
+/// One series of a range query: its labels and its points in time order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RangeSeries {
+    /// The series' labels (empty for a scalar or an aggregate without `by`).
+    pub labels: BTreeMap<String, String>,
+    /// (time, value); Prometheus' "NaN", "+Inf" and "-Inf" are kept as such.
+    pub points: Vec<(jiff::Timestamp, f64)>,
+}
+
 /// Why a query produced no samples.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum QueryError {
@@ -53,6 +63,7 @@ pub struct PromClient {
     /// Base URL with any credentials masked.
     display_url: String,
     query_url: reqwest::Url,
+    range_url: reqwest::Url,
     timeout: Duration,
     auth: Auth,
     headers: Headers,
@@ -99,6 +110,8 @@ impl PromClient {
             base.as_str().trim_end_matches('/')
         ))
         .map_err(|e| SetupError::Url(e.to_string()))?;
+        let range_url = reqwest::Url::parse(&format!("{}_range", query_url.as_str()))
+            .map_err(|e| SetupError::Url(e.to_string()))?;
 
         if !(cfg.timeout_secs > 0.0 && cfg.timeout_secs.is_finite()) {
             return Err(SetupError::Invalid(format!(
@@ -143,6 +156,7 @@ impl PromClient {
         Ok(PromClient {
             display_url,
             query_url,
+            range_url,
             timeout,
             auth,
             headers: cfg.headers.clone(),
@@ -171,6 +185,29 @@ impl PromClient {
         let status = resp.status();
         let body = resp.bytes().await.map_err(|e| self.transport(&e))?;
         parse_response(status.as_u16(), &body)
+    }
+
+    /// Run a range query over `[start, end]` at `step`. A step under a millisecond is
+    /// refused by Prometheus itself (as a PromQL error).
+    pub async fn query_range(
+        &self,
+        promql: &str,
+        start: jiff::Timestamp,
+        end: jiff::Timestamp,
+        step: Duration,
+    ) -> Result<Vec<RangeSeries>, QueryError> {
+        let secs = |t: jiff::Timestamp| format!("{:.3}", t.as_millisecond() as f64 / 1000.0);
+        let mut req = self.http.get(self.range_url.clone()).query(&[
+            ("query", promql.to_string()),
+            ("start", secs(start)),
+            ("end", secs(end)),
+            ("step", format!("{:.3}", step.as_secs_f64())),
+        ]);
+        req = self.auth.apply(req);
+        let resp = req.send().await.map_err(|e| self.transport(&e))?;
+        let status = resp.status();
+        let body = resp.bytes().await.map_err(|e| self.transport(&e))?;
+        parse_range_response(status.as_u16(), &body)
     }
 
     fn transport(&self, e: &reqwest::Error) -> QueryError {
@@ -297,8 +334,8 @@ fn snippet(body: &[u8]) -> String {
     s
 }
 
-/// Turn an HTTP status and body from `/api/v1/query` into samples or a [`QueryError`].
-pub fn parse_response(status: u16, body: &[u8]) -> Result<Vec<Sample>, QueryError> {
+/// The `data` of a successful answer, or the [`QueryError`] the status and body mean.
+fn api_data(status: u16, body: &[u8]) -> Result<ApiData, QueryError> {
     let parsed: Option<ApiResponse> = serde_json::from_slice(body).ok();
     if let Some(r) = &parsed
         && r.status == "error"
@@ -320,9 +357,51 @@ pub fn parse_response(status: u16, body: &[u8]) -> Result<Vec<Sample>, QueryErro
     if resp.status != "success" {
         return Err(QueryError::Decode(format!("status {:?}", resp.status)));
     }
-    let data = resp
-        .data
-        .ok_or_else(|| QueryError::Decode("success without data".into()))?;
+    resp.data
+        .ok_or_else(|| QueryError::Decode("success without data".into()))
+}
+
+#[derive(Deserialize)]
+struct MatrixItem {
+    #[serde(default)]
+    metric: BTreeMap<String, String>,
+    #[serde(default)]
+    values: Vec<(f64, String)>,
+}
+
+/// Turn an HTTP status and body from `/api/v1/query_range` into series or a [`QueryError`].
+pub fn parse_range_response(status: u16, body: &[u8]) -> Result<Vec<RangeSeries>, QueryError> {
+    let data = api_data(status, body)?;
+    let bad = |e: String| QueryError::Decode(format!("{} result: {e}", data.result_type));
+    if data.result_type != "matrix" {
+        return Err(bad("a range vector (matrix) was expected".into()));
+    }
+    let items: Vec<MatrixItem> =
+        serde_json::from_value(data.result.clone()).map_err(|e| bad(e.to_string()))?;
+    items
+        .into_iter()
+        .map(|it| {
+            let points = it
+                .values
+                .iter()
+                .map(|(t, v)| {
+                    let value = parse_value(v).ok_or_else(|| bad(format!("bad value {v:?}")))?;
+                    let at = jiff::Timestamp::from_millisecond((t * 1000.0).round() as i64)
+                        .map_err(|e| bad(format!("bad time {t}: {e}")))?;
+                    Ok((at, value))
+                })
+                .collect::<Result<Vec<_>, QueryError>>()?;
+            Ok(RangeSeries {
+                labels: it.metric,
+                points,
+            })
+        })
+        .collect()
+}
+
+/// Turn an HTTP status and body from `/api/v1/query` into samples or a [`QueryError`].
+pub fn parse_response(status: u16, body: &[u8]) -> Result<Vec<Sample>, QueryError> {
+    let data = api_data(status, body)?;
     let bad = |e: String| QueryError::Decode(format!("{} result: {e}", data.result_type));
     match data.result_type.as_str() {
         "vector" => {
@@ -366,3 +445,7 @@ mod server_tests;
 #[cfg(test)]
 #[path = "prom_tls_tests.rs"]
 mod tls_tests;
+
+#[cfg(test)]
+#[path = "prom_range_tests.rs"]
+mod range_tests;
