@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
+use reqwest::header::HeaderValue;
+
 use crate::config::PrometheusConfig;
 use crate::secret::Secret;
 
@@ -107,14 +109,27 @@ impl fmt::Debug for Auth {
 }
 
 impl Auth {
-    /// Add the credentials to a request.
-    pub fn apply(&self, req: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        match self {
-            Auth::None => req,
-            Auth::BearerFile(t) => req.bearer_auth(t.current().expose()),
-            Auth::Bearer(t) => req.bearer_auth(t.expose()),
-            Auth::Basic { user, password } => req.basic_auth(user, Some(password.expose())),
-        }
+    /// The `Authorization` header value, marked sensitive (hidden from reqwest's and
+    /// hyper's debug output); `Err` names the credential that is not a valid header value
+    /// (never its value).
+    pub fn header(&self) -> Result<Option<HeaderValue>, &'static str> {
+        let (value, what) = match self {
+            Auth::None => return Ok(None),
+            Auth::BearerFile(t) => (
+                format!("Bearer {}", t.current().expose()),
+                "the bearer token",
+            ),
+            Auth::Bearer(t) => (format!("Bearer {}", t.expose()), "the bearer token"),
+            Auth::Basic { user, password } => {
+                use base64::Engine as _;
+                let raw = format!("{user}:{}", password.expose());
+                let enc = base64::engine::general_purpose::STANDARD.encode(raw);
+                (format!("Basic {enc}"), "the basic-auth user")
+            }
+        };
+        let mut h = HeaderValue::from_str(&value).map_err(|_| what)?;
+        h.set_sensitive(true);
+        Ok(Some(h))
     }
 }
 

@@ -62,12 +62,11 @@ pub enum QueryError {
 pub struct PromClient {
     /// Base URL with any credentials masked.
     display_url: String,
-    query_url: reqwest::Url,
-    range_url: reqwest::Url,
     timeout: Duration,
     auth: Auth,
     headers: Headers,
-    http: reqwest::Client,
+    /// prometheus-http-query's client around our own reqwest client (timeout, TLS, headers).
+    api: prometheus_http_query::Client,
 }
 
 impl fmt::Debug for PromClient {
@@ -105,13 +104,6 @@ impl PromClient {
             )));
         }
         let display_url = mask_url(&base);
-        let query_url = reqwest::Url::parse(&format!(
-            "{}/api/v1/query",
-            base.as_str().trim_end_matches('/')
-        ))
-        .map_err(|e| SetupError::Url(e.to_string()))?;
-        let range_url = reqwest::Url::parse(&format!("{}_range", query_url.as_str()))
-            .map_err(|e| SetupError::Url(e.to_string()))?;
 
         if !(cfg.timeout_secs > 0.0 && cfg.timeout_secs.is_finite()) {
             return Err(SetupError::Invalid(format!(
@@ -153,14 +145,18 @@ impl PromClient {
         let http = builder
             .build()
             .map_err(|e| SetupError::Client(error_chain(&e)))?;
+        // The crate appends "api/v1/..." after a "/": a base path ending in "/" would double it.
+        let mut api_base = base.clone();
+        let path = api_base.path().trim_end_matches('/').to_string();
+        api_base.set_path(if path.is_empty() { "/" } else { &path });
+        let api = prometheus_http_query::Client::from(http, api_base.as_str())
+            .map_err(|e| SetupError::Url(error_chain(&e)))?;
         Ok(PromClient {
             display_url,
-            query_url,
-            range_url,
             timeout,
             auth,
             headers: cfg.headers.clone(),
-            http,
+            api,
         })
     }
 
@@ -176,19 +172,17 @@ impl PromClient {
 
     /// Run an instant query. A scalar result comes back as one sample without labels.
     pub async fn query(&self, promql: &str) -> Result<Vec<Sample>, QueryError> {
-        let mut req = self
-            .http
-            .get(self.query_url.clone())
-            .query(&[("query", promql)]);
-        req = self.auth.apply(req);
-        let resp = req.send().await.map_err(|e| self.transport(&e))?;
-        let status = resp.status();
-        let body = resp.bytes().await.map_err(|e| self.transport(&e))?;
-        parse_response(status.as_u16(), &body)
+        let mut req = self.api.query(promql);
+        if let Some(h) = self.authorization()? {
+            req = req.header(reqwest::header::AUTHORIZATION, h);
+        }
+        let resp = req.get_raw().await.map_err(|e| self.client_error(&e))?;
+        let (status, body) = self.read(resp).await?;
+        parse_response(status, &body)
     }
 
-    /// Run a range query over `[start, end]` at `step`. A step under a millisecond is
-    /// refused by Prometheus itself (as a PromQL error).
+    /// Run a range query over `[start, end]` (whole seconds, as the crate sends them) at
+    /// `step`.
     pub async fn query_range(
         &self,
         promql: &str,
@@ -196,18 +190,47 @@ impl PromClient {
         end: jiff::Timestamp,
         step: Duration,
     ) -> Result<Vec<RangeSeries>, QueryError> {
-        let secs = |t: jiff::Timestamp| format!("{:.3}", t.as_millisecond() as f64 / 1000.0);
-        let mut req = self.http.get(self.range_url.clone()).query(&[
-            ("query", promql.to_string()),
-            ("start", secs(start)),
-            ("end", secs(end)),
-            ("step", format!("{:.3}", step.as_secs_f64())),
-        ]);
-        req = self.auth.apply(req);
-        let resp = req.send().await.map_err(|e| self.transport(&e))?;
-        let status = resp.status();
+        let mut req = self.api.query_range(
+            promql,
+            start.as_second(),
+            end.as_second(),
+            step.as_secs_f64(),
+        );
+        if let Some(h) = self.authorization()? {
+            req = req.header(reqwest::header::AUTHORIZATION, h);
+        }
+        let resp = req.get_raw().await.map_err(|e| self.client_error(&e))?;
+        let (status, body) = self.read(resp).await?;
+        parse_range_response(status, &body)
+    }
+
+    /// The `Authorization` header for this request (a token file is re-read if it changed).
+    fn authorization(&self) -> Result<Option<reqwest::header::HeaderValue>, QueryError> {
+        self.auth.header().map_err(|what| {
+            QueryError::Unreachable(format!(
+                "{}: {what} is not a valid header",
+                self.display_url
+            ))
+        })
+    }
+
+    /// Status and body. The crate's own decoding is not used: it drops the status and
+    /// body of a non-JSON answer (a proxy's 502 page), which the error should show.
+    async fn read(&self, resp: reqwest::Response) -> Result<(u16, Vec<u8>), QueryError> {
+        let status = resp.status().as_u16();
         let body = resp.bytes().await.map_err(|e| self.transport(&e))?;
-        parse_range_response(status.as_u16(), &body)
+        Ok((status, body.to_vec()))
+    }
+
+    fn client_error(&self, e: &prometheus_http_query::Error) -> QueryError {
+        match e {
+            prometheus_http_query::Error::Client(c) if let Some(inner) = c.inner() => {
+                self.transport(inner)
+            }
+            other => {
+                QueryError::Unreachable(format!("{}: {}", self.display_url, error_chain(other)))
+            }
+        }
     }
 
     fn transport(&self, e: &reqwest::Error) -> QueryError {
