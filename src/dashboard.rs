@@ -57,6 +57,7 @@ pub async fn run(
     );
     // The metrics queries follow the namespace shown (`:ns`, `:ctx`).
     let (metrics_namespace, ns_rx) = tokio::sync::watch::channel(conn.namespace.clone());
+    let feed_for_tasks = feed.clone();
     let metrics = feed.spawn(&cfg, ns_rx);
     crate::tui::run(
         app,
@@ -65,6 +66,7 @@ pub async fn run(
             conn,
             metrics,
             metrics_namespace,
+            feed: feed_for_tasks,
             cfg,
         },
     )

@@ -19,6 +19,7 @@ pub mod problems;
 pub mod secret;
 pub mod status;
 pub mod text;
+pub mod timeline;
 pub mod theme;
 pub mod tls;
 pub mod tui;

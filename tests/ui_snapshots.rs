@@ -572,7 +572,13 @@ fn drilled() -> App {
             1.5 * 1024.0 * 1024.0 * 1024.0,
         );
     }
-    a.pods_of = Some(("Deployment".into(), "ai-agent-service".into()));
+    a.views.push(agentdeck::app::views::View::Pods(
+        agentdeck::app::views::PodsView {
+            kind: "Deployment".into(),
+            name: "ai-agent-service".into(),
+            selected: 0,
+        },
+    ));
     a
 }
 

@@ -87,6 +87,14 @@ pub fn start_restart(app: &mut App, fx: &mut Vec<Effect>) {
     }
 }
 
+/// `d` on a pod: plan (the pod is read, RBAC asked), then confirm.
+pub fn start_delete_pod(app: &mut App, pod: String, fx: &mut Vec<Effect>) {
+    if allowed(app, Operation::DeletePod) {
+        let status = format!("delete pod {pod}: checking…");
+        request(app, Request::DeletePod { pod }, status, fx);
+    }
+}
+
 /// `K` / `:rotate-key`: type the new key (masked).
 pub fn start_rotate(app: &mut App) {
     if allowed(app, Operation::RotateKey) {

@@ -15,6 +15,12 @@ pub enum Scope {
     Normal,
     /// A dialog or a text input (filter, `:` line, replica count, key, confirmation).
     Dialog,
+    /// A workload's pods and a pod's details (before the dashboard's own keys).
+    Pods,
+    /// The log view: its keys come first, the dashboard's writes do not apply.
+    Logs,
+    /// The incident timeline.
+    Timeline,
 }
 
 /// What a key does.
@@ -36,6 +42,23 @@ pub enum Action {
     RaiseMemory,
     Restore,
     Open,
+    /// A pod's logs (`l`).
+    Logs,
+    /// Delete the selected pod (`d`).
+    Delete,
+    /// The incident timeline (`T`).
+    Timeline,
+    PageUp,
+    PageDown,
+    // The log view.
+    Follow,
+    Wrap,
+    Timestamps,
+    Previous,
+    Container,
+    Search,
+    NextMatch,
+    PrevMatch,
     // Dialogs and text inputs.
     Submit,
     Cancel,
@@ -53,6 +76,7 @@ impl Action {
             Action::RotateKey => Some(Operation::RotateKey),
             Action::RaiseMemory => Some(Operation::SetResources),
             Action::Restore => Some(Operation::Deploy),
+            Action::Delete => Some(Operation::DeletePod),
             _ => None,
         }
     }
@@ -204,7 +228,153 @@ pub static KEYMAP: &[Binding] = &[
         "back: from the pods to the workloads, close help, clear the filter",
         false
     ),
+    bind!(
+        "T",
+        KeyCode::Char('T'),
+        false,
+        Timeline,
+        "timeline: events, restarts, rollouts, rescales, writes and metric changes on one axis",
+        true
+    ),
+    bind!(
+        "l",
+        KeyCode::Char('l'),
+        false,
+        Logs,
+        "logs: of the selected workload's best pod (or the selected pod)",
+        true
+    ),
     bind!("q", KeyCode::Char('q'), false, Quit, "quit", true),
+    bind!(
+        "Enter",
+        KeyCode::Enter,
+        false,
+        Pods,
+        Open,
+        "details: the selected pod's conditions, containers, events, owners",
+        false
+    ),
+    bind!(
+        "l",
+        KeyCode::Char('l'),
+        false,
+        Pods,
+        Logs,
+        "logs: the selected pod's (Esc back)",
+        true
+    ),
+    bind!(
+        "d",
+        KeyCode::Char('d'),
+        false,
+        Pods,
+        Delete,
+        "delete: the selected pod (confirmed, audited; its controller makes a new one)",
+        true
+    ),
+    bind!(
+        "PgUp",
+        KeyCode::PageUp,
+        false,
+        Pods,
+        PageUp,
+        "page up",
+        false
+    ),
+    bind!(
+        "PgDn",
+        KeyCode::PageDown,
+        false,
+        Pods,
+        PageDown,
+        "page down",
+        false
+    ),
+    bind!(
+        "f",
+        KeyCode::Char('f'),
+        false,
+        Logs,
+        Follow,
+        "follow: on/off (paused, new lines still fill the buffer)",
+        true
+    ),
+    bind!(" ", KeyCode::Char(' '), false, Logs, Follow, "", false),
+    bind!(
+        "w",
+        KeyCode::Char('w'),
+        false,
+        Logs,
+        Wrap,
+        "wrap: long lines on/off",
+        true
+    ),
+    bind!(
+        "t",
+        KeyCode::Char('t'),
+        false,
+        Logs,
+        Timestamps,
+        "timestamps: on/off",
+        true
+    ),
+    bind!(
+        "p",
+        KeyCode::Char('p'),
+        false,
+        Logs,
+        Previous,
+        "previous: the previous container's logs (after a crash or OOM kill); again: the current",
+        true
+    ),
+    bind!(
+        "c",
+        KeyCode::Char('c'),
+        false,
+        Logs,
+        Container,
+        "container: pick another container of the pod",
+        true
+    ),
+    bind!(
+        "/",
+        KeyCode::Char('/'),
+        false,
+        Logs,
+        Search,
+        "search: highlight the matches; n/N next/previous",
+        true
+    ),
+    bind!(
+        "n",
+        KeyCode::Char('n'),
+        false,
+        Logs,
+        NextMatch,
+        "next match",
+        false
+    ),
+    bind!(
+        "N",
+        KeyCode::Char('N'),
+        false,
+        Logs,
+        PrevMatch,
+        "previous match",
+        false
+    ),
+    bind!("PgUp", KeyCode::PageUp, false, Logs, PageUp, "", false),
+    bind!("PgDn", KeyCode::PageDown, false, Logs, PageDown, "", false),
+    bind!("PgUp", KeyCode::PageUp, false, Timeline, PageUp, "", false),
+    bind!(
+        "PgDn",
+        KeyCode::PageDown,
+        false,
+        Timeline,
+        PageDown,
+        "",
+        false
+    ),
     bind!(
         "Ctrl-C",
         KeyCode::Char('c'),
@@ -284,6 +454,23 @@ pub fn help_rows() -> Vec<(&'static str, &'static str)> {
         .collect()
 }
 
+/// The help screen's rows where `scope`'s keys apply: that scope's first, then the
+/// dashboard's and the dialogs' (a view's keys fall through to the dashboard's).
+pub fn help_rows_for(scope: Scope) -> Vec<(&'static str, &'static str)> {
+    let mut order = vec![scope];
+    for s in [Scope::Normal, Scope::Global, Scope::Dialog] {
+        if !order.contains(&s) {
+            order.push(s);
+        }
+    }
+    order
+        .into_iter()
+        .flat_map(|sc| KEYMAP.iter().filter(move |b| b.scope == sc))
+        .filter(|b| !b.help.is_empty())
+        .map(|b| (b.keys, b.help))
+        .collect()
+}
+
 /// A footer hint, e.g. ("?", "help", Help).
 pub struct Hint {
     pub keys: &'static str,
@@ -293,9 +480,14 @@ pub struct Hint {
 
 /// Short footer hints of the normal mode.
 pub fn hints() -> Vec<Hint> {
+    hints_in(Scope::Normal)
+}
+
+/// Short footer hints of one scope.
+pub fn hints_in(scope: Scope) -> Vec<Hint> {
     KEYMAP
         .iter()
-        .filter(|b| b.hint)
+        .filter(|b| b.hint && b.scope == scope)
         .map(|b| Hint {
             keys: b.keys,
             label: b.help.split([':', ',']).next().unwrap_or(b.help).trim(),

@@ -4,8 +4,12 @@
 pub mod dialogs;
 pub mod fixes;
 pub mod keymap;
+pub mod logs_view;
 pub mod msg;
+pub mod pod_details;
+pub mod timeline_view;
 pub mod update;
+pub mod views;
 
 use std::collections::BTreeMap;
 
@@ -82,9 +86,10 @@ pub struct App {
     pub history: History,
     /// Index into the filtered workloads.
     pub selected: usize,
-    /// The workload whose pods are shown (`Enter`; `Esc` goes back), and the pod selected.
-    pub pods_of: Option<(String, String)>,
-    pub pod_selected: usize,
+    /// The screens over the dashboard (pods, a pod's details, logs, timeline); `Esc` pops.
+    pub views: Vec<views::View>,
+    /// Number of the latest log stream asked for; events of older ones are dropped.
+    pub log_seq: u64,
     pub filter: String,
     pub mode: Mode,
     pub themes: Vec<Theme>,
@@ -172,8 +177,8 @@ impl App {
             cost: None,
             history: History::new(s.history_minutes),
             selected: 0,
-            pods_of: None,
-            pod_selected: 0,
+            views: Vec::new(),
+            log_seq: 0,
             filter: String::new(),
             mode: Mode::Normal,
             themes,
@@ -252,22 +257,6 @@ impl App {
             .iter()
             .filter_map(|p| p.fix.as_ref())
             .find(|f| f.key() == key)
-    }
-
-    /// The pods of the drilled-into workload (empty when it is gone).
-    pub fn drilled_pods(&self) -> &[crate::cluster::model::PodView] {
-        let Some((kind, name)) = &self.pods_of else {
-            return &[];
-        };
-        self.cluster
-            .as_ref()
-            .and_then(|c| {
-                c.workloads
-                    .iter()
-                    .find(|w| &w.kind == kind && &w.name == name)
-            })
-            .map(|w| w.pod_views.as_slice())
-            .unwrap_or(&[])
     }
 
     /// Seconds since the last cluster snapshot.

@@ -5,9 +5,12 @@
 use crossterm::event::KeyEvent;
 use jiff::Timestamp;
 
+use crate::cluster::logs::{LogEvent, LogRequest};
 use crate::cluster::ops::{OpError, Operation, Outcome, Plan, Progress, Request};
+use crate::cluster::pod_details::PodDetails;
 use crate::cluster::{ClusterEvent, Connection};
 use crate::metrics::MetricsSnapshot;
+use crate::timeline::Timeline;
 
 /// Everything that can happen to the App.
 #[derive(Debug, Clone)]
@@ -34,6 +37,12 @@ pub enum Msg {
     },
     /// The connection asked for by `Effect::Connect` number `.0` is ready, or failed.
     Connected(u64, Result<Connection, String>),
+    /// A pod's details (`Effect::Describe`) of connection generation `.0`, for pod `.1`.
+    PodDetails(u64, String, Result<Box<PodDetails>, String>),
+    /// Lines or the end of log stream number `.0` (`Effect::Logs`).
+    Logs(u64, LogEvent),
+    /// The timeline asked for (`Effect::Timeline`) on connection generation `.0`.
+    Timeline(u64, Result<Box<Timeline>, String>),
 }
 
 /// What the event loop must do. Operations themselves are `Request`s and `Plan`s of
@@ -57,4 +66,17 @@ pub enum Effect {
     Plan(Request),
     /// Carry out a confirmed plan on the connection it was made on.
     Execute(Box<Plan>),
+    /// Read a pod's details; answer with `Msg::PodDetails`.
+    Describe {
+        pod: String,
+    },
+    /// Start log stream number `id` (replacing any other); answer with `Msg::Logs(id, …)`.
+    Logs {
+        id: u64,
+        req: LogRequest,
+    },
+    /// Stop the log stream.
+    StopLogs,
+    /// Gather the namespace's timeline; answer with `Msg::Timeline`.
+    Timeline(crate::timeline::Request),
 }

@@ -24,13 +24,22 @@ pub fn update(app: &mut App, msg: Msg) -> (bool, Vec<Effect>) {
             true
         }
         Msg::Resize => true,
-        Msg::Tick(now) => tick(app, now),
+        Msg::Tick(now) => {
+            let changed = tick(app, now);
+            super::pod_details::tick(app, &mut fx);
+            changed
+        }
         Msg::Metrics(m) => {
             metrics(app, *m);
             true
         }
         // Anything a task of an older connection says is dropped...
-        Msg::Cluster(g, _) | Msg::Permissions(g, _) | Msg::Planned(g, _) | Msg::Progress(g, _)
+        Msg::Cluster(g, _)
+        | Msg::Permissions(g, _)
+        | Msg::Planned(g, _)
+        | Msg::Progress(g, _)
+        | Msg::PodDetails(g, _, _)
+        | Msg::Timeline(g, _)
             if g != current =>
         {
             false
@@ -58,6 +67,9 @@ pub fn update(app: &mut App, msg: Msg) -> (bool, Vec<Effect>) {
             dialogs::done(app, earlier, result);
             true
         }
+        Msg::PodDetails(_, pod, r) => super::pod_details::answered(app, &pod, r),
+        Msg::Logs(id, ev) => super::logs_view::on_event(app, id, ev),
+        Msg::Timeline(_, r) => super::timeline_view::answered(app, r),
         Msg::Connected(seq, _) if seq != app.connect_seq => false,
         Msg::Connected(_, r) => {
             connected(app, r, &mut fx);
@@ -104,6 +116,7 @@ fn cluster(app: &mut App, ev: ClusterEvent) -> bool {
             app.cluster = Some(*s);
             app.cluster_at = Some(app.now);
             clamp_selection(app);
+            super::views::clamp(app);
             app.refresh_problems();
             true
         }
@@ -147,7 +160,7 @@ fn connected(app: &mut App, r: Result<Connection, String>, fx: &mut Vec<Effect>)
     app.denied.clear();
     app.forget_problems();
     app.selected = 0;
-    app.pods_of = None;
+    app.close_views(fx);
     let dropped = match std::mem::replace(&mut app.mode, Mode::Normal) {
         Mode::Confirm { plan, .. } => Some(plan),
         other => {
@@ -250,27 +263,12 @@ fn command_key(app: &mut App, mut line: String, k: KeyEvent, fx: &mut Vec<Effect
     }
 }
 
-/// Keys on the pods of a workload: move, Esc back; the rest as on the dashboard.
-fn pods_key(app: &mut App, action: Option<Action>) -> bool {
-    let n = app.drilled_pods().len();
-    match action {
-        Some(Action::Up) => app.pod_selected = app.pod_selected.saturating_sub(1),
-        Some(Action::Down) => app.pod_selected = (app.pod_selected + 1).min(n.saturating_sub(1)),
-        Some(Action::Top) => app.pod_selected = 0,
-        Some(Action::Bottom) => app.pod_selected = n.saturating_sub(1),
-        Some(Action::Back) => app.pods_of = None,
-        Some(Action::Open) => {}
-        _ => return false,
-    }
-    true
-}
-
 fn normal(app: &mut App, k: KeyEvent, fx: &mut Vec<Effect>) {
     let n = app.visible().len();
-    let action = action_for(&k, Scope::Normal);
-    if app.pods_of.is_some() && pods_key(app, action) {
+    if super::views::key(app, k, fx) {
         return;
     }
+    let action = action_for(&k, Scope::Normal);
     match action {
         Some(Action::Quit) => fx.push(Effect::Quit),
         Some(Action::Help) => app.mode = Mode::Help,
@@ -292,16 +290,22 @@ fn normal(app: &mut App, k: KeyEvent, fx: &mut Vec<Effect>) {
         Some(Action::Scale) => dialogs::start_scale(app),
         Some(Action::Restart) => dialogs::start_restart(app, fx),
         Some(Action::RotateKey) => dialogs::start_rotate(app),
-        Some(Action::Open) => {
+        Some(Action::Open) => super::views::open_pods(app),
+        Some(Action::Logs) => {
             if let Some(w) = app.selected_workload() {
-                app.pods_of = Some((w.kind.clone(), w.name.clone()));
-                app.pod_selected = 0;
+                let short = if w.kind == "StatefulSet" {
+                    "sts"
+                } else {
+                    "deploy"
+                };
+                let target = format!("{short}/{}", w.name);
+                super::logs_view::open(app, target, fx);
             }
         }
+        Some(Action::Timeline) => super::timeline_view::open(app, fx),
         Some(Action::RaiseMemory) => super::fixes::start_memory(app, fx),
         Some(Action::Restore) => super::fixes::start_restore(app, fx),
-        Some(Action::Submit | Action::Cancel | Action::Erase | Action::Yes | Action::No) | None => {
-        }
+        _ => {}
     }
 }
 

@@ -165,3 +165,12 @@ pub async fn lines(
             .map_err(|e| LogError(format!("the log stream broke: {e}")))
     }))
 }
+
+/// What a log stream of the dashboard reports.
+#[derive(Debug, Clone)]
+pub enum LogEvent {
+    /// New lines, oldest first.
+    Lines(Vec<String>),
+    /// The stream ended (None) or failed (why).
+    Ended(Option<String>),
+}

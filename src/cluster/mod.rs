@@ -11,6 +11,7 @@ pub mod logs;
 pub mod model;
 pub mod netpol;
 pub mod ops;
+pub mod pod_details;
 pub mod proxy;
 pub mod resource_metrics;
 pub mod snapshot;

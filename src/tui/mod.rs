@@ -3,6 +3,7 @@
 //! when something changed, and carries out `update`'s effects by starting those tasks:
 //! connecting, watching, asking RBAC, planning and executing operations of `cluster::ops`.
 
+mod logs;
 mod stderr;
 
 use std::time::Duration;
@@ -28,6 +29,8 @@ pub struct Backends {
     pub metrics: Option<mpsc::Receiver<MetricsSnapshot>>,
     /// Tells the metrics feed the namespace shown, so its queries follow `:ns`.
     pub metrics_namespace: tokio::sync::watch::Sender<String>,
+    /// The metrics feed (the timeline reads Prometheus history through it).
+    pub feed: crate::metrics::Feed,
     pub cfg: Config,
 }
 
@@ -103,8 +106,17 @@ struct Tasks {
     cfg: Config,
     conn: Connection,
     generation: u64,
+    feed: crate::metrics::Feed,
+    /// The log stream of the log view, if one is open.
+    logs: Option<tokio::task::JoinHandle<()>>,
     /// Dropping it stops the watchers of the previous connection.
     _watch: Watch,
+}
+
+impl Drop for Tasks {
+    fn drop(&mut self) {
+        self.stop_logs();
+    }
 }
 
 impl Tasks {
@@ -116,6 +128,8 @@ impl Tasks {
             cfg: b.cfg.clone(),
             conn: b.conn.clone(),
             generation: 0,
+            feed: b.feed.clone(),
+            logs: None,
             _watch: watch,
         };
         t.ask_permissions();
@@ -166,6 +180,44 @@ impl Tasks {
                         .await;
                 });
             }
+            fx @ (Effect::Describe { .. }
+            | Effect::Logs { .. }
+            | Effect::StopLogs
+            | Effect::Timeline(_)) => self.start_view(fx),
+        }
+    }
+
+    fn stop_logs(&mut self) {
+        if let Some(h) = self.logs.take() {
+            h.abort();
+        }
+    }
+
+    /// The effects of the drill-down views: details, logs, timeline.
+    fn start_view(&mut self, fx: Effect) {
+        let (tx, generation, conn) = (self.tx.clone(), self.generation, self.conn.clone());
+        match fx {
+            Effect::Describe { pod } => {
+                tokio::spawn(async move {
+                    let r = cluster::pod_details::fetch(&conn, &pod).await.map(Box::new);
+                    let _ = tx.send(Msg::PodDetails(generation, pod, r)).await;
+                });
+            }
+            Effect::Logs { id, req } => {
+                self.stop_logs();
+                self.logs = Some(logs::start(conn, id, req, tx));
+            }
+            Effect::StopLogs => self.stop_logs(),
+            Effect::Timeline(req) => {
+                let (cfg, feed) = (self.cfg.clone(), self.feed.clone());
+                tokio::spawn(async move {
+                    let r = crate::timeline::gather_for_tui(&conn, &cfg, &feed, req)
+                        .await
+                        .map(Box::new);
+                    let _ = tx.send(Msg::Timeline(generation, r)).await;
+                });
+            }
+            _ => {}
         }
     }
 

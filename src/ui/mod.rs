@@ -1,10 +1,13 @@
 //! Drawing: `draw(frame, &App)` is a pure function of the state. Layout, header, footer and
 //! the help overlay live here; the panels in `panels` and `metrics_panels`.
 
+mod logs;
 mod metrics_panels;
 mod panels;
+mod pod_details;
 mod pods;
 mod problems;
+mod timeline;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -13,6 +16,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table};
 
 use crate::app::keymap;
+use crate::app::views::View;
 use crate::app::{App, Mode};
 use crate::format;
 use crate::theme::Theme;
@@ -60,9 +64,9 @@ pub fn draw(f: &mut Frame, app: &App) {
     .areas(area);
     draw_header(f, app, header);
     problems::draw(f, app, strip);
-    if app.pods_of.is_some() {
-        // Drilled into a workload: its pods get the whole body.
-        pods::draw(f, app, body);
+    if let Some(view) = app.view() {
+        // Drilled in: the view on top gets the whole body.
+        draw_view(f, app, view, body);
     } else if body.width >= 110 {
         draw_wide_body(f, app, body);
     } else {
@@ -71,6 +75,15 @@ pub fn draw(f: &mut Frame, app: &App) {
     panels::events(f, app, events);
     draw_footer(f, app, footer);
     draw_overlay(f, app, area);
+}
+
+fn draw_view(f: &mut Frame, app: &App, view: &View, body: Rect) {
+    match view {
+        View::Pods(_) => pods::draw(f, app, body),
+        View::Pod(v) => pod_details::draw(f, app, v, body),
+        View::Logs(v) => logs::draw(f, app, v, body),
+        View::Timeline(v) => timeline::draw(f, app, v, body),
+    }
 }
 
 /// Wide screens: workloads and HPA on the left, the metrics column on the right.
@@ -326,7 +339,17 @@ fn hints_line(app: &App) -> Line<'static> {
             Style::default().fg(t.warn),
         ));
     }
-    for h in keymap::hints() {
+    let scope = app.key_scope();
+    let mut hints = keymap::hints_in(scope);
+    if scope != keymap::Scope::Normal {
+        // The view's own keys first, then help and quit.
+        hints.extend(
+            keymap::hints()
+                .into_iter()
+                .filter(|h| matches!(h.action, keymap::Action::Help | keymap::Action::Quit)),
+        );
+    }
+    for h in hints {
         let refused = h
             .action
             .operation()
@@ -347,7 +370,7 @@ fn hints_line(app: &App) -> Line<'static> {
 
 fn draw_help(f: &mut Frame, app: &App, area: Rect) {
     let t = app.theme();
-    let rows: Vec<Row> = keymap::help_rows()
+    let rows: Vec<Row> = keymap::help_rows_for(app.key_scope())
         .into_iter()
         .map(|(k, h)| {
             Row::new(vec![

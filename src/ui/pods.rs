@@ -57,9 +57,10 @@ fn row(app: &App, p: &PodView, limit: Option<&String>, wide: bool) -> Row<'stati
 
 pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let t = app.theme();
-    let Some((kind, name)) = &app.pods_of else {
+    let Some(view) = app.pods_view() else {
         return;
     };
+    let (kind, name) = (&view.kind, &view.name);
     let pods = app.drilled_pods();
     let limit = app
         .cluster
@@ -109,7 +110,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             Constraint::Length(11),
         ]);
     }
-    let selected = (!rows.is_empty()).then(|| app.pod_selected.min(rows.len() - 1));
+    let selected = (!rows.is_empty()).then(|| view.selected.min(rows.len() - 1));
     let table = Table::new(rows, widths)
         .header(header)
         .block(block(&title, t))

@@ -4,6 +4,7 @@
 //! or prompts; the faces only render progress and ask.
 
 pub mod audit;
+pub mod delete_pod;
 pub mod deploy;
 mod deploy_hpa;
 pub mod deploy_only;
@@ -236,6 +237,7 @@ impl Ops {
                 Operation::SetResources,
                 any("patch", "apps", "deployments", ""),
             ),
+            (Operation::DeletePod, any("delete", "", "pods", "")),
         ] {
             let denied = self
                 .check_access(&[access])

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use k8s_openapi::api::core::v1::Secret as KubeSecret;
 use kube::Api;
 
+use super::delete_pod::{self, DeletePlan};
 use super::deploy::{self, Change, Item};
 use super::deploy_only;
 use super::progress::{ObjectResult, Progress};
@@ -28,6 +29,7 @@ pub enum Operation {
     RotateKey,
     Deploy,
     SetResources,
+    DeletePod,
 }
 
 impl Operation {
@@ -39,6 +41,7 @@ impl Operation {
             Operation::RotateKey => "rotate-key",
             Operation::Deploy => "deploy",
             Operation::SetResources => "set-resources",
+            Operation::DeletePod => "delete-pod",
         }
     }
 }
@@ -84,6 +87,9 @@ pub enum Request {
         /// Follow the rollout until it completes.
         wait: bool,
     },
+    DeletePod {
+        pod: String,
+    },
 }
 
 impl Request {
@@ -94,6 +100,7 @@ impl Request {
             Request::RotateKey { .. } => Operation::RotateKey,
             Request::Deploy { .. } => Operation::Deploy,
             Request::SetResources { .. } => Operation::SetResources,
+            Request::DeletePod { .. } => Operation::DeletePod,
         }
     }
 
@@ -105,6 +112,7 @@ impl Request {
             Request::RotateKey { .. } => format!("secret/{}", ops.stack.secret),
             Request::Deploy { only, .. } if !only.is_empty() => only.join(","),
             Request::Deploy { .. } => "stack".into(),
+            Request::DeletePod { pod } => format!("pod/{pod}"),
         }
     }
 }
@@ -136,6 +144,7 @@ pub enum PlanKind {
         only: Vec<String>,
     },
     SetResources(ResourcesPlan),
+    DeletePod(DeletePlan),
 }
 
 /// How a confirmed operation ended (errors before the write are `OpError`s).
@@ -158,6 +167,7 @@ impl Plan {
             PlanKind::Rotate { .. } => Operation::RotateKey,
             PlanKind::Deploy { .. } => Operation::Deploy,
             PlanKind::SetResources(_) => Operation::SetResources,
+            PlanKind::DeletePod(_) => Operation::DeletePod,
         }
     }
 
@@ -182,6 +192,7 @@ impl Plan {
                 deploy::question(items, *force, only, &self.ops)
             }
             PlanKind::SetResources(p) => p.describe(&place),
+            PlanKind::DeletePod(p) => p.describe(&place),
         }
     }
 
@@ -237,6 +248,7 @@ impl Plan {
                 "setting the resources of {} ({})…",
                 p.workload.name, p.container
             ),
+            PlanKind::DeletePod(p) => format!("deleting pod {}…", p.pod),
         }
     }
 }
@@ -312,6 +324,7 @@ async fn plan_checked(ops: &Ops, req: Request) -> Result<Plan, OpError> {
             let p = set_resources::plan(ops, &workload, container.as_deref(), given, wait).await?;
             PlanKind::SetResources(p)
         }
+        Request::DeletePod { pod } => PlanKind::DeletePod(delete_pod::plan(ops, &pod).await?),
     };
     Ok(Plan {
         ops: ops.clone(),
@@ -360,6 +373,7 @@ pub async fn execute(
             verified,
         } => rotate_and_restart(ops, plan, key, verified, progress).await,
         PlanKind::SetResources(p) => set_resources_and_follow(ops, p, progress).await,
+        PlanKind::DeletePod(p) => Ok(Outcome::Done(delete_pod::apply(&ops, &p).await?)),
         PlanKind::Deploy { items, force, only } => {
             let results = deploy::apply(&ops, &items, force, progress).await;
             let failed: Vec<String> = items

@@ -1,0 +1,172 @@
+//! The screens pushed over the dashboard — a workload's pods, a pod's details, a pod's
+//! logs, the incident timeline — as a stack: `Enter`/`l`/`T` push, `Esc` pops. Each view's
+//! keys come before the dashboard's; what a view does not handle falls through to the
+//! dashboard (quit, help, `:` commands, the writes on the selected workload).
+
+use crossterm::event::KeyEvent;
+
+use super::keymap::{Action, Scope, action_for};
+use super::logs_view::LogView;
+use super::pod_details::PodDetailsView;
+use super::timeline_view::TimelineView;
+use super::{App, Effect};
+use crate::cluster::model::PodView;
+
+/// One screen over the dashboard.
+pub enum View {
+    /// The pods of a workload (`Enter` on it).
+    Pods(PodsView),
+    /// One pod's details (`Enter` on a pod).
+    Pod(Box<PodDetailsView>),
+    /// A pod's logs (`l`).
+    Logs(Box<LogView>),
+    /// The namespace's incident timeline (`T`).
+    Timeline(Box<TimelineView>),
+}
+
+/// The pods of one workload, and the one selected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PodsView {
+    pub kind: String,
+    pub name: String,
+    pub selected: usize,
+}
+
+/// Rows a page key moves.
+pub const PAGE: usize = 10;
+
+impl App {
+    /// The view on top (None: the dashboard).
+    pub fn view(&self) -> Option<&View> {
+        self.views.last()
+    }
+
+    pub fn view_mut(&mut self) -> Option<&mut View> {
+        self.views.last_mut()
+    }
+
+    /// Whose keys apply now: the view on top's, else the dashboard's.
+    pub fn key_scope(&self) -> Scope {
+        match self.view() {
+            None => Scope::Normal,
+            Some(View::Pods(_) | View::Pod(_)) => Scope::Pods,
+            Some(View::Logs(_)) => Scope::Logs,
+            Some(View::Timeline(_)) => Scope::Timeline,
+        }
+    }
+
+    /// The nearest pods view in the stack (under a pod's details or logs too).
+    pub fn pods_view(&self) -> Option<&PodsView> {
+        self.views.iter().rev().find_map(|v| match v {
+            View::Pods(p) => Some(p),
+            _ => None,
+        })
+    }
+
+    /// The pods of the drilled-into workload (empty when it is gone).
+    pub fn drilled_pods(&self) -> &[PodView] {
+        let Some(p) = self.pods_view() else {
+            return &[];
+        };
+        self.cluster
+            .as_ref()
+            .and_then(|c| {
+                c.workloads
+                    .iter()
+                    .find(|w| w.kind == p.kind && w.name == p.name)
+            })
+            .map(|w| w.pod_views.as_slice())
+            .unwrap_or(&[])
+    }
+
+    /// The pod selected in the pods view on top, if that is the top view.
+    pub fn selected_pod(&self) -> Option<&PodView> {
+        let Some(View::Pods(p)) = self.view() else {
+            return None;
+        };
+        let pods = self.drilled_pods();
+        pods.get(p.selected.min(pods.len().saturating_sub(1)))
+    }
+
+    /// Back to the dashboard (a switch of context or namespace).
+    pub fn close_views(&mut self, fx: &mut Vec<Effect>) {
+        if self.views.iter().any(|v| matches!(v, View::Logs(_))) {
+            fx.push(Effect::StopLogs);
+        }
+        self.views.clear();
+    }
+}
+
+/// `Esc` on a view: pop it (a log view stops its stream).
+pub fn back(app: &mut App, fx: &mut Vec<Effect>) {
+    if let Some(View::Logs(_)) = app.views.pop() {
+        fx.push(Effect::StopLogs);
+    }
+}
+
+/// The view on top handles `k` first; false: not its key, the dashboard's turn.
+pub fn key(app: &mut App, k: KeyEvent, fx: &mut Vec<Effect>) -> bool {
+    match app.view() {
+        None => false,
+        Some(View::Pods(_)) => pods_key(app, action_for(&k, Scope::Pods), k, fx),
+        Some(View::Pod(_)) => super::pod_details::key(app, k, fx),
+        Some(View::Logs(_)) => super::logs_view::key(app, k, fx),
+        Some(View::Timeline(_)) => super::timeline_view::key(app, k, fx),
+    }
+}
+
+/// Keys on the pods of a workload: move, `Enter` details, `l` logs, `d` delete, Esc back.
+fn pods_key(app: &mut App, scoped: Option<Action>, k: KeyEvent, fx: &mut Vec<Effect>) -> bool {
+    let n = app.drilled_pods().len();
+    let action = scoped.or_else(|| action_for(&k, Scope::Normal));
+    let Some(View::Pods(p)) = app.view_mut() else {
+        return false;
+    };
+    let last = n.saturating_sub(1);
+    match action {
+        Some(Action::Up) => p.selected = p.selected.saturating_sub(1),
+        Some(Action::Down) => p.selected = (p.selected + 1).min(last),
+        Some(Action::PageUp) => p.selected = p.selected.saturating_sub(PAGE),
+        Some(Action::PageDown) => p.selected = (p.selected + PAGE).min(last),
+        Some(Action::Top) => p.selected = 0,
+        Some(Action::Bottom) => p.selected = last,
+        Some(Action::Back) => back(app, fx),
+        Some(Action::Open) => {
+            if let Some(pod) = app.selected_pod().map(|p| p.name.clone()) {
+                super::pod_details::open(app, pod, fx);
+            }
+        }
+        Some(Action::Logs) => {
+            if let Some(pod) = app.selected_pod().map(|p| p.name.clone()) {
+                super::logs_view::open(app, pod, fx);
+            }
+        }
+        Some(Action::Delete) => {
+            if let Some(pod) = app.selected_pod().map(|p| p.name.clone()) {
+                super::dialogs::start_delete_pod(app, pod, fx);
+            }
+        }
+        _ => return false,
+    }
+    true
+}
+
+/// `Enter` on the dashboard: the selected workload's pods.
+pub fn open_pods(app: &mut App) {
+    if let Some(w) = app.selected_workload() {
+        let v = PodsView {
+            kind: w.kind.clone(),
+            name: w.name.clone(),
+            selected: 0,
+        };
+        app.views.push(View::Pods(v));
+    }
+}
+
+/// Keep a pods view's selection on a row that exists.
+pub fn clamp(app: &mut App) {
+    let n = app.drilled_pods().len();
+    if let Some(View::Pods(p)) = app.view_mut() {
+        p.selected = p.selected.min(n.saturating_sub(1));
+    }
+}
