@@ -80,6 +80,7 @@ fn bench(c: &mut Criterion) {
             request_rate: Reading::Value(2.0),
             unauthorized_ratio: Reading::Value(0.0),
             recent: Default::default(),
+            backfill: None,
         };
         let _ = update(&mut app, Msg::Metrics(Box::new(m)));
     }

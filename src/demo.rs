@@ -174,5 +174,6 @@ pub fn from_truth(t: &Truth) -> MetricsSnapshot {
                 Reading::NoData
             },
         },
+        backfill: None,
     }
 }

@@ -224,6 +224,7 @@ fn metrics(at: &str, p50: f64, p95: f64) -> MetricsSnapshot {
         request_rate: Reading::Value(2.4),
         unauthorized_ratio: Reading::Value(0.0),
         recent: Default::default(),
+        backfill: None,
     }
 }
 

@@ -97,7 +97,18 @@ fn tick(app: &mut App, now: Timestamp) -> bool {
     before != (now.as_second(), app.toast.is_some())
 }
 
-fn metrics(app: &mut App, m: MetricsSnapshot) {
+fn metrics(app: &mut App, mut m: MetricsSnapshot) {
+    // The window read back from Prometheus (a late one for another namespace is dropped);
+    // each past point is priced like a live one.
+    if let Some(b) = m.backfill.take()
+        && b.namespace == app.namespace
+    {
+        let tolerance = jiff::SignedDuration::try_from(b.step / 2).unwrap_or_default();
+        let prices = &app.prices;
+        app.history.merge(&b.points, tolerance, |rates| {
+            cost(rates, prices).usd_per_hour
+        });
+    }
     let c = m.tokens.value().map(|rates| cost(rates, &app.prices));
     let for_history = c.clone().unwrap_or_else(|| cost(&[], &app.prices));
     app.history.push(&m, &for_history);

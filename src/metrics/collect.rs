@@ -82,6 +82,7 @@ pub fn from_results(
             timeout_ratio: single(recent_504),
             p95_ms: ms(single(recent_p95)),
         },
+        backfill: None,
     }
 }
 
@@ -140,20 +141,26 @@ pub fn model_rates(result: Result<Vec<Sample>, QueryError>) -> Reading<Vec<Model
 
 /// Refresh every `refresh_every` (the first refresh at once) and send each snapshot to
 /// `tx`; returns when the receiver is dropped. A slow refresh delays the next tick rather
-/// than causing a burst. `base` gives the variables but `$namespace`, which is the namespace shown (`$namespace`): when it
-/// changes (`:ns`), a refresh for the new one starts at once.
+/// than causing a burst. `base` gives the variables but `$namespace`, which is the
+/// namespace shown: when it changes (`:ns`), a refresh for the new one starts at once.
+/// With `history`, the first refresh for each namespace also reads that window back
+/// ([`backfill`](super::backfill::backfill)) and carries it; until Prometheus answers it,
+/// every refresh tries again.
 pub async fn run(
     client: PromClient,
     queries: Queries,
     base: Scope,
     refresh_every: Duration,
+    history: Option<jiff::SignedDuration>,
     mut namespace: watch::Receiver<String>,
     tx: mpsc::Sender<MetricsSnapshot>,
 ) {
-    let mut tick = tokio::time::interval(refresh_every.max(Duration::from_millis(10)));
+    let refresh_every = refresh_every.max(Duration::from_millis(10));
+    let mut tick = tokio::time::interval(refresh_every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     // Once the sender is gone the namespace is final: stop watching it.
     let mut watching = true;
+    let mut backfill_due = history.is_some();
     loop {
         tokio::select! {
             _ = tx.closed() => return,
@@ -163,6 +170,7 @@ pub async fn run(
                     watching = false;
                     continue;
                 }
+                backfill_due = history.is_some();
                 tick.reset();
             }
         }
@@ -170,10 +178,26 @@ pub async fn run(
             namespace: namespace.borrow_and_update().clone(),
             ..base.clone()
         };
-        let snap = tokio::select! {
-            _ = tx.closed() => return,
-            s = refresh(&client, &queries, &scope) => s,
+        let with_history = async {
+            let window = history.filter(|_| backfill_due)?;
+            let r =
+                super::backfill::backfill(&client, &queries, &scope, window, refresh_every).await;
+            if let Err(e) = &r {
+                tracing::warn!("history backfill for {}: {e}", scope.namespace);
+            }
+            r.ok()
         };
+        let (mut snap, backfill) = tokio::select! {
+            _ = tx.closed() => return,
+            s = futures::future::join(refresh(&client, &queries, &scope), with_history) => s,
+        };
+        if let Some(b) = backfill {
+            for e in &b.errors {
+                tracing::warn!("history backfill for {}: {e}", scope.namespace);
+            }
+            backfill_due = false;
+            snap.backfill = Some(Box::new(b));
+        }
         if tx.send(snap).await.is_err() {
             return;
         }

@@ -96,6 +96,9 @@ impl Feed {
                         window: cfg.problems.window.clone(),
                     },
                     every,
+                    Some(jiff::SignedDuration::from_mins(i64::from(
+                        cfg.prometheus.history_minutes,
+                    ))),
                     namespace,
                     tx,
                 ));

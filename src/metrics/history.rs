@@ -7,7 +7,7 @@ use std::collections::VecDeque;
 use jiff::{SignedDuration, Timestamp};
 
 use super::cost::Cost;
-use super::snapshot::{MetricsSnapshot, ModelRate, Reading};
+use super::snapshot::{MetricsSnapshot, ModelRate, PastReading, Reading};
 
 /// Default cap on the number of points kept, whatever the window and refresh period.
 pub const DEFAULT_MAX_POINTS: usize = 20_000;
@@ -20,6 +20,8 @@ pub struct Point {
     pub p95_ms: Option<f64>,
     /// Total over all models.
     pub tokens_per_sec: Option<f64>,
+    /// Per model, sorted by model name (empty when the token rates were no data).
+    pub models: Vec<ModelRate>,
     pub usd_per_hour: Option<f64>,
 }
 
@@ -28,21 +30,46 @@ impl Point {
     /// recorded when the snapshot has token rates (a cost of no data is not $0).
     pub fn from_snapshot(snap: &MetricsSnapshot, cost: &Cost) -> Point {
         let finite = |r: &Reading<f64>| r.value().copied().filter(|v| !v.is_nan());
-        let tokens = snap.tokens.value().map(|rates| {
-            rates
-                .iter()
-                .map(|r| r.tokens_per_sec)
-                .filter(|v| !v.is_nan())
-                .sum::<f64>()
-        });
+        let tokens = snap.tokens.value().map(|rates| total(rates));
         Point {
             at: snap.at,
             p50_ms: finite(&snap.p50_ms),
             p95_ms: finite(&snap.p95_ms),
             tokens_per_sec: tokens,
+            models: snap.tokens.value().cloned().unwrap_or_default(),
             usd_per_hour: tokens.map(|_| cost.usd_per_hour),
         }
     }
+
+    /// The point for a reading read back from Prometheus; `usd_per_hour` prices its token
+    /// rates (the same cost model as live points).
+    pub fn from_past(r: &PastReading, usd_per_hour: impl Fn(&[ModelRate]) -> f64) -> Point {
+        let finite = |v: Option<f64>| v.filter(|v| !v.is_nan());
+        Point {
+            at: r.at,
+            p50_ms: finite(r.p50_ms),
+            p95_ms: finite(r.p95_ms),
+            tokens_per_sec: r.tokens.as_deref().map(total),
+            models: r.tokens.clone().unwrap_or_default(),
+            usd_per_hour: r.tokens.as_deref().map(usd_per_hour),
+        }
+    }
+
+    /// This model's tokens per second at this point, if it had a rate.
+    pub fn model_rate(&self, model: &str) -> Option<f64> {
+        self.models
+            .iter()
+            .find(|m| m.model == model)
+            .map(|m| m.tokens_per_sec)
+    }
+}
+
+fn total(rates: &[ModelRate]) -> f64 {
+    rates
+        .iter()
+        .map(|r| r.tokens_per_sec)
+        .filter(|v| !v.is_nan())
+        .sum()
 }
 
 /// A value a panel showed, and when it was read.
@@ -130,6 +157,61 @@ impl History {
             _ => self.points.push_back(p),
         }
         self.trim();
+    }
+
+    /// Merge points read back from Prometheus, then trim. A reading within `tolerance` of
+    /// a point already kept (a live one, or the same reading again) is skipped: what the
+    /// dashboard saw wins.
+    pub fn merge(
+        &mut self,
+        readings: &[PastReading],
+        tolerance: SignedDuration,
+        usd_per_hour: impl Fn(&[ModelRate]) -> f64,
+    ) {
+        let mut incoming: Vec<Point> = readings
+            .iter()
+            .map(|r| Point::from_past(r, &usd_per_hour))
+            .collect();
+        incoming.sort_by_key(|p| p.at);
+        let old = std::mem::take(&mut self.points);
+        let near = |p: &Point| {
+            let i = old.partition_point(|q| q.at < p.at);
+            let close = |q: &Point| p.at.duration_since(q.at).abs() <= tolerance;
+            old.get(i).is_some_and(close) || (i > 0 && close(&old[i - 1]))
+        };
+        incoming.retain(|p| !near(p));
+        incoming.dedup_by(|a, b| a.at == b.at);
+        let mut merged = VecDeque::with_capacity(old.len() + incoming.len());
+        let (mut a, mut b) = (old.into_iter().peekable(), incoming.into_iter().peekable());
+        loop {
+            let take_old = match (a.peek(), b.peek()) {
+                (Some(x), Some(y)) => x.at <= y.at,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => break,
+            };
+            let next = if take_old { a.next() } else { b.next() };
+            merged.extend(next);
+        }
+        self.points = merged;
+        self.trim();
+    }
+
+    /// The models with a rate anywhere in the window, sorted by name.
+    pub fn models(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self
+            .points
+            .iter()
+            .flat_map(|p| p.models.iter().map(|m| m.model.as_str()))
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    /// The oldest point.
+    pub fn oldest(&self) -> Option<&Point> {
+        self.points.front()
     }
 
     fn trim(&mut self) {

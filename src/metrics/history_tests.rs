@@ -16,6 +16,7 @@ fn snap(secs: i64, p95: Reading<f64>, tokens: Reading<Vec<ModelRate>>) -> Metric
         request_rate: Reading::NoData,
         unauthorized_ratio: Reading::NoData,
         recent: Default::default(),
+        backfill: None,
     }
 }
 

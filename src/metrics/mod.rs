@@ -2,6 +2,7 @@
 //! model. Nothing here draws.
 
 pub mod auth;
+pub mod backfill;
 pub mod collect;
 pub mod cost;
 pub mod feed;
@@ -17,4 +18,6 @@ pub use feed::Feed;
 pub use history::{History, Point};
 pub use prom::{PromClient, QueryError, RangeSeries, Sample, Secret};
 pub use scope::Scope;
-pub use snapshot::{MetricsOrigin, MetricsSnapshot, ModelRate, Reading, Recent};
+pub use snapshot::{
+    Backfill, MetricsOrigin, MetricsSnapshot, ModelRate, PastReading, Reading, Recent,
+};

@@ -258,6 +258,7 @@ async fn run_sends_at_once_and_stops_when_receiver_dropped() {
         queries,
         scope(""),
         Duration::from_secs(3600),
+        None,
         ns_rx,
         tx,
     ));
@@ -387,6 +388,7 @@ async fn run_follows_the_namespace() {
         crate::config::Queries::default(),
         scope(""),
         Duration::from_secs(3600),
+        None,
         ns_rx,
         tx,
     ));

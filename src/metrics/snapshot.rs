@@ -63,6 +63,34 @@ pub struct MetricsSnapshot {
     pub unauthorized_ratio: Reading<f64>,
     /// Over the problems' short window: what the problems strip decides on.
     pub recent: Recent,
+    /// The history window read back from Prometheus (range queries): carried by the first
+    /// snapshot after start and after a namespace change, `None` otherwise.
+    pub backfill: Option<Box<Backfill>>,
+}
+
+/// The headline numbers at one past moment, from range queries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PastReading {
+    pub at: jiff::Timestamp,
+    pub p50_ms: Option<f64>,
+    pub p95_ms: Option<f64>,
+    /// Per model, sorted by model name; `None` is no data (not zero tokens).
+    pub tokens: Option<Vec<ModelRate>>,
+}
+
+/// The history window of one namespace, read back from Prometheus.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Backfill {
+    /// The namespace the queries were scoped to (a late one for another is dropped).
+    pub namespace: String,
+    pub from: jiff::Timestamp,
+    pub to: jiff::Timestamp,
+    /// The range queries' step.
+    pub step: std::time::Duration,
+    /// Oldest first.
+    pub points: Vec<PastReading>,
+    /// The range queries that failed, each with its error (the points lack that number).
+    pub errors: Vec<String>,
 }
 
 /// The short window's readings (`problems.window`, 1 minute by default), kept apart from
@@ -106,6 +134,7 @@ impl MetricsSnapshot {
                 timeout_ratio: Reading::Error(error.to_string()),
                 p95_ms: Reading::Error(error.to_string()),
             },
+            backfill: None,
         }
     }
 }

@@ -64,6 +64,7 @@ fn metrics(requests: f64, s401: f64, s504: f64, p95: f64) -> MetricsSnapshot {
             timeout_ratio: Reading::Value(s504),
             p95_ms: Reading::Value(p95),
         },
+        backfill: None,
     }
 }
 
