@@ -18,6 +18,8 @@ pub const TICK_SECS: i64 = 10;
 /// At most this many periodic lines per read without `tailLines` (the kubelet rotates
 /// its logs too).
 const MAX_TICKS: i64 = 5_000;
+/// At most this many request lines of a chatty pod per read without `tailLines`.
+const MAX_CHATTY: i64 = 20_000;
 
 /// What an agent container's lines are written from.
 pub struct AgentCtx {
@@ -41,6 +43,9 @@ pub struct AgentCtx {
     /// Simulated seconds since the sim started, now, and the wall time now.
     pub sim_now: f64,
     pub now: Timestamp,
+    /// Request lines per simulated second besides the periodic ones (staging: the
+    /// `agentdeck.sim/log-rate` annotation); 0: none.
+    pub chatty: u32,
 }
 
 /// One container instance: its start, its end (None while running) and why it ended.
@@ -136,6 +141,7 @@ impl AgentCtx {
                 out.push((t, line));
             }
         }
+        self.chatty_lines(s, from, tick_end, tail, &mut out);
         // The last words of an OOM-killed instance, just before the kill.
         if let Some(t) = last_words
             && t >= from
@@ -155,6 +161,44 @@ impl AgentCtx {
         }
         out.sort_by_key(|(t, _)| *t);
         out
+    }
+
+    /// A chatty pod's request lines in `[from, to]`: line j at `started + j/rate`.
+    fn chatty_lines(
+        &self,
+        s: Timestamp,
+        from: Timestamp,
+        to: Timestamp,
+        tail: Option<usize>,
+        out: &mut Vec<(Timestamp, String)>,
+    ) {
+        if self.chatty == 0 || to < s {
+            return;
+        }
+        let step = 1_000_000_000 / i64::from(self.chatty);
+        let ns = |t: Timestamp| t.duration_since(s).as_nanos() as i64;
+        let hi = ns(to) / step;
+        let lo = if from > s {
+            (ns(from) + step - 1) / step
+        } else {
+            1
+        };
+        let cap = tail.map_or(MAX_CHATTY, |n| n as i64);
+        for j in lo.max(1).max(hi - cap + 1)..=hi {
+            let t = s + SignedDuration::from_nanos(j * step);
+            let h = self.h(j as u64 ^ 0xc4a7_7e11);
+            let (m, _, _) = MODELS[(h % MODELS.len() as u64) as usize];
+            let agent = ["coder", "writer", "analyst"][((h >> 8) % 3) as usize];
+            out.push((
+                t,
+                format!(
+                    "DEBUG request {:012x} agent={agent} model={m} tokens={} latency={}ms status=200",
+                    (h >> 16) & 0xffff_ffff_ffff,
+                    200 + (h >> 20) % 1800,
+                    300 + (h >> 40) % 2500
+                ),
+            ));
+        }
     }
 
     fn base_mem(&self) -> f64 {
@@ -258,6 +302,7 @@ mod tests {
             mem_limit: 1024.0 * 1024.0 * 1024.0,
             sim_now: 600.0,
             now,
+            chatty: 0,
         }
     }
 
@@ -304,6 +349,27 @@ mod tests {
             "{l:?}"
         );
         assert!(l.iter().all(|(t, _)| *t <= i.finished.unwrap()));
+    }
+
+    #[test]
+    fn a_chatty_pod_writes_its_rate() {
+        let mut c = ctx(Provider::with_key(true), false);
+        c.chatty = 1000;
+        let i = inst();
+        let from = c.now - secs(2);
+        let l = c.lines(&i, from, c.now, None);
+        let debug = l
+            .iter()
+            .filter(|(_, l)| l.starts_with("DEBUG request"))
+            .count();
+        assert!((1999..=2001).contains(&debug), "{debug}");
+        let l = c.lines(&i, i.started, c.now, Some(300));
+        let debug = l
+            .iter()
+            .filter(|(_, l)| l.starts_with("DEBUG request"))
+            .count();
+        assert_eq!(debug, 300);
+        assert!(l.windows(2).all(|w| w[0].0 <= w[1].0));
     }
 
     #[test]

@@ -11,6 +11,10 @@
 //! `limitBytes` (the body is cut there) and `follow` (a chunked stream: the lines so far,
 //! then new ones as simulated time passes, until the client goes away or the container
 //! ends). An unknown pod is a 404 Status.
+//!
+//! Staging only: an agent pod annotated `agentdeck.sim/log-rate: N` also writes N request
+//! lines per simulated second (`kubectl annotate pod P agentdeck.sim/log-rate=1000`), a
+//! chatty pod for memory and load tests of log readers.
 
 #[path = "log_lines.rs"]
 pub mod lines;
@@ -37,6 +41,11 @@ use crate::{Sim, meta};
 
 /// How often a follower looks for new lines and for the end of the container (real time).
 const FOLLOW_POLL: Duration = Duration::from_millis(200);
+
+/// The staging annotation for a chatty agent pod: request lines per simulated second.
+pub const LOG_RATE: &str = "agentdeck.sim/log-rate";
+/// The most lines per second it may ask for.
+const MAX_LOG_RATE: u32 = 100_000;
 
 fn ts(v: &Value) -> Option<Timestamp> {
     v.as_str().and_then(meta::parse_time)
@@ -93,6 +102,12 @@ fn agent_ctx(sim: &Sim, pod: &Value, container: &str, inst: &Instance) -> Option
             .unwrap_or(0.0)
     };
     let oom = inst.reason.as_deref() == Some("OOMKilled");
+    let chatty = meta::ptr(pod, "/metadata/annotations")
+        .and_then(|a| a.get(LOG_RATE))
+        .and_then(Value::as_str)
+        .and_then(|r| r.trim().parse::<u32>().ok())
+        .unwrap_or(0)
+        .min(MAX_LOG_RATE);
     Some(AgentCtx {
         seed: sim.agents.model().seed,
         pod: name.to_string(),
@@ -108,6 +123,7 @@ fn agent_ctx(sim: &Sim, pod: &Value, container: &str, inst: &Instance) -> Option
         mem_limit: mem("limits"),
         sim_now: sim.clock.secs(),
         now: sim.clock.now(),
+        chatty,
     })
 }
 
