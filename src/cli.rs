@@ -62,6 +62,9 @@ pub enum Command {
     Demo(SimArgs),
     /// Print a pod's logs (a workload's: its best pod), like kubectl logs.
     Logs(crate::logs::LogsArgs),
+    /// The namespace's incident timeline: events, restarts, rollouts, rescales, agentdeck's
+    /// writes and metric transitions on one time axis.
+    Timeline(crate::timeline::cli::TimelineArgs),
     /// The dashboard's data once, for scripts; exit 1 when unhealthy.
     Status {
         /// Print JSON instead of text.
@@ -427,6 +430,9 @@ async fn dispatch(command: Option<Command>, g: Global) -> Result<u8, Error> {
         Some(Command::Demo(a)) => run_demo(a, &g, &cfg).await,
         Some(Command::Status { json }) => run_status(cfg.clone(), &g, json).await,
         Some(Command::Logs(a)) => crate::logs::run(&cfg, &target(&g), a).await,
+        Some(Command::Timeline(a)) => {
+            crate::timeline::cli::run(&cfg, &t, g.prometheus_url.as_deref(), a).await
+        }
         Some(Command::Scale {
             deployment,
             replicas,

@@ -1,26 +1,106 @@
-//! The timeline view (`T`): STUB — being written (issue 11).
+//! The timeline view (`T`): the namespace's last hour on one time axis, gathered when
+//! opened and again every few seconds while shown. The last answer stays while a newer one
+//! is on its way; a failed gather is said above it.
 
 use crossterm::event::KeyEvent;
+use jiff::Timestamp;
 
-use super::views::View;
+use super::keymap::{Action, Scope, action_for};
+use super::views::{PAGE, View};
 use super::{App, Effect};
+use crate::timeline::{Request, Timeline};
+
+/// How often the timeline is gathered again while shown, seconds.
+pub const REFRESH_SECS: i64 = 15;
 
 pub struct TimelineView {
-    pub timeline: Option<Box<crate::timeline::Timeline>>,
+    /// The last good answer.
+    pub timeline: Option<Box<Timeline>>,
+    /// The last gather's error (the timeline shown, if any, is older).
+    pub error: Option<String>,
+    /// When the last gather was asked for.
+    pub asked: Timestamp,
+    /// A gather is on its way.
+    pub loading: bool,
+    /// First entry shown.
+    pub scroll: usize,
+    /// The window asked for.
+    pub request: Request,
 }
 
 /// Push the timeline view and ask for the timeline.
 pub fn open(app: &mut App, fx: &mut Vec<Effect>) {
-    fx.push(Effect::Timeline(crate::timeline::Request::default()));
-    app.views
-        .push(View::Timeline(Box::new(TimelineView { timeline: None })));
+    let request = Request::default();
+    fx.push(Effect::Timeline(request.clone()));
+    app.views.push(View::Timeline(Box::new(TimelineView {
+        timeline: None,
+        error: None,
+        asked: app.now,
+        loading: true,
+        scroll: 0,
+        request,
+    })));
 }
 
-pub fn key(_app: &mut App, _k: KeyEvent, _fx: &mut Vec<Effect>) -> bool {
-    false
+fn top(app: &mut App) -> Option<&mut TimelineView> {
+    match app.view_mut() {
+        Some(View::Timeline(v)) => Some(v),
+        _ => None,
+    }
 }
 
-/// The timeline asked for arrived.
-pub fn answered(_app: &mut App, _r: Result<Box<crate::timeline::Timeline>, String>) -> bool {
-    false
+/// Keys: scroll, Esc back; the rest is the dashboard's.
+pub fn key(app: &mut App, k: KeyEvent, fx: &mut Vec<Effect>) -> bool {
+    let action = action_for(&k, Scope::Timeline).or_else(|| action_for(&k, Scope::Normal));
+    let Some(v) = top(app) else {
+        return false;
+    };
+    let last = v
+        .timeline
+        .as_ref()
+        .map(|t| t.entries.len().saturating_sub(1))
+        .unwrap_or(0);
+    match action {
+        Some(Action::Up) => v.scroll = v.scroll.saturating_sub(1),
+        Some(Action::Down) => v.scroll = (v.scroll + 1).min(last),
+        Some(Action::PageUp) => v.scroll = v.scroll.saturating_sub(PAGE),
+        Some(Action::PageDown) => v.scroll = (v.scroll + PAGE).min(last),
+        Some(Action::Top) => v.scroll = 0,
+        Some(Action::Bottom) => v.scroll = last,
+        Some(Action::Back) => super::views::back(app, fx),
+        _ => return false,
+    }
+    true
+}
+
+/// The timeline asked for arrived (dropped when the view is gone).
+pub fn answered(app: &mut App, r: Result<Box<Timeline>, String>) -> bool {
+    let Some(v) = top(app) else {
+        return false;
+    };
+    v.loading = false;
+    match r {
+        Ok(t) => {
+            v.scroll = v.scroll.min(t.entries.len().saturating_sub(1));
+            v.timeline = Some(t);
+            v.error = None;
+        }
+        Err(e) => v.error = Some(crate::text::printable(&e)),
+    }
+    true
+}
+
+/// On the tick: gather again when the last ask is old enough and none is on its way.
+pub fn tick(app: &mut App, fx: &mut Vec<Effect>) {
+    let now = app.now;
+    if let Some(v) = top(app) {
+        let age = now.as_second() - v.asked.as_second();
+        // An answer lost on a namespace switch must not stop the refresh for good.
+        if age < REFRESH_SECS || (v.loading && age < 4 * REFRESH_SECS) {
+            return;
+        }
+        v.asked = now;
+        v.loading = true;
+        fx.push(Effect::Timeline(v.request.clone()));
+    }
 }

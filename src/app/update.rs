@@ -27,6 +27,7 @@ pub fn update(app: &mut App, msg: Msg) -> (bool, Vec<Effect>) {
         Msg::Tick(now) => {
             let changed = tick(app, now);
             super::pod_details::tick(app, &mut fx);
+            super::timeline_view::tick(app, &mut fx);
             changed
         }
         Msg::Metrics(m) => {

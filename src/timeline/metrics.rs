@@ -1,0 +1,159 @@
+//! Metric transitions from Prometheus history: the 401 share crossing its threshold and
+//! back, p95 latency over its threshold and back, cost/hour steps. The queries are the
+//! config's (`[prometheus.queries]`), over the timeline's window; without a Prometheus
+//! there is no history, and one note says so.
+
+use std::time::Duration;
+
+use jiff::Timestamp;
+
+use super::transitions::{self, Crossing, Step};
+use super::{Entry, Kind, Part};
+use crate::config::Config;
+use crate::metrics::{Feed, QueryError, RangeSeries, Scope, scope};
+
+/// Relative change of the cost per hour that is a step.
+pub const COST_STEP: f64 = 0.25;
+/// Smaller changes than this (USD/hour) are never steps.
+pub const COST_MIN_USD: f64 = 0.01;
+/// p95 is back once under this share of its threshold.
+pub const P95_BACK: f64 = 0.9;
+
+/// A step that gives about 720 points over the window, at least a second.
+pub fn step_for(window: jiff::SignedDuration) -> Duration {
+    Duration::from_secs((window.as_secs() / 720).max(1) as u64)
+}
+
+/// The metric transitions over `[since, until]`, or a note why there are none.
+pub async fn gather(
+    feed: &Feed,
+    cfg: &Config,
+    namespace: &str,
+    since: Timestamp,
+    until: Timestamp,
+) -> Part {
+    let client = match feed {
+        Feed::Prometheus(c, _) => c,
+        Feed::Simulated(_) => {
+            return Part::note(
+                "metric transitions: unavailable (simulated metrics keep no history; use --prometheus-url)".into(),
+            );
+        }
+        Feed::None => {
+            return Part::note(
+                "metric transitions: unavailable (no Prometheus: set --prometheus-url or prometheus.url)".into(),
+            );
+        }
+    };
+    let sc = Scope {
+        namespace: namespace.to_string(),
+        deployment: cfg.stack.deployment.clone(),
+        window: cfg.problems.window.clone(),
+    };
+    let q = &cfg.prometheus.queries;
+    let step = step_for(until.duration_since(since));
+    let (uq, pq, cq) = (
+        scope::render(&q.recent_unauthorized_ratio, &sc),
+        scope::render(&q.recent_p95_seconds, &sc),
+        scope::render(&q.tokens_per_second, &sc),
+    );
+    let (u, p, c) = tokio::join!(
+        client.query_range(&uq, since, until, step),
+        client.query_range(&pq, since, until, step),
+        client.query_range(&cq, since, until, step),
+    );
+    let mut part = Part::default();
+    let mut take = |what: &str,
+                    r: Result<Vec<RangeSeries>, QueryError>,
+                    f: &dyn Fn(&[RangeSeries]) -> Vec<Entry>| match r {
+        Ok(s) => part.entries.extend(f(&s)),
+        Err(e) => part.notes.push(format!(
+            "prometheus ({what}): {}",
+            crate::text::printable(&e.to_string())
+        )),
+    };
+    let ratio = cfg.problems.unauthorized_ratio;
+    take("401 share", u, &|s| unauthorized(s, ratio));
+    let p95 = cfg.status.p95_threshold_ms;
+    take("p95", p, &|s| latency(s, p95));
+    take("cost", c, &|s| cost(s, &cfg.models));
+    part
+}
+
+/// A share as the dashboard prints it: "100 %", "0.4 %".
+pub fn pct(v: f64) -> String {
+    let p = v * 100.0;
+    if p > 0.0 && p < 1.0 {
+        format!("{p:.1} %")
+    } else {
+        format!("{p:.0} %")
+    }
+}
+
+fn first_points(series: &[RangeSeries]) -> &[(Timestamp, f64)] {
+    series.first().map(|s| s.points.as_slice()).unwrap_or(&[])
+}
+
+/// One entry per crossing, worded by `name` and `fmt`.
+fn crossing_entries(
+    cs: Vec<Crossing>,
+    name: &str,
+    threshold: &str,
+    fmt: impl Fn(f64) -> String,
+) -> Vec<Entry> {
+    cs.into_iter()
+        .map(|c| {
+            let text = match (c.up, c.from) {
+                (true, Some(f)) => {
+                    format!("{name} {} → {} (over {threshold})", fmt(f), fmt(c.to))
+                }
+                (true, None) => format!(
+                    "{name} over {threshold} from the window's start (peak {})",
+                    fmt(c.to)
+                ),
+                (false, f) => format!(
+                    "{name} {}→ {} (back under {threshold})",
+                    f.map(|f| format!("{} ", fmt(f))).unwrap_or_default(),
+                    fmt(c.to)
+                ),
+            };
+            let mut e = Entry::new(c.at, Kind::Metric, "prometheus", "", text);
+            e.warning = c.up;
+            e
+        })
+        .collect()
+}
+
+/// The 401 share (a ratio 0–1) against the problems' threshold.
+pub fn unauthorized(series: &[RangeSeries], threshold: f64) -> Vec<Entry> {
+    let cs = transitions::crossings(first_points(series), threshold, threshold);
+    crossing_entries(cs, "401 share", &pct(threshold), pct)
+}
+
+/// p95 latency (seconds) against the threshold in ms.
+pub fn latency(series: &[RangeSeries], threshold_ms: f64) -> Vec<Entry> {
+    let ms: Vec<(Timestamp, f64)> = first_points(series)
+        .iter()
+        .map(|&(t, v)| (t, v * 1000.0))
+        .collect();
+    let cs = transitions::crossings(&ms, threshold_ms, threshold_ms * P95_BACK);
+    crossing_entries(cs, "p95 latency", &crate::format::ms(threshold_ms), |v| {
+        crate::format::ms(v)
+    })
+}
+
+/// Steps of the cost per hour.
+pub fn cost(series: &[RangeSeries], prices: &[crate::config::ModelPrice]) -> Vec<Entry> {
+    let pts = transitions::cost_series(series, prices);
+    transitions::steps(&pts, COST_STEP, COST_MIN_USD)
+        .into_iter()
+        .map(|Step { at, from, to }| {
+            let text = format!(
+                "cost/hour {} → {}",
+                crate::format::usd(from),
+                crate::format::usd(to)
+            );
+            Entry::new(at, Kind::Metric, "prometheus", "", text)
+        })
+        .collect()
+}
