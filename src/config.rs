@@ -149,6 +149,8 @@ pub struct StatusConfig {
 pub struct UiConfig {
     /// Theme name: a file themes/NAME.toml (built in: dark, light, high-contrast).
     pub theme: String,
+    /// The log view keeps at most this many lines (the oldest are dropped).
+    pub log_lines: usize,
 }
 
 /// How writes behave.
@@ -314,6 +316,7 @@ impl Default for UiConfig {
     fn default() -> Self {
         UiConfig {
             theme: "dark".into(),
+            log_lines: 5000,
         }
     }
 }
@@ -468,6 +471,10 @@ impl Config {
             return Err(format!(
                 "operations.timeout_secs = {t}: must be 1 to 604800 (a week)"
             ));
+        }
+        let l = self.ui.log_lines;
+        if !(100..=1_000_000).contains(&l) {
+            return Err(format!("ui.log_lines = {l}: must be 100 to 1000000"));
         }
         if self.stack.namespace.is_empty() || self.stack.deployment.is_empty() {
             return Err("stack.namespace and stack.deployment must not be empty".into());

@@ -143,11 +143,24 @@ fn params(r: &LogRequest) -> LogParams {
     }
 }
 
+/// Why a log read was refused: the server's words and its HTTP code (None: no answer).
+#[derive(Debug, Clone)]
+pub struct Refusal {
+    pub why: String,
+    pub code: Option<u16>,
+}
+
 /// The server's refusal in its own words ("previous terminated container … not found").
-fn refused(e: kube::Error) -> LogError {
+fn refusal(e: kube::Error) -> Refusal {
     match e {
-        kube::Error::Api(s) => LogError(printable(&s.message)),
-        other => LogError(explain(&other)),
+        kube::Error::Api(s) => Refusal {
+            why: printable(&s.message),
+            code: Some(s.code),
+        },
+        other => Refusal {
+            why: explain(&other),
+            code: None,
+        },
     }
 }
 
@@ -158,19 +171,107 @@ pub async fn lines(
     pod: &str,
     r: &LogRequest,
 ) -> Result<impl Stream<Item = Result<String, LogError>> + use<>, LogError> {
+    stream(conn, pod, r, None)
+        .await
+        .map_err(|r| LogError(r.why))
+}
+
+/// Like [`lines`], from `since` (the server's `sinceTime`, whole seconds, instead of the
+/// request's tail and sinceSeconds), and refusals with their HTTP code.
+pub async fn stream(
+    conn: &Connection,
+    pod: &str,
+    r: &LogRequest,
+    since: Option<jiff::Timestamp>,
+) -> Result<impl Stream<Item = Result<String, LogError>> + use<>, Refusal> {
     let api: Api<Pod> = Api::namespaced(conn.client.clone(), &conn.namespace);
-    let reader = api.log_stream(pod, &params(r)).await.map_err(refused)?;
+    let mut p = params(r);
+    if since.is_some() {
+        (p.since_time, p.since_seconds, p.tail_lines) = (since, None, None);
+    }
+    let reader = api.log_stream(pod, &p).await.map_err(refusal)?;
     Ok(reader.lines().map(|l| {
         l.map(|l| printable(&l))
             .map_err(|e| LogError(format!("the log stream broke: {e}")))
     }))
 }
 
+/// A pod's container names and the one `kubectl logs` reads by default (the
+/// `kubectl.kubernetes.io/default-container` annotation, else the first); None when
+/// the pod is gone.
+pub async fn containers(
+    conn: &Connection,
+    pod: &str,
+) -> Result<Option<(Vec<String>, String)>, LogError> {
+    let api: Api<Pod> = Api::namespaced(conn.client.clone(), &conn.namespace);
+    let Some(p) = api.get_opt(pod).await.map_err(|e| LogError(explain(&e)))? else {
+        return Ok(None);
+    };
+    let names: Vec<String> = p
+        .spec
+        .map(|s| s.containers.into_iter().map(|c| c.name).collect())
+        .unwrap_or_default();
+    let wanted = p
+        .metadata
+        .annotations
+        .and_then(|a| a.get("kubectl.kubernetes.io/default-container").cloned())
+        .filter(|d| names.contains(d));
+    let default = wanted
+        .or_else(|| names.first().cloned())
+        .unwrap_or_default();
+    Ok(Some((names, default)))
+}
+
+/// A line read with `timestamps=true`: the kubelet's RFC 3339 prefix parsed off (None
+/// when the line has none).
+pub fn split_timestamp(line: &str) -> (Option<jiff::Timestamp>, &str) {
+    match line.split_once(' ') {
+        Some((t, rest)) => match t.parse::<jiff::Timestamp>() {
+            Ok(ts) => (Some(ts), rest),
+            Err(_) => (None, line),
+        },
+        None => match line.parse::<jiff::Timestamp>() {
+            Ok(ts) => (Some(ts), ""),
+            Err(_) => (None, line),
+        },
+    }
+}
+
+/// One line of a pod's log, with the time the kubelet wrote it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogLine {
+    pub ts: Option<jiff::Timestamp>,
+    pub text: String,
+}
+
+impl LogLine {
+    pub fn parse(line: &str) -> LogLine {
+        let (ts, text) = split_timestamp(line);
+        LogLine {
+            ts,
+            text: text.to_string(),
+        }
+    }
+}
+
 /// What a log stream of the dashboard reports.
 #[derive(Debug, Clone)]
 pub enum LogEvent {
+    /// Reading (again): the pod picked (for `deploy/NAME`, out of `of` pods; 0 for a pod
+    /// named), its containers, the one read, and the buffer's bound in lines.
+    Started {
+        pod: String,
+        of: usize,
+        containers: Vec<String>,
+        container: String,
+        buffer: usize,
+    },
     /// New lines, oldest first.
-    Lines(Vec<String>),
-    /// The stream ended (None) or failed (why).
-    Ended(Option<String>),
+    Lines(Vec<LogLine>),
+    /// The stream ended (`why`: None when it simply ended); `retry`: reconnecting in that
+    /// many seconds (None: for good).
+    Ended {
+        why: Option<String>,
+        retry: Option<u64>,
+    },
 }

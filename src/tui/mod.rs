@@ -205,7 +205,8 @@ impl Tasks {
             }
             Effect::Logs { id, req } => {
                 self.stop_logs();
-                self.logs = Some(logs::start(conn, id, req, tx));
+                let buffer = self.cfg.ui.log_lines;
+                self.logs = Some(logs::start(conn, id, req, buffer, tx));
             }
             Effect::StopLogs => self.stop_logs(),
             Effect::Timeline(req) => {
