@@ -99,8 +99,12 @@ fn tick(app: &mut App, now: Timestamp) -> bool {
 }
 
 fn metrics(app: &mut App, mut m: MetricsSnapshot) {
-    // The window read back from Prometheus (a late one for another namespace is dropped);
-    // each past point is priced like a live one.
+    let c = m.tokens.value().map(|rates| cost(rates, &app.prices));
+    let for_history = c.clone().unwrap_or_else(|| cost(&[], &app.prices));
+    app.history.push(&m, &for_history);
+    // The window read back from Prometheus, merged after the live point so that one wins
+    // at the same time; a late one for another namespace is dropped. Each past point is
+    // priced like a live one.
     if let Some(b) = m.backfill.take()
         && b.namespace == app.namespace
     {
@@ -110,9 +114,6 @@ fn metrics(app: &mut App, mut m: MetricsSnapshot) {
             cost(rates, prices).usd_per_hour
         });
     }
-    let c = m.tokens.value().map(|rates| cost(rates, &app.prices));
-    let for_history = c.clone().unwrap_or_else(|| cost(&[], &app.prices));
-    app.history.push(&m, &for_history);
     app.cost = c;
     app.metrics = Some(m);
     app.refresh_problems();

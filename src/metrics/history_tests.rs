@@ -135,3 +135,52 @@ fn last_good_tokens_and_cost_survive_errors() {
     h.push(&snap(10, Reading::NoData, rates(9.0, 9.0)), &cost);
     assert_eq!(h.last_tokens().unwrap().at, ts(90));
 }
+
+fn past(secs: i64, p95: Option<f64>, tokens: Option<(f64, f64)>) -> PastReading {
+    PastReading {
+        at: ts(secs),
+        p50_ms: None,
+        p95_ms: p95,
+        tokens: tokens.map(|(a, b)| match rates(a, b) {
+            Reading::Value(v) => v,
+            _ => unreachable!(),
+        }),
+    }
+}
+
+#[test]
+fn merge_backfills_priced_and_deduped_by_time() {
+    let mut h = History::new(30);
+    // A live point at 100 s.
+    h.push(
+        &snap(100, Reading::Value(7.0), rates(1.0, 1.0)),
+        &Cost::default(),
+    );
+    let readings: Vec<PastReading> = [0, 15, 30, 45, 60, 75, 90, 105]
+        .into_iter()
+        .map(|s| past(s, Some(s as f64), Some((1.0, 2.0))))
+        .chain([past(200, None, None)])
+        .collect();
+    let price = |r: &[ModelRate]| r.iter().map(|m| m.tokens_per_sec).sum::<f64>() * 10.0;
+    h.merge(&readings, SignedDuration::from_secs(7), price);
+    let at: Vec<i64> = h
+        .points()
+        .map(|p| p.at.as_second() - 1_800_000_000)
+        .collect();
+    // 105 is within 7 s of the live point at 100: the live one is kept.
+    assert_eq!(at, vec![0, 15, 30, 45, 60, 75, 90, 100, 200]);
+    let first = h.oldest().unwrap();
+    assert_eq!(first.usd_per_hour, Some(30.0));
+    assert_eq!(first.tokens_per_sec, Some(3.0));
+    assert_eq!(first.model_rate("b"), Some(2.0));
+    assert_eq!(h.latest().unwrap().usd_per_hour, None, "no data is not $0");
+    assert_eq!(h.models(), vec!["a", "b"]);
+    // The same readings again change nothing.
+    h.merge(&readings, SignedDuration::from_secs(7), price);
+    assert_eq!(h.len(), 9);
+    // Bounded as before: a window of 1 minute keeps the last 60 s.
+    let mut h = History::new(1);
+    h.merge(&readings, SignedDuration::ZERO, price);
+    assert_eq!(h.len(), 1);
+    assert_eq!(h.oldest().unwrap().at, ts(200));
+}

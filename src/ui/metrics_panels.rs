@@ -1,7 +1,8 @@
-//! Metrics panels: latency (now and history), token rate per model, cost. An error is told
-//! once, where it belongs: Prometheus down in the latency panel (the header says DOWN), a
-//! failed query on its own panel; the others keep their last good values, greyed, with
-//! their age in the title.
+//! Metrics panels: latency (now and history), token rate per model, cost, each with its
+//! chart where there is room (the numbers first: small screens drop the charts). An error
+//! is told once, where it belongs: Prometheus down in the latency panel (the header says
+//! DOWN), a failed query on its own panel; the others keep their last good values, greyed,
+//! with their age in the title.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -9,19 +10,29 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Sparkline};
 
-use super::block;
+use super::{block, charts};
 use crate::app::App;
 use crate::format;
-use crate::metrics::{Cost, ModelRate, Reading};
+use crate::metrics::{Cost, MetricsSnapshot, ModelRate, Reading};
 use crate::theme::Theme;
 
-/// The three panels stacked (wide screens).
+/// Rows the latency panel keeps for its chart before the tokens and cost panels grow.
+const LATENCY_ROWS: u16 = 14;
+/// Columns of the numbers beside a chart (the wide form: rate and share).
+const NUMBERS_W: u16 = 36;
+/// Columns between the numbers and the chart's y labels.
+const GAP: u16 = 3;
+
+/// The three panels stacked (wide screens). With rows to spare, the tokens and cost
+/// panels grow to fit their charts.
 pub fn column(f: &mut Frame, app: &App, area: Rect) {
     let models = app.prices.len().max(1) as u16;
+    let base = 2 * models + 8;
+    let grow = (area.height.saturating_sub(base + LATENCY_ROWS) / 2).min(6);
     let [lat, tok, cost] = Layout::vertical([
         Constraint::Min(5),
-        Constraint::Length(models + 3),
-        Constraint::Length(models + 5),
+        Constraint::Length(models + 3 + grow),
+        Constraint::Length(models + 5 + grow),
     ])
     .areas(area);
     latency(f, app, lat);
@@ -63,6 +74,48 @@ fn latency(f: &mut Frame, app: &App, area: Rect) {
     };
     let [now_area, chart] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+    let failed = matches!(
+        (&m.p95_ms, &m.p50_ms),
+        (Reading::Error(_), _) | (_, Reading::Error(_))
+    );
+    let charted = charts::fits(chart) && !failed;
+    f.render_widget(Paragraph::new(latency_now(app, m, charted)), now_area);
+    // Prometheus down shows here only: the other panels keep their last good values.
+    if let (Reading::Error(e), _) | (_, Reading::Error(e)) = (&m.p95_ms, &m.p50_ms) {
+        f.render_widget(
+            Paragraph::new(err_line(
+                app,
+                format::clip(e, chart.width as usize * chart.height.max(1) as usize),
+            ))
+            .wrap(ratatui::widgets::Wrap { trim: true }),
+            chart,
+        );
+        return;
+    }
+    if charted {
+        charts::latency(f, app, chart);
+        return;
+    }
+    let values = app.history.values(|p| p.p95_ms);
+    let take = chart.width as usize;
+    let data: Vec<u64> = values[values.len().saturating_sub(take)..]
+        .iter()
+        .map(|v| v.map(|x| x.round() as u64).unwrap_or(0))
+        .collect();
+    if chart.height > 0 {
+        f.render_widget(
+            Sparkline::default()
+                .data(&data)
+                .style(Style::default().fg(t.chart_p95)),
+            chart,
+        );
+    }
+}
+
+/// "p50 … p95 … req/s", the 401 share when there are any, and the p95 limit when the
+/// chart draws it.
+fn latency_now(app: &App, m: &MetricsSnapshot, charted: bool) -> Line<'static> {
+    let t = app.theme();
     let val = |r: &Reading<f64>, color| match r {
         Reading::Value(v) => Span::styled(
             format::ms(*v),
@@ -91,33 +144,14 @@ fn latency(f: &mut Frame, app: &App, area: Rect) {
             Style::default().fg(t.error).add_modifier(Modifier::BOLD),
         ));
     }
-    f.render_widget(Paragraph::new(Line::from(line)), now_area);
-    // Prometheus down shows here only: the other panels keep their last good values.
-    if let (Reading::Error(e), _) | (_, Reading::Error(e)) = (&m.p95_ms, &m.p50_ms) {
-        f.render_widget(
-            Paragraph::new(err_line(
-                app,
-                format::clip(e, chart.width as usize * chart.height.max(1) as usize),
-            ))
-            .wrap(ratatui::widgets::Wrap { trim: true }),
-            chart,
-        );
-        return;
+    let limit = app.runbook.p95_threshold_ms;
+    if charted && limit.is_finite() && limit > 0.0 {
+        line.push(Span::styled(
+            format!("  limit {}", format::ms(limit)),
+            Style::default().fg(t.warn),
+        ));
     }
-    let values = app.history.values(|p| p.p95_ms);
-    let take = chart.width as usize;
-    let data: Vec<u64> = values[values.len().saturating_sub(take)..]
-        .iter()
-        .map(|v| v.map(|x| x.round() as u64).unwrap_or(0))
-        .collect();
-    if chart.height > 0 {
-        f.render_widget(
-            Sparkline::default()
-                .data(&data)
-                .style(Style::default().fg(t.chart_p95)),
-            chart,
-        );
-    }
+    Line::from(line)
 }
 
 /// A "name ……… value" line that fits `width`: the name is clipped, never the value.
@@ -141,6 +175,8 @@ fn name_value(
 struct Look<'a> {
     t: &'a Theme,
     stale: bool,
+    /// Beside a chart: model names take their line's colour.
+    charted: Option<&'a App>,
 }
 
 impl Look<'_> {
@@ -176,32 +212,86 @@ fn unavailable(m: &crate::metrics::MetricsSnapshot) -> &'static str {
     }
 }
 
+/// The numbers' area and, when there is room beside them, the chart's.
+fn beside_chart(app: &App, inner: Rect) -> (Rect, Option<Rect>) {
+    if app.history.is_empty() || inner.width < NUMBERS_W + GAP + charts::MIN_WIDTH {
+        return (inner, None);
+    }
+    let [numbers, _, chart] = Layout::horizontal([
+        Constraint::Length(NUMBERS_W),
+        Constraint::Length(GAP),
+        Constraint::Min(0),
+    ])
+    .areas(inner);
+    (numbers, charts::fits(chart).then_some(chart))
+}
+
+/// The panel's block, the numbers in it, and the chart beside them where it fits.
+fn numbers_and_chart(
+    f: &mut Frame,
+    app: &App,
+    area: Rect,
+    title: &str,
+    lines: impl FnOnce(usize, bool) -> Vec<Line<'static>>,
+    chart: fn(&mut Frame, &App, Rect),
+) {
+    let b = block(title, app.theme());
+    let inner = b.inner(area);
+    f.render_widget(b, area);
+    let (numbers, chart_area) = beside_chart(app, inner);
+    f.render_widget(
+        Paragraph::new(lines(numbers.width as usize, chart_area.is_some()))
+            .wrap(ratatui::widgets::Wrap { trim: true }),
+        numbers,
+    );
+    if let Some(c) = chart_area {
+        chart(f, app, c);
+    }
+}
+
 fn tokens(f: &mut Frame, app: &App, area: Rect) {
     let t = app.theme();
-    let w = area.width.saturating_sub(2) as usize;
     let mut title = "tokens".to_string();
-    let live = Look { t, stale: false };
-    let lines: Vec<Line> = match &app.metrics {
-        None => muted_line(t, "waiting for metrics…"),
-        Some(m) => match (&m.tokens, app.history.last_tokens()) {
-            (Reading::NoData, _) => muted_line(t, "no data"),
-            (Reading::Value(rates), _) => token_lines(rates, w, live),
-            // Its own query failed: the error belongs here.
-            (Reading::Error(e), _) if m.reachable => vec![err_line(app, format!("error: {e}"))],
-            // Prometheus is down (said in the header and the latency panel).
-            (Reading::Error(_), Some(last)) => {
-                title = aged_title(app, "tokens", last.at);
-                token_lines(&last.value, w, Look { t, stale: true })
-            }
-            (Reading::Error(_), None) => muted_line(t, unavailable(m)),
-        },
+    let live = Look {
+        t,
+        stale: false,
+        charted: None,
     };
-    f.render_widget(
-        Paragraph::new(lines)
-            .block(block(&title, t))
-            .wrap(ratatui::widgets::Wrap { trim: true }),
-        area,
-    );
+    // Beside a chart, each model's name is drawn in its line's colour: the legend.
+    let lines = |w: usize, charted: bool| -> Vec<Line<'static>> {
+        let live = Look {
+            charted: charted.then_some(app),
+            ..live
+        };
+        match &app.metrics {
+            None => muted_line(t, "waiting for metrics…"),
+            Some(m) => match (&m.tokens, app.history.last_tokens()) {
+                (Reading::NoData, _) => muted_line(t, "no data"),
+                (Reading::Value(rates), _) => token_lines(rates, w, live),
+                // Its own query failed: the error belongs here.
+                (Reading::Error(e), _) if m.reachable => {
+                    vec![err_line(app, format!("error: {e}"))]
+                }
+                // Prometheus is down (said in the header and the latency panel).
+                (Reading::Error(_), Some(last)) => token_lines(
+                    &last.value,
+                    w,
+                    Look {
+                        stale: true,
+                        ..live
+                    },
+                ),
+                (Reading::Error(_), None) => muted_line(t, unavailable(m)),
+            },
+        }
+    };
+    if let Some(m) = &app.metrics
+        && let (Reading::Error(_), Some(last)) = (&m.tokens, app.history.last_tokens())
+        && !m.reachable
+    {
+        title = aged_title(app, "tokens", last.at);
+    }
+    numbers_and_chart(f, app, area, &title, lines, charts::tokens);
 }
 
 /// The total, then every model's rate (and share on wide panels).
@@ -236,7 +326,10 @@ fn token_lines(rates: &[ModelRate], w: usize, look: Look) -> Vec<Line<'static>> 
             &r.model,
             value,
             w,
-            look.style(Style::default()),
+            look.style(match look.charted {
+                Some(app) => Style::default().fg(charts::model_color(app, &r.model)),
+                None => Style::default(),
+            }),
             look.style(Style::default().fg(t.text)),
         )
     }));
@@ -245,27 +338,37 @@ fn token_lines(rates: &[ModelRate], w: usize, look: Look) -> Vec<Line<'static>> 
 
 fn costs(f: &mut Frame, app: &App, area: Rect) {
     let t = app.theme();
-    let w = area.width.saturating_sub(2) as usize;
     let mut title = "cost".to_string();
-    let lines: Vec<Line> = match &app.metrics {
-        None => muted_line(t, "waiting for metrics…"),
-        Some(m) => match (&m.tokens, &app.cost, app.history.last_cost()) {
-            (Reading::Value(_), Some(c), _) => cost_lines(c, w, Look { t, stale: false }),
-            // The tokens query failed or Prometheus is down: the error is told elsewhere.
-            (Reading::Error(_), _, Some(last)) => {
-                title = aged_title(app, "cost", last.at);
-                cost_lines(&last.value, w, Look { t, stale: true })
-            }
-            (Reading::Error(_), _, None) => muted_line(t, unavailable(m)),
-            _ => muted_line(t, "no data"),
-        },
+    if let Some(m) = &app.metrics
+        && let (Reading::Error(_), Some(last)) = (&m.tokens, app.history.last_cost())
+    {
+        title = aged_title(app, "cost", last.at);
+    }
+    let lines = |w: usize, _charted: bool| -> Vec<Line<'static>> {
+        let live = Look {
+            t,
+            stale: false,
+            charted: None,
+        };
+        match &app.metrics {
+            None => muted_line(t, "waiting for metrics…"),
+            Some(m) => match (&m.tokens, &app.cost, app.history.last_cost()) {
+                (Reading::Value(_), Some(c), _) => cost_lines(c, w, live),
+                // The tokens query failed or Prometheus is down: the error is told elsewhere.
+                (Reading::Error(_), _, Some(last)) => cost_lines(
+                    &last.value,
+                    w,
+                    Look {
+                        stale: true,
+                        ..live
+                    },
+                ),
+                (Reading::Error(_), _, None) => muted_line(t, unavailable(m)),
+                _ => muted_line(t, "no data"),
+            },
+        }
     };
-    f.render_widget(
-        Paragraph::new(lines)
-            .block(block(&title, t))
-            .wrap(ratatui::widgets::Wrap { trim: true }),
-        area,
-    );
+    numbers_and_chart(f, app, area, &title, lines, charts::cost);
 }
 
 /// $/hour now, per month, the saving against list prices, then every model's $/hour.

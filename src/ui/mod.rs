@@ -1,6 +1,7 @@
 //! Drawing: `draw(frame, &App)` is a pure function of the state. Layout, header, footer and
 //! the help overlay live here; the panels in `panels` and `metrics_panels`.
 
+mod charts;
 mod logs;
 mod metrics_panels;
 mod panels;
