@@ -167,6 +167,15 @@ pub enum Command {
         #[arg(long)]
         yes: bool,
     },
+    /// Delete a pod (`delete pod NAME` or `delete pod/NAME`): its controller makes a new one.
+    Delete {
+        /// `pod` (then NAME), or `pod/NAME`.
+        what: String,
+        name: Option<String>,
+        /// Confirm without asking.
+        #[arg(long)]
+        yes: bool,
+    },
     /// Serve the simulated Kubernetes API on loopback until Ctrl-C.
     #[command(args_conflicts_with_subcommands = true)]
     Sim {
@@ -445,6 +454,9 @@ async fn dispatch(command: Option<Command>, g: Global) -> Result<u8, Error> {
             timeout,
             yes,
         }) => commands::restart(&common(yes, timeout.as_deref()), &deployment, wait).await,
+        Some(Command::Delete { what, name, yes }) => {
+            commands::delete(&common(yes, None), &what, name.as_deref()).await
+        }
         Some(Command::Deploy {
             manifests,
             dry_run,

@@ -141,6 +141,36 @@ pub async fn restart(c: &Common<'_>, deployment: &str, wait: bool) -> Result<u8,
     run(c, req).await
 }
 
+/// `delete pod NAME` / `delete pod/NAME`: only pods are deleted here.
+pub async fn delete(c: &Common<'_>, what: &str, name: Option<&str>) -> Result<u8, Error> {
+    let (kind, pod) = match (what.split_once('/'), name) {
+        (Some((k, n)), None) => (k, n),
+        (None, Some(n)) => (what, n),
+        (Some(_), Some(_)) => {
+            return Err(Error::Usage(format!(
+                "give the pod once: `delete {what}` or `delete pod NAME`, not both"
+            )));
+        }
+        (None, None) => {
+            return Err(Error::Usage(format!(
+                "which {what}? give its name: agentdeck delete pod NAME"
+            )));
+        }
+    };
+    if !matches!(kind, "pod" | "pods" | "po") {
+        return Err(Error::Usage(format!(
+            "agentdeck deletes pods only (`delete pod NAME`), not {kind:?}; for other objects use kubectl"
+        )));
+    }
+    run(
+        c,
+        Request::DeletePod {
+            pod: pod.to_string(),
+        },
+    )
+    .await
+}
+
 /// Where the new key comes from: a file, stdin, or a masked prompt — never argv.
 fn read_key(from_file: Option<&std::path::Path>, from_stdin: bool) -> Result<Secret, Error> {
     if let Some(p) = from_file {

@@ -572,6 +572,10 @@ fn drilled() -> App {
             ("ai-agent-service-7d9f8-fghij".into(), "ai-agent".into()),
             1.5 * 1024.0 * 1024.0 * 1024.0,
         );
+        c.resource_metrics.cpu.insert(
+            ("ai-agent-service-7d9f8-fghij".into(), "ai-agent".into()),
+            0.12,
+        );
     }
     a.views.push(agentdeck::app::views::View::Pods(
         agentdeck::app::views::PodsView {
@@ -591,4 +595,92 @@ fn pods_of_a_workload_80x24() {
 #[test]
 fn pods_of_a_workload_200x50() {
     insta::assert_snapshot!(render(&drilled(), 200, 50));
+}
+
+/// The details of an OOM-killed pod (Enter on a pod), as read from the API.
+fn pod_details() -> App {
+    use agentdeck::app::pod_details::PodDetailsView;
+    use agentdeck::app::views::View;
+    use agentdeck::cluster::pod_details::{
+        ConditionLine, ContainerDetails, EventLine, PodDetails, StateLine,
+    };
+    let mut a = drilled();
+    let ago = |s: i64| Some(ts(NOW) - jiff::SignedDuration::from_secs(s));
+    let cond = |t: &str, ok: bool, why: &str| ConditionLine {
+        type_: t.into(),
+        ok,
+        status: if ok { "True" } else { "False" }.into(),
+        why: why.into(),
+        since: ago(300),
+    };
+    let d = PodDetails {
+        name: "ai-agent-service-7d9f8-abcde".into(),
+        namespace: "ai-agents".into(),
+        phase: "Running".into(),
+        node: "sim-node-1".into(),
+        ip: "10.244.0.7".into(),
+        qos: "Burstable".into(),
+        created: ago(3600),
+        deleting: None,
+        conditions: vec![
+            cond("PodScheduled", true, ""),
+            cond("Initialized", true, ""),
+            cond(
+                "Ready",
+                false,
+                "ContainersNotReady: containers with unready status: [ai-agent]",
+            ),
+        ],
+        containers: vec![ContainerDetails {
+            name: "ai-agent".into(),
+            image: "ghcr.io/holysheep/ai-agent:1.4.2".into(),
+            ready: false,
+            restarts: 6,
+            state: StateLine {
+                text: "Waiting: CrashLoopBackOff".into(),
+                detail: "back-off 2m40s restarting failed container".into(),
+                at: None,
+                bad: true,
+            },
+            last: Some(StateLine {
+                text: "Terminated: OOMKilled (exit 137)".into(),
+                detail: String::new(),
+                at: ago(45),
+                bad: true,
+            }),
+            requests: "cpu 250m, memory 512Mi".into(),
+            limits: "memory 2Gi".into(),
+            init: false,
+        }],
+        events: vec![EventLine {
+            warning: true,
+            reason: "BackOff".into(),
+            message: "Back-off restarting failed container ai-agent".into(),
+            count: 12,
+            last_seen: ago(20),
+        }],
+        owners: vec![
+            "ReplicaSet ai-agent-service-7d9f8 (revision 3)".into(),
+            "Deployment ai-agent-service".into(),
+        ],
+        notes: Vec::new(),
+    };
+    a.views.push(View::Pod(Box::new(PodDetailsView {
+        pod: d.name.clone(),
+        details: Some(Box::new(d)),
+        error: None,
+        asked: ts(NOW),
+        scroll: 0,
+    })));
+    a
+}
+
+#[test]
+fn pod_details_80x24() {
+    insta::assert_snapshot!(render(&pod_details(), 80, 24));
+}
+
+#[test]
+fn pod_details_200x50() {
+    insta::assert_snapshot!(render(&pod_details(), 200, 50));
 }

@@ -25,6 +25,22 @@ pub struct PodDetailsView {
     pub scroll: usize,
 }
 
+/// About how many lines the details take (the scroll stops there).
+fn line_count(d: &PodDetails) -> usize {
+    let containers: usize = d
+        .containers
+        .iter()
+        .map(|c| 3 + c.last.is_some() as usize)
+        .sum();
+    6 + d.conditions.len() + containers + d.events.len().max(1) + d.notes.len()
+}
+
+impl PodDetailsView {
+    fn last_line(&self) -> usize {
+        self.details.as_deref().map(line_count).unwrap_or(0)
+    }
+}
+
 /// Push the details view of `pod` and ask for them.
 pub fn open(app: &mut App, pod: String, fx: &mut Vec<Effect>) {
     fx.push(Effect::Describe { pod: pod.clone() });
@@ -51,13 +67,14 @@ pub fn key(app: &mut App, k: KeyEvent, fx: &mut Vec<Effect>) -> bool {
     let Some(v) = top(app) else {
         return false;
     };
+    let last = v.last_line();
     match action {
         Some(Action::Up) => v.scroll = v.scroll.saturating_sub(1),
-        Some(Action::Down) => v.scroll += 1,
+        Some(Action::Down) => v.scroll = (v.scroll + 1).min(last),
         Some(Action::PageUp) => v.scroll = v.scroll.saturating_sub(PAGE),
-        Some(Action::PageDown) => v.scroll += PAGE,
+        Some(Action::PageDown) => v.scroll = (v.scroll + PAGE).min(last),
         Some(Action::Top) => v.scroll = 0,
-        Some(Action::Bottom) => v.scroll = usize::MAX / 2,
+        Some(Action::Bottom) => v.scroll = last,
         Some(Action::Back) => super::views::back(app, fx),
         Some(Action::Logs) => {
             let pod = v.pod.clone();

@@ -105,6 +105,8 @@ pub struct ResourceMetrics {
     pub api: MetricsApi,
     /// Working-set memory in bytes by (pod, container), from PodMetrics.
     pub working_set: std::collections::BTreeMap<(String, String), f64>,
+    /// CPU use in cores by (pod, container), from PodMetrics.
+    pub cpu: std::collections::BTreeMap<(String, String), f64>,
     /// The highest working set of each over the last few minutes (a container killed for
     /// memory restarts small: its peak is what the limit must hold).
     pub peak: std::collections::BTreeMap<(String, String), f64>,

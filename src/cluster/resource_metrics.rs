@@ -32,13 +32,18 @@ async fn get(client: &kube::Client, path: &str) -> Result<Value, (u16, String)> 
 
 /// Working sets by (pod, container) from a PodMetricsList.
 pub fn working_sets(list: &Value) -> std::collections::BTreeMap<(String, String), f64> {
+    usage(list, "memory")
+}
+
+/// One resource's use (memory in bytes, cpu in cores) by (pod, container).
+pub fn usage(list: &Value, resource: &str) -> std::collections::BTreeMap<(String, String), f64> {
     let mut out = std::collections::BTreeMap::new();
     for item in list["items"].as_array().into_iter().flatten() {
         let pod = item["metadata"]["name"].as_str().unwrap_or_default();
         for c in item["containers"].as_array().into_iter().flatten() {
             let name = c["name"].as_str().unwrap_or_default();
-            if let Some(bytes) = c["usage"]["memory"].as_str().and_then(quantity) {
-                out.insert((pod.to_string(), name.to_string()), bytes);
+            if let Some(v) = c["usage"][resource].as_str().and_then(quantity) {
+                out.insert((pod.to_string(), name.to_string()), v);
             }
         }
     }
@@ -71,6 +76,7 @@ pub async fn probe(conn: &Connection) -> ResourceMetrics {
             return ResourceMetrics {
                 api: MetricsApi::Served,
                 peak: working_set.clone(),
+                cpu: usage(&list, "cpu"),
                 working_set,
             };
         }

@@ -194,7 +194,7 @@ fn crashloop(i: &Inputs, w: &Workload) -> Option<Problem> {
         }
         None => {
             p.advice = Some(format!(
-                "read its logs: kubectl logs deploy/{} --previous",
+                "read its logs: l (p: the previous container's), or kubectl logs deploy/{} --previous",
                 w.name
             ));
         }

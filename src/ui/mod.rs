@@ -45,7 +45,14 @@ pub fn draw(f: &mut Frame, app: &App) {
         f.render_widget(Paragraph::new("agentdeck: terminal too small"), area);
         return;
     }
-    let events_h = if area.height < 30 {
+    // A pod's details, logs and the timeline have the room of the events panel too.
+    let full = matches!(
+        app.view(),
+        Some(View::Pod(_) | View::Logs(_) | View::Timeline(_))
+    );
+    let events_h = if full {
+        0
+    } else if area.height < 30 {
         (area.height / 5).clamp(3, 5)
     } else {
         (area.height / 4).clamp(5, 14)

@@ -9,7 +9,7 @@ use ratatui::widgets::{Row, Table, TableState};
 
 use super::block;
 use crate::app::App;
-use crate::cluster::model::PodView;
+use crate::cluster::model::{ContainerView, PodView};
 use crate::format;
 
 fn age(app: &App, t: Option<jiff::Timestamp>) -> String {
@@ -31,10 +31,32 @@ fn memory(app: &App, p: &PodView, limit: Option<&String>) -> String {
     }
 }
 
+/// "120m/250m": the pod's first container's CPU use against its request (else its limit).
+fn cpu(app: &App, p: &PodView, c: Option<&ContainerView>) -> String {
+    let used = app.cluster.as_ref().and_then(|cl| {
+        cl.resource_metrics
+            .cpu
+            .get(&(p.name.clone(), p.container.clone()))
+    });
+    let Some(u) = used else {
+        return "-".into();
+    };
+    let u = if *u < 1.0 {
+        format!("{:.0}m", u * 1000.0)
+    } else {
+        format!("{u:.2}")
+    };
+    match c.and_then(|c| c.requests.get("cpu").or(c.limits.get("cpu"))) {
+        Some(of) => format!("{u}/{of}"),
+        None => u,
+    }
+}
+
 /// Below this width only what a crash needs: name, ready, status, restarts, last exit.
 const NARROW: u16 = 110;
 
-fn row(app: &App, p: &PodView, limit: Option<&String>, wide: bool) -> Row<'static> {
+fn row(app: &App, p: &PodView, c: Option<&ContainerView>, wide: bool) -> Row<'static> {
+    let limit = c.and_then(|c| c.limits.get("memory"));
     let t = app.theme();
     let bad = !matches!(p.status.as_str(), "Running" | "Completed" | "Succeeded");
     let last = p
@@ -50,7 +72,12 @@ fn row(app: &App, p: &PodView, limit: Option<&String>, wide: bool) -> Row<'stati
         last,
     ];
     if wide {
-        cells.extend([p.node.clone(), age(app, p.created), memory(app, p, limit)]);
+        cells.extend([
+            p.node.clone(),
+            age(app, p.created),
+            cpu(app, p, c),
+            memory(app, p, limit),
+        ]);
     }
     Row::new(cells).style(Style::default().fg(if bad { t.warn } else { t.text }))
 }
@@ -62,7 +89,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     };
     let (kind, name) = (&view.kind, &view.name);
     let pods = app.drilled_pods();
-    let limit = app
+    let container = app
         .cluster
         .as_ref()
         .and_then(|c| {
@@ -70,8 +97,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
                 .iter()
                 .find(|w| &w.kind == kind && &w.name == name)
         })
-        .and_then(|w| w.containers.first())
-        .and_then(|c| c.limits.get("memory"));
+        .and_then(|w| w.containers.first());
     let title = format!(
         "pods of {} {name} · {} · Esc back",
         kind.to_lowercase(),
@@ -86,11 +112,12 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         "LAST EXIT",
         "NODE",
         "AGE",
+        "CPU",
         "MEM",
     ];
-    let header = Row::new(names.into_iter().take(if wide { 8 } else { 5 }))
+    let header = Row::new(names.into_iter().take(if wide { 9 } else { 5 }))
         .style(Style::default().fg(t.muted).add_modifier(Modifier::BOLD));
-    let rows: Vec<Row> = pods.iter().map(|p| row(app, p, limit, wide)).collect();
+    let rows: Vec<Row> = pods.iter().map(|p| row(app, p, container, wide)).collect();
     let name_w = pods
         .iter()
         .map(|p| p.name.chars().count())
@@ -107,6 +134,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         widths.extend([
             Constraint::Length(12),
             Constraint::Length(5),
+            Constraint::Length(10),
             Constraint::Length(11),
         ]);
     }

@@ -190,6 +190,12 @@ impl SimProcess {
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.dir.path().join("sim.log")).unwrap_or_default()
     }
+
+    /// The audit log of the dashboard started by `dashboard(name)`.
+    pub fn dashboard_audit(&self, name: &str) -> String {
+        let home = self.dir.path().join(format!("{name}-home"));
+        std::fs::read_to_string(home.join(".local/state/agentdeck/audit.log")).unwrap_or_default()
+    }
 }
 
 impl Drop for SimProcess {
@@ -342,7 +348,16 @@ impl SimProcess {
     pub fn dashboard(&self, name: &str) -> tmux::Tmux {
         let home = self.dir.path().join(format!("{name}-home"));
         std::fs::create_dir_all(&home).unwrap();
-        let t = tmux::Tmux::start(name, 140, 40, &[("HOME", home.to_str().unwrap())]);
+        let state = home.join(".local/state");
+        let t = tmux::Tmux::start(
+            name,
+            140,
+            40,
+            &[
+                ("HOME", home.to_str().unwrap()),
+                ("XDG_STATE_HOME", state.to_str().unwrap()),
+            ],
+        );
         let log = self.dir.path().join(format!("{name}.log"));
         t.send(&[
             &format!(
