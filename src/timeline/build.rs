@@ -21,7 +21,8 @@ pub fn build(parts: Vec<Part>, since: Timestamp, until: Timestamp) -> Timeline {
         entries.extend(p.entries.into_iter().filter(|e| e.at >= since));
         notes.extend(p.notes);
     }
-    entries.sort_by(|a, b| a.at.cmp(&b.at).then(a.kind.cmp(&b.kind)));
+    // By the second (the API server's times have no fraction), then by kind.
+    entries.sort_by_key(|e| (e.at.as_second(), e.kind));
     Timeline {
         namespace: String::new(),
         context: String::new(),

@@ -16,6 +16,8 @@ use crate::metrics::{Feed, QueryError, RangeSeries, Scope, scope};
 pub const COST_STEP: f64 = 0.25;
 /// Smaller changes than this (USD/hour) are never steps.
 pub const COST_MIN_USD: f64 = 0.01;
+/// p95 (over 5 minutes) must stay over, or back, for this many points to count.
+pub const P95_HOLD: usize = 3;
 /// p95 is back once under this share of its threshold.
 pub const P95_BACK: f64 = 0.9;
 
@@ -54,7 +56,7 @@ pub async fn gather(
     let step = step_for(until.duration_since(since));
     let (uq, pq, cq) = (
         scope::render(&q.recent_unauthorized_ratio, &sc),
-        scope::render(&q.recent_p95_seconds, &sc),
+        scope::render(&q.p95_seconds, &sc),
         scope::render(&q.tokens_per_second, &sc),
     );
     let (u, p, c) = tokio::join!(
@@ -126,7 +128,7 @@ fn crossing_entries(
 
 /// The 401 share (a ratio 0–1) against the problems' threshold.
 pub fn unauthorized(series: &[RangeSeries], threshold: f64) -> Vec<Entry> {
-    let cs = transitions::crossings(first_points(series), threshold, threshold);
+    let cs = transitions::crossings(first_points(series), threshold, threshold, 1);
     crossing_entries(cs, "401 share", &pct(threshold), pct)
 }
 
@@ -136,7 +138,7 @@ pub fn latency(series: &[RangeSeries], threshold_ms: f64) -> Vec<Entry> {
         .iter()
         .map(|&(t, v)| (t, v * 1000.0))
         .collect();
-    let cs = transitions::crossings(&ms, threshold_ms, threshold_ms * P95_BACK);
+    let cs = transitions::crossings(&ms, threshold_ms, threshold_ms * P95_BACK, P95_HOLD);
     crossing_entries(cs, "p95 latency", &crate::format::ms(threshold_ms), |v| {
         crate::format::ms(v)
     })

@@ -40,12 +40,13 @@ impl Default for Request {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
+    // Within one second, a write comes before what it caused.
+    Audit,
     Event,
     Restart,
     Oom,
     Rollout,
     Rescale,
-    Audit,
     Metric,
 }
 

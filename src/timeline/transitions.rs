@@ -27,8 +27,14 @@ fn finite(points: &[(Timestamp, f64)]) -> Vec<(Timestamp, f64)> {
 }
 
 /// Where the value goes over `over` and back to `back_at` or under (`back_at <= over`: a
-/// little hysteresis keeps a wobble on the threshold from being a list of crossings).
-pub fn crossings(points: &[(Timestamp, f64)], over: f64, back_at: f64) -> Vec<Crossing> {
+/// little hysteresis keeps a wobble on the threshold from being a list of crossings); a
+/// change counts when it holds for `hold` points (1: at once).
+pub fn crossings(
+    points: &[(Timestamp, f64)],
+    over: f64,
+    back_at: f64,
+    hold: usize,
+) -> Vec<Crossing> {
     let pts = finite(points);
     let Some(&(_, v0)) = pts.first() else {
         return Vec::new();
@@ -39,11 +45,16 @@ pub fn crossings(points: &[(Timestamp, f64)], over: f64, back_at: f64) -> Vec<Cr
     if above {
         marks.push((0, true));
     }
-    for (i, &(_, v)) in pts.iter().enumerate().skip(1) {
-        if !above && v > over {
+    let holds = |i: usize, up: bool| {
+        pts[i..(i + hold.max(1)).min(pts.len())]
+            .iter()
+            .all(|p| if up { p.1 > over } else { p.1 <= back_at })
+    };
+    for i in 1..pts.len() {
+        if !above && holds(i, true) {
             above = true;
             marks.push((i, true));
-        } else if above && v <= back_at {
+        } else if above && holds(i, false) {
             above = false;
             marks.push((i, false));
         }
@@ -72,6 +83,9 @@ pub fn crossings(points: &[(Timestamp, f64)], over: f64, back_at: f64) -> Vec<Cr
     out
 }
 
+/// Steps the same way within this of the one before are one step (a ramp).
+pub const STEP_MERGE: jiff::SignedDuration = jiff::SignedDuration::from_mins(2);
+
 /// A level that moved by more than the relative change asked for.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Step {
@@ -81,14 +95,15 @@ pub struct Step {
 }
 
 /// Steps of more than `rel` (0.25: 25 %) of the level before, and more than `min_abs`;
-/// a change must hold for the next point too (one odd sample is not a step).
+/// a change must hold for the next point too (one odd sample is not a step), and steps
+/// the same way within [`STEP_MERGE`] of each other are one.
 pub fn steps(points: &[(Timestamp, f64)], rel: f64, min_abs: f64) -> Vec<Step> {
     let pts = finite(points);
     let Some(&(_, mut level)) = pts.first() else {
         return Vec::new();
     };
     let moved = |level: f64, v: f64| (v - level).abs() > (rel * level.abs()).max(min_abs);
-    let mut out = Vec::new();
+    let mut out: Vec<Step> = Vec::new();
     for i in 1..pts.len() {
         let (t, v) = pts[i];
         if !moved(level, v) {
@@ -97,11 +112,20 @@ pub fn steps(points: &[(Timestamp, f64)], rel: f64, min_abs: f64) -> Vec<Step> {
         let next = pts.get(i + 1).map(|p| p.1).unwrap_or(v);
         let same_way = (next - level).signum() == (v - level).signum();
         if moved(level, next) && same_way {
-            out.push(Step {
-                at: t,
-                from: level,
-                to: next,
-            });
+            match out.last_mut() {
+                // A ramp is one step: the same way again soon after.
+                Some(last)
+                    if t.duration_since(last.at) <= STEP_MERGE
+                        && (next - last.to).signum() == (last.to - last.from).signum() =>
+                {
+                    last.to = next;
+                }
+                _ => out.push(Step {
+                    at: t,
+                    from: level,
+                    to: next,
+                }),
+            }
             level = next;
         }
     }
