@@ -8,14 +8,18 @@ use common::{SimProcess, http, require_tool};
 
 /// The number before " lines" in the log view's title.
 fn line_count(screen: &str) -> Option<u64> {
-    let title = screen.lines().find(|l| l.contains("┌ logs "))?;
+    let title = screen
+        .lines()
+        .find(|l| l.starts_with("┌") && l.contains(" lines"))?;
     let before = title.split(" lines").next()?;
     before.rsplit(' ').next()?.parse().ok()
 }
 
 /// The match count in the title ("/requests 3/12 matches" or "/requests 12 matches").
 fn match_count(screen: &str, query: &str) -> Option<u64> {
-    let title = screen.lines().find(|l| l.contains("┌ logs "))?;
+    let title = screen
+        .lines()
+        .find(|l| l.starts_with("┌") && l.contains(" lines"))?;
     let rest = title.split(&format!("/{query} ")).nth(1)?;
     let n = rest.split(" matches").next()?;
     n.rsplit('/').next()?.parse().ok()

@@ -17,72 +17,90 @@ use crate::theme::Theme;
 
 pub fn draw(f: &mut Frame, app: &App, v: &LogView, area: Rect) {
     let t = app.theme();
-    let title = title(v);
+    let title = title(v, area.width);
     let b = block(&title, t);
     let inner = b.inner(area);
     f.render_widget(b, area);
     let note = note(v, t);
-    let [body, foot] = Layout::vertical([
-        Constraint::Min(0),
-        Constraint::Length(u16::from(note.is_some())),
-    ])
-    .areas(inner);
+    // A long reason wraps over up to three rows.
+    let note_h = note.as_ref().map_or(0, |n| {
+        (n.width().div_ceil(inner.width.max(1) as usize)).clamp(1, 3) as u16
+    });
+    let [body, foot] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(note_h)]).areas(inner);
     let rows = rows(v, t, body.width as usize, body.height as usize);
     f.render_widget(Paragraph::new(rows), body);
     if let Some(n) = note {
-        f.render_widget(Paragraph::new(n), foot);
+        let wrap = ratatui::widgets::Wrap { trim: false };
+        f.render_widget(Paragraph::new(n).wrap(wrap), foot);
     }
     if let Some(at) = v.picker {
         picker(f, v, t, at, area);
     }
 }
 
-/// What is read, how, and how much.
-pub fn title(v: &LogView) -> String {
-    let mut s = format!("logs {}", v.pod.as_deref().unwrap_or(&v.target));
+/// What is read, how, and how much; on a narrow screen the state first and the pod last
+/// (a title is cut at its end).
+pub fn title(v: &LogView, width: u16) -> String {
+    let mut pod = v.pod.as_deref().unwrap_or(&v.target).to_string();
     if let Some(c) = &v.container {
-        s.push_str(&format!("/{c}"));
+        pod.push_str(&format!("/{c}"));
     }
-    match v.of {
-        0 => {}
-        1 => s.push_str(&format!(" ({})", v.target)),
-        n => s.push_str(&format!(" (1 of {n} pods of {})", v.target)),
+    let picked = match v.of {
+        0 => String::new(),
+        1 => format!(" ({})", v.target),
+        n => format!(" (1 of {n} pods of {})", v.target),
+    };
+    let state = state(v);
+    let full = format!("logs {pod}{picked} · {state}");
+    if full.chars().count() + 4 <= width as usize {
+        full
+    } else {
+        format!("{state} · {pod}")
     }
+}
+
+/// Following or paused, the stream, the lines, the search, the toggles.
+fn state(v: &LogView) -> String {
+    let mut s = Vec::new();
     if v.previous {
-        s.push_str(" · previous container");
+        s.push("previous container".to_string());
+    } else if v.following() {
+        s.push("following".to_string());
+    } else if v.unseen > 0 {
+        s.push(format!("paused ({} new)", v.unseen));
+    } else {
+        s.push("paused".to_string());
     }
-    s.push_str(match (&v.status, v.following()) {
-        (Status::Connecting, _) => " · connecting…",
-        (Status::Reconnecting { .. }, _) => " · reconnecting…",
-        (Status::Failed(_), _) => " · stopped",
-        (Status::Ended, _) => " · ended",
-        (Status::Streaming, true) => " · following",
-        (Status::Streaming, false) => " · paused",
-    });
-    if !v.following() && v.unseen > 0 {
-        s.push_str(&format!(" ({} new)", v.unseen));
+    match &v.status {
+        Status::Connecting => s.push("connecting…".into()),
+        Status::Reconnecting { .. } => s.push("reconnecting…".into()),
+        Status::Failed(_) => s.push("stopped".into()),
+        Status::Ended => s.push("ended".into()),
+        Status::Streaming => {}
     }
-    s.push_str(&format!(" · {} lines", v.lines.len()));
+    let mut lines = format!("{} lines", v.lines.len());
     if v.dropped() > 0 {
-        s.push_str(&format!(" ({} dropped)", v.dropped()));
+        lines.push_str(&format!(" ({} dropped)", v.dropped()));
     }
+    s.push(lines);
     if let Some(q) = v.search.as_ref().filter(|q| !q.query.is_empty()) {
         let n = q.matches.len();
         let at = q
             .current
             .and_then(|c| q.matches.iter().position(|&m| m == c));
-        match at {
-            Some(i) => s.push_str(&format!(" · /{} {}/{n} matches", q.query, i + 1)),
-            None => s.push_str(&format!(" · /{} {n} matches", q.query)),
-        }
+        s.push(match at {
+            Some(i) => format!("/{} {}/{n} matches", q.query, i + 1),
+            None => format!("/{} {n} matches", q.query),
+        });
     }
     if v.wrap {
-        s.push_str(" · wrap");
+        s.push("wrap".into());
     }
     if v.timestamps {
-        s.push_str(" · timestamps");
+        s.push("timestamps".into());
     }
-    s
+    s.join(" · ")
 }
 
 /// The last row: the search being typed, or why the stream stopped.
@@ -298,7 +316,7 @@ fn wrap(spans: Vec<Span<'static>>, width: usize) -> Vec<Line<'static>> {
 /// The container picker over the view.
 fn picker(f: &mut Frame, v: &LogView, t: &Theme, at: usize, area: Rect) {
     let w = (v.containers.iter().map(|c| c.len()).max().unwrap_or(10) as u16 + 6)
-        .max(30)
+        .max(38)
         .min(area.width);
     let h = (v.containers.len() as u16 + 2).min(area.height);
     let r = Rect {
