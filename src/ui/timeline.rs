@@ -29,7 +29,7 @@ fn kind_style(e: &Entry, t: &Theme) -> Style {
 }
 
 fn entry_line(e: &Entry, tl: &Timeline, width: usize, t: &Theme) -> Line<'static> {
-    let text_w = width.saturating_sub(19);
+    let text_w = width.saturating_sub(18);
     let text = Style::default().fg(if e.warning { t.warn } else { t.text });
     Line::from(vec![
         Span::styled(
