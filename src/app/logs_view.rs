@@ -446,6 +446,11 @@ pub fn on_event(app: &mut App, id: u64, ev: LogEvent) -> bool {
             container,
             buffer,
         } => {
+            // A workload's pod replaced by another (the stream picks again): say so.
+            if let Some(old) = v.pod.as_ref().filter(|old| **old != pod) {
+                let text = format!("── {old} is gone; reading {pod} ──");
+                v.push(vec![LogLine { ts: None, text }]);
+            }
             v.pod = Some(pod);
             v.of = of;
             v.containers = containers;
