@@ -45,10 +45,13 @@ pub async fn gather(conn: &Connection, since: Timestamp) -> Part {
     );
     let ns = &conn.namespace;
     let mut part = Part::default();
+    let mut scaled_down = Vec::new();
     match ev {
-        Ok(items) => part
-            .entries
-            .extend(items.into_iter().filter_map(|e| e.entry(since))),
+        Ok(items) => {
+            scaled_down = items.iter().filter_map(EventItem::scaled_to_zero).collect();
+            part.entries
+                .extend(items.into_iter().filter_map(|e| e.entry(since)));
+        }
         Err(e) => part.notes.push(note("events", ns, &e)),
     }
     match pods {
@@ -63,6 +66,10 @@ pub async fn gather(conn: &Connection, since: Timestamp) -> Part {
         }
     };
     part.entries.extend(revs.values().flat_map(|v| rollouts(v)));
+    part.entries.extend(
+        revs.values()
+            .flat_map(|v| earlier_completions(v, &scaled_down)),
+    );
     match deps {
         Ok(d) => part
             .entries
@@ -112,6 +119,45 @@ impl EventItem {
         e.count = self.count.max(1) as u32;
         Some(e)
     }
+}
+
+impl EventItem {
+    /// The deployment controller's "Scaled down replica set X from N to 0": (X, when).
+    pub fn scaled_to_zero(&self) -> Option<(String, Timestamp)> {
+        if self.reason != "ScalingReplicaSet" {
+            return None;
+        }
+        let rest = self.message.strip_prefix("Scaled down replica set ")?;
+        let (rs, counts) = rest.split_once(' ')?;
+        counts
+            .ends_with(" to 0")
+            .then(|| (rs.to_string(), self.last.or(self.first)))
+            .and_then(|(rs, at)| Some((rs, at?)))
+    }
+}
+
+/// When a revision before the last was complete: its rolling update's last old
+/// ReplicaSet scaled to 0 (the last revision's end is the Deployment's condition).
+pub fn earlier_completions(revs: &[Revision], scaled_down: &[(String, Timestamp)]) -> Vec<Entry> {
+    let mut out = Vec::new();
+    for (i, r) in revs.iter().enumerate().take(revs.len().saturating_sub(1)) {
+        let (Some(from), Some(to)) = (r.created, revs[i + 1].created) else {
+            continue;
+        };
+        let older = &revs[..i];
+        let end = scaled_down
+            .iter()
+            .filter(|(rs, at)| *at >= from && *at < to && older.iter().any(|o| &o.replicaset == rs))
+            .map(|(_, at)| *at)
+            .max();
+        if let Some(at) = end {
+            let dep = printable(&r.deployment);
+            let text = format!("rollout {dep} rev {} complete", r.number);
+            let object = format!("deployment/{dep}");
+            out.push(Entry::new(at, Kind::Rollout, "events", &object, text));
+        }
+    }
+    out
 }
 
 /// "hpa/x rescaled to 4: cpu resource utilization above target" from the HPA controller's
@@ -292,3 +338,7 @@ pub fn completion(
     e.warning = warning;
     Some(e)
 }
+
+#[cfg(test)]
+#[path = "cluster_tests.rs"]
+mod tests;
