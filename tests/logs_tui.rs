@@ -136,3 +136,50 @@ fn p_shows_the_previous_containers_last_lines_after_an_oom_kill() {
     });
     t.send(&["q"]);
 }
+
+/// The pod named in the log view's title ("logs POD/CONTAINER …").
+fn pod_in_title(screen: &str) -> Option<String> {
+    let title = screen.lines().find(|l| l.contains("┌ logs "))?;
+    let rest = title.split("┌ logs ").nth(1)?;
+    Some(rest.split('/').next()?.to_string())
+}
+
+#[test]
+fn refusals_and_a_gone_pod_are_said_in_words() {
+    if !require_tool("tmux") {
+        return;
+    }
+    // RBAC refuses pods/log: said on the last row, not retried.
+    let sim = SimProcess::start(&["--preload", "--time-scale", "10", "--deny", "get pods/log"]);
+    let t = sim.dashboard("logs-denied");
+    t.wait_for(30, "the workloads", |s| s.contains("ai-agent-service"));
+    t.send(&["l"]);
+    let s = t.wait_for(30, "the refusal", |s| {
+        s.contains("✖") && s.contains("stopped")
+    });
+    assert!(s.contains("forbidden"), "{s}");
+    t.send(&["q"]);
+    drop(t);
+    drop(sim);
+
+    // The pod followed is deleted: the view says it is gone.
+    let sim = SimProcess::start(&["--preload", "--time-scale", "10"]);
+    let t = sim.dashboard("logs-gone");
+    t.wait_for(30, "the workloads", |s| s.contains("ai-agent-service"));
+    t.send(&["Enter"]);
+    t.wait_for(30, "the pods", |s| s.contains("Running"));
+    t.send(&["l"]);
+    let s = t.wait_for(30, "the log view", |s| {
+        s.contains("following") && s.contains("INFO ai-agent starting")
+    });
+    let pod = pod_in_title(&s).expect("the pod in the title");
+    http(
+        &sim.url,
+        "DELETE",
+        &format!("/api/v1/namespaces/ai-agents/pods/{pod}"),
+        r#"{"gracePeriodSeconds": 0}"#,
+    );
+    let s = t.wait_for(60, "the pod gone", |s| s.contains("is gone"));
+    assert!(s.contains(&format!("pod {pod} is gone")), "{s}");
+    t.send(&["q"]);
+}

@@ -133,7 +133,12 @@ impl Reader {
 
     /// One read: pick the pod, say which, stream its lines until the end.
     async fn read(&mut self) -> End {
-        let (pod, of) = match pick_pod(&self.conn, &self.req.target).await {
+        // The dashboard names a pod bare, a workload as KIND/NAME.
+        let picked = match self.req.target.split_once('/') {
+            None => Ok((self.req.target.clone(), 0)),
+            Some(_) => pick_pod(&self.conn, &self.req.target).await,
+        };
+        let (pod, of) = match picked {
             Ok(p) => p,
             Err(LogError(why)) => return End::Retry(why),
         };
