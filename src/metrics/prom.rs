@@ -1,5 +1,8 @@
-//! A small client for the Prometheus HTTP API: instant (`/api/v1/query`) and range
-//! (`/api/v1/query_range`) queries.
+//! The Prometheus HTTP API client: instant (`/api/v1/query`) and range
+//! (`/api/v1/query_range`) queries through prometheus-http-query, on a reqwest client built
+//! here (real timeout, CA, client certificate, extra headers). The answer's status is
+//! checked before its JSON is decoded into the crate's types, so a proxy's non-JSON error
+//! keeps its HTTP status and text.
 //!
 //! Credentials (bearer token, basic-auth password) are read from files or the environment,
 //! trimmed, and kept in [`Secret`], which never prints: not in `Debug`, errors or logs.
@@ -10,6 +13,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::time::Duration;
 
+use prometheus_http_query::response::Data;
 use serde::Deserialize;
 
 use crate::config::{Headers, PrometheusConfig};
@@ -316,25 +320,11 @@ fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
 struct ApiResponse {
     status: String,
     #[serde(default)]
-    data: Option<ApiData>,
+    data: Option<serde_json::Value>,
     #[serde(default)]
     error_type: Option<String>,
     #[serde(default)]
     error: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ApiData {
-    result_type: String,
-    result: serde_json::Value,
-}
-
-#[derive(Deserialize)]
-struct VectorItem {
-    #[serde(default)]
-    metric: BTreeMap<String, String>,
-    value: (serde_json::Value, String),
 }
 
 /// Parse a Prometheus sample value: a decimal, "NaN", "+Inf" or "-Inf".
@@ -357,8 +347,9 @@ fn snippet(body: &[u8]) -> String {
     s
 }
 
-/// The `data` of a successful answer, or the [`QueryError`] the status and body mean.
-fn api_data(status: u16, body: &[u8]) -> Result<ApiData, QueryError> {
+/// The result type and `data` of a successful answer (decoded into prometheus-http-query's
+/// types), or the [`QueryError`] the status and body mean.
+fn api_data(status: u16, body: &[u8]) -> Result<(String, Data), QueryError> {
     let parsed: Option<ApiResponse> = serde_json::from_slice(body).ok();
     if let Some(r) = &parsed
         && r.status == "error"
@@ -380,79 +371,67 @@ fn api_data(status: u16, body: &[u8]) -> Result<ApiData, QueryError> {
     if resp.status != "success" {
         return Err(QueryError::Decode(format!("status {:?}", resp.status)));
     }
-    resp.data
-        .ok_or_else(|| QueryError::Decode("success without data".into()))
+    let data = resp
+        .data
+        .ok_or_else(|| QueryError::Decode("success without data".into()))?;
+    let kind = data
+        .get("resultType")
+        .and_then(|v| v.as_str())
+        .unwrap_or("unknown")
+        .to_string();
+    let decoded =
+        Data::deserialize(&data).map_err(|e| QueryError::Decode(format!("{kind} result: {e}")))?;
+    Ok((kind, decoded))
 }
 
-#[derive(Deserialize)]
-struct MatrixItem {
-    #[serde(default)]
-    metric: BTreeMap<String, String>,
-    #[serde(default)]
-    values: Vec<(f64, String)>,
+/// A time in seconds (as Prometheus sends it) as a timestamp, to the millisecond.
+fn timestamp(secs: f64) -> Result<jiff::Timestamp, QueryError> {
+    jiff::Timestamp::from_millisecond((secs * 1000.0).round() as i64)
+        .map_err(|e| QueryError::Decode(format!("bad time {secs}: {e}")))
 }
 
 /// Turn an HTTP status and body from `/api/v1/query_range` into series or a [`QueryError`].
 pub fn parse_range_response(status: u16, body: &[u8]) -> Result<Vec<RangeSeries>, QueryError> {
-    let data = api_data(status, body)?;
-    let bad = |e: String| QueryError::Decode(format!("{} result: {e}", data.result_type));
-    if data.result_type != "matrix" {
-        return Err(bad("a range vector (matrix) was expected".into()));
-    }
-    let items: Vec<MatrixItem> =
-        serde_json::from_value(data.result.clone()).map_err(|e| bad(e.to_string()))?;
-    items
-        .into_iter()
-        .map(|it| {
-            let points = it
-                .values
-                .iter()
-                .map(|(t, v)| {
-                    let value = parse_value(v).ok_or_else(|| bad(format!("bad value {v:?}")))?;
-                    let at = jiff::Timestamp::from_millisecond((t * 1000.0).round() as i64)
-                        .map_err(|e| bad(format!("bad time {t}: {e}")))?;
-                    Ok((at, value))
+    match api_data(status, body)? {
+        (_, Data::Matrix(series)) => series
+            .into_iter()
+            .map(|s| {
+                let (metric, samples) = s.into_inner();
+                let points = samples
+                    .iter()
+                    .map(|p| Ok((timestamp(p.timestamp())?, p.value())))
+                    .collect::<Result<Vec<_>, QueryError>>()?;
+                Ok(RangeSeries {
+                    labels: metric.into_iter().collect(),
+                    points,
                 })
-                .collect::<Result<Vec<_>, QueryError>>()?;
-            Ok(RangeSeries {
-                labels: it.metric,
-                points,
             })
-        })
-        .collect()
+            .collect(),
+        (kind, _) => Err(QueryError::Decode(format!(
+            "{kind} result: a range vector (matrix) was expected"
+        ))),
+    }
 }
 
 /// Turn an HTTP status and body from `/api/v1/query` into samples or a [`QueryError`].
 pub fn parse_response(status: u16, body: &[u8]) -> Result<Vec<Sample>, QueryError> {
-    let data = api_data(status, body)?;
-    let bad = |e: String| QueryError::Decode(format!("{} result: {e}", data.result_type));
-    match data.result_type.as_str() {
-        "vector" => {
-            let items: Vec<VectorItem> =
-                serde_json::from_value(data.result.clone()).map_err(|e| bad(e.to_string()))?;
-            items
-                .into_iter()
-                .map(|it| {
-                    let value = parse_value(&it.value.1)
-                        .ok_or_else(|| bad(format!("bad value {:?}", it.value.1)))?;
-                    Ok(Sample {
-                        labels: it.metric,
-                        value,
-                    })
-                })
-                .collect()
-        }
-        "scalar" => {
-            let (_, v): (serde_json::Value, String) =
-                serde_json::from_value(data.result.clone()).map_err(|e| bad(e.to_string()))?;
-            let value = parse_value(&v).ok_or_else(|| bad(format!("bad value {v:?}")))?;
-            Ok(vec![Sample {
-                labels: BTreeMap::new(),
-                value,
-            }])
-        }
-        other => Err(QueryError::Decode(format!(
-            "{other} result; an instant vector or scalar was expected"
+    match api_data(status, body)? {
+        (_, Data::Vector(v)) => Ok(v
+            .into_iter()
+            .map(|iv| {
+                let (metric, sample) = iv.into_inner();
+                Sample {
+                    labels: metric.into_iter().collect(),
+                    value: sample.value(),
+                }
+            })
+            .collect()),
+        (_, Data::Scalar(s)) => Ok(vec![Sample {
+            labels: BTreeMap::new(),
+            value: s.value(),
+        }]),
+        (kind, Data::Matrix(_)) => Err(QueryError::Decode(format!(
+            "{kind} result; an instant vector or scalar was expected"
         ))),
     }
 }
