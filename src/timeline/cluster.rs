@@ -66,16 +66,19 @@ pub async fn gather(conn: &Connection, since: Timestamp) -> Part {
         }
     };
     part.entries.extend(revs.values().flat_map(|v| rollouts(v)));
-    part.entries.extend(
-        revs.values()
-            .flat_map(|v| earlier_completions(v, &scaled_down)),
-    );
+    let done: Vec<Entry> = revs
+        .values()
+        .flat_map(|v| completions(v, &scaled_down))
+        .collect();
     match deps {
-        Ok(d) => part
-            .entries
-            .extend(d.iter().filter_map(|d| completion(d, &revs))),
+        Ok(d) => part.entries.extend(
+            d.iter()
+                .filter_map(|d| completion(d, &revs))
+                .filter(|c| !done.iter().any(|e| e.text == c.text)),
+        ),
         Err(e) => part.notes.push(note("deployments", ns, &e)),
     }
+    part.entries.extend(done);
     part
 }
 
@@ -136,18 +139,22 @@ impl EventItem {
     }
 }
 
-/// When a revision before the last was complete: its rolling update's last old
-/// ReplicaSet scaled to 0 (the last revision's end is the Deployment's condition).
-pub fn earlier_completions(revs: &[Revision], scaled_down: &[(String, Timestamp)]) -> Vec<Entry> {
+/// When each revision's rollout was complete: its rolling update scaled the last older
+/// ReplicaSet to 0 (before the next revision started). The Deployment's condition is only
+/// the fallback: it turns complete again after every scale, an HPA's too.
+pub fn completions(revs: &[Revision], scaled_down: &[(String, Timestamp)]) -> Vec<Entry> {
     let mut out = Vec::new();
-    for (i, r) in revs.iter().enumerate().take(revs.len().saturating_sub(1)) {
-        let (Some(from), Some(to)) = (r.created, revs[i + 1].created) else {
-            continue;
-        };
+    for (i, r) in revs.iter().enumerate() {
+        let Some(from) = r.created else { continue };
+        let to = revs.get(i + 1).and_then(|n| n.created);
         let older = &revs[..i];
         let end = scaled_down
             .iter()
-            .filter(|(rs, at)| *at >= from && *at < to && older.iter().any(|o| &o.replicaset == rs))
+            .filter(|(rs, at)| {
+                *at >= from
+                    && to.is_none_or(|to| *at < to)
+                    && older.iter().any(|o| &o.replicaset == rs)
+            })
             .map(|(_, at)| *at)
             .max();
         if let Some(at) = end {

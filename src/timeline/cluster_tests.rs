@@ -115,10 +115,12 @@ fn rollouts_start_with_their_change_and_complete_by_condition_or_scale_down() {
         ("agents-1".to_string(), t("2026-11-30T14:06:00Z")),
         ("agents-2".to_string(), t("2026-11-30T14:11:00Z")),
     ];
-    let earlier = earlier_completions(v, &down);
-    assert_eq!(earlier.len(), 1, "{earlier:#?}");
-    assert_eq!(earlier[0].text, "rollout agents rev 2 complete");
-    assert_eq!(earlier[0].at, t("2026-11-30T14:06:00Z"));
+    let done = completions(v, &down);
+    assert_eq!(done.len(), 2, "{done:#?}");
+    assert_eq!(done[0].text, "rollout agents rev 2 complete");
+    assert_eq!(done[0].at, t("2026-11-30T14:06:00Z"));
+    assert_eq!(done[1].text, "rollout agents rev 3 complete");
+    assert_eq!(done[1].at, t("2026-11-30T14:11:00Z"));
     let scaled = event(
         false,
         "ScalingReplicaSet",
