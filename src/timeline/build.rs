@@ -39,7 +39,8 @@ struct Group {
     first: Entry,
     objects: Vec<String>,
     last: Timestamp,
-    merged: bool,
+    /// How many entries were merged into the first.
+    merged: usize,
 }
 
 /// Group entries (already sorted) with the same kind and group key within [`GROUP_GAP`].
@@ -58,7 +59,7 @@ pub fn group(entries: Vec<Entry>) -> Vec<Entry> {
                 g.first.count += e.count;
                 g.first.warning |= e.warning;
                 g.last = e.at;
-                g.merged = true;
+                g.merged += 1;
                 if !g.objects.contains(&e.object) {
                     g.objects.push(e.object);
                 }
@@ -67,7 +68,7 @@ pub fn group(entries: Vec<Entry>) -> Vec<Entry> {
                 objects: vec![e.object.clone()],
                 last: e.at,
                 first: e,
-                merged: false,
+                merged: 0,
             }),
         }
     }
@@ -76,7 +77,7 @@ pub fn group(entries: Vec<Entry>) -> Vec<Entry> {
 
 fn finish(g: Group) -> Entry {
     let mut e = g.first;
-    if !g.merged {
+    if g.merged == 0 {
         return e;
     }
     let key = e.group.clone().unwrap_or_default();
@@ -89,7 +90,7 @@ fn finish(g: Group) -> Entry {
         );
         e.object = g.objects.join(",");
     } else {
-        e.text = format!("{} (×{})", e.text, e.count);
+        e.text = format!("{} (+{} more)", e.text, g.merged);
     }
     e
 }

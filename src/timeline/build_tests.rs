@@ -92,6 +92,6 @@ fn a_gap_starts_a_new_group_and_one_object_counts_repeats() {
     );
     let out = group(vec![a, b, c]);
     assert_eq!(out.len(), 2);
-    assert_eq!(out[0].text, "OOMKilled pod/a (×2)");
+    assert_eq!(out[0].text, "OOMKilled pod/a (+1 more)");
     assert_eq!(out[1].text, "OOMKilled pod/b");
 }

@@ -55,7 +55,12 @@ pub async fn gather(conn: &Connection, since: Timestamp) -> Part {
         Err(e) => part.notes.push(note("events", ns, &e)),
     }
     match pods {
-        Ok(p) => part.entries.extend(p.iter().flat_map(terminations)),
+        Ok(p) => {
+            let said = |e: &Entry| told_by_events(e, &part.entries);
+            let t: Vec<Entry> = p.iter().flat_map(terminations).collect();
+            let t: Vec<Entry> = t.into_iter().filter(|e| !said(e)).collect();
+            part.entries.extend(t);
+        }
         Err(e) => part.notes.push(note("pods", ns, &e)),
     }
     let revs = match rs {
@@ -245,6 +250,15 @@ async fn events(conn: &Connection) -> Result<Vec<EventItem>, kube::Error> {
         }
         Err(e) => Err(e),
     }
+}
+
+/// A termination a warning event of its pod already tells (a cluster whose kubelet
+/// reports OOMKilled as an event): the event's first sighting is the start of it.
+pub fn told_by_events(t: &Entry, events: &[Entry]) -> bool {
+    let reason = t.group.as_deref().unwrap_or_default();
+    events.iter().any(|e| {
+        e.kind == Kind::Event && e.object == t.object && e.group.as_deref() == Some(reason)
+    })
 }
 
 /// Each container's last termination (and a current OOM kill) as a restart or OOM entry.

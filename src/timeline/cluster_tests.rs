@@ -150,3 +150,22 @@ fn rollouts_start_with_their_change_and_complete_by_condition_or_scale_down() {
         ("rollout agents rev 3 complete", t("2026-11-30T14:11:30Z"))
     );
 }
+
+#[test]
+fn an_oom_kill_an_event_tells_is_not_said_twice() {
+    let since = t("2026-11-30T14:00:00Z");
+    let ev = event(true, "OOMKilled", "pod/a", "killed", "2026-11-30T14:01:00Z")
+        .entry(since)
+        .unwrap();
+    let mut kill = Entry::new(
+        t("2026-11-30T14:05:00Z"),
+        Kind::Oom,
+        "pods",
+        "pod/a",
+        "x".into(),
+    );
+    kill.group = Some("OOMKilled".into());
+    assert!(told_by_events(&kill, std::slice::from_ref(&ev)));
+    kill.object = "pod/b".into();
+    assert!(!told_by_events(&kill, &[ev]));
+}
