@@ -26,6 +26,8 @@ pub struct TimelineView {
     pub scroll: usize,
     /// The window asked for.
     pub request: Request,
+    /// The namespace it was asked for (`:ns` asks again at once).
+    pub namespace: String,
 }
 
 /// Push the timeline view and ask for the timeline.
@@ -39,6 +41,7 @@ pub fn open(app: &mut App, fx: &mut Vec<Effect>) {
         loading: true,
         scroll: 0,
         request,
+        namespace: app.namespace.clone(),
     })));
 }
 
@@ -90,14 +93,21 @@ pub fn answered(app: &mut App, r: Result<Box<Timeline>, String>) -> bool {
     true
 }
 
-/// On the tick: gather again when the last ask is old enough and none is on its way.
+/// On the tick: gather again when the last ask is old enough and none is on its way, or
+/// at once when the namespace shown changed.
 pub fn tick(app: &mut App, fx: &mut Vec<Effect>) {
-    let now = app.now;
+    let (now, namespace) = (app.now, app.namespace.clone());
     if let Some(v) = top(app) {
         let age = now.as_second() - v.asked.as_second();
-        // An answer lost on a namespace switch must not stop the refresh for good.
-        if age < REFRESH_SECS || (v.loading && age < 4 * REFRESH_SECS) {
+        let moved = v.namespace != namespace;
+        // An answer lost on a switch must not stop the refresh for good.
+        if !moved && (age < REFRESH_SECS || (v.loading && age < 4 * REFRESH_SECS)) {
             return;
+        }
+        if moved {
+            v.namespace = namespace;
+            v.timeline = None;
+            v.scroll = 0;
         }
         v.asked = now;
         v.loading = true;
