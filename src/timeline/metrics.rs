@@ -110,7 +110,7 @@ fn crossing_entries(
                     format!("{name} {} → {} (over {threshold})", fmt(f), fmt(c.to))
                 }
                 (true, None) => format!(
-                    "{name} over {threshold} from the window's start (peak {})",
+                    "{name} over {threshold} from its first sample (peak {})",
                     fmt(c.to)
                 ),
                 (false, f) => format!(

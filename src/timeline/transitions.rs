@@ -15,7 +15,7 @@ use crate::metrics::cost::usd_per_hour;
 pub struct Crossing {
     pub at: Timestamp,
     pub up: bool,
-    /// Up: the last value under the threshold (None: already over when the window starts).
+    /// Up: the last value under the threshold (None: already over at the first sample).
     /// Down: the episode's peak.
     pub from: Option<f64>,
     /// Up: the episode's peak. Down: the lowest value until the next crossing.
