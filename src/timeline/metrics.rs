@@ -159,3 +159,7 @@ pub fn cost(series: &[RangeSeries], prices: &[crate::config::ModelPrice]) -> Vec
         })
         .collect()
 }
+
+#[cfg(test)]
+#[path = "metrics_tests.rs"]
+mod tests;
