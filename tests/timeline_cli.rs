@@ -128,9 +128,7 @@ fn text_of(e: &Value) -> &str {
 fn assert_incident_order(j: &Value) {
     let entries = j["entries"].as_array().expect("entries").clone();
     let up = position(&entries, "401 share crossing up", |e| {
-        e["kind"] == "metric"
-            && text_of(e).starts_with("401 share 0 % → ")
-            && text_of(e).contains("(over 5 %)")
+        e["kind"] == "metric" && text_of(e) == "401 share 0 % → 100 % (over 5 %)"
     });
     let audit = position(&entries, "the rotation's audit line", |e| {
         e["kind"] == "audit"
@@ -143,11 +141,14 @@ fn assert_incident_order(j: &Value) {
                 && text_of(e).contains(" complete")
                 && text_of(e).starts_with("rollout ai-agent-service rev ")
         });
-    let down = position(&entries, "401 share back under", |e| {
-        e["kind"] == "metric"
-            && text_of(e).starts_with("401 share 100 % → ")
-            && text_of(e).contains("back under 5 %")
-    });
+    // The agents answered 401 before the first key existed too: the recovery asked for is
+    // the one after the fix.
+    let down = complete
+        + position(&entries[complete..], "401 share back under after it", |e| {
+            e["kind"] == "metric"
+                && text_of(e).starts_with("401 share 100 % → 0 %")
+                && text_of(e).contains("back under 5 %")
+        });
     assert!(
         up < audit && audit < complete && complete < down,
         "order up {up} < audit {audit} < complete {complete} < down {down}:\n{entries:#?}"
@@ -189,6 +190,8 @@ fn a_bad_key_incident_and_its_fix_in_order() {
     // Prometheus evaluates a range up to its last scrape: give it one more.
     std::thread::sleep(Duration::from_secs(2));
 
+    let (_, text, _) = s.run(&["timeline", "--since", "15m", "--utc"], "", &[]);
+    eprintln!("{text}");
     let (code, out, err) = s.run(
         &["timeline", "--format", "json", "--since", "15m", "--utc"],
         "",
