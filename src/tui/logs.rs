@@ -40,7 +40,7 @@ pub fn start(
         req,
         buffer,
         tx,
-        mark: None,
+        seen: Seen::default(),
         got_lines: false,
     };
     tokio::spawn(reader.run())
@@ -74,7 +74,7 @@ struct Reader {
     req: LogRequest,
     buffer: usize,
     tx: mpsc::Sender<Msg>,
-    mark: Option<Mark>,
+    seen: Seen,
     got_lines: bool,
 }
 
@@ -160,16 +160,7 @@ impl Reader {
         if !self.send(started).await {
             return End::Closed;
         }
-        let since = match &mut self.mark {
-            Some(m) if m.pod == pod && m.container == container => {
-                m.skip = m.same;
-                Some(m.ts - SignedDuration::from_secs(1))
-            }
-            _ => {
-                self.mark = None;
-                None
-            }
-        };
+        let since = self.seen.resume(&pod, &container);
         let mut r = self.req.clone();
         r.container = Some(container.clone());
         r.timestamps = true;
@@ -200,7 +191,7 @@ impl Reader {
             let flush = tokio::select! {
                 l = lines.next() => match l {
                     Some(Ok(l)) => {
-                        if let Some(line) = self.keep(&l, pod, container) {
+                        if let Some(line) = self.seen.keep(LogLine::parse(&l), pod, container) {
                             batch.push(line);
                         }
                         due.get_or_insert_with(|| Instant::now() + BATCH_EVERY);
@@ -234,10 +225,33 @@ impl Reader {
         }
         end
     }
+}
 
-    /// The line parsed, unless an earlier read of this container had it already.
-    fn keep(&mut self, raw: &str, pod: &str, container: &str) -> Option<LogLine> {
-        let line = LogLine::parse(raw);
+/// What earlier reads of the stream had: where the last one stopped.
+#[derive(Default)]
+struct Seen {
+    mark: Option<Mark>,
+}
+
+impl Seen {
+    /// Where a new read of `pod`'s `container` starts: None (its tail) unless an earlier
+    /// read of the same had lines; then a second before its last line (sinceTime is
+    /// whole seconds), what comes again being skipped by [`Seen::keep`].
+    fn resume(&mut self, pod: &str, container: &str) -> Option<Timestamp> {
+        match &mut self.mark {
+            Some(m) if m.pod == pod && m.container == container => {
+                m.skip = m.same;
+                Some(m.ts - SignedDuration::from_secs(1))
+            }
+            _ => {
+                self.mark = None;
+                None
+            }
+        }
+    }
+
+    /// The line, unless an earlier read of this container had it already.
+    fn keep(&mut self, line: LogLine, pod: &str, container: &str) -> Option<LogLine> {
         let Some(ts) = line.ts else {
             return Some(line);
         };
@@ -262,5 +276,54 @@ impl Reader {
             }
         }
         Some(line)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(t: &str, text: &str) -> LogLine {
+        LogLine::parse(&format!("{t} {text}"))
+    }
+
+    #[test]
+    fn a_reconnect_repeats_no_line() {
+        let mut seen = Seen::default();
+        assert_eq!(seen.resume("p", "c"), None, "the first read: its tail");
+        let first = [
+            line("2026-11-30T10:00:00.5Z", "a"),
+            line("2026-11-30T10:00:01.2Z", "b"),
+            line("2026-11-30T10:00:01.2Z", "c"),
+        ];
+        for l in first.clone() {
+            assert!(seen.keep(l, "p", "c").is_some());
+        }
+        let since = seen.resume("p", "c").unwrap();
+        assert_eq!(since, "2026-11-30T10:00:00.2Z".parse().unwrap());
+        // The server sends from a whole second: the old lines again, then new ones.
+        let mut again: Vec<LogLine> = first.to_vec();
+        again.push(line("2026-11-30T10:00:01.2Z", "d"));
+        again.push(line("2026-11-30T10:00:02Z", "e"));
+        let kept: Vec<String> = again
+            .into_iter()
+            .filter_map(|l| seen.keep(l, "p", "c"))
+            .map(|l| l.text)
+            .collect();
+        assert_eq!(kept, ["d", "e"]);
+        // Another container starts from its tail.
+        assert_eq!(seen.resume("p", "other"), None);
+        assert!(
+            seen.keep(line("2026-11-30T09:00:00Z", "x"), "p", "other")
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn lines_without_a_timestamp_are_kept() {
+        let mut seen = Seen::default();
+        let l = LogLine::parse("no time here");
+        assert_eq!(l.ts, None);
+        assert!(seen.keep(l, "p", "c").is_some());
     }
 }
