@@ -99,6 +99,27 @@ fn secret_never_prints() {
 }
 
 #[test]
+fn authorization_header_is_sensitive_and_never_names_the_secret() {
+    let basic = Auth::Basic {
+        user: "admin".into(),
+        password: Secret::new("pa55word"),
+    };
+    let h = basic.header().unwrap().unwrap();
+    // base64("admin:pa55word"), as reqwest's basic_auth wrote it.
+    assert_eq!(h.to_str().unwrap(), "Basic YWRtaW46cGE1NXdvcmQ=");
+    assert!(h.is_sensitive());
+    assert!(!format!("{h:?}").contains("YWRt"));
+    let bearer = Auth::Bearer(Secret::new("tok-S3CRET"));
+    assert_eq!(
+        bearer.header().unwrap().unwrap().to_str().unwrap(),
+        "Bearer tok-S3CRET"
+    );
+    assert_eq!(Auth::None.header(), Ok(None));
+    let bad = Auth::Bearer(Secret::new("tok\nS3CRET"));
+    assert_eq!(bad.header(), Err("the bearer token"));
+}
+
+#[test]
 fn auth_resolution() {
     let cfg = PrometheusConfig::default();
     assert!(matches!(resolve_auth(&cfg, None), Ok(Auth::None)));
