@@ -10,10 +10,9 @@ use jiff::{SignedDuration, Timestamp};
 use crate::config::Queries;
 use crate::text::printable;
 
-use super::collect::{MODEL_LABEL, UNLABELLED_MODEL};
 use super::prom::{PromClient, QueryError, RangeSeries};
 use super::scope::{Scope, render};
-use super::snapshot::{Backfill, ModelRate, PastReading};
+use super::snapshot::{Backfill, MODEL_LABEL, ModelRate, PastReading, UNLABELLED_MODEL};
 
 /// About how many points a back-fill asks for: twice the widest chart's columns (braille
 /// marks two dots a cell), so a step never hides detail the chart could draw.

@@ -12,10 +12,7 @@ use super::prom::{PromClient, QueryError, Sample};
 use super::scope::{Scope, render};
 use super::snapshot::{MetricsOrigin, MetricsSnapshot, ModelRate, Reading, Recent};
 
-/// The label that names the model in the token-rate query.
-pub const MODEL_LABEL: &str = "model";
-/// Name used for a token series without a `model` label.
-pub const UNLABELLED_MODEL: &str = "(no model label)";
+pub use super::snapshot::{MODEL_LABEL, UNLABELLED_MODEL};
 
 /// One refresh: all panel queries, with `scope`'s values for their variables, run
 /// concurrently. Empty results and NaN are [`Reading::NoData`]; PromQL and HTTP errors are

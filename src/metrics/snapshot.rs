@@ -38,6 +38,11 @@ impl MetricsOrigin {
     }
 }
 
+/// The label that names the model in the token-rate query.
+pub const MODEL_LABEL: &str = "model";
+/// Name used for a token series without a `model` label.
+pub const UNLABELLED_MODEL: &str = "(no model label)";
+
 /// Token throughput of one model.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ModelRate {
