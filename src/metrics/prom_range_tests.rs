@@ -118,3 +118,70 @@ async fn range_query_sends_start_end_step() {
         "{e:?}"
     );
 }
+
+/// The feed reads the window back with its first answered refresh: while Prometheus is
+/// unreachable the snapshots carry none, and the first one after it comes up does; the
+/// next ones again carry none.
+#[tokio::test]
+async fn the_feed_backfills_once_prometheus_answers() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    let c = PromClient::new(&format!("http://{addr}"), &cfg(1.0)).unwrap();
+    let queries = crate::config::Queries {
+        p50_seconds: "tokens".into(),
+        p95_seconds: "tokens".into(),
+        tokens_per_second: "tokens".into(),
+        ..crate::config::Queries::default()
+    };
+    let (tx, mut rx) = tokio::sync::mpsc::channel(1);
+    let (_ns_tx, ns_rx) = tokio::sync::watch::channel("ai-agents".to_string());
+    tokio::spawn(crate::metrics::collect::run(
+        c,
+        queries,
+        crate::metrics::Scope {
+            namespace: String::new(),
+            deployment: "ai-agent-service".into(),
+            window: "1m".into(),
+        },
+        Duration::from_millis(200),
+        Some(jiff::SignedDuration::from_mins(30)),
+        ns_rx,
+        tx,
+    ));
+    let mut next = async || {
+        tokio::time::timeout(Duration::from_secs(5), rx.recv())
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    let down = next().await;
+    assert!(!down.reachable && down.backfill.is_none());
+
+    let seen: Seen = Arc::default();
+    let empty = || async {
+        (
+            [("content-type", "application/json")],
+            r#"{"status":"success","data":{"resultType":"vector","result":[]}}"#,
+        )
+    };
+    let app = axum::Router::new()
+        .route("/api/v1/query_range", axum::routing::get(range))
+        .route("/api/v1/query", axum::routing::get(empty))
+        .with_state(seen);
+    let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let up = loop {
+        let s = next().await;
+        if s.reachable {
+            break s;
+        }
+    };
+    let b = up
+        .backfill
+        .expect("the first answered refresh carries the window");
+    assert_eq!(b.namespace, "ai-agents");
+    assert!(b.errors.is_empty(), "{:?}", b.errors);
+    assert_eq!(b.points.len(), 1, "NaN points dropped");
+    assert!(next().await.backfill.is_none(), "once per namespace");
+}
