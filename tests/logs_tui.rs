@@ -61,7 +61,7 @@ fn a_pods_logs_follow_search_and_esc_back() {
     t.send(&["-l", "requests"]);
     t.send(&["Enter"]);
     let found = t.wait_for(10, "the matches counted in the title", |s| {
-        match_count(s, "requests").is_some_and(|n| n >= 1)
+        match_count(s, "requests").is_some_and(|n| n >= 1) && !s.contains("Enter keep")
     });
     assert!(
         !found.contains("Enter keep"),
@@ -111,7 +111,9 @@ fn p_shows_the_previous_containers_last_lines_after_an_oom_kill() {
         t.send(&["p"]);
         screen = t.wait_for(20, "the previous container's log or why not", |s| {
             s.contains("previous container")
-                && (s.contains("exceeds the container's limit") || s.contains("not found"))
+                && ((s.contains("exceeds the container's limit")
+                    && s.contains("end of the previous container's log"))
+                    || s.contains("not found"))
         });
         if screen.contains("exceeds the container's limit") {
             break;
