@@ -363,8 +363,51 @@ pub static KEYMAP: &[Binding] = &[
         "previous match",
         false
     ),
-    bind!("PgUp", KeyCode::PageUp, false, Logs, PageUp, "", false),
-    bind!("PgDn", KeyCode::PageDown, false, Logs, PageDown, "", false),
+    bind!(
+        "PgUp",
+        KeyCode::PageUp,
+        false,
+        Logs,
+        PageUp,
+        "page up (scrolling up pauses following)",
+        false
+    ),
+    bind!(
+        "PgDn",
+        KeyCode::PageDown,
+        false,
+        Logs,
+        PageDown,
+        "page down",
+        false
+    ),
+    bind!(
+        "g",
+        KeyCode::Char('g'),
+        false,
+        Logs,
+        Top,
+        "the oldest line kept (pauses)",
+        false
+    ),
+    bind!(
+        "G",
+        KeyCode::Char('G'),
+        false,
+        Logs,
+        Bottom,
+        "the end, following again",
+        false
+    ),
+    bind!(
+        "Esc",
+        KeyCode::Esc,
+        false,
+        Logs,
+        Back,
+        "back (the log stream stops)",
+        false
+    ),
     bind!("PgUp", KeyCode::PageUp, false, Timeline, PageUp, "", false),
     bind!(
         "PgDn",
