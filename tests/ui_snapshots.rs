@@ -244,6 +244,8 @@ fn app(cluster: ClusterSnapshot, theme: &str) -> App {
         },
         ts("2026-11-26T11:50:00Z"),
     );
+    // Clocks on screen in UTC, whatever the machine's zone.
+    a.tz = jiff::tz::TimeZone::UTC;
     for i in 0..20 {
         let t = ts("2026-11-26T11:50:00Z") + jiff::SignedDuration::from_secs(i * 30);
         let _ = update(&mut a, Msg::Tick(t));

@@ -64,6 +64,8 @@ pub struct Toast {
 /// Everything the screen shows. `ui::draw` renders it; only `update` changes it.
 pub struct App {
     pub now: Timestamp,
+    /// The time zone clocks on screen are shown in (the system's; tests fix it).
+    pub tz: jiff::tz::TimeZone,
     pub context: String,
     pub namespace: String,
     /// Bumped by every context or namespace switch; messages of older ones are dropped.
@@ -161,6 +163,7 @@ impl App {
         let theme = themes.iter().position(|t| t.name == s.theme).unwrap_or(0);
         App {
             now,
+            tz: jiff::tz::TimeZone::system(),
             context: s.context,
             namespace: s.namespace,
             generation: 0,

@@ -155,10 +155,10 @@ fn draw(
     let t = app.theme();
     let muted = Style::default().fg(t.muted);
     let w = window_secs(app);
-    let tz = TimeZone::system();
+    let tz = &app.tz;
     let half = jiff::SignedDuration::from_secs_f64(w / 2.0);
     let x_labels = [app.now - half - half, app.now - half, app.now]
-        .map(|at| Span::styled(hhmm(at, &tz), muted));
+        .map(|at| Span::styled(hhmm(at, tz), muted));
     let y_top = top(lines);
     let y_labels = [0.0, y_top / 2.0, y_top].map(|v| Span::styled(label(v), muted));
     let datasets: Vec<Dataset> = lines
