@@ -1,7 +1,7 @@
 use crossterm::event::KeyEvent;
 
 use super::*;
-use crate::app::{Msg, Settings, update};
+use crate::app::Settings;
 use crate::metrics::MetricsOrigin;
 
 fn app() -> App {
@@ -31,7 +31,8 @@ fn keys(a: &mut App, s: &str) -> Vec<Effect> {
             '\x08' => KeyEvent::from(KeyCode::Backspace),
             c => KeyEvent::from(KeyCode::Char(c)),
         };
-        fx.extend(update(a, Msg::Key(k)).1);
+        // The view's own keys (as `update` hands them on in normal mode).
+        key(a, k, &mut fx);
     }
     fx
 }
