@@ -4,12 +4,11 @@
 pub mod dialogs;
 pub mod fixes;
 pub mod keymap;
-pub mod logs_view;
 pub mod msg;
-pub mod pod_details;
-pub mod timeline_view;
 pub mod update;
 pub mod views;
+
+pub use views::{logs_view, pod_details, timeline_view};
 
 use std::collections::BTreeMap;
 

@@ -9,9 +9,9 @@ use std::collections::VecDeque;
 
 use crossterm::event::{KeyCode, KeyEvent};
 
-use super::keymap::{Action, Scope, action_for};
-use super::views::View;
-use super::{App, Effect};
+use super::View;
+use crate::app::keymap::{Action, Scope, action_for};
+use crate::app::{App, Effect};
 use crate::cluster::logs::{LogEvent, LogLine, LogRequest};
 
 /// Lines asked for when a stream starts.
@@ -347,7 +347,7 @@ pub fn key(app: &mut App, k: KeyEvent, fx: &mut Vec<Effect>) -> bool {
             restart(app, fx);
         }
         Some(Action::Container) => container(app),
-        Some(Action::Back) => super::views::back(app, fx),
+        Some(Action::Back) => super::back(app, fx),
         // The dashboard's writes and drill-downs are not for a log view.
         Some(a) if a.operation().is_some() => {}
         Some(Action::Open | Action::Logs | Action::Filter | Action::CycleTheme) => {}

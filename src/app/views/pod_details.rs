@@ -5,9 +5,9 @@
 use crossterm::event::KeyEvent;
 use jiff::Timestamp;
 
-use super::keymap::{Action, Scope, action_for};
-use super::views::{PAGE, View};
-use super::{App, Effect};
+use super::{PAGE, View};
+use crate::app::keymap::{Action, Scope, action_for};
+use crate::app::{App, Effect};
 use crate::cluster::pod_details::PodDetails;
 
 /// How often the details are read again while shown, seconds.
@@ -75,14 +75,14 @@ pub fn key(app: &mut App, k: KeyEvent, fx: &mut Vec<Effect>) -> bool {
         Some(Action::PageDown) => v.scroll = (v.scroll + PAGE).min(last),
         Some(Action::Top) => v.scroll = 0,
         Some(Action::Bottom) => v.scroll = last,
-        Some(Action::Back) => super::views::back(app, fx),
+        Some(Action::Back) => super::back(app, fx),
         Some(Action::Logs) => {
             let pod = v.pod.clone();
             super::logs_view::open(app, pod, fx);
         }
         Some(Action::Delete) => {
             let pod = v.pod.clone();
-            super::dialogs::start_delete_pod(app, pod, fx);
+            crate::app::dialogs::start_delete_pod(app, pod, fx);
         }
         _ => return false,
     }

@@ -5,9 +5,9 @@
 use crossterm::event::KeyEvent;
 use jiff::Timestamp;
 
-use super::keymap::{Action, Scope, action_for};
-use super::views::{PAGE, View};
-use super::{App, Effect};
+use super::{PAGE, View};
+use crate::app::keymap::{Action, Scope, action_for};
+use crate::app::{App, Effect};
 use crate::timeline::{Request, Timeline};
 
 /// How often the timeline is gathered again while shown, seconds.
@@ -70,7 +70,7 @@ pub fn key(app: &mut App, k: KeyEvent, fx: &mut Vec<Effect>) -> bool {
         Some(Action::PageDown) => v.scroll = (v.scroll + PAGE).min(last),
         Some(Action::Top) => v.scroll = 0,
         Some(Action::Bottom) => v.scroll = last,
-        Some(Action::Back) => super::views::back(app, fx),
+        Some(Action::Back) => super::back(app, fx),
         _ => return false,
     }
     true

@@ -5,12 +5,16 @@
 
 use crossterm::event::KeyEvent;
 
+pub mod logs_view;
+pub mod pod_details;
+pub mod timeline_view;
+
 use super::keymap::{Action, Scope, action_for};
-use super::logs_view::LogView;
-use super::pod_details::PodDetailsView;
-use super::timeline_view::TimelineView;
 use super::{App, Effect};
 use crate::cluster::model::PodView;
+use logs_view::LogView;
+use pod_details::PodDetailsView;
+use timeline_view::TimelineView;
 
 /// One screen over the dashboard.
 pub enum View {
@@ -109,9 +113,9 @@ pub fn key(app: &mut App, k: KeyEvent, fx: &mut Vec<Effect>) -> bool {
     match app.view() {
         None => false,
         Some(View::Pods(_)) => pods_key(app, action_for(&k, Scope::Pods), k, fx),
-        Some(View::Pod(_)) => super::pod_details::key(app, k, fx),
-        Some(View::Logs(_)) => super::logs_view::key(app, k, fx),
-        Some(View::Timeline(_)) => super::timeline_view::key(app, k, fx),
+        Some(View::Pod(_)) => pod_details::key(app, k, fx),
+        Some(View::Logs(_)) => logs_view::key(app, k, fx),
+        Some(View::Timeline(_)) => timeline_view::key(app, k, fx),
     }
 }
 
@@ -133,12 +137,12 @@ fn pods_key(app: &mut App, scoped: Option<Action>, k: KeyEvent, fx: &mut Vec<Eff
         Some(Action::Back) => back(app, fx),
         Some(Action::Open) => {
             if let Some(pod) = app.selected_pod().map(|p| p.name.clone()) {
-                super::pod_details::open(app, pod, fx);
+                pod_details::open(app, pod, fx);
             }
         }
         Some(Action::Logs) => {
             if let Some(pod) = app.selected_pod().map(|p| p.name.clone()) {
-                super::logs_view::open(app, pod, fx);
+                logs_view::open(app, pod, fx);
             }
         }
         Some(Action::Delete) => {
