@@ -1,4 +1,4 @@
-//! The log view in a real terminal: a workload's pods → `l` → lines that keep coming
+//! The log view in a real terminal: a workload's pods → a pod's details → `l` → lines that keep coming
 //! while following → `/` search (the match count in the title) → `Esc` back to the
 //! dashboard; and after an OOM kill, `p` shows the previous container's last lines.
 
@@ -37,6 +37,11 @@ fn a_pods_logs_follow_search_and_esc_back() {
     t.wait_for(30, "the pods", |s| {
         s.contains("pods of deployment ai-agent-service") && s.contains("Running")
     });
+    // Into the pod's details, then its logs from there.
+    t.send(&["Enter"]);
+    t.wait_for(30, "the pod's details", |s| {
+        s.contains("CONDITIONS") && s.contains("CONTAINERS")
+    });
     t.send(&["l"]);
     let first = t.wait_for(30, "the log view following", |s| {
         s.contains("┌ logs ai-agent-service-")
@@ -73,8 +78,12 @@ fn a_pods_logs_follow_search_and_esc_back() {
     t.send(&["G"]);
     t.wait_for(10, "following again", |s| s.contains("· following"));
     t.send(&["Escape"]);
+    t.wait_for(10, "the pod's details again", |s| {
+        s.contains("CONDITIONS") && !s.contains("┌ logs ")
+    });
+    t.send(&["Escape"]);
     t.wait_for(10, "the pods again", |s| {
-        s.contains("pods of deployment") && !s.contains("┌ logs ")
+        s.contains("pods of deployment") && !s.contains("CONDITIONS")
     });
     t.send(&["Escape"]);
     t.wait_for(10, "the dashboard", |s| {
