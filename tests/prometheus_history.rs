@@ -9,13 +9,10 @@ mod common;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use agentdeck::app::{App, Msg, Settings, update};
-use agentdeck::config::{Config, default_models};
+use agentdeck::app::{App, Msg, update};
+use agentdeck::config::Config;
 use agentdeck::metrics::{Feed, MetricsOrigin};
-use agentdeck::theme::Theme;
 use jiff::{SignedDuration, Timestamp};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 const STEP: i64 = 15;
 const MINUTES: i64 = 40;
@@ -133,33 +130,11 @@ impl Drop for Backfilled {
 }
 
 fn app(now: Timestamp) -> App {
-    App::new(
-        Settings {
-            context: "prod".into(),
-            namespace: "ai-agents".into(),
-            contexts: vec!["prod".into()],
-            metrics_origin: MetricsOrigin::None,
-            prices: default_models(),
-            history_minutes: 30,
-            themes: Theme::bundled(),
-            theme: "dark".into(),
-            read_only: false,
-            runbook: Default::default(),
-        },
-        now,
-    )
+    common::screen::app(MetricsOrigin::None, now)
 }
 
 fn render(a: &App) -> String {
-    let mut t = Terminal::new(TestBackend::new(200, 50)).unwrap();
-    t.draw(|f| agentdeck::ui::draw(f, a)).unwrap();
-    let buf = t.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..50 {
-        out.extend((0..200).map(|x| buf[(x, y)].symbol().to_string()));
-        out.push('\n');
-    }
-    out
+    common::screen::render(a, 200, 50)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -3,15 +3,14 @@
 //! with the p95 limit, tokens/min by model, $/hour). Axis clock labels are local time:
 //! they are replaced by "HH:MM" before comparing.
 
-use agentdeck::app::{App, Msg, Settings, update};
-use agentdeck::config::default_models;
+#[path = "common/screen.rs"]
+mod screen;
+
+use agentdeck::app::{App, Msg, update};
 use agentdeck::metrics::{
     Backfill, MetricsOrigin, MetricsSnapshot, ModelRate, PastReading, Reading,
 };
-use agentdeck::theme::Theme;
 use jiff::{SignedDuration, Timestamp};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 const NOW: &str = "2026-11-26T12:00:00Z";
 const MODELS: [(&str, f64); 4] = [
@@ -73,21 +72,7 @@ fn snapshot(backfill: Option<Backfill>) -> MetricsSnapshot {
 
 /// The app after its first refresh: 30 minutes read back at an 8 s step, and now.
 fn app() -> App {
-    let mut a = App::new(
-        Settings {
-            context: "prod-eu".into(),
-            namespace: "ai-agents".into(),
-            contexts: vec!["prod-eu".into()],
-            metrics_origin: MetricsOrigin::Prometheus("http://prometheus.monitoring:9090".into()),
-            prices: default_models(),
-            history_minutes: 30,
-            themes: Theme::bundled(),
-            theme: "dark".into(),
-            read_only: false,
-            runbook: Default::default(),
-        },
-        now(),
-    );
+    let mut a = screen::prometheus_app(now());
     let backfill = Backfill {
         namespace: "ai-agents".into(),
         from: now() - SignedDuration::from_mins(30),
@@ -128,16 +113,7 @@ fn filter_clocks(s: &str) -> String {
 }
 
 fn render(a: &App, w: u16, h: u16) -> String {
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| agentdeck::ui::draw(f, a)).unwrap();
-    let buf = t.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..h {
-        let line: String = (0..w).map(|x| buf[(x, y)].symbol().to_string()).collect();
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    filter_clocks(&out)
+    filter_clocks(&screen::render(a, w, h))
 }
 
 #[test]

@@ -3,13 +3,14 @@
 //! stream reconnects, the previous container refused in the server's words, and the
 //! container picker. Fixed times and names: nothing needs filtering.
 
+#[path = "common/screen.rs"]
+mod screen;
+
 use agentdeck::app::logs_view::{self, Anchor};
 use agentdeck::app::views::View;
-use agentdeck::app::{App, Msg, Settings, update};
+use agentdeck::app::{App, Msg, update};
 use agentdeck::cluster::logs::{LogEvent, LogLine};
-use agentdeck::config::default_models;
 use agentdeck::metrics::MetricsOrigin;
-use agentdeck::theme::Theme;
 use crossterm::event::{KeyCode, KeyEvent};
 use jiff::{SignedDuration, Timestamp};
 use ratatui::Terminal;
@@ -19,21 +20,7 @@ const NOW: &str = "2026-11-26T12:00:00Z";
 const POD: &str = "ai-agent-service-7d9f8c6b5-x2k4p";
 
 fn app() -> App {
-    App::new(
-        Settings {
-            context: "prod-eu".into(),
-            namespace: "ai-agents".into(),
-            contexts: vec!["prod-eu".into()],
-            metrics_origin: MetricsOrigin::None,
-            prices: default_models(),
-            history_minutes: 30,
-            themes: Theme::bundled(),
-            theme: "dark".into(),
-            read_only: false,
-            runbook: Default::default(),
-        },
-        NOW.parse().unwrap(),
-    )
+    screen::app(MetricsOrigin::None, NOW.parse().unwrap())
 }
 
 /// Agent-like lines, one every 250 ms before NOW; every 7th a 401 (long).
@@ -85,19 +72,6 @@ fn opened(containers: &[&str], buffer: usize, n: u64) -> App {
     a
 }
 
-fn render(a: &App, w: u16, h: u16) -> String {
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| agentdeck::ui::draw(f, a)).unwrap();
-    let buf = t.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..h {
-        let line: String = (0..w).map(|x| buf[(x, y)].symbol().to_string()).collect();
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
-
 /// Following, with `/401` searched: the matches counted in the title.
 fn searching() -> App {
     let mut a = opened(&["ai-agent"], 5000, 120);
@@ -110,7 +84,7 @@ fn searching() -> App {
 #[test]
 fn following_with_a_search_80x24() {
     let a = searching();
-    let screen = render(&a, 80, 24);
+    let screen = screen::render(&a, 80, 24);
     assert!(
         screen.contains("┌ following · 120 lines · /401 17/17 matches · ai-agent-service-"),
         "the state first when the title is cut: {screen}"
@@ -121,7 +95,7 @@ fn following_with_a_search_80x24() {
 #[test]
 fn following_with_a_search_200x50() {
     let a = searching();
-    let screen = render(&a, 200, 50);
+    let screen = screen::render(&a, 200, 50);
     assert!(
         screen.contains(
             "(1 of 3 pods of deploy/ai-agent-service) · following · 120 lines · /401 17/17 matches"
@@ -173,7 +147,7 @@ fn paused_wrapped_with_timestamps_while_reconnecting_200x50() {
         panic!("no log view")
     };
     assert_eq!(v.anchor, Anchor::Bottom(119));
-    let screen = render(&a, 200, 50);
+    let screen = screen::render(&a, 200, 50);
     assert!(
         screen.contains(
             "paused (5 new) · reconnecting… · 100 lines (55 dropped) · wrap · timestamps"
@@ -195,7 +169,7 @@ fn previous_refused_in_words_80x24() {
         retry: None,
     };
     let _ = update(&mut a, Msg::Logs(2, refused));
-    let screen = render(&a, 80, 24);
+    let screen = screen::render(&a, 80, 24);
     assert!(
         screen.contains("previous container · stopped · 0 lines"),
         "{screen}"
@@ -208,7 +182,7 @@ fn container_picker_80x24() {
     let mut a = opened(&["ai-agent", "istio-proxy", "log-shipper"], 5000, 40);
     key(&mut a, KeyCode::Char('c'));
     key(&mut a, KeyCode::Down);
-    insta::assert_snapshot!(render(&a, 80, 24));
+    insta::assert_snapshot!(screen::render(&a, 80, 24));
 }
 
 #[test]
@@ -218,7 +192,7 @@ fn every_size_draws_without_a_panic() {
     key(&mut a, KeyCode::Char('c'));
     for w in [1u16, 2, 5, 10, 20, 40, 80] {
         for h in [1u16, 2, 3, 5, 10, 24] {
-            render(&a, w, h);
+            screen::render(&a, w, h);
         }
     }
 }

@@ -2,6 +2,9 @@
 //! 80×24 and 200×50, help, filter and command modes, and every size down to 1×1 without a
 //! panic. Fixtures use fixed times and names, so nothing needs filtering.
 
+#[path = "common/screen.rs"]
+mod screen;
+
 use agentdeck::app::{App, Mode, Msg, Settings, update};
 use agentdeck::cluster::ClusterEvent;
 use agentdeck::cluster::model::{
@@ -289,16 +292,7 @@ fn incident() -> App {
 }
 
 fn render(a: &App, w: u16, h: u16) -> String {
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| agentdeck::ui::draw(f, a)).unwrap();
-    let buf = t.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..h {
-        let line: String = (0..w).map(|x| buf[(x, y)].symbol().to_string()).collect();
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
+    screen::render(a, w, h)
 }
 
 #[test]

@@ -3,36 +3,20 @@
 //! and error states; its keys (scroll, Esc back, the rest falls through). Times are UTC
 //! and the clock is fixed, so nothing needs filtering.
 
+#[path = "common/screen.rs"]
+mod screen;
+
 use agentdeck::app::views::View;
-use agentdeck::app::{App, Effect, Mode, Msg, Settings, update};
-use agentdeck::config::default_models;
-use agentdeck::metrics::MetricsOrigin;
-use agentdeck::theme::Theme;
+use agentdeck::app::{App, Effect, Mode, Msg, update};
 use agentdeck::timeline::{Entry, Kind, Timeline, Zone};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 fn ts(s: &str) -> jiff::Timestamp {
     s.parse().unwrap()
 }
 
 fn app() -> App {
-    App::new(
-        Settings {
-            context: "prod-eu".into(),
-            namespace: "ai-agents".into(),
-            contexts: vec!["prod-eu".into()],
-            metrics_origin: MetricsOrigin::Prometheus("http://prometheus.monitoring:9090".into()),
-            prices: default_models(),
-            history_minutes: 30,
-            themes: Theme::bundled(),
-            theme: "dark".into(),
-            read_only: false,
-            runbook: Default::default(),
-        },
-        ts("2026-11-30T14:15:00Z"),
-    )
+    screen::prometheus_app(ts("2026-11-30T14:15:00Z"))
 }
 
 fn entry(at: &str, kind: Kind, source: &'static str, text: &str, warning: bool) -> Entry {
@@ -158,38 +142,25 @@ fn opened(answer: Option<Result<Timeline, String>>) -> App {
     a
 }
 
-fn render(a: &App, w: u16, h: u16) -> String {
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| agentdeck::ui::draw(f, a)).unwrap();
-    let buf = t.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..h {
-        let line: String = (0..w).map(|x| buf[(x, y)].symbol().to_string()).collect();
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
-
 #[test]
 fn incident_80x24() {
-    insta::assert_snapshot!(render(&opened(Some(Ok(incident()))), 80, 24));
+    insta::assert_snapshot!(screen::render(&opened(Some(Ok(incident()))), 80, 24));
 }
 
 #[test]
 fn incident_200x50() {
-    insta::assert_snapshot!(render(&opened(Some(Ok(incident()))), 200, 50));
+    insta::assert_snapshot!(screen::render(&opened(Some(Ok(incident()))), 200, 50));
 }
 
 #[test]
 fn loading_and_error_80x24() {
-    let loading = render(&opened(None), 80, 24);
+    let loading = screen::render(&opened(None), 80, 24);
     assert!(
         loading.contains("gathering events, pods, rollouts"),
         "{loading}"
     );
     let failed = opened(Some(Err("cannot reach the API server: refused".into())));
-    insta::assert_snapshot!(render(&failed, 80, 24));
+    insta::assert_snapshot!(screen::render(&failed, 80, 24));
 }
 
 fn scroll(a: &App) -> usize {

@@ -31,7 +31,8 @@ pub struct ListError {
     pub source: kube::Error,
 }
 
-async fn list<K>(conn: &Connection) -> Result<Vec<K>, kube::Error>
+/// Every object of kind `K` in the connection's namespace.
+pub async fn list<K>(conn: &Connection) -> Result<Vec<K>, kube::Error>
 where
     K: kube::Resource<Scope = k8s_openapi::NamespaceResourceScope, DynamicType = ()>
         + Clone

@@ -6,23 +6,12 @@ use jiff::Timestamp;
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use k8s_openapi::api::core::v1::{Event, Pod};
 use k8s_openapi::api::events::v1::Event as EventV1;
-use kube::api::{Api, ListParams};
 
 use super::revisions::{self, Revision};
 use super::{Entry, Kind, Part};
 use crate::cluster::Connection;
+use crate::cluster::list::list;
 use crate::text::printable;
-
-async fn list<K>(conn: &Connection) -> Result<Vec<K>, kube::Error>
-where
-    K: kube::Resource<Scope = k8s_openapi::NamespaceResourceScope, DynamicType = ()>
-        + Clone
-        + serde::de::DeserializeOwned
-        + std::fmt::Debug,
-{
-    let api: Api<K> = Api::namespaced(conn.client.clone(), &conn.namespace);
-    api.list(&ListParams::default()).await.map(|l| l.items)
-}
 
 /// "events: forbidden (…)": why `kind` could not be read, in one line.
 fn note(kind: &str, ns: &str, e: &kube::Error) -> String {

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod prom;
+pub mod screen;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

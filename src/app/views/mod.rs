@@ -39,6 +39,21 @@ pub struct PodsView {
 /// Rows a page key moves.
 pub const PAGE: usize = 10;
 
+/// Move a row position with a movement key (up, down, page, top, bottom) within
+/// `0..=last`; false: `action` is no movement.
+pub fn scroll(pos: &mut usize, action: Option<Action>, last: usize) -> bool {
+    *pos = match action {
+        Some(Action::Up) => pos.saturating_sub(1),
+        Some(Action::Down) => (*pos + 1).min(last),
+        Some(Action::PageUp) => pos.saturating_sub(PAGE),
+        Some(Action::PageDown) => (*pos + PAGE).min(last),
+        Some(Action::Top) => 0,
+        Some(Action::Bottom) => last,
+        _ => return false,
+    };
+    true
+}
+
 impl App {
     /// The view on top (None: the dashboard).
     pub fn view(&self) -> Option<&View> {
@@ -126,14 +141,10 @@ fn pods_key(app: &mut App, scoped: Option<Action>, k: KeyEvent, fx: &mut Vec<Eff
     let Some(View::Pods(p)) = app.view_mut() else {
         return false;
     };
-    let last = n.saturating_sub(1);
+    if scroll(&mut p.selected, action, n.saturating_sub(1)) {
+        return true;
+    }
     match action {
-        Some(Action::Up) => p.selected = p.selected.saturating_sub(1),
-        Some(Action::Down) => p.selected = (p.selected + 1).min(last),
-        Some(Action::PageUp) => p.selected = p.selected.saturating_sub(PAGE),
-        Some(Action::PageDown) => p.selected = (p.selected + PAGE).min(last),
-        Some(Action::Top) => p.selected = 0,
-        Some(Action::Bottom) => p.selected = last,
         Some(Action::Back) => back(app, fx),
         Some(Action::Open) => {
             if let Some(pod) = app.selected_pod().map(|p| p.name.clone()) {

@@ -5,7 +5,7 @@
 use crossterm::event::KeyEvent;
 use jiff::Timestamp;
 
-use super::{PAGE, View};
+use super::View;
 use crate::app::keymap::{Action, Scope, action_for};
 use crate::app::{App, Effect};
 use crate::timeline::{Request, Timeline};
@@ -63,13 +63,10 @@ pub fn key(app: &mut App, k: KeyEvent, fx: &mut Vec<Effect>) -> bool {
         .as_ref()
         .map(|t| t.entries.len().saturating_sub(1))
         .unwrap_or(0);
+    if super::scroll(&mut v.scroll, action, last) {
+        return true;
+    }
     match action {
-        Some(Action::Up) => v.scroll = v.scroll.saturating_sub(1),
-        Some(Action::Down) => v.scroll = (v.scroll + 1).min(last),
-        Some(Action::PageUp) => v.scroll = v.scroll.saturating_sub(PAGE),
-        Some(Action::PageDown) => v.scroll = (v.scroll + PAGE).min(last),
-        Some(Action::Top) => v.scroll = 0,
-        Some(Action::Bottom) => v.scroll = last,
         Some(Action::Back) => super::back(app, fx),
         _ => return false,
     }

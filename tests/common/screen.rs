@@ -1,0 +1,55 @@
+//! The screen side of the tests: an App as the dashboard starts it (context prod-eu,
+//! namespace ai-agents, clocks in UTC whatever the machine's zone) and a frame drawn on a
+//! TestBackend as text. Included with `#[path = "common/screen.rs"] mod screen;` by the
+//! tests that draw, so they do not compile the simulator helpers.
+#![allow(dead_code)]
+
+use agentdeck::app::{App, Settings};
+use agentdeck::config::default_models;
+use agentdeck::metrics::MetricsOrigin;
+use agentdeck::theme::Theme;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+/// A fresh App at `now`, reading metrics from `origin`.
+pub fn app(origin: MetricsOrigin, now: jiff::Timestamp) -> App {
+    let mut a = App::new(
+        Settings {
+            context: "prod-eu".into(),
+            namespace: "ai-agents".into(),
+            contexts: vec!["prod-eu".into()],
+            metrics_origin: origin,
+            prices: default_models(),
+            history_minutes: 30,
+            themes: Theme::bundled(),
+            theme: "dark".into(),
+            read_only: false,
+            runbook: Default::default(),
+        },
+        now,
+    );
+    a.tz = jiff::tz::TimeZone::UTC;
+    a
+}
+
+/// The App reading a Prometheus at the usual in-cluster address.
+pub fn prometheus_app(now: jiff::Timestamp) -> App {
+    app(
+        MetricsOrigin::Prometheus("http://prometheus.monitoring:9090".into()),
+        now,
+    )
+}
+
+/// One frame of `a` at `w`×`h`, as text (trailing blanks trimmed).
+pub fn render(a: &App, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| agentdeck::ui::draw(f, a)).unwrap();
+    let buf = t.backend().buffer().clone();
+    let mut out = String::new();
+    for y in 0..h {
+        let line: String = (0..w).map(|x| buf[(x, y)].symbol().to_string()).collect();
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
