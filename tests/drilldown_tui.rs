@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{SimProcess, http, require_tool};
+use common::{SimProcess, require_tool};
 
 #[test]
 fn enter_lists_a_workloads_pods_and_esc_goes_back() {
@@ -11,20 +11,9 @@ fn enter_lists_a_workloads_pods_and_esc_goes_back() {
         return;
     }
     let sim = SimProcess::start(&["--preload", "--time-scale", "10"]);
-    http(
-        &sim.url,
-        "POST",
-        "/_sim/incident",
-        r#"{"name": "oom", "on": true}"#,
-    );
-    let t = sim.dashboard("drill");
-    t.wait_for(30, "the workloads", |s| s.contains("ai-agent-service"));
-    t.send(&["Enter"]);
-    let screen = t.wait_for(60, "the pods with an OOM kill", |s| {
-        s.contains("pods of deployment ai-agent-service")
-            && s.contains("OOMKilled")
-            && s.contains("LAST EXIT")
-    });
+    let t = sim.pods_after_an_oom_kill("drill");
+    let screen = t.capture();
+    assert!(screen.contains("LAST EXIT"), "{screen}");
     assert!(screen.contains("ago"), "{screen}");
     t.send(&["j"]);
     t.send(&["Escape"]);
@@ -43,18 +32,7 @@ fn a_pods_details_and_delete_with_confirmation() {
         return;
     }
     let sim = SimProcess::start(&["--preload", "--time-scale", "10"]);
-    http(
-        &sim.url,
-        "POST",
-        "/_sim/incident",
-        r#"{"name": "oom", "on": true}"#,
-    );
-    let t = sim.dashboard("details");
-    t.wait_for(30, "the workloads", |s| s.contains("ai-agent-service"));
-    t.send(&["Enter"]);
-    t.wait_for(60, "an OOM-killed pod", |s| {
-        s.contains("pods of deployment ai-agent-service") && s.contains("OOMKilled")
-    });
+    let t = sim.pods_after_an_oom_kill("details");
     t.send(&["Enter"]);
     let screen = t.wait_for(30, "the pod's details", |s| {
         s.contains("CONDITIONS")

@@ -98,18 +98,7 @@ fn p_shows_the_previous_containers_last_lines_after_an_oom_kill() {
         return;
     }
     let sim = SimProcess::start(&["--preload", "--time-scale", "10"]);
-    http(
-        &sim.url,
-        "POST",
-        "/_sim/incident",
-        r#"{"name": "oom", "on": true}"#,
-    );
-    let t = sim.dashboard("logs-oom");
-    t.wait_for(30, "the workloads", |s| s.contains("ai-agent-service"));
-    t.send(&["Enter"]);
-    t.wait_for(60, "the pods with an OOM kill", |s| {
-        s.contains("pods of deployment ai-agent-service") && s.contains("OOMKilled")
-    });
+    let t = sim.pods_after_an_oom_kill("logs-oom");
     t.send(&["l"]);
     t.wait_for(30, "the log view", |s| {
         s.contains("┌ logs ai-agent-service-")

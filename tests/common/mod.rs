@@ -192,6 +192,24 @@ impl SimProcess {
         std::fs::read_to_string(self.dir.path().join("sim.log")).unwrap_or_default()
     }
 
+    /// The dashboard (`dashboard(name)`) on a sim with the OOM incident staged, drilled
+    /// into the agents' pods once one of them shows an OOM kill.
+    pub fn pods_after_an_oom_kill(&self, name: &str) -> tmux::Tmux {
+        http(
+            &self.url,
+            "POST",
+            "/_sim/incident",
+            r#"{"name": "oom", "on": true}"#,
+        );
+        let t = self.dashboard(name);
+        t.wait_for(30, "the workloads", |s| s.contains("ai-agent-service"));
+        t.send(&["Enter"]);
+        t.wait_for(60, "the pods with an OOM kill", |s| {
+            s.contains("pods of deployment ai-agent-service") && s.contains("OOMKilled")
+        });
+        t
+    }
+
     /// The audit log of the dashboard started by `dashboard(name)`.
     pub fn dashboard_audit(&self, name: &str) -> String {
         let home = self.dir.path().join(format!("{name}-home"));
