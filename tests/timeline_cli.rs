@@ -282,7 +282,7 @@ fn without_prometheus_and_events_the_rest_still_shows() {
     assert!(
         notes
             .iter()
-            .any(|n| n.starts_with("metric transitions: unavailable (no Prometheus")),
+            .any(|n| n.starts_with("metric transitions: no Prometheus")),
         "{notes:?}"
     );
     // The bundled stack's first rollouts are there all the same.

@@ -38,12 +38,12 @@ pub async fn gather(
         Feed::Prometheus(c, _) => c,
         Feed::Simulated(_) => {
             return Part::note(
-                "metric transitions: unavailable (simulated metrics keep no history; use --prometheus-url)".into(),
+                "metric transitions: simulated metrics keep no history (give --prometheus-url for them)".into(),
             );
         }
         Feed::None => {
             return Part::note(
-                "metric transitions: unavailable (no Prometheus: set --prometheus-url or prometheus.url)".into(),
+                "metric transitions: no Prometheus (set --prometheus-url or prometheus.url)".into(),
             );
         }
     };
