@@ -563,7 +563,8 @@ fn drilled() -> App {
                 created: Some(ts("2026-11-26T11:45:00Z")),
                 container: "ai-agent".into(),
             },
-        ];
+        ]
+        .into();
         c.resource_metrics.working_set.insert(
             ("ai-agent-service-7d9f8-fghij".into(), "ai-agent".into()),
             1.5 * 1024.0 * 1024.0 * 1024.0,

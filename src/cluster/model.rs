@@ -54,7 +54,25 @@ pub struct Workload {
     /// When the oldest of its current problems' pods started failing (for "since").
     pub failing_since: Option<jiff::Timestamp>,
     /// Its pods, for the drill-down (terminating ones included), by name.
-    pub pod_views: Vec<PodView>,
+    pub pod_views: PodViews,
+}
+
+/// A workload's pods for the drill-down, shared between snapshots: a snapshot in which a
+/// workload's pods did not change reuses their list instead of copying it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PodViews(std::sync::Arc<Vec<PodView>>);
+
+impl std::ops::Deref for PodViews {
+    type Target = Vec<PodView>;
+    fn deref(&self) -> &Vec<PodView> {
+        &self.0
+    }
+}
+
+impl From<Vec<PodView>> for PodViews {
+    fn from(v: Vec<PodView>) -> Self {
+        PodViews(std::sync::Arc::new(v))
+    }
 }
 
 /// One pod as the drill-down lists it, in kubectl's words.

@@ -8,11 +8,14 @@ use k8s_openapi::api::core::v1::{Event, Pod};
 use k8s_openapi::api::events::v1::Event as EventV1;
 
 use super::diagnose;
-use super::model::{ClusterSnapshot, EventView, HpaView, Readable, ResourceMetrics, Workload};
+use super::model::{
+    ClusterSnapshot, EventView, HpaView, PodView, Readable, ResourceMetrics, Workload,
+};
 use super::netpol::Policy;
 use super::workload_view;
 use crate::config::StackConfig;
 use crate::text::printable;
+use pod_index::{Owner, PodIndex};
 
 /// A core/v1 Event as the events panel shows it.
 pub fn event_view(e: &Event, stack: &StackConfig) -> EventView {
@@ -97,39 +100,53 @@ pub struct Objects<'a> {
     pub resource_metrics: ResourceMetrics,
 }
 
-/// Pods by the workload that owns them: "Deployment/x" through its ReplicaSet, or
-/// "StatefulSet/x" directly.
-fn pods_by_owner<'a>(
-    replicasets: &[&ReplicaSet],
-    pods: &[&'a Pod],
-) -> BTreeMap<String, Vec<&'a Pod>> {
-    let rs_owner: HashMap<&str, &str> = replicasets
-        .iter()
-        .filter_map(|rs| {
-            let owner = rs
-                .metadata
-                .owner_references
-                .as_ref()?
-                .iter()
-                .find(|o| o.kind == "Deployment")?;
-            Some((rs.metadata.name.as_deref()?, owner.name.as_str()))
-        })
-        .collect();
-    let mut out: BTreeMap<String, Vec<&Pod>> = BTreeMap::new();
-    for p in pods {
-        let owners = p.metadata.owner_references.iter().flatten();
-        let owner = owners.into_iter().find_map(|o| match o.kind.as_str() {
-            "ReplicaSet" => rs_owner
-                .get(o.name.as_str())
-                .map(|d| format!("Deployment/{d}")),
-            "StatefulSet" => Some(format!("StatefulSet/{}", o.name)),
-            _ => None,
-        });
-        if let Some(o) = owner {
-            out.entry(o).or_default().push(p);
+/// The summaries of the pods of each workload ("Deployment", name) through its
+/// ReplicaSets, or ("StatefulSet", name) directly.
+fn pods_by_workload<'a>(
+    replicasets: &'a [&ReplicaSet],
+    statefulsets: &'a [&StatefulSet],
+    pods: &'a PodIndex,
+) -> HashMap<(&'static str, &'a str), Vec<&'a Workload>> {
+    let mut out: HashMap<(&'static str, &str), Vec<&Workload>> = HashMap::new();
+    for rs in replicasets {
+        let owner = rs.metadata.owner_references.iter().flatten();
+        let Some(d) = owner.into_iter().find(|o| o.kind == "Deployment") else {
+            continue;
+        };
+        let rs_name = rs.metadata.name.clone().unwrap_or_default();
+        if let Some(s) = pods.summary(&Owner::ReplicaSet(rs_name)) {
+            out.entry(("Deployment", d.name.as_str()))
+                .or_default()
+                .push(s);
+        }
+    }
+    for s in statefulsets {
+        let name = s.metadata.name.as_deref().unwrap_or_default();
+        if let Some(sum) = pods.summary(&Owner::StatefulSet(name.to_string())) {
+            out.entry(("StatefulSet", name)).or_default().push(sum);
         }
     }
     out
+}
+
+/// Add the summaries of the workload's pods (one per ReplicaSet) to it: one shares its pod
+/// list, several (a rollout) are merged.
+fn add_pods(parts: &[&Workload], w: &mut Workload) {
+    for p in parts {
+        workload_view::merge_pods(p, w);
+    }
+    match parts {
+        [] => {}
+        [one] => w.pod_views = one.pod_views.clone(),
+        many => {
+            let mut all: Vec<PodView> = many
+                .iter()
+                .flat_map(|p| p.pod_views.iter().cloned())
+                .collect();
+            all.sort_by(|a, b| a.name.cmp(&b.name));
+            w.pod_views = all.into();
+        }
+    }
 }
 
 fn deployment_view(d: &Deployment) -> Workload {
@@ -173,9 +190,24 @@ fn statefulset_view(s: &StatefulSet) -> Workload {
     w
 }
 
-/// Build the snapshot from the watched objects.
+/// Build the snapshot from the listed objects (`objects.pods` projected here).
 pub fn build(context: &str, namespace: &str, objects: &Objects<'_>) -> ClusterSnapshot {
-    let owned = pods_by_owner(&objects.replicasets, &objects.pods);
+    let mut pods: PodIndex = objects.pods.iter().copied().collect();
+    pods.refresh_once();
+    build_with(context, namespace, objects, &mut pods)
+}
+
+/// Build the snapshot from the watched objects and the pods already projected (in `pods`;
+/// `objects.pods` is not read): only the pod groups that changed since the last build are
+/// summarised again.
+pub fn build_with(
+    context: &str,
+    namespace: &str,
+    objects: &Objects<'_>,
+    pods: &mut PodIndex,
+) -> ClusterSnapshot {
+    pods.refresh();
+    let owned = pods_by_workload(&objects.replicasets, &objects.statefulsets, pods);
     let hpa_views: Vec<HpaView> = objects
         .hpas
         .iter()
@@ -191,8 +223,13 @@ pub fn build(context: &str, namespace: &str, objects: &Objects<'_>) -> ClusterSn
                 .iter()
                 .find(|h| h.target_kind == w.kind && h.target_name == w.name)
                 .map(|h| h.name.clone());
-            if let Some(ps) = owned.get(&format!("{}/{}", w.kind, w.name)) {
-                workload_view::pods(ps, &mut w);
+            let kind = if w.kind == "Deployment" {
+                "Deployment"
+            } else {
+                "StatefulSet"
+            };
+            if let Some(parts) = owned.get(&(kind, w.name.as_str())).cloned() {
+                add_pods(&parts, &mut w);
             }
             w
         })
@@ -213,7 +250,7 @@ pub fn build(context: &str, namespace: &str, objects: &Objects<'_>) -> ClusterSn
         workloads,
         hpas: hpa_views,
         events: evs,
-        pods_total: objects.pods.len(),
+        pods_total: pods.len(),
         kinds: objects.kinds.clone(),
         network_policies: objects.network_policies.clone(),
         resource_metrics: objects.resource_metrics.clone(),
@@ -247,6 +284,9 @@ fn mark_resolved(events: &mut [EventView], hpas: &[HpaView]) {
         }
     }
 }
+
+#[path = "pod_index.rs"]
+pub mod pod_index;
 
 #[cfg(test)]
 #[path = "snapshot_tests.rs"]

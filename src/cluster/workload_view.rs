@@ -5,7 +5,7 @@
 use k8s_openapi::api::core::v1::{ContainerStatus, Pod, PodTemplateSpec};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
-use super::model::{ContainerView, Workload};
+use super::model::{ContainerView, PodView, Workload};
 use crate::text::printable;
 
 fn quantities(
@@ -63,45 +63,101 @@ fn memory_limit(p: &Pod, container: &str) -> Option<f64> {
     super::hpa_view::quantity(&q.0)
 }
 
+/// An OOM kill of one container: when it ended, the limit it ran with, when it started.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Oom {
+    pub restarts: i32,
+    pub at: Option<jiff::Timestamp>,
+    pub limit: Option<u64>,
+    pub started: Option<jiff::Timestamp>,
+}
+
+/// What one container of a pod says about its workload's incidents.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ContainerFacts {
+    pub restarts: i32,
+    pub oom: Option<Oom>,
+    pub crash_looping: bool,
+    /// A failed exit (not an OOM kill) the kubelet restarted, in words, and when.
+    pub crash: Option<(String, Option<jiff::Timestamp>)>,
+}
+
+/// A pod's phase, as the workload's counts group it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Phase {
+    Pending,
+    Running,
+    Succeeded,
+    Failed,
+    #[default]
+    Unknown,
+}
+
+/// What one pod contributes to its workload's summary: the compact projection kept per pod
+/// instead of the whole object.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PodFacts {
+    pub terminating: bool,
+    pub phase: Phase,
+    /// Waiting for a node: the scheduler's reason, and when the pod was created.
+    pub unschedulable: Option<(String, Option<jiff::Timestamp>)>,
+    pub containers: Vec<ContainerFacts>,
+}
+
 /// One container's OOM kills and crash loop.
-fn container(p: &Pod, cs: &ContainerStatus, w: &mut Workload) {
+fn container_facts(p: &Pod, cs: &ContainerStatus) -> ContainerFacts {
     let last = cs.last_state.as_ref().and_then(|s| s.terminated.as_ref());
     let now_term = cs.state.as_ref().and_then(|s| s.terminated.as_ref());
     let oom = |t: Option<&k8s_openapi::api::core::v1::ContainerStateTerminated>| {
         t.and_then(|t| t.reason.as_deref()) == Some("OOMKilled")
     };
-    if oom(last) || oom(now_term) {
-        w.oom_killed += 1;
-        w.oom_restarts += cs.restart_count.max(1);
-        let at = last
+    let oom_facts = (oom(last) || oom(now_term)).then(|| Oom {
+        restarts: cs.restart_count.max(1),
+        at: last
             .or(now_term)
             .and_then(|t| t.finished_at.as_ref())
-            .map(|t| t.0);
-        w.last_oom = w.last_oom.max(at);
-        if let Some(l) = memory_limit(p, &cs.name).map(|b| b as u64) {
+            .map(|t| t.0),
+        limit: memory_limit(p, &cs.name).map(|b| b as u64),
+        started: last.and_then(|t| t.started_at.as_ref()).map(|t| t.0),
+    });
+    let waiting = cs.state.as_ref().and_then(|s| s.waiting.as_ref());
+    let crash = last.filter(|t| !oom(Some(t)) && t.exit_code != 0).map(|t| {
+        let text = format!(
+            "{}, exit code {}",
+            t.reason.as_deref().unwrap_or("terminated"),
+            t.exit_code
+        );
+        (printable(&text), t.finished_at.as_ref().map(|t| t.0))
+    });
+    ContainerFacts {
+        restarts: cs.restart_count,
+        oom: oom_facts,
+        crash_looping: waiting.and_then(|w| w.reason.as_deref()) == Some("CrashLoopBackOff"),
+        crash,
+    }
+}
+
+/// Add one container's facts to its workload's summary.
+fn add_container(c: &ContainerFacts, w: &mut Workload) {
+    w.restarts += c.restarts;
+    if let Some(o) = &c.oom {
+        w.oom_killed += 1;
+        w.oom_restarts += o.restarts;
+        w.last_oom = w.last_oom.max(o.at);
+        if let Some(l) = o.limit {
             w.oom_limit = Some(w.oom_limit.map_or(l, |m| m.max(l)));
         }
-        w.failing_since = earliest(
-            w.failing_since,
-            last.and_then(|t| t.started_at.as_ref()).map(|t| t.0),
-        );
+        w.failing_since = earliest(w.failing_since, o.started);
     }
-    let waiting = cs.state.as_ref().and_then(|s| s.waiting.as_ref());
-    if waiting.and_then(|w| w.reason.as_deref()) == Some("CrashLoopBackOff") {
+    if c.crash_looping {
         w.crash_looping += 1;
     }
-    // A failed exit (not an OOM kill) that the kubelet restarted.
-    if let Some(t) = last.filter(|t| !oom(Some(t)) && t.exit_code != 0) {
-        let at = t.finished_at.as_ref().map(|t| t.0);
-        if at >= w.last_crash {
-            w.crash = Some(printable(&format!(
-                "{}, exit code {}",
-                t.reason.as_deref().unwrap_or("terminated"),
-                t.exit_code
-            )));
-            w.last_crash = at;
+    if let Some((text, at)) = &c.crash {
+        if *at >= w.last_crash {
+            w.crash = Some(text.clone());
+            w.last_crash = *at;
         }
-        w.failing_since = earliest(w.failing_since, at);
+        w.failing_since = earliest(w.failing_since, *at);
     }
 }
 
@@ -192,37 +248,90 @@ pub fn pod_view(p: &Pod) -> crate::cluster::model::PodView {
     }
 }
 
-/// Counts by phase and the incidents' evidence of the workload's pods.
-pub fn pods(pods: &[&Pod], w: &mut Workload) {
-    w.pod_views = pods.iter().map(|p| pod_view(p)).collect();
-    w.pod_views.sort_by(|a, b| a.name.cmp(&b.name));
-    for p in pods {
-        if p.metadata.deletion_timestamp.is_some() {
-            w.pods.terminating += 1;
-            continue;
-        }
-        w.pod_names
-            .push(p.metadata.name.clone().unwrap_or_default());
-        let st = p.status.as_ref();
-        match st.and_then(|s| s.phase.as_deref()).unwrap_or("Unknown") {
-            "Pending" => w.pods.pending += 1,
-            "Running" => w.pods.running += 1,
-            "Succeeded" => w.pods.succeeded += 1,
-            "Failed" => w.pods.failed += 1,
-            _ => w.pods.unknown += 1,
-        }
-        if let Some((why, created)) = unschedulable(p) {
-            w.unschedulable += 1;
-            w.unschedulable_why = Some(why);
-            w.failing_since = earliest(w.failing_since, created);
-        }
-        for cs in st
+/// The pod's facts for its workload's summary.
+pub fn pod_facts(p: &Pod) -> PodFacts {
+    let st = p.status.as_ref();
+    let phase = match st.and_then(|s| s.phase.as_deref()).unwrap_or("Unknown") {
+        "Pending" => Phase::Pending,
+        "Running" => Phase::Running,
+        "Succeeded" => Phase::Succeeded,
+        "Failed" => Phase::Failed,
+        _ => Phase::Unknown,
+    };
+    PodFacts {
+        terminating: p.metadata.deletion_timestamp.is_some(),
+        phase,
+        unschedulable: unschedulable(p),
+        containers: st
             .and_then(|s| s.container_statuses.as_ref())
             .into_iter()
             .flatten()
-        {
-            w.restarts += cs.restart_count;
-            container(p, cs, w);
-        }
+            .map(|cs| container_facts(p, cs))
+            .collect(),
+    }
+}
+
+/// Add one pod (its name and facts) to its workload's counts and incidents' evidence.
+pub fn add_pod(name: &str, f: &PodFacts, w: &mut Workload) {
+    if f.terminating {
+        w.pods.terminating += 1;
+        return;
+    }
+    w.pod_names.push(name.to_string());
+    match f.phase {
+        Phase::Pending => w.pods.pending += 1,
+        Phase::Running => w.pods.running += 1,
+        Phase::Succeeded => w.pods.succeeded += 1,
+        Phase::Failed => w.pods.failed += 1,
+        Phase::Unknown => w.pods.unknown += 1,
+    }
+    if let Some((why, created)) = &f.unschedulable {
+        w.unschedulable += 1;
+        w.unschedulable_why = Some(why.clone());
+        w.failing_since = earliest(w.failing_since, *created);
+    }
+    for c in &f.containers {
+        add_container(c, w);
+    }
+}
+
+/// Add the pod-derived part of `from` (a summary of some of a workload's pods) to `w`.
+pub fn merge_pods(from: &Workload, w: &mut Workload) {
+    let (a, b) = (&mut w.pods, &from.pods);
+    a.pending += b.pending;
+    a.running += b.running;
+    a.succeeded += b.succeeded;
+    a.failed += b.failed;
+    a.unknown += b.unknown;
+    a.terminating += b.terminating;
+    w.restarts += from.restarts;
+    w.oom_killed += from.oom_killed;
+    w.oom_restarts += from.oom_restarts;
+    w.crash_looping += from.crash_looping;
+    w.unschedulable += from.unschedulable;
+    w.last_oom = w.last_oom.max(from.last_oom);
+    w.oom_limit = w.oom_limit.max(from.oom_limit);
+    w.failing_since = earliest(w.failing_since, from.failing_since);
+    if from.crash.is_some() && from.last_crash >= w.last_crash {
+        w.crash = from.crash.clone();
+        w.last_crash = from.last_crash;
+    }
+    if from.unschedulable_why.is_some() {
+        w.unschedulable_why = from.unschedulable_why.clone();
+    }
+    w.pod_names.extend(from.pod_names.iter().cloned());
+}
+
+/// Counts by phase and the incidents' evidence of the workload's pods.
+pub fn pods(pods: &[&Pod], w: &mut Workload) {
+    let mut views: Vec<PodView> = pods.iter().map(|p| pod_view(p)).collect();
+    views.sort_by(|a, b| a.name.cmp(&b.name));
+    w.pod_views = views.into();
+    for p in pods {
+        add_pod(
+            p.metadata.name.as_deref().unwrap_or_default(),
+            &pod_facts(p),
+            w,
+        );
     }
 }

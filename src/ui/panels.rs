@@ -97,7 +97,13 @@ pub fn workloads(f: &mut Frame, app: &App, area: Rect) {
         "FLAGS",
     ])
     .style(Style::default().fg(t.muted).add_modifier(Modifier::BOLD));
-    let rows: Vec<Row> = visible.iter().map(|w| workload_row(w, t)).collect();
+    // Only the rows that fit are built.
+    let selected = app.selected.min(visible.len().saturating_sub(1));
+    let (start, end) = super::pods::window(visible.len(), selected, area.height.saturating_sub(3));
+    let rows: Vec<Row> = visible[start..end]
+        .iter()
+        .map(|w| workload_row(w, t))
+        .collect();
     let widths = [
         Constraint::Min(12),
         Constraint::Length(7),
@@ -107,14 +113,14 @@ pub fn workloads(f: &mut Frame, app: &App, area: Rect) {
         Constraint::Length(9),
         Constraint::Min(6),
     ];
-    let empty = rows.is_empty();
+    let empty = visible.is_empty();
     let table = Table::new(rows, widths)
         .header(header)
         .block(block(&title, t))
         .row_highlight_style(Style::default().bg(t.selected_bg).fg(t.selected_fg))
         .highlight_symbol("▶");
     let mut state =
-        TableState::default().with_selected(if empty { None } else { Some(app.selected) });
+        TableState::default().with_selected(if empty { None } else { Some(selected - start) });
     f.render_stateful_widget(table, area, &mut state);
     if let (Some(why), false) = (&pods_unknown, empty) {
         note(

@@ -52,6 +52,14 @@ fn cpu(app: &App, p: &PodView, c: Option<&ContainerView>) -> String {
     }
 }
 
+/// The rows `start..end` of a table of `len` rows that fit in `height` lines with `selected`
+/// among them: where ratatui's Table, drawn afresh each frame, would scroll to.
+pub(super) fn window(len: usize, selected: usize, height: u16) -> (usize, usize) {
+    let h = usize::from(height.max(1));
+    let start = (selected + 1).saturating_sub(h).min(len.saturating_sub(1));
+    (start.min(len), (start + h).min(len))
+}
+
 /// Below this width only what a crash needs: name, ready, status, restarts, last exit.
 const NARROW: u16 = 110;
 
@@ -117,8 +125,12 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     ];
     let header = Row::new(names.into_iter().take(if wide { 9 } else { 5 }))
         .style(Style::default().fg(t.muted).add_modifier(Modifier::BOLD));
-    let rows: Vec<Row> = pods.iter().map(|p| row(app, p, container, wide)).collect();
-    let name_w = pods
+    // Only the rows that fit are built: a workload may have 50,000 pods.
+    let selected = view.selected.min(pods.len().saturating_sub(1));
+    let (start, end) = window(pods.len(), selected, area.height.saturating_sub(3));
+    let shown = &pods[start..end];
+    let rows: Vec<Row> = shown.iter().map(|p| row(app, p, container, wide)).collect();
+    let name_w = shown
         .iter()
         .map(|p| p.name.chars().count())
         .max()
@@ -138,7 +150,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             Constraint::Length(11),
         ]);
     }
-    let selected = (!rows.is_empty()).then(|| view.selected.min(rows.len() - 1));
+    let selected = (!rows.is_empty()).then(|| selected - start);
     let table = Table::new(rows, widths)
         .header(header)
         .block(block(&title, t))

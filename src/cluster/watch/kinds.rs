@@ -74,8 +74,9 @@ pub fn reason(kind: &str, namespace: &str, e: &watcher::Error) -> String {
     }
 }
 
-/// Watch one kind into a reflector store (managedFields dropped: they are most of an
-/// object's size and nothing here reads them), reporting its health.
+/// Watch one kind into a reflector store (managedFields and annotations dropped: they are
+/// most of an object's size — last-applied-configuration repeats the whole spec — and
+/// nothing here reads them), reporting its health.
 pub fn drive<K>(
     api: Api<K>,
     kind: &'static str,
@@ -94,7 +95,10 @@ where
     let (reader, writer) = reflector::store::<K>();
     let stream = watcher(api, watcher::Config::default().timeout(WATCH_TIMEOUT_SECS))
         .default_backoff()
-        .modify(|o: &mut K| o.managed_fields_mut().clear())
+        .modify(|o: &mut K| {
+            o.managed_fields_mut().clear();
+            o.annotations_mut().clear();
+        })
         .reflect(writer);
     let task = tokio::spawn(async move {
         let mut stream = std::pin::pin!(stream);

@@ -11,6 +11,7 @@
 
 mod events;
 mod kinds;
+mod pods;
 mod resource_metrics;
 
 use std::time::Duration;
@@ -141,9 +142,8 @@ fn start(conn: &Connection, stack: &StackConfig, tx: mpsc::Sender<ClusterEvent>)
         ns.clone(),
         health.clone(),
     );
-    let (pods, t3) = drive(
+    let (pods, t3) = pods::spawn(
         Api::<Pod>::namespaced(c.clone(), &ns),
-        "pods",
         ns.clone(),
         health.clone(),
     );
@@ -194,12 +194,12 @@ fn start(conn: &Connection, stack: &StackConfig, tx: mpsc::Sender<ClusterEvent>)
     }
 }
 
-/// The reflector stores of one connection.
+/// The reflector stores of one connection (the pods as compact projections).
 struct Stores {
     deploys: Store<Deployment>,
     sts: Store<StatefulSet>,
     rss: Store<ReplicaSet>,
-    pods: Store<Pod>,
+    pods: pods::Pods,
     hpas: Store<HorizontalPodAutoscaler>,
     netpols: Store<NetworkPolicy>,
     usage: resource_metrics::Latest,
@@ -213,17 +213,12 @@ impl Stores {
         events: &events::Events,
     ) -> ClusterSnapshot {
         let ss = self.sts.state();
-        let (d, r, p, h) = (
-            self.deploys.state(),
-            self.rss.state(),
-            self.pods.state(),
-            self.hpas.state(),
-        );
+        let (d, r, h) = (self.deploys.state(), self.rss.state(), self.hpas.state());
         let objects = Objects {
             deployments: d.iter().map(|x| x.as_ref()).collect(),
             statefulsets: ss.iter().map(|x| x.as_ref()).collect(),
             replicasets: r.iter().map(|x| x.as_ref()).collect(),
-            pods: p.iter().map(|x| x.as_ref()).collect(),
+            pods: Vec::new(),
             hpas: h.iter().map(|x| x.as_ref()).collect(),
             events: events.views(),
             kinds: health.all(),
@@ -235,6 +230,7 @@ impl Stores {
                 .collect(),
             resource_metrics: self.usage.get(),
         };
-        snapshot::build(&conn.context, &conn.namespace, &objects)
+        let mut pods = self.pods.lock();
+        snapshot::build_with(&conn.context, &conn.namespace, &objects, &mut pods)
     }
 }
