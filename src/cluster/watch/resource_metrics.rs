@@ -1,7 +1,7 @@
 //! The resource metrics API asked every `EVERY` (it has no watch): the latest answer is
 //! kept for the snapshot builder, which is woken when it changes.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -19,9 +19,42 @@ const PEAK_OVER: usize = 20;
 
 /// The latest answer, shared with the snapshot builder.
 #[derive(Clone, Default)]
-pub struct Latest(Arc<Mutex<(ResourceMetrics, VecDeque<Working>)>>);
+pub struct Latest(Arc<Mutex<(ResourceMetrics, Recent)>>);
 
-type Working = std::collections::BTreeMap<(String, String), f64>;
+/// The working sets of the last `PEAK_OVER` answers, per (pod, container): a ring of
+/// values (NaN: not in that answer), not a copy of each answer's map.
+#[derive(Default)]
+struct Recent {
+    answers: usize,
+    values: HashMap<(String, String), [f64; PEAK_OVER]>,
+}
+
+impl Recent {
+    /// Record `now` as the latest answer; the peaks over the recent ones.
+    fn push(&mut self, now: &BTreeMap<(String, String), f64>) -> BTreeMap<(String, String), f64> {
+        let slot = self.answers % PEAK_OVER;
+        self.answers += 1;
+        for ring in self.values.values_mut() {
+            ring[slot] = f64::NAN;
+        }
+        for (k, v) in now {
+            match self.values.get_mut(k) {
+                Some(ring) => ring[slot] = *v,
+                None => {
+                    let mut ring = [f64::NAN; PEAK_OVER];
+                    ring[slot] = *v;
+                    self.values.insert(k.clone(), ring);
+                }
+            }
+        }
+        self.values
+            .retain(|_, ring| ring.iter().any(|v| !v.is_nan()));
+        self.values
+            .iter()
+            .map(|(k, ring)| (k.clone(), ring.iter().copied().fold(f64::NAN, f64::max)))
+            .collect()
+    }
+}
 
 impl Latest {
     pub fn get(&self) -> ResourceMetrics {
@@ -32,15 +65,7 @@ impl Latest {
     fn set(&self, mut v: ResourceMetrics) -> bool {
         let mut cur = self.0.lock().unwrap_or_else(|e| e.into_inner());
         let (latest, recent) = &mut *cur;
-        recent.push_back(v.working_set.clone());
-        if recent.len() > PEAK_OVER {
-            recent.pop_front();
-        }
-        v.peak.clear();
-        for (k, b) in recent.iter().flatten() {
-            let p = v.peak.entry(k.clone()).or_insert(*b);
-            *p = p.max(*b);
-        }
+        v.peak = recent.push(&v.working_set);
         let changed = *latest != v;
         *latest = v;
         changed
