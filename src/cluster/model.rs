@@ -36,7 +36,7 @@ pub struct Workload {
     /// The pod template's containers.
     pub containers: Vec<ContainerView>,
     /// Its pods' names (not terminating).
-    pub pod_names: Vec<String>,
+    pub pod_names: Shared<String>,
     /// Restarts of containers whose last termination was an OOM kill, and the latest one.
     pub oom_restarts: i32,
     pub last_oom: Option<jiff::Timestamp>,
@@ -57,21 +57,30 @@ pub struct Workload {
     pub pod_views: PodViews,
 }
 
-/// A workload's pods for the drill-down, shared between snapshots: a snapshot in which a
-/// workload's pods did not change reuses their list instead of copying it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PodViews(std::sync::Arc<Vec<PodView>>);
+/// A workload's pods for the drill-down.
+pub type PodViews = Shared<PodView>;
 
-impl std::ops::Deref for PodViews {
-    type Target = Vec<PodView>;
-    fn deref(&self) -> &Vec<PodView> {
+/// A list shared between snapshots: a snapshot in which a workload's pods did not change
+/// reuses their lists instead of copying them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shared<T>(std::sync::Arc<Vec<T>>);
+
+impl<T> Default for Shared<T> {
+    fn default() -> Self {
+        Shared(std::sync::Arc::new(Vec::new()))
+    }
+}
+
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = Vec<T>;
+    fn deref(&self) -> &Vec<T> {
         &self.0
     }
 }
 
-impl From<Vec<PodView>> for PodViews {
-    fn from(v: Vec<PodView>) -> Self {
-        PodViews(std::sync::Arc::new(v))
+impl<T> From<Vec<T>> for Shared<T> {
+    fn from(v: Vec<T>) -> Self {
+        Shared(std::sync::Arc::new(v))
     }
 }
 

@@ -65,10 +65,14 @@ impl Group {
     /// kept), else copied.
     fn summarise(&mut self, take: bool) -> Workload {
         let mut w = Workload::default();
-        w.pod_names.reserve(self.pods.len());
+        let mut names = Vec::with_capacity(self.pods.len());
         for (name, e) in &self.pods {
-            workload_view::add_pod(name, &e.facts, &mut w);
+            workload_view::add_pod(&e.facts, &mut w);
+            if !e.facts.terminating {
+                names.push(name.clone());
+            }
         }
+        w.pod_names = names.into();
         let views: Vec<PodView> = if take {
             let pods = self.pods.values_mut();
             pods.map(|e| std::mem::take(&mut e.view)).collect()

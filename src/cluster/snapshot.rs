@@ -137,7 +137,10 @@ fn add_pods(parts: &[&Workload], w: &mut Workload) {
     }
     match parts {
         [] => {}
-        [one] => w.pod_views = one.pod_views.clone(),
+        [one] => {
+            w.pod_views = one.pod_views.clone();
+            w.pod_names = one.pod_names.clone();
+        }
         many => {
             let mut all: Vec<PodView> = many
                 .iter()
@@ -145,6 +148,8 @@ fn add_pods(parts: &[&Workload], w: &mut Workload) {
                 .collect();
             all.sort_by(|a, b| a.name.cmp(&b.name));
             w.pod_views = all.into();
+            let names = many.iter().flat_map(|p| p.pod_names.iter().cloned());
+            w.pod_names = names.collect::<Vec<_>>().into();
         }
     }
 }

@@ -271,13 +271,13 @@ pub fn pod_facts(p: &Pod) -> PodFacts {
     }
 }
 
-/// Add one pod (its name and facts) to its workload's counts and incidents' evidence.
-pub fn add_pod(name: &str, f: &PodFacts, w: &mut Workload) {
+/// Add one pod's facts to its workload's counts and incidents' evidence (its name goes to
+/// `pod_names` apart, unless it is terminating).
+pub fn add_pod(f: &PodFacts, w: &mut Workload) {
     if f.terminating {
         w.pods.terminating += 1;
         return;
     }
-    w.pod_names.push(name.to_string());
     match f.phase {
         Phase::Pending => w.pods.pending += 1,
         Phase::Running => w.pods.running += 1,
@@ -319,7 +319,6 @@ pub fn merge_pods(from: &Workload, w: &mut Workload) {
     if from.unschedulable_why.is_some() {
         w.unschedulable_why = from.unschedulable_why.clone();
     }
-    w.pod_names.extend(from.pod_names.iter().cloned());
 }
 
 /// Counts by phase and the incidents' evidence of the workload's pods.
@@ -327,11 +326,13 @@ pub fn pods(pods: &[&Pod], w: &mut Workload) {
     let mut views: Vec<PodView> = pods.iter().map(|p| pod_view(p)).collect();
     views.sort_by(|a, b| a.name.cmp(&b.name));
     w.pod_views = views.into();
+    let mut names = Vec::new();
     for p in pods {
-        add_pod(
-            p.metadata.name.as_deref().unwrap_or_default(),
-            &pod_facts(p),
-            w,
-        );
+        let f = pod_facts(p);
+        add_pod(&f, w);
+        if !f.terminating {
+            names.push(p.metadata.name.clone().unwrap_or_default());
+        }
     }
+    w.pod_names = names.into();
 }

@@ -35,7 +35,7 @@ fn agents() -> Workload {
         ready: 3,
         pod_labels: agent_labels(),
         containers: bundled(),
-        pod_names: vec!["a-1".into(), "a-2".into(), "a-3".into()],
+        pod_names: vec!["a-1".into(), "a-2".into(), "a-3".into()].into(),
         ..Workload::default()
     }
 }
