@@ -1,3 +1,5 @@
+use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
+use k8s_openapi::api::core::v1::Pod;
 use serde_json::json;
 
 use super::*;
@@ -85,4 +87,61 @@ fn hpa_metric_failures_the_hpa_got_over_are_resolved_and_sorted_after_live_warni
         ..Objects::default()
     };
     assert!(!build("ctx", "ai-agents", &objects).events[0].resolved);
+}
+
+fn pod(name: &str, rs: &str, phase: &str, restarts: i32) -> Pod {
+    serde_json::from_value(json!({
+        "metadata": {"name": name, "ownerReferences": [
+            {"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": rs, "uid": "u"}]},
+        "status": {"phase": phase, "containerStatuses": [{"name": "c", "image": "i",
+            "imageID": "", "ready": true, "restartCount": restarts, "state": {"running": {}}}]},
+    }))
+    .unwrap()
+}
+
+#[test]
+fn a_pod_event_applied_to_the_index_gives_the_snapshot_a_rebuild_would() {
+    use pod_index::{PodEntry, PodIndex, owner};
+    let d = |n: &str| -> Deployment {
+        serde_json::from_value(json!({"metadata": {"name": n}, "spec": {"replicas": 2,
+            "selector": {}, "template": {}}}))
+        .unwrap()
+    };
+    let rs = |n: &str, d: &str| -> ReplicaSet {
+        serde_json::from_value(json!({"metadata": {"name": n, "ownerReferences": [
+            {"apiVersion": "apps/v1", "kind": "Deployment", "name": d, "uid": "u"}]}}))
+        .unwrap()
+    };
+    let (da, db) = (d("a"), d("b"));
+    let (ra, ra2, rb) = (rs("a-1", "a"), rs("a-2", "a"), rs("b-1", "b"));
+    let mut pods = vec![
+        pod("a-1-x", "a-1", "Running", 0),
+        pod("a-2-y", "a-2", "Pending", 0),
+        pod("b-1-z", "b-1", "Running", 1),
+    ];
+    let mut objects = Objects {
+        deployments: vec![&da, &db],
+        replicasets: vec![&ra, &ra2, &rb],
+        ..Objects::default()
+    };
+    let mut index: PodIndex = pods.iter().collect();
+    let before = build_with("ctx", "ns", &objects, &mut index);
+    assert_eq!(
+        before.workloads[0].pods.pending, 1,
+        "both ReplicaSets of a count"
+    );
+    assert_eq!(before.workloads[0].pod_views.len(), 2);
+    // One pod restarts, another goes: the index follows, the untouched workload's pod list
+    // is the same (shared) list.
+    pods[2] = pod("b-1-z", "b-1", "Running", 5);
+    index.apply(PodEntry::from_pod(&pods[2]));
+    let gone = pods.remove(0);
+    index.delete(&owner(&gone), "a-1-x");
+    let after = build_with("ctx", "ns", &objects, &mut index);
+    objects.pods = pods.iter().collect();
+    let rebuilt = build("ctx", "ns", &objects);
+    assert_eq!(after, rebuilt);
+    assert_eq!(after.workloads[1].restarts, 5);
+    assert_eq!(after.pods_total, 2);
+    assert_eq!(*after.workloads[0].pod_names, vec!["a-2-y".to_string()]);
 }
