@@ -15,6 +15,7 @@ pub mod pods;
 pub mod replicaset;
 pub mod scheduler;
 pub mod statefulset;
+mod trim;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -66,11 +67,27 @@ pub struct Snapshot {
     pub rs_by_owner: HashMap<String, Vec<Arc<Value>>>,
 }
 
+/// Every object of a resource decoded for reading, without `metadata.managedFields`
+/// (no controller reads them; their nested maps are most of a decoded pod's memory).
+/// Writes go through the store, which keeps them.
+pub fn list_slim(sim: &Sim, key: &str) -> Vec<Arc<Value>> {
+    let (raw, _) = sim.store.list_raw(key, None);
+    raw.iter()
+        .map(|(_, b)| {
+            let mut o = crate::store::decode(b);
+            if let Some(md) = o.get_mut("metadata").and_then(Value::as_object_mut) {
+                md.remove("managedFields");
+            }
+            Arc::new(o)
+        })
+        .collect()
+}
+
 impl Snapshot {
     pub fn take(sim: &Sim) -> Self {
-        let (pods, _) = sim.store.list(keys::PODS, None);
-        let (replicasets, _) = sim.store.list(keys::REPLICASETS, None);
-        let (deployments, _) = sim.store.list(keys::DEPLOYMENTS, None);
+        let pods = list_slim(sim, keys::PODS);
+        let replicasets = list_slim(sim, keys::REPLICASETS);
+        let deployments = list_slim(sim, keys::DEPLOYMENTS);
         let mut pods_by_owner: HashMap<String, Vec<Arc<Value>>> = HashMap::new();
         for p in pods.iter().filter(|p| !meta::is_deleting(p)) {
             if let Some(u) = meta::controller_uid(p) {
@@ -114,6 +131,8 @@ pub fn reconcile(sim: &Sim, st: &mut State) {
     let rv = sim.store.current_rv();
     deployment::reconcile(sim, st, &snap);
     if sim.store.current_rv() != rv {
+        // Free the old one first: two at once would double the pass's peak memory.
+        drop(snap);
         snap = Snapshot::take(sim);
     }
     replicaset::reconcile(sim, st, &snap);
@@ -134,6 +153,8 @@ pub fn reconcile(sim: &Sim, st: &mut State) {
     // What this pass wrote has not been seen by every controller yet: only a pass that
     // changes nothing lets the loop rest.
     st.last_rv = seen_rv;
+    drop(snap);
+    trim::after_pass();
 }
 
 /// Run the controllers until the task is aborted.
