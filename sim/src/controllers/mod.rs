@@ -2,6 +2,7 @@
 //! StatefulSets, HorizontalPodAutoscalers, garbage collection, events. One loop runs them all, on every
 //! store change and on a slow tick for time-driven transitions.
 
+mod decoded;
 pub mod deployment;
 pub mod events;
 pub mod gc;
@@ -32,6 +33,8 @@ pub struct State {
     pub events: events::Recorder,
     pub hpa: hpa::HpaState,
     pub pods: pods::PodState,
+    /// Objects decoded for the passes while they are busy.
+    decoded: decoded::Decoded,
     last_gc: f64,
     /// The store's deletion count at the last GC pass, and whether that pass left work.
     gc_seen: u64,
@@ -67,27 +70,11 @@ pub struct Snapshot {
     pub rs_by_owner: HashMap<String, Vec<Arc<Value>>>,
 }
 
-/// Every object of a resource decoded for reading, without `metadata.managedFields`
-/// (no controller reads them; their nested maps are most of a decoded pod's memory).
-/// Writes go through the store, which keeps them.
-pub fn list_slim(sim: &Sim, key: &str) -> Vec<Arc<Value>> {
-    let (raw, _) = sim.store.list_raw(key, None);
-    raw.iter()
-        .map(|(_, b)| {
-            let mut o = crate::store::decode(b);
-            if let Some(md) = o.get_mut("metadata").and_then(Value::as_object_mut) {
-                md.remove("managedFields");
-            }
-            Arc::new(o)
-        })
-        .collect()
-}
-
 impl Snapshot {
-    pub fn take(sim: &Sim) -> Self {
-        let pods = list_slim(sim, keys::PODS);
-        let replicasets = list_slim(sim, keys::REPLICASETS);
-        let deployments = list_slim(sim, keys::DEPLOYMENTS);
+    pub fn take(sim: &Sim, decoded: &mut decoded::Decoded) -> Self {
+        let pods = decoded.list(sim, keys::PODS);
+        let replicasets = decoded.list(sim, keys::REPLICASETS);
+        let deployments = decoded.list(sim, keys::DEPLOYMENTS);
         let mut pods_by_owner: HashMap<String, Vec<Arc<Value>>> = HashMap::new();
         for p in pods.iter().filter(|p| !meta::is_deleting(p)) {
             if let Some(u) = meta::controller_uid(p) {
@@ -121,19 +108,20 @@ pub fn reconcile(sim: &Sim, st: &mut State) {
     let now = sim.clock.secs();
     let seen_rv = sim.store.current_rv();
     if seen_rv == st.last_rv && now < st.next_due {
+        if st.decoded.drop_if_idle() {
+            trim::release();
+        }
         return;
     }
     st.next_due = now + 60.0;
     if sim.has_memory_pins() {
         st.due_in(now, 1.0);
     }
-    let mut snap = Snapshot::take(sim);
+    let mut snap = Snapshot::take(sim, &mut st.decoded);
     let rv = sim.store.current_rv();
     deployment::reconcile(sim, st, &snap);
     if sim.store.current_rv() != rv {
-        // Free the old one first: two at once would double the pass's peak memory.
-        drop(snap);
-        snap = Snapshot::take(sim);
+        snap = Snapshot::take(sim, &mut st.decoded);
     }
     replicaset::reconcile(sim, st, &snap);
     statefulset::reconcile(sim, st, &snap.pods);
@@ -153,8 +141,6 @@ pub fn reconcile(sim: &Sim, st: &mut State) {
     // What this pass wrote has not been seen by every controller yet: only a pass that
     // changes nothing lets the loop rest.
     st.last_rv = seen_rv;
-    drop(snap);
-    trim::after_pass();
 }
 
 /// Run the controllers until the task is aborted.
