@@ -147,20 +147,33 @@ pub fn list(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
     let after = all
         .into_iter()
         .filter(|((ns, name), _)| start.as_ref().is_none_or(|s| format!("{ns}/{name}") > *s));
-    if labels.is_empty() && fields.is_empty() && !r.wants_table() && !converts(t.def) {
-        // The stored JSON as it is: nothing to decode.
+    if labels.is_empty() && fields.is_empty() {
+        // No selector: the page is cut from the stored JSON, decoded only when a Table or
+        // another version is asked for.
         let page = paginate(after, limit, rv);
-        return Ok(raw_list_page(t, r, page, rv));
+        if !r.wants_table() && !converts(t.def) {
+            return Ok(raw_list_page(t, r, page, rv));
+        }
+        let page = Page {
+            items: page.items.iter().map(|b| crate::store::decode(b)).collect(),
+            cont: page.cont,
+            remaining: page.remaining,
+        };
+        return Ok(decoded_page(sim, t, r, page, rv));
     }
     let matched = after.filter_map(|(k, raw)| {
         let o = crate::store::decode(&raw);
         (labels.matches(&o) && fields.matches(&o)).then_some((k, o))
     });
-    let page = paginate(matched, limit, rv);
+    Ok(decoded_page(sim, t, r, paginate(matched, limit, rv), rv))
+}
+
+/// A page of decoded objects, as a Table or a `<Kind>List`.
+fn decoded_page(sim: &Sim, t: &Target, r: &Req, page: Page<Value>, rv: u64) -> Response {
     if r.wants_table() {
-        return Ok(table_page(sim, t, r, &page, rv));
+        return table_page(sim, t, r, &page, rv);
     }
-    Ok(list_page(t, r, page, rv))
+    list_page(t, r, page, rv)
 }
 
 /// The list's `limit` parameter: 0 (or none) means everything.
