@@ -229,6 +229,10 @@ pub struct SimArgs {
     /// Add N more pods over several namespaces and deployments (scale tests).
     #[arg(long, default_value_t = 0)]
     pub extra_pods: usize,
+    /// Churn in the --extra-pods workloads: RATE of their pods deleted (and replaced by
+    /// their ReplicaSets) per second, plus RATE readiness flips (ready → not ready → ready).
+    #[arg(long, default_value_t = 0.0, value_name = "RATE")]
+    pub churn: f64,
     /// Answer 403 to VERB on RESOURCE, e.g. --deny "patch deployments" (repeatable).
     #[arg(long, value_name = "VERB RESOURCE")]
     pub deny: Vec<String>,
@@ -318,6 +322,7 @@ impl SimArgs {
                 Vec::new()
             },
             extra_pods: self.extra_pods,
+            churn: self.churn,
             deny,
             time_scale: self.time_scale,
             seed: self.seed,
@@ -364,6 +369,15 @@ impl SimArgs {
                 "--extra-pods {}: at most 50000 (about 100 pods per simulated node)",
                 self.extra_pods
             ));
+        }
+        if !(self.churn.is_finite() && (0.0..=10_000.0).contains(&self.churn)) {
+            return Err(format!(
+                "--churn {}: must be a number of pods per second from 0 to 10000",
+                self.churn
+            ));
+        }
+        if self.churn > 0.0 && self.extra_pods == 0 {
+            return Err("--churn needs --extra-pods (it churns their workloads)".into());
         }
         if self.auth == SimAuth::ClientCert && !self.tls {
             return Err(

@@ -18,6 +18,9 @@ pub struct SimConfig {
     /// are skipped.
     pub preload: Vec<PreloadDoc>,
     pub extra_pods: usize,
+    /// `--churn RATE`: load pods deleted (and replaced) per second, and as many readiness
+    /// flips ([`crate::churn`]); 0 is off.
+    pub churn: f64,
     pub deny: Vec<DenyRule>,
     pub time_scale: f64,
     pub seed: u64,
@@ -55,6 +58,7 @@ impl Default for SimConfig {
             kubeconfig_out: None,
             preload: Vec::new(),
             extra_pods: 0,
+            churn: 0.0,
             deny: Vec::new(),
             time_scale: 1.0,
             seed: 42,

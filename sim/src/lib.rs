@@ -15,6 +15,7 @@ pub mod apply;
 pub mod authn;
 pub mod authz;
 pub mod bootstrap;
+pub mod churn;
 pub mod cluster;
 pub mod config;
 pub mod controllers;

@@ -1,9 +1,14 @@
 //! The object store: every object of every resource, one global resourceVersion, and a
 //! bounded log of changes that watches replay from.
+//!
+//! Objects are kept as their JSON bytes, serialized once per write (a JSON tree costs
+//! about ten times as much memory). LIST, GET and watch answer with those bytes as they
+//! are; readers that need the tree (controllers, selectors, tables) decode on demand.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use bytes::Bytes;
 use serde_json::Value;
 use tokio::sync::{Notify, broadcast};
 
@@ -33,7 +38,15 @@ pub struct Event {
     pub key: String,
     pub namespace: String,
     pub kind: EventType,
-    pub object: Arc<Value>,
+    /// The object's JSON as stored by the change.
+    pub raw: Bytes,
+}
+
+impl Event {
+    /// The object, decoded.
+    pub fn object(&self) -> Value {
+        decode(&self.raw)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,11 +57,24 @@ pub enum StoreError {
     Conflict,
 }
 
-type ObjKey = (String, String);
+/// (namespace, name); the namespace is empty for cluster-scoped objects.
+pub type ObjKey = (String, String);
+
+/// An object's JSON, exactly as stored.
+pub fn encode(obj: &Value) -> Bytes {
+    let v = serde_json::to_vec(obj).unwrap_or_default();
+    // Shrink to fit: a serializer's buffer is up to twice the size of what it holds.
+    Bytes::from(v.into_boxed_slice())
+}
+
+/// A stored object's JSON decoded (stored bytes are always valid JSON).
+pub fn decode(raw: &[u8]) -> Value {
+    serde_json::from_slice(raw).unwrap_or(Value::Null)
+}
 
 struct Inner {
     rv: u64,
-    objects: HashMap<String, BTreeMap<ObjKey, Arc<Value>>>,
+    objects: HashMap<String, BTreeMap<ObjKey, Bytes>>,
     log: VecDeque<Arc<Event>>,
 }
 
@@ -111,7 +137,8 @@ impl Store {
         g.log.front().map(|e| e.rv - 1).unwrap_or(g.rv)
     }
 
-    pub fn get(&self, key: &str, ns: &str, name: &str) -> Option<Arc<Value>> {
+    /// An object's stored JSON.
+    pub fn get_raw(&self, key: &str, ns: &str, name: &str) -> Option<Bytes> {
         let g = self.lock();
         g.objects
             .get(key)?
@@ -119,35 +146,47 @@ impl Store {
             .cloned()
     }
 
-    /// All objects of a resource (in one namespace, or all when `ns` is None), ordered by
-    /// namespace then name, with the resourceVersion the list is consistent at.
-    pub fn list(&self, key: &str, ns: Option<&str>) -> (Vec<Arc<Value>>, u64) {
+    pub fn get(&self, key: &str, ns: &str, name: &str) -> Option<Arc<Value>> {
+        self.get_raw(key, ns, name).map(|b| Arc::new(decode(&b)))
+    }
+
+    /// The stored JSON of all objects of a resource (in one namespace, or all when `ns` is
+    /// None) with their keys, ordered by namespace then name, and the resourceVersion the
+    /// list is consistent at.
+    pub fn list_raw(&self, key: &str, ns: Option<&str>) -> (Vec<(ObjKey, Bytes)>, u64) {
         let g = self.lock();
         let items = match g.objects.get(key) {
             None => Vec::new(),
             Some(m) => match ns {
-                None => m.values().cloned().collect(),
+                None => m.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
                 Some(ns) => m
                     .range((ns.to_string(), String::new())..)
                     .take_while(|((n, _), _)| n == ns)
-                    .map(|(_, v)| v.clone())
+                    .map(|(k, v)| (k.clone(), v.clone()))
                     .collect(),
             },
         };
         (items, g.rv)
     }
 
+    /// All objects of a resource, decoded (see [`Store::list_raw`]).
+    pub fn list(&self, key: &str, ns: Option<&str>) -> (Vec<Arc<Value>>, u64) {
+        let (raw, rv) = self.list_raw(key, ns);
+        let items = raw.iter().map(|(_, b)| Arc::new(decode(b))).collect();
+        (items, rv)
+    }
+
     pub fn count(&self, key: &str) -> usize {
         self.lock().objects.get(key).map(|m| m.len()).unwrap_or(0)
     }
 
-    fn record(&self, g: &mut Inner, key: &str, ns: &str, kind: EventType, object: Arc<Value>) {
+    fn record(&self, g: &mut Inner, key: &str, ns: &str, kind: EventType, raw: Bytes) {
         let ev = Arc::new(Event {
             rv: g.rv,
             key: key.to_string(),
             namespace: ns.to_string(),
             kind,
-            object,
+            raw,
         });
         g.log.push_back(ev.clone());
         while g.log.len() > self.log_cap {
@@ -157,27 +196,38 @@ impl Store {
         self.changed.notify_waiters();
     }
 
-    /// Insert a new object; sets metadata.resourceVersion.
-    pub fn create(&self, key: &str, mut obj: Value) -> Result<Arc<Value>, StoreError> {
-        let ns = meta::namespace(&obj).to_string();
-        let name = meta::name(&obj).to_string();
-        let mut g = self.lock();
-        let exists = g
-            .objects
-            .get(key)
-            .is_some_and(|m| m.contains_key(&(ns.clone(), name.clone())));
-        if exists {
-            return Err(StoreError::AlreadyExists);
-        }
+    /// Store `obj` under `k` at the next resourceVersion and log the change.
+    fn write(
+        &self,
+        g: &mut Inner,
+        key: &str,
+        k: ObjKey,
+        mut obj: Value,
+        kind: EventType,
+    ) -> Arc<Value> {
         g.rv += 1;
         meta::set_resource_version(&mut obj, g.rv);
-        let obj = Arc::new(obj);
+        let raw = encode(&obj);
+        let ns = k.0.clone();
         g.objects
             .entry(key.to_string())
             .or_default()
-            .insert((ns.clone(), name), obj.clone());
-        self.record(&mut g, key, &ns, EventType::Added, obj.clone());
-        Ok(obj)
+            .insert(k, raw.clone());
+        self.record(g, key, &ns, kind, raw);
+        Arc::new(obj)
+    }
+
+    /// Insert a new object; sets metadata.resourceVersion.
+    pub fn create(&self, key: &str, obj: Value) -> Result<Arc<Value>, StoreError> {
+        let k = (
+            meta::namespace(&obj).to_string(),
+            meta::name(&obj).to_string(),
+        );
+        let mut g = self.lock();
+        if g.objects.get(key).is_some_and(|m| m.contains_key(&k)) {
+            return Err(StoreError::AlreadyExists);
+        }
+        Ok(self.write(&mut g, key, k, obj, EventType::Added))
     }
 
     /// Replace an existing object. With `expected_rv`, fails with Conflict unless the
@@ -185,32 +235,25 @@ impl Store {
     pub fn replace(
         &self,
         key: &str,
-        mut obj: Value,
+        obj: Value,
         expected_rv: Option<&str>,
     ) -> Result<Arc<Value>, StoreError> {
-        let ns = meta::namespace(&obj).to_string();
-        let name = meta::name(&obj).to_string();
+        let k = (
+            meta::namespace(&obj).to_string(),
+            meta::name(&obj).to_string(),
+        );
         let mut g = self.lock();
-        let k = (ns.clone(), name);
         let current = g
             .objects
             .get(key)
             .and_then(|m| m.get(&k))
             .ok_or(StoreError::NotFound)?;
         if let Some(rv) = expected_rv
-            && meta::resource_version(current) != rv
+            && meta::resource_version(&decode(current)) != rv
         {
             return Err(StoreError::Conflict);
         }
-        g.rv += 1;
-        meta::set_resource_version(&mut obj, g.rv);
-        let obj = Arc::new(obj);
-        g.objects
-            .entry(key.to_string())
-            .or_default()
-            .insert(k, obj.clone());
-        self.record(&mut g, key, &ns, EventType::Modified, obj.clone());
-        Ok(obj)
+        Ok(self.write(&mut g, key, k, obj, EventType::Modified))
     }
 
     /// Read-modify-write under the lock. `f` returns whether it changed anything; an
@@ -225,19 +268,11 @@ impl Store {
         let mut g = self.lock();
         let k = (ns.to_string(), name.to_string());
         let current = g.objects.get(key)?.get(&k)?.clone();
-        let mut obj = (*current).clone();
+        let mut obj = decode(&current);
         if !f(&mut obj) {
-            return Some(current);
+            return Some(Arc::new(decode(&current)));
         }
-        g.rv += 1;
-        meta::set_resource_version(&mut obj, g.rv);
-        let obj = Arc::new(obj);
-        g.objects
-            .entry(key.to_string())
-            .or_default()
-            .insert(k, obj.clone());
-        self.record(&mut g, key, ns, EventType::Modified, obj.clone());
-        Some(obj)
+        Some(self.write(&mut g, key, k, obj, EventType::Modified))
     }
 
     /// Remove an object; the DELETED event carries it with a new resourceVersion.
@@ -247,22 +282,29 @@ impl Store {
         let old = g.objects.get_mut(key)?.remove(&k)?;
         self.note_deletion();
         g.rv += 1;
-        let mut obj = (*old).clone();
+        let mut obj = decode(&old);
         meta::set_resource_version(&mut obj, g.rv);
-        let obj = Arc::new(obj);
-        self.record(&mut g, key, ns, EventType::Deleted, obj.clone());
-        Some(obj)
+        let raw = encode(&obj);
+        self.record(&mut g, key, ns, EventType::Deleted, raw);
+        Some(Arc::new(obj))
     }
 
     /// Every object (by resource key) and the current resourceVersion, at one instant.
     pub fn snapshot(&self) -> (u64, Vec<(String, Arc<Value>)>) {
-        let g = self.lock();
-        let objects = g
-            .objects
-            .iter()
-            .flat_map(|(k, m)| m.values().map(move |o| (k.clone(), o.clone())))
+        let (rv, raw) = {
+            let g = self.lock();
+            let raw: Vec<(String, Bytes)> = g
+                .objects
+                .iter()
+                .flat_map(|(k, m)| m.values().map(move |o| (k.clone(), o.clone())))
+                .collect();
+            (g.rv, raw)
+        };
+        let objects = raw
+            .into_iter()
+            .map(|(k, b)| (k, Arc::new(decode(&b))))
             .collect();
-        (g.rv, objects)
+        (rv, objects)
     }
 
     /// Replace the contents with saved objects at a saved resourceVersion (at start, before
@@ -280,7 +322,7 @@ impl Store {
                 meta::namespace(&obj).to_string(),
                 meta::name(&obj).to_string(),
             );
-            g.objects.entry(key).or_default().insert(k, Arc::new(obj));
+            g.objects.entry(key).or_default().insert(k, encode(&obj));
         }
         g.rv = max;
     }
@@ -306,13 +348,14 @@ impl Store {
         })
     }
 
-    /// Start a watch "from now" with the current objects as the initial state: returns
-    /// them with a receiver subscribed at the same instant, so nothing is missed.
+    /// Start a watch "from now" with the current objects (their stored JSON) as the
+    /// initial state: returns them with a receiver subscribed at the same instant, so
+    /// nothing is missed.
     pub fn watch_now(
         &self,
         key: &str,
         ns: Option<&str>,
-    ) -> (Vec<Arc<Value>>, broadcast::Receiver<Arc<Event>>, u64) {
+    ) -> (Vec<Bytes>, broadcast::Receiver<Arc<Event>>, u64) {
         let g = self.lock();
         let items = match g.objects.get(key) {
             None => Vec::new(),
@@ -325,3 +368,7 @@ impl Store {
         (items, self.tx.subscribe(), g.rv)
     }
 }
+
+#[cfg(test)]
+#[path = "store_tests.rs"]
+mod tests;

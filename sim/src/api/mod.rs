@@ -130,6 +130,11 @@ pub fn json_response(code: StatusCode, v: &Value) -> Response {
         .into_response()
 }
 
+/// JSON already serialized.
+pub fn json_bytes_response(code: StatusCode, body: Vec<u8>) -> Response {
+    (code, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
 pub fn ok(v: &Value) -> Response {
     json_response(StatusCode::OK, v)
 }

@@ -6,21 +6,27 @@ use std::sync::Arc;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::Response;
 use base64::Engine;
+use bytes::Bytes;
 use serde_json::{Value, json};
 
 use super::select::{FieldSelector, LabelSelector};
 use super::table;
-use super::{Req, Target, json_response};
+use super::{Req, Target, json_bytes_response, json_response};
 use crate::apply::{self, Writer};
 use crate::errors::{ApiError, ApiResult};
 use crate::resources::{ResourceDef, keys};
-use crate::store::StoreError;
+use crate::store::{ObjKey, StoreError};
 use crate::validate;
 use crate::{Sim, defaults, meta};
 
+/// Whether a client of this group/version sees another form than the stored one.
+pub fn converts(def: &ResourceDef) -> bool {
+    def.resource == "horizontalpodautoscalers" && def.version == "v1"
+}
+
 /// The form a client of this group/version sees (HPAs are stored as autoscaling/v2).
 pub fn to_client(def: &ResourceDef, obj: &Value) -> Value {
-    if def.resource == "horizontalpodautoscalers" && def.version == "v1" {
+    if converts(def) {
         defaults::hpa_v2_to_v1(obj)
     } else {
         obj.clone()
@@ -104,7 +110,15 @@ pub(super) fn current(sim: &Sim, t: &Target) -> ApiResult<Arc<Value>> {
 }
 
 pub fn get(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
-    let obj = current(sim, t)?;
+    let raw = sim
+        .store
+        .get_raw(&t.def.key(), t.ns(), name_of(t))
+        .ok_or_else(|| ApiError::not_found(t.def, name_of(t)))?;
+    if t.sub.is_none() && !r.wants_table() && !converts(t.def) {
+        // The stored JSON as it is.
+        return Ok(json_bytes_response(StatusCode::OK, raw.to_vec()));
+    }
+    let obj = crate::store::decode(&raw);
     Ok(respond(sim, t, r, StatusCode::OK, &obj))
 }
 
@@ -129,16 +143,37 @@ pub fn list(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
     )?;
     let limit = list_limit(r)?;
     let start = continue_start(r)?;
-    let (all, rv) = sim.store.list(&t.def.key(), t.namespace.as_deref());
-    let matched = all.iter().filter(|o| {
-        let k = format!("{}/{}", meta::namespace(o), meta::name(o));
-        start.as_ref().is_none_or(|s| k > *s) && labels.matches(o) && fields.matches(o)
-    });
-    let page = paginate(matched, limit, rv);
-    if r.wants_table() {
-        return Ok(table_page(sim, t, r, &page, rv));
+    let (all, rv) = sim.store.list_raw(&t.def.key(), t.namespace.as_deref());
+    let after = all
+        .into_iter()
+        .filter(|((ns, name), _)| start.as_ref().is_none_or(|s| format!("{ns}/{name}") > *s));
+    if labels.is_empty() && fields.is_empty() {
+        // No selector: the page is cut from the stored JSON, decoded only when a Table or
+        // another version is asked for.
+        let page = paginate(after, limit, rv);
+        if !r.wants_table() && !converts(t.def) {
+            return Ok(raw_list_page(t, r, page, rv));
+        }
+        let page = Page {
+            items: page.items.iter().map(|b| crate::store::decode(b)).collect(),
+            cont: page.cont,
+            remaining: page.remaining,
+        };
+        return Ok(decoded_page(sim, t, r, page, rv));
     }
-    Ok(list_page(t, r, page, rv))
+    let matched = after.filter_map(|(k, raw)| {
+        let o = crate::store::decode(&raw);
+        (labels.matches(&o) && fields.matches(&o)).then_some((k, o))
+    });
+    Ok(decoded_page(sim, t, r, paginate(matched, limit, rv), rv))
+}
+
+/// A page of decoded objects, as a Table or a `<Kind>List`.
+fn decoded_page(sim: &Sim, t: &Target, r: &Req, page: Page<Value>, rv: u64) -> Response {
+    if r.wants_table() {
+        return table_page(sim, t, r, &page, rv);
+    }
+    list_page(t, r, page, rv)
 }
 
 /// The list's `limit` parameter: 0 (or none) means everything.
@@ -171,36 +206,35 @@ fn continue_start(r: &Req) -> ApiResult<Option<String>> {
 }
 
 /// One page of a list.
-struct Page<'a> {
-    items: Vec<&'a Arc<Value>>,
+struct Page<T> {
+    items: Vec<T>,
     /// The token to the next page, when there is one.
     cont: Option<String>,
     /// How many matching objects follow this page.
     remaining: usize,
 }
 
-/// Cuts the matching objects at `limit`, with a continue token after the page's last key.
-fn paginate<'a>(
-    mut matched: impl Iterator<Item = &'a Arc<Value>>,
-    limit: usize,
-    rv: u64,
-) -> Page<'a> {
-    let mut items: Vec<&Arc<Value>> = Vec::new();
+/// Cuts the matching objects (with their keys) at `limit`, with a continue token after
+/// the page's last key.
+fn paginate<T>(mut matched: impl Iterator<Item = (ObjKey, T)>, limit: usize, rv: u64) -> Page<T> {
+    let mut items = Vec::new();
+    let mut last = None;
     let mut cont = None;
     let mut remaining = 0usize;
-    for o in matched.by_ref() {
+    for (k, o) in matched.by_ref() {
         if limit > 0 && items.len() == limit {
             remaining = 1;
             break;
         }
         items.push(o);
+        last = Some(k);
     }
     if remaining > 0 {
+        let (ns, name) = last.expect("limit > 0");
         remaining += matched.count();
-        let last = items.last().expect("limit > 0");
         let token = Continue {
             rv,
-            start: format!("{}/{}", meta::namespace(last), meta::name(last)),
+            start: format!("{ns}/{name}"),
             at: jiff::Timestamp::now().as_second(),
         };
         cont = Some(
@@ -216,8 +250,8 @@ fn paginate<'a>(
 }
 
 /// The page as a meta.k8s.io Table (`kubectl get`'s server-side printing).
-fn table_page(sim: &Sim, t: &Target, r: &Req, page: &Page, rv: u64) -> Response {
-    let objs: Vec<&Value> = page.items.iter().map(|o| o.as_ref()).collect();
+fn table_page(sim: &Sim, t: &Target, r: &Req, page: &Page<Value>, rv: u64) -> Response {
+    let objs: Vec<&Value> = page.items.iter().collect();
     let mut tbl = table::table(
         t.def.resource,
         &objs,
@@ -234,16 +268,8 @@ fn table_page(sim: &Sim, t: &Target, r: &Req, page: &Page, rv: u64) -> Response 
 
 /// The page as a `<Kind>List`; remainingItemCount only for unfiltered lists, as the
 /// apiserver can count those.
-fn list_page(t: &Target, r: &Req, page: Page, rv: u64) -> Response {
-    let mut md = json!({"resourceVersion": rv.to_string()});
-    if let Some(c) = page.cont {
-        md["continue"] = json!(c);
-        if r.q("labelSelector").unwrap_or("").is_empty()
-            && r.q("fieldSelector").unwrap_or("").is_empty()
-        {
-            md["remainingItemCount"] = json!(page.remaining);
-        }
-    }
+fn list_page(t: &Target, r: &Req, page: Page<Value>, rv: u64) -> Response {
+    let md = list_meta(r, page.cont.as_deref(), page.remaining, rv);
     let items: Vec<Value> = page.items.iter().map(|o| to_client(t.def, o)).collect();
     json_response(
         StatusCode::OK,
@@ -254,6 +280,41 @@ fn list_page(t: &Target, r: &Req, page: Page, rv: u64) -> Response {
             "items": items,
         }),
     )
+}
+
+/// A list's metadata: remainingItemCount only for unfiltered lists.
+fn list_meta(r: &Req, cont: Option<&str>, remaining: usize, rv: u64) -> Value {
+    let mut md = json!({"resourceVersion": rv.to_string()});
+    if let Some(c) = cont {
+        md["continue"] = json!(c);
+        if r.q("labelSelector").unwrap_or("").is_empty()
+            && r.q("fieldSelector").unwrap_or("").is_empty()
+        {
+            md["remainingItemCount"] = json!(remaining);
+        }
+    }
+    md
+}
+
+/// The page as a `<Kind>List` of the stored JSON as it is (no decoding).
+fn raw_list_page(t: &Target, r: &Req, page: Page<Bytes>, rv: u64) -> Response {
+    let md = list_meta(r, page.cont.as_deref(), page.remaining, rv);
+    let size: usize = page.items.iter().map(|b| b.len() + 1).sum();
+    let mut out = Vec::with_capacity(size + 256);
+    let head = format!(
+        "{{\"kind\":{},\"apiVersion\":{},\"metadata\":{md},\"items\":[",
+        json!(format!("{}List", t.def.kind)),
+        json!(t.def.api_version()),
+    );
+    out.extend_from_slice(head.as_bytes());
+    for (i, b) in page.items.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b);
+    }
+    out.extend_from_slice(b"]}");
+    json_bytes_response(StatusCode::OK, out)
 }
 
 pub(super) fn parse_body(r: &Req) -> ApiResult<Value> {

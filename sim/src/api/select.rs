@@ -99,6 +99,11 @@ impl LabelSelector {
         Ok(LabelSelector(reqs))
     }
 
+    /// Selects everything (no requirement).
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     pub fn matches(&self, obj: &Value) -> bool {
         let get = |k: &str| meta::label(obj, k);
         self.0.iter().all(|r| match r {
@@ -167,6 +172,11 @@ impl FieldSelector {
             out.push((k.to_string(), neg, v.trim().to_string()));
         }
         Ok(FieldSelector(out))
+    }
+
+    /// Selects everything (no requirement).
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 
     pub fn matches(&self, obj: &Value) -> bool {

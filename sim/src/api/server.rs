@@ -181,12 +181,17 @@ pub async fn start(cfg: SimConfig) -> anyhow::Result<SimHandle> {
         None => (None, None),
     };
     let ctl = tokio::spawn(controllers::run(sim.clone()));
+    let churn = (cfg.churn > 0.0)
+        .then(|| tokio::spawn(crate::churn::run(sim.clone(), cfg.churn, cfg.seed)));
     let (tx, rx) = tokio::sync::watch::channel(false);
     let app = super::router(sim.clone());
     let s = sim.clone();
     let task = tokio::spawn(async move {
         super::conn::serve(listener, app, s, acceptor, rx).await;
         ctl.abort();
+        if let Some(c) = churn {
+            c.abort();
+        }
         if let Some(m) = metrics_task {
             m.abort();
         }

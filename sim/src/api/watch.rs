@@ -12,12 +12,12 @@ use serde_json::{Value, json};
 use tokio::sync::{broadcast, mpsc};
 use tokio_stream::wrappers::ReceiverStream;
 
-use super::objects::to_client;
+use super::objects::{converts, to_client};
 use super::select::{FieldSelector, LabelSelector};
 use super::table;
 use super::{Req, Target, stream_response};
 use crate::errors::{ApiError, ApiResult};
-use crate::store::{Event, EventType};
+use crate::store::Event;
 use crate::{Sim, meta};
 
 const BOOKMARK_EVERY: Duration = Duration::from_secs(5);
@@ -32,11 +32,26 @@ struct Filter {
 }
 
 impl Filter {
-    fn matches(&self, ev: &Event) -> bool {
-        ev.key == self.key
-            && self.ns.as_ref().is_none_or(|n| *n == ev.namespace)
-            && self.labels.matches(&ev.object)
-            && self.fields.matches(&ev.object)
+    /// Whether the selectors need the decoded object (resource and namespace do not).
+    fn selects(&self) -> bool {
+        !self.labels.is_empty() || !self.fields.is_empty()
+    }
+
+    fn matches_object(&self, obj: &Value) -> bool {
+        self.labels.matches(obj) && self.fields.matches(obj)
+    }
+
+    /// Whether the event is selected, with its object decoded when the selectors or the
+    /// encoder need it (`Some(None)`: selected, the stored bytes do).
+    fn select(&self, ev: &Event, decode: bool) -> Option<Option<Value>> {
+        if ev.key != self.key || self.ns.as_ref().is_some_and(|n| *n != ev.namespace) {
+            return None;
+        }
+        if !decode && !self.selects() {
+            return Some(None);
+        }
+        let obj = ev.object();
+        self.matches_object(&obj).then_some(Some(obj))
     }
 }
 
@@ -50,6 +65,22 @@ struct Encoder {
 }
 
 impl Encoder {
+    /// Whether events are encoded from the decoded object (Tables, converted versions)
+    /// rather than from the stored JSON as it is.
+    fn decodes(&self) -> bool {
+        self.table || converts(self.target.def)
+    }
+
+    /// One event line from the stored JSON (`obj`: the same, decoded, when
+    /// [`Encoder::decodes`] or the selectors needed it).
+    fn event_raw(&mut self, kind: &str, raw: &[u8], obj: Option<&Value>) -> Bytes {
+        match obj {
+            Some(o) if self.decodes() => self.event(kind, o),
+            _ if self.decodes() => self.event(kind, &crate::store::decode(raw)),
+            _ => raw_line(kind, raw),
+        }
+    }
+
     fn event(&mut self, kind: &str, obj: &Value) -> Bytes {
         let object = if self.table {
             let mut t = table::table(
@@ -78,6 +109,17 @@ impl Encoder {
             "object": {"kind": d.kind, "apiVersion": d.api_version(), "metadata": {"resourceVersion": rv.to_string()}},
         }))
     }
+}
+
+/// `{"type":KIND,"object":RAW}` and a newline, around the stored JSON as it is.
+fn raw_line(kind: &str, raw: &[u8]) -> Bytes {
+    let mut b = Vec::with_capacity(raw.len() + 40);
+    b.extend_from_slice(b"{\"type\":\"");
+    b.extend_from_slice(kind.as_bytes());
+    b.extend_from_slice(b"\",\"object\":");
+    b.extend_from_slice(raw);
+    b.extend_from_slice(b"}\n");
+    Bytes::from(b)
 }
 
 fn line(v: &Value) -> Bytes {
@@ -179,10 +221,17 @@ impl Session {
     fn start_now(&mut self, sim: &Sim) -> Start {
         let f = &self.filter;
         let (items, events, rv) = sim.store.watch_now(&f.key, f.ns.as_deref());
+        let decode = f.selects() || self.enc.decodes();
         let initial = items
             .iter()
-            .filter(|o| f.labels.matches(o) && f.fields.matches(o))
-            .map(|o| self.enc.event("ADDED", o))
+            .filter_map(|raw| {
+                if !decode {
+                    return Some(raw_line("ADDED", raw));
+                }
+                let o = crate::store::decode(raw);
+                f.matches_object(&o)
+                    .then(|| self.enc.event_raw("ADDED", raw, Some(&o)))
+            })
             .collect();
         Start {
             initial,
@@ -204,11 +253,14 @@ impl Session {
                 rv,
             };
         };
+        let decode = self.enc.decodes();
         let initial = ws
             .replay
             .iter()
-            .filter(|e| self.filter.matches(e))
-            .map(|ev| self.enc.event(ev.kind.as_str(), &ev.object))
+            .filter_map(|ev| {
+                let obj = self.filter.select(ev, decode)?;
+                Some(self.enc.event_raw(ev.kind.as_str(), &ev.raw, obj.as_ref()))
+            })
             .collect();
         Start {
             initial,
@@ -284,14 +336,7 @@ impl Session {
             return None;
         }
         *last_rv = ev.rv;
-        if !self.filter.matches(ev) {
-            return None;
-        }
-        let kind = match ev.kind {
-            EventType::Added => "ADDED",
-            EventType::Modified => "MODIFIED",
-            EventType::Deleted => "DELETED",
-        };
-        Some(self.enc.event(kind, &ev.object))
+        let obj = self.filter.select(ev, self.enc.decodes())?;
+        Some(self.enc.event_raw(ev.kind.as_str(), &ev.raw, obj.as_ref()))
     }
 }

@@ -2,6 +2,7 @@
 //! StatefulSets, HorizontalPodAutoscalers, garbage collection, events. One loop runs them all, on every
 //! store change and on a slow tick for time-driven transitions.
 
+mod decoded;
 pub mod deployment;
 pub mod events;
 pub mod gc;
@@ -15,6 +16,7 @@ pub mod pods;
 pub mod replicaset;
 pub mod scheduler;
 pub mod statefulset;
+mod trim;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -31,6 +33,8 @@ pub struct State {
     pub events: events::Recorder,
     pub hpa: hpa::HpaState,
     pub pods: pods::PodState,
+    /// Objects decoded for the passes while they are busy.
+    decoded: decoded::Decoded,
     last_gc: f64,
     /// The store's deletion count at the last GC pass, and whether that pass left work.
     gc_seen: u64,
@@ -67,10 +71,10 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    pub fn take(sim: &Sim) -> Self {
-        let (pods, _) = sim.store.list(keys::PODS, None);
-        let (replicasets, _) = sim.store.list(keys::REPLICASETS, None);
-        let (deployments, _) = sim.store.list(keys::DEPLOYMENTS, None);
+    pub fn take(sim: &Sim, decoded: &mut decoded::Decoded) -> Self {
+        let pods = decoded.list(sim, keys::PODS);
+        let replicasets = decoded.list(sim, keys::REPLICASETS);
+        let deployments = decoded.list(sim, keys::DEPLOYMENTS);
         let mut pods_by_owner: HashMap<String, Vec<Arc<Value>>> = HashMap::new();
         for p in pods.iter().filter(|p| !meta::is_deleting(p)) {
             if let Some(u) = meta::controller_uid(p) {
@@ -104,17 +108,20 @@ pub fn reconcile(sim: &Sim, st: &mut State) {
     let now = sim.clock.secs();
     let seen_rv = sim.store.current_rv();
     if seen_rv == st.last_rv && now < st.next_due {
+        if st.decoded.drop_if_idle() {
+            trim::release();
+        }
         return;
     }
     st.next_due = now + 60.0;
     if sim.has_memory_pins() {
         st.due_in(now, 1.0);
     }
-    let mut snap = Snapshot::take(sim);
+    let mut snap = Snapshot::take(sim, &mut st.decoded);
     let rv = sim.store.current_rv();
     deployment::reconcile(sim, st, &snap);
     if sim.store.current_rv() != rv {
-        snap = Snapshot::take(sim);
+        snap = Snapshot::take(sim, &mut st.decoded);
     }
     replicaset::reconcile(sim, st, &snap);
     statefulset::reconcile(sim, st, &snap.pods);

@@ -67,7 +67,7 @@ pub fn reconcile(sim: &Sim, st: &mut State, snap: &Snapshot) {
     let mut nodes = Vec::new();
     if unscheduled {
         per_node = super::scheduler::node_use(&snap.pods);
-        nodes = sim.store.list(keys::NODES, None).0;
+        nodes = super::scheduler::nodes_of(&sim.store.list(keys::NODES, None).0);
     }
     let now = sim.clock.now_str();
     let pinned = sim.has_memory_pins();

@@ -33,11 +33,42 @@ pub fn node_use(pods: &[std::sync::Arc<Value>]) -> HashMap<String, NodeUse> {
     out
 }
 
+/// What the scheduler needs of a node, read once per pass.
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub name: String,
+    pub host_ip: String,
+    /// Allocatable CPU (cores) and memory (bytes), when the node says.
+    pub cpu: Option<f64>,
+    pub memory: Option<f64>,
+}
+
+/// The nodes as the scheduler sees them.
+pub fn nodes_of(nodes: &[std::sync::Arc<Value>]) -> Vec<Node> {
+    nodes
+        .iter()
+        .map(|n| {
+            let alloc = |r: &str| {
+                meta::ptr(n, &format!("/status/allocatable/{r}")).and_then(meta::parse_quantity)
+            };
+            Node {
+                name: meta::name(n).to_string(),
+                host_ip: meta::ptr(n, "/status/addresses/0/address")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string(),
+                cpu: alloc("cpu"),
+                memory: alloc("memory"),
+            }
+        })
+        .collect()
+}
+
 pub(super) fn schedule(
     sim: &Sim,
     st: &mut State,
     pod: &Value,
-    nodes: &[std::sync::Arc<Value>],
+    nodes: &[Node],
     per_node: &mut HashMap<String, NodeUse>,
 ) {
     let now = sim.clock.now_str();
@@ -49,25 +80,27 @@ pub(super) fn schedule(
     u.pods += 1;
     u.cpu += meta::pod_resource_sum(pod, "requests", "cpu");
     u.memory += meta::pod_resource_sum(pod, "requests", "memory");
-    bind(sim, st, pod, nodes, &node, &now);
+    let host_ip = nodes
+        .iter()
+        .find(|n| n.name == node)
+        .map(|n| n.host_ip.as_str())
+        .unwrap_or("");
+    bind(sim, st, pod, host_ip, &node, &now);
 }
 
-/// Why a node cannot take the pod (the scheduler's NodeResourcesFit reasons), if so.
-fn misfit(pod: &Value, node: &Value, used: &NodeUse) -> Option<&'static str> {
-    let alloc = |r: &str| {
-        meta::ptr(node, &format!("/status/allocatable/{r}")).and_then(meta::parse_quantity)
-    };
+/// Why a node cannot take a pod requesting `want` (CPU, memory) (the scheduler's
+/// NodeResourcesFit reasons), if so.
+fn misfit(want: (f64, f64), node: &Node, used: &NodeUse) -> Option<&'static str> {
     if used.pods >= super::nodes::PODS_PER_NODE {
         return Some("Too many pods");
     }
-    let fits = |r: &str, used: f64| {
-        let want = meta::pod_resource_sum(pod, "requests", r);
-        want <= 0.0 || alloc(r).is_none_or(|a| used + want <= a)
+    let fits = |want: f64, used: f64, alloc: Option<f64>| {
+        want <= 0.0 || alloc.is_none_or(|a| used + want <= a)
     };
-    if !fits("cpu", used.cpu) {
+    if !fits(want.0, used.cpu, node.cpu) {
         return Some("Insufficient cpu");
     }
-    if !fits("memory", used.memory) {
+    if !fits(want.1, used.memory, node.memory) {
         return Some("Insufficient memory");
     }
     None
@@ -78,29 +111,29 @@ fn misfit(pod: &Value, node: &Value, used: &NodeUse) -> Option<&'static str> {
 /// memory. preemption: …").
 fn pick_node(
     pod: &Value,
-    nodes: &[std::sync::Arc<Value>],
+    nodes: &[Node],
     per_node: &HashMap<String, NodeUse>,
 ) -> Result<String, String> {
     let none = NodeUse::default();
+    let want = (
+        meta::pod_resource_sum(pod, "requests", "cpu"),
+        meta::pod_resource_sum(pod, "requests", "memory"),
+    );
     let mut reasons: std::collections::BTreeMap<&str, usize> = Default::default();
-    let mut best: Option<(usize, String)> = None;
+    let mut best: Option<(usize, &str)> = None;
     for n in nodes {
-        let name = meta::name(n).to_string();
-        let used = per_node.get(&name).unwrap_or(&none);
-        match misfit(pod, n, used) {
+        let used = per_node.get(&n.name).unwrap_or(&none);
+        match misfit(want, n, used) {
             Some(r) => *reasons.entry(r).or_default() += 1,
             None => {
-                if best
-                    .as_ref()
-                    .is_none_or(|b| (used.pods, &name) < (b.0, &b.1))
-                {
-                    best = Some((used.pods, name));
+                if best.is_none_or(|b| (used.pods, n.name.as_str()) < b) {
+                    best = Some((used.pods, &n.name));
                 }
             }
         }
     }
     if let Some((_, name)) = best {
-        return Ok(name);
+        return Ok(name.to_string());
     }
     let total = nodes.len();
     let why: Vec<String> = reasons.iter().map(|(r, c)| format!("{c} {r}")).collect();
@@ -151,21 +184,7 @@ fn unschedulable(sim: &Sim, st: &mut State, pod: &Value, msg: &str, now: &str) {
 
 /// The binding: nodeName and the node's host IP set, PodScheduled=True, and a
 /// Scheduled event.
-fn bind(
-    sim: &Sim,
-    st: &mut State,
-    pod: &Value,
-    nodes: &[std::sync::Arc<Value>],
-    node: &str,
-    now: &str,
-) {
-    let host_ip = nodes
-        .iter()
-        .find(|n| meta::name(n) == node)
-        .and_then(|n| meta::ptr(n, "/status/addresses/0/address"))
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string();
+fn bind(sim: &Sim, st: &mut State, pod: &Value, host_ip: &str, node: &str, now: &str) {
     let updated = sim
         .store
         .update_with(keys::PODS, meta::namespace(pod), meta::name(pod), |p| {
@@ -215,7 +234,7 @@ mod tests {
 
     #[test]
     fn pods_go_where_they_fit_else_the_schedulers_message() {
-        let nodes = [node("n1"), node("n2"), node("n3")];
+        let nodes = nodes_of(&[node("n1"), node("n2"), node("n3")]);
         let mut used = HashMap::new();
         used.insert(
             "n1".to_string(),
