@@ -475,3 +475,16 @@ fn a_short_window_p95_just_over_the_threshold_needs_the_long_one_to_agree() {
         "clearly over"
     );
 }
+
+#[test]
+fn a_p95_on_the_bucket_bound_that_is_the_threshold_is_not_over_it() {
+    // histogram_quantile answers the bucket's upper bound (2 s) plus float noise when the
+    // rank lands at the top of the (1, 2] bucket: that says "at most 2 s", not over.
+    let c = cluster(agents());
+    let mut m = metrics(3.0, 0.0, 0.0, 2000.0000001);
+    m.recent.p95_ms = Reading::Value(2000.0000001);
+    assert!(run(Some(&c), Some(&m)).is_empty());
+    m.p95_ms = Reading::Value(2100.0);
+    m.recent.p95_ms = Reading::Value(2100.0);
+    assert_eq!(ids(&run(Some(&c), Some(&m))), ["provider-slow"]);
+}

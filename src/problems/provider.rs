@@ -187,14 +187,24 @@ fn egress(i: &Inputs) -> Option<Problem> {
 /// the threshold it counts only when the 5-minute p95 agrees; clearly over (this factor),
 /// at once. Clearing follows the short window alone.
 const CLEARLY_OVER: f64 = 1.25;
+/// A quantile read from a histogram whose bucket bound is the threshold lands on the bound
+/// (give or take floating-point noise) whenever the rank falls at the top of that bucket:
+/// the histogram cannot say "over" there, so within this relative margin it is not.
+const AT_THE_BOUND: f64 = 1e-3;
+
+fn over_threshold(v: f64, t: f64) -> bool {
+    v > t * (1.0 + AT_THE_BOUND)
+}
 
 fn slow(i: &Inputs, m: &MetricsSnapshot, share_401: f64) -> Option<Problem> {
     let (recent, long) = (value(&m.recent.p95_ms), value(&m.p95_ms));
     let t = i.p95_threshold_ms;
     let over = match (recent, long) {
-        (Some(r), Some(l)) => r > t && (l > t || r > CLEARLY_OVER * t),
-        (Some(r), None) => r > t,
-        (None, Some(l)) => l > t,
+        (Some(r), Some(l)) => {
+            over_threshold(r, t) && (over_threshold(l, t) || r > CLEARLY_OVER * t)
+        }
+        (Some(r), None) => over_threshold(r, t),
+        (None, Some(l)) => over_threshold(l, t),
         (None, None) => false,
     };
     let p95 = recent.or(long)?;
