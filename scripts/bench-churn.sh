@@ -16,25 +16,12 @@ N="${2:-5000}"
 NS="${3:-load-1}"
 SECS="${BENCH_SECS:-30}"
 export PATH="$PATH:/usr/lib/google-cloud-sdk/bin"
-cargo build --release --locked --quiet
-BIN="${BENCH_BIN:-./target/release/agentdeck}"
-work="$(mktemp -d)"
+source scripts/bench-lib.sh
 session="agentdeck-churn-$$"
-simpid=""
-cleanup() {
-    tmux kill-session -t "$session" 2>/dev/null || true
-    [[ -n "$simpid" ]] && kill "$simpid" 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-./target/release/agentdeck sim --preload --extra-pods "$N" --churn "$RATE" \
-    --kubeconfig-out "$work/kc" --log-file "$work/sim.log" > "$work/sim.out" &
-simpid=$!
-until [[ -s "$work/kc" ]]; do sleep 0.05; done
+start_sim --extra-pods "$N" --churn "$RATE"
 server=$(kubectl --kubeconfig "$work/kc" config view --minify -o jsonpath='{.clusters[0].cluster.server}')
 sleep 2
-tmux new-session -d -s "$session" -x 200 -y 50 \
-    "HOME=$work $BIN --kubeconfig $work/kc -n $NS --log-file $work/tui.log"
+new_session "$session" "HOME=$work $BIN --kubeconfig $work/kc -n $NS --log-file $work/tui.log"
 sleep 10   # warm-up: the pods start, the churn runs all along
 pid=$(pgrep -n -f "^$BIN --kubeconfig $work/kc")
 [[ -n "$pid" ]] || { echo "dashboard did not start"; tmux capture-pane -p -t "$session"; exit 1; }

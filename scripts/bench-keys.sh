@@ -14,26 +14,13 @@ RATE="${1:-0}"
 N="${2:-5000}"
 NS="${3:-load-1}"
 SAMPLES="${SAMPLES:-200}"
-cargo build --release --locked --quiet
-BIN="${BENCH_BIN:-./target/release/agentdeck}"
-work="$(mktemp -d)"
+source scripts/bench-lib.sh
 session="agentdeck-keys-$$"
-simpid=""
-cleanup() {
-    tmux kill-session -t "$session" 2>/dev/null || true
-    [[ -n "$simpid" ]] && kill "$simpid" 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
 churn=()
 (( RATE > 0 )) && churn=(--churn "$RATE")
-./target/release/agentdeck sim --preload --extra-pods "$N" "${churn[@]}" \
-    --kubeconfig-out "$work/kc" --log-file "$work/sim.log" > "$work/sim.out" &
-simpid=$!
-until [[ -s "$work/kc" ]]; do sleep 0.05; done
+start_sim --extra-pods "$N" "${churn[@]}"
 sleep 2
-tmux new-session -d -s "$session" -x 200 -y 50 \
-    "HOME=$work $BIN --kubeconfig $work/kc -n $NS --log-file $work/tui.log"
+new_session "$session" "HOME=$work $BIN --kubeconfig $work/kc -n $NS --log-file $work/tui.log"
 sleep 10   # warm-up: the pods start (and the churn runs)
 ms() { echo $(( (${EPOCHREALTIME/./} - $1) )); }   # µs since $1
 # Which row holds the selection marker: the workload name after "│▶".

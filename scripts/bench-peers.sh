@@ -13,21 +13,8 @@ N="${1:-5000}"
 NS="${2:-load-1}"
 SECS="${BENCH_SECS:-60}"
 export PATH="$PATH:/usr/lib/google-cloud-sdk/bin:$HOME/.cargo/bin"
-cargo build --release --locked --quiet
-BIN="${BENCH_BIN:-./target/release/agentdeck}"
-work="$(mktemp -d)"
-sessions=()
-simpid=""
-cleanup() {
-    for s in "${sessions[@]}"; do tmux kill-session -t "$s" 2>/dev/null || true; done
-    [[ -n "$simpid" ]] && kill "$simpid" 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-./target/release/agentdeck sim --preload --extra-pods "$N" --kubeconfig-out "$work/kc" \
-    --log-file "$work/sim.log" > "$work/sim.out" &
-simpid=$!
-until [[ -s "$work/kc" ]]; do sleep 0.05; done
+source scripts/bench-lib.sh
+start_sim --extra-pods "$N"
 sleep 5   # let the sim start its pods
 # A pod name of NS, for the peers' screens.
 pods_re=$(KUBECONFIG="$work/kc" kubectl get pods -n "$NS" --no-headers | awk 'NR <= 200 {print $1}' |
@@ -51,10 +38,10 @@ for tool in agentdeck kdash kubetui; do
         result[$tool]="| $tool | not installed | not installed | not installed |"
         continue
     fi
-    s="peers-$tool-$$"; sessions+=("$s")
+    s="peers-$tool-$$"
     home="$work/home-$tool"; mkdir -p "$home/.kube"; cp "$work/kc" "$home/.kube/config"
     start=$(now_ms)
-    tmux new-session -d -s "$s" -x 200 -y 50 "HOME=$home KUBECONFIG=$work/kc ${cmd[$tool]}"
+    new_session "$s" "HOME=$home KUBECONFIG=$work/kc ${cmd[$tool]}"
     at=""
     while (( $(now_ms) - start < 30000 )); do
         if tmux capture-pane -p -t "$s" 2>/dev/null | grep -qE "${pattern[$tool]}"; then
