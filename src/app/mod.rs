@@ -5,6 +5,8 @@ pub mod dialogs;
 pub mod fixes;
 pub mod keymap;
 pub mod msg;
+#[cfg(test)]
+mod testing;
 pub mod update;
 pub mod views;
 

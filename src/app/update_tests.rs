@@ -3,38 +3,18 @@ use std::time::Duration;
 use crossterm::event::{KeyEvent, KeyModifiers};
 
 use super::*;
-use crate::app::Settings;
 use crate::cluster::ops::{OpError, Operation, Ops, Outcome, Plan, PlanKind, Progress, Request};
 use crate::config::Config;
 use crate::metrics::{MetricsOrigin, ModelRate, Reading};
 
 fn app() -> App {
-    App::new(
-        Settings {
-            context: "a".into(),
-            namespace: "ns".into(),
-            contexts: vec!["a".into(), "b".into()],
-            metrics_origin: MetricsOrigin::Simulated,
-            prices: crate::config::default_models(),
-            history_minutes: 10,
-            themes: crate::theme::Theme::bundled(),
-            theme: "dark".into(),
-            read_only: false,
-            runbook: Default::default(),
-        },
-        "2026-11-26T12:00:00Z".parse().unwrap(),
-    )
+    crate::app::testing::app()
 }
 
 fn keys(a: &mut App, s: &str) -> Vec<Effect> {
     let mut fx = Vec::new();
     for c in s.chars() {
-        let k = match c {
-            '\n' => KeyEvent::from(KeyCode::Enter),
-            '\x1b' => KeyEvent::from(KeyCode::Esc),
-            '\x08' => KeyEvent::from(KeyCode::Backspace),
-            c => KeyEvent::from(KeyCode::Char(c)),
-        };
+        let k = crate::app::testing::key_of(c);
         fx.extend(update(a, Msg::Key(k)).1);
     }
     fx

@@ -1,36 +1,13 @@
-use crossterm::event::KeyEvent;
-
 use super::*;
-use crate::app::Settings;
-use crate::metrics::MetricsOrigin;
 
 fn app() -> App {
-    App::new(
-        Settings {
-            context: "a".into(),
-            namespace: "ns".into(),
-            contexts: vec!["a".into()],
-            metrics_origin: MetricsOrigin::Simulated,
-            prices: crate::config::default_models(),
-            history_minutes: 10,
-            themes: crate::theme::Theme::bundled(),
-            theme: "dark".into(),
-            read_only: false,
-            runbook: Default::default(),
-        },
-        "2026-11-26T12:00:00Z".parse().unwrap(),
-    )
+    crate::app::testing::app()
 }
 
 fn keys(a: &mut App, s: &str) -> Vec<Effect> {
     let mut fx = Vec::new();
     for c in s.chars() {
-        let k = match c {
-            '\n' => KeyEvent::from(KeyCode::Enter),
-            '\x1b' => KeyEvent::from(KeyCode::Esc),
-            '\x08' => KeyEvent::from(KeyCode::Backspace),
-            c => KeyEvent::from(KeyCode::Char(c)),
-        };
+        let k = crate::app::testing::key_of(c);
         // The view's own keys (as `update` hands them on in normal mode).
         key(a, k, &mut fx);
     }
