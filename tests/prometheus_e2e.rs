@@ -253,14 +253,6 @@ async fn prometheus_agrees_with_the_truth() {
     h.stop().await;
 }
 
-/// A free loopback port (bound and released).
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port()
-}
-
 /// A seed whose load stays well above the steady one (daily curve near its peak, no burst)
 /// for the first 15 simulated minutes: another team's busier agents.
 fn busy_seed() -> u64 {
@@ -327,7 +319,7 @@ async fn shared_prometheus_is_scoped_to_the_namespace() {
     if !require_tool("prometheus") {
         return;
     }
-    let (port_a, port_b) = (free_port(), free_port());
+    let (port_a, port_b) = (common::free_port(), common::free_port());
     let (metrics_a, metrics_b) = (format!("127.0.0.1:{port_a}"), format!("127.0.0.1:{port_b}"));
     let seed = busy_seed().to_string();
     let ours =

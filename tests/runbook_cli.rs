@@ -233,14 +233,6 @@ fn report(name: &str, detected: f64, cleared: f64, after: &str) {
     eprintln!("{name}: detected in {detected:.1} s, cleared in {cleared:.1} s after {after}");
 }
 
-/// A free loopback port (bound and released).
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port()
-}
-
 /// The sim (with `args`) serving its agents' metrics, a real Prometheus scraping them, and
 /// a way to ask it.
 struct Scraped {
@@ -252,7 +244,7 @@ struct Scraped {
 
 impl Scraped {
     fn start(args: &[&str]) -> Self {
-        let metrics = format!("127.0.0.1:{}", free_port());
+        let metrics = format!("127.0.0.1:{}", common::free_port());
         let mut all = vec!["--preload", "--metrics-listen", &metrics];
         all.extend_from_slice(args);
         let sim = SimProcess::start(&all);

@@ -30,18 +30,11 @@ fn base64_of(s: &str) -> String {
     base64::engine::general_purpose::STANDARD.encode(s)
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port()
-}
-
 fn stage(incident: &str) -> Option<Stage> {
     if !require_tool("tmux") || !require_tool("prometheus") {
         return None;
     }
-    let addr = format!("127.0.0.1:{}", free_port());
+    let addr = format!("127.0.0.1:{}", common::free_port());
     let sim = SimProcess::start(&[
         "--preload",
         "--steady-load",

@@ -17,13 +17,6 @@ const VALID_KEY: &str = "sk-timeline-0123456789abcdef";
 /// The 401 share over the problems' window (20 s here), as the timeline asks for it.
 const SHARE_401: &str = "(sum(rate(http_requests_total{namespace=\"ai-agents\",code=\"401\"}[20s])) or vector(0)) / sum(rate(http_requests_total{namespace=\"ai-agents\"}[20s]))";
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port()
-}
-
 /// The sim (real time: its clock is the wall clock the audit log and Prometheus use), a
 /// Prometheus scraping its agents, and agentdeck's flags for both.
 struct Staged {
@@ -36,7 +29,7 @@ struct Staged {
 
 impl Staged {
     fn start() -> Self {
-        let metrics = format!("127.0.0.1:{}", free_port());
+        let metrics = format!("127.0.0.1:{}", common::free_port());
         let sim = SimProcess::start(&["--preload", "--metrics-listen", &metrics]);
         let prom = Prometheus::start(metrics.parse().unwrap());
         let cfg = sim.dir.path().join("timeline.toml");

@@ -30,10 +30,7 @@ impl Prometheus {
             ),
         )
         .expect("write config");
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("free port")
-            .port();
+        let port = super::free_port();
         let log = std::fs::File::create(dir.path().join("prometheus.log")).expect("log");
         let child = Command::new("prometheus")
             .arg(format!("--config.file={}", cfg.display()))
