@@ -565,14 +565,18 @@ fn drilled() -> App {
             },
         ]
         .into();
-        c.resource_metrics.working_set.insert(
-            ("ai-agent-service-7d9f8-fghij".into(), "ai-agent".into()),
-            1.5 * 1024.0 * 1024.0 * 1024.0,
-        );
-        c.resource_metrics.cpu.insert(
-            ("ai-agent-service-7d9f8-fghij".into(), "ai-agent".into()),
-            0.12,
-        );
+        std::sync::Arc::make_mut(&mut c.resource_metrics)
+            .working_set
+            .insert(
+                ("ai-agent-service-7d9f8-fghij".into(), "ai-agent".into()),
+                1.5 * 1024.0 * 1024.0 * 1024.0,
+            );
+        std::sync::Arc::make_mut(&mut c.resource_metrics)
+            .cpu
+            .insert(
+                ("ai-agent-service-7d9f8-fghij".into(), "ai-agent".into()),
+                0.12,
+            );
     }
     a.views.push(agentdeck::app::views::View::Pods(
         agentdeck::app::views::PodsView {

@@ -129,7 +129,7 @@ pub async fn once(conn: &Connection, stack: &StackConfig) -> Result<ClusterSnaps
             .iter()
             .map(super::netpol::Policy::from_k8s)
             .collect(),
-        resource_metrics: rm,
+        resource_metrics: rm.into(),
     };
     Ok(snapshot::build(&conn.context, &conn.namespace, &objects))
 }

@@ -14,6 +14,7 @@ pub mod ops;
 pub mod pod_details;
 pub mod proxy;
 pub mod resource_metrics;
+pub mod shared;
 pub mod snapshot;
 pub mod watch;
 pub mod workload_view;

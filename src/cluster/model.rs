@@ -60,29 +60,7 @@ pub struct Workload {
 /// A workload's pods for the drill-down.
 pub type PodViews = Shared<PodView>;
 
-/// A list shared between snapshots: a snapshot in which a workload's pods did not change
-/// reuses their lists instead of copying them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Shared<T>(std::sync::Arc<Vec<T>>);
-
-impl<T> Default for Shared<T> {
-    fn default() -> Self {
-        Shared(std::sync::Arc::new(Vec::new()))
-    }
-}
-
-impl<T> std::ops::Deref for Shared<T> {
-    type Target = Vec<T>;
-    fn deref(&self) -> &Vec<T> {
-        &self.0
-    }
-}
-
-impl<T> From<Vec<T>> for Shared<T> {
-    fn from(v: Vec<T>) -> Self {
-        Shared(std::sync::Arc::new(v))
-    }
-}
+pub use super::shared::Shared;
 
 /// One pod as the drill-down lists it, in kubectl's words.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -293,7 +271,8 @@ pub struct ClusterSnapshot {
     pub kinds: std::collections::BTreeMap<&'static str, Readable>,
     /// The namespace's NetworkPolicies, as far as egress goes.
     pub network_policies: Vec<super::netpol::Policy>,
-    pub resource_metrics: ResourceMetrics,
+    /// Shared with the watcher that read it (and between snapshots until it reads again).
+    pub resource_metrics: std::sync::Arc<ResourceMetrics>,
 }
 
 impl ClusterSnapshot {

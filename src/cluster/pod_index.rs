@@ -1,13 +1,14 @@
 //! The pods of a namespace as compact projections — their drill-down row and what they add
 //! to their workload's summary, not the whole objects — grouped by the owner that made them,
-//! each group's summary kept until one of its pods changes: a pod event costs the rebuild of
-//! its group, not of the namespace.
+//! each group in chunks of names whose summaries are kept until one of their pods changes: a
+//! pod event costs the rebuild of its chunk (a few hundred pods) and a merge of its group's
+//! chunk summaries, not a rebuild of its workload or of the namespace.
 
 use std::collections::{BTreeMap, HashMap};
 
 use k8s_openapi::api::core::v1::Pod;
 
-use crate::cluster::model::{PodView, Workload};
+use crate::cluster::model::{PodView, Shared, Workload};
 use crate::cluster::workload_view::{self, PodFacts};
 
 /// Who made a pod (its controller owner).
@@ -51,16 +52,19 @@ impl PodEntry {
     }
 }
 
+/// How many pods a chunk of a group holds before it is split in two: a pod event rebuilds
+/// its chunk's summary and list, and merges the group's chunk summaries.
+const CHUNK: usize = 256;
+
+/// Some of a group's pods, a range of names.
 #[derive(Debug, Default)]
-struct Group {
-    /// By name, so the drill-down's order comes for free.
+struct Chunk {
     pods: BTreeMap<String, PodEntry>,
-    /// The pod-derived part of a workload (counts, evidence, pod_views) for these pods;
-    /// None: to be built again.
+    /// Their summary (counts, evidence, their views and names); None: to be built again.
     summary: Option<Workload>,
 }
 
-impl Group {
+impl Chunk {
     /// The summary of these pods; `take`: their views are moved into it (the index is not
     /// kept), else copied.
     fn summarise(&mut self, take: bool) -> Workload {
@@ -80,6 +84,95 @@ impl Group {
             self.pods.values().map(|e| e.view.clone()).collect()
         };
         w.pod_views = views.into();
+        w
+    }
+
+    fn first(&self) -> Option<&str> {
+        self.pods.keys().next().map(String::as_str)
+    }
+}
+
+/// The pods of one owner, in chunks by name.
+#[derive(Debug, Default)]
+struct Group {
+    /// Ordered: every name of a chunk sorts before the next chunk's first.
+    chunks: Vec<Chunk>,
+    /// The pod-derived part of a workload (counts, evidence, pod_views) for these pods;
+    /// None: to be built again.
+    summary: Option<Workload>,
+}
+
+impl Group {
+    /// The chunk that holds, or would hold, `name`.
+    fn chunk_for(&self, name: &str) -> usize {
+        let after = self
+            .chunks
+            .partition_point(|c| c.first().is_some_and(|f| f <= name));
+        after.saturating_sub(1)
+    }
+
+    /// Add or replace a pod; true: it is new.
+    fn insert(&mut self, e: PodEntry) -> bool {
+        if self.chunks.is_empty() {
+            self.chunks.push(Chunk::default());
+        }
+        let i = self.chunk_for(&e.view.name);
+        let c = &mut self.chunks[i];
+        c.summary = None;
+        self.summary = None;
+        let new = c.pods.insert(e.view.name.clone(), e).is_none();
+        if c.pods.len() > 2 * CHUNK {
+            let middle = c.pods.keys().nth(CHUNK).cloned().unwrap_or_default();
+            let upper = c.pods.split_off(&middle);
+            let chunk = Chunk {
+                pods: upper,
+                summary: None,
+            };
+            self.chunks.insert(i + 1, chunk);
+        }
+        new
+    }
+
+    /// Remove a pod; true: it was there.
+    fn remove(&mut self, name: &str) -> bool {
+        if self.chunks.is_empty() {
+            return false;
+        }
+        let i = self.chunk_for(name);
+        if self.chunks[i].pods.remove(name).is_none() {
+            return false;
+        }
+        self.summary = None;
+        self.chunks[i].summary = None;
+        if self.chunks[i].pods.is_empty() {
+            self.chunks.remove(i);
+        }
+        true
+    }
+
+    fn is_empty(&self) -> bool {
+        self.chunks.is_empty()
+    }
+
+    /// The summary of these pods: the changed chunks' built again (all of them, their
+    /// views moved, with `take`), merged with the others'.
+    fn summarise(&mut self, take: bool) -> Workload {
+        let mut w = Workload::default();
+        for c in &mut self.chunks {
+            if take || c.summary.is_none() {
+                c.summary = Some(c.summarise(take));
+            }
+        }
+        let parts: Vec<&Workload> = self
+            .chunks
+            .iter()
+            .filter_map(|c| c.summary.as_ref())
+            .collect();
+        for p in &parts {
+            workload_view::merge_pods(p, &mut w);
+        }
+        w.pod_views = Shared::concat(parts.iter().map(|p| &p.pod_views));
+        w.pod_names = Shared::concat(parts.iter().map(|p| &p.pod_names));
         w
     }
 }
@@ -109,8 +202,7 @@ impl PodIndex {
             Some(g) => g,
             None => self.groups.entry(e.owner.clone()).or_default(),
         };
-        g.summary = None;
-        if g.pods.insert(e.view.name.clone(), e).is_none() {
+        if g.insert(e) {
             self.len += 1;
         }
     }
@@ -120,11 +212,10 @@ impl PodIndex {
         let Some(g) = self.groups.get_mut(owner) else {
             return;
         };
-        if g.pods.remove(name).is_some() {
+        if g.remove(name) {
             self.len -= 1;
-            g.summary = None;
         }
-        if g.pods.is_empty() {
+        if g.is_empty() {
             self.groups.remove(owner);
         }
     }

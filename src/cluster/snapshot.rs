@@ -9,7 +9,7 @@ use k8s_openapi::api::events::v1::Event as EventV1;
 
 use super::diagnose;
 use super::model::{
-    ClusterSnapshot, EventView, HpaView, PodView, Readable, ResourceMetrics, Workload,
+    ClusterSnapshot, EventView, HpaView, PodView, Readable, ResourceMetrics, Shared, Workload,
 };
 use super::netpol::Policy;
 use super::workload_view;
@@ -97,7 +97,7 @@ pub struct Objects<'a> {
     pub events: Vec<EventView>,
     pub kinds: BTreeMap<&'static str, Readable>,
     pub network_policies: Vec<Policy>,
-    pub resource_metrics: ResourceMetrics,
+    pub resource_metrics: std::sync::Arc<ResourceMetrics>,
 }
 
 /// The summaries of the pods of each workload ("Deployment", name) through its
@@ -142,14 +142,19 @@ fn add_pods(parts: &[&Workload], w: &mut Workload) {
             w.pod_names = one.pod_names.clone();
         }
         many => {
-            let mut all: Vec<PodView> = many
-                .iter()
-                .flat_map(|p| p.pod_views.iter().cloned())
-                .collect();
-            all.sort_by(|a, b| a.name.cmp(&b.name));
-            w.pod_views = all.into();
-            let names = many.iter().flat_map(|p| p.pod_names.iter().cloned());
-            w.pod_names = names.collect::<Vec<_>>().into();
+            // A ReplicaSet's pods share its name as their prefix: their lists, in the order
+            // of their first names, are one sorted list (else, sorted again).
+            let first = |p: &&Workload| p.pod_views.first().map(|v| v.name.clone());
+            let mut parts = many.to_vec();
+            parts.sort_by_key(first);
+            w.pod_views = Shared::concat(parts.iter().map(|p| &p.pod_views));
+            let last = |p: &&Workload| p.pod_views.last().map(|v| v.name.clone());
+            if parts.windows(2).any(|ab| last(&ab[0]) > first(&ab[1])) {
+                let mut all: Vec<PodView> = w.pod_views.iter().cloned().collect();
+                all.sort_by(|a, b| a.name.cmp(&b.name));
+                w.pod_views = all.into();
+            }
+            w.pod_names = Shared::concat(parts.iter().map(|p| &p.pod_names));
         }
     }
 }

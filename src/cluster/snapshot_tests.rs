@@ -143,5 +143,90 @@ fn a_pod_event_applied_to_the_index_gives_the_snapshot_a_rebuild_would() {
     assert_eq!(after, rebuilt);
     assert_eq!(after.workloads[1].restarts, 5);
     assert_eq!(after.pods_total, 2);
-    assert_eq!(*after.workloads[0].pod_names, vec!["a-2-y".to_string()]);
+    assert_eq!(
+        after.workloads[0].pod_names,
+        vec!["a-2-y".to_string()].into()
+    );
+}
+
+#[test]
+fn thousands_of_pods_in_chunks_give_what_a_rebuild_gives_and_share_the_unchanged_chunks() {
+    use pod_index::{PodEntry, PodIndex, owner};
+    let d: Deployment = serde_json::from_value(json!({"metadata": {"name": "a"},
+        "spec": {"replicas": 3000, "selector": {}, "template": {}}}))
+    .unwrap();
+    let rs = |n: &str| -> ReplicaSet {
+        serde_json::from_value(json!({"metadata": {"name": n, "ownerReferences": [
+            {"apiVersion": "apps/v1", "kind": "Deployment", "name": "a", "uid": "u"}]}}))
+        .unwrap()
+    };
+    let (old, new) = (rs("a-7f"), rs("a-5c"));
+    // In a scrambled order (every 7th of 3,000), over a rollout's two ReplicaSets.
+    let mut pods: Vec<Pod> = (0..3000)
+        .map(|i| (i * 7) % 3000)
+        .map(|i| {
+            let rs = if i % 3 == 0 { "a-5c" } else { "a-7f" };
+            pod(&format!("{rs}-{i:05}"), rs, "Running", 0)
+        })
+        .collect();
+    let mut objects = Objects {
+        deployments: vec![&d],
+        replicasets: vec![&old, &new],
+        ..Objects::default()
+    };
+    let mut index: PodIndex = pods.iter().collect();
+    let before = build_with("ctx", "ns", &objects, &mut index);
+    let names: Vec<&str> = before.workloads[0]
+        .pod_views
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
+    assert!(names.windows(2).all(|w| w[0] < w[1]), "sorted by name");
+    assert_eq!(names.len(), 3000);
+    let chunks = before.workloads[0].pod_views.chunks().count();
+    assert!(chunks > 4, "split into chunks: {chunks}");
+    // One pod restarts, others go and come: the same snapshot as a rebuild; all but the
+    // changed pods' chunks are the previous snapshot's.
+    pods[10] = pod(
+        pods[10].metadata.name.as_deref().unwrap(),
+        "a-7f",
+        "Running",
+        4,
+    );
+    index.apply(PodEntry::from_pod(&pods[10]));
+    let in_range = |p: &Pod| p.metadata.name.as_deref().unwrap() < "a-5c-00300";
+    for gone in pods.iter().filter(|p| in_range(p)) {
+        index.delete(&owner(gone), gone.metadata.name.as_deref().unwrap());
+    }
+    pods.retain(|p| !in_range(p));
+    pods.push(pod("a-5c-99999", "a-5c", "Pending", 0));
+    index.apply(PodEntry::from_pod(pods.last().unwrap()));
+    let after = build_with("ctx", "ns", &objects, &mut index);
+    objects.pods = pods.iter().collect();
+    assert_eq!(after, build("ctx", "ns", &objects));
+    assert_eq!(
+        (after.workloads[0].restarts, after.workloads[0].pods.pending),
+        (4, 1)
+    );
+    let kept: Vec<_> = before.workloads[0].pod_views.chunks().collect();
+    let shared = after.workloads[0]
+        .pod_views
+        .chunks()
+        .filter(|c| kept.iter().any(|k| std::sync::Arc::ptr_eq(k, c)))
+        .count();
+    assert!(shared > 0, "unchanged chunks shared, not copied");
+    // A pod event later touches one chunk only.
+    objects.pods.clear();
+    let restarted = pod(
+        pods[0].metadata.name.as_deref().unwrap(),
+        "a-7f",
+        "Running",
+        1,
+    );
+    index.apply(PodEntry::from_pod(&restarted));
+    let next = build_with("ctx", "ns", &objects, &mut index);
+    let prev: Vec<_> = after.workloads[0].pod_views.chunks().collect();
+    let fresh = next.workloads[0].pod_views.chunks();
+    let rebuilt = fresh.filter(|c| !prev.iter().any(|k| std::sync::Arc::ptr_eq(k, c)));
+    assert_eq!(rebuilt.count(), 1, "one chunk rebuilt");
 }

@@ -212,8 +212,8 @@ fn oom_kills_propose_a_limit_from_the_working_set() {
     w.ready = 0;
     w.last_oom = Some(ts("2026-11-30T14:08:00Z"));
     let mut c = cluster(w);
-    c.resource_metrics.api = MetricsApi::Served;
-    c.resource_metrics
+    std::sync::Arc::make_mut(&mut c.resource_metrics).api = MetricsApi::Served;
+    std::sync::Arc::make_mut(&mut c.resource_metrics)
         .peak
         .insert(("a-1".into(), "ai-agent".into()), 2.1 * GI);
     let ps = run(Some(&c), None);
@@ -308,7 +308,7 @@ fn hpa(active: bool, reason: &str) -> HpaView {
 fn an_hpa_that_cannot_read_metrics_says_whether_the_metrics_api_is_there() {
     let mut c = cluster(agents());
     c.hpas = vec![hpa(false, "FailedGetResourceMetric")];
-    c.resource_metrics.api =
+    std::sync::Arc::make_mut(&mut c.resource_metrics).api =
         MetricsApi::Unavailable("APIService v1beta1.metrics.k8s.io MissingEndpoints".into());
     let ps = run(Some(&c), None);
     assert_eq!(ids(&ps), ["hpa/ai-agent-hpa"]);
@@ -321,7 +321,7 @@ fn an_hpa_that_cannot_read_metrics_says_whether_the_metrics_api_is_there() {
         ps[0]
     );
     assert_eq!(ps[0].since, Some(ts("2026-11-30T14:02:00Z")));
-    c.resource_metrics.api = MetricsApi::NotInstalled;
+    std::sync::Arc::make_mut(&mut c.resource_metrics).api = MetricsApi::NotInstalled;
     assert!(
         run(Some(&c), None)[0]
             .evidence

@@ -128,7 +128,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     // Only the rows that fit are built: a workload may have 50,000 pods.
     let selected = view.selected.min(pods.len().saturating_sub(1));
     let (start, end) = window(pods.len(), selected, area.height.saturating_sub(3));
-    let shown = &pods[start..end];
+    let shown: Vec<&PodView> = pods.range(start, end).collect();
     let rows: Vec<Row> = shown.iter().map(|p| row(app, p, container, wide)).collect();
     let name_w = shown
         .iter()

@@ -11,7 +11,7 @@ pub mod timeline_view;
 
 use super::keymap::{Action, Scope, action_for};
 use super::{App, Effect};
-use crate::cluster::model::PodView;
+use crate::cluster::model::{PodView, PodViews};
 use logs_view::LogView;
 use pod_details::PodDetailsView;
 use timeline_view::TimelineView;
@@ -82,10 +82,10 @@ impl App {
         })
     }
 
-    /// The pods of the drilled-into workload (empty when it is gone).
-    pub fn drilled_pods(&self) -> &[PodView] {
+    /// The pods of the drilled-into workload (empty when it is gone; shared, not copied).
+    pub fn drilled_pods(&self) -> PodViews {
         let Some(p) = self.pods_view() else {
-            return &[];
+            return PodViews::default();
         };
         self.cluster
             .as_ref()
@@ -94,17 +94,18 @@ impl App {
                     .iter()
                     .find(|w| w.kind == p.kind && w.name == p.name)
             })
-            .map(|w| w.pod_views.as_slice())
-            .unwrap_or(&[])
+            .map(|w| w.pod_views.clone())
+            .unwrap_or_default()
     }
 
     /// The pod selected in the pods view on top, if that is the top view.
-    pub fn selected_pod(&self) -> Option<&PodView> {
+    pub fn selected_pod(&self) -> Option<PodView> {
         let Some(View::Pods(p)) = self.view() else {
             return None;
         };
         let pods = self.drilled_pods();
         pods.get(p.selected.min(pods.len().saturating_sub(1)))
+            .cloned()
     }
 
     /// Back to the dashboard (a switch of context or namespace).
@@ -147,17 +148,17 @@ fn pods_key(app: &mut App, scoped: Option<Action>, k: KeyEvent, fx: &mut Vec<Eff
     match action {
         Some(Action::Back) => back(app, fx),
         Some(Action::Open) => {
-            if let Some(pod) = app.selected_pod().map(|p| p.name.clone()) {
+            if let Some(pod) = app.selected_pod().map(|p| p.name) {
                 pod_details::open(app, pod, fx);
             }
         }
         Some(Action::Logs) => {
-            if let Some(pod) = app.selected_pod().map(|p| p.name.clone()) {
+            if let Some(pod) = app.selected_pod().map(|p| p.name) {
                 logs_view::open(app, pod, fx);
             }
         }
         Some(Action::Delete) => {
-            if let Some(pod) = app.selected_pod().map(|p| p.name.clone()) {
+            if let Some(pod) = app.selected_pod().map(|p| p.name) {
                 super::dialogs::start_delete_pod(app, pod, fx);
             }
         }

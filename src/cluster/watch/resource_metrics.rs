@@ -19,7 +19,7 @@ const PEAK_OVER: usize = 20;
 
 /// The latest answer, shared with the snapshot builder.
 #[derive(Clone, Default)]
-pub struct Latest(Arc<Mutex<(ResourceMetrics, Recent)>>);
+pub struct Latest(Arc<Mutex<(Arc<ResourceMetrics>, Recent)>>);
 
 /// The working sets of the last `PEAK_OVER` answers, per (pod, container): a ring of
 /// values (NaN: not in that answer), not a copy of each answer's map.
@@ -57,7 +57,8 @@ impl Recent {
 }
 
 impl Latest {
-    pub fn get(&self) -> ResourceMetrics {
+    /// The latest answer (shared, not copied: at 10,000 pods it holds 30,000 entries).
+    pub fn get(&self) -> Arc<ResourceMetrics> {
         self.0.lock().unwrap_or_else(|e| e.into_inner()).0.clone()
     }
 
@@ -66,8 +67,8 @@ impl Latest {
         let mut cur = self.0.lock().unwrap_or_else(|e| e.into_inner());
         let (latest, recent) = &mut *cur;
         v.peak = recent.push(&v.working_set);
-        let changed = *latest != v;
-        *latest = v;
+        let changed = **latest != v;
+        *latest = Arc::new(v);
         changed
     }
 }
