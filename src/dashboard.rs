@@ -31,6 +31,8 @@ pub async fn run(
         ..target
     };
     let conn = cluster::connect(&target, &cfg.stack.namespace).await?;
+    let ms = crate::logging::started().elapsed().as_millis();
+    tracing::debug!("client for {} ready {ms} ms after the start", conn.server);
     let themes = themes();
     let theme = theme.unwrap_or_else(|| cfg.ui.theme.clone());
     if !themes.iter().any(|t| t.name == theme) {

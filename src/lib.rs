@@ -11,6 +11,7 @@ pub mod demo;
 pub mod error;
 pub mod files;
 pub mod format;
+pub mod heap;
 pub mod logging;
 pub mod logs;
 pub mod manifests;

@@ -37,6 +37,10 @@ pub struct Backends {
 /// How often ages and toasts are refreshed; nothing else redraws on a timer.
 const TICK: Duration = Duration::from_secs(1);
 
+/// The heap's free pages are given back 3 s after the start (the first lists decoded) and
+/// then every this many ticks.
+const TRIM_EVERY_TICKS: u32 = 30;
+
 /// Run the dashboard until the user quits. The terminal is restored on every exit path.
 pub async fn run(mut app: App, backends: Backends) -> Result<(), Error> {
     let mut terminal =
@@ -66,12 +70,19 @@ async fn event_loop(
         .take()
         .unwrap_or_else(|| mpsc::channel::<MetricsSnapshot>(1).1);
     let mut dirty = true;
+    let mut first_snapshot = true;
+    let mut ticks: u32 = 0;
     loop {
         if dirty {
             terminal
                 .draw(|f| crate::ui::draw(f, app))
                 .map_err(|e| Error::io("drawing the screen", e))?;
             dirty = false;
+            if first_snapshot && app.cluster.is_some() {
+                first_snapshot = false;
+                let ms = crate::logging::started().elapsed().as_millis();
+                tracing::info!("the workloads are on screen {ms} ms after the start");
+            }
         }
         let msg = tokio::select! {
             ev = keys.next() => match ev {
@@ -83,7 +94,13 @@ async fn event_loop(
             },
             Some(m) = rx.recv() => m,
             Some(m) = metrics_rx.recv() => Msg::Metrics(Box::new(m)),
-            _ = tick.tick() => Msg::Tick(jiff::Timestamp::now()),
+            _ = tick.tick() => {
+                ticks += 1;
+                if ticks % TRIM_EVERY_TICKS == 3 {
+                    crate::heap::trim();
+                }
+                Msg::Tick(jiff::Timestamp::now())
+            }
         };
         let (redraw, effects) = app::update(app, msg);
         dirty |= redraw;
