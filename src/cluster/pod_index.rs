@@ -4,7 +4,8 @@
 //! pod event costs the rebuild of its chunk (a few hundred pods) and a merge of its group's
 //! chunk summaries, not a rebuild of its workload or of the namespace.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use k8s_openapi::api::core::v1::Pod;
 
@@ -56,39 +57,87 @@ impl PodEntry {
 /// its chunk's summary and list, and merges the group's chunk summaries.
 const CHUNK: usize = 256;
 
-/// Some of a group's pods, a range of names.
+/// Some of a group's pods, a range of names: their rows (shared with the snapshots that
+/// show them: a changed pod copies its chunk's rows once, not the workload's) and beside
+/// each row what the pod adds to its workload's summary.
 #[derive(Debug, Default)]
 struct Chunk {
-    pods: BTreeMap<String, PodEntry>,
+    /// By name.
+    views: Arc<Vec<PodView>>,
+    /// `facts[i]` is `views[i]`'s pod's.
+    facts: Vec<PodFacts>,
     /// Their summary (counts, evidence, their views and names); None: to be built again.
     summary: Option<Workload>,
 }
 
 impl Chunk {
-    /// The summary of these pods; `take`: their views are moved into it (the index is not
-    /// kept), else copied.
-    fn summarise(&mut self, take: bool) -> Workload {
+    /// Where `name` is, or would go.
+    fn find(&self, name: &str) -> Result<usize, usize> {
+        self.views.binary_search_by(|v| v.name.as_str().cmp(name))
+    }
+
+    /// Add or replace a pod; true: it is new.
+    fn insert(&mut self, e: PodEntry) -> bool {
+        self.summary = None;
+        let at = self.find(&e.view.name);
+        let views = Arc::make_mut(&mut self.views);
+        match at {
+            Ok(i) => {
+                views[i] = e.view;
+                self.facts[i] = e.facts;
+                false
+            }
+            Err(i) => {
+                views.insert(i, e.view);
+                self.facts.insert(i, e.facts);
+                true
+            }
+        }
+    }
+
+    /// Remove a pod; true: it was there.
+    fn remove(&mut self, name: &str) -> bool {
+        let Ok(i) = self.find(name) else {
+            return false;
+        };
+        self.summary = None;
+        Arc::make_mut(&mut self.views).remove(i);
+        self.facts.remove(i);
+        true
+    }
+
+    /// The upper half of its pods, moved out.
+    fn split(&mut self) -> Chunk {
+        let half = self.facts.len() / 2;
+        self.summary = None;
+        Chunk {
+            views: Arc::new(Arc::make_mut(&mut self.views).split_off(half)),
+            facts: self.facts.split_off(half),
+            summary: None,
+        }
+    }
+
+    /// The summary of these pods (their rows shared, not copied).
+    fn summarise(&self) -> Workload {
         let mut w = Workload::default();
-        let mut names = Vec::with_capacity(self.pods.len());
-        for (name, e) in &self.pods {
-            workload_view::add_pod(&e.facts, &mut w);
-            if !e.facts.terminating {
-                names.push(name.clone());
+        let mut names = Vec::with_capacity(self.facts.len());
+        for (v, f) in self.views.iter().zip(&self.facts) {
+            workload_view::add_pod(f, &mut w);
+            if !f.terminating {
+                names.push(v.name.clone());
             }
         }
         w.pod_names = names.into();
-        let views: Vec<PodView> = if take {
-            let pods = self.pods.values_mut();
-            pods.map(|e| std::mem::take(&mut e.view)).collect()
-        } else {
-            self.pods.values().map(|e| e.view.clone()).collect()
-        };
-        w.pod_views = views.into();
+        w.pod_views = Shared::from_chunks([self.views.clone()]);
         w
     }
 
     fn first(&self) -> Option<&str> {
-        self.pods.keys().next().map(String::as_str)
+        self.views.first().map(|v| v.name.as_str())
+    }
+
+    fn len(&self) -> usize {
+        self.facts.len()
     }
 }
 
@@ -117,18 +166,11 @@ impl Group {
             self.chunks.push(Chunk::default());
         }
         let i = self.chunk_for(&e.view.name);
-        let c = &mut self.chunks[i];
-        c.summary = None;
         self.summary = None;
-        let new = c.pods.insert(e.view.name.clone(), e).is_none();
-        if c.pods.len() > 2 * CHUNK {
-            let middle = c.pods.keys().nth(CHUNK).cloned().unwrap_or_default();
-            let upper = c.pods.split_off(&middle);
-            let chunk = Chunk {
-                pods: upper,
-                summary: None,
-            };
-            self.chunks.insert(i + 1, chunk);
+        let new = self.chunks[i].insert(e);
+        if self.chunks[i].len() > 2 * CHUNK {
+            let upper = self.chunks[i].split();
+            self.chunks.insert(i + 1, upper);
         }
         new
     }
@@ -139,12 +181,11 @@ impl Group {
             return false;
         }
         let i = self.chunk_for(name);
-        if self.chunks[i].pods.remove(name).is_none() {
+        if !self.chunks[i].remove(name) {
             return false;
         }
         self.summary = None;
-        self.chunks[i].summary = None;
-        if self.chunks[i].pods.is_empty() {
+        if self.chunks[i].len() == 0 {
             self.chunks.remove(i);
         }
         true
@@ -154,13 +195,12 @@ impl Group {
         self.chunks.is_empty()
     }
 
-    /// The summary of these pods: the changed chunks' built again (all of them, their
-    /// views moved, with `take`), merged with the others'.
-    fn summarise(&mut self, take: bool) -> Workload {
+    /// The summary of these pods: the changed chunks' built again, merged with the others'.
+    fn summarise(&mut self) -> Workload {
         let mut w = Workload::default();
         for c in &mut self.chunks {
-            if take || c.summary.is_none() {
-                c.summary = Some(c.summarise(take));
+            if c.summary.is_none() {
+                c.summary = Some(c.summarise());
             }
         }
         let parts: Vec<&Workload> = self
@@ -223,15 +263,7 @@ impl PodIndex {
     /// Build the summaries of the groups that changed since the last call.
     pub fn refresh(&mut self) {
         for g in self.groups.values_mut().filter(|g| g.summary.is_none()) {
-            g.summary = Some(g.summarise(false));
-        }
-    }
-
-    /// Build every summary, moving the pods' views into them: for an index built for one
-    /// snapshot and dropped after (`status`).
-    pub fn refresh_once(&mut self) {
-        for g in self.groups.values_mut() {
-            g.summary = Some(g.summarise(true));
+            g.summary = Some(g.summarise());
         }
     }
 

@@ -203,7 +203,7 @@ fn statefulset_view(s: &StatefulSet) -> Workload {
 /// Build the snapshot from the listed objects (`objects.pods` projected here).
 pub fn build(context: &str, namespace: &str, objects: &Objects<'_>) -> ClusterSnapshot {
     let mut pods: PodIndex = objects.pods.iter().copied().collect();
-    pods.refresh_once();
+    pods.refresh();
     build_with(context, namespace, objects, &mut pods)
 }
 

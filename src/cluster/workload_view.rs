@@ -267,6 +267,8 @@ pub fn pod_facts(p: &Pod) -> PodFacts {
             .into_iter()
             .flatten()
             .map(|cs| container_facts(p, cs))
+            // A container that never restarted adds nothing: not kept (most of them).
+            .filter(|f| *f != ContainerFacts::default())
             .collect(),
     }
 }
