@@ -5,7 +5,8 @@
 # so every press changes the screen), each timed from `tmux send-keys` until
 # `tmux capture-pane -p`, polled in a tight loop, shows the moved selection. The figures
 # include tmux's own latency (send-keys, then a capture-pane per poll); its baseline, the
-# time of one capture-pane of an unchanged screen, is measured and printed too.
+# time of one capture-pane of an unchanged screen, is measured and printed too, and so is
+# the dashboard's own part: from reading the key to the frame written (its debug log).
 #   scripts/bench-keys.sh [RATE] [N] [NAMESPACE]   (defaults: 0, 5000, load-1)
 # BENCH_BIN=path runs another build of the dashboard.
 set -euo pipefail
@@ -20,7 +21,7 @@ churn=()
 (( RATE > 0 )) && churn=(--churn "$RATE")
 start_sim --extra-pods "$N" "${churn[@]}"
 sleep 2
-new_session "$session" "HOME=$work $BIN --kubeconfig $work/kc -n $NS --log-file $work/tui.log"
+new_session "$session" "HOME=$work AGENTDECK_LOG=info,agentdeck::keys=debug $BIN --kubeconfig $work/kc -n $NS --log-file $work/tui.log"
 sleep 10   # warm-up: the pods start (and the churn runs)
 ms() { echo $(( (${EPOCHREALTIME/./} - $1) )); }   # µs since $1
 # Which row holds the selection marker: the workload name after "│▶".
@@ -52,7 +53,9 @@ for i in $(seq 1 "$SAMPLES"); do
     sleep 0.05
 done
 echo "key → frame latency: dashboard ($BIN) on $NS of a sim with $N extra pods$( ((RATE > 0)) && echo ", --churn $RATE" || echo ", at rest")"
-python3 - "$work/keys" "$work/base" "$timeouts" <<'PY'
+sleep 0.5
+grep -oE 'key to frame [0-9]+' "$work/tui.log" | awk '{print $4}' > "$work/inside"
+python3 - "$work/keys" "$work/base" "$timeouts" "$work/inside" <<'PY'
 import sys
 def pct(path):
     xs = sorted(int(l) / 1000 for l in open(path))
@@ -61,4 +64,5 @@ def pct(path):
 print(f"send-keys → selection moved on capture-pane: {pct(sys.argv[1])}; timeouts (>5 s): {sys.argv[3]}")
 print(f"tmux baseline, one capture-pane with no key pressed (under churn the screen still changes): {pct(sys.argv[2])}")
 print("(the key latency includes tmux's: send-keys, and the capture-pane polls)")
+print(f"inside the dashboard, key read → frame written (its log, agentdeck::keys=debug): {pct(sys.argv[4])}")
 PY

@@ -72,12 +72,18 @@ async fn event_loop(
     let mut dirty = true;
     let mut first_snapshot = true;
     let mut ticks: u32 = 0;
+    // When the oldest key not yet on screen was read (its latency is logged at debug).
+    let mut key_at: Option<std::time::Instant> = None;
     loop {
         if dirty {
             terminal
                 .draw(|f| crate::ui::draw(f, app))
                 .map_err(|e| Error::io("drawing the screen", e))?;
             dirty = false;
+            if let Some(at) = key_at.take() {
+                let us = at.elapsed().as_micros();
+                tracing::debug!(target: "agentdeck::keys", "key to frame {us} µs");
+            }
             if first_snapshot && app.cluster.is_some() {
                 first_snapshot = false;
                 let ms = crate::logging::started().elapsed().as_millis();
@@ -86,7 +92,10 @@ async fn event_loop(
         }
         let msg = tokio::select! {
             ev = keys.next() => match ev {
-                Some(Ok(TermEvent::Key(k))) if k.kind != KeyEventKind::Release => Msg::Key(k),
+                Some(Ok(TermEvent::Key(k))) if k.kind != KeyEventKind::Release => {
+                    key_at.get_or_insert_with(std::time::Instant::now);
+                    Msg::Key(k)
+                }
                 Some(Ok(TermEvent::Resize(_, _))) => Msg::Resize,
                 Some(Ok(_)) => continue,
                 Some(Err(e)) => return Err(Error::io("reading the terminal", e)),
