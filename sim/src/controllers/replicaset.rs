@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
+use super::pod_cache::Pod;
 use super::{Snapshot, State};
 use crate::resources::{self, keys};
 use crate::{Sim, admission, meta};
@@ -12,8 +13,8 @@ use crate::{Sim, admission, meta};
 /// real controller's batches).
 const CREATE_BURST: usize = 500;
 
-fn available(sim: &Sim, pod: &Value, min_ready: f64) -> bool {
-    if !meta::pod_ready(pod) {
+fn available(sim: &Sim, pod: &Pod, min_ready: f64) -> bool {
+    if !pod.sum.ready {
         return false;
     }
     if min_ready <= 0.0 {
@@ -51,7 +52,7 @@ pub fn reconcile(sim: &Sim, st: &mut State, snap: &Snapshot) {
         if meta::is_deleting(rs) {
             continue;
         }
-        let owned: &[Arc<Value>] = snap
+        let owned: &[Arc<Pod>] = snap
             .pods_by_owner
             .get(meta::uid(rs))
             .map(Vec::as_slice)
@@ -118,9 +119,9 @@ fn pod_from_template(rs: &Value, pod_name: &str) -> Value {
 
 /// manageReplicas, scaling down: deletes the `count` pods ranked first by
 /// [`delete_rank`], recording SuccessfulDelete.
-fn delete_pods(sim: &Sim, st: &mut State, rs: &Value, owned: &[Arc<Value>], count: usize) {
+fn delete_pods(sim: &Sim, st: &mut State, rs: &Value, owned: &[Arc<Pod>], count: usize) {
     let pod_def = resources::by_key(keys::PODS).expect("pods served");
-    let mut victims: Vec<&Arc<Value>> = owned.iter().collect();
+    let mut victims: Vec<&Arc<Pod>> = owned.iter().collect();
     victims.sort_by_key(|p| delete_rank(p));
     for p in victims.into_iter().take(count) {
         if sim
@@ -147,11 +148,11 @@ fn delete_pods(sim: &Sim, st: &mut State, rs: &Value, owned: &[Arc<Value>], coun
 
 /// calculateStatus: replicas, ready and available (ready for minReadySeconds) counts
 /// and the observed generation; written only when changed.
-fn update_status(sim: &Sim, st: &mut State, rs: &Value, owned: &[Arc<Value>]) {
+fn update_status(sim: &Sim, st: &mut State, rs: &Value, owned: &[Arc<Pod>]) {
     let min_ready = meta::ptr(rs, "/spec/minReadySeconds")
         .and_then(Value::as_f64)
         .unwrap_or(0.0);
-    let ready = owned.iter().filter(|p| meta::pod_ready(p)).count();
+    let ready = owned.iter().filter(|p| p.sum.ready).count();
     let avail = owned
         .iter()
         .filter(|p| available(sim, p, min_ready))
