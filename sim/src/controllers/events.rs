@@ -27,6 +27,8 @@ pub struct Recorder {
     /// Hash of (object uid, reason, type, component) → (window start, message hashes).
     similar: HashMap<u64, (f64, HashSet<u64>)>,
     hasher: std::hash::RandomState,
+    /// managedFields entry of a created event, by shape (see [`Recorder::create`]).
+    managed: HashMap<u64, Value>,
 }
 
 impl Recorder {
@@ -97,9 +99,40 @@ impl Recorder {
             "reportingComponent": component,
             "reportingInstance": host.unwrap_or(""),
         });
-        if admission::create_internal(sim, ev, component).is_ok() {
+        if self.create(sim, ev, component) {
             self.seen.insert(k, (ns, name));
         }
+    }
+
+    /// Create an event as `component` would (a POST). The first event of each shape goes
+    /// the whole way through admission (server-side apply's managedFields, validation);
+    /// the next ones of that shape reuse its managedFields entry with their own time,
+    /// as they set the very same fields.
+    fn create(&mut self, sim: &Sim, mut ev: Value, component: &str) -> bool {
+        let shape = self.hash(&(
+            component,
+            ev.pointer("/involvedObject/namespace").is_some(),
+            ev.pointer("/source/host").is_some(),
+        ));
+        let Some(entry) = self.managed.get(&shape) else {
+            let Ok(created) = admission::create_internal(sim, ev, component) else {
+                return false;
+            };
+            if let Some(m) = created.pointer("/metadata/managedFields/0") {
+                self.managed.insert(shape, m.clone());
+            }
+            return true;
+        };
+        if let Some(m) = ev.as_object_mut() {
+            // Apply drops null fields (eventTime).
+            m.retain(|_, v| !v.is_null());
+        }
+        let mut entry = entry.clone();
+        entry["time"] = json!(sim.clock.now_str());
+        let def = crate::resources::by_key(keys::EVENTS).expect("events served");
+        admission::init_new(sim, def, &mut ev);
+        meta::metadata_mut(&mut ev).insert("managedFields".into(), json!([entry]));
+        sim.store.create(keys::EVENTS, ev).is_ok()
     }
 
     fn hash(&self, v: &impl Hash) -> u64 {
@@ -139,5 +172,85 @@ impl Recorder {
         let now = sim.clock.secs();
         self.similar
             .retain(|_, (start, _)| now - *start <= SIMILAR_WINDOW_SECS);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::SimConfig;
+
+    fn paths(v: &Value, at: String, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => m
+                .iter()
+                .for_each(|(k, x)| paths(x, format!("{at}/{k}"), out)),
+            Value::Array(a) => a.iter().for_each(|x| paths(x, format!("{at}/[]"), out)),
+            _ => out.push(format!("{at}={}", if v.is_null() { "null" } else { "" })),
+        }
+    }
+
+    #[test]
+    fn events_of_one_shape_are_alike_and_similar_ones_are_combined() {
+        let sim = Sim::new(&SimConfig::default());
+        let mut r = Recorder::default();
+        let pod = |n: &str| {
+            json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": n,
+                "namespace": "ns", "uid": format!("uid-{n}")}, "spec": {"nodeName": "node-1"}})
+        };
+        r.record(
+            &sim,
+            &pod("a"),
+            false,
+            "Started",
+            "Started container a",
+            "kubelet",
+        );
+        r.record(
+            &sim,
+            &pod("b"),
+            false,
+            "Started",
+            "Started container b",
+            "kubelet",
+        );
+        let (evs, _) = sim.store.list(keys::EVENTS, None);
+        assert_eq!(evs.len(), 2);
+        let shape = |e: &Value| {
+            let mut out = Vec::new();
+            paths(e, String::new(), &mut out);
+            out
+        };
+        assert_eq!(
+            shape(&evs[0]),
+            shape(&evs[1]),
+            "the fast path makes the same object"
+        );
+        let rs = json!({"apiVersion": "apps/v1", "kind": "ReplicaSet",
+            "metadata": {"name": "rs", "namespace": "ns", "uid": "rs-uid"}});
+        for i in 0..25 {
+            let msg = format!("Created pod: rs-{i}");
+            r.record(
+                &sim,
+                &rs,
+                false,
+                "SuccessfulCreate",
+                &msg,
+                "replicaset-controller",
+            );
+        }
+        let (evs, _) = sim.store.list(keys::EVENTS, None);
+        let created: Vec<_> = evs
+            .iter()
+            .filter(|e| e["reason"] == "SuccessfulCreate")
+            .collect();
+        assert_eq!(created.len(), 10, "nine alone, then one combined");
+        let combined = created.iter().find(|e| e["count"] == 16).expect("combined");
+        assert_eq!(
+            combined["message"],
+            "(combined from similar events): Created pod: rs-24"
+        );
     }
 }

@@ -72,7 +72,7 @@ pub struct Snapshot {
     pub replicasets: Vec<Arc<Value>>,
     pub deployments: Vec<Arc<Value>>,
     /// Active (not deleting) pods by controller-owner uid.
-    pub pods_by_owner: HashMap<String, Vec<Arc<Pod>>>,
+    pub pods_by_owner: HashMap<Arc<str>, Vec<Arc<Pod>>>,
     /// ReplicaSets by controller-owner uid.
     pub rs_by_owner: HashMap<String, Vec<Arc<Value>>>,
 }
@@ -83,13 +83,10 @@ impl Snapshot {
         let decoded = &mut st.decoded;
         let replicasets = decoded.list(sim, keys::REPLICASETS);
         let deployments = decoded.list(sim, keys::DEPLOYMENTS);
-        let mut pods_by_owner: HashMap<String, Vec<Arc<Pod>>> = HashMap::new();
+        let mut pods_by_owner: HashMap<Arc<str>, Vec<Arc<Pod>>> = HashMap::new();
         for p in pods.iter().filter(|p| !p.sum.deleting) {
             if let Some(u) = &p.sum.owner {
-                pods_by_owner
-                    .entry(u.to_string())
-                    .or_default()
-                    .push(p.clone());
+                pods_by_owner.entry(u.clone()).or_default().push(p.clone());
             }
         }
         let mut rs_by_owner: HashMap<String, Vec<Arc<Value>>> = HashMap::new();
