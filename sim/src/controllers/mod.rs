@@ -38,6 +38,8 @@ pub struct State {
     pub pods: pods::PodState,
     /// Objects decoded for the passes while they are busy.
     decoded: decoded::Decoded,
+    /// managedFields entry of the first pod a ReplicaSet (uid, generation) created.
+    pod_managed: HashMap<(String, i64), Value>,
     /// The pods' summaries (kept), and the pods decoded while busy.
     pod_cache: pod_cache::PodCache,
     /// When the oldest event expires (simulated seconds): the next GC pass needed

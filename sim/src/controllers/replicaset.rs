@@ -48,6 +48,8 @@ fn delete_rank(p: &Value) -> (u8, std::cmp::Reverse<String>) {
 }
 
 pub fn reconcile(sim: &Sim, st: &mut State, snap: &Snapshot) {
+    st.pod_managed
+        .retain(|(uid, _), _| snap.replicasets.iter().any(|rs| meta::uid(rs) == uid));
     for rs in &snap.replicasets {
         if meta::is_deleting(rs) {
             continue;
@@ -73,10 +75,21 @@ pub fn reconcile(sim: &Sim, st: &mut State, snap: &Snapshot) {
 /// manageReplicas, scaling up: creates `count` pods from the template, recording
 /// SuccessfulCreate or FailedCreate for each.
 fn create_pods(sim: &Sim, st: &mut State, rs: &Value, count: usize) {
+    // The pods of one template set the same fields: after the first one went through
+    // admission, the next ones reuse its managedFields entry.
+    let shape = (meta::uid(rs).to_string(), meta::generation(rs));
     for _ in 0..count {
         let pod_name = format!("{}-{}", meta::name(rs), sim.rng.suffix(5));
         let pod = pod_from_template(rs, &pod_name);
-        match admission::create_internal(sim, pod, "kube-controller-manager") {
+        let created = match st.pod_managed.get(&shape) {
+            Some(entry) => admission::create_like(sim, pod, entry),
+            None => admission::create_internal(sim, pod, "kube-controller-manager").inspect(|p| {
+                if let Some(m) = p.pointer("/metadata/managedFields/0") {
+                    st.pod_managed.insert(shape.clone(), m.clone());
+                }
+            }),
+        };
+        match created {
             Ok(_) => st.events.record(
                 sim,
                 rs,
@@ -188,4 +201,45 @@ pub fn strip_zero(mut v: Value) -> Value {
         m.retain(|k, x| k == "replicas" || x.as_i64() != Some(0));
     }
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::SimConfig;
+
+    fn paths(v: &Value, at: String, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => m
+                .iter()
+                .for_each(|(k, x)| paths(x, format!("{at}/{k}"), out)),
+            Value::Array(a) => a.iter().for_each(|x| paths(x, format!("{at}/[]"), out)),
+            _ => out.push(at),
+        }
+    }
+
+    #[test]
+    fn pods_created_like_the_first_are_the_same_objects() {
+        let sim = Sim::new(&SimConfig::default());
+        let rs = json!({"apiVersion": "apps/v1", "kind": "ReplicaSet",
+            "metadata": {"name": "w", "namespace": "default", "uid": "rs-1", "generation": 1},
+            "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "w"}},
+                "template": {"metadata": {"labels": {"app": "w"}, "annotations": {"a": "b"}},
+                    "spec": {"containers": [{"name": "c", "image": "busybox",
+                        "resources": {"requests": {"cpu": "10m"}}}]}}}});
+        let mut st = State::default();
+        create_pods(&sim, &mut st, &rs, 2);
+        let (pods, _) = sim.store.list(keys::PODS, None);
+        assert_eq!(pods.len(), 2);
+        let shape = |p: &Value| {
+            let mut out = Vec::new();
+            paths(p, String::new(), &mut out);
+            out
+        };
+        assert_eq!(shape(&pods[0]), shape(&pods[1]));
+        assert_eq!(
+            pods[0].pointer("/metadata/managedFields/0/fieldsV1"),
+            pods[1].pointer("/metadata/managedFields/0/fieldsV1")
+        );
+    }
 }
