@@ -5,7 +5,7 @@
 //! similar events): …") whose count goes up (a ReplicaSet creating 10,000 pods records
 //! ten SuccessfulCreate events, not 10,000).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::hash::{BuildHasher, Hash};
 
 use serde_json::{Value, json};
@@ -20,12 +20,34 @@ const SIMILAR_WINDOW_SECS: f64 = 600.0;
 /// The prefix of a combined event's message.
 const COMBINED: &str = "(combined from similar events): ";
 
+/// The distinct messages of one reason about one object, since `start`.
+struct Similar {
+    start: f64,
+    first: u64,
+    more: Vec<u64>,
+}
+
+impl Similar {
+    fn distinct(&self) -> usize {
+        1 + self.more.len()
+    }
+
+    fn insert(&mut self, msg: u64) {
+        if msg != self.first && !self.more.contains(&msg) {
+            self.more.push(msg);
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct Recorder {
     /// Hash of (object uid, reason, message) → (namespace, event name).
     seen: HashMap<u64, (String, String)>,
-    /// Hash of (object uid, reason, type, component) → (window start, message hashes).
-    similar: HashMap<u64, (f64, HashSet<u64>)>,
+    /// Hash of (object uid, reason, type, component) → the messages seen in the window
+    /// (plain data in the table: no allocation per object until a second message).
+    similar: HashMap<u64, Similar>,
+    /// The table's size after its last pruning.
+    similar_pruned: usize,
     hasher: std::hash::RandomState,
     /// managedFields entry of a created event, by shape (see [`Recorder::create`]).
     managed: HashMap<u64, Value>,
@@ -153,16 +175,28 @@ impl Recorder {
         let now = sim.clock.secs();
         let key = self.hash(&(uid, reason, warning, component));
         let msg = self.hash(&message);
-        let (start, msgs) = self.similar.entry(key).or_insert((now, HashSet::new()));
-        if now - *start > SIMILAR_WINDOW_SECS {
-            *start = now;
-            msgs.clear();
+        if self.similar.len() > 2 * self.similar_pruned.max(1024) {
+            self.similar
+                .retain(|_, s| now - s.start <= SIMILAR_WINDOW_SECS);
+            self.similar_pruned = self.similar.len();
         }
-        if msgs.len() < MAX_SIMILAR {
-            msgs.insert(msg);
+        let s = self.similar.entry(key).or_insert(Similar {
+            start: now,
+            first: msg,
+            more: Vec::new(),
+        });
+        if now - s.start > SIMILAR_WINDOW_SECS {
+            *s = Similar {
+                start: now,
+                first: msg,
+                more: Vec::new(),
+            };
+        }
+        if s.distinct() < MAX_SIMILAR {
+            s.insert(msg);
         }
         // The tenth distinct message is the first one combined.
-        msgs.len() >= MAX_SIMILAR
+        s.distinct() >= MAX_SIMILAR
     }
 
     /// Forget events that no longer exist (expired by the GC).
@@ -171,7 +205,7 @@ impl Recorder {
             .retain(|_, (ns, name)| sim.store.get_raw(keys::EVENTS, ns, name).is_some());
         let now = sim.clock.secs();
         self.similar
-            .retain(|_, (start, _)| now - *start <= SIMILAR_WINDOW_SECS);
+            .retain(|_, s| now - s.start <= SIMILAR_WINDOW_SECS);
     }
 }
 
