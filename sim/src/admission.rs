@@ -112,6 +112,29 @@ pub fn merge_update(def: &ResourceDef, old: &Value, mut new: Value, sub: Option<
 
 /// Create an object from inside the sim (bootstrap, preload, controllers): the same
 /// defaults, validation and metadata as an API create, recorded as an apply by `manager`.
+/// Create `obj` like an earlier object that `manager` created with the same fields set:
+/// with that object's managedFields entry (`entry`) at this time, and without server-side
+/// apply or validation (the earlier one went through them).
+pub fn create_like(sim: &Sim, mut obj: Value, entry: &Value) -> Result<Arc<Value>, String> {
+    let av = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+    let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
+    let def = resources::by_kind(av, kind)
+        .ok_or_else(|| format!("no matches for kind \"{kind}\" in version \"{av}\""))?;
+    if let Some(m) = obj.as_object_mut() {
+        // Apply drops null fields.
+        m.retain(|_, v| !v.is_null());
+    }
+    init_new(sim, def, &mut obj);
+    let mut entry = entry.clone();
+    entry["time"] = json!(sim.clock.now_str());
+    meta::metadata_mut(&mut obj).insert("managedFields".into(), json!([entry]));
+    defaults::apply(&mut obj);
+    let name = meta::name(&obj).to_string();
+    sim.store
+        .create(&def.key(), obj)
+        .map_err(|e| format!("{} {name}: {e:?}", def.resource))
+}
+
 pub fn create_internal(sim: &Sim, obj: Value, manager: &str) -> Result<Arc<Value>, String> {
     let av = obj
         .get("apiVersion")

@@ -54,14 +54,14 @@ impl Decoded {
 }
 
 /// The same stored version: a write always stores new bytes.
-fn same_bytes(a: &Bytes, b: &Bytes) -> bool {
+pub(super) fn same_bytes(a: &Bytes, b: &Bytes) -> bool {
     a.as_ptr() == b.as_ptr() && a.len() == b.len()
 }
 
 /// An object decoded for reading, without `metadata.managedFields` (no controller reads
 /// them; their nested maps are most of a decoded pod's memory). Writes go through the
 /// store, which keeps them.
-fn slim(raw: &[u8]) -> Value {
+pub(super) fn slim(raw: &[u8]) -> Value {
     let mut o = crate::store::decode(raw);
     if let Some(md) = o.get_mut("metadata").and_then(Value::as_object_mut) {
         md.remove("managedFields");

@@ -130,16 +130,23 @@ pub fn reconcile(sim: &Sim, st: &mut State) -> bool {
     }
     // Event TTL.
     let mut expired = false;
+    let mut next_expiry = f64::INFINITY;
     for (def, o) in all.iter().filter(|(d, _)| d.key() == keys::EVENTS) {
         let last = o.last_timestamp.as_deref();
-        if meta::age_secs(&sim.clock, last).unwrap_or(0.0) > EVENT_TTL_SECS {
+        let age = meta::age_secs(&sim.clock, last).unwrap_or(0.0);
+        if age > EVENT_TTL_SECS {
             sim.store
                 .delete(&def.key(), &o.metadata.namespace, &o.metadata.name);
             expired = true;
+        } else {
+            next_expiry = next_expiry.min(EVENT_TTL_SECS - age);
         }
     }
     if expired {
         st.events.forget_missing(sim);
     }
+    // An event only gets younger (a repeat bumps lastTimestamp) or newer ones come: none
+    // expires before the oldest one seen now.
+    st.gc_next_expiry = sim.clock.secs() + next_expiry.max(1.0);
     all.iter().any(|(_, o)| o.deleting())
 }

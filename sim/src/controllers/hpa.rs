@@ -385,12 +385,9 @@ fn ready_pods<'a>(snap: &'a Snapshot, ns: &str, target: &Value) -> Vec<&'a Arc<V
         .unwrap_or(json!({}));
     snap.pods
         .iter()
-        .filter(|p| {
-            meta::namespace(p) == ns
-                && !meta::is_deleting(p)
-                && meta::selector_matches(&selector, meta::labels(p))
-        })
-        .filter(|p| meta::pod_ready(p))
+        .filter(|p| p.sum.namespace == ns && !p.sum.deleting && p.sum.ready)
+        .map(|p| p.value())
+        .filter(|p| meta::selector_matches(&selector, meta::labels(p)))
         .collect()
 }
 

@@ -9,16 +9,16 @@ use crate::resources::keys;
 use crate::{Sim, agents, meta, usage};
 
 /// Simulated seconds from start to the first passing readiness probe.
-const READY_SECS: f64 = 2.0;
+pub(super) const READY_SECS: f64 = 2.0;
 /// Simulated seconds a running container lives before an over-limit OOM kill.
 const OOM_AFTER_SECS: f64 = 3.0;
 /// A leaking agent container is killed this long after its working set passed the limit
 /// (the kernel reclaims what it can first; metrics-server sees the peak meanwhile).
 const LEAK_OOM_SECS: f64 = 8.0;
 /// Simulated seconds a container with a bad configuration runs before it exits.
-const CRASH_AFTER_SECS: f64 = 1.0;
+pub(super) const CRASH_AFTER_SECS: f64 = 1.0;
 /// The provider URL variable the agents validate at start.
-const BASE_URL_ENV: &str = "HOLYSHEEP_BASE_URL";
+pub(super) const BASE_URL_ENV: &str = "HOLYSHEEP_BASE_URL";
 
 /// How a container ended.
 struct Exit<'a> {
@@ -41,7 +41,7 @@ pub fn bad_config(pod: &Value) -> Option<String> {
         .map(|v| format!("invalid {BASE_URL_ENV} {v:?}: must be an https:// URL"))
 }
 
-fn valid_base_url(v: &str) -> bool {
+pub(super) fn valid_base_url(v: &str) -> bool {
     let loopback = [
         "http://127.0.0.1:",
         "http://127.0.0.1/",

@@ -11,6 +11,7 @@ pub mod hpa_behavior;
 pub mod hpa_metrics;
 pub mod kubelet;
 pub mod nodes;
+pub mod pod_cache;
 pub mod pod_status;
 pub mod pods;
 pub mod replicaset;
@@ -24,6 +25,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use self::pod_cache::Pod;
+
 use super::resources::keys;
 use super::{Sim, meta};
 
@@ -35,7 +38,13 @@ pub struct State {
     pub pods: pods::PodState,
     /// Objects decoded for the passes while they are busy.
     decoded: decoded::Decoded,
-    last_gc: f64,
+    /// managedFields entry of the first pod a ReplicaSet (uid, generation) created.
+    pod_managed: HashMap<(String, i64), Value>,
+    /// The pods' summaries (kept), and the pods decoded while busy.
+    pod_cache: pod_cache::PodCache,
+    /// When the oldest event expires (simulated seconds): the next GC pass needed
+    /// without deletions.
+    gc_next_expiry: f64,
     /// The store's deletion count at the last GC pass, and whether that pass left work.
     gc_seen: u64,
     gc_pending: bool,
@@ -61,27 +70,25 @@ impl State {
 
 /// Objects of one pass, indexed the way the controllers need them.
 pub struct Snapshot {
-    pub pods: Vec<Arc<Value>>,
+    pub pods: Vec<Arc<Pod>>,
     pub replicasets: Vec<Arc<Value>>,
     pub deployments: Vec<Arc<Value>>,
     /// Active (not deleting) pods by controller-owner uid.
-    pub pods_by_owner: HashMap<String, Vec<Arc<Value>>>,
+    pub pods_by_owner: HashMap<Arc<str>, Vec<Arc<Pod>>>,
     /// ReplicaSets by controller-owner uid.
     pub rs_by_owner: HashMap<String, Vec<Arc<Value>>>,
 }
 
 impl Snapshot {
-    pub fn take(sim: &Sim, decoded: &mut decoded::Decoded) -> Self {
-        let pods = decoded.list(sim, keys::PODS);
+    pub fn take(sim: &Sim, st: &mut State) -> Self {
+        let pods = st.pod_cache.list(sim);
+        let decoded = &mut st.decoded;
         let replicasets = decoded.list(sim, keys::REPLICASETS);
         let deployments = decoded.list(sim, keys::DEPLOYMENTS);
-        let mut pods_by_owner: HashMap<String, Vec<Arc<Value>>> = HashMap::new();
-        for p in pods.iter().filter(|p| !meta::is_deleting(p)) {
-            if let Some(u) = meta::controller_uid(p) {
-                pods_by_owner
-                    .entry(u.to_string())
-                    .or_default()
-                    .push(p.clone());
+        let mut pods_by_owner: HashMap<Arc<str>, Vec<Arc<Pod>>> = HashMap::new();
+        for p in pods.iter().filter(|p| !p.sum.deleting) {
+            if let Some(u) = &p.sum.owner {
+                pods_by_owner.entry(u.clone()).or_default().push(p.clone());
             }
         }
         let mut rs_by_owner: HashMap<String, Vec<Arc<Value>>> = HashMap::new();
@@ -117,22 +124,21 @@ pub fn reconcile(sim: &Sim, st: &mut State) {
     if sim.has_memory_pins() {
         st.due_in(now, 1.0);
     }
-    let mut snap = Snapshot::take(sim, &mut st.decoded);
+    let mut snap = Snapshot::take(sim, st);
     let rv = sim.store.current_rv();
     deployment::reconcile(sim, st, &snap);
     if sim.store.current_rv() != rv {
-        snap = Snapshot::take(sim, &mut st.decoded);
+        snap = Snapshot::take(sim, st);
     }
     replicaset::reconcile(sim, st, &snap);
     statefulset::reconcile(sim, st, &snap.pods);
     pods::reconcile(sim, st, &snap);
     hpa::reconcile(sim, st, &snap);
-    // Garbage collection after deletions (until it has nothing left to do), and now and
-    // then for event expiry.
+    // Garbage collection after deletions (until it has nothing left to do), and when the
+    // oldest event expires.
     let deletions = sim.store.deletions();
-    if deletions != st.gc_seen || st.gc_pending || now - st.last_gc >= 60.0 {
+    if deletions != st.gc_seen || st.gc_pending || now >= st.gc_next_expiry {
         st.gc_seen = deletions;
-        st.last_gc = now;
         st.gc_pending = gc::reconcile(sim, st);
     }
     if st.gc_pending {

@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::{Value, json};
 
+use super::pod_cache::Pod;
 use super::pod_status::{condition_time, containers, running_status, set_condition};
 use super::{Snapshot, State};
 use crate::resources::keys;
@@ -59,32 +60,33 @@ fn missing_secret(sim: &Sim, pod: &Value) -> Option<String> {
 }
 
 pub fn reconcile(sim: &Sim, st: &mut State, snap: &Snapshot) {
-    let unscheduled = snap
-        .pods
-        .iter()
-        .any(|p| meta::ptr(p, "/spec/nodeName").is_none());
-    let mut per_node = HashMap::new();
+    let unscheduled = snap.pods.iter().any(|p| p.sum.node.is_none());
+    let mut per_node = Vec::new();
     let mut nodes = Vec::new();
     if unscheduled {
-        per_node = super::scheduler::node_use(&snap.pods);
         nodes = super::scheduler::nodes_of(&sim.store.list(keys::NODES, None).0);
+        per_node = super::scheduler::node_use(&snap.pods, &nodes);
     }
     let now = sim.clock.now_str();
     let pinned = sim.has_memory_pins();
     for pod in &snap.pods {
-        let ns = meta::namespace(pod);
-        let name = meta::name(pod);
-        if meta::is_deleting(pod) {
+        if pod.steady() && !pinned {
+            continue;
+        }
+        let ns = pod.sum.namespace.as_str();
+        let name = pod.sum.name.as_str();
+        if pod.sum.deleting {
             terminate(sim, st, pod);
             continue;
         }
-        let phase = meta::ptr(pod, "/status/phase")
-            .and_then(Value::as_str)
-            .unwrap_or("");
-        if meta::ptr(pod, "/spec/nodeName").is_none() {
+        if pod.sum.node.is_none() {
             super::scheduler::schedule(sim, st, pod, &nodes, &mut per_node);
             continue;
         }
+        if waits(sim, st, pod, pinned) {
+            continue;
+        }
+        let phase = pod.sum.phase;
         match phase {
             "Pending" => {
                 let since =
@@ -122,6 +124,36 @@ pub fn reconcile(sim: &Sim, st: &mut State, snap: &Snapshot) {
             _ => {}
         }
     }
+}
+
+/// Nothing to do for a scheduled pod yet, as its summary tells (and when to look again):
+/// its containers are not due to start, or not due to turn ready.
+fn waits(sim: &Sim, st: &mut State, pod: &Pod, pinned: bool) -> bool {
+    let s = &pod.sum;
+    let age = |t: Option<jiff::Timestamp>| {
+        t.map(|t| sim.clock.now().duration_since(t).as_secs_f64())
+            .unwrap_or(0.0)
+    };
+    let wait = match s.phase {
+        "Pending" => START_SECS - age(s.scheduled_at),
+        "Running" if !s.waiting && !s.ready && !pinned => {
+            let Some(started) = s.started_at else {
+                return true;
+            };
+            let up = age(Some(started));
+            if s.bad_config {
+                super::kubelet::CRASH_AFTER_SECS - up
+            } else {
+                s.ready_delay - up
+            }
+        }
+        _ => return false,
+    };
+    if wait > 0.0 {
+        st.due_in(sim.clock.secs(), wait);
+        return true;
+    }
+    false
 }
 
 fn pod_ip(st: &mut State, node: &str) -> String {

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
+use super::pod_cache::Pod;
 use super::{Snapshot, State};
 use crate::resources::{self, keys};
 use crate::{Sim, admission, meta};
@@ -12,8 +13,8 @@ use crate::{Sim, admission, meta};
 /// real controller's batches).
 const CREATE_BURST: usize = 500;
 
-fn available(sim: &Sim, pod: &Value, min_ready: f64) -> bool {
-    if !meta::pod_ready(pod) {
+fn available(sim: &Sim, pod: &Pod, min_ready: f64) -> bool {
+    if !pod.sum.ready {
         return false;
     }
     if min_ready <= 0.0 {
@@ -47,11 +48,13 @@ fn delete_rank(p: &Value) -> (u8, std::cmp::Reverse<String>) {
 }
 
 pub fn reconcile(sim: &Sim, st: &mut State, snap: &Snapshot) {
+    st.pod_managed
+        .retain(|(uid, _), _| snap.replicasets.iter().any(|rs| meta::uid(rs) == uid));
     for rs in &snap.replicasets {
         if meta::is_deleting(rs) {
             continue;
         }
-        let owned: &[Arc<Value>] = snap
+        let owned: &[Arc<Pod>] = snap
             .pods_by_owner
             .get(meta::uid(rs))
             .map(Vec::as_slice)
@@ -72,10 +75,21 @@ pub fn reconcile(sim: &Sim, st: &mut State, snap: &Snapshot) {
 /// manageReplicas, scaling up: creates `count` pods from the template, recording
 /// SuccessfulCreate or FailedCreate for each.
 fn create_pods(sim: &Sim, st: &mut State, rs: &Value, count: usize) {
+    // The pods of one template set the same fields: after the first one went through
+    // admission, the next ones reuse its managedFields entry.
+    let shape = (meta::uid(rs).to_string(), meta::generation(rs));
     for _ in 0..count {
         let pod_name = format!("{}-{}", meta::name(rs), sim.rng.suffix(5));
         let pod = pod_from_template(rs, &pod_name);
-        match admission::create_internal(sim, pod, "kube-controller-manager") {
+        let created = match st.pod_managed.get(&shape) {
+            Some(entry) => admission::create_like(sim, pod, entry),
+            None => admission::create_internal(sim, pod, "kube-controller-manager").inspect(|p| {
+                if let Some(m) = p.pointer("/metadata/managedFields/0") {
+                    st.pod_managed.insert(shape.clone(), m.clone());
+                }
+            }),
+        };
+        match created {
             Ok(_) => st.events.record(
                 sim,
                 rs,
@@ -118,9 +132,9 @@ fn pod_from_template(rs: &Value, pod_name: &str) -> Value {
 
 /// manageReplicas, scaling down: deletes the `count` pods ranked first by
 /// [`delete_rank`], recording SuccessfulDelete.
-fn delete_pods(sim: &Sim, st: &mut State, rs: &Value, owned: &[Arc<Value>], count: usize) {
+fn delete_pods(sim: &Sim, st: &mut State, rs: &Value, owned: &[Arc<Pod>], count: usize) {
     let pod_def = resources::by_key(keys::PODS).expect("pods served");
-    let mut victims: Vec<&Arc<Value>> = owned.iter().collect();
+    let mut victims: Vec<&Arc<Pod>> = owned.iter().collect();
     victims.sort_by_key(|p| delete_rank(p));
     for p in victims.into_iter().take(count) {
         if sim
@@ -147,11 +161,11 @@ fn delete_pods(sim: &Sim, st: &mut State, rs: &Value, owned: &[Arc<Value>], coun
 
 /// calculateStatus: replicas, ready and available (ready for minReadySeconds) counts
 /// and the observed generation; written only when changed.
-fn update_status(sim: &Sim, st: &mut State, rs: &Value, owned: &[Arc<Value>]) {
+fn update_status(sim: &Sim, st: &mut State, rs: &Value, owned: &[Arc<Pod>]) {
     let min_ready = meta::ptr(rs, "/spec/minReadySeconds")
         .and_then(Value::as_f64)
         .unwrap_or(0.0);
-    let ready = owned.iter().filter(|p| meta::pod_ready(p)).count();
+    let ready = owned.iter().filter(|p| p.sum.ready).count();
     let avail = owned
         .iter()
         .filter(|p| available(sim, p, min_ready))
@@ -187,4 +201,45 @@ pub fn strip_zero(mut v: Value) -> Value {
         m.retain(|k, x| k == "replicas" || x.as_i64() != Some(0));
     }
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::SimConfig;
+
+    fn paths(v: &Value, at: String, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => m
+                .iter()
+                .for_each(|(k, x)| paths(x, format!("{at}/{k}"), out)),
+            Value::Array(a) => a.iter().for_each(|x| paths(x, format!("{at}/[]"), out)),
+            _ => out.push(at),
+        }
+    }
+
+    #[test]
+    fn pods_created_like_the_first_are_the_same_objects() {
+        let sim = Sim::new(&SimConfig::default());
+        let rs = json!({"apiVersion": "apps/v1", "kind": "ReplicaSet",
+            "metadata": {"name": "w", "namespace": "default", "uid": "rs-1", "generation": 1},
+            "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "w"}},
+                "template": {"metadata": {"labels": {"app": "w"}, "annotations": {"a": "b"}},
+                    "spec": {"containers": [{"name": "c", "image": "busybox",
+                        "resources": {"requests": {"cpu": "10m"}}}]}}}});
+        let mut st = State::default();
+        create_pods(&sim, &mut st, &rs, 2);
+        let (pods, _) = sim.store.list(keys::PODS, None);
+        assert_eq!(pods.len(), 2);
+        let shape = |p: &Value| {
+            let mut out = Vec::new();
+            paths(p, String::new(), &mut out);
+            out
+        };
+        assert_eq!(shape(&pods[0]), shape(&pods[1]));
+        assert_eq!(
+            pods[0].pointer("/metadata/managedFields/0/fieldsV1"),
+            pods[1].pointer("/metadata/managedFields/0/fieldsV1")
+        );
+    }
 }

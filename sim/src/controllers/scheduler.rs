@@ -3,10 +3,12 @@
 //! unschedulable with the real scheduler's FailedScheduling message.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde_json::{Value, json};
 
 use super::State;
+use super::pod_cache::Pod;
 use super::pod_status::set_condition;
 use crate::resources::keys;
 use crate::{Sim, meta};
@@ -19,15 +21,20 @@ pub struct NodeUse {
     pub memory: f64,
 }
 
-/// The scheduled pods' use of each node.
-pub fn node_use(pods: &[std::sync::Arc<Value>]) -> HashMap<String, NodeUse> {
-    let mut out: HashMap<String, NodeUse> = HashMap::new();
+/// The scheduled pods' use of each node (in the order of `nodes`).
+pub fn node_use(pods: &[Arc<Pod>], nodes: &[Node]) -> Vec<NodeUse> {
+    let index: HashMap<&str, usize> = nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.name.as_str(), i))
+        .collect();
+    let mut out = vec![NodeUse::default(); nodes.len()];
     for p in pods {
-        if let Some(n) = meta::ptr(p, "/spec/nodeName").and_then(Value::as_str) {
-            let u = out.entry(n.to_string()).or_default();
+        if let Some(&i) = p.sum.node.as_deref().and_then(|n| index.get(n)) {
+            let u = &mut out[i];
             u.pods += 1;
-            u.cpu += meta::pod_resource_sum(p, "requests", "cpu");
-            u.memory += meta::pod_resource_sum(p, "requests", "memory");
+            u.cpu += p.sum.cpu;
+            u.memory += p.sum.memory;
         }
     }
     out
@@ -67,25 +74,20 @@ pub fn nodes_of(nodes: &[std::sync::Arc<Value>]) -> Vec<Node> {
 pub(super) fn schedule(
     sim: &Sim,
     st: &mut State,
-    pod: &Value,
+    pod: &Pod,
     nodes: &[Node],
-    per_node: &mut HashMap<String, NodeUse>,
+    per_node: &mut [NodeUse],
 ) {
     let now = sim.clock.now_str();
-    let node = match pick_node(pod, nodes, per_node) {
-        Ok(n) => n,
+    let i = match pick_node((pod.sum.cpu, pod.sum.memory), nodes, per_node) {
+        Ok(i) => i,
         Err(msg) => return unschedulable(sim, st, pod, &msg, &now),
     };
-    let u = per_node.entry(node.clone()).or_default();
+    let u = &mut per_node[i];
     u.pods += 1;
-    u.cpu += meta::pod_resource_sum(pod, "requests", "cpu");
-    u.memory += meta::pod_resource_sum(pod, "requests", "memory");
-    let host_ip = nodes
-        .iter()
-        .find(|n| n.name == node)
-        .map(|n| n.host_ip.as_str())
-        .unwrap_or("");
-    bind(sim, st, pod, host_ip, &node, &now);
+    u.cpu += pod.sum.cpu;
+    u.memory += pod.sum.memory;
+    bind(sim, st, pod, &nodes[i].host_ip, &nodes[i].name, &now);
 }
 
 /// Why a node cannot take a pod requesting `want` (CPU, memory) (the scheduler's
@@ -109,31 +111,26 @@ fn misfit(want: (f64, f64), node: &Node, used: &NodeUse) -> Option<&'static str>
 /// The scheduler's filter and score: nodes the pod fits on, the least loaded first (ties
 /// by name); else the FailedScheduling message ("0/3 nodes are available: 3 Insufficient
 /// memory. preemption: …").
-fn pick_node(
-    pod: &Value,
-    nodes: &[Node],
-    per_node: &HashMap<String, NodeUse>,
-) -> Result<String, String> {
+fn pick_node(want: (f64, f64), nodes: &[Node], per_node: &[NodeUse]) -> Result<usize, String> {
     let none = NodeUse::default();
-    let want = (
-        meta::pod_resource_sum(pod, "requests", "cpu"),
-        meta::pod_resource_sum(pod, "requests", "memory"),
-    );
     let mut reasons: std::collections::BTreeMap<&str, usize> = Default::default();
-    let mut best: Option<(usize, &str)> = None;
-    for n in nodes {
-        let used = per_node.get(&n.name).unwrap_or(&none);
+    let mut best: Option<(usize, usize)> = None;
+    for (i, n) in nodes.iter().enumerate() {
+        let used = per_node.get(i).unwrap_or(&none);
         match misfit(want, n, used) {
             Some(r) => *reasons.entry(r).or_default() += 1,
             None => {
-                if best.is_none_or(|b| (used.pods, n.name.as_str()) < b) {
-                    best = Some((used.pods, &n.name));
+                let better = best.is_none_or(|(pods, b)| {
+                    used.pods < pods || (used.pods == pods && n.name < nodes[b].name)
+                });
+                if better {
+                    best = Some((used.pods, i));
                 }
             }
         }
     }
-    if let Some((_, name)) = best {
-        return Ok(name.to_string());
+    if let Some((_, i)) = best {
+        return Ok(i);
     }
     let total = nodes.len();
     let why: Vec<String> = reasons.iter().map(|(r, c)| format!("{c} {r}")).collect();
@@ -218,8 +215,6 @@ fn bind(sim: &Sim, st: &mut State, pod: &Value, host_ip: &str, node: &str, now: 
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use super::*;
 
     fn node(name: &str) -> Arc<Value> {
@@ -227,39 +222,30 @@ mod tests {
             "status": {"allocatable": {"cpu": "7800m", "memory": "31Gi", "pods": "110"}}}))
     }
 
-    fn pod(cpu: &str, memory: &str) -> Value {
-        json!({"spec": {"containers": [{"name": "a",
-            "resources": {"requests": {"cpu": cpu, "memory": memory}}}]}})
+    fn pod(cpu: &str, memory: &str) -> (f64, f64) {
+        let q = |s: &str| meta::parse_quantity(&json!(s)).unwrap();
+        (q(cpu), q(memory))
     }
 
     #[test]
     fn pods_go_where_they_fit_else_the_schedulers_message() {
         let nodes = nodes_of(&[node("n1"), node("n2"), node("n3")]);
-        let mut used = HashMap::new();
-        used.insert(
-            "n1".to_string(),
-            NodeUse {
-                pods: 1,
-                cpu: 0.25,
-                memory: 30.0 * 1024.0 * 1024.0 * 1024.0,
-            },
-        );
-        assert_eq!(
-            pick_node(&pod("250m", "512Mi"), &nodes, &used),
-            Ok("n2".into())
-        );
+        let mut used = vec![NodeUse::default(); 3];
+        used[0] = NodeUse {
+            pods: 1,
+            cpu: 0.25,
+            memory: 30.0 * 1024.0 * 1024.0 * 1024.0,
+        };
+        assert_eq!(pick_node(pod("250m", "512Mi"), &nodes, &used), Ok(1));
         // 2Gi no longer fits on n1.
-        used.get_mut("n1").unwrap().pods = 0;
+        used[0].pods = 0;
+        assert_eq!(pick_node(pod("250m", "2Gi"), &nodes, &used), Ok(1));
         assert_eq!(
-            pick_node(&pod("250m", "2Gi"), &nodes, &used),
-            Ok("n2".into())
-        );
-        assert_eq!(
-            pick_node(&pod("250m", "64Gi"), &nodes, &used),
+            pick_node(pod("250m", "64Gi"), &nodes, &used),
             Err("0/3 nodes are available: 3 Insufficient memory. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.".into())
         );
         assert_eq!(
-            pick_node(&pod("9", "64Gi"), &nodes, &used).unwrap_err(),
+            pick_node(pod("9", "64Gi"), &nodes, &used).unwrap_err(),
             "0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod."
         );
     }

@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 use super::State;
 use super::deployment::template_hash;
+use super::pod_cache::Pod;
 use crate::resources::{self, keys};
 use crate::{Sim, admission, meta};
 
@@ -31,20 +32,20 @@ fn ordinal(set: &str, pod: &str) -> Option<i64> {
     pod.strip_prefix(set)?.strip_prefix('-')?.parse().ok()
 }
 
-fn pods_of(pods: &[Arc<Value>], set: &Value) -> Pods {
+fn pods_of(pods: &[Arc<Pod>], set: &Value) -> Pods {
     let uid = meta::uid(set);
     let mut out = Pods {
         active: BTreeMap::new(),
         terminating: Vec::new(),
     };
-    for p in pods.iter().filter(|p| meta::controller_uid(p) == Some(uid)) {
-        let Some(o) = ordinal(meta::name(set), meta::name(p)) else {
+    for p in pods.iter().filter(|p| p.sum.owner.as_deref() == Some(uid)) {
+        let Some(o) = ordinal(meta::name(set), &p.sum.name) else {
             continue;
         };
-        if meta::is_deleting(p) {
+        if p.sum.deleting {
             out.terminating.push(o);
         } else {
-            out.active.insert(o, p.clone());
+            out.active.insert(o, p.value().clone());
         }
     }
     out
@@ -58,7 +59,7 @@ fn running_ready(p: &Value) -> bool {
     meta::ptr(p, "/status/phase").and_then(Value::as_str) == Some("Running") && meta::pod_ready(p)
 }
 
-pub fn reconcile(sim: &Sim, st: &mut State, pods: &[Arc<Value>]) {
+pub fn reconcile(sim: &Sim, st: &mut State, pods: &[Arc<Pod>]) {
     let (sets, _) = sim.store.list(STATEFULSETS, None);
     for set in sets.iter().filter(|s| !meta::is_deleting(s)) {
         let p = pods_of(pods, set);
