@@ -40,8 +40,10 @@ for tool in agentdeck kdash kubetui; do
     fi
     s="peers-$tool-$$"
     home="$work/home-$tool"; mkdir -p "$home/.kube"; cp "$work/kc" "$home/.kube/config"
+    # Each tool on NS from the start (kdash opens on its context's namespace).
+    KUBECONFIG="$home/.kube/config" kubectl config set-context --current --namespace "$NS" > /dev/null
     start=$(now_ms)
-    new_session "$s" "HOME=$home KUBECONFIG=$work/kc ${cmd[$tool]}"
+    new_session "$s" "HOME=$home KUBECONFIG=$home/.kube/config ${cmd[$tool]}"
     at=""
     while (( $(now_ms) - start < 30000 )); do
         if tmux capture-pane -p -t "$s" 2>/dev/null | grep -qE "${pattern[$tool]}"; then
@@ -76,3 +78,7 @@ for tool in agentdeck kdash kubetui; do
     cpu=$(awk -v a="${t0[$tool]}" -v b="$t1" -v hz="$hz" -v s="$SECS" 'BEGIN { printf "%.2f %%", (b - a) * 100 / hz / s }')
     echo "| $tool | $cpu | $((rss / 1024)) MiB | $at ms |"
 done
+# agentdeck's own reading, from its start to its first frame with the workloads (its log):
+# the part of the time above that is not tmux starting the process and polling the screen.
+own=$(grep -oE 'on screen [0-9]+ ms after the start' "$work/agentdeck.log" | grep -oE '[0-9]+' || true)
+echo "agentdeck's log: the workloads on screen ${own:-?} ms after its start"
