@@ -333,7 +333,7 @@ fn picker(f: &mut Frame, v: &LogView, t: &Theme, at: usize, area: Rect) {
     let list = List::new(items)
         .block(block("container — Enter read, Esc close", t))
         .style(Style::default().bg(t.background).fg(t.text))
-        .highlight_style(Style::default().bg(t.selected_bg).fg(t.selected_fg))
+        .highlight_style(t.selected())
         .highlight_symbol("▶");
     f.render_widget(Clear, r);
     f.render_stateful_widget(list, r, &mut ListState::default().with_selected(Some(at)));

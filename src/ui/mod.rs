@@ -2,6 +2,7 @@
 //! the help overlay live here; the panels in `panels` and `metrics_panels`.
 
 mod charts;
+pub mod hit;
 mod logs;
 mod metrics_panels;
 mod panels;
@@ -45,6 +46,37 @@ pub fn draw(f: &mut Frame, app: &App) {
         f.render_widget(Paragraph::new("agentdeck: terminal too small"), area);
         return;
     }
+    let Areas {
+        header,
+        strip,
+        body,
+        events,
+        footer,
+    } = areas(app, area);
+    draw_header(f, app, header);
+    problems::draw(f, app, strip);
+    if let Some(view) = app.view() {
+        // Drilled in: the view on top gets the whole body.
+        draw_view(f, app, view, body);
+    } else {
+        draw_body(f, app, body);
+    }
+    panels::events(f, app, events);
+    draw_footer(f, app, footer);
+    draw_overlay(f, app, area);
+}
+
+/// The screen's bands, top to bottom.
+pub(crate) struct Areas {
+    pub header: Rect,
+    pub strip: Rect,
+    pub body: Rect,
+    pub events: Rect,
+    pub footer: Rect,
+}
+
+/// Where the bands of a screen of `area` go (drawing and mouse hits both use this).
+pub(crate) fn areas(app: &App, area: Rect) -> Areas {
     // A pod's details, logs and the timeline have the room of the events panel too.
     let full = matches!(
         app.view(),
@@ -70,48 +102,33 @@ pub fn draw(f: &mut Frame, app: &App) {
         Constraint::Length(1),
     ])
     .areas(area);
-    draw_header(f, app, header);
-    problems::draw(f, app, strip);
-    if let Some(view) = app.view() {
-        // Drilled in: the view on top gets the whole body.
-        draw_view(f, app, view, body);
-    } else if body.width >= 110 {
-        draw_wide_body(f, app, body);
-    } else {
-        draw_narrow_body(f, app, body);
-    }
-    panels::events(f, app, events);
-    draw_footer(f, app, footer);
-    draw_overlay(f, app, area);
-}
-
-fn draw_view(f: &mut Frame, app: &App, view: &View, body: Rect) {
-    match view {
-        View::Pods(_) => pods::draw(f, app, body),
-        View::Pod(v) => pod_details::draw(f, app, v, body),
-        View::Logs(v) => logs::draw(f, app, v, body),
-        View::Timeline(v) => timeline::draw(f, app, v, body),
+    Areas {
+        header,
+        strip,
+        body,
+        events,
+        footer,
     }
 }
 
-/// Wide screens: workloads and HPA on the left, the metrics column on the right.
-fn draw_wide_body(f: &mut Frame, app: &App, body: Rect) {
-    let [left, right] =
-        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
-    let hpa_h = if left.height >= 16 {
-        8
-    } else {
-        left.height / 2
-    };
-    let [wl, hpa] = Layout::vertical([Constraint::Min(0), Constraint::Length(hpa_h)]).areas(left);
-    panels::workloads(f, app, wl);
-    panels::hpa(f, app, hpa);
-    metrics_panels::column(f, app, right);
-}
-
-/// Short screens: workloads, HPA and the metrics row share the height; the workloads
-/// table grows first on taller ones.
-fn draw_narrow_body(f: &mut Frame, app: &App, body: Rect) {
+/// The dashboard's body: (workloads, HPA, metrics) and whether it is the wide layout.
+pub(crate) fn body_areas(body: Rect) -> (Rect, Rect, Rect, bool) {
+    if body.width >= 110 {
+        // Workloads and HPA on the left, the metrics column on the right.
+        let [left, right] =
+            Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
+                .areas(body);
+        let hpa_h = if left.height >= 16 {
+            8
+        } else {
+            left.height / 2
+        };
+        let [wl, hpa] =
+            Layout::vertical([Constraint::Min(0), Constraint::Length(hpa_h)]).areas(left);
+        return (wl, hpa, right, true);
+    }
+    // Workloads, HPA and the metrics row share the height; the workloads table grows
+    // first on taller ones.
     let metrics_h = (body.height / 3).clamp(0, 8).max(body.height.min(6));
     let hpa_h = body
         .height
@@ -124,9 +141,29 @@ fn draw_narrow_body(f: &mut Frame, app: &App, body: Rect) {
         Constraint::Length(metrics_h),
     ])
     .areas(body);
+    (wl, hpa, m, false)
+}
+
+fn draw_view(f: &mut Frame, app: &App, view: &View, body: Rect) {
+    match view {
+        View::Pods(_) => pods::draw(f, app, body),
+        View::Pod(v) => pod_details::draw(f, app, v, body),
+        View::Logs(v) => logs::draw(f, app, v, body),
+        View::Timeline(v) => timeline::draw(f, app, v, body),
+    }
+}
+
+/// The workloads, the selected workload's HPA and the metrics (a column on wide screens,
+/// a row on narrow ones).
+fn draw_body(f: &mut Frame, app: &App, body: Rect) {
+    let (wl, hpa, m, wide) = body_areas(body);
     panels::workloads(f, app, wl);
     panels::hpa(f, app, hpa);
-    metrics_panels::row(f, app, m);
+    if wide {
+        metrics_panels::column(f, app, m);
+    } else {
+        metrics_panels::row(f, app, m);
+    }
 }
 
 /// The help screen or the open dialog, on top of everything.
@@ -348,11 +385,12 @@ fn hints_line(app: &App) -> Line<'static> {
         ));
     }
     let scope = app.key_scope();
-    let mut hints = keymap::hints_in(scope);
+    let mut hints = app.keymap.hints_in(scope);
     if scope != keymap::Scope::Normal {
         // The view's own keys first, then help and quit.
         hints.extend(
-            keymap::hints()
+            app.keymap
+                .hints_in(keymap::Scope::Normal)
                 .into_iter()
                 .filter(|h| matches!(h.action, keymap::Action::Help | keymap::Action::Quit)),
         );
@@ -378,7 +416,9 @@ fn hints_line(app: &App) -> Line<'static> {
 
 fn draw_help(f: &mut Frame, app: &App, area: Rect) {
     let t = app.theme();
-    let rows: Vec<Row> = keymap::help_rows_for(app.key_scope())
+    let rows: Vec<Row> = app
+        .keymap
+        .help_rows_for(app.key_scope())
         .into_iter()
         .map(|(k, h)| {
             Row::new(vec![

@@ -154,7 +154,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let table = Table::new(rows, widths)
         .header(header)
         .block(block(&title, t))
-        .row_highlight_style(Style::default().bg(t.selected_bg).fg(t.selected_fg))
+        .row_highlight_style(t.selected())
         .highlight_symbol("▶");
     f.render_stateful_widget(
         table,
