@@ -261,55 +261,6 @@ fn writes_rbac_denies_are_greyed_out_in_the_footer() {
     assert!(!crossed(footer_style(&a, "<q>")));
 }
 
-fn drilled() -> App {
-    let mut a = incident();
-    if let Some(c) = a.cluster.as_mut() {
-        c.workloads[0].pod_views = vec![
-            agentdeck::cluster::model::PodView {
-                name: "ai-agent-service-7d9f8-abcde".into(),
-                ready: "0/1".into(),
-                status: "CrashLoopBackOff".into(),
-                restarts: 6,
-                last_exit: Some(("OOMKilled".into(), Some(ts("2026-11-26T11:59:00Z")))),
-                node: "sim-node-1".into(),
-                created: Some(ts("2026-11-26T11:40:00Z")),
-                container: "ai-agent".into(),
-            },
-            agentdeck::cluster::model::PodView {
-                name: "ai-agent-service-7d9f8-fghij".into(),
-                ready: "1/1".into(),
-                status: "Running".into(),
-                restarts: 0,
-                last_exit: None,
-                node: "sim-node-2".into(),
-                created: Some(ts("2026-11-26T11:45:00Z")),
-                container: "ai-agent".into(),
-            },
-        ]
-        .into();
-        std::sync::Arc::make_mut(&mut c.resource_metrics)
-            .working_set
-            .insert(
-                ("ai-agent-service-7d9f8-fghij".into(), "ai-agent".into()),
-                1.5 * 1024.0 * 1024.0 * 1024.0,
-            );
-        std::sync::Arc::make_mut(&mut c.resource_metrics)
-            .cpu
-            .insert(
-                ("ai-agent-service-7d9f8-fghij".into(), "ai-agent".into()),
-                0.12,
-            );
-    }
-    a.views.push(agentdeck::app::views::View::Pods(
-        agentdeck::app::views::PodsView {
-            kind: "Deployment".into(),
-            name: "ai-agent-service".into(),
-            selected: 0,
-        },
-    ));
-    a
-}
-
 #[test]
 fn pods_of_a_workload_80x24() {
     insta::assert_snapshot!(render(&drilled(), 80, 24));

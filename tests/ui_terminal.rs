@@ -176,3 +176,49 @@ fn a_click_on_a_drawn_row_selects_it() {
         assert_eq!(a.selected, a.visible().len() - 2);
     }
 }
+
+#[test]
+fn the_problems_strip_names_the_remapped_fix_key() {
+    use agentdeck::problems::{Fix, Problem, Severity};
+    let keys: toml::Table = toml::from_str("rotate_key = \"R\"\nrestart = \"ctrl-r\"").unwrap();
+    let mut a = healthy();
+    a.keymap = Keymap::from_config(&keys).unwrap();
+    a.problems = vec![Problem {
+        id: "provider-unauthorized".into(),
+        severity: Severity::Critical,
+        title: "Provider rejects the API key".into(),
+        evidence: "401 on 100 % of requests over the last 1m".into(),
+        since: None,
+        fix: Some(Fix::RotateKey),
+        advice: None,
+        grace_secs: 0,
+    }];
+    let text = screen::render(&a, 120, 30);
+    assert!(text.contains("· R rotate key"), "{text}");
+    assert!(text.contains("<R> key"), "{text}");
+}
+
+#[test]
+fn a_click_on_a_pod_row_selects_that_pod() {
+    let mut a = drilled();
+    let (w, h) = (120, 40);
+    let (x, y) = drawn_at(&a, w, h, "ai-agent-service-7d9f8-fghij");
+    let screen = ratatui::layout::Rect::new(0, 0, w, h);
+    let click = agentdeck::ui::hit::click(&a, screen, x, y).expect("a pod under the click");
+    assert_eq!(click, agentdeck::app::Click::Pod(1));
+    let _ = update(&mut a, Msg::Click(click));
+    assert_eq!(
+        a.selected_pod().unwrap().name,
+        "ai-agent-service-7d9f8-fghij"
+    );
+    // The wheel moves the pods' selection, not the workloads'.
+    let _ = update(&mut a, Msg::Wheel(false));
+    assert_eq!(
+        a.selected_pod().unwrap().name,
+        "ai-agent-service-7d9f8-abcde"
+    );
+    assert_eq!(a.selected, 0);
+    // Under the help screen a click selects nothing.
+    a.mode = Mode::Help;
+    assert_eq!(agentdeck::ui::hit::click(&a, screen, x, y), None);
+}

@@ -416,6 +416,10 @@ fn hints_line(app: &App) -> Line<'static> {
 
 fn draw_help(f: &mut Frame, app: &App, area: Rect) {
     let t = app.theme();
+    let help = app
+        .keymap
+        .label(keymap::Scope::Normal, keymap::Action::Help);
+    let title = format!("keys — {} or Esc to close", help.unwrap_or("?"));
     let rows: Vec<Row> = app
         .keymap
         .help_rows_for(app.key_scope())
@@ -437,7 +441,7 @@ fn draw_help(f: &mut Frame, app: &App, area: Rect) {
     };
     f.render_widget(Clear, r);
     let table = Table::new(rows, [Constraint::Length(8), Constraint::Min(0)])
-        .block(block("keys — ? or Esc to close", t))
+        .block(block(&title, t))
         .style(Style::default().bg(t.background).fg(t.text));
     f.render_widget(table, r);
 }
