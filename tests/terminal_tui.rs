@@ -200,3 +200,41 @@ fn a_bad_keys_table_is_refused_naming_the_entry() {
         }
     }
 }
+
+#[test]
+fn sixteen_colours_on_a_plain_xterm() {
+    if !require_tool("tmux") {
+        return;
+    }
+    let sim = SimProcess::start(&["--preload", "--time-scale", "10"]);
+    let t = sim.dashboard_with("ansi16", "TERM=xterm COLORTERM= ", &[]);
+    t.wait_for(30, "the workloads", |s| {
+        s.contains("workloads 2") && s.contains('▶')
+    });
+    let styled = t.cmd(&["capture-pane", "-e", "-p", "-t", &t.session]);
+    let codes = colour_codes(&styled);
+    assert!(!codes.is_empty(), "{styled}");
+    // Only the 16 named colours (crossterm writes them as indexes 0–15): no index above
+    // 15, no RGB.
+    let beyond: Vec<&String> = codes.iter().filter(|c| !within_16(c)).collect();
+    assert!(beyond.is_empty(), "{beyond:?}\n{styled}");
+    t.send(&["q"]);
+}
+
+/// Whether the colours of one SGR parameter list are among the 16: 30–37, 90–97 (and
+/// backgrounds), or an extended colour `38;5;N` / `48;5;N` with N below 16.
+fn within_16(params: &str) -> bool {
+    let p: Vec<u32> = params.split(';').filter_map(|p| p.parse().ok()).collect();
+    let mut i = 0;
+    while i < p.len() {
+        if p[i] == 38 || p[i] == 48 {
+            match (p.get(i + 1), p.get(i + 2)) {
+                (Some(5), Some(n)) if *n < 16 => i += 3,
+                _ => return false,
+            }
+        } else {
+            i += 1;
+        }
+    }
+    true
+}

@@ -179,7 +179,14 @@ fn draw_overlay(f: &mut Frame, app: &App, area: Rect) {
                     Span::raw("replicas: "),
                     Span::styled(format!("{input}▏"), accent.add_modifier(Modifier::BOLD)),
                 ]),
-                Line::from(Span::styled("Enter to continue, Esc to cancel", muted)),
+                Line::from(Span::styled(
+                    format!(
+                        "{} to continue, {} to cancel",
+                        dialog_key(app, keymap::Action::Submit),
+                        dialog_key(app, keymap::Action::Cancel)
+                    ),
+                    muted,
+                )),
             ];
             draw_dialog(f, app, area, &format!("scale {}", workload.name), lines)
         }
@@ -222,9 +229,19 @@ fn draw_overlay(f: &mut Frame, app: &App, area: Rect) {
             lines.extend([
                 Line::from(""),
                 Line::from(vec![
-                    Span::styled("[y]", bold(t.ok)),
+                    Span::styled(
+                        format!("[{}]", dialog_key(app, keymap::Action::Yes)),
+                        bold(t.ok),
+                    ),
                     Span::raw(" yes   "),
-                    Span::styled("[n/Esc]", bold(t.error)),
+                    Span::styled(
+                        format!(
+                            "[{}/{}]",
+                            dialog_key(app, keymap::Action::No),
+                            dialog_key(app, keymap::Action::Cancel)
+                        ),
+                        bold(t.error),
+                    ),
                     Span::raw(" no"),
                 ]),
             ]);
@@ -232,6 +249,11 @@ fn draw_overlay(f: &mut Frame, app: &App, area: Rect) {
         }
         Mode::Normal | Mode::Filter | Mode::Command(_) => {}
     }
+}
+
+/// The keys of a dialog's action as the keymap in force has them.
+fn dialog_key(app: &App, a: keymap::Action) -> &str {
+    app.keymap.label(keymap::Scope::Dialog, a).unwrap_or("?")
 }
 
 /// A centred box with `lines`, wrapped.
