@@ -222,3 +222,12 @@ fn a_click_on_a_pod_row_selects_that_pod() {
     a.mode = Mode::Help;
     assert_eq!(agentdeck::ui::hit::click(&a, screen, x, y), None);
 }
+
+#[test]
+fn views_name_the_remapped_back_key() {
+    let mut a = drilled();
+    let keys: toml::Table = toml::from_str("back = [\"esc\", \"h\"]").unwrap();
+    a.keymap = Keymap::from_config(&keys).unwrap();
+    let text = screen::render(&a, 120, 40);
+    assert!(text.contains("· Esc/h back"), "{text}");
+}

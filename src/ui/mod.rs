@@ -199,7 +199,11 @@ fn draw_overlay(f: &mut Frame, app: &App, area: Rect) {
                     Span::styled(format!("{dots}▏"), accent),
                 ]),
                 Line::from(Span::styled(
-                    "Enter: check it with the provider, then confirm · Esc: cancel",
+                    format!(
+                        "{}: check it with the provider, then confirm · {}: cancel",
+                        dialog_key(app, keymap::Action::Submit),
+                        dialog_key(app, keymap::Action::Cancel)
+                    ),
                     muted,
                 )),
             ];
@@ -251,9 +255,19 @@ fn draw_overlay(f: &mut Frame, app: &App, area: Rect) {
     }
 }
 
-/// The keys of a dialog's action as the keymap in force has them.
+/// The keys of an action in `scope` as the keymap in force has them (remapped or not).
+pub(crate) fn key_label(app: &App, scope: keymap::Scope, a: keymap::Action) -> &str {
+    app.keymap.label(scope, a).unwrap_or("?")
+}
+
+/// The keys of a dialog's action.
 fn dialog_key(app: &App, a: keymap::Action) -> &str {
-    app.keymap.label(keymap::Scope::Dialog, a).unwrap_or("?")
+    key_label(app, keymap::Scope::Dialog, a)
+}
+
+/// The keys that go back from a view (`Esc`).
+pub(crate) fn back_key(app: &App) -> &str {
+    key_label(app, keymap::Scope::Normal, keymap::Action::Back)
 }
 
 /// A centred box with `lines`, wrapped.
@@ -374,7 +388,11 @@ fn draw_footer(f: &mut Frame, app: &App, area: Rect) {
         ];
         if app.waiting_plan.is_some() {
             spans.push(Span::styled(
-                "  a confirmation is waiting: Enter or Esc to see it",
+                format!(
+                    "  a confirmation is waiting: {} or {} to see it",
+                    dialog_key(app, keymap::Action::Submit),
+                    dialog_key(app, keymap::Action::Cancel)
+                ),
                 Style::default().fg(t.warn),
             ));
         }
@@ -441,7 +459,11 @@ fn draw_help(f: &mut Frame, app: &App, area: Rect) {
     let help = app
         .keymap
         .label(keymap::Scope::Normal, keymap::Action::Help);
-    let title = format!("keys — {} or Esc to close", help.unwrap_or("?"));
+    let title = format!(
+        "keys — {} or {} to close",
+        help.unwrap_or("?"),
+        back_key(app)
+    );
     let rows: Vec<Row> = app
         .keymap
         .help_rows_for(app.key_scope())

@@ -107,9 +107,10 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         })
         .and_then(|w| w.containers.first());
     let title = format!(
-        "pods of {} {name} · {} · Esc back",
+        "pods of {} {name} · {} · {} back",
         kind.to_lowercase(),
-        pods.len()
+        pods.len(),
+        super::back_key(app)
     );
     let wide = area.width >= NARROW;
     let names = [
