@@ -20,6 +20,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table};
 use crate::app::keymap;
 use crate::app::views::View;
 use crate::app::{App, Mode};
+use crate::cluster::ops::Plan;
 use crate::format;
 use crate::theme::Theme;
 
@@ -209,50 +210,54 @@ fn draw_overlay(f: &mut Frame, app: &App, area: Rect) {
             ];
             draw_dialog(f, app, area, "rotate the provider API key", lines)
         }
-        Mode::Confirm { question, plan } => {
-            let bold = |c| Style::default().fg(c).add_modifier(Modifier::BOLD);
-            let mut lines = vec![Line::from(Span::raw(format!("{question}?")))];
-            // What will change (a restore's field-by-field diff), before the answer.
-            let details = plan.details();
-            let room = (area.height as usize).saturating_sub(10).clamp(3, 16);
-            for d in details.iter().take(room) {
-                lines.push(Line::from(Span::styled(
-                    d.clone(),
-                    Style::default().fg(t.muted),
-                )));
-            }
-            if details.len() > room {
-                lines.push(Line::from(Span::styled(
-                    format!(
-                        "  … {} more lines (agentdeck deploy --dry-run shows all)",
-                        details.len() - room
-                    ),
-                    Style::default().fg(t.muted),
-                )));
-            }
-            lines.extend([
-                Line::from(""),
-                Line::from(vec![
-                    Span::styled(
-                        format!("[{}]", dialog_key(app, keymap::Action::Yes)),
-                        bold(t.ok),
-                    ),
-                    Span::raw(" yes   "),
-                    Span::styled(
-                        format!(
-                            "[{}/{}]",
-                            dialog_key(app, keymap::Action::No),
-                            dialog_key(app, keymap::Action::Cancel)
-                        ),
-                        bold(t.error),
-                    ),
-                    Span::raw(" no"),
-                ]),
-            ]);
-            draw_dialog(f, app, area, "confirm", lines)
-        }
+        Mode::Confirm { question, plan } => draw_confirm(f, app, area, question, plan),
         Mode::Normal | Mode::Filter | Mode::Command(_) => {}
     }
+}
+
+/// The question of a planned write, what it will change, and the answer keys.
+fn draw_confirm(f: &mut Frame, app: &App, area: Rect, question: &str, plan: &Plan) {
+    let t = app.theme();
+    let bold = |c| Style::default().fg(c).add_modifier(Modifier::BOLD);
+    let mut lines = vec![Line::from(Span::raw(format!("{question}?")))];
+    // What will change (a restore's field-by-field diff), before the answer.
+    let details = plan.details();
+    let room = (area.height as usize).saturating_sub(10).clamp(3, 16);
+    for d in details.iter().take(room) {
+        lines.push(Line::from(Span::styled(
+            d.clone(),
+            Style::default().fg(t.muted),
+        )));
+    }
+    if details.len() > room {
+        lines.push(Line::from(Span::styled(
+            format!(
+                "  … {} more lines (agentdeck deploy --dry-run shows all)",
+                details.len() - room
+            ),
+            Style::default().fg(t.muted),
+        )));
+    }
+    lines.extend([
+        Line::from(""),
+        Line::from(vec![
+            Span::styled(
+                format!("[{}]", dialog_key(app, keymap::Action::Yes)),
+                bold(t.ok),
+            ),
+            Span::raw(" yes   "),
+            Span::styled(
+                format!(
+                    "[{}/{}]",
+                    dialog_key(app, keymap::Action::No),
+                    dialog_key(app, keymap::Action::Cancel)
+                ),
+                bold(t.error),
+            ),
+            Span::raw(" no"),
+        ]),
+    ]);
+    draw_dialog(f, app, area, "confirm", lines)
 }
 
 /// The keys of an action in `scope` as the keymap in force has them (remapped or not).
