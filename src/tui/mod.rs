@@ -84,12 +84,13 @@ fn release_mouse() {
 }
 
 /// A mouse event as a message: the wheel, or a left click on a row (found from the layout
-/// of the screen of `size`).
-fn mouse_msg(app: &App, m: MouseEvent, size: ratatui::layout::Size) -> Option<Msg> {
+/// of the terminal's screen); moves and other buttons are none.
+fn mouse_msg(app: &App, m: MouseEvent, terminal: &ratatui::DefaultTerminal) -> Option<Msg> {
     match m.kind {
         MouseEventKind::ScrollDown => Some(Msg::Wheel(true)),
         MouseEventKind::ScrollUp => Some(Msg::Wheel(false)),
         MouseEventKind::Down(MouseButton::Left) => {
+            let size = terminal.size().ok()?;
             let screen = ratatui::layout::Rect::new(0, 0, size.width, size.height);
             crate::ui::hit::click(app, screen, m.column, m.row).map(Msg::Click)
         }
@@ -138,13 +139,10 @@ async fn event_loop(
                     Msg::Key(k)
                 }
                 Some(Ok(TermEvent::Resize(_, _))) => Msg::Resize,
-                Some(Ok(TermEvent::Mouse(m))) => {
-                    let size = terminal.size().map_err(|e| Error::io("reading the size", e))?;
-                    match mouse_msg(app, m, size) {
-                        Some(msg) => msg,
-                        None => continue,
-                    }
-                }
+                Some(Ok(TermEvent::Mouse(m))) => match mouse_msg(app, m, terminal) {
+                    Some(msg) => msg,
+                    None => continue,
+                },
                 Some(Ok(_)) => continue,
                 Some(Err(e)) => return Err(Error::io("reading the terminal", e)),
                 None => return Ok(()),
