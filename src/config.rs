@@ -151,7 +151,7 @@ pub struct StatusConfig {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct UiConfig {
-    /// Theme name: a file themes/NAME.toml (built in: dark, light, high-contrast).
+    /// Theme name: a file themes/NAME.toml (built in: dark, light, high-contrast, mono).
     pub theme: String,
     /// The log view keeps at most this many lines (the oldest are dropped).
     pub log_lines: usize,

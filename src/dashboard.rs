@@ -70,7 +70,7 @@ pub fn themes() -> Vec<Theme> {
 pub async fn run(cfg: Config, target: Target, feed: Feed, look: Look) -> Result<(), Error> {
     check_terminal()?;
     let keymap = crate::app::bindings::Keymap::from_config(&cfg.keys)
-        .map_err(|e| Error::Usage(format!("config [keys]: {e}")))?;
+        .map_err(|e| Error::Usage(format!("config: {e}")))?;
     // The terminal is the dashboard's: exec credential plugins get none.
     let target = Target {
         no_terminal: true,
