@@ -48,9 +48,12 @@ pub struct Global {
     /// Refuse every write.
     #[arg(long, global = true)]
     pub read_only: bool,
-    /// Theme: dark, light, high-contrast, or a themes/NAME.toml of yours.
+    /// Theme: dark, light, high-contrast, mono, or a themes/NAME.toml of yours.
     #[arg(long, global = true)]
     pub theme: Option<String>,
+    /// No colour in the dashboard (like a non-empty NO_COLOR).
+    #[arg(long, global = true)]
+    pub no_color: bool,
     /// Log file (default: ~/.local/state/agentdeck/agentdeck.log).
     #[arg(long, global = true, env = "AGENTDECK_LOG_FILE")]
     pub log_file: Option<PathBuf>,
@@ -499,7 +502,11 @@ async fn dispatch(command: Option<Command>, g: Global) -> Result<u8, Error> {
         }
         None => {
             let feed = Feed::from_config(&cfg, g.prometheus_url.as_deref())?;
-            crate::dashboard::run(cfg.clone(), t.clone(), feed, g.theme.clone())
+            let look = crate::dashboard::Look {
+                theme: g.theme.clone(),
+                no_color: g.no_color,
+            };
+            crate::dashboard::run(cfg.clone(), t.clone(), feed, look)
                 .await
                 .map(|_| 0)
         }
@@ -514,6 +521,7 @@ async fn run_demo(mut a: SimArgs, g: &Global, cfg: &crate::config::Config) -> Re
         prometheus_url: g.prometheus_url.clone(),
         namespace: g.namespace.clone(),
         theme: g.theme.clone(),
+        no_color: g.no_color,
     };
     demo::run_demo(sc, cfg.clone(), flags).await.map(|_| 0)
 }

@@ -22,6 +22,10 @@ pub struct Config {
     pub read_only: bool,
     /// Where write operations are logged (default: ~/.local/state/agentdeck/audit.log).
     pub audit_log: Option<PathBuf>,
+    /// The dashboard's keys, remapped: `action = "KEY"` or `["KEY", …]`, the views' in
+    /// `[keys.pods]`, `[keys.logs]`, `[keys.timeline]`, `[keys.dialog]` (checked by
+    /// `app::bindings`).
+    pub keys: toml::Table,
 }
 
 /// Names of the operated stack (the bundled manifests' defaults).
@@ -147,10 +151,13 @@ pub struct StatusConfig {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct UiConfig {
-    /// Theme name: a file themes/NAME.toml (built in: dark, light, high-contrast).
+    /// Theme name: a file themes/NAME.toml (built in: dark, light, high-contrast, mono).
     pub theme: String,
     /// The log view keeps at most this many lines (the oldest are dropped).
     pub log_lines: usize,
+    /// Mouse: the wheel scrolls, a click selects (false: the terminal keeps its own text
+    /// selection).
+    pub mouse: bool,
 }
 
 /// How writes behave.
@@ -317,6 +324,7 @@ impl Default for UiConfig {
         UiConfig {
             theme: "dark".into(),
             log_lines: 5000,
+            mouse: true,
         }
     }
 }
@@ -333,6 +341,7 @@ impl Default for Config {
             problems: ProblemsConfig::default(),
             read_only: false,
             audit_log: None,
+            keys: toml::Table::new(),
         }
     }
 }

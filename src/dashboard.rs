@@ -6,7 +6,55 @@ use crate::cluster::{self, Target};
 use crate::config::Config;
 use crate::error::Error;
 use crate::metrics::Feed;
+use crate::palette::{self, ColorEnv, ColorMode};
 use crate::theme::Theme;
+
+/// How the dashboard looks, from the command line.
+#[derive(Debug, Clone, Default)]
+pub struct Look {
+    /// `--theme` (else the config's `ui.theme`).
+    pub theme: Option<String>,
+    /// `--no-color`.
+    pub no_color: bool,
+}
+
+/// Why a terminal of type `term` cannot show the dashboard, if it cannot: a dumb terminal
+/// (or none named) has no cursor addressing and no alternate screen.
+pub fn unfit_terminal(term: Option<&str>) -> Option<String> {
+    let why = match term.map(str::trim) {
+        None | Some("") => "TERM is not set".to_string(),
+        Some(t @ "dumb") => format!("TERM={t} cannot move the cursor"),
+        Some(_) => return None,
+    };
+    Some(format!(
+        "the dashboard needs a full-screen terminal ({why}); `agentdeck status` prints the \
+         same health as plain text, or set TERM (e.g. TERM=xterm-256color)"
+    ))
+}
+
+/// Refuse a terminal that cannot show the dashboard, before anything touches it.
+pub fn check_terminal() -> Result<(), Error> {
+    if cfg!(windows) {
+        return Ok(());
+    }
+    let term = std::env::var("TERM").ok();
+    match unfit_terminal(term.as_deref()) {
+        Some(why) => Err(Error::Usage(why)),
+        None => Ok(()),
+    }
+}
+
+/// The colour mode from this process's environment and `--no-color`.
+pub fn color_mode(no_color_flag: bool) -> ColorMode {
+    let var = |k| std::env::var(k).ok();
+    let (no_color, colorterm, term) = (var("NO_COLOR"), var("COLORTERM"), var("TERM"));
+    palette::detect(ColorEnv {
+        flag: no_color_flag,
+        no_color: no_color.as_deref(),
+        colorterm: colorterm.as_deref(),
+        term: term.as_deref(),
+    })
+}
 
 /// Themes: bundled plus ~/.config/agentdeck/themes/*.toml.
 pub fn themes() -> Vec<Theme> {
@@ -19,12 +67,10 @@ pub fn themes() -> Vec<Theme> {
 }
 
 /// Connect, start the sources, run the TUI until quit.
-pub async fn run(
-    cfg: Config,
-    target: Target,
-    feed: Feed,
-    theme: Option<String>,
-) -> Result<(), Error> {
+pub async fn run(cfg: Config, target: Target, feed: Feed, look: Look) -> Result<(), Error> {
+    check_terminal()?;
+    let keymap = crate::app::bindings::Keymap::from_config(&cfg.keys)
+        .map_err(|e| Error::Usage(format!("config: {e}")))?;
     // The terminal is the dashboard's: exec credential plugins get none.
     let target = Target {
         no_terminal: true,
@@ -33,8 +79,13 @@ pub async fn run(
     let conn = cluster::connect(&target, &cfg.stack.namespace).await?;
     let ms = crate::logging::started().elapsed().as_millis();
     tracing::debug!("client for {} ready {ms} ms after the start", conn.server);
-    let themes = themes();
-    let theme = theme.unwrap_or_else(|| cfg.ui.theme.clone());
+    let mode = color_mode(look.no_color);
+    tracing::debug!("colours: {mode:?}");
+    let themes: Vec<Theme> = themes()
+        .iter()
+        .map(|t| palette::fit_theme(t, mode))
+        .collect();
+    let theme = look.theme.unwrap_or_else(|| cfg.ui.theme.clone());
     if !themes.iter().any(|t| t.name == theme) {
         let names: Vec<&str> = themes.iter().map(|t| t.name.as_str()).collect();
         return Err(Error::Usage(format!(
@@ -42,7 +93,7 @@ pub async fn run(
             names.join(", ")
         )));
     }
-    let app = App::new(
+    let mut app = App::new(
         Settings {
             context: conn.context.clone(),
             namespace: conn.namespace.clone(),
@@ -57,6 +108,7 @@ pub async fn run(
         },
         jiff::Timestamp::now(),
     );
+    app.keymap = keymap;
     // The metrics queries follow the namespace shown (`:ns`, `:ctx`).
     let (metrics_namespace, ns_rx) = tokio::sync::watch::channel(conn.namespace.clone());
     let feed_for_tasks = feed.clone();

@@ -16,6 +16,7 @@ pub struct DashboardFlags {
     pub prometheus_url: Option<String>,
     pub namespace: Option<String>,
     pub theme: Option<String>,
+    pub no_color: bool,
 }
 
 /// The embedded sim (`sc`, preloaded by the caller), with the dashboard on it.
@@ -24,6 +25,7 @@ pub async fn run_demo(
     cfg: crate::config::Config,
     g: DashboardFlags,
 ) -> Result<(), Error> {
+    crate::dashboard::check_terminal()?;
     let dir = std::env::temp_dir().join(format!("agentdeck-demo-{}", std::process::id()));
     let kubeconfig = sc
         .kubeconfig_out
@@ -59,7 +61,11 @@ pub async fn run_demo(
         namespace: g.namespace.clone(),
         no_terminal: true,
     };
-    let result = crate::dashboard::run(cfg, t, feed, g.theme.clone()).await;
+    let look = crate::dashboard::Look {
+        theme: g.theme.clone(),
+        no_color: g.no_color,
+    };
+    let result = crate::dashboard::run(cfg, t, feed, look).await;
     handle.stop().await;
     let _ = std::fs::remove_dir_all(&dir);
     result

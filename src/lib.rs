@@ -16,6 +16,7 @@ pub mod logging;
 pub mod logs;
 pub mod manifests;
 pub mod metrics;
+pub mod palette;
 pub mod problems;
 pub mod secret;
 pub mod status;

@@ -1,9 +1,9 @@
-//! Themes: colours by role, from themes/*.toml (the three bundled ones are embedded; a
+//! Themes: colours by role, from themes/*.toml (the four bundled ones are embedded; a
 //! user's themes directory may add or override).
 
 use std::path::Path;
 
-use ratatui::style::Color;
+use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
 
 /// Colours by role; widgets never name a colour themselves.
@@ -52,6 +52,7 @@ pub static BUNDLED: &[(&str, &str)] = &[
         "high-contrast.toml",
         include_str!("../themes/high-contrast.toml"),
     ),
+    ("mono.toml", include_str!("../themes/mono.toml")),
 ];
 
 fn color(role: &str, s: &str) -> Result<Color, String> {
@@ -64,6 +65,17 @@ fn color(role: &str, s: &str) -> Result<Color, String> {
 }
 
 impl Theme {
+    /// The selected row: its colours, in reverse video when the selection has no
+    /// background colour of its own (the mono theme, NO_COLOR), so it stays visible.
+    pub fn selected(&self) -> Style {
+        let s = Style::default().bg(self.selected_bg).fg(self.selected_fg);
+        if self.selected_bg == Color::Reset {
+            s.add_modifier(Modifier::REVERSED)
+        } else {
+            s
+        }
+    }
+
     pub fn parse(file: &str, text: &str) -> Result<Theme, String> {
         let f: ThemeFile =
             toml::from_str(text).map_err(|e| format!("theme {file}: {}", e.to_string().trim()))?;

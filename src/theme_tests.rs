@@ -4,7 +4,7 @@ use super::*;
 fn bundled_themes_parse() {
     let t = Theme::bundled();
     let names: Vec<&str> = t.iter().map(|t| t.name.as_str()).collect();
-    assert_eq!(names, vec!["dark", "light", "high-contrast"]);
+    assert_eq!(names, vec!["dark", "light", "high-contrast", "mono"]);
 }
 
 #[test]

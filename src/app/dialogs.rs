@@ -6,7 +6,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent};
 
-use super::keymap::{Action, Scope, action_for};
+use super::keymap::{Action, Scope};
 use super::{App, Effect, Mode};
 use crate::cluster::ops::scale::parse_replicas;
 use crate::cluster::ops::{OpError, Operation, Outcome, Plan, Request, WorkloadKind, WorkloadRef};
@@ -130,7 +130,7 @@ pub fn scale_input_key(
     k: KeyEvent,
     fx: &mut Vec<Effect>,
 ) {
-    match (action_for(&k, Scope::Dialog), k.code) {
+    match (app.keymap.action_for(&k, Scope::Dialog), k.code) {
         (Some(Action::Cancel), _) => app.mode = Mode::Normal,
         (Some(Action::Erase), _) => {
             input.pop();
@@ -161,7 +161,7 @@ pub fn scale_input_key(
 
 /// Keys while typing the new key: characters are added but never shown.
 pub fn key_input_key(app: &mut App, input: Secret, k: KeyEvent, fx: &mut Vec<Effect>) {
-    match (action_for(&k, Scope::Dialog), k.code) {
+    match (app.keymap.action_for(&k, Scope::Dialog), k.code) {
         (Some(Action::Cancel), _) => {
             app.mode = Mode::Normal;
             app.toast("cancelled; nothing was changed", false);
@@ -202,7 +202,7 @@ pub fn confirm_key(
     k: KeyEvent,
     fx: &mut Vec<Effect>,
 ) {
-    match action_for(&k, Scope::Dialog) {
+    match app.keymap.action_for(&k, Scope::Dialog) {
         Some(Action::Yes) => {
             app.mode = Mode::Normal;
             app.op_status = Some(plan.running());

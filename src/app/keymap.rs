@@ -1,8 +1,8 @@
-//! Keys as data: every binding with its scope, action and help text — the normal mode's,
-//! the dialogs' and the global ones. The help screen and the footer hints are generated
-//! from this table.
+//! Keys as data: every default binding with its scope, action and help text — the normal
+//! mode's, the dialogs' and the global ones. `bindings::Keymap` groups them and applies the
+//! config's `[keys]`; the help screen and the footer hints are generated from it.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 
 use crate::cluster::ops::Operation;
 
@@ -475,70 +475,3 @@ pub static KEYMAP: &[Binding] = &[
     ),
     bind!("N", KeyCode::Char('N'), false, Dialog, No, "", false),
 ];
-
-/// The action bound to a key in `scope` (Global bindings first, in every scope).
-pub fn action_for(key: &KeyEvent, scope: Scope) -> Option<Action> {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    let find = |sc: Scope| {
-        KEYMAP
-            .iter()
-            .find(|b| b.scope == sc && b.code == key.code && b.ctrl == ctrl)
-            .map(|b| b.action)
-    };
-    find(Scope::Global).or_else(|| find(scope))
-}
-
-/// (keys, help) rows for the help screen, one per documented binding.
-pub fn help_rows() -> Vec<(&'static str, &'static str)> {
-    KEYMAP
-        .iter()
-        .filter(|b| !b.help.is_empty())
-        .map(|b| (b.keys, b.help))
-        .collect()
-}
-
-/// The help screen's rows where `scope`'s keys apply: that scope's first, then the
-/// dashboard's and the dialogs' (a view's keys fall through to the dashboard's).
-pub fn help_rows_for(scope: Scope) -> Vec<(&'static str, &'static str)> {
-    let mut order = vec![scope];
-    for s in [Scope::Normal, Scope::Global, Scope::Dialog] {
-        if !order.contains(&s) {
-            order.push(s);
-        }
-    }
-    order
-        .into_iter()
-        .flat_map(|sc| KEYMAP.iter().filter(move |b| b.scope == sc))
-        .filter(|b| !b.help.is_empty())
-        .map(|b| (b.keys, b.help))
-        .collect()
-}
-
-/// A footer hint, e.g. ("?", "help", Help).
-pub struct Hint {
-    pub keys: &'static str,
-    pub label: &'static str,
-    pub action: Action,
-}
-
-/// Short footer hints of the normal mode.
-pub fn hints() -> Vec<Hint> {
-    hints_in(Scope::Normal)
-}
-
-/// Short footer hints of one scope.
-pub fn hints_in(scope: Scope) -> Vec<Hint> {
-    KEYMAP
-        .iter()
-        .filter(|b| b.hint && b.scope == scope)
-        .map(|b| Hint {
-            keys: b.keys,
-            label: b.help.split([':', ',']).next().unwrap_or(b.help).trim(),
-            action: b.action,
-        })
-        .collect()
-}
-
-#[cfg(test)]
-#[path = "keymap_tests.rs"]
-mod tests;

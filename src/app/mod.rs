@@ -1,9 +1,12 @@
 //! The application state and its one mutator, `update`. No I/O, no terminal: the event
 //! loop feeds messages in and carries the effects out.
 
+pub mod bindings;
 pub mod dialogs;
 pub mod fixes;
 pub mod keymap;
+pub mod keyname;
+pub mod mouse;
 pub mod msg;
 #[cfg(test)]
 mod testing;
@@ -26,7 +29,7 @@ use crate::metrics::{MetricsOrigin, MetricsSnapshot};
 use crate::problems::{Cleared, Problem, Tracker};
 use crate::theme::Theme;
 
-pub use msg::{Effect, Msg};
+pub use msg::{Click, Effect, Msg};
 pub use update::update;
 
 /// Input mode.
@@ -109,6 +112,8 @@ pub struct App {
     pub problems: Vec<Problem>,
     pub cleared: Vec<Cleared>,
     pub runbook: Runbook,
+    /// The keys in force (the defaults patched by the config's `[keys]`).
+    pub keymap: bindings::Keymap,
     tracker: Tracker,
     pub quit: bool,
 }
@@ -194,6 +199,7 @@ impl App {
             problems: Vec::new(),
             cleared: Vec::new(),
             runbook: s.runbook,
+            keymap: bindings::Keymap::default(),
             tracker: Tracker::default(),
             quit: false,
         }

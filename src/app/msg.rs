@@ -16,6 +16,10 @@ use crate::timeline::Timeline;
 #[derive(Debug, Clone)]
 pub enum Msg {
     Key(KeyEvent),
+    /// The mouse wheel over the dashboard: scroll the list in front (true: down).
+    Wheel(bool),
+    /// A left click on a row of the list in front (found by `ui::hit`).
+    Click(Click),
     Resize,
     /// The slow clock tick (ages, toasts).
     Tick(Timestamp),
@@ -43,6 +47,15 @@ pub enum Msg {
     Logs(u64, LogEvent),
     /// The timeline asked for (`Effect::Timeline`) on connection generation `.0`.
     Timeline(u64, Result<Box<Timeline>, String>),
+}
+
+/// A row clicked, by its index in the list drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Click {
+    /// The dashboard's workloads table (index into the filtered workloads).
+    Workload(usize),
+    /// The pods view's table.
+    Pod(usize),
 }
 
 /// What the event loop must do. Operations themselves are `Request`s and `Plan`s of

@@ -5,7 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use jiff::Timestamp;
 
 use super::dialogs;
-use super::keymap::{Action, Scope, action_for};
+use super::keymap::{Action, Scope};
 use super::{App, Effect, Mode, Msg};
 use crate::cluster::{ClusterEvent, Connection};
 use crate::metrics::MetricsSnapshot;
@@ -23,6 +23,8 @@ pub fn update(app: &mut App, msg: Msg) -> (bool, Vec<Effect>) {
             key(app, k, &mut fx);
             true
         }
+        Msg::Wheel(down) => super::mouse::wheel(app, down),
+        Msg::Click(c) => super::mouse::click(app, c),
         Msg::Resize => true,
         Msg::Tick(now) => {
             let changed = tick(app, now);
@@ -214,7 +216,7 @@ fn clamp_selection(app: &mut App) {
 
 fn key(app: &mut App, k: KeyEvent, fx: &mut Vec<Effect>) {
     // The global bindings (Ctrl-C) work in every mode; `q` is text in a dialog.
-    if action_for(&k, Scope::Global) == Some(Action::Quit) {
+    if app.keymap.action_for(&k, Scope::Global) == Some(Action::Quit) {
         fx.push(Effect::Quit);
         return;
     }
@@ -223,7 +225,7 @@ fn key(app: &mut App, k: KeyEvent, fx: &mut Vec<Effect>) {
         Mode::Command(line) => command_key(app, line, k, fx),
         Mode::Help => {
             if matches!(
-                action_for(&k, Scope::Normal),
+                app.keymap.action_for(&k, Scope::Normal),
                 Some(Action::Help | Action::Back | Action::Quit)
             ) {
                 app.mode = Mode::Normal;
@@ -240,7 +242,7 @@ fn key(app: &mut App, k: KeyEvent, fx: &mut Vec<Effect>) {
 }
 
 fn filter_key(app: &mut App, k: KeyEvent) {
-    match (action_for(&k, Scope::Dialog), k.code) {
+    match (app.keymap.action_for(&k, Scope::Dialog), k.code) {
         (Some(Action::Cancel), _) => {
             app.filter.clear();
             app.mode = Mode::Normal;
@@ -258,7 +260,7 @@ fn filter_key(app: &mut App, k: KeyEvent) {
 }
 
 fn command_key(app: &mut App, mut line: String, k: KeyEvent, fx: &mut Vec<Effect>) {
-    match (action_for(&k, Scope::Dialog), k.code) {
+    match (app.keymap.action_for(&k, Scope::Dialog), k.code) {
         (Some(Action::Cancel), _) => app.mode = Mode::Normal,
         (Some(Action::Submit), _) => {
             app.mode = Mode::Normal;
@@ -281,7 +283,7 @@ fn normal(app: &mut App, k: KeyEvent, fx: &mut Vec<Effect>) {
     if super::views::key(app, k, fx) {
         return;
     }
-    let action = action_for(&k, Scope::Normal);
+    let action = app.keymap.action_for(&k, Scope::Normal);
     match action {
         Some(Action::Quit) => fx.push(Effect::Quit),
         Some(Action::Help) => app.mode = Mode::Help,

@@ -8,7 +8,10 @@ mod stderr;
 
 use std::time::Duration;
 
-use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
+use crossterm::event::{
+    DisableMouseCapture, EnableMouseCapture, Event as TermEvent, EventStream, KeyEventKind,
+    MouseButton, MouseEvent, MouseEventKind,
+};
 use futures::StreamExt;
 use tokio::sync::mpsc;
 
@@ -45,6 +48,10 @@ const TRIM_EVERY_TICKS: u32 = 30;
 pub async fn run(mut app: App, backends: Backends) -> Result<(), Error> {
     let mut terminal =
         ratatui::try_init().map_err(|e| Error::io("initialising the terminal", e))?;
+    let mouse = backends.cfg.ui.mouse;
+    if mouse {
+        capture_mouse();
+    }
     // Nothing but the dashboard may draw on the terminal from now on.
     let stderr = stderr::redirect(crate::logging::file());
     if let Err(e) = &stderr {
@@ -52,8 +59,43 @@ pub async fn run(mut app: App, backends: Backends) -> Result<(), Error> {
     }
     let result = event_loop(&mut terminal, &mut app, backends).await;
     drop(stderr);
+    if mouse {
+        release_mouse();
+    }
     ratatui::restore();
     result
+}
+
+/// Mouse reports on, and off again on a panic (before ratatui's hook restores the rest).
+fn capture_mouse() {
+    if let Err(e) = crossterm::execute!(std::io::stdout(), EnableMouseCapture) {
+        tracing::warn!("no mouse: {e}");
+        return;
+    }
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        release_mouse();
+        hook(info);
+    }));
+}
+
+fn release_mouse() {
+    let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
+}
+
+/// A mouse event as a message: the wheel, or a left click on a row (found from the layout
+/// of the terminal's screen); moves and other buttons are none.
+fn mouse_msg(app: &App, m: MouseEvent, terminal: &ratatui::DefaultTerminal) -> Option<Msg> {
+    match m.kind {
+        MouseEventKind::ScrollDown => Some(Msg::Wheel(true)),
+        MouseEventKind::ScrollUp => Some(Msg::Wheel(false)),
+        MouseEventKind::Down(MouseButton::Left) => {
+            let size = terminal.size().ok()?;
+            let screen = ratatui::layout::Rect::new(0, 0, size.width, size.height);
+            crate::ui::hit::click(app, screen, m.column, m.row).map(Msg::Click)
+        }
+        _ => None,
+    }
 }
 
 async fn event_loop(
@@ -97,6 +139,10 @@ async fn event_loop(
                     Msg::Key(k)
                 }
                 Some(Ok(TermEvent::Resize(_, _))) => Msg::Resize,
+                Some(Ok(TermEvent::Mouse(m))) => match mouse_msg(app, m, terminal) {
+                    Some(msg) => msg,
+                    None => continue,
+                },
                 Some(Ok(_)) => continue,
                 Some(Err(e)) => return Err(Error::io("reading the terminal", e)),
                 None => return Ok(()),

@@ -11,6 +11,7 @@ use ratatui::widgets::{Clear, List, ListItem, ListState, Paragraph};
 
 use super::block;
 use crate::app::App;
+use crate::app::keymap::{Action, Scope};
 use crate::app::logs_view::{Anchor, LogView, Status};
 use crate::cluster::logs::LogLine;
 use crate::theme::Theme;
@@ -21,7 +22,7 @@ pub fn draw(f: &mut Frame, app: &App, v: &LogView, area: Rect) {
     let b = block(&title, t);
     let inner = b.inner(area);
     f.render_widget(b, area);
-    let note = note(v, t);
+    let note = note(app, v, t);
     // A long reason wraps over up to three rows.
     let note_h = note.as_ref().map_or(0, |n| {
         (n.width().div_ceil(inner.width.max(1) as usize)).clamp(1, 3) as u16
@@ -35,7 +36,7 @@ pub fn draw(f: &mut Frame, app: &App, v: &LogView, area: Rect) {
         f.render_widget(Paragraph::new(n).wrap(wrap), foot);
     }
     if let Some(at) = v.picker {
-        picker(f, v, t, at, area);
+        picker(f, app, v, at, area);
     }
 }
 
@@ -104,14 +105,19 @@ fn state(v: &LogView) -> String {
 }
 
 /// The last row: the search being typed, or why the stream stopped.
-fn note(v: &LogView, t: &Theme) -> Option<Line<'static>> {
+fn note(app: &App, v: &LogView, t: &Theme) -> Option<Line<'static>> {
     if let Some(s) = v.search.as_ref().filter(|s| s.typing) {
         return Some(Line::from(vec![
             Span::styled("/", Style::default().fg(t.accent)),
             Span::raw(s.query.clone()),
             Span::styled("▏", Style::default().fg(t.accent)),
             Span::styled(
-                format!("  {} matches · Enter keep · Esc drop", s.matches.len()),
+                format!(
+                    "  {} matches · {} keep · {} drop",
+                    s.matches.len(),
+                    super::key_label(app, Scope::Dialog, Action::Submit),
+                    super::key_label(app, Scope::Dialog, Action::Cancel)
+                ),
                 Style::default().fg(t.muted),
             ),
         ]));
@@ -314,7 +320,8 @@ fn wrap(spans: Vec<Span<'static>>, width: usize) -> Vec<Line<'static>> {
 }
 
 /// The container picker over the view.
-fn picker(f: &mut Frame, v: &LogView, t: &Theme, at: usize, area: Rect) {
+fn picker(f: &mut Frame, app: &App, v: &LogView, at: usize, area: Rect) {
+    let t = app.theme();
     let w = (v.containers.iter().map(|c| c.len()).max().unwrap_or(10) as u16 + 6)
         .max(38)
         .min(area.width);
@@ -330,10 +337,15 @@ fn picker(f: &mut Frame, v: &LogView, t: &Theme, at: usize, area: Rect) {
         .iter()
         .map(|c| ListItem::new(c.clone()))
         .collect();
+    let title = format!(
+        "container — {} read, {} close",
+        super::key_label(app, Scope::Dialog, Action::Submit),
+        super::key_label(app, Scope::Dialog, Action::Cancel)
+    );
     let list = List::new(items)
-        .block(block("container — Enter read, Esc close", t))
+        .block(block(&title, t))
         .style(Style::default().bg(t.background).fg(t.text))
-        .highlight_style(Style::default().bg(t.selected_bg).fg(t.selected_fg))
+        .highlight_style(t.selected())
         .highlight_symbol("▶");
     f.render_widget(Clear, r);
     f.render_stateful_widget(list, r, &mut ListState::default().with_selected(Some(at)));

@@ -2,6 +2,7 @@
 //! the help overlay live here; the panels in `panels` and `metrics_panels`.
 
 mod charts;
+pub mod hit;
 mod logs;
 mod metrics_panels;
 mod panels;
@@ -19,6 +20,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table};
 use crate::app::keymap;
 use crate::app::views::View;
 use crate::app::{App, Mode};
+use crate::cluster::ops::Plan;
 use crate::format;
 use crate::theme::Theme;
 
@@ -45,6 +47,37 @@ pub fn draw(f: &mut Frame, app: &App) {
         f.render_widget(Paragraph::new("agentdeck: terminal too small"), area);
         return;
     }
+    let Areas {
+        header,
+        strip,
+        body,
+        events,
+        footer,
+    } = areas(app, area);
+    draw_header(f, app, header);
+    problems::draw(f, app, strip);
+    if let Some(view) = app.view() {
+        // Drilled in: the view on top gets the whole body.
+        draw_view(f, app, view, body);
+    } else {
+        draw_body(f, app, body);
+    }
+    panels::events(f, app, events);
+    draw_footer(f, app, footer);
+    draw_overlay(f, app, area);
+}
+
+/// The screen's bands, top to bottom.
+pub(crate) struct Areas {
+    pub header: Rect,
+    pub strip: Rect,
+    pub body: Rect,
+    pub events: Rect,
+    pub footer: Rect,
+}
+
+/// Where the bands of a screen of `area` go (drawing and mouse hits both use this).
+pub(crate) fn areas(app: &App, area: Rect) -> Areas {
     // A pod's details, logs and the timeline have the room of the events panel too.
     let full = matches!(
         app.view(),
@@ -70,48 +103,33 @@ pub fn draw(f: &mut Frame, app: &App) {
         Constraint::Length(1),
     ])
     .areas(area);
-    draw_header(f, app, header);
-    problems::draw(f, app, strip);
-    if let Some(view) = app.view() {
-        // Drilled in: the view on top gets the whole body.
-        draw_view(f, app, view, body);
-    } else if body.width >= 110 {
-        draw_wide_body(f, app, body);
-    } else {
-        draw_narrow_body(f, app, body);
-    }
-    panels::events(f, app, events);
-    draw_footer(f, app, footer);
-    draw_overlay(f, app, area);
-}
-
-fn draw_view(f: &mut Frame, app: &App, view: &View, body: Rect) {
-    match view {
-        View::Pods(_) => pods::draw(f, app, body),
-        View::Pod(v) => pod_details::draw(f, app, v, body),
-        View::Logs(v) => logs::draw(f, app, v, body),
-        View::Timeline(v) => timeline::draw(f, app, v, body),
+    Areas {
+        header,
+        strip,
+        body,
+        events,
+        footer,
     }
 }
 
-/// Wide screens: workloads and HPA on the left, the metrics column on the right.
-fn draw_wide_body(f: &mut Frame, app: &App, body: Rect) {
-    let [left, right] =
-        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
-    let hpa_h = if left.height >= 16 {
-        8
-    } else {
-        left.height / 2
-    };
-    let [wl, hpa] = Layout::vertical([Constraint::Min(0), Constraint::Length(hpa_h)]).areas(left);
-    panels::workloads(f, app, wl);
-    panels::hpa(f, app, hpa);
-    metrics_panels::column(f, app, right);
-}
-
-/// Short screens: workloads, HPA and the metrics row share the height; the workloads
-/// table grows first on taller ones.
-fn draw_narrow_body(f: &mut Frame, app: &App, body: Rect) {
+/// The dashboard's body: (workloads, HPA, metrics) and whether it is the wide layout.
+pub(crate) fn body_areas(body: Rect) -> (Rect, Rect, Rect, bool) {
+    if body.width >= 110 {
+        // Workloads and HPA on the left, the metrics column on the right.
+        let [left, right] =
+            Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
+                .areas(body);
+        let hpa_h = if left.height >= 16 {
+            8
+        } else {
+            left.height / 2
+        };
+        let [wl, hpa] =
+            Layout::vertical([Constraint::Min(0), Constraint::Length(hpa_h)]).areas(left);
+        return (wl, hpa, right, true);
+    }
+    // Workloads, HPA and the metrics row share the height; the workloads table grows
+    // first on taller ones.
     let metrics_h = (body.height / 3).clamp(0, 8).max(body.height.min(6));
     let hpa_h = body
         .height
@@ -124,9 +142,29 @@ fn draw_narrow_body(f: &mut Frame, app: &App, body: Rect) {
         Constraint::Length(metrics_h),
     ])
     .areas(body);
+    (wl, hpa, m, false)
+}
+
+fn draw_view(f: &mut Frame, app: &App, view: &View, body: Rect) {
+    match view {
+        View::Pods(_) => pods::draw(f, app, body),
+        View::Pod(v) => pod_details::draw(f, app, v, body),
+        View::Logs(v) => logs::draw(f, app, v, body),
+        View::Timeline(v) => timeline::draw(f, app, v, body),
+    }
+}
+
+/// The workloads, the selected workload's HPA and the metrics (a column on wide screens,
+/// a row on narrow ones).
+fn draw_body(f: &mut Frame, app: &App, body: Rect) {
+    let (wl, hpa, m, wide) = body_areas(body);
     panels::workloads(f, app, wl);
     panels::hpa(f, app, hpa);
-    metrics_panels::row(f, app, m);
+    if wide {
+        metrics_panels::column(f, app, m);
+    } else {
+        metrics_panels::row(f, app, m);
+    }
 }
 
 /// The help screen or the open dialog, on top of everything.
@@ -142,7 +180,14 @@ fn draw_overlay(f: &mut Frame, app: &App, area: Rect) {
                     Span::raw("replicas: "),
                     Span::styled(format!("{input}▏"), accent.add_modifier(Modifier::BOLD)),
                 ]),
-                Line::from(Span::styled("Enter to continue, Esc to cancel", muted)),
+                Line::from(Span::styled(
+                    format!(
+                        "{} to continue, {} to cancel",
+                        dialog_key(app, keymap::Action::Submit),
+                        dialog_key(app, keymap::Action::Cancel)
+                    ),
+                    muted,
+                )),
             ];
             draw_dialog(f, app, area, &format!("scale {}", workload.name), lines)
         }
@@ -155,46 +200,79 @@ fn draw_overlay(f: &mut Frame, app: &App, area: Rect) {
                     Span::styled(format!("{dots}▏"), accent),
                 ]),
                 Line::from(Span::styled(
-                    "Enter: check it with the provider, then confirm · Esc: cancel",
+                    format!(
+                        "{}: check it with the provider, then confirm · {}: cancel",
+                        dialog_key(app, keymap::Action::Submit),
+                        dialog_key(app, keymap::Action::Cancel)
+                    ),
                     muted,
                 )),
             ];
             draw_dialog(f, app, area, "rotate the provider API key", lines)
         }
-        Mode::Confirm { question, plan } => {
-            let bold = |c| Style::default().fg(c).add_modifier(Modifier::BOLD);
-            let mut lines = vec![Line::from(Span::raw(format!("{question}?")))];
-            // What will change (a restore's field-by-field diff), before the answer.
-            let details = plan.details();
-            let room = (area.height as usize).saturating_sub(10).clamp(3, 16);
-            for d in details.iter().take(room) {
-                lines.push(Line::from(Span::styled(
-                    d.clone(),
-                    Style::default().fg(t.muted),
-                )));
-            }
-            if details.len() > room {
-                lines.push(Line::from(Span::styled(
-                    format!(
-                        "  … {} more lines (agentdeck deploy --dry-run shows all)",
-                        details.len() - room
-                    ),
-                    Style::default().fg(t.muted),
-                )));
-            }
-            lines.extend([
-                Line::from(""),
-                Line::from(vec![
-                    Span::styled("[y]", bold(t.ok)),
-                    Span::raw(" yes   "),
-                    Span::styled("[n/Esc]", bold(t.error)),
-                    Span::raw(" no"),
-                ]),
-            ]);
-            draw_dialog(f, app, area, "confirm", lines)
-        }
+        Mode::Confirm { question, plan } => draw_confirm(f, app, area, question, plan),
         Mode::Normal | Mode::Filter | Mode::Command(_) => {}
     }
+}
+
+/// The question of a planned write, what it will change, and the answer keys.
+fn draw_confirm(f: &mut Frame, app: &App, area: Rect, question: &str, plan: &Plan) {
+    let t = app.theme();
+    let bold = |c| Style::default().fg(c).add_modifier(Modifier::BOLD);
+    let mut lines = vec![Line::from(Span::raw(format!("{question}?")))];
+    // What will change (a restore's field-by-field diff), before the answer.
+    let details = plan.details();
+    let room = (area.height as usize).saturating_sub(10).clamp(3, 16);
+    for d in details.iter().take(room) {
+        lines.push(Line::from(Span::styled(
+            d.clone(),
+            Style::default().fg(t.muted),
+        )));
+    }
+    if details.len() > room {
+        lines.push(Line::from(Span::styled(
+            format!(
+                "  … {} more lines (agentdeck deploy --dry-run shows all)",
+                details.len() - room
+            ),
+            Style::default().fg(t.muted),
+        )));
+    }
+    lines.extend([
+        Line::from(""),
+        Line::from(vec![
+            Span::styled(
+                format!("[{}]", dialog_key(app, keymap::Action::Yes)),
+                bold(t.ok),
+            ),
+            Span::raw(" yes   "),
+            Span::styled(
+                format!(
+                    "[{}/{}]",
+                    dialog_key(app, keymap::Action::No),
+                    dialog_key(app, keymap::Action::Cancel)
+                ),
+                bold(t.error),
+            ),
+            Span::raw(" no"),
+        ]),
+    ]);
+    draw_dialog(f, app, area, "confirm", lines)
+}
+
+/// The keys of an action in `scope` as the keymap in force has them (remapped or not).
+pub(crate) fn key_label(app: &App, scope: keymap::Scope, a: keymap::Action) -> &str {
+    app.keymap.label(scope, a).unwrap_or("?")
+}
+
+/// The keys of a dialog's action.
+fn dialog_key(app: &App, a: keymap::Action) -> &str {
+    key_label(app, keymap::Scope::Dialog, a)
+}
+
+/// The keys that go back from a view (`Esc`).
+pub(crate) fn back_key(app: &App) -> &str {
+    key_label(app, keymap::Scope::Normal, keymap::Action::Back)
 }
 
 /// A centred box with `lines`, wrapped.
@@ -315,7 +393,11 @@ fn draw_footer(f: &mut Frame, app: &App, area: Rect) {
         ];
         if app.waiting_plan.is_some() {
             spans.push(Span::styled(
-                "  a confirmation is waiting: Enter or Esc to see it",
+                format!(
+                    "  a confirmation is waiting: {} or {} to see it",
+                    dialog_key(app, keymap::Action::Submit),
+                    dialog_key(app, keymap::Action::Cancel)
+                ),
                 Style::default().fg(t.warn),
             ));
         }
@@ -348,11 +430,12 @@ fn hints_line(app: &App) -> Line<'static> {
         ));
     }
     let scope = app.key_scope();
-    let mut hints = keymap::hints_in(scope);
+    let mut hints = app.keymap.hints_in(scope);
     if scope != keymap::Scope::Normal {
         // The view's own keys first, then help and quit.
         hints.extend(
-            keymap::hints()
+            app.keymap
+                .hints_in(keymap::Scope::Normal)
                 .into_iter()
                 .filter(|h| matches!(h.action, keymap::Action::Help | keymap::Action::Quit)),
         );
@@ -378,7 +461,17 @@ fn hints_line(app: &App) -> Line<'static> {
 
 fn draw_help(f: &mut Frame, app: &App, area: Rect) {
     let t = app.theme();
-    let rows: Vec<Row> = keymap::help_rows_for(app.key_scope())
+    let help = app
+        .keymap
+        .label(keymap::Scope::Normal, keymap::Action::Help);
+    let title = format!(
+        "keys — {} or {} to close",
+        help.unwrap_or("?"),
+        back_key(app)
+    );
+    let rows: Vec<Row> = app
+        .keymap
+        .help_rows_for(app.key_scope())
         .into_iter()
         .map(|(k, h)| {
             Row::new(vec![
@@ -397,7 +490,7 @@ fn draw_help(f: &mut Frame, app: &App, area: Rect) {
     };
     f.render_widget(Clear, r);
     let table = Table::new(rows, [Constraint::Length(8), Constraint::Min(0)])
-        .block(block("keys — ? or Esc to close", t))
+        .block(block(&title, t))
         .style(Style::default().bg(t.background).fg(t.text));
     f.render_widget(table, r);
 }

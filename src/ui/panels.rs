@@ -117,7 +117,7 @@ pub fn workloads(f: &mut Frame, app: &App, area: Rect) {
     let table = Table::new(rows, widths)
         .header(header)
         .block(block(&title, t))
-        .row_highlight_style(Style::default().bg(t.selected_bg).fg(t.selected_fg))
+        .row_highlight_style(t.selected())
         .highlight_symbol("▶");
     let mut state =
         TableState::default().with_selected(if empty { None } else { Some(selected - start) });

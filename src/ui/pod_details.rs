@@ -185,7 +185,7 @@ pub fn lines(app: &App, d: &PodDetails) -> Vec<Line<'static>> {
 
 pub fn draw(f: &mut Frame, app: &App, v: &PodDetailsView, area: Rect) {
     let t = app.theme();
-    let title = format!("pod {} · Esc back", v.pod);
+    let title = format!("pod {} · {} back", v.pod, super::back_key(app));
     let mut body: Vec<Line> = Vec::new();
     if let Some(e) = &v.error {
         let what = if v.details.is_some() {

@@ -107,9 +107,10 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         })
         .and_then(|w| w.containers.first());
     let title = format!(
-        "pods of {} {name} · {} · Esc back",
+        "pods of {} {name} · {} · {} back",
         kind.to_lowercase(),
-        pods.len()
+        pods.len(),
+        super::back_key(app)
     );
     let wide = area.width >= NARROW;
     let names = [
@@ -154,7 +155,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let table = Table::new(rows, widths)
         .header(header)
         .block(block(&title, t))
-        .row_highlight_style(Style::default().bg(t.selected_bg).fg(t.selected_fg))
+        .row_highlight_style(t.selected())
         .highlight_symbol("▶");
     f.render_stateful_widget(
         table,

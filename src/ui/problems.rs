@@ -9,7 +9,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::app::App;
-use crate::problems::{Problem, Severity};
+use crate::app::keymap::{Action, Scope};
+use crate::problems::{Fix, Problem, Severity};
 use crate::theme::Theme;
 
 /// At most this many lines (the rest are counted on the last one).
@@ -26,8 +27,21 @@ fn clock(t: jiff::Timestamp) -> String {
     t.strftime("%H:%M UTC").to_string()
 }
 
+/// The key of a fix as the keymap in force has it (remapped in `[keys]`, or the default).
+fn fix_key(app: &App, f: &Fix) -> String {
+    let action = match f {
+        Fix::RotateKey => Action::RotateKey,
+        Fix::Restore { .. } => Action::Restore,
+        Fix::MemoryLimit { .. } => Action::RaiseMemory,
+    };
+    (app.keymap.label(Scope::Normal, action))
+        .map(str::to_string)
+        .unwrap_or_else(|| f.key().to_string())
+}
+
 /// One problem; too wide, the evidence is shortened so the fix key stays visible.
-fn problem_line(p: &Problem, t: &Theme, width: usize) -> Line<'static> {
+fn problem_line(app: &App, p: &Problem, width: usize) -> Line<'static> {
+    let t: &Theme = app.theme();
     let (mark, colour) = match p.severity {
         Severity::Critical => ("✖ ", t.error),
         Severity::Warning => ("▲ ", t.warn),
@@ -50,7 +64,7 @@ fn problem_line(p: &Problem, t: &Theme, width: usize) -> Line<'static> {
         (Some(f), _) => {
             spans.push(Span::styled(" · ", Style::default().fg(t.muted)));
             spans.push(Span::styled(
-                f.key().to_string(),
+                fix_key(app, f),
                 Style::default().fg(t.accent).add_modifier(Modifier::BOLD),
             ));
             spans.push(Span::styled(
@@ -79,7 +93,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let mut lines: Vec<Line> = app
         .problems
         .iter()
-        .map(|p| problem_line(p, t, area.width as usize))
+        .map(|p| problem_line(app, p, area.width as usize))
         .collect();
     lines.extend(app.cleared.iter().map(|c| {
         Line::from(Span::styled(

@@ -108,6 +108,10 @@ pub fn draw(f: &mut Frame, app: &App, v: &TimelineView, area: Rect) {
     } else {
         String::new()
     };
-    let title = format!("timeline · {}{position} · Esc back", app.namespace);
+    let title = format!(
+        "timeline · {}{position} · {} back",
+        app.namespace,
+        super::back_key(app)
+    );
     f.render_widget(Paragraph::new(lines).block(block(&title, t)), area);
 }

@@ -373,6 +373,12 @@ impl SimProcess {
     /// The real dashboard on this sim in a tmux session `name` (HOME and log under the
     /// sim's temp dir).
     pub fn dashboard(&self, name: &str) -> tmux::Tmux {
+        self.dashboard_with(name, "", &[])
+    }
+
+    /// Like [`dashboard`](Self::dashboard), the command line after `env` (`"NO_COLOR=1 "`)
+    /// and with `args` after it.
+    pub fn dashboard_with(&self, name: &str, env: &str, args: &[&str]) -> tmux::Tmux {
         let home = self.dir.path().join(format!("{name}-home"));
         std::fs::create_dir_all(&home).unwrap();
         let state = home.join(".local/state");
@@ -388,10 +394,11 @@ impl SimProcess {
         let log = self.dir.path().join(format!("{name}.log"));
         t.send(&[
             &format!(
-                "AGENTDECK_LOG_FILE={} {} --kubeconfig {}",
+                "{env}AGENTDECK_LOG_FILE={} {} --kubeconfig {} {}",
                 log.display(),
                 env!("CARGO_BIN_EXE_agentdeck"),
-                self.kubeconfig.display()
+                self.kubeconfig.display(),
+                args.join(" ")
             ),
             "Enter",
         ]);

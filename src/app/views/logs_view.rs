@@ -10,7 +10,7 @@ use std::collections::VecDeque;
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::View;
-use crate::app::keymap::{Action, Scope, action_for};
+use crate::app::keymap::{Action, Scope};
 use crate::app::{App, Effect};
 use crate::cluster::logs::{LogEvent, LogLine, LogRequest};
 
@@ -318,17 +318,19 @@ fn restart(app: &mut App, fx: &mut Vec<Effect>) {
 
 /// The log view's keys; false: the dashboard's turn (help, quit, `:`).
 pub fn key(app: &mut App, k: KeyEvent, fx: &mut Vec<Effect>) -> bool {
+    let keys = &app.keymap;
+    let dialog = keys.action_for(&k, Scope::Dialog);
+    let action = (keys.action_for(&k, Scope::Logs)).or_else(|| keys.action_for(&k, Scope::Normal));
     let Some(v) = top(app) else {
         return false;
     };
     if v.search.as_ref().is_some_and(|s| s.typing) {
-        search_key(v, k);
+        search_key(v, dialog, k);
         return true;
     }
     if v.picker.is_some() {
         return picker_key(app, k, fx);
     }
-    let action = action_for(&k, Scope::Logs).or_else(|| action_for(&k, Scope::Normal));
     match action {
         Some(Action::Up) => v.up(1),
         Some(Action::Down) => v.down(1),
@@ -373,12 +375,12 @@ fn container(app: &mut App) {
 }
 
 /// Typing the search: Enter keeps it, Esc drops it, Backspace erases.
-fn search_key(v: &mut LogView, k: KeyEvent) {
+fn search_key(v: &mut LogView, dialog: Option<Action>, k: KeyEvent) {
     let Some(s) = &mut v.search else {
         return;
     };
     let mut query = s.query.clone();
-    match (action_for(&k, Scope::Dialog), k.code) {
+    match (dialog, k.code) {
         (Some(Action::Cancel), _) => {
             v.search = None;
             return;
@@ -403,8 +405,8 @@ fn search_key(v: &mut LogView, k: KeyEvent) {
 
 /// The container picker: move, Enter reads the one picked, Esc closes.
 fn picker_key(app: &mut App, k: KeyEvent, fx: &mut Vec<Effect>) -> bool {
-    let dialog = action_for(&k, Scope::Dialog);
-    let action = action_for(&k, Scope::Normal);
+    let dialog = app.keymap.action_for(&k, Scope::Dialog);
+    let action = app.keymap.action_for(&k, Scope::Normal);
     let Some(v) = top(app) else {
         return false;
     };

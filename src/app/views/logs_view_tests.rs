@@ -195,3 +195,22 @@ fn reconnecting_and_esc_stops_the_stream() {
     assert!(matches!(&fx[..], [Effect::StopLogs]));
     assert!(a.view().is_none());
 }
+
+#[test]
+fn the_wheel_scrolls_the_log_view_three_lines_a_notch() {
+    use crate::app::mouse::wheel;
+    let mut a = opened(&["agent"], 1000);
+    on_event(&mut a, 1, LogEvent::Lines(lines(0, 100)));
+    assert!(wheel(&mut a, false));
+    assert_eq!(
+        view(&a).anchor,
+        Anchor::Bottom(96),
+        "up pauses, 3 lines back"
+    );
+    assert!(wheel(&mut a, true));
+    assert_eq!(view(&a).anchor, Anchor::Bottom(99));
+    // Not while a dialog is open.
+    a.mode = crate::app::Mode::Help;
+    assert!(!wheel(&mut a, false));
+    assert_eq!(view(&a).anchor, Anchor::Bottom(99));
+}

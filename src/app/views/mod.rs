@@ -9,7 +9,7 @@ pub mod logs_view;
 pub mod pod_details;
 pub mod timeline_view;
 
-use super::keymap::{Action, Scope, action_for};
+use super::keymap::{Action, Scope};
 use super::{App, Effect};
 use crate::cluster::model::{PodView, PodViews};
 use logs_view::LogView;
@@ -128,7 +128,7 @@ pub fn back(app: &mut App, fx: &mut Vec<Effect>) {
 pub fn key(app: &mut App, k: KeyEvent, fx: &mut Vec<Effect>) -> bool {
     match app.view() {
         None => false,
-        Some(View::Pods(_)) => pods_key(app, action_for(&k, Scope::Pods), k, fx),
+        Some(View::Pods(_)) => pods_key(app, app.keymap.action_for(&k, Scope::Pods), k, fx),
         Some(View::Pod(_)) => pod_details::key(app, k, fx),
         Some(View::Logs(_)) => logs_view::key(app, k, fx),
         Some(View::Timeline(_)) => timeline_view::key(app, k, fx),
@@ -138,7 +138,7 @@ pub fn key(app: &mut App, k: KeyEvent, fx: &mut Vec<Effect>) -> bool {
 /// Keys on the pods of a workload: move, `Enter` details, `l` logs, `d` delete, Esc back.
 fn pods_key(app: &mut App, scoped: Option<Action>, k: KeyEvent, fx: &mut Vec<Effect>) -> bool {
     let n = app.drilled_pods().len();
-    let action = scoped.or_else(|| action_for(&k, Scope::Normal));
+    let action = scoped.or_else(|| app.keymap.action_for(&k, Scope::Normal));
     let Some(View::Pods(p)) = app.view_mut() else {
         return false;
     };

@@ -6,7 +6,7 @@ use crossterm::event::KeyEvent;
 use jiff::Timestamp;
 
 use super::View;
-use crate::app::keymap::{Action, Scope, action_for};
+use crate::app::keymap::{Action, Scope};
 use crate::app::{App, Effect};
 use crate::cluster::pod_details::PodDetails;
 
@@ -63,7 +63,10 @@ fn top(app: &mut App) -> Option<&mut PodDetailsView> {
 
 /// Keys: scroll, `l` logs, `d` delete, Esc back; the rest is the dashboard's.
 pub fn key(app: &mut App, k: KeyEvent, fx: &mut Vec<Effect>) -> bool {
-    let action = action_for(&k, Scope::Pods).or_else(|| action_for(&k, Scope::Normal));
+    let action = app
+        .keymap
+        .action_for(&k, Scope::Pods)
+        .or_else(|| app.keymap.action_for(&k, Scope::Normal));
     let Some(v) = top(app) else {
         return false;
     };

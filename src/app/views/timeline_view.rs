@@ -6,7 +6,7 @@ use crossterm::event::KeyEvent;
 use jiff::Timestamp;
 
 use super::View;
-use crate::app::keymap::{Action, Scope, action_for};
+use crate::app::keymap::{Action, Scope};
 use crate::app::{App, Effect};
 use crate::timeline::{Request, Timeline};
 
@@ -54,7 +54,10 @@ fn top(app: &mut App) -> Option<&mut TimelineView> {
 
 /// Keys: scroll, Esc back; the rest is the dashboard's.
 pub fn key(app: &mut App, k: KeyEvent, fx: &mut Vec<Effect>) -> bool {
-    let action = action_for(&k, Scope::Timeline).or_else(|| action_for(&k, Scope::Normal));
+    let action = app
+        .keymap
+        .action_for(&k, Scope::Timeline)
+        .or_else(|| app.keymap.action_for(&k, Scope::Normal));
     let Some(v) = top(app) else {
         return false;
     };

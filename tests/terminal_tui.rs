@@ -1,0 +1,240 @@
+//! The real binary in the terminals it meets: a mouse click selects a workload and the
+//! wheel scrolls (tmux writes the terminal's SGR mouse reports into the pane), the mouse
+//! is released on quit and stays off with `[ui] mouse = false`, NO_COLOR draws no colour,
+//! remapped keys work and show, and TERM=dumb or a bad `[keys]` is refused before the
+//! terminal is touched.
+
+mod common;
+
+use common::{SimProcess, require_tool, tmux::Tmux};
+
+/// Write the terminal's SGR report of `button` at 0-based (`x`, `y`) into the pane, as a
+/// terminal with the mouse captured would (press; and release for a click).
+fn mouse(t: &Tmux, button: u8, x: usize, y: usize, release: bool) {
+    let mut seq = format!("\x1b[<{button};{};{}M", x + 1, y + 1);
+    if release {
+        seq.push_str(&format!("\x1b[<{button};{};{}m", x + 1, y + 1));
+    }
+    let hex: Vec<String> = seq.bytes().map(|b| format!("{b:02x}")).collect();
+    let mut args = vec!["send-keys", "-t", &t.session, "-H"];
+    args.extend(hex.iter().map(String::as_str));
+    t.cmd(&args);
+}
+
+/// (line of the workloads' header, column of its NAME) on `screen`.
+fn workloads_header(screen: &str) -> (usize, usize) {
+    screen
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.contains("READY") && l.contains("RESTARTS"))
+        .find_map(|(y, l)| l.find("NAME").map(|x| (y, l[..x].chars().count())))
+        .unwrap_or_else(|| panic!("no workloads table:\n{screen}"))
+}
+
+fn selected_line(screen: &str) -> Option<usize> {
+    screen.lines().position(|l| l.contains('▶'))
+}
+
+#[test]
+fn a_click_selects_a_workload_and_the_wheel_scrolls() {
+    if !require_tool("tmux") {
+        return;
+    }
+    let sim = SimProcess::start(&["--preload", "--time-scale", "10"]);
+    let t = sim.dashboard("mouse");
+    let screen = t.wait_for(30, "two workloads", |s| {
+        s.contains("workloads 2") && s.contains('▶')
+    });
+    assert_eq!(t.display("#{mouse_any_flag}"), "1", "the mouse is captured");
+    let (header, x) = workloads_header(&screen);
+    assert_eq!(selected_line(&screen), Some(header + 1), "{screen}");
+    // A left click on the second row selects it.
+    mouse(&t, 0, x + 2, header + 2, true);
+    let screen = t.wait_for(10, "the second row selected", |s| {
+        selected_line(s) == Some(header + 2)
+    });
+    let name = screen.lines().nth(header + 2).unwrap().to_string();
+    // The wheel up moves the selection back to the first row.
+    mouse(&t, 64, x + 2, header + 2, false);
+    t.wait_for(10, "the first row selected", |s| {
+        selected_line(s) == Some(header + 1)
+    });
+    // Wheel down: the second again.
+    mouse(&t, 65, x + 2, header + 2, false);
+    t.wait_for(10, "the second row again", |s| {
+        s.lines().nth(header + 2) == Some(name.as_str())
+    });
+    // Colours are drawn here (what the NO_COLOR test checks the absence of).
+    let styled = t.cmd(&["capture-pane", "-e", "-p", "-t", &t.session]);
+    assert!(!colour_codes(&styled).is_empty(), "{styled}");
+    t.send(&["q"]);
+    t.wait_for(10, "the shell", |s| s.contains("ready$"));
+    assert_eq!(
+        t.display("#{mouse_any_flag}"),
+        "0",
+        "the mouse is released on quit"
+    );
+}
+
+/// The SGR colour parameters (30–49 but 39/49, 90–107) in `styled`, with their sequences.
+fn colour_codes(styled: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for part in styled.split("\x1b[").skip(1) {
+        let Some(end) = part.find('m') else { continue };
+        let params = &part[..end];
+        if !params.chars().all(|c| c.is_ascii_digit() || c == ';') {
+            continue;
+        }
+        let colour = params
+            .split(';')
+            .filter_map(|p| p.parse::<u32>().ok())
+            .any(|p| (30..=48).contains(&p) && p != 39 || (90..=107).contains(&p));
+        if colour {
+            found.push(params.to_string());
+        }
+    }
+    found
+}
+
+#[test]
+fn no_color_draws_no_colour_in_a_real_terminal() {
+    if !require_tool("tmux") {
+        return;
+    }
+    let sim = SimProcess::start(&["--preload", "--time-scale", "10"]);
+    let t = sim.dashboard_with("nocolor", "NO_COLOR=1 ", &[]);
+    t.wait_for(30, "the workloads", |s| {
+        s.contains("workloads 2") && s.contains('▶')
+    });
+    let styled = t.cmd(&["capture-pane", "-e", "-p", "-t", &t.session]);
+    assert_eq!(colour_codes(&styled), Vec::<String>::new(), "{styled}");
+    // The selection is in reverse video.
+    assert!(
+        styled.contains("\x1b[7m") || styled.contains(";7m"),
+        "{styled}"
+    );
+    t.send(&["q"]);
+    // --no-color does the same.
+    let t2 = sim.dashboard_with("nocolorflag", "", &["--no-color"]);
+    t2.wait_for(30, "the workloads", |s| s.contains("workloads 2"));
+    let styled = t2.cmd(&["capture-pane", "-e", "-p", "-t", &t2.session]);
+    assert_eq!(colour_codes(&styled), Vec::<String>::new(), "{styled}");
+    t2.send(&["q"]);
+}
+
+#[test]
+fn config_turns_the_mouse_off_and_remaps_keys() {
+    if !require_tool("tmux") {
+        return;
+    }
+    let sim = SimProcess::start(&["--preload", "--time-scale", "10"]);
+    let cfg = sim.dir.path().join("keys.toml");
+    std::fs::write(&cfg, "[ui]\nmouse = false\n\n[keys]\nscale = \"S\"\n").unwrap();
+    let t = sim.dashboard_with("keys", "", &["--config", cfg.to_str().unwrap()]);
+    let screen = t.wait_for(30, "the workloads", |s| s.contains("workloads 2"));
+    assert!(screen.contains("<S> scale"), "{screen}");
+    assert_eq!(
+        t.display("#{mouse_any_flag}"),
+        "0",
+        "the mouse is left alone"
+    );
+    t.send(&["s"]);
+    t.send(&["S"]);
+    t.wait_for(10, "the replicas asked for", |s| s.contains("replicas:"));
+    t.send(&["Escape"]);
+    t.send(&["q"]);
+}
+
+fn agentdeck(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_agentdeck"))
+        .args(["--kubeconfig", "/nonexistent/kubeconfig"])
+        .args(args)
+        .env("HOME", dir.path())
+        .env("AGENTDECK_LOG_FILE", dir.path().join("agentdeck.log"))
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_dumb_terminal_is_refused_with_a_pointer_to_status() {
+    for args in [&[][..], &["demo"][..]] {
+        let (code, out, err) = agentdeck(args, &[("TERM", "dumb")]);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert_eq!(out, "", "nothing drawn: {args:?}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.contains("TERM=dumb") && err.contains("agentdeck status"),
+            "{err}"
+        );
+        assert!(!err.contains('\x1b'), "{err:?}");
+    }
+}
+
+#[test]
+fn a_bad_keys_table_is_refused_naming_the_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("config.toml");
+    for (keys, says) in [
+        (
+            "scale = \"r\"",
+            &["keys.scale", "keys.restart", "\"r\""][..],
+        ),
+        (
+            "scale = \"shift-s\"",
+            &["keys.scale", "\"shift-s\" is not a key"][..],
+        ),
+        ("sclae = \"S\"", &["keys.sclae", "no action"][..]),
+    ] {
+        std::fs::write(&cfg, format!("[keys]\n{keys}\n")).unwrap();
+        let (code, _, err) = agentdeck(&["--config", cfg.to_str().unwrap()], &[("TERM", "xterm")]);
+        assert_eq!(code, 2, "{keys}: {err}");
+        for s in says {
+            assert!(err.contains(s), "{keys}: {err}");
+        }
+    }
+}
+
+#[test]
+fn sixteen_colours_on_a_plain_xterm() {
+    if !require_tool("tmux") {
+        return;
+    }
+    let sim = SimProcess::start(&["--preload", "--time-scale", "10"]);
+    let t = sim.dashboard_with("ansi16", "TERM=xterm COLORTERM= ", &[]);
+    t.wait_for(30, "the workloads", |s| {
+        s.contains("workloads 2") && s.contains('▶')
+    });
+    let styled = t.cmd(&["capture-pane", "-e", "-p", "-t", &t.session]);
+    let codes = colour_codes(&styled);
+    assert!(!codes.is_empty(), "{styled}");
+    // Only the 16 named colours (crossterm writes them as indexes 0–15): no index above
+    // 15, no RGB.
+    let beyond: Vec<&String> = codes.iter().filter(|c| !within_16(c)).collect();
+    assert!(beyond.is_empty(), "{beyond:?}\n{styled}");
+    t.send(&["q"]);
+}
+
+/// Whether the colours of one SGR parameter list are among the 16: 30–37, 90–97 (and
+/// backgrounds), or an extended colour `38;5;N` / `48;5;N` with N below 16.
+fn within_16(params: &str) -> bool {
+    let p: Vec<u32> = params.split(';').filter_map(|p| p.parse().ok()).collect();
+    let mut i = 0;
+    while i < p.len() {
+        if p[i] == 38 || p[i] == 48 {
+            match (p.get(i + 1), p.get(i + 2)) {
+                (Some(5), Some(n)) if *n < 16 => i += 3,
+                _ => return false,
+            }
+        } else {
+            i += 1;
+        }
+    }
+    true
+}
