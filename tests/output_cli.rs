@@ -111,6 +111,19 @@ fn deploy_dry_run_prints_the_objects_as_a_yaml_stream_only() {
     let list = json(&out, &err);
     assert_eq!(list["kind"], "List");
     assert_eq!(list["items"].as_array().unwrap().len(), docs.len());
+
+    // The apply itself: one result object, the plan and progress on stderr.
+    let (code, out, err) = sim.agentdeck(&["deploy", "--yes", "-o", "json"], "");
+    assert_eq!(code, 0, "{out}\n{err}");
+    let v = json(&out, &err);
+    assert_eq!(v["operation"], "deploy");
+    assert_eq!(v["object"], "stack");
+    assert_eq!(v["outcome"], "done");
+    assert!(
+        v["message"].as_str().unwrap().starts_with("deployed: "),
+        "{v}"
+    );
+    assert!(err.contains("plan (server-side dry run)"), "{err}");
 }
 
 #[test]
