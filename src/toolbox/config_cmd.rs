@@ -126,7 +126,9 @@ fn source_of(key: &[String], g: &ConfigFlags, file: Option<&toml::Table>, p: &Pa
 /// Commented-out examples of the keys that have no default, per table.
 fn examples(path: &[String]) -> &'static [&'static str] {
     match path.first().map(String::as_str) {
-        None => &["audit_log = \"/home/me/.local/state/agentdeck/audit.log\""],
+        None => &[
+            "audit_log = \"/var/log/agentdeck/audit.log\"   # default: ~/.local/state/agentdeck/audit.log",
+        ],
         Some("prometheus") if path.len() == 1 => &[
             "url = \"http://prometheus.monitoring:9090\"",
             "bearer_token_file = \"/var/run/secrets/tokens/prometheus\"",

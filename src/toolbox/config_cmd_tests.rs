@@ -41,10 +41,7 @@ fn the_template_is_all_defaults_commented_out() {
         Config::parse(&t, Path::new("t.toml")).unwrap(),
         Config::default()
     );
-    assert!(
-        t.contains("# [stack]\n# deployment = \"ai-agent-service\""),
-        "{t}"
-    );
+    assert!(t.contains("# [stack]\n# namespace = \"ai-agents\""), "{t}");
     assert!(
         t.contains("# url = \"http://prometheus.monitoring:9090\""),
         "{t}"
