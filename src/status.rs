@@ -136,7 +136,7 @@ pub fn report_text(
 }
 
 /// `-o wide`: the workloads as a table with every count (kind, pods by phase, OOM kills,
-/// crash loops, HPA), then the report's metrics and verdict.
+/// crash loops, HPA), then the report's HPA lines, metrics and verdict.
 pub fn report_wide(
     c: &ClusterSnapshot,
     m: Option<&MetricsSnapshot>,
@@ -189,6 +189,7 @@ pub fn report_wide(
         s.push_str(cells.join("   ").trim_end());
         s.push('\n');
     }
+    text_hpas(&mut s, c);
     text_metrics(&mut s, m, cost);
     text_verdict(&mut s, c, problems);
     s
@@ -212,6 +213,10 @@ fn text_workloads(s: &mut String, c: &ClusterSnapshot) {
             }
         ));
     }
+    text_hpas(s, c);
+}
+
+fn text_hpas(s: &mut String, c: &ClusterSnapshot) {
     for h in &c.hpas {
         let ms: Vec<String> = h.metrics.iter().map(|x| x.display()).collect();
         s.push_str(&format!(

@@ -48,6 +48,7 @@ fn status_prints_json_yaml_and_wide_and_refuses_other_formats() {
             && l.contains("ai-agent-hpa")),
         "{wide}"
     );
+    assert!(wide.contains("hpa ai-agent-hpa: "), "the HPA line: {wide}");
     assert!(wide.contains("status: "), "the verdict: {wide}");
 
     let (code, out, err) = sim.agentdeck(&["status", "-o", "table"], "");
