@@ -278,6 +278,8 @@ fn config_show_names_where_each_value_came_from() {
         shown.contains("read_only = true  # from flag --read-only"),
         "{shown}"
     );
+    assert!(shown.contains("\n# ca_file: not set\n"), "{shown}");
+    assert!(!shown.contains("# url: not set"), "{shown}");
     assert!(shown.contains("X-Scope-OrgID = \"t1\"  # from"), "{shown}");
     assert!(
         shown.contains("from env AGENTDECK_PROMETHEUS_TOKEN (value not shown)"),

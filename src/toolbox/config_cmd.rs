@@ -85,7 +85,8 @@ pub fn show(g: &ConfigFlags) -> Result<u8, Error> {
         ));
     }
     let source = |key: &[String]| Some(source_of(key, g, file.as_ref(), &p));
-    out.push_str(&render(&cfg, "", &source, &|_| &[]));
+    let unset = |key: &[String]| not_set(&cfg, key);
+    out.push_str(&render(&cfg, "", &source, &unset));
     print!("{out}");
     Ok(0)
 }
@@ -123,6 +124,32 @@ fn source_of(key: &[String], g: &ConfigFlags, file: Option<&toml::Table>, p: &Pa
     "from default".into()
 }
 
+/// The keys of the table at `path` that have no default and are not set (TOML has no null:
+/// `config show` names them in comments).
+fn not_set(cfg: &Config, path: &[String]) -> Vec<String> {
+    let p = &cfg.prometheus;
+    let keys: Vec<(&str, bool)> = match path {
+        [] => vec![("audit_log", cfg.audit_log.is_none())],
+        [t] if t == "prometheus" => vec![
+            ("url", p.url.is_none()),
+            ("bearer_token_file", p.bearer_token_file.is_none()),
+            ("basic_auth_user", p.basic_auth_user.is_none()),
+            (
+                "basic_auth_password_file",
+                p.basic_auth_password_file.is_none(),
+            ),
+            ("ca_file", p.ca_file.is_none()),
+            ("client_cert_file", p.client_cert_file.is_none()),
+            ("client_key_file", p.client_key_file.is_none()),
+        ],
+        _ => Vec::new(),
+    };
+    keys.into_iter()
+        .filter(|(_, unset)| *unset)
+        .map(|(k, _)| format!("{k}: not set"))
+        .collect()
+}
+
 /// Commented-out examples of the keys that have no default, per table.
 fn examples(path: &[String]) -> &'static [&'static str] {
     match path.first().map(String::as_str) {
@@ -151,7 +178,7 @@ pub fn render(
     cfg: &Config,
     prefix: &str,
     note: &dyn Fn(&[String]) -> Option<String>,
-    extra: &dyn Fn(&[String]) -> &'static [&'static str],
+    extra: &dyn Fn(&[String]) -> Vec<String>,
 ) -> String {
     let table = toml::Table::try_from(cfg).unwrap_or_default();
     let mut out = String::new();
@@ -167,7 +194,7 @@ pub fn render(
 struct Renderer<'a> {
     prefix: &'a str,
     note: &'a dyn Fn(&[String]) -> Option<String>,
-    extra: &'a dyn Fn(&[String]) -> &'static [&'static str],
+    extra: &'a dyn Fn(&[String]) -> Vec<String>,
 }
 
 impl Renderer<'_> {
@@ -250,7 +277,9 @@ pub fn template() -> String {
                 # `agentdeck config show` prints what is in effect and where each value came from.\n\n";
     format!(
         "{head}{}",
-        render(&Config::default(), "# ", &|_| None, &examples)
+        render(&Config::default(), "# ", &|_| None, &|p| {
+            examples(p).iter().map(|e| e.to_string()).collect()
+        })
     )
 }
 
