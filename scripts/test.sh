@@ -7,7 +7,8 @@
 # 2. checks prerequisites: cargo, tmux, prometheus, kubectl, kubectl.1.27;
 #    with CI=true a missing one is an error; otherwise a warning, and the names are exported
 #    in AGENTDECK_MISSING so the tests that need them can skip;
-# 3. cargo fmt --check, cargo clippy (warnings are errors), then the whole test suite.
+# 3. cargo fmt --check, cargo clippy (warnings are errors), the packaging dry run of both
+#    crates, then the whole test suite.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -92,6 +93,15 @@ cargo fmt --all --check
 
 section "cargo clippy --locked --workspace --all-targets -- -D warnings"
 cargo clippy --locked --workspace --all-targets -- -D warnings
+
+# Both crates must package and build from their packages, as `cargo install` from crates.io
+# would: everything they embed at compile time (manifests/, themes/) has to be inside. With
+# --workspace cargo packages agentdeck-sim first and resolves the product's dependency on it
+# from that package (it is not on crates.io), so no --no-verify is needed. --allow-dirty:
+# the check is about the packages' contents, so it also runs on a checkout with local
+# changes. It needs the crates.io index (as the build does); nothing is uploaded.
+section "cargo publish --dry-run --workspace --locked --allow-dirty"
+cargo publish --dry-run --workspace --locked --allow-dirty
 
 # Doc tests are not run: nextest does not run them, and the suite does not rely on them.
 if cargo nextest --version >/dev/null 2>&1; then

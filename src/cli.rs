@@ -4,14 +4,15 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
-use agentdeck_sim::{AuthMode, DenyRule, PreloadDoc, SimConfig};
+use agentdeck_sim::PreloadDoc;
 
 use crate::commands;
 use crate::demo;
 use crate::error::Error;
 use crate::metrics::Feed;
+use crate::toolbox::OpOutput;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -70,9 +71,12 @@ pub enum Command {
     Timeline(crate::timeline::cli::TimelineArgs),
     /// The dashboard's data once, for scripts; exit 1 when unhealthy.
     Status {
-        /// Print JSON instead of text.
-        #[arg(long)]
+        /// Print JSON instead of text (the same as -o json).
+        #[arg(long, conflicts_with = "output")]
         json: bool,
+        /// json, yaml, or wide (the text with more columns).
+        #[arg(short = 'o', long, value_name = "FORMAT", value_parser = crate::toolbox::output::parse_status)]
+        output: Option<crate::toolbox::Output>,
     },
     /// Scale a Deployment (raising its HPA's minReplicas when one targets it).
     Scale {
@@ -87,6 +91,8 @@ pub enum Command {
         /// operations.timeout_secs, 10m).
         #[arg(long)]
         timeout: Option<String>,
+        #[command(flatten)]
+        out: OpOutput,
     },
     /// Server-side apply the bundled stack (or a directory of manifests), after a dry-run plan.
     Deploy {
@@ -107,6 +113,8 @@ pub enum Command {
         /// Confirm without asking.
         #[arg(long)]
         yes: bool,
+        #[command(flatten)]
+        out: OpOutput,
     },
     /// Set a container's memory/CPU limits and requests (server-side apply, field manager
     /// agentdeck), then follow the rollout.
@@ -137,6 +145,8 @@ pub enum Command {
         /// Do not follow the rollout.
         #[arg(long)]
         no_wait: bool,
+        #[command(flatten)]
+        out: OpOutput,
     },
     /// Rotate the provider API key in its Secret, then restart the Deployments that read it.
     /// The key comes from --from-file, --from-stdin or a masked prompt — never argv.
@@ -156,6 +166,8 @@ pub enum Command {
         /// How long to wait for the restarts (default: the config's operations.timeout_secs).
         #[arg(long)]
         timeout: Option<String>,
+        #[command(flatten)]
+        out: OpOutput,
     },
     /// Rollout restart a Deployment (as kubectl rollout restart).
     Restart {
@@ -169,6 +181,8 @@ pub enum Command {
         /// Confirm without asking.
         #[arg(long)]
         yes: bool,
+        #[command(flatten)]
+        out: OpOutput,
     },
     /// Delete a pod (`delete pod NAME` or `delete pod/NAME`): its controller makes a new one.
     Delete {
@@ -178,8 +192,12 @@ pub enum Command {
         /// Confirm without asking.
         #[arg(long)]
         yes: bool,
+        #[command(flatten)]
+        out: OpOutput,
     },
     /// Serve the simulated Kubernetes API on loopback until Ctrl-C.
+    #[command(flatten)]
+    Toolbox(crate::toolbox::ToolboxCommand),
     #[command(args_conflicts_with_subcommands = true)]
     Sim {
         #[command(flatten)]
@@ -306,109 +324,28 @@ pub fn bundled_preload() -> Result<Vec<PreloadDoc>, String> {
         .collect())
 }
 
-impl SimArgs {
-    pub fn to_config(&self) -> Result<SimConfig, String> {
-        self.check()?;
-        let token_ttl =
-            commands::parse_duration("--token-ttl", &self.token_ttl).map_err(|e| e.to_string())?;
-        let deny = self
-            .deny
-            .iter()
-            .map(|d| DenyRule::parse(d))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(SimConfig {
-            listen: self.listen,
-            kubeconfig_out: self.kubeconfig_out.clone(),
-            preload: if self.preload {
-                bundled_preload()?
-            } else {
-                Vec::new()
-            },
-            extra_pods: self.extra_pods,
-            churn: self.churn,
-            deny,
-            time_scale: self.time_scale,
-            seed: self.seed,
-            metrics_listen: self.metrics_listen,
-            steady_load: self.steady_load,
-            state_file: self.state_file.clone(),
-            tls: self.tls,
-            auth: match self.auth {
-                SimAuth::None => AuthMode::None,
-                SimAuth::Token => AuthMode::Token,
-                SimAuth::ClientCert => AuthMode::ClientCert,
-                SimAuth::Exec => AuthMode::Exec,
-            },
-            token_ttl,
-            exec_command: std::env::current_exe().ok(),
-            broken_groups: self.broken_group.clone(),
-            extra_events: self.extra_events,
-            incidents: self.incident.clone(),
-            ..SimConfig::default()
-        })
-    }
+/// Parse the command line, named `kubectl agentdeck` when run as the kubectl plugin (clap
+/// prints help, version and usage errors, and exits).
+fn parse() -> Cli {
+    let plugin = crate::toolbox::plugin::invoked_as_plugin();
+    let matches = crate::toolbox::plugin::named(Cli::command(), plugin).get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
 
-    /// The flags' values and combinations, each refusal naming the flag.
-    fn check(&self) -> Result<(), String> {
-        if !self.listen.ip().is_loopback() {
-            return Err(format!(
-                "--listen {}: the simulated cluster only listens on loopback (127.0.0.1 or ::1)",
-                self.listen
-            ));
+impl Global {
+    /// The flags `agentdeck config` reports on.
+    fn config_flags(&self) -> crate::toolbox::ConfigFlags {
+        crate::toolbox::ConfigFlags {
+            config: self.config.clone(),
+            prometheus_url: self.prometheus_url.clone(),
+            theme: self.theme.clone(),
+            read_only: self.read_only,
         }
-        if let Some(m) = self.metrics_listen.filter(|m| !m.ip().is_loopback()) {
-            return Err(format!(
-                "--metrics-listen {m}: the simulated cluster only listens on loopback (127.0.0.1 or ::1)"
-            ));
-        }
-        if !(self.time_scale.is_finite() && self.time_scale > 0.0 && self.time_scale <= 1000.0) {
-            return Err(format!(
-                "--time-scale {}: must be a number greater than 0 and at most 1000",
-                self.time_scale
-            ));
-        }
-        if self.extra_pods > 50_000 {
-            return Err(format!(
-                "--extra-pods {}: at most 50000 (about 100 pods per simulated node)",
-                self.extra_pods
-            ));
-        }
-        if !(self.churn.is_finite() && (0.0..=10_000.0).contains(&self.churn)) {
-            return Err(format!(
-                "--churn {}: must be a number of pods per second from 0 to 10000",
-                self.churn
-            ));
-        }
-        if self.churn > 0.0 && self.extra_pods == 0 {
-            return Err("--churn needs --extra-pods (it churns their workloads)".into());
-        }
-        if self.auth == SimAuth::ClientCert && !self.tls {
-            return Err(
-                "--auth client-cert needs --tls (client certificates are a TLS feature)".into(),
-            );
-        }
-        if self.extra_events > 200_000 {
-            return Err(format!(
-                "--extra-events {}: at most 200000",
-                self.extra_events
-            ));
-        }
-        for gv in &self.broken_group {
-            let ok = gv
-                .split_once('/')
-                .is_some_and(|(g, v)| !g.is_empty() && !v.is_empty() && !v.contains('/'));
-            if !ok {
-                return Err(format!(
-                    "--broken-group {gv}: GROUP/VERSION of an API group, e.g. metrics.k8s.io/v1beta1"
-                ));
-            }
-        }
-        Ok(())
     }
 }
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = parse();
     let _guard = crate::logging::init(cli.global.log_file.clone());
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -440,66 +377,29 @@ async fn dispatch(command: Option<Command>, g: Global) -> Result<u8, Error> {
     {
         return sim_credential(secret_file, ttl);
     }
+    let command = match command {
+        Some(Command::Toolbox(c)) => {
+            return crate::toolbox::run(c, &g.config_flags(), Cli::command());
+        }
+        other => other,
+    };
     let cfg = load_config(&g)?;
     let t = target(&g);
-    let common = |yes, timeout| commands::Common {
-        cfg: &cfg,
-        target: &t,
-        yes,
-        timeout,
-    };
     match command {
         Some(Command::Sim { args: a, .. }) => {
             let sc = a.to_config().map_err(Error::Usage)?;
             demo::run_sim(sc).await.map(|_| 0)
         }
         Some(Command::Demo(a)) => run_demo(a, &g, &cfg).await,
-        Some(Command::Status { json }) => run_status(cfg.clone(), &g, json).await,
+        Some(Command::Status { json, output }) => {
+            let output = output.or(json.then_some(crate::toolbox::Output::Json));
+            run_status(cfg.clone(), &g, output).await
+        }
         Some(Command::Logs(a)) => crate::logs::run(&cfg, &target(&g), a).await,
         Some(Command::Timeline(a)) => {
             crate::timeline::cli::run(&cfg, &t, g.prometheus_url.as_deref(), a).await
         }
-        Some(Command::Scale {
-            deployment,
-            replicas,
-            yes,
-            timeout,
-        }) => commands::scale(&common(yes, timeout.as_deref()), &deployment, &replicas).await,
-        Some(Command::Restart {
-            deployment,
-            wait,
-            timeout,
-            yes,
-        }) => commands::restart(&common(yes, timeout.as_deref()), &deployment, wait).await,
-        Some(Command::Delete { what, name, yes }) => {
-            commands::delete(&common(yes, None), &what, name.as_deref()).await
-        }
-        Some(Command::Deploy {
-            manifests,
-            dry_run,
-            force_conflicts,
-            only,
-            yes,
-        }) => {
-            let f = commands::DeployFlags {
-                manifests,
-                dry_run,
-                force_conflicts,
-                only,
-            };
-            commands::deploy(&common(yes, None), f).await
-        }
-        Some(c @ Command::SetResources { .. }) => set_resources(&cfg, &t, c).await,
-        Some(Command::RotateKey {
-            from_file,
-            from_stdin,
-            verify,
-            yes,
-            timeout,
-        }) => {
-            let c = common(yes, timeout.as_deref());
-            commands::rotate_key(&c, from_file.as_deref(), from_stdin, verify).await
-        }
+        Some(op) => run_op(&cfg, &t, op).await,
         None => {
             let feed = Feed::from_config(&cfg, g.prometheus_url.as_deref())?;
             let look = crate::dashboard::Look {
@@ -526,43 +426,93 @@ async fn run_demo(mut a: SimArgs, g: &Global, cfg: &crate::config::Config) -> Re
     demo::run_demo(sc, cfg.clone(), flags).await.map(|_| 0)
 }
 
-/// `agentdeck set-resources`: its flags to the operation's.
-async fn set_resources(
+/// The write subcommands: their flags to the operations'.
+async fn run_op(
     cfg: &crate::config::Config,
     target: &crate::cluster::Target,
     c: Command,
 ) -> Result<u8, Error> {
-    let Command::SetResources {
-        workload,
-        container,
-        memory_limit,
-        memory_request,
-        cpu_limit,
-        cpu_request,
-        no_wait,
-        yes,
-        timeout,
-    } = c
-    else {
-        return Err(Error::Usage(
-            "set-resources: internal dispatch error".into(),
-        ));
-    };
-    let f = commands::ResourceFlags {
-        container,
-        memory_limit,
-        memory_request,
-        cpu_limit,
-        cpu_request,
-        no_wait,
-    };
-    let common = commands::Common {
+    let common = |yes, timeout: &Option<String>, out: OpOutput| commands::Common {
         cfg,
         target,
         yes,
-        timeout: timeout.as_deref(),
+        timeout: timeout.clone(),
+        output: out.output,
     };
-    commands::set_resources(&common, &workload, f).await
+    match c {
+        Command::Scale {
+            deployment,
+            replicas,
+            yes,
+            timeout,
+            out,
+        } => commands::scale(&common(yes, &timeout, out), &deployment, &replicas).await,
+        Command::Restart {
+            deployment,
+            wait,
+            timeout,
+            yes,
+            out,
+        } => commands::restart(&common(yes, &timeout, out), &deployment, wait).await,
+        Command::Delete {
+            what,
+            name,
+            yes,
+            out,
+        } => commands::delete(&common(yes, &None, out), &what, name.as_deref()).await,
+        Command::Deploy {
+            manifests,
+            dry_run,
+            force_conflicts,
+            only,
+            yes,
+            out,
+        } => {
+            let f = commands::DeployFlags {
+                manifests,
+                dry_run,
+                force_conflicts,
+                only,
+            };
+            commands::deploy(&common(yes, &None, out), f).await
+        }
+        Command::SetResources {
+            workload,
+            container,
+            memory_limit,
+            memory_request,
+            cpu_limit,
+            cpu_request,
+            no_wait,
+            yes,
+            timeout,
+            out,
+        } => {
+            let f = commands::ResourceFlags {
+                container,
+                memory_limit,
+                memory_request,
+                cpu_limit,
+                cpu_request,
+                no_wait,
+            };
+            commands::set_resources(&common(yes, &timeout, out), &workload, f).await
+        }
+        Command::RotateKey {
+            from_file,
+            from_stdin,
+            verify,
+            yes,
+            timeout,
+            out,
+        } => {
+            let c = common(yes, &timeout, out);
+            commands::rotate_key(&c, from_file.as_deref(), from_stdin, verify).await
+        }
+        other => Err(Error::Usage(format!(
+            "internal error: {other:?} is not an operation"
+        ))),
+    }
 }
 
 fn load_config(g: &Global) -> Result<crate::config::Config, Error> {
@@ -580,10 +530,14 @@ pub(crate) fn target(g: &Global) -> crate::cluster::Target {
     }
 }
 
-async fn run_status(cfg: crate::config::Config, g: &Global, json: bool) -> Result<u8, Error> {
+async fn run_status(
+    cfg: crate::config::Config,
+    g: &Global,
+    output: Option<crate::toolbox::Output>,
+) -> Result<u8, Error> {
     let conn = crate::cluster::connect(&target(g), &cfg.stack.namespace).await?;
     let feed = Feed::from_config(&cfg, g.prometheus_url.as_deref())?;
-    let (out, code) = crate::status::run(&cfg, &conn, &feed, json).await?;
+    let (out, code) = crate::status::run(&cfg, &conn, &feed, output).await?;
     print!("{out}");
     Ok(code)
 }

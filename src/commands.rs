@@ -8,10 +8,13 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::cluster::Target;
-use crate::cluster::ops::{self, OpError, Ops, Outcome, Plan, Request, WorkloadRef};
+use crate::cluster::ops::deploy::Change;
+use crate::cluster::ops::{self, OpError, Ops, Outcome, Plan, PlanKind, Request, WorkloadRef};
 use crate::config::Config;
 use crate::error::Error;
 use crate::secret::Secret;
+use crate::toolbox::Output;
+use crate::toolbox::output;
 
 /// Parse the value of `flag`: "90", "90s", "5m", "1.5h" — more than 0, at most a week.
 pub fn parse_duration(flag: &str, s: &str) -> Result<Duration, Error> {
@@ -62,11 +65,13 @@ pub struct Common<'a> {
     pub target: &'a Target,
     pub yes: bool,
     /// `--timeout`, else the config's `operations.timeout_secs`.
-    pub timeout: Option<&'a str>,
+    pub timeout: Option<String>,
+    /// `-o json|yaml`: the result as one object on stdout, everything else on stderr.
+    pub output: Option<Output>,
 }
 
 async fn connect_ops(c: &Common<'_>) -> Result<Ops, Error> {
-    let timeout = match c.timeout {
+    let timeout = match c.timeout.as_deref() {
         Some(t) => parse_duration("--timeout", t)?,
         None => c.cfg.operations.timeout(),
     };
@@ -75,34 +80,38 @@ async fn connect_ops(c: &Common<'_>) -> Result<Ops, Error> {
 }
 
 /// Plan, show, confirm, execute, print: the one flow of every write subcommand. A
-/// concurrent change (409 on the key's Secret) is read again and asked about again.
+/// concurrent change (409 on the key's Secret) is read again and asked about again. With
+/// `-o`, stdout gets only the result object (or a dry run's objects).
 async fn run(c: &Common<'_>, req: Request) -> Result<u8, Error> {
     let ops = connect_ops(c).await?;
     let preview = matches!(req, Request::Deploy { preview: true, .. });
+    let report = Report {
+        operation: req.operation().name(),
+        object: req.target(&ops),
+        ops: &ops,
+        output: c.output,
+    };
     let mut plan = ops::plan(&ops, req).await?;
-    print_plan(&plan);
+    print_plan(&plan, c.output.is_some());
     if preview {
+        if let Some(f) = c.output {
+            print!("{}", output::render_objects(&planned_objects(&plan), f));
+        }
         return Ok(u8::from(plan.has_errors()));
     }
     if let Some(why) = plan.nothing_to_do() {
-        println!("{why}");
-        return Ok(0);
+        return Ok(report.finish("unchanged", &why));
     }
+    let quiet = c.output.is_some();
     for _ in 0..4 {
         if c.yes {
-            println!("{}", plan.question());
+            say(quiet, &plan.question());
         }
         confirm(&plan.question(), c.yes)?;
-        let mut show = |p: ops::Progress| println!("{p}");
+        let mut show = |p: ops::Progress| say(quiet, &p.to_string());
         match ops::execute(plan, &mut show).await? {
-            Outcome::Done(summary) => {
-                println!("{summary}");
-                return Ok(0);
-            }
-            Outcome::Incomplete(why) => {
-                eprintln!("agentdeck: {why}");
-                return Ok(1);
-            }
+            Outcome::Done(summary) => return Ok(report.finish("done", &summary)),
+            Outcome::Incomplete(why) => return Ok(report.finish("incomplete", &why)),
             Outcome::AskAgain {
                 reason,
                 plan: again,
@@ -115,12 +124,64 @@ async fn run(c: &Common<'_>, req: Request) -> Result<u8, Error> {
     Err(OpError::Conflict("it kept changing while agentdeck wrote it".into()).into())
 }
 
-fn print_plan(plan: &Plan) {
+/// A line of the plan or progress: stdout, or stderr when stdout is for `-o`.
+fn say(quiet: bool, line: &str) {
+    if quiet {
+        eprintln!("{line}");
+    } else {
+        println!("{line}");
+    }
+}
+
+/// How an operation ended, printed as text or as the `-o` object.
+struct Report<'a> {
+    operation: &'static str,
+    object: String,
+    ops: &'a Ops,
+    output: Option<Output>,
+}
+
+impl Report<'_> {
+    /// Print the outcome ("done", "unchanged", "incomplete"); the exit code (1: incomplete).
+    fn finish(&self, outcome: &str, message: &str) -> u8 {
+        let code = u8::from(outcome == "incomplete");
+        match self.output {
+            None if code == 0 => println!("{message}"),
+            None => eprintln!("agentdeck: {message}"),
+            Some(f) => {
+                let v = serde_json::json!({
+                    "operation": self.operation,
+                    "object": self.object,
+                    "namespace": self.ops.conn.namespace,
+                    "context": self.ops.conn.context,
+                    "outcome": outcome,
+                    "message": message,
+                });
+                print!("{}", output::render(&v, f));
+            }
+        }
+        code
+    }
+}
+
+/// The objects a deploy plan would apply (not those skipped or refused by the dry run).
+fn planned_objects(plan: &Plan) -> Vec<serde_json::Value> {
+    match &plan.kind {
+        PlanKind::Deploy { items, .. } => items
+            .iter()
+            .filter(|i| !matches!(i.change, Change::Skipped(_) | Change::Error(_)))
+            .map(|i| i.doc.object.clone())
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn print_plan(plan: &Plan, quiet: bool) {
     let details = plan.details();
     if !details.is_empty() {
-        println!("plan (server-side dry run):");
+        say(quiet, "plan (server-side dry run):");
         for l in details {
-            println!("{l}");
+            say(quiet, &l);
         }
     }
 }

@@ -41,7 +41,7 @@ pub fn append_private(path: &Path) -> io::Result<File> {
     Ok(f)
 }
 
-fn create_private_dir(dir: &Path) -> io::Result<()> {
+pub(crate) fn create_private_dir(dir: &Path) -> io::Result<()> {
     if dir.is_dir() {
         return Ok(());
     }

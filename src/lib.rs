@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod cli_sim;
 pub mod cluster;
 pub mod commands;
 pub mod config;
@@ -24,5 +25,6 @@ pub mod text;
 pub mod theme;
 pub mod timeline;
 pub mod tls;
+pub mod toolbox;
 pub mod tui;
 pub mod ui;

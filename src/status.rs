@@ -1,4 +1,4 @@
-//! `agentdeck status [--json]`: the dashboard's data once, for scripts and chat-ops.
+//! `agentdeck status [-o json|yaml|wide]`: the dashboard's data once, for scripts and chat-ops.
 //! Exit 0 healthy, 1 whenever a problem is present (the dashboard's problems strip: see
 //! [`crate::problems`]), 2 when it could not ask at all.
 
@@ -10,6 +10,7 @@ use crate::error::Error;
 use crate::format;
 use crate::metrics::{Cost, Feed, MetricsSnapshot, Reading, cost};
 use crate::problems::{Inputs, Problem};
+use crate::toolbox::Output;
 
 /// What is wrong (empty: healthy): the dashboard's problems strip, detected once.
 pub fn problems(c: &ClusterSnapshot, m: Option<&MetricsSnapshot>, cfg: &Config) -> Vec<Problem> {
@@ -134,6 +135,66 @@ pub fn report_text(
     s
 }
 
+/// `-o wide`: the workloads as a table with every count (kind, pods by phase, OOM kills,
+/// crash loops, HPA), then the report's HPA lines, metrics and verdict.
+pub fn report_wide(
+    c: &ClusterSnapshot,
+    m: Option<&MetricsSnapshot>,
+    cost: Option<&Cost>,
+    problems: &[Problem],
+) -> String {
+    let mut s = format!("context {}  namespace {}\n", c.context, c.namespace);
+    let head = [
+        "KIND",
+        "NAME",
+        "READY",
+        "UP-TO-DATE",
+        "AVAILABLE",
+        "PENDING",
+        "RUNNING",
+        "TERMINATING",
+        "FAILED",
+        "RESTARTS",
+        "OOMKILLED",
+        "CRASHLOOP",
+        "HPA",
+    ];
+    let mut rows = vec![head.map(str::to_string).to_vec()];
+    for w in &c.workloads {
+        rows.push(vec![
+            w.kind.clone(),
+            w.name.clone(),
+            format!("{}/{}", w.ready, w.desired),
+            w.updated.to_string(),
+            w.available.to_string(),
+            w.pods.pending.to_string(),
+            w.pods.running.to_string(),
+            w.pods.terminating.to_string(),
+            w.pods.failed.to_string(),
+            w.restarts.to_string(),
+            w.oom_killed.to_string(),
+            w.crash_looping.to_string(),
+            w.hpa.clone().unwrap_or_else(|| "<none>".into()),
+        ]);
+    }
+    let widths: Vec<usize> = (0..head.len())
+        .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
+        .collect();
+    for r in &rows {
+        let cells: Vec<String> = r
+            .iter()
+            .zip(&widths)
+            .map(|(c, &w)| format!("{c:<w$}"))
+            .collect();
+        s.push_str(cells.join("   ").trim_end());
+        s.push('\n');
+    }
+    text_hpas(&mut s, c);
+    text_metrics(&mut s, m, cost);
+    text_verdict(&mut s, c, problems);
+    s
+}
+
 fn text_workloads(s: &mut String, c: &ClusterSnapshot) {
     *s = format!("context {}  namespace {}\n", c.context, c.namespace);
     for w in &c.workloads {
@@ -152,6 +213,10 @@ fn text_workloads(s: &mut String, c: &ClusterSnapshot) {
             }
         ));
     }
+    text_hpas(s, c);
+}
+
+fn text_hpas(s: &mut String, c: &ClusterSnapshot) {
     for h in &c.hpas {
         let ms: Vec<String> = h.metrics.iter().map(|x| x.display()).collect();
         s.push_str(&format!(
@@ -233,7 +298,7 @@ pub async fn run(
     cfg: &Config,
     conn: &Connection,
     feed: &Feed,
-    as_json: bool,
+    output: Option<Output>,
 ) -> Result<(String, u8), Error> {
     let (cluster, metrics) = tokio::join!(
         crate::cluster::list::once(conn, &cfg.stack),
@@ -244,24 +309,15 @@ pub async fn run(
         .as_ref()
         .and_then(|m| m.tokens.value().map(|r| cost(r, &cfg.models)));
     let problems = problems(&cluster, metrics.as_ref(), cfg);
-    let out = if as_json {
-        serde_json::to_string_pretty(&report_json(
-            &cluster,
-            metrics.as_ref(),
-            cost.as_ref(),
-            &problems,
-        ))
-        .unwrap_or_default()
-            + "\n"
-    } else {
+    let (m, k) = (metrics.as_ref(), cost.as_ref());
+    let out = match output {
+        Some(f @ (Output::Json | Output::Yaml)) => {
+            crate::toolbox::output::render(&report_json(&cluster, m, k, &problems), f)
+        }
         // Everything from the cluster and Prometheus is cleaned where it is read; this
         // last pass makes sure no escape sequence reaches the operator's terminal.
-        crate::text::printable_lines(&report_text(
-            &cluster,
-            metrics.as_ref(),
-            cost.as_ref(),
-            &problems,
-        ))
+        Some(Output::Wide) => crate::text::printable_lines(&report_wide(&cluster, m, k, &problems)),
+        None => crate::text::printable_lines(&report_text(&cluster, m, k, &problems)),
     };
     Ok((out, if problems.is_empty() { 0 } else { 1 }))
 }

@@ -104,7 +104,8 @@ impl Request {
         }
     }
 
-    fn target(&self, ops: &Ops) -> String {
+    /// The object it writes, as `kind/name` (the audit log's target).
+    pub fn target(&self, ops: &Ops) -> String {
         match self {
             Request::Scale { workload, .. }
             | Request::Restart { workload, .. }

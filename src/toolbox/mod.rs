@@ -1,0 +1,70 @@
+//! What makes agentdeck fit the Kubernetes toolbox: shell completions, a man page, the
+//! kubectl plugin name, kubectl-style `-o` output and `agentdeck config`. Nothing here
+//! talks to the cluster; the faces in `cli` and `commands` call in.
+
+pub mod completions;
+pub mod config_cmd;
+pub mod output;
+pub mod plugin;
+
+use clap::Subcommand;
+
+use crate::error::Error;
+
+pub use config_cmd::ConfigFlags;
+
+pub use output::{OpOutput, Output};
+
+/// The subcommands of the toolbox (flattened into `agentdeck`'s own).
+#[derive(Debug, Subcommand)]
+pub enum ToolboxCommand {
+    /// Print a shell completion script: bash, zsh, fish, powershell or elvish, e.g.
+    /// `source <(agentdeck completions bash)`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `agentdeck man | man -l -`.
+    Man,
+    /// The config file: where it is, what is in effect, a commented default to start from.
+    Config {
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
+}
+
+/// `agentdeck config …`
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Print the path of the config file in use (--config, else the XDG default).
+    Path,
+    /// Print the effective config (TOML), each value with where it came from: default,
+    /// the file, an environment variable or a flag.
+    Show,
+    /// Write a commented default config at the path in use; never overwrites a file.
+    Init,
+}
+
+/// Run a toolbox subcommand on the command line `cli` (the parser's, for completions and
+/// the man page): its exit code, or the error the caller prints.
+pub fn run(cmd: ToolboxCommand, g: &ConfigFlags, cli: clap::Command) -> Result<u8, Error> {
+    match cmd {
+        ToolboxCommand::Completions { shell } => {
+            completions::print(cli, shell, &mut std::io::stdout())
+                .map_err(|e| Error::io("writing the completion script", e))?;
+            Ok(0)
+        }
+        ToolboxCommand::Man => {
+            clap_mangen::Man::new(plugin::named(cli, plugin::invoked_as_plugin()))
+                .render(&mut std::io::stdout())
+                .map_err(|e| Error::io("writing the man page", e))?;
+            Ok(0)
+        }
+        ToolboxCommand::Config { action } => match action {
+            ConfigAction::Path => config_cmd::path(g),
+            ConfigAction::Show => config_cmd::show(g),
+            ConfigAction::Init => config_cmd::init(g),
+        },
+    }
+}
