@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The dashboard under churn: `agentdeck` (release build) in tmux 200×50 on namespace NS of
 # `agentdeck sim --preload --extra-pods N --churn RATE --churn-namespace NS` (the churn all in
-# NS: RATE 150 ≈ 1,000 pod watch events/s there). After a 10 s warm-up, once a second for
-# BENCH_SECS (30) s: its RSS (/proc/PID/status VmRSS), the header's "cluster ● Ns" age, and
+# NS: RATE 150 ≈ 900–1,000 pod watch events/s there, CPU permitting). After a 10 s warm-up,
+# once a second for BENCH_SECS (30) s: its RSS (/proc/PID/status VmRSS), the header's "cluster ● Ns" age, and
 # whether it keeps up — the pods count and the Running pods (P/R/T column summed) on screen
 # (tmux capture-pane) next to kubectl's count at the same moment. Reports RSS min/median/max,
 # CPU % over the window, the events per second the namespace and the cluster received, and the
