@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The dashboard under churn: `agentdeck` (release build) in tmux 200×50 on namespace NS of
-# `agentdeck sim --preload --extra-pods N --churn RATE` (RATE 150 ≈ 1,000 pod watch events/s
-# across the cluster, about a fifth of them in load-1). After a 10 s warm-up, once a second for
-# BENCH_SECS (30) s: its RSS (/proc/PID/status VmRSS), the header's "cluster ● Ns" age, and
+# `agentdeck sim --preload --extra-pods N --churn RATE --churn-namespace NS` (the churn all in
+# NS: RATE 150 ≈ 900–1,000 pod watch events/s there, CPU permitting). After a 10 s warm-up,
+# once a second for BENCH_SECS (30) s: its RSS (/proc/PID/status VmRSS), the header's "cluster ● Ns" age, and
 # whether it keeps up — the pods count and the Running pods (P/R/T column summed) on screen
 # (tmux capture-pane) next to kubectl's count at the same moment. Reports RSS min/median/max,
 # CPU % over the window, the events per second the namespace and the cluster received, and the
@@ -18,7 +18,7 @@ SECS="${BENCH_SECS:-30}"
 export PATH="$PATH:/usr/lib/google-cloud-sdk/bin"
 source scripts/bench-lib.sh
 session="agentdeck-churn-$$"
-start_sim --extra-pods "$N" --churn "$RATE"
+start_sim --extra-pods "$N" --churn "$RATE" --churn-namespace "$NS"
 server=$(kubectl --kubeconfig "$work/kc" config view --minify -o jsonpath='{.clusters[0].cluster.server}')
 sleep 2
 new_session "$session" "HOME=$work $BIN --kubeconfig $work/kc -n $NS --log-file $work/tui.log"

@@ -37,6 +37,10 @@ while :; do
 done
 running=$total
 ready=$(date +%s.%N)
+hz=$(getconf CLK_TCK)
+# CPU the sim used from start to every pod Running (user + system), less skewed by a loaded
+# machine than the wall time.
+cpu_ready=$(awk -v hz="$hz" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$pid/stat")
 sleep 2
 rss_ready=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
 t0=$(date +%s.%N)
@@ -53,13 +57,13 @@ sleep 5
 ticks0=$(awk '{print $14+$15}' "/proc/$pid/stat")
 sleep 30
 ticks1=$(awk '{print $14+$15}' "/proc/$pid/stat")
-hz=$(getconf CLK_TCK)
 rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
 hwm=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
 printf 'pods: %s listed (%s running)\n' "$all" "$running"
 calc() { awk "BEGIN { printf \"%.2f\", $1 }"; }
 printf 'start to serving (kubeconfig written): %s s\n' "$(calc "$serving - $start")"
 printf 'start to all pods Running: %s s\n' "$(calc "$ready - $start")"
+printf 'CPU used to all pods Running: %s s (user + system)\n' "$cpu_ready"
 printf 'kubectl get pods -A (paged, 500 per page): %s s\n' "$(calc "$t1 - $t0")"
 printf 'LIST /api/v1/pods (%s pods, %s bytes, unpaged): %s ms (5 runs)\n' "$list_items" \
     "$list_bytes" "${list_ms[*]}"

@@ -254,6 +254,10 @@ pub struct SimArgs {
     /// their ReplicaSets) per second, plus RATE readiness flips (ready → not ready → ready).
     #[arg(long, default_value_t = 0.0, value_name = "RATE")]
     pub churn: f64,
+    /// Concentrate --churn on the --extra-pods workloads of namespace NS (repeatable;
+    /// default: every load namespace, load-1 to load-5).
+    #[arg(long, value_name = "NS")]
+    pub churn_namespace: Vec<String>,
     /// Answer 403 to VERB on RESOURCE, e.g. --deny "patch deployments" (repeatable).
     #[arg(long, value_name = "VERB RESOURCE")]
     pub deny: Vec<String>,

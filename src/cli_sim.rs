@@ -26,6 +26,7 @@ impl SimArgs {
             },
             extra_pods: self.extra_pods,
             churn: self.churn,
+            churn_namespaces: self.churn_namespace.clone(),
             deny,
             time_scale: self.time_scale,
             seed: self.seed,

@@ -136,6 +136,19 @@ pub fn create_like(sim: &Sim, mut obj: Value, entry: &Value) -> Result<Arc<Value
 }
 
 pub fn create_internal(sim: &Sim, obj: Value, manager: &str) -> Result<Arc<Value>, String> {
+    let (def, o) = prepare_internal(sim, obj, manager)?;
+    let name = meta::name(&o).to_string();
+    sim.store
+        .create(&def.key(), o)
+        .map_err(|e| format!("{} {name}: {e:?}", def.resource))
+}
+
+/// What [`create_internal`] stores (the object and its resource), without storing it.
+pub fn prepare_internal(
+    sim: &Sim,
+    obj: Value,
+    manager: &str,
+) -> Result<(&'static ResourceDef, Value), String> {
     let av = obj
         .get("apiVersion")
         .and_then(Value::as_str)
@@ -169,8 +182,5 @@ pub fn create_internal(sim: &Sim, obj: Value, manager: &str) -> Result<Arc<Value
     }
     defaults::apply(&mut o);
     validate::check_invalid(&o, def.group).map_err(|e| e.message)?;
-    let name = meta::name(&o).to_string();
-    sim.store
-        .create(&def.key(), o)
-        .map_err(|e| format!("{} {name}: {e:?}", def.resource))
+    Ok((def, o))
 }

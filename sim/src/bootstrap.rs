@@ -70,9 +70,11 @@ pub const LOAD_NAMESPACES: usize = 5;
 /// Deployments per load namespace.
 pub const LOAD_DEPLOYMENTS: usize = 4;
 
-/// Create `n` pods' worth of Deployments over several namespaces.
+/// Create `n` pods' worth of Deployments over several namespaces, brought up at once
+/// with their ReplicaSets and pods running and ready ([`controllers::bulk`]).
 pub fn create_extra(sim: &Sim, n: usize) -> Result<(), String> {
     let total = LOAD_NAMESPACES * LOAD_DEPLOYMENTS;
+    let mut deployments = Vec::with_capacity(total);
     for i in 0..LOAD_NAMESPACES {
         let ns = format!("load-{}", i + 1);
         admission::create_internal(
@@ -84,7 +86,7 @@ pub fn create_extra(sim: &Sim, n: usize) -> Result<(), String> {
             let idx = i * LOAD_DEPLOYMENTS + j;
             let replicas = n / total + usize::from(idx < n % total);
             let name = format!("worker-{}", j + 1);
-            admission::create_internal(
+            let d = admission::create_internal(
                 sim,
                 json!({
                     "apiVersion": "apps/v1",
@@ -105,7 +107,8 @@ pub fn create_extra(sim: &Sim, n: usize) -> Result<(), String> {
                 }),
                 "agentdeck-sim",
             )?;
+            deployments.push(d);
         }
     }
-    Ok(())
+    controllers::bulk::start_deployments(sim, &deployments)
 }

@@ -2,7 +2,8 @@
 //! second, RATE of their pods are deleted at once (as `kubectl delete --force` does), which
 //! their ReplicaSets replace (created, scheduled, started, ready: the controllers' usual
 //! way), and RATE ready pods flip to not ready (their readiness probe turns them ready
-//! again at the controllers' next pass).
+//! again at the controllers' next pass). `--churn-namespace` concentrates it on the load
+//! workloads of the namespaces named.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -18,7 +19,7 @@ use crate::store::ObjKey;
 const TICK: Duration = Duration::from_millis(100);
 
 /// Run the churn until the task is aborted.
-pub async fn run(sim: Arc<Sim>, rate: f64, seed: u64) {
+pub async fn run(sim: Arc<Sim>, rate: f64, seed: u64, namespaces: Vec<String>) {
     let rng = Rng::new(seed ^ 0xC0FF_EE00_C4A5_1234);
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -29,26 +30,33 @@ pub async fn run(sim: Arc<Sim>, rate: f64, seed: u64) {
         let n = owed.floor();
         owed -= n;
         if n >= 1.0 {
-            step(&sim, &rng, n as usize);
+            step(&sim, &rng, &namespaces, n as usize);
         }
     }
 }
 
-/// The pods of the extra load workloads.
-fn load_pods(sim: &Sim) -> Vec<ObjKey> {
-    (1..=LOAD_NAMESPACES)
-        .flat_map(|i| {
-            let ns = format!("load-{i}");
-            sim.store.list_raw(keys::PODS, Some(&ns)).0
-        })
+/// The namespaces the churn acts on: those asked for, or every load namespace.
+pub fn namespaces(asked: &[String]) -> Vec<String> {
+    if asked.is_empty() {
+        (1..=LOAD_NAMESPACES).map(|i| format!("load-{i}")).collect()
+    } else {
+        asked.to_vec()
+    }
+}
+
+/// The pods of the extra load workloads in `namespaces`.
+fn load_pods(sim: &Sim, namespaces: &[String]) -> Vec<ObjKey> {
+    namespaces
+        .iter()
+        .flat_map(|ns| sim.store.list_raw(keys::PODS, Some(ns)).0)
         .map(|(k, _)| k)
         .collect()
 }
 
-/// One churn step: `n` load pods deleted and `n` others flipped to not ready (distinct
-/// pods, picked at random). Returns how many were deleted and flipped.
-pub fn step(sim: &Sim, rng: &Rng, n: usize) -> (usize, usize) {
-    let mut pods = load_pods(sim);
+/// One churn step in `namespaces`: `n` load pods deleted and `n` others flipped to not
+/// ready (distinct pods, picked at random). Returns how many were deleted and flipped.
+pub fn step(sim: &Sim, rng: &Rng, namespaces: &[String], n: usize) -> (usize, usize) {
+    let mut pods = load_pods(sim, namespaces);
     let picks = (2 * n).min(pods.len());
     for i in 0..picks {
         let j = i + (rng.next_u64() % (pods.len() - i) as u64) as usize;

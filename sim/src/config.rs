@@ -21,6 +21,9 @@ pub struct SimConfig {
     /// `--churn RATE`: load pods deleted (and replaced) per second, and as many readiness
     /// flips ([`crate::churn`]); 0 is off.
     pub churn: f64,
+    /// `--churn-namespace NS`: the namespaces whose load workloads the churn acts on
+    /// (empty: every load namespace).
+    pub churn_namespaces: Vec<String>,
     pub deny: Vec<DenyRule>,
     pub time_scale: f64,
     pub seed: u64,
@@ -59,6 +62,7 @@ impl Default for SimConfig {
             preload: Vec::new(),
             extra_pods: 0,
             churn: 0.0,
+            churn_namespaces: Vec::new(),
             deny: Vec::new(),
             time_scale: 1.0,
             seed: 42,

@@ -230,6 +230,36 @@ impl Store {
         Ok(self.write(&mut g, key, k, obj, EventType::Added))
     }
 
+    /// Insert new objects of one resource at consecutive resourceVersions, each logged as
+    /// an ADDED event: `make(i, rv)` is the JSON of the `i`-th (named `names[i]`) at `rv`,
+    /// already encoded with that resourceVersion (bulk creation with no decode or encode
+    /// here). Nothing is inserted if one of them exists. Returns the first resourceVersion
+    /// (the `i`-th has that plus `i`).
+    pub fn create_batch(
+        &self,
+        key: &str,
+        names: &[ObjKey],
+        mut make: impl FnMut(usize, u64) -> Bytes,
+    ) -> Result<u64, StoreError> {
+        let mut g = self.lock();
+        if let Some(m) = g.objects.get(key)
+            && names.iter().any(|k| m.contains_key(k))
+        {
+            return Err(StoreError::AlreadyExists);
+        }
+        let first = g.rv + 1;
+        for (i, k) in names.iter().enumerate() {
+            g.rv += 1;
+            let raw = make(i, g.rv);
+            g.objects
+                .entry(key.to_string())
+                .or_default()
+                .insert(k.clone(), raw.clone());
+            self.record(&mut g, key, &k.0, EventType::Added, raw);
+        }
+        Ok(first)
+    }
+
     /// Replace an existing object. With `expected_rv`, fails with Conflict unless the
     /// stored object still has that resourceVersion.
     pub fn replace(

@@ -181,8 +181,15 @@ pub async fn start(cfg: SimConfig) -> anyhow::Result<SimHandle> {
         None => (None, None),
     };
     let ctl = tokio::spawn(controllers::run(sim.clone()));
-    let churn = (cfg.churn > 0.0)
-        .then(|| tokio::spawn(crate::churn::run(sim.clone(), cfg.churn, cfg.seed)));
+    let churn = (cfg.churn > 0.0).then(|| {
+        let namespaces = crate::churn::namespaces(&cfg.churn_namespaces);
+        tokio::spawn(crate::churn::run(
+            sim.clone(),
+            cfg.churn,
+            cfg.seed,
+            namespaces,
+        ))
+    });
     let (tx, rx) = tokio::sync::watch::channel(false);
     let app = super::router(sim.clone());
     let s = sim.clone();

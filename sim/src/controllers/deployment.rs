@@ -25,7 +25,7 @@ pub fn template_hash(template: &Value) -> String {
     meta::safe_encode(&meta::fnv32a(t.to_string().as_bytes()).to_string())
 }
 
-fn replicas(o: &Value) -> i64 {
+pub(super) fn replicas(o: &Value) -> i64 {
     meta::ptr(o, "/spec/replicas")
         .and_then(Value::as_i64)
         .unwrap_or(0)
@@ -118,7 +118,7 @@ fn max_unavailable(d: &Value) -> i64 {
     }
 }
 
-fn create_rs(
+pub(super) fn create_rs(
     sim: &Sim,
     st: &mut State,
     d: &Value,
@@ -422,7 +422,7 @@ struct Rollout<'a> {
 
 /// Write the Deployment's status: counts summed over its ReplicaSets and the Available and
 /// Progressing conditions (with the progress deadline).
-fn write_status(
+pub(super) fn write_status(
     sim: &Sim,
     st: &mut State,
     d: &Value,

@@ -90,39 +90,39 @@ impl Recorder {
             }
         }
         let name = format!("{}.{:016x}", meta::name(obj), sim.rng.next_u64());
-        let mut involved = json!({
-            "kind": obj.get("kind").cloned().unwrap_or(Value::Null),
-            "name": meta::name(obj),
-            "uid": uid,
-            "apiVersion": obj.get("apiVersion").cloned().unwrap_or(Value::Null),
-            "resourceVersion": meta::resource_version(obj),
-        });
-        if !meta::namespace(obj).is_empty() {
-            involved["namespace"] = json!(meta::namespace(obj));
-        }
-        let host = obj.pointer("/spec/nodeName").and_then(Value::as_str);
-        let mut source = json!({"component": component});
-        if let (Some(h), "kubelet") = (host, component) {
-            source["host"] = json!(h);
-        }
-        let ev = json!({
-            "apiVersion": "v1",
-            "kind": "Event",
-            "metadata": {"name": name, "namespace": ns},
-            "involvedObject": involved,
-            "reason": reason,
-            "message": message,
-            "source": source,
-            "firstTimestamp": now,
-            "lastTimestamp": now,
-            "count": 1,
-            "type": if warning { "Warning" } else { "Normal" },
-            "eventTime": null,
-            "reportingComponent": component,
-            "reportingInstance": host.unwrap_or(""),
-        });
+        let ev = event_object(obj, &name, warning, reason, message, component, &now);
         if self.create(sim, ev, component) {
             self.seen.insert(k, (ns, name));
+        }
+    }
+
+    /// Record `messages` (in order) of one reason about `obj`, as many calls of
+    /// [`Recorder::record`] would, in at most MAX_SIMILAR writes: the ones past the tenth
+    /// go into the combined event's count at once.
+    pub fn record_all(
+        &mut self,
+        sim: &Sim,
+        obj: &Value,
+        reason: &str,
+        messages: &[String],
+        component: &str,
+    ) {
+        let Some((last, rest)) = messages.split_last() else {
+            return;
+        };
+        let head = rest.len().min(MAX_SIMILAR - 1);
+        for m in &rest[..head] {
+            self.record(sim, obj, false, reason, m, component);
+        }
+        self.record(sim, obj, false, reason, last, component);
+        let more = (rest.len() - head) as i64;
+        let k = self.hash(&(meta::uid(obj), reason, COMBINED));
+        if let (true, Some((ns, name))) = (more > 0, self.seen.get(&k)) {
+            sim.store.update_with(keys::EVENTS, ns, name, |e| {
+                let c = e.get("count").and_then(Value::as_i64).unwrap_or(1);
+                e["count"] = json!(c + more);
+                true
+            });
         }
     }
 
@@ -207,6 +207,53 @@ impl Recorder {
         self.similar
             .retain(|_, s| now - s.start <= SIMILAR_WINDOW_SECS);
     }
+}
+
+/// The event `name` about `obj` (not yet created) as `component` reports it.
+pub(super) fn event_object(
+    obj: &Value,
+    name: &str,
+    warning: bool,
+    reason: &str,
+    message: &str,
+    component: &str,
+    now: &str,
+) -> Value {
+    let ns = match meta::namespace(obj) {
+        "" => "default",
+        n => n,
+    };
+    let mut involved = json!({
+        "kind": obj.get("kind").cloned().unwrap_or(Value::Null),
+        "name": meta::name(obj),
+        "uid": meta::uid(obj),
+        "apiVersion": obj.get("apiVersion").cloned().unwrap_or(Value::Null),
+        "resourceVersion": meta::resource_version(obj),
+    });
+    if !meta::namespace(obj).is_empty() {
+        involved["namespace"] = json!(meta::namespace(obj));
+    }
+    let host = obj.pointer("/spec/nodeName").and_then(Value::as_str);
+    let mut source = json!({"component": component});
+    if let (Some(h), "kubelet") = (host, component) {
+        source["host"] = json!(h);
+    }
+    json!({
+        "apiVersion": "v1",
+        "kind": "Event",
+        "metadata": {"name": name, "namespace": ns},
+        "involvedObject": involved,
+        "reason": reason,
+        "message": message,
+        "source": source,
+        "firstTimestamp": now,
+        "lastTimestamp": now,
+        "count": 1,
+        "type": if warning { "Warning" } else { "Normal" },
+        "eventTime": null,
+        "reportingComponent": component,
+        "reportingInstance": host.unwrap_or(""),
+    })
 }
 
 #[cfg(test)]

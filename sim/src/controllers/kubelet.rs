@@ -186,18 +186,23 @@ fn readiness_probe(sim: &Sim, st: &mut State, pod: &Value, now: &str, up: f64) {
     }
     sim.store
         .update_with(keys::PODS, meta::namespace(pod), meta::name(pod), |p| {
-            if let Some(cs) = p
-                .pointer_mut("/status/containerStatuses")
-                .and_then(Value::as_array_mut)
-            {
-                for c in cs {
-                    c["ready"] = json!(true);
-                }
-            }
-            set_condition(p, "ContainersReady", true, now);
-            set_condition(p, "Ready", true, now);
+            set_ready(p, now);
             true
         });
+}
+
+/// The readiness probes passed: the containers, ContainersReady and Ready turn ready.
+pub(super) fn set_ready(p: &mut Value, now: &str) {
+    if let Some(cs) = p
+        .pointer_mut("/status/containerStatuses")
+        .and_then(Value::as_array_mut)
+    {
+        for c in cs {
+            c["ready"] = json!(true);
+        }
+    }
+    set_condition(p, "ContainersReady", true, now);
+    set_condition(p, "Ready", true, now);
 }
 
 /// The container ended (`exit`): lastState.terminated with its reason and exit code,

@@ -2,6 +2,7 @@
 //! StatefulSets, HorizontalPodAutoscalers, garbage collection, events. One loop runs them all, on every
 //! store change and on a slow tick for time-driven transitions.
 
+pub mod bulk;
 mod decoded;
 pub mod deployment;
 pub mod events;
@@ -29,6 +30,9 @@ use self::pod_cache::Pod;
 
 use super::resources::keys;
 use super::{Sim, meta};
+
+/// Simulated seconds from the controllers' start to their first sweep of expired events.
+const FIRST_EXPIRY_SWEEP_SECS: f64 = 5.0;
 
 /// State the controllers keep between passes (the real controllers' caches).
 #[derive(Default)]
@@ -136,6 +140,12 @@ pub fn reconcile(sim: &Sim, st: &mut State) {
     hpa::reconcile(sim, st, &snap);
     // Garbage collection after deletions (until it has nothing left to do), and when the
     // oldest event expires.
+    if st.gc_next_expiry == 0.0 {
+        // The first expiry sweep reads every event: it waits for the passes that start a
+        // (restored or bulk-loaded) cluster's pods to be done.
+        st.gc_next_expiry = now + FIRST_EXPIRY_SWEEP_SECS;
+        st.due(st.gc_next_expiry);
+    }
     let deletions = sim.store.deletions();
     if deletions != st.gc_seen || st.gc_pending || now >= st.gc_next_expiry {
         st.gc_seen = deletions;

@@ -156,7 +156,7 @@ fn waits(sim: &Sim, st: &mut State, pod: &Pod, pinned: bool) -> bool {
     false
 }
 
-fn pod_ip(st: &mut State, node: &str) -> String {
+pub(super) fn pod_ip(st: &mut State, node: &str) -> String {
     let idx: u32 = node
         .rsplit('-')
         .next()
@@ -166,6 +166,24 @@ fn pod_ip(st: &mut State, node: &str) -> String {
     let n = st.pods.next_ip.entry(node.to_string()).or_insert(0);
     *n += 1;
     format!("10.244.{idx}.{}", (*n % 250) + 2)
+}
+
+/// The kubelet started the containers `cs` (name, image): Running with pod IP `ip`, not
+/// ready yet.
+pub(super) fn set_running(p: &mut Value, ip: &str, now: &str, cs: &[(String, String)]) {
+    p["status"]["phase"] = json!("Running");
+    p["status"]["podIP"] = json!(ip);
+    p["status"]["podIPs"] = json!([{"ip": ip}]);
+    p["status"]["startTime"] = json!(now);
+    p["status"]["containerStatuses"] = Value::Array(
+        cs.iter()
+            .map(|(c, i)| running_status(c, i, now, 0, None))
+            .collect(),
+    );
+    set_condition(p, "PodReadyToStartContainers", true, now);
+    set_condition(p, "Initialized", true, now);
+    set_condition(p, "Ready", false, now);
+    set_condition(p, "ContainersReady", false, now);
 }
 
 fn start_containers(sim: &Sim, st: &mut State, pod: &Value, now: &str) {
@@ -178,19 +196,7 @@ fn start_containers(sim: &Sim, st: &mut State, pod: &Value, now: &str) {
     let updated = sim
         .store
         .update_with(keys::PODS, meta::namespace(pod), meta::name(pod), |p| {
-            p["status"]["phase"] = json!("Running");
-            p["status"]["podIP"] = json!(ip);
-            p["status"]["podIPs"] = json!([{"ip": ip}]);
-            p["status"]["startTime"] = json!(now);
-            p["status"]["containerStatuses"] = Value::Array(
-                cs.iter()
-                    .map(|(c, i)| running_status(c, i, now, 0, None))
-                    .collect(),
-            );
-            set_condition(p, "PodReadyToStartContainers", true, now);
-            set_condition(p, "Initialized", true, now);
-            set_condition(p, "Ready", false, now);
-            set_condition(p, "ContainersReady", false, now);
+            set_running(p, &ip, now, &cs);
             true
         });
     if let Some(p) = updated {

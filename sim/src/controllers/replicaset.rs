@@ -112,7 +112,7 @@ fn create_pods(sim: &Sim, st: &mut State, rs: &Value, count: usize) {
 
 /// A new pod from the ReplicaSet's template: its labels, annotations and spec, owned
 /// by the ReplicaSet as controller.
-fn pod_from_template(rs: &Value, pod_name: &str) -> Value {
+pub(super) fn pod_from_template(rs: &Value, pod_name: &str) -> Value {
     let mut pod = json!({
         "apiVersion": "v1",
         "kind": "Pod",
@@ -174,14 +174,7 @@ fn update_status(sim: &Sim, st: &mut State, rs: &Value, owned: &[Arc<Pod>]) {
         // Ready pods become available after minReadySeconds.
         st.due_in(sim.clock.secs(), 1.0);
     }
-    let status = json!({
-        "replicas": owned.len(),
-        "fullyLabeledReplicas": owned.len(),
-        "readyReplicas": ready,
-        "availableReplicas": avail,
-        "observedGeneration": meta::generation(rs),
-    });
-    let status = strip_zero(status);
+    let status = status_of(rs, owned.len(), ready, avail);
     if rs.get("status") != Some(&status) {
         sim.store.update_with(
             keys::REPLICASETS,
@@ -193,6 +186,17 @@ fn update_status(sim: &Sim, st: &mut State, rs: &Value, owned: &[Arc<Pod>]) {
             },
         );
     }
+}
+
+/// A ReplicaSet's status with `pods` pods, `ready` of them ready and `avail` available.
+pub(super) fn status_of(rs: &Value, pods: usize, ready: usize, avail: usize) -> Value {
+    strip_zero(json!({
+        "replicas": pods,
+        "fullyLabeledReplicas": pods,
+        "readyReplicas": ready,
+        "availableReplicas": avail,
+        "observedGeneration": meta::generation(rs),
+    }))
 }
 
 /// Kubernetes omits zero counters (omitempty), except `replicas`.

@@ -92,7 +92,7 @@ pub(super) fn schedule(
 
 /// Why a node cannot take a pod requesting `want` (CPU, memory) (the scheduler's
 /// NodeResourcesFit reasons), if so.
-fn misfit(want: (f64, f64), node: &Node, used: &NodeUse) -> Option<&'static str> {
+pub(super) fn misfit(want: (f64, f64), node: &Node, used: &NodeUse) -> Option<&'static str> {
     if used.pods >= super::nodes::PODS_PER_NODE {
         return Some("Too many pods");
     }
@@ -179,22 +179,27 @@ fn unschedulable(sim: &Sim, st: &mut State, pod: &Value, msg: &str, now: &str) {
     }
 }
 
+/// The binding's changes to the pod: nodeName, host IP, PodScheduled=True.
+pub(super) fn set_bound(p: &mut Value, node: &str, host_ip: &str, now: &str) {
+    p["spec"]["nodeName"] = json!(node);
+    p["status"]["hostIP"] = json!(host_ip);
+    p["status"]["hostIPs"] = json!([{"ip": host_ip}]);
+    if let Some(c) = p
+        .pointer_mut("/status/conditions")
+        .and_then(Value::as_array_mut)
+    {
+        c.retain(|c| c["type"] != "PodScheduled");
+    }
+    set_condition(p, "PodScheduled", true, now);
+}
+
 /// The binding: nodeName and the node's host IP set, PodScheduled=True, and a
 /// Scheduled event.
 fn bind(sim: &Sim, st: &mut State, pod: &Value, host_ip: &str, node: &str, now: &str) {
     let updated = sim
         .store
         .update_with(keys::PODS, meta::namespace(pod), meta::name(pod), |p| {
-            p["spec"]["nodeName"] = json!(node);
-            p["status"]["hostIP"] = json!(host_ip);
-            p["status"]["hostIPs"] = json!([{"ip": host_ip}]);
-            if let Some(c) = p
-                .pointer_mut("/status/conditions")
-                .and_then(Value::as_array_mut)
-            {
-                c.retain(|c| c["type"] != "PodScheduled");
-            }
-            set_condition(p, "PodScheduled", true, now);
+            set_bound(p, node, host_ip, now);
             true
         });
     if let Some(p) = updated {
