@@ -101,6 +101,12 @@ cargo clippy --locked --workspace --all-targets -- -D warnings
 # the check is about the packages' contents, so it also runs on a checkout with local
 # changes. It needs the crates.io index (as the build does); nothing is uploaded.
 section "cargo publish --dry-run --workspace --locked --allow-dirty"
+# Cargo extracts the packaged agentdeck-sim from its temporary registry into the cargo home
+# and, its version unchanged, would reuse an earlier run's extraction (stale sources) to
+# verify the product: drop those copies of our own crate first.
+rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/agentdeck-sim-* \
+    "${CARGO_HOME:-$HOME/.cargo}"/registry/cache/*/agentdeck-sim-* \
+    "${CARGO_TARGET_DIR:-target}/package"
 cargo publish --dry-run --workspace --locked --allow-dirty
 
 # Doc tests are not run: nextest does not run them, and the suite does not rely on them.
