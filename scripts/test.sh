@@ -101,13 +101,16 @@ cargo clippy --locked --workspace --all-targets -- -D warnings
 # the check is about the packages' contents, so it also runs on a checkout with local
 # changes. It needs the crates.io index (as the build does); nothing is uploaded.
 section "cargo publish --dry-run --workspace --locked --allow-dirty"
-# Cargo extracts the packaged agentdeck-sim from its temporary registry into the cargo home
-# and, its version unchanged, would reuse an earlier run's extraction (stale sources) to
-# verify the product: drop those copies of our own crate first.
+# The verification builds in a target folder of its own: cargo takes a registry crate for
+# immutable, so an earlier run's build (and extraction) of the packaged agentdeck-sim,
+# whose version does not change, would be reused against newer sources — both are dropped
+# first.
+publish_target="${CARGO_TARGET_DIR:-target}/publish-check"
 rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/agentdeck-sim-* \
     "${CARGO_HOME:-$HOME/.cargo}"/registry/cache/*/agentdeck-sim-* \
-    "${CARGO_TARGET_DIR:-target}/package"
-cargo publish --dry-run --workspace --locked --allow-dirty
+    "$publish_target"/debug/.fingerprint/agentdeck* "$publish_target"/debug/deps/*agentdeck* \
+    "$publish_target"/package
+CARGO_TARGET_DIR="$publish_target" cargo publish --dry-run --workspace --locked --allow-dirty
 
 # Doc tests are not run: nextest does not run them, and the suite does not rely on them.
 if cargo nextest --version >/dev/null 2>&1; then
