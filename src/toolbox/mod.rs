@@ -46,20 +46,26 @@ pub enum ConfigAction {
     Init,
 }
 
+/// A text printed to stdout: a reader that stopped early (`| head`) is not an error, as
+/// with kubectl and other tools of the shell.
+fn printed(r: std::io::Result<()>, what: &str) -> Result<u8, Error> {
+    match r {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::io(what, e)),
+        _ => Ok(0),
+    }
+}
+
 /// Run a toolbox subcommand on the command line `cli` (the parser's, for completions and
 /// the man page): its exit code, or the error the caller prints.
 pub fn run(cmd: ToolboxCommand, g: &ConfigFlags, cli: clap::Command) -> Result<u8, Error> {
     match cmd {
         ToolboxCommand::Completions { shell } => {
-            completions::print(cli, shell, &mut std::io::stdout())
-                .map_err(|e| Error::io("writing the completion script", e))?;
-            Ok(0)
+            let r = completions::print(cli, shell, &mut std::io::stdout());
+            printed(r, "writing the completion script")
         }
         ToolboxCommand::Man => {
-            clap_mangen::Man::new(plugin::named(cli, plugin::invoked_as_plugin()))
-                .render(&mut std::io::stdout())
-                .map_err(|e| Error::io("writing the man page", e))?;
-            Ok(0)
+            let man = clap_mangen::Man::new(plugin::named(cli, plugin::invoked_as_plugin()));
+            printed(man.render(&mut std::io::stdout()), "writing the man page")
         }
         ToolboxCommand::Config { action } => match action {
             ConfigAction::Path => config_cmd::path(g),
