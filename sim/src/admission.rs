@@ -103,11 +103,16 @@ pub fn merge_update(def: &ResourceDef, old: &Value, mut new: Value, sub: Option<
             }
         }
     }
+    new
+}
+
+/// A spec change bumps the generation; compared once the defaults are in, so a write that
+/// only spells out defaults (or drops them) is no change, as on kube-apiserver.
+pub fn bump_generation(old: &Value, new: &mut Value) {
     if old.get("spec") != new.get("spec") && old.get("spec").is_some() {
         let g = meta::generation(old) + 1;
-        meta::metadata_mut(&mut new).insert("generation".into(), json!(g));
+        meta::metadata_mut(new).insert("generation".into(), json!(g));
     }
-    new
 }
 
 /// Create an object from inside the sim (bootstrap, preload, controllers): the same

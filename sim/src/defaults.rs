@@ -70,6 +70,16 @@ pub fn apply(obj: &mut Value) {
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_string();
+    object_meta(obj, false);
+    for t in [
+        "/spec/template",
+        "/spec/jobTemplate",
+        "/spec/jobTemplate/spec/template",
+    ] {
+        if let Some(t) = obj.pointer_mut(t).filter(|t| t.is_object()) {
+            object_meta(t, true);
+        }
+    }
     match kind.as_str() {
         "Deployment" => deployment(obj),
         "ReplicaSet" => {
@@ -88,6 +98,28 @@ pub fn apply(obj: &mut Value) {
         }
         "NetworkPolicy" => network_policy(obj),
         _ => {}
+    }
+}
+
+/// An ObjectMeta as kube-apiserver encodes it: empty label and annotation maps omitted
+/// (`omitempty`), and an embedded template's zero `creationTimestamp` written as `null`.
+fn object_meta(obj: &mut Value, embedded: bool) {
+    let Some(m) = obj.as_object_mut() else { return };
+    if embedded {
+        let md = m.entry("metadata").or_insert_with(|| json!({}));
+        if let Some(md) = md.as_object_mut() {
+            md.entry("creationTimestamp").or_insert(Value::Null);
+        }
+    }
+    if let Some(md) = m.get_mut("metadata").and_then(Value::as_object_mut) {
+        for k in ["labels", "annotations"] {
+            if md
+                .get(k)
+                .is_some_and(|v| v.is_null() || v.as_object().is_some_and(Map::is_empty))
+            {
+                md.remove(k);
+            }
+        }
     }
 }
 

@@ -11,6 +11,7 @@ pub mod hpa;
 pub mod hpa_behavior;
 pub mod hpa_metrics;
 pub mod kubelet;
+pub mod namespaces;
 pub mod nodes;
 pub mod pod_cache;
 pub mod pod_status;
@@ -40,6 +41,7 @@ pub struct State {
     pub events: events::Recorder,
     pub hpa: hpa::HpaState,
     pub pods: pods::PodState,
+    pub namespaces: namespaces::Seeded,
     /// Objects decoded for the passes while they are busy.
     decoded: decoded::Decoded,
     /// managedFields entry of the first pod a ReplicaSet (uid, generation) created.
@@ -138,6 +140,7 @@ pub fn reconcile(sim: &Sim, st: &mut State) {
     statefulset::reconcile(sim, st, &snap.pods);
     pods::reconcile(sim, st, &snap);
     hpa::reconcile(sim, st, &snap);
+    namespaces::reconcile(sim, &mut st.namespaces);
     // Garbage collection after deletions (until it has nothing left to do), and when the
     // oldest event expires.
     if st.gc_next_expiry == 0.0 {
