@@ -44,7 +44,34 @@ pub fn init_new(sim: &Sim, def: &ResourceDef, obj: &mut Value) {
             }
             obj["status"] = json!({"loadBalancer": {}});
         }
+        "Job" => job_selector(obj, &uid),
         _ => {}
+    }
+}
+
+/// The Job strategy's generated selector: the Job's uid, with its labels on the template.
+fn job_selector(job: &mut Value, uid: &str) {
+    if job.pointer("/spec/manualSelector").and_then(Value::as_bool) == Some(true) {
+        return;
+    }
+    let name = meta::name(job).to_string();
+    let labels = meta::obj_at(job, &["spec", "template", "metadata", "labels"]);
+    for (k, v) in [
+        ("batch.kubernetes.io/controller-uid", uid),
+        ("batch.kubernetes.io/job-name", &name),
+        ("controller-uid", uid),
+        ("job-name", &name),
+    ] {
+        labels.insert(k.into(), json!(v));
+    }
+    job["spec"]["selector"] = json!({"matchLabels": {"batch.kubernetes.io/controller-uid": uid}});
+    // SetDefaults_Job: a Job without labels takes its template's.
+    let empty = job
+        .pointer("/metadata/labels")
+        .and_then(Value::as_object)
+        .is_none_or(|l| l.is_empty());
+    if empty && let Some(l) = job.pointer("/spec/template/metadata/labels").cloned() {
+        meta::metadata_mut(job).insert("labels".into(), l);
     }
 }
 

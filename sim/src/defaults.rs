@@ -97,6 +97,15 @@ pub fn apply(obj: &mut Value) {
             set_default(crate::meta::obj_at(obj, &["spec"]), "minReplicas", json!(1));
         }
         "NetworkPolicy" => network_policy(obj),
+        "Job" => job(obj, "/spec"),
+        "CronJob" => {
+            let spec = crate::meta::obj_at(obj, &["spec"]);
+            set_default(spec, "concurrencyPolicy", json!("Allow"));
+            set_default(spec, "suspend", json!(false));
+            set_default(spec, "successfulJobsHistoryLimit", json!(3));
+            set_default(spec, "failedJobsHistoryLimit", json!(1));
+            job(obj, "/spec/jobTemplate/spec");
+        }
         _ => {}
     }
 }
@@ -120,6 +129,24 @@ fn object_meta(obj: &mut Value, embedded: bool) {
                 md.remove(k);
             }
         }
+    }
+}
+
+/// SetDefaults_Job (for a Job's spec, or a CronJob's job template spec at `at`).
+fn job(obj: &mut Value, at: &str) {
+    let Some(spec) = obj.pointer_mut(at).and_then(Value::as_object_mut) else {
+        return;
+    };
+    if !spec.contains_key("completions") && !spec.contains_key("parallelism") {
+        spec.insert("completions".into(), json!(1));
+    }
+    set_default(spec, "parallelism", json!(1));
+    set_default(spec, "backoffLimit", json!(6));
+    set_default(spec, "completionMode", json!("NonIndexed"));
+    set_default(spec, "suspend", json!(false));
+    set_default(spec, "podReplacementPolicy", json!("TerminatingOrFailed"));
+    if let Some(t) = spec.get_mut("template").and_then(|t| t.get_mut("spec")) {
+        pod_spec(t);
     }
 }
 

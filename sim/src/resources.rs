@@ -530,4 +530,5 @@ pub mod keys {
     pub const SERVICEACCOUNTS: &str = "serviceaccounts";
     pub const CONFIGMAPS: &str = "configmaps";
     pub const NETWORKPOLICIES: &str = "networkpolicies.networking.k8s.io";
+    pub const JOBS: &str = "jobs.batch";
 }

@@ -10,6 +10,7 @@ pub mod gc;
 pub mod hpa;
 pub mod hpa_behavior;
 pub mod hpa_metrics;
+pub mod job;
 pub mod kubelet;
 pub mod namespaces;
 pub mod nodes;
@@ -140,6 +141,7 @@ pub fn reconcile(sim: &Sim, st: &mut State) {
     statefulset::reconcile(sim, st, &snap.pods);
     pods::reconcile(sim, st, &snap);
     hpa::reconcile(sim, st, &snap);
+    job::reconcile(sim, st, &snap);
     namespaces::reconcile(sim, &mut st.namespaces);
     // Garbage collection after deletions (until it has nothing left to do), and when the
     // oldest event expires.
