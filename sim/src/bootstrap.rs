@@ -57,6 +57,8 @@ pub fn bootstrap(sim: &Sim, cfg: &SimConfig) -> anyhow::Result<()> {
         create_extra(sim, cfg.extra_pods).map_err(anyhow::Error::msg)?;
     }
     crate::extra_events::create(sim, cfg.extra_events).map_err(anyhow::Error::msg)?;
+    // Every namespace has its default ServiceAccount from the start.
+    controllers::namespaces::reconcile(sim, &mut Default::default());
     Ok(())
 }
 

@@ -98,6 +98,18 @@ pub fn apply(obj: &mut Value) {
         }
         "NetworkPolicy" => network_policy(obj),
         "Job" => job(obj, "/spec"),
+        "DaemonSet" => {
+            let spec = crate::meta::obj_at(obj, &["spec"]);
+            set_default(spec, "revisionHistoryLimit", json!(10));
+            set_default(
+                spec,
+                "updateStrategy",
+                json!({"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 0, "maxUnavailable": 1}}),
+            );
+            if let Some(t) = obj.pointer_mut("/spec/template/spec") {
+                pod_spec(t);
+            }
+        }
         "CronJob" => {
             let spec = crate::meta::obj_at(obj, &["spec"]);
             set_default(spec, "concurrencyPolicy", json!("Allow"));

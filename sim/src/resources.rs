@@ -531,4 +531,6 @@ pub mod keys {
     pub const CONFIGMAPS: &str = "configmaps";
     pub const NETWORKPOLICIES: &str = "networkpolicies.networking.k8s.io";
     pub const JOBS: &str = "jobs.batch";
+    pub const CRONJOBS: &str = "cronjobs.batch";
+    pub const DAEMONSETS: &str = "daemonsets.apps";
 }

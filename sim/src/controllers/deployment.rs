@@ -68,7 +68,7 @@ fn copied_annotations(d: &Value) -> Map<String, Value> {
 
 /// The Deployment carries its newest ReplicaSet's revision, as the real controller writes
 /// it (`kubectl rollout undo` and `rollout history` read it).
-fn sync_revision(sim: &Sim, d: &Value, rev: i64) {
+pub(super) fn sync_revision(sim: &Sim, d: &Value, rev: i64) {
     let rev = rev.to_string();
     let current = meta::ptr(d, "/metadata/annotations")
         .and_then(|a| a.get(REVISION))
