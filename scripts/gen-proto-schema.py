@@ -24,8 +24,12 @@ REPOS = {
     "k8s.io/apiextensions-apiserver/": "/work/.mirror/kubernetes+apiextensions-apiserver/repo",
 }
 
-# Kinds served besides RESOURCES (subresource bodies).
-EXTRA_ROOTS = [("autoscaling/v1", "Scale")]
+# Bodies read besides the kinds of RESOURCES: (apiVersion, kind, message). "*": any
+# apiVersion (kubectl's typed clients send DeleteOptions in their own group version).
+EXTRA_ROOTS = [
+    ("autoscaling/v1", "Scale", None),
+    ("*", "DeleteOptions", "k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions"),
+]
 
 # Messages with a JSON form of their own (see proto.rs `Special`).
 SPECIAL = {
@@ -182,8 +186,8 @@ def roots_from_resources():
     roots = []
     for group, version, kind in found:
         av = f"{group}/{version}" if group else version
-        if (av, kind) not in roots:
-            roots.append((av, kind))
+        if (av, kind, None) not in roots:
+            roots.append((av, kind, None))
     return roots + EXTRA_ROOTS
 
 
@@ -213,8 +217,8 @@ def main():
             REPOS[prefix] = repo
     schema = Schema()
     roots = []
-    for av, kind in roots_from_resources():
-        fq = schema.load(proto_file(av)) + "." + kind
+    for av, kind, fq in roots_from_resources():
+        fq = fq or schema.load(proto_file(av)) + "." + kind
         if fq not in schema.messages:
             raise SystemExit(f"no message {fq}")
         roots.append((av, kind, fq))

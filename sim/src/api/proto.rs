@@ -196,11 +196,11 @@ pub fn envelope(body: &[u8]) -> Result<(String, String, &[u8]), String> {
     ))
 }
 
-/// The schema message of a served kind.
+/// The schema message of a served kind (DeleteOptions in any group version).
 pub fn root(api_version: &str, kind: &str) -> Option<&'static Msg> {
     ROOTS
         .iter()
-        .find(|(av, k, _)| *av == api_version && *k == kind)
+        .find(|(av, k, _)| (*av == api_version || *av == "*") && *k == kind)
         .map(|(_, _, i)| &MESSAGES[*i as usize])
 }
 

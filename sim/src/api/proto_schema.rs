@@ -30,18 +30,19 @@ pub static ROOTS: &[(&str, &str, u16)] = &[
     ("autoscaling/v1", "HorizontalPodAutoscaler", 57),
     ("batch/v1", "Job", 89),
     ("batch/v1", "CronJob", 86),
-    ("networking.k8s.io/v1", "NetworkPolicy", 342),
-    ("networking.k8s.io/v1", "Ingress", 328),
-    ("networking.k8s.io/v1", "IngressClass", 330),
-    ("storage.k8s.io/v1", "StorageClass", 370),
-    ("rbac.authorization.k8s.io/v1", "Role", 356),
-    ("rbac.authorization.k8s.io/v1", "RoleBinding", 357),
-    ("rbac.authorization.k8s.io/v1", "ClusterRole", 353),
-    ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding", 354),
-    ("policy/v1", "PodDisruptionBudget", 349),
+    ("networking.k8s.io/v1", "NetworkPolicy", 344),
+    ("networking.k8s.io/v1", "Ingress", 330),
+    ("networking.k8s.io/v1", "IngressClass", 332),
+    ("storage.k8s.io/v1", "StorageClass", 372),
+    ("rbac.authorization.k8s.io/v1", "Role", 358),
+    ("rbac.authorization.k8s.io/v1", "RoleBinding", 359),
+    ("rbac.authorization.k8s.io/v1", "ClusterRole", 355),
+    ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding", 356),
+    ("policy/v1", "PodDisruptionBudget", 351),
     ("apiextensions.k8s.io/v1", "CustomResourceDefinition", 3),
     ("authorization.k8s.io/v1", "SelfSubjectAccessReview", 53),
     ("autoscaling/v1", "Scale", 60),
+    ("*", "DeleteOptions", 316),
 ];
 
 /// Every message, sorted by name; `M(i)` is `MESSAGES[i]`.
@@ -66,7 +67,7 @@ pub static MESSAGES: &[Msg] = &[
     ] },
     // 3
     Msg { name: "apiextensions.v1.CustomResourceDefinition", special: Plain, fields: &[
-        f(1, "metadata", M(322), 0),
+        f(1, "metadata", M(323), 0),
         f(2, "spec", M(6), 0),
         f(3, "status", M(7), 0),
     ] },
@@ -74,7 +75,7 @@ pub static MESSAGES: &[Msg] = &[
     Msg { name: "apiextensions.v1.CustomResourceDefinitionCondition", special: Plain, fields: &[
         f(1, "type", Str, 0),
         f(2, "status", Str, 0),
-        f(3, "lastTransitionTime", M(324), 0),
+        f(3, "lastTransitionTime", M(326), 0),
         f(4, "reason", Str, OMIT),
         f(5, "message", Str, OMIT),
         f(6, "observedGeneration", I64, OMIT),
@@ -237,13 +238,13 @@ pub static MESSAGES: &[Msg] = &[
     ] },
     // 24
     Msg { name: "apps.v1.ControllerRevision", special: Plain, fields: &[
-        f(1, "metadata", M(322), 0),
-        f(2, "data", M(360), 0),
+        f(1, "metadata", M(323), 0),
+        f(2, "data", M(362), 0),
         f(3, "revision", I64, 0),
     ] },
     // 25
     Msg { name: "apps.v1.DaemonSet", special: Plain, fields: &[
-        f(1, "metadata", M(322), 0),
+        f(1, "metadata", M(323), 0),
         f(2, "spec", M(27), 0),
         f(3, "status", M(28), 0),
     ] },
@@ -251,13 +252,13 @@ pub static MESSAGES: &[Msg] = &[
     Msg { name: "apps.v1.DaemonSetCondition", special: Plain, fields: &[
         f(1, "type", Str, 0),
         f(2, "status", Str, 0),
-        f(3, "lastTransitionTime", M(324), 0),
+        f(3, "lastTransitionTime", M(326), 0),
         f(4, "reason", Str, OMIT),
         f(5, "message", Str, OMIT),
     ] },
     // 27
     Msg { name: "apps.v1.DaemonSetSpec", special: Plain, fields: &[
-        f(1, "selector", M(318), 0),
+        f(1, "selector", M(319), 0),
         f(2, "template", M(246), 0),
         f(3, "updateStrategy", M(29), 0),
         f(4, "minReadySeconds", I32, OMIT),
@@ -283,7 +284,7 @@ pub static MESSAGES: &[Msg] = &[
     ] },
     // 30
     Msg { name: "apps.v1.Deployment", special: Plain, fields: &[
-        f(1, "metadata", M(322), 0),
+        f(1, "metadata", M(323), 0),
         f(2, "spec", M(32), 0),
         f(3, "status", M(33), 0),
     ] },
@@ -291,15 +292,15 @@ pub static MESSAGES: &[Msg] = &[
     Msg { name: "apps.v1.DeploymentCondition", special: Plain, fields: &[
         f(1, "type", Str, 0),
         f(2, "status", Str, 0),
-        f(6, "lastUpdateTime", M(324), 0),
-        f(7, "lastTransitionTime", M(324), 0),
+        f(6, "lastUpdateTime", M(326), 0),
+        f(7, "lastTransitionTime", M(326), 0),
         f(4, "reason", Str, OMIT),
         f(5, "message", Str, OMIT),
     ] },
     // 32
     Msg { name: "apps.v1.DeploymentSpec", special: Plain, fields: &[
         f(1, "replicas", I32, 0),
-        f(2, "selector", M(318), 0),
+        f(2, "selector", M(319), 0),
         f(3, "template", M(246), 0),
         f(4, "strategy", M(34), 0),
         f(5, "minReadySeconds", I32, OMIT),
@@ -326,7 +327,7 @@ pub static MESSAGES: &[Msg] = &[
     ] },
     // 35
     Msg { name: "apps.v1.ReplicaSet", special: Plain, fields: &[
-        f(1, "metadata", M(322), 0),
+        f(1, "metadata", M(323), 0),
         f(2, "spec", M(37), 0),
         f(3, "status", M(38), 0),
     ] },
@@ -334,7 +335,7 @@ pub static MESSAGES: &[Msg] = &[
     Msg { name: "apps.v1.ReplicaSetCondition", special: Plain, fields: &[
         f(1, "type", Str, 0),
         f(2, "status", Str, 0),
-        f(3, "lastTransitionTime", M(324), 0),
+        f(3, "lastTransitionTime", M(326), 0),
         f(4, "reason", Str, OMIT),
         f(5, "message", Str, OMIT),
     ] },
@@ -342,7 +343,7 @@ pub static MESSAGES: &[Msg] = &[
     Msg { name: "apps.v1.ReplicaSetSpec", special: Plain, fields: &[
         f(1, "replicas", I32, 0),
         f(4, "minReadySeconds", I32, OMIT),
-        f(2, "selector", M(318), 0),
+        f(2, "selector", M(319), 0),
         f(3, "template", M(246), 0),
     ] },
     // 38
@@ -357,22 +358,22 @@ pub static MESSAGES: &[Msg] = &[
     ] },
     // 39
     Msg { name: "apps.v1.RollingUpdateDaemonSet", special: Plain, fields: &[
-        f(1, "maxUnavailable", M(371), 0),
-        f(2, "maxSurge", M(371), 0),
+        f(1, "maxUnavailable", M(373), 0),
+        f(2, "maxSurge", M(373), 0),
     ] },
     // 40
     Msg { name: "apps.v1.RollingUpdateDeployment", special: Plain, fields: &[
-        f(1, "maxUnavailable", M(371), 0),
-        f(2, "maxSurge", M(371), 0),
+        f(1, "maxUnavailable", M(373), 0),
+        f(2, "maxSurge", M(373), 0),
     ] },
     // 41
     Msg { name: "apps.v1.RollingUpdateStatefulSetStrategy", special: Plain, fields: &[
         f(1, "partition", I32, 0),
-        f(2, "maxUnavailable", M(371), 0),
+        f(2, "maxUnavailable", M(373), 0),
     ] },
     // 42
     Msg { name: "apps.v1.StatefulSet", special: Plain, fields: &[
-        f(1, "metadata", M(322), 0),
+        f(1, "metadata", M(323), 0),
         f(2, "spec", M(46), 0),
         f(3, "status", M(47), 0),
     ] },
@@ -380,7 +381,7 @@ pub static MESSAGES: &[Msg] = &[
     Msg { name: "apps.v1.StatefulSetCondition", special: Plain, fields: &[
         f(1, "type", Str, 0),
         f(2, "status", Str, 0),
-        f(3, "lastTransitionTime", M(324), 0),
+        f(3, "lastTransitionTime", M(326), 0),
         f(4, "reason", Str, OMIT),
         f(5, "message", Str, OMIT),
     ] },
@@ -396,7 +397,7 @@ pub static MESSAGES: &[Msg] = &[
     // 46
     Msg { name: "apps.v1.StatefulSetSpec", special: Plain, fields: &[
         f(1, "replicas", I32, 0),
-        f(2, "selector", M(318), 0),
+        f(2, "selector", M(319), 0),
         f(3, "template", M(246), 0),
         f(4, "volumeClaimTemplates", M(217), REP),
         f(5, "serviceName", Str, 0),
@@ -428,12 +429,12 @@ pub static MESSAGES: &[Msg] = &[
     // 49
     Msg { name: "authorization.v1.FieldSelectorAttributes", special: Plain, fields: &[
         f(1, "rawSelector", Str, OMIT),
-        f(2, "requirements", M(316), REP),
+        f(2, "requirements", M(317), REP),
     ] },
     // 50
     Msg { name: "authorization.v1.LabelSelectorAttributes", special: Plain, fields: &[
         f(1, "rawSelector", Str, OMIT),
-        f(2, "requirements", M(319), REP),
+        f(2, "requirements", M(320), REP),
     ] },
     // 51
     Msg { name: "authorization.v1.NonResourceAttributes", special: Plain, fields: &[
@@ -454,7 +455,7 @@ pub static MESSAGES: &[Msg] = &[
     ] },
     // 53
     Msg { name: "authorization.v1.SelfSubjectAccessReview", special: Plain, fields: &[
-        f(1, "metadata", M(322), 0),
+        f(1, "metadata", M(323), 0),
         f(2, "spec", M(54), 0),
         f(3, "status", M(55), 0),
     ] },
@@ -478,7 +479,7 @@ pub static MESSAGES: &[Msg] = &[
     ] },
     // 57
     Msg { name: "autoscaling.v1.HorizontalPodAutoscaler", special: Plain, fields: &[
-        f(1, "metadata", M(322), 0),
+        f(1, "metadata", M(323), 0),
         f(2, "spec", M(58), 0),
         f(3, "status", M(59), 0),
     ] },
@@ -492,14 +493,14 @@ pub static MESSAGES: &[Msg] = &[
     // 59
     Msg { name: "autoscaling.v1.HorizontalPodAutoscalerStatus", special: Plain, fields: &[
         f(1, "observedGeneration", I64, 0),
-        f(2, "lastScaleTime", M(324), 0),
+        f(2, "lastScaleTime", M(326), 0),
         f(3, "currentReplicas", I32, 0),
         f(4, "desiredReplicas", I32, 0),
         f(5, "currentCPUUtilizationPercentage", I32, 0),
     ] },
     // 60
     Msg { name: "autoscaling.v1.Scale", special: Plain, fields: &[
-        f(1, "metadata", M(322), 0),
+        f(1, "metadata", M(323), 0),
         f(2, "spec", M(61), 0),
         f(3, "status", M(62), 0),
     ] },
@@ -555,7 +556,7 @@ pub static MESSAGES: &[Msg] = &[
     ] },
     // 70
     Msg { name: "autoscaling.v2.HorizontalPodAutoscaler", special: Plain, fields: &[
-        f(1, "metadata", M(322), 0),
+        f(1, "metadata", M(323), 0),
         f(2, "spec", M(73), 0),
         f(3, "status", M(74), 0),
     ] },
@@ -568,7 +569,7 @@ pub static MESSAGES: &[Msg] = &[
     Msg { name: "autoscaling.v2.HorizontalPodAutoscalerCondition", special: Plain, fields: &[
         f(1, "type", Str, 0),
         f(2, "status", Str, 0),
-        f(3, "lastTransitionTime", M(324), 0),
+        f(3, "lastTransitionTime", M(326), 0),
         f(4, "reason", Str, OMIT),
         f(5, "message", Str, OMIT),
         f(6, "observedGeneration", I64, 0),
@@ -584,7 +585,7 @@ pub static MESSAGES: &[Msg] = &[
     // 74
     Msg { name: "autoscaling.v2.HorizontalPodAutoscalerStatus", special: Plain, fields: &[
         f(1, "observedGeneration", I64, 0),
-        f(2, "lastScaleTime", M(324), 0),
+        f(2, "lastScaleTime", M(326), 0),
         f(3, "currentReplicas", I32, OMIT),
         f(4, "desiredReplicas", I32, 0),
         f(5, "currentMetrics", M(77), REP),
@@ -593,7 +594,7 @@ pub static MESSAGES: &[Msg] = &[
     // 75
     Msg { name: "autoscaling.v2.MetricIdentifier", special: Plain, fields: &[
         f(1, "name", Str, 0),
-        f(2, "selector", M(318), 0),
+        f(2, "selector", M(319), 0),
     ] },
     // 76
     Msg { name: "autoscaling.v2.MetricSpec", special: Plain, fields: &[
@@ -660,7 +661,7 @@ pub static MESSAGES: &[Msg] = &[
     ] },
     // 86
     Msg { name: "batch.v1.CronJob", special: Plain, fields: &[
-        f(1, "metadata", M(322), 0),
+        f(1, "metadata", M(323), 0),
         f(2, "spec", M(87), 0),
         f(3, "status", M(88), 0),
     ] },
@@ -678,12 +679,12 @@ pub static MESSAGES: &[Msg] = &[
     // 88
     Msg { name: "batch.v1.CronJobStatus", special: Plain, fields: &[
         f(1, "active", M(215), REP),
-        f(4, "lastScheduleTime", M(324), 0),
-        f(5, "lastSuccessfulTime", M(324), 0),
+        f(4, "lastScheduleTime", M(326), 0),
+        f(5, "lastSuccessfulTime", M(326), 0),
     ] },
     // 89
     Msg { name: "batch.v1.Job", special: Plain, fields: &[
-        f(1, "metadata", M(322), 0),
+        f(1, "metadata", M(323), 0),
         f(2, "spec", M(92), 0),
         f(3, "status", M(93), 0),
     ] },
@@ -691,17 +692,17 @@ pub static MESSAGES: &[Msg] = &[
     Msg { name: "batch.v1.JobCondition", special: Plain, fields: &[
         f(1, "type", Str, 0),
         f(2, "status", Str, 0),
-        f(3, "lastProbeTime", M(324), 0),
-        f(4, "lastTransitionTime", M(324), 0),
+        f(3, "lastProbeTime", M(326), 0),
+        f(4, "lastTransitionTime", M(326), 0),
         f(5, "reason", Str, OMIT),
         f(6, "message", Str, OMIT),
     ] },
     // 91
     Msg { name: "batch.v1.JobSchedulingConfiguration", special: Plain, fields: &[
-        f(1, "schedulingPolicy", M(368), 0),
-        f(2, "schedulingConstraints", M(367), 0),
-        f(3, "disruptionMode", M(364), 0),
-        f(4, "resourceClaims", M(366), REP),
+        f(1, "schedulingPolicy", M(370), 0),
+        f(2, "schedulingConstraints", M(369), 0),
+        f(3, "disruptionMode", M(366), 0),
+        f(4, "resourceClaims", M(368), REP),
     ] },
     // 92
     Msg { name: "batch.v1.JobSpec", special: Plain, fields: &[
@@ -713,7 +714,7 @@ pub static MESSAGES: &[Msg] = &[
         f(7, "backoffLimit", I32, 0),
         f(12, "backoffLimitPerIndex", I32, 0),
         f(13, "maxFailedIndexes", I32, 0),
-        f(4, "selector", M(318), 0),
+        f(4, "selector", M(319), 0),
         f(5, "manualSelector", Bool, 0),
         f(6, "template", M(246), 0),
         f(8, "ttlSecondsAfterFinished", I32, 0),
@@ -726,8 +727,8 @@ pub static MESSAGES: &[Msg] = &[
     // 93
     Msg { name: "batch.v1.JobStatus", special: Plain, fields: &[
         f(1, "conditions", M(90), REP),
-        f(2, "startTime", M(324), 0),
-        f(3, "completionTime", M(324), 0),
+        f(2, "startTime", M(326), 0),
+        f(3, "completionTime", M(326), 0),
         f(4, "active", I32, OMIT),
         f(5, "succeeded", I32, OMIT),
         f(6, "failed", I32, OMIT),
@@ -739,7 +740,7 @@ pub static MESSAGES: &[Msg] = &[
     ] },
     // 94
     Msg { name: "batch.v1.JobTemplateSpec", special: Plain, fields: &[
-        f(1, "metadata", M(322), 0),
+        f(1, "metadata", M(323), 0),
         f(2, "spec", M(92), 0),
     ] },
     // 95
@@ -888,14 +889,14 @@ pub static MESSAGES: &[Msg] = &[
     Msg { name: "core.v1.ClusterTrustBundleProjection", special: Plain, fields: &[
         f(1, "name", Str, 0),
         f(2, "signerName", Str, 0),
-        f(3, "labelSelector", M(318), 0),
+        f(3, "labelSelector", M(319), 0),
         f(5, "optional", Bool, 0),
         f(4, "path", Str, 0),
         f(6, "user", I64, 0),
     ] },
     // 118
     Msg { name: "core.v1.ConfigMap", special: Plain, fields: &[
-        f(1, "metadata", M(322), 0),
+        f(1, "metadata", M(323), 0),
         f(4, "immutable", Bool, 0),
         f(2, "data", Str, MAP),
         f(3, "binaryData", Bytes, MAP),
@@ -1003,7 +1004,7 @@ pub static MESSAGES: &[Msg] = &[
     ] },
     // 132
     Msg { name: "core.v1.ContainerStateRunning", special: Plain, fields: &[
-        f(1, "startedAt", M(324), 0),
+        f(1, "startedAt", M(326), 0),
     ] },
     // 133
     Msg { name: "core.v1.ContainerStateTerminated", special: Plain, fields: &[
@@ -1011,8 +1012,8 @@ pub static MESSAGES: &[Msg] = &[
         f(2, "signal", I32, OMIT),
         f(3, "reason", Str, OMIT),
         f(4, "message", Str, OMIT),
-        f(5, "startedAt", M(324), 0),
-        f(6, "finishedAt", M(324), 0),
+        f(5, "startedAt", M(326), 0),
+        f(6, "finishedAt", M(326), 0),
         f(7, "containerID", Str, OMIT),
     ] },
     // 134
@@ -1092,7 +1093,7 @@ pub static MESSAGES: &[Msg] = &[
     ] },
     // 145
     Msg { name: "core.v1.Endpoints", special: Plain, fields: &[
-        f(1, "metadata", M(322), 0),
+        f(1, "metadata", M(323), 0),
         f(2, "subsets", M(144), REP),
     ] },
     // 146
@@ -1154,16 +1155,16 @@ pub static MESSAGES: &[Msg] = &[
     ] },
     // 152
     Msg { name: "core.v1.Event", special: Plain, fields: &[
-        f(1, "metadata", M(322), 0),
+        f(1, "metadata", M(323), 0),
         f(2, "involvedObject", M(215), 0),
         f(3, "reason", Str, OMIT),
         f(4, "message", Str, OMIT),
         f(5, "source", M(154), 0),
-        f(6, "firstTimestamp", M(324), 0),
-        f(7, "lastTimestamp", M(324), 0),
+        f(6, "firstTimestamp", M(326), 0),
+        f(7, "lastTimestamp", M(326), 0),
         f(8, "count", I32, OMIT),
         f(9, "type", Str, OMIT),
-        f(10, "eventTime", M(321), 0),
+        f(10, "eventTime", M(322), 0),
         f(11, "series", M(153), 0),
         f(12, "action", Str, OMIT),
         f(13, "related", M(215), 0),
@@ -1173,7 +1174,7 @@ pub static MESSAGES: &[Msg] = &[
     // 153
     Msg { name: "core.v1.EventSeries", special: Plain, fields: &[
         f(1, "count", I32, OMIT),
-        f(2, "lastObservedTime", M(321), 0),
+        f(2, "lastObservedTime", M(322), 0),
     ] },
     // 154
     Msg { name: "core.v1.EventSource", special: Plain, fields: &[
@@ -1260,7 +1261,7 @@ pub static MESSAGES: &[Msg] = &[
     // 167
     Msg { name: "core.v1.HTTPGetAction", special: Plain, fields: &[
         f(1, "path", Str, OMIT),
-        f(2, "port", M(371), 0),
+        f(2, "port", M(373), 0),
         f(3, "host", Str, OMIT),
         f(4, "scheme", Str, OMIT),
         f(5, "httpHeaders", M(168), REP),
@@ -1344,7 +1345,7 @@ pub static MESSAGES: &[Msg] = &[
     ] },
     // 179
     Msg { name: "core.v1.LimitRange", special: Plain, fields: &[
-        f(1, "metadata", M(322), 0),
+        f(1, "metadata", M(323), 0),
         f(2, "spec", M(181), 0),
     ] },
     // 180
@@ -1399,7 +1400,7 @@ pub static MESSAGES: &[Msg] = &[
     ] },
     // 189
     Msg { name: "core.v1.Namespace", special: Plain, fields: &[
-        f(1, "metadata", M(322), 0),
+        f(1, "metadata", M(323), 0),
         f(2, "spec", M(191), 0),
         f(3, "status", M(192), 0),
     ] },
@@ -1407,7 +1408,7 @@ pub static MESSAGES: &[Msg] = &[
     Msg { name: "core.v1.NamespaceCondition", special: Plain, fields: &[
         f(1, "type", Str, 0),
         f(2, "status", Str, 0),
-        f(4, "lastTransitionTime", M(324), 0),
+        f(4, "lastTransitionTime", M(326), 0),
         f(5, "reason", Str, OMIT),
         f(6, "message", Str, OMIT),
     ] },
@@ -1422,7 +1423,7 @@ pub static MESSAGES: &[Msg] = &[
     ] },
     // 193
     Msg { name: "core.v1.Node", special: Plain, fields: &[
-        f(1, "metadata", M(322), 0),
+        f(1, "metadata", M(323), 0),
         f(2, "spec", M(210), 0),
         f(3, "status", M(211), 0),
     ] },
@@ -1458,8 +1459,8 @@ pub static MESSAGES: &[Msg] = &[
     Msg { name: "core.v1.NodeCondition", special: Plain, fields: &[
         f(1, "type", Str, 0),
         f(2, "status", Str, 0),
-        f(3, "lastHeartbeatTime", M(324), 0),
-        f(4, "lastTransitionTime", M(324), 0),
+        f(3, "lastHeartbeatTime", M(326), 0),
+        f(4, "lastTransitionTime", M(326), 0),
         f(5, "reason", Str, OMIT),
         f(6, "message", Str, OMIT),
     ] },
@@ -1574,13 +1575,13 @@ pub static MESSAGES: &[Msg] = &[
     ] },
     // 216
     Msg { name: "core.v1.PersistentVolume", special: Plain, fields: &[
-        f(1, "metadata", M(322), 0),
+        f(1, "metadata", M(323), 0),
         f(2, "spec", M(224), 0),
         f(3, "status", M(225), 0),
     ] },
     // 217
     Msg { name: "core.v1.PersistentVolumeClaim", special: Plain, fields: &[
-        f(1, "metadata", M(322), 0),
+        f(1, "metadata", M(323), 0),
         f(2, "spec", M(219), 0),
         f(3, "status", M(220), 0),
     ] },
@@ -1588,15 +1589,15 @@ pub static MESSAGES: &[Msg] = &[
     Msg { name: "core.v1.PersistentVolumeClaimCondition", special: Plain, fields: &[
         f(1, "type", Str, 0),
         f(2, "status", Str, 0),
-        f(3, "lastProbeTime", M(324), 0),
-        f(4, "lastTransitionTime", M(324), 0),
+        f(3, "lastProbeTime", M(326), 0),
+        f(4, "lastTransitionTime", M(326), 0),
         f(5, "reason", Str, OMIT),
         f(6, "message", Str, OMIT),
     ] },
     // 219
     Msg { name: "core.v1.PersistentVolumeClaimSpec", special: Plain, fields: &[
         f(1, "accessModes", Str, REP),
-        f(4, "selector", M(318), 0),
+        f(4, "selector", M(319), 0),
         f(2, "resources", M(309), 0),
         f(3, "volumeName", Str, OMIT),
         f(5, "storageClassName", Str, 0),
@@ -1619,7 +1620,7 @@ pub static MESSAGES: &[Msg] = &[
     ] },
     // 221
     Msg { name: "core.v1.PersistentVolumeClaimTemplate", special: Plain, fields: &[
-        f(1, "metadata", M(322), 0),
+        f(1, "metadata", M(323), 0),
         f(2, "spec", M(219), 0),
     ] },
     // 222
@@ -1670,7 +1671,7 @@ pub static MESSAGES: &[Msg] = &[
         f(1, "phase", Str, OMIT),
         f(2, "message", Str, OMIT),
         f(3, "reason", Str, OMIT),
-        f(4, "lastPhaseTransitionTime", M(324), 0),
+        f(4, "lastPhaseTransitionTime", M(326), 0),
     ] },
     // 226
     Msg { name: "core.v1.PhotonPersistentDiskVolumeSource", special: Plain, fields: &[
@@ -1679,7 +1680,7 @@ pub static MESSAGES: &[Msg] = &[
     ] },
     // 227
     Msg { name: "core.v1.Pod", special: Plain, fields: &[
-        f(1, "metadata", M(322), 0),
+        f(1, "metadata", M(323), 0),
         f(2, "spec", M(244), 0),
         f(3, "status", M(245), 0),
     ] },
@@ -1690,10 +1691,10 @@ pub static MESSAGES: &[Msg] = &[
     ] },
     // 229
     Msg { name: "core.v1.PodAffinityTerm", special: Plain, fields: &[
-        f(1, "labelSelector", M(318), 0),
+        f(1, "labelSelector", M(319), 0),
         f(2, "namespaces", Str, REP),
         f(3, "topologyKey", Str, 0),
-        f(4, "namespaceSelector", M(318), 0),
+        f(4, "namespaceSelector", M(319), 0),
         f(5, "matchLabelKeys", Str, REP),
         f(6, "mismatchLabelKeys", Str, REP),
     ] },
@@ -1718,8 +1719,8 @@ pub static MESSAGES: &[Msg] = &[
         f(1, "type", Str, 0),
         f(7, "observedGeneration", I64, OMIT),
         f(2, "status", Str, 0),
-        f(3, "lastProbeTime", M(324), 0),
-        f(4, "lastTransitionTime", M(324), 0),
+        f(3, "lastProbeTime", M(326), 0),
+        f(4, "lastTransitionTime", M(326), 0),
         f(5, "reason", Str, OMIT),
         f(6, "message", Str, OMIT),
     ] },
@@ -1844,7 +1845,7 @@ pub static MESSAGES: &[Msg] = &[
         f(16, "hostIPs", M(170), REP),
         f(6, "podIP", Str, OMIT),
         f(12, "podIPs", M(236), REP),
-        f(7, "startTime", M(324), 0),
+        f(7, "startTime", M(326), 0),
         f(10, "initContainerStatuses", M(135), REP),
         f(8, "containerStatuses", M(135), REP),
         f(9, "qosClass", Str, OMIT),
@@ -1859,14 +1860,14 @@ pub static MESSAGES: &[Msg] = &[
     ] },
     // 246
     Msg { name: "core.v1.PodTemplateSpec", special: Plain, fields: &[
-        f(1, "metadata", M(322), 0),
+        f(1, "metadata", M(323), 0),
         f(2, "spec", M(244), 0),
     ] },
     // 247
     Msg { name: "core.v1.PodVolumeHealth", special: Plain, fields: &[
         f(1, "name", Str, 0),
         f(2, "healthConditions", M(303), REP),
-        f(3, "lastTransitionTime", M(324), 0),
+        f(3, "lastTransitionTime", M(326), 0),
     ] },
     // 248
     Msg { name: "core.v1.PortStatus", special: Plain, fields: &[
@@ -1941,7 +1942,7 @@ pub static MESSAGES: &[Msg] = &[
     ] },
     // 257
     Msg { name: "core.v1.ReplicationController", special: Plain, fields: &[
-        f(1, "metadata", M(322), 0),
+        f(1, "metadata", M(323), 0),
         f(2, "spec", M(259), 0),
         f(3, "status", M(260), 0),
     ] },
@@ -1949,7 +1950,7 @@ pub static MESSAGES: &[Msg] = &[
     Msg { name: "core.v1.ReplicationControllerCondition", special: Plain, fields: &[
         f(1, "type", Str, 0),
         f(2, "status", Str, 0),
-        f(3, "lastTransitionTime", M(324), 0),
+        f(3, "lastTransitionTime", M(326), 0),
         f(4, "reason", Str, OMIT),
         f(5, "message", Str, OMIT),
     ] },
@@ -1988,7 +1989,7 @@ pub static MESSAGES: &[Msg] = &[
     ] },
     // 264
     Msg { name: "core.v1.ResourceQuota", special: Plain, fields: &[
-        f(1, "metadata", M(322), 0),
+        f(1, "metadata", M(323), 0),
         f(2, "spec", M(265), 0),
         f(3, "status", M(266), 0),
     ] },
@@ -2064,7 +2065,7 @@ pub static MESSAGES: &[Msg] = &[
     ] },
     // 275
     Msg { name: "core.v1.Secret", special: Plain, fields: &[
-        f(1, "metadata", M(322), 0),
+        f(1, "metadata", M(323), 0),
         f(5, "immutable", Bool, 0),
         f(2, "data", Bytes, MAP),
         f(4, "stringData", Str, MAP),
@@ -2117,13 +2118,13 @@ pub static MESSAGES: &[Msg] = &[
     ] },
     // 282
     Msg { name: "core.v1.Service", special: Plain, fields: &[
-        f(1, "metadata", M(322), 0),
+        f(1, "metadata", M(323), 0),
         f(2, "spec", M(286), 0),
         f(3, "status", M(287), 0),
     ] },
     // 283
     Msg { name: "core.v1.ServiceAccount", special: Plain, fields: &[
-        f(1, "metadata", M(322), 0),
+        f(1, "metadata", M(323), 0),
         f(2, "secrets", M(215), REP),
         f(3, "imagePullSecrets", M(185), REP),
         f(4, "automountServiceAccountToken", Bool, 0),
@@ -2141,7 +2142,7 @@ pub static MESSAGES: &[Msg] = &[
         f(2, "protocol", Str, OMIT),
         f(6, "appProtocol", Str, 0),
         f(3, "port", I32, 0),
-        f(4, "targetPort", M(371), 0),
+        f(4, "targetPort", M(373), 0),
         f(5, "nodePort", I32, OMIT),
     ] },
     // 286
@@ -2203,7 +2204,7 @@ pub static MESSAGES: &[Msg] = &[
     ] },
     // 293
     Msg { name: "core.v1.TCPSocketAction", special: Plain, fields: &[
-        f(1, "port", M(371), 0),
+        f(1, "port", M(373), 0),
         f(2, "host", Str, OMIT),
     ] },
     // 294
@@ -2211,7 +2212,7 @@ pub static MESSAGES: &[Msg] = &[
         f(1, "key", Str, 0),
         f(2, "value", Str, OMIT),
         f(3, "effect", Str, 0),
-        f(4, "timeAdded", M(324), 0),
+        f(4, "timeAdded", M(326), 0),
     ] },
     // 295
     Msg { name: "core.v1.Toleration", special: Plain, fields: &[
@@ -2235,7 +2236,7 @@ pub static MESSAGES: &[Msg] = &[
         f(1, "maxSkew", I32, 0),
         f(2, "topologyKey", Str, 0),
         f(3, "whenUnsatisfiable", Str, 0),
-        f(4, "labelSelector", M(318), 0),
+        f(4, "labelSelector", M(319), 0),
         f(5, "minDomains", I32, 0),
         f(6, "nodeAffinityPolicy", Str, 0),
         f(7, "nodeTaintsPolicy", Str, 0),
@@ -2273,7 +2274,7 @@ pub static MESSAGES: &[Msg] = &[
     // 304
     Msg { name: "core.v1.VolumeHealthStatus", special: Plain, fields: &[
         f(1, "healthConditions", M(303), REP),
-        f(2, "lastTransitionTime", M(324), 0),
+        f(2, "lastTransitionTime", M(326), 0),
     ] },
     // 305
     Msg { name: "core.v1.VolumeMount", special: Plain, fields: &[
@@ -2373,46 +2374,55 @@ pub static MESSAGES: &[Msg] = &[
         f(1, "type", Str, 0),
         f(2, "status", Str, 0),
         f(3, "observedGeneration", I64, OMIT),
-        f(4, "lastTransitionTime", M(324), 0),
+        f(4, "lastTransitionTime", M(326), 0),
         f(5, "reason", Str, 0),
         f(6, "message", Str, 0),
     ] },
     // 316
+    Msg { name: "meta.v1.DeleteOptions", special: Plain, fields: &[
+        f(1, "gracePeriodSeconds", I64, 0),
+        f(2, "preconditions", M(325), 0),
+        f(3, "orphanDependents", Bool, 0),
+        f(4, "propagationPolicy", Str, 0),
+        f(5, "dryRun", Str, REP),
+        f(6, "ignoreStoreReadErrorWithClusterBreakingPotential", Bool, 0),
+    ] },
+    // 317
     Msg { name: "meta.v1.FieldSelectorRequirement", special: Plain, fields: &[
         f(1, "key", Str, 0),
         f(2, "operator", Str, 0),
         f(3, "values", Str, REP),
     ] },
-    // 317
+    // 318
     Msg { name: "meta.v1.FieldsV1", special: RawJson, fields: &[
     ] },
-    // 318
+    // 319
     Msg { name: "meta.v1.LabelSelector", special: Plain, fields: &[
         f(1, "matchLabels", Str, MAP),
-        f(2, "matchExpressions", M(319), REP),
+        f(2, "matchExpressions", M(320), REP),
     ] },
-    // 319
+    // 320
     Msg { name: "meta.v1.LabelSelectorRequirement", special: Plain, fields: &[
         f(1, "key", Str, 0),
         f(2, "operator", Str, 0),
         f(3, "values", Str, REP),
     ] },
-    // 320
+    // 321
     Msg { name: "meta.v1.ManagedFieldsEntry", special: Plain, fields: &[
         f(1, "manager", Str, OMIT),
         f(2, "operation", Str, OMIT),
         f(3, "apiVersion", Str, OMIT),
-        f(4, "time", M(324), 0),
+        f(4, "time", M(326), 0),
         f(6, "fieldsType", Str, OMIT),
-        f(7, "fieldsV1", M(317), 0),
+        f(7, "fieldsV1", M(318), 0),
         f(8, "subresource", Str, OMIT),
     ] },
-    // 321
+    // 322
     Msg { name: "meta.v1.MicroTime", special: MicroTime, fields: &[
         f(1, "seconds", I64, 0),
         f(2, "nanos", I32, 0),
     ] },
-    // 322
+    // 323
     Msg { name: "meta.v1.ObjectMeta", special: Plain, fields: &[
         f(1, "name", Str, OMIT),
         f(2, "generateName", Str, OMIT),
@@ -2421,16 +2431,16 @@ pub static MESSAGES: &[Msg] = &[
         f(5, "uid", Str, OMIT),
         f(6, "resourceVersion", Str, OMIT),
         f(7, "generation", I64, OMIT),
-        f(8, "creationTimestamp", M(324), OMIT),
-        f(9, "deletionTimestamp", M(324), 0),
+        f(8, "creationTimestamp", M(326), OMIT),
+        f(9, "deletionTimestamp", M(326), 0),
         f(10, "deletionGracePeriodSeconds", I64, 0),
         f(11, "labels", Str, MAP),
         f(12, "annotations", Str, MAP),
-        f(13, "ownerReferences", M(323), REP),
+        f(13, "ownerReferences", M(324), REP),
         f(14, "finalizers", Str, REP),
-        f(17, "managedFields", M(320), REP),
+        f(17, "managedFields", M(321), REP),
     ] },
-    // 323
+    // 324
     Msg { name: "meta.v1.OwnerReference", special: Plain, fields: &[
         f(5, "apiVersion", Str, 0),
         f(1, "kind", Str, 0),
@@ -2439,43 +2449,48 @@ pub static MESSAGES: &[Msg] = &[
         f(6, "controller", Bool, 0),
         f(7, "blockOwnerDeletion", Bool, 0),
     ] },
-    // 324
+    // 325
+    Msg { name: "meta.v1.Preconditions", special: Plain, fields: &[
+        f(1, "uid", Str, 0),
+        f(2, "resourceVersion", Str, 0),
+    ] },
+    // 326
     Msg { name: "meta.v1.Time", special: Time, fields: &[
         f(1, "seconds", I64, 0),
         f(2, "nanos", I32, 0),
     ] },
-    // 325
+    // 327
     Msg { name: "networking.v1.HTTPIngressPath", special: Plain, fields: &[
         f(1, "path", Str, OMIT),
         f(3, "pathType", Str, 0),
-        f(2, "backend", M(329), 0),
+        f(2, "backend", M(331), 0),
     ] },
-    // 326
+    // 328
     Msg { name: "networking.v1.HTTPIngressRuleValue", special: Plain, fields: &[
-        f(1, "paths", M(325), REP),
+        f(1, "paths", M(327), REP),
     ] },
-    // 327
+    // 329
     Msg { name: "networking.v1.IPBlock", special: Plain, fields: &[
         f(1, "cidr", Str, 0),
         f(2, "except", Str, REP),
     ] },
-    // 328
-    Msg { name: "networking.v1.Ingress", special: Plain, fields: &[
-        f(1, "metadata", M(322), 0),
-        f(2, "spec", M(339), 0),
-        f(3, "status", M(340), 0),
-    ] },
-    // 329
-    Msg { name: "networking.v1.IngressBackend", special: Plain, fields: &[
-        f(4, "service", M(338), 0),
-        f(3, "resource", M(299), 0),
-    ] },
     // 330
-    Msg { name: "networking.v1.IngressClass", special: Plain, fields: &[
-        f(1, "metadata", M(322), 0),
-        f(2, "spec", M(332), 0),
+    Msg { name: "networking.v1.Ingress", special: Plain, fields: &[
+        f(1, "metadata", M(323), 0),
+        f(2, "spec", M(341), 0),
+        f(3, "status", M(342), 0),
     ] },
     // 331
+    Msg { name: "networking.v1.IngressBackend", special: Plain, fields: &[
+        f(4, "service", M(340), 0),
+        f(3, "resource", M(299), 0),
+    ] },
+    // 332
+    Msg { name: "networking.v1.IngressClass", special: Plain, fields: &[
+        f(1, "metadata", M(323), 0),
+        f(2, "spec", M(334), 0),
+    ] },
+    // 333
     Msg { name: "networking.v1.IngressClassParametersReference", special: Plain, fields: &[
         f(1, "apiGroup", Str, 0),
         f(2, "kind", Str, 0),
@@ -2483,136 +2498,136 @@ pub static MESSAGES: &[Msg] = &[
         f(4, "scope", Str, 0),
         f(5, "namespace", Str, 0),
     ] },
-    // 332
+    // 334
     Msg { name: "networking.v1.IngressClassSpec", special: Plain, fields: &[
         f(1, "controller", Str, OMIT),
-        f(2, "parameters", M(331), 0),
+        f(2, "parameters", M(333), 0),
     ] },
-    // 333
+    // 335
     Msg { name: "networking.v1.IngressLoadBalancerIngress", special: Plain, fields: &[
         f(1, "ip", Str, OMIT),
         f(2, "hostname", Str, OMIT),
-        f(4, "ports", M(335), REP),
+        f(4, "ports", M(337), REP),
     ] },
-    // 334
+    // 336
     Msg { name: "networking.v1.IngressLoadBalancerStatus", special: Plain, fields: &[
-        f(1, "ingress", M(333), REP),
+        f(1, "ingress", M(335), REP),
     ] },
-    // 335
+    // 337
     Msg { name: "networking.v1.IngressPortStatus", special: Plain, fields: &[
         f(1, "port", I32, 0),
         f(2, "protocol", Str, 0),
         f(3, "error", Str, 0),
     ] },
-    // 336
+    // 338
     Msg { name: "networking.v1.IngressRule", special: Plain, fields: &[
         f(1, "host", Str, OMIT),
-        f(2, "", M(337), INLINE),
-    ] },
-    // 337
-    Msg { name: "networking.v1.IngressRuleValue", special: Plain, fields: &[
-        f(1, "http", M(326), 0),
-    ] },
-    // 338
-    Msg { name: "networking.v1.IngressServiceBackend", special: Plain, fields: &[
-        f(1, "name", Str, 0),
-        f(2, "port", M(348), 0),
+        f(2, "", M(339), INLINE),
     ] },
     // 339
-    Msg { name: "networking.v1.IngressSpec", special: Plain, fields: &[
-        f(4, "ingressClassName", Str, 0),
-        f(1, "defaultBackend", M(329), 0),
-        f(2, "tls", M(341), REP),
-        f(3, "rules", M(336), REP),
+    Msg { name: "networking.v1.IngressRuleValue", special: Plain, fields: &[
+        f(1, "http", M(328), 0),
     ] },
     // 340
-    Msg { name: "networking.v1.IngressStatus", special: Plain, fields: &[
-        f(1, "loadBalancer", M(334), 0),
+    Msg { name: "networking.v1.IngressServiceBackend", special: Plain, fields: &[
+        f(1, "name", Str, 0),
+        f(2, "port", M(350), 0),
     ] },
     // 341
+    Msg { name: "networking.v1.IngressSpec", special: Plain, fields: &[
+        f(4, "ingressClassName", Str, 0),
+        f(1, "defaultBackend", M(331), 0),
+        f(2, "tls", M(343), REP),
+        f(3, "rules", M(338), REP),
+    ] },
+    // 342
+    Msg { name: "networking.v1.IngressStatus", special: Plain, fields: &[
+        f(1, "loadBalancer", M(336), 0),
+    ] },
+    // 343
     Msg { name: "networking.v1.IngressTLS", special: Plain, fields: &[
         f(1, "hosts", Str, REP),
         f(2, "secretName", Str, OMIT),
     ] },
-    // 342
-    Msg { name: "networking.v1.NetworkPolicy", special: Plain, fields: &[
-        f(1, "metadata", M(322), 0),
-        f(2, "spec", M(347), 0),
-    ] },
-    // 343
-    Msg { name: "networking.v1.NetworkPolicyEgressRule", special: Plain, fields: &[
-        f(1, "ports", M(346), REP),
-        f(2, "to", M(345), REP),
-    ] },
     // 344
-    Msg { name: "networking.v1.NetworkPolicyIngressRule", special: Plain, fields: &[
-        f(1, "ports", M(346), REP),
-        f(2, "from", M(345), REP),
+    Msg { name: "networking.v1.NetworkPolicy", special: Plain, fields: &[
+        f(1, "metadata", M(323), 0),
+        f(2, "spec", M(349), 0),
     ] },
     // 345
-    Msg { name: "networking.v1.NetworkPolicyPeer", special: Plain, fields: &[
-        f(1, "podSelector", M(318), 0),
-        f(2, "namespaceSelector", M(318), 0),
-        f(3, "ipBlock", M(327), 0),
+    Msg { name: "networking.v1.NetworkPolicyEgressRule", special: Plain, fields: &[
+        f(1, "ports", M(348), REP),
+        f(2, "to", M(347), REP),
     ] },
     // 346
-    Msg { name: "networking.v1.NetworkPolicyPort", special: Plain, fields: &[
-        f(1, "protocol", Str, 0),
-        f(2, "port", M(371), 0),
-        f(3, "endPort", I32, 0),
+    Msg { name: "networking.v1.NetworkPolicyIngressRule", special: Plain, fields: &[
+        f(1, "ports", M(348), REP),
+        f(2, "from", M(347), REP),
     ] },
     // 347
-    Msg { name: "networking.v1.NetworkPolicySpec", special: Plain, fields: &[
-        f(1, "podSelector", M(318), 0),
-        f(2, "ingress", M(344), REP),
-        f(3, "egress", M(343), REP),
-        f(4, "policyTypes", Str, REP),
+    Msg { name: "networking.v1.NetworkPolicyPeer", special: Plain, fields: &[
+        f(1, "podSelector", M(319), 0),
+        f(2, "namespaceSelector", M(319), 0),
+        f(3, "ipBlock", M(329), 0),
     ] },
     // 348
+    Msg { name: "networking.v1.NetworkPolicyPort", special: Plain, fields: &[
+        f(1, "protocol", Str, 0),
+        f(2, "port", M(373), 0),
+        f(3, "endPort", I32, 0),
+    ] },
+    // 349
+    Msg { name: "networking.v1.NetworkPolicySpec", special: Plain, fields: &[
+        f(1, "podSelector", M(319), 0),
+        f(2, "ingress", M(346), REP),
+        f(3, "egress", M(345), REP),
+        f(4, "policyTypes", Str, REP),
+    ] },
+    // 350
     Msg { name: "networking.v1.ServiceBackendPort", special: Plain, fields: &[
         f(1, "name", Str, OMIT),
         f(2, "number", I32, OMIT),
     ] },
-    // 349
+    // 351
     Msg { name: "policy.v1.PodDisruptionBudget", special: Plain, fields: &[
-        f(1, "metadata", M(322), 0),
-        f(2, "spec", M(350), 0),
-        f(3, "status", M(351), 0),
+        f(1, "metadata", M(323), 0),
+        f(2, "spec", M(352), 0),
+        f(3, "status", M(353), 0),
     ] },
-    // 350
+    // 352
     Msg { name: "policy.v1.PodDisruptionBudgetSpec", special: Plain, fields: &[
-        f(1, "minAvailable", M(371), 0),
-        f(2, "selector", M(318), 0),
-        f(3, "maxUnavailable", M(371), 0),
+        f(1, "minAvailable", M(373), 0),
+        f(2, "selector", M(319), 0),
+        f(3, "maxUnavailable", M(373), 0),
         f(4, "unhealthyPodEvictionPolicy", Str, 0),
     ] },
-    // 351
+    // 353
     Msg { name: "policy.v1.PodDisruptionBudgetStatus", special: Plain, fields: &[
         f(1, "observedGeneration", I64, OMIT),
-        f(2, "disruptedPods", M(324), MAP),
+        f(2, "disruptedPods", M(326), MAP),
         f(3, "disruptionsAllowed", I32, 0),
         f(4, "currentHealthy", I32, 0),
         f(5, "desiredHealthy", I32, 0),
         f(6, "expectedPods", I32, 0),
         f(7, "conditions", M(315), REP),
     ] },
-    // 352
-    Msg { name: "rbac.v1.AggregationRule", special: Plain, fields: &[
-        f(1, "clusterRoleSelectors", M(318), REP),
-    ] },
-    // 353
-    Msg { name: "rbac.v1.ClusterRole", special: Plain, fields: &[
-        f(1, "metadata", M(322), 0),
-        f(2, "rules", M(355), REP),
-        f(3, "aggregationRule", M(352), 0),
-    ] },
     // 354
-    Msg { name: "rbac.v1.ClusterRoleBinding", special: Plain, fields: &[
-        f(1, "metadata", M(322), 0),
-        f(2, "subjects", M(359), REP),
-        f(3, "roleRef", M(358), 0),
+    Msg { name: "rbac.v1.AggregationRule", special: Plain, fields: &[
+        f(1, "clusterRoleSelectors", M(319), REP),
     ] },
     // 355
+    Msg { name: "rbac.v1.ClusterRole", special: Plain, fields: &[
+        f(1, "metadata", M(323), 0),
+        f(2, "rules", M(357), REP),
+        f(3, "aggregationRule", M(354), 0),
+    ] },
+    // 356
+    Msg { name: "rbac.v1.ClusterRoleBinding", special: Plain, fields: &[
+        f(1, "metadata", M(323), 0),
+        f(2, "subjects", M(361), REP),
+        f(3, "roleRef", M(360), 0),
+    ] },
+    // 357
     Msg { name: "rbac.v1.PolicyRule", special: Plain, fields: &[
         f(1, "verbs", Str, REP),
         f(2, "apiGroups", Str, REP),
@@ -2620,73 +2635,73 @@ pub static MESSAGES: &[Msg] = &[
         f(4, "resourceNames", Str, REP),
         f(5, "nonResourceURLs", Str, REP),
     ] },
-    // 356
-    Msg { name: "rbac.v1.Role", special: Plain, fields: &[
-        f(1, "metadata", M(322), 0),
-        f(2, "rules", M(355), REP),
-    ] },
-    // 357
-    Msg { name: "rbac.v1.RoleBinding", special: Plain, fields: &[
-        f(1, "metadata", M(322), 0),
-        f(2, "subjects", M(359), REP),
-        f(3, "roleRef", M(358), 0),
-    ] },
     // 358
+    Msg { name: "rbac.v1.Role", special: Plain, fields: &[
+        f(1, "metadata", M(323), 0),
+        f(2, "rules", M(357), REP),
+    ] },
+    // 359
+    Msg { name: "rbac.v1.RoleBinding", special: Plain, fields: &[
+        f(1, "metadata", M(323), 0),
+        f(2, "subjects", M(361), REP),
+        f(3, "roleRef", M(360), 0),
+    ] },
+    // 360
     Msg { name: "rbac.v1.RoleRef", special: Plain, fields: &[
         f(1, "apiGroup", Str, 0),
         f(2, "kind", Str, 0),
         f(3, "name", Str, 0),
     ] },
-    // 359
+    // 361
     Msg { name: "rbac.v1.Subject", special: Plain, fields: &[
         f(1, "kind", Str, 0),
         f(2, "apiGroup", Str, OMIT),
         f(3, "name", Str, 0),
         f(4, "namespace", Str, OMIT),
     ] },
-    // 360
+    // 362
     Msg { name: "runtime.RawExtension", special: RawJson, fields: &[
     ] },
-    // 361
+    // 363
     Msg { name: "scheduling.v1alpha3.TopologyConstraint", special: Plain, fields: &[
         f(1, "key", Str, 0),
     ] },
-    // 362
+    // 364
     Msg { name: "scheduling.v1alpha3.WorkloadPodGroupAllDisruptionMode", special: Plain, fields: &[
     ] },
-    // 363
+    // 365
     Msg { name: "scheduling.v1alpha3.WorkloadPodGroupBasicSchedulingPolicy", special: Plain, fields: &[
     ] },
-    // 364
+    // 366
     Msg { name: "scheduling.v1alpha3.WorkloadPodGroupDisruptionMode", special: Plain, fields: &[
-        f(1, "single", M(369), 0),
-        f(2, "all", M(362), 0),
+        f(1, "single", M(371), 0),
+        f(2, "all", M(364), 0),
     ] },
-    // 365
+    // 367
     Msg { name: "scheduling.v1alpha3.WorkloadPodGroupGangSchedulingPolicy", special: Plain, fields: &[
         f(1, "minCount", I32, 0),
     ] },
-    // 366
+    // 368
     Msg { name: "scheduling.v1alpha3.WorkloadPodGroupResourceClaim", special: Plain, fields: &[
         f(1, "name", Str, 0),
         f(2, "resourceClaimName", Str, 0),
         f(3, "resourceClaimTemplateName", Str, 0),
     ] },
-    // 367
-    Msg { name: "scheduling.v1alpha3.WorkloadPodGroupSchedulingConstraints", special: Plain, fields: &[
-        f(1, "topology", M(361), REP),
-    ] },
-    // 368
-    Msg { name: "scheduling.v1alpha3.WorkloadPodGroupSchedulingPolicy", special: Plain, fields: &[
-        f(1, "basic", M(363), 0),
-        f(2, "gang", M(365), 0),
-    ] },
     // 369
-    Msg { name: "scheduling.v1alpha3.WorkloadPodGroupSingleDisruptionMode", special: Plain, fields: &[
+    Msg { name: "scheduling.v1alpha3.WorkloadPodGroupSchedulingConstraints", special: Plain, fields: &[
+        f(1, "topology", M(363), REP),
     ] },
     // 370
+    Msg { name: "scheduling.v1alpha3.WorkloadPodGroupSchedulingPolicy", special: Plain, fields: &[
+        f(1, "basic", M(365), 0),
+        f(2, "gang", M(367), 0),
+    ] },
+    // 371
+    Msg { name: "scheduling.v1alpha3.WorkloadPodGroupSingleDisruptionMode", special: Plain, fields: &[
+    ] },
+    // 372
     Msg { name: "storage.v1.StorageClass", special: Plain, fields: &[
-        f(1, "metadata", M(322), 0),
+        f(1, "metadata", M(323), 0),
         f(2, "provisioner", Str, 0),
         f(3, "parameters", Str, MAP),
         f(4, "reclaimPolicy", Str, 0),
@@ -2695,7 +2710,7 @@ pub static MESSAGES: &[Msg] = &[
         f(7, "volumeBindingMode", Str, 0),
         f(8, "allowedTopologies", M(297), REP),
     ] },
-    // 371
+    // 373
     Msg { name: "util.intstr.IntOrString", special: IntOrString, fields: &[
         f(1, "type", I64, 0),
         f(2, "intVal", I32, 0),
