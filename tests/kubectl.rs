@@ -489,6 +489,17 @@ const CREATES: &[(&str, &str, &str, &str)] = &[
     ),
 ];
 
+/// A self-signed certificate and its key, for `create secret tls`.
+fn tls_pair(cert: &std::path::Path, key: &std::path::Path) {
+    let mut c = std::process::Command::new("openssl");
+    c.args("req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2".split(' '))
+        .args(["-subj", "/CN=web.example.com", "-keyout"])
+        .arg(key)
+        .arg("-out")
+        .arg(cert);
+    ok(c);
+}
+
 /// kubectl 1.33 `create` (every generator), `autoscale`, `auth reconcile` (a PUT), `debug
 /// --copy-to` and `auth can-i` post protobuf bodies; the sim reads them all.
 #[test]
@@ -512,27 +523,7 @@ fn kubectl_create_protobuf_bodies() {
     if require_tool("openssl") {
         let dir = sim.kubeconfig.parent().unwrap();
         let (cert, key) = (dir.join("tls.crt"), dir.join("tls.key"));
-        let mut c = std::process::Command::new("openssl");
-        c.args([
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-        ])
-        .args([
-            "-nodes",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=web.example.com",
-            "-keyout",
-        ])
-        .arg(&key)
-        .arg("-out")
-        .arg(&cert);
-        ok(c);
+        tls_pair(&cert, &key);
         let (cert, key) = (cert.to_str().unwrap(), key.to_str().unwrap());
         ok(k(&[
             "create", "secret", "tls", "pb-tls", "--cert", cert, "--key", key,
@@ -553,16 +544,8 @@ fn kubectl_create_protobuf_bodies() {
         get("role/pb-rec", "{.rules[*].verbs}"),
         r#"["get"] ["watch"]"#
     );
-    ok(k(&[
-        "debug",
-        "pb-run",
-        "--copy-to=pb-run-dbg",
-        "--image=busybox",
-        "--container=dbg",
-        "--",
-        "sleep",
-        "1",
-    ]));
+    let debug = "debug pb-run --copy-to=pb-run-dbg --image=busybox --container=dbg -- sleep 1";
+    ok(k(&debug.split(' ').collect::<Vec<_>>()));
     assert_eq!(
         get("pod/pb-run-dbg", "{.spec.containers[*].name}"),
         "pb-run dbg"
