@@ -196,7 +196,9 @@ pub fn envelope(body: &[u8]) -> Result<(String, String, &[u8]), String> {
     ))
 }
 
-/// The schema message of a served kind (DeleteOptions in any group version).
+/// The schema message of a served kind (DeleteOptions in any group version: kubectl drain
+/// sends them as protobuf; delete.rs still reads its body as JSON only, and has to call
+/// [`decode_object`] for a protobuf Content-Type to take them).
 pub fn root(api_version: &str, kind: &str) -> Option<&'static Msg> {
     ROOTS
         .iter()
