@@ -28,6 +28,7 @@ REPOS = {
 # apiVersion (kubectl's typed clients send DeleteOptions in their own group version).
 EXTRA_ROOTS = [
     ("autoscaling/v1", "Scale", None),
+    ("authentication.k8s.io/v1", "TokenRequest", None),
     ("*", "DeleteOptions", "k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions"),
 ]
 

@@ -7,42 +7,46 @@ use super::{Msg, Special::*, Ty::*, f, INLINE, MAP, OMIT, REP};
 
 /// The served kinds: (apiVersion, kind, index into [`MESSAGES`]).
 pub static ROOTS: &[(&str, &str, u16)] = &[
-    ("v1", "Namespace", 189),
-    ("v1", "Node", 193),
-    ("v1", "Pod", 227),
-    ("v1", "Service", 282),
-    ("v1", "Secret", 275),
-    ("v1", "ConfigMap", 118),
-    ("v1", "Event", 152),
-    ("v1", "ServiceAccount", 283),
-    ("v1", "PersistentVolumeClaim", 217),
-    ("v1", "PersistentVolume", 216),
-    ("v1", "Endpoints", 145),
-    ("v1", "LimitRange", 179),
-    ("v1", "ResourceQuota", 264),
-    ("v1", "ReplicationController", 257),
+    ("v1", "Namespace", 203),
+    ("v1", "Node", 207),
+    ("v1", "Pod", 241),
+    ("v1", "Service", 296),
+    ("v1", "Secret", 289),
+    ("v1", "ConfigMap", 132),
+    ("v1", "Event", 166),
+    ("v1", "ServiceAccount", 297),
+    ("v1", "PersistentVolumeClaim", 231),
+    ("v1", "PersistentVolume", 230),
+    ("v1", "Endpoints", 159),
+    ("v1", "LimitRange", 193),
+    ("v1", "ResourceQuota", 278),
+    ("v1", "ReplicationController", 271),
     ("apps/v1", "Deployment", 30),
     ("apps/v1", "ReplicaSet", 35),
     ("apps/v1", "StatefulSet", 42),
     ("apps/v1", "DaemonSet", 25),
     ("apps/v1", "ControllerRevision", 24),
-    ("autoscaling/v2", "HorizontalPodAutoscaler", 70),
-    ("autoscaling/v1", "HorizontalPodAutoscaler", 57),
-    ("batch/v1", "Job", 89),
-    ("batch/v1", "CronJob", 86),
-    ("networking.k8s.io/v1", "NetworkPolicy", 344),
-    ("networking.k8s.io/v1", "Ingress", 330),
-    ("networking.k8s.io/v1", "IngressClass", 332),
-    ("storage.k8s.io/v1", "StorageClass", 372),
-    ("rbac.authorization.k8s.io/v1", "Role", 358),
-    ("rbac.authorization.k8s.io/v1", "RoleBinding", 359),
-    ("rbac.authorization.k8s.io/v1", "ClusterRole", 355),
-    ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding", 356),
-    ("policy/v1", "PodDisruptionBudget", 351),
+    ("events.k8s.io/v1", "Event", 329),
+    ("autoscaling/v2", "HorizontalPodAutoscaler", 84),
+    ("autoscaling/v1", "HorizontalPodAutoscaler", 71),
+    ("batch/v1", "Job", 103),
+    ("batch/v1", "CronJob", 100),
+    ("networking.k8s.io/v1", "NetworkPolicy", 360),
+    ("networking.k8s.io/v1", "Ingress", 346),
+    ("networking.k8s.io/v1", "IngressClass", 348),
+    ("storage.k8s.io/v1", "StorageClass", 388),
+    ("rbac.authorization.k8s.io/v1", "Role", 374),
+    ("rbac.authorization.k8s.io/v1", "RoleBinding", 375),
+    ("rbac.authorization.k8s.io/v1", "ClusterRole", 371),
+    ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding", 372),
+    ("policy/v1", "PodDisruptionBudget", 367),
     ("apiextensions.k8s.io/v1", "CustomResourceDefinition", 3),
-    ("authorization.k8s.io/v1", "SelfSubjectAccessReview", 53),
-    ("autoscaling/v1", "Scale", 60),
-    ("*", "DeleteOptions", 316),
+    ("authorization.k8s.io/v1", "SelfSubjectAccessReview", 64),
+    ("authorization.k8s.io/v1", "SelfSubjectRulesReview", 66),
+    ("authentication.k8s.io/v1", "SelfSubjectReview", 52),
+    ("autoscaling/v1", "Scale", 74),
+    ("authentication.k8s.io/v1", "TokenRequest", 54),
+    ("*", "DeleteOptions", 332),
 ];
 
 /// Every message, sorted by name; `M(i)` is `MESSAGES[i]`.
@@ -67,7 +71,7 @@ pub static MESSAGES: &[Msg] = &[
     ] },
     // 3
     Msg { name: "apiextensions.v1.CustomResourceDefinition", special: Plain, fields: &[
-        f(1, "metadata", M(323), 0),
+        f(1, "metadata", M(339), 0),
         f(2, "spec", M(6), 0),
         f(3, "status", M(7), 0),
     ] },
@@ -75,7 +79,7 @@ pub static MESSAGES: &[Msg] = &[
     Msg { name: "apiextensions.v1.CustomResourceDefinitionCondition", special: Plain, fields: &[
         f(1, "type", Str, 0),
         f(2, "status", Str, 0),
-        f(3, "lastTransitionTime", M(326), 0),
+        f(3, "lastTransitionTime", M(342), 0),
         f(4, "reason", Str, OMIT),
         f(5, "message", Str, OMIT),
         f(6, "observedGeneration", I64, OMIT),
@@ -238,13 +242,13 @@ pub static MESSAGES: &[Msg] = &[
     ] },
     // 24
     Msg { name: "apps.v1.ControllerRevision", special: Plain, fields: &[
-        f(1, "metadata", M(323), 0),
-        f(2, "data", M(362), 0),
+        f(1, "metadata", M(339), 0),
+        f(2, "data", M(378), 0),
         f(3, "revision", I64, 0),
     ] },
     // 25
     Msg { name: "apps.v1.DaemonSet", special: Plain, fields: &[
-        f(1, "metadata", M(323), 0),
+        f(1, "metadata", M(339), 0),
         f(2, "spec", M(27), 0),
         f(3, "status", M(28), 0),
     ] },
@@ -252,14 +256,14 @@ pub static MESSAGES: &[Msg] = &[
     Msg { name: "apps.v1.DaemonSetCondition", special: Plain, fields: &[
         f(1, "type", Str, 0),
         f(2, "status", Str, 0),
-        f(3, "lastTransitionTime", M(326), 0),
+        f(3, "lastTransitionTime", M(342), 0),
         f(4, "reason", Str, OMIT),
         f(5, "message", Str, OMIT),
     ] },
     // 27
     Msg { name: "apps.v1.DaemonSetSpec", special: Plain, fields: &[
-        f(1, "selector", M(319), 0),
-        f(2, "template", M(246), 0),
+        f(1, "selector", M(335), 0),
+        f(2, "template", M(260), 0),
         f(3, "updateStrategy", M(29), 0),
         f(4, "minReadySeconds", I32, OMIT),
         f(6, "revisionHistoryLimit", I32, 0),
@@ -284,7 +288,7 @@ pub static MESSAGES: &[Msg] = &[
     ] },
     // 30
     Msg { name: "apps.v1.Deployment", special: Plain, fields: &[
-        f(1, "metadata", M(323), 0),
+        f(1, "metadata", M(339), 0),
         f(2, "spec", M(32), 0),
         f(3, "status", M(33), 0),
     ] },
@@ -292,16 +296,16 @@ pub static MESSAGES: &[Msg] = &[
     Msg { name: "apps.v1.DeploymentCondition", special: Plain, fields: &[
         f(1, "type", Str, 0),
         f(2, "status", Str, 0),
-        f(6, "lastUpdateTime", M(326), 0),
-        f(7, "lastTransitionTime", M(326), 0),
+        f(6, "lastUpdateTime", M(342), 0),
+        f(7, "lastTransitionTime", M(342), 0),
         f(4, "reason", Str, OMIT),
         f(5, "message", Str, OMIT),
     ] },
     // 32
     Msg { name: "apps.v1.DeploymentSpec", special: Plain, fields: &[
         f(1, "replicas", I32, 0),
-        f(2, "selector", M(319), 0),
-        f(3, "template", M(246), 0),
+        f(2, "selector", M(335), 0),
+        f(3, "template", M(260), 0),
         f(4, "strategy", M(34), 0),
         f(5, "minReadySeconds", I32, OMIT),
         f(6, "revisionHistoryLimit", I32, 0),
@@ -327,7 +331,7 @@ pub static MESSAGES: &[Msg] = &[
     ] },
     // 35
     Msg { name: "apps.v1.ReplicaSet", special: Plain, fields: &[
-        f(1, "metadata", M(323), 0),
+        f(1, "metadata", M(339), 0),
         f(2, "spec", M(37), 0),
         f(3, "status", M(38), 0),
     ] },
@@ -335,7 +339,7 @@ pub static MESSAGES: &[Msg] = &[
     Msg { name: "apps.v1.ReplicaSetCondition", special: Plain, fields: &[
         f(1, "type", Str, 0),
         f(2, "status", Str, 0),
-        f(3, "lastTransitionTime", M(326), 0),
+        f(3, "lastTransitionTime", M(342), 0),
         f(4, "reason", Str, OMIT),
         f(5, "message", Str, OMIT),
     ] },
@@ -343,8 +347,8 @@ pub static MESSAGES: &[Msg] = &[
     Msg { name: "apps.v1.ReplicaSetSpec", special: Plain, fields: &[
         f(1, "replicas", I32, 0),
         f(4, "minReadySeconds", I32, OMIT),
-        f(2, "selector", M(319), 0),
-        f(3, "template", M(246), 0),
+        f(2, "selector", M(335), 0),
+        f(3, "template", M(260), 0),
     ] },
     // 38
     Msg { name: "apps.v1.ReplicaSetStatus", special: Plain, fields: &[
@@ -358,22 +362,22 @@ pub static MESSAGES: &[Msg] = &[
     ] },
     // 39
     Msg { name: "apps.v1.RollingUpdateDaemonSet", special: Plain, fields: &[
-        f(1, "maxUnavailable", M(373), 0),
-        f(2, "maxSurge", M(373), 0),
+        f(1, "maxUnavailable", M(389), 0),
+        f(2, "maxSurge", M(389), 0),
     ] },
     // 40
     Msg { name: "apps.v1.RollingUpdateDeployment", special: Plain, fields: &[
-        f(1, "maxUnavailable", M(373), 0),
-        f(2, "maxSurge", M(373), 0),
+        f(1, "maxUnavailable", M(389), 0),
+        f(2, "maxSurge", M(389), 0),
     ] },
     // 41
     Msg { name: "apps.v1.RollingUpdateStatefulSetStrategy", special: Plain, fields: &[
         f(1, "partition", I32, 0),
-        f(2, "maxUnavailable", M(373), 0),
+        f(2, "maxUnavailable", M(389), 0),
     ] },
     // 42
     Msg { name: "apps.v1.StatefulSet", special: Plain, fields: &[
-        f(1, "metadata", M(323), 0),
+        f(1, "metadata", M(339), 0),
         f(2, "spec", M(46), 0),
         f(3, "status", M(47), 0),
     ] },
@@ -381,7 +385,7 @@ pub static MESSAGES: &[Msg] = &[
     Msg { name: "apps.v1.StatefulSetCondition", special: Plain, fields: &[
         f(1, "type", Str, 0),
         f(2, "status", Str, 0),
-        f(3, "lastTransitionTime", M(326), 0),
+        f(3, "lastTransitionTime", M(342), 0),
         f(4, "reason", Str, OMIT),
         f(5, "message", Str, OMIT),
     ] },
@@ -397,9 +401,9 @@ pub static MESSAGES: &[Msg] = &[
     // 46
     Msg { name: "apps.v1.StatefulSetSpec", special: Plain, fields: &[
         f(1, "replicas", I32, 0),
-        f(2, "selector", M(319), 0),
-        f(3, "template", M(246), 0),
-        f(4, "volumeClaimTemplates", M(217), REP),
+        f(2, "selector", M(335), 0),
+        f(3, "template", M(260), 0),
+        f(4, "volumeClaimTemplates", M(231), REP),
         f(5, "serviceName", Str, 0),
         f(6, "podManagementPolicy", Str, OMIT),
         f(7, "updateStrategy", M(48), 0),
@@ -427,21 +431,75 @@ pub static MESSAGES: &[Msg] = &[
         f(2, "rollingUpdate", M(41), 0),
     ] },
     // 49
-    Msg { name: "authorization.v1.FieldSelectorAttributes", special: Plain, fields: &[
-        f(1, "rawSelector", Str, OMIT),
-        f(2, "requirements", M(317), REP),
+    Msg { name: "authentication.v1.AttestationValue", special: Plain, fields: &[
+        f(1, "items", Str, REP),
     ] },
     // 50
-    Msg { name: "authorization.v1.LabelSelectorAttributes", special: Plain, fields: &[
-        f(1, "rawSelector", Str, OMIT),
-        f(2, "requirements", M(320), REP),
+    Msg { name: "authentication.v1.BoundObjectReference", special: Plain, fields: &[
+        f(1, "kind", Str, OMIT),
+        f(2, "apiVersion", Str, OMIT),
+        f(3, "name", Str, OMIT),
+        f(4, "uid", Str, OMIT),
     ] },
     // 51
+    Msg { name: "authentication.v1.ExtraValue", special: Plain, fields: &[
+        f(1, "items", Str, REP),
+    ] },
+    // 52
+    Msg { name: "authentication.v1.SelfSubjectReview", special: Plain, fields: &[
+        f(1, "metadata", M(339), 0),
+        f(2, "status", M(53), 0),
+    ] },
+    // 53
+    Msg { name: "authentication.v1.SelfSubjectReviewStatus", special: Plain, fields: &[
+        f(1, "userInfo", M(57), 0),
+    ] },
+    // 54
+    Msg { name: "authentication.v1.TokenRequest", special: Plain, fields: &[
+        f(1, "metadata", M(339), 0),
+        f(2, "spec", M(55), 0),
+        f(3, "status", M(56), 0),
+    ] },
+    // 55
+    Msg { name: "authentication.v1.TokenRequestSpec", special: Plain, fields: &[
+        f(1, "audiences", Str, REP),
+        f(4, "expirationSeconds", I64, 0),
+        f(3, "boundObjectRef", M(50), 0),
+        f(5, "attestations", M(49), MAP),
+    ] },
+    // 56
+    Msg { name: "authentication.v1.TokenRequestStatus", special: Plain, fields: &[
+        f(1, "token", Str, 0),
+        f(2, "expirationTimestamp", M(342), 0),
+    ] },
+    // 57
+    Msg { name: "authentication.v1.UserInfo", special: Plain, fields: &[
+        f(1, "username", Str, OMIT),
+        f(2, "uid", Str, OMIT),
+        f(3, "groups", Str, REP),
+        f(4, "extra", M(51), MAP),
+    ] },
+    // 58
+    Msg { name: "authorization.v1.FieldSelectorAttributes", special: Plain, fields: &[
+        f(1, "rawSelector", Str, OMIT),
+        f(2, "requirements", M(333), REP),
+    ] },
+    // 59
+    Msg { name: "authorization.v1.LabelSelectorAttributes", special: Plain, fields: &[
+        f(1, "rawSelector", Str, OMIT),
+        f(2, "requirements", M(336), REP),
+    ] },
+    // 60
     Msg { name: "authorization.v1.NonResourceAttributes", special: Plain, fields: &[
         f(1, "path", Str, OMIT),
         f(2, "verb", Str, OMIT),
     ] },
-    // 52
+    // 61
+    Msg { name: "authorization.v1.NonResourceRule", special: Plain, fields: &[
+        f(1, "verbs", Str, REP),
+        f(2, "nonResourceURLs", Str, REP),
+    ] },
+    // 62
     Msg { name: "authorization.v1.ResourceAttributes", special: Plain, fields: &[
         f(1, "namespace", Str, OMIT),
         f(2, "verb", Str, OMIT),
@@ -450,358 +508,382 @@ pub static MESSAGES: &[Msg] = &[
         f(5, "resource", Str, OMIT),
         f(6, "subresource", Str, OMIT),
         f(7, "name", Str, OMIT),
-        f(8, "fieldSelector", M(49), 0),
-        f(9, "labelSelector", M(50), 0),
+        f(8, "fieldSelector", M(58), 0),
+        f(9, "labelSelector", M(59), 0),
     ] },
-    // 53
+    // 63
+    Msg { name: "authorization.v1.ResourceRule", special: Plain, fields: &[
+        f(1, "verbs", Str, REP),
+        f(2, "apiGroups", Str, REP),
+        f(3, "resources", Str, REP),
+        f(4, "resourceNames", Str, REP),
+    ] },
+    // 64
     Msg { name: "authorization.v1.SelfSubjectAccessReview", special: Plain, fields: &[
-        f(1, "metadata", M(323), 0),
-        f(2, "spec", M(54), 0),
-        f(3, "status", M(55), 0),
+        f(1, "metadata", M(339), 0),
+        f(2, "spec", M(65), 0),
+        f(3, "status", M(68), 0),
     ] },
-    // 54
+    // 65
     Msg { name: "authorization.v1.SelfSubjectAccessReviewSpec", special: Plain, fields: &[
-        f(1, "resourceAttributes", M(52), 0),
-        f(2, "nonResourceAttributes", M(51), 0),
+        f(1, "resourceAttributes", M(62), 0),
+        f(2, "nonResourceAttributes", M(60), 0),
     ] },
-    // 55
+    // 66
+    Msg { name: "authorization.v1.SelfSubjectRulesReview", special: Plain, fields: &[
+        f(1, "metadata", M(339), 0),
+        f(2, "spec", M(67), 0),
+        f(3, "status", M(69), 0),
+    ] },
+    // 67
+    Msg { name: "authorization.v1.SelfSubjectRulesReviewSpec", special: Plain, fields: &[
+        f(1, "namespace", Str, OMIT),
+    ] },
+    // 68
     Msg { name: "authorization.v1.SubjectAccessReviewStatus", special: Plain, fields: &[
         f(1, "allowed", Bool, 0),
         f(4, "denied", Bool, OMIT),
         f(2, "reason", Str, OMIT),
         f(3, "evaluationError", Str, OMIT),
     ] },
-    // 56
+    // 69
+    Msg { name: "authorization.v1.SubjectRulesReviewStatus", special: Plain, fields: &[
+        f(1, "resourceRules", M(63), REP),
+        f(2, "nonResourceRules", M(61), REP),
+        f(3, "incomplete", Bool, 0),
+        f(4, "evaluationError", Str, OMIT),
+    ] },
+    // 70
     Msg { name: "autoscaling.v1.CrossVersionObjectReference", special: Plain, fields: &[
         f(1, "kind", Str, 0),
         f(2, "name", Str, 0),
         f(3, "apiVersion", Str, OMIT),
     ] },
-    // 57
+    // 71
     Msg { name: "autoscaling.v1.HorizontalPodAutoscaler", special: Plain, fields: &[
-        f(1, "metadata", M(323), 0),
-        f(2, "spec", M(58), 0),
-        f(3, "status", M(59), 0),
+        f(1, "metadata", M(339), 0),
+        f(2, "spec", M(72), 0),
+        f(3, "status", M(73), 0),
     ] },
-    // 58
+    // 72
     Msg { name: "autoscaling.v1.HorizontalPodAutoscalerSpec", special: Plain, fields: &[
-        f(1, "scaleTargetRef", M(56), 0),
+        f(1, "scaleTargetRef", M(70), 0),
         f(2, "minReplicas", I32, 0),
         f(3, "maxReplicas", I32, 0),
         f(4, "targetCPUUtilizationPercentage", I32, 0),
     ] },
-    // 59
+    // 73
     Msg { name: "autoscaling.v1.HorizontalPodAutoscalerStatus", special: Plain, fields: &[
         f(1, "observedGeneration", I64, 0),
-        f(2, "lastScaleTime", M(326), 0),
+        f(2, "lastScaleTime", M(342), 0),
         f(3, "currentReplicas", I32, 0),
         f(4, "desiredReplicas", I32, 0),
         f(5, "currentCPUUtilizationPercentage", I32, 0),
     ] },
-    // 60
+    // 74
     Msg { name: "autoscaling.v1.Scale", special: Plain, fields: &[
-        f(1, "metadata", M(323), 0),
-        f(2, "spec", M(61), 0),
-        f(3, "status", M(62), 0),
+        f(1, "metadata", M(339), 0),
+        f(2, "spec", M(75), 0),
+        f(3, "status", M(76), 0),
     ] },
-    // 61
+    // 75
     Msg { name: "autoscaling.v1.ScaleSpec", special: Plain, fields: &[
         f(1, "replicas", I32, OMIT),
     ] },
-    // 62
+    // 76
     Msg { name: "autoscaling.v1.ScaleStatus", special: Plain, fields: &[
         f(1, "replicas", I32, 0),
         f(2, "selector", Str, OMIT),
     ] },
-    // 63
+    // 77
     Msg { name: "autoscaling.v2.ContainerResourceMetricSource", special: Plain, fields: &[
         f(1, "name", Str, 0),
-        f(2, "target", M(78), 0),
+        f(2, "target", M(92), 0),
         f(3, "container", Str, 0),
     ] },
-    // 64
+    // 78
     Msg { name: "autoscaling.v2.ContainerResourceMetricStatus", special: Plain, fields: &[
         f(1, "name", Str, 0),
-        f(2, "current", M(79), 0),
+        f(2, "current", M(93), 0),
         f(3, "container", Str, 0),
     ] },
-    // 65
+    // 79
     Msg { name: "autoscaling.v2.CrossVersionObjectReference", special: Plain, fields: &[
         f(1, "kind", Str, 0),
         f(2, "name", Str, 0),
         f(3, "apiVersion", Str, OMIT),
     ] },
-    // 66
+    // 80
     Msg { name: "autoscaling.v2.ExternalMetricSource", special: Plain, fields: &[
-        f(1, "metric", M(75), 0),
-        f(2, "target", M(78), 0),
+        f(1, "metric", M(89), 0),
+        f(2, "target", M(92), 0),
     ] },
-    // 67
+    // 81
     Msg { name: "autoscaling.v2.ExternalMetricStatus", special: Plain, fields: &[
-        f(1, "metric", M(75), 0),
-        f(2, "current", M(79), 0),
+        f(1, "metric", M(89), 0),
+        f(2, "current", M(93), 0),
     ] },
-    // 68
+    // 82
     Msg { name: "autoscaling.v2.HPAScalingPolicy", special: Plain, fields: &[
         f(1, "type", Str, 0),
         f(2, "value", I32, 0),
         f(3, "periodSeconds", I32, 0),
     ] },
-    // 69
+    // 83
     Msg { name: "autoscaling.v2.HPAScalingRules", special: Plain, fields: &[
         f(3, "stabilizationWindowSeconds", I32, 0),
         f(1, "selectPolicy", Str, 0),
-        f(2, "policies", M(68), REP),
+        f(2, "policies", M(82), REP),
         f(4, "tolerance", M(0), 0),
     ] },
-    // 70
+    // 84
     Msg { name: "autoscaling.v2.HorizontalPodAutoscaler", special: Plain, fields: &[
-        f(1, "metadata", M(323), 0),
-        f(2, "spec", M(73), 0),
-        f(3, "status", M(74), 0),
+        f(1, "metadata", M(339), 0),
+        f(2, "spec", M(87), 0),
+        f(3, "status", M(88), 0),
     ] },
-    // 71
+    // 85
     Msg { name: "autoscaling.v2.HorizontalPodAutoscalerBehavior", special: Plain, fields: &[
-        f(1, "scaleUp", M(69), 0),
-        f(2, "scaleDown", M(69), 0),
+        f(1, "scaleUp", M(83), 0),
+        f(2, "scaleDown", M(83), 0),
     ] },
-    // 72
+    // 86
     Msg { name: "autoscaling.v2.HorizontalPodAutoscalerCondition", special: Plain, fields: &[
         f(1, "type", Str, 0),
         f(2, "status", Str, 0),
-        f(3, "lastTransitionTime", M(326), 0),
+        f(3, "lastTransitionTime", M(342), 0),
         f(4, "reason", Str, OMIT),
         f(5, "message", Str, OMIT),
         f(6, "observedGeneration", I64, 0),
     ] },
-    // 73
+    // 87
     Msg { name: "autoscaling.v2.HorizontalPodAutoscalerSpec", special: Plain, fields: &[
-        f(1, "scaleTargetRef", M(65), 0),
+        f(1, "scaleTargetRef", M(79), 0),
         f(2, "minReplicas", I32, 0),
         f(3, "maxReplicas", I32, 0),
-        f(4, "metrics", M(76), REP),
-        f(5, "behavior", M(71), 0),
+        f(4, "metrics", M(90), REP),
+        f(5, "behavior", M(85), 0),
     ] },
-    // 74
+    // 88
     Msg { name: "autoscaling.v2.HorizontalPodAutoscalerStatus", special: Plain, fields: &[
         f(1, "observedGeneration", I64, 0),
-        f(2, "lastScaleTime", M(326), 0),
+        f(2, "lastScaleTime", M(342), 0),
         f(3, "currentReplicas", I32, OMIT),
         f(4, "desiredReplicas", I32, 0),
-        f(5, "currentMetrics", M(77), REP),
-        f(6, "conditions", M(72), REP),
+        f(5, "currentMetrics", M(91), REP),
+        f(6, "conditions", M(86), REP),
     ] },
-    // 75
+    // 89
     Msg { name: "autoscaling.v2.MetricIdentifier", special: Plain, fields: &[
         f(1, "name", Str, 0),
-        f(2, "selector", M(319), 0),
+        f(2, "selector", M(335), 0),
     ] },
-    // 76
+    // 90
     Msg { name: "autoscaling.v2.MetricSpec", special: Plain, fields: &[
         f(1, "type", Str, 0),
-        f(2, "object", M(80), 0),
-        f(3, "pods", M(82), 0),
-        f(4, "resource", M(84), 0),
-        f(7, "containerResource", M(63), 0),
-        f(5, "external", M(66), 0),
+        f(2, "object", M(94), 0),
+        f(3, "pods", M(96), 0),
+        f(4, "resource", M(98), 0),
+        f(7, "containerResource", M(77), 0),
+        f(5, "external", M(80), 0),
     ] },
-    // 77
+    // 91
     Msg { name: "autoscaling.v2.MetricStatus", special: Plain, fields: &[
         f(1, "type", Str, 0),
-        f(2, "object", M(81), 0),
-        f(3, "pods", M(83), 0),
-        f(4, "resource", M(85), 0),
-        f(7, "containerResource", M(64), 0),
-        f(5, "external", M(67), 0),
+        f(2, "object", M(95), 0),
+        f(3, "pods", M(97), 0),
+        f(4, "resource", M(99), 0),
+        f(7, "containerResource", M(78), 0),
+        f(5, "external", M(81), 0),
     ] },
-    // 78
+    // 92
     Msg { name: "autoscaling.v2.MetricTarget", special: Plain, fields: &[
         f(1, "type", Str, 0),
         f(2, "value", M(0), 0),
         f(3, "averageValue", M(0), 0),
         f(4, "averageUtilization", I32, 0),
     ] },
-    // 79
+    // 93
     Msg { name: "autoscaling.v2.MetricValueStatus", special: Plain, fields: &[
         f(1, "value", M(0), 0),
         f(2, "averageValue", M(0), 0),
         f(3, "averageUtilization", I32, 0),
     ] },
-    // 80
+    // 94
     Msg { name: "autoscaling.v2.ObjectMetricSource", special: Plain, fields: &[
-        f(1, "describedObject", M(65), 0),
-        f(2, "target", M(78), 0),
-        f(3, "metric", M(75), 0),
+        f(1, "describedObject", M(79), 0),
+        f(2, "target", M(92), 0),
+        f(3, "metric", M(89), 0),
     ] },
-    // 81
+    // 95
     Msg { name: "autoscaling.v2.ObjectMetricStatus", special: Plain, fields: &[
-        f(1, "metric", M(75), 0),
-        f(2, "current", M(79), 0),
-        f(3, "describedObject", M(65), 0),
+        f(1, "metric", M(89), 0),
+        f(2, "current", M(93), 0),
+        f(3, "describedObject", M(79), 0),
     ] },
-    // 82
+    // 96
     Msg { name: "autoscaling.v2.PodsMetricSource", special: Plain, fields: &[
-        f(1, "metric", M(75), 0),
-        f(2, "target", M(78), 0),
+        f(1, "metric", M(89), 0),
+        f(2, "target", M(92), 0),
     ] },
-    // 83
+    // 97
     Msg { name: "autoscaling.v2.PodsMetricStatus", special: Plain, fields: &[
-        f(1, "metric", M(75), 0),
-        f(2, "current", M(79), 0),
+        f(1, "metric", M(89), 0),
+        f(2, "current", M(93), 0),
     ] },
-    // 84
+    // 98
     Msg { name: "autoscaling.v2.ResourceMetricSource", special: Plain, fields: &[
         f(1, "name", Str, 0),
-        f(2, "target", M(78), 0),
+        f(2, "target", M(92), 0),
     ] },
-    // 85
+    // 99
     Msg { name: "autoscaling.v2.ResourceMetricStatus", special: Plain, fields: &[
         f(1, "name", Str, 0),
-        f(2, "current", M(79), 0),
+        f(2, "current", M(93), 0),
     ] },
-    // 86
+    // 100
     Msg { name: "batch.v1.CronJob", special: Plain, fields: &[
-        f(1, "metadata", M(323), 0),
-        f(2, "spec", M(87), 0),
-        f(3, "status", M(88), 0),
+        f(1, "metadata", M(339), 0),
+        f(2, "spec", M(101), 0),
+        f(3, "status", M(102), 0),
     ] },
-    // 87
+    // 101
     Msg { name: "batch.v1.CronJobSpec", special: Plain, fields: &[
         f(1, "schedule", Str, 0),
         f(8, "timeZone", Str, 0),
         f(2, "startingDeadlineSeconds", I64, 0),
         f(3, "concurrencyPolicy", Str, OMIT),
         f(4, "suspend", Bool, 0),
-        f(5, "jobTemplate", M(94), 0),
+        f(5, "jobTemplate", M(108), 0),
         f(6, "successfulJobsHistoryLimit", I32, 0),
         f(7, "failedJobsHistoryLimit", I32, 0),
     ] },
-    // 88
+    // 102
     Msg { name: "batch.v1.CronJobStatus", special: Plain, fields: &[
-        f(1, "active", M(215), REP),
-        f(4, "lastScheduleTime", M(326), 0),
-        f(5, "lastSuccessfulTime", M(326), 0),
+        f(1, "active", M(229), REP),
+        f(4, "lastScheduleTime", M(342), 0),
+        f(5, "lastSuccessfulTime", M(342), 0),
     ] },
-    // 89
+    // 103
     Msg { name: "batch.v1.Job", special: Plain, fields: &[
-        f(1, "metadata", M(323), 0),
-        f(2, "spec", M(92), 0),
-        f(3, "status", M(93), 0),
+        f(1, "metadata", M(339), 0),
+        f(2, "spec", M(106), 0),
+        f(3, "status", M(107), 0),
     ] },
-    // 90
+    // 104
     Msg { name: "batch.v1.JobCondition", special: Plain, fields: &[
         f(1, "type", Str, 0),
         f(2, "status", Str, 0),
-        f(3, "lastProbeTime", M(326), 0),
-        f(4, "lastTransitionTime", M(326), 0),
+        f(3, "lastProbeTime", M(342), 0),
+        f(4, "lastTransitionTime", M(342), 0),
         f(5, "reason", Str, OMIT),
         f(6, "message", Str, OMIT),
     ] },
-    // 91
+    // 105
     Msg { name: "batch.v1.JobSchedulingConfiguration", special: Plain, fields: &[
-        f(1, "schedulingPolicy", M(370), 0),
-        f(2, "schedulingConstraints", M(369), 0),
-        f(3, "disruptionMode", M(366), 0),
-        f(4, "resourceClaims", M(368), REP),
+        f(1, "schedulingPolicy", M(386), 0),
+        f(2, "schedulingConstraints", M(385), 0),
+        f(3, "disruptionMode", M(382), 0),
+        f(4, "resourceClaims", M(384), REP),
     ] },
-    // 92
+    // 106
     Msg { name: "batch.v1.JobSpec", special: Plain, fields: &[
         f(1, "parallelism", I32, 0),
         f(2, "completions", I32, 0),
         f(3, "activeDeadlineSeconds", I64, 0),
-        f(11, "podFailurePolicy", M(95), 0),
-        f(16, "successPolicy", M(99), 0),
+        f(11, "podFailurePolicy", M(109), 0),
+        f(16, "successPolicy", M(113), 0),
         f(7, "backoffLimit", I32, 0),
         f(12, "backoffLimitPerIndex", I32, 0),
         f(13, "maxFailedIndexes", I32, 0),
-        f(4, "selector", M(319), 0),
+        f(4, "selector", M(335), 0),
         f(5, "manualSelector", Bool, 0),
-        f(6, "template", M(246), 0),
+        f(6, "template", M(260), 0),
         f(8, "ttlSecondsAfterFinished", I32, 0),
         f(9, "completionMode", Str, 0),
         f(10, "suspend", Bool, 0),
         f(14, "podReplacementPolicy", Str, 0),
         f(15, "managedBy", Str, 0),
-        f(17, "scheduling", M(91), 0),
+        f(17, "scheduling", M(105), 0),
     ] },
-    // 93
+    // 107
     Msg { name: "batch.v1.JobStatus", special: Plain, fields: &[
-        f(1, "conditions", M(90), REP),
-        f(2, "startTime", M(326), 0),
-        f(3, "completionTime", M(326), 0),
+        f(1, "conditions", M(104), REP),
+        f(2, "startTime", M(342), 0),
+        f(3, "completionTime", M(342), 0),
         f(4, "active", I32, OMIT),
         f(5, "succeeded", I32, OMIT),
         f(6, "failed", I32, OMIT),
         f(11, "terminating", I32, 0),
         f(7, "completedIndexes", Str, OMIT),
         f(10, "failedIndexes", Str, 0),
-        f(8, "uncountedTerminatedPods", M(101), 0),
+        f(8, "uncountedTerminatedPods", M(115), 0),
         f(9, "ready", I32, 0),
     ] },
-    // 94
+    // 108
     Msg { name: "batch.v1.JobTemplateSpec", special: Plain, fields: &[
-        f(1, "metadata", M(323), 0),
-        f(2, "spec", M(92), 0),
+        f(1, "metadata", M(339), 0),
+        f(2, "spec", M(106), 0),
     ] },
-    // 95
+    // 109
     Msg { name: "batch.v1.PodFailurePolicy", special: Plain, fields: &[
-        f(1, "rules", M(98), REP),
+        f(1, "rules", M(112), REP),
     ] },
-    // 96
+    // 110
     Msg { name: "batch.v1.PodFailurePolicyOnExitCodesRequirement", special: Plain, fields: &[
         f(1, "containerName", Str, 0),
         f(2, "operator", Str, 0),
         f(3, "values", I32, REP),
     ] },
-    // 97
+    // 111
     Msg { name: "batch.v1.PodFailurePolicyOnPodConditionsPattern", special: Plain, fields: &[
         f(1, "type", Str, 0),
         f(2, "status", Str, 0),
     ] },
-    // 98
+    // 112
     Msg { name: "batch.v1.PodFailurePolicyRule", special: Plain, fields: &[
         f(1, "action", Str, 0),
-        f(2, "onExitCodes", M(96), 0),
-        f(3, "onPodConditions", M(97), REP),
+        f(2, "onExitCodes", M(110), 0),
+        f(3, "onPodConditions", M(111), REP),
     ] },
-    // 99
+    // 113
     Msg { name: "batch.v1.SuccessPolicy", special: Plain, fields: &[
-        f(1, "rules", M(100), REP),
+        f(1, "rules", M(114), REP),
     ] },
-    // 100
+    // 114
     Msg { name: "batch.v1.SuccessPolicyRule", special: Plain, fields: &[
         f(1, "succeededIndexes", Str, 0),
         f(2, "succeededCount", I32, 0),
     ] },
-    // 101
+    // 115
     Msg { name: "batch.v1.UncountedTerminatedPods", special: Plain, fields: &[
         f(1, "succeeded", Str, REP),
         f(2, "failed", Str, REP),
     ] },
-    // 102
+    // 116
     Msg { name: "core.v1.AWSElasticBlockStoreVolumeSource", special: Plain, fields: &[
         f(1, "volumeID", Str, 0),
         f(2, "fsType", Str, OMIT),
         f(3, "partition", I32, OMIT),
         f(4, "readOnly", Bool, OMIT),
     ] },
-    // 103
+    // 117
     Msg { name: "core.v1.Affinity", special: Plain, fields: &[
-        f(1, "nodeAffinity", M(195), 0),
-        f(2, "podAffinity", M(228), 0),
-        f(3, "podAntiAffinity", M(230), 0),
+        f(1, "nodeAffinity", M(209), 0),
+        f(2, "podAffinity", M(242), 0),
+        f(3, "podAntiAffinity", M(244), 0),
     ] },
-    // 104
+    // 118
     Msg { name: "core.v1.AppArmorProfile", special: Plain, fields: &[
         f(1, "type", Str, 0),
         f(2, "localhostProfile", Str, 0),
     ] },
-    // 105
+    // 119
     Msg { name: "core.v1.AttachedVolume", special: Plain, fields: &[
         f(1, "name", Str, 0),
         f(2, "devicePath", Str, 0),
     ] },
-    // 106
+    // 120
     Msg { name: "core.v1.AzureDiskVolumeSource", special: Plain, fields: &[
         f(1, "diskName", Str, 0),
         f(2, "diskURI", Str, 0),
@@ -810,109 +892,109 @@ pub static MESSAGES: &[Msg] = &[
         f(5, "readOnly", Bool, 0),
         f(6, "kind", Str, 0),
     ] },
-    // 107
+    // 121
     Msg { name: "core.v1.AzureFilePersistentVolumeSource", special: Plain, fields: &[
         f(1, "secretName", Str, 0),
         f(2, "shareName", Str, 0),
         f(3, "readOnly", Bool, OMIT),
         f(4, "secretNamespace", Str, 0),
     ] },
-    // 108
+    // 122
     Msg { name: "core.v1.AzureFileVolumeSource", special: Plain, fields: &[
         f(1, "secretName", Str, 0),
         f(2, "shareName", Str, 0),
         f(3, "readOnly", Bool, OMIT),
     ] },
-    // 109
+    // 123
     Msg { name: "core.v1.CSIPersistentVolumeSource", special: Plain, fields: &[
         f(1, "driver", Str, 0),
         f(2, "volumeHandle", Str, 0),
         f(3, "readOnly", Bool, OMIT),
         f(4, "fsType", Str, OMIT),
         f(5, "volumeAttributes", Str, MAP),
-        f(6, "controllerPublishSecretRef", M(279), 0),
-        f(7, "nodeStageSecretRef", M(279), 0),
-        f(8, "nodePublishSecretRef", M(279), 0),
-        f(9, "controllerExpandSecretRef", M(279), 0),
-        f(10, "nodeExpandSecretRef", M(279), 0),
+        f(6, "controllerPublishSecretRef", M(293), 0),
+        f(7, "nodeStageSecretRef", M(293), 0),
+        f(8, "nodePublishSecretRef", M(293), 0),
+        f(9, "controllerExpandSecretRef", M(293), 0),
+        f(10, "nodeExpandSecretRef", M(293), 0),
     ] },
-    // 110
+    // 124
     Msg { name: "core.v1.CSIVolumeSource", special: Plain, fields: &[
         f(1, "driver", Str, 0),
         f(2, "readOnly", Bool, 0),
         f(3, "fsType", Str, 0),
         f(4, "volumeAttributes", Str, MAP),
-        f(5, "nodePublishSecretRef", M(185), 0),
+        f(5, "nodePublishSecretRef", M(199), 0),
     ] },
-    // 111
+    // 125
     Msg { name: "core.v1.Capabilities", special: Plain, fields: &[
         f(1, "add", Str, REP),
         f(2, "drop", Str, REP),
     ] },
-    // 112
+    // 126
     Msg { name: "core.v1.CephFSPersistentVolumeSource", special: Plain, fields: &[
         f(1, "monitors", Str, REP),
         f(2, "path", Str, OMIT),
         f(3, "user", Str, OMIT),
         f(4, "secretFile", Str, OMIT),
-        f(5, "secretRef", M(279), 0),
+        f(5, "secretRef", M(293), 0),
         f(6, "readOnly", Bool, OMIT),
     ] },
-    // 113
+    // 127
     Msg { name: "core.v1.CephFSVolumeSource", special: Plain, fields: &[
         f(1, "monitors", Str, REP),
         f(2, "path", Str, OMIT),
         f(3, "user", Str, OMIT),
         f(4, "secretFile", Str, OMIT),
-        f(5, "secretRef", M(185), 0),
+        f(5, "secretRef", M(199), 0),
         f(6, "readOnly", Bool, OMIT),
     ] },
-    // 114
+    // 128
     Msg { name: "core.v1.CinderPersistentVolumeSource", special: Plain, fields: &[
         f(1, "volumeID", Str, 0),
         f(2, "fsType", Str, OMIT),
         f(3, "readOnly", Bool, OMIT),
-        f(4, "secretRef", M(279), 0),
+        f(4, "secretRef", M(293), 0),
     ] },
-    // 115
+    // 129
     Msg { name: "core.v1.CinderVolumeSource", special: Plain, fields: &[
         f(1, "volumeID", Str, 0),
         f(2, "fsType", Str, OMIT),
         f(3, "readOnly", Bool, OMIT),
-        f(4, "secretRef", M(185), 0),
+        f(4, "secretRef", M(199), 0),
     ] },
-    // 116
+    // 130
     Msg { name: "core.v1.ClientIPConfig", special: Plain, fields: &[
         f(1, "timeoutSeconds", I32, 0),
     ] },
-    // 117
+    // 131
     Msg { name: "core.v1.ClusterTrustBundleProjection", special: Plain, fields: &[
         f(1, "name", Str, 0),
         f(2, "signerName", Str, 0),
-        f(3, "labelSelector", M(319), 0),
+        f(3, "labelSelector", M(335), 0),
         f(5, "optional", Bool, 0),
         f(4, "path", Str, 0),
         f(6, "user", I64, 0),
     ] },
-    // 118
+    // 132
     Msg { name: "core.v1.ConfigMap", special: Plain, fields: &[
-        f(1, "metadata", M(323), 0),
+        f(1, "metadata", M(339), 0),
         f(4, "immutable", Bool, 0),
         f(2, "data", Str, MAP),
         f(3, "binaryData", Bytes, MAP),
     ] },
-    // 119
+    // 133
     Msg { name: "core.v1.ConfigMapEnvSource", special: Plain, fields: &[
-        f(1, "", M(185), INLINE),
+        f(1, "", M(199), INLINE),
         f(2, "optional", Bool, 0),
     ] },
-    // 120
+    // 134
     Msg { name: "core.v1.ConfigMapKeySelector", special: Plain, fields: &[
-        f(1, "", M(185), INLINE),
+        f(1, "", M(199), INLINE),
         f(2, "key", Str, 0),
         f(3, "optional", Bool, 0),
     ] },
-    // 121
+    // 135
     Msg { name: "core.v1.ConfigMapNodeConfigSource", special: Plain, fields: &[
         f(1, "namespace", Str, 0),
         f(2, "name", Str, 0),
@@ -920,60 +1002,60 @@ pub static MESSAGES: &[Msg] = &[
         f(4, "resourceVersion", Str, OMIT),
         f(5, "kubeletConfigKey", Str, 0),
     ] },
-    // 122
+    // 136
     Msg { name: "core.v1.ConfigMapProjection", special: Plain, fields: &[
-        f(1, "", M(185), INLINE),
-        f(2, "items", M(176), REP),
+        f(1, "", M(199), INLINE),
+        f(2, "items", M(190), REP),
         f(4, "optional", Bool, 0),
     ] },
-    // 123
+    // 137
     Msg { name: "core.v1.ConfigMapVolumeSource", special: Plain, fields: &[
-        f(1, "", M(185), INLINE),
-        f(2, "items", M(176), REP),
+        f(1, "", M(199), INLINE),
+        f(2, "items", M(190), REP),
         f(3, "defaultMode", I32, 0),
         f(4, "optional", Bool, 0),
         f(5, "defaultUser", I64, 0),
     ] },
-    // 124
+    // 138
     Msg { name: "core.v1.Container", special: Plain, fields: &[
         f(1, "name", Str, 0),
         f(2, "image", Str, OMIT),
         f(3, "command", Str, REP),
         f(4, "args", Str, REP),
         f(5, "workingDir", Str, OMIT),
-        f(6, "ports", M(127), REP),
-        f(19, "envFrom", M(146), REP),
-        f(7, "env", M(147), REP),
-        f(8, "resources", M(267), 0),
-        f(23, "resizePolicy", M(128), REP),
+        f(6, "ports", M(141), REP),
+        f(19, "envFrom", M(160), REP),
+        f(7, "env", M(161), REP),
+        f(8, "resources", M(281), 0),
+        f(23, "resizePolicy", M(142), REP),
         f(24, "restartPolicy", Str, 0),
-        f(25, "restartPolicyRules", M(129), REP),
-        f(9, "volumeMounts", M(305), REP),
-        f(21, "volumeDevices", M(302), REP),
-        f(10, "livenessProbe", M(251), 0),
-        f(11, "readinessProbe", M(251), 0),
-        f(22, "startupProbe", M(251), 0),
-        f(12, "lifecycle", M(177), 0),
+        f(25, "restartPolicyRules", M(143), REP),
+        f(9, "volumeMounts", M(319), REP),
+        f(21, "volumeDevices", M(316), REP),
+        f(10, "livenessProbe", M(265), 0),
+        f(11, "readinessProbe", M(265), 0),
+        f(22, "startupProbe", M(265), 0),
+        f(12, "lifecycle", M(191), 0),
         f(13, "terminationMessagePath", Str, OMIT),
         f(20, "terminationMessagePolicy", Str, OMIT),
         f(14, "imagePullPolicy", Str, OMIT),
-        f(15, "securityContext", M(281), 0),
+        f(15, "securityContext", M(295), 0),
         f(16, "stdin", Bool, OMIT),
         f(17, "stdinOnce", Bool, OMIT),
         f(18, "tty", Bool, OMIT),
     ] },
-    // 125
+    // 139
     Msg { name: "core.v1.ContainerExtendedResourceRequest", special: Plain, fields: &[
         f(1, "containerName", Str, 0),
         f(2, "resourceName", Str, 0),
         f(3, "requestName", Str, 0),
     ] },
-    // 126
+    // 140
     Msg { name: "core.v1.ContainerImage", special: Plain, fields: &[
         f(1, "names", Str, REP),
         f(2, "sizeBytes", I64, OMIT),
     ] },
-    // 127
+    // 141
     Msg { name: "core.v1.ContainerPort", special: Plain, fields: &[
         f(1, "name", Str, OMIT),
         f(2, "hostPort", I32, OMIT),
@@ -981,51 +1063,51 @@ pub static MESSAGES: &[Msg] = &[
         f(4, "protocol", Str, OMIT),
         f(5, "hostIP", Str, OMIT),
     ] },
-    // 128
+    // 142
     Msg { name: "core.v1.ContainerResizePolicy", special: Plain, fields: &[
         f(1, "resourceName", Str, 0),
         f(2, "restartPolicy", Str, 0),
     ] },
-    // 129
+    // 143
     Msg { name: "core.v1.ContainerRestartRule", special: Plain, fields: &[
         f(1, "action", Str, OMIT),
-        f(2, "exitCodes", M(130), 0),
+        f(2, "exitCodes", M(144), 0),
     ] },
-    // 130
+    // 144
     Msg { name: "core.v1.ContainerRestartRuleOnExitCodes", special: Plain, fields: &[
         f(1, "operator", Str, OMIT),
         f(2, "values", I32, REP),
     ] },
-    // 131
+    // 145
     Msg { name: "core.v1.ContainerState", special: Plain, fields: &[
-        f(1, "waiting", M(134), 0),
-        f(2, "running", M(132), 0),
-        f(3, "terminated", M(133), 0),
+        f(1, "waiting", M(148), 0),
+        f(2, "running", M(146), 0),
+        f(3, "terminated", M(147), 0),
     ] },
-    // 132
+    // 146
     Msg { name: "core.v1.ContainerStateRunning", special: Plain, fields: &[
-        f(1, "startedAt", M(326), 0),
+        f(1, "startedAt", M(342), 0),
     ] },
-    // 133
+    // 147
     Msg { name: "core.v1.ContainerStateTerminated", special: Plain, fields: &[
         f(1, "exitCode", I32, 0),
         f(2, "signal", I32, OMIT),
         f(3, "reason", Str, OMIT),
         f(4, "message", Str, OMIT),
-        f(5, "startedAt", M(326), 0),
-        f(6, "finishedAt", M(326), 0),
+        f(5, "startedAt", M(342), 0),
+        f(6, "finishedAt", M(342), 0),
         f(7, "containerID", Str, OMIT),
     ] },
-    // 134
+    // 148
     Msg { name: "core.v1.ContainerStateWaiting", special: Plain, fields: &[
         f(1, "reason", Str, OMIT),
         f(2, "message", Str, OMIT),
     ] },
-    // 135
+    // 149
     Msg { name: "core.v1.ContainerStatus", special: Plain, fields: &[
         f(1, "name", Str, 0),
-        f(2, "state", M(131), 0),
-        f(3, "lastState", M(131), 0),
+        f(2, "state", M(145), 0),
+        f(3, "lastState", M(145), 0),
         f(4, "ready", Bool, 0),
         f(5, "restartCount", I32, 0),
         f(6, "image", Str, 0),
@@ -1033,164 +1115,164 @@ pub static MESSAGES: &[Msg] = &[
         f(8, "containerID", Str, OMIT),
         f(9, "started", Bool, 0),
         f(10, "allocatedResources", M(0), MAP),
-        f(11, "resources", M(267), 0),
-        f(12, "volumeMounts", M(306), REP),
-        f(13, "user", M(136), 0),
-        f(14, "allocatedResourcesStatus", M(268), REP),
+        f(11, "resources", M(281), 0),
+        f(12, "volumeMounts", M(320), REP),
+        f(13, "user", M(150), 0),
+        f(14, "allocatedResourcesStatus", M(282), REP),
         f(15, "stopSignal", Str, 0),
     ] },
-    // 136
+    // 150
     Msg { name: "core.v1.ContainerUser", special: Plain, fields: &[
-        f(1, "linux", M(182), 0),
+        f(1, "linux", M(196), 0),
     ] },
-    // 137
+    // 151
     Msg { name: "core.v1.DaemonEndpoint", special: Plain, fields: &[
         f(1, "Port", I32, 0),
     ] },
-    // 138
+    // 152
     Msg { name: "core.v1.DownwardAPIProjection", special: Plain, fields: &[
-        f(1, "items", M(139), REP),
+        f(1, "items", M(153), REP),
     ] },
-    // 139
+    // 153
     Msg { name: "core.v1.DownwardAPIVolumeFile", special: Plain, fields: &[
         f(1, "path", Str, 0),
-        f(2, "fieldRef", M(214), 0),
-        f(3, "resourceFieldRef", M(262), 0),
+        f(2, "fieldRef", M(228), 0),
+        f(3, "resourceFieldRef", M(276), 0),
         f(4, "mode", I32, 0),
         f(5, "user", I64, 0),
     ] },
-    // 140
+    // 154
     Msg { name: "core.v1.DownwardAPIVolumeSource", special: Plain, fields: &[
-        f(1, "items", M(139), REP),
+        f(1, "items", M(153), REP),
         f(2, "defaultMode", I32, 0),
         f(3, "defaultUser", I64, 0),
     ] },
-    // 141
+    // 155
     Msg { name: "core.v1.EmptyDirVolumeSource", special: Plain, fields: &[
         f(1, "medium", Str, OMIT),
         f(2, "sizeLimit", M(0), 0),
         f(3, "mode", I32, 0),
     ] },
-    // 142
+    // 156
     Msg { name: "core.v1.EndpointAddress", special: Plain, fields: &[
         f(1, "ip", Str, 0),
         f(3, "hostname", Str, OMIT),
         f(4, "nodeName", Str, 0),
-        f(2, "targetRef", M(215), 0),
+        f(2, "targetRef", M(229), 0),
     ] },
-    // 143
+    // 157
     Msg { name: "core.v1.EndpointPort", special: Plain, fields: &[
         f(1, "name", Str, OMIT),
         f(2, "port", I32, 0),
         f(3, "protocol", Str, OMIT),
         f(4, "appProtocol", Str, 0),
     ] },
-    // 144
+    // 158
     Msg { name: "core.v1.EndpointSubset", special: Plain, fields: &[
-        f(1, "addresses", M(142), REP),
-        f(2, "notReadyAddresses", M(142), REP),
-        f(3, "ports", M(143), REP),
+        f(1, "addresses", M(156), REP),
+        f(2, "notReadyAddresses", M(156), REP),
+        f(3, "ports", M(157), REP),
     ] },
-    // 145
+    // 159
     Msg { name: "core.v1.Endpoints", special: Plain, fields: &[
-        f(1, "metadata", M(323), 0),
-        f(2, "subsets", M(144), REP),
+        f(1, "metadata", M(339), 0),
+        f(2, "subsets", M(158), REP),
     ] },
-    // 146
+    // 160
     Msg { name: "core.v1.EnvFromSource", special: Plain, fields: &[
         f(1, "prefix", Str, OMIT),
-        f(2, "configMapRef", M(119), 0),
-        f(3, "secretRef", M(276), 0),
+        f(2, "configMapRef", M(133), 0),
+        f(3, "secretRef", M(290), 0),
     ] },
-    // 147
+    // 161
     Msg { name: "core.v1.EnvVar", special: Plain, fields: &[
         f(1, "name", Str, 0),
         f(2, "value", Str, OMIT),
-        f(3, "valueFrom", M(148), 0),
+        f(3, "valueFrom", M(162), 0),
     ] },
-    // 148
+    // 162
     Msg { name: "core.v1.EnvVarSource", special: Plain, fields: &[
-        f(1, "fieldRef", M(214), 0),
-        f(2, "resourceFieldRef", M(262), 0),
-        f(3, "configMapKeyRef", M(120), 0),
-        f(4, "secretKeyRef", M(277), 0),
-        f(5, "fileKeyRef", M(158), 0),
+        f(1, "fieldRef", M(228), 0),
+        f(2, "resourceFieldRef", M(276), 0),
+        f(3, "configMapKeyRef", M(134), 0),
+        f(4, "secretKeyRef", M(291), 0),
+        f(5, "fileKeyRef", M(172), 0),
     ] },
-    // 149
+    // 163
     Msg { name: "core.v1.EphemeralContainer", special: Plain, fields: &[
-        f(1, "", M(150), INLINE),
+        f(1, "", M(164), INLINE),
         f(2, "targetContainerName", Str, OMIT),
     ] },
-    // 150
+    // 164
     Msg { name: "core.v1.EphemeralContainerCommon", special: Plain, fields: &[
         f(1, "name", Str, 0),
         f(2, "image", Str, OMIT),
         f(3, "command", Str, REP),
         f(4, "args", Str, REP),
         f(5, "workingDir", Str, OMIT),
-        f(6, "ports", M(127), REP),
-        f(19, "envFrom", M(146), REP),
-        f(7, "env", M(147), REP),
-        f(8, "resources", M(267), 0),
-        f(23, "resizePolicy", M(128), REP),
+        f(6, "ports", M(141), REP),
+        f(19, "envFrom", M(160), REP),
+        f(7, "env", M(161), REP),
+        f(8, "resources", M(281), 0),
+        f(23, "resizePolicy", M(142), REP),
         f(24, "restartPolicy", Str, 0),
-        f(25, "restartPolicyRules", M(129), REP),
-        f(9, "volumeMounts", M(305), REP),
-        f(21, "volumeDevices", M(302), REP),
-        f(10, "livenessProbe", M(251), 0),
-        f(11, "readinessProbe", M(251), 0),
-        f(22, "startupProbe", M(251), 0),
-        f(12, "lifecycle", M(177), 0),
+        f(25, "restartPolicyRules", M(143), REP),
+        f(9, "volumeMounts", M(319), REP),
+        f(21, "volumeDevices", M(316), REP),
+        f(10, "livenessProbe", M(265), 0),
+        f(11, "readinessProbe", M(265), 0),
+        f(22, "startupProbe", M(265), 0),
+        f(12, "lifecycle", M(191), 0),
         f(13, "terminationMessagePath", Str, OMIT),
         f(20, "terminationMessagePolicy", Str, OMIT),
         f(14, "imagePullPolicy", Str, OMIT),
-        f(15, "securityContext", M(281), 0),
+        f(15, "securityContext", M(295), 0),
         f(16, "stdin", Bool, OMIT),
         f(17, "stdinOnce", Bool, OMIT),
         f(18, "tty", Bool, OMIT),
     ] },
-    // 151
+    // 165
     Msg { name: "core.v1.EphemeralVolumeSource", special: Plain, fields: &[
-        f(1, "volumeClaimTemplate", M(221), 0),
+        f(1, "volumeClaimTemplate", M(235), 0),
     ] },
-    // 152
+    // 166
     Msg { name: "core.v1.Event", special: Plain, fields: &[
-        f(1, "metadata", M(323), 0),
-        f(2, "involvedObject", M(215), 0),
+        f(1, "metadata", M(339), 0),
+        f(2, "involvedObject", M(229), 0),
         f(3, "reason", Str, OMIT),
         f(4, "message", Str, OMIT),
-        f(5, "source", M(154), 0),
-        f(6, "firstTimestamp", M(326), 0),
-        f(7, "lastTimestamp", M(326), 0),
+        f(5, "source", M(168), 0),
+        f(6, "firstTimestamp", M(342), 0),
+        f(7, "lastTimestamp", M(342), 0),
         f(8, "count", I32, OMIT),
         f(9, "type", Str, OMIT),
-        f(10, "eventTime", M(322), 0),
-        f(11, "series", M(153), 0),
+        f(10, "eventTime", M(338), 0),
+        f(11, "series", M(167), 0),
         f(12, "action", Str, OMIT),
-        f(13, "related", M(215), 0),
+        f(13, "related", M(229), 0),
         f(14, "reportingComponent", Str, 0),
         f(15, "reportingInstance", Str, 0),
     ] },
-    // 153
+    // 167
     Msg { name: "core.v1.EventSeries", special: Plain, fields: &[
         f(1, "count", I32, OMIT),
-        f(2, "lastObservedTime", M(322), 0),
+        f(2, "lastObservedTime", M(338), 0),
     ] },
-    // 154
+    // 168
     Msg { name: "core.v1.EventSource", special: Plain, fields: &[
         f(1, "component", Str, OMIT),
         f(2, "host", Str, OMIT),
     ] },
-    // 155
+    // 169
     Msg { name: "core.v1.EvictionResponder", special: Plain, fields: &[
         f(1, "name", Str, 0),
         f(2, "priority", I32, 0),
     ] },
-    // 156
+    // 170
     Msg { name: "core.v1.ExecAction", special: Plain, fields: &[
         f(1, "command", Str, REP),
     ] },
-    // 157
+    // 171
     Msg { name: "core.v1.FCVolumeSource", special: Plain, fields: &[
         f(1, "targetWWNs", Str, REP),
         f(2, "lun", I32, 0),
@@ -1198,95 +1280,95 @@ pub static MESSAGES: &[Msg] = &[
         f(4, "readOnly", Bool, OMIT),
         f(5, "wwids", Str, REP),
     ] },
-    // 158
+    // 172
     Msg { name: "core.v1.FileKeySelector", special: Plain, fields: &[
         f(1, "volumeName", Str, 0),
         f(2, "path", Str, 0),
         f(3, "key", Str, 0),
         f(4, "optional", Bool, 0),
     ] },
-    // 159
+    // 173
     Msg { name: "core.v1.FlexPersistentVolumeSource", special: Plain, fields: &[
         f(1, "driver", Str, 0),
         f(2, "fsType", Str, OMIT),
-        f(3, "secretRef", M(279), 0),
+        f(3, "secretRef", M(293), 0),
         f(4, "readOnly", Bool, OMIT),
         f(5, "options", Str, MAP),
     ] },
-    // 160
+    // 174
     Msg { name: "core.v1.FlexVolumeSource", special: Plain, fields: &[
         f(1, "driver", Str, 0),
         f(2, "fsType", Str, OMIT),
-        f(3, "secretRef", M(185), 0),
+        f(3, "secretRef", M(199), 0),
         f(4, "readOnly", Bool, OMIT),
         f(5, "options", Str, MAP),
     ] },
-    // 161
+    // 175
     Msg { name: "core.v1.FlockerVolumeSource", special: Plain, fields: &[
         f(1, "datasetName", Str, OMIT),
         f(2, "datasetUUID", Str, OMIT),
     ] },
-    // 162
+    // 176
     Msg { name: "core.v1.GCEPersistentDiskVolumeSource", special: Plain, fields: &[
         f(1, "pdName", Str, 0),
         f(2, "fsType", Str, OMIT),
         f(3, "partition", I32, OMIT),
         f(4, "readOnly", Bool, OMIT),
     ] },
-    // 163
+    // 177
     Msg { name: "core.v1.GRPCAction", special: Plain, fields: &[
         f(1, "port", I32, 0),
         f(2, "service", Str, 0),
         f(3, "mode", Str, 0),
     ] },
-    // 164
+    // 178
     Msg { name: "core.v1.GitRepoVolumeSource", special: Plain, fields: &[
         f(1, "repository", Str, 0),
         f(2, "revision", Str, OMIT),
         f(3, "directory", Str, OMIT),
     ] },
-    // 165
+    // 179
     Msg { name: "core.v1.GlusterfsPersistentVolumeSource", special: Plain, fields: &[
         f(1, "endpoints", Str, 0),
         f(2, "path", Str, 0),
         f(3, "readOnly", Bool, OMIT),
         f(4, "endpointsNamespace", Str, 0),
     ] },
-    // 166
+    // 180
     Msg { name: "core.v1.GlusterfsVolumeSource", special: Plain, fields: &[
         f(1, "endpoints", Str, 0),
         f(2, "path", Str, 0),
         f(3, "readOnly", Bool, OMIT),
     ] },
-    // 167
+    // 181
     Msg { name: "core.v1.HTTPGetAction", special: Plain, fields: &[
         f(1, "path", Str, OMIT),
-        f(2, "port", M(373), 0),
+        f(2, "port", M(389), 0),
         f(3, "host", Str, OMIT),
         f(4, "scheme", Str, OMIT),
-        f(5, "httpHeaders", M(168), REP),
+        f(5, "httpHeaders", M(182), REP),
         f(6, "protocol", Str, 0),
     ] },
-    // 168
+    // 182
     Msg { name: "core.v1.HTTPHeader", special: Plain, fields: &[
         f(1, "name", Str, 0),
         f(2, "value", Str, 0),
     ] },
-    // 169
+    // 183
     Msg { name: "core.v1.HostAlias", special: Plain, fields: &[
         f(1, "ip", Str, 0),
         f(2, "hostnames", Str, REP),
     ] },
-    // 170
+    // 184
     Msg { name: "core.v1.HostIP", special: Plain, fields: &[
         f(1, "ip", Str, 0),
     ] },
-    // 171
+    // 185
     Msg { name: "core.v1.HostPathVolumeSource", special: Plain, fields: &[
         f(1, "path", Str, 0),
         f(2, "type", Str, 0),
     ] },
-    // 172
+    // 186
     Msg { name: "core.v1.ISCSIPersistentVolumeSource", special: Plain, fields: &[
         f(1, "targetPortal", Str, 0),
         f(2, "iqn", Str, 0),
@@ -1297,10 +1379,10 @@ pub static MESSAGES: &[Msg] = &[
         f(7, "portals", Str, REP),
         f(8, "chapAuthDiscovery", Bool, OMIT),
         f(11, "chapAuthSession", Bool, OMIT),
-        f(10, "secretRef", M(279), 0),
+        f(10, "secretRef", M(293), 0),
         f(12, "initiatorName", Str, 0),
     ] },
-    // 173
+    // 187
     Msg { name: "core.v1.ISCSIVolumeSource", special: Plain, fields: &[
         f(1, "targetPortal", Str, 0),
         f(2, "iqn", Str, 0),
@@ -1311,44 +1393,44 @@ pub static MESSAGES: &[Msg] = &[
         f(7, "portals", Str, REP),
         f(8, "chapAuthDiscovery", Bool, OMIT),
         f(11, "chapAuthSession", Bool, OMIT),
-        f(10, "secretRef", M(185), 0),
+        f(10, "secretRef", M(199), 0),
         f(12, "initiatorName", Str, 0),
     ] },
-    // 174
+    // 188
     Msg { name: "core.v1.ImageVolumeSource", special: Plain, fields: &[
         f(1, "reference", Str, OMIT),
         f(2, "pullPolicy", Str, OMIT),
     ] },
-    // 175
+    // 189
     Msg { name: "core.v1.ImageVolumeStatus", special: Plain, fields: &[
         f(1, "imageRef", Str, OMIT),
     ] },
-    // 176
+    // 190
     Msg { name: "core.v1.KeyToPath", special: Plain, fields: &[
         f(1, "key", Str, 0),
         f(2, "path", Str, 0),
         f(3, "mode", I32, 0),
         f(4, "user", I64, 0),
     ] },
-    // 177
+    // 191
     Msg { name: "core.v1.Lifecycle", special: Plain, fields: &[
-        f(1, "postStart", M(178), 0),
-        f(2, "preStop", M(178), 0),
+        f(1, "postStart", M(192), 0),
+        f(2, "preStop", M(192), 0),
         f(3, "stopSignal", Str, 0),
     ] },
-    // 178
+    // 192
     Msg { name: "core.v1.LifecycleHandler", special: Plain, fields: &[
-        f(1, "exec", M(156), 0),
-        f(2, "httpGet", M(167), 0),
-        f(3, "tcpSocket", M(293), 0),
-        f(4, "sleep", M(289), 0),
+        f(1, "exec", M(170), 0),
+        f(2, "httpGet", M(181), 0),
+        f(3, "tcpSocket", M(307), 0),
+        f(4, "sleep", M(303), 0),
     ] },
-    // 179
+    // 193
     Msg { name: "core.v1.LimitRange", special: Plain, fields: &[
-        f(1, "metadata", M(323), 0),
-        f(2, "spec", M(181), 0),
+        f(1, "metadata", M(339), 0),
+        f(2, "spec", M(195), 0),
     ] },
-    // 180
+    // 194
     Msg { name: "core.v1.LimitRangeItem", special: Plain, fields: &[
         f(1, "type", Str, 0),
         f(2, "max", M(0), MAP),
@@ -1357,194 +1439,194 @@ pub static MESSAGES: &[Msg] = &[
         f(5, "defaultRequest", M(0), MAP),
         f(6, "maxLimitRequestRatio", M(0), MAP),
     ] },
-    // 181
+    // 195
     Msg { name: "core.v1.LimitRangeSpec", special: Plain, fields: &[
-        f(1, "limits", M(180), REP),
+        f(1, "limits", M(194), REP),
     ] },
-    // 182
+    // 196
     Msg { name: "core.v1.LinuxContainerUser", special: Plain, fields: &[
         f(1, "uid", I64, 0),
         f(2, "gid", I64, 0),
         f(3, "supplementalGroups", I64, REP),
     ] },
-    // 183
+    // 197
     Msg { name: "core.v1.LoadBalancerIngress", special: Plain, fields: &[
         f(1, "ip", Str, OMIT),
         f(2, "hostname", Str, OMIT),
         f(3, "ipMode", Str, 0),
-        f(4, "ports", M(248), REP),
+        f(4, "ports", M(262), REP),
     ] },
-    // 184
+    // 198
     Msg { name: "core.v1.LoadBalancerStatus", special: Plain, fields: &[
-        f(1, "ingress", M(183), REP),
+        f(1, "ingress", M(197), REP),
     ] },
-    // 185
+    // 199
     Msg { name: "core.v1.LocalObjectReference", special: Plain, fields: &[
         f(1, "name", Str, OMIT),
     ] },
-    // 186
+    // 200
     Msg { name: "core.v1.LocalVolumeSource", special: Plain, fields: &[
         f(1, "path", Str, 0),
         f(2, "fsType", Str, 0),
     ] },
-    // 187
+    // 201
     Msg { name: "core.v1.ModifyVolumeStatus", special: Plain, fields: &[
         f(1, "targetVolumeAttributesClassName", Str, OMIT),
         f(2, "status", Str, 0),
     ] },
-    // 188
+    // 202
     Msg { name: "core.v1.NFSVolumeSource", special: Plain, fields: &[
         f(1, "server", Str, 0),
         f(2, "path", Str, 0),
         f(3, "readOnly", Bool, OMIT),
     ] },
-    // 189
+    // 203
     Msg { name: "core.v1.Namespace", special: Plain, fields: &[
-        f(1, "metadata", M(323), 0),
-        f(2, "spec", M(191), 0),
-        f(3, "status", M(192), 0),
+        f(1, "metadata", M(339), 0),
+        f(2, "spec", M(205), 0),
+        f(3, "status", M(206), 0),
     ] },
-    // 190
+    // 204
     Msg { name: "core.v1.NamespaceCondition", special: Plain, fields: &[
         f(1, "type", Str, 0),
         f(2, "status", Str, 0),
-        f(4, "lastTransitionTime", M(326), 0),
+        f(4, "lastTransitionTime", M(342), 0),
         f(5, "reason", Str, OMIT),
         f(6, "message", Str, OMIT),
     ] },
-    // 191
+    // 205
     Msg { name: "core.v1.NamespaceSpec", special: Plain, fields: &[
         f(1, "finalizers", Str, REP),
     ] },
-    // 192
+    // 206
     Msg { name: "core.v1.NamespaceStatus", special: Plain, fields: &[
         f(1, "phase", Str, OMIT),
-        f(2, "conditions", M(190), REP),
+        f(2, "conditions", M(204), REP),
     ] },
-    // 193
+    // 207
     Msg { name: "core.v1.Node", special: Plain, fields: &[
-        f(1, "metadata", M(323), 0),
-        f(2, "spec", M(210), 0),
-        f(3, "status", M(211), 0),
+        f(1, "metadata", M(339), 0),
+        f(2, "spec", M(224), 0),
+        f(3, "status", M(225), 0),
     ] },
-    // 194
+    // 208
     Msg { name: "core.v1.NodeAddress", special: Plain, fields: &[
         f(1, "type", Str, 0),
         f(2, "address", Str, 0),
     ] },
-    // 195
+    // 209
     Msg { name: "core.v1.NodeAffinity", special: Plain, fields: &[
-        f(1, "requiredDuringSchedulingIgnoredDuringExecution", M(207), 0),
-        f(2, "preferredDuringSchedulingIgnoredDuringExecution", M(250), REP),
+        f(1, "requiredDuringSchedulingIgnoredDuringExecution", M(221), 0),
+        f(2, "preferredDuringSchedulingIgnoredDuringExecution", M(264), REP),
     ] },
-    // 196
+    // 210
     Msg { name: "core.v1.NodeAllocatableMappedResources", special: Plain, fields: &[
         f(1, "name", Str, 0),
         f(2, "quantity", M(0), 0),
     ] },
-    // 197
+    // 211
     Msg { name: "core.v1.NodeAllocatableOverheadResources", special: Plain, fields: &[
         f(1, "name", Str, 0),
         f(2, "perPod", M(0), 0),
         f(3, "perContainer", M(0), 0),
     ] },
-    // 198
+    // 212
     Msg { name: "core.v1.NodeAllocatableResourceClaimStatus", special: Plain, fields: &[
         f(1, "resourceClaimName", Str, 0),
         f(2, "containers", Str, REP),
-        f(4, "mapping", M(196), REP),
-        f(5, "overhead", M(197), REP),
+        f(4, "mapping", M(210), REP),
+        f(5, "overhead", M(211), REP),
     ] },
-    // 199
+    // 213
     Msg { name: "core.v1.NodeCondition", special: Plain, fields: &[
         f(1, "type", Str, 0),
         f(2, "status", Str, 0),
-        f(3, "lastHeartbeatTime", M(326), 0),
-        f(4, "lastTransitionTime", M(326), 0),
+        f(3, "lastHeartbeatTime", M(342), 0),
+        f(4, "lastTransitionTime", M(342), 0),
         f(5, "reason", Str, OMIT),
         f(6, "message", Str, OMIT),
     ] },
-    // 200
+    // 214
     Msg { name: "core.v1.NodeConfigSource", special: Plain, fields: &[
-        f(2, "configMap", M(121), 0),
+        f(2, "configMap", M(135), 0),
     ] },
-    // 201
+    // 215
     Msg { name: "core.v1.NodeConfigStatus", special: Plain, fields: &[
-        f(1, "assigned", M(200), 0),
-        f(2, "active", M(200), 0),
-        f(3, "lastKnownGood", M(200), 0),
+        f(1, "assigned", M(214), 0),
+        f(2, "active", M(214), 0),
+        f(3, "lastKnownGood", M(214), 0),
         f(4, "error", Str, OMIT),
     ] },
-    // 202
+    // 216
     Msg { name: "core.v1.NodeDaemonEndpoints", special: Plain, fields: &[
-        f(1, "kubeletEndpoint", M(137), 0),
+        f(1, "kubeletEndpoint", M(151), 0),
     ] },
-    // 203
+    // 217
     Msg { name: "core.v1.NodeFeatures", special: Plain, fields: &[
         f(1, "supplementalGroupsPolicy", Bool, 0),
     ] },
-    // 204
+    // 218
     Msg { name: "core.v1.NodePodPreemptionPolicy", special: Plain, fields: &[
         f(1, "disableResizePreemption", Str, REP),
     ] },
-    // 205
+    // 219
     Msg { name: "core.v1.NodeRuntimeHandler", special: Plain, fields: &[
         f(1, "name", Str, 0),
-        f(2, "features", M(206), 0),
+        f(2, "features", M(220), 0),
     ] },
-    // 206
+    // 220
     Msg { name: "core.v1.NodeRuntimeHandlerFeatures", special: Plain, fields: &[
         f(1, "recursiveReadOnlyMounts", Bool, 0),
         f(2, "userNamespaces", Bool, 0),
     ] },
-    // 207
+    // 221
     Msg { name: "core.v1.NodeSelector", special: Plain, fields: &[
-        f(1, "nodeSelectorTerms", M(209), REP),
+        f(1, "nodeSelectorTerms", M(223), REP),
     ] },
-    // 208
+    // 222
     Msg { name: "core.v1.NodeSelectorRequirement", special: Plain, fields: &[
         f(1, "key", Str, 0),
         f(2, "operator", Str, 0),
         f(3, "values", Str, REP),
     ] },
-    // 209
+    // 223
     Msg { name: "core.v1.NodeSelectorTerm", special: Plain, fields: &[
-        f(1, "matchExpressions", M(208), REP),
-        f(2, "matchFields", M(208), REP),
+        f(1, "matchExpressions", M(222), REP),
+        f(2, "matchFields", M(222), REP),
     ] },
-    // 210
+    // 224
     Msg { name: "core.v1.NodeSpec", special: Plain, fields: &[
         f(1, "podCIDR", Str, OMIT),
         f(7, "podCIDRs", Str, REP),
         f(3, "providerID", Str, OMIT),
         f(4, "unschedulable", Bool, OMIT),
-        f(5, "taints", M(294), REP),
-        f(6, "configSource", M(200), 0),
+        f(5, "taints", M(308), REP),
+        f(6, "configSource", M(214), 0),
         f(2, "externalID", Str, OMIT),
-        f(8, "podPreemptionPolicy", M(204), 0),
+        f(8, "podPreemptionPolicy", M(218), 0),
     ] },
-    // 211
+    // 225
     Msg { name: "core.v1.NodeStatus", special: Plain, fields: &[
         f(1, "capacity", M(0), MAP),
         f(2, "allocatable", M(0), MAP),
         f(3, "phase", Str, OMIT),
-        f(4, "conditions", M(199), REP),
-        f(5, "addresses", M(194), REP),
-        f(6, "daemonEndpoints", M(202), 0),
-        f(7, "nodeInfo", M(213), 0),
-        f(8, "images", M(126), REP),
+        f(4, "conditions", M(213), REP),
+        f(5, "addresses", M(208), REP),
+        f(6, "daemonEndpoints", M(216), 0),
+        f(7, "nodeInfo", M(227), 0),
+        f(8, "images", M(140), REP),
         f(9, "volumesInUse", Str, REP),
-        f(10, "volumesAttached", M(105), REP),
-        f(11, "config", M(201), 0),
-        f(12, "runtimeHandlers", M(205), REP),
-        f(13, "features", M(203), 0),
+        f(10, "volumesAttached", M(119), REP),
+        f(11, "config", M(215), 0),
+        f(12, "runtimeHandlers", M(219), REP),
+        f(13, "features", M(217), 0),
         f(14, "declaredFeatures", Str, REP),
     ] },
-    // 212
+    // 226
     Msg { name: "core.v1.NodeSwapStatus", special: Plain, fields: &[
         f(1, "capacity", I64, 0),
     ] },
-    // 213
+    // 227
     Msg { name: "core.v1.NodeSystemInfo", special: Plain, fields: &[
         f(1, "machineID", Str, 0),
         f(2, "systemUUID", Str, 0),
@@ -1556,14 +1638,14 @@ pub static MESSAGES: &[Msg] = &[
         f(8, "kubeProxyVersion", Str, 0),
         f(9, "operatingSystem", Str, 0),
         f(10, "architecture", Str, 0),
-        f(11, "swap", M(212), 0),
+        f(11, "swap", M(226), 0),
     ] },
-    // 214
+    // 228
     Msg { name: "core.v1.ObjectFieldSelector", special: Plain, fields: &[
         f(1, "apiVersion", Str, OMIT),
         f(2, "fieldPath", Str, 0),
     ] },
-    // 215
+    // 229
     Msg { name: "core.v1.ObjectReference", special: Plain, fields: &[
         f(1, "kind", Str, OMIT),
         f(2, "namespace", Str, OMIT),
@@ -1573,137 +1655,137 @@ pub static MESSAGES: &[Msg] = &[
         f(6, "resourceVersion", Str, OMIT),
         f(7, "fieldPath", Str, OMIT),
     ] },
-    // 216
+    // 230
     Msg { name: "core.v1.PersistentVolume", special: Plain, fields: &[
-        f(1, "metadata", M(323), 0),
-        f(2, "spec", M(224), 0),
-        f(3, "status", M(225), 0),
+        f(1, "metadata", M(339), 0),
+        f(2, "spec", M(238), 0),
+        f(3, "status", M(239), 0),
     ] },
-    // 217
+    // 231
     Msg { name: "core.v1.PersistentVolumeClaim", special: Plain, fields: &[
-        f(1, "metadata", M(323), 0),
-        f(2, "spec", M(219), 0),
-        f(3, "status", M(220), 0),
+        f(1, "metadata", M(339), 0),
+        f(2, "spec", M(233), 0),
+        f(3, "status", M(234), 0),
     ] },
-    // 218
+    // 232
     Msg { name: "core.v1.PersistentVolumeClaimCondition", special: Plain, fields: &[
         f(1, "type", Str, 0),
         f(2, "status", Str, 0),
-        f(3, "lastProbeTime", M(326), 0),
-        f(4, "lastTransitionTime", M(326), 0),
+        f(3, "lastProbeTime", M(342), 0),
+        f(4, "lastTransitionTime", M(342), 0),
         f(5, "reason", Str, OMIT),
         f(6, "message", Str, OMIT),
     ] },
-    // 219
+    // 233
     Msg { name: "core.v1.PersistentVolumeClaimSpec", special: Plain, fields: &[
         f(1, "accessModes", Str, REP),
-        f(4, "selector", M(319), 0),
-        f(2, "resources", M(309), 0),
+        f(4, "selector", M(335), 0),
+        f(2, "resources", M(323), 0),
         f(3, "volumeName", Str, OMIT),
         f(5, "storageClassName", Str, 0),
         f(6, "volumeMode", Str, 0),
-        f(7, "dataSource", M(299), 0),
-        f(8, "dataSourceRef", M(300), 0),
+        f(7, "dataSource", M(313), 0),
+        f(8, "dataSourceRef", M(314), 0),
         f(9, "volumeAttributesClassName", Str, 0),
     ] },
-    // 220
+    // 234
     Msg { name: "core.v1.PersistentVolumeClaimStatus", special: Plain, fields: &[
         f(1, "phase", Str, OMIT),
         f(2, "accessModes", Str, REP),
         f(3, "capacity", M(0), MAP),
-        f(4, "conditions", M(218), REP),
+        f(4, "conditions", M(232), REP),
         f(5, "allocatedResources", M(0), MAP),
         f(7, "allocatedResourceStatuses", Str, MAP),
         f(8, "currentVolumeAttributesClassName", Str, 0),
-        f(9, "modifyVolumeStatus", M(187), 0),
-        f(10, "healthStatus", M(304), 0),
+        f(9, "modifyVolumeStatus", M(201), 0),
+        f(10, "healthStatus", M(318), 0),
     ] },
-    // 221
+    // 235
     Msg { name: "core.v1.PersistentVolumeClaimTemplate", special: Plain, fields: &[
-        f(1, "metadata", M(323), 0),
-        f(2, "spec", M(219), 0),
+        f(1, "metadata", M(339), 0),
+        f(2, "spec", M(233), 0),
     ] },
-    // 222
+    // 236
     Msg { name: "core.v1.PersistentVolumeClaimVolumeSource", special: Plain, fields: &[
         f(1, "claimName", Str, 0),
         f(2, "readOnly", Bool, OMIT),
     ] },
-    // 223
+    // 237
     Msg { name: "core.v1.PersistentVolumeSource", special: Plain, fields: &[
-        f(1, "gcePersistentDisk", M(162), 0),
-        f(2, "awsElasticBlockStore", M(102), 0),
-        f(3, "hostPath", M(171), 0),
-        f(4, "glusterfs", M(165), 0),
-        f(5, "nfs", M(188), 0),
-        f(6, "rbd", M(255), 0),
-        f(7, "iscsi", M(172), 0),
-        f(8, "cinder", M(114), 0),
-        f(9, "cephfs", M(112), 0),
-        f(10, "fc", M(157), 0),
-        f(11, "flocker", M(161), 0),
-        f(12, "flexVolume", M(159), 0),
-        f(13, "azureFile", M(107), 0),
-        f(14, "vsphereVolume", M(312), 0),
-        f(15, "quobyte", M(254), 0),
-        f(16, "azureDisk", M(106), 0),
-        f(17, "photonPersistentDisk", M(226), 0),
-        f(18, "portworxVolume", M(249), 0),
-        f(19, "scaleIO", M(270), 0),
-        f(20, "local", M(186), 0),
-        f(21, "storageos", M(290), 0),
-        f(22, "csi", M(109), 0),
+        f(1, "gcePersistentDisk", M(176), 0),
+        f(2, "awsElasticBlockStore", M(116), 0),
+        f(3, "hostPath", M(185), 0),
+        f(4, "glusterfs", M(179), 0),
+        f(5, "nfs", M(202), 0),
+        f(6, "rbd", M(269), 0),
+        f(7, "iscsi", M(186), 0),
+        f(8, "cinder", M(128), 0),
+        f(9, "cephfs", M(126), 0),
+        f(10, "fc", M(171), 0),
+        f(11, "flocker", M(175), 0),
+        f(12, "flexVolume", M(173), 0),
+        f(13, "azureFile", M(121), 0),
+        f(14, "vsphereVolume", M(326), 0),
+        f(15, "quobyte", M(268), 0),
+        f(16, "azureDisk", M(120), 0),
+        f(17, "photonPersistentDisk", M(240), 0),
+        f(18, "portworxVolume", M(263), 0),
+        f(19, "scaleIO", M(284), 0),
+        f(20, "local", M(200), 0),
+        f(21, "storageos", M(304), 0),
+        f(22, "csi", M(123), 0),
     ] },
-    // 224
+    // 238
     Msg { name: "core.v1.PersistentVolumeSpec", special: Plain, fields: &[
         f(1, "capacity", M(0), MAP),
-        f(2, "", M(223), INLINE),
+        f(2, "", M(237), INLINE),
         f(3, "accessModes", Str, REP),
-        f(4, "claimRef", M(215), 0),
+        f(4, "claimRef", M(229), 0),
         f(5, "persistentVolumeReclaimPolicy", Str, OMIT),
         f(6, "storageClassName", Str, OMIT),
         f(7, "mountOptions", Str, REP),
         f(8, "volumeMode", Str, 0),
-        f(9, "nodeAffinity", M(307), 0),
+        f(9, "nodeAffinity", M(321), 0),
         f(10, "volumeAttributesClassName", Str, 0),
     ] },
-    // 225
+    // 239
     Msg { name: "core.v1.PersistentVolumeStatus", special: Plain, fields: &[
         f(1, "phase", Str, OMIT),
         f(2, "message", Str, OMIT),
         f(3, "reason", Str, OMIT),
-        f(4, "lastPhaseTransitionTime", M(326), 0),
+        f(4, "lastPhaseTransitionTime", M(342), 0),
     ] },
-    // 226
+    // 240
     Msg { name: "core.v1.PhotonPersistentDiskVolumeSource", special: Plain, fields: &[
         f(1, "pdID", Str, 0),
         f(2, "fsType", Str, OMIT),
     ] },
-    // 227
+    // 241
     Msg { name: "core.v1.Pod", special: Plain, fields: &[
-        f(1, "metadata", M(323), 0),
-        f(2, "spec", M(244), 0),
-        f(3, "status", M(245), 0),
+        f(1, "metadata", M(339), 0),
+        f(2, "spec", M(258), 0),
+        f(3, "status", M(259), 0),
     ] },
-    // 228
+    // 242
     Msg { name: "core.v1.PodAffinity", special: Plain, fields: &[
-        f(1, "requiredDuringSchedulingIgnoredDuringExecution", M(229), REP),
-        f(2, "preferredDuringSchedulingIgnoredDuringExecution", M(313), REP),
+        f(1, "requiredDuringSchedulingIgnoredDuringExecution", M(243), REP),
+        f(2, "preferredDuringSchedulingIgnoredDuringExecution", M(327), REP),
     ] },
-    // 229
+    // 243
     Msg { name: "core.v1.PodAffinityTerm", special: Plain, fields: &[
-        f(1, "labelSelector", M(319), 0),
+        f(1, "labelSelector", M(335), 0),
         f(2, "namespaces", Str, REP),
         f(3, "topologyKey", Str, 0),
-        f(4, "namespaceSelector", M(319), 0),
+        f(4, "namespaceSelector", M(335), 0),
         f(5, "matchLabelKeys", Str, REP),
         f(6, "mismatchLabelKeys", Str, REP),
     ] },
-    // 230
+    // 244
     Msg { name: "core.v1.PodAntiAffinity", special: Plain, fields: &[
-        f(1, "requiredDuringSchedulingIgnoredDuringExecution", M(229), REP),
-        f(2, "preferredDuringSchedulingIgnoredDuringExecution", M(313), REP),
+        f(1, "requiredDuringSchedulingIgnoredDuringExecution", M(243), REP),
+        f(2, "preferredDuringSchedulingIgnoredDuringExecution", M(327), REP),
     ] },
-    // 231
+    // 245
     Msg { name: "core.v1.PodCertificateProjection", special: Plain, fields: &[
         f(1, "signerName", Str, OMIT),
         f(2, "keyType", Str, OMIT),
@@ -1714,85 +1796,85 @@ pub static MESSAGES: &[Msg] = &[
         f(7, "userAnnotations", Str, MAP),
         f(8, "user", I64, 0),
     ] },
-    // 232
+    // 246
     Msg { name: "core.v1.PodCondition", special: Plain, fields: &[
         f(1, "type", Str, 0),
         f(7, "observedGeneration", I64, OMIT),
         f(2, "status", Str, 0),
-        f(3, "lastProbeTime", M(326), 0),
-        f(4, "lastTransitionTime", M(326), 0),
+        f(3, "lastProbeTime", M(342), 0),
+        f(4, "lastTransitionTime", M(342), 0),
         f(5, "reason", Str, OMIT),
         f(6, "message", Str, OMIT),
     ] },
-    // 233
+    // 247
     Msg { name: "core.v1.PodDNSConfig", special: Plain, fields: &[
         f(1, "nameservers", Str, REP),
         f(2, "searches", Str, REP),
-        f(3, "options", M(234), REP),
+        f(3, "options", M(248), REP),
     ] },
-    // 234
+    // 248
     Msg { name: "core.v1.PodDNSConfigOption", special: Plain, fields: &[
         f(1, "name", Str, OMIT),
         f(2, "value", Str, 0),
     ] },
-    // 235
+    // 249
     Msg { name: "core.v1.PodExtendedResourceClaimStatus", special: Plain, fields: &[
-        f(1, "requestMappings", M(125), REP),
+        f(1, "requestMappings", M(139), REP),
         f(2, "resourceClaimName", Str, 0),
     ] },
-    // 236
+    // 250
     Msg { name: "core.v1.PodIP", special: Plain, fields: &[
         f(1, "ip", Str, 0),
     ] },
-    // 237
+    // 251
     Msg { name: "core.v1.PodOS", special: Plain, fields: &[
         f(1, "name", Str, 0),
     ] },
-    // 238
+    // 252
     Msg { name: "core.v1.PodReadinessGate", special: Plain, fields: &[
         f(1, "conditionType", Str, 0),
     ] },
-    // 239
+    // 253
     Msg { name: "core.v1.PodResourceClaim", special: Plain, fields: &[
         f(1, "name", Str, 0),
         f(3, "resourceClaimName", Str, 0),
         f(4, "resourceClaimTemplateName", Str, 0),
     ] },
-    // 240
+    // 254
     Msg { name: "core.v1.PodResourceClaimStatus", special: Plain, fields: &[
         f(1, "name", Str, 0),
         f(2, "resourceClaimName", Str, 0),
     ] },
-    // 241
+    // 255
     Msg { name: "core.v1.PodSchedulingGate", special: Plain, fields: &[
         f(1, "name", Str, 0),
     ] },
-    // 242
+    // 256
     Msg { name: "core.v1.PodSchedulingGroup", special: Plain, fields: &[
         f(1, "podGroupName", Str, 0),
     ] },
-    // 243
+    // 257
     Msg { name: "core.v1.PodSecurityContext", special: Plain, fields: &[
-        f(1, "seLinuxOptions", M(269), 0),
-        f(8, "windowsOptions", M(314), 0),
+        f(1, "seLinuxOptions", M(283), 0),
+        f(8, "windowsOptions", M(328), 0),
         f(2, "runAsUser", I64, 0),
         f(6, "runAsGroup", I64, 0),
         f(3, "runAsNonRoot", Bool, 0),
         f(4, "supplementalGroups", I64, REP),
         f(12, "supplementalGroupsPolicy", Str, 0),
         f(5, "fsGroup", I64, 0),
-        f(7, "sysctls", M(292), REP),
+        f(7, "sysctls", M(306), REP),
         f(9, "fsGroupChangePolicy", Str, 0),
-        f(10, "seccompProfile", M(274), 0),
-        f(11, "appArmorProfile", M(104), 0),
+        f(10, "seccompProfile", M(288), 0),
+        f(11, "appArmorProfile", M(118), 0),
         f(13, "seLinuxChangePolicy", Str, 0),
     ] },
-    // 244
+    // 258
     Msg { name: "core.v1.PodSpec", special: Plain, fields: &[
-        f(1, "volumes", M(301), REP),
-        f(20, "initContainers", M(124), REP),
-        f(2, "containers", M(124), REP),
-        f(34, "ephemeralContainers", M(149), REP),
+        f(1, "volumes", M(315), REP),
+        f(20, "initContainers", M(138), REP),
+        f(2, "containers", M(138), REP),
+        f(34, "ephemeralContainers", M(163), REP),
         f(3, "restartPolicy", Str, OMIT),
         f(4, "terminationGracePeriodSeconds", I64, 0),
         f(5, "activeDeadlineSeconds", I64, 0),
@@ -1806,89 +1888,89 @@ pub static MESSAGES: &[Msg] = &[
         f(12, "hostPID", Bool, OMIT),
         f(13, "hostIPC", Bool, OMIT),
         f(27, "shareProcessNamespace", Bool, 0),
-        f(14, "securityContext", M(243), 0),
-        f(15, "imagePullSecrets", M(185), REP),
+        f(14, "securityContext", M(257), 0),
+        f(15, "imagePullSecrets", M(199), REP),
         f(16, "hostname", Str, OMIT),
         f(17, "subdomain", Str, OMIT),
-        f(18, "affinity", M(103), 0),
+        f(18, "affinity", M(117), 0),
         f(19, "schedulerName", Str, OMIT),
-        f(22, "tolerations", M(295), REP),
-        f(23, "hostAliases", M(169), REP),
+        f(22, "tolerations", M(309), REP),
+        f(23, "hostAliases", M(183), REP),
         f(24, "priorityClassName", Str, OMIT),
         f(25, "priority", I32, 0),
-        f(26, "dnsConfig", M(233), 0),
-        f(28, "readinessGates", M(238), REP),
+        f(26, "dnsConfig", M(247), 0),
+        f(28, "readinessGates", M(252), REP),
         f(29, "runtimeClassName", Str, 0),
         f(30, "enableServiceLinks", Bool, 0),
         f(31, "preemptionPolicy", Str, 0),
         f(32, "overhead", M(0), MAP),
-        f(33, "topologySpreadConstraints", M(298), REP),
+        f(33, "topologySpreadConstraints", M(312), REP),
         f(35, "setHostnameAsFQDN", Bool, 0),
-        f(36, "os", M(237), 0),
+        f(36, "os", M(251), 0),
         f(37, "hostUsers", Bool, 0),
-        f(38, "schedulingGates", M(241), REP),
-        f(39, "resourceClaims", M(239), REP),
-        f(40, "resources", M(267), 0),
+        f(38, "schedulingGates", M(255), REP),
+        f(39, "resourceClaims", M(253), REP),
+        f(40, "resources", M(281), 0),
         f(41, "hostnameOverride", Str, 0),
-        f(43, "schedulingGroup", M(242), 0),
-        f(44, "evictionResponders", M(155), REP),
+        f(43, "schedulingGroup", M(256), 0),
+        f(44, "evictionResponders", M(169), REP),
     ] },
-    // 245
+    // 259
     Msg { name: "core.v1.PodStatus", special: Plain, fields: &[
         f(17, "observedGeneration", I64, OMIT),
         f(1, "phase", Str, OMIT),
-        f(2, "conditions", M(232), REP),
+        f(2, "conditions", M(246), REP),
         f(3, "message", Str, OMIT),
         f(4, "reason", Str, OMIT),
         f(11, "nominatedNodeName", Str, OMIT),
         f(5, "hostIP", Str, OMIT),
-        f(16, "hostIPs", M(170), REP),
+        f(16, "hostIPs", M(184), REP),
         f(6, "podIP", Str, OMIT),
-        f(12, "podIPs", M(236), REP),
-        f(7, "startTime", M(326), 0),
-        f(10, "initContainerStatuses", M(135), REP),
-        f(8, "containerStatuses", M(135), REP),
+        f(12, "podIPs", M(250), REP),
+        f(7, "startTime", M(342), 0),
+        f(10, "initContainerStatuses", M(149), REP),
+        f(8, "containerStatuses", M(149), REP),
         f(9, "qosClass", Str, OMIT),
-        f(13, "ephemeralContainerStatuses", M(135), REP),
+        f(13, "ephemeralContainerStatuses", M(149), REP),
         f(14, "resize", Str, OMIT),
-        f(15, "resourceClaimStatuses", M(240), REP),
-        f(18, "extendedResourceClaimStatus", M(235), 0),
+        f(15, "resourceClaimStatuses", M(254), REP),
+        f(18, "extendedResourceClaimStatus", M(249), 0),
         f(19, "allocatedResources", M(0), MAP),
-        f(20, "resources", M(267), 0),
-        f(21, "nodeAllocatableResourceClaimStatuses", M(198), REP),
-        f(22, "volumeHealth", M(247), REP),
+        f(20, "resources", M(281), 0),
+        f(21, "nodeAllocatableResourceClaimStatuses", M(212), REP),
+        f(22, "volumeHealth", M(261), REP),
     ] },
-    // 246
+    // 260
     Msg { name: "core.v1.PodTemplateSpec", special: Plain, fields: &[
-        f(1, "metadata", M(323), 0),
-        f(2, "spec", M(244), 0),
+        f(1, "metadata", M(339), 0),
+        f(2, "spec", M(258), 0),
     ] },
-    // 247
+    // 261
     Msg { name: "core.v1.PodVolumeHealth", special: Plain, fields: &[
         f(1, "name", Str, 0),
-        f(2, "healthConditions", M(303), REP),
-        f(3, "lastTransitionTime", M(326), 0),
+        f(2, "healthConditions", M(317), REP),
+        f(3, "lastTransitionTime", M(342), 0),
     ] },
-    // 248
+    // 262
     Msg { name: "core.v1.PortStatus", special: Plain, fields: &[
         f(1, "port", I32, 0),
         f(2, "protocol", Str, 0),
         f(3, "error", Str, 0),
     ] },
-    // 249
+    // 263
     Msg { name: "core.v1.PortworxVolumeSource", special: Plain, fields: &[
         f(1, "volumeID", Str, 0),
         f(2, "fsType", Str, OMIT),
         f(3, "readOnly", Bool, OMIT),
     ] },
-    // 250
+    // 264
     Msg { name: "core.v1.PreferredSchedulingTerm", special: Plain, fields: &[
         f(1, "weight", I32, 0),
-        f(2, "preference", M(209), 0),
+        f(2, "preference", M(223), 0),
     ] },
-    // 251
+    // 265
     Msg { name: "core.v1.Probe", special: Plain, fields: &[
-        f(1, "", M(252), INLINE),
+        f(1, "", M(266), INLINE),
         f(2, "initialDelaySeconds", I32, OMIT),
         f(3, "timeoutSeconds", I32, OMIT),
         f(4, "periodSeconds", I32, OMIT),
@@ -1896,20 +1978,20 @@ pub static MESSAGES: &[Msg] = &[
         f(6, "failureThreshold", I32, OMIT),
         f(7, "terminationGracePeriodSeconds", I64, 0),
     ] },
-    // 252
+    // 266
     Msg { name: "core.v1.ProbeHandler", special: Plain, fields: &[
-        f(1, "exec", M(156), 0),
-        f(2, "httpGet", M(167), 0),
-        f(3, "tcpSocket", M(293), 0),
-        f(4, "grpc", M(163), 0),
+        f(1, "exec", M(170), 0),
+        f(2, "httpGet", M(181), 0),
+        f(3, "tcpSocket", M(307), 0),
+        f(4, "grpc", M(177), 0),
     ] },
-    // 253
+    // 267
     Msg { name: "core.v1.ProjectedVolumeSource", special: Plain, fields: &[
-        f(1, "sources", M(308), REP),
+        f(1, "sources", M(322), REP),
         f(2, "defaultMode", I32, 0),
         f(3, "defaultUser", I64, 0),
     ] },
-    // 254
+    // 268
     Msg { name: "core.v1.QuobyteVolumeSource", special: Plain, fields: &[
         f(1, "registry", Str, 0),
         f(2, "volume", Str, 0),
@@ -1918,7 +2000,7 @@ pub static MESSAGES: &[Msg] = &[
         f(5, "group", Str, OMIT),
         f(6, "tenant", Str, OMIT),
     ] },
-    // 255
+    // 269
     Msg { name: "core.v1.RBDPersistentVolumeSource", special: Plain, fields: &[
         f(1, "monitors", Str, REP),
         f(2, "image", Str, 0),
@@ -1926,10 +2008,10 @@ pub static MESSAGES: &[Msg] = &[
         f(4, "pool", Str, OMIT),
         f(5, "user", Str, OMIT),
         f(6, "keyring", Str, OMIT),
-        f(7, "secretRef", M(279), 0),
+        f(7, "secretRef", M(293), 0),
         f(8, "readOnly", Bool, OMIT),
     ] },
-    // 256
+    // 270
     Msg { name: "core.v1.RBDVolumeSource", special: Plain, fields: &[
         f(1, "monitors", Str, REP),
         f(2, "image", Str, 0),
@@ -1937,96 +2019,96 @@ pub static MESSAGES: &[Msg] = &[
         f(4, "pool", Str, OMIT),
         f(5, "user", Str, OMIT),
         f(6, "keyring", Str, OMIT),
-        f(7, "secretRef", M(185), 0),
+        f(7, "secretRef", M(199), 0),
         f(8, "readOnly", Bool, OMIT),
     ] },
-    // 257
+    // 271
     Msg { name: "core.v1.ReplicationController", special: Plain, fields: &[
-        f(1, "metadata", M(323), 0),
-        f(2, "spec", M(259), 0),
-        f(3, "status", M(260), 0),
+        f(1, "metadata", M(339), 0),
+        f(2, "spec", M(273), 0),
+        f(3, "status", M(274), 0),
     ] },
-    // 258
+    // 272
     Msg { name: "core.v1.ReplicationControllerCondition", special: Plain, fields: &[
         f(1, "type", Str, 0),
         f(2, "status", Str, 0),
-        f(3, "lastTransitionTime", M(326), 0),
+        f(3, "lastTransitionTime", M(342), 0),
         f(4, "reason", Str, OMIT),
         f(5, "message", Str, OMIT),
     ] },
-    // 259
+    // 273
     Msg { name: "core.v1.ReplicationControllerSpec", special: Plain, fields: &[
         f(1, "replicas", I32, 0),
         f(4, "minReadySeconds", I32, OMIT),
         f(2, "selector", Str, MAP),
-        f(3, "template", M(246), 0),
+        f(3, "template", M(260), 0),
     ] },
-    // 260
+    // 274
     Msg { name: "core.v1.ReplicationControllerStatus", special: Plain, fields: &[
         f(1, "replicas", I32, 0),
         f(2, "fullyLabeledReplicas", I32, OMIT),
         f(4, "readyReplicas", I32, OMIT),
         f(5, "availableReplicas", I32, OMIT),
         f(3, "observedGeneration", I64, OMIT),
-        f(6, "conditions", M(258), REP),
+        f(6, "conditions", M(272), REP),
     ] },
-    // 261
+    // 275
     Msg { name: "core.v1.ResourceClaim", special: Plain, fields: &[
         f(1, "name", Str, 0),
         f(2, "request", Str, OMIT),
     ] },
-    // 262
+    // 276
     Msg { name: "core.v1.ResourceFieldSelector", special: Plain, fields: &[
         f(1, "containerName", Str, OMIT),
         f(2, "resource", Str, 0),
         f(3, "divisor", M(0), 0),
     ] },
-    // 263
+    // 277
     Msg { name: "core.v1.ResourceHealth", special: Plain, fields: &[
         f(1, "resourceID", Str, 0),
         f(2, "health", Str, OMIT),
         f(6, "message", Str, 0),
     ] },
-    // 264
+    // 278
     Msg { name: "core.v1.ResourceQuota", special: Plain, fields: &[
-        f(1, "metadata", M(323), 0),
-        f(2, "spec", M(265), 0),
-        f(3, "status", M(266), 0),
+        f(1, "metadata", M(339), 0),
+        f(2, "spec", M(279), 0),
+        f(3, "status", M(280), 0),
     ] },
-    // 265
+    // 279
     Msg { name: "core.v1.ResourceQuotaSpec", special: Plain, fields: &[
         f(1, "hard", M(0), MAP),
         f(2, "scopes", Str, REP),
-        f(3, "scopeSelector", M(272), 0),
+        f(3, "scopeSelector", M(286), 0),
     ] },
-    // 266
+    // 280
     Msg { name: "core.v1.ResourceQuotaStatus", special: Plain, fields: &[
         f(1, "hard", M(0), MAP),
         f(2, "used", M(0), MAP),
     ] },
-    // 267
+    // 281
     Msg { name: "core.v1.ResourceRequirements", special: Plain, fields: &[
         f(1, "limits", M(0), MAP),
         f(2, "requests", M(0), MAP),
-        f(3, "claims", M(261), REP),
+        f(3, "claims", M(275), REP),
     ] },
-    // 268
+    // 282
     Msg { name: "core.v1.ResourceStatus", special: Plain, fields: &[
         f(1, "name", Str, 0),
-        f(2, "resources", M(263), REP),
+        f(2, "resources", M(277), REP),
     ] },
-    // 269
+    // 283
     Msg { name: "core.v1.SELinuxOptions", special: Plain, fields: &[
         f(1, "user", Str, OMIT),
         f(2, "role", Str, OMIT),
         f(3, "type", Str, OMIT),
         f(4, "level", Str, OMIT),
     ] },
-    // 270
+    // 284
     Msg { name: "core.v1.ScaleIOPersistentVolumeSource", special: Plain, fields: &[
         f(1, "gateway", Str, 0),
         f(2, "system", Str, 0),
-        f(3, "secretRef", M(279), 0),
+        f(3, "secretRef", M(293), 0),
         f(4, "sslEnabled", Bool, OMIT),
         f(5, "protectionDomain", Str, OMIT),
         f(6, "storagePool", Str, OMIT),
@@ -2035,11 +2117,11 @@ pub static MESSAGES: &[Msg] = &[
         f(9, "fsType", Str, OMIT),
         f(10, "readOnly", Bool, OMIT),
     ] },
-    // 271
+    // 285
     Msg { name: "core.v1.ScaleIOVolumeSource", special: Plain, fields: &[
         f(1, "gateway", Str, 0),
         f(2, "system", Str, 0),
-        f(3, "secretRef", M(185), 0),
+        f(3, "secretRef", M(199), 0),
         f(4, "sslEnabled", Bool, OMIT),
         f(5, "protectionDomain", Str, OMIT),
         f(6, "storagePool", Str, OMIT),
@@ -2048,106 +2130,106 @@ pub static MESSAGES: &[Msg] = &[
         f(9, "fsType", Str, OMIT),
         f(10, "readOnly", Bool, OMIT),
     ] },
-    // 272
+    // 286
     Msg { name: "core.v1.ScopeSelector", special: Plain, fields: &[
-        f(1, "matchExpressions", M(273), REP),
+        f(1, "matchExpressions", M(287), REP),
     ] },
-    // 273
+    // 287
     Msg { name: "core.v1.ScopedResourceSelectorRequirement", special: Plain, fields: &[
         f(1, "scopeName", Str, 0),
         f(2, "operator", Str, 0),
         f(3, "values", Str, REP),
     ] },
-    // 274
+    // 288
     Msg { name: "core.v1.SeccompProfile", special: Plain, fields: &[
         f(1, "type", Str, 0),
         f(2, "localhostProfile", Str, 0),
     ] },
-    // 275
+    // 289
     Msg { name: "core.v1.Secret", special: Plain, fields: &[
-        f(1, "metadata", M(323), 0),
+        f(1, "metadata", M(339), 0),
         f(5, "immutable", Bool, 0),
         f(2, "data", Bytes, MAP),
         f(4, "stringData", Str, MAP),
         f(3, "type", Str, OMIT),
     ] },
-    // 276
+    // 290
     Msg { name: "core.v1.SecretEnvSource", special: Plain, fields: &[
-        f(1, "", M(185), INLINE),
+        f(1, "", M(199), INLINE),
         f(2, "optional", Bool, 0),
     ] },
-    // 277
+    // 291
     Msg { name: "core.v1.SecretKeySelector", special: Plain, fields: &[
-        f(1, "", M(185), INLINE),
+        f(1, "", M(199), INLINE),
         f(2, "key", Str, 0),
         f(3, "optional", Bool, 0),
     ] },
-    // 278
+    // 292
     Msg { name: "core.v1.SecretProjection", special: Plain, fields: &[
-        f(1, "", M(185), INLINE),
-        f(2, "items", M(176), REP),
+        f(1, "", M(199), INLINE),
+        f(2, "items", M(190), REP),
         f(4, "optional", Bool, 0),
     ] },
-    // 279
+    // 293
     Msg { name: "core.v1.SecretReference", special: Plain, fields: &[
         f(1, "name", Str, OMIT),
         f(2, "namespace", Str, OMIT),
     ] },
-    // 280
+    // 294
     Msg { name: "core.v1.SecretVolumeSource", special: Plain, fields: &[
         f(1, "secretName", Str, OMIT),
-        f(2, "items", M(176), REP),
+        f(2, "items", M(190), REP),
         f(3, "defaultMode", I32, 0),
         f(4, "optional", Bool, 0),
         f(5, "defaultUser", I64, 0),
     ] },
-    // 281
+    // 295
     Msg { name: "core.v1.SecurityContext", special: Plain, fields: &[
-        f(1, "capabilities", M(111), 0),
+        f(1, "capabilities", M(125), 0),
         f(2, "privileged", Bool, 0),
-        f(3, "seLinuxOptions", M(269), 0),
-        f(10, "windowsOptions", M(314), 0),
+        f(3, "seLinuxOptions", M(283), 0),
+        f(10, "windowsOptions", M(328), 0),
         f(4, "runAsUser", I64, 0),
         f(8, "runAsGroup", I64, 0),
         f(5, "runAsNonRoot", Bool, 0),
         f(6, "readOnlyRootFilesystem", Bool, 0),
         f(7, "allowPrivilegeEscalation", Bool, 0),
         f(9, "procMount", Str, 0),
-        f(11, "seccompProfile", M(274), 0),
-        f(12, "appArmorProfile", M(104), 0),
+        f(11, "seccompProfile", M(288), 0),
+        f(12, "appArmorProfile", M(118), 0),
     ] },
-    // 282
+    // 296
     Msg { name: "core.v1.Service", special: Plain, fields: &[
-        f(1, "metadata", M(323), 0),
-        f(2, "spec", M(286), 0),
-        f(3, "status", M(287), 0),
+        f(1, "metadata", M(339), 0),
+        f(2, "spec", M(300), 0),
+        f(3, "status", M(301), 0),
     ] },
-    // 283
+    // 297
     Msg { name: "core.v1.ServiceAccount", special: Plain, fields: &[
-        f(1, "metadata", M(323), 0),
-        f(2, "secrets", M(215), REP),
-        f(3, "imagePullSecrets", M(185), REP),
+        f(1, "metadata", M(339), 0),
+        f(2, "secrets", M(229), REP),
+        f(3, "imagePullSecrets", M(199), REP),
         f(4, "automountServiceAccountToken", Bool, 0),
     ] },
-    // 284
+    // 298
     Msg { name: "core.v1.ServiceAccountTokenProjection", special: Plain, fields: &[
         f(1, "audience", Str, OMIT),
         f(2, "expirationSeconds", I64, 0),
         f(3, "path", Str, 0),
         f(4, "user", I64, 0),
     ] },
-    // 285
+    // 299
     Msg { name: "core.v1.ServicePort", special: Plain, fields: &[
         f(1, "name", Str, OMIT),
         f(2, "protocol", Str, OMIT),
         f(6, "appProtocol", Str, 0),
         f(3, "port", I32, 0),
-        f(4, "targetPort", M(373), 0),
+        f(4, "targetPort", M(389), 0),
         f(5, "nodePort", I32, OMIT),
     ] },
-    // 286
+    // 300
     Msg { name: "core.v1.ServiceSpec", special: Plain, fields: &[
-        f(1, "ports", M(285), REP),
+        f(1, "ports", M(299), REP),
         f(2, "selector", Str, MAP),
         f(3, "clusterIP", Str, OMIT),
         f(18, "clusterIPs", Str, REP),
@@ -2160,7 +2242,7 @@ pub static MESSAGES: &[Msg] = &[
         f(11, "externalTrafficPolicy", Str, OMIT),
         f(12, "healthCheckNodePort", I32, OMIT),
         f(13, "publishNotReadyAddresses", Bool, OMIT),
-        f(14, "sessionAffinityConfig", M(288), 0),
+        f(14, "sessionAffinityConfig", M(302), 0),
         f(19, "ipFamilies", Str, REP),
         f(17, "ipFamilyPolicy", Str, 0),
         f(20, "allocateLoadBalancerNodePorts", Bool, 0),
@@ -2168,53 +2250,53 @@ pub static MESSAGES: &[Msg] = &[
         f(22, "internalTrafficPolicy", Str, 0),
         f(23, "trafficDistribution", Str, 0),
     ] },
-    // 287
+    // 301
     Msg { name: "core.v1.ServiceStatus", special: Plain, fields: &[
-        f(1, "loadBalancer", M(184), 0),
-        f(2, "conditions", M(315), REP),
+        f(1, "loadBalancer", M(198), 0),
+        f(2, "conditions", M(331), REP),
     ] },
-    // 288
+    // 302
     Msg { name: "core.v1.SessionAffinityConfig", special: Plain, fields: &[
-        f(1, "clientIP", M(116), 0),
+        f(1, "clientIP", M(130), 0),
     ] },
-    // 289
+    // 303
     Msg { name: "core.v1.SleepAction", special: Plain, fields: &[
         f(1, "seconds", I64, 0),
     ] },
-    // 290
+    // 304
     Msg { name: "core.v1.StorageOSPersistentVolumeSource", special: Plain, fields: &[
         f(1, "volumeName", Str, OMIT),
         f(2, "volumeNamespace", Str, OMIT),
         f(3, "fsType", Str, OMIT),
         f(4, "readOnly", Bool, OMIT),
-        f(5, "secretRef", M(215), 0),
+        f(5, "secretRef", M(229), 0),
     ] },
-    // 291
+    // 305
     Msg { name: "core.v1.StorageOSVolumeSource", special: Plain, fields: &[
         f(1, "volumeName", Str, OMIT),
         f(2, "volumeNamespace", Str, OMIT),
         f(3, "fsType", Str, OMIT),
         f(4, "readOnly", Bool, OMIT),
-        f(5, "secretRef", M(185), 0),
+        f(5, "secretRef", M(199), 0),
     ] },
-    // 292
+    // 306
     Msg { name: "core.v1.Sysctl", special: Plain, fields: &[
         f(1, "name", Str, 0),
         f(2, "value", Str, 0),
     ] },
-    // 293
+    // 307
     Msg { name: "core.v1.TCPSocketAction", special: Plain, fields: &[
-        f(1, "port", M(373), 0),
+        f(1, "port", M(389), 0),
         f(2, "host", Str, OMIT),
     ] },
-    // 294
+    // 308
     Msg { name: "core.v1.Taint", special: Plain, fields: &[
         f(1, "key", Str, 0),
         f(2, "value", Str, OMIT),
         f(3, "effect", Str, 0),
-        f(4, "timeAdded", M(326), 0),
+        f(4, "timeAdded", M(342), 0),
     ] },
-    // 295
+    // 309
     Msg { name: "core.v1.Toleration", special: Plain, fields: &[
         f(1, "key", Str, OMIT),
         f(2, "operator", Str, OMIT),
@@ -2222,61 +2304,61 @@ pub static MESSAGES: &[Msg] = &[
         f(4, "effect", Str, OMIT),
         f(5, "tolerationSeconds", I64, 0),
     ] },
-    // 296
+    // 310
     Msg { name: "core.v1.TopologySelectorLabelRequirement", special: Plain, fields: &[
         f(1, "key", Str, 0),
         f(2, "values", Str, REP),
     ] },
-    // 297
+    // 311
     Msg { name: "core.v1.TopologySelectorTerm", special: Plain, fields: &[
-        f(1, "matchLabelExpressions", M(296), REP),
+        f(1, "matchLabelExpressions", M(310), REP),
     ] },
-    // 298
+    // 312
     Msg { name: "core.v1.TopologySpreadConstraint", special: Plain, fields: &[
         f(1, "maxSkew", I32, 0),
         f(2, "topologyKey", Str, 0),
         f(3, "whenUnsatisfiable", Str, 0),
-        f(4, "labelSelector", M(319), 0),
+        f(4, "labelSelector", M(335), 0),
         f(5, "minDomains", I32, 0),
         f(6, "nodeAffinityPolicy", Str, 0),
         f(7, "nodeTaintsPolicy", Str, 0),
         f(8, "matchLabelKeys", Str, REP),
     ] },
-    // 299
+    // 313
     Msg { name: "core.v1.TypedLocalObjectReference", special: Plain, fields: &[
         f(1, "apiGroup", Str, 0),
         f(2, "kind", Str, 0),
         f(3, "name", Str, 0),
     ] },
-    // 300
+    // 314
     Msg { name: "core.v1.TypedObjectReference", special: Plain, fields: &[
         f(1, "apiGroup", Str, 0),
         f(2, "kind", Str, 0),
         f(3, "name", Str, 0),
         f(4, "namespace", Str, 0),
     ] },
-    // 301
+    // 315
     Msg { name: "core.v1.Volume", special: Plain, fields: &[
         f(1, "name", Str, 0),
-        f(2, "", M(310), INLINE),
+        f(2, "", M(324), INLINE),
     ] },
-    // 302
+    // 316
     Msg { name: "core.v1.VolumeDevice", special: Plain, fields: &[
         f(1, "name", Str, 0),
         f(2, "devicePath", Str, 0),
     ] },
-    // 303
+    // 317
     Msg { name: "core.v1.VolumeHealthCondition", special: Plain, fields: &[
         f(1, "status", Str, 0),
         f(2, "reason", Str, 0),
         f(3, "message", Str, OMIT),
     ] },
-    // 304
+    // 318
     Msg { name: "core.v1.VolumeHealthStatus", special: Plain, fields: &[
-        f(1, "healthConditions", M(303), REP),
-        f(2, "lastTransitionTime", M(326), 0),
+        f(1, "healthConditions", M(317), REP),
+        f(2, "lastTransitionTime", M(342), 0),
     ] },
-    // 305
+    // 319
     Msg { name: "core.v1.VolumeMount", special: Plain, fields: &[
         f(1, "name", Str, 0),
         f(2, "readOnly", Bool, OMIT),
@@ -2287,142 +2369,165 @@ pub static MESSAGES: &[Msg] = &[
         f(6, "subPathExpr", Str, OMIT),
         f(8, "bindMountOptions", Str, REP),
     ] },
-    // 306
+    // 320
     Msg { name: "core.v1.VolumeMountStatus", special: Plain, fields: &[
         f(1, "name", Str, 0),
         f(2, "mountPath", Str, 0),
         f(3, "readOnly", Bool, OMIT),
         f(4, "recursiveReadOnly", Str, 0),
-        f(5, "volumeStatus", M(311), 0),
+        f(5, "volumeStatus", M(325), 0),
     ] },
-    // 307
+    // 321
     Msg { name: "core.v1.VolumeNodeAffinity", special: Plain, fields: &[
-        f(1, "required", M(207), 0),
+        f(1, "required", M(221), 0),
     ] },
-    // 308
+    // 322
     Msg { name: "core.v1.VolumeProjection", special: Plain, fields: &[
-        f(1, "secret", M(278), 0),
-        f(2, "downwardAPI", M(138), 0),
-        f(3, "configMap", M(122), 0),
-        f(4, "serviceAccountToken", M(284), 0),
-        f(5, "clusterTrustBundle", M(117), 0),
-        f(6, "podCertificate", M(231), 0),
+        f(1, "secret", M(292), 0),
+        f(2, "downwardAPI", M(152), 0),
+        f(3, "configMap", M(136), 0),
+        f(4, "serviceAccountToken", M(298), 0),
+        f(5, "clusterTrustBundle", M(131), 0),
+        f(6, "podCertificate", M(245), 0),
     ] },
-    // 309
+    // 323
     Msg { name: "core.v1.VolumeResourceRequirements", special: Plain, fields: &[
         f(1, "limits", M(0), MAP),
         f(2, "requests", M(0), MAP),
     ] },
-    // 310
+    // 324
     Msg { name: "core.v1.VolumeSource", special: Plain, fields: &[
-        f(1, "hostPath", M(171), 0),
-        f(2, "emptyDir", M(141), 0),
-        f(3, "gcePersistentDisk", M(162), 0),
-        f(4, "awsElasticBlockStore", M(102), 0),
-        f(5, "gitRepo", M(164), 0),
-        f(6, "secret", M(280), 0),
-        f(7, "nfs", M(188), 0),
-        f(8, "iscsi", M(173), 0),
-        f(9, "glusterfs", M(166), 0),
-        f(10, "persistentVolumeClaim", M(222), 0),
-        f(11, "rbd", M(256), 0),
-        f(12, "flexVolume", M(160), 0),
-        f(13, "cinder", M(115), 0),
-        f(14, "cephfs", M(113), 0),
-        f(15, "flocker", M(161), 0),
-        f(16, "downwardAPI", M(140), 0),
-        f(17, "fc", M(157), 0),
-        f(18, "azureFile", M(108), 0),
-        f(19, "configMap", M(123), 0),
-        f(20, "vsphereVolume", M(312), 0),
-        f(21, "quobyte", M(254), 0),
-        f(22, "azureDisk", M(106), 0),
-        f(23, "photonPersistentDisk", M(226), 0),
-        f(26, "projected", M(253), 0),
-        f(24, "portworxVolume", M(249), 0),
-        f(25, "scaleIO", M(271), 0),
-        f(27, "storageos", M(291), 0),
-        f(28, "csi", M(110), 0),
-        f(29, "ephemeral", M(151), 0),
-        f(30, "image", M(174), 0),
+        f(1, "hostPath", M(185), 0),
+        f(2, "emptyDir", M(155), 0),
+        f(3, "gcePersistentDisk", M(176), 0),
+        f(4, "awsElasticBlockStore", M(116), 0),
+        f(5, "gitRepo", M(178), 0),
+        f(6, "secret", M(294), 0),
+        f(7, "nfs", M(202), 0),
+        f(8, "iscsi", M(187), 0),
+        f(9, "glusterfs", M(180), 0),
+        f(10, "persistentVolumeClaim", M(236), 0),
+        f(11, "rbd", M(270), 0),
+        f(12, "flexVolume", M(174), 0),
+        f(13, "cinder", M(129), 0),
+        f(14, "cephfs", M(127), 0),
+        f(15, "flocker", M(175), 0),
+        f(16, "downwardAPI", M(154), 0),
+        f(17, "fc", M(171), 0),
+        f(18, "azureFile", M(122), 0),
+        f(19, "configMap", M(137), 0),
+        f(20, "vsphereVolume", M(326), 0),
+        f(21, "quobyte", M(268), 0),
+        f(22, "azureDisk", M(120), 0),
+        f(23, "photonPersistentDisk", M(240), 0),
+        f(26, "projected", M(267), 0),
+        f(24, "portworxVolume", M(263), 0),
+        f(25, "scaleIO", M(285), 0),
+        f(27, "storageos", M(305), 0),
+        f(28, "csi", M(124), 0),
+        f(29, "ephemeral", M(165), 0),
+        f(30, "image", M(188), 0),
     ] },
-    // 311
+    // 325
     Msg { name: "core.v1.VolumeStatus", special: Plain, fields: &[
-        f(1, "image", M(175), 0),
+        f(1, "image", M(189), 0),
     ] },
-    // 312
+    // 326
     Msg { name: "core.v1.VsphereVirtualDiskVolumeSource", special: Plain, fields: &[
         f(1, "volumePath", Str, 0),
         f(2, "fsType", Str, OMIT),
         f(3, "storagePolicyName", Str, OMIT),
         f(4, "storagePolicyID", Str, OMIT),
     ] },
-    // 313
+    // 327
     Msg { name: "core.v1.WeightedPodAffinityTerm", special: Plain, fields: &[
         f(1, "weight", I32, 0),
-        f(2, "podAffinityTerm", M(229), 0),
+        f(2, "podAffinityTerm", M(243), 0),
     ] },
-    // 314
+    // 328
     Msg { name: "core.v1.WindowsSecurityContextOptions", special: Plain, fields: &[
         f(1, "gmsaCredentialSpecName", Str, 0),
         f(2, "gmsaCredentialSpec", Str, 0),
         f(3, "runAsUserName", Str, 0),
         f(4, "hostProcess", Bool, 0),
     ] },
-    // 315
+    // 329
+    Msg { name: "events.v1.Event", special: Plain, fields: &[
+        f(1, "metadata", M(339), 0),
+        f(2, "eventTime", M(338), 0),
+        f(3, "series", M(330), 0),
+        f(4, "reportingController", Str, OMIT),
+        f(5, "reportingInstance", Str, OMIT),
+        f(6, "action", Str, OMIT),
+        f(7, "reason", Str, OMIT),
+        f(8, "regarding", M(229), 0),
+        f(9, "related", M(229), 0),
+        f(10, "note", Str, OMIT),
+        f(11, "type", Str, OMIT),
+        f(12, "deprecatedSource", M(168), 0),
+        f(13, "deprecatedFirstTimestamp", M(342), 0),
+        f(14, "deprecatedLastTimestamp", M(342), 0),
+        f(15, "deprecatedCount", I32, OMIT),
+    ] },
+    // 330
+    Msg { name: "events.v1.EventSeries", special: Plain, fields: &[
+        f(1, "count", I32, 0),
+        f(2, "lastObservedTime", M(338), 0),
+    ] },
+    // 331
     Msg { name: "meta.v1.Condition", special: Plain, fields: &[
         f(1, "type", Str, 0),
         f(2, "status", Str, 0),
         f(3, "observedGeneration", I64, OMIT),
-        f(4, "lastTransitionTime", M(326), 0),
+        f(4, "lastTransitionTime", M(342), 0),
         f(5, "reason", Str, 0),
         f(6, "message", Str, 0),
     ] },
-    // 316
+    // 332
     Msg { name: "meta.v1.DeleteOptions", special: Plain, fields: &[
         f(1, "gracePeriodSeconds", I64, 0),
-        f(2, "preconditions", M(325), 0),
+        f(2, "preconditions", M(341), 0),
         f(3, "orphanDependents", Bool, 0),
         f(4, "propagationPolicy", Str, 0),
         f(5, "dryRun", Str, REP),
         f(6, "ignoreStoreReadErrorWithClusterBreakingPotential", Bool, 0),
     ] },
-    // 317
+    // 333
     Msg { name: "meta.v1.FieldSelectorRequirement", special: Plain, fields: &[
         f(1, "key", Str, 0),
         f(2, "operator", Str, 0),
         f(3, "values", Str, REP),
     ] },
-    // 318
+    // 334
     Msg { name: "meta.v1.FieldsV1", special: RawJson, fields: &[
     ] },
-    // 319
+    // 335
     Msg { name: "meta.v1.LabelSelector", special: Plain, fields: &[
         f(1, "matchLabels", Str, MAP),
-        f(2, "matchExpressions", M(320), REP),
+        f(2, "matchExpressions", M(336), REP),
     ] },
-    // 320
+    // 336
     Msg { name: "meta.v1.LabelSelectorRequirement", special: Plain, fields: &[
         f(1, "key", Str, 0),
         f(2, "operator", Str, 0),
         f(3, "values", Str, REP),
     ] },
-    // 321
+    // 337
     Msg { name: "meta.v1.ManagedFieldsEntry", special: Plain, fields: &[
         f(1, "manager", Str, OMIT),
         f(2, "operation", Str, OMIT),
         f(3, "apiVersion", Str, OMIT),
-        f(4, "time", M(326), 0),
+        f(4, "time", M(342), 0),
         f(6, "fieldsType", Str, OMIT),
-        f(7, "fieldsV1", M(318), 0),
+        f(7, "fieldsV1", M(334), 0),
         f(8, "subresource", Str, OMIT),
     ] },
-    // 322
+    // 338
     Msg { name: "meta.v1.MicroTime", special: MicroTime, fields: &[
         f(1, "seconds", I64, 0),
         f(2, "nanos", I32, 0),
     ] },
-    // 323
+    // 339
     Msg { name: "meta.v1.ObjectMeta", special: Plain, fields: &[
         f(1, "name", Str, OMIT),
         f(2, "generateName", Str, OMIT),
@@ -2431,16 +2536,16 @@ pub static MESSAGES: &[Msg] = &[
         f(5, "uid", Str, OMIT),
         f(6, "resourceVersion", Str, OMIT),
         f(7, "generation", I64, OMIT),
-        f(8, "creationTimestamp", M(326), OMIT),
-        f(9, "deletionTimestamp", M(326), 0),
+        f(8, "creationTimestamp", M(342), OMIT),
+        f(9, "deletionTimestamp", M(342), 0),
         f(10, "deletionGracePeriodSeconds", I64, 0),
         f(11, "labels", Str, MAP),
         f(12, "annotations", Str, MAP),
-        f(13, "ownerReferences", M(324), REP),
+        f(13, "ownerReferences", M(340), REP),
         f(14, "finalizers", Str, REP),
-        f(17, "managedFields", M(321), REP),
+        f(17, "managedFields", M(337), REP),
     ] },
-    // 324
+    // 340
     Msg { name: "meta.v1.OwnerReference", special: Plain, fields: &[
         f(5, "apiVersion", Str, 0),
         f(1, "kind", Str, 0),
@@ -2449,48 +2554,48 @@ pub static MESSAGES: &[Msg] = &[
         f(6, "controller", Bool, 0),
         f(7, "blockOwnerDeletion", Bool, 0),
     ] },
-    // 325
+    // 341
     Msg { name: "meta.v1.Preconditions", special: Plain, fields: &[
         f(1, "uid", Str, 0),
         f(2, "resourceVersion", Str, 0),
     ] },
-    // 326
+    // 342
     Msg { name: "meta.v1.Time", special: Time, fields: &[
         f(1, "seconds", I64, 0),
         f(2, "nanos", I32, 0),
     ] },
-    // 327
+    // 343
     Msg { name: "networking.v1.HTTPIngressPath", special: Plain, fields: &[
         f(1, "path", Str, OMIT),
         f(3, "pathType", Str, 0),
-        f(2, "backend", M(331), 0),
+        f(2, "backend", M(347), 0),
     ] },
-    // 328
+    // 344
     Msg { name: "networking.v1.HTTPIngressRuleValue", special: Plain, fields: &[
-        f(1, "paths", M(327), REP),
+        f(1, "paths", M(343), REP),
     ] },
-    // 329
+    // 345
     Msg { name: "networking.v1.IPBlock", special: Plain, fields: &[
         f(1, "cidr", Str, 0),
         f(2, "except", Str, REP),
     ] },
-    // 330
+    // 346
     Msg { name: "networking.v1.Ingress", special: Plain, fields: &[
-        f(1, "metadata", M(323), 0),
-        f(2, "spec", M(341), 0),
-        f(3, "status", M(342), 0),
+        f(1, "metadata", M(339), 0),
+        f(2, "spec", M(357), 0),
+        f(3, "status", M(358), 0),
     ] },
-    // 331
+    // 347
     Msg { name: "networking.v1.IngressBackend", special: Plain, fields: &[
-        f(4, "service", M(340), 0),
-        f(3, "resource", M(299), 0),
+        f(4, "service", M(356), 0),
+        f(3, "resource", M(313), 0),
     ] },
-    // 332
+    // 348
     Msg { name: "networking.v1.IngressClass", special: Plain, fields: &[
-        f(1, "metadata", M(323), 0),
-        f(2, "spec", M(334), 0),
+        f(1, "metadata", M(339), 0),
+        f(2, "spec", M(350), 0),
     ] },
-    // 333
+    // 349
     Msg { name: "networking.v1.IngressClassParametersReference", special: Plain, fields: &[
         f(1, "apiGroup", Str, 0),
         f(2, "kind", Str, 0),
@@ -2498,136 +2603,136 @@ pub static MESSAGES: &[Msg] = &[
         f(4, "scope", Str, 0),
         f(5, "namespace", Str, 0),
     ] },
-    // 334
+    // 350
     Msg { name: "networking.v1.IngressClassSpec", special: Plain, fields: &[
         f(1, "controller", Str, OMIT),
-        f(2, "parameters", M(333), 0),
+        f(2, "parameters", M(349), 0),
     ] },
-    // 335
+    // 351
     Msg { name: "networking.v1.IngressLoadBalancerIngress", special: Plain, fields: &[
         f(1, "ip", Str, OMIT),
         f(2, "hostname", Str, OMIT),
-        f(4, "ports", M(337), REP),
+        f(4, "ports", M(353), REP),
     ] },
-    // 336
+    // 352
     Msg { name: "networking.v1.IngressLoadBalancerStatus", special: Plain, fields: &[
-        f(1, "ingress", M(335), REP),
+        f(1, "ingress", M(351), REP),
     ] },
-    // 337
+    // 353
     Msg { name: "networking.v1.IngressPortStatus", special: Plain, fields: &[
         f(1, "port", I32, 0),
         f(2, "protocol", Str, 0),
         f(3, "error", Str, 0),
     ] },
-    // 338
+    // 354
     Msg { name: "networking.v1.IngressRule", special: Plain, fields: &[
         f(1, "host", Str, OMIT),
-        f(2, "", M(339), INLINE),
+        f(2, "", M(355), INLINE),
     ] },
-    // 339
+    // 355
     Msg { name: "networking.v1.IngressRuleValue", special: Plain, fields: &[
-        f(1, "http", M(328), 0),
+        f(1, "http", M(344), 0),
     ] },
-    // 340
+    // 356
     Msg { name: "networking.v1.IngressServiceBackend", special: Plain, fields: &[
         f(1, "name", Str, 0),
-        f(2, "port", M(350), 0),
+        f(2, "port", M(366), 0),
     ] },
-    // 341
+    // 357
     Msg { name: "networking.v1.IngressSpec", special: Plain, fields: &[
         f(4, "ingressClassName", Str, 0),
-        f(1, "defaultBackend", M(331), 0),
-        f(2, "tls", M(343), REP),
-        f(3, "rules", M(338), REP),
+        f(1, "defaultBackend", M(347), 0),
+        f(2, "tls", M(359), REP),
+        f(3, "rules", M(354), REP),
     ] },
-    // 342
+    // 358
     Msg { name: "networking.v1.IngressStatus", special: Plain, fields: &[
-        f(1, "loadBalancer", M(336), 0),
+        f(1, "loadBalancer", M(352), 0),
     ] },
-    // 343
+    // 359
     Msg { name: "networking.v1.IngressTLS", special: Plain, fields: &[
         f(1, "hosts", Str, REP),
         f(2, "secretName", Str, OMIT),
     ] },
-    // 344
+    // 360
     Msg { name: "networking.v1.NetworkPolicy", special: Plain, fields: &[
-        f(1, "metadata", M(323), 0),
-        f(2, "spec", M(349), 0),
+        f(1, "metadata", M(339), 0),
+        f(2, "spec", M(365), 0),
     ] },
-    // 345
+    // 361
     Msg { name: "networking.v1.NetworkPolicyEgressRule", special: Plain, fields: &[
-        f(1, "ports", M(348), REP),
-        f(2, "to", M(347), REP),
+        f(1, "ports", M(364), REP),
+        f(2, "to", M(363), REP),
     ] },
-    // 346
+    // 362
     Msg { name: "networking.v1.NetworkPolicyIngressRule", special: Plain, fields: &[
-        f(1, "ports", M(348), REP),
-        f(2, "from", M(347), REP),
+        f(1, "ports", M(364), REP),
+        f(2, "from", M(363), REP),
     ] },
-    // 347
+    // 363
     Msg { name: "networking.v1.NetworkPolicyPeer", special: Plain, fields: &[
-        f(1, "podSelector", M(319), 0),
-        f(2, "namespaceSelector", M(319), 0),
-        f(3, "ipBlock", M(329), 0),
+        f(1, "podSelector", M(335), 0),
+        f(2, "namespaceSelector", M(335), 0),
+        f(3, "ipBlock", M(345), 0),
     ] },
-    // 348
+    // 364
     Msg { name: "networking.v1.NetworkPolicyPort", special: Plain, fields: &[
         f(1, "protocol", Str, 0),
-        f(2, "port", M(373), 0),
+        f(2, "port", M(389), 0),
         f(3, "endPort", I32, 0),
     ] },
-    // 349
+    // 365
     Msg { name: "networking.v1.NetworkPolicySpec", special: Plain, fields: &[
-        f(1, "podSelector", M(319), 0),
-        f(2, "ingress", M(346), REP),
-        f(3, "egress", M(345), REP),
+        f(1, "podSelector", M(335), 0),
+        f(2, "ingress", M(362), REP),
+        f(3, "egress", M(361), REP),
         f(4, "policyTypes", Str, REP),
     ] },
-    // 350
+    // 366
     Msg { name: "networking.v1.ServiceBackendPort", special: Plain, fields: &[
         f(1, "name", Str, OMIT),
         f(2, "number", I32, OMIT),
     ] },
-    // 351
+    // 367
     Msg { name: "policy.v1.PodDisruptionBudget", special: Plain, fields: &[
-        f(1, "metadata", M(323), 0),
-        f(2, "spec", M(352), 0),
-        f(3, "status", M(353), 0),
+        f(1, "metadata", M(339), 0),
+        f(2, "spec", M(368), 0),
+        f(3, "status", M(369), 0),
     ] },
-    // 352
+    // 368
     Msg { name: "policy.v1.PodDisruptionBudgetSpec", special: Plain, fields: &[
-        f(1, "minAvailable", M(373), 0),
-        f(2, "selector", M(319), 0),
-        f(3, "maxUnavailable", M(373), 0),
+        f(1, "minAvailable", M(389), 0),
+        f(2, "selector", M(335), 0),
+        f(3, "maxUnavailable", M(389), 0),
         f(4, "unhealthyPodEvictionPolicy", Str, 0),
     ] },
-    // 353
+    // 369
     Msg { name: "policy.v1.PodDisruptionBudgetStatus", special: Plain, fields: &[
         f(1, "observedGeneration", I64, OMIT),
-        f(2, "disruptedPods", M(326), MAP),
+        f(2, "disruptedPods", M(342), MAP),
         f(3, "disruptionsAllowed", I32, 0),
         f(4, "currentHealthy", I32, 0),
         f(5, "desiredHealthy", I32, 0),
         f(6, "expectedPods", I32, 0),
-        f(7, "conditions", M(315), REP),
+        f(7, "conditions", M(331), REP),
     ] },
-    // 354
+    // 370
     Msg { name: "rbac.v1.AggregationRule", special: Plain, fields: &[
-        f(1, "clusterRoleSelectors", M(319), REP),
+        f(1, "clusterRoleSelectors", M(335), REP),
     ] },
-    // 355
+    // 371
     Msg { name: "rbac.v1.ClusterRole", special: Plain, fields: &[
-        f(1, "metadata", M(323), 0),
-        f(2, "rules", M(357), REP),
-        f(3, "aggregationRule", M(354), 0),
+        f(1, "metadata", M(339), 0),
+        f(2, "rules", M(373), REP),
+        f(3, "aggregationRule", M(370), 0),
     ] },
-    // 356
+    // 372
     Msg { name: "rbac.v1.ClusterRoleBinding", special: Plain, fields: &[
-        f(1, "metadata", M(323), 0),
-        f(2, "subjects", M(361), REP),
-        f(3, "roleRef", M(360), 0),
+        f(1, "metadata", M(339), 0),
+        f(2, "subjects", M(377), REP),
+        f(3, "roleRef", M(376), 0),
     ] },
-    // 357
+    // 373
     Msg { name: "rbac.v1.PolicyRule", special: Plain, fields: &[
         f(1, "verbs", Str, REP),
         f(2, "apiGroups", Str, REP),
@@ -2635,82 +2740,82 @@ pub static MESSAGES: &[Msg] = &[
         f(4, "resourceNames", Str, REP),
         f(5, "nonResourceURLs", Str, REP),
     ] },
-    // 358
+    // 374
     Msg { name: "rbac.v1.Role", special: Plain, fields: &[
-        f(1, "metadata", M(323), 0),
-        f(2, "rules", M(357), REP),
+        f(1, "metadata", M(339), 0),
+        f(2, "rules", M(373), REP),
     ] },
-    // 359
+    // 375
     Msg { name: "rbac.v1.RoleBinding", special: Plain, fields: &[
-        f(1, "metadata", M(323), 0),
-        f(2, "subjects", M(361), REP),
-        f(3, "roleRef", M(360), 0),
+        f(1, "metadata", M(339), 0),
+        f(2, "subjects", M(377), REP),
+        f(3, "roleRef", M(376), 0),
     ] },
-    // 360
+    // 376
     Msg { name: "rbac.v1.RoleRef", special: Plain, fields: &[
         f(1, "apiGroup", Str, 0),
         f(2, "kind", Str, 0),
         f(3, "name", Str, 0),
     ] },
-    // 361
+    // 377
     Msg { name: "rbac.v1.Subject", special: Plain, fields: &[
         f(1, "kind", Str, 0),
         f(2, "apiGroup", Str, OMIT),
         f(3, "name", Str, 0),
         f(4, "namespace", Str, OMIT),
     ] },
-    // 362
+    // 378
     Msg { name: "runtime.RawExtension", special: RawJson, fields: &[
     ] },
-    // 363
+    // 379
     Msg { name: "scheduling.v1alpha3.TopologyConstraint", special: Plain, fields: &[
         f(1, "key", Str, 0),
     ] },
-    // 364
+    // 380
     Msg { name: "scheduling.v1alpha3.WorkloadPodGroupAllDisruptionMode", special: Plain, fields: &[
     ] },
-    // 365
+    // 381
     Msg { name: "scheduling.v1alpha3.WorkloadPodGroupBasicSchedulingPolicy", special: Plain, fields: &[
     ] },
-    // 366
+    // 382
     Msg { name: "scheduling.v1alpha3.WorkloadPodGroupDisruptionMode", special: Plain, fields: &[
-        f(1, "single", M(371), 0),
-        f(2, "all", M(364), 0),
+        f(1, "single", M(387), 0),
+        f(2, "all", M(380), 0),
     ] },
-    // 367
+    // 383
     Msg { name: "scheduling.v1alpha3.WorkloadPodGroupGangSchedulingPolicy", special: Plain, fields: &[
         f(1, "minCount", I32, 0),
     ] },
-    // 368
+    // 384
     Msg { name: "scheduling.v1alpha3.WorkloadPodGroupResourceClaim", special: Plain, fields: &[
         f(1, "name", Str, 0),
         f(2, "resourceClaimName", Str, 0),
         f(3, "resourceClaimTemplateName", Str, 0),
     ] },
-    // 369
+    // 385
     Msg { name: "scheduling.v1alpha3.WorkloadPodGroupSchedulingConstraints", special: Plain, fields: &[
-        f(1, "topology", M(363), REP),
+        f(1, "topology", M(379), REP),
     ] },
-    // 370
+    // 386
     Msg { name: "scheduling.v1alpha3.WorkloadPodGroupSchedulingPolicy", special: Plain, fields: &[
-        f(1, "basic", M(365), 0),
-        f(2, "gang", M(367), 0),
+        f(1, "basic", M(381), 0),
+        f(2, "gang", M(383), 0),
     ] },
-    // 371
+    // 387
     Msg { name: "scheduling.v1alpha3.WorkloadPodGroupSingleDisruptionMode", special: Plain, fields: &[
     ] },
-    // 372
+    // 388
     Msg { name: "storage.v1.StorageClass", special: Plain, fields: &[
-        f(1, "metadata", M(323), 0),
+        f(1, "metadata", M(339), 0),
         f(2, "provisioner", Str, 0),
         f(3, "parameters", Str, MAP),
         f(4, "reclaimPolicy", Str, 0),
         f(5, "mountOptions", Str, REP),
         f(6, "allowVolumeExpansion", Bool, 0),
         f(7, "volumeBindingMode", Str, 0),
-        f(8, "allowedTopologies", M(297), REP),
+        f(8, "allowedTopologies", M(311), REP),
     ] },
-    // 373
+    // 389
     Msg { name: "util.intstr.IntOrString", special: IntOrString, fields: &[
         f(1, "type", I64, 0),
         f(2, "intVal", I32, 0),
