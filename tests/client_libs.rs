@@ -28,6 +28,7 @@ const CHECKS: &[&str] = &[
     "patch_strategic_merge",
     "patch_json_merge",
     "patch_json_patch",
+    "patch_json_patch_test_fails",
     "scale_subresource",
     "pod_logs",
     "delete",

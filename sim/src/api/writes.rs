@@ -182,7 +182,18 @@ pub fn patch(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
                 patch::strategic_merge_patch(&mut view, &p).map_err(ApiError::bad_request)?
             }
             "application/json-patch+json" => {
-                patch::json_patch(&mut view, &p).map_err(ApiError::bad_request)?
+                // A body that is no list of operations does not decode: 400. A list that
+                // does not apply (a failed test, a missing path, an unknown op): 422.
+                let decodes = p
+                    .as_array()
+                    .is_some_and(|ops| ops.iter().all(Value::is_object));
+                patch::json_patch(&mut view, &p).map_err(|e| {
+                    if decodes {
+                        ApiError::json_patch_not_applied()
+                    } else {
+                        ApiError::bad_request(e)
+                    }
+                })?
             }
             other => return Err(ApiError::unsupported_media(other)),
         }

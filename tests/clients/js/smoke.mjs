@@ -218,6 +218,33 @@ await check("patch_json_patch", async () => {
   return `data ${JSON.stringify(cm.data)}`;
 });
 
+await check("patch_json_patch_test_fails", async () => {
+  // A `test` guard on the resourceVersion, the usual optimistic-concurrency JSON patch:
+  // with a stale one the patch does not apply, and kube-apiserver answers 422 Invalid.
+  try {
+    await core.patchNamespacedConfigMap(
+      {
+        name: CM,
+        namespace: NS,
+        body: [
+          { op: "test", path: "/metadata/resourceVersion", value: "1" },
+          { op: "add", path: "/data/guarded", value: "yes" },
+        ],
+      },
+      patchAs(k8s.PatchStrategy.JsonPatch),
+    );
+  } catch (e) {
+    if (!(e instanceof k8s.ApiException)) throw e;
+    const st = statusOf(e);
+    expect(e.code === 422, `failed test op: HTTP ${e.code}, wanted 422; body ${JSON.stringify(st)}`);
+    expect(st.reason === "Invalid", `failed test op: reason ${st.reason}, wanted Invalid`);
+    const data = (await core.readNamespacedConfigMap({ name: CM, namespace: NS })).data;
+    expect(JSON.stringify(data) === '{"added":"1"}', `the patch that did not apply changed the data: ${JSON.stringify(data)}`);
+    return `422 Invalid: ${st.message}`;
+  }
+  throw new CheckFailed("a JSON patch whose test op fails was applied");
+});
+
 await check("scale_subresource", async () => {
   const labels = { app: DEPLOY };
   await apps.createNamespacedDeployment({

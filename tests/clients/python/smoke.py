@@ -233,6 +233,29 @@ def _():
     return f"data {cm.data}"
 
 
+@check("patch_json_patch_test_fails")
+def _():
+    # A `test` guard on the resourceVersion, the usual optimistic-concurrency JSON patch:
+    # with a stale one the patch does not apply, and kube-apiserver answers 422 Invalid.
+    try:
+        core.patch_namespaced_config_map(
+            CM,
+            NS,
+            [
+                {"op": "test", "path": "/metadata/resourceVersion", "value": "1"},
+                {"op": "add", "path": "/data/guarded", "value": "yes"},
+            ],
+            _content_type="application/json-patch+json",
+        )
+    except ApiException as e:
+        expect(e.status == 422, f"failed test op: HTTP {e.status}, wanted 422; body {e.body}")
+        expect(status_reason(e) == "Invalid", f"failed test op: reason {status_reason(e)!r}, wanted 'Invalid'")
+        data = core.read_namespaced_config_map(CM, NS).data
+        expect(data == {"added": "1"}, f"the patch that did not apply changed the data: {data}")
+        return f"422 Invalid: {json.loads(e.body).get('message')}"
+    raise CheckFailed("a JSON patch whose test op fails was applied")
+
+
 @check("scale_subresource")
 def _():
     labels = {"app": DEPLOY}
