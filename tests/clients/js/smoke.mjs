@@ -58,6 +58,26 @@ async function check(name, fn) {
 
 const patchAs = (strategy) => k8s.setHeaderOptions("Content-Type", strategy);
 
+/** `call` must fail with HTTP `status` and a Status of `reason`, leaving ConfigMap CM's data
+ * as `data`; returns the check's detail. */
+async function expectRefused(call, status, reason, what, data) {
+  try {
+    await call();
+  } catch (e) {
+    if (!(e instanceof k8s.ApiException)) throw e;
+    const st = statusOf(e);
+    expect(e.code === status, `${what}: HTTP ${e.code}, wanted ${status}; body ${JSON.stringify(st)}`);
+    expect(st.reason === reason, `${what}: reason ${st.reason}, wanted ${reason}`);
+    const now = (await core.readNamespacedConfigMap({ name: CM, namespace: NS })).data;
+    expect(
+      JSON.stringify(now) === JSON.stringify(data),
+      `${what} changed the data: ${JSON.stringify(now)}, wanted ${JSON.stringify(data)}`,
+    );
+    return `${status} ${reason}: ${st.message}`;
+  }
+  throw new CheckFailed(`${what} succeeded`);
+}
+
 async function expect404(read, what) {
   try {
     await read();
@@ -165,18 +185,13 @@ await check("update_conflict", async () => {
   expect(fresh.metadata.resourceVersion !== stale, "an update did not change the resourceVersion");
   cm.data = { step: "stale" };
   cm.metadata.resourceVersion = stale;
-  try {
-    await core.replaceNamespacedConfigMap({ name: CM, namespace: NS, body: cm });
-  } catch (e) {
-    if (!(e instanceof k8s.ApiException)) throw e;
-    const st = statusOf(e);
-    expect(e.code === 409, `stale update: HTTP ${e.code}, wanted 409; body ${JSON.stringify(st)}`);
-    expect(st.reason === "Conflict", `stale update: reason ${st.reason}, wanted Conflict`);
-    const now = (await core.readNamespacedConfigMap({ name: CM, namespace: NS })).data;
-    expect(JSON.stringify(now) === '{"step":"updated"}', `the stale update changed the data: ${JSON.stringify(now)}`);
-    return `409 Conflict: ${st.message}`;
-  }
-  throw new CheckFailed("an update with a stale resourceVersion succeeded");
+  return expectRefused(
+    () => core.replaceNamespacedConfigMap({ name: CM, namespace: NS, body: cm }),
+    409,
+    "Conflict",
+    "an update with a stale resourceVersion",
+    { step: "updated" },
+  );
 });
 
 await check("patch_strategic_merge", async () => {
@@ -221,28 +236,24 @@ await check("patch_json_patch", async () => {
 await check("patch_json_patch_test_fails", async () => {
   // A `test` guard on the resourceVersion, the usual optimistic-concurrency JSON patch:
   // with a stale one the patch does not apply, and kube-apiserver answers 422 Invalid.
-  try {
-    await core.patchNamespacedConfigMap(
-      {
-        name: CM,
-        namespace: NS,
-        body: [
-          { op: "test", path: "/metadata/resourceVersion", value: "1" },
-          { op: "add", path: "/data/guarded", value: "yes" },
-        ],
-      },
-      patchAs(k8s.PatchStrategy.JsonPatch),
-    );
-  } catch (e) {
-    if (!(e instanceof k8s.ApiException)) throw e;
-    const st = statusOf(e);
-    expect(e.code === 422, `failed test op: HTTP ${e.code}, wanted 422; body ${JSON.stringify(st)}`);
-    expect(st.reason === "Invalid", `failed test op: reason ${st.reason}, wanted Invalid`);
-    const data = (await core.readNamespacedConfigMap({ name: CM, namespace: NS })).data;
-    expect(JSON.stringify(data) === '{"added":"1"}', `the patch that did not apply changed the data: ${JSON.stringify(data)}`);
-    return `422 Invalid: ${st.message}`;
-  }
-  throw new CheckFailed("a JSON patch whose test op fails was applied");
+  return expectRefused(
+    () =>
+      core.patchNamespacedConfigMap(
+        {
+          name: CM,
+          namespace: NS,
+          body: [
+            { op: "test", path: "/metadata/resourceVersion", value: "1" },
+            { op: "add", path: "/data/guarded", value: "yes" },
+          ],
+        },
+        patchAs(k8s.PatchStrategy.JsonPatch),
+      ),
+    422,
+    "Invalid",
+    "a JSON patch whose test op fails",
+    { added: "1" },
+  );
 });
 
 await check("scale_subresource", async () => {

@@ -64,6 +64,21 @@ def status_reason(e):
         return None
 
 
+def expect_refused(call, status, reason, what, data):
+    """`call` must fail with HTTP `status` and a Status of `reason`, leaving ConfigMap CM's
+    data as `data`; returns the check's detail."""
+    try:
+        call()
+    except ApiException as e:
+        expect(e.status == status, f"{what}: HTTP {e.status}, wanted {status}; body {e.body}")
+        got = status_reason(e)
+        expect(got == reason, f"{what}: reason {got!r}, wanted {reason!r}; body {e.body}")
+        now = core.read_namespaced_config_map(CM, NS).data
+        expect(now == data, f"{what} changed the data: {now}, wanted {data}")
+        return f"{status} {reason}: {json.loads(e.body).get('message')}"
+    raise CheckFailed(f"{what} succeeded")
+
+
 def expect_404(read, what):
     try:
         read()
@@ -182,15 +197,13 @@ def _():
     expect(fresh.metadata.resource_version != stale, "an update did not change the resourceVersion")
     cm.data = {"step": "stale"}
     cm.metadata.resource_version = stale
-    try:
-        core.replace_namespaced_config_map(CM, NS, cm)
-    except ApiException as e:
-        expect(e.status == 409, f"stale update: HTTP {e.status}, wanted 409; body {e.body}")
-        expect(status_reason(e) == "Conflict", f"stale update: reason {status_reason(e)!r}, wanted 'Conflict'; body {e.body}")
-        now = core.read_namespaced_config_map(CM, NS).data
-        expect(now == {"step": "updated"}, f"the stale update changed the data: {now}")
-        return f"409 Conflict: {json.loads(e.body).get('message')}"
-    raise CheckFailed("an update with a stale resourceVersion succeeded")
+    return expect_refused(
+        lambda: core.replace_namespaced_config_map(CM, NS, cm),
+        409,
+        "Conflict",
+        "an update with a stale resourceVersion",
+        {"step": "updated"},
+    )
 
 
 @check("patch_strategic_merge")
@@ -237,8 +250,8 @@ def _():
 def _():
     # A `test` guard on the resourceVersion, the usual optimistic-concurrency JSON patch:
     # with a stale one the patch does not apply, and kube-apiserver answers 422 Invalid.
-    try:
-        core.patch_namespaced_config_map(
+    return expect_refused(
+        lambda: core.patch_namespaced_config_map(
             CM,
             NS,
             [
@@ -246,14 +259,12 @@ def _():
                 {"op": "add", "path": "/data/guarded", "value": "yes"},
             ],
             _content_type="application/json-patch+json",
-        )
-    except ApiException as e:
-        expect(e.status == 422, f"failed test op: HTTP {e.status}, wanted 422; body {e.body}")
-        expect(status_reason(e) == "Invalid", f"failed test op: reason {status_reason(e)!r}, wanted 'Invalid'")
-        data = core.read_namespaced_config_map(CM, NS).data
-        expect(data == {"added": "1"}, f"the patch that did not apply changed the data: {data}")
-        return f"422 Invalid: {json.loads(e.body).get('message')}"
-    raise CheckFailed("a JSON patch whose test op fails was applied")
+        ),
+        422,
+        "Invalid",
+        "a JSON patch whose test op fails",
+        {"added": "1"},
+    )
 
 
 @check("scale_subresource")
