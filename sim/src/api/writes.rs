@@ -197,6 +197,12 @@ pub fn patch(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
             }
             other => return Err(ApiError::unsupported_media(other)),
         }
+        // A resourceVersion the patch sets is a precondition, as for an update: the patched
+        // object's must be the current one (kube-apiserver's store compares them: 409).
+        let precondition = meta::resource_version(&view);
+        if !precondition.is_empty() && precondition != meta::resource_version(&old) {
+            return Err(ApiError::conflict(t.def, &name));
+        }
         let warnings = validate::check_schema(&view, mode)?;
         let new = if is_scale {
             apply_scale(&old, &view)?

@@ -217,6 +217,22 @@ await check("patch_json_merge", async () => {
   return `data ${JSON.stringify(cm.data)}`;
 });
 
+await check("patch_stale_resource_version", async () =>
+  // A resourceVersion in a patch is a precondition (optimistic locking without a read):
+  // a stale one is 409 Conflict, as for an update.
+  expectRefused(
+    () =>
+      core.patchNamespacedConfigMap(
+        { name: CM, namespace: NS, body: { metadata: { resourceVersion: "1" }, data: { merged: "stale" } } },
+        patchAs(k8s.PatchStrategy.MergePatch),
+      ),
+    409,
+    "Conflict",
+    "a merge patch with a stale resourceVersion",
+    { merged: "yes" },
+  ),
+);
+
 await check("patch_json_patch", async () => {
   const cm = await core.patchNamespacedConfigMap(
     {

@@ -231,6 +231,24 @@ def _():
     return f"data {cm.data}"
 
 
+@check("patch_stale_resource_version")
+def _():
+    # A resourceVersion in a patch is a precondition (optimistic locking without a read):
+    # a stale one is 409 Conflict, as for an update.
+    return expect_refused(
+        lambda: core.patch_namespaced_config_map(
+            CM,
+            NS,
+            {"metadata": {"resourceVersion": "1"}, "data": {"merged": "stale"}},
+            _content_type="application/merge-patch+json",
+        ),
+        409,
+        "Conflict",
+        "a merge patch with a stale resourceVersion",
+        {"merged": "yes"},
+    )
+
+
 @check("patch_json_patch")
 def _():
     cm = core.patch_namespaced_config_map(
