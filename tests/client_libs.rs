@@ -27,6 +27,7 @@ const CHECKS: &[&str] = &[
     "update_conflict",
     "patch_strategic_merge",
     "patch_json_merge",
+    "patch_unknown_field",
     "patch_stale_resource_version",
     "patch_json_patch",
     "patch_json_patch_test_fails",

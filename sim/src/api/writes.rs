@@ -24,6 +24,7 @@ pub fn create(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
     let mut obj = parse_body(r)?;
     check_kind(t, &mut obj, t.def.kind, &t.def.api_version())?;
     let warnings = validate::check_schema(&obj, mode)?;
+    validate::drop_unknown_fields(&mut obj, None);
     let mut obj = from_client(t.def, obj);
     if meta::name(&obj).is_empty()
         && let Some(g) = obj
@@ -128,6 +129,7 @@ pub fn update(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
     };
     check_kind(t, &mut body, expect_kind, &expect_av)?;
     let warnings = validate::check_schema(&body, mode)?;
+    validate::drop_unknown_fields(&mut body, Some(&to_client(t.def, &old)));
     let body_name = meta::name(&body);
     if !body_name.is_empty() && body_name != name {
         return Err(ApiError::bad_request(format!(
@@ -204,6 +206,7 @@ pub fn patch(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
             return Err(ApiError::conflict(t.def, &name));
         }
         let warnings = validate::check_schema(&view, mode)?;
+        validate::drop_unknown_fields(&mut view, Some(&to_client(t.def, &old)));
         let new = if is_scale {
             apply_scale(&old, &view)?
         } else {

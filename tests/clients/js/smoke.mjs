@@ -7,6 +7,7 @@
 // Exits 1 when a check failed. KUBECONFIG names the cluster; the namespace is ai-agents.
 
 import { randomBytes } from "node:crypto";
+import https from "node:https";
 import * as k8s from "@kubernetes/client-node";
 
 const NS = "ai-agents";
@@ -54,6 +55,23 @@ async function check(name, fn) {
   }
   if (!ok) failures.push(name);
   console.log(JSON.stringify({ check: name, ok, detail: String(detail ?? "") }));
+}
+
+/** GET `path` with the kubeconfig's credentials, the JSON as the server sent it (the
+ * library's models keep only the fields they know). */
+async function rawGet(path) {
+  const opts = { method: "GET", headers: { Accept: "application/json" } };
+  await kc.applyToHTTPSOptions(opts);
+  return new Promise((resolve, reject) => {
+    https
+      .request(new URL(kc.getCurrentCluster().server + path), opts, (res) => {
+        let body = "";
+        res.on("data", (chunk) => (body += chunk));
+        res.on("end", () => resolve(JSON.parse(body)));
+      })
+      .on("error", reject)
+      .end();
+  });
 }
 
 const patchAs = (strategy) => k8s.setHeaderOptions("Content-Type", strategy);
@@ -215,6 +233,20 @@ await check("patch_json_merge", async () => {
   );
   expect(JSON.stringify(cm.data) === '{"merged":"yes"}', `data after the merge patch: ${JSON.stringify(cm.data)}`);
   return `data ${JSON.stringify(cm.data)}`;
+});
+
+await check("patch_unknown_field", async () => {
+  // A field the kind does not have is dropped, with a warning (fieldValidation Warn, the
+  // default): the stored object, read raw (the models would hide it), does not have it.
+  const answer = await core.patchNamespacedConfigMapWithHttpInfo(
+    { name: CM, namespace: NS, body: { bogus: "x" } },
+    patchAs(k8s.PatchStrategy.MergePatch),
+  );
+  const warning = answer.headers.warning ?? "";
+  expect(warning.includes('unknown field \\"bogus\\"'), `Warning header: ${JSON.stringify(warning)}`);
+  const raw = await rawGet(`/api/v1/namespaces/${NS}/configmaps/${CM}`);
+  expect(!("bogus" in raw), `the unknown field was stored: ${JSON.stringify(raw)}`);
+  return `dropped; Warning: ${warning}`;
 });
 
 await check("patch_stale_resource_version", async () =>

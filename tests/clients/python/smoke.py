@@ -231,6 +231,20 @@ def _():
     return f"data {cm.data}"
 
 
+@check("patch_unknown_field")
+def _():
+    # A field the kind does not have is dropped, with a warning (fieldValidation Warn, the
+    # default): the stored object, read raw (the models would hide it), does not have it.
+    _, _, headers = core.patch_namespaced_config_map_with_http_info(
+        CM, NS, {"bogus": "x"}, _content_type="application/merge-patch+json"
+    )
+    warning = (headers or {}).get("Warning", "")
+    expect('unknown field \\"bogus\\"' in warning, f"Warning header: {warning!r}")
+    raw = json.loads(core.read_namespaced_config_map(CM, NS, _preload_content=False).data)
+    expect("bogus" not in raw, f"the unknown field was stored: {raw}")
+    return f"dropped; Warning: {warning}"
+
+
 @check("patch_stale_resource_version")
 def _():
     # A resourceVersion in a patch is a precondition (optimistic locking without a read):
