@@ -90,6 +90,18 @@ spec:
         ports: [{containerPort: 80}]
 ";
 
+const SETTINGS: &str = "apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings, namespace: day}
+data: {mode: calm}
+";
+
+const SETTINGS_2: &str = "apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings, namespace: day}
+data: {mode: busy}
+";
+
 const UNKNOWN_FIELD: &str = "apiVersion: v1
 kind: ConfigMap
 metadata: {name: strict, namespace: day}
@@ -125,6 +137,8 @@ pub static ROWS: &[Row] = &[
     ok(&["get", "pods", "-A", "-l", "app=redis"], &["redis-"]),
     ok(&["get", "pods", "-A", "--field-selector=status.phase=Running"], &["Running"]),
     ok(&["get", "deploy", "-n", "ai-agents", "--show-labels"], &["LABELS", "app=redis"]),
+    ok(&["get", "deploy", "-n", "ai-agents", "-w", "--request-timeout=2s"], &["READY", "redis"]),
+    ok(&["get", "deploy", "-n", "ai-agents", "-w", "--output-watch-events", "-o", "json", "--request-timeout=2s"], &["\"type\":\"ADDED\"", "\"name\":\"redis\""]),
     ok(&["get", "ev", "-A", "--sort-by=.lastTimestamp"], &["Scheduled"]),
     ok(&["get", "events.events.k8s.io", "-n", "ai-agents"], &["Scheduled"]),
     ok(&["get", "events.v1.events.k8s.io", "-n", "ai-agents", "--field-selector=regarding.kind=Deployment", "-o", "yaml"], &["apiVersion: events.k8s.io/v1", "regarding:", "note: Scaled up replica set"]),
@@ -215,6 +229,11 @@ pub static ROWS: &[Row] = &[
     stdin(&["diff", "--server-side", "-f", "-"], MANIFEST_3, Expect::Fails("conflict with \"kubectl-client-side-apply\": .spec.replicas")),
     stdin(&["diff", "--server-side", "--force-conflicts", "-f", "-"], MANIFEST_3, Expect::Differs("+  replicas: 3")),
     stdin(&["apply", "--validate=strict", "-f", "-"], UNKNOWN_FIELD, Expect::Fails("unknown field \"dataa\"")),
+    stdin(&["create", "-f", "-"], SETTINGS, Expect::Out(&["configmap/settings created"])),
+    stdin(&["create", "-f", "-"], SETTINGS, Expect::Fails("configmaps \"settings\" already exists")),
+    stdin(&["replace", "-f", "-"], SETTINGS_2, Expect::Out(&["configmap/settings replaced"])),
+    ok(&["get", "cm", "settings", "-n", "day", "-o", "jsonpath={.data.mode}"], &["busy"]),
+    stdin(&["replace", "--force", "-f", "-"], SETTINGS, Expect::Out(&["configmap \"settings\" deleted", "configmap/settings replaced"])),
     Row {
         env: Some(("KUBE_EDITOR", "sed -i s/8080/8081/")),
         ..ok(&["edit", "svc", "web2", "-n", "day"], &["service/web2 edited"])
@@ -222,7 +241,7 @@ pub static ROWS: &[Row] = &[
     ok(&["get", "svc", "web2", "-n", "day", "-o", "jsonpath={.spec.ports[0].port}"], &["8081"]),
     // Cleaning up.
     ok(&["delete", "pod", "pod1", "-n", "day", "--grace-period=0", "--force"], &["pod \"pod1\" force deleted"]),
-    ok(&["delete", "pod", "-l", "app=web", "-n", "day", "--wait=false"], &["deleted"]),
+    ok(&["delete", "pod", "-l", "app=web", "-n", "day", "--grace-period=5", "--timeout=60s"], &["deleted"]),
     ok(&["delete", "cm", "--all", "-n", "day"], &["configmap \"cfg\" deleted"]),
     ok(&["delete", "svc", "web", "-n", "day", "--dry-run=server"], &["service \"web\" deleted (server dry run)"]),
     ok(&["get", "svc", "web", "-n", "day", "-o", "name"], &["service/web"]),
