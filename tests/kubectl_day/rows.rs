@@ -50,14 +50,20 @@ const fn stdin(args: &'static [&'static str], input: &'static str, expect: Expec
     }
 }
 
-const MANIFEST: &str = "apiVersion: apps/v1
+/// The `api` Deployment the declarative rows apply and diff, with `$replicas`.
+macro_rules! api_manifest {
+    ($replicas:literal) => {
+        concat!(
+            "apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: api
   namespace: day
   labels: {app: api}
 spec:
-  replicas: 2
+  replicas: ",
+            $replicas,
+            "
   selector:
     matchLabels: {app: api}
   template:
@@ -68,27 +74,13 @@ spec:
       - name: api
         image: nginx:1.27
         ports: [{containerPort: 80}]
-";
+"
+        )
+    };
+}
 
-const MANIFEST_3: &str = "apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: api
-  namespace: day
-  labels: {app: api}
-spec:
-  replicas: 3
-  selector:
-    matchLabels: {app: api}
-  template:
-    metadata:
-      labels: {app: api}
-    spec:
-      containers:
-      - name: api
-        image: nginx:1.27
-        ports: [{containerPort: 80}]
-";
+const MANIFEST: &str = api_manifest!("2");
+const MANIFEST_3: &str = api_manifest!("3");
 
 const SETTINGS: &str = "apiVersion: v1
 kind: ConfigMap
