@@ -7,6 +7,7 @@ use k8s_openapi::api::{
     apps, authorization, autoscaling, batch, core, networking, policy, rbac, storage,
 };
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions;
+use k8s_openapi::kube_aggregator::pkg::apis::apiregistration;
 use k8s_openapi::schemars::JsonSchema;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -82,6 +83,7 @@ kind_table!(
     policy::v1::PodDisruptionBudget,
     apiextensions::v1::CustomResourceDefinition,
     authorization::v1::SelfSubjectAccessReview,
+    apiregistration::v1::APIService,
 );
 
 /// Decode into the typed form and encode again.

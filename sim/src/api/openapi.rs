@@ -84,7 +84,7 @@ fn build() -> Docs {
     let s = generate::schemas();
     let mut v3 = Vec::new();
     let mut root = Map::new();
-    for (g, v) in generate::group_versions() {
+    for (g, v) in generate::group_versions(&s) {
         let schemas: Map<String, Value> = generate::gv_definitions(&s, g, v)
             .into_iter()
             .filter_map(|n| {
@@ -170,10 +170,9 @@ fn serve(r: &Req, doc: &Doc, content_type: &str, extra: &[(header::HeaderName, S
 fn v2(r: &Req) -> Response {
     let d = docs();
     let accept = r.accept();
-    if accept.contains(MIME_PB) {
+    // Either protobuf type gets the one without '@', which Go's mime parser accepts.
+    if accept.contains(MIME_PB) || accept.contains(MIME_PB_DEPRECATED) {
         serve(r, &d.v2_pb, MIME_PB, &[])
-    } else if accept.contains(MIME_PB_DEPRECATED) {
-        serve(r, &d.v2_pb, MIME_PB_DEPRECATED, &[])
     } else {
         serve(r, &d.v2_json, "application/json", &[])
     }

@@ -36,13 +36,15 @@ const PRODUCES: [&str; 3] = [
     "application/vnd.kubernetes.protobuf",
 ];
 
-/// A kind with a typed schema: its group-version-kind and its definition's name.
+/// A kind with a typed schema: its group-version-kind, its definition's name and the
+/// resource k8s-openapi knows it by (None for a subresource's kind, like Scale).
 #[derive(Debug, Clone)]
 pub struct KindSchema {
     pub group: String,
     pub version: String,
     pub kind: String,
     pub name: String,
+    pub resource: Option<ResourceDef>,
 }
 
 /// All definitions (v2 form) and the kinds they describe.
@@ -55,13 +57,28 @@ pub struct Schemas {
 struct Collect<'a>(&'a mut SchemaGenerator);
 
 impl KindVisitor for Collect<'_> {
-    type Out = String;
-    fn visit<T>(self) -> String
+    type Out = (String, Option<ResourceDef>);
+    fn visit<T>(self) -> Self::Out
     where
         T: k8s_openapi::Resource + DeserializeOwned + Serialize + JsonSchema,
     {
         self.0.subschema_for::<T>();
-        T::schema_name().into_owned()
+        let scope = std::any::type_name::<T::Scope>();
+        let resource = (scope != std::any::type_name::<k8s_openapi::SubResourceScope>()).then_some(
+            ResourceDef {
+                group: T::GROUP,
+                version: T::VERSION,
+                resource: T::URL_PATH_SEGMENT,
+                kind: T::KIND,
+                singular: "",
+                namespaced: scope == std::any::type_name::<k8s_openapi::NamespaceResourceScope>(),
+                short_names: &[],
+                subresources: &[],
+                create_only: false,
+                categories: &[],
+            },
+        );
+        (T::schema_name().into_owned(), resource)
     }
 }
 
@@ -76,7 +93,8 @@ pub fn schemas() -> Schemas {
     generator.subschema_for::<meta::Status>();
     let mut kinds = Vec::new();
     for (api_version, kind) in validate::TYPED_KINDS {
-        let Some(name) = validate::with_kind_type(api_version, kind, Collect(&mut generator))
+        let Some((name, resource)) =
+            validate::with_kind_type(api_version, kind, Collect(&mut generator))
         else {
             continue;
         };
@@ -86,6 +104,7 @@ pub fn schemas() -> Schemas {
             version: version.into(),
             kind: kind.to_string(),
             name,
+            resource,
         });
     }
     let mut defs = generator.take_definitions(false);
@@ -372,7 +391,7 @@ fn v3_op(r: &ResourceDef, op: &Op, k: &KindSchema) -> Map<String, Value> {
 /// The paths of every served group-version (v2 form).
 pub fn v2_paths(s: &Schemas) -> Map<String, Value> {
     let mut paths = Map::new();
-    for (group, version) in group_versions() {
+    for (group, version) in group_versions(s) {
         for (r, k) in served(s, group, version) {
             for (path, ops, params) in resource_ops(r, &k.name) {
                 let mut item = Map::new();
@@ -423,27 +442,37 @@ fn v2_op(r: &ResourceDef, op: &Op, k: &KindSchema) -> Map<String, Value> {
     m
 }
 
-/// The served resources of a group-version with their kinds' schemas.
+/// The served resources of a group-version with their kinds' schemas: the sim's resource
+/// table's rows, or k8s-openapi's resource for a kind served elsewhere (APIService).
 fn served<'a>(
     s: &'a Schemas,
     group: &'a str,
     version: &'a str,
-) -> impl Iterator<Item = (&'static ResourceDef, &'a KindSchema)> + 'a {
-    resources::in_gv(group, version).filter_map(move |r| {
-        let k = s
-            .kinds
-            .iter()
-            .find(|k| k.group == r.group && k.version == r.version && k.kind == r.kind)?;
-        Some((r, k))
-    })
+) -> impl Iterator<Item = (&'a ResourceDef, &'a KindSchema)> + 'a {
+    s.kinds
+        .iter()
+        .filter(move |k| k.group == group && k.version == version)
+        .filter_map(|k| {
+            let r = resources::RESOURCES
+                .iter()
+                .find(|r| k.group == r.group && k.version == r.version && k.kind == r.kind);
+            Some((r.or(k.resource.as_ref())?, k))
+        })
 }
 
-/// Every served (group, version), in discovery order.
-pub fn group_versions() -> Vec<(&'static str, &'static str)> {
+/// Every served (group, version): the resource table's in discovery order, then those of
+/// other kinds of the kind table (apiregistration.k8s.io/v1).
+pub fn group_versions(s: &Schemas) -> Vec<(&str, &str)> {
     let mut out: Vec<(&str, &str)> = Vec::new();
-    for r in resources::RESOURCES {
-        if !out.contains(&(r.group, r.version)) {
-            out.push((r.group, r.version));
+    let table = resources::RESOURCES.iter().map(|r| (r.group, r.version));
+    let others = s
+        .kinds
+        .iter()
+        .filter(|k| k.resource.is_some())
+        .map(|k| (k.group.as_str(), k.version.as_str()));
+    for gv in table.chain(others) {
+        if !out.contains(&gv) {
+            out.push(gv);
         }
     }
     out

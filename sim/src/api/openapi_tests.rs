@@ -126,5 +126,5 @@ fn etag_and_hash_caching() {
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.headers()[header::CACHE_CONTROL], "public, immutable");
     let r = handle("/openapi/v2", &req(&[], &[(header::ACCEPT, MIME_PB_DEPRECATED)])).unwrap();
-    assert_eq!(r.headers()[header::CONTENT_TYPE], MIME_PB_DEPRECATED);
+    assert_eq!(r.headers()[header::CONTENT_TYPE], MIME_PB);
 }
