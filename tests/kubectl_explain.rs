@@ -48,11 +48,17 @@ fn explain_every_resource(sim: &SimProcess, bin: &str) {
             continue;
         }
         assert!(success, "{bin} explain {name} failed: {err}");
-        assert!(out.contains("KIND:") && out.contains("DESCRIPTION:"), "{out}");
+        assert!(
+            out.contains("KIND:") && out.contains("DESCRIPTION:"),
+            "{out}"
+        );
         assert!(out.contains("FIELDS:"), "{bin} explain {name}: {out}");
         explained += 1;
     }
-    assert!(explained >= 30, "{bin}: only {explained} resources explained");
+    assert!(
+        explained >= 30,
+        "{bin}: only {explained} resources explained"
+    );
     let (success, _, err) = run(k(
         sim,
         bin,
@@ -69,37 +75,68 @@ fn explain_fields(sim: &SimProcess, bin: &str) {
     let cases: &[(&str, &[&str])] = &[
         (
             "deployment.spec.replicas",
-            &["KIND:       Deployment", "FIELD: replicas <integer>", "Number of desired pods"],
+            &[
+                "KIND:       Deployment",
+                "FIELD: replicas <integer>",
+                "Number of desired pods",
+            ],
         ),
         (
             "svc.spec.ports",
-            &["FIELD: ports <[]ServicePort>", "targetPort\t<IntOrString>", "-required-"],
+            &[
+                "FIELD: ports <[]ServicePort>",
+                "targetPort\t<IntOrString>",
+                "-required-",
+            ],
         ),
         (
             "hpa.spec.metrics",
-            &["VERSION:    v2", "FIELD: metrics <[]MetricSpec>", "containerResource"],
+            &[
+                "VERSION:    v2",
+                "FIELD: metrics <[]MetricSpec>",
+                "containerResource",
+            ],
         ),
         (
             "pod.spec.containers.resources",
-            &["FIELD: resources <ResourceRequirements>", "limits\t<map[string]Quantity>", "requests"],
+            &[
+                "FIELD: resources <ResourceRequirements>",
+                "limits\t<map[string]Quantity>",
+                "requests",
+            ],
         ),
     ];
     for (path, wants) in cases {
         let out = ok(k(sim, bin, &["explain", path]));
         for want in *wants {
-            assert!(out.contains(want), "{bin} explain {path}: no {want:?} in\n{out}");
+            assert!(
+                out.contains(want),
+                "{bin} explain {path}: no {want:?} in\n{out}"
+            );
         }
     }
     let out = ok(k(sim, bin, &["explain", "deployment", "--recursive"]));
-    for want in ["replicas\t<integer>", "containers\t<[]Container>", "livenessProbe\t<Probe>"] {
+    for want in [
+        "replicas\t<integer>",
+        "containers\t<[]Container>",
+        "livenessProbe\t<Probe>",
+    ] {
         assert!(out.contains(want), "{bin} explain --recursive: no {want:?}");
     }
-    assert!(out.lines().count() > 500, "{bin}: {} lines", out.lines().count());
+    assert!(
+        out.lines().count() > 500,
+        "{bin}: {} lines",
+        out.lines().count()
+    );
     // The OpenAPI v2 document (protobuf) too.
     let out = ok(k(
         sim,
         bin,
-        &["explain", "--output=plaintext-openapiv2", "deployment.spec.replicas"],
+        &[
+            "explain",
+            "--output=plaintext-openapiv2",
+            "deployment.spec.replicas",
+        ],
     ));
     assert!(out.contains("FIELD:    replicas <integer>"), "{out}");
 }
@@ -126,7 +163,10 @@ fn field_validation(sim: &SimProcess, bin: &str) {
         bin,
         &["create", "--validate=true", "--dry-run=client", "-f", f],
     ));
-    assert!(out.contains("deployment.apps/typo created (dry run)"), "{out}");
+    assert!(
+        out.contains("deployment.apps/typo created (dry run)"),
+        "{out}"
+    );
     let (success, _, err) = run(k(sim, bin, &["get", "deployment", "typo"]));
     assert!(!success && err.contains("not found"), "{err}");
 }

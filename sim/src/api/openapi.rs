@@ -137,7 +137,12 @@ fn build() -> Docs {
 }
 
 /// 304 when the client has this version (If-None-Match), else the bytes.
-fn serve(r: &Req, doc: &Doc, content_type: &str, extra: &[(header::HeaderName, String)]) -> Response {
+fn serve(
+    r: &Req,
+    doc: &Doc,
+    content_type: &str,
+    extra: &[(header::HeaderName, String)],
+) -> Response {
     let etag = format!("\"{}\"", doc.etag);
     let fresh = r
         .headers

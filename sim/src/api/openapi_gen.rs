@@ -8,8 +8,8 @@
 //! merge patch from its own built-in types, as it does for kinds without OpenAPI data.
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
-use k8s_openapi::schemars::generate::{SchemaGenerator, SchemaSettings};
 use k8s_openapi::schemars::JsonSchema;
+use k8s_openapi::schemars::generate::{SchemaGenerator, SchemaSettings};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
@@ -178,10 +178,16 @@ pub fn to_v3(name: &str, v: &Value) -> Value {
     if let Value::Object(d) = &mut v {
         if name == INT_OR_STRING {
             d.remove("type");
-            d.insert("oneOf".into(), json!([{"type": "integer"}, {"type": "string"}]));
+            d.insert(
+                "oneOf".into(),
+                json!([{"type": "integer"}, {"type": "string"}]),
+            );
         } else if name == QUANTITY {
             d.remove("type");
-            d.insert("oneOf".into(), json!([{"type": "string"}, {"type": "number"}]));
+            d.insert(
+                "oneOf".into(),
+                json!([{"type": "string"}, {"type": "number"}]),
+            );
         }
     }
     v
@@ -270,7 +276,13 @@ fn resource_ops(r: &ResourceDef, schema: &str) -> Vec<(String, Vec<Op>, Vec<&'st
             verb: "patch",
             body: Some(PATCH.into()),
             resp: kind.clone(),
-            query: &["dryRun", "fieldManager", "fieldValidation", "force", "pretty"],
+            query: &[
+                "dryRun",
+                "fieldManager",
+                "fieldValidation",
+                "force",
+                "pretty",
+            ],
         },
         Op {
             method: "delete",
@@ -278,7 +290,12 @@ fn resource_ops(r: &ResourceDef, schema: &str) -> Vec<(String, Vec<Op>, Vec<&'st
             verb: "delete",
             body: Some(DELETE_OPTIONS.into()),
             resp: Some(STATUS.into()),
-            query: &["dryRun", "gracePeriodSeconds", "propagationPolicy", "pretty"],
+            query: &[
+                "dryRun",
+                "gracePeriodSeconds",
+                "propagationPolicy",
+                "pretty",
+            ],
         },
     ];
     let mut item_params = vec!["name"];
@@ -301,7 +318,11 @@ fn param_type(name: &str) -> &'static str {
 fn camel(group: &str, version: &str) -> String {
     let group = if group.is_empty() { "core" } else { group };
     let mut out = String::new();
-    for part in group.trim_end_matches(".k8s.io").split('.').chain([version]) {
+    for part in group
+        .trim_end_matches(".k8s.io")
+        .split('.')
+        .chain([version])
+    {
         let mut cs = part.chars();
         if let Some(c) = cs.next() {
             out.extend(c.to_uppercase());
@@ -331,7 +352,10 @@ fn op_common(r: &ResourceDef, op: &Op, k: &KindSchema) -> Map<String, Value> {
 
 fn tag(group: &str, version: &str) -> String {
     let g = if group.is_empty() { "core" } else { group };
-    format!("{}_{version}", g.trim_end_matches(".k8s.io").replace('.', "_"))
+    format!(
+        "{}_{version}",
+        g.trim_end_matches(".k8s.io").replace('.', "_")
+    )
 }
 
 /// The paths of one group-version (v3 form).

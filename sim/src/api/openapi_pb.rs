@@ -122,12 +122,23 @@ fn named_schemas(buf: &mut Vec<u8>, tag: u32, m: &Map<String, Value>) {
 fn path_item(buf: &mut Vec<u8>, item: &Value) {
     let empty = Map::new();
     let m = item.as_object().unwrap_or(&empty);
-    for (tag, method) in [(2, "get"), (3, "put"), (4, "post"), (5, "delete"), (8, "patch")] {
+    for (tag, method) in [
+        (2, "get"),
+        (3, "put"),
+        (4, "post"),
+        (5, "delete"),
+        (8, "patch"),
+    ] {
         if let Some(op) = m.get(method).and_then(Value::as_object) {
             message(buf, tag, |b| operation(b, op));
         }
     }
-    for p in m.get("parameters").and_then(Value::as_array).into_iter().flatten() {
+    for p in m
+        .get("parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         message(buf, 9, |b| parameter(b, p));
     }
 }
@@ -138,7 +149,12 @@ fn operation(buf: &mut Vec<u8>, op: &Map<String, Value>) {
     string(buf, 5, str_of(op, "operationId"));
     strings(buf, 6, op.get("produces"));
     strings(buf, 7, op.get("consumes"));
-    for p in op.get("parameters").and_then(Value::as_array).into_iter().flatten() {
+    for p in op
+        .get("parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         message(buf, 8, |b| parameter(b, p));
     }
     if let Some(rs) = op.get("responses").and_then(Value::as_object) {
@@ -169,7 +185,10 @@ fn parameter(buf: &mut Vec<u8>, p: &Value) {
     let m = p.as_object().unwrap_or(&empty);
     let kind = str_of(m, "in");
     let required = m.get("required").and_then(Value::as_bool).unwrap_or(false);
-    let unique = m.get("uniqueItems").and_then(Value::as_bool).unwrap_or(false);
+    let unique = m
+        .get("uniqueItems")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     message(buf, 1, |b| {
         if kind == "body" {
             message(b, 1, |b| {
@@ -225,9 +244,18 @@ fn schema(buf: &mut Vec<u8>, s: &Value) {
         int64(buf, tag, m.get(k).and_then(Value::as_i64).unwrap_or(0));
     }
     string(buf, 13, str_of(m, "pattern"));
-    boolean(buf, 16, m.get("uniqueItems").and_then(Value::as_bool) == Some(true));
+    boolean(
+        buf,
+        16,
+        m.get("uniqueItems").and_then(Value::as_bool) == Some(true),
+    );
     strings(buf, 19, m.get("required"));
-    for e in m.get("enum").and_then(Value::as_array).into_iter().flatten() {
+    for e in m
+        .get("enum")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         any(buf, 20, e);
     }
     match m.get("additionalProperties") {
@@ -243,12 +271,21 @@ fn schema(buf: &mut Vec<u8>, s: &Value) {
     if let Some(items) = m.get("items") {
         message(buf, 23, |b| message(b, 1, |b| schema(b, items)));
     }
-    for a in m.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+    for a in m
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         message(buf, 24, |b| schema(b, a));
     }
     if let Some(props) = m.get("properties").and_then(Value::as_object) {
         message(buf, 25, |b| named_schemas(b, 1, props));
     }
-    boolean(buf, 27, m.get("readOnly").and_then(Value::as_bool) == Some(true));
+    boolean(
+        buf,
+        27,
+        m.get("readOnly").and_then(Value::as_bool) == Some(true),
+    );
     extensions(buf, 31, m);
 }

@@ -64,7 +64,12 @@ fn deployment_schema_has_types_descriptions_and_refs_that_resolve() {
     let spec = &schemas["io.k8s.api.apps.v1.DeploymentSpec"];
     assert_eq!(spec["properties"]["replicas"]["type"], "integer");
     assert_eq!(spec["properties"]["replicas"]["format"], "int32");
-    assert!(spec["required"].as_array().unwrap().contains(&"selector".into()));
+    assert!(
+        spec["required"]
+            .as_array()
+            .unwrap()
+            .contains(&"selector".into())
+    );
     let dep = &schemas["io.k8s.api.apps.v1.Deployment"];
     assert!(dep["description"].as_str().unwrap().contains("declarative"));
     assert_eq!(
@@ -79,7 +84,10 @@ fn deployment_schema_has_types_descriptions_and_refs_that_resolve() {
         assert!(schemas.contains_key(name), "{r}");
     }
     let patch = &doc["paths"]["/apis/apps/v1/namespaces/{namespace}/deployments/{name}"]["patch"];
-    assert_eq!(patch["x-kubernetes-group-version-kind"]["kind"], "Deployment");
+    assert_eq!(
+        patch["x-kubernetes-group-version-kind"]["kind"],
+        "Deployment"
+    );
     let params = patch["parameters"].as_array().unwrap();
     assert!(params.iter().any(|p| p["name"] == "fieldValidation"));
 }
@@ -93,7 +101,10 @@ fn v2_refs_resolve_and_protobuf_starts_with_the_swagger_version() {
     refs(&doc, &mut all);
     assert!(!all.is_empty());
     for r in all {
-        assert!(defs.contains_key(r.strip_prefix("#/definitions/").unwrap()), "{r}");
+        assert!(
+            defs.contains_key(r.strip_prefix("#/definitions/").unwrap()),
+            "{r}"
+        );
     }
     assert_eq!(&d.v2_pb.bytes[..5], b"\x0a\x032.0");
     assert_eq!(d.v2_pb.etag, d.v2_json.etag);
@@ -118,13 +129,21 @@ fn root_lists_each_document_with_its_hash_and_unknown_ones_are_404() {
 fn etag_and_hash_caching() {
     let (_, doc) = docs().v3.iter().find(|(k, _)| k == "api/v1").unwrap();
     let etag = format!("\"{}\"", doc.etag);
-    let r = handle("/openapi/v3/api/v1", &req(&[], &[(header::IF_NONE_MATCH, &etag)])).unwrap();
+    let r = handle(
+        "/openapi/v3/api/v1",
+        &req(&[], &[(header::IF_NONE_MATCH, &etag)]),
+    )
+    .unwrap();
     assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
     let r = handle("/openapi/v3/api/v1", &req(&[("hash", "OLD")], &[])).unwrap();
     assert_eq!(r.status(), StatusCode::MOVED_PERMANENTLY);
     let r = handle("/openapi/v3/api/v1", &req(&[("hash", &doc.etag)], &[])).unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.headers()[header::CACHE_CONTROL], "public, immutable");
-    let r = handle("/openapi/v2", &req(&[], &[(header::ACCEPT, MIME_PB_DEPRECATED)])).unwrap();
+    let r = handle(
+        "/openapi/v2",
+        &req(&[], &[(header::ACCEPT, MIME_PB_DEPRECATED)]),
+    )
+    .unwrap();
     assert_eq!(r.headers()[header::CONTENT_TYPE], MIME_PB);
 }
