@@ -358,23 +358,51 @@ fn tag(group: &str, version: &str) -> String {
     )
 }
 
-/// The paths of one group-version (v3 form).
-pub fn v3_paths(s: &Schemas, group: &str, version: &str) -> Map<String, Value> {
-    let mut paths = Map::new();
+/// The two forms of the documents: OpenAPI v2 (swagger) and v3.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Form {
+    V2,
+    V3,
+}
+
+/// A query or path parameter.
+fn param(name: &str, place: &str, form: Form) -> Value {
+    let ty = param_type(name);
+    let mut p = match form {
+        Form::V2 => json!({"name": name, "in": place, "type": ty, "uniqueItems": true}),
+        Form::V3 => {
+            json!({"name": name, "in": place, "schema": {"type": ty, "uniqueItems": true}})
+        }
+    };
+    if place == "path" {
+        p["required"] = true.into();
+    }
+    p
+}
+
+/// Adds the paths of a group-version's resources.
+fn add_paths(s: &Schemas, group: &str, version: &str, form: Form, paths: &mut Map<String, Value>) {
     for (r, k) in served(s, group, version) {
         for (path, ops, params) in resource_ops(r, &k.name) {
             let mut item = Map::new();
             for op in &ops {
-                item.insert(op.method.into(), Value::Object(v3_op(r, op, k)));
+                let o = match form {
+                    Form::V2 => v2_op(r, op, k),
+                    Form::V3 => v3_op(r, op, k),
+                };
+                item.insert(op.method.into(), Value::Object(o));
             }
-            let ps: Vec<Value> = params
-                .iter()
-                .map(|p| json!({"name": p, "in": "path", "required": true, "schema": {"type": "string", "uniqueItems": true}}))
-                .collect();
+            let ps: Vec<Value> = params.iter().map(|p| param(p, "path", form)).collect();
             item.insert("parameters".into(), ps.into());
             paths.insert(path, Value::Object(item));
         }
     }
+}
+
+/// The paths of one group-version (v3 form).
+pub fn v3_paths(s: &Schemas, group: &str, version: &str) -> Map<String, Value> {
+    let mut paths = Map::new();
+    add_paths(s, group, version, Form::V3, &mut paths);
     paths
 }
 
@@ -383,7 +411,7 @@ fn v3_op(r: &ResourceDef, op: &Op, k: &KindSchema) -> Map<String, Value> {
     let params: Vec<Value> = op
         .query
         .iter()
-        .map(|q| json!({"name": q, "in": "query", "schema": {"type": param_type(q), "uniqueItems": true}}))
+        .map(|q| param(q, "query", Form::V3))
         .collect();
     m.insert("parameters".into(), params.into());
     let content = |types: &[&str], schema: &str| -> Value {
@@ -416,20 +444,7 @@ fn v3_op(r: &ResourceDef, op: &Op, k: &KindSchema) -> Map<String, Value> {
 pub fn v2_paths(s: &Schemas) -> Map<String, Value> {
     let mut paths = Map::new();
     for (group, version) in group_versions(s) {
-        for (r, k) in served(s, group, version) {
-            for (path, ops, params) in resource_ops(r, &k.name) {
-                let mut item = Map::new();
-                for op in &ops {
-                    item.insert(op.method.into(), Value::Object(v2_op(r, op, k)));
-                }
-                let ps: Vec<Value> = params
-                    .iter()
-                    .map(|p| json!({"name": p, "in": "path", "required": true, "type": "string", "uniqueItems": true}))
-                    .collect();
-                item.insert("parameters".into(), ps.into());
-                paths.insert(path, Value::Object(item));
-            }
-        }
+        add_paths(s, group, version, Form::V2, &mut paths);
     }
     paths
 }
@@ -439,7 +454,7 @@ fn v2_op(r: &ResourceDef, op: &Op, k: &KindSchema) -> Map<String, Value> {
     let mut params: Vec<Value> = op
         .query
         .iter()
-        .map(|q| json!({"name": q, "in": "query", "type": param_type(q), "uniqueItems": true}))
+        .map(|q| param(q, "query", Form::V2))
         .collect();
     if let Some(b) = &op.body {
         params.insert(

@@ -58,6 +58,11 @@ fn str_of<'a>(m: &'a Map<String, Value>, k: &str) -> &'a str {
     m.get(k).and_then(Value::as_str).unwrap_or("")
 }
 
+/// The items of an array field (none when it is missing or not an array).
+fn array<'a>(m: &'a Map<String, Value>, k: &str) -> impl Iterator<Item = &'a Value> {
+    m.get(k).and_then(Value::as_array).into_iter().flatten()
+}
+
 fn strings(buf: &mut Vec<u8>, tag: u32, v: Option<&Value>) {
     for s in v.and_then(Value::as_array).into_iter().flatten() {
         if let Some(s) = s.as_str() {
@@ -133,12 +138,7 @@ fn path_item(buf: &mut Vec<u8>, item: &Value) {
             message(buf, tag, |b| operation(b, op));
         }
     }
-    for p in m
-        .get("parameters")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
+    for p in array(m, "parameters") {
         message(buf, 9, |b| parameter(b, p));
     }
 }
@@ -149,12 +149,7 @@ fn operation(buf: &mut Vec<u8>, op: &Map<String, Value>) {
     string(buf, 5, str_of(op, "operationId"));
     strings(buf, 6, op.get("produces"));
     strings(buf, 7, op.get("consumes"));
-    for p in op
-        .get("parameters")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
+    for p in array(op, "parameters") {
         message(buf, 8, |b| parameter(b, p));
     }
     if let Some(rs) = op.get("responses").and_then(Value::as_object) {
@@ -250,12 +245,7 @@ fn schema(buf: &mut Vec<u8>, s: &Value) {
         m.get("uniqueItems").and_then(Value::as_bool) == Some(true),
     );
     strings(buf, 19, m.get("required"));
-    for e in m
-        .get("enum")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
+    for e in array(m, "enum") {
         any(buf, 20, e);
     }
     match m.get("additionalProperties") {
@@ -271,12 +261,7 @@ fn schema(buf: &mut Vec<u8>, s: &Value) {
     if let Some(items) = m.get("items") {
         message(buf, 23, |b| message(b, 1, |b| schema(b, items)));
     }
-    for a in m
-        .get("allOf")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
+    for a in array(m, "allOf") {
         message(buf, 24, |b| schema(b, a));
     }
     if let Some(props) = m.get("properties").and_then(Value::as_object) {
