@@ -39,21 +39,33 @@ fn refs(v: &Value, out: &mut Vec<String>) {
     }
 }
 
+fn has_kind(group: &str, version: &str, kind: &str) -> bool {
+    let doc = v3(&gv_key(group, version));
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    schemas.values().any(|s| {
+        s["x-kubernetes-group-version-kind"]
+            .as_array()
+            .is_some_and(|gvks| {
+                gvks.iter()
+                    .any(|g| g["group"] == group && g["version"] == version && g["kind"] == kind)
+            })
+    })
+}
+
 #[test]
 fn every_served_kind_has_a_schema_in_its_group_version_document() {
     for r in resources::RESOURCES {
-        let doc = v3(&gv_key(r.group, r.version));
-        let schemas = doc["components"]["schemas"].as_object().unwrap();
-        let found = schemas.values().any(|s| {
-            s["x-kubernetes-group-version-kind"]
-                .as_array()
-                .is_some_and(|gvks| {
-                    gvks.iter().any(|g| {
-                        g["group"] == r.group && g["version"] == r.version && g["kind"] == r.kind
-                    })
-                })
-        });
-        assert!(found, "{}/{} {}", r.group, r.version, r.kind);
+        assert!(
+            has_kind(r.group, r.version, r.kind),
+            "{}/{} {}",
+            r.group,
+            r.version,
+            r.kind
+        );
+    }
+    for (api_version, kind) in crate::validate::TYPED_KINDS {
+        let (g, v) = api_version.rsplit_once('/').unwrap_or(("", api_version));
+        assert!(has_kind(g, v, kind), "{api_version} {kind}");
     }
 }
 
