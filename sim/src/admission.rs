@@ -44,7 +44,34 @@ pub fn init_new(sim: &Sim, def: &ResourceDef, obj: &mut Value) {
             }
             obj["status"] = json!({"loadBalancer": {}});
         }
+        "Job" => job_selector(obj, &uid),
         _ => {}
+    }
+}
+
+/// The Job strategy's generated selector: the Job's uid, with its labels on the template.
+fn job_selector(job: &mut Value, uid: &str) {
+    if job.pointer("/spec/manualSelector").and_then(Value::as_bool) == Some(true) {
+        return;
+    }
+    let name = meta::name(job).to_string();
+    let labels = meta::obj_at(job, &["spec", "template", "metadata", "labels"]);
+    for (k, v) in [
+        ("batch.kubernetes.io/controller-uid", uid),
+        ("batch.kubernetes.io/job-name", &name),
+        ("controller-uid", uid),
+        ("job-name", &name),
+    ] {
+        labels.insert(k.into(), json!(v));
+    }
+    job["spec"]["selector"] = json!({"matchLabels": {"batch.kubernetes.io/controller-uid": uid}});
+    // SetDefaults_Job: a Job without labels takes its template's.
+    let empty = job
+        .pointer("/metadata/labels")
+        .and_then(Value::as_object)
+        .is_none_or(|l| l.is_empty());
+    if empty && let Some(l) = job.pointer("/spec/template/metadata/labels").cloned() {
+        meta::metadata_mut(job).insert("labels".into(), l);
     }
 }
 
@@ -103,11 +130,16 @@ pub fn merge_update(def: &ResourceDef, old: &Value, mut new: Value, sub: Option<
             }
         }
     }
+    new
+}
+
+/// A spec change bumps the generation; compared once the defaults are in, so a write that
+/// only spells out defaults (or drops them) is no change, as on kube-apiserver.
+pub fn bump_generation(old: &Value, new: &mut Value) {
     if old.get("spec") != new.get("spec") && old.get("spec").is_some() {
         let g = meta::generation(old) + 1;
-        meta::metadata_mut(&mut new).insert("generation".into(), json!(g));
+        meta::metadata_mut(new).insert("generation".into(), json!(g));
     }
-    new
 }
 
 /// Create an object from inside the sim (bootstrap, preload, controllers): the same

@@ -20,6 +20,27 @@ pub fn bootstrap(sim: &Sim, cfg: &SimConfig) -> anyhow::Result<()> {
         )
         .map_err(anyhow::Error::msg)?;
     }
+    // The API server's own Service, as every cluster has it.
+    admission::create_internal(
+        sim,
+        json!({
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": {
+                "name": "kubernetes",
+                "namespace": "default",
+                "labels": {"component": "apiserver", "provider": "kubernetes"},
+            },
+            "spec": {
+                "clusterIP": "10.96.0.1",
+                "clusterIPs": ["10.96.0.1"],
+                "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}],
+                "type": "ClusterIP",
+            },
+        }),
+        "kube-apiserver",
+    )
+    .map_err(anyhow::Error::msg)?;
     let nodes = controllers::nodes::node_count(cfg.extra_pods + 40);
     controllers::nodes::create_nodes(sim, nodes).map_err(anyhow::Error::msg)?;
     for doc in &cfg.preload {
@@ -36,6 +57,8 @@ pub fn bootstrap(sim: &Sim, cfg: &SimConfig) -> anyhow::Result<()> {
         create_extra(sim, cfg.extra_pods).map_err(anyhow::Error::msg)?;
     }
     crate::extra_events::create(sim, cfg.extra_events).map_err(anyhow::Error::msg)?;
+    // Every namespace has its default ServiceAccount from the start.
+    controllers::namespaces::reconcile(sim, &mut Default::default());
     Ok(())
 }
 

@@ -70,6 +70,16 @@ pub fn apply(obj: &mut Value) {
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_string();
+    object_meta(obj, false);
+    for t in [
+        "/spec/template",
+        "/spec/jobTemplate",
+        "/spec/jobTemplate/spec/template",
+    ] {
+        if let Some(t) = obj.pointer_mut(t).filter(|t| t.is_object()) {
+            object_meta(t, true);
+        }
+    }
     match kind.as_str() {
         "Deployment" => deployment(obj),
         "ReplicaSet" => {
@@ -87,7 +97,68 @@ pub fn apply(obj: &mut Value) {
             set_default(crate::meta::obj_at(obj, &["spec"]), "minReplicas", json!(1));
         }
         "NetworkPolicy" => network_policy(obj),
+        "Job" => job(obj, "/spec"),
+        "DaemonSet" => {
+            let spec = crate::meta::obj_at(obj, &["spec"]);
+            set_default(spec, "revisionHistoryLimit", json!(10));
+            set_default(
+                spec,
+                "updateStrategy",
+                json!({"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 0, "maxUnavailable": 1}}),
+            );
+            if let Some(t) = obj.pointer_mut("/spec/template/spec") {
+                pod_spec(t);
+            }
+        }
+        "CronJob" => {
+            let spec = crate::meta::obj_at(obj, &["spec"]);
+            set_default(spec, "concurrencyPolicy", json!("Allow"));
+            set_default(spec, "suspend", json!(false));
+            set_default(spec, "successfulJobsHistoryLimit", json!(3));
+            set_default(spec, "failedJobsHistoryLimit", json!(1));
+            job(obj, "/spec/jobTemplate/spec");
+        }
         _ => {}
+    }
+}
+
+/// An ObjectMeta as kube-apiserver encodes it: empty label and annotation maps omitted
+/// (`omitempty`), and an embedded template's zero `creationTimestamp` written as `null`.
+fn object_meta(obj: &mut Value, embedded: bool) {
+    let Some(m) = obj.as_object_mut() else { return };
+    if embedded {
+        let md = m.entry("metadata").or_insert_with(|| json!({}));
+        if let Some(md) = md.as_object_mut() {
+            md.entry("creationTimestamp").or_insert(Value::Null);
+        }
+    }
+    if let Some(md) = m.get_mut("metadata").and_then(Value::as_object_mut) {
+        for k in ["labels", "annotations"] {
+            if md
+                .get(k)
+                .is_some_and(|v| v.is_null() || v.as_object().is_some_and(Map::is_empty))
+            {
+                md.remove(k);
+            }
+        }
+    }
+}
+
+/// SetDefaults_Job (for a Job's spec, or a CronJob's job template spec at `at`).
+fn job(obj: &mut Value, at: &str) {
+    let Some(spec) = obj.pointer_mut(at).and_then(Value::as_object_mut) else {
+        return;
+    };
+    if !spec.contains_key("completions") && !spec.contains_key("parallelism") {
+        spec.insert("completions".into(), json!(1));
+    }
+    set_default(spec, "parallelism", json!(1));
+    set_default(spec, "backoffLimit", json!(6));
+    set_default(spec, "completionMode", json!("NonIndexed"));
+    set_default(spec, "suspend", json!(false));
+    set_default(spec, "podReplacementPolicy", json!("TerminatingOrFailed"));
+    if let Some(t) = spec.get_mut("template").and_then(|t| t.get_mut("spec")) {
+        pod_spec(t);
     }
 }
 

@@ -35,6 +35,7 @@ pub mod state;
 pub mod store;
 pub mod usage;
 pub mod validate;
+pub mod views;
 
 pub use self::api::server::{SimHandle, start};
 pub use self::authn::AuthMode;

@@ -27,7 +27,8 @@ impl ResourceDef {
     /// The store key: "deployments.apps" or "pods" for the core group. Versions of one
     /// group share objects (autoscaling v1 and v2 HPAs are one set of objects).
     pub fn key(&self) -> String {
-        if self.group.is_empty() {
+        // events.k8s.io Events are a view of the core Events (one store).
+        if self.group.is_empty() || self.group == "events.k8s.io" {
             self.resource.to_string()
         } else {
             format!("{}.{}", self.resource, self.group)
@@ -154,7 +155,7 @@ pub static RESOURCES: &[ResourceDef] = &[
         "serviceaccount",
         true,
         ["sa"],
-        []
+        ["token"]
     ),
     res!(
         "",
@@ -276,6 +277,16 @@ pub static RESOURCES: &[ResourceDef] = &[
         "controllerrevision",
         true,
         [],
+        []
+    ),
+    res!(
+        "events.k8s.io",
+        "v1",
+        "events",
+        "Event",
+        "event",
+        true,
+        ["ev"],
         []
     ),
     ResourceDef {
@@ -434,6 +445,32 @@ pub static RESOURCES: &[ResourceDef] = &[
             []
         )
     },
+    ResourceDef {
+        create_only: true,
+        ..res!(
+            "authorization.k8s.io",
+            "v1",
+            "selfsubjectrulesreviews",
+            "SelfSubjectRulesReview",
+            "selfsubjectrulesreview",
+            false,
+            [],
+            []
+        )
+    },
+    ResourceDef {
+        create_only: true,
+        ..res!(
+            "authentication.k8s.io",
+            "v1",
+            "selfsubjectreviews",
+            "SelfSubjectReview",
+            "selfsubjectreview",
+            false,
+            [],
+            []
+        )
+    },
 ];
 
 /// The groups in discovery order, each with its versions (preferred first).
@@ -493,4 +530,7 @@ pub mod keys {
     pub const SERVICEACCOUNTS: &str = "serviceaccounts";
     pub const CONFIGMAPS: &str = "configmaps";
     pub const NETWORKPOLICIES: &str = "networkpolicies.networking.k8s.io";
+    pub const JOBS: &str = "jobs.batch";
+    pub const CRONJOBS: &str = "cronjobs.batch";
+    pub const DAEMONSETS: &str = "daemonsets.apps";
 }

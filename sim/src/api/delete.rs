@@ -79,12 +79,53 @@ pub fn delete(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
         return Err(ApiError::conflict(t.def, &name));
     }
     if opts.dry_run {
-        return Ok(respond(sim, t, r, StatusCode::OK, &obj));
+        return Ok(answer(sim, t, r, &obj, returns_object(t, &obj)));
     }
     let out = sim
         .delete_object(t.def, t.ns(), &name, &opts.propagation, opts.grace)
         .ok_or_else(|| ApiError::not_found(t.def, &name))?;
-    Ok(respond(sim, t, r, StatusCode::OK, &out))
+    // Still there (graceful, finalizers, foreground): the object, as kube-apiserver answers.
+    let pending = sim.store.get(&t.def.key(), t.ns(), &name).is_some();
+    Ok(answer(sim, t, r, &out, pending || returns_object(t, &out)))
+}
+
+/// Whether kube-apiserver answers a finished DELETE of this kind with the object (its
+/// registries with `ReturnDeletedObject`) rather than a `Status`; an object with
+/// finalizers is answered with the object while it waits for them.
+fn returns_object(t: &Target, obj: &Value) -> bool {
+    const KINDS: [&str; 6] = [
+        "pods",
+        "services",
+        "namespaces",
+        "serviceaccounts",
+        "persistentvolumes",
+        "persistentvolumeclaims",
+    ];
+    (t.def.group.is_empty() && KINDS.contains(&t.def.resource))
+        || meta::ptr(obj, "/metadata/finalizers")
+            .and_then(Value::as_array)
+            .is_some_and(|f| !f.is_empty())
+}
+
+fn answer(sim: &Sim, t: &Target, r: &Req, obj: &Value, object: bool) -> Response {
+    if object {
+        return respond(sim, t, r, StatusCode::OK, obj);
+    }
+    json_response(
+        StatusCode::OK,
+        &json!({
+            "kind": "Status",
+            "apiVersion": "v1",
+            "metadata": {},
+            "status": "Success",
+            "details": {
+                "name": meta::name(obj),
+                "group": t.def.group,
+                "kind": t.def.resource,
+                "uid": meta::uid(obj),
+            },
+        }),
+    )
 }
 
 pub fn delete_collection(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {

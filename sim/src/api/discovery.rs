@@ -138,6 +138,12 @@ fn resource_entries(r: &ResourceDef) -> Vec<Value> {
                 s["kind"] = json!("Scale");
             }
             "log" => s["verbs"] = json!(["get"]),
+            "token" => {
+                s["group"] = json!("authentication.k8s.io");
+                s["version"] = json!("v1");
+                s["kind"] = json!("TokenRequest");
+                s["verbs"] = json!(["create"]);
+            }
             _ => {}
         }
         out.push(s);

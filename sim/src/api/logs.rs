@@ -53,7 +53,11 @@ fn ts(v: &Value) -> Option<Timestamp> {
 
 /// The container status's instance to show.
 fn instance(status: &Value, previous: bool) -> Option<Instance> {
-    let term = &status["lastState"]["terminated"];
+    // A container that exited (a Job's) logs its finished run; `previous` the one before.
+    let term = match &status["state"]["terminated"] {
+        t if t.is_object() && !previous => t,
+        _ => &status["lastState"]["terminated"],
+    };
     let running = &status["state"]["running"];
     if previous || !running.is_object() {
         return Some(Instance {

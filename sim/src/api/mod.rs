@@ -14,6 +14,7 @@ pub mod metrics_server;
 pub mod objects;
 pub mod openapi;
 pub mod proto;
+pub mod reviews;
 pub mod select;
 pub mod server;
 pub mod table;
@@ -293,7 +294,10 @@ async fn route(sim: &Arc<Sim>, path: &str, r: Req) -> ApiResult<Response> {
                 verb_of(&r, &target),
             ));
         }
-        return auth::review(sim, &r);
+        return match target.def.kind {
+            "SelfSubjectAccessReview" => auth::review(sim, &r),
+            _ => reviews::create(sim, &target, &r),
+        };
     }
     let verb = verb_of(&r, &target);
     if let Some(reason) = crate::authz::denied(
@@ -329,6 +333,9 @@ async fn route(sim: &Arc<Sim>, path: &str, r: Req) -> ApiResult<Response> {
         ("get", true) => objects::get(sim, &target, &r),
         ("list", false) => objects::list(sim, &target, &r),
         ("create", false) => writes::create(sim, &target, &r),
+        ("create", true) if target.sub.as_deref() == Some("token") => {
+            reviews::token(sim, &target, &r)
+        }
         ("update", true) => writes::update(sim, &target, &r),
         ("patch", true) => writes::patch(sim, &target, &r),
         ("delete", true) => delete::delete(sim, &target, &r),

@@ -14,32 +14,13 @@ use super::table;
 use super::{Req, Target, json_bytes_response, json_response};
 use crate::apply::{self, Writer};
 use crate::errors::{ApiError, ApiResult};
-use crate::resources::{ResourceDef, keys};
+use crate::resources::keys;
 use crate::store::{ObjKey, StoreError};
 use crate::validate;
 use crate::{Sim, defaults, meta};
 
-/// Whether a client of this group/version sees another form than the stored one.
-pub fn converts(def: &ResourceDef) -> bool {
-    def.resource == "horizontalpodautoscalers" && def.version == "v1"
-}
-
-/// The form a client of this group/version sees (HPAs are stored as autoscaling/v2).
-pub fn to_client(def: &ResourceDef, obj: &Value) -> Value {
-    if converts(def) {
-        defaults::hpa_v2_to_v1(obj)
-    } else {
-        obj.clone()
-    }
-}
-
-pub(super) fn from_client(def: &ResourceDef, obj: Value) -> Value {
-    if def.resource == "horizontalpodautoscalers" && def.version == "v1" {
-        defaults::hpa_v1_to_v2(&obj)
-    } else {
-        obj
-    }
-}
+pub(super) use crate::views::from_client;
+pub use crate::views::{converts, to_client};
 
 /// The autoscaling/v1 Scale view of a Deployment or ReplicaSet.
 pub(super) fn scale_of(obj: &Value) -> Value {
@@ -408,6 +389,9 @@ pub(super) fn finish(
     track: bool,
 ) -> ApiResult<Value> {
     defaults::apply(&mut obj);
+    if let Some(o) = old {
+        crate::admission::bump_generation(o, &mut obj);
+    }
     validate::check_invalid(&obj, t.def.group)?;
     if let Some(o) = old
         && meta::name(o) != meta::name(&obj)

@@ -163,6 +163,13 @@ impl FieldSelector {
                 )));
             };
             let k = k.trim();
+            // events.k8s.io's field labels, on the core Events they are a view of.
+            let k = match (resource, k.strip_prefix("regarding.")) {
+                ("events", Some(f)) => format!("involvedObject.{f}"),
+                ("events", None) if k == "reportingController" => "reportingComponent".into(),
+                _ => k.to_string(),
+            };
+            let k = k.as_str();
             if !field_allowed(resource, k) {
                 return Err(
                     ApiError::bad_request(format!("field label not supported: {k}"))

@@ -70,8 +70,25 @@ fn commit(
             .insert("resourceVersion".into(), json!(meta::resource_version(old)));
         return Ok(Arc::new(o));
     }
+    if unchanged(old, &obj) {
+        // kube-apiserver skips a write that changes nothing (managedFields' timestamps
+        // aside): same resourceVersion, no watch event; kubectl says "(no change)".
+        return Ok(Arc::new(old.clone()));
+    }
     sim.store
         .replace(&t.def.key(), obj, Some(meta::resource_version(old)))
+}
+
+fn unchanged(old: &Value, new: &Value) -> bool {
+    let strip = |v: &Value| {
+        let mut v = v.clone();
+        if let Some(md) = v.get_mut("metadata").and_then(Value::as_object_mut) {
+            md.remove("managedFields");
+            md.remove("resourceVersion");
+        }
+        v
+    };
+    strip(old) == strip(new)
 }
 
 /// The answer to a commit of a read-modify-write: the response, or None to read again and

@@ -45,6 +45,44 @@ fn revision(o: &Value) -> i64 {
         .unwrap_or(0)
 }
 
+/// The Deployment's annotations the controller copies onto its ReplicaSets (kubectl's
+/// change-cause among them), without the controller's and kubectl's own bookkeeping.
+fn copied_annotations(d: &Value) -> Map<String, Value> {
+    const SKIP: [&str; 5] = [
+        REVISION,
+        "deployment.kubernetes.io/revision-history",
+        "deployment.kubernetes.io/desired-replicas",
+        "deployment.kubernetes.io/max-replicas",
+        "kubectl.kubernetes.io/last-applied-configuration",
+    ];
+    meta::ptr(d, "/metadata/annotations")
+        .and_then(Value::as_object)
+        .map(|a| {
+            a.iter()
+                .filter(|(k, _)| !SKIP.contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The Deployment carries its newest ReplicaSet's revision, as the real controller writes
+/// it (`kubectl rollout undo` and `rollout history` read it).
+pub(super) fn sync_revision(sim: &Sim, d: &Value, rev: i64) {
+    let rev = rev.to_string();
+    let current = meta::ptr(d, "/metadata/annotations")
+        .and_then(|a| a.get(REVISION))
+        .and_then(Value::as_str);
+    if rev == "0" || current == Some(rev.as_str()) {
+        return;
+    }
+    sim.store
+        .update_with(keys::DEPLOYMENTS, meta::namespace(d), meta::name(d), |o| {
+            meta::obj_at(o, &["metadata", "annotations"]).insert(REVISION.into(), json!(rev));
+            true
+        });
+}
+
 fn scale_rs(sim: &Sim, st: &mut State, d: &Value, rs: &Value, to: i64) {
     let from = replicas(rs);
     if from == to {
@@ -136,6 +174,16 @@ pub(super) fn create_rs(
     labels[HASH_LABEL] = json!(hash);
     let name = format!("{}-{hash}", meta::name(d));
     let dr = replicas(d);
+    let mut annotations = copied_annotations(d);
+    annotations.insert(REVISION.into(), json!(rev.to_string()));
+    annotations.insert(
+        "deployment.kubernetes.io/desired-replicas".into(),
+        json!(dr.to_string()),
+    );
+    annotations.insert(
+        "deployment.kubernetes.io/max-replicas".into(),
+        json!((dr + max_surge(d)).to_string()),
+    );
     let rs = json!({
         "apiVersion": "apps/v1",
         "kind": "ReplicaSet",
@@ -143,11 +191,7 @@ pub(super) fn create_rs(
             "name": name,
             "namespace": meta::namespace(d),
             "labels": labels,
-            "annotations": {
-                REVISION: rev.to_string(),
-                "deployment.kubernetes.io/desired-replicas": dr.to_string(),
-                "deployment.kubernetes.io/max-replicas": (dr + max_surge(d)).to_string(),
-            },
+            "annotations": annotations,
             "ownerReferences": [meta::owner_ref(d, true)],
         },
         "spec": {
@@ -222,20 +266,31 @@ fn reconcile_one(sim: &Sim, st: &mut State, snap: &Snapshot, d: &Arc<Value>) {
             new_rs = create_rs(sim, st, d, &hash, rev, initial);
             created_now = new_rs.is_some();
         } else if let Some(rs) = &new_rs {
-            // The active ReplicaSet carries the newest revision.
+            // The active ReplicaSet carries the newest revision and the Deployment's
+            // annotations (a later change-cause too).
             let max_old = olds.iter().map(|r| revision(r)).max().unwrap_or(0);
-            if revision(rs) <= max_old {
-                sim.store.update_with(
+            let copied = copied_annotations(d);
+            let has = meta::ptr(rs, "/metadata/annotations").and_then(Value::as_object);
+            let stale = copied
+                .iter()
+                .any(|(k, v)| has.and_then(|a| a.get(k)) != Some(v));
+            if revision(rs) <= max_old || stale {
+                let rev = revision(rs).max(max_old + 1);
+                new_rs = sim.store.update_with(
                     keys::REPLICASETS,
                     meta::namespace(rs),
                     meta::name(rs),
                     |o| {
-                        meta::obj_at(o, &["metadata", "annotations"])
-                            .insert(REVISION.into(), json!((max_old + 1).to_string()));
+                        let a = meta::obj_at(o, &["metadata", "annotations"]);
+                        a.extend(copied);
+                        a.insert(REVISION.into(), json!(rev.to_string()));
                         true
                     },
                 );
             }
+        }
+        if let Some(rs) = &new_rs {
+            sync_revision(sim, d, revision(rs));
         }
         if let Some(nrs) = &new_rs {
             if is_recreate(d) {

@@ -1,8 +1,11 @@
 //! Controllers in simulated time: scheduler and kubelet (pods), ReplicaSets, Deployments,
-//! StatefulSets, HorizontalPodAutoscalers, garbage collection, events. One loop runs them all, on every
+//! StatefulSets, DaemonSets, Jobs, CronJobs, HorizontalPodAutoscalers, default ServiceAccounts, garbage collection, events. One loop runs them all, on every
 //! store change and on a slow tick for time-driven transitions.
 
 pub mod bulk;
+pub mod cron;
+pub mod cronjob;
+pub mod daemonset;
 mod decoded;
 pub mod deployment;
 pub mod events;
@@ -10,7 +13,9 @@ pub mod gc;
 pub mod hpa;
 pub mod hpa_behavior;
 pub mod hpa_metrics;
+pub mod job;
 pub mod kubelet;
+pub mod namespaces;
 pub mod nodes;
 pub mod pod_cache;
 pub mod pod_status;
@@ -40,6 +45,7 @@ pub struct State {
     pub events: events::Recorder,
     pub hpa: hpa::HpaState,
     pub pods: pods::PodState,
+    pub namespaces: namespaces::Seeded,
     /// Objects decoded for the passes while they are busy.
     decoded: decoded::Decoded,
     /// managedFields entry of the first pod a ReplicaSet (uid, generation) created.
@@ -138,6 +144,10 @@ pub fn reconcile(sim: &Sim, st: &mut State) {
     statefulset::reconcile(sim, st, &snap.pods);
     pods::reconcile(sim, st, &snap);
     hpa::reconcile(sim, st, &snap);
+    cronjob::reconcile(sim, st);
+    job::reconcile(sim, st, &snap);
+    daemonset::reconcile(sim, st, &snap);
+    namespaces::reconcile(sim, &mut st.namespaces);
     // Garbage collection after deletions (until it has nothing left to do), and when the
     // oldest event expires.
     if st.gc_next_expiry == 0.0 {

@@ -195,7 +195,7 @@ pub(super) fn set_bound(p: &mut Value, node: &str, host_ip: &str, now: &str) {
 
 /// The binding: nodeName and the node's host IP set, PodScheduled=True, and a
 /// Scheduled event.
-fn bind(sim: &Sim, st: &mut State, pod: &Value, host_ip: &str, node: &str, now: &str) {
+pub(super) fn bind(sim: &Sim, st: &mut State, pod: &Value, host_ip: &str, node: &str, now: &str) {
     let updated = sim
         .store
         .update_with(keys::PODS, meta::namespace(pod), meta::name(pod), |p| {
