@@ -4,7 +4,8 @@
 //! round trip is a field the schema does not declare.
 
 use k8s_openapi::api::{
-    apps, authorization, autoscaling, batch, core, networking, policy, rbac, storage,
+    apps, authentication, authorization, autoscaling, batch, core, events, networking, policy,
+    rbac, storage,
 };
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions;
 use k8s_openapi::kube_aggregator::pkg::apis::apiregistration;
@@ -83,6 +84,10 @@ kind_table!(
     policy::v1::PodDisruptionBudget,
     apiextensions::v1::CustomResourceDefinition,
     authorization::v1::SelfSubjectAccessReview,
+    authorization::v1::SelfSubjectRulesReview,
+    authentication::v1::SelfSubjectReview,
+    authentication::v1::TokenRequest,
+    events::v1::Event,
     apiregistration::v1::APIService,
 );
 
