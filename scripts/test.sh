@@ -3,10 +3,14 @@
 #
 #   scripts/test.sh [ARGS...]     ARGS are passed to the test runner (cargo nextest run / cargo test)
 #
-# 1. installs missing system tools the suite needs (tmux, prometheus) with apt, when it can;
-# 2. checks prerequisites: cargo, tmux, prometheus, kubectl, kubectl.1.27;
-#    with CI=true a missing one is an error; otherwise a warning, and the names are exported
-#    in AGENTDECK_MISSING so the tests that need them can skip;
+# 1. installs missing system tools the suite needs (tmux, prometheus, python3-venv, node and
+#    npm) with apt, when it can;
+# 2. checks prerequisites: cargo, tmux, prometheus, kubectl, kubectl.1.27, python3 with venv,
+#    node, npm; with CI=true a missing one is an error; otherwise a warning, and the names are
+#    exported in AGENTDECK_MISSING so the tests that need them can skip;
+#    then installs the Kubernetes client libraries that tests/client_libs.rs drives (Python
+#    `kubernetes` in a venv, JavaScript `@kubernetes/client-node`), into
+#    target/client-libs, pinned by tests/clients/*; nothing is done when already installed;
 # 3. cargo fmt --check, cargo clippy (warnings are errors), the packaging dry run of both
 #    crates, then the whole test suite.
 set -euo pipefail
@@ -38,8 +42,13 @@ section "System packages"
 apt_pkgs=()
 have tmux || apt_pkgs+=(tmux)
 have prometheus || apt_pkgs+=(prometheus)
+# The client-library tests: python3's venv (ensurepip) is a package of its own on Debian.
+have python3 && ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1 && apt_pkgs+=(python3-venv)
+have python3 || apt_pkgs+=(python3 python3-venv)
+have node || apt_pkgs+=(nodejs)
+have npm || apt_pkgs+=(npm)
 if ((${#apt_pkgs[@]} == 0)); then
-    echo "tmux and prometheus are installed"
+    echo "tmux, prometheus, python3-venv, node and npm are installed"
 else
     sudo_cmd=()
     can_install=false
@@ -55,7 +64,7 @@ else
         echo "installing with apt-get: ${apt_pkgs[*]}"
         if "${sudo_cmd[@]}" apt-get update \
             && "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive \
-                apt-get install -y --no-install-recommends tmux prometheus; then
+                apt-get install -y --no-install-recommends "${apt_pkgs[@]}"; then
             echo "installed: ${apt_pkgs[*]}"
         else
             warn "apt-get could not install ${apt_pkgs[*]}"
@@ -70,7 +79,7 @@ section "Prerequisites"
 have cargo || die "cargo not found on PATH: install Rust from https://rustup.rs"
 
 missing=()
-for tool in tmux prometheus kubectl kubectl.1.27; do
+for tool in tmux prometheus kubectl kubectl.1.27 python3 node npm; do
     if path="$(command -v "$tool" 2>/dev/null)"; then
         printf '  %-14s %s\n' "$tool" "$path"
     else
@@ -78,6 +87,10 @@ for tool in tmux prometheus kubectl kubectl.1.27; do
         missing+=("$tool")
     fi
 done
+if have python3 && ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
+    printf '  %-14s MISSING\n' "python3-venv"
+    missing+=(python3-venv)
+fi
 
 if ((${#missing[@]} > 0)); then
     if is_ci; then
@@ -86,6 +99,63 @@ if ((${#missing[@]} > 0)); then
     warn "missing prerequisite(s): ${missing[*]} -- the tests that need them will be skipped"
 fi
 export AGENTDECK_MISSING="${missing[*]}"
+
+# The Kubernetes client libraries tests/client_libs.rs drives against the sim, installed in
+# the build folder at the versions pinned in tests/clients/; an install is redone only when
+# its pin file changed (a copy of it is kept beside the install once it succeeded). The
+# paths are exported for the test; a library not installed is not exported, and the test
+# skips it (fails with AGENTDECK_REQUIRE_ALL=1).
+section "Kubernetes client libraries (tests/clients)"
+client_libs="${CARGO_TARGET_DIR:-$PWD/target}/client-libs"
+[[ "$client_libs" == /* ]] || client_libs="$PWD/$client_libs"
+client_lib_failed() {
+    if is_ci; then
+        die "$1"
+    fi
+    warn "$1 -- tests/client_libs.rs will skip it"
+}
+
+install_python_client() {
+    local venv="$client_libs/venv" req=tests/clients/python/requirements.txt
+    if [[ -x "$venv/bin/python" ]] && cmp -s "$req" "$venv/installed-requirements.txt"; then
+        echo "python: up to date in $venv"
+        return 0
+    fi
+    echo "python: installing $req into $venv"
+    rm -rf "$venv"
+    python3 -m venv "$venv" \
+        && "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$req" \
+        && cp "$req" "$venv/installed-requirements.txt"
+}
+
+install_js_client() {
+    local dir="$client_libs/js" lock=tests/clients/js/package-lock.json
+    if [[ -d "$dir/node_modules" ]] && cmp -s "$lock" "$dir/installed-package-lock.json"; then
+        echo "javascript: up to date in $dir"
+        return 0
+    fi
+    echo "javascript: npm ci of tests/clients/js in $dir"
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    cp tests/clients/js/package.json "$lock" "$dir/"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) \
+        && cp "$lock" "$dir/installed-package-lock.json"
+}
+
+if ! have python3 || [[ " ${missing[*]} " == *" python3-venv "* ]]; then
+    client_lib_failed "no python3 with venv: cannot install the Python client library"
+elif install_python_client; then
+    export AGENTDECK_CLIENT_PYTHON="$client_libs/venv/bin/python"
+else
+    client_lib_failed "installing tests/clients/python/requirements.txt failed"
+fi
+if ! have node || ! have npm; then
+    client_lib_failed "no node and npm: cannot install the JavaScript client library"
+elif install_js_client; then
+    export AGENTDECK_CLIENT_NODE_MODULES="$client_libs/js/node_modules"
+else
+    client_lib_failed "npm ci of tests/clients/js failed"
+fi
 
 # --- 3. checks and tests -----------------------------------------------------------------
 section "cargo fmt --all --check"

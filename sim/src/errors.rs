@@ -148,6 +148,18 @@ impl ApiError {
         }
     }
 
+    /// 422 as kube-apiserver answers a JSON patch that does not apply (a failed `test`, a
+    /// missing path, an unknown op): its `NewGenericServerResponse(422, ...)`, whose message
+    /// is fixed and whose details are empty; the patch library's own error is not in it.
+    pub fn json_patch_not_applied() -> Self {
+        ApiError {
+            code: 422,
+            reason: "Invalid",
+            message: "the server rejected our request due to an error in our request".into(),
+            details: Some(json!({})),
+        }
+    }
+
     pub fn bad_request(msg: impl Into<String>) -> Self {
         ApiError::new(400, "BadRequest", msg)
     }

@@ -135,6 +135,45 @@ fn unknown_fields(orig: &Value, rt: &Value, path: &str, out: &mut Vec<String>) {
     }
 }
 
+/// Drop from `obj` the fields its kind does not declare, as kube-apiserver's decoding into
+/// the typed object does (with fieldValidation Warn or Ignore the write goes on without
+/// them). Fields `current` (the stored object, as clients see it) already has are kept:
+/// only what the request brought is dropped. Kinds without a typed schema here, and
+/// bodies that do not decode (check_schema has refused those), are left as they are.
+pub fn drop_unknown_fields(obj: &mut Value, current: Option<&Value>) {
+    let api_version = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+    let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
+    if kind == "Scale" {
+        return;
+    }
+    if let Some(Ok(rt)) = typed_roundtrip(api_version, kind, obj) {
+        prune(obj, &rt, current);
+    }
+}
+
+fn prune(orig: &mut Value, rt: &Value, current: Option<&Value>) {
+    match (orig, rt) {
+        (Value::Object(o), Value::Object(r)) => {
+            let cur = current.and_then(Value::as_object);
+            o.retain(|k, v| {
+                v.is_null() || r.contains_key(k) || cur.is_some_and(|c| c.contains_key(k))
+            });
+            for (k, v) in o.iter_mut() {
+                if let Some(rv) = r.get(k) {
+                    prune(v, rv, cur.and_then(|c| c.get(k)));
+                }
+            }
+        }
+        (Value::Array(o), Value::Array(r)) => {
+            let cur = current.and_then(Value::as_array);
+            for (i, (a, b)) in o.iter_mut().zip(r).enumerate() {
+                prune(a, b, cur.and_then(|c| c.get(i)));
+            }
+        }
+        _ => {}
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldValidation {
     Ignore,

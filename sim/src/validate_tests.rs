@@ -30,6 +30,25 @@ fn unknown_field_is_strict_error_and_warning() {
 }
 
 #[test]
+fn unknown_fields_are_dropped_unless_the_current_object_has_them() {
+    let mut d = deploy();
+    d["bogus"] = json!("x");
+    d["spec"]["replicaz"] = json!(3);
+    d["spec"]["template"]["spec"]["containers"][0]["imagez"] = json!("y");
+    d["spec"]["template"]["spec"]["containers"][0]["image"] = json!("nginx:2");
+    let mut current = deploy();
+    current["spec"]["replicaz"] = json!(1);
+    drop_unknown_fields(&mut d, Some(&current));
+    let mut want = deploy();
+    want["spec"]["replicaz"] = json!(3);
+    want["spec"]["template"]["spec"]["containers"][0]["image"] = json!("nginx:2");
+    assert_eq!(d, want);
+    drop_unknown_fields(&mut d, None);
+    want["spec"].as_object_mut().unwrap().remove("replicaz");
+    assert_eq!(d, want);
+}
+
+#[test]
 fn type_error_is_bad_request() {
     let mut d = deploy();
     d["spec"]["replicas"] = json!("three");

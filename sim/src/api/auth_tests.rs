@@ -34,5 +34,5 @@ fn decodes_protobuf_review() {
     assert_eq!(v["spec"]["resourceAttributes"]["verb"], "patch");
     assert_eq!(v["spec"]["resourceAttributes"]["resource"], "deployments");
     assert_eq!(v["spec"]["resourceAttributes"]["namespace"], "ai-agents");
-    assert!(decode_ssar_protobuf(b"k8s\0\x12\xff").is_none());
+    assert!(decode_ssar_protobuf(b"k8s\0\x12\xff").is_err());
 }

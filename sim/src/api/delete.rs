@@ -24,6 +24,9 @@ struct DeleteOpts {
 fn delete_opts(r: &Req) -> ApiResult<DeleteOpts> {
     let body: Value = if r.body.is_empty() {
         json!({})
+    } else if r.content_type().contains("protobuf") {
+        // kubectl's typed clients (drain) send DeleteOptions as protobuf.
+        super::proto::decode_object(&r.body).map_err(ApiError::bad_request)?
     } else {
         serde_json::from_slice(&r.body)
             .map_err(|e| ApiError::bad_request(format!("invalid DeleteOptions: {e}")))?

@@ -305,8 +305,7 @@ pub(super) fn parse_body(r: &Req) -> ApiResult<Value> {
             .map_err(|e| ApiError::bad_request(format!("error decoding YAML: {e}")));
     }
     if ct.contains("protobuf") {
-        return super::proto::decode_object(&r.body)
-            .map_err(|e| ApiError::new(415, "UnsupportedMediaType", e));
+        return super::proto::decode_object(&r.body).map_err(ApiError::bad_request);
     }
     serde_json::from_slice(&r.body).map_err(|e| {
         ApiError::bad_request(format!("couldn't get version/kind; json parse error: {e}"))

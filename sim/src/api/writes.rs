@@ -24,6 +24,7 @@ pub fn create(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
     let mut obj = parse_body(r)?;
     check_kind(t, &mut obj, t.def.kind, &t.def.api_version())?;
     let warnings = validate::check_schema(&obj, mode)?;
+    validate::drop_unknown_fields(&mut obj, None);
     let mut obj = from_client(t.def, obj);
     if meta::name(&obj).is_empty()
         && let Some(g) = obj
@@ -145,6 +146,7 @@ pub fn update(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
     };
     check_kind(t, &mut body, expect_kind, &expect_av)?;
     let warnings = validate::check_schema(&body, mode)?;
+    validate::drop_unknown_fields(&mut body, Some(&to_client(t.def, &old)));
     let body_name = meta::name(&body);
     if !body_name.is_empty() && body_name != name {
         return Err(ApiError::bad_request(format!(
@@ -199,11 +201,29 @@ pub fn patch(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
                 patch::strategic_merge_patch(&mut view, &p).map_err(ApiError::bad_request)?
             }
             "application/json-patch+json" => {
-                patch::json_patch(&mut view, &p).map_err(ApiError::bad_request)?
+                // A body that is no list of operations does not decode: 400. A list that
+                // does not apply (a failed test, a missing path, an unknown op): 422.
+                let decodes = p
+                    .as_array()
+                    .is_some_and(|ops| ops.iter().all(Value::is_object));
+                patch::json_patch(&mut view, &p).map_err(|e| {
+                    if decodes {
+                        ApiError::json_patch_not_applied()
+                    } else {
+                        ApiError::bad_request(e)
+                    }
+                })?
             }
             other => return Err(ApiError::unsupported_media(other)),
         }
+        // A resourceVersion the patch sets is a precondition, as for an update: the patched
+        // object's must be the current one (kube-apiserver's store compares them: 409).
+        let precondition = meta::resource_version(&view);
+        if !precondition.is_empty() && precondition != meta::resource_version(&old) {
+            return Err(ApiError::conflict(t.def, &name));
+        }
         let warnings = validate::check_schema(&view, mode)?;
+        validate::drop_unknown_fields(&mut view, Some(&to_client(t.def, &old)));
         let new = if is_scale {
             apply_scale(&old, &view)?
         } else {
