@@ -13,6 +13,7 @@ pub mod metrics;
 pub mod metrics_server;
 pub mod objects;
 pub mod openapi;
+pub mod pb_wire;
 pub mod proto;
 pub mod reviews;
 pub mod select;

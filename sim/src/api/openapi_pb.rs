@@ -4,23 +4,7 @@
 
 use serde_json::{Map, Value};
 
-fn varint(buf: &mut Vec<u8>, mut v: u64) {
-    while v >= 0x80 {
-        buf.push((v as u8) | 0x80);
-        v >>= 7;
-    }
-    buf.push(v as u8);
-}
-
-fn key(buf: &mut Vec<u8>, tag: u32, wire: u8) {
-    varint(buf, (u64::from(tag) << 3) | u64::from(wire));
-}
-
-fn bytes(buf: &mut Vec<u8>, tag: u32, b: &[u8]) {
-    key(buf, tag, 2);
-    varint(buf, b.len() as u64);
-    buf.extend_from_slice(b);
-}
+use crate::api::pb_wire::{delimited as bytes, key, varint};
 
 /// A string field; proto3 leaves empty ones out.
 fn string(buf: &mut Vec<u8>, tag: u32, s: &str) {

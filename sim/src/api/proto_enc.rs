@@ -5,25 +5,9 @@
 use base64::Engine;
 use serde_json::Value;
 
+use crate::api::pb_wire::{delimited, key, varint};
+
 use super::{Field, INLINE, MAP, MESSAGES, Msg, REP, Special, Ty, root};
-
-fn varint(out: &mut Vec<u8>, mut v: u64) {
-    while v >= 0x80 {
-        out.push((v as u8) | 0x80);
-        v >>= 7;
-    }
-    out.push(v as u8);
-}
-
-fn key(out: &mut Vec<u8>, num: u32, wire: u64) {
-    varint(out, ((num as u64) << 3) | wire);
-}
-
-fn delimited(out: &mut Vec<u8>, num: u32, b: &[u8]) {
-    key(out, num, 2);
-    varint(out, b.len() as u64);
-    out.extend_from_slice(b);
-}
 
 /// `k8s\0` + runtime.Unknown{typeMeta{apiVersion, kind}, raw} around `obj` (which names
 /// its apiVersion and kind).

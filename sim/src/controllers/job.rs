@@ -82,10 +82,11 @@ fn reconcile_one(sim: &Sim, st: &mut State, job: &Value, pods: &[Arc<Pod>]) {
     } else {
         parallelism.min(completions - succeeded).max(0) as usize
     };
-    for _ in active..want {
+    let missing = want.saturating_sub(active);
+    for _ in 0..missing {
         create_pod(sim, st, job);
-        active += 1;
     }
+    active += missing;
     write_status(
         sim,
         st,
