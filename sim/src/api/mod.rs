@@ -273,6 +273,11 @@ async fn route(sim: &Arc<Sim>, path: &str, r: Req) -> ApiResult<Response> {
         return Ok(resp);
     }
     if path.starts_with("/openapi/") || path.starts_with("/swagger") {
+        // The documents are built once (~0.2 s): off the runtime's thread.
+        let _ = tokio::task::spawn_blocking(|| {
+            openapi::docs();
+        })
+        .await;
         return openapi::handle(path, &r);
     }
     if let Some(resp) = metrics_server::handle(sim, path, &r) {
