@@ -80,6 +80,37 @@ fn col_defs(resource: &str) -> Option<&'static [Col]> {
             ("First Seen", S, 1, "The time at which the event was first recorded. (Time of server receipt is in TypeMeta.)"),
             ("Count", S, 1, "The number of times this event has occurred."), ("Name", S, 1, "")],
         "serviceaccounts" => &[NAME, ("Secrets", S, 0, "Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use."), AGE],
+        "daemonsets" => &[NAME, ("Desired", I, 0, DS_DESIRED_DESC), ("Current", I, 0, DS_CURRENT_DESC), ("Ready", I, 0, DS_READY_DESC),
+            ("Up-to-date", I, 0, DS_UPDATED_DESC), ("Available", I, 0, DS_AVAILABLE_DESC), ("Node Selector", S, 0, NODE_SELECTOR_DESC),
+            AGE, CONTAINERS, IMAGES, ("Selector", S, 1, DS_SELECTOR_DESC)],
+        "replicationcontrollers" => &[NAME, ("Desired", I, 0, RC_DESIRED_DESC), ("Current", I, 0, RC_CURRENT_DESC), ("Ready", I, 0, RC_READY_DESC),
+            AGE, CONTAINERS, IMAGES, ("Selector", S, 1, RC_SELECTOR_DESC)],
+        "cronjobs" => &[NAME, ("Schedule", S, 0, CJ_SCHEDULE_DESC), ("Timezone", S, 0, CJ_TIMEZONE_DESC), ("Suspend", "boolean", 0, CJ_SUSPEND_DESC),
+            ("Active", I, 0, CJ_ACTIVE_DESC), ("Last Schedule", S, 0, CJ_LAST_DESC), AGE, CONTAINERS, IMAGES, ("Selector", S, 1, JOB_SELECTOR_DESC)],
+        "controllerrevisions" => &[NAME, ("Controller", S, 0, "Controller of the object"), ("Revision", S, 0, CR_REVISION_DESC), AGE],
+        "poddisruptionbudgets" => &[NAME, ("Min Available", S, 0, "The minimum number of pods that must be available."),
+            ("Max Unavailable", S, 0, "The maximum number of pods that may be unavailable."),
+            ("Allowed Disruptions", I, 0, "Calculated number of pods that may be disrupted at this time."), AGE],
+        "persistentvolumes" => &[NAME, ("Capacity", S, 0, PV_CAPACITY_DESC), ("Access Modes", S, 0, PV_MODES_DESC), ("Reclaim Policy", S, 0, PV_RECLAIM_DESC),
+            ("Status", S, 0, PV_STATUS_DESC), ("Claim", S, 0, PV_CLAIM_DESC), ("StorageClass", S, 0, "StorageClass of the pv"),
+            ("VolumeAttributesClass", S, 0, "VolumeAttributesClass of the pv"), ("Reason", S, 0, PV_REASON_DESC), AGE, ("VolumeMode", S, 1, PV_MODE_DESC)],
+        "persistentvolumeclaims" => &[NAME, ("Status", S, 0, PVC_STATUS_DESC), ("Volume", S, 0, PVC_VOLUME_DESC), ("Capacity", S, 0, PVC_CAPACITY_DESC),
+            ("Access Modes", S, 0, PVC_MODES_DESC), ("StorageClass", S, 0, "StorageClass of the pvc"),
+            ("VolumeAttributesClass", S, 0, "VolumeAttributesClass of the pvc"), AGE, ("VolumeMode", S, 1, PVC_MODE_DESC)],
+        "storageclasses" => &[NAME, ("Provisioner", S, 0, SC_PROVISIONER_DESC), ("ReclaimPolicy", S, 0, SC_RECLAIM_DESC),
+            ("VolumeBindingMode", S, 0, SC_BINDING_DESC), ("AllowVolumeExpansion", S, 0, SC_EXPANSION_DESC), AGE],
+        "resourcequotas" => &[NAME, ("Request", S, 0, RQ_REQUEST_DESC), ("Limit", S, 0, RQ_LIMIT_DESC), AGE],
+        "ingresses" => &[NAME, ("Class", S, 0, ING_CLASS_DESC), ("Hosts", S, 0, ING_HOSTS_DESC), ("Address", S, 0, ING_ADDRESS_DESC),
+            ("Ports", S, 0, ING_PORTS_DESC), AGE],
+        "ingressclasses" => &[NAME, ("Controller", S, 0, IC_CONTROLLER_DESC), ("Parameters", S, 0, IC_PARAMETERS_DESC), AGE],
+        "endpoints" => &[NAME, ("Endpoints", S, 0, EP_DESC), AGE],
+        "rolebindings" => &[NAME, ("Role", S, 0, RB_ROLE_DESC), AGE, ("Users", S, 1, "Users in the roleBinding"),
+            ("Groups", S, 1, "Groups in the roleBinding"), ("ServiceAccounts", S, 1, "ServiceAccounts in the roleBinding")],
+        "clusterrolebindings" => &[NAME, ("Role", S, 0, CRB_ROLE_DESC), AGE, ("Users", S, 1, "Users in the clusterRoleBinding"),
+            ("Groups", S, 1, "Groups in the clusterRoleBinding"), ("ServiceAccounts", S, 1, "ServiceAccounts in the clusterRoleBinding")],
+        // kube-aggregator's APIService table (served by apiservices.rs).
+        "apiservices" => &[NAME, ("Service", S, 0, "The reference to the service that hosts this API endpoint."),
+            ("Available", S, 0, "Whether this service is available."), AGE],
         _ => return None,
     })
 }
@@ -231,6 +262,20 @@ fn containers(spec: &Value) -> [Value; 2] {
     [join("name").into(), join("image").into()]
 }
 
+/// The sorted, de-duplicated IP (else hostname) of each load-balancer ingress point, as
+/// loadBalancerStatusStringer lists them (wide: never clipped).
+fn lb_ingress(ingress: &Value) -> Vec<&str> {
+    let points = ingress.as_array().map_or(&[][..], Vec::as_slice);
+    let mut all: Vec<&str> = points
+        .iter()
+        .map(|x| first(x, &["ip", "hostname"]))
+        .collect();
+    all.retain(|x| !x.is_empty());
+    all.sort_unstable();
+    all.dedup();
+    all
+}
+
 // ----------------------------------------------------------------------------------- cells
 
 /// Cells of one row for `obj`, in the order of `columns(resource)`.
@@ -259,6 +304,20 @@ pub fn cells(resource: &str, obj: &Value, now: Timestamp) -> Vec<Value> {
         "namespaces" => vec![name, s(status, "phase").into(), age],
         "events" => event_cells(obj, now),
         "serviceaccounts" => vec![name, len(obj, "secrets").into(), age],
+        "daemonsets" => daemonset_cells(obj, name, age),
+        "replicationcontrollers" => rc_cells(obj, name, age),
+        "cronjobs" => cronjob_cells(obj, name, now),
+        "controllerrevisions" => controller_revision_cells(obj, name, age),
+        "poddisruptionbudgets" => pdb_cells(obj, name, age),
+        "persistentvolumes" => pv_cells(obj, name, age),
+        "persistentvolumeclaims" => pvc_cells(obj, name, age),
+        "storageclasses" => storageclass_cells(obj, age),
+        "resourcequotas" => resourcequota_cells(obj, name, age),
+        "ingresses" => ingress_cells(obj, name, age),
+        "ingressclasses" => ingressclass_cells(obj, name, age),
+        "endpoints" => endpoints_cells(obj, name, age),
+        "rolebindings" | "clusterrolebindings" => binding_cells(obj, name, age),
+        "apiservices" => apiservice_cells(obj, name, age),
         _ => default_cells(obj, name),
     }
 }
@@ -422,7 +481,19 @@ pub fn human_age(d_seconds: i64) -> String {
 #[path = "table_kinds.rs"]
 mod kinds;
 use kinds::*;
+#[path = "table_network.rs"]
+mod network;
+use network::*;
+#[path = "table_storage.rs"]
+mod storage;
+use storage::*;
+#[path = "table_workloads.rs"]
+mod workloads;
+use workloads::*;
 
+#[cfg(test)]
+#[path = "table_kinds_tests.rs"]
+mod kinds_tests;
 #[cfg(test)]
 #[path = "table_tests.rs"]
 mod tests;
