@@ -8,6 +8,7 @@ mod common;
 use common::{SimProcess, ok, repo_path, require_tool};
 
 /// (resource, namespaced, columns, extra columns of `-o wide`), columns joined by "|".
+#[rustfmt::skip]
 const KINDS: &[(&str, bool, &str, &str)] = &[
     ("pods", true, "NAME|READY|STATUS|RESTARTS|AGE", "IP|NODE|NOMINATED NODE|READINESS GATES"),
     ("deployments", true, "NAME|READY|UP-TO-DATE|AVAILABLE|AGE", "CONTAINERS|IMAGES|SELECTOR"),
@@ -80,7 +81,11 @@ const KINDS: &[(&str, bool, &str, &str)] = &[
 
 /// The columns of a kubectl table line: cells are separated by at least three spaces.
 fn cells(line: &str) -> String {
-    let parts: Vec<&str> = line.split("  ").map(str::trim).filter(|c| !c.is_empty()).collect();
+    let parts: Vec<&str> = line
+        .split("  ")
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
     parts.join("|")
 }
 
@@ -95,8 +100,13 @@ fn get(sim: &SimProcess, bin: &str, resource: &str, wide: bool, name: &str) -> (
     let out = ok(c);
     let mut lines = out.lines();
     let header = cells(lines.next().unwrap_or(""));
-    let row = lines.map(cells).find(|r| name.is_empty() || r.split('|').any(|c| c == name));
-    (header, row.unwrap_or_else(|| panic!("{bin}: no row {name:?} in:\n{out}")))
+    let row = lines
+        .map(cells)
+        .find(|r| name.is_empty() || r.split('|').any(|c| c == name));
+    (
+        header,
+        row.unwrap_or_else(|| panic!("{bin}: no row {name:?} in:\n{out}")),
+    )
 }
 
 fn tables(bin: &str) {
@@ -129,9 +139,13 @@ fn tables(bin: &str) {
 /// Events: `-o wide` adds columns between the others.
 fn events(sim: &SimProcess, bin: &str) {
     let (header, _) = get(sim, bin, "events", false, "");
-    assert_eq!(header, "NAMESPACE|LAST SEEN|TYPE|REASON|OBJECT|MESSAGE", "{bin}");
+    assert_eq!(
+        header, "NAMESPACE|LAST SEEN|TYPE|REASON|OBJECT|MESSAGE",
+        "{bin}"
+    );
     let (header, _) = get(sim, bin, "events", true, "");
-    let wide = "NAMESPACE|LAST SEEN|TYPE|REASON|OBJECT|SUBOBJECT|SOURCE|MESSAGE|FIRST SEEN|COUNT|NAME";
+    let wide =
+        "NAMESPACE|LAST SEEN|TYPE|REASON|OBJECT|SUBOBJECT|SOURCE|MESSAGE|FIRST SEEN|COUNT|NAME";
     assert_eq!(header, wide, "{bin}");
 }
 
@@ -140,7 +154,9 @@ fn rows(sim: &SimProcess, bin: &str) {
     let row = |resource, wide, name| get(sim, bin, resource, wide, name).1;
     let sc = row("storageclasses", false, "standard (default)");
     assert!(
-        sc.starts_with("standard (default)|kubernetes.io/no-provisioner|Delete|WaitForFirstConsumer|false|"),
+        sc.starts_with(
+            "standard (default)|kubernetes.io/no-provisioner|Delete|WaitForFirstConsumer|false|"
+        ),
         "{bin}: {sc}"
     );
     let cj = row("cronjobs", true, "cj1");
@@ -150,9 +166,15 @@ fn rows(sim: &SimProcess, bin: &str) {
     );
     assert!(cj.ends_with("|c|busybox|<none>"), "{bin}: {cj}");
     let ep = row("endpoints", false, "ep1");
-    assert!(ep.contains("|10.0.0.1:80,10.0.0.2:80,10.0.0.1:443 + 1 more...|"), "{bin}: {ep}");
+    assert!(
+        ep.contains("|10.0.0.1:80,10.0.0.2:80,10.0.0.1:443 + 1 more...|"),
+        "{bin}: {ep}"
+    );
     let ing = row("ingresses", false, "ing1");
-    assert!(ing.starts_with("printers|ing1|nginx|foo.com|"), "{bin}: {ing}");
+    assert!(
+        ing.starts_with("printers|ing1|nginx|foo.com|"),
+        "{bin}: {ing}"
+    );
     assert!(ing.contains("|80, 443|"), "{bin}: {ing}");
     let rb = row("rolebindings", true, "rb1");
     assert!(rb.starts_with("printers|rb1|Role/r1|"), "{bin}: {rb}");
