@@ -185,7 +185,7 @@ fn serve(sim: &Sim, r: &Req, name: Option<&str>) -> ApiResult<Response> {
         None => items,
     };
     if r.wants_table() {
-        return Ok(json_response(StatusCode::OK, &table(sim, &items)));
+        return Ok(json_response(StatusCode::OK, &table(sim, r, &items)));
     }
     Ok(json_response(
         StatusCode::OK,
@@ -193,44 +193,9 @@ fn serve(sim: &Sim, r: &Req, name: Option<&str>) -> ApiResult<Response> {
     ))
 }
 
-/// kube-aggregator's Table: Name, Service ("Local" or namespace/name), Available ("True",
-/// or "False (Reason)"), Age.
-fn table(sim: &Sim, items: &[Value]) -> Value {
-    let rows: Vec<Value> = items
-        .iter()
-        .map(|o| {
-            let service = match o.pointer("/spec/service") {
-                Some(s) if s.is_object() => format!(
-                    "{}/{}",
-                    s["namespace"].as_str().unwrap_or(""),
-                    s["name"].as_str().unwrap_or("")
-                ),
-                _ => "Local".into(),
-            };
-            let c = &o["status"]["conditions"][0];
-            let available = match c["status"].as_str() {
-                Some("True") => "True".to_string(),
-                s => format!("{} ({})", s.unwrap_or("Unknown"), c["reason"].as_str().unwrap_or("")),
-            };
-            let age = meta::age_secs(&sim.clock, o.pointer("/metadata/creationTimestamp").and_then(Value::as_str))
-                .map(|s| super::table::human_age(s as i64))
-                .unwrap_or_else(|| "<unknown>".into());
-            json!({
-                "cells": [meta::name(o), service, available, age],
-                "object": {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": o["metadata"].clone()},
-            })
-        })
-        .collect();
-    json!({
-        "kind": "Table",
-        "apiVersion": "meta.k8s.io/v1",
-        "metadata": {"resourceVersion": "1"},
-        "columnDefinitions": [
-            {"name": "Name", "type": "string", "format": "name", "description": "Name must be unique within a namespace.", "priority": 0},
-            {"name": "Service", "type": "string", "format": "", "description": "The reference to the service that hosts this API endpoint.", "priority": 0},
-            {"name": "Available", "type": "string", "format": "", "description": "Whether this service is available.", "priority": 0},
-            {"name": "Age", "type": "string", "format": "", "description": "CreationTimestamp is a timestamp representing the server time when this object was created.", "priority": 0},
-        ],
-        "rows": rows,
-    })
+/// kube-aggregator's Table (NAME, SERVICE, AVAILABLE, AGE), rendered by the table module.
+fn table(sim: &Sim, r: &Req, items: &[Value]) -> Value {
+    let refs: Vec<&Value> = items.iter().collect();
+    let include = r.q("includeObject").unwrap_or("Metadata");
+    super::table::table("apiservices", &refs, "1", None, sim.clock.now(), include)
 }

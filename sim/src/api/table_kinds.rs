@@ -348,10 +348,7 @@ pub(super) fn service_cells(obj: &Value, name: Value, age: Value) -> Vec<Value> 
         "ClusterIP" | "NodePort" => ext.join(","),
         "LoadBalancer" => {
             // loadBalancerStatusStringer (wide): ingress IP, else hostname; then externalIPs.
-            let ingress = arr(obj, "status.loadBalancer.ingress").iter();
-            let mut all: Vec<&str> = ingress.map(|x| first(x, &["ip", "hostname"])).collect();
-            all.retain(|x| !x.is_empty());
-            all.dedup();
+            let mut all = lb_ingress(g(obj, "status.loadBalancer.ingress"));
             all.extend(&ext);
             if all.is_empty() {
                 "<pending>".into()
