@@ -45,6 +45,9 @@ pub fn init_new(sim: &Sim, def: &ResourceDef, obj: &mut Value) {
             obj["status"] = json!({"loadBalancer": {}});
         }
         "Job" => job_selector(obj, &uid),
+        // No volume binder runs: a volume waits to be claimed, a claim for its volume.
+        "PersistentVolume" => obj["status"] = json!({"phase": "Available"}),
+        "PersistentVolumeClaim" => obj["status"] = json!({"phase": "Pending"}),
         _ => {}
     }
 }

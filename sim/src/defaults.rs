@@ -98,6 +98,18 @@ pub fn apply(obj: &mut Value) {
         }
         "NetworkPolicy" => network_policy(obj),
         "Job" => job(obj, "/spec"),
+        "PersistentVolume" => {
+            let spec = crate::meta::obj_at(obj, &["spec"]);
+            set_default(spec, "persistentVolumeReclaimPolicy", json!("Retain"));
+            set_default(spec, "volumeMode", json!("Filesystem"));
+        }
+        "PersistentVolumeClaim" => {
+            set_default(
+                crate::meta::obj_at(obj, &["spec"]),
+                "volumeMode",
+                json!("Filesystem"),
+            );
+        }
         "DaemonSet" => {
             let spec = crate::meta::obj_at(obj, &["spec"]);
             set_default(spec, "revisionHistoryLimit", json!(10));
