@@ -344,9 +344,15 @@ await check("scale_subresource", async () => {
 });
 
 await check("pod_logs", async () => {
-  const pods = (await core.listNamespacedPod({ namespace: NS, labelSelector: "app=ai-agent-service" })).items;
-  expect(pods.length > 0, "no ai-agent-service pod");
-  const name = pods[0].metadata.name;
+  // A container that has started (the scale above may have just added pods).
+  let running = [];
+  for (let i = 0; i < 60 && running.length === 0; i++) {
+    if (i > 0) await new Promise((r) => setTimeout(r, 500));
+    const pods = (await core.listNamespacedPod({ namespace: NS, labelSelector: "app=ai-agent-service" })).items;
+    running = pods.filter((p) => p.status?.containerStatuses?.[0]?.state?.running);
+  }
+  expect(running.length > 0, "no ai-agent-service pod with a running container in 30 s");
+  const name = running[0].metadata.name;
   const text = await core.readNamespacedPodLog({ name, namespace: NS, tailLines: 20 });
   expect(typeof text === "string" && text.trim() !== "", `log of ${name}: ${JSON.stringify(text)}`);
   return `${text.split("\n").filter(Boolean).length} lines from ${name}`;

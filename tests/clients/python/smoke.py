@@ -344,9 +344,20 @@ def _():
 
 @check("pod_logs")
 def _():
-    pods = core.list_namespaced_pod(NS, label_selector="app=ai-agent-service").items
-    expect(pods, "no ai-agent-service pod")
-    name = pods[0].metadata.name
+    # A container that has started (the scale above may have just added pods).
+    running = []
+    for i in range(60):
+        if i:
+            time.sleep(0.5)
+        pods = core.list_namespaced_pod(NS, label_selector="app=ai-agent-service").items
+        running = [
+            p for p in pods
+            if p.status.container_statuses and p.status.container_statuses[0].state.running
+        ]
+        if running:
+            break
+    expect(running, "no ai-agent-service pod with a running container in 30 s")
+    name = running[0].metadata.name
     text = core.read_namespaced_pod_log(name, NS, tail_lines=20)
     expect(isinstance(text, str) and text.strip(), f"log of {name}: {text!r}")
     return f"{len(text.splitlines())} lines from {name}"
