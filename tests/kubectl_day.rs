@@ -74,10 +74,8 @@ fn check(expect: &Expect, o: &Outcome) -> Result<String, String> {
             if !o.err.contains(want) {
                 return Err(format!("failed with {:?}, expected {want:?}", o.err.trim()));
             }
-            Ok(format!(
-                "fails like a real 1.33 cluster: `{}`",
-                first_line(&o.err)
-            ))
+            let line = o.err.lines().find(|l| l.contains(want)).unwrap_or(want);
+            Ok(format!("fails like a real 1.33 cluster: `{}`", line.trim()))
         }
         Expect::Differs(want) => {
             if o.success || o.out.is_empty() {
@@ -108,7 +106,14 @@ fn day(bin: &str, v127: bool) {
             _ => &row.expect,
         };
         let o = run_row(&sim, bin, row);
-        let cmd = format!("kubectl {}", row.args.join(" "));
+        let input = row
+            .stdin
+            .map(|m| format!(" < {}", m.lines().nth(1).unwrap_or("")));
+        let cmd = format!(
+            "kubectl {}{}",
+            row.args.join(" "),
+            input.unwrap_or_default()
+        );
         match check(expect, &o) {
             Ok(what) => table.push(format!("| `{cmd}` | {bin} | {what} |")),
             Err(why) => {

@@ -276,3 +276,61 @@ impl ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// A JSON syntax error worded as Go's encoding/json words it (what kube-apiserver answers
+/// for a patch that is not JSON), e.g. `invalid character 'n' looking for beginning of
+/// object key string`.
+pub fn go_json_error(e: &serde_json::Error, body: &[u8]) -> String {
+    if e.is_eof() {
+        return "unexpected end of JSON input".into();
+    }
+    let text = String::from_utf8_lossy(body);
+    let at = text
+        .lines()
+        .nth(e.line().saturating_sub(1))
+        .and_then(|l| l.chars().nth(e.column().saturating_sub(1)));
+    let what = e.to_string();
+    let context = if what.starts_with("key must be a string") {
+        "looking for beginning of object key string"
+    } else if what.starts_with("expected `:`") {
+        "after object key"
+    } else if what.starts_with("expected `,` or `}`") {
+        "after object key:value pair"
+    } else if what.starts_with("expected `,` or `]`") {
+        "after array element"
+    } else {
+        "looking for beginning of value"
+    };
+    match at {
+        Some(c) => format!("invalid character '{c}' {context}"),
+        None => what,
+    }
+}
+
+#[cfg(test)]
+mod go_json_tests {
+    use super::go_json_error;
+
+    fn msg(body: &str) -> String {
+        let e = serde_json::from_str::<serde_json::Value>(body).unwrap_err();
+        go_json_error(&e, body.as_bytes())
+    }
+
+    #[test]
+    fn syntax_errors_read_like_go() {
+        assert_eq!(
+            msg("{not json"),
+            "invalid character 'n' looking for beginning of object key string"
+        );
+        assert_eq!(msg("{\"a\" 1}"), "invalid character '1' after object key");
+        assert_eq!(
+            msg("{\"a\": 1 2}"),
+            "invalid character '2' after object key:value pair"
+        );
+        assert_eq!(
+            msg("{\"a\": }"),
+            "invalid character '}' looking for beginning of value"
+        );
+        assert_eq!(msg("{\"a\": "), "unexpected end of JSON input");
+    }
+}

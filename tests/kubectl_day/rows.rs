@@ -201,7 +201,7 @@ pub static ROWS: &[Row] = &[
     ok(&["patch", "deploy", "web", "-n", "day", "--type=merge", "-p", r#"{"metadata":{"labels":{"m":"1"}}}"#], &["deployment.apps/web patched"]),
     ok(&["patch", "deploy", "web", "-n", "day", "--type=json", "-p", r#"[{"op":"replace","path":"/spec/replicas","value":3}]"#], &["deployment.apps/web patched"]),
     ok(&["patch", "deploy", "web", "-n", "day", "-p", r#"{"spec":{"replicas":3}}"#], &["deployment.apps/web patched (no change)"]),
-    fails(&["patch", "deploy", "web", "-n", "day", "-p", "{not json"], "Error from server (BadRequest)"),
+    fails(&["patch", "deploy", "web", "-n", "day", "-p", "{not json"], "Error from server (BadRequest): invalid character 'n' looking for beginning of object key string"),
     ok(&["wait", "--for=condition=Available", "deploy/web", "-n", "day", "--timeout=60s"], &["condition met"]),
     ok(&["wait", "--for=jsonpath={.status.readyReplicas}=3", "deploy/web", "-n", "day", "--timeout=60s"], &["condition met"]),
     ok(&["wait", "--for=condition=Ready", "pod", "-l", "app=web", "-n", "day", "--timeout=60s"], &["condition met"]),

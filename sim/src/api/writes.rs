@@ -185,7 +185,7 @@ pub fn patch(sim: &Arc<Sim>, t: &Target, r: &Req) -> ApiResult<Response> {
         return server_side_apply(sim, t, r, mode);
     }
     let p: Value = serde_json::from_slice(&r.body)
-        .map_err(|e| ApiError::bad_request(format!("error decoding patch: {e}")))?;
+        .map_err(|e| ApiError::bad_request(crate::errors::go_json_error(&e, &r.body)))?;
     let name = name_of(t).to_string();
     for _ in 0..8 {
         let old = current(sim, t)?;
