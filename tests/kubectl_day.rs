@@ -93,6 +93,26 @@ fn check(expect: &Expect, o: &Outcome) -> Result<String, String> {
     }
 }
 
+/// What a row's stdin manifest is, for the table: " < ConfigMap settings (mode: busy)".
+fn manifest_label(m: &str) -> String {
+    let field = |k: &str| {
+        m.lines().find_map(|l| l.trim().strip_prefix(k)).map(|v| {
+            v.trim()
+                .trim_matches(|c| c == '{' || c == '}')
+                .trim()
+                .to_string()
+        })
+    };
+    let kind = field("kind:").unwrap_or_default();
+    let name = field("name:").unwrap_or_default();
+    let detail = field("replicas:")
+        .map(|r| format!("replicas: {r}"))
+        .or_else(|| field("data:"))
+        .or_else(|| field("dataa:").map(|d| format!("dataa: {d}")))
+        .unwrap_or_default();
+    format!(" < {kind} {name} ({detail})")
+}
+
 fn day(bin: &str, v127: bool) {
     if !require_tool(bin) {
         return;
@@ -106,9 +126,7 @@ fn day(bin: &str, v127: bool) {
             _ => &row.expect,
         };
         let o = run_row(&sim, bin, row);
-        let input = row
-            .stdin
-            .map(|m| format!(" < {}", m.lines().nth(1).unwrap_or("")));
+        let input = row.stdin.map(manifest_label);
         let cmd = format!(
             "kubectl {}{}",
             row.args.join(" "),
