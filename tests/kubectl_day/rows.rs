@@ -84,19 +84,25 @@ const MANIFEST_3: &str = api_manifest!("3");
 
 const SETTINGS: &str = "apiVersion: v1
 kind: ConfigMap
-metadata: {name: settings, namespace: day}
+metadata:
+  name: settings
+  namespace: day
 data: {mode: calm}
 ";
 
 const SETTINGS_2: &str = "apiVersion: v1
 kind: ConfigMap
-metadata: {name: settings, namespace: day}
+metadata:
+  name: settings
+  namespace: day
 data: {mode: busy}
 ";
 
 const UNKNOWN_FIELD: &str = "apiVersion: v1
 kind: ConfigMap
-metadata: {name: strict, namespace: day}
+metadata:
+  name: strict
+  namespace: day
 dataa: {a: b}
 ";
 
