@@ -206,6 +206,8 @@ pub static ROWS: &[Row] = &[
     ok(&["patch", "deploy", "web", "-n", "day", "-p", r#"{"spec":{"replicas":2}}"#], &["deployment.apps/web patched"]),
     ok(&["patch", "deploy", "web", "-n", "day", "--type=merge", "-p", r#"{"metadata":{"labels":{"m":"1"}}}"#], &["deployment.apps/web patched"]),
     ok(&["patch", "deploy", "web", "-n", "day", "--type=json", "-p", r#"[{"op":"replace","path":"/spec/replicas","value":3}]"#], &["deployment.apps/web patched"]),
+    // Settled first: a status write between kubectl's read and its patch would be a change.
+    ok(&["rollout", "status", "deploy/web", "-n", "day", "--timeout=60s"], &["successfully rolled out"]),
     ok(&["patch", "deploy", "web", "-n", "day", "-p", r#"{"spec":{"replicas":3}}"#], &["deployment.apps/web patched (no change)"]),
     fails(&["patch", "deploy", "web", "-n", "day", "-p", "{not json"], "Error from server (BadRequest): invalid character 'n' looking for beginning of object key string"),
     ok(&["wait", "--for=condition=Available", "deploy/web", "-n", "day", "--timeout=60s"], &["condition met"]),

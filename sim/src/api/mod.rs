@@ -261,6 +261,29 @@ async fn handle(State(sim): State<Arc<Sim>>, req: Request) -> Response {
     }
 }
 
+/// The OpenAPI documents, built once (~0.2 s) off the runtime's thread.
+async fn openapi_route(path: &str, r: &Req) -> ApiResult<Response> {
+    let _ = tokio::task::spawn_blocking(|| {
+        openapi::docs();
+    })
+    .await;
+    openapi::handle(path, r)
+}
+
+/// A create-only review resource: POST only.
+fn review(sim: &Arc<Sim>, target: &Target, r: &Req) -> ApiResult<Response> {
+    if r.method != Method::POST {
+        return Err(ApiError::method_not_supported(
+            target.def,
+            verb_of(r, target),
+        ));
+    }
+    match target.def.kind {
+        "SelfSubjectAccessReview" => auth::review(sim, r),
+        _ => reviews::create(sim, target, r),
+    }
+}
+
 async fn route(sim: &Arc<Sim>, path: &str, r: Req) -> ApiResult<Response> {
     match path {
         "/version" | "/version/" => return Ok(ok(&discovery::version())),
@@ -273,12 +296,7 @@ async fn route(sim: &Arc<Sim>, path: &str, r: Req) -> ApiResult<Response> {
         return Ok(resp);
     }
     if path.starts_with("/openapi/") || path.starts_with("/swagger") {
-        // The documents are built once (~0.2 s): off the runtime's thread.
-        let _ = tokio::task::spawn_blocking(|| {
-            openapi::docs();
-        })
-        .await;
-        return openapi::handle(path, &r);
+        return openapi_route(path, &r).await;
     }
     if let Some(resp) = metrics_server::handle(sim, path, &r) {
         return resp;
@@ -294,16 +312,7 @@ async fn route(sim: &Arc<Sim>, path: &str, r: Req) -> ApiResult<Response> {
         }
     };
     if target.def.create_only {
-        if r.method != Method::POST {
-            return Err(ApiError::method_not_supported(
-                target.def,
-                verb_of(&r, &target),
-            ));
-        }
-        return match target.def.kind {
-            "SelfSubjectAccessReview" => auth::review(sim, &r),
-            _ => reviews::create(sim, &target, &r),
-        };
+        return review(sim, &target, &r);
     }
     let verb = verb_of(&r, &target);
     if let Some(reason) = crate::authz::denied(

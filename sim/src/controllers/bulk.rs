@@ -142,7 +142,7 @@ fn start_one(sim: &Sim, st: &mut State, placer: &mut Placer, d: &Value) -> Resul
     let hash = deployment::template_hash(meta::ptr(d, "/spec/template").unwrap_or(&Value::Null));
     let rs = deployment::create_rs(sim, st, d, &hash, 1, want)
         .ok_or_else(|| format!("deployment {ns}/{name}: its replica set was not created"))?;
-    deployment::sync_revision(sim, d, 1);
+    super::revisions::sync_revision(sim, d, 1);
     let n = create_pods(sim, st, placer, &rs, want as usize)?;
     let min_ready = meta::ptr(&rs, "/spec/minReadySeconds").and_then(Value::as_f64);
     let avail = if min_ready.unwrap_or(0.0) > 0.0 { 0 } else { n };

@@ -6,12 +6,12 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 
+use super::revisions::{REVISION, copied_annotations, revision, sync_revision};
 use super::{Snapshot, State, int_or_percent};
 use crate::resources::{self, keys};
 use crate::{Sim, admission, meta};
 
 const HASH_LABEL: &str = "pod-template-hash";
-const REVISION: &str = "deployment.kubernetes.io/revision";
 
 /// The pod-template-hash of a template (fnv32a of its canonical JSON, safe-encoded).
 pub fn template_hash(template: &Value) -> String {
@@ -35,52 +35,6 @@ fn status_i(o: &Value, k: &str) -> i64 {
     meta::ptr(o, &format!("/status/{k}"))
         .and_then(Value::as_i64)
         .unwrap_or(0)
-}
-
-fn revision(o: &Value) -> i64 {
-    meta::ptr(o, "/metadata/annotations")
-        .and_then(|a| a.get(REVISION))
-        .and_then(Value::as_str)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0)
-}
-
-/// The Deployment's annotations the controller copies onto its ReplicaSets (kubectl's
-/// change-cause among them), without the controller's and kubectl's own bookkeeping.
-fn copied_annotations(d: &Value) -> Map<String, Value> {
-    const SKIP: [&str; 5] = [
-        REVISION,
-        "deployment.kubernetes.io/revision-history",
-        "deployment.kubernetes.io/desired-replicas",
-        "deployment.kubernetes.io/max-replicas",
-        "kubectl.kubernetes.io/last-applied-configuration",
-    ];
-    meta::ptr(d, "/metadata/annotations")
-        .and_then(Value::as_object)
-        .map(|a| {
-            a.iter()
-                .filter(|(k, _)| !SKIP.contains(&k.as_str()))
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// The Deployment carries its newest ReplicaSet's revision, as the real controller writes
-/// it (`kubectl rollout undo` and `rollout history` read it).
-pub(super) fn sync_revision(sim: &Sim, d: &Value, rev: i64) {
-    let rev = rev.to_string();
-    let current = meta::ptr(d, "/metadata/annotations")
-        .and_then(|a| a.get(REVISION))
-        .and_then(Value::as_str);
-    if rev == "0" || current == Some(rev.as_str()) {
-        return;
-    }
-    sim.store
-        .update_with(keys::DEPLOYMENTS, meta::namespace(d), meta::name(d), |o| {
-            meta::obj_at(o, &["metadata", "annotations"]).insert(REVISION.into(), json!(rev));
-            true
-        });
 }
 
 fn scale_rs(sim: &Sim, st: &mut State, d: &Value, rs: &Value, to: i64) {

@@ -21,6 +21,7 @@ pub mod pod_cache;
 pub mod pod_status;
 pub mod pods;
 pub mod replicaset;
+mod revisions;
 pub mod scheduler;
 pub mod statefulset;
 mod trim;
