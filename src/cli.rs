@@ -78,6 +78,14 @@ pub enum Command {
         #[arg(short = 'o', long, value_name = "FORMAT", value_parser = crate::toolbox::output::parse_status)]
         output: Option<crate::toolbox::Output>,
     },
+    /// Which LLM stacks' metrics the namespace has (OpenTelemetry GenAI, LiteLLM, vLLM,
+    /// FastAPI instrumentator, TGI, the example stack), and the PromQL in use for every
+    /// quantity, with what the stack cannot tell. Namespace: -n, else stack.namespace.
+    Metrics {
+        /// json or yaml.
+        #[arg(short = 'o', long, value_name = "FORMAT", value_parser = crate::toolbox::output::parse_op)]
+        output: Option<crate::toolbox::Output>,
+    },
     /// Scale a Deployment (raising its HPA's minReplicas when one targets it).
     Scale {
         deployment: String,
@@ -400,6 +408,11 @@ async fn dispatch(command: Option<Command>, g: Global) -> Result<u8, Error> {
             run_status(cfg.clone(), &g, output).await
         }
         Some(Command::Logs(a)) => crate::logs::run(&cfg, &target(&g), a).await,
+        Some(Command::Metrics { output }) => {
+            let feed = Feed::from_config(&cfg, g.prometheus_url.as_deref())?;
+            let ns = g.namespace.clone().unwrap_or_else(|| cfg.stack.namespace.clone());
+            crate::metrics_cmd::run(&cfg, &feed, &ns, output).await
+        }
         Some(Command::Timeline(a)) => {
             crate::timeline::cli::run(&cfg, &t, g.prometheus_url.as_deref(), a).await
         }

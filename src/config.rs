@@ -13,6 +13,8 @@ pub struct Config {
     pub prometheus: PrometheusConfig,
     /// Models and their prices (USD per million tokens).
     pub models: Vec<ModelPrice>,
+    /// Self-hosted models' cost.
+    pub cost: CostConfig,
     pub status: StatusConfig,
     pub ui: UiConfig,
     pub operations: OperationsConfig,
@@ -67,6 +69,9 @@ pub struct PrometheusConfig {
     pub refresh_secs: f64,
     /// Minutes of history kept for the charts.
     pub history_minutes: u32,
+    /// Whose metric names to read: "auto" (detected per namespace) or a profile name
+    /// (example, otel-genai, litellm, vllm, fastapi, tgi).
+    pub profile: String,
     pub queries: Queries,
 }
 
@@ -106,35 +111,74 @@ impl std::fmt::Debug for Headers {
     }
 }
 
-/// The PromQL of every panel. `$namespace` (the namespace shown) and `$deployment` are
-/// substituted at query time ([`crate::metrics::scope`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Hand-written PromQL for any quantity: a query set here wins over the metric profile's
+/// (`[prometheus] profile`). `$namespace` (the namespace shown), `$deployment` and
+/// `$window` are substituted at query time ([`crate::metrics::scope`]).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Queries {
     /// p50 latency in seconds.
-    pub p50_seconds: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub p50_seconds: Option<String>,
     /// p95 latency in seconds.
-    pub p95_seconds: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub p95_seconds: Option<String>,
     /// Tokens per second by `model` label.
-    pub tokens_per_second: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tokens_per_second: Option<String>,
     /// Requests per second.
-    pub request_rate: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_rate: Option<String>,
     /// Fraction of requests answered 401.
-    pub unauthorized_ratio: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unauthorized_ratio: Option<String>,
     /// Requests per second over the problems' short window (`$window`).
-    pub recent_request_rate: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recent_request_rate: Option<String>,
     /// Fraction answered 401 over the short window (the key problem).
-    pub recent_unauthorized_ratio: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recent_unauthorized_ratio: Option<String>,
     /// Fraction answered 504 over the short window (provider calls timing out).
-    pub recent_timeout_ratio: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recent_timeout_ratio: Option<String>,
     /// p95 latency in seconds over the short window (a slow provider).
-    pub recent_p95_seconds: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recent_p95_seconds: Option<String>,
+    /// Fraction answered 429 over the short window (the provider throttles us).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recent_rate_limited_ratio: Option<String>,
+    /// Fraction answered any 4xx over the short window (stacks that group codes).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recent_client_error_ratio: Option<String>,
+    /// Fraction answered any 5xx over the short window (stacks that group codes).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recent_server_error_ratio: Option<String>,
+    /// Spend in USD per second by `model` label (a stack that counts spend).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spend_usd_per_second: Option<String>,
+    /// Pods serving a self-hosted model (GPU cost).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub serving_pods: Option<String>,
+}
+
+/// How the cost of self-hosted models is counted.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CostConfig {
+    /// USD per hour of one pod serving a self-hosted model (vLLM, TGI): their cost is
+    /// this × the serving pods. Unset: their cost is not known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gpu_hour_price: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ModelPrice {
     pub name: String,
+    /// Other names the provider reports for this model: exact names or `*` patterns
+    /// (`gpt-4.1-*`, `*/gpt-4.1`). Dated ids and `provider/` prefixes match without one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
     /// What we pay, USD per million tokens.
     pub price: f64,
     /// The provider's list price, USD per million tokens (for the savings column).
@@ -181,6 +225,8 @@ pub struct ProblemsConfig {
     pub unauthorized_ratio: f64,
     /// Share of 504s (provider calls timing out) over the window that is a problem.
     pub timeout_ratio: f64,
+    /// Share of 429s (the provider throttling us) over the window that is a problem.
+    pub rate_limited_ratio: f64,
     /// The provider's IPv4 address for the egress check (empty: any public address, as
     /// the bundled policy allows the public internet on TCP 443).
     pub provider_address: String,
@@ -194,6 +240,7 @@ impl Default for ProblemsConfig {
             window: "1m".into(),
             unauthorized_ratio: 0.05,
             timeout_ratio: 0.05,
+            rate_limited_ratio: 0.05,
             provider_address: String::new(),
             provider_port: 443,
         }
@@ -227,50 +274,35 @@ impl Default for StackConfig {
     }
 }
 
-fn quantile(q: &str) -> String {
-    format!(
-        "histogram_quantile({q}, sum by (le) (rate(http_request_duration_seconds_bucket{{namespace=\"$namespace\"}}[5m])))"
-    )
-}
-
-/// The share of requests answered `code` over the short window; 0 (not no data) when
-/// requests flow and none has that code.
-fn recent_share(code: &str) -> String {
-    format!(
-        "(sum(rate(http_requests_total{{namespace=\"$namespace\",code=\"{code}\"}}[$window])) or vector(0)) / sum(rate(http_requests_total{{namespace=\"$namespace\"}}[$window]))"
-    )
-}
-
-impl Default for Queries {
-    fn default() -> Self {
-        Queries {
-            p50_seconds: quantile("0.50"),
-            p95_seconds: quantile("0.95"),
-            tokens_per_second:
-                "sum by (model) (rate(ai_tokens_used_total{namespace=\"$namespace\"}[5m]))".into(),
-            request_rate: "sum(rate(http_requests_total{namespace=\"$namespace\"}[5m]))".into(),
-            unauthorized_ratio: "sum(rate(http_requests_total{namespace=\"$namespace\",code=\"401\"}[5m])) / sum(rate(http_requests_total{namespace=\"$namespace\"}[5m]))".into(),
-            recent_request_rate: "sum(rate(http_requests_total{namespace=\"$namespace\"}[$window]))".into(),
-            recent_unauthorized_ratio: recent_share("401"),
-            recent_timeout_ratio: recent_share("504"),
-            recent_p95_seconds: "histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{namespace=\"$namespace\"}[$window])))".into(),
-        }
-    }
-}
-
 impl Queries {
-    /// Every query with its config key.
-    pub fn all(&self) -> [(&'static str, &str); 9] {
+    /// The hand-written query under `key` (a [`crate::metrics::plan::Quantity`] key).
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.all()
+            .into_iter()
+            .find(|(k, _)| *k == key)
+            .and_then(|(_, q)| q)
+    }
+
+    /// Every key with its query, if written.
+    pub fn all(&self) -> [(&'static str, Option<&str>); 14] {
+        fn q(o: &Option<String>) -> Option<&str> {
+            o.as_deref()
+        }
         [
-            ("p50_seconds", &self.p50_seconds),
-            ("p95_seconds", &self.p95_seconds),
-            ("tokens_per_second", &self.tokens_per_second),
-            ("request_rate", &self.request_rate),
-            ("unauthorized_ratio", &self.unauthorized_ratio),
-            ("recent_request_rate", &self.recent_request_rate),
-            ("recent_unauthorized_ratio", &self.recent_unauthorized_ratio),
-            ("recent_timeout_ratio", &self.recent_timeout_ratio),
-            ("recent_p95_seconds", &self.recent_p95_seconds),
+            ("p50_seconds", q(&self.p50_seconds)),
+            ("p95_seconds", q(&self.p95_seconds)),
+            ("tokens_per_second", q(&self.tokens_per_second)),
+            ("request_rate", q(&self.request_rate)),
+            ("unauthorized_ratio", q(&self.unauthorized_ratio)),
+            ("recent_request_rate", q(&self.recent_request_rate)),
+            ("recent_unauthorized_ratio", q(&self.recent_unauthorized_ratio)),
+            ("recent_timeout_ratio", q(&self.recent_timeout_ratio)),
+            ("recent_p95_seconds", q(&self.recent_p95_seconds)),
+            ("recent_rate_limited_ratio", q(&self.recent_rate_limited_ratio)),
+            ("recent_client_error_ratio", q(&self.recent_client_error_ratio)),
+            ("recent_server_error_ratio", q(&self.recent_server_error_ratio)),
+            ("spend_usd_per_second", q(&self.spend_usd_per_second)),
+            ("serving_pods", q(&self.serving_pods)),
         ]
     }
 }
@@ -289,6 +321,7 @@ impl Default for PrometheusConfig {
             timeout_secs: 5.0,
             refresh_secs: 5.0,
             history_minutes: 30,
+            profile: "auto".into(),
             queries: Queries::default(),
         }
     }
@@ -305,6 +338,12 @@ pub fn default_models() -> Vec<ModelPrice> {
     .into_iter()
     .map(|(n, p, l)| ModelPrice {
         name: n.into(),
+        // DeepSeek's API serves V3.2 as `deepseek-chat` (what LiteLLM reports).
+        aliases: if n == "deepseek-v3.2" {
+            vec!["deepseek-chat".into()]
+        } else {
+            Vec::new()
+        },
         price: p,
         list_price: l,
     })
@@ -335,6 +374,7 @@ impl Default for Config {
             stack: StackConfig::default(),
             prometheus: PrometheusConfig::default(),
             models: default_models(),
+            cost: CostConfig::default(),
             status: StatusConfig::default(),
             ui: UiConfig::default(),
             operations: OperationsConfig::default(),
@@ -465,7 +505,22 @@ impl Config {
             ));
         }
         p.validate_client()?;
+        if p.profile != "auto" && crate::metrics::profiles::by_id(&p.profile).is_none() {
+            return Err(format!(
+                "prometheus.profile = {:?}: must be \"auto\" or one of {}",
+                crate::text::printable(&p.profile),
+                crate::metrics::profiles::ids().join(", ")
+            ));
+        }
+        if let Some(g) = self.cost.gpu_hour_price
+            && !(g.is_finite() && g >= 0.0)
+        {
+            return Err(format!("cost.gpu_hour_price = {g}: must be a price >= 0"));
+        }
         for m in &self.models {
+            if m.aliases.iter().any(|a| a.trim().is_empty()) {
+                return Err(format!("models: {:?} has an empty alias", m.name));
+            }
             if m.name.is_empty()
                 || m.price.is_nan()
                 || m.price < 0.0
@@ -518,6 +573,7 @@ impl ProblemsConfig {
         for (key, v) in [
             ("unauthorized_ratio", self.unauthorized_ratio),
             ("timeout_ratio", self.timeout_ratio),
+            ("rate_limited_ratio", self.rate_limited_ratio),
         ] {
             if !(v > 0.0 && v <= 1.0) {
                 return Err(format!("problems.{key} = {v}: must be in (0, 1]"));

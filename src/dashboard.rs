@@ -100,6 +100,7 @@ pub async fn run(cfg: Config, target: Target, feed: Feed, look: Look) -> Result<
             contexts: cluster::connect::contexts(&target),
             metrics_origin: feed.origin(),
             prices: cfg.models.clone(),
+            gpu_hour_price: cfg.cost.gpu_hour_price,
             history_minutes: cfg.prometheus.history_minutes,
             themes,
             theme,

@@ -156,6 +156,13 @@ pub fn from_truth(t: &Truth) -> MetricsSnapshot {
         origin: MetricsOrigin::Simulated,
         at: jiff::Timestamp::now(),
         reachable: true,
+        stack: String::new(),
+        sources: Vec::new(),
+        latency_layer: None,
+        spend: Reading::Cannot(
+            "the example stack counts tokens, not spend: priced from [[models]]".into(),
+        ),
+        servers: Reading::Cannot("billed per token".into()),
         // No request reached a pod in the window: there is no latency to show.
         p50_ms: if t.request_rate > 0.0 && t.ready_pods > 0 {
             Reading::Value(t.p50_ms)
@@ -179,6 +186,9 @@ pub fn from_truth(t: &Truth) -> MetricsSnapshot {
             } else {
                 Reading::NoData
             },
+            rate_limited_ratio: Reading::Value(t.recent_rate_limited_ratio),
+            client_error_ratio: Reading::Cannot("not needed: status codes are exact".into()),
+            server_error_ratio: Reading::Cannot("not needed: status codes are exact".into()),
         },
         backfill: None,
     }

@@ -53,6 +53,7 @@ pub fn reading<T>(r: &Reading<T>, f: impl Fn(&T) -> String) -> String {
         Reading::Value(v) => f(v),
         Reading::NoData => "no data".into(),
         Reading::Error(e) => format!("error: {e}"),
+        Reading::Cannot(why) => format!("cannot tell: {why}"),
     }
 }
 

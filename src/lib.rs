@@ -17,6 +17,7 @@ pub mod logging;
 pub mod logs;
 pub mod manifests;
 pub mod metrics;
+pub mod metrics_cmd;
 pub mod palette;
 pub mod problems;
 pub mod secret;

@@ -8,8 +8,8 @@ use crate::cluster::{ClusterSnapshot, Connection};
 use crate::config::Config;
 use crate::error::Error;
 use crate::format;
-use crate::metrics::{Cost, Feed, MetricsSnapshot, Reading, cost};
-use crate::problems::{Inputs, Problem};
+use crate::metrics::{Cost, Feed, MetricsSnapshot, Reading};
+use crate::problems::{BlindSpot, Inputs, Problem};
 use crate::toolbox::Output;
 
 /// What is wrong (empty: healthy): the dashboard's problems strip, detected once.
@@ -56,7 +56,45 @@ fn reading_json<T: serde::Serialize>(r: &Reading<T>) -> Value {
         Reading::Value(v) => json!(v),
         Reading::NoData => json!(null),
         Reading::Error(e) => json!({"error": e}),
+        Reading::Cannot(why) => json!({"cannotTell": why}),
     }
+}
+
+/// Tokens (or spend) by model as `{model: value}`, or the reading's null/error/reason.
+fn by_model<T>(r: &Reading<Vec<T>>, f: impl Fn(&T) -> (String, f64)) -> Value {
+    match r {
+        Reading::Value(v) => json!(v.iter().map(f).collect::<std::collections::BTreeMap<_, _>>()),
+        Reading::NoData => json!(null),
+        Reading::Error(e) => json!({"error": e}),
+        Reading::Cannot(why) => json!({"cannotTell": why}),
+    }
+}
+
+/// The metrics part of the JSON report: every reading, the stacks they come from and the
+/// source of each quantity.
+fn metrics_json(m: &MetricsSnapshot) -> Value {
+    json!({
+        "source": m.origin.label(),
+        "stack": m.stack,
+        "reachable": m.reachable,
+        "p50Ms": reading_json(&m.p50_ms),
+        "p95Ms": reading_json(&m.p95_ms),
+        "tokensPerSecond": by_model(&m.tokens, |r| (r.model.clone(), r.tokens_per_sec)),
+        "requestRate": reading_json(&m.request_rate),
+        "unauthorizedRatio": reading_json(&m.unauthorized_ratio),
+        "spendUsdPerHour": by_model(&m.spend, |s| (s.model.clone(), s.usd_per_hour)),
+        "servingPods": reading_json(&m.servers),
+        "recent": {
+            "requestRate": reading_json(&m.recent.request_rate),
+            "unauthorizedRatio": reading_json(&m.recent.unauthorized_ratio),
+            "timeoutRatio": reading_json(&m.recent.timeout_ratio),
+            "rateLimitedRatio": reading_json(&m.recent.rate_limited_ratio),
+            "clientErrorRatio": reading_json(&m.recent.client_error_ratio),
+            "serverErrorRatio": reading_json(&m.recent.server_error_ratio),
+            "p95Ms": reading_json(&m.recent.p95_ms),
+        },
+        "sources": m.sources.iter().map(|(q, from)| (q.key().to_string(), from.clone())).collect::<std::collections::BTreeMap<_, _>>(),
+    })
 }
 
 /// The JSON report.
@@ -65,6 +103,7 @@ pub fn report_json(
     m: Option<&MetricsSnapshot>,
     cost: Option<&Cost>,
     problems: &[Problem],
+    blind: &[BlindSpot],
 ) -> Value {
     let workloads: Vec<Value> = c
         .workloads
@@ -91,30 +130,25 @@ pub fn report_json(
         .take(20)
         .map(|e| json!({"reason": e.reason, "object": e.object, "message": e.message, "count": e.count, "hint": e.hint, "resolved": e.resolved}))
         .collect();
-    let metrics = m.map(|m| {
-        json!({
-            "source": m.origin.label(),
-            "reachable": m.reachable,
-            "p50Ms": reading_json(&m.p50_ms),
-            "p95Ms": reading_json(&m.p95_ms),
-            "tokensPerSecond": match &m.tokens {
-                Reading::Value(v) => json!(v.iter().map(|r| (r.model.clone(), r.tokens_per_sec)).collect::<std::collections::BTreeMap<_, _>>()),
-                other => reading_json::<()>(&match other { Reading::Error(e) => Reading::Error(e.clone()), _ => Reading::NoData }),
-            },
-            "requestRate": reading_json(&m.request_rate),
-            "unauthorizedRatio": reading_json(&m.unauthorized_ratio),
-        })
-    });
+    let metrics = m.map(metrics_json);
     let cost = cost.map(|c| {
         json!({
             "usdPerHour": c.usd_per_hour, "usdPerMonth": c.usd_per_month, "listUsdPerMonth": c.list_usd_per_month,
             "savingsRatio": c.savings_ratio,
-            "perModel": c.per_model.iter().map(|x| json!({"model": x.model, "tokensPerMinute": x.tokens_per_min, "usdPerHour": x.usd_per_hour})).collect::<Vec<_>>(),
+            "perModel": c.per_model.iter().map(|x| {
+                let priced = !c.is_unpriced(&x.model);
+                json!({"model": x.model, "tokensPerMinute": x.tokens_per_min, "usdPerHour": priced.then_some(x.usd_per_hour), "priced": priced})
+            }).collect::<Vec<_>>(),
+            "unpriced": c.unpriced,
+            "reportedUsdPerHour": c.reported_usd_per_hour,
+            "gpu": c.gpu.as_ref().map(|g| json!({"pods": g.pods, "usdPerPodHour": g.usd_per_pod_hour, "usdPerHour": g.usd_per_hour})),
+            "note": c.note,
         })
     });
     json!({
         "context": c.context, "namespace": c.namespace,
         "healthy": problems.is_empty(),
+        "cannotTell": blind,
         "problems": problems.iter().map(|p| problem_json(p, &c.namespace)).collect::<Vec<_>>(),
         "workloads": workloads, "hpas": hpas, "metrics": metrics, "cost": cost, "warnings": warnings,
         "unreadable": c.degraded().into_iter().collect::<std::collections::BTreeMap<_, _>>(),
@@ -127,11 +161,12 @@ pub fn report_text(
     m: Option<&MetricsSnapshot>,
     cost: Option<&Cost>,
     problems: &[Problem],
+    blind: &[BlindSpot],
 ) -> String {
     let mut s = String::new();
     text_workloads(&mut s, c);
     text_metrics(&mut s, m, cost);
-    text_verdict(&mut s, c, problems);
+    text_verdict(&mut s, c, problems, blind);
     s
 }
 
@@ -142,6 +177,7 @@ pub fn report_wide(
     m: Option<&MetricsSnapshot>,
     cost: Option<&Cost>,
     problems: &[Problem],
+    blind: &[BlindSpot],
 ) -> String {
     let mut s = format!("context {}  namespace {}\n", c.context, c.namespace);
     let head = [
@@ -191,7 +227,7 @@ pub fn report_wide(
     }
     text_hpas(&mut s, c);
     text_metrics(&mut s, m, cost);
-    text_verdict(&mut s, c, problems);
+    text_verdict(&mut s, c, problems, blind);
     s
 }
 
@@ -233,40 +269,64 @@ fn text_hpas(s: &mut String, c: &ClusterSnapshot) {
 }
 
 fn text_metrics(s: &mut String, m: Option<&MetricsSnapshot>, cost: Option<&Cost>) {
-    match m {
-        Some(m) => {
-            s.push_str(&format!(
-                "latency p50 {}  p95 {}   (metrics: {})\n",
-                format::reading(&m.p50_ms, |v| format::ms(*v)),
-                format::reading(&m.p95_ms, |v| format::ms(*v)),
-                m.origin.label()
-            ));
-            if let Some(c) = cost {
-                let total: f64 = c.per_model.iter().map(|x| x.tokens_per_min).sum();
-                s.push_str(&format!(
-                    "tokens {:.0}/min  cost {}/h  {}/month{}\n",
-                    total,
-                    format::usd(c.usd_per_hour),
-                    format::usd(c.usd_per_month),
-                    c.savings_ratio
-                        .map(|r| format!("  (saves {:.1}% vs list)", r * 100.0))
-                        .unwrap_or_default()
-                ));
-            } else {
-                s.push_str(&format!(
-                    "tokens {}\n",
-                    format::reading(&m.tokens, |_| String::new())
-                ));
-            }
-        }
-        None => s.push_str(
-            "metrics: no source (set --prometheus-url or prometheus.url in the config)\n",
-        ),
+    let Some(m) = m else {
+        s.push_str("metrics: no source (set --prometheus-url or prometheus.url in the config)\n");
+        return;
+    };
+    let from = if m.stack.is_empty() {
+        m.origin.label()
+    } else {
+        format!("{} · {}", m.origin.label(), m.stack)
+    };
+    s.push_str(&format!(
+        "latency p50 {}  p95 {}   (metrics: {from})\n",
+        format::reading(&m.p50_ms, |v| format::ms(*v)),
+        format::reading(&m.p95_ms, |v| format::ms(*v)),
+    ));
+    let Some(c) = cost else {
+        s.push_str(&format!(
+            "tokens {}\n",
+            format::reading(&m.tokens, |_| String::new())
+        ));
+        return;
+    };
+    let total: f64 = c.per_model.iter().map(|x| x.tokens_per_min).sum();
+    let tokens = match &m.tokens {
+        Reading::Value(_) => format!("{total:.0}/min"),
+        other => format::reading(other, |_| String::new()),
+    };
+    s.push_str(&format!(
+        "tokens {tokens}  cost {}/h  {}/month{}\n",
+        format::usd(c.usd_per_hour),
+        format::usd(c.usd_per_month),
+        c.savings_ratio
+            .map(|r| format!("  (saves {:.1}% vs list)", r * 100.0))
+            .unwrap_or_default()
+    ));
+    if let Some(r) = c.reported_usd_per_hour {
+        s.push_str(&format!("spend {}/h as the stack counts it ({})\n", format::usd(r), m.stack));
+    }
+    if let Some(g) = &c.gpu {
+        s.push_str(&format!(
+            "gpu {:.0} serving pods × {}/h = {}/h (included above)\n",
+            g.pods,
+            format::usd(g.usd_per_pod_hour),
+            format::usd(g.usd_per_hour)
+        ));
+    }
+    if !c.unpriced.is_empty() {
+        s.push_str(&format!(
+            "no price for: {} (counted as nothing: the cost is a lower bound; add them or aliases under [[models]])\n",
+            c.unpriced.join(", ")
+        ));
+    }
+    if let Some(n) = &c.note {
+        s.push_str(&format!("cost: {n}\n"));
     }
 }
 
 /// The warnings, then healthy or what is wrong.
-fn text_verdict(s: &mut String, c: &ClusterSnapshot, problems: &[Problem]) {
+fn text_verdict(s: &mut String, c: &ClusterSnapshot, problems: &[Problem], blind: &[BlindSpot]) {
     for e in c.events.iter().filter(|e| e.warning && !e.resolved).take(5) {
         s.push_str(&format!(
             "warning {} {}: {}{}\n",
@@ -277,6 +337,12 @@ fn text_verdict(s: &mut String, c: &ClusterSnapshot, problems: &[Problem]) {
                 .as_ref()
                 .map(|h| format!(" → {h}"))
                 .unwrap_or_default()
+        ));
+    }
+    if !blind.is_empty() {
+        s.push_str(&format!(
+            "cannot tell: {}\n",
+            crate::problems::blind_summary(blind)
         ));
     }
     if problems.is_empty() {
@@ -307,17 +373,18 @@ pub async fn run(
     let cluster = cluster?;
     let cost = metrics
         .as_ref()
-        .and_then(|m| m.tokens.value().map(|r| cost(r, &cfg.models)));
+        .and_then(|m| crate::metrics::of_snapshot(m, &cfg.models, cfg.cost.gpu_hour_price));
     let problems = problems(&cluster, metrics.as_ref(), cfg);
     let (m, k) = (metrics.as_ref(), cost.as_ref());
+    let blind = crate::problems::blind_spots(m, &cfg.problems.window);
     let out = match output {
         Some(f @ (Output::Json | Output::Yaml)) => {
-            crate::toolbox::output::render(&report_json(&cluster, m, k, &problems), f)
+            crate::toolbox::output::render(&report_json(&cluster, m, k, &problems, &blind), f)
         }
         // Everything from the cluster and Prometheus is cleaned where it is read; this
         // last pass makes sure no escape sequence reaches the operator's terminal.
-        Some(Output::Wide) => crate::text::printable_lines(&report_wide(&cluster, m, k, &problems)),
-        None => crate::text::printable_lines(&report_text(&cluster, m, k, &problems)),
+        Some(Output::Wide) => crate::text::printable_lines(&report_wide(&cluster, m, k, &problems, &blind)),
+        None => crate::text::printable_lines(&report_text(&cluster, m, k, &problems, &blind)),
     };
     Ok((out, if problems.is_empty() { 0 } else { 1 }))
 }

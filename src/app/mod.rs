@@ -81,6 +81,8 @@ pub struct App {
     pub contexts: Vec<String>,
     pub read_only: bool,
     pub prices: Vec<ModelPrice>,
+    /// `[cost] gpu_hour_price`.
+    pub gpu_hour_price: Option<f64>,
     pub cluster: Option<ClusterSnapshot>,
     /// When the last snapshot arrived.
     pub cluster_at: Option<Timestamp>,
@@ -110,6 +112,8 @@ pub struct App {
     pub waiting_plan: Option<Box<Plan>>,
     /// What the problems strip shows, most severe first, and what just cleared.
     pub problems: Vec<Problem>,
+    /// The checks the metrics cannot make now, and why.
+    pub blind: Vec<crate::problems::BlindSpot>,
     pub cleared: Vec<Cleared>,
     pub runbook: Runbook,
     /// The keys in force (the defaults patched by the config's `[keys]`).
@@ -152,6 +156,8 @@ pub struct Settings {
     pub contexts: Vec<String>,
     pub metrics_origin: MetricsOrigin,
     pub prices: Vec<ModelPrice>,
+    /// `[cost] gpu_hour_price`: a self-hosted model's pod-hour.
+    pub gpu_hour_price: Option<f64>,
     pub history_minutes: u32,
     pub themes: Vec<Theme>,
     pub theme: String,
@@ -178,6 +184,7 @@ impl App {
             contexts: s.contexts,
             read_only: s.read_only,
             prices: s.prices,
+            gpu_hour_price: s.gpu_hour_price,
             cluster: None,
             cluster_at: None,
             cluster_error: None,
@@ -197,6 +204,7 @@ impl App {
             op_status: None,
             waiting_plan: None,
             problems: Vec::new(),
+            blind: Vec::new(),
             cleared: Vec::new(),
             runbook: s.runbook,
             keymap: bindings::Keymap::default(),
@@ -252,6 +260,7 @@ impl App {
         });
         self.problems = self.tracker.observe(self.now, found);
         self.cleared = self.tracker.cleared();
+        self.blind = crate::problems::blind_spots(self.metrics.as_ref(), &rb.cfg.window);
     }
 
     /// Forget the problems (the connection changed: they were another namespace's).
@@ -259,6 +268,7 @@ impl App {
         self.tracker.clear();
         self.problems.clear();
         self.cleared.clear();
+        self.blind.clear();
     }
 
     /// The first problem whose fix is this key.

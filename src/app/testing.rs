@@ -14,6 +14,7 @@ pub fn app() -> App {
             contexts: vec!["a".into(), "b".into()],
             metrics_origin: MetricsOrigin::Simulated,
             prices: crate::config::default_models(),
+            gpu_hour_price: None,
             history_minutes: 10,
             themes: crate::theme::Theme::bundled(),
             theme: "dark".into(),

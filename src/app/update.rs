@@ -101,7 +101,7 @@ fn tick(app: &mut App, now: Timestamp) -> bool {
 }
 
 fn metrics(app: &mut App, mut m: MetricsSnapshot) {
-    let c = m.tokens.value().map(|rates| cost(rates, &app.prices));
+    let c = crate::metrics::of_snapshot(&m, &app.prices, app.gpu_hour_price);
     let for_history = c.clone().unwrap_or_else(|| cost(&[], &app.prices));
     app.history.push(&m, &for_history);
     // The window read back from Prometheus, merged after the live point so that one wins

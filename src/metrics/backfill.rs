@@ -7,12 +7,12 @@ use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
 
-use crate::config::Queries;
 use crate::text::printable;
 
+use super::plan::{Plan, Quantity, Source};
 use super::prom::{PromClient, QueryError, RangeSeries};
 use super::scope::{Scope, render};
-use super::snapshot::{Backfill, MODEL_LABEL, ModelRate, PastReading, UNLABELLED_MODEL};
+use super::snapshot::{Backfill, ModelRate, PastReading, UNLABELLED_MODEL};
 
 /// About how many points a back-fill asks for: twice the widest chart's columns (braille
 /// marks two dots a cell), so a step never hides detail the chart could draw.
@@ -30,7 +30,7 @@ pub fn step_for(window: SignedDuration, min: Duration) -> Duration {
 /// model. A failed query leaves its numbers out of the points and says why in `errors`.
 pub async fn backfill(
     client: &PromClient,
-    queries: &Queries,
+    plan: &Plan,
     scope: &Scope,
     window: SignedDuration,
     min_step: Duration,
@@ -38,21 +38,28 @@ pub async fn backfill(
     let to = Timestamp::now();
     let from = to - window;
     let step = step_for(window, min_step);
-    let range = async |q: &str| {
-        let promql = render(q, scope);
-        client.query_range(&promql, from, to, step).await
+    let range = async |q: Quantity| match plan.source(q) {
+        Source::Query { promql, .. } => {
+            let promql = render(promql, scope);
+            client.query_range(&promql, from, to, step).await
+        }
+        Source::Cannot { why, .. } => Err(QueryError::Decode(why.clone())),
     };
     let (p50, p95, tokens) = futures::join!(
-        range(&queries.p50_seconds),
-        range(&queries.p95_seconds),
-        range(&queries.tokens_per_second),
+        range(Quantity::P50),
+        range(Quantity::P95),
+        range(Quantity::Tokens),
     );
+    let model_labels = match plan.source(Quantity::Tokens) {
+        Source::Query { model_labels, .. } => model_labels.clone(),
+        Source::Cannot { .. } => Vec::new(),
+    };
     if let (Err(e @ QueryError::Unreachable(_)), Err(QueryError::Unreachable(_)), Err(_)) =
         (&p50, &p95, &tokens)
     {
         return Err(e.clone());
     }
-    let mut bf = assemble(p50, p95, tokens);
+    let mut bf = assemble(p50, p95, tokens, &model_labels);
     bf.namespace = scope.namespace.clone();
     bf.from = from;
     bf.to = to;
@@ -65,6 +72,7 @@ pub fn assemble(
     p50: Result<Vec<RangeSeries>, QueryError>,
     p95: Result<Vec<RangeSeries>, QueryError>,
     tokens: Result<Vec<RangeSeries>, QueryError>,
+    model_labels: &[String],
 ) -> Backfill {
     let mut errors = Vec::new();
     let mut ok = |what: &str, r: Result<Vec<RangeSeries>, QueryError>| match r {
@@ -87,9 +95,9 @@ pub fn assemble(
         }
     }
     for s in &tokens {
-        let model = s
-            .labels
-            .get(MODEL_LABEL)
+        let model = model_labels
+            .iter()
+            .find_map(|l| s.labels.get(l).filter(|m| !m.is_empty()))
             .map(|m| printable(m))
             .unwrap_or_else(|| UNLABELLED_MODEL.to_string());
         for &(t, v) in s.points.iter().filter(|(_, v)| !v.is_nan()) {

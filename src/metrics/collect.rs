@@ -5,81 +5,137 @@ use std::time::Duration;
 
 use tokio::sync::{mpsc, watch};
 
-use crate::config::Queries;
+use crate::config::PrometheusConfig;
 use crate::text::printable;
 
+use super::plan::{Plan, Quantity, Source};
 use super::prom::{PromClient, QueryError, Sample};
 use super::scope::{Scope, render};
-use super::snapshot::{MetricsOrigin, MetricsSnapshot, ModelRate, Reading, Recent};
+use super::snapshot::{MetricsOrigin, MetricsSnapshot, ModelRate, ModelSpend, Reading, Recent};
 
 pub use super::snapshot::{MODEL_LABEL, UNLABELLED_MODEL};
 
-/// One refresh: all panel queries, with `scope`'s values for their variables, run
-/// concurrently. Empty results and NaN are [`Reading::NoData`]; PromQL and HTTP errors are
-/// [`Reading::Error`] on their panel; when no query reached the server the snapshot is
-/// [`MetricsSnapshot::unreachable`].
-pub async fn refresh(client: &PromClient, queries: &Queries, scope: &Scope) -> MetricsSnapshot {
-    let q = queries.all().map(|(_, promql)| render(promql, scope));
-    let answers = futures::future::join_all(q.iter().map(|promql| client.query(promql))).await;
-    let at = jiff::Timestamp::now();
-    let origin = MetricsOrigin::Prometheus(client.url().to_string());
-    match answers.try_into() {
-        Ok(results) => from_results(origin, at, results),
-        // One answer per query, always; the type just cannot say so.
-        Err(_) => MetricsSnapshot::unreachable(origin, at, "internal: a query went missing"),
-    }
+/// The answer for one quantity: its samples, or why there are none.
+pub enum Answer {
+    Samples(Result<Vec<Sample>, QueryError>),
+    Cannot(String),
 }
 
-/// Assemble a snapshot from the results of the queries, in the order of
-/// [`Queries::all`]: p50, p95, tokens, request rate, unauthorized ratio, and the short
-/// window's request rate, 401 share, 504 share and p95.
-pub fn from_results(
+/// One refresh: every quantity of `plan` that has a query, with `scope`'s values for
+/// their variables, run concurrently. Empty results and NaN are [`Reading::NoData`];
+/// PromQL and HTTP errors are [`Reading::Error`] on their panel; a quantity the stack
+/// cannot give is [`Reading::Cannot`]; when no query reached the server the snapshot is
+/// [`MetricsSnapshot::unreachable`].
+pub async fn refresh(client: &PromClient, plan: &Plan, scope: &Scope) -> MetricsSnapshot {
+    let answers = futures::future::join_all(plan.sources.iter().map(|(_, src)| async move {
+        match src {
+            Source::Query { promql, .. } => Answer::Samples(client.query(&render(promql, scope)).await),
+            Source::Cannot { why, .. } => Answer::Cannot(why.clone()),
+        }
+    }))
+    .await;
+    let origin = MetricsOrigin::Prometheus(client.url().to_string());
+    from_answers(origin, jiff::Timestamp::now(), plan, answers)
+}
+
+/// Assemble a snapshot from the answers, in the order of `plan.sources`.
+pub fn from_answers(
     origin: MetricsOrigin,
     at: jiff::Timestamp,
-    results: [Result<Vec<Sample>, QueryError>; 9],
+    plan: &Plan,
+    answers: Vec<Answer>,
 ) -> MetricsSnapshot {
-    let unreachable: Vec<&String> = results
+    let unreachable: Vec<&String> = answers
         .iter()
         .filter_map(|r| match r {
-            Err(QueryError::Unreachable(e)) => Some(e),
+            Answer::Samples(Err(QueryError::Unreachable(e))) => Some(e),
             _ => None,
         })
         .collect();
-    if unreachable.len() == results.len() {
+    let asked = answers
+        .iter()
+        .filter(|a| matches!(a, Answer::Samples(_)))
+        .count();
+    if !unreachable.is_empty() && unreachable.len() == asked {
         let error = QueryError::Unreachable(unreachable[0].clone()).to_string();
-        return MetricsSnapshot::unreachable(origin, at, &error);
+        let mut snap = MetricsSnapshot::unreachable(origin, at, &error);
+        snap.stack = plan.label();
+        return snap;
     }
-    let [
-        p50,
-        p95,
-        tokens,
-        requests,
-        unauthorized,
-        recent,
-        recent_401,
-        recent_504,
-        recent_p95,
-    ] = results;
+    let mut by: std::collections::HashMap<Quantity, (Answer, Vec<String>)> = plan
+        .sources
+        .iter()
+        .zip(answers)
+        .map(|((q, src), a)| {
+            let labels = match src {
+                Source::Query { model_labels, .. } => model_labels.clone(),
+                Source::Cannot { .. } => Vec::new(),
+            };
+            (*q, (a, labels))
+        })
+        .collect();
+    let mut take = |q: Quantity| {
+        by.remove(&q)
+            .unwrap_or((Answer::Cannot("not planned".into()), Vec::new()))
+    };
     let ms = |r: Reading<f64>| match r {
         Reading::Value(s) => Reading::Value(s * 1000.0),
         other => other,
     };
+    let one = |(a, _): (Answer, Vec<String>)| with(a, single);
+    let rates = |(a, l): (Answer, Vec<String>)| with(a, |r| model_rates(r, &l));
     MetricsSnapshot {
         origin,
         at,
         reachable: true,
-        p50_ms: ms(single(p50)),
-        p95_ms: ms(single(p95)),
-        tokens: model_rates(tokens),
-        request_rate: single(requests),
-        unauthorized_ratio: single(unauthorized),
+        stack: plan.label(),
+        sources: plan
+            .sources
+            .iter()
+            .map(|(q, s)| (*q, s.from().to_string()))
+            .collect(),
+        latency_layer: plan.layer(Quantity::P95),
+        p50_ms: ms(one(take(Quantity::P50))),
+        p95_ms: ms(one(take(Quantity::P95))),
+        tokens: rates(take(Quantity::Tokens)),
+        request_rate: one(take(Quantity::RequestRate)),
+        unauthorized_ratio: one(take(Quantity::Unauthorized)),
+        spend: spend(rates(take(Quantity::Spend))),
+        servers: one(take(Quantity::Servers)),
         recent: Recent {
-            request_rate: single(recent),
-            unauthorized_ratio: single(recent_401),
-            timeout_ratio: single(recent_504),
-            p95_ms: ms(single(recent_p95)),
+            request_rate: one(take(Quantity::RecentRequestRate)),
+            unauthorized_ratio: one(take(Quantity::RecentUnauthorized)),
+            timeout_ratio: one(take(Quantity::RecentTimeout)),
+            p95_ms: ms(one(take(Quantity::RecentP95))),
+            rate_limited_ratio: one(take(Quantity::RecentRateLimited)),
+            client_error_ratio: one(take(Quantity::RecentClientErrors)),
+            server_error_ratio: one(take(Quantity::RecentServerErrors)),
         },
         backfill: None,
+    }
+}
+
+fn with<T>(a: Answer, f: impl FnOnce(Result<Vec<Sample>, QueryError>) -> Reading<T>) -> Reading<T> {
+    match a {
+        Answer::Samples(r) => f(r),
+        Answer::Cannot(why) => Reading::Cannot(why),
+    }
+}
+
+/// USD per second by model (as queried) → USD per hour.
+fn spend(r: Reading<Vec<ModelRate>>) -> Reading<Vec<ModelSpend>> {
+    match r {
+        Reading::Value(v) => Reading::Value(
+            v.into_iter()
+                .map(|m| ModelSpend {
+                    model: m.model,
+                    usd_per_hour: m.tokens_per_sec * super::cost::SECONDS_PER_HOUR,
+                })
+                .collect(),
+        ),
+        Reading::NoData => Reading::NoData,
+        Reading::Error(e) => Reading::Error(e),
+        Reading::Cannot(w) => Reading::Cannot(w),
     }
 }
 
@@ -105,18 +161,22 @@ pub fn single(result: Result<Vec<Sample>, QueryError>) -> Reading<f64> {
     }
 }
 
-/// Token rates by `model` label, sorted by model; NaN samples dropped; nothing left is no
-/// data. Two series with the same model (the query did not aggregate) are added up.
-pub fn model_rates(result: Result<Vec<Sample>, QueryError>) -> Reading<Vec<ModelRate>> {
+/// Rates by model — the first of `model_labels` a series has (none: one unlabelled row) —
+/// sorted by model; NaN samples dropped; nothing left is no data. Series with the same
+/// model (the query did not aggregate, or grouped by several model labels) are added up.
+pub fn model_rates(
+    result: Result<Vec<Sample>, QueryError>,
+    model_labels: &[String],
+) -> Reading<Vec<ModelRate>> {
     let samples = match result {
         Ok(s) => s,
         Err(e) => return Reading::Error(printable(&e.to_string())),
     };
     let mut by_model: BTreeMap<String, f64> = BTreeMap::new();
     for s in samples.into_iter().filter(|s| !s.value.is_nan()) {
-        let model = s
-            .labels
-            .get(MODEL_LABEL)
+        let model = model_labels
+            .iter()
+            .find_map(|l| s.labels.get(l).filter(|m| !m.is_empty()))
             .map(|m| printable(m))
             .unwrap_or_else(|| UNLABELLED_MODEL.to_string());
         *by_model.entry(model).or_insert(0.0) += s.value;
@@ -145,7 +205,7 @@ pub fn model_rates(result: Result<Vec<Sample>, QueryError>) -> Reading<Vec<Model
 /// every refresh tries again.
 pub async fn run(
     client: PromClient,
-    queries: Queries,
+    cfg: PrometheusConfig,
     base: Scope,
     refresh_every: Duration,
     history: Option<jiff::SignedDuration>,
@@ -158,6 +218,7 @@ pub async fn run(
     // Once the sender is gone the namespace is final: stop watching it.
     let mut watching = true;
     let mut backfill_due = history.is_some();
+    let mut planner = super::planner::Planner::new(cfg);
     loop {
         tokio::select! {
             _ = tx.closed() => return,
@@ -175,10 +236,13 @@ pub async fn run(
             namespace: namespace.borrow_and_update().clone(),
             ..base.clone()
         };
+        let plan = tokio::select! {
+            _ = tx.closed() => return,
+            p = planner.plan(&client, &scope) => p.clone(),
+        };
         let with_history = async {
             let window = history.filter(|_| backfill_due)?;
-            let r =
-                super::backfill::backfill(&client, &queries, &scope, window, refresh_every).await;
+            let r = super::backfill::backfill(&client, &plan, &scope, window, refresh_every).await;
             if let Err(e) = &r {
                 tracing::warn!("history backfill for {}: {e}", scope.namespace);
             }
@@ -186,8 +250,9 @@ pub async fn run(
         };
         let (mut snap, backfill) = tokio::select! {
             _ = tx.closed() => return,
-            s = futures::future::join(refresh(&client, &queries, &scope), with_history) => s,
+            s = futures::future::join(refresh(&client, &plan, &scope), with_history) => s,
         };
+        planner.after(&snap);
         if let Some(b) = backfill {
             for e in &b.errors {
                 tracing::warn!("history backfill for {}: {e}", scope.namespace);

@@ -45,6 +45,68 @@ pub struct Cost {
     /// Models seen without a price: they count 0 in every total, so the totals are lower
     /// bounds while this is not empty.
     pub unpriced: Vec<String>,
+    /// The spend the stack counts itself (LiteLLM's `litellm_spend_metric_total`), USD per
+    /// hour: shown beside the price-table estimate.
+    pub reported_usd_per_hour: Option<f64>,
+    /// Self-hosted models: serving pods × `[cost] gpu_hour_price`, USD per hour (included
+    /// in `usd_per_hour`).
+    pub gpu: Option<GpuCost>,
+    /// What the cost cannot include, in words ("vLLM reports no spend: set [cost]
+    /// gpu_hour_price").
+    pub note: Option<String>,
+}
+
+/// The GPU time of a self-hosted model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GpuCost {
+    pub pods: f64,
+    pub usd_per_pod_hour: f64,
+    pub usd_per_hour: f64,
+}
+
+/// The whole cost of a snapshot: the token rates at `prices`, the stack's own spend where
+/// it counts one, and the serving pods' GPU time where the model is self-hosted (at
+/// `gpu_hour_price`, or a note that it is not set). `None` when there is nothing to cost.
+pub fn of_snapshot(
+    m: &super::MetricsSnapshot,
+    prices: &[ModelPrice],
+    gpu_hour_price: Option<f64>,
+) -> Option<Cost> {
+    use super::Reading;
+    let mut c = match &m.tokens {
+        Reading::Value(rates) => cost(rates, prices),
+        _ => Cost::default(),
+    };
+    let mut any = matches!(m.tokens, Reading::Value(_));
+    if let Reading::Value(spend) = &m.spend {
+        c.reported_usd_per_hour = Some(spend.iter().map(|s| s.usd_per_hour).filter(|v| v.is_finite()).sum());
+        any = true;
+    }
+    if let Reading::Value(pods) = m.servers
+        && pods.is_finite()
+        && pods > 0.0
+    {
+        any = true;
+        match gpu_hour_price {
+            Some(price) => {
+                let gpu = GpuCost {
+                    pods,
+                    usd_per_pod_hour: price,
+                    usd_per_hour: pods * price,
+                };
+                c.usd_per_hour += gpu.usd_per_hour;
+                c.usd_per_month = c.usd_per_hour * HOURS_PER_MONTH;
+                c.gpu = Some(gpu);
+            }
+            None => {
+                c.note = Some(match &m.spend {
+                    Reading::Cannot(why) => why.clone(),
+                    _ => "self-hosted model: set [cost] gpu_hour_price".into(),
+                });
+            }
+        }
+    }
+    any.then_some(c)
 }
 
 impl Cost {
@@ -59,8 +121,72 @@ pub fn usd_per_hour(tokens_per_sec: f64, price_per_million: f64) -> f64 {
     tokens_per_sec * SECONDS_PER_HOUR * price_per_million / TOKENS_PER_PRICE_UNIT
 }
 
-fn price_of<'a>(prices: &'a [ModelPrice], model: &str) -> Option<&'a ModelPrice> {
-    prices.iter().find(|p| p.name == model)
+/// The price of `model` as a provider or a gateway reports it: its exact name, one of its
+/// aliases (exact or a `*` pattern), or — failing both — the name without a provider
+/// prefix (`openai/`, `anthropic.`) and without a date suffix (`-2025-04-14`,
+/// `-20250929`), with `.` and `-` alike between version digits
+/// (`claude-sonnet-4-5-20250929` is `claude-sonnet-4.5`).
+pub fn price_of<'a>(prices: &'a [ModelPrice], model: &str) -> Option<&'a ModelPrice> {
+    prices
+        .iter()
+        .find(|p| p.name == model)
+        .or_else(|| {
+            prices
+                .iter()
+                .find(|p| p.aliases.iter().any(|a| glob(a, model)))
+        })
+        .or_else(|| {
+            let m = normal(model);
+            prices.iter().find(|p| {
+                normal(&p.name) == m || p.aliases.iter().any(|a| !a.contains('*') && normal(a) == m)
+            })
+        })
+}
+
+/// `*` matches any run of characters; everything else is literal.
+fn glob(pattern: &str, s: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    if parts.len() == 1 {
+        return pattern == s;
+    }
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if !s.starts_with(first) || !s[first.len()..].ends_with(last) {
+        return false;
+    }
+    let mut rest = &s[first.len()..s.len() - last.len()];
+    for mid in &parts[1..parts.len() - 1] {
+        match rest.find(mid) {
+            Some(i) => rest = &rest[i + mid.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+/// A model name without provider prefix and date suffix, `.` as `-`, lower case.
+fn normal(model: &str) -> String {
+    let base = model.rsplit('/').next().unwrap_or(model);
+    // Bedrock-style "anthropic.claude-…": a vendor and a dot before the name.
+    let base = match base.split_once('.') {
+        Some((vendor, rest)) if vendor.chars().all(|c| c.is_ascii_alphabetic()) && vendor.len() > 2 => rest,
+        _ => base,
+    };
+    let mut s = base.to_ascii_lowercase().replace('.', "-");
+    // -YYYY-MM-DD or -YYYYMMDD at the end; Bedrock's "-v1:0" after it.
+    if let Some(i) = s.find("-v1:") {
+        s.truncate(i);
+    }
+    let bytes = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| r.clone().all(|i| bytes[i].is_ascii_digit());
+    let n = bytes.len();
+    if n > 11 && bytes[n - 11] == b'-' && bytes[n - 6] == b'-' && bytes[n - 3] == b'-'
+        && digits(n - 10..n - 6) && digits(n - 5..n - 3) && digits(n - 2..n)
+    {
+        s.truncate(n - 11);
+    } else if n > 9 && bytes[n - 9] == b'-' && digits(n - 8..n) {
+        s.truncate(n - 9);
+    }
+    s
 }
 
 /// Cost of the given per-model token rates at `prices`. Rates that are not finite are

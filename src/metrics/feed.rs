@@ -35,6 +35,7 @@ impl Feed {
     /// variables are checked here: `${other}` is an error naming the query.
     pub fn from_config(cfg: &Config, url_flag: Option<&str>) -> Result<Feed, SetupError> {
         for (key, q) in cfg.prometheus.queries.all() {
+            let Some(q) = q else { continue };
             let unknown = scope::unknown_variables(q);
             if !unknown.is_empty() {
                 return Err(SetupError::Invalid(format!(
@@ -69,7 +70,9 @@ impl Feed {
                     deployment: cfg.stack.deployment.clone(),
                     window: cfg.problems.window.clone(),
                 };
-                Some(collect::refresh(c, &cfg.prometheus.queries, &scope).await)
+                let mut planner = super::planner::Planner::new(cfg.prometheus.clone());
+                let plan = planner.plan(c, &scope).await.clone();
+                Some(collect::refresh(c, &plan, &scope).await)
             }
             Feed::Simulated(read) => Some(read()),
             Feed::None => None,
@@ -89,7 +92,7 @@ impl Feed {
             Feed::Prometheus(c, _) => {
                 tokio::spawn(collect::run(
                     *c,
-                    cfg.prometheus.queries.clone(),
+                    cfg.prometheus.clone(),
                     Scope {
                         namespace: String::new(),
                         deployment: cfg.stack.deployment.clone(),

@@ -5,19 +5,23 @@ pub mod auth;
 pub mod backfill;
 pub mod collect;
 pub mod cost;
+pub mod detect;
 pub mod feed;
 pub mod history;
+pub mod plan;
+pub mod planner;
+pub mod profiles;
 pub mod prom;
 pub mod scope;
 pub mod setup;
 pub mod snapshot;
 
 pub use collect::{refresh, run};
-pub use cost::{Cost, ModelCost, cost, monthly_for_tokens};
+pub use cost::{Cost, GpuCost, ModelCost, cost, monthly_for_tokens, of_snapshot};
 pub use feed::Feed;
 pub use history::{History, Point};
 pub use prom::{PromClient, QueryError, RangeSeries, Sample, Secret};
 pub use scope::Scope;
 pub use snapshot::{
-    Backfill, MetricsOrigin, MetricsSnapshot, ModelRate, PastReading, Reading, Recent,
+    Backfill, MetricsOrigin, MetricsSnapshot, ModelRate, ModelSpend, PastReading, Reading, Recent,
 };

@@ -1,11 +1,13 @@
 //! What the dashboard knows about the agents' metrics at one moment: plain data, no I/O.
 
-/// One reading: a value, honestly no data (empty series, NaN), or the error text.
+/// One reading: a value, honestly no data (empty series, NaN), the error text, or why the
+/// stack's metrics cannot tell it at all (in words: "this stack groups status codes…").
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reading<T> {
     Value(T),
     NoData,
     Error(String),
+    Cannot(String),
 }
 
 impl<T> Reading<T> {
@@ -43,6 +45,13 @@ pub const MODEL_LABEL: &str = "model";
 /// Name used for a token series without a `model` label.
 pub const UNLABELLED_MODEL: &str = "(no model label)";
 
+/// Spend of one model as the stack counts it, USD per hour.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelSpend {
+    pub model: String,
+    pub usd_per_hour: f64,
+}
+
 /// Token throughput of one model.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ModelRate {
@@ -58,6 +67,14 @@ pub struct MetricsSnapshot {
     pub at: jiff::Timestamp,
     /// Could the source be reached at all (false: every reading is an Error)?
     pub reachable: bool,
+    /// The stacks the numbers come from ("OTel GenAI", "LiteLLM + vLLM"; empty: not a
+    /// profile, e.g. the simulated feed of the example stack).
+    pub stack: String,
+    /// Every quantity's source: the profile's name or "custom query".
+    pub sources: Vec<(super::plan::Quantity, String)>,
+    /// The layer of the stack the latency comes from (`None`: a custom query or the
+    /// simulated feed): a model server's latency is not a provider's.
+    pub latency_layer: Option<super::profiles::Layer>,
     pub p50_ms: Reading<f64>,
     pub p95_ms: Reading<f64>,
     /// Per model, sorted by model name.
@@ -66,6 +83,10 @@ pub struct MetricsSnapshot {
     pub request_rate: Reading<f64>,
     /// Fraction (0..1) of requests answered 401 (provider key missing or invalid).
     pub unauthorized_ratio: Reading<f64>,
+    /// Spend as the stack counts it (LiteLLM), by model.
+    pub spend: Reading<Vec<ModelSpend>>,
+    /// Pods serving a self-hosted model (vLLM, TGI): their GPU hours are the cost.
+    pub servers: Reading<f64>,
     /// Over the problems' short window: what the problems strip decides on.
     pub recent: Recent,
     /// The history window read back from Prometheus (range queries): carried by the first
@@ -108,6 +129,12 @@ pub struct Recent {
     /// Share answered 504 (provider calls timing out).
     pub timeout_ratio: Reading<f64>,
     pub p95_ms: Reading<f64>,
+    /// Share answered 429 (the provider throttles us).
+    pub rate_limited_ratio: Reading<f64>,
+    /// Share answered any 4xx (stacks that group codes: a 401 cannot be told apart).
+    pub client_error_ratio: Reading<f64>,
+    /// Share answered any 5xx (stacks that group codes).
+    pub server_error_ratio: Reading<f64>,
 }
 
 impl Default for Recent {
@@ -117,6 +144,9 @@ impl Default for Recent {
             unauthorized_ratio: Reading::NoData,
             timeout_ratio: Reading::NoData,
             p95_ms: Reading::NoData,
+            rate_limited_ratio: Reading::NoData,
+            client_error_ratio: Reading::NoData,
+            server_error_ratio: Reading::NoData,
         }
     }
 }
@@ -124,20 +154,31 @@ impl Default for Recent {
 impl MetricsSnapshot {
     /// A snapshot where every reading is the same error (source unreachable).
     pub fn unreachable(origin: MetricsOrigin, at: jiff::Timestamp, error: &str) -> Self {
+        fn e<T>(error: &str) -> Reading<T> {
+            Reading::Error(error.to_string())
+        }
         MetricsSnapshot {
             origin,
             at,
             reachable: false,
-            p50_ms: Reading::Error(error.to_string()),
-            p95_ms: Reading::Error(error.to_string()),
-            tokens: Reading::Error(error.to_string()),
-            request_rate: Reading::Error(error.to_string()),
-            unauthorized_ratio: Reading::Error(error.to_string()),
+            stack: String::new(),
+            sources: Vec::new(),
+            latency_layer: None,
+            p50_ms: e(error),
+            p95_ms: e(error),
+            tokens: e(error),
+            request_rate: e(error),
+            unauthorized_ratio: e(error),
+            spend: e(error),
+            servers: e(error),
             recent: Recent {
-                request_rate: Reading::Error(error.to_string()),
-                unauthorized_ratio: Reading::Error(error.to_string()),
-                timeout_ratio: Reading::Error(error.to_string()),
-                p95_ms: Reading::Error(error.to_string()),
+                request_rate: e(error),
+                unauthorized_ratio: e(error),
+                timeout_ratio: e(error),
+                p95_ms: e(error),
+                rate_limited_ratio: e(error),
+                client_error_ratio: e(error),
+                server_error_ratio: e(error),
             },
             backfill: None,
         }

@@ -5,6 +5,7 @@
 //! says what is wrong, the evidence, and the one fix (a key in the dashboard, a command
 //! on the CLI). Pure: no I/O; the dashboard and `status` both call [`detect`].
 
+mod blind;
 mod pods;
 mod provider;
 pub mod tracker;
@@ -16,6 +17,7 @@ use crate::cluster::model::ContainerView;
 use crate::config::{ProblemsConfig, StackConfig};
 use crate::metrics::MetricsSnapshot;
 
+pub use blind::{BlindSpot, blind_spots, summary as blind_summary};
 pub use pods::bytes;
 pub use tracker::{Cleared, Tracker};
 

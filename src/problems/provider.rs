@@ -42,6 +42,8 @@ pub fn detect(i: &Inputs) -> Vec<Problem> {
     let flowing = value(&m.recent.request_rate).is_some_and(|r| r > 0.0);
     let share_401 = value(&m.recent.unauthorized_ratio).filter(|_| flowing);
     let share_504 = value(&m.recent.timeout_ratio).filter(|_| flowing);
+    out.extend(grouped(i, m, flowing));
+    out.extend(throttled(i, m, flowing));
     if let Some(s) = share_401.filter(|s| *s >= i.cfg.unauthorized_ratio) {
         let mut p = Problem::new(
             "provider-unauthorized",
@@ -82,6 +84,64 @@ pub fn detect(i: &Inputs) -> Vec<Problem> {
         out.extend(slow(i, m, share_401.unwrap_or(0.0)));
     }
     out
+}
+
+/// Stacks that group status codes (`status="4xx"`): a 401 cannot be told from a 404, so
+/// the problem is the 4xx (or 5xx) share, said in those words, with no key to press.
+fn grouped(i: &Inputs, m: &MetricsSnapshot, flowing: bool) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let cases = [
+        (
+            &m.recent.unauthorized_ratio,
+            &m.recent.client_error_ratio,
+            i.cfg.unauthorized_ratio,
+            "agents-4xx",
+            "Agents answer 4xx",
+            "4xx",
+            "a rejected provider key is one cause among wrong URLs and bad requests: read the agents' logs (l) before rotating the key",
+        ),
+        (
+            &m.recent.timeout_ratio,
+            &m.recent.server_error_ratio,
+            i.cfg.timeout_ratio,
+            "agents-5xx",
+            "Agents answer 5xx",
+            "5xx",
+            "timeouts to the provider are one cause among crashes and bugs: read the agents' logs (l) and the provider's status page",
+        ),
+    ];
+    for (exact, share, threshold, id, title, class, advice) in cases {
+        let Reading::Cannot(why) = exact else {
+            continue;
+        };
+        let Some(s) = value(share).filter(|s| flowing && *s >= threshold) else {
+            continue;
+        };
+        let mut p = Problem::new(id, Severity::Warning, title);
+        p.evidence = format!(
+            "{class} on {} of requests over the last {} ({why})",
+            percent(s),
+            i.cfg.window
+        );
+        p.advice = Some(advice.into());
+        out.push(p);
+    }
+    out
+}
+
+/// The provider answers 429: it throttles us. More replicas make it worse; the key is fine.
+fn throttled(i: &Inputs, m: &MetricsSnapshot, flowing: bool) -> Option<Problem> {
+    let s = value(&m.recent.rate_limited_ratio).filter(|s| flowing && *s >= i.cfg.rate_limited_ratio)?;
+    let mut p = Problem::new("provider-rate-limited", Severity::Warning, "Provider rate-limits us");
+    p.evidence = format!(
+        "429 on {} of requests over the last {}",
+        percent(s),
+        i.cfg.window
+    );
+    p.advice = Some(
+        "the provider throttles us: more replicas make it worse; spread load across models or keys, check the quota".into(),
+    );
+    Some(p)
 }
 
 /// When the egress problem cleared, if it did lately (two windows and a minute).
@@ -197,6 +257,11 @@ fn over_threshold(v: f64, t: f64) -> bool {
 }
 
 fn slow(i: &Inputs, m: &MetricsSnapshot, share_401: f64) -> Option<Problem> {
+    // A model server's own end-to-end latency grows with the length of what it
+    // generates: there is no provider behind it to call slow.
+    if m.latency_layer == Some(crate::metrics::profiles::Layer::Server) {
+        return None;
+    }
     let (recent, long) = (value(&m.recent.p95_ms), value(&m.p95_ms));
     let t = i.p95_threshold_ms;
     let over = match (recent, long) {

@@ -10,6 +10,7 @@ use jiff::Timestamp;
 use super::transitions::{self, Crossing, Step};
 use super::{Entry, Kind, Part};
 use crate::config::Config;
+use crate::metrics::plan::{Quantity, Source};
 use crate::metrics::{Feed, QueryError, RangeSeries, Scope, scope};
 
 /// Relative change of the cost per hour that is a step.
@@ -52,17 +53,24 @@ pub async fn gather(
         deployment: cfg.stack.deployment.clone(),
         window: cfg.problems.window.clone(),
     };
-    let q = &cfg.prometheus.queries;
+    // The same stacks, detected the same way, as the dashboard's panels.
+    let mut planner = crate::metrics::planner::Planner::new(cfg.prometheus.clone());
+    let plan = planner.plan(client, &sc).await.clone();
     let step = step_for(until.duration_since(since));
-    let (uq, pq, cq) = (
-        scope::render(&q.recent_unauthorized_ratio, &sc),
-        scope::render(&q.p95_seconds, &sc),
-        scope::render(&q.tokens_per_second, &sc),
-    );
+    let range = async |q: Quantity| match plan.source(q) {
+        Source::Query { promql, .. } => {
+            client
+                .query_range(&scope::render(promql, &sc), since, until, step)
+                .await
+        }
+        Source::Cannot { why, from } => Err(QueryError::Decode(format!(
+            "cannot tell ({from}): {why}"
+        ))),
+    };
     let (u, p, c) = tokio::join!(
-        client.query_range(&uq, since, until, step),
-        client.query_range(&pq, since, until, step),
-        client.query_range(&cq, since, until, step),
+        range(Quantity::RecentUnauthorized),
+        range(Quantity::P95),
+        range(Quantity::Tokens),
     );
     let mut part = Part::default();
     let mut take = |what: &str,

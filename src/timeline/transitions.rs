@@ -137,8 +137,13 @@ pub fn steps(points: &[(Timestamp, f64)], rel: f64, min_abs: f64) -> Vec<Step> {
 pub fn cost_series(series: &[RangeSeries], prices: &[ModelPrice]) -> Vec<(Timestamp, f64)> {
     let mut sum: BTreeMap<Timestamp, f64> = BTreeMap::new();
     for s in series {
-        let model = s.labels.get("model").map(String::as_str).unwrap_or("");
-        let price = prices.iter().find(|p| p.name == model).map(|p| p.price);
+        // The model label of whichever stack the series come from.
+        let model = ["model", "gen_ai_request_model", "gen_ai_response_model", "model_name"]
+            .iter()
+            .find_map(|l| s.labels.get(*l))
+            .map(String::as_str)
+            .unwrap_or("");
+        let price = crate::metrics::cost::price_of(prices, model).map(|p| p.price);
         for &(t, v) in &s.points {
             let usd = match price {
                 Some(p) if v.is_finite() => usd_per_hour(v, p),

@@ -92,6 +92,14 @@ fn latency(f: &mut Frame, app: &App, area: Rect) {
         );
         return;
     }
+    // The stack cannot give latency at all: say why, in words.
+    if let Reading::Cannot(why) = &m.p95_ms {
+        f.render_widget(
+            Paragraph::new(cannot_lines(t, why)).wrap(ratatui::widgets::Wrap { trim: true }),
+            chart,
+        );
+        return;
+    }
     if charted {
         charts::latency(f, app, chart);
         return;
@@ -123,6 +131,7 @@ fn latency_now(app: &App, m: &MetricsSnapshot, charted: bool) -> Line<'static> {
         ),
         Reading::NoData => Span::styled("no data", Style::default().fg(t.muted)),
         Reading::Error(_) => Span::styled("error", Style::default().fg(t.error)),
+        Reading::Cannot(_) => Span::styled("n/a", Style::default().fg(t.muted)),
     };
     let mut line = vec![
         Span::raw("p50 "),
@@ -142,6 +151,15 @@ fn latency_now(app: &App, m: &MetricsSnapshot, charted: bool) -> Line<'static> {
         line.push(Span::styled(
             format!("  401s {:.0}%", u * 100.0),
             Style::default().fg(t.error).add_modifier(Modifier::BOLD),
+        ));
+    }
+    if let (Reading::Cannot(_), Reading::Value(c)) =
+        (&m.recent.unauthorized_ratio, &m.recent.client_error_ratio)
+        && *c > 0.001
+    {
+        line.push(Span::styled(
+            format!("  4xx {:.0}%", c * 100.0),
+            Style::default().fg(t.warn).add_modifier(Modifier::BOLD),
         ));
     }
     let limit = app.runbook.p95_threshold_ms;
@@ -187,6 +205,14 @@ impl Look<'_> {
             s
         }
     }
+}
+
+/// "cannot tell: …" — a quantity the stack does not export, and why.
+fn cannot_lines(t: &Theme, why: &str) -> Vec<Line<'static>> {
+    vec![Line::from(Span::styled(
+        format!("cannot tell: {why}"),
+        Style::default().fg(t.warn),
+    ))]
 }
 
 fn muted_line(t: &Theme, text: &str) -> Vec<Line<'static>> {
@@ -267,6 +293,7 @@ fn tokens(f: &mut Frame, app: &App, area: Rect) {
             None => muted_line(t, "waiting for metrics…"),
             Some(m) => match (&m.tokens, app.history.last_tokens()) {
                 (Reading::NoData, _) => muted_line(t, "no data"),
+                (Reading::Cannot(why), _) => cannot_lines(t, why),
                 (Reading::Value(rates), _) => token_lines(rates, w, live),
                 // Its own query failed: the error belongs here.
                 (Reading::Error(e), _) if m.reachable => {
@@ -353,7 +380,8 @@ fn costs(f: &mut Frame, app: &App, area: Rect) {
         match &app.metrics {
             None => muted_line(t, "waiting for metrics…"),
             Some(m) => match (&m.tokens, &app.cost, app.history.last_cost()) {
-                (Reading::Value(_), Some(c), _) => cost_lines(c, w, live),
+                (Reading::Value(_) | Reading::Cannot(_), Some(c), _) => cost_lines(c, w, live),
+                (Reading::Cannot(why), None, _) => cannot_lines(t, why),
                 // The tokens query failed or Prometheus is down: the error is told elsewhere.
                 (Reading::Error(_), _, Some(last)) => cost_lines(
                     &last.value,
@@ -404,18 +432,42 @@ fn cost_lines(c: &Cost, w: usize, look: Look) -> Vec<Line<'static>> {
         saving,
         look.style(Style::default().fg(t.ok)),
     )));
-    v.extend(c.per_model.iter().map(|m| {
-        name_value(
-            &m.model,
-            format!("{:>10}/h", format::usd(m.usd_per_hour)),
+    if let Some(r) = c.reported_usd_per_hour {
+        v.push(name_value(
+            "stack's own count",
+            format!("{:>10}/h", format::usd(r)),
+            w,
+            look.style(Style::default()),
+            look.style(Style::default().fg(t.accent)),
+        ));
+    }
+    if let Some(g) = &c.gpu {
+        v.push(name_value(
+            &format!("gpu {:.0} pods", g.pods),
+            format!("{:>10}/h", format::usd(g.usd_per_hour)),
             w,
             look.style(Style::default()),
             look.style(Style::default().fg(t.text)),
+        ));
+    }
+    v.extend(c.per_model.iter().map(|m| {
+        // A model without a price is not free: it is said, not priced at 0.
+        let value = if c.is_unpriced(&m.model) {
+            format!("{:>12}", "no price")
+        } else {
+            format!("{:>10}/h", format::usd(m.usd_per_hour))
+        };
+        name_value(
+            &m.model,
+            value,
+            w,
+            look.style(Style::default()),
+            look.style(Style::default().fg(if c.is_unpriced(&m.model) { t.warn } else { t.text })),
         )
     }));
-    if !c.unpriced.is_empty() {
+    if let Some(n) = &c.note {
         v.push(Line::from(Span::styled(
-            format!("no price for: {}", c.unpriced.join(", ")),
+            n.clone(),
             look.style(Style::default().fg(t.warn)),
         )));
     }

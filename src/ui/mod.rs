@@ -370,7 +370,12 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
                 crate::metrics::MetricsOrigin::Prometheus(_) => "prometheus".to_string(),
                 crate::metrics::MetricsOrigin::None => "none".to_string(),
             };
-            spans.push(Span::raw(format!(" {label} {}", format::age(age))));
+            if !m.stack.is_empty() && m.reachable {
+                spans.push(Span::raw(format!(" {label} · {}", m.stack)));
+                spans.push(Span::styled(format!(" {}", format::age(age)), muted));
+            } else {
+                spans.push(Span::raw(format!(" {label} {}", format::age(age))));
+            }
         }
         _ => spans.push(Span::styled(
             match &app.metrics_origin {

@@ -88,6 +88,41 @@ fn problem_line(app: &App, p: &Problem, width: usize) -> Line<'static> {
     Line::from(spans)
 }
 
+/// No problem seen: say what looks right — and what cannot be told, and why.
+fn healthy_line(app: &App) -> Line<'static> {
+    let t = app.theme();
+    if app.cluster.is_none() {
+        return Line::from(Span::styled(
+            "… looking for problems",
+            Style::default().fg(t.ok),
+        ));
+    }
+    let blind = |check: &str| app.blind.iter().any(|b| b.check == check);
+    let mut right = vec!["pods", "HPA"];
+    if !blind("provider key") {
+        right.push("provider key");
+    }
+    right.push("egress");
+    let list = match right.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => right.join(""),
+    };
+    let mut spans = vec![Span::styled(
+        format!("✓ no problems: {list} look right"),
+        Style::default().fg(t.ok),
+    )];
+    if !app.blind.is_empty() {
+        spans.push(Span::styled(
+            format!(
+                " · cannot tell: {}",
+                crate::problems::blind_summary(&app.blind)
+            ),
+            Style::default().fg(t.warn),
+        ));
+    }
+    Line::from(spans)
+}
+
 pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let t = app.theme();
     let mut lines: Vec<Line> = app
@@ -102,12 +137,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         ))
     }));
     if lines.is_empty() {
-        let text = if app.cluster.is_none() {
-            "… looking for problems"
-        } else {
-            "✓ no problems: pods, HPA, provider key and egress look right"
-        };
-        lines.push(Line::from(Span::styled(text, Style::default().fg(t.ok))));
+        lines.push(healthy_line(app));
     }
     let room = area.height as usize;
     if lines.len() > room && room > 0 {

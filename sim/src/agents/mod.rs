@@ -154,6 +154,9 @@ pub struct Truth {
     /// 504s / all requests over the last [`RECENT_SECS`].
     #[serde(default)]
     pub recent_timeout_ratio: f64,
+    /// Share answered 429 (rate limited) of the last [`RECENT_SECS`].
+    #[serde(default)]
+    pub recent_rate_limited_ratio: f64,
     /// p95 latency (ms) of the last [`RECENT_SECS`].
     #[serde(default)]
     pub recent_p95_ms: f64,
@@ -356,6 +359,7 @@ impl Agents {
                 recent_request_rate: recent.requests / RECENT_SECS.min(now.max(1.0)),
                 recent_unauthorized_ratio: share(&recent, model::C401),
                 recent_timeout_ratio: share(&recent, model::C504),
+                recent_rate_limited_ratio: share(&recent, model::C429),
                 recent_p95_ms: model::mixture_quantile(&recent.comps, 0.95)
                     .map_or(0.0, |s| s * 1000.0),
                 egress_allowed: obs.provider.egress_ok,
