@@ -6,12 +6,9 @@ fn defaults_are_the_seed_stack() {
     assert_eq!(c.stack.namespace, "ai-agents");
     assert_eq!(c.models.len(), 4);
     assert_eq!(c.models[0].price, 8.0);
-    assert!(
-        c.prometheus
-            .queries
-            .p95_seconds
-            .starts_with("histogram_quantile(0.95")
-    );
+    // No query is written: the metric profile (detected) gives them all.
+    assert_eq!(c.prometheus.profile, "auto");
+    assert!(c.prometheus.queries.all().iter().all(|(_, q)| q.is_none()));
 }
 
 #[test]
@@ -78,9 +75,12 @@ fn prometheus_headers_and_client_certificate() {
 }
 
 #[test]
-fn default_queries_use_the_namespace_variable() {
-    let q = Queries::default();
-    for (_, query) in q.all() {
-        assert!(query.contains("namespace=\"$namespace\""), "{query}");
-    }
+fn an_unknown_profile_is_refused_with_the_known_ones() {
+    let e = Config::parse("[prometheus]\nprofile = \"openllmetry\"\n", Path::new("c.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("c.toml") && e.contains("openllmetry"), "{e}");
+    assert!(e.contains("otel-genai") && e.contains("litellm") && e.contains("tgi"), "{e}");
+    let ok = Config::parse("[prometheus]\nprofile = \"vllm\"\n[cost]\ngpu_hour_price = 2.5\n", Path::new("c.toml")).unwrap();
+    assert_eq!(ok.cost.gpu_hour_price, Some(2.5));
 }

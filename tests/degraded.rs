@@ -61,6 +61,7 @@ fn screen(snap: ClusterSnapshot) -> String {
             contexts: vec![],
             metrics_origin: agentdeck::metrics::MetricsOrigin::None,
             prices: agentdeck::config::default_models(),
+            gpu_hour_price: None,
             history_minutes: 10,
             themes: agentdeck::theme::Theme::bundled(),
             theme: "dark".into(),

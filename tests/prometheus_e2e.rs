@@ -268,7 +268,8 @@ fn busy_seed() -> u64 {
         .expect("a busy seed")
 }
 
-/// What agentdeck computes for `namespace` with its default (scoped) queries.
+/// What agentdeck computes for `namespace` with its defaults: the stack detected (the
+/// example's names) and its scoped queries.
 async fn agentdeck_metrics(url: &str, namespace: &str) -> agentdeck::metrics::MetricsSnapshot {
     let cfg = agentdeck::config::PrometheusConfig::default();
     let client = agentdeck::metrics::PromClient::new(url, &cfg).expect("client");
@@ -277,7 +278,10 @@ async fn agentdeck_metrics(url: &str, namespace: &str) -> agentdeck::metrics::Me
         deployment: "ai-agent-service".into(),
         window: "1m".into(),
     };
-    agentdeck::metrics::collect::refresh(&client, &cfg.queries, &scope).await
+    let mut planner = agentdeck::metrics::planner::Planner::new(cfg);
+    let plan = planner.plan(&client, &scope).await.clone();
+    assert_eq!(plan.label(), "example stack", "{plan:?}");
+    agentdeck::metrics::collect::refresh(&client, &plan, &scope).await
 }
 
 /// Assert agentdeck's token rates and p95 for one namespace are that target's truth.

@@ -67,6 +67,7 @@ fn snapshot(backfill: Option<Backfill>) -> MetricsSnapshot {
         unauthorized_ratio: Reading::Value(0.0),
         recent: Default::default(),
         backfill: backfill.map(Box::new),
+        ..Default::default()
     }
 }
 

@@ -380,6 +380,7 @@ fn metrics_bring_cost_and_history() {
         unauthorized_ratio: Reading::Value(0.0),
         recent: Default::default(),
         backfill: None,
+        ..Default::default()
     };
     update(&mut a, Msg::Metrics(Box::new(m)));
     // 100 tokens/s × 3600 × $8 / 1e6 = $2.88 per hour.

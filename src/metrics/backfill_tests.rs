@@ -42,6 +42,7 @@ fn assembles_points_by_time() {
             series(&[("model", "a")], &[(15, 3.0), (30, f64::NAN)]),
             series(&[("model", "a"), ("pod", "x")], &[(15, 1.0)]),
         ]),
+        &["model".to_string()],
     );
     assert!(bf.errors.is_empty());
     assert_eq!(bf.points.len(), 3);
@@ -74,6 +75,7 @@ fn a_failed_query_is_told_and_the_rest_kept() {
         }),
         Ok(vec![series(&[], &[(0, 1.0)]), series(&[], &[(0, 2.0)])]),
         Ok(vec![series(&[], &[(0, 5.0)])]),
+        &["model".to_string()],
     );
     assert_eq!(bf.errors.len(), 1);
     assert!(bf.errors[0].starts_with("p50: ") && bf.errors[0].contains("bad_data"));

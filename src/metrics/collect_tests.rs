@@ -32,42 +32,69 @@ fn single_readings() {
 
 #[test]
 fn model_rates_sorted_nan_dropped() {
-    let r = model_rates(Ok(vec![
-        sample(&[("model", "zeta")], 2.0),
-        sample(&[("model", "alpha")], 1.0),
-        sample(&[("model", "nan")], f64::NAN),
-    ]));
+    let model = ["model".to_string()];
+    let r = model_rates(
+        Ok(vec![
+            sample(&[("model", "zeta")], 2.0),
+            sample(&[("model", "alpha")], 1.0),
+            sample(&[("model", "nan")], f64::NAN),
+        ]),
+        &model,
+    );
     let Reading::Value(v) = r else {
         panic!("{r:?}")
     };
     let names: Vec<&str> = v.iter().map(|m| m.model.as_str()).collect();
     assert_eq!(names, vec!["alpha", "zeta"]);
     assert_eq!(
-        model_rates(Ok(vec![sample(&[("model", "x")], f64::NAN)])),
+        model_rates(Ok(vec![sample(&[("model", "x")], f64::NAN)]), &model),
         Reading::NoData
     );
-    assert_eq!(model_rates(Ok(vec![])), Reading::NoData);
+    assert_eq!(model_rates(Ok(vec![]), &model), Reading::NoData);
+}
+
+/// OTel names the model twice: the requested one wins, the dated response one is the
+/// fallback, and a series without either is the unlabelled row.
+#[test]
+fn model_rates_take_the_first_model_label_present() {
+    let labels = ["gen_ai_request_model".to_string(), "gen_ai_response_model".to_string()];
+    let r = model_rates(
+        Ok(vec![
+            sample(&[("gen_ai_request_model", "gpt-4.1"), ("gen_ai_response_model", "gpt-4.1-2025-04-14")], 2.0),
+            sample(&[("gen_ai_request_model", "gpt-4.1"), ("gen_ai_response_model", "gpt-4.1-2025-05-01")], 1.0),
+            sample(&[("gen_ai_response_model", "deepseek-chat")], 4.0),
+            sample(&[], 8.0),
+        ]),
+        &labels,
+    );
+    let Reading::Value(v) = r else { panic!("{r:?}") };
+    let got: Vec<(&str, f64)> = v.iter().map(|m| (m.model.as_str(), m.tokens_per_sec)).collect();
+    assert_eq!(got, vec![(UNLABELLED_MODEL, 8.0), ("deepseek-chat", 4.0), ("gpt-4.1", 3.0)]);
 }
 
 #[test]
-fn snapshot_units_and_unreachable() {
-    let ok = |v: f64| Ok(vec![sample(&[], v)]);
-    let s = from_results(
-        MetricsOrigin::None,
-        at(),
-        [
-            ok(0.12),
-            ok(0.9),
-            Ok(vec![]),
-            ok(3.0),
-            Err(QueryError::Http(500, "x".into())),
-            ok(2.5),
-            Ok(vec![]),
-            ok(0.25),
-            ok(4.5),
-        ],
-    );
+fn snapshot_units_cannot_and_unreachable() {
+    let ok = |v: f64| Answer::Samples(Ok(vec![sample(&[], v)]));
+    let (_, plan) = crate::metrics::plan::example_with(crate::config::Queries::default());
+    let answers: Vec<Answer> = plan
+        .sources
+        .iter()
+        .map(|(q, _)| match q {
+            Quantity::P50 => ok(0.12),
+            Quantity::P95 => ok(0.9),
+            Quantity::Tokens => Answer::Samples(Ok(vec![])),
+            Quantity::RequestRate => ok(3.0),
+            Quantity::Unauthorized => Answer::Samples(Err(QueryError::Http(500, "x".into()))),
+            Quantity::RecentRequestRate => ok(2.5),
+            Quantity::RecentTimeout => ok(0.25),
+            Quantity::RecentP95 => ok(4.5),
+            Quantity::RecentClientErrors => Answer::Cannot("grouped".into()),
+            _ => Answer::Samples(Ok(vec![])),
+        })
+        .collect();
+    let s = from_answers(MetricsOrigin::None, at(), &plan, answers);
     assert!(s.reachable);
+    assert_eq!(s.stack, "example stack");
     assert_eq!(s.p50_ms, Reading::Value(120.0));
     assert_eq!(s.p95_ms, Reading::Value(900.0));
     assert_eq!(s.tokens, Reading::NoData);
@@ -77,27 +104,19 @@ fn snapshot_units_and_unreachable() {
     assert_eq!(s.recent.unauthorized_ratio, Reading::NoData);
     assert_eq!(s.recent.timeout_ratio, Reading::Value(0.25));
     assert_eq!(s.recent.p95_ms, Reading::Value(4500.0));
+    assert_eq!(s.recent.client_error_ratio, Reading::Cannot("grouped".into()));
 
-    let down = || {
-        Err(QueryError::Unreachable(
-            "127.0.0.1:1: connection refused".into(),
-        ))
-    };
-    let s = from_results(
-        MetricsOrigin::None,
-        at(),
-        [
-            down(),
-            down(),
-            down(),
-            down(),
-            down(),
-            down(),
-            down(),
-            down(),
-            down(),
-        ],
-    );
+    let answers: Vec<Answer> = plan
+        .sources
+        .iter()
+        .map(|(_, src)| match src {
+            Source::Query { .. } => Answer::Samples(Err(QueryError::Unreachable(
+                "127.0.0.1:1: connection refused".into(),
+            ))),
+            Source::Cannot { why, .. } => Answer::Cannot(why.clone()),
+        })
+        .collect();
+    let s = from_answers(MetricsOrigin::None, at(), &plan, answers);
     assert!(!s.reachable);
     assert!(matches!(s.p95_ms, Reading::Error(ref e) if e.contains("connection refused")));
 }

@@ -80,6 +80,7 @@ fn units_are_per_hour_not_per_second() {
     assert!((usd_per_hour(1000.0, 1.0) - 3.6).abs() < 1e-12);
     let prices = vec![ModelPrice {
         name: "m".into(),
+        aliases: Vec::new(),
         price: 1.0,
         list_price: 2.0,
     }];
@@ -118,4 +119,33 @@ fn unpriced_models_and_empty_list() {
     assert_eq!(c.usd_per_hour, 0.0);
     assert_eq!(c.savings_ratio, None);
     assert_eq!(cost(&[], &default_models()).savings_ratio, None);
+}
+
+/// Providers and gateways report dated ids and prefixes: they find their price; a model
+/// nobody priced is listed as such.
+#[test]
+fn dated_and_prefixed_model_ids_find_their_price() {
+    let prices = crate::config::default_models();
+    for (reported, priced) in [
+        ("gpt-4.1-2025-04-14", "gpt-4.1"),
+        ("openai/gpt-4.1", "gpt-4.1"),
+        ("claude-sonnet-4-5-20250929", "claude-sonnet-4.5"),
+        ("anthropic.claude-sonnet-4-5-20250929-v1:0", "claude-sonnet-4.5"),
+        ("deepseek-chat", "deepseek-v3.2"),
+        ("gemini-2.5-flash", "gemini-2.5-flash"),
+    ] {
+        assert_eq!(price_of(&prices, reported).map(|p| p.name.as_str()), Some(priced), "{reported}");
+    }
+    assert!(price_of(&prices, "gpt-4.1-mini-2025-04-14").is_none());
+    let mut with_alias = prices.clone();
+    with_alias[0].aliases.push("gpt-4.1-mini*".into());
+    assert_eq!(
+        price_of(&with_alias, "gpt-4.1-mini-2025-04-14").map(|p| p.name.as_str()),
+        Some("gpt-4.1")
+    );
+    let c = cost(
+        &[ModelRate { model: "llama-3-70b".into(), tokens_per_sec: 100.0 }],
+        &prices,
+    );
+    assert_eq!(c.unpriced, vec!["llama-3-70b".to_string()]);
 }

@@ -17,6 +17,7 @@ fn snap(secs: i64, p95: Reading<f64>, tokens: Reading<Vec<ModelRate>>) -> Metric
         unauthorized_ratio: Reading::NoData,
         recent: Default::default(),
         backfill: None,
+        ..Default::default()
     }
 }
 

@@ -208,6 +208,17 @@ fn pick(q: Quantity, profiles: &[&'static Profile], found: Option<&Found>) -> So
             return query_of(q, p, sp);
         }
     }
+    // A stack that says why it cannot is the explanation; else the nearest one's missing
+    // series.
+    if let Some((p, why)) = profiles.iter().find_map(|p| match q.signal(p) {
+        Signal::Cannot(why) => Some((p, why)),
+        Signal::Query(_) => None,
+    }) {
+        return Source::Cannot {
+            why: why.to_string(),
+            from: p.name.to_string(),
+        };
+    }
     let Some(first) = profiles.first() else {
         return Source::Cannot {
             why: "no metrics of a known LLM stack".into(),
@@ -315,6 +326,17 @@ impl Plan {
             _ => names.join(" + "),
         }
     }
+}
+
+/// The example profile with `queries` written over it: for tests of the query path.
+pub fn example_with(queries: crate::config::Queries) -> (PrometheusConfig, Plan) {
+    let cfg = PrometheusConfig {
+        profile: "example".into(),
+        queries,
+        ..PrometheusConfig::default()
+    };
+    let plan = Plan::build(&cfg, "ai-agents", None, None);
+    (cfg, plan)
 }
 
 static NOT_PLANNED: Source = Source::Cannot {

@@ -99,21 +99,23 @@ pub struct Profile {
 // example — the bundled stack's agents (manifests/, the seed's Grafana board):
 // http_request_duration_seconds{agent}, http_requests_total{code},
 // ai_tokens_used_total{model}.
+/// `http_requests_total` with exact status codes: the example stack's, not the FastAPI
+/// instrumentator's grouped `status="4xx"` (the same name; a `code="401"` query over the
+/// grouped counter would find nothing and read as 0 %).
+const EXACT_CODES: Need = with_label("http_requests_total", "code", "[1-5][0-9][0-9]");
+
 const EXAMPLE: Profile = Profile {
     id: "example",
     name: "example stack",
     layer: Layer::Service,
-    identity: &[
-        with_label("http_requests_total", "code", "[1-5][0-9][0-9]"),
-        need("ai_tokens_used_total"),
-    ],
+    identity: &[EXACT_CODES, need("ai_tokens_used_total")],
     model_labels: &["model"],
     latency: Signal::Query(&[Spelling {
-        needs: &[need("http_request_duration_seconds_count")],
+        needs: &[need("http_request_duration_seconds_count"), EXACT_CODES],
         promql: "histogram_quantile($quantile, sum by (le) (rate(http_request_duration_seconds_bucket{namespace=\"$namespace\"}[$range])))",
     }]),
     requests: Signal::Query(&[Spelling {
-        needs: &[need("http_requests_total")],
+        needs: &[EXACT_CODES],
         promql: "sum(rate(http_requests_total{namespace=\"$namespace\"}[$range]))",
     }]),
     tokens: Signal::Query(&[Spelling {
@@ -121,15 +123,15 @@ const EXAMPLE: Profile = Profile {
         promql: "sum by (model) (rate(ai_tokens_used_total{namespace=\"$namespace\"}[$range]))",
     }]),
     unauthorized: Signal::Query(&[Spelling {
-        needs: &[need("http_requests_total")],
+        needs: &[EXACT_CODES],
         promql: "(sum(rate(http_requests_total{namespace=\"$namespace\",code=\"401\"}[$range])) or vector(0)) / sum(rate(http_requests_total{namespace=\"$namespace\"}[$range]))",
     }]),
     rate_limited: Signal::Query(&[Spelling {
-        needs: &[need("http_requests_total")],
+        needs: &[EXACT_CODES],
         promql: "(sum(rate(http_requests_total{namespace=\"$namespace\",code=\"429\"}[$range])) or vector(0)) / sum(rate(http_requests_total{namespace=\"$namespace\"}[$range]))",
     }]),
     timeouts: Signal::Query(&[Spelling {
-        needs: &[need("http_requests_total")],
+        needs: &[EXACT_CODES],
         promql: "(sum(rate(http_requests_total{namespace=\"$namespace\",code=\"504\"}[$range])) or vector(0)) / sum(rate(http_requests_total{namespace=\"$namespace\"}[$range]))",
     }]),
     client_errors: Signal::Cannot("not needed: status codes are exact"),

@@ -129,16 +129,16 @@ async fn the_feed_backfills_once_prometheus_answers() {
     drop(listener);
     let c = PromClient::new(&format!("http://{addr}"), &cfg(1.0)).unwrap();
     let queries = crate::config::Queries {
-        p50_seconds: "tokens".into(),
-        p95_seconds: "tokens".into(),
-        tokens_per_second: "tokens".into(),
+        p50_seconds: Some("tokens".into()),
+        p95_seconds: Some("tokens".into()),
+        tokens_per_second: Some("tokens".into()),
         ..crate::config::Queries::default()
     };
     let (tx, mut rx) = tokio::sync::mpsc::channel(1);
     let (_ns_tx, ns_rx) = tokio::sync::watch::channel("ai-agents".to_string());
     tokio::spawn(crate::metrics::collect::run(
         c,
-        queries,
+        crate::metrics::plan::example_with(queries).0,
         crate::metrics::Scope {
             namespace: String::new(),
             deployment: "ai-agent-service".into(),

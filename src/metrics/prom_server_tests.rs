@@ -124,14 +124,14 @@ async fn queries_a_canned_server() {
 
     let snap = crate::metrics::collect::refresh(
         &c,
-        &crate::config::Queries {
-            p50_seconds: "scalar(1)".into(),
-            p95_seconds: "empty".into(),
-            tokens_per_second: "rates".into(),
-            request_rate: "boom".into(),
-            unauthorized_ratio: "bad(".into(),
+        &crate::metrics::plan::example_with(crate::config::Queries {
+            p50_seconds: Some("scalar(1)".into()),
+            p95_seconds: Some("empty".into()),
+            tokens_per_second: Some("rates".into()),
+            request_rate: Some("boom".into()),
+            unauthorized_ratio: Some("bad(".into()),
             ..crate::config::Queries::default()
-        },
+        }).1,
         &scope("ai-agents"),
     )
     .await;
@@ -182,7 +182,7 @@ async fn unreachable_server() {
     );
     let snap = crate::metrics::collect::refresh(
         &c,
-        &crate::config::Queries::default(),
+        &crate::metrics::plan::example_with(crate::config::Queries::default()).1,
         &scope("ai-agents"),
     )
     .await;
@@ -249,13 +249,13 @@ async fn run_sends_at_once_and_stops_when_receiver_dropped() {
     let c = PromClient::new(&url, &cfg(5.0)).unwrap();
     let (tx, mut rx) = tokio::sync::mpsc::channel(1);
     let queries = crate::config::Queries {
-        p50_seconds: "scalar(1)".into(),
+        p50_seconds: Some("scalar(1)".into()),
         ..crate::config::Queries::default()
     };
     let (_ns_tx, ns_rx) = tokio::sync::watch::channel("ai-agents".to_string());
     let task = tokio::spawn(crate::metrics::collect::run(
         c,
-        queries,
+        crate::metrics::plan::example_with(queries).0,
         scope(""),
         Duration::from_secs(3600),
         None,
@@ -294,11 +294,12 @@ async fn rotated_token_file_is_used_on_the_next_refresh() {
     )
     .unwrap();
     let queries = crate::config::Queries {
-        p50_seconds: "scalar(1)".into(),
+        p50_seconds: Some("scalar(1)".into()),
         ..crate::config::Queries::default()
     };
     let ns = scope("ai-agents");
-    let refresh = || crate::metrics::collect::refresh(&c, &queries, &ns);
+    let plan = crate::metrics::plan::example_with(queries).1;
+    let refresh = || crate::metrics::collect::refresh(&c, &plan, &ns);
     assert_eq!(
         refresh().await.p50_ms,
         crate::metrics::Reading::Value(1000.0)
@@ -385,7 +386,7 @@ async fn run_follows_the_namespace() {
     let (ns_tx, ns_rx) = tokio::sync::watch::channel("ai-agents".to_string());
     tokio::spawn(crate::metrics::collect::run(
         c,
-        crate::config::Queries::default(),
+        crate::metrics::plan::example_with(crate::config::Queries::default()).0,
         scope(""),
         Duration::from_secs(3600),
         None,

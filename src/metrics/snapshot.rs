@@ -151,6 +151,30 @@ impl Default for Recent {
     }
 }
 
+impl Default for MetricsSnapshot {
+    /// Nothing read yet: every reading is no data (tests and the simulated feed fill in
+    /// what they have).
+    fn default() -> Self {
+        MetricsSnapshot {
+            origin: MetricsOrigin::None,
+            at: jiff::Timestamp::UNIX_EPOCH,
+            reachable: true,
+            stack: String::new(),
+            sources: Vec::new(),
+            latency_layer: None,
+            p50_ms: Reading::NoData,
+            p95_ms: Reading::NoData,
+            tokens: Reading::NoData,
+            request_rate: Reading::NoData,
+            unauthorized_ratio: Reading::NoData,
+            spend: Reading::NoData,
+            servers: Reading::NoData,
+            recent: Recent::default(),
+            backfill: None,
+        }
+    }
+}
+
 impl MetricsSnapshot {
     /// A snapshot where every reading is the same error (source unreachable).
     pub fn unreachable(origin: MetricsOrigin, at: jiff::Timestamp, error: &str) -> Self {

@@ -63,8 +63,10 @@ fn metrics(requests: f64, s401: f64, s504: f64, p95: f64) -> MetricsSnapshot {
             unauthorized_ratio: Reading::Value(s401),
             timeout_ratio: Reading::Value(s504),
             p95_ms: Reading::Value(p95),
+            ..Default::default()
         },
         backfill: None,
+        ..Default::default()
     }
 }
 

@@ -224,6 +224,7 @@ pub fn metrics(at: &str, p50: f64, p95: f64) -> MetricsSnapshot {
         unauthorized_ratio: Reading::Value(0.0),
         recent: Default::default(),
         backfill: None,
+        ..Default::default()
     }
 }
 
@@ -235,6 +236,7 @@ pub fn app(cluster: ClusterSnapshot, theme: &str) -> App {
             contexts: vec!["prod-eu".into(), "staging".into()],
             metrics_origin: MetricsOrigin::Prometheus("http://prometheus.monitoring:9090".into()),
             prices: default_models(),
+            gpu_hour_price: None,
             history_minutes: 30,
             themes: Theme::bundled(),
             theme: theme.into(),

@@ -20,6 +20,7 @@ pub fn app(origin: MetricsOrigin, now: jiff::Timestamp) -> App {
             contexts: vec!["prod-eu".into()],
             metrics_origin: origin,
             prices: default_models(),
+            gpu_hour_price: None,
             history_minutes: 30,
             themes: Theme::bundled(),
             theme: "dark".into(),
