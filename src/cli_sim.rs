@@ -45,6 +45,7 @@ impl SimArgs {
             broken_groups: self.broken_group.clone(),
             extra_events: self.extra_events,
             incidents: self.incident.clone(),
+            metrics_profile: self.metrics_profile,
             ..SimConfig::default()
         })
     }
