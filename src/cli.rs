@@ -307,10 +307,20 @@ pub struct SimArgs {
     /// switchable later with POST /_sim/incident {"name": NAME, "on": true|false}.
     #[arg(long = "incident", value_name = "NAME", value_parser = parse_incident)]
     pub incident: Vec<agentdeck_sim::Incident>,
+    /// Whose metric names the simulated agents' /metrics uses: example (the default),
+    /// otel-genai, litellm, vllm, fastapi, tgi — the same simulated traffic under each
+    /// stack's names, labels and buckets.
+    #[arg(long, value_name = "PROFILE", default_value = "example", value_parser = parse_metrics_profile)]
+    pub metrics_profile: agentdeck_sim::MetricsProfile,
 }
 
 /// An incident name for `--incident` (the error lists the valid names).
 fn parse_incident(s: &str) -> Result<agentdeck_sim::Incident, String> {
+    s.parse()
+}
+
+/// A profile name for `--metrics-profile` (the error lists the valid names).
+fn parse_metrics_profile(s: &str) -> Result<agentdeck_sim::MetricsProfile, String> {
     s.parse()
 }
 

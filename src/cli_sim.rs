@@ -45,6 +45,7 @@ impl SimArgs {
             broken_groups: self.broken_group.clone(),
             extra_events: self.extra_events,
             incidents: self.incident.clone(),
+            metrics_profile: self.metrics_profile,
             ..SimConfig::default()
         })
     }
@@ -105,5 +106,34 @@ impl SimArgs {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use crate::cli::{Cli, Command};
+    use agentdeck_sim::MetricsProfile;
+
+    fn profile(args: &[&str]) -> Result<MetricsProfile, String> {
+        let cli = Cli::try_parse_from(args).map_err(|e| e.to_string())?;
+        match cli.command {
+            Some(Command::Sim { args, .. }) | Some(Command::Demo(args)) => {
+                Ok(args.to_config()?.metrics_profile)
+            }
+            _ => Err("not sim or demo".into()),
+        }
+    }
+
+    #[test]
+    fn metrics_profile_flag() {
+        assert_eq!(profile(&["agentdeck", "sim"]), Ok(MetricsProfile::Example));
+        let p = profile(&["agentdeck", "sim", "--metrics-profile", "otel-genai"]);
+        assert_eq!(p, Ok(MetricsProfile::OtelGenai));
+        let p = profile(&["agentdeck", "demo", "--metrics-profile", "tgi"]);
+        assert_eq!(p, Ok(MetricsProfile::Tgi));
+        let e = profile(&["agentdeck", "sim", "--metrics-profile", "prom"]).unwrap_err();
+        assert!(e.contains("otel-genai, litellm, vllm, fastapi, tgi"), "{e}");
     }
 }

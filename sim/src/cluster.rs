@@ -57,7 +57,8 @@ impl Sim {
             faults: Faults::default(),
             deny: cfg.deny.clone(),
             authn: crate::authn::Authn::new(cfg.auth),
-            agents: agents::Agents::new(cfg.seed, cfg.steady_load),
+            agents: agents::Agents::new(cfg.seed, cfg.steady_load)
+                .with_profile(cfg.metrics_profile),
             hpa_feed: Default::default(),
             broken_groups: cfg.broken_groups.clone(),
             incidents: Default::default(),

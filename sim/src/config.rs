@@ -52,6 +52,9 @@ pub struct SimConfig {
     pub extra_events: usize,
     /// Incidents to stage at start, after the preload ([`crate::incidents`]).
     pub incidents: Vec<crate::incidents::Incident>,
+    /// `--metrics-profile P`: whose metric names the agents' `/metrics` uses
+    /// ([`crate::agents::profile`]).
+    pub metrics_profile: crate::agents::MetricsProfile,
 }
 
 impl Default for SimConfig {
@@ -77,6 +80,7 @@ impl Default for SimConfig {
             broken_groups: Vec::new(),
             extra_events: 0,
             incidents: Vec::new(),
+            metrics_profile: crate::agents::MetricsProfile::Example,
         }
     }
 }

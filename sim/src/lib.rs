@@ -37,6 +37,7 @@ pub mod usage;
 pub mod validate;
 pub mod views;
 
+pub use self::agents::MetricsProfile;
 pub use self::api::server::{SimHandle, start};
 pub use self::authn::AuthMode;
 pub use self::authz::DenyRule;

@@ -9,7 +9,7 @@ use super::state::{AgentState, PodSeries};
 /// The content type of [`render`]'s output.
 pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
 
-fn escape(v: &str) -> String {
+pub(super) fn escape(v: &str) -> String {
     v.replace('\\', "\\\\")
         .replace('"', "\\\"")
         .replace('\n', "\\n")
@@ -24,7 +24,7 @@ fn labels(pairs: &[(&str, &str)]) -> String {
 }
 
 /// A count as exported: the floor of the accumulated expected value.
-fn count(x: f64) -> u64 {
+pub(super) fn count(x: f64) -> u64 {
     x.max(0.0).floor() as u64
 }
 

@@ -72,7 +72,9 @@
 //! verdict right now.
 
 mod expo;
+mod fine;
 pub mod model;
+pub mod profile;
 mod state;
 
 use std::collections::BTreeMap;
@@ -83,6 +85,7 @@ use serde_json::Value;
 
 pub use self::expo::CONTENT_TYPE;
 use self::model::{MODELS, Model, Provider};
+pub use self::profile::MetricsProfile;
 use self::state::{AgentState, Observation, WINDOW_SECS};
 use crate::meta::{self, Clock};
 use crate::resources::keys;
@@ -176,6 +179,8 @@ pub const RECENT_SECS: f64 = 60.0;
 pub struct Agents {
     model: Model,
     state: Mutex<AgentState>,
+    /// Whose metric names `/metrics` uses ([`profile`]).
+    profile: MetricsProfile,
 }
 
 /// Is this key accepted by the (simulated) provider? See the module doc.
@@ -261,7 +266,18 @@ impl Agents {
         Agents {
             model: Model { seed, steady },
             state: Mutex::new(AgentState::default()),
+            profile: MetricsProfile::Example,
         }
+    }
+
+    /// Export the metrics under `profile`'s names.
+    pub fn with_profile(mut self, profile: MetricsProfile) -> Self {
+        self.profile = profile;
+        self
+    }
+
+    pub fn profile(&self) -> MetricsProfile {
+        self.profile
     }
 
     pub fn model(&self) -> Model {
@@ -318,9 +334,9 @@ impl Agents {
         (cpu + 0.02 * w, mem + 0.01 * w)
     }
 
-    /// The metrics in Prometheus text format 0.0.4.
+    /// The metrics in Prometheus text format 0.0.4, under the chosen profile's names.
     pub fn render_metrics(&self, sim: &impl World) -> String {
-        self.with_state(sim, |st, obs, _| expo::render(st, &obs.ready))
+        self.with_state(sim, |st, obs, _| self.profile.render(st, &obs.ready))
     }
 
     /// The model's true current values.

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
+use super::fine::{self, Fine};
 use super::model::{self, AGENTS, BUCKETS, MODELS, Model, POD_CODES, Point, Provider};
 
 /// Ground-truth window (simulated seconds), as `rate(...[5m])`.
@@ -25,6 +26,8 @@ pub struct PodSeries {
     /// once timeouts stop no bucket is left holding a fraction of one — whose flooring
     /// would wobble and show 30 s latencies in a short window long after.
     pub timeouts_due: [f64; AGENTS.len()],
+    /// The same requests split by answered code, on every metrics profile's buckets.
+    pub fine: Fine,
 }
 
 impl PodSeries {
@@ -140,6 +143,7 @@ impl AgentState {
         let mut bucket_inc = [[0.0; BUCKETS.len()]; AGENTS.len()];
         let mut sum_inc = [0.0; AGENTS.len()];
         // Which buckets a timed-out request lands in (its spread is narrow: all or none).
+        let fine_inc = fine::increments(p, share, &comps);
         let timeout_in: Vec<bool> = BUCKETS
             .iter()
             .map(|le| model::lognormal_cdf(*le, timeout.1, timeout.2) > 0.5)
@@ -176,6 +180,7 @@ impl AgentState {
             for (i, q) in model::request_shares().iter().enumerate() {
                 ps.tokens[i] += ok * q * MODELS[i].2;
             }
+            ps.fine.add(&fine_inc, dt);
         }
     }
 
