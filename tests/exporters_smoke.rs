@@ -50,7 +50,11 @@ async fn real_exporters_reach_a_real_prometheus() {
     let started = std::time::Instant::now();
     let stack = Stack::start(&python, RATE);
     eprintln!("fixtures ready after {:?}", started.elapsed());
-    let http = reqwest::Client::new();
+    agentdeck::tls::init();
+    let http = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(10))
+        .build()
+        .expect("http client");
 
     // Both apps scraped, with their histograms and token series.
     let series = [
