@@ -10,7 +10,9 @@
 #    exported in AGENTDECK_MISSING so the tests that need them can skip;
 #    then installs the Kubernetes client libraries that tests/client_libs.rs drives (Python
 #    `kubernetes` in a venv, JavaScript `@kubernetes/client-node`), into
-#    target/client-libs, pinned by tests/clients/*; nothing is done when already installed;
+#    target/client-libs, pinned by tests/clients/*, and the Prometheus instrumentation
+#    libraries tests/exporters_smoke.rs runs (tests/exporters/requirements.txt) in a venv of
+#    their own there; nothing is done when already installed;
 # 3. cargo fmt --check, cargo clippy (warnings are errors), the packaging dry run of both
 #    crates, then the whole test suite.
 set -euo pipefail
@@ -155,6 +157,40 @@ elif install_js_client; then
     export AGENTDECK_CLIENT_NODE_MODULES="$client_libs/js/node_modules"
 else
     client_lib_failed "npm ci of tests/clients/js failed"
+fi
+
+# The instrumentation libraries whose Prometheus expositions tests/exporters_smoke.rs scrapes
+# (OpenTelemetry's openai-v2 instrumentation, prometheus-fastapi-instrumentator, ...), in a
+# venv of their own beside the client libraries, redone only when
+# tests/exporters/requirements.txt changed. Its python is exported for the test; without it
+# the test skips (fails with AGENTDECK_REQUIRE_ALL=1).
+section "Prometheus instrumentation libraries (tests/exporters)"
+exporter_lib_failed() {
+    if is_ci; then
+        die "$1"
+    fi
+    warn "$1 -- tests/exporters_smoke.rs will skip"
+}
+
+install_exporters() {
+    local venv="$client_libs/exporters-venv" req=tests/exporters/requirements.txt
+    if [[ -x "$venv/bin/python" ]] && cmp -s "$req" "$venv/installed-requirements.txt"; then
+        echo "exporters: up to date in $venv"
+        return 0
+    fi
+    echo "exporters: installing $req into $venv"
+    rm -rf "$venv"
+    python3 -m venv "$venv" \
+        && "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$req" \
+        && cp "$req" "$venv/installed-requirements.txt"
+}
+
+if ! have python3 || [[ " ${missing[*]} " == *" python3-venv "* ]]; then
+    exporter_lib_failed "no python3 with venv: cannot install tests/exporters/requirements.txt"
+elif install_exporters; then
+    export AGENTDECK_EXPORTERS_PYTHON="$client_libs/exporters-venv/bin/python"
+else
+    exporter_lib_failed "installing tests/exporters/requirements.txt failed"
 fi
 
 # --- 3. checks and tests -----------------------------------------------------------------

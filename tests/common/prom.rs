@@ -5,6 +5,15 @@ use std::process::{Child, Command, Stdio};
 
 use serde_json::Value;
 
+/// One scrape job of [`Prometheus::with_jobs`].
+pub struct Job<'a> {
+    pub name: &'a str,
+    /// `host:port` of each target.
+    pub targets: &'a [String],
+    /// Target labels added to every series scraped (`namespace`, `pod`, ...).
+    pub labels: &'a [(&'a str, &'a str)],
+}
+
 /// Prometheus, killed on drop.
 pub struct Prometheus {
     child: Child,
@@ -21,12 +30,39 @@ impl Prometheus {
     /// One job (`ai-agent-service`) with these `static_configs` entries (YAML, indented for
     /// the list), scraped every second.
     pub fn with_static_configs(static_configs: &str) -> Self {
+        Prometheus::with_scrape_configs(&format!(
+            "  - job_name: ai-agent-service\n    static_configs:\n{static_configs}"
+        ))
+    }
+
+    /// One job per [`Job`], each scraping its targets every second with its labels (as
+    /// Kubernetes service discovery and relabelling would attach `namespace` and `pod`).
+    pub fn with_jobs(jobs: &[Job]) -> Self {
+        let mut yaml = String::new();
+        for job in jobs {
+            yaml += &format!(
+                "  - job_name: {}\n    static_configs:\n      - targets: {:?}\n",
+                job.name, job.targets
+            );
+            if !job.labels.is_empty() {
+                yaml += "        labels:\n";
+                for (k, v) in job.labels {
+                    yaml += &format!("          {k}: {v:?}\n");
+                }
+            }
+        }
+        Prometheus::with_scrape_configs(&yaml)
+    }
+
+    /// Prometheus with these `scrape_configs` entries (YAML, indented for the list), scraping
+    /// and evaluating every second.
+    pub fn with_scrape_configs(scrape_configs: &str) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let cfg = dir.path().join("prometheus.yml");
         std::fs::write(
             &cfg,
             format!(
-                "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: ai-agent-service\n    static_configs:\n{static_configs}"
+                "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n{scrape_configs}"
             ),
         )
         .expect("write config");
@@ -59,6 +95,23 @@ impl Prometheus {
             .ok()?;
         let v: Value = r.json().await.ok()?;
         (v["status"] == "success").then(|| v["data"]["result"].as_array().cloned())?
+    }
+
+    /// The values of label `name` over all series (`__name__`: the metric names stored).
+    pub async fn label_values(&self, http: &reqwest::Client, name: &str) -> Option<Vec<String>> {
+        let r = http
+            .get(format!("{}/api/v1/label/{name}/values", self.url))
+            .send()
+            .await
+            .ok()?;
+        let v: Value = r.json().await.ok()?;
+        let values = v["data"].as_array()?;
+        Some(
+            values
+                .iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect(),
+        )
     }
 
     pub fn log(&self) -> String {
