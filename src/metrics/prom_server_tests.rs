@@ -405,10 +405,17 @@ async fn run_follows_the_namespace() {
         let q = state.seen_queries.lock().unwrap();
         q.iter().filter(|q| q.contains(&want)).count()
     };
-    assert_eq!((seen("ai-agents"), seen("team-b")), (9, 0));
+    // The detection query, then every quantity the example profile has a query for.
+    let (_, plan) = crate::metrics::plan::example_with(crate::config::Queries::default());
+    let n = 1 + plan
+        .sources
+        .iter()
+        .filter(|(_, s)| matches!(s, crate::metrics::plan::Source::Query { .. }))
+        .count();
+    assert_eq!((seen("ai-agents"), seen("team-b")), (n, 0));
     ns_tx.send_replace("team-b".into());
     let _ = next(&mut rx).await;
-    assert_eq!((seen("ai-agents"), seen("team-b")), (9, 9));
+    assert_eq!((seen("ai-agents"), seen("team-b")), (n, n));
     assert!(
         state
             .seen_queries
