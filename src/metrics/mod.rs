@@ -10,6 +10,7 @@ pub mod history;
 pub mod prom;
 pub mod scope;
 pub mod setup;
+pub mod simulated;
 pub mod snapshot;
 
 pub use collect::{refresh, run};
