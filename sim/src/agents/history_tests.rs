@@ -38,9 +38,9 @@ fn one_point_per_step_oldest_first_ending_at_the_start() {
 fn the_values_are_plausible_and_tokens_split_30_20_30_20() {
     for p in half_hour(7) {
         assert!(p.p95_ms > p.p50_ms && p.p50_ms > 0.0, "{p:?}");
-        // Normal load: p50 ≈ 0.5 s, p95 ≈ 1.7 s (bursts push them up).
-        assert!((200.0..2_000.0).contains(&p.p50_ms), "{p:?}");
-        assert!(p.request_rate > 0.3 * BASE_RPS && p.request_rate < 5.0 * BASE_RPS);
+        // p50 ≈ 0.5 s at normal load; a burst slows it at most 8× (the cap).
+        assert!((200.0..8.0 * 1_000.0).contains(&p.p50_ms), "{p:?}");
+        assert!(p.request_rate > 0.3 * BASE_RPS && p.request_rate < 6.0 * BASE_RPS);
         assert_eq!((p.unauthorized_ratio, p.timeout_ratio), (0.0, 0.0));
         let total: f64 = p.tokens_per_sec.values().sum();
         assert!(total > 0.0);
