@@ -4,9 +4,11 @@
 use std::sync::Arc;
 
 use agentdeck_sim::agents::Truth;
+use agentdeck_sim::agents::history::HistoryPoint;
 use agentdeck_sim::{self as sim, Sim, SimConfig};
 
 use crate::error::Error;
+use crate::metrics::simulated::{Sample, SimHistory};
 use crate::metrics::{Feed, MetricsOrigin, MetricsSnapshot, ModelRate, Reading};
 
 /// The embedded sim, preloaded, with the dashboard on it; metrics straight from the sim's
@@ -50,10 +52,7 @@ pub async fn run_demo(
         .or(cfg.prometheus.url.as_deref())
     {
         Some(_) => Feed::from_config(&cfg, g.prometheus_url.as_deref())?,
-        None => {
-            let sim = handle.sim.clone();
-            Feed::Simulated(Arc::new(move || from_truth(&sim.agents.live(&sim))))
-        }
+        None => simulated_feed(handle.sim.clone(), &cfg),
     };
     let t = crate::cluster::Target {
         kubeconfig: Some(kubeconfig),
@@ -142,6 +141,69 @@ pub async fn run_sim(cfg: SimConfig) -> Result<(), Error> {
     println!("agentdeck sim: stopped");
     Ok(())
 }
+/// Metrics straight from the sim's agent model, remembering its history: the
+/// `history_minutes` before the start fast-forwarded, so the first snapshot back-fills
+/// the charts, and every reading after it, for the timeline.
+pub fn simulated_feed(sim: Arc<Sim>, cfg: &crate::config::Config) -> Feed {
+    let past = Arc::new(history_before_start(&sim, cfg));
+    Feed::Simulated(
+        Arc::new(move || from_truth(&sim.agents.live(&sim))),
+        Some(past),
+    )
+}
+
+/// The model's readings over `prometheus.history_minutes` before the sim started, one per
+/// back-fill step ([`crate::metrics::backfill::step_for`], as from a Prometheus), at the
+/// wall-clock times they map to: simulated seconds are divided by the time scale, so the
+/// window is full whatever the scale.
+pub fn history_before_start(sim: &Sim, cfg: &crate::config::Config) -> SimHistory {
+    let elapsed = sim.clock.secs() / sim.clock.scale();
+    let start = jiff::Timestamp::now() - jiff::SignedDuration::from_secs_f64(elapsed);
+    history_from_start(sim, cfg, start)
+}
+
+/// [`history_before_start`] for a sim that started at wall-clock time `start`.
+pub fn history_from_start(
+    sim: &Sim,
+    cfg: &crate::config::Config,
+    start: jiff::Timestamp,
+) -> SimHistory {
+    let window = jiff::SignedDuration::from_mins(i64::from(cfg.prometheus.history_minutes));
+    let refresh = std::time::Duration::from_secs_f64(cfg.prometheus.refresh_secs);
+    let step = crate::metrics::backfill::step_for(window, refresh);
+    let scale = sim.clock.scale();
+    let points = sim.agents.before_start(
+        sim,
+        window.as_secs_f64() * scale,
+        step.as_secs_f64() * scale,
+    );
+    let samples = points
+        .iter()
+        .map(|p| past_sample(p, start + jiff::SignedDuration::from_secs_f64(p.t / scale)))
+        .collect();
+    SimHistory::new(&cfg.stack.namespace, step, samples)
+}
+
+/// A fast-forwarded reading as the feed's sample (no latency: no request reached a pod).
+fn past_sample(p: &HistoryPoint, at: jiff::Timestamp) -> Sample {
+    let latency = |v: f64| (v > 0.0).then_some(v);
+    Sample {
+        at,
+        p50_ms: latency(p.p50_ms),
+        p95_ms: latency(p.p95_ms),
+        tokens: Some(
+            p.tokens_per_sec
+                .iter()
+                .map(|(m, r)| ModelRate {
+                    model: m.clone(),
+                    tokens_per_sec: *r,
+                })
+                .collect(),
+        ),
+        unauthorized_ratio: Some(p.unauthorized_ratio),
+    }
+}
+
 /// The sim's ground truth as a metrics snapshot ("metrics: simulated").
 pub fn from_truth(t: &Truth) -> MetricsSnapshot {
     let tokens = t
@@ -193,3 +255,7 @@ pub fn from_truth(t: &Truth) -> MetricsSnapshot {
         backfill: None,
     }
 }
+
+#[cfg(test)]
+#[path = "demo_tests.rs"]
+mod tests;

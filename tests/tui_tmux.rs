@@ -238,3 +238,53 @@ fn demo_in_a_real_terminal() {
     );
     assert_eq!(t.display("#{cursor_flag}"), "1", "cursor visible again");
 }
+
+/// The columns of `screen` holding chart dots (braille, blank excluded), over all lines.
+fn chart_columns(screen: &str) -> std::collections::BTreeSet<usize> {
+    screen
+        .lines()
+        .flat_map(|l| {
+            l.chars()
+                .enumerate()
+                .filter(|(_, c)| ('\u{2801}'..='\u{28ff}').contains(c))
+                .map(|(i, _)| i)
+        })
+        .collect()
+}
+
+/// The charts are full on the first screen that has any: the simulated agents' history
+/// before the start back-fills them (without it they would be a few dots at the right).
+#[test]
+fn the_demo_opens_with_its_charts_full() {
+    if !require_tool("tmux") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir_all(&home).unwrap();
+    std::fs::create_dir_all(&tmp).unwrap();
+    let t = Tmux::start("demo-charts", 140, 42, &[("HOME", home.to_str().unwrap())]);
+    let bin = env!("CARGO_BIN_EXE_agentdeck");
+    t.send(&[&format!("TMPDIR={} {bin} demo", tmp.display()), "Enter"]);
+    let screen = t.wait_for(40, "the first screen with charts", |s| {
+        s.contains("metrics ● simulated") && !chart_columns(s).is_empty()
+    });
+    let cols = chart_columns(&screen);
+    let (lo, hi) = (cols.first().copied(), cols.last().copied());
+    let (lo, hi) = (lo.unwrap_or(0), hi.unwrap_or(0));
+    assert!(hi - lo >= 60, "the charts span {lo}..{hi}:\n{screen}");
+    assert!(
+        cols.len() * 10 >= (hi - lo + 1) * 8,
+        "gaps across the window ({} of {} columns):\n{screen}",
+        cols.len(),
+        hi - lo + 1
+    );
+    t.send(&["q"]);
+    t.wait_for(15, "the shell prompt after exit", |s| {
+        s.lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .is_some_and(|l| l.starts_with("ready$"))
+    });
+}

@@ -87,34 +87,8 @@ fn app() -> App {
     a
 }
 
-/// "12:34" → "HH:MM" (axis labels are in the local time zone).
-fn filter_clocks(s: &str) -> String {
-    let c: Vec<char> = s.chars().collect();
-    let mut out = String::with_capacity(s.len());
-    let mut i = 0;
-    while i < c.len() {
-        let digit = |k: usize| c.get(k).is_some_and(|ch| ch.is_ascii_digit());
-        let boundary = i == 0 || !c[i - 1].is_ascii_digit();
-        if boundary
-            && digit(i)
-            && digit(i + 1)
-            && c.get(i + 2) == Some(&':')
-            && digit(i + 3)
-            && digit(i + 4)
-            && !digit(i + 5)
-        {
-            out.push_str("HH:MM");
-            i += 5;
-        } else {
-            out.push(c[i]);
-            i += 1;
-        }
-    }
-    out
-}
-
 fn render(a: &App, w: u16, h: u16) -> String {
-    filter_clocks(&screen::render(a, w, h))
+    screen::filter_clocks(&screen::render(a, w, h))
 }
 
 #[test]
@@ -160,7 +134,7 @@ fn wide_screens_chart_the_window() {
 #[test]
 fn clock_filter() {
     assert_eq!(
-        filter_clocks("a 12:34 b 1:23 123:45 12:345"),
+        screen::filter_clocks("a 12:34 b 1:23 123:45 12:345"),
         "a HH:MM b 1:23 123:45 12:345"
     );
 }

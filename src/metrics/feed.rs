@@ -7,6 +7,7 @@ use std::time::Duration;
 use tokio::sync::{mpsc, watch};
 
 use super::prom::SetupError;
+use super::simulated::{self, SimHistory};
 use super::{MetricsOrigin, MetricsSnapshot, PromClient, Scope, collect, scope};
 use crate::config::Config;
 
@@ -17,8 +18,9 @@ pub type ReadNow = Arc<dyn Fn() -> MetricsSnapshot + Send + Sync>;
 #[derive(Clone)]
 pub enum Feed {
     Prometheus(Box<PromClient>, String),
-    /// Straight from the embedded simulated cluster ("metrics: simulated").
-    Simulated(ReadNow),
+    /// Straight from the embedded simulated cluster ("metrics: simulated"), with what it
+    /// read so far and before the start (the back-fill and the timeline's history).
+    Simulated(ReadNow, Option<Arc<SimHistory>>),
     None,
 }
 
@@ -26,7 +28,7 @@ impl Feed {
     pub fn origin(&self) -> MetricsOrigin {
         match self {
             Feed::Prometheus(_, url) => MetricsOrigin::Prometheus(url.clone()),
-            Feed::Simulated(_) => MetricsOrigin::Simulated,
+            Feed::Simulated(..) => MetricsOrigin::Simulated,
             Feed::None => MetricsOrigin::None,
         }
     }
@@ -74,7 +76,7 @@ impl Feed {
                 let plan = planner.plan(c, &scope).await.clone();
                 Some(collect::refresh(c, &plan, &scope).await)
             }
-            Feed::Simulated(read) => Some(read()),
+            Feed::Simulated(read, _) => Some(read()),
             Feed::None => None,
         }
     }
@@ -106,16 +108,15 @@ impl Feed {
                     tx,
                 ));
             }
-            Feed::Simulated(read) => {
-                tokio::spawn(async move {
-                    let mut tick = tokio::time::interval(every);
-                    loop {
-                        tick.tick().await;
-                        if tx.send(read()).await.is_err() {
-                            return;
-                        }
-                    }
-                });
+            Feed::Simulated(read, past) => {
+                tokio::spawn(simulated::run(
+                    read,
+                    past,
+                    every,
+                    jiff::SignedDuration::from_mins(i64::from(cfg.prometheus.history_minutes)),
+                    namespace,
+                    tx,
+                ));
             }
             Feed::None => return None,
         }

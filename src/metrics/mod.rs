@@ -14,6 +14,7 @@ pub mod profiles;
 pub mod prom;
 pub mod scope;
 pub mod setup;
+pub mod simulated;
 pub mod snapshot;
 
 pub use collect::{refresh, run};

@@ -1,7 +1,8 @@
 //! Metric transitions from Prometheus history: the 401 share crossing its threshold and
 //! back, p95 latency over its threshold and back, cost/hour steps. The queries are the
-//! config's (`[prometheus.queries]`), over the timeline's window; without a Prometheus
-//! there is no history, and one note says so.
+//! config's (`[prometheus.queries]`), over the timeline's window. The demo's simulated
+//! feed keeps its own history (the model's before the start, then what it read), judged
+//! the same way; without either there is no history, and one note says so.
 
 use std::time::Duration;
 
@@ -11,6 +12,7 @@ use super::transitions::{self, Crossing, Step};
 use super::{Entry, Kind, Part};
 use crate::config::Config;
 use crate::metrics::plan::{Quantity, Source};
+use crate::metrics::simulated::SimHistory;
 use crate::metrics::{Feed, QueryError, RangeSeries, Scope, scope};
 
 /// Relative change of the cost per hour that is a step.
@@ -37,9 +39,18 @@ pub async fn gather(
 ) -> Part {
     let client = match feed {
         Feed::Prometheus(c, _) => c,
-        Feed::Simulated(_) => {
+        Feed::Simulated(_, Some(past)) if past.namespace() == namespace => {
+            return simulated(past, cfg, since, until);
+        }
+        Feed::Simulated(_, Some(past)) => {
+            return Part::note(format!(
+                "metric transitions: the simulated agents run in {}, not here",
+                crate::text::printable(past.namespace())
+            ));
+        }
+        Feed::Simulated(_, None) => {
             return Part::note(
-                "metric transitions: simulated metrics keep no history (give --prometheus-url for them)".into(),
+                "metric transitions: these simulated metrics keep no history (give --prometheus-url for them)".into(),
             );
         }
         Feed::None => {
@@ -88,6 +99,22 @@ pub async fn gather(
     take("p95", p, &|s| latency(s, p95));
     take("cost", c, &|s| cost(s, &cfg.models));
     part
+}
+
+/// The transitions in the simulated feed's history (the model's before the start, then
+/// what the feed read), judged like a Prometheus's.
+fn simulated(past: &SimHistory, cfg: &Config, since: Timestamp, until: Timestamp) -> Part {
+    let s = past.series(since, until);
+    let mut entries = unauthorized(&s.unauthorized, cfg.problems.unauthorized_ratio);
+    entries.extend(latency(&s.p95_seconds, cfg.status.p95_threshold_ms));
+    entries.extend(cost(&s.tokens, &cfg.models));
+    for e in &mut entries {
+        e.source = "simulated";
+    }
+    Part {
+        entries,
+        notes: Vec::new(),
+    }
 }
 
 /// A share as the dashboard prints it: "100 %", "0.4 %".

@@ -75,3 +75,58 @@ fn shares_and_steps() {
         Duration::from_secs(5)
     );
 }
+
+/// A simulated feed whose history has a bad-key episode after a healthy half hour.
+fn simulated_feed(t0: Timestamp) -> Feed {
+    use crate::metrics::simulated::{Sample, SimHistory};
+    let past = (0..12)
+        .map(|i| Sample {
+            at: t0 + SignedDuration::from_secs(i * 60),
+            p50_ms: Some(500.0),
+            p95_ms: Some(1700.0),
+            tokens: Some(vec![crate::metrics::ModelRate {
+                model: "gpt-4.1".into(),
+                tokens_per_sec: if i < 8 { 1000.0 } else { 0.0 },
+            }]),
+            unauthorized_ratio: Some(if i < 8 { 0.0 } else { 1.0 }),
+        })
+        .collect();
+    let h = SimHistory::new("ai-agents", std::time::Duration::from_secs(60), past);
+    let read = std::sync::Arc::new(|| {
+        crate::metrics::MetricsSnapshot::unreachable(
+            crate::metrics::MetricsOrigin::Simulated,
+            Timestamp::UNIX_EPOCH,
+            "unused",
+        )
+    });
+    Feed::Simulated(read, Some(std::sync::Arc::new(h)))
+}
+
+#[tokio::test]
+async fn the_simulated_history_has_metric_transitions() {
+    let t0: Timestamp = "2026-11-30T14:00:00Z".parse().unwrap();
+    let feed = simulated_feed(t0);
+    let cfg = Config::default();
+    let until = t0 + SignedDuration::from_mins(15);
+    let part = gather(&feed, &cfg, "ai-agents", t0, until).await;
+    assert!(part.notes.is_empty(), "{:?}", part.notes);
+    let t = texts(&part.entries);
+    assert!(t.contains(&"401 share 0 % → 100 % (over 5 %)"), "{t:?}");
+    assert!(t.iter().any(|x| x.starts_with("cost/hour")), "{t:?}");
+    assert!(part.entries.iter().all(|e| e.source == "simulated"));
+
+    let elsewhere = gather(&feed, &cfg, "kube-system", t0, until).await;
+    assert_eq!(
+        elsewhere.notes,
+        ["metric transitions: the simulated agents run in ai-agents, not here"]
+    );
+    let Feed::Simulated(read, _) = feed else {
+        unreachable!()
+    };
+    let none = gather(&Feed::Simulated(read, None), &cfg, "ai-agents", t0, until).await;
+    assert!(
+        none.notes[0].contains("keep no history"),
+        "{:?}",
+        none.notes
+    );
+}

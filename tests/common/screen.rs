@@ -54,3 +54,29 @@ pub fn render(a: &App, w: u16, h: u16) -> String {
     }
     out
 }
+
+/// "12:34" → "HH:MM" (axis labels are in the local time zone).
+pub fn filter_clocks(s: &str) -> String {
+    let c: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < c.len() {
+        let digit = |k: usize| c.get(k).is_some_and(|ch| ch.is_ascii_digit());
+        let boundary = i == 0 || !c[i - 1].is_ascii_digit();
+        if boundary
+            && digit(i)
+            && digit(i + 1)
+            && c.get(i + 2) == Some(&':')
+            && digit(i + 3)
+            && digit(i + 4)
+            && !digit(i + 5)
+        {
+            out.push_str("HH:MM");
+            i += 5;
+        } else {
+            out.push(c[i]);
+            i += 1;
+        }
+    }
+    out
+}

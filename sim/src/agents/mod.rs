@@ -73,6 +73,7 @@
 
 mod expo;
 mod fine;
+pub mod history;
 pub mod model;
 pub mod profile;
 mod state;
@@ -349,6 +350,19 @@ impl Agents {
     /// now. The demo's "metrics: simulated" source reads this.
     pub fn live(&self, sim: &impl World) -> Truth {
         self.truth_over(sim, true)
+    }
+
+    /// The model's readings over the `span` simulated seconds before the start, one every
+    /// `step`, oldest first: the Deployment's replicas ready, a valid key, a normal
+    /// provider ([`history`]). Pure: the live counters are not touched.
+    pub fn before_start(
+        &self,
+        sim: &impl World,
+        span: f64,
+        step: f64,
+    ) -> Vec<history::HistoryPoint> {
+        let ready = history::replicas(sim);
+        history::before_start(&self.model, span, step, ready, Provider::with_key(true))
     }
 
     fn truth_over(&self, sim: &impl World, since_start: bool) -> Truth {

@@ -182,18 +182,22 @@ impl Model {
         }
         let phase = unit(mix(self.seed, u64::MAX)) * 2.0 * PI;
         let daily = 1.0 + DAILY_AMPLITUDE * (2.0 * PI * t / 86_400.0 + phase).sin();
-        let jitter = 1.0 + 0.08 * (2.0 * unit(mix(self.seed ^ 0x5eed, t.max(0.0) as u64)) - 1.0);
+        // Keyed by the whole second; a second before the start (the fast-forwarded
+        // history, [`super::history`]) by its two's complement.
+        let sec = t.floor() as i64 as u64;
+        let jitter = 1.0 + 0.08 * (2.0 * unit(mix(self.seed ^ 0x5eed, sec)) - 1.0);
         BASE_RPS * daily * self.burst(t) * jitter
     }
 
     /// Burst factor at `t`: in about a third of the simulated hours, a burst of 4–12
-    /// minutes at 1.8–3.2 × the load, ramping in and out over a minute.
+    /// minutes at 1.8–3.2 × the load, ramping in and out over a minute. Defined for
+    /// negative `t` too (the hours before the start, [`super::history`]).
     pub fn burst(&self, t: f64) -> f64 {
-        if self.steady || t < 0.0 {
+        if self.steady {
             return 1.0;
         }
         let slot = (t / 3600.0).floor();
-        let h = mix(self.seed, slot as u64);
+        let h = mix(self.seed, slot as i64 as u64);
         if h % 1000 >= 350 {
             return 1.0;
         }
