@@ -88,14 +88,16 @@ async fn the_first_simulated_snapshot_backfills_the_window_and_later_ones_do_not
     // Applied, the charts' history spans the window from the first frame.
     let mut a = app("ai-agents", first.at);
     let _ = update(&mut a, Msg::Metrics(Box::new(first.clone())));
-    assert_eq!(a.history.len(), 30 * 60 / 8 + 1);
+    // The oldest point may fall a moment outside the window by the time it is applied.
+    let n = a.history.len();
+    assert!((30 * 60 / 8..=30 * 60 / 8 + 1).contains(&n), "{n}");
     let span = a
         .history
         .latest()
         .unwrap()
         .at
         .duration_since(a.history.oldest().unwrap().at);
-    assert!(span >= SignedDuration::from_secs(30 * 60 - 8), "{span}");
+    assert!(span >= SignedDuration::from_secs(30 * 60 - 16), "{span}");
     // (The live reading has no latency yet: this sim runs no controllers, no pod is ready.)
     let before: Vec<_> = a.history.points().filter(|p| p.at < first.at).collect();
     assert!(
