@@ -19,8 +19,10 @@ use super::{free_port, repo_path};
 /// take seconds on two busy cores).
 const START_LIMIT: Duration = Duration::from_secs(90);
 
-/// The namespace label the scrape config attaches to both apps' series.
+/// The namespace label the scrape config attaches to the FastAPI agent's series.
 pub const NAMESPACE: &str = "ai-agents";
+/// The namespace label of the OpenTelemetry app's series (a stack of its own).
+pub const OTEL_NAMESPACE: &str = "otel-agents";
 
 /// The exporters' python: AGENTDECK_EXPORTERS_PYTHON, else the venv scripts/test.sh leaves in
 /// the build folder once its install completed. None (after saying why) when the test should
@@ -281,7 +283,7 @@ impl Stack {
             Job {
                 name: "otel-openai-app",
                 targets: &[otel.address()],
-                labels: &[("namespace", NAMESPACE), ("pod", "otel-openai-app-0")],
+                labels: &[("namespace", OTEL_NAMESPACE), ("pod", "otel-openai-app-0")],
             },
             Job {
                 name: "ai-agent-service",

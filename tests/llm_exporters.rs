@@ -8,8 +8,10 @@
 //! tests/fixtures/exposition/ and prints the metric names Prometheus stored.
 
 mod common;
+#[path = "llm_exporters/agentdeck.rs"]
+mod agentdeck_checks;
 
-use common::exporters::{self, NAMESPACE, Stack};
+use common::exporters::{self, NAMESPACE, OTEL_NAMESPACE, Stack};
 use common::{eventually, repo_path, require_tool};
 use serde_json::Value;
 
@@ -19,7 +21,7 @@ const RATE: f64 = 5.0;
 const OTEL_DURATION: &str = "gen_ai_client_operation_duration_seconds_bucket";
 const FASTAPI_DURATION: &str = "http_request_duration_seconds_bucket";
 
-fn value(sample: &Value) -> f64 {
+pub(crate) fn value(sample: &Value) -> f64 {
     sample["value"][1]
         .as_str()
         .and_then(|s| s.parse().ok())
@@ -27,16 +29,14 @@ fn value(sample: &Value) -> f64 {
 }
 
 /// The one value of `q`, when it has exactly one finite sample.
-async fn scalar(stack: &Stack, http: &reqwest::Client, q: &str) -> Option<f64> {
+pub(crate) async fn scalar(stack: &Stack, http: &reqwest::Client, q: &str) -> Option<f64> {
     let r = stack.prometheus.query(http, q).await?;
     let [s] = r.as_slice() else { return None };
     Some(value(s)).filter(|v| v.is_finite())
 }
 
-fn p95(metric: &str, job: &str) -> String {
-    format!(
-        "histogram_quantile(0.95, sum by (le) (rate({metric}{{namespace=\"{NAMESPACE}\",job=\"{job}\"}}[1m])))"
-    )
+fn p95(metric: &str, ns: &str) -> String {
+    format!("histogram_quantile(0.95, sum by (le) (rate({metric}{{namespace=\"{ns}\"}}[1m])))")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -58,9 +58,9 @@ async fn real_exporters_reach_a_real_prometheus() {
 
     // Both apps scraped, with their histograms and token series.
     let series = [
-        format!("{OTEL_DURATION}{{namespace=\"{NAMESPACE}\"}}"),
+        format!("{OTEL_DURATION}{{namespace=\"{OTEL_NAMESPACE}\"}}"),
         format!(
-            "gen_ai_client_token_usage_sum{{namespace=\"{NAMESPACE}\",gen_ai_token_type=\"output\"}}"
+            "gen_ai_client_token_usage_sum{{namespace=\"{OTEL_NAMESPACE}\",gen_ai_token_type=\"output\"}}"
         ),
         format!(
             "{FASTAPI_DURATION}{{namespace=\"{NAMESPACE}\",handler=\"/agent/{{agent_type}}\"}}"
@@ -78,8 +78,8 @@ async fn real_exporters_reach_a_real_prometheus() {
 
     // A finite p95 from each app's duration histogram.
     for (metric, job) in [
-        (OTEL_DURATION, "otel-openai-app"),
-        (FASTAPI_DURATION, "ai-agent-service"),
+        (OTEL_DURATION, OTEL_NAMESPACE),
+        (FASTAPI_DURATION, NAMESPACE),
     ] {
         let q = p95(metric, job);
         let v = eventually(60, &format!("a finite {q}"), || async {
@@ -90,10 +90,15 @@ async fn real_exporters_reach_a_real_prometheus() {
         assert!(v > 0.0 && v < 90.0, "{q} = {v}");
     }
 
+    // agentdeck, with no query configured, detects each stack and agrees with Prometheus.
+    let sim = common::SimProcess::start(&["--preload"]);
+    agentdeck_checks::without_metrics(&sim);
+    agentdeck_checks::detected(&stack, &http, &sim).await;
+
     // Turn the provider's 401s on: each library reports them its own way.
     stack.set_unauthorized_ratio(0.3);
     let q = format!(
-        "sum by (error_type) (gen_ai_client_operation_duration_seconds_count{{namespace=\"{NAMESPACE}\",error_type!=\"\"}})"
+        "sum by (error_type) (gen_ai_client_operation_duration_seconds_count{{namespace=\"{OTEL_NAMESPACE}\",error_type!=\"\"}})"
     );
     let error_types = eventually(60, "OTel series with error_type", || async {
         let r = stack.prometheus.query(&http, &q).await?;
@@ -117,6 +122,8 @@ async fn real_exporters_reach_a_real_prometheus() {
         scalar(&stack, &http, &q).await.filter(|n| *n > 0.0)
     })
     .await;
+
+    agentdeck_checks::unauthorized(&stack, &sim).await;
 
     if std::env::var("AGENTDECK_WRITE_EXPOSITIONS").as_deref() == Ok("1") {
         write_expositions(&stack, &http).await;
