@@ -420,7 +420,10 @@ async fn dispatch(command: Option<Command>, g: Global) -> Result<u8, Error> {
         Some(Command::Logs(a)) => crate::logs::run(&cfg, &target(&g), a).await,
         Some(Command::Metrics { output }) => {
             let feed = Feed::from_config(&cfg, g.prometheus_url.as_deref())?;
-            let ns = g.namespace.clone().unwrap_or_else(|| cfg.stack.namespace.clone());
+            let ns = g
+                .namespace
+                .clone()
+                .unwrap_or_else(|| cfg.stack.namespace.clone());
             crate::metrics_cmd::run(&cfg, &feed, &ns, output).await
         }
         Some(Command::Timeline(a)) => {

@@ -295,12 +295,24 @@ impl Queries {
             ("request_rate", q(&self.request_rate)),
             ("unauthorized_ratio", q(&self.unauthorized_ratio)),
             ("recent_request_rate", q(&self.recent_request_rate)),
-            ("recent_unauthorized_ratio", q(&self.recent_unauthorized_ratio)),
+            (
+                "recent_unauthorized_ratio",
+                q(&self.recent_unauthorized_ratio),
+            ),
             ("recent_timeout_ratio", q(&self.recent_timeout_ratio)),
             ("recent_p95_seconds", q(&self.recent_p95_seconds)),
-            ("recent_rate_limited_ratio", q(&self.recent_rate_limited_ratio)),
-            ("recent_client_error_ratio", q(&self.recent_client_error_ratio)),
-            ("recent_server_error_ratio", q(&self.recent_server_error_ratio)),
+            (
+                "recent_rate_limited_ratio",
+                q(&self.recent_rate_limited_ratio),
+            ),
+            (
+                "recent_client_error_ratio",
+                q(&self.recent_client_error_ratio),
+            ),
+            (
+                "recent_server_error_ratio",
+                q(&self.recent_server_error_ratio),
+            ),
             ("spend_usd_per_second", q(&self.spend_usd_per_second)),
             ("serving_pods", q(&self.serving_pods)),
         ]

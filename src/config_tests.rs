@@ -76,11 +76,21 @@ fn prometheus_headers_and_client_certificate() {
 
 #[test]
 fn an_unknown_profile_is_refused_with_the_known_ones() {
-    let e = Config::parse("[prometheus]\nprofile = \"openllmetry\"\n", Path::new("c.toml"))
-        .unwrap_err()
-        .to_string();
+    let e = Config::parse(
+        "[prometheus]\nprofile = \"openllmetry\"\n",
+        Path::new("c.toml"),
+    )
+    .unwrap_err()
+    .to_string();
     assert!(e.contains("c.toml") && e.contains("openllmetry"), "{e}");
-    assert!(e.contains("otel-genai") && e.contains("litellm") && e.contains("tgi"), "{e}");
-    let ok = Config::parse("[prometheus]\nprofile = \"vllm\"\n[cost]\ngpu_hour_price = 2.5\n", Path::new("c.toml")).unwrap();
+    assert!(
+        e.contains("otel-genai") && e.contains("litellm") && e.contains("tgi"),
+        "{e}"
+    );
+    let ok = Config::parse(
+        "[prometheus]\nprofile = \"vllm\"\n[cost]\ngpu_hour_price = 2.5\n",
+        Path::new("c.toml"),
+    )
+    .unwrap();
     assert_eq!(ok.cost.gpu_hour_price, Some(2.5));
 }

@@ -35,7 +35,9 @@ pub async fn report(cfg: &Config, feed: &Feed, namespace: &str) -> Result<Report
         window: cfg.problems.window.clone(),
     };
     let started = Instant::now();
-    let probe = detect::detect(client, &scope).await.map_err(|e| e.to_string());
+    let probe = detect::detect(client, &scope)
+        .await
+        .map_err(|e| e.to_string());
     let probe_ms = started.elapsed().as_millis();
     let plan = match &probe {
         Ok(f) => Plan::build(&cfg.prometheus, namespace, Some(f), None),
@@ -52,7 +54,9 @@ pub async fn report(cfg: &Config, feed: &Feed, namespace: &str) -> Result<Report
 
 fn choice_words(c: &Choice) -> String {
     match c {
-        Choice::Configured(p) => format!("{} (configured: prometheus.profile = {:?})", p.name, p.id),
+        Choice::Configured(p) => {
+            format!("{} (configured: prometheus.profile = {:?})", p.name, p.id)
+        }
         Choice::Detected(ps) if ps.is_empty() => "none detected".into(),
         Choice::Detected(ps) => ps.iter().map(|p| p.name).collect::<Vec<_>>().join(", "),
         Choice::Undetected(why) => format!("detection failed ({why}): the example profile is used"),
@@ -66,7 +70,11 @@ pub fn to_json(r: &Report) -> Value {
         .sources
         .iter()
         .map(|(q, s)| match s {
-            Source::Query { promql, from, model_labels } => json!({
+            Source::Query {
+                promql,
+                from,
+                model_labels,
+            } => json!({
                 "quantity": q.key(), "what": q.what(), "from": from,
                 "promql": scope::render(promql, &r.scope), "modelLabels": model_labels,
             }),
@@ -76,7 +84,9 @@ pub fn to_json(r: &Report) -> Value {
         })
         .collect();
     let probe = match &r.probe {
-        Ok(f) => json!({"query": f.query, "rows": f.rows, "ms": r.probe_ms as u64, "found": f.metrics}),
+        Ok(f) => {
+            json!({"query": f.query, "rows": f.rows, "ms": r.probe_ms as u64, "found": f.metrics})
+        }
         Err(e) => json!({"error": e, "ms": r.probe_ms as u64}),
     };
     json!({
@@ -88,17 +98,19 @@ pub fn to_json(r: &Report) -> Value {
 
 /// The report as text: the probe, the stacks, then one line per quantity.
 pub fn to_text(r: &Report) -> String {
-    let mut s = format!(
-        "prometheus {} · namespace {}\n",
-        r.url, r.scope.namespace
-    );
+    let mut s = format!("prometheus {} · namespace {}\n", r.url, r.scope.namespace);
     match &r.probe {
         Ok(f) => {
-            s.push_str(&format!("probed: {}\n  → {} rows in {} ms\n", f.query, f.rows, r.probe_ms));
+            s.push_str(&format!(
+                "probed: {}\n  → {} rows in {} ms\n",
+                f.query, f.rows, r.probe_ms
+            ));
             for (metric, labels) in &f.metrics {
                 let l: Vec<String> = labels
                     .iter()
-                    .map(|(k, v)| format!("{k}={}", v.iter().cloned().collect::<Vec<_>>().join("|")))
+                    .map(|(k, v)| {
+                        format!("{k}={}", v.iter().cloned().collect::<Vec<_>>().join("|"))
+                    })
                     .collect();
                 s.push_str(&format!("  found {metric} {}\n", l.join(" ")));
             }
@@ -113,17 +125,21 @@ pub fn to_text(r: &Report) -> String {
                 q.key(),
                 scope::render(promql, &r.scope)
             )),
-            Source::Cannot { why, from } => s.push_str(&format!(
-                "{:<26} cannot tell ({from}): {why}\n",
-                q.key()
-            )),
+            Source::Cannot { why, from } => {
+                s.push_str(&format!("{:<26} cannot tell ({from}): {why}\n", q.key()))
+            }
         }
     }
     s
 }
 
 /// The whole command.
-pub async fn run(cfg: &Config, feed: &Feed, namespace: &str, output: Option<Output>) -> Result<u8, Error> {
+pub async fn run(
+    cfg: &Config,
+    feed: &Feed,
+    namespace: &str,
+    output: Option<Output>,
+) -> Result<u8, Error> {
     let r = report(cfg, feed, namespace).await?;
     let out = match output {
         Some(f @ (Output::Json | Output::Yaml)) => crate::toolbox::output::render(&to_json(&r), f),

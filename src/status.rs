@@ -63,7 +63,11 @@ fn reading_json<T: serde::Serialize>(r: &Reading<T>) -> Value {
 /// Tokens (or spend) by model as `{model: value}`, or the reading's null/error/reason.
 fn by_model<T>(r: &Reading<Vec<T>>, f: impl Fn(&T) -> (String, f64)) -> Value {
     match r {
-        Reading::Value(v) => json!(v.iter().map(f).collect::<std::collections::BTreeMap<_, _>>()),
+        Reading::Value(v) => json!(
+            v.iter()
+                .map(f)
+                .collect::<std::collections::BTreeMap<_, _>>()
+        ),
         Reading::NoData => json!(null),
         Reading::Error(e) => json!({"error": e}),
         Reading::Cannot(why) => json!({"cannotTell": why}),
@@ -304,7 +308,11 @@ fn text_metrics(s: &mut String, m: Option<&MetricsSnapshot>, cost: Option<&Cost>
             .unwrap_or_default()
     ));
     if let Some(r) = c.reported_usd_per_hour {
-        s.push_str(&format!("spend {}/h as the stack counts it ({})\n", format::usd(r), m.stack));
+        s.push_str(&format!(
+            "spend {}/h as the stack counts it ({})\n",
+            format::usd(r),
+            m.stack
+        ));
     }
     if let Some(g) = &c.gpu {
         s.push_str(&format!(
@@ -383,7 +391,9 @@ pub async fn run(
         }
         // Everything from the cluster and Prometheus is cleaned where it is read; this
         // last pass makes sure no escape sequence reaches the operator's terminal.
-        Some(Output::Wide) => crate::text::printable_lines(&report_wide(&cluster, m, k, &problems, &blind)),
+        Some(Output::Wide) => {
+            crate::text::printable_lines(&report_wide(&cluster, m, k, &problems, &blind))
+        }
         None => crate::text::printable_lines(&report_text(&cluster, m, k, &problems, &blind)),
     };
     Ok((out, if problems.is_empty() { 0 } else { 1 }))

@@ -7,9 +7,9 @@
 //! With AGENTDECK_WRITE_EXPOSITIONS=1 the test also rewrites the captured expositions in
 //! tests/fixtures/exposition/ and prints the metric names Prometheus stored.
 
-mod common;
 #[path = "llm_exporters/agentdeck.rs"]
 mod agentdeck_checks;
+mod common;
 
 use common::exporters::{self, NAMESPACE, OTEL_NAMESPACE, Stack};
 use common::{eventually, repo_path, require_tool};

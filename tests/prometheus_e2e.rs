@@ -10,6 +10,8 @@
 //! Prometheus saw (no extrapolation guesswork at the start of the series).
 
 mod common;
+#[path = "prometheus_e2e/profiles.rs"]
+mod profiles;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -384,4 +386,15 @@ async fn shared_prometheus_is_scoped_to_the_namespace() {
     assert_matches_truth("ai-agents", &a, &[before[0].clone(), after[0].clone()]);
     assert_matches_truth("team-b", &b, &[before[1].clone(), after[1].clone()]);
     assert!(a.p95_ms != b.p95_ms, "{:?} vs {:?}", a.p95_ms, b.p95_ms);
+}
+
+/// Every stack's names (`agentdeck sim --metrics-profile P`) through a real Prometheus:
+/// detected without configuration, and a bad key seen from that stack's own signal — or
+/// said to be unseeable.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_metrics_profile_is_detected_and_its_incidents_told() {
+    if !require_tool("prometheus") {
+        return;
+    }
+    profiles::every_profile().await;
 }

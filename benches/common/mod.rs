@@ -41,6 +41,7 @@ pub fn app(snap: ClusterSnapshot) -> App {
             contexts: vec![],
             metrics_origin: MetricsOrigin::Simulated,
             prices: default_models(),
+            gpu_hour_price: None,
             history_minutes: 30,
             themes: vec![],
             theme: "dark".into(),
@@ -68,6 +69,7 @@ pub fn app(snap: ClusterSnapshot) -> App {
             unauthorized_ratio: Reading::Value(0.0),
             recent: Default::default(),
             backfill: None,
+            ..Default::default()
         };
         let _ = update(&mut app, Msg::Metrics(Box::new(m)));
     }

@@ -29,7 +29,9 @@ pub enum Answer {
 pub async fn refresh(client: &PromClient, plan: &Plan, scope: &Scope) -> MetricsSnapshot {
     let answers = futures::future::join_all(plan.sources.iter().map(|(_, src)| async move {
         match src {
-            Source::Query { promql, .. } => Answer::Samples(client.query(&render(promql, scope)).await),
+            Source::Query { promql, .. } => {
+                Answer::Samples(client.query(&render(promql, scope)).await)
+            }
             Source::Cannot { why, .. } => Answer::Cannot(why.clone()),
         }
     }))

@@ -57,19 +57,46 @@ fn model_rates_sorted_nan_dropped() {
 /// fallback, and a series without either is the unlabelled row.
 #[test]
 fn model_rates_take_the_first_model_label_present() {
-    let labels = ["gen_ai_request_model".to_string(), "gen_ai_response_model".to_string()];
+    let labels = [
+        "gen_ai_request_model".to_string(),
+        "gen_ai_response_model".to_string(),
+    ];
     let r = model_rates(
         Ok(vec![
-            sample(&[("gen_ai_request_model", "gpt-4.1"), ("gen_ai_response_model", "gpt-4.1-2025-04-14")], 2.0),
-            sample(&[("gen_ai_request_model", "gpt-4.1"), ("gen_ai_response_model", "gpt-4.1-2025-05-01")], 1.0),
+            sample(
+                &[
+                    ("gen_ai_request_model", "gpt-4.1"),
+                    ("gen_ai_response_model", "gpt-4.1-2025-04-14"),
+                ],
+                2.0,
+            ),
+            sample(
+                &[
+                    ("gen_ai_request_model", "gpt-4.1"),
+                    ("gen_ai_response_model", "gpt-4.1-2025-05-01"),
+                ],
+                1.0,
+            ),
             sample(&[("gen_ai_response_model", "deepseek-chat")], 4.0),
             sample(&[], 8.0),
         ]),
         &labels,
     );
-    let Reading::Value(v) = r else { panic!("{r:?}") };
-    let got: Vec<(&str, f64)> = v.iter().map(|m| (m.model.as_str(), m.tokens_per_sec)).collect();
-    assert_eq!(got, vec![(UNLABELLED_MODEL, 8.0), ("deepseek-chat", 4.0), ("gpt-4.1", 3.0)]);
+    let Reading::Value(v) = r else {
+        panic!("{r:?}")
+    };
+    let got: Vec<(&str, f64)> = v
+        .iter()
+        .map(|m| (m.model.as_str(), m.tokens_per_sec))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (UNLABELLED_MODEL, 8.0),
+            ("deepseek-chat", 4.0),
+            ("gpt-4.1", 3.0)
+        ]
+    );
 }
 
 #[test]
@@ -104,7 +131,10 @@ fn snapshot_units_cannot_and_unreachable() {
     assert_eq!(s.recent.unauthorized_ratio, Reading::NoData);
     assert_eq!(s.recent.timeout_ratio, Reading::Value(0.25));
     assert_eq!(s.recent.p95_ms, Reading::Value(4500.0));
-    assert_eq!(s.recent.client_error_ratio, Reading::Cannot("grouped".into()));
+    assert_eq!(
+        s.recent.client_error_ratio,
+        Reading::Cannot("grouped".into())
+    );
 
     let answers: Vec<Answer> = plan
         .sources

@@ -79,7 +79,13 @@ pub fn of_snapshot(
     };
     let mut any = matches!(m.tokens, Reading::Value(_));
     if let Reading::Value(spend) = &m.spend {
-        c.reported_usd_per_hour = Some(spend.iter().map(|s| s.usd_per_hour).filter(|v| v.is_finite()).sum());
+        c.reported_usd_per_hour = Some(
+            spend
+                .iter()
+                .map(|s| s.usd_per_hour)
+                .filter(|v| v.is_finite())
+                .sum(),
+        );
         any = true;
     }
     if let Reading::Value(pods) = m.servers
@@ -99,10 +105,15 @@ pub fn of_snapshot(
                 c.gpu = Some(gpu);
             }
             None => {
-                c.note = Some(match &m.spend {
-                    Reading::Cannot(why) => why.clone(),
-                    _ => "self-hosted model: set [cost] gpu_hour_price".into(),
-                });
+                let server = m
+                    .sources
+                    .iter()
+                    .find(|(q, _)| *q == super::plan::Quantity::Servers)
+                    .map(|(_, from)| from.as_str())
+                    .unwrap_or("the model server");
+                c.note = Some(format!(
+                    "{server} reports no spend: its cost is GPU time, set [cost] gpu_hour_price"
+                ));
             }
         }
     }
@@ -168,7 +179,11 @@ fn normal(model: &str) -> String {
     let base = model.rsplit('/').next().unwrap_or(model);
     // Bedrock-style "anthropic.claude-…": a vendor and a dot before the name.
     let base = match base.split_once('.') {
-        Some((vendor, rest)) if vendor.chars().all(|c| c.is_ascii_alphabetic()) && vendor.len() > 2 => rest,
+        Some((vendor, rest))
+            if vendor.chars().all(|c| c.is_ascii_alphabetic()) && vendor.len() > 2 =>
+        {
+            rest
+        }
         _ => base,
     };
     let mut s = base.to_ascii_lowercase().replace('.', "-");
@@ -179,8 +194,13 @@ fn normal(model: &str) -> String {
     let bytes = s.as_bytes();
     let digits = |r: std::ops::Range<usize>| r.clone().all(|i| bytes[i].is_ascii_digit());
     let n = bytes.len();
-    if n > 11 && bytes[n - 11] == b'-' && bytes[n - 6] == b'-' && bytes[n - 3] == b'-'
-        && digits(n - 10..n - 6) && digits(n - 5..n - 3) && digits(n - 2..n)
+    if n > 11
+        && bytes[n - 11] == b'-'
+        && bytes[n - 6] == b'-'
+        && bytes[n - 3] == b'-'
+        && digits(n - 10..n - 6)
+        && digits(n - 5..n - 3)
+        && digits(n - 2..n)
     {
         s.truncate(n - 11);
     } else if n > 9 && bytes[n - 9] == b'-' && digits(n - 8..n) {

@@ -130,11 +130,18 @@ fn dated_and_prefixed_model_ids_find_their_price() {
         ("gpt-4.1-2025-04-14", "gpt-4.1"),
         ("openai/gpt-4.1", "gpt-4.1"),
         ("claude-sonnet-4-5-20250929", "claude-sonnet-4.5"),
-        ("anthropic.claude-sonnet-4-5-20250929-v1:0", "claude-sonnet-4.5"),
+        (
+            "anthropic.claude-sonnet-4-5-20250929-v1:0",
+            "claude-sonnet-4.5",
+        ),
         ("deepseek-chat", "deepseek-v3.2"),
         ("gemini-2.5-flash", "gemini-2.5-flash"),
     ] {
-        assert_eq!(price_of(&prices, reported).map(|p| p.name.as_str()), Some(priced), "{reported}");
+        assert_eq!(
+            price_of(&prices, reported).map(|p| p.name.as_str()),
+            Some(priced),
+            "{reported}"
+        );
     }
     assert!(price_of(&prices, "gpt-4.1-mini-2025-04-14").is_none());
     let mut with_alias = prices.clone();
@@ -144,7 +151,10 @@ fn dated_and_prefixed_model_ids_find_their_price() {
         Some("gpt-4.1")
     );
     let c = cost(
-        &[ModelRate { model: "llama-3-70b".into(), tokens_per_sec: 100.0 }],
+        &[ModelRate {
+            model: "llama-3-70b".into(),
+            tokens_per_sec: 100.0,
+        }],
         &prices,
     );
     assert_eq!(c.unpriced, vec!["llama-3-70b".to_string()]);

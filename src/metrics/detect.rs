@@ -37,7 +37,9 @@ fn matches(pattern: &str, value: &str) -> bool {
                 }
                 class.push(d);
             }
-            let ok = class.windows(3).any(|w| w[1] == '-' && w[0] <= x && x <= w[2])
+            let ok = class
+                .windows(3)
+                .any(|w| w[1] == '-' && w[0] <= x && x <= w[2])
                 || class.contains(&x);
             if !ok {
                 return false;

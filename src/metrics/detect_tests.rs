@@ -75,6 +75,9 @@ fn the_probe_is_one_grouped_query_scoped_to_the_namespace() {
         deployment: "d".into(),
         window: "1m".into(),
     });
-    assert!(q.starts_with("group by (__name__, code, status) ({__name__=~\""), "{q}");
+    assert!(
+        q.starts_with("group by (__name__, code, status) ({__name__=~\""),
+        "{q}"
+    );
     assert!(q.ends_with(",namespace=\"team-\\\"a\\\"\"})"), "{q}");
 }

@@ -186,9 +186,7 @@ fn spelling(signal: &Signal, found: Option<&Found>) -> Option<&'static Spelling>
     };
     match found {
         None => spellings.first(),
-        Some(f) => spellings
-            .iter()
-            .find(|s| s.needs.iter().all(|n| f.has(n))),
+        Some(f) => spellings.iter().find(|s| s.needs.iter().all(|n| f.has(n))),
     }
 }
 

@@ -98,7 +98,10 @@ fn a_configured_profile_is_used_without_detection() {
     let mut c = cfg();
     c.profile = "vllm".into();
     let p = Plan::build(&c, "ns", None, Some("unreachable".into()));
-    assert_eq!(p.choice, Choice::Configured(profiles::by_id("vllm").unwrap()));
+    assert_eq!(
+        p.choice,
+        Choice::Configured(profiles::by_id("vllm").unwrap())
+    );
     assert!(promql(&p, Quantity::P95).contains("vllm:e2e_request_latency_seconds_bucket"));
 }
 

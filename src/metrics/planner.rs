@@ -47,13 +47,17 @@ impl Planner {
                     Choice::Undetected(_) => true,
                     Choice::Configured(_) => false,
                 };
-                unsure && self.detected_at.is_none_or(|t| t.elapsed() >= REDETECT_EVERY)
+                unsure
+                    && self
+                        .detected_at
+                        .is_none_or(|t| t.elapsed() >= REDETECT_EVERY)
             }
         };
         if stale {
             self.detect(client, scope).await;
         }
-        self.plan.get_or_insert_with(|| Plan::build(&self.cfg, &scope.namespace, None, None))
+        self.plan
+            .get_or_insert_with(|| Plan::build(&self.cfg, &scope.namespace, None, None))
     }
 
     async fn detect(&mut self, client: &PromClient, scope: &Scope) {
@@ -88,7 +92,9 @@ impl Planner {
         if detected
             && snap.reachable
             && !has_numbers(snap)
-            && self.detected_at.is_some_and(|t| t.elapsed() >= REDETECT_EVERY)
+            && self
+                .detected_at
+                .is_some_and(|t| t.elapsed() >= REDETECT_EVERY)
         {
             self.plan = self.plan.take().map(|mut p| {
                 // Marked stale: the next refresh detects again.

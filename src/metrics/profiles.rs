@@ -214,9 +214,7 @@ const OTEL: Profile = Profile {
 // LiteLLM proxy (BerriAI/litellm litellm/types/integrations/prometheus.py,
 // litellm/integrations/prometheus.py): latency histograms in seconds, token and spend
 // counters by `model` (the provider's model id) and `requested_model` (the client's
-// alias); failures by exception_status. Its failure hook returns early for auth errors
-// raised by the proxy's own key check, and the provider's 401 reaches the counter as
-// exception_status="401" only where the hook runs.
+// alias); failures by exception_status (408, 429, 5xx …).
 const LITELLM: Profile = Profile {
     id: "litellm",
     name: "LiteLLM",
@@ -253,13 +251,11 @@ const LITELLM: Profile = Profile {
             promql: "sum by (model) (rate(litellm_total_tokens_total{namespace=\"$namespace\"}[$range]))",
         },
     ]),
-    unauthorized: Signal::Query(&[Spelling {
-        needs: &[
-            need("litellm_proxy_failed_requests_metric_total"),
-            need("litellm_proxy_total_requests_metric_total"),
-        ],
-        promql: "(sum(rate(litellm_proxy_failed_requests_metric_total{namespace=\"$namespace\",exception_status=\"401\"}[$range])) or vector(0)) / sum(rate(litellm_proxy_total_requests_metric_total{namespace=\"$namespace\"}[$range]))",
-    }]),
+    // Its failure hook returns early on 401s (BerriAI/litellm PR #18788, early 2026; see
+    // litellm/integrations/prometheus.py): a zero 401 share would be no evidence.
+    unauthorized: Signal::Cannot(
+        "LiteLLM's Prometheus hooks return early on 401s: requests the provider rejects are not counted",
+    ),
     rate_limited: Signal::Query(&[Spelling {
         needs: &[
             need("litellm_proxy_failed_requests_metric_total"),
@@ -309,7 +305,7 @@ const VLLM: Profile = Profile {
             need("vllm:prompt_tokens_total"),
             need("vllm:generation_tokens_total"),
         ],
-        promql: "sum by (model_name) (rate({__name__=~\"vllm:prompt_tokens_total|vllm:generation_tokens_total\",namespace=\"$namespace\"}[$range]))",
+        promql: "sum by (model_name) (rate(vllm:prompt_tokens_total{namespace=\"$namespace\"}[$range])) + sum by (model_name) (rate(vllm:generation_tokens_total{namespace=\"$namespace\"}[$range]))",
     }]),
     unauthorized: Signal::Cannot(
         "vLLM serves the model itself: there is no provider key to reject",
@@ -403,11 +399,9 @@ const TGI: Profile = Profile {
             need("tgi_request_generated_tokens_sum"),
             need("tgi_request_input_length_sum"),
         ],
-        promql: "sum(rate({__name__=~\"tgi_request_generated_tokens_sum|tgi_request_input_length_sum\",namespace=\"$namespace\"}[$range]))",
+        promql: "sum(rate(tgi_request_generated_tokens_sum{namespace=\"$namespace\"}[$range])) + sum(rate(tgi_request_input_length_sum{namespace=\"$namespace\"}[$range]))",
     }]),
-    unauthorized: Signal::Cannot(
-        "TGI serves the model itself: there is no provider key to reject",
-    ),
+    unauthorized: Signal::Cannot("TGI serves the model itself: there is no provider key to reject"),
     rate_limited: Signal::Query(&[Spelling {
         needs: &[need("tgi_request_count")],
         promql: "(sum(rate(tgi_request_failure{namespace=\"$namespace\",err=\"overloaded\"}[$range])) or vector(0)) / sum(rate(tgi_request_count{namespace=\"$namespace\"}[$range]))",

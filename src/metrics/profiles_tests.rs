@@ -20,7 +20,9 @@ fn ids_are_unique_and_every_profile_has_an_identity_and_latency_or_tokens() {
 fn every_template_is_scoped_to_the_namespace_and_uses_only_known_variables() {
     for p in &PROFILES {
         for s in p.signals() {
-            let Signal::Query(spellings) = s else { continue };
+            let Signal::Query(spellings) = s else {
+                continue;
+            };
             for sp in *spellings {
                 assert!(
                     sp.promql.contains("namespace=\"$namespace\""),
@@ -40,7 +42,12 @@ fn every_template_is_scoped_to_the_namespace_and_uses_only_known_variables() {
                     .replace("$namespace", "")
                     .replace("$range", "")
                     .replace("$quantile", "");
-                assert!(!rest.contains('$'), "{}: unknown variable in {}", p.id, sp.promql);
+                assert!(
+                    !rest.contains('$'),
+                    "{}: unknown variable in {}",
+                    p.id,
+                    sp.promql
+                );
             }
         }
     }

@@ -131,7 +131,8 @@ async fn queries_a_canned_server() {
             request_rate: Some("boom".into()),
             unauthorized_ratio: Some("bad(".into()),
             ..crate::config::Queries::default()
-        }).1,
+        })
+        .1,
         &scope("ai-agents"),
     )
     .await;

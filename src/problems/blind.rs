@@ -35,13 +35,18 @@ fn instead<'a>(m: &'a MetricsSnapshot, check: &str) -> Option<(&'static str, &'a
 /// Every check the metrics cannot make now (`window`: the problems' short window).
 pub fn blind_spots(metrics: Option<&MetricsSnapshot>, window: &str) -> Vec<BlindSpot> {
     let Some(m) = metrics else {
-        return ["provider key", "provider timeouts", "rate limits", "latency"]
-            .into_iter()
-            .map(|check| BlindSpot {
-                check,
-                why: "no metrics source (set --prometheus-url or prometheus.url)".into(),
-            })
-            .collect();
+        return [
+            "provider key",
+            "provider timeouts",
+            "rate limits",
+            "latency",
+        ]
+        .into_iter()
+        .map(|check| BlindSpot {
+            check,
+            why: "no metrics source (set --prometheus-url or prometheus.url)".into(),
+        })
+        .collect();
     };
     if !m.reachable {
         // Said by the metrics-unreachable problem; every check is blind with it.

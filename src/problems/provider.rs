@@ -131,8 +131,13 @@ fn grouped(i: &Inputs, m: &MetricsSnapshot, flowing: bool) -> Vec<Problem> {
 
 /// The provider answers 429: it throttles us. More replicas make it worse; the key is fine.
 fn throttled(i: &Inputs, m: &MetricsSnapshot, flowing: bool) -> Option<Problem> {
-    let s = value(&m.recent.rate_limited_ratio).filter(|s| flowing && *s >= i.cfg.rate_limited_ratio)?;
-    let mut p = Problem::new("provider-rate-limited", Severity::Warning, "Provider rate-limits us");
+    let s = value(&m.recent.rate_limited_ratio)
+        .filter(|s| flowing && *s >= i.cfg.rate_limited_ratio)?;
+    let mut p = Problem::new(
+        "provider-rate-limited",
+        Severity::Warning,
+        "Provider rate-limits us",
+    );
     p.evidence = format!(
         "429 on {} of requests over the last {}",
         percent(s),

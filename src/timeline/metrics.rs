@@ -74,9 +74,9 @@ pub async fn gather(
                 .query_range(&scope::render(promql, &sc), since, until, step)
                 .await
         }
-        Source::Cannot { why, from } => Err(QueryError::Decode(format!(
-            "cannot tell ({from}): {why}"
-        ))),
+        Source::Cannot { why, from } => {
+            Err(QueryError::Decode(format!("cannot tell ({from}): {why}")))
+        }
     };
     let (u, p, c) = tokio::join!(
         range(Quantity::RecentUnauthorized),

@@ -138,11 +138,16 @@ pub fn cost_series(series: &[RangeSeries], prices: &[ModelPrice]) -> Vec<(Timest
     let mut sum: BTreeMap<Timestamp, f64> = BTreeMap::new();
     for s in series {
         // The model label of whichever stack the series come from.
-        let model = ["model", "gen_ai_request_model", "gen_ai_response_model", "model_name"]
-            .iter()
-            .find_map(|l| s.labels.get(*l))
-            .map(String::as_str)
-            .unwrap_or("");
+        let model = [
+            "model",
+            "gen_ai_request_model",
+            "gen_ai_response_model",
+            "model_name",
+        ]
+        .iter()
+        .find_map(|l| s.labels.get(*l))
+        .map(String::as_str)
+        .unwrap_or("");
         let price = crate::metrics::cost::price_of(prices, model).map(|p| p.price);
         for &(t, v) in &s.points {
             let usd = match price {

@@ -462,7 +462,11 @@ fn cost_lines(c: &Cost, w: usize, look: Look) -> Vec<Line<'static>> {
             value,
             w,
             look.style(Style::default()),
-            look.style(Style::default().fg(if c.is_unpriced(&m.model) { t.warn } else { t.text })),
+            look.style(Style::default().fg(if c.is_unpriced(&m.model) {
+                t.warn
+            } else {
+                t.text
+            })),
         )
     }));
     if let Some(n) = &c.note {

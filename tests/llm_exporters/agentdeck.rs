@@ -64,7 +64,10 @@ pub async fn numbers_agree(
         async move {
             let s = status(sim, Some(&url), ns);
             let m = &s["metrics"];
-            let (p50, p95) = (direct(stack, http, &q50).await?, direct(stack, http, &q95).await?);
+            let (p50, p95) = (
+                direct(stack, http, &q50).await?,
+                direct(stack, http, &q95).await?,
+            );
             let want_tokens = direct_by(stack, http, tokens.0, tokens.1).await?;
             let got_tokens = m["tokensPerSecond"].as_object()?;
             let ok = close(m["p50Ms"].as_f64()?, p50 * 1000.0, 0.10)
@@ -78,7 +81,9 @@ pub async fn numbers_agree(
                         .is_some_and(|g| close(g * 60.0, v * 60.0, 0.05))
                 });
             if !ok {
-                eprintln!("not yet: agentdeck {m}\nprometheus p50 {p50} p95 {p95} tokens {want_tokens:?}");
+                eprintln!(
+                    "not yet: agentdeck {m}\nprometheus p50 {p50} p95 {p95} tokens {want_tokens:?}"
+                );
             }
             ok.then_some(s)
         }
@@ -90,7 +95,11 @@ pub async fn numbers_agree(
 pub fn problem_ids(s: &Value) -> Vec<String> {
     s["problems"]
         .as_array()
-        .map(|ps| ps.iter().filter_map(|p| p["id"].as_str().map(str::to_string)).collect())
+        .map(|ps| {
+            ps.iter()
+                .filter_map(|p| p["id"].as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -110,8 +119,14 @@ pub async fn detected(stack: &Stack, http: &reqwest::Client, sim: &SimProcess) {
     .await;
     assert_eq!(otel["metrics"]["stack"], "OTel GenAI", "{otel}");
     assert_eq!(otel["metrics"]["sources"]["p95_seconds"], "OTel GenAI");
-    assert!(otel["metrics"]["spendUsdPerHour"]["cannotTell"].is_string(), "{otel}");
-    assert!(otel["cost"]["usdPerHour"].as_f64().is_some_and(|c| c > 0.0), "{otel}");
+    assert!(
+        otel["metrics"]["spendUsdPerHour"]["cannotTell"].is_string(),
+        "{otel}"
+    );
+    assert!(
+        otel["cost"]["usdPerHour"].as_f64().is_some_and(|c| c > 0.0),
+        "{otel}"
+    );
 
     let handlers = "handler!~\"/metrics|/health|/healthz|/ready|/readyz|/ping|none\"";
     let fastapi = numbers_agree(
@@ -121,31 +136,55 @@ pub async fn detected(stack: &Stack, http: &reqwest::Client, sim: &SimProcess) {
         NAMESPACE,
         &format!("http_request_duration_seconds_bucket{{namespace=\"{NAMESPACE}\",{handlers}}}"),
         (
-            &format!("sum by (model) (rate(ai_tokens_used_total{{namespace=\"{NAMESPACE}\"}}[5m]))"),
+            &format!(
+                "sum by (model) (rate(ai_tokens_used_total{{namespace=\"{NAMESPACE}\"}}[5m]))"
+            ),
             "model",
         ),
     )
     .await;
     let m = &fastapi["metrics"];
-    assert!(m["stack"].as_str().unwrap_or("").contains("FastAPI instrumentator"), "{m}");
+    assert!(
+        m["stack"]
+            .as_str()
+            .unwrap_or("")
+            .contains("FastAPI instrumentator"),
+        "{m}"
+    );
     assert_eq!(m["sources"]["p95_seconds"], "FastAPI instrumentator", "{m}");
-    let why = m["recent"]["unauthorizedRatio"]["cannotTell"].as_str().unwrap_or("");
+    let why = m["recent"]["unauthorizedRatio"]["cannotTell"]
+        .as_str()
+        .unwrap_or("");
     assert!(why.contains("groups status codes"), "{m}");
     let blind = fastapi["cannotTell"].to_string();
-    assert!(blind.contains("provider key") && blind.contains("4xx share is watched instead"), "{blind}");
+    assert!(
+        blind.contains("provider key") && blind.contains("4xx share is watched instead"),
+        "{blind}"
+    );
 
     // `agentdeck metrics`: the probe, the stack, the PromQL ready to paste.
     let (code, out, err) = sim.agentdeck(
-        &["-n", OTEL_NAMESPACE, "--prometheus-url", &stack.prometheus.url, "metrics"],
+        &[
+            "-n",
+            OTEL_NAMESPACE,
+            "--prometheus-url",
+            &stack.prometheus.url,
+            "metrics",
+        ],
         "",
     );
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("stacks: OTel GenAI"), "{out}");
     assert!(
-        out.contains(&format!("gen_ai_client_operation_duration_seconds_bucket{{namespace=\"{OTEL_NAMESPACE}\"}}")),
+        out.contains(&format!(
+            "gen_ai_client_operation_duration_seconds_bucket{{namespace=\"{OTEL_NAMESPACE}\"}}"
+        )),
         "{out}"
     );
-    assert!(out.contains("spend_usd_per_second") && out.contains("cannot tell"), "{out}");
+    assert!(
+        out.contains("spend_usd_per_second") && out.contains("cannot tell"),
+        "{out}"
+    );
 }
 
 /// With the provider answering 401: OTel says the key is rejected (fix: rotate it); the
@@ -156,7 +195,9 @@ pub async fn unauthorized(stack: &Stack, sim: &SimProcess) {
         let url = url.clone();
         async move {
             let s = status(sim, Some(&url), OTEL_NAMESPACE);
-            problem_ids(&s).contains(&"provider-unauthorized".to_string()).then_some(s)
+            problem_ids(&s)
+                .contains(&"provider-unauthorized".to_string())
+                .then_some(s)
         }
     })
     .await;
@@ -169,23 +210,34 @@ pub async fn unauthorized(stack: &Stack, sim: &SimProcess) {
         let url = url.clone();
         async move {
             let s = status(sim, Some(&url), NAMESPACE);
-            problem_ids(&s).contains(&"agents-4xx".to_string()).then_some(s)
+            problem_ids(&s)
+                .contains(&"agents-4xx".to_string())
+                .then_some(s)
         }
     })
     .await;
     let ids = problem_ids(&fastapi);
-    assert!(!ids.contains(&"provider-unauthorized".to_string()), "{ids:?}");
+    assert!(
+        !ids.contains(&"provider-unauthorized".to_string()),
+        "{ids:?}"
+    );
     let p = fastapi["problems"]
         .as_array()
         .and_then(|ps| ps.iter().find(|p| p["id"] == "agents-4xx"))
         .expect("the problem");
     assert!(p["fix"].is_null(), "no key for a 4xx share: {p}");
-    assert!(p["evidence"].as_str().unwrap_or("").contains("4xx on"), "{p}");
+    assert!(
+        p["evidence"].as_str().unwrap_or("").contains("4xx on"),
+        "{p}"
+    );
 }
 
 /// No Prometheus at all: the key cannot be told, and status says so.
 pub fn without_metrics(sim: &SimProcess) {
     let s = status(sim, None, NAMESPACE);
     let blind = s["cannotTell"].to_string();
-    assert!(blind.contains("provider key") && blind.contains("no metrics source"), "{s}");
+    assert!(
+        blind.contains("provider key") && blind.contains("no metrics source"),
+        "{s}"
+    );
 }
