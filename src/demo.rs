@@ -146,8 +146,24 @@ pub async fn run_sim(cfg: SimConfig) -> Result<(), Error> {
 /// the charts, and every reading after it, for the timeline.
 pub fn simulated_feed(sim: Arc<Sim>, cfg: &crate::config::Config) -> Feed {
     let past = Arc::new(history_before_start(&sim, cfg));
+    // `--metrics-profile P`: the readings as that stack could give them (what it cannot
+    // tell is said, not shown).
+    let profile = crate::metrics::profiles::by_id(&sim.agents.profile().to_string())
+        .filter(|p| p.id != "example");
     Feed::Simulated(
-        Arc::new(move || from_truth(&sim.agents.live(&sim))),
+        Arc::new(move || {
+            let t = sim.agents.live(&sim);
+            let mut m = from_truth(&t);
+            if let Some(p) = profile {
+                p.restrict(&mut m);
+                // A self-hosted model's cost is its serving pods' GPU time.
+                if matches!(p.servers, crate::metrics::profiles::Signal::Query(_)) {
+                    m.servers = Reading::Value(t.ready_pods as f64);
+                    m.sources = vec![(crate::metrics::plan::Quantity::Servers, p.name.into())];
+                }
+            }
+            m
+        }),
         Some(past),
     )
 }

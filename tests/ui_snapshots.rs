@@ -358,3 +358,50 @@ fn pod_details_80x24() {
 fn pod_details_200x50() {
     insta::assert_snapshot!(render(&pod_details(), 200, 50));
 }
+
+/// The FastAPI instrumentator's defaults: no tokens, 401s grouped into 4xx — the panels say
+/// so in words, and 14 % 4xx is a problem with no key to press.
+fn fastapi() -> App {
+    stack_app("FastAPI instrumentator", |m| {
+        let grouped = "this stack groups status codes (status=\"4xx\"): 401s cannot be told from other 4xx";
+        m.tokens = Reading::Cannot("the FastAPI instrumentator counts HTTP requests, not tokens: add a token counter to the app and set prometheus.queries.tokens_per_second".into());
+        m.unauthorized_ratio = Reading::Cannot(grouped.into());
+        m.recent.unauthorized_ratio = Reading::Cannot(grouped.into());
+        m.recent.rate_limited_ratio = Reading::Cannot(grouped.into());
+        m.recent.client_error_ratio = Reading::Value(0.14);
+    })
+}
+
+/// vLLM behind its own HTTP layer: tokens of a self-hosted model (no price), no spend, the
+/// serving pods' GPU time unpriced until `[cost] gpu_hour_price` is set.
+fn vllm() -> App {
+    stack_app("vLLM + FastAPI instrumentator", |m| {
+        m.tokens = Reading::Value(vec![agentdeck::metrics::ModelRate {
+            model: "deepseek-ai/DeepSeek-V3.2".into(),
+            tokens_per_sec: 240.0,
+        }]);
+        m.spend = Reading::Cannot("vLLM reports no spend: set [cost] gpu_hour_price".into());
+        m.servers = Reading::Value(3.0);
+        m.sources = vec![(agentdeck::metrics::plan::Quantity::Servers, "vLLM".into())];
+    })
+}
+
+#[test]
+fn fastapi_stack_80x24() {
+    insta::assert_snapshot!(render(&fastapi(), 80, 24));
+}
+
+#[test]
+fn fastapi_stack_200x50() {
+    insta::assert_snapshot!(render(&fastapi(), 200, 50));
+}
+
+#[test]
+fn vllm_stack_80x24() {
+    insta::assert_snapshot!(render(&vllm(), 80, 24));
+}
+
+#[test]
+fn vllm_stack_200x50() {
+    insta::assert_snapshot!(render(&vllm(), 200, 50));
+}

@@ -222,10 +222,29 @@ pub fn metrics(at: &str, p50: f64, p95: f64) -> MetricsSnapshot {
         ),
         request_rate: Reading::Value(2.4),
         unauthorized_ratio: Reading::Value(0.0),
-        recent: Default::default(),
+        recent: agentdeck::metrics::Recent {
+            request_rate: Reading::Value(2.4),
+            unauthorized_ratio: Reading::Value(0.0),
+            timeout_ratio: Reading::Value(0.0),
+            rate_limited_ratio: Reading::Value(0.0),
+            p95_ms: Reading::Value(p95),
+            ..Default::default()
+        },
         backfill: None,
         ..Default::default()
     }
+}
+
+/// The same moment as another stack would export it: `stack` names it, `f` changes the
+/// readings (what that stack cannot tell, its own numbers).
+pub fn stack_app(stack: &str, f: impl Fn(&mut MetricsSnapshot)) -> App {
+    let mut a = app(healthy_cluster(), "dark");
+    let mut m = metrics("2026-11-26T11:59:59Z", 420.0, 1180.0);
+    m.stack = stack.into();
+    f(&mut m);
+    let _ = update(&mut a, Msg::Metrics(Box::new(m)));
+    let _ = update(&mut a, Msg::Tick(ts(NOW)));
+    a
 }
 
 pub fn app(cluster: ClusterSnapshot, theme: &str) -> App {
