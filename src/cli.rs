@@ -6,7 +6,6 @@ use std::process::ExitCode;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
-use agentdeck_sim::PreloadDoc;
 
 use crate::commands;
 use crate::demo;
@@ -334,17 +333,7 @@ fn sim_credential(secret_file: &std::path::Path, ttl: &str) -> Result<u8, Error>
     Ok(0)
 }
 
-/// The bundled stack as the sim's preload documents.
-pub fn bundled_preload() -> Result<Vec<PreloadDoc>, String> {
-    let docs = crate::manifests::bundled().map_err(|e| e.to_string())?;
-    Ok(docs
-        .into_iter()
-        .map(|d| PreloadDoc {
-            origin: format!("{}:{}", d.file, d.line),
-            object: d.object,
-        })
-        .collect())
-}
+pub use crate::manifests::bundled_preload;
 
 /// Parse the command line, named `kubectl agentdeck` when run as the kubectl plugin (clap
 /// prints help, version and usage errors, and exits).

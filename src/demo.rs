@@ -9,6 +9,7 @@ use agentdeck_sim::{self as sim, Sim, SimConfig};
 
 use crate::error::Error;
 use crate::metrics::simulated::{Sample, SimHistory};
+use crate::metrics::profiles::{Profile, Signal};
 use crate::metrics::{Feed, MetricsOrigin, MetricsSnapshot, ModelRate, Reading};
 
 /// The embedded sim, preloaded, with the dashboard on it; metrics straight from the sim's
@@ -155,7 +156,7 @@ pub fn simulated_feed(sim: Arc<Sim>, cfg: &crate::config::Config) -> Feed {
             let t = sim.agents.live(&sim);
             let mut m = from_truth(&t);
             if let Some(p) = profile {
-                p.restrict(&mut m);
+                restrict(p, &mut m);
                 // A self-hosted model's cost is its serving pods' GPU time.
                 if matches!(p.servers, crate::metrics::profiles::Signal::Query(_)) {
                     m.servers = Reading::Value(t.ready_pods as f64);
@@ -167,6 +168,39 @@ pub fn simulated_feed(sim: Arc<Sim>, cfg: &crate::config::Config) -> Feed {
         Some(past),
     )
 }
+
+/// A snapshot with exact readings (the simulated agents' truth) as this stack could
+/// give them: what it cannot tell becomes its sentence, exact 401/429/504 shares become
+/// the grouped 4xx/5xx shares where it groups codes. Names the stack.
+pub fn restrict(p: &Profile, m: &mut MetricsSnapshot) {
+    fn cannot<T>(s: &Signal, r: &mut Reading<T>) {
+        if let Signal::Cannot(why) = s {
+            *r = Reading::Cannot(why.to_string());
+        }
+    }
+    let share = |r: &Reading<f64>| r.value().copied().unwrap_or(0.0);
+    if let Signal::Query(_) = p.client_errors {
+        let s = share(&m.recent.unauthorized_ratio) + share(&m.recent.rate_limited_ratio);
+        m.recent.client_error_ratio = Reading::Value(s);
+    }
+    if let Signal::Query(_) = p.server_errors {
+        m.recent.server_error_ratio = Reading::Value(share(&m.recent.timeout_ratio));
+    }
+    cannot(&p.latency, &mut m.p50_ms);
+    cannot(&p.latency, &mut m.p95_ms);
+    cannot(&p.latency, &mut m.recent.p95_ms);
+    cannot(&p.tokens, &mut m.tokens);
+    cannot(&p.unauthorized, &mut m.unauthorized_ratio);
+    cannot(&p.unauthorized, &mut m.recent.unauthorized_ratio);
+    cannot(&p.rate_limited, &mut m.recent.rate_limited_ratio);
+    cannot(&p.timeouts, &mut m.recent.timeout_ratio);
+    cannot(&p.client_errors, &mut m.recent.client_error_ratio);
+    cannot(&p.server_errors, &mut m.recent.server_error_ratio);
+    cannot(&p.spend, &mut m.spend);
+    m.latency_layer = Some(p.layer);
+    m.stack = p.name.to_string();
+}
+
 
 /// The model's readings over `prometheus.history_minutes` before the sim started, one per
 /// back-fill step ([`crate::metrics::backfill::step_for`], as from a Prometheus), at the

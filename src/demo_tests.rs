@@ -11,7 +11,7 @@ use crate::config::Config;
 /// The sim as the demo loads it (the bundled stack), not serving.
 fn demo_sim() -> Arc<Sim> {
     let sc = SimConfig {
-        preload: crate::cli::bundled_preload().unwrap(),
+        preload: crate::manifests::bundled_preload().unwrap(),
         ..SimConfig::default()
     };
     let sim = Sim::new(&sc);

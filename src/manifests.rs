@@ -102,3 +102,15 @@ pub fn bundled() -> Result<Vec<Document>, YamlError> {
 #[cfg(test)]
 #[path = "manifests_tests.rs"]
 mod tests;
+
+/// The bundled stack as the simulated cluster's preload documents.
+pub fn bundled_preload() -> Result<Vec<agentdeck_sim::PreloadDoc>, String> {
+    let docs = bundled().map_err(|e| e.to_string())?;
+    Ok(docs
+        .into_iter()
+        .map(|d| agentdeck_sim::PreloadDoc {
+            origin: format!("{}:{}", d.file, d.line),
+            object: d.object,
+        })
+        .collect())
+}

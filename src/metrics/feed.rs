@@ -11,8 +11,7 @@ use super::simulated::{self, SimHistory};
 use super::{MetricsOrigin, MetricsSnapshot, PromClient, Scope, collect, scope};
 use crate::config::Config;
 
-/// Reads one snapshot without I/O of its own (e.g. the simulated agents' ground truth).
-pub type ReadNow = Arc<dyn Fn() -> MetricsSnapshot + Send + Sync>;
+pub use super::simulated::ReadNow;
 
 /// The metrics feed.
 #[derive(Clone)]

@@ -274,7 +274,7 @@ impl Plan {
                     Some(promql) => Source::Query {
                         promql: promql.to_string(),
                         from: "custom query".into(),
-                        model_labels: vec![super::snapshot::MODEL_LABEL.to_string()],
+                        model_labels: vec![profiles::MODEL_LABEL.to_string()],
                     },
                     None => pick(q, &profiles, probed),
                 };

@@ -120,3 +120,29 @@ fn a_failed_detection_falls_back_to_the_example_names_and_says_so() {
     assert!(promql(&p, Quantity::Tokens).contains("ai_tokens_used_total"));
     assert_eq!(p.label(), "example stack (not detected)");
 }
+
+#[test]
+fn every_profile_query_is_scoped() {
+    let s = crate::metrics::Scope {
+        namespace: "team-b".into(),
+        deployment: "d".into(),
+        window: "1m".into(),
+    };
+    for p in crate::metrics::profiles::PROFILES {
+        let cfg = crate::config::PrometheusConfig {
+            profile: p.id.into(),
+            ..Default::default()
+        };
+        let plan = Plan::build(&cfg, "team-b", None, None);
+        for (_, src) in &plan.sources {
+            let Source::Query { promql, .. } = src else {
+                continue;
+            };
+            let r = crate::metrics::scope::render(promql, &s);
+            assert!(r.contains(r#"namespace="team-b""#), "{}: {r}", p.id);
+            assert!(!r.contains('$'), "{}: {r}", p.id);
+            assert!(crate::metrics::scope::unknown_variables(promql).is_empty());
+        }
+    }
+}
+

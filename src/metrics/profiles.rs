@@ -8,6 +8,9 @@
 //! [`super::plan`]. Names, types and labels are taken from each project's own source,
 //! cited beside each profile; `../shared/llm-metrics.md` has the survey.
 
+/// The label that names the model in a hand-written token-rate or spend query.
+pub const MODEL_LABEL: &str = "model";
+
 /// How near the user a stack sits: with several stacks in one namespace (LiteLLM in front
 /// of vLLM), each quantity is taken from the nearest one that has it, so a request is
 /// never counted twice.
@@ -468,39 +471,6 @@ pub fn probed_labels() -> Vec<&'static str> {
 }
 
 impl Profile {
-    /// A snapshot with exact readings (the simulated agents' truth) as this stack could
-    /// give them: what it cannot tell becomes its sentence, exact 401/429/504 shares become
-    /// the grouped 4xx/5xx shares where it groups codes. Names the stack.
-    pub fn restrict(&self, m: &mut super::MetricsSnapshot) {
-        use super::Reading;
-        fn cannot<T>(s: &Signal, r: &mut Reading<T>) {
-            if let Signal::Cannot(why) = s {
-                *r = Reading::Cannot(why.to_string());
-            }
-        }
-        let share = |r: &Reading<f64>| r.value().copied().unwrap_or(0.0);
-        if let Signal::Query(_) = self.client_errors {
-            let s = share(&m.recent.unauthorized_ratio) + share(&m.recent.rate_limited_ratio);
-            m.recent.client_error_ratio = Reading::Value(s);
-        }
-        if let Signal::Query(_) = self.server_errors {
-            m.recent.server_error_ratio = Reading::Value(share(&m.recent.timeout_ratio));
-        }
-        cannot(&self.latency, &mut m.p50_ms);
-        cannot(&self.latency, &mut m.p95_ms);
-        cannot(&self.latency, &mut m.recent.p95_ms);
-        cannot(&self.tokens, &mut m.tokens);
-        cannot(&self.unauthorized, &mut m.unauthorized_ratio);
-        cannot(&self.unauthorized, &mut m.recent.unauthorized_ratio);
-        cannot(&self.rate_limited, &mut m.recent.rate_limited_ratio);
-        cannot(&self.timeouts, &mut m.recent.timeout_ratio);
-        cannot(&self.client_errors, &mut m.recent.client_error_ratio);
-        cannot(&self.server_errors, &mut m.recent.server_error_ratio);
-        cannot(&self.spend, &mut m.spend);
-        m.latency_layer = Some(self.layer);
-        m.stack = self.name.to_string();
-    }
-
     /// Every signal, in a fixed order.
     pub fn signals(&self) -> [&Signal; 10] {
         [

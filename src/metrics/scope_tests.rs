@@ -58,27 +58,6 @@ fn unknown_braced_variables_are_reported() {
 }
 
 #[test]
-fn every_profile_query_is_scoped() {
-    let s = scope("team-b");
-    for p in crate::metrics::profiles::PROFILES {
-        let cfg = crate::config::PrometheusConfig {
-            profile: p.id.into(),
-            ..Default::default()
-        };
-        let plan = crate::metrics::plan::Plan::build(&cfg, "team-b", None, None);
-        for (_, src) in &plan.sources {
-            let crate::metrics::plan::Source::Query { promql, .. } = src else {
-                continue;
-            };
-            let r = render(promql, &s);
-            assert!(r.contains(r#"namespace="team-b""#), "{}: {r}", p.id);
-            assert!(!r.contains('$'), "{}: {r}", p.id);
-            assert!(unknown_variables(promql).is_empty());
-        }
-    }
-}
-
-#[test]
 fn feed_refuses_unknown_variables() {
     let mut cfg = crate::config::Config::default();
     cfg.prometheus.queries.tokens_per_second = Some(r#"sum(x{team="${team}"})"#.into());

@@ -10,6 +10,9 @@ use std::time::Duration;
 use jiff::{SignedDuration, Timestamp};
 use tokio::sync::{mpsc, watch};
 
+/// Reads one snapshot without I/O of its own (e.g. the simulated agents' ground truth).
+pub type ReadNow = std::sync::Arc<dyn Fn() -> MetricsSnapshot + Send + Sync>;
+
 use super::history::DEFAULT_MAX_POINTS;
 use super::prom::RangeSeries;
 use super::snapshot::{Backfill, MODEL_LABEL, MetricsSnapshot, ModelRate, PastReading};
@@ -166,7 +169,7 @@ impl SimHistory {
 /// the first one (and the first after each change of the namespace shown) carries the
 /// back-fill of the last `window`. Returns when the receiver is dropped.
 pub async fn run(
-    read: super::feed::ReadNow,
+    read: ReadNow,
     past: Option<Arc<SimHistory>>,
     every: Duration,
     window: SignedDuration,

@@ -40,8 +40,7 @@ impl MetricsOrigin {
     }
 }
 
-/// The label that names the model in the token-rate query.
-pub const MODEL_LABEL: &str = "model";
+pub use super::profiles::MODEL_LABEL;
 /// Name used for a token series without a `model` label.
 pub const UNLABELLED_MODEL: &str = "(no model label)";
 

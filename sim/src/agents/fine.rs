@@ -1,5 +1,5 @@
 //! Per-code, per-agent latency histograms on the union of every metrics profile's bucket
-//! bounds ([`super::profile`]): the same requests as the `example` histogram
+//! bounds ([`super::buckets`]): the same requests as the `example` histogram
 //! ([`super::state::PodSeries::buckets`]), split by the status code the agent answered, so
 //! a profile can export only the requests its stack observes (only successes, or failures
 //! with their own label) with its own buckets. Every value only grows.
@@ -12,7 +12,7 @@ use super::model::{self, AGENTS, C200, C401, C429, C500, POD_CODES, Point};
 pub fn bounds() -> &'static [f64] {
     static B: OnceLock<Vec<f64>> = OnceLock::new();
     B.get_or_init(|| {
-        let mut v: Vec<f64> = super::profile::latency_bounds()
+        let mut v: Vec<f64> = super::buckets::latency_bounds()
             .into_iter()
             .filter(|b| b.is_finite())
             .collect();

@@ -71,6 +71,7 @@
 //! [`RECENT_SECS`] (60) simulated seconds only, and `egress_allowed` is the NetworkPolicy
 //! verdict right now.
 
+pub mod buckets;
 mod expo;
 mod fine;
 pub mod history;

@@ -25,14 +25,8 @@
 
 use super::{HistOut, Le, Num, Out, PodSeries, code_count, latency};
 use crate::agents::model::{C200, C401, C429, C500, C504};
+pub use crate::agents::buckets::{HIGHR_BUCKETS, LOWR_BUCKETS};
 
-/// `latency_highr_buckets` defaults (seconds).
-pub const HIGHR_BUCKETS: &[f64] = &[
-    0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0,
-    7.5, 10.0, 30.0, 60.0,
-];
-/// `latency_lowr_buckets` defaults (seconds).
-pub const LOWR_BUCKETS: &[f64] = &[0.1, 0.5, 1.0];
 
 /// Prometheus' scrape interval of the pod (seconds).
 pub const SCRAPE_INTERVAL_S: f64 = 15.0;

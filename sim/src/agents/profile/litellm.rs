@@ -35,13 +35,8 @@
 
 use super::{INPUT_SHARE, Le, Num, Out, PROVIDER_MODEL_IDS, PodSeries, code_count, latency};
 use crate::agents::model::{C200, C429, C500, C504, MODELS, request_shares};
+pub use crate::agents::buckets::{LATENCY_BUCKETS};
 
-/// `LATENCY_BUCKETS` of `litellm/types/integrations/prometheus.py` (+Inf implied).
-pub const LATENCY_BUCKETS: &[f64] = &[
-    0.005, 0.00625, 0.0125, 0.025, 0.05, 0.1, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0,
-    5.5, 6.0, 6.5, 7.0, 7.5, 8.0, 8.5, 9.0, 9.5, 10.0, 15.0, 20.0, 25.0, 30.0, 60.0, 120.0, 180.0,
-    240.0, 300.0,
-];
 
 /// USD per million (input, output) tokens of each provider model id, defined for the sim
 /// from the providers' public list prices of late 2025: gpt-4.1 $2 / $8, Claude Sonnet

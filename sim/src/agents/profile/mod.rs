@@ -115,17 +115,7 @@ impl FromStr for MetricsProfile {
     }
 }
 
-/// Every latency bucket bound of every profile (the fine histograms' grid).
-pub fn latency_bounds() -> Vec<f64> {
-    let mut v = Vec::new();
-    v.extend_from_slice(otel::DURATION_BUCKETS);
-    v.extend_from_slice(litellm::LATENCY_BUCKETS);
-    v.extend_from_slice(vllm::REQUEST_LATENCY_BUCKETS);
-    v.extend_from_slice(fastapi::HIGHR_BUCKETS);
-    v.extend_from_slice(fastapi::LOWR_BUCKETS);
-    v.extend(tgi::duration_buckets());
-    v
-}
+pub use super::buckets::latency_bounds;
 
 /// The provider's model id of each of [`MODELS`] (what a response names).
 pub const PROVIDER_MODEL_IDS: [&str; 4] = [

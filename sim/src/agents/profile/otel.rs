@@ -39,11 +39,8 @@
 use super::{HistOut, Le, Num, Out, PROVIDER_MODEL_IDS, latency, ok_requests, token_hist};
 use super::{INPUT_SHARE, PodSeries};
 use crate::agents::model::{C200, C401, C429, C500, C504, MODELS, request_shares};
+pub use crate::agents::buckets::{DURATION_BUCKETS};
 
-/// `gen_ai.client.operation.duration` advised boundaries (seconds).
-pub const DURATION_BUCKETS: &[f64] = &[
-    0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
-];
 /// `gen_ai.client.token.usage` advised boundaries (tokens).
 const TOKEN_BUCKETS: &[f64] = &[
     1.0, 4.0, 16.0, 64.0, 256.0, 1024.0, 4096.0, 16384.0, 65536.0, 262144.0, 1048576.0, 4194304.0,

@@ -29,12 +29,8 @@
 
 use super::{Le, Num, Out, PodSeries, code_count, latency};
 use crate::agents::model::{C200, C401, C429, C500, C504, mean_tokens_per_request};
+pub use crate::agents::buckets::{REQUEST_LATENCY_BUCKETS};
 
-/// `request_latency_buckets` of `PrometheusStatLogger` (seconds, +Inf implied).
-pub const REQUEST_LATENCY_BUCKETS: &[f64] = &[
-    0.3, 0.5, 0.8, 1.0, 1.5, 2.0, 2.5, 5.0, 10.0, 15.0, 20.0, 30.0, 40.0, 50.0, 60.0, 120.0, 240.0,
-    480.0, 960.0, 1920.0, 7680.0,
-];
 /// The served model (`--served-model-name`, default the model path).
 const MODEL_NAME: &str = "deepseek-ai/DeepSeek-V3.2";
 const LABELS: [(&str, &str); 2] = [("model_name", MODEL_NAME), ("engine", "0")];
