@@ -140,13 +140,14 @@ pub fn report_json(
             "usdPerHour": c.usd_per_hour, "usdPerMonth": c.usd_per_month, "listUsdPerMonth": c.list_usd_per_month,
             "savingsRatio": c.savings_ratio,
             "perModel": c.per_model.iter().map(|x| {
-                let priced = !c.is_unpriced(&x.model);
+                let priced = !c.is_unpriced(&x.model) && !c.self_hosted;
                 json!({"model": x.model, "tokensPerMinute": x.tokens_per_min, "usdPerHour": priced.then_some(x.usd_per_hour), "priced": priced})
             }).collect::<Vec<_>>(),
             "unpriced": c.unpriced,
             "reportedUsdPerHour": c.reported_usd_per_hour,
             "gpu": c.gpu.as_ref().map(|g| json!({"pods": g.pods, "usdPerPodHour": g.usd_per_pod_hour, "usdPerHour": g.usd_per_hour})),
             "note": c.note,
+            "selfHosted": c.self_hosted,
         })
     });
     json!({

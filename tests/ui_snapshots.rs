@@ -381,6 +381,10 @@ fn vllm() -> App {
             tokens_per_sec: 240.0,
         }]);
         m.spend = Reading::Cannot("vLLM reports no spend: set [cost] gpu_hour_price".into());
+        let no_key = "vLLM serves the model itself: there is no provider key to reject";
+        m.unauthorized_ratio = Reading::Cannot(no_key.into());
+        m.recent.unauthorized_ratio = Reading::Cannot(no_key.into());
+        m.recent.client_error_ratio = Reading::Value(0.0);
         m.servers = Reading::Value(3.0);
         m.sources = vec![(agentdeck::metrics::plan::Quantity::Servers, "vLLM".into())];
     })

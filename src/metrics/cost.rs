@@ -54,6 +54,9 @@ pub struct Cost {
     /// What the cost cannot include, in words ("vLLM reports no spend: set [cost]
     /// gpu_hour_price").
     pub note: Option<String>,
+    /// The models are served by pods here (vLLM, TGI): their tokens are not billed per
+    /// token, so they are not priced from the table (the GPU time is the cost).
+    pub self_hosted: bool,
 }
 
 /// The GPU time of a self-hosted model.
@@ -73,10 +76,17 @@ pub fn of_snapshot(
     gpu_hour_price: Option<f64>,
 ) -> Option<Cost> {
     use super::Reading;
+    let self_hosted = matches!(m.servers, Reading::Value(p) if p.is_finite() && p > 0.0);
+    // Self-served tokens are not billed per token: the table does not price them.
+    let table: &[ModelPrice] = if self_hosted { &[] } else { prices };
     let mut c = match &m.tokens {
-        Reading::Value(rates) => cost(rates, prices),
+        Reading::Value(rates) => cost(rates, table),
         _ => Cost::default(),
     };
+    if self_hosted {
+        c.unpriced.clear();
+        c.self_hosted = true;
+    }
     let mut any = matches!(m.tokens, Reading::Value(_));
     if let Reading::Value(spend) = &m.spend {
         c.reported_usd_per_hour = Some(

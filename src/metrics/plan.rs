@@ -261,7 +261,7 @@ impl Plan {
         let profiles: Vec<&'static Profile> = match &choice {
             Choice::Configured(p) => vec![p],
             Choice::Detected(ps) => ps.clone(),
-            Choice::Undetected(_) => vec![&profiles::PROFILES[0]],
+            Choice::Undetected(_) => profiles::by_id("example").into_iter().collect(),
         };
         let probed = match &choice {
             Choice::Undetected(_) => None,

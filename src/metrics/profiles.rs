@@ -114,7 +114,7 @@ const EXAMPLE: Profile = Profile {
     identity: &[EXACT_CODES, need("ai_tokens_used_total")],
     model_labels: &["model"],
     latency: Signal::Query(&[Spelling {
-        needs: &[need("http_request_duration_seconds_count"), EXACT_CODES],
+        needs: &[need("http_request_duration_seconds_count")],
         promql: "histogram_quantile($quantile, sum by (le) (rate(http_request_duration_seconds_bucket{namespace=\"$namespace\"}[$range])))",
     }]),
     requests: Signal::Query(&[Spelling {
@@ -425,8 +425,10 @@ const TGI: Profile = Profile {
     }]),
 };
 
-/// Every profile, in the order detection reports them.
-pub const PROFILES: [Profile; 6] = [EXAMPLE, OTEL, LITELLM, VLLM, FASTAPI, TGI];
+/// Every profile, in the order detection reports them (within a layer, the first that can
+/// give a quantity gives it: the FastAPI instrumentator's latency, which leaves out
+/// `/metrics` and the probes, before the example's over the same histogram name).
+pub const PROFILES: [Profile; 6] = [FASTAPI, EXAMPLE, OTEL, LITELLM, VLLM, TGI];
 
 /// The profile with this config name.
 pub fn by_id(id: &str) -> Option<&'static Profile> {

@@ -402,6 +402,23 @@ fn costs(f: &mut Frame, app: &App, area: Rect) {
 /// $/hour now, per month, the saving against list prices, then every model's $/hour.
 fn cost_lines(c: &Cost, w: usize, look: Look) -> Vec<Line<'static>> {
     let t = look.t;
+    // Self-hosted without a GPU price: the cost is not known, and the note says how to know.
+    if c.self_hosted && c.gpu.is_none() {
+        let mut v = vec![name_value(
+            "now",
+            format!("{:>12}", "unknown"),
+            w,
+            look.style(Style::default().add_modifier(Modifier::BOLD)),
+            look.style(Style::default().fg(t.warn)),
+        )];
+        if let Some(n) = &c.note {
+            v.push(Line::from(Span::styled(
+                n.clone(),
+                look.style(Style::default().fg(t.warn)),
+            )));
+        }
+        return v;
+    }
     let mut v = vec![
         name_value(
             "now",
@@ -452,7 +469,9 @@ fn cost_lines(c: &Cost, w: usize, look: Look) -> Vec<Line<'static>> {
     }
     v.extend(c.per_model.iter().map(|m| {
         // A model without a price is not free: it is said, not priced at 0.
-        let value = if c.is_unpriced(&m.model) {
+        let value = if c.self_hosted {
+            format!("{:>12}", "self-hosted")
+        } else if c.is_unpriced(&m.model) {
             format!("{:>12}", "no price")
         } else {
             format!("{:>10}/h", format::usd(m.usd_per_hour))
