@@ -6,7 +6,6 @@ use std::process::ExitCode;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
-
 use crate::commands;
 use crate::demo;
 use crate::error::Error;

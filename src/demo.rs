@@ -8,8 +8,8 @@ use agentdeck_sim::agents::history::HistoryPoint;
 use agentdeck_sim::{self as sim, Sim, SimConfig};
 
 use crate::error::Error;
-use crate::metrics::simulated::{Sample, SimHistory};
 use crate::metrics::profiles::{Profile, Signal};
+use crate::metrics::simulated::{Sample, SimHistory};
 use crate::metrics::{Feed, MetricsOrigin, MetricsSnapshot, ModelRate, Reading};
 
 /// The embedded sim, preloaded, with the dashboard on it; metrics straight from the sim's
@@ -200,7 +200,6 @@ pub fn restrict(p: &Profile, m: &mut MetricsSnapshot) {
     m.latency_layer = Some(p.layer);
     m.stack = p.name.to_string();
 }
-
 
 /// The model's readings over `prometheus.history_minutes` before the sim started, one per
 /// back-fill step ([`crate::metrics::backfill::step_for`], as from a Prometheus), at the

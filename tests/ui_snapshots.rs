@@ -363,7 +363,8 @@ fn pod_details_200x50() {
 /// so in words, and 14 % 4xx is a problem with no key to press.
 fn fastapi() -> App {
     stack_app("FastAPI instrumentator", |m| {
-        let grouped = "this stack groups status codes (status=\"4xx\"): 401s cannot be told from other 4xx";
+        let grouped =
+            "this stack groups status codes (status=\"4xx\"): 401s cannot be told from other 4xx";
         m.tokens = Reading::Cannot("the FastAPI instrumentator counts HTTP requests, not tokens: add a token counter to the app and set prometheus.queries.tokens_per_second".into());
         m.unauthorized_ratio = Reading::Cannot(grouped.into());
         m.recent.unauthorized_ratio = Reading::Cannot(grouped.into());

@@ -145,4 +145,3 @@ fn every_profile_query_is_scoped() {
         }
     }
 }
-

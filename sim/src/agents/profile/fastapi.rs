@@ -24,9 +24,8 @@
 //! `slow-provider` → durations six-fold.
 
 use super::{HistOut, Le, Num, Out, PodSeries, code_count, latency};
-use crate::agents::model::{C200, C401, C429, C500, C504};
 pub use crate::agents::buckets::{HIGHR_BUCKETS, LOWR_BUCKETS};
-
+use crate::agents::model::{C200, C401, C429, C500, C504};
 
 /// Prometheus' scrape interval of the pod (seconds).
 pub const SCRAPE_INTERVAL_S: f64 = 15.0;

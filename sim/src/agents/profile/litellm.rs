@@ -34,9 +34,8 @@
 //! histogram moves up six-fold (no errors).
 
 use super::{INPUT_SHARE, Le, Num, Out, PROVIDER_MODEL_IDS, PodSeries, code_count, latency};
+pub use crate::agents::buckets::LATENCY_BUCKETS;
 use crate::agents::model::{C200, C429, C500, C504, MODELS, request_shares};
-pub use crate::agents::buckets::{LATENCY_BUCKETS};
-
 
 /// USD per million (input, output) tokens of each provider model id, defined for the sim
 /// from the providers' public list prices of late 2025: gpt-4.1 $2 / $8, Claude Sonnet

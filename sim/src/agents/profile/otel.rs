@@ -38,8 +38,8 @@
 
 use super::{HistOut, Le, Num, Out, PROVIDER_MODEL_IDS, latency, ok_requests, token_hist};
 use super::{INPUT_SHARE, PodSeries};
+pub use crate::agents::buckets::DURATION_BUCKETS;
 use crate::agents::model::{C200, C401, C429, C500, C504, MODELS, request_shares};
-pub use crate::agents::buckets::{DURATION_BUCKETS};
 
 /// `gen_ai.client.token.usage` advised boundaries (tokens).
 const TOKEN_BUCKETS: &[f64] = &[

@@ -26,13 +26,12 @@
 
 use super::{HistOut, INPUT_SHARE, Le, Num, Out, PodSeries, code_count, latency};
 use super::{ok_requests, token_hist};
+pub use crate::agents::buckets::duration_buckets;
 use crate::agents::model::{C200, C429, C500, C504, MODELS};
-pub use crate::agents::buckets::{duration_buckets};
 
 const MAX_INPUT_TOKENS: f64 = 8192.0;
 const MAX_TOTAL_TOKENS: f64 = 16384.0;
 const FMT: (Le, Num) = (Le::Rust, Num::Int);
-
 
 fn linear(max: f64) -> Vec<f64> {
     (0..100).map(|x| (max / 100.0) * (x + 1) as f64).collect()

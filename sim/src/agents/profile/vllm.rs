@@ -28,8 +28,8 @@
 //! e2e latency six-fold (a slow server).
 
 use super::{Le, Num, Out, PodSeries, code_count, latency};
+pub use crate::agents::buckets::REQUEST_LATENCY_BUCKETS;
 use crate::agents::model::{C200, C401, C429, C500, C504, mean_tokens_per_request};
-pub use crate::agents::buckets::{REQUEST_LATENCY_BUCKETS};
 
 /// The served model (`--served-model-name`, default the model path).
 const MODEL_NAME: &str = "deepseek-ai/DeepSeek-V3.2";
