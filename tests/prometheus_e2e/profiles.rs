@@ -73,7 +73,7 @@ fn rig(profile: &str) -> Rig {
     assert!(created.contains("ai-api-keys"), "{created}");
     let prometheus = Prometheus::with_jobs(&[Job {
         name: "ai-agent-service",
-        targets: &[listen.clone()],
+        targets: std::slice::from_ref(&listen),
         labels: &[],
     }]);
     Rig { sim, prometheus }
