@@ -6,7 +6,7 @@
 Serves one exposition with --series series (fifty teams' namespaces: a tenth of them LLM
 series — OTel, LiteLLM, FastAPI, vLLM names — the rest other metrics), lets a local
 Prometheus (Debian's `prometheus`, 127.0.0.1 only) scrape it, then runs
-`agentdeck -n team-7 metrics -o json` a few times and prints the probe's time, its rows
+`agentdeck -n team-10 metrics -o json` a few times and prints the probe's time, its rows
 and the size of Prometheus' answer to the same query.
 """
 import argparse, http.server, json, os, shutil, socket, subprocess, sys, tempfile, threading, time, urllib.parse, urllib.request
@@ -67,7 +67,7 @@ def main():
             sys.exit("prometheus did not load the series")
         times = []
         for _ in range(5):
-            out = subprocess.run([a.agentdeck, "-n", "team-7", "--prometheus-url", url, "metrics", "-o", "json"],
+            out = subprocess.run([a.agentdeck, "-n", "team-10", "--prometheus-url", url, "metrics", "-o", "json"],
                                  capture_output=True, text=True, env={**os.environ, "AGENTDECK_LOG_FILE": f"{d}/log"})
             rep = json.loads(out.stdout)
             times.append(rep["probe"]["ms"])

@@ -11,7 +11,7 @@
 #    then installs the Kubernetes client libraries that tests/client_libs.rs drives (Python
 #    `kubernetes` in a venv, JavaScript `@kubernetes/client-node`), into
 #    target/client-libs, pinned by tests/clients/*, and the Prometheus instrumentation
-#    libraries tests/exporters_smoke.rs runs (tests/exporters/requirements.txt) in a venv of
+#    libraries tests/llm_exporters.rs runs (tests/exporters/requirements.txt) in a venv of
 #    their own there; nothing is done when already installed;
 # 3. cargo fmt --check, cargo clippy (warnings are errors), the packaging dry run of both
 #    crates, then the whole test suite.
@@ -159,7 +159,7 @@ else
     client_lib_failed "npm ci of tests/clients/js failed"
 fi
 
-# The instrumentation libraries whose Prometheus expositions tests/exporters_smoke.rs scrapes
+# The instrumentation libraries whose Prometheus expositions tests/llm_exporters.rs scrapes
 # (OpenTelemetry's openai-v2 instrumentation, prometheus-fastapi-instrumentator, ...), in a
 # venv of their own beside the client libraries, redone only when
 # tests/exporters/requirements.txt changed. Its python is exported for the test; without it
@@ -169,7 +169,7 @@ exporter_lib_failed() {
     if is_ci; then
         die "$1"
     fi
-    warn "$1 -- tests/exporters_smoke.rs will skip"
+    warn "$1 -- tests/llm_exporters.rs will skip"
 }
 
 install_exporters() {

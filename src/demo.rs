@@ -226,9 +226,25 @@ pub fn history_from_start(
         window.as_secs_f64() * scale,
         step.as_secs_f64() * scale,
     );
+    // What the stack of `--metrics-profile` cannot give has no history either.
+    let profile = crate::metrics::profiles::by_id(&sim.agents.profile().to_string());
     let samples = points
         .iter()
-        .map(|p| past_sample(p, start + jiff::SignedDuration::from_secs_f64(p.t / scale)))
+        .map(|p| {
+            let mut s = past_sample(p, start + jiff::SignedDuration::from_secs_f64(p.t / scale));
+            if let Some(pr) = profile {
+                if matches!(pr.tokens, Signal::Cannot(_)) {
+                    s.tokens = None;
+                }
+                if matches!(pr.latency, Signal::Cannot(_)) {
+                    (s.p50_ms, s.p95_ms) = (None, None);
+                }
+                if matches!(pr.unauthorized, Signal::Cannot(_)) {
+                    s.unauthorized_ratio = None;
+                }
+            }
+            s
+        })
         .collect();
     SimHistory::new(&cfg.stack.namespace, step, samples)
 }
