@@ -7,6 +7,7 @@ pub mod cli_sim;
 pub mod cluster;
 pub mod commands;
 pub mod config;
+pub mod config_queries;
 pub mod dashboard;
 pub mod demo;
 pub mod error;

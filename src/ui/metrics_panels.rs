@@ -399,25 +399,56 @@ fn costs(f: &mut Frame, app: &App, area: Rect) {
     numbers_and_chart(f, app, area, &title, lines, charts::cost);
 }
 
+/// A self-hosted model without a GPU price: the cost is not known; the note says how to
+/// know it.
+fn unknown_cost_lines(c: &Cost, w: usize, look: Look) -> Vec<Line<'static>> {
+    let t = look.t;
+    let mut v = vec![name_value(
+        "now",
+        format!("{:>12}", "unknown"),
+        w,
+        look.style(Style::default().add_modifier(Modifier::BOLD)),
+        look.style(Style::default().fg(t.warn)),
+    )];
+    if let Some(n) = &c.note {
+        v.push(Line::from(Span::styled(
+            n.clone(),
+            look.style(Style::default().fg(t.warn)),
+        )));
+    }
+    v
+}
+
+/// The stack's own spend count and the GPU time, where there are.
+fn extra_cost_lines(c: &Cost, w: usize, look: Look) -> Vec<Line<'static>> {
+    let t = look.t;
+    let mut v = Vec::new();
+    if let Some(r) = c.reported_usd_per_hour {
+        v.push(name_value(
+            "stack's own count",
+            format!("{:>10}/h", format::usd(r)),
+            w,
+            look.style(Style::default()),
+            look.style(Style::default().fg(t.accent)),
+        ));
+    }
+    if let Some(g) = &c.gpu {
+        v.push(name_value(
+            &format!("gpu {:.0} pods", g.pods),
+            format!("{:>10}/h", format::usd(g.usd_per_hour)),
+            w,
+            look.style(Style::default()),
+            look.style(Style::default().fg(t.text)),
+        ));
+    }
+    v
+}
+
 /// $/hour now, per month, the saving against list prices, then every model's $/hour.
 fn cost_lines(c: &Cost, w: usize, look: Look) -> Vec<Line<'static>> {
     let t = look.t;
-    // Self-hosted without a GPU price: the cost is not known, and the note says how to know.
     if c.self_hosted && c.gpu.is_none() {
-        let mut v = vec![name_value(
-            "now",
-            format!("{:>12}", "unknown"),
-            w,
-            look.style(Style::default().add_modifier(Modifier::BOLD)),
-            look.style(Style::default().fg(t.warn)),
-        )];
-        if let Some(n) = &c.note {
-            v.push(Line::from(Span::styled(
-                n.clone(),
-                look.style(Style::default().fg(t.warn)),
-            )));
-        }
-        return v;
+        return unknown_cost_lines(c, w, look);
     }
     let mut v = vec![
         name_value(
@@ -449,24 +480,7 @@ fn cost_lines(c: &Cost, w: usize, look: Look) -> Vec<Line<'static>> {
         saving,
         look.style(Style::default().fg(t.ok)),
     )));
-    if let Some(r) = c.reported_usd_per_hour {
-        v.push(name_value(
-            "stack's own count",
-            format!("{:>10}/h", format::usd(r)),
-            w,
-            look.style(Style::default()),
-            look.style(Style::default().fg(t.accent)),
-        ));
-    }
-    if let Some(g) = &c.gpu {
-        v.push(name_value(
-            &format!("gpu {:.0} pods", g.pods),
-            format!("{:>10}/h", format::usd(g.usd_per_hour)),
-            w,
-            look.style(Style::default()),
-            look.style(Style::default().fg(t.text)),
-        ));
-    }
+    v.extend(extra_cost_lines(c, w, look));
     v.extend(c.per_model.iter().map(|m| {
         // A model without a price is not free: it is said, not priced at 0.
         let value = if c.self_hosted {

@@ -362,20 +362,7 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
     match (&app.metrics, app.metrics_age()) {
         (Some(m), Some(age)) => {
             spans.push(dot(m.reachable, t));
-            let label = match &m.origin {
-                crate::metrics::MetricsOrigin::Simulated => "simulated".to_string(),
-                crate::metrics::MetricsOrigin::Prometheus(_) if !m.reachable => {
-                    "prometheus DOWN".to_string()
-                }
-                crate::metrics::MetricsOrigin::Prometheus(_) => "prometheus".to_string(),
-                crate::metrics::MetricsOrigin::None => "none".to_string(),
-            };
-            if !m.stack.is_empty() && m.reachable {
-                spans.push(Span::raw(format!(" {label} · {}", m.stack)));
-                spans.push(Span::styled(format!(" {}", format::age(age)), muted));
-            } else {
-                spans.push(Span::raw(format!(" {label} {}", format::age(age))));
-            }
+            spans.extend(metrics_source(m, age, muted));
         }
         _ => spans.push(Span::styled(
             match &app.metrics_origin {
@@ -386,6 +373,29 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
         )),
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// "prometheus · OTel GenAI 3s": where the metrics come from, the stacks they are read
+/// as, and their age.
+fn metrics_source(
+    m: &crate::metrics::MetricsSnapshot,
+    age: i64,
+    muted: Style,
+) -> Vec<Span<'static>> {
+    let label = match &m.origin {
+        crate::metrics::MetricsOrigin::Simulated => "simulated",
+        crate::metrics::MetricsOrigin::Prometheus(_) if !m.reachable => "prometheus DOWN",
+        crate::metrics::MetricsOrigin::Prometheus(_) => "prometheus",
+        crate::metrics::MetricsOrigin::None => "none",
+    };
+    if !m.stack.is_empty() && m.reachable {
+        vec![
+            Span::raw(format!(" {label} · {}", m.stack)),
+            Span::styled(format!(" {}", format::age(age)), muted),
+        ]
+    } else {
+        vec![Span::raw(format!(" {label} {}", format::age(age)))]
+    }
 }
 
 fn draw_footer(f: &mut Frame, app: &App, area: Rect) {
