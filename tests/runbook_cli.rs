@@ -551,6 +551,13 @@ fn crashloop_is_named_in_every_answer_while_it_lasts() {
     let sim = SimProcess::start(&["--preload", "--time-scale", "10", "--incident", "crashloop"]);
     let deck = Deck::new(&sim, None);
     deck.detect("crashloop/ai-agent-service", Instant::now());
+    // A fresh cluster: redis may still be starting when the crash loop is first named (a
+    // loaded machine); from when it is up, the crash loop is the only thing named.
+    let up = Instant::now() + Duration::from_secs(60);
+    while deck.status().ids() != ["crashloop/ai-agent-service"] {
+        assert!(Instant::now() < up, "{}", deck.status().raw);
+        std::thread::sleep(Duration::from_millis(300));
+    }
     let end = Instant::now() + Duration::from_secs(6);
     while Instant::now() < end {
         let s = deck.status();

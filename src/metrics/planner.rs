@@ -20,6 +20,8 @@ pub struct Planner {
     cfg: PrometheusConfig,
     plan: Option<Plan>,
     detected_at: Option<Instant>,
+    /// Detect again at the next refresh (the headline numbers stayed empty).
+    stale: bool,
 }
 
 /// Did this snapshot show the headline numbers (latency or tokens)?
@@ -33,26 +35,28 @@ impl Planner {
             cfg,
             plan: None,
             detected_at: None,
+            stale: false,
         }
     }
 
     /// The plan for `scope`'s namespace, detecting first when due.
     pub async fn plan(&mut self, client: &PromClient, scope: &Scope) -> &Plan {
-        let stale = match &self.plan {
-            None => true,
-            Some(p) if p.namespace != scope.namespace => true,
-            Some(p) => {
-                let unsure = match &p.choice {
-                    Choice::Detected(ps) => ps.is_empty(),
-                    Choice::Undetected(_) => true,
-                    Choice::Configured(_) => false,
-                };
-                unsure
-                    && self
-                        .detected_at
-                        .is_none_or(|t| t.elapsed() >= REDETECT_EVERY)
-            }
-        };
+        let stale = self.stale
+            || match &self.plan {
+                None => true,
+                Some(p) if p.namespace != scope.namespace => true,
+                Some(p) => {
+                    let unsure = match &p.choice {
+                        Choice::Detected(ps) => ps.is_empty(),
+                        Choice::Undetected(_) => true,
+                        Choice::Configured(_) => false,
+                    };
+                    unsure
+                        && self
+                            .detected_at
+                            .is_none_or(|t| t.elapsed() >= REDETECT_EVERY)
+                }
+            };
         if stale {
             self.detect(client, scope).await;
         }
@@ -80,6 +84,7 @@ impl Planner {
         };
         self.plan = Some(plan);
         self.detected_at = Some(Instant::now());
+        self.stale = false;
     }
 
     /// After a refresh: when a detected plan's headline numbers stay empty, detect again
@@ -96,11 +101,8 @@ impl Planner {
                 .detected_at
                 .is_some_and(|t| t.elapsed() >= REDETECT_EVERY)
         {
-            self.plan = self.plan.take().map(|mut p| {
-                // Marked stale: the next refresh detects again.
-                p.namespace.push('\u{0}');
-                p
-            });
+            // The next refresh detects again.
+            self.stale = true;
         }
     }
 }
