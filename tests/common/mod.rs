@@ -183,6 +183,18 @@ impl SimProcess {
         )
     }
 
+    /// `agentdeck -n NS status -o json` against this sim, reading `prom` (none: no metrics
+    /// source); exits 0 or 1.
+    pub fn status_json(&self, prom: Option<&str>, ns: &str) -> serde_json::Value {
+        let mut args = vec!["-n", ns, "status", "-o", "json"];
+        if let Some(p) = prom {
+            args.extend(["--prometheus-url", p]);
+        }
+        let (code, out, err) = self.agentdeck(&args, "");
+        assert!(code == 0 || code == 1, "status exit {code}: {err}");
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("status JSON: {e}\n{out}\n{err}"))
+    }
+
     /// The audit log lines written by `agentdeck` runs.
     pub fn audit(&self) -> String {
         std::fs::read_to_string(self.dir.path().join("state/agentdeck/audit.log"))
@@ -405,4 +417,16 @@ impl SimProcess {
         ]);
         t
     }
+}
+
+/// The problem ids of a `status -o json` report.
+pub fn problem_ids(s: &serde_json::Value) -> Vec<String> {
+    s["problems"]
+        .as_array()
+        .map(|ps| {
+            ps.iter()
+                .filter_map(|p| p["id"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
 }

@@ -5,19 +5,13 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::common::SimProcess;
 use crate::common::eventually;
 use crate::common::exporters::{NAMESPACE, OTEL_NAMESPACE, Stack};
+use crate::common::{SimProcess, problem_ids};
 
 /// `agentdeck -n NS status -o json` against the sim, reading `prom`.
-pub fn status(sim: &SimProcess, prom: Option<&str>, ns: &str) -> Value {
-    let mut args = vec!["-n", ns, "status", "-o", "json"];
-    if let Some(p) = prom {
-        args.extend(["--prometheus-url", p]);
-    }
-    let (code, out, err) = sim.agentdeck(&args, "");
-    assert!(code == 0 || code == 1, "status exit {code}: {err}");
-    serde_json::from_str(&out).unwrap_or_else(|e| panic!("status JSON: {e}\n{out}\n{err}"))
+fn status(sim: &SimProcess, prom: Option<&str>, ns: &str) -> Value {
+    sim.status_json(prom, ns)
 }
 
 /// The one value of a direct query, if finite.
@@ -89,18 +83,6 @@ pub async fn numbers_agree(
         }
     })
     .await
-}
-
-/// The problem ids of a status report.
-pub fn problem_ids(s: &Value) -> Vec<String> {
-    s["problems"]
-        .as_array()
-        .map(|ps| {
-            ps.iter()
-                .filter_map(|p| p["id"].as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// Before the 401s: each stack detected, what it cannot tell said in words.

@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use crate::common::prom::{Job, Prometheus};
-use crate::common::{SimProcess, eventually, free_port, http};
+use crate::common::{SimProcess, eventually, free_port, http, problem_ids};
 
 /// One profile under test: the stack name agentdeck shows, and what a bad key looks like.
 struct Case {
@@ -80,31 +80,7 @@ fn rig(profile: &str) -> Rig {
 }
 
 fn status(r: &Rig) -> Value {
-    let (code, out, err) = r.sim.agentdeck(
-        &[
-            "-n",
-            "ai-agents",
-            "--prometheus-url",
-            &r.prometheus.url,
-            "status",
-            "-o",
-            "json",
-        ],
-        "",
-    );
-    assert!(code == 0 || code == 1, "status exit {code}: {err}");
-    serde_json::from_str(&out).unwrap_or_else(|e| panic!("status JSON: {e}\n{out}\n{err}"))
-}
-
-fn ids(s: &Value) -> Vec<String> {
-    s["problems"]
-        .as_array()
-        .map(|ps| {
-            ps.iter()
-                .filter_map(|p| p["id"].as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
+    r.sim.status_json(Some(&r.prometheus.url), "ai-agents")
 }
 
 /// Detected, with numbers where the stack has them and words where it has none.
@@ -145,13 +121,13 @@ async fn bad_key(c: &Case, r: &Rig) {
     let s = eventually(90, &what, || async {
         let s = status(r);
         let ok = match c.bad_key {
-            Some(id) => ids(&s).contains(&id.to_string()),
+            Some(id) => problem_ids(&s).contains(&id.to_string()),
             None => s["cannotTell"].to_string().contains("provider key"),
         };
         ok.then_some(s)
     })
     .await;
-    let ids = ids(&s);
+    let ids = problem_ids(&s);
     if c.bad_key != Some("provider-unauthorized") {
         // Never "rotate the key" on a signal that does not mean it.
         assert!(
@@ -172,7 +148,7 @@ async fn wait_for_problem(c: &Case, r: &Rig, id: &str) -> Value {
     let what = format!("{}: problem {id}", c.profile);
     eventually(90, &what, || async {
         let s = status(r);
-        ids(&s).contains(&id.to_string()).then_some(s)
+        problem_ids(&s).contains(&id.to_string()).then_some(s)
     })
     .await
 }
@@ -185,7 +161,7 @@ async fn slow_provider(c: &Case, r: &Rig) {
     }
     stage(r, "slow-provider", true);
     let s = wait_for_problem(c, r, "provider-slow").await;
-    assert!(!ids(&s).contains(&"provider-unauthorized".to_string()));
+    assert!(!problem_ids(&s).contains(&"provider-unauthorized".to_string()));
     stage(r, "slow-provider", false);
 }
 
