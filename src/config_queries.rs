@@ -51,6 +51,15 @@ pub struct Queries {
     /// Pods serving a self-hosted model (GPU cost).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub serving_pods: Option<String>,
+    /// p95 latency in seconds by `agent` label.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agent_p95_seconds: Option<String>,
+    /// Requests per second by `agent` label.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agent_request_rate: Option<String>,
+    /// Fraction of requests that failed, by `agent` label.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agent_error_ratio: Option<String>,
 }
 
 /// How the cost of self-hosted models is counted.
@@ -73,7 +82,7 @@ impl Queries {
     }
 
     /// Every key with its query, if written.
-    pub fn all(&self) -> [(&'static str, Option<&str>); 14] {
+    pub fn all(&self) -> [(&'static str, Option<&str>); 17] {
         fn q(o: &Option<String>) -> Option<&str> {
             o.as_deref()
         }
@@ -104,6 +113,9 @@ impl Queries {
             ),
             ("spend_usd_per_second", q(&self.spend_usd_per_second)),
             ("serving_pods", q(&self.serving_pods)),
+            ("agent_p95_seconds", q(&self.agent_p95_seconds)),
+            ("agent_request_rate", q(&self.agent_request_rate)),
+            ("agent_error_ratio", q(&self.agent_error_ratio)),
         ]
     }
 }

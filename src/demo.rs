@@ -197,8 +197,50 @@ pub fn restrict(p: &Profile, m: &mut MetricsSnapshot) {
     cannot(&p.client_errors, &mut m.recent.client_error_ratio);
     cannot(&p.server_errors, &mut m.recent.server_error_ratio);
     cannot(&p.spend, &mut m.spend);
+    m.agents = agents_as(p, std::mem::replace(&mut m.agents, Reading::NoData), m);
     m.latency_layer = Some(p.layer);
     m.stack = p.name.to_string();
+}
+
+/// The per-agent table as the sim's exposition under `p` tells it: the example's `agent`
+/// label; FastAPI's one route template for every agent; no agent label elsewhere.
+fn agents_as(
+    p: &Profile,
+    agents: Reading<crate::metrics::Agents>,
+    m: &MetricsSnapshot,
+) -> Reading<crate::metrics::Agents> {
+    if let Signal::Cannot(why) = p.agent_requests {
+        return Reading::Cannot(why.to_string());
+    }
+    let Reading::Value(a) = agents else {
+        return agents;
+    };
+    match p.id {
+        "example" => Reading::Value(a),
+        "fastapi" => {
+            let share = |r: &Reading<f64>| r.value().copied().unwrap_or(0.0);
+            let route = "/agent/{agent_type}";
+            Reading::Value(crate::metrics::Agents {
+                label: "handler".into(),
+                rows: vec![crate::metrics::AgentRow {
+                    agent: route.into(),
+                    requests_per_sec: a.rows.iter().map(|r| r.requests_per_sec).sum(),
+                    p95_ms: m.p95_ms.value().copied(),
+                    error_ratio: Some(
+                        share(&m.recent.client_error_ratio) + share(&m.recent.server_error_ratio),
+                    ),
+                }],
+                others: 0,
+                notes: vec![format!(
+                    "{route} is a route template: the agents behind it are counted as one"
+                )],
+            })
+        }
+        _ => Reading::Cannot(format!(
+            "no series carries {}: the instrumentation does not tell agents apart",
+            p.agent_labels.join(" or ")
+        )),
+    }
 }
 
 /// The model's readings over `prometheus.history_minutes` before the sim started, one per
@@ -269,6 +311,34 @@ fn past_sample(p: &HistoryPoint, at: jiff::Timestamp) -> Sample {
     }
 }
 
+/// The agents as the example stack's `agent` label tells them apart (its status codes
+/// are per pod: no error share per agent).
+fn agents_of(t: &Truth) -> Reading<crate::metrics::Agents> {
+    let mut rows: Vec<crate::metrics::AgentRow> = t
+        .agents
+        .iter()
+        .filter(|(_, a)| a.request_rate > 0.0)
+        .map(|(name, a)| crate::metrics::AgentRow {
+            agent: name.clone(),
+            requests_per_sec: a.request_rate,
+            p95_ms: (a.p95_ms > 0.0).then_some(a.p95_ms),
+            error_ratio: None,
+        })
+        .collect();
+    if rows.is_empty() {
+        return Reading::NoData;
+    }
+    rows.sort_by(|a, b| b.requests_per_sec.total_cmp(&a.requests_per_sec));
+    Reading::Value(crate::metrics::Agents {
+        label: "agent".into(),
+        rows,
+        others: 0,
+        notes: vec![
+            "errors: cannot tell: the example stack counts status codes per pod, not per agent (http_requests_total has no agent label)".into(),
+        ],
+    })
+}
+
 /// The sim's ground truth as a metrics snapshot ("metrics: simulated").
 pub fn from_truth(t: &Truth) -> MetricsSnapshot {
     let tokens = t
@@ -317,6 +387,7 @@ pub fn from_truth(t: &Truth) -> MetricsSnapshot {
             client_error_ratio: Reading::Cannot("not needed: status codes are exact".into()),
             server_error_ratio: Reading::Cannot("not needed: status codes are exact".into()),
         },
+        agents: agents_of(t),
         backfill: None,
     }
 }

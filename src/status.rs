@@ -98,7 +98,53 @@ fn metrics_json(m: &MetricsSnapshot) -> Value {
             "p95Ms": reading_json(&m.recent.p95_ms),
         },
         "sources": m.sources.iter().map(|(q, from)| (q.key().to_string(), from.clone())).collect::<std::collections::BTreeMap<_, _>>(),
+        "agents": agents_json(&m.agents),
     })
+}
+
+/// The per-agent table: `{label, rows: [{agent, requestsPerSecond, p95Ms, errorRatio}],
+/// others, notes}`, or the reading's null/error/reason.
+fn agents_json(r: &Reading<crate::metrics::Agents>) -> Value {
+    let Reading::Value(a) = r else {
+        return reading_json(&r.as_ref().map_value(|_| ()));
+    };
+    json!({
+        "label": a.label,
+        "rows": a.rows.iter().map(|r| json!({
+            "agent": r.agent, "requestsPerSecond": r.requests_per_sec, "p95Ms": r.p95_ms, "errorRatio": r.error_ratio,
+        })).collect::<Vec<_>>(),
+        "others": a.others,
+        "notes": a.notes,
+    })
+}
+
+/// The per-agent line of the text report: "coder 1.2/s p95 1.40 s · …", or why not.
+fn agents_line(r: &Reading<crate::metrics::Agents>) -> String {
+    let Reading::Value(a) = r else {
+        return format!("per agent: {}", format::reading(r, |_| String::new()));
+    };
+    let rows: Vec<String> = a
+        .rows
+        .iter()
+        .map(|r| {
+            let mut s = format!("{} {:.2}/s", r.agent, r.requests_per_sec);
+            if let Some(p) = r.p95_ms {
+                s.push_str(&format!(" p95 {}", format::ms(p)));
+            }
+            if let Some(e) = r.error_ratio {
+                s.push_str(&format!(" errors {:.1}%", e * 100.0));
+            }
+            s
+        })
+        .collect();
+    let mut s = format!("per {}: {}", a.label, rows.join(" · "));
+    if a.others > 0 {
+        s.push_str(&format!(" · {} others", a.others));
+    }
+    for n in &a.notes {
+        s.push_str(&format!(" ({n})"));
+    }
+    s
 }
 
 /// The JSON report.
@@ -288,6 +334,8 @@ fn text_metrics(s: &mut String, m: Option<&MetricsSnapshot>, cost: Option<&Cost>
         format::reading(&m.p50_ms, |v| format::ms(*v)),
         format::reading(&m.p95_ms, |v| format::ms(*v)),
     ));
+    s.push_str(&agents_line(&m.agents));
+    s.push('\n');
     let Some(c) = cost else {
         s.push_str(&format!(
             "tokens {}\n",

@@ -410,3 +410,75 @@ fn vllm_stack_80x24() {
 fn vllm_stack_200x50() {
     insta::assert_snapshot!(render(&vllm(), 200, 50));
 }
+
+fn agent(name: &str, rps: f64, p95: Option<f64>, err: Option<f64>) -> agentdeck::metrics::AgentRow {
+    agentdeck::metrics::AgentRow {
+        agent: name.into(),
+        requests_per_sec: rps,
+        p95_ms: p95,
+        error_ratio: err,
+    }
+}
+
+/// `A` on the dashboard, the view as `agents` left by `f`.
+fn agents_view(stack: &str, f: impl Fn(&mut MetricsSnapshot)) -> App {
+    let mut a = stack_app(stack, f);
+    let _ = update(&mut a, Msg::Key(key('A')));
+    a
+}
+
+/// The example stack: the writer agent is slow; its errors are per pod only, said so.
+fn example_agents() -> App {
+    agents_view("example stack", |m| {
+        m.agents = Reading::Value(agentdeck::metrics::Agents {
+            label: "agent".into(),
+            rows: vec![
+                agent("coder", 4.1, Some(1320.0), None),
+                agent("writer", 3.6, Some(4850.0), None),
+                agent("analyst", 2.5, Some(910.0), None),
+            ],
+            others: 0,
+            notes: vec!["errors: cannot tell: the example stack counts status codes per pod, not per agent (http_requests_total has no agent label)".into()],
+        });
+    })
+}
+
+#[test]
+fn agents_example_80x24() {
+    insta::assert_snapshot!(render(&example_agents(), 80, 24));
+}
+
+#[test]
+fn agents_example_200x50() {
+    insta::assert_snapshot!(render(&example_agents(), 200, 50));
+}
+
+/// FastAPI's route template: one row for every agent, and the note says why.
+#[test]
+fn agents_fastapi_route_template_80x24() {
+    let a = agents_view("FastAPI instrumentator", |m| {
+        m.agents = Reading::Value(agentdeck::metrics::Agents {
+            label: "handler".into(),
+            rows: vec![
+                agent("/agent/{agent_type}", 10.2, Some(2100.0), Some(0.14)),
+                agent("/", 0.1, Some(3.0), Some(0.0)),
+            ],
+            others: 0,
+            notes: vec![
+                "/agent/{agent_type} is a route template: the agents behind it are counted as one"
+                    .into(),
+            ],
+        });
+    });
+    insta::assert_snapshot!(render(&a, 80, 24));
+}
+
+/// A gateway cannot tell agents apart: a sentence, not an empty table.
+#[test]
+fn agents_litellm_cannot_80x24() {
+    let a = agents_view("LiteLLM", |m| {
+        m.agents =
+            Reading::Cannot("LiteLLM sees models and API keys, not the agents that call it".into());
+    });
+    insta::assert_snapshot!(render(&a, 80, 24));
+}

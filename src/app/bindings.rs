@@ -54,6 +54,7 @@ const NAMES: &[(Action, &str)] = &[
     (Action::Logs, "logs"),
     (Action::Delete, "delete"),
     (Action::Timeline, "timeline"),
+    (Action::Agents, "agents"),
     (Action::PageUp, "page_up"),
     (Action::PageDown, "page_down"),
     (Action::Follow, "follow"),

@@ -48,6 +48,8 @@ pub enum Action {
     Delete,
     /// The incident timeline (`T`).
     Timeline,
+    /// Latency, request rate and errors per agent (`A`).
+    Agents,
     PageUp,
     PageDown,
     // The log view.
@@ -235,6 +237,14 @@ pub static KEYMAP: &[Binding] = &[
         Timeline,
         "timeline: events, restarts, rollouts, rescales, writes and metric changes on one axis",
         true
+    ),
+    bind!(
+        "A",
+        KeyCode::Char('A'),
+        false,
+        Agents,
+        "agents: latency, request rate and errors per agent (or route), as the metrics tell them apart",
+        false
     ),
     bind!(
         "l",

@@ -13,7 +13,7 @@ mod testing;
 pub mod update;
 pub mod views;
 
-pub use views::{logs_view, pod_details, timeline_view};
+pub use views::{agents_view, logs_view, pod_details, timeline_view};
 
 use std::collections::BTreeMap;
 

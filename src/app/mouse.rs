@@ -16,6 +16,7 @@ pub fn wheel(app: &mut App, down: bool) -> bool {
     let step = if down { Action::Down } else { Action::Up };
     let n = app.drilled_pods().len();
     let workloads = app.visible().len();
+    let agents = super::views::agents_view::rows(app);
     match app.view_mut() {
         None => scroll(&mut app.selected, Some(step), workloads.saturating_sub(1)),
         Some(View::Pods(p)) => scroll(&mut p.selected, Some(step), n.saturating_sub(1)),
@@ -35,6 +36,7 @@ pub fn wheel(app: &mut App, down: bool) -> bool {
             }
             true
         }
+        Some(View::Agents(v)) => scroll(&mut v.scroll, Some(step), agents.saturating_sub(1)),
         Some(View::Pod(_)) => false,
     }
 }

@@ -318,6 +318,7 @@ fn normal(app: &mut App, k: KeyEvent, fx: &mut Vec<Effect>) {
             }
         }
         Some(Action::Timeline) => super::timeline_view::open(app, fx),
+        Some(Action::Agents) => super::views::agents_view::open(app),
         Some(Action::RaiseMemory) => super::fixes::start_memory(app, fx),
         Some(Action::Restore) => super::fixes::start_restore(app, fx),
         _ => {}

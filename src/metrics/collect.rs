@@ -113,6 +113,11 @@ pub fn from_answers(
             client_error_ratio: one(take(Quantity::RecentClientErrors)),
             server_error_ratio: one(take(Quantity::RecentServerErrors)),
         },
+        agents: super::agents::assemble(
+            take(Quantity::AgentP95),
+            take(Quantity::AgentRequestRate),
+            take(Quantity::AgentErrors),
+        ),
         backfill: None,
     }
 }

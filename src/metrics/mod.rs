@@ -1,6 +1,7 @@
 //! Metrics: Prometheus queries → plain snapshots; the history that feeds charts; the cost
 //! model. Nothing here draws.
 
+pub mod agents;
 pub mod auth;
 pub mod backfill;
 pub mod collect;
@@ -24,5 +25,6 @@ pub use history::{History, Point};
 pub use prom::{PromClient, QueryError, RangeSeries, Sample, Secret};
 pub use scope::Scope;
 pub use snapshot::{
-    Backfill, MetricsOrigin, MetricsSnapshot, ModelRate, ModelSpend, PastReading, Reading, Recent,
+    AgentRow, Agents, Backfill, MetricsOrigin, MetricsSnapshot, ModelRate, ModelSpend, PastReading,
+    Reading, Recent,
 };

@@ -24,10 +24,14 @@ pub enum Quantity {
     RecentServerErrors,
     Spend,
     Servers,
+    /// Per agent (or route): p95 latency, requests per second, share failed.
+    AgentP95,
+    AgentRequestRate,
+    AgentErrors,
 }
 
 impl Quantity {
-    pub const ALL: [Quantity; 14] = [
+    pub const ALL: [Quantity; 17] = [
         Quantity::P50,
         Quantity::P95,
         Quantity::Tokens,
@@ -42,6 +46,9 @@ impl Quantity {
         Quantity::RecentServerErrors,
         Quantity::Spend,
         Quantity::Servers,
+        Quantity::AgentP95,
+        Quantity::AgentRequestRate,
+        Quantity::AgentErrors,
     ];
 
     /// The key under `[prometheus.queries]` (a query there wins over the profile).
@@ -61,6 +68,9 @@ impl Quantity {
             Quantity::RecentServerErrors => "recent_server_error_ratio",
             Quantity::Spend => "spend_usd_per_second",
             Quantity::Servers => "serving_pods",
+            Quantity::AgentP95 => "agent_p95_seconds",
+            Quantity::AgentRequestRate => "agent_request_rate",
+            Quantity::AgentErrors => "agent_error_ratio",
         }
     }
 
@@ -81,6 +91,9 @@ impl Quantity {
             Quantity::RecentServerErrors => "share answered 5xx, short window",
             Quantity::Spend => "spend in USD per second by model",
             Quantity::Servers => "pods serving the model",
+            Quantity::AgentP95 => "p95 latency (s) by agent",
+            Quantity::AgentRequestRate => "requests per second by agent",
+            Quantity::AgentErrors => "share failed by agent",
         }
     }
 
@@ -96,6 +109,26 @@ impl Quantity {
             Quantity::RecentServerErrors => &p.server_errors,
             Quantity::Spend => &p.spend,
             Quantity::Servers => &p.servers,
+            Quantity::AgentP95 => &p.agent_latency,
+            Quantity::AgentRequestRate => &p.agent_requests,
+            Quantity::AgentErrors => &p.agent_errors,
+        }
+    }
+
+    /// Read per agent rather than per model.
+    pub fn per_agent(self) -> bool {
+        matches!(
+            self,
+            Quantity::AgentP95 | Quantity::AgentRequestRate | Quantity::AgentErrors
+        )
+    }
+
+    /// The labels that name a row of this quantity in `p`'s series.
+    fn row_labels(self, p: &Profile) -> &'static [&'static str] {
+        if self.per_agent() {
+            p.agent_labels
+        } else {
+            p.model_labels
         }
     }
 
@@ -136,7 +169,8 @@ pub enum Source {
         promql: String,
         /// The profile's name, or "custom query".
         from: String,
-        /// The labels naming the model, first present wins.
+        /// The labels naming a row (the model; the agent for the per-agent quantities),
+        /// first present wins.
         model_labels: Vec<String>,
     },
     /// It cannot be computed from what the stack exports: why, in words.
@@ -194,7 +228,7 @@ fn query_of(q: Quantity, p: &Profile, sp: &Spelling) -> Source {
     Source::Query {
         promql: q.instantiate(sp.promql),
         from: p.name.to_string(),
-        model_labels: p.model_labels.iter().map(|s| s.to_string()).collect(),
+        model_labels: q.row_labels(p).iter().map(|s| s.to_string()).collect(),
     }
 }
 
@@ -274,7 +308,14 @@ impl Plan {
                     Some(promql) => Source::Query {
                         promql: promql.to_string(),
                         from: "custom query".into(),
-                        model_labels: vec![profiles::MODEL_LABEL.to_string()],
+                        model_labels: vec![
+                            if q.per_agent() {
+                                profiles::AGENT_LABEL
+                            } else {
+                                profiles::MODEL_LABEL
+                            }
+                            .to_string(),
+                        ],
                     },
                     None => pick(q, &profiles, probed),
                 };

@@ -10,6 +10,8 @@
 
 /// The label that names the model in a hand-written token-rate or spend query.
 pub const MODEL_LABEL: &str = "model";
+/// The label that names the agent in a hand-written per-agent query.
+pub const AGENT_LABEL: &str = "agent";
 
 /// How near the user a stack sits: with several stacks in one namespace (LiteLLM in front
 /// of vLLM), each quantity is taken from the nearest one that has it, so a request is
@@ -96,7 +98,19 @@ pub struct Profile {
     pub spend: Signal,
     /// Pods serving the model, where the bill is GPU time rather than tokens.
     pub servers: Signal,
+    /// The labels that name the agent (or the route it is called on), first present wins.
+    pub agent_labels: &'static [&'static str],
+    /// Per agent: latency `$quantile` over `$range` (s), by the agent labels.
+    pub agent_latency: Signal,
+    /// Per agent: requests per second.
+    pub agent_requests: Signal,
+    /// Per agent: share (0..1) of requests that failed.
+    pub agent_errors: Signal,
 }
+
+/// Why a gateway or a model server cannot break its numbers down by agent.
+const GATEWAY_NO_AGENT: &str = "LiteLLM sees models and API keys, not the agents that call it";
+const SERVER_NO_AGENT: &str = "a model server does not know which agent called it";
 
 // ---------------------------------------------------------------------------------------
 // example — the bundled stack's agents (manifests/, the seed's Grafana board):
@@ -141,6 +155,18 @@ const EXAMPLE: Profile = Profile {
     server_errors: Signal::Cannot("not needed: status codes are exact"),
     spend: Signal::Cannot("the example stack counts tokens, not spend: priced from [[models]]"),
     servers: Signal::Cannot("billed per token"),
+    agent_labels: &["agent"],
+    agent_latency: Signal::Query(&[Spelling {
+        needs: &[need("http_request_duration_seconds_count")],
+        promql: "histogram_quantile($quantile, sum by (le, agent) (rate(http_request_duration_seconds_bucket{namespace=\"$namespace\"}[$range])))",
+    }]),
+    agent_requests: Signal::Query(&[Spelling {
+        needs: &[need("http_request_duration_seconds_count")],
+        promql: "sum by (agent) (rate(http_request_duration_seconds_count{namespace=\"$namespace\"}[$range]))",
+    }]),
+    agent_errors: Signal::Cannot(
+        "the example stack counts status codes per pod, not per agent (http_requests_total has no agent label)",
+    ),
 };
 
 // ---------------------------------------------------------------------------------------
@@ -211,6 +237,21 @@ const OTEL: Profile = Profile {
         "the OpenTelemetry GenAI conventions count tokens, not spend: priced from [[models]]",
     ),
     servers: Signal::Cannot("billed per token"),
+    // gen_ai.agent.name is a span attribute in the conventions; instrumentations that copy
+    // it onto the metrics give the breakdown, others are told apart at read time.
+    agent_labels: &["gen_ai_agent_name"],
+    agent_latency: Signal::Query(&[Spelling {
+        needs: &[need("gen_ai_client_operation_duration_seconds_count")],
+        promql: "histogram_quantile($quantile, sum by (le, gen_ai_agent_name) (rate(gen_ai_client_operation_duration_seconds_bucket{namespace=\"$namespace\"}[$range])))",
+    }]),
+    agent_requests: Signal::Query(&[Spelling {
+        needs: &[need("gen_ai_client_operation_duration_seconds_count")],
+        promql: "sum by (gen_ai_agent_name) (rate(gen_ai_client_operation_duration_seconds_count{namespace=\"$namespace\"}[$range]))",
+    }]),
+    agent_errors: Signal::Query(&[Spelling {
+        needs: &[need("gen_ai_client_operation_duration_seconds_count")],
+        promql: "(sum by (gen_ai_agent_name) (rate(gen_ai_client_operation_duration_seconds_count{namespace=\"$namespace\",error_type!=\"\"}[$range])) or 0 * sum by (gen_ai_agent_name) (rate(gen_ai_client_operation_duration_seconds_count{namespace=\"$namespace\"}[$range]))) / sum by (gen_ai_agent_name) (rate(gen_ai_client_operation_duration_seconds_count{namespace=\"$namespace\"}[$range]))",
+    }]),
 };
 
 // ---------------------------------------------------------------------------------------
@@ -280,6 +321,10 @@ const LITELLM: Profile = Profile {
         promql: "sum by (model) (rate(litellm_spend_metric_total{namespace=\"$namespace\"}[$range]))",
     }]),
     servers: Signal::Cannot("billed per token"),
+    agent_labels: &[],
+    agent_latency: Signal::Cannot(GATEWAY_NO_AGENT),
+    agent_requests: Signal::Cannot(GATEWAY_NO_AGENT),
+    agent_errors: Signal::Cannot(GATEWAY_NO_AGENT),
 };
 
 // ---------------------------------------------------------------------------------------
@@ -322,6 +367,10 @@ const VLLM: Profile = Profile {
         needs: &[need("vllm:e2e_request_latency_seconds_count")],
         promql: "count(count by (namespace, pod, instance) (vllm:e2e_request_latency_seconds_count{namespace=\"$namespace\"}))",
     }]),
+    agent_labels: &[],
+    agent_latency: Signal::Cannot(SERVER_NO_AGENT),
+    agent_requests: Signal::Cannot(SERVER_NO_AGENT),
+    agent_errors: Signal::Cannot(SERVER_NO_AGENT),
 };
 
 // ---------------------------------------------------------------------------------------
@@ -365,7 +414,21 @@ const FASTAPI: Profile = Profile {
         promql: "(sum(rate(http_requests_total{namespace=\"$namespace\",status=\"5xx\",handler!~\"/metrics|/health|/healthz|/ready|/readyz|/ping|none\"}[$range])) or vector(0)) / sum(rate(http_requests_total{namespace=\"$namespace\",handler!~\"/metrics|/health|/healthz|/ready|/readyz|/ping|none\"}[$range]))",
     }]),
     spend: Signal::Cannot("the FastAPI instrumentator reports no spend"),
-    servers: Signal::Cannot("billed per token"),
+    servers: Signal::Cannot("billed per token"), // The handler is the route template: agents behind one templated route
+    // (`/agent/{agent_type}`) are one row, said so at read time.
+    agent_labels: &["handler"],
+    agent_latency: Signal::Query(&[Spelling {
+        needs: &[need("http_request_duration_seconds_count")],
+        promql: "histogram_quantile($quantile, sum by (le, handler) (rate(http_request_duration_seconds_bucket{namespace=\"$namespace\",handler!~\"/metrics|/health|/healthz|/ready|/readyz|/ping|none\"}[$range])))",
+    }]),
+    agent_requests: Signal::Query(&[Spelling {
+        needs: &[need("http_requests_total")],
+        promql: "sum by (handler) (rate(http_requests_total{namespace=\"$namespace\",handler!~\"/metrics|/health|/healthz|/ready|/readyz|/ping|none\"}[$range]))",
+    }]),
+    agent_errors: Signal::Query(&[Spelling {
+        needs: &[need("http_requests_total")],
+        promql: "(sum by (handler) (rate(http_requests_total{namespace=\"$namespace\",status=~\"4xx|5xx\",handler!~\"/metrics|/health|/healthz|/ready|/readyz|/ping|none\"}[$range])) or 0 * sum by (handler) (rate(http_requests_total{namespace=\"$namespace\",handler!~\"/metrics|/health|/healthz|/ready|/readyz|/ping|none\"}[$range]))) / sum by (handler) (rate(http_requests_total{namespace=\"$namespace\",handler!~\"/metrics|/health|/healthz|/ready|/readyz|/ping|none\"}[$range]))",
+    }]),
 };
 
 // ---------------------------------------------------------------------------------------
@@ -423,6 +486,10 @@ const TGI: Profile = Profile {
         needs: &[need("tgi_request_duration_count")],
         promql: "count(count by (namespace, pod, instance) (tgi_request_duration_count{namespace=\"$namespace\"}))",
     }]),
+    agent_labels: &[],
+    agent_latency: Signal::Cannot(SERVER_NO_AGENT),
+    agent_requests: Signal::Cannot(SERVER_NO_AGENT),
+    agent_errors: Signal::Cannot(SERVER_NO_AGENT),
 };
 
 /// Every profile, in the order detection reports them (within a layer, the first that can
@@ -474,7 +541,7 @@ pub fn probed_labels() -> Vec<&'static str> {
 
 impl Profile {
     /// Every signal, in a fixed order.
-    pub fn signals(&self) -> [&Signal; 10] {
+    pub fn signals(&self) -> [&Signal; 13] {
         [
             &self.latency,
             &self.requests,
@@ -486,6 +553,9 @@ impl Profile {
             &self.server_errors,
             &self.spend,
             &self.servers,
+            &self.agent_latency,
+            &self.agent_requests,
+            &self.agent_errors,
         ]
     }
 }

@@ -17,6 +17,25 @@ impl<T> Reading<T> {
             _ => None,
         }
     }
+
+    pub fn as_ref(&self) -> Reading<&T> {
+        match self {
+            Reading::Value(v) => Reading::Value(v),
+            Reading::NoData => Reading::NoData,
+            Reading::Error(e) => Reading::Error(e.clone()),
+            Reading::Cannot(w) => Reading::Cannot(w.clone()),
+        }
+    }
+
+    /// The same reading with its value mapped.
+    pub fn map_value<U>(self, f: impl FnOnce(T) -> U) -> Reading<U> {
+        match self {
+            Reading::Value(v) => Reading::Value(f(v)),
+            Reading::NoData => Reading::NoData,
+            Reading::Error(e) => Reading::Error(e),
+            Reading::Cannot(w) => Reading::Cannot(w),
+        }
+    }
 }
 
 /// Where the metrics come from.
@@ -58,6 +77,30 @@ pub struct ModelRate {
     pub tokens_per_sec: f64,
 }
 
+/// One agent's (or route's) numbers over the panels' window.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AgentRow {
+    pub agent: String,
+    pub requests_per_sec: f64,
+    /// `None`: no latency series for this agent (or the column cannot be told: see notes).
+    pub p95_ms: Option<f64>,
+    /// Share (0..1) of its requests that failed.
+    pub error_ratio: Option<f64>,
+}
+
+/// The numbers per agent, as the stack's labels tell them apart.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Agents {
+    /// The label the rows are told apart by (`agent`, `handler`, `gen_ai_agent_name`).
+    pub label: String,
+    /// Busiest first, at most [`super::agents::MAX_ROWS`].
+    pub rows: Vec<AgentRow>,
+    /// Agents left out past the limit.
+    pub others: usize,
+    /// What a column cannot tell, or why the rows are coarser than agents, in words.
+    pub notes: Vec<String>,
+}
+
 /// The result of one refresh of every panel query.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MetricsSnapshot {
@@ -88,6 +131,8 @@ pub struct MetricsSnapshot {
     pub servers: Reading<f64>,
     /// Over the problems' short window: what the problems strip decides on.
     pub recent: Recent,
+    /// Latency, request rate and errors per agent (the `A` view).
+    pub agents: Reading<Agents>,
     /// The history window read back from Prometheus (range queries): carried by the first
     /// snapshot after start and after a namespace change, `None` otherwise.
     pub backfill: Option<Box<Backfill>>,
@@ -169,6 +214,7 @@ impl Default for MetricsSnapshot {
             spend: Reading::NoData,
             servers: Reading::NoData,
             recent: Recent::default(),
+            agents: Reading::NoData,
             backfill: None,
         }
     }
@@ -203,6 +249,7 @@ impl MetricsSnapshot {
                 client_error_ratio: e(error),
                 server_error_ratio: e(error),
             },
+            agents: e(error),
             backfill: None,
         }
     }

@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Sparkline};
 
 use super::{block, charts};
-use crate::app::App;
+use crate::app::{App, keymap};
 use crate::format;
 use crate::metrics::{Cost, MetricsSnapshot, ModelRate, Reading};
 use crate::theme::Theme;
@@ -59,7 +59,15 @@ fn err_line(app: &App, text: String) -> Line<'static> {
 
 fn latency(f: &mut Frame, app: &App, area: Rect) {
     let t = app.theme();
-    let b = block("latency", t);
+    // The per-agent view is one key away: say which, where the numbers are.
+    let title = match app
+        .keymap
+        .label(keymap::Scope::Normal, keymap::Action::Agents)
+    {
+        Some(k) if app.metrics.is_some() => format!("latency · {k} per agent"),
+        _ => "latency".to_string(),
+    };
+    let b = block(&title, t);
     let inner = b.inner(area);
     f.render_widget(b, area);
     let Some(m) = &app.metrics else {

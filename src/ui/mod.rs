@@ -1,6 +1,7 @@
 //! Drawing: `draw(frame, &App)` is a pure function of the state. Layout, header, footer and
 //! the help overlay live here; the panels in `panels` and `metrics_panels`.
 
+mod agents;
 mod charts;
 pub mod hit;
 mod logs;
@@ -151,6 +152,7 @@ fn draw_view(f: &mut Frame, app: &App, view: &View, body: Rect) {
         View::Pod(v) => pod_details::draw(f, app, v, body),
         View::Logs(v) => logs::draw(f, app, v, body),
         View::Timeline(v) => timeline::draw(f, app, v, body),
+        View::Agents(v) => agents::draw(f, app, v, body),
     }
 }
 

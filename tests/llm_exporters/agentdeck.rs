@@ -109,6 +109,11 @@ pub async fn detected(stack: &Stack, http: &reqwest::Client, sim: &SimProcess) {
         otel["cost"]["usdPerHour"].as_f64().is_some_and(|c| c > 0.0),
         "{otel}"
     );
+    // The openai instrumentation records no agent name on its metrics: said, not zero.
+    let why = otel["metrics"]["agents"]["cannotTell"]
+        .as_str()
+        .unwrap_or("");
+    assert!(why.contains("gen_ai_agent_name"), "{otel}");
 
     let handlers = "handler!~\"/metrics|/health|/healthz|/ready|/readyz|/ping|none\"";
     let fastapi = numbers_agree(
@@ -138,6 +143,23 @@ pub async fn detected(stack: &Stack, http: &reqwest::Client, sim: &SimProcess) {
         .as_str()
         .unwrap_or("");
     assert!(why.contains("groups status codes"), "{m}");
+    // Per agent: the instrumentator's handler is the route template, one row for all
+    // agents (said so), its rate what Prometheus itself computes.
+    let row = &m["agents"]["rows"][0];
+    assert_eq!(row["agent"], "/agent/{agent_type}", "{m}");
+    let want = direct(
+        stack,
+        http,
+        &format!("sum(rate(http_requests_total{{namespace=\"{NAMESPACE}\",handler=\"/agent/{{agent_type}}\"}}[5m]))"),
+    )
+    .await
+    .expect("the route's rate");
+    let got = row["requestsPerSecond"].as_f64().unwrap_or(0.0);
+    assert!(close(got, want, 0.25), "{got} vs {want}");
+    assert!(
+        m["agents"]["notes"].to_string().contains("route template"),
+        "{m}"
+    );
     let blind = fastapi["cannotTell"].to_string();
     assert!(
         blind.contains("provider key") && blind.contains("4xx share is watched instead"),

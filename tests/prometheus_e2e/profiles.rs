@@ -111,6 +111,28 @@ async fn detected(c: &Case, r: &Rig) -> Value {
         }
         _ => {}
     }
+    // Per agent: FastAPI's route template is one row, said so; the others cannot tell.
+    let agents = &m["agents"];
+    match c.profile {
+        "fastapi" => {
+            assert_eq!(
+                agents["rows"][0]["agent"], "/agent/{agent_type}",
+                "{agents}"
+            );
+            let notes = agents["notes"].to_string();
+            assert!(notes.contains("route template"), "{agents}");
+        }
+        // vLLM's HTTP layer is the instrumentator too: its routes are what it can tell.
+        "vllm" => assert_eq!(
+            agents["rows"][0]["agent"], "/v1/chat/completions",
+            "{agents}"
+        ),
+        "otel-genai" => {
+            let why = agents["cannotTell"].as_str().unwrap_or("");
+            assert!(why.contains("gen_ai_agent_name"), "{agents}");
+        }
+        _ => assert!(agents["cannotTell"].is_string(), "{}: {agents}", c.profile),
+    }
     s
 }
 

@@ -86,7 +86,7 @@ use base64::Engine;
 use serde_json::Value;
 
 pub use self::expo::CONTENT_TYPE;
-use self::model::{MODELS, Model, Provider};
+use self::model::{AGENTS, MODELS, Model, Provider};
 pub use self::profile::MetricsProfile;
 use self::state::{AgentState, Observation, WINDOW_SECS};
 use crate::meta::{self, Clock};
@@ -168,6 +168,18 @@ pub struct Truth {
     /// Whether the NetworkPolicies let the agent pods reach the provider on TCP 443.
     #[serde(default = "yes")]
     pub egress_allowed: bool,
+    /// Per agent, what its latency histogram (the example stack's `agent` label) counts.
+    #[serde(default)]
+    pub agents: BTreeMap<String, AgentTruth>,
+}
+
+/// One agent's requests that reached a pod, over the window.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AgentTruth {
+    /// Requests per simulated second.
+    pub request_rate: f64,
+    /// p95 latency (ms); 0 without requests.
+    pub p95_ms: f64,
 }
 
 fn yes() -> bool {
@@ -404,6 +416,18 @@ impl Agents {
                 request_rate: per_sec(w.requests),
                 unauthorized_ratio: share(&w, model::C401),
                 ready_pods: obs.ready.len(),
+                agents: AGENTS
+                    .iter()
+                    .zip(&w.agents)
+                    .map(|((name, _, _), comps)| {
+                        let truth = AgentTruth {
+                            request_rate: per_sec(comps.iter().map(|c| c.0).sum()),
+                            p95_ms: model::mixture_quantile(comps, 0.95)
+                                .map_or(0.0, |s| s * 1000.0),
+                        };
+                        (name.to_string(), truth)
+                    })
+                    .collect(),
             }
         })
     }

@@ -58,6 +58,8 @@ pub struct Slot {
     pub tokens: [f64; MODELS.len()],
     /// Latency components (weight, median, sigma) of the requests that reached a pod.
     pub comps: Vec<(f64, f64, f64)>,
+    /// The same, per agent (in the order of [`AGENTS`]): what its histogram counts.
+    pub agents: [Vec<(f64, f64, f64)>; AGENTS.len()],
 }
 
 /// What one read observes in the store: ready pods (by name) and what the provider calls
@@ -152,6 +154,13 @@ impl AgentState {
             // w = agent share × slow fraction; the fast part is agent share × fast.0.
             let fast_w = AGENTS[a].1 * fast.0;
             let timeout_w = AGENTS[a].1 * timeout.0;
+            for c in [
+                (w, med, s),
+                (fast_w, fast.1, fast.2),
+                (timeout_w, timeout.1, timeout.2),
+            ] {
+                merge(&mut slot.agents[a], (c.0 * n, c.1, c.2));
+            }
             for (b, le) in BUCKETS.iter().enumerate() {
                 bucket_inc[a][b] = share
                     * (w * model::lognormal_cdf(*le, med, s)
@@ -210,6 +219,11 @@ impl AgentState {
             }
             for &(cw, m, sg) in &s.comps {
                 merge(&mut out.comps, (w * cw, m, sg));
+            }
+            for (o, a) in out.agents.iter_mut().zip(&s.agents) {
+                for &(cw, m, sg) in a {
+                    merge(o, (w * cw, m, sg));
+                }
             }
         }
         out

@@ -5,6 +5,7 @@
 
 use crossterm::event::KeyEvent;
 
+pub mod agents_view;
 pub mod logs_view;
 pub mod pod_details;
 pub mod timeline_view;
@@ -26,6 +27,8 @@ pub enum View {
     Logs(Box<LogView>),
     /// The namespace's incident timeline (`T`).
     Timeline(Box<TimelineView>),
+    /// Latency, request rate and errors per agent (`A`).
+    Agents(agents_view::AgentsView),
 }
 
 /// The pods of one workload, and the one selected.
@@ -70,7 +73,7 @@ impl App {
             None => Scope::Normal,
             Some(View::Pods(_) | View::Pod(_)) => Scope::Pods,
             Some(View::Logs(_)) => Scope::Logs,
-            Some(View::Timeline(_)) => Scope::Timeline,
+            Some(View::Timeline(_) | View::Agents(_)) => Scope::Timeline,
         }
     }
 
@@ -132,6 +135,7 @@ pub fn key(app: &mut App, k: KeyEvent, fx: &mut Vec<Effect>) -> bool {
         Some(View::Pod(_)) => pod_details::key(app, k, fx),
         Some(View::Logs(_)) => logs_view::key(app, k, fx),
         Some(View::Timeline(_)) => timeline_view::key(app, k, fx),
+        Some(View::Agents(_)) => agents_view::key(app, k, fx),
     }
 }
 
