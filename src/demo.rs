@@ -199,6 +199,15 @@ pub fn restrict(p: &Profile, m: &mut MetricsSnapshot) {
     cannot(&p.spend, &mut m.spend);
     m.agents = agents_as(p, std::mem::replace(&mut m.agents, Reading::NoData), m);
     m.latency_layer = Some(p.layer);
+    m.latency_cap_ms = p.latency_cap_ms.map(f64::from);
+    if let Some(cap) = m.latency_cap_ms {
+        // histogram_quantile over buckets that stop at the cap reads the cap.
+        for r in [&mut m.p50_ms, &mut m.p95_ms, &mut m.recent.p95_ms] {
+            if let Reading::Value(v) = r {
+                *v = v.min(cap);
+            }
+        }
+    }
     m.stack = p.name.to_string();
 }
 
@@ -356,6 +365,7 @@ pub fn from_truth(t: &Truth) -> MetricsSnapshot {
         stack: String::new(),
         sources: Vec::new(),
         latency_layer: None,
+        latency_cap_ms: None,
         spend: Reading::Cannot(
             "the example stack counts tokens, not spend: priced from [[models]]".into(),
         ),

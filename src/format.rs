@@ -12,6 +12,16 @@ pub fn ms(v: f64) -> String {
     }
 }
 
+/// A latency that may sit at its histogram's top bucket (`cap_ms`): there it is only a
+/// lower bound, "≥ 1.00 s".
+pub fn latency(v: f64, at_cap: bool) -> String {
+    if at_cap {
+        format!("≥ {}", ms(v))
+    } else {
+        ms(v)
+    }
+}
+
 pub fn usd(v: f64) -> String {
     let cents = (v * 100.0).round() as i64;
     let (whole, frac) = (cents / 100, (cents % 100).abs());

@@ -15,3 +15,9 @@ fn formats() {
     assert_eq!(clip("ab", 4), "ab");
     assert_eq!(clip("ab", 0), "");
 }
+
+#[test]
+fn a_latency_at_its_histogram_cap_is_a_lower_bound() {
+    assert_eq!(latency(1000.0, true), "≥ 1.00 s");
+    assert_eq!(latency(420.0, false), "420 ms");
+}

@@ -83,6 +83,7 @@ fn metrics_json(m: &MetricsSnapshot) -> Value {
         "reachable": m.reachable,
         "p50Ms": reading_json(&m.p50_ms),
         "p95Ms": reading_json(&m.p95_ms),
+        "latencyCapMs": m.latency_cap_ms,
         "tokensPerSecond": by_model(&m.tokens, |r| (r.model.clone(), r.tokens_per_sec)),
         "requestRate": reading_json(&m.request_rate),
         "unauthorizedRatio": reading_json(&m.unauthorized_ratio),
@@ -331,8 +332,8 @@ fn text_metrics(s: &mut String, m: Option<&MetricsSnapshot>, cost: Option<&Cost>
     };
     s.push_str(&format!(
         "latency p50 {}  p95 {}   (metrics: {from})\n",
-        format::reading(&m.p50_ms, |v| format::ms(*v)),
-        format::reading(&m.p95_ms, |v| format::ms(*v)),
+        format::reading(&m.p50_ms, |v| format::latency(*v, m.at_cap(*v))),
+        format::reading(&m.p95_ms, |v| format::latency(*v, m.at_cap(*v))),
     ));
     s.push_str(&agents_line(&m.agents));
     s.push('\n');
@@ -433,7 +434,7 @@ pub async fn run(
         .and_then(|m| crate::metrics::of_snapshot(m, &cfg.models, cfg.cost.gpu_hour_price));
     let problems = problems(&cluster, metrics.as_ref(), cfg);
     let (m, k) = (metrics.as_ref(), cost.as_ref());
-    let blind = crate::problems::blind_spots(m, &cfg.problems.window);
+    let blind = crate::problems::blind_spots(m, &cfg.problems.window, cfg.status.p95_threshold_ms);
     let out = match output {
         Some(f @ (Output::Json | Output::Yaml)) => {
             crate::toolbox::output::render(&report_json(&cluster, m, k, &problems, &blind), f)

@@ -370,6 +370,9 @@ fn fastapi() -> App {
         m.recent.unauthorized_ratio = Reading::Cannot(grouped.into());
         m.recent.rate_limited_ratio = Reading::Cannot(grouped.into());
         m.recent.client_error_ratio = Reading::Value(0.14);
+        // Its buckets stop at 1 s: a p95 there is a lower bound.
+        m.latency_cap_ms = Some(1000.0);
+        m.p95_ms = Reading::Value(1000.0);
     })
 }
 

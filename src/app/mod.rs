@@ -260,7 +260,11 @@ impl App {
         });
         self.problems = self.tracker.observe(self.now, found);
         self.cleared = self.tracker.cleared();
-        self.blind = crate::problems::blind_spots(self.metrics.as_ref(), &rb.cfg.window);
+        self.blind = crate::problems::blind_spots(
+            self.metrics.as_ref(),
+            &rb.cfg.window,
+            rb.p95_threshold_ms,
+        );
     }
 
     /// Forget the problems (the connection changed: they were another namespace's).

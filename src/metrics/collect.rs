@@ -97,6 +97,7 @@ pub fn from_answers(
             .map(|(q, s)| (*q, s.from().to_string()))
             .collect(),
         latency_layer: plan.layer(Quantity::P95),
+        latency_cap_ms: plan.latency_cap_ms(),
         p50_ms: ms(one(take(Quantity::P50))),
         p95_ms: ms(one(take(Quantity::P95))),
         tokens: rates(take(Quantity::Tokens)),

@@ -340,6 +340,19 @@ impl Plan {
         }
     }
 
+    /// The highest finite latency bucket of the profile the p95 comes from, ms, where the
+    /// stack's defaults cap it ([`profiles::Profile::latency_cap_ms`]).
+    pub fn latency_cap_ms(&self) -> Option<f64> {
+        match self.source(Quantity::P95) {
+            Source::Query { from, .. } => profiles::PROFILES
+                .iter()
+                .find(|p| p.name == from)
+                .and_then(|p| p.latency_cap_ms)
+                .map(f64::from),
+            Source::Cannot { .. } => None,
+        }
+    }
+
     pub fn source(&self, q: Quantity) -> &Source {
         self.sources
             .iter()

@@ -80,6 +80,9 @@ pub struct Profile {
     pub model_labels: &'static [&'static str],
     /// Latency histogram: `$quantile` over `$range`, seconds.
     pub latency: Signal,
+    /// The highest finite bucket of the stack's default latency buckets, where it is low
+    /// enough to matter (ms): a quantile in the +Inf bucket reads as this bound.
+    pub latency_cap_ms: Option<u32>,
     /// Requests per second.
     pub requests: Signal,
     /// Tokens per second, by the model labels.
@@ -131,6 +134,7 @@ const EXAMPLE: Profile = Profile {
         needs: &[need("http_request_duration_seconds_count")],
         promql: "histogram_quantile($quantile, sum by (le) (rate(http_request_duration_seconds_bucket{namespace=\"$namespace\"}[$range])))",
     }]),
+    latency_cap_ms: None,
     requests: Signal::Query(&[Spelling {
         needs: &[EXACT_CODES],
         promql: "sum(rate(http_requests_total{namespace=\"$namespace\"}[$range]))",
@@ -199,6 +203,7 @@ const OTEL: Profile = Profile {
     ],
     model_labels: &["gen_ai_request_model", "gen_ai_response_model"],
     latency: Signal::Query(&[OTEL_DURATION, OTEL_SERVER_DURATION]),
+    latency_cap_ms: None,
     requests: Signal::Query(&[
         Spelling {
             needs: &[need("gen_ai_client_operation_duration_seconds_count")],
@@ -275,6 +280,7 @@ const LITELLM: Profile = Profile {
         needs: &[need("litellm_request_total_latency_metric_count")],
         promql: "histogram_quantile($quantile, sum by (le) (rate(litellm_request_total_latency_metric_bucket{namespace=\"$namespace\"}[$range])))",
     }]),
+    latency_cap_ms: None,
     requests: Signal::Query(&[
         Spelling {
             needs: &[need("litellm_proxy_total_requests_metric_total")],
@@ -344,6 +350,7 @@ const VLLM: Profile = Profile {
         needs: &[need("vllm:e2e_request_latency_seconds_count")],
         promql: "histogram_quantile($quantile, sum by (le) (rate(vllm:e2e_request_latency_seconds_bucket{namespace=\"$namespace\"}[$range])))",
     }]),
+    latency_cap_ms: None,
     requests: Signal::Query(&[Spelling {
         needs: &[need("vllm:e2e_request_latency_seconds_count")],
         promql: "sum(rate(vllm:e2e_request_latency_seconds_count{namespace=\"$namespace\"}[$range]))",
@@ -389,6 +396,8 @@ const FASTAPI: Profile = Profile {
         needs: &[need("http_request_duration_seconds_count")],
         promql: "histogram_quantile($quantile, sum by (le) (rate(http_request_duration_seconds_bucket{namespace=\"$namespace\",handler!~\"/metrics|/health|/healthz|/ready|/readyz|/ping|none\"}[$range])))",
     }]),
+    // Its default `latency_lowr_buckets` are (0.1, 0.5, 1) (+Inf): see above.
+    latency_cap_ms: Some(1000),
     requests: Signal::Query(&[Spelling {
         needs: &[need("http_requests_total")],
         promql: "sum(rate(http_requests_total{namespace=\"$namespace\",handler!~\"/metrics|/health|/healthz|/ready|/readyz|/ping|none\"}[$range]))",
@@ -450,6 +459,7 @@ const TGI: Profile = Profile {
         needs: &[need("tgi_request_duration_count")],
         promql: "histogram_quantile($quantile, sum by (le) (rate(tgi_request_duration_bucket{namespace=\"$namespace\"}[$range])))",
     }]),
+    latency_cap_ms: None,
     requests: Signal::Query(&[
         Spelling {
             needs: &[need("tgi_request_count")],

@@ -117,6 +117,9 @@ pub struct MetricsSnapshot {
     /// The layer of the stack the latency comes from (`None`: a custom query or the
     /// simulated feed): a model server's latency is not a provider's.
     pub latency_layer: Option<super::profiles::Layer>,
+    /// The stack's highest finite latency bucket (ms), where its defaults cap latency: a
+    /// reading at it means "at least this".
+    pub latency_cap_ms: Option<f64>,
     pub p50_ms: Reading<f64>,
     pub p95_ms: Reading<f64>,
     /// Per model, sorted by model name.
@@ -206,6 +209,7 @@ impl Default for MetricsSnapshot {
             stack: String::new(),
             sources: Vec::new(),
             latency_layer: None,
+            latency_cap_ms: None,
             p50_ms: Reading::NoData,
             p95_ms: Reading::NoData,
             tokens: Reading::NoData,
@@ -221,6 +225,11 @@ impl Default for MetricsSnapshot {
 }
 
 impl MetricsSnapshot {
+    /// Is this latency (ms) at the histogram's cap, so only a lower bound?
+    pub fn at_cap(&self, ms: f64) -> bool {
+        self.latency_cap_ms.is_some_and(|cap| ms >= cap * 0.999)
+    }
+
     /// A snapshot where every reading is the same error (source unreachable).
     pub fn unreachable(origin: MetricsOrigin, at: jiff::Timestamp, error: &str) -> Self {
         fn e<T>(error: &str) -> Reading<T> {
@@ -233,6 +242,7 @@ impl MetricsSnapshot {
             stack: String::new(),
             sources: Vec::new(),
             latency_layer: None,
+            latency_cap_ms: None,
             p50_ms: e(error),
             p95_ms: e(error),
             tokens: e(error),

@@ -32,8 +32,34 @@ fn instead<'a>(m: &'a MetricsSnapshot, check: &str) -> Option<(&'static str, &'a
     }
 }
 
-/// Every check the metrics cannot make now (`window`: the problems' short window).
-pub fn blind_spots(metrics: Option<&MetricsSnapshot>, window: &str) -> Vec<BlindSpot> {
+/// Every check the metrics cannot make now (`window`: the problems' short window;
+/// `p95_threshold_ms`: the slow check's limit, which a histogram capped below it can never
+/// reach).
+pub fn blind_spots(
+    metrics: Option<&MetricsSnapshot>,
+    window: &str,
+    p95_threshold_ms: f64,
+) -> Vec<BlindSpot> {
+    let mut out = spots(metrics, window);
+    if let Some(m) = metrics
+        && let Some(cap) = m.latency_cap_ms
+        && cap < p95_threshold_ms
+        && !out.iter().any(|s| s.check == "latency")
+    {
+        out.push(BlindSpot {
+            check: "latency",
+            why: format!(
+                "the latency histogram's buckets stop at {}, under the {} threshold: a slower p95 still reads {}",
+                crate::format::ms(cap),
+                crate::format::ms(p95_threshold_ms),
+                crate::format::ms(cap)
+            ),
+        });
+    }
+    out
+}
+
+fn spots(metrics: Option<&MetricsSnapshot>, window: &str) -> Vec<BlindSpot> {
     let Some(m) = metrics else {
         return [
             "provider key",
@@ -100,3 +126,7 @@ pub fn summary(spots: &[BlindSpot]) -> String {
         .collect::<Vec<_>>()
         .join("; ")
 }
+
+#[cfg(test)]
+#[path = "blind_tests.rs"]
+mod tests;

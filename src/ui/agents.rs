@@ -18,11 +18,19 @@ use crate::theme::Theme;
 /// Width of the numbers' columns.
 const NUM: usize = 10;
 
-fn row_line(r: &AgentRow, name_w: usize, slow_ms: f64, t: &Theme) -> Line<'static> {
+/// The latency limits a row is drawn against: the p95 threshold and the histogram's cap.
+struct Limits {
+    slow_ms: f64,
+    cap_ms: Option<f64>,
+}
+
+fn row_line(r: &AgentRow, name_w: usize, lim: &Limits, t: &Theme) -> Line<'static> {
     let dash = || format!("{:>NUM$}", "—");
+    let at_cap = |v: f64| lim.cap_ms.is_some_and(|c| v >= c * 0.999);
     let p95 = r
         .p95_ms
-        .map_or_else(dash, |v| format!("{:>NUM$}", format::ms(v)));
+        .map_or_else(dash, |v| format!("{:>NUM$}", format::latency(v, at_cap(v))));
+    let slow_ms = lim.slow_ms;
     let errors = r
         .error_ratio
         .map_or_else(dash, |e| format!("{:>NUM$}", format!("{:.1}%", e * 100.0)));
@@ -51,7 +59,7 @@ fn table(
     v: &AgentsView,
     width: usize,
     rows: usize,
-    slow_ms: f64,
+    lim: &Limits,
     t: &Theme,
 ) -> Vec<Line<'static>> {
     let muted = Style::default().fg(t.muted);
@@ -99,7 +107,7 @@ fn table(
             .iter()
             .skip(v.scroll)
             .take(room)
-            .map(|r| row_line(r, name_w, slow_ms, t)),
+            .map(|r| row_line(r, name_w, lim, t)),
     );
     lines.extend(notes);
     lines
@@ -112,7 +120,13 @@ pub fn draw(f: &mut Frame, app: &App, v: &AgentsView, area: Rect) {
     let muted = |s: String| vec![Line::from(Span::styled(s, Style::default().fg(t.muted)))];
     let lines = match app.metrics.as_ref().map(|m| &m.agents) {
         None => muted("waiting for metrics…".into()),
-        Some(Reading::Value(a)) => table(a, v, width, rows, app.runbook.p95_threshold_ms, t),
+        Some(Reading::Value(a)) => {
+            let lim = Limits {
+                slow_ms: app.runbook.p95_threshold_ms,
+                cap_ms: app.metrics.as_ref().and_then(|m| m.latency_cap_ms),
+            };
+            table(a, v, width, rows, &lim, t)
+        }
         Some(Reading::NoData) => muted("no requests per agent in the last 5 minutes".into()),
         Some(Reading::Error(e)) => vec![Line::from(Span::styled(
             format::clip(&format!("error: {e}"), width * 2),

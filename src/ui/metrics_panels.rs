@@ -134,7 +134,7 @@ fn latency_now(app: &App, m: &MetricsSnapshot, charted: bool) -> Line<'static> {
     let t = app.theme();
     let val = |r: &Reading<f64>, color| match r {
         Reading::Value(v) => Span::styled(
-            format::ms(*v),
+            format::latency(*v, m.at_cap(*v)),
             Style::default().fg(color).add_modifier(Modifier::BOLD),
         ),
         Reading::NoData => Span::styled("no data", Style::default().fg(t.muted)),

@@ -161,6 +161,9 @@ pub async fn detected(stack: &Stack, http: &reqwest::Client, sim: &SimProcess) {
         "{m}"
     );
     let blind = fastapi["cannotTell"].to_string();
+    // Its default buckets stop at 1 s, under the 2 s slow threshold: said, not "fine".
+    assert_eq!(m["latencyCapMs"], 1000.0, "{m}");
+    assert!(blind.contains("buckets stop at 1.00 s"), "{blind}");
     assert!(
         blind.contains("provider key") && blind.contains("4xx share is watched instead"),
         "{blind}"
