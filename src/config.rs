@@ -74,6 +74,9 @@ pub struct PrometheusConfig {
     /// Whose metric names to read: "auto" (detected per namespace) or a profile name
     /// (example, otel-genai, litellm, vllm, fastapi, tgi).
     pub profile: String,
+    /// The label matchers of the provider's blackbox probe series (`probe_success`,
+    /// `probe_duration_seconds`); empty: no probe.
+    pub provider_probe: String,
     pub queries: Queries,
 }
 
@@ -231,10 +234,15 @@ impl Default for PrometheusConfig {
             refresh_secs: 5.0,
             history_minutes: 30,
             profile: "auto".into(),
+            provider_probe: DEFAULT_PROVIDER_PROBE.into(),
             queries: Queries::default(),
         }
     }
 }
+
+/// The bundled stack's probe of the provider (a blackbox-exporter job scraping its
+/// `/v1/models`).
+pub const DEFAULT_PROVIDER_PROBE: &str = "job=\"holysheep-latency\"";
 
 /// The seed's price table.
 pub fn default_models() -> Vec<ModelPrice> {

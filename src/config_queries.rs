@@ -60,6 +60,12 @@ pub struct Queries {
     /// Fraction of requests that failed, by `agent` label.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agent_error_ratio: Option<String>,
+    /// Share (0..1) of the provider probe's recent probes that succeeded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_up_ratio: Option<String>,
+    /// The provider probe's duration in seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_probe_seconds: Option<String>,
 }
 
 /// How the cost of self-hosted models is counted.
@@ -82,7 +88,7 @@ impl Queries {
     }
 
     /// Every key with its query, if written.
-    pub fn all(&self) -> [(&'static str, Option<&str>); 17] {
+    pub fn all(&self) -> [(&'static str, Option<&str>); 19] {
         fn q(o: &Option<String>) -> Option<&str> {
             o.as_deref()
         }
@@ -116,6 +122,8 @@ impl Queries {
             ("agent_p95_seconds", q(&self.agent_p95_seconds)),
             ("agent_request_rate", q(&self.agent_request_rate)),
             ("agent_error_ratio", q(&self.agent_error_ratio)),
+            ("provider_up_ratio", q(&self.provider_up_ratio)),
+            ("provider_probe_seconds", q(&self.provider_probe_seconds)),
         ]
     }
 }

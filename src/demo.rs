@@ -396,6 +396,9 @@ pub fn from_truth(t: &Truth) -> MetricsSnapshot {
             rate_limited_ratio: Reading::Value(t.recent_rate_limited_ratio),
             client_error_ratio: Reading::Cannot("not needed: status codes are exact".into()),
             server_error_ratio: Reading::Cannot("not needed: status codes are exact".into()),
+            // Probed from the monitoring namespace: up even when the agents' egress is not.
+            provider_up_ratio: Reading::Value(1.0),
+            provider_probe_ms: Reading::Value(t.provider_probe_ms),
         },
         agents: agents_of(t),
         backfill: None,

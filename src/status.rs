@@ -97,6 +97,8 @@ fn metrics_json(m: &MetricsSnapshot) -> Value {
             "clientErrorRatio": reading_json(&m.recent.client_error_ratio),
             "serverErrorRatio": reading_json(&m.recent.server_error_ratio),
             "p95Ms": reading_json(&m.recent.p95_ms),
+            "providerUpRatio": reading_json(&m.recent.provider_up_ratio),
+            "providerProbeMs": reading_json(&m.recent.provider_probe_ms),
         },
         "sources": m.sources.iter().map(|(q, from)| (q.key().to_string(), from.clone())).collect::<std::collections::BTreeMap<_, _>>(),
         "agents": agents_json(&m.agents),
@@ -117,6 +119,26 @@ fn agents_json(r: &Reading<crate::metrics::Agents>) -> Value {
         "others": a.others,
         "notes": a.notes,
     })
+}
+
+/// "provider probe: up (100 % of probes), 180 ms", when the provider is probed.
+fn probe_line(m: &MetricsSnapshot) -> Option<String> {
+    let up = *m.recent.provider_up_ratio.value()?;
+    let state = if up < crate::problems::PROBE_UP_RATIO {
+        "DOWN"
+    } else {
+        "up"
+    };
+    let ms = m
+        .recent
+        .provider_probe_ms
+        .value()
+        .map(|v| format!(", {}", format::ms(*v)))
+        .unwrap_or_default();
+    Some(format!(
+        "provider probe: {state} ({:.0} % of probes answered){ms}",
+        up * 100.0
+    ))
 }
 
 /// The per-agent line of the text report: "coder 1.2/s p95 1.40 s · …", or why not.
@@ -337,6 +359,10 @@ fn text_metrics(s: &mut String, m: Option<&MetricsSnapshot>, cost: Option<&Cost>
     ));
     s.push_str(&agents_line(&m.agents));
     s.push('\n');
+    if let Some(p) = probe_line(m) {
+        s.push_str(&p);
+        s.push('\n');
+    }
     let Some(c) = cost else {
         s.push_str(&format!(
             "tokens {}\n",

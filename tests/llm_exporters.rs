@@ -10,6 +10,8 @@
 #[path = "llm_exporters/agentdeck.rs"]
 mod agentdeck_checks;
 mod common;
+#[path = "llm_exporters/probe.rs"]
+mod probe;
 
 use common::exporters::{self, NAMESPACE, OTEL_NAMESPACE, Stack};
 use common::{eventually, repo_path, require_tool};
@@ -129,6 +131,19 @@ async fn real_exporters_reach_a_real_prometheus() {
         write_expositions(&stack, &http).await;
     }
     eprintln!("smoke test done after {:?}", started.elapsed());
+}
+
+/// The provider's own probe through a real blackbox exporter: up with its time, then
+/// unreachable when the provider goes away.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_real_blackbox_probe_tells_the_provider_down() {
+    if !require_tool("prometheus") || !require_tool("prometheus-blackbox-exporter") {
+        return;
+    }
+    let Some(python) = exporters::python() else {
+        return;
+    };
+    probe::provider_probe(&python).await;
 }
 
 /// Save both apps' /metrics as they are now (after traffic with 401s) and print the metric

@@ -485,3 +485,24 @@ fn agents_litellm_cannot_80x24() {
     });
     insta::assert_snapshot!(render(&a, 80, 24));
 }
+
+/// The provider fails its own probe: the strip says so (no key to press) and the latency
+/// panel shows it beside the agents' p95.
+#[test]
+fn provider_probe_down_200x50() {
+    let a = stack_app("example stack", |m| {
+        m.recent.provider_up_ratio = Reading::Value(0.0);
+        m.recent.provider_probe_ms = Reading::Value(2000.0);
+    });
+    insta::assert_snapshot!(render(&a, 200, 50));
+}
+
+/// The provider up: its probe time beside the p95.
+#[test]
+fn provider_probe_up_200x50() {
+    let a = stack_app("example stack", |m| {
+        m.recent.provider_up_ratio = Reading::Value(1.0);
+        m.recent.provider_probe_ms = Reading::Value(180.0);
+    });
+    insta::assert_snapshot!(render(&a, 200, 50));
+}

@@ -113,6 +113,8 @@ pub fn from_answers(
             rate_limited_ratio: one(take(Quantity::RecentRateLimited)),
             client_error_ratio: one(take(Quantity::RecentClientErrors)),
             server_error_ratio: one(take(Quantity::RecentServerErrors)),
+            provider_up_ratio: one(take(Quantity::ProviderUp)),
+            provider_probe_ms: ms(one(take(Quantity::ProviderProbe))),
         },
         agents: super::agents::assemble(
             take(Quantity::AgentP95),

@@ -28,10 +28,14 @@ pub enum Quantity {
     AgentP95,
     AgentRequestRate,
     AgentErrors,
+    /// The provider's own probe (blackbox exporter), over the short window: the share of
+    /// probes that succeeded, and their duration.
+    ProviderUp,
+    ProviderProbe,
 }
 
 impl Quantity {
-    pub const ALL: [Quantity; 17] = [
+    pub const ALL: [Quantity; 19] = [
         Quantity::P50,
         Quantity::P95,
         Quantity::Tokens,
@@ -49,6 +53,8 @@ impl Quantity {
         Quantity::AgentP95,
         Quantity::AgentRequestRate,
         Quantity::AgentErrors,
+        Quantity::ProviderUp,
+        Quantity::ProviderProbe,
     ];
 
     /// The key under `[prometheus.queries]` (a query there wins over the profile).
@@ -71,6 +77,8 @@ impl Quantity {
             Quantity::AgentP95 => "agent_p95_seconds",
             Quantity::AgentRequestRate => "agent_request_rate",
             Quantity::AgentErrors => "agent_error_ratio",
+            Quantity::ProviderUp => "provider_up_ratio",
+            Quantity::ProviderProbe => "provider_probe_seconds",
         }
     }
 
@@ -94,6 +102,8 @@ impl Quantity {
             Quantity::AgentP95 => "p95 latency (s) by agent",
             Quantity::AgentRequestRate => "requests per second by agent",
             Quantity::AgentErrors => "share failed by agent",
+            Quantity::ProviderUp => "share of the provider's probes that succeeded, short window",
+            Quantity::ProviderProbe => "the provider probe's duration (s), short window",
         }
     }
 
@@ -112,7 +122,14 @@ impl Quantity {
             Quantity::AgentP95 => &p.agent_latency,
             Quantity::AgentRequestRate => &p.agent_requests,
             Quantity::AgentErrors => &p.agent_errors,
+            // Not a stack's: see `probe_source`.
+            Quantity::ProviderUp | Quantity::ProviderProbe => &NO_SIGNAL,
         }
+    }
+
+    /// From the provider probe's series, not from a stack's.
+    pub fn is_probe(self) -> bool {
+        matches!(self, Quantity::ProviderUp | Quantity::ProviderProbe)
     }
 
     /// Read per agent rather than per model.
@@ -141,7 +158,9 @@ impl Quantity {
             | Quantity::RecentP95
             | Quantity::RecentRateLimited
             | Quantity::RecentClientErrors
-            | Quantity::RecentServerErrors => "$window",
+            | Quantity::RecentServerErrors
+            | Quantity::ProviderUp
+            | Quantity::ProviderProbe => "$window",
             _ => "5m",
         }
     }
@@ -202,6 +221,33 @@ pub struct Plan {
     pub namespace: String,
     pub choice: Choice,
     pub sources: Vec<(Quantity, Source)>,
+}
+
+static NO_SIGNAL: Signal = Signal::Cannot("not a stack's");
+
+/// Where the provider probe's series are said to come from.
+pub const PROBE_SOURCE: &str = "provider probe";
+
+/// The provider probe's quantity `q` over the series `[prometheus] provider_probe`
+/// selects (blackbox exporter's `probe_success` and `probe_duration_seconds`; probes are
+/// not in the agents' namespace, so no `$namespace` here).
+fn probe_source(cfg: &PrometheusConfig, q: Quantity) -> Source {
+    let sel = cfg.provider_probe.trim();
+    if sel.is_empty() {
+        return Source::Cannot {
+            why: "no provider probe is configured ([prometheus] provider_probe)".into(),
+            from: PROBE_SOURCE.into(),
+        };
+    }
+    let promql = match q {
+        Quantity::ProviderUp => format!("avg(avg_over_time(probe_success{{{sel}}}[$window]))"),
+        _ => format!("max(avg_over_time(probe_duration_seconds{{{sel}}}[$window]))"),
+    };
+    Source::Query {
+        promql,
+        from: PROBE_SOURCE.into(),
+        model_labels: Vec::new(),
+    }
 }
 
 /// The custom query for `q` in the config, if one is written.
@@ -317,6 +363,7 @@ impl Plan {
                             .to_string(),
                         ],
                     },
+                    None if q.is_probe() => probe_source(cfg, q),
                     None => pick(q, &profiles, probed),
                 };
                 (q, source)
@@ -365,8 +412,9 @@ impl Plan {
     /// "no LLM metrics found").
     pub fn label(&self) -> String {
         let mut names: Vec<&str> = Vec::new();
-        for (_, s) in &self.sources {
+        for (q, s) in &self.sources {
             if let Source::Query { from, .. } = s
+                && !q.is_probe()
                 && !names.contains(&from.as_str())
             {
                 names.push(from);

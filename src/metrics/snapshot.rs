@@ -182,6 +182,10 @@ pub struct Recent {
     pub client_error_ratio: Reading<f64>,
     /// Share answered any 5xx (stacks that group codes).
     pub server_error_ratio: Reading<f64>,
+    /// Share (0..1) of the provider's own probes that succeeded (blackbox exporter).
+    pub provider_up_ratio: Reading<f64>,
+    /// The provider probe's duration, ms.
+    pub provider_probe_ms: Reading<f64>,
 }
 
 impl Default for Recent {
@@ -194,6 +198,8 @@ impl Default for Recent {
             rate_limited_ratio: Reading::NoData,
             client_error_ratio: Reading::NoData,
             server_error_ratio: Reading::NoData,
+            provider_up_ratio: Reading::NoData,
+            provider_probe_ms: Reading::NoData,
         }
     }
 }
@@ -258,6 +264,8 @@ impl MetricsSnapshot {
                 rate_limited_ratio: e(error),
                 client_error_ratio: e(error),
                 server_error_ratio: e(error),
+                provider_up_ratio: e(error),
+                provider_probe_ms: e(error),
             },
             agents: e(error),
             backfill: None,

@@ -7,6 +7,7 @@
 
 mod blind;
 mod pods;
+mod probe;
 mod provider;
 pub mod tracker;
 
@@ -19,6 +20,7 @@ use crate::metrics::MetricsSnapshot;
 
 pub use blind::{BlindSpot, blind_spots, summary as blind_summary};
 pub use pods::bytes;
+pub use probe::UP_RATIO as PROBE_UP_RATIO;
 pub use tracker::{Cleared, Tracker};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]

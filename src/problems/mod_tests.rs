@@ -490,3 +490,74 @@ fn a_p95_on_the_bucket_bound_that_is_the_threshold_is_not_over_it() {
     m.recent.p95_ms = Reading::Value(2100.0);
     assert_eq!(ids(&run(Some(&c), Some(&m))), ["provider-slow"]);
 }
+
+fn probed(mut m: MetricsSnapshot, up: f64, probe_ms: f64) -> MetricsSnapshot {
+    m.recent.provider_up_ratio = Reading::Value(up);
+    m.recent.provider_probe_ms = Reading::Value(probe_ms);
+    m
+}
+
+/// The provider fails its own probe: said as such, with no key to press.
+#[test]
+fn a_failing_probe_is_the_provider_unreachable() {
+    let c = cluster(agents());
+    let ps = run(
+        Some(&c),
+        Some(&probed(metrics(3.0, 0.0, 0.0, 900.0), 0.2, 5.0)),
+    );
+    assert_eq!(ids(&ps), ["provider-unreachable"]);
+    assert_eq!(ps[0].severity, Severity::Critical);
+    assert!(
+        ps[0].evidence.contains("failed 80 % of the time"),
+        "{}",
+        ps[0].evidence
+    );
+    assert!(ps[0].fix.is_none());
+    assert!(
+        ps[0]
+            .advice
+            .as_deref()
+            .unwrap()
+            .contains("nor will a new key")
+    );
+    // Up on most probes: nothing.
+    assert!(
+        run(
+            Some(&c),
+            Some(&probed(metrics(3.0, 0.0, 0.0, 900.0), 0.9, 150.0))
+        )
+        .is_empty()
+    );
+}
+
+/// Slow answers while the provider answers its probe briskly: not called the provider's
+/// fault; with a slow probe too, it is.
+#[test]
+fn the_probe_tells_a_slow_provider_from_slow_answers() {
+    let c = cluster(agents());
+    let brisk = run(
+        Some(&c),
+        Some(&probed(metrics(3.0, 0.0, 0.0, 6000.0), 1.0, 180.0)),
+    );
+    assert_eq!(ids(&brisk), ["provider-slow"]);
+    assert_eq!(brisk[0].title, "Slow answers, provider probe brisk");
+    assert!(
+        brisk[0]
+            .evidence
+            .ends_with("the provider answers its probe in 180 ms")
+    );
+    let slow = run(
+        Some(&c),
+        Some(&probed(metrics(3.0, 0.0, 0.0, 6000.0), 1.0, 1080.0)),
+    );
+    assert_eq!(slow[0].title, "Provider slow");
+    assert!(
+        slow[0]
+            .evidence
+            .ends_with("the provider answers its probe in 1.08 s")
+    );
+    // Without a probe: as before.
+    let none = run(Some(&c), Some(&metrics(3.0, 0.0, 0.0, 6000.0)));
+    assert_eq!(none[0].title, "Provider slow");
+    assert!(none[0].evidence.ends_with("no timeouts"));
+}

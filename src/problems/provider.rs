@@ -42,6 +42,7 @@ pub fn detect(i: &Inputs) -> Vec<Problem> {
     let flowing = value(&m.recent.request_rate).is_some_and(|r| r > 0.0);
     let share_401 = value(&m.recent.unauthorized_ratio).filter(|_| flowing);
     let share_504 = value(&m.recent.timeout_ratio).filter(|_| flowing);
+    out.extend(super::probe::unreachable(i, m));
     out.extend(grouped(i, m, flowing));
     out.extend(throttled(i, m, flowing));
     if let Some(s) = share_401.filter(|s| *s >= i.cfg.unauthorized_ratio) {
@@ -67,6 +68,14 @@ pub fn detect(i: &Inputs) -> Vec<Problem> {
         }
         return out;
     }
+    // The probe runs from the monitoring namespace: a provider that answers it while the
+    // agents' calls time out puts the fault on our way out.
+    let egress = egress.map(|mut p| {
+        if let Some(n) = super::probe::note(m) {
+            p.evidence = format!("{}; {n}", p.evidence);
+        }
+        p
+    });
     match (egress, timeouts) {
         (Some(mut p), Some(s)) => {
             p.evidence = format!("504 on {} of requests; {}", percent(s), p.evidence);
@@ -281,15 +290,24 @@ fn slow(i: &Inputs, m: &MetricsSnapshot, share_401: f64) -> Option<Problem> {
     if !over || share_401 >= i.cfg.unauthorized_ratio {
         return None;
     }
-    let mut p = Problem::new("provider-slow", Severity::Warning, "Provider slow");
+    let brisk = super::probe::brisk(m, i.p95_threshold_ms);
+    let title = match brisk {
+        Some(true) => "Slow answers, provider probe brisk",
+        _ => "Provider slow",
+    };
+    let mut p = Problem::new("provider-slow", Severity::Warning, title);
     p.evidence = format!(
         "p95 {} over the last {} (threshold {}), no timeouts",
         format::ms(p95),
         i.cfg.window,
         format::ms(i.p95_threshold_ms)
     );
-    p.advice = Some(
-        "the provider's latency, not ours: check its status page; scaling will not help".into(),
-    );
+    if let Some(n) = super::probe::note(m) {
+        p.evidence = format!("{}; {n}", p.evidence);
+    }
+    p.advice = Some(match brisk {
+        Some(true) => "the provider answers its probe quickly: the time goes into generation (long answers, a slower model) or our side (CPU, queueing — see the pods and the HPA)".into(),
+        _ => "the provider's latency, not ours: check its status page; scaling will not help".into(),
+    });
     Some(p)
 }

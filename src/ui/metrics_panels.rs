@@ -147,6 +147,18 @@ fn latency_now(app: &App, m: &MetricsSnapshot, charted: bool) -> Line<'static> {
         Span::raw("  p95 "),
         val(&m.p95_ms, t.chart_p95),
     ];
+    // The provider's own probe beside the agents' p95: down, or how fast it answers.
+    match (&m.recent.provider_up_ratio, &m.recent.provider_probe_ms) {
+        (Reading::Value(u), _) if *u < crate::problems::PROBE_UP_RATIO => line.push(Span::styled(
+            "  provider DOWN",
+            Style::default().fg(t.error).add_modifier(Modifier::BOLD),
+        )),
+        (Reading::Value(_), Reading::Value(ms)) => line.push(Span::styled(
+            format!("  provider {}", format::ms(*ms)),
+            Style::default().fg(t.muted),
+        )),
+        _ => {}
+    }
     if let Reading::Value(r) = &m.request_rate {
         line.push(Span::styled(
             format!("  {r:.1} req/s"),

@@ -171,6 +171,10 @@ pub struct Truth {
     /// Per agent, what its latency histogram (the example stack's `agent` label) counts.
     #[serde(default)]
     pub agents: BTreeMap<String, AgentTruth>,
+    /// How long the provider takes to answer a probe from the monitoring namespace (ms):
+    /// the agents' NetworkPolicies do not apply to it.
+    #[serde(default)]
+    pub provider_probe_ms: f64,
 }
 
 /// One agent's requests that reached a pod, over the window.
@@ -406,6 +410,7 @@ impl Agents {
                 recent_p95_ms: model::mixture_quantile(&recent.comps, 0.95)
                     .map_or(0.0, |s| s * 1000.0),
                 egress_allowed: obs.provider.egress_ok,
+                provider_probe_ms: model::PROBE_MS * obs.provider.latency,
                 tokens_per_sec: MODELS
                     .iter()
                     .zip(w.tokens)

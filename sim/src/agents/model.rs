@@ -32,6 +32,9 @@ pub const TIMEOUT_MEDIAN_S: f64 = 29.8;
 pub const TIMEOUT_SIGMA: f64 = 0.001;
 /// CPU work of a timed-out request relative to a served one (it mostly waits).
 pub const TIMEOUT_WORK: f64 = 0.05;
+/// How long the provider takes to answer its probe (`GET /v1/models`, a light request)
+/// at normal speed, ms; a slow provider is as much slower there.
+pub const PROBE_MS: f64 = 180.0;
 /// Provider latency multiplier while the provider is slow (`slow-provider`).
 pub const SLOW_PROVIDER_FACTOR: f64 = 6.0;
 
