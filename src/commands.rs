@@ -248,7 +248,7 @@ fn read_key(from_file: Option<&std::path::Path>, from_stdin: bool) -> Result<Sec
     if !std::io::stdin().is_terminal() {
         return Err(Error::Usage("no key given: use --from-stdin or --from-file FILE, or run on a terminal for a masked prompt (a key is never taken from the command line)".into()));
     }
-    let k = rpassword::prompt_password("new API key (input hidden): ")
+    let k = crate::prompt::masked("new API key (input hidden): ")
         .map_err(|e| Error::io("reading the key", e))?;
     Ok(Secret::new(k.trim()))
 }

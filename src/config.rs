@@ -354,6 +354,9 @@ pub enum ConfigError {
     Invalid { path: PathBuf, message: String },
 }
 
+/// Config files larger than this are refused.
+pub const CONFIG_LIMIT: u64 = 1 << 20;
+
 /// ~/.config/agentdeck/config.toml ($XDG_CONFIG_HOME honoured).
 pub fn default_path() -> Option<PathBuf> {
     let base = std::env::var_os("XDG_CONFIG_HOME")
@@ -372,6 +375,20 @@ impl Config {
                 None => return Ok(Config::default()),
             },
         };
+        // A FIFO would block, a device never end: a config is a small regular file.
+        if let Ok(meta) = std::fs::metadata(&path)
+            && (!meta.is_file() || meta.len() > CONFIG_LIMIT)
+        {
+            let why = if meta.is_file() {
+                format!("over {} KiB", CONFIG_LIMIT >> 10)
+            } else {
+                "not a regular file".into()
+            };
+            return Err(ConfigError::Read {
+                path,
+                source: std::io::Error::other(why),
+            });
+        }
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => {
@@ -383,9 +400,10 @@ impl Config {
     }
 
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        // The TOML error quotes the line: no raw control bytes reach the terminal.
         let cfg: Config = toml::from_str(text).map_err(|e| ConfigError::Parse {
             path: path.to_path_buf(),
-            message: e.to_string().trim().to_string(),
+            message: crate::text::printable_lines(e.to_string().trim()),
         })?;
         cfg.validate().map_err(|message| ConfigError::Invalid {
             path: path.to_path_buf(),

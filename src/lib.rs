@@ -21,6 +21,7 @@ pub mod metrics;
 pub mod metrics_cmd;
 pub mod palette;
 pub mod problems;
+pub mod prompt;
 pub mod secret;
 pub mod status;
 pub mod text;

@@ -52,3 +52,36 @@ fn hostile_event_text_never_reaches_the_terminal() {
         "{text}"
     );
 }
+
+/// What the dashboard refuses, `status` refuses too, naming the config file; a config line
+/// with escape bytes is quoted without them; a config that is no file is refused at once.
+#[test]
+fn config_errors_name_the_file_and_print_no_control_bytes() {
+    let sim = SimProcess::start(&["--preload"]);
+    let dir = tempfile::tempdir().unwrap();
+    let run = |text: &str| {
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, text).unwrap();
+        sim.agentdeck(&["--config", path.to_str().unwrap(), "status"], "")
+    };
+    let path = dir.path().join("config.toml").display().to_string();
+    let (code, _, err) = run("[keys]\nscale = \"r\"\n");
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains(&path) && err.contains("both bound"), "{err}");
+    let (code, _, err) = run("[ui]\ntheme = \"nope\"\n");
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(&path) && err.contains("no such theme"),
+        "{err}"
+    );
+    let (code, _, err) = run("[ui]\ntheme = \"x\u{1b}[2J\u{1b}]0;owned\u{7}\"\n");
+    assert_ne!(code, 0, "{err}");
+    assert!(err.contains(&path), "{err}");
+    assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
+    let (code, _, err) = sim.agentdeck(&["--config", "/dev/zero", "status"], "");
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("/dev/zero") && err.contains("not a regular file"),
+        "{err}"
+    );
+}

@@ -238,3 +238,156 @@ fn within_16(params: &str) -> bool {
     }
     true
 }
+
+/// The pane's tty flags `isig`, `icanon`, `echo` as `stty -a` shows them now ("-echo":
+/// off), typed into the shell and read back from the screen.
+fn tty_flags(t: &Tmux, marker: &str) -> String {
+    t.send(&[
+        &format!(
+            "echo {marker}=$(stty -a | tr ' ;' '\\n\\n' | grep -xE -- '-?(isig|icanon|echo)' | paste -sd,)"
+        ),
+        "Enter",
+    ]);
+    let screen = t.wait_for(10, marker, |s| {
+        s.lines().any(|l| l.starts_with(&format!("{marker}=")))
+    });
+    let line = screen
+        .lines()
+        .find(|l| l.starts_with(&format!("{marker}=")))
+        .unwrap();
+    line[marker.len() + 1..].trim().to_string()
+}
+
+/// Wait until tmux reports `fmt` as `want` (a pane flag that the program sets or clears).
+fn wait_flag(t: &Tmux, fmt: &str, want: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while t.display(fmt) != want {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{fmt} stays {} (want {want}); screen:\n{}",
+            t.display(fmt),
+            t.capture()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+/// SIGTERM, SIGINT and SIGHUP to the dashboard (`kill`, a closed SSH session) leave the
+/// terminal as it was: the normal screen, the tty in cooked mode with echo, the cursor
+/// shown, the mouse released.
+#[test]
+fn signals_leave_the_terminal_as_they_found_it() {
+    if !require_tool("tmux") {
+        return;
+    }
+    let sim = SimProcess::start(&["--preload"]);
+    for sig in ["TERM", "INT", "HUP"] {
+        let name = format!("sig{}", sig.to_lowercase());
+        let home = sim.dir.path().join(format!("{name}-home"));
+        std::fs::create_dir_all(&home).unwrap();
+        let t = Tmux::start(&name, 140, 40, &[("HOME", home.to_str().unwrap())]);
+        t.wait_for(10, "the shell", |s| s.contains("ready$"));
+        let before = tty_flags(&t, "BEFORE");
+        assert_eq!(before, "isig,icanon,echo");
+        t.send(&[
+            &format!(
+                "clear; AGENTDECK_LOG_FILE={}/log {} --kubeconfig {}",
+                home.display(),
+                env!("CARGO_BIN_EXE_agentdeck"),
+                sim.kubeconfig.display()
+            ),
+            "Enter",
+        ]);
+        t.wait_for(30, "the dashboard", |s| s.contains("workloads 2"));
+        wait_flag(&t, "#{mouse_any_flag}", "1");
+        let shell = t.display("#{pane_pid}");
+        let out = std::process::Command::new("pgrep")
+            .args(["-P", &shell])
+            .output()
+            .expect("pgrep");
+        let pid = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        assert!(!pid.is_empty(), "the dashboard's pid under {shell}");
+        let killed = std::process::Command::new("kill")
+            .args([&format!("-{sig}"), &pid])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        wait_flag(&t, "#{alternate_on}", "0");
+        t.wait_for(10, "the shell's prompt", |s| s.contains("ready$"));
+        assert_eq!(
+            t.display("#{mouse_any_flag}"),
+            "0",
+            "SIG{sig}: mouse released"
+        );
+        assert_eq!(t.display("#{cursor_flag}"), "1", "SIG{sig}: cursor shown");
+        assert_eq!(tty_flags(&t, "AFTER"), before, "SIG{sig}: tty mode");
+    }
+}
+
+/// Ctrl-C at `rotate-key`'s masked prompt, under a parent shell that carries on (a script
+/// with a trap): the echo is back when agentdeck has gone.
+#[test]
+fn ctrl_c_at_the_masked_prompt_gives_the_echo_back() {
+    if !require_tool("tmux") {
+        return;
+    }
+    let sim = SimProcess::start(&["--preload"]);
+    let home = sim.dir.path().join("prompt-home");
+    std::fs::create_dir_all(&home).unwrap();
+    let t = Tmux::start("prompt", 140, 40, &[("HOME", home.to_str().unwrap())]);
+    t.wait_for(10, "the shell", |s| s.contains("ready$"));
+    t.send(&[
+        &format!(
+            "sh -c 'trap : INT; AGENTDECK_LOG_FILE={}/log {} --kubeconfig {} rotate-key; echo ECHO=$(stty -a | tr \" ;\" \"\\n\\n\" | grep -xE -- \"-?echo\")'",
+            home.display(),
+            env!("CARGO_BIN_EXE_agentdeck"),
+            sim.kubeconfig.display()
+        ),
+        "Enter",
+    ]);
+    t.wait_for(20, "the masked prompt", |s| {
+        s.contains("new API key (input hidden)")
+    });
+    t.send(&["C-c"]);
+    let screen = t.wait_for(10, "the parent's stty", |s| {
+        s.lines().any(|l| l.starts_with("ECHO="))
+    });
+    let line = screen.lines().find(|l| l.starts_with("ECHO=")).unwrap();
+    assert_eq!(line.trim(), "ECHO=echo", "{screen}");
+}
+
+/// 100 KB pasted into the filter (tmux pastes with bracketed paste, as terminals do when
+/// asked): one event, capped, the Esc inside it is no key (no restart question), and the
+/// next Esc is not swallowed.
+#[test]
+fn a_100kb_paste_is_one_capped_event() {
+    if !require_tool("tmux") {
+        return;
+    }
+    let sim = SimProcess::start(&["--preload"]);
+    let t = sim.dashboard("paste");
+    t.wait_for(30, "the dashboard", |s| s.contains("workloads 2"));
+    t.send(&["/"]);
+    t.wait_for(10, "the filter line", |s| {
+        s.lines().last().is_some_and(|l| l.starts_with('/'))
+    });
+    let file = sim.dir.path().join("paste.txt");
+    std::fs::write(&file, format!("abc\u{1b}\u{1b}r{}", "y".repeat(100_000))).unwrap();
+    t.cmd(&["load-buffer", "-b", "big", file.to_str().unwrap()]);
+    let started = std::time::Instant::now();
+    t.cmd(&["paste-buffer", "-p", "-b", "big", "-t", &t.session]);
+    let screen = t.wait_for(20, "the paste in the filter", |s| {
+        s.lines().last().is_some_and(|l| l.starts_with("/abcryyyy"))
+    });
+    eprintln!("a 100 KB paste on screen after {:?}", started.elapsed());
+    assert!(
+        !screen.contains("rollout restart"),
+        "a pasted r is no key: {screen}"
+    );
+    let shown = screen.lines().last().unwrap().matches('y').count();
+    assert!(shown < 256, "capped: {shown} shown");
+    t.send(&["Escape"]);
+    t.wait_for(10, "the filter cleared by one Esc", |s| {
+        s.lines().last().is_some_and(|l| l.contains("<?>"))
+    });
+}

@@ -506,3 +506,21 @@ fn provider_probe_up_200x50() {
     });
     insta::assert_snapshot!(render(&a, 200, 50));
 }
+
+/// At 80 columns the strip keeps the severity, the title and the fix key; the evidence is
+/// what gets shortened.
+#[test]
+fn the_fix_key_stays_visible_at_80x24() {
+    let a = stack_app("example stack", |m| {
+        m.recent.unauthorized_ratio = Reading::Value(1.0);
+        m.unauthorized_ratio = Reading::Value(1.0);
+    });
+    let screen = render(&a, 80, 24);
+    let strip = screen.lines().nth(1).unwrap();
+    assert!(
+        strip.starts_with("✖ Provider rejects the API key"),
+        "{strip}"
+    );
+    assert!(strip.trim_end().ends_with("K rotate key"), "{strip}");
+    insta::assert_snapshot!(screen);
+}

@@ -152,7 +152,7 @@ pub fn scale_input_key(
             }
         },
         (_, KeyCode::Char(c)) if c.is_ascii_digit() || c == '-' => {
-            input.push(c);
+            super::input::append(&mut input, std::iter::once(c), super::input::COUNT_LIMIT);
             app.mode = Mode::ScaleInput { workload, input };
         }
         _ => app.mode = Mode::ScaleInput { workload, input },
@@ -185,7 +185,7 @@ pub fn key_input_key(app: &mut App, input: Secret, k: KeyEvent, fx: &mut Vec<Eff
         // y, n, Y and N are letters of a key too.
         (_, KeyCode::Char(c)) => {
             let mut s = input.expose().to_string();
-            s.push(c);
+            super::input::append(&mut s, std::iter::once(c), super::input::KEY_LIMIT);
             app.mode = Mode::KeyInput {
                 input: Secret::new(s),
             };

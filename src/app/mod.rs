@@ -4,6 +4,7 @@
 pub mod bindings;
 pub mod dialogs;
 pub mod fixes;
+pub mod input;
 pub mod keymap;
 pub mod keyname;
 pub mod mouse;

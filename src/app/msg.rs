@@ -16,6 +16,8 @@ use crate::timeline::Timeline;
 #[derive(Debug, Clone)]
 pub enum Msg {
     Key(KeyEvent),
+    /// Text pasted into the terminal (bracketed paste): one message, never keys.
+    Paste(String),
     /// The mouse wheel over the dashboard: scroll the list in front (true: down).
     Wheel(bool),
     /// A left click on a row of the list in front (found by `ui::hit`).

@@ -23,6 +23,11 @@ pub fn update(app: &mut App, msg: Msg) -> (bool, Vec<Effect>) {
             key(app, k, &mut fx);
             true
         }
+        Msg::Paste(text) => {
+            let changed = super::input::paste(app, &text);
+            clamp_selection(app);
+            changed
+        }
         Msg::Wheel(down) => super::mouse::wheel(app, down),
         Msg::Click(c) => super::mouse::click(app, c),
         Msg::Resize => true,
@@ -252,8 +257,21 @@ fn filter_key(app: &mut App, k: KeyEvent) {
             app.filter.pop();
         }
         (_, KeyCode::Char(c)) => {
-            app.filter.push(c);
-            app.selected = 0;
+            if super::input::append(
+                &mut app.filter,
+                std::iter::once(c),
+                super::input::LINE_LIMIT,
+            ) {
+                app.selected = 0;
+            } else {
+                app.toast(
+                    format!(
+                        "the filter holds at most {} characters",
+                        super::input::LINE_LIMIT
+                    ),
+                    true,
+                );
+            }
         }
         _ => {}
     }
@@ -271,7 +289,15 @@ fn command_key(app: &mut App, mut line: String, k: KeyEvent, fx: &mut Vec<Effect
             app.mode = Mode::Command(line);
         }
         (_, KeyCode::Char(c)) => {
-            line.push(c);
+            if !super::input::append(&mut line, std::iter::once(c), super::input::LINE_LIMIT) {
+                app.toast(
+                    format!(
+                        "the command line holds at most {} characters",
+                        super::input::LINE_LIMIT
+                    ),
+                    true,
+                );
+            }
             app.mode = Mode::Command(line);
         }
         _ => {}

@@ -20,8 +20,10 @@ pub enum ConnectError {
     NoFileInList(String),
     #[error("the kubeconfig has no current-context: pass --context NAME")]
     NoContext,
-    #[error("context {context:?} is not in the kubeconfig (known: {known})")]
+    #[error("context {context:?} is not in the kubeconfig ({known})")]
     UnknownContext { context: String, known: String },
+    #[error("cannot read kubeconfig {path}: {why}")]
+    Unreadable { path: PathBuf, why: String },
     #[error("kubeconfig context {context:?}: {source}")]
     Context {
         context: String,
@@ -83,6 +85,7 @@ impl std::fmt::Debug for Connection {
 /// A file that exists but does not parse is an error, never "no kubeconfig".
 fn read_kubeconfig(t: &Target) -> Result<Option<Kubeconfig>, ConnectError> {
     let read = |p: &Path| {
+        readable(p)?;
         Kubeconfig::read_from(p).map_err(|source| ConnectError::Read {
             path: p.to_path_buf(),
             source,
@@ -115,6 +118,77 @@ fn read_kubeconfig(t: &Target) -> Result<Option<Kubeconfig>, ConnectError> {
         Some(p) => read(&p).map(Some),
         None => Ok(None),
     }
+}
+
+/// Kubeconfigs larger than this are refused (real ones are kilobytes; `/dev/zero` is not).
+pub const KUBECONFIG_LIMIT: u64 = 16 << 20;
+
+/// A regular file of a sane size: a FIFO would block, a device never end.
+fn readable(p: &Path) -> Result<(), ConnectError> {
+    let why = |why: String| ConnectError::Unreadable {
+        path: p.to_path_buf(),
+        why,
+    };
+    let meta = std::fs::metadata(p).map_err(|e| why(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(why(
+            "not a regular file (a kubeconfig is a YAML file)".into()
+        ));
+    }
+    if meta.len() > KUBECONFIG_LIMIT {
+        return Err(why(format!(
+            "{} MiB, over the {} MiB a kubeconfig may have",
+            meta.len() >> 20,
+            KUBECONFIG_LIMIT >> 20
+        )));
+    }
+    Ok(())
+}
+
+/// At most a handful of the known context names, the closest to `asked` first (shared
+/// prefix, then edit distance), made printable: "known: a, b, c and 498 more".
+pub fn close_matches(asked: &str, known: &[&str]) -> String {
+    const SHOWN: usize = 5;
+    if known.is_empty() {
+        return "it has no contexts".into();
+    }
+    let mut ranked: Vec<&str> = known.to_vec();
+    ranked.sort_by_key(|k| {
+        let prefix = k
+            .chars()
+            .zip(asked.chars())
+            .take_while(|(a, b)| a == b)
+            .count();
+        (usize::MAX - prefix, distance(asked, k))
+    });
+    let shown: Vec<String> = ranked
+        .iter()
+        .take(SHOWN)
+        .map(|k| format!("{:?}", crate::text::printable(k)))
+        .collect();
+    let more = known.len().saturating_sub(SHOWN);
+    let head = if more > 0 { "closest" } else { "known" };
+    let mut s = format!("{head}: {}", shown.join(", "));
+    if more > 0 {
+        s.push_str(&format!(" and {more} more: kubectl config get-contexts"));
+    }
+    s
+}
+
+/// Levenshtein distance over chars (names are short; bounded to 64 chars each).
+fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().take(64).collect();
+    let b: Vec<char> = b.chars().take(64).collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != cb);
+            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
 }
 
 fn home_kubeconfig() -> Option<PathBuf> {
@@ -164,8 +238,8 @@ async fn choose(t: &Target) -> Result<Chosen, ConnectError> {
     let Some(ctx) = kc.contexts.iter().find(|c| c.name == context) else {
         let known: Vec<&str> = kc.contexts.iter().map(|c| c.name.as_str()).collect();
         return Err(ConnectError::UnknownContext {
-            context,
-            known: known.join(", "),
+            known: close_matches(&context, &known),
+            context: crate::text::printable(&context),
         });
     };
     let ctx = ctx.context.clone().unwrap_or_default();

@@ -51,3 +51,35 @@ fn plugins_get_no_terminal_while_the_dashboard_owns_it() {
     no_terminal_for_plugins(&mut kc, "plain").unwrap();
     assert_eq!(mode_of(&kc), Some(ExecInteractiveMode::Always));
 }
+
+/// 501 contexts and an unknown one: a handful, the closest first, printable.
+#[test]
+fn an_unknown_context_names_a_few_close_ones() {
+    let mut names: Vec<String> = (0..500).map(|i| format!("team-{i:03}")).collect();
+    names.push("prod-eu\u{1b}[31m".into());
+    let known: Vec<&str> = names.iter().map(String::as_str).collect();
+    let s = close_matches("team-42", &known);
+    assert!(s.starts_with("closest: \"team-420\", \"team-421\""), "{s}");
+    assert!(
+        s.ends_with("and 496 more: kubectl config get-contexts"),
+        "{s}"
+    );
+    let s = close_matches("prod-e", &known);
+    assert!(s.starts_with("closest: \"prod-eu"), "{s}");
+    assert!(!s.contains('\u{1b}'), "{s:?}");
+    assert_eq!(close_matches("x", &["a", "b"]), "known: \"a\", \"b\"");
+}
+
+/// `--kubeconfig /dev/zero` or a FIFO: refused at once, named, not read.
+#[test]
+fn a_kubeconfig_that_is_no_file_is_refused() {
+    let t = Target {
+        kubeconfig: Some("/dev/zero".into()),
+        ..Target::default()
+    };
+    let e = read_kubeconfig(&t).unwrap_err().to_string();
+    assert!(
+        e.contains("/dev/zero") && e.contains("not a regular file"),
+        "{e}"
+    );
+}

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::text::printable;
 
-use super::collect::Answer;
+use super::answer::Answer;
 use super::prom::{QueryError, Sample};
 use super::snapshot::{AgentRow, Agents, Reading};
 

@@ -15,11 +15,7 @@ use super::snapshot::{MetricsOrigin, MetricsSnapshot, ModelRate, ModelSpend, Rea
 
 pub use super::snapshot::{MODEL_LABEL, UNLABELLED_MODEL};
 
-/// The answer for one quantity: its samples, or why there are none.
-pub enum Answer {
-    Samples(Result<Vec<Sample>, QueryError>),
-    Cannot(String),
-}
+pub use super::answer::Answer;
 
 /// One refresh: every quantity of `plan` that has a query, with `scope`'s values for
 /// their variables, run concurrently. Empty results and NaN are [`Reading::NoData`];
@@ -77,15 +73,19 @@ pub fn from_answers(
         })
         .collect();
     let mut take = |q: Quantity| {
-        by.remove(&q)
-            .unwrap_or((Answer::Cannot("not planned".into()), Vec::new()))
+        let a = by
+            .remove(&q)
+            .unwrap_or((Answer::Cannot("not planned".into()), Vec::new()));
+        (q, a)
     };
     let ms = |r: Reading<f64>| match r {
         Reading::Value(s) => Reading::Value(s * 1000.0),
         other => other,
     };
-    let one = |(a, _): (Answer, Vec<String>)| with(a, single);
-    let rates = |(a, l): (Answer, Vec<String>)| with(a, |r| model_rates(r, &l));
+    let one = |(q, (a, _)): (Quantity, (Answer, Vec<String>))| valid(q, with(a, single));
+    let rates = |(q, (a, l)): (Quantity, (Answer, Vec<String>))| {
+        valid_rates(q, with(a, |r| model_rates(r, &l)))
+    };
     MetricsSnapshot {
         origin,
         at,
@@ -117,11 +117,53 @@ pub fn from_answers(
             provider_probe_ms: ms(one(take(Quantity::ProviderProbe))),
         },
         agents: super::agents::assemble(
-            take(Quantity::AgentP95),
-            take(Quantity::AgentRequestRate),
-            take(Quantity::AgentErrors),
+            take(Quantity::AgentP95).1,
+            take(Quantity::AgentRequestRate).1,
+            take(Quantity::AgentErrors).1,
         ),
         backfill: None,
+    }
+}
+
+/// A value the quantity cannot take — infinite, negative, a share over 1 — is an invalid
+/// answer, said as such, never drawn as a number (`-inf/min`, `401 on inf %`).
+fn valid(q: Quantity, r: Reading<f64>) -> Reading<f64> {
+    let Reading::Value(v) = r else {
+        return r;
+    };
+    match q.valid_range() {
+        (lo, hi) if v.is_finite() && v >= lo && v <= hi * (1.0 + 1e-6) => Reading::Value(v.min(hi)),
+        (lo, hi) => Reading::Error(invalid(q, v, lo, hi)),
+    }
+}
+
+fn invalid(q: Quantity, v: f64, lo: f64, hi: f64) -> String {
+    let range = if hi.is_finite() {
+        format!("{lo} to {hi}")
+    } else {
+        format!("at least {lo}")
+    };
+    format!(
+        "invalid answer: {v} for {} ({range} expected; check the query with `agentdeck metrics`)",
+        q.what()
+    )
+}
+
+/// Rates by model: every one finite and not negative, or the reading is an invalid answer.
+fn valid_rates(q: Quantity, r: Reading<Vec<ModelRate>>) -> Reading<Vec<ModelRate>> {
+    let Reading::Value(v) = r else {
+        return r;
+    };
+    match v
+        .iter()
+        .find(|m| !(m.tokens_per_sec.is_finite() && m.tokens_per_sec >= 0.0))
+    {
+        Some(bad) => Reading::Error(format!(
+            "{} (model {})",
+            invalid(q, bad.tokens_per_sec, 0.0, f64::INFINITY),
+            bad.model
+        )),
+        None => Reading::Value(v),
     }
 }
 

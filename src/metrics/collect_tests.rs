@@ -150,3 +150,43 @@ fn snapshot_units_cannot_and_unreachable() {
     assert!(!s.reachable);
     assert!(matches!(s.p95_ms, Reading::Error(ref e) if e.contains("connection refused")));
 }
+
+/// A Prometheus (or a proxy) answering values a quantity cannot take: invalid answers,
+/// said as such, never drawn (`p50 -5000 ms`, `-inf/min`, `401 on inf %`).
+#[test]
+fn impossible_values_are_invalid_answers() {
+    let ok = |v: f64| Answer::Samples(Ok(vec![sample(&[], v)]));
+    let (_, plan) = crate::metrics::plan::example_with(crate::config::Queries::default());
+    let answers: Vec<Answer> = plan
+        .sources
+        .iter()
+        .map(|(q, _)| match q {
+            Quantity::P50 => ok(-5.0),
+            Quantity::P95 => ok(f64::INFINITY),
+            Quantity::Tokens => Answer::Samples(Ok(vec![
+                sample(&[("model", "gpt-4.1")], 10.0),
+                sample(&[("model", "x")], f64::NEG_INFINITY),
+            ])),
+            Quantity::RequestRate => ok(1e308),
+            Quantity::RecentUnauthorized => ok(f64::INFINITY),
+            Quantity::RecentTimeout => ok(1.5),
+            // A share a hair over 1 from rate() arithmetic is 1.
+            Quantity::RecentRateLimited => ok(1.0 + 1e-9),
+            _ => Answer::Samples(Ok(vec![])),
+        })
+        .collect();
+    let s = from_answers(MetricsOrigin::None, at(), &plan, answers);
+    let invalid =
+        |r: &Reading<f64>| matches!(r, Reading::Error(e) if e.starts_with("invalid answer"));
+    assert!(invalid(&s.p50_ms), "{:?}", s.p50_ms);
+    assert!(invalid(&s.p95_ms), "{:?}", s.p95_ms);
+    assert!(invalid(&s.recent.unauthorized_ratio));
+    assert!(invalid(&s.recent.timeout_ratio));
+    assert_eq!(s.request_rate, Reading::Value(1e308), "big but possible");
+    assert_eq!(s.recent.rate_limited_ratio, Reading::Value(1.0));
+    assert!(
+        matches!(&s.tokens, Reading::Error(e) if e.contains("invalid answer") && e.contains("model x")),
+        "{:?}",
+        s.tokens
+    );
+}

@@ -2,6 +2,7 @@
 //! model. Nothing here draws.
 
 pub mod agents;
+pub mod answer;
 pub mod auth;
 pub mod backfill;
 pub mod collect;

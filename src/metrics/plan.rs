@@ -132,6 +132,21 @@ impl Quantity {
         matches!(self, Quantity::ProviderUp | Quantity::ProviderProbe)
     }
 
+    /// The values the quantity can take: shares 0..1, everything else finite and ≥ 0.
+    pub fn valid_range(self) -> (f64, f64) {
+        match self {
+            Quantity::Unauthorized
+            | Quantity::RecentUnauthorized
+            | Quantity::RecentTimeout
+            | Quantity::RecentRateLimited
+            | Quantity::RecentClientErrors
+            | Quantity::RecentServerErrors
+            | Quantity::AgentErrors
+            | Quantity::ProviderUp => (0.0, 1.0),
+            _ => (0.0, f64::INFINITY),
+        }
+    }
+
     /// Read per agent rather than per model.
     pub fn per_agent(self) -> bool {
         matches!(

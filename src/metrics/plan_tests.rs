@@ -109,8 +109,9 @@ fn a_configured_profile_is_used_without_detection() {
 fn nothing_detected_is_said_for_every_quantity() {
     let p = Plan::build(&cfg(), "ns", Some(&Found::default()), None);
     assert_eq!(p.label(), "no LLM metrics found");
-    for (_, s) in &p.sources {
-        assert!(matches!(s, Source::Cannot { .. }));
+    // The provider's probe is not a stack's: it is asked for whatever was detected.
+    for (q, s) in p.sources.iter().filter(|(q, _)| !q.is_probe()) {
+        assert!(matches!(s, Source::Cannot { .. }), "{q:?}: {s:?}");
     }
 }
 
@@ -134,7 +135,8 @@ fn every_profile_query_is_scoped() {
             ..Default::default()
         };
         let plan = Plan::build(&cfg, "team-b", None, None);
-        for (_, src) in &plan.sources {
+        // The provider's probe is not in the agents' namespace (its own test below).
+        for (_, src) in plan.sources.iter().filter(|(q, _)| !q.is_probe()) {
             let Source::Query { promql, .. } = src else {
                 continue;
             };
@@ -144,4 +146,35 @@ fn every_profile_query_is_scoped() {
             assert!(crate::metrics::scope::unknown_variables(promql).is_empty());
         }
     }
+}
+
+/// The provider probe: the configured matchers over the short window, unscoped (the probe
+/// lives in the monitoring namespace); an empty selector is no probe, said so; a custom
+/// query wins.
+#[test]
+fn the_provider_probe_follows_its_selector() {
+    let p = Plan::build(&cfg(), "ns", Some(&Found::default()), None);
+    assert_eq!(
+        promql(&p, Quantity::ProviderUp),
+        r#"avg(avg_over_time(probe_success{job="holysheep-latency"}[$window]))"#
+    );
+    assert!(promql(&p, Quantity::ProviderProbe).contains("probe_duration_seconds"));
+    assert_eq!(p.label(), "no LLM metrics found", "the probe is no stack");
+    let none = crate::config::PrometheusConfig {
+        provider_probe: " ".into(),
+        ..cfg()
+    };
+    let p = Plan::build(&none, "ns", None, None);
+    assert!(
+        matches!(p.source(Quantity::ProviderUp), Source::Cannot { why, .. } if why.contains("provider_probe"))
+    );
+    let custom = crate::config::PrometheusConfig {
+        queries: crate::config::Queries {
+            provider_up_ratio: Some("min(up{job=\"x\"})".into()),
+            ..Default::default()
+        },
+        ..cfg()
+    };
+    let p = Plan::build(&custom, "ns", None, None);
+    assert_eq!(promql(&p, Quantity::ProviderUp), r#"min(up{job="x"})"#);
 }

@@ -411,7 +411,7 @@ async fn run_follows_the_namespace() {
     let n = 1 + plan
         .sources
         .iter()
-        .filter(|(_, s)| matches!(s, crate::metrics::plan::Source::Query { .. }))
+        .filter(|(q, s)| !q.is_probe() && matches!(s, crate::metrics::plan::Source::Query { .. }))
         .count();
     assert_eq!((seen("ai-agents"), seen("team-b")), (n, 0));
     ns_tx.send_replace("team-b".into());

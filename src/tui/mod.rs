@@ -9,8 +9,8 @@ mod stderr;
 use std::time::Duration;
 
 use crossterm::event::{
-    DisableMouseCapture, EnableMouseCapture, Event as TermEvent, EventStream, KeyEventKind,
-    MouseButton, MouseEvent, MouseEventKind,
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    Event as TermEvent, EventStream, KeyEventKind, MouseButton, MouseEvent, MouseEventKind,
 };
 use futures::StreamExt;
 use tokio::sync::mpsc;
@@ -52,6 +52,8 @@ pub async fn run(mut app: App, backends: Backends) -> Result<(), Error> {
     if mouse {
         capture_mouse();
     }
+    // A paste arrives as one event, not as keys that could start a write.
+    let _ = crossterm::execute!(std::io::stdout(), EnableBracketedPaste);
     // Nothing but the dashboard may draw on the terminal from now on.
     let stderr = stderr::redirect(crate::logging::file());
     if let Err(e) = &stderr {
@@ -62,6 +64,8 @@ pub async fn run(mut app: App, backends: Backends) -> Result<(), Error> {
     if mouse {
         release_mouse();
     }
+    let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
+    let _ = terminal.show_cursor();
     ratatui::restore();
     result
 }
@@ -105,6 +109,9 @@ async fn event_loop(
 ) -> Result<(), Error> {
     let (tx, mut rx) = mpsc::channel::<Msg>(256);
     let mut tasks = Tasks::new(&b, tx);
+    // A closed SSH session (SIGHUP), `kill` (SIGTERM), SIGINT from outside the terminal and
+    // SIGQUIT end the loop like `q`, so `run` restores the terminal.
+    let mut signals = Signals::new()?;
     let mut keys = EventStream::new();
     let mut tick = tokio::time::interval(TICK);
     let mut metrics_rx = b
@@ -133,20 +140,18 @@ async fn event_loop(
             }
         }
         let msg = tokio::select! {
-            ev = keys.next() => match ev {
-                Some(Ok(TermEvent::Key(k))) if k.kind != KeyEventKind::Release => {
+            ev = keys.next() => match term_msg(ev, app, terminal)? {
+                Some(Some(msg)) => {
                     key_at.get_or_insert_with(std::time::Instant::now);
-                    Msg::Key(k)
+                    msg
                 }
-                Some(Ok(TermEvent::Resize(_, _))) => Msg::Resize,
-                Some(Ok(TermEvent::Mouse(m))) => match mouse_msg(app, m, terminal) {
-                    Some(msg) => msg,
-                    None => continue,
-                },
-                Some(Ok(_)) => continue,
-                Some(Err(e)) => return Err(Error::io("reading the terminal", e)),
+                Some(None) => continue,
                 None => return Ok(()),
             },
+            name = signals.recv() => {
+                tracing::info!("stopped by {name}: the terminal is restored");
+                return Ok(());
+            }
             Some(m) = rx.recv() => m,
             Some(m) = metrics_rx.recv() => Msg::Metrics(Box::new(m)),
             _ = tick.tick() => {
@@ -157,17 +162,89 @@ async fn event_loop(
                 Msg::Tick(jiff::Timestamp::now())
             }
         };
-        let (redraw, effects) = app::update(app, msg);
-        dirty |= redraw;
-        for fx in effects {
-            if matches!(fx, Effect::Quit) {
-                return Ok(());
+        let mut msg = Some(msg);
+        let mut burst = 0;
+        while let Some(m) = msg.take() {
+            let (redraw, effects) = app::update(app, m);
+            dirty |= redraw;
+            for fx in effects {
+                if matches!(fx, Effect::Quit) {
+                    return Ok(());
+                }
+                if let Effect::Attach { conn, .. } = &fx {
+                    b.metrics_namespace.send_replace(conn.namespace.clone());
+                }
+                tasks.start(fx);
             }
-            if let Effect::Attach { conn, .. } = &fx {
-                b.metrics_namespace.send_replace(conn.namespace.clone());
+            // Keys that came faster than a frame (typed fast, or a paste in a terminal
+            // without bracketed paste) are handled before the next draw, not one per frame.
+            burst += 1;
+            // (The synchronous reader shares the stream's queue; polling the stream itself
+            // here would leave its wake-up with a waker nobody listens to.)
+            while msg.is_none() && burst < MAX_BURST {
+                if !crossterm::event::poll(Duration::ZERO).unwrap_or(false) {
+                    break;
+                }
+                burst += 1;
+                match term_msg(Some(crossterm::event::read()), app, terminal)? {
+                    Some(m) => msg = m,
+                    None => return Ok(()),
+                }
             }
-            tasks.start(fx);
         }
+    }
+}
+
+/// Terminal events handled at most between two frames.
+const MAX_BURST: usize = 4096;
+
+/// A terminal event as a message: `Some(None)` for one that means nothing here, `None`
+/// when the terminal's input ended.
+fn term_msg(
+    ev: Option<std::io::Result<TermEvent>>,
+    app: &App,
+    terminal: &ratatui::DefaultTerminal,
+) -> Result<Option<Option<Msg>>, Error> {
+    Ok(match ev {
+        Some(Ok(TermEvent::Key(k))) if k.kind != KeyEventKind::Release => Some(Some(Msg::Key(k))),
+        Some(Ok(TermEvent::Resize(_, _))) => Some(Some(Msg::Resize)),
+        Some(Ok(TermEvent::Paste(text))) => Some(Some(Msg::Paste(text))),
+        Some(Ok(TermEvent::Mouse(m))) => Some(mouse_msg(app, m, terminal)),
+        Some(Ok(_)) => Some(None),
+        Some(Err(e)) => return Err(Error::io("reading the terminal", e)),
+        None => None,
+    })
+}
+
+/// The signals that end the dashboard.
+struct Signals(Vec<(&'static str, tokio::signal::unix::Signal)>);
+
+impl Signals {
+    fn new() -> Result<Signals, Error> {
+        use tokio::signal::unix::{SignalKind, signal};
+        let kinds = [
+            ("SIGTERM", SignalKind::terminate()),
+            ("SIGHUP", SignalKind::hangup()),
+            ("SIGINT", SignalKind::interrupt()),
+            ("SIGQUIT", SignalKind::quit()),
+        ];
+        let mut out = Vec::new();
+        for (name, kind) in kinds {
+            let s = signal(kind).map_err(|e| Error::io(&format!("handling {name}"), e))?;
+            out.push((name, s));
+        }
+        Ok(Signals(out))
+    }
+
+    /// The name of the next signal received.
+    async fn recv(&mut self) -> &'static str {
+        let waits = self.0.iter_mut().map(|(name, s)| {
+            Box::pin(async move {
+                s.recv().await;
+                *name
+            })
+        });
+        futures::future::select_all(waits).await.0
     }
 }
 

@@ -39,52 +39,70 @@ fn fix_key(app: &App, f: &Fix) -> String {
         .unwrap_or_else(|| f.key().to_string())
 }
 
-/// One problem; too wide, the evidence is shortened so the fix key stays visible.
+fn width_of(spans: &[Span]) -> usize {
+    spans.iter().map(|s| s.content.chars().count()).sum()
+}
+
+/// One problem: severity, title, evidence, since when, then the fix key (or the advice).
+/// Too wide, the fix key stays: the evidence gives way first, then "since"; advice, which
+/// has no key, is cut at the edge after the evidence's readable stub.
 fn problem_line(app: &App, p: &Problem, width: usize) -> Line<'static> {
     let t: &Theme = app.theme();
     let (mark, colour) = match p.severity {
         Severity::Critical => ("✖ ", t.error),
         Severity::Warning => ("▲ ", t.warn),
     };
-    let mut spans = vec![
+    let head = vec![
         Span::styled(mark, Style::default().fg(colour)),
         Span::styled(
             p.title.clone(),
             Style::default().fg(colour).add_modifier(Modifier::BOLD),
         ),
-        Span::styled(format!(" — {}", p.evidence), Style::default().fg(t.text)),
     ];
-    if let Some(s) = p.since {
-        spans.push(Span::styled(
-            format!(" since {}", clock(s)),
-            Style::default().fg(t.muted),
-        ));
-    }
-    match (&p.fix, &p.advice) {
-        (Some(f), _) => {
-            spans.push(Span::styled(" · ", Style::default().fg(t.muted)));
-            spans.push(Span::styled(
+    let evidence = format!(" — {}", p.evidence);
+    let mut since = p
+        .since
+        .map(|s| Span::styled(format!(" since {}", clock(s)), Style::default().fg(t.muted)));
+    let tail: Vec<Span> = match (&p.fix, &p.advice) {
+        (Some(f), _) => vec![
+            Span::styled(" · ", Style::default().fg(t.muted)),
+            Span::styled(
                 fix_key(app, f),
                 Style::default().fg(t.accent).add_modifier(Modifier::BOLD),
-            ));
-            spans.push(Span::styled(
-                format!(" {}", f.label()),
-                Style::default().fg(t.accent),
-            ));
-        }
-        (None, Some(a)) => spans.push(Span::styled(
+            ),
+            Span::styled(format!(" {}", f.label()), Style::default().fg(t.accent)),
+        ],
+        (None, Some(a)) => vec![Span::styled(
             format!(" · {a}"),
             Style::default().fg(t.muted),
-        )),
-        (None, None) => {}
+        )],
+        (None, None) => vec![],
+    };
+    let ev_len = evidence.chars().count();
+    let since_len = since.as_ref().map_or(0, |s| s.content.chars().count());
+    let keep_ev = if p.fix.is_some() {
+        // Everything but the evidence must fit; "since" goes before the evidence is
+        // squeezed under a readable stub.
+        let fixed = width_of(&head) + width_of(&tail);
+        if fixed + since_len + ev_len.min(24) > width {
+            since = None;
+        }
+        let room = width.saturating_sub(fixed + since.as_ref().map_or(0, |_| since_len));
+        ev_len.min(room)
+    } else {
+        let len = width_of(&head) + ev_len + since_len + width_of(&tail);
+        let over = len.saturating_sub(width);
+        ev_len.saturating_sub(over).max(ev_len.min(32))
+    };
+    let mut spans = head;
+    if keep_ev >= 4 {
+        spans.push(Span::styled(
+            crate::format::clip(&evidence, keep_ev),
+            Style::default().fg(t.text),
+        ));
     }
-    let len: usize = spans.iter().map(|s| s.content.chars().count()).sum();
-    if len > width {
-        // The evidence gives way first, down to a readable stub; advice is cut at the edge.
-        let ev = spans[2].content.chars().count();
-        let keep = ev.saturating_sub(len - width).max(ev.min(32));
-        spans[2] = Span::styled(crate::format::clip(&spans[2].content, keep), spans[2].style);
-    }
+    spans.extend(since);
+    spans.extend(tail);
     Line::from(spans)
 }
 
