@@ -305,16 +305,40 @@ fn the_demo_speaks_every_stack() {
     std::fs::create_dir_all(&home).unwrap();
     std::fs::create_dir_all(&tmp).unwrap();
     let bin = env!("CARGO_BIN_EXE_agentdeck");
-    for (profile, stack, says) in [
-        ("otel-genai", "OTel GenAI", "tokens"),
-        ("litellm", "LiteLLM", "cannot tell: provider key"),
-        ("vllm", "vLLM", "set [cost] gpu_hour_price"),
+    // Each stack, and what its per-agent view (`A`) says.
+    for (profile, stack, says, per_agent) in [
+        (
+            "otel-genai",
+            "OTel GenAI",
+            "tokens",
+            "no series carries gen_ai_agent_name",
+        ),
+        (
+            "litellm",
+            "LiteLLM",
+            "cannot tell: provider key",
+            "LiteLLM sees models and API keys",
+        ),
+        (
+            "vllm",
+            "vLLM",
+            "set [cost] gpu_hour_price",
+            "does not know which agent called it",
+        ),
         (
             "fastapi",
             "FastAPI instrumentator",
             "cannot tell: the FastAPI",
+            "/agent/{agent_type} is a route template",
         ),
-        ("tgi", "TGI", "set [cost] gpu_hour_price"),
+        (
+            "tgi",
+            "TGI",
+            "set [cost] gpu_hour_price",
+            "does not know which agent called it",
+        ),
+        // The example stack is the simulated feed's own: the header names no other.
+        ("example", "", "tokens", "analyst"),
     ] {
         let t = Tmux::start(
             &format!("demo-{profile}"),
@@ -332,8 +356,22 @@ fn the_demo_speaks_every_stack() {
         t.wait_for(
             40,
             &format!("{profile}: the stack named and its words"),
-            |s| s.contains(&format!("metrics ● simulated · {stack}")) && s.contains(says),
+            |s| {
+                let named = match stack {
+                    "" => s.contains("metrics ● simulated"),
+                    _ => s.contains(&format!("metrics ● simulated · {stack}")),
+                };
+                named && s.contains(says)
+            },
         );
+        t.send(&["A"]);
+        t.wait_for(10, &format!("{profile}: the per-agent view"), |s| {
+            s.contains("agents · ai-agents") && s.contains(per_agent)
+        });
+        t.send(&["Escape"]);
+        t.wait_for(10, &format!("{profile}: back"), |s| {
+            s.contains("latency · A per agent")
+        });
         t.send(&["q"]);
     }
 }

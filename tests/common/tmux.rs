@@ -25,8 +25,22 @@ impl Tmux {
             args.extend(["-e", v.as_str()]);
         }
         args.extend(["bash", "--norc", "--noprofile"]);
-        let status = Command::new("tmux").args(&args).status().unwrap();
-        assert!(status.success(), "tmux new-session failed");
+        // A server whose last session was just killed exits; a new session racing it
+        // fails with "server exited unexpectedly": the next try starts a new server.
+        let mut tries = 0;
+        loop {
+            let out = Command::new("tmux").args(&args).output().unwrap();
+            if out.status.success() {
+                break;
+            }
+            tries += 1;
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                tries < 5 && err.contains("server exited unexpectedly"),
+                "tmux new-session failed: {err}"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
         Tmux { session }
     }
 
