@@ -74,6 +74,9 @@ pub struct PrometheusConfig {
     /// Whose metric names to read: "auto" (detected per namespace) or a profile name
     /// (example, otel-genai, litellm, vllm, fastapi, tgi).
     pub profile: String,
+    /// The largest answer read from Prometheus, MiB: a bigger one is an error on its panel
+    /// (a proxy's page, a cardinality explosion), never read into memory.
+    pub max_answer_mib: u32,
     /// The label matchers of the provider's blackbox probe series (`probe_success`,
     /// `probe_duration_seconds`); empty: no probe.
     pub provider_probe: String,
@@ -234,6 +237,7 @@ impl Default for PrometheusConfig {
             refresh_secs: 5.0,
             history_minutes: 30,
             profile: "auto".into(),
+            max_answer_mib: 2,
             provider_probe: DEFAULT_PROVIDER_PROBE.into(),
             queries: Queries::default(),
         }
@@ -424,6 +428,12 @@ impl Config {
             return Err(format!(
                 "prometheus.refresh_secs = {}: must be in [0.5, 3600]",
                 p.refresh_secs
+            ));
+        }
+        if p.max_answer_mib == 0 || p.max_answer_mib > 1024 {
+            return Err(format!(
+                "prometheus.max_answer_mib = {}: must be 1 to 1024",
+                p.max_answer_mib
             ));
         }
         if p.history_minutes == 0 || p.history_minutes > 24 * 60 {

@@ -85,3 +85,147 @@ fn config_errors_name_the_file_and_print_no_control_bytes() {
         "{err}"
     );
 }
+
+/// A hostile Prometheus on loopback: what every query gets, by mode.
+fn hostile_prometheus(mode: &'static str) -> String {
+    use axum::response::IntoResponse;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let handler = move |req: axum::extract::Request| async move {
+                let json = |s: String| ([("content-type", "application/json")], s).into_response();
+                let query = req.uri().query().unwrap_or("").to_string();
+                let body = axum::body::to_bytes(req.into_body(), 1 << 20).await.unwrap_or_default();
+                let asked = format!("{query} {}", String::from_utf8_lossy(&body));
+                // Detection finds the example stack, so its queries are asked.
+                if asked.contains("group") {
+                    return json(
+                        r#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"__name__":"http_requests_total","code":"200"},"value":[1,"1"]},{"metric":{"__name__":"ai_tokens_used_total"},"value":[1,"1"]},{"metric":{"__name__":"http_request_duration_seconds_count"},"value":[1,"1"]}]}}"#
+                            .into(),
+                    );
+                }
+                match mode {
+                    // A cardinality explosion: 50 MB of series.
+                    "huge" => json(format!(
+                        r#"{{"status":"success","data":{{"resultType":"vector","result":[{}]}}}}"#,
+                        vec![r#"{"metric":{"model":"m"},"value":[1,"1"]}"#; 1_250_000].join(",")
+                    )),
+                    // A proxy's error page.
+                    "html" => (
+                        axum::http::StatusCode::BAD_GATEWAY,
+                        [("content-type", "text/html")],
+                        "<html><body><h1>502 Bad Gateway</h1></body></html>",
+                    )
+                        .into_response(),
+                    "not-json" => json("{\"status\":\"success\",\"data\":".into()),
+                    // Values no quantity can take.
+                    _ => json(
+                        r#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"+Inf"]}]}}"#
+                            .into(),
+                    ),
+                }
+            };
+            let app = axum::Router::new().fallback(axum::routing::any(handler));
+            let l = tokio::net::TcpListener::from_std(listener).unwrap();
+            axum::serve(l, app).await.unwrap();
+        });
+    });
+    url
+}
+
+/// `agentdeck ARGS` against `sim`, with its peak resident set (KiB) read from
+/// /proc/PID/status (VmHWM, a high-water mark) until it exits. (The children's rusage would
+/// count this test process's own pages, copied at the fork before the exec.)
+fn measured(sim: &SimProcess, args: &[&str]) -> (i32, String, i64) {
+    use std::io::Read;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_agentdeck"))
+        .arg("--kubeconfig")
+        .arg(&sim.kubeconfig)
+        .args(args)
+        .env("HOME", sim.dir.path())
+        .env("AGENTDECK_LOG_FILE", sim.dir.path().join("agentdeck.log"))
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = stdout.read_to_string(&mut s);
+        s
+    });
+    let status = format!("/proc/{}/status", child.id());
+    let mut peak = 0;
+    let code = loop {
+        if let Ok(text) = std::fs::read_to_string(&status)
+            && let Some(kib) = text
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<i64>().ok())
+        {
+            peak = peak.max(kib);
+        }
+        if let Some(st) = child.try_wait().unwrap() {
+            break st.code().unwrap_or(-1);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    };
+    (code, reader.join().unwrap(), peak)
+}
+
+/// Oversized, HTML, truncated JSON and infinite answers: `status` says so on the metrics,
+/// is never "healthy" on them, and stays small.
+#[test]
+fn a_hostile_prometheus_is_never_healthy_and_stays_small() {
+    let sim = SimProcess::start(&["--preload"]);
+    let mut peak = 0;
+    for (mode, says) in [
+        ("huge", "over 2 MiB (prometheus.max_answer_mib)"),
+        ("html", "HTTP 502"),
+        ("not-json", "unexpected prometheus response"),
+        ("inf", "invalid answer: inf"),
+    ] {
+        let url = hostile_prometheus(mode);
+        let args = [
+            "-n",
+            "ai-agents",
+            "status",
+            "-o",
+            "json",
+            "--prometheus-url",
+            &url,
+        ];
+        let (code, out, kib) = measured(&sim, &args);
+        peak = peak.max(kib);
+        let s: serde_json::Value =
+            serde_json::from_str(&out).unwrap_or_else(|e| panic!("{mode}: {e}\n{out}"));
+        assert_eq!(
+            code, 1,
+            "{mode}: never healthy on answers nobody can read\n{s:#}"
+        );
+        assert_eq!(s["healthy"], false, "{mode}");
+        assert!(
+            common::problem_ids(&s).contains(&"metrics-unreadable".to_string()),
+            "{mode}: {s:#}"
+        );
+        let p95 = s["metrics"]["p95Ms"].to_string();
+        assert!(p95.contains(says), "{mode}: p95 {p95}");
+        let (_, text, _) =
+            sim.agentdeck(&["-n", "ai-agents", "status", "--prometheus-url", &url], "");
+        assert!(
+            !text.contains("inf %") && !text.contains("NaN"),
+            "{mode}: {text}"
+        );
+        eprintln!("{mode}: status peaked at {} MiB", kib / 1024);
+    }
+    let rss_mib = peak / 1024;
+    eprintln!("status against a hostile Prometheus: at most {rss_mib} MiB resident");
+    assert!(rss_mib < 64, "{rss_mib} MiB");
+}

@@ -259,13 +259,13 @@ impl App {
             bundled: &rb.bundled,
             cleared: &self.cleared,
         });
-        self.problems = self.tracker.observe(self.now, found);
-        self.cleared = self.tracker.cleared();
         self.blind = crate::problems::blind_spots(
             self.metrics.as_ref(),
             &rb.cfg.window,
             rb.p95_threshold_ms,
         );
+        self.problems = self.tracker.observe(self.now, found, &self.blind);
+        self.cleared = self.tracker.cleared();
     }
 
     /// Forget the problems (the connection changed: they were another namespace's).

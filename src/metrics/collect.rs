@@ -237,16 +237,28 @@ pub fn model_rates(
     if by_model.is_empty() {
         return Reading::NoData;
     }
-    Reading::Value(
-        by_model
-            .into_iter()
-            .map(|(model, tokens_per_sec)| ModelRate {
-                model,
-                tokens_per_sec,
-            })
-            .collect(),
-    )
+    let mut rows: Vec<ModelRate> = by_model
+        .into_iter()
+        .map(|(model, tokens_per_sec)| ModelRate {
+            model,
+            tokens_per_sec,
+        })
+        .collect();
+    if rows.len() > MAX_MODELS {
+        // A label gone wild (thousands of values): the busiest stay, the rest are one row.
+        rows.sort_by(|a, b| b.tokens_per_sec.total_cmp(&a.tokens_per_sec));
+        let rest = rows.split_off(MAX_MODELS - 1);
+        rows.push(ModelRate {
+            model: format!("({} others)", rest.len()),
+            tokens_per_sec: rest.iter().map(|r| r.tokens_per_sec).sum(),
+        });
+        rows.sort_by(|a, b| a.model.cmp(&b.model));
+    }
+    Reading::Value(rows)
 }
+
+/// Models shown at most, the last row summing the rest.
+pub const MAX_MODELS: usize = 20;
 
 /// Refresh every `refresh_every` (the first refresh at once) and send each snapshot to
 /// `tx`; returns when the receiver is dropped. A slow refresh delays the next tick rather

@@ -190,3 +190,21 @@ fn impossible_values_are_invalid_answers() {
         s.tokens
     );
 }
+
+/// 20,000 model label values: the busiest 19 and one row for the rest.
+#[test]
+fn thousands_of_models_are_the_busiest_and_one_row_of_others() {
+    let model = ["model".to_string()];
+    let samples: Vec<Sample> = (0..20_000)
+        .map(|i| sample(&[("model", &format!("m{i:05}"))], i as f64))
+        .collect();
+    let Reading::Value(v) = model_rates(Ok(samples), &model) else {
+        panic!()
+    };
+    assert_eq!(v.len(), MAX_MODELS);
+    assert!(v.iter().any(|m| m.model == "(19981 others)"), "{v:?}");
+    let total: f64 = (0..20_000).map(f64::from).sum();
+    let kept: f64 = v.iter().map(|m| m.tokens_per_sec).sum();
+    assert_eq!(kept, total, "nothing lost");
+    assert!(v.iter().any(|m| m.model == "m19999"));
+}

@@ -59,7 +59,13 @@ pub enum QueryError {
     /// A 2xx answer that is not a usable instant-query result (not JSON, a matrix, ...).
     #[error("unexpected prometheus response: {0}")]
     Decode(String),
+    /// The answer's body passed the configured size.
+    #[error("prometheus answered over {limit_mib} MiB (prometheus.max_answer_mib) for {query}")]
+    TooLarge { limit_mib: u32, query: String },
 }
+
+/// Answers' bodies read at the same time (see [`PromClient::read`]).
+const BODIES_AT_ONCE: usize = 2;
 
 /// A Prometheus HTTP API client with a real per-request timeout.
 #[derive(Clone)]
@@ -67,6 +73,11 @@ pub struct PromClient {
     /// Base URL with any credentials masked.
     display_url: String,
     timeout: Duration,
+    /// The largest answer read, bytes.
+    max_answer: usize,
+    /// Bodies read at once: with a refresh's queries in flight together, memory is bounded
+    /// by this many answers, not by all of them.
+    reading: std::sync::Arc<tokio::sync::Semaphore>,
     auth: Auth,
     headers: Headers,
     /// prometheus-http-query's client around our own reqwest client (timeout, TLS, headers).
@@ -158,6 +169,8 @@ impl PromClient {
         Ok(PromClient {
             display_url,
             timeout,
+            max_answer: (cfg.max_answer_mib.max(1) as usize) << 20,
+            reading: std::sync::Arc::new(tokio::sync::Semaphore::new(BODIES_AT_ONCE)),
             auth,
             headers: cfg.headers.clone(),
             api,
@@ -181,7 +194,7 @@ impl PromClient {
             req = req.header(reqwest::header::AUTHORIZATION, h);
         }
         let resp = req.get_raw().await.map_err(|e| self.client_error(&e))?;
-        let (status, body) = self.read(resp).await?;
+        let (status, body) = self.read(resp, promql).await?;
         parse_response(status, &body)
     }
 
@@ -204,7 +217,7 @@ impl PromClient {
             req = req.header(reqwest::header::AUTHORIZATION, h);
         }
         let resp = req.get_raw().await.map_err(|e| self.client_error(&e))?;
-        let (status, body) = self.read(resp).await?;
+        let (status, body) = self.read(resp, promql).await?;
         parse_range_response(status, &body)
     }
 
@@ -220,10 +233,36 @@ impl PromClient {
 
     /// Status and body. The crate's own decoding is not used: it drops the status and
     /// body of a non-JSON answer (a proxy's 502 page), which the error should show.
-    async fn read(&self, resp: reqwest::Response) -> Result<(u16, Vec<u8>), QueryError> {
+    /// At most `max_answer` bytes are read (a misconfigured proxy, a cardinality explosion):
+    /// past it the query is an error naming the limit and the query, and the rest is not
+    /// read. The client's timeout covers the body too.
+    async fn read(
+        &self,
+        mut resp: reqwest::Response,
+        promql: &str,
+    ) -> Result<(u16, Vec<u8>), QueryError> {
         let status = resp.status().as_u16();
-        let body = resp.bytes().await.map_err(|e| self.transport(&e))?;
-        Ok((status, body.to_vec()))
+        let too_large = || QueryError::TooLarge {
+            limit_mib: (self.max_answer >> 20) as u32,
+            query: crate::format::clip(&crate::text::printable(promql), 120),
+        };
+        if resp
+            .content_length()
+            .is_some_and(|n| n > self.max_answer as u64)
+        {
+            return Err(too_large());
+        }
+        let _permit = self.reading.acquire().await;
+        let mut body = Vec::new();
+        while let Some(chunk) = resp.chunk().await.map_err(|e| self.transport(&e))? {
+            if body.len() + chunk.len() > self.max_answer {
+                return Err(too_large());
+            }
+            // Grown exactly: no doubling past what was read.
+            body.reserve_exact(chunk.len());
+            body.extend_from_slice(&chunk);
+        }
+        Ok((status, body))
     }
 
     fn client_error(&self, e: &prometheus_http_query::Error) -> QueryError {

@@ -71,6 +71,18 @@ async fn api(
             json(r#"{"status":"success","data":{"resultType":"vector","result":[]}}"#)
         }
         "boom" => (StatusCode::INTERNAL_SERVER_ERROR, "").into_response(),
+        // 50 MB of a valid-looking answer, its length announced.
+        "huge" => json(&format!(
+            r#"{{"status":"success","data":{{"resultType":"vector","result":[{}]}}}}"#,
+            vec![r#"{"metric":{"model":"m"},"value":[1,"1"]}"#; 1_250_000].join(",")
+        )),
+        // The same, streamed without a length (chunked).
+        "huge-chunked" => {
+            let chunk = axum::body::Bytes::from(vec![b' '; 1 << 20]);
+            let stream =
+                futures::stream::iter((0..50).map(move |_| Ok::<_, std::io::Error>(chunk.clone())));
+            axum::body::Body::from_stream(stream).into_response()
+        }
         other => (
             StatusCode::BAD_REQUEST,
             [("content-type", "application/json")],
@@ -425,4 +437,19 @@ async fn run_follows_the_namespace() {
             .iter()
             .all(|q| !q.contains('$'))
     );
+}
+
+/// A 50 MB answer (announced or streamed): refused past `max_answer_mib`, naming the limit
+/// and the query, without reading the rest.
+#[tokio::test]
+async fn an_oversized_answer_is_refused_naming_the_limit() {
+    let url = serve(Arc::new(Canned::default())).await;
+    let c = PromClient::new(&url, &cfg(10.0)).unwrap();
+    for q in ["huge", "huge-chunked"] {
+        let e = c.query(q).await.unwrap_err().to_string();
+        assert!(
+            e.contains("over 2 MiB (prometheus.max_answer_mib)") && e.contains(q),
+            "{q}: {e}"
+        );
+    }
 }

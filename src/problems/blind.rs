@@ -13,6 +13,18 @@ pub struct BlindSpot {
     pub why: String,
 }
 
+/// The metric check a problem rests on (None: it rests on the cluster): while that check
+/// is blind, the problem is not "cleared" but "cannot tell".
+pub fn check_of(problem_id: &str) -> Option<&'static str> {
+    match problem_id {
+        "provider-unauthorized" | "agents-4xx" => Some("provider key"),
+        "provider-timeouts" | "agents-5xx" => Some("provider timeouts"),
+        "provider-rate-limited" => Some("rate limits"),
+        "provider-slow" => Some("latency"),
+        _ => None,
+    }
+}
+
 /// The metric-based checks, with the reading each decides on.
 fn checks(m: &MetricsSnapshot) -> [(&'static str, &Reading<f64>, bool); 4] {
     [

@@ -345,18 +345,18 @@ fn critical_problems_come_first_and_the_tracker_keeps_since_and_cleared() {
     );
 
     let mut t = Tracker::default();
-    let first = t.observe(ts("2026-11-30T14:02:00Z"), ps.clone());
+    let first = t.observe(ts("2026-11-30T14:02:00Z"), ps.clone(), &[]);
     assert_eq!(first[0].since, Some(ts("2026-11-30T14:02:00Z")));
-    let later = t.observe(ts("2026-11-30T14:05:00Z"), ps.clone());
+    let later = t.observe(ts("2026-11-30T14:05:00Z"), ps.clone(), &[]);
     assert_eq!(later[0].since, Some(ts("2026-11-30T14:02:00Z")));
-    let after = t.observe(ts("2026-11-30T14:06:00Z"), vec![ps[1].clone()]);
+    let after = t.observe(ts("2026-11-30T14:06:00Z"), vec![ps[1].clone()], &[]);
     assert_eq!(ids(&after), ["not-ready/ai-agent-service"]);
     let cleared = t.cleared();
     assert_eq!(cleared.len(), 1);
     assert_eq!(cleared[0].problem.id, "provider-unauthorized");
     assert_eq!(cleared[0].at, ts("2026-11-30T14:06:00Z"));
     // Five minutes on, the cleared note is gone.
-    t.observe(ts("2026-11-30T14:12:00Z"), vec![]);
+    t.observe(ts("2026-11-30T14:12:00Z"), vec![], &[]);
     assert!(
         t.cleared()
             .iter()
@@ -441,23 +441,26 @@ fn a_flickering_problem_keeps_its_since_and_is_announced_when_it_is_gone() {
         "Provider rejects the API key",
     );
     let mut t = Tracker::default();
-    t.observe(ts("2026-11-30T14:00:00Z"), vec![p.clone()]);
+    t.observe(ts("2026-11-30T14:00:00Z"), vec![p.clone()], &[]);
     // Gone for one refresh (no requests in the window), back again.
-    assert!(t.observe(ts("2026-11-30T14:00:30Z"), vec![]).is_empty());
-    let back = t.observe(ts("2026-11-30T14:00:35Z"), vec![p.clone()]);
+    assert!(
+        t.observe(ts("2026-11-30T14:00:30Z"), vec![], &[])
+            .is_empty()
+    );
+    let back = t.observe(ts("2026-11-30T14:00:35Z"), vec![p.clone()], &[]);
     assert_eq!(back[0].since, Some(ts("2026-11-30T14:00:00Z")));
     assert!(t.cleared().is_empty());
-    t.observe(ts("2026-11-30T14:01:00Z"), vec![]);
+    t.observe(ts("2026-11-30T14:01:00Z"), vec![], &[]);
     assert_eq!(t.cleared().len(), 1);
     // Pods starting (not ready within the grace period) were never shown: not announced.
     let mut starting = Problem::new("not-ready/x", Severity::Warning, "x not ready");
     starting.grace_secs = 60;
     let mut t = Tracker::default();
     assert!(
-        t.observe(ts("2026-11-30T14:00:00Z"), vec![starting])
+        t.observe(ts("2026-11-30T14:00:00Z"), vec![starting], &[])
             .is_empty()
     );
-    t.observe(ts("2026-11-30T14:00:05Z"), vec![]);
+    t.observe(ts("2026-11-30T14:00:05Z"), vec![], &[]);
     assert!(t.cleared().is_empty());
 }
 
@@ -560,4 +563,42 @@ fn the_probe_tells_a_slow_provider_from_slow_answers() {
     let none = run(Some(&c), Some(&metrics(3.0, 0.0, 0.0, 6000.0)));
     assert_eq!(none[0].title, "Provider slow");
     assert!(none[0].evidence.ends_with("no timeouts"));
+}
+
+/// The 401 problem whose query then fails (a proxy's HTML page): not "cleared" — held,
+/// "cannot tell since", without the fix key; back when the signal is.
+#[test]
+fn a_problem_whose_signal_goes_blind_is_held_not_cleared() {
+    let c = cluster(agents());
+    let mut t = tracker::Tracker::default();
+    let bad = run(Some(&c), Some(&metrics(3.0, 1.0, 0.0, 80.0)));
+    t.observe(ts("2026-11-30T14:00:00Z"), bad, &[]);
+    let mut m = metrics(3.0, 0.0, 0.0, 80.0);
+    m.recent.unauthorized_ratio = Reading::Error("prometheus answered HTTP 502: <html>".into());
+    let now = run(Some(&c), Some(&m));
+    assert_eq!(ids(&now), ["metrics-unreadable"], "never no problem");
+    let blind = blind_spots(Some(&m), "1m", 2000.0);
+    let shown = t.observe(ts("2026-11-30T14:03:00Z"), now, &blind);
+    assert!(t.cleared().is_empty(), "not cleared: {:?}", t.cleared());
+    let held = shown
+        .iter()
+        .find(|p| p.id == "provider-unauthorized")
+        .unwrap();
+    assert_eq!(held.title, "Provider rejects the API key (cannot tell)");
+    assert!(
+        held.evidence
+            .starts_with("cannot tell since 14:03 UTC: its query failed"),
+        "{}",
+        held.evidence
+    );
+    assert!(held.fix.is_none());
+    assert_eq!(held.since, Some(ts("2026-11-30T14:00:00Z")));
+    // The signal back and clean: cleared for real.
+    let shown = t.observe(ts("2026-11-30T14:04:00Z"), vec![], &[]);
+    assert!(shown.is_empty());
+    let cleared: Vec<String> = t.cleared().into_iter().map(|c| c.problem.id).collect();
+    assert!(
+        cleared.contains(&"provider-unauthorized".to_string()),
+        "{cleared:?}"
+    );
 }

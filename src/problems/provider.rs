@@ -39,6 +39,7 @@ pub fn detect(i: &Inputs) -> Vec<Problem> {
         out.extend(egress);
         return out;
     }
+    out.extend(unreadable(m));
     let flowing = value(&m.recent.request_rate).is_some_and(|r| r > 0.0);
     let share_401 = value(&m.recent.unauthorized_ratio).filter(|_| flowing);
     let share_504 = value(&m.recent.timeout_ratio).filter(|_| flowing);
@@ -93,6 +94,33 @@ pub fn detect(i: &Inputs) -> Vec<Problem> {
         out.extend(slow(i, m, share_401.unwrap_or(0.0)));
     }
     out
+}
+
+/// Prometheus reached, but what the problems decide on cannot be read (a proxy's HTML
+/// page, bad JSON, a 5xx, an invalid value): never "no problem".
+fn unreadable(m: &MetricsSnapshot) -> Option<Problem> {
+    let r = &m.recent;
+    let e = [
+        &r.request_rate,
+        &r.unauthorized_ratio,
+        &r.timeout_ratio,
+        &r.p95_ms,
+    ]
+    .into_iter()
+    .find_map(|x| match x {
+        Reading::Error(e) => Some(e),
+        _ => None,
+    })?;
+    let mut p = Problem::new(
+        "metrics-unreadable",
+        Severity::Warning,
+        "Metrics answers unreadable",
+    );
+    p.evidence = format!("{}: {e}", m.origin.label());
+    p.advice = Some(
+        "the provider and latency checks cannot be made: check prometheus.url (a proxy's page?) with `agentdeck metrics`".into(),
+    );
+    Some(p)
 }
 
 /// Stacks that group status codes (`status="4xx"`): a 401 cannot be told from a 404, so

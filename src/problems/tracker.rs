@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 
-use super::Problem;
+use super::{BlindSpot, Problem};
 
 /// How long a cleared problem stays on screen.
 pub const CLEARED_SECS: i64 = 5 * 60;
@@ -25,24 +25,45 @@ pub struct Tracker {
     /// Every problem gone lately, with when it was first seen: one that comes back (a
     /// signal flickering around its threshold) keeps its "since".
     gone: BTreeMap<String, (Timestamp, Timestamp, Problem)>,
+    /// Problems whose signal went blind (a failing query, a Prometheus answering HTML):
+    /// not cleared — nobody knows — but held, "cannot tell since", with when it went.
+    held: BTreeMap<String, Timestamp>,
 }
 
 impl Tracker {
     /// Take this round's problems: fill in `since`, note the ones that cleared, and hold
     /// back those still within their grace period.
-    pub fn observe(&mut self, now: Timestamp, mut current: Vec<Problem>) -> Vec<Problem> {
+    /// `blind`: the checks that cannot be made now; a problem resting on one of them that
+    /// is no longer found is held, said as "cannot tell since HH:MM", not cleared.
+    pub fn observe(
+        &mut self,
+        now: Timestamp,
+        mut current: Vec<Problem>,
+        blind: &[BlindSpot],
+    ) -> Vec<Problem> {
         let left: Vec<String> = self
             .seen
             .keys()
             .filter(|id| !current.iter().any(|p| &p.id == *id))
             .cloned()
             .collect();
+        let mut held = Vec::new();
         for id in left {
+            let why = super::blind::check_of(&id)
+                .and_then(|c| blind.iter().find(|b| b.check == c))
+                .map(|b| b.why.clone());
+            if let (Some(why), Some((first, p))) = (why, self.seen.get(&id)) {
+                let since = *self.held.entry(id.clone()).or_insert(now);
+                held.push(Self::held_problem(p, *first, since, &why));
+                continue;
+            }
+            self.held.remove(&id);
             if let Some((first, problem)) = self.seen.remove(&id) {
                 self.gone.insert(id, (first, now, problem));
             }
         }
         for p in &mut current {
+            self.held.remove(&p.id);
             let first = match (self.seen.get(&p.id), self.gone.remove(&p.id)) {
                 (Some((t, _)), _) => *t,
                 // Back within the window of a cleared note: the same problem goes on.
@@ -69,7 +90,23 @@ impl Tracker {
             let first = self.seen.get(&p.id).map_or(now, |(t, _)| *t);
             now.as_second() - first.as_second() >= p.grace_secs
         });
+        current.extend(held);
         current
+    }
+
+    /// A problem last seen `first`, whose signal is blind since `since`: no fix to press on
+    /// evidence nobody has.
+    fn held_problem(p: &Problem, first: Timestamp, since: Timestamp, why: &str) -> Problem {
+        Problem {
+            title: format!("{} (cannot tell)", p.title),
+            evidence: format!("cannot tell since {}: {why}", since.strftime("%H:%M UTC")),
+            since: Some(first),
+            fix: None,
+            advice: Some(
+                "the last evidence is gone, not the problem: see the metrics source".into(),
+            ),
+            ..p.clone()
+        }
     }
 
     /// The problems that cleared in the last [`CLEARED_SECS`], newest first.
@@ -81,6 +118,7 @@ impl Tracker {
 
     /// Forget everything (a context or namespace switch).
     pub fn clear(&mut self) {
+        self.held.clear();
         self.seen.clear();
         self.cleared.clear();
         self.gone.clear();
