@@ -160,3 +160,109 @@ async fn a_stalled_server_is_stale_within_seconds_and_recovers_by_itself() {
     .await;
     sim.stop().await;
 }
+
+/// The API server restarted without its state (as after an etcd restore): its
+/// resourceVersions start again below ours. The watchers drop their caches and list anew —
+/// the new truth replaces what was shown, no phantom pods — and the snapshot says the state
+/// was reloaded. Once the new history passes the old resourceVersion, still no phantoms.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_restored_with_an_older_history_is_listed_anew() {
+    let dir = tempfile::tempdir().unwrap();
+    let kc = dir.path().join("kubeconfig");
+    let mut cfg = preload(4.0);
+    cfg.kubeconfig_out = Some(kc.clone());
+    let first = start_sim(cfg.clone()).await;
+    let addr = first.addr;
+    let conn = cluster::connect(
+        &Target {
+            kubeconfig: Some(kc.clone()),
+            ..Default::default()
+        },
+        "ai-agents",
+    )
+    .await
+    .unwrap();
+    let deploys: kube::Api<k8s_openapi::api::apps::v1::Deployment> =
+        kube::Api::namespaced(conn.client.clone(), "ai-agents");
+    let scale = |n: i32| {
+        let d = deploys.clone();
+        async move {
+            d.patch_scale(
+                "redis",
+                &kube::api::PatchParams::default(),
+                &kube::api::Patch::Merge(serde_json::json!({"spec": {"replicas": n}})),
+            )
+            .await
+        }
+    };
+    let (tx, mut rx) = mpsc::channel(256);
+    let _watch = cluster::watch::spawn(&conn, &Default::default(), tx);
+    scale(3).await.unwrap();
+    let redis = |s: &agentdeck::cluster::ClusterSnapshot| {
+        s.workloads
+            .iter()
+            .find(|w| w.name == "redis")
+            .map(|w| (w.desired, w.ready, w.pod_names.len()))
+    };
+    next_matching(
+        &mut rx,
+        60,
+        "redis 3/3 on the first server",
+        |e| matches!(e, ClusterEvent::Snapshot(s) if redis(s) == Some((3, 3, 3))),
+    )
+    .await;
+    let old_rv: u64 = deploys
+        .get("redis")
+        .await
+        .unwrap()
+        .metadata
+        .resource_version
+        .unwrap()
+        .parse()
+        .unwrap();
+
+    // The same address, a fresh server: redis 1/1 again, resourceVersions from 1.
+    first.stop().await;
+    let mut again = preload(4.0);
+    again.listen = addr;
+    let second = start_sim(again).await;
+    let ev = next_matching(&mut rx, 60, "the new truth: redis 1/1, reloaded", |e| {
+        matches!(e, ClusterEvent::Snapshot(s) if redis(s) == Some((1, 1, 1)) && s.reloaded.is_some())
+    })
+    .await;
+    let ClusterEvent::Snapshot(s) = ev else {
+        unreachable!()
+    };
+    let why = &s.reloaded.as_ref().unwrap().1;
+    assert!(why.contains("history restarted"), "{why}");
+
+    // The new history passes the old resourceVersion: scaling redis up and down does it,
+    // and what is shown stays the new server's pods.
+    let mut n = 0;
+    loop {
+        let d = deploys.get("redis").await.unwrap();
+        let rv: u64 = d.metadata.resource_version.unwrap().parse().unwrap();
+        if rv > old_rv + 5 {
+            break;
+        }
+        n += 1;
+        scale(if n % 2 == 0 { 1 } else { 2 }).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    scale(2).await.unwrap();
+    let ev = next_matching(
+        &mut rx,
+        60,
+        "redis 2/2 on the new server",
+        |e| matches!(e, ClusterEvent::Snapshot(s) if redis(s) == Some((2, 2, 2))),
+    )
+    .await;
+    let ClusterEvent::Snapshot(s) = ev else {
+        unreachable!()
+    };
+    let pods: kube::Api<k8s_openapi::api::core::v1::Pod> =
+        kube::Api::namespaced(conn.client.clone(), "ai-agents");
+    let real = pods.list(&Default::default()).await.unwrap().items.len();
+    assert_eq!(s.pods_total, real, "only the pods that exist");
+    second.stop().await;
+}

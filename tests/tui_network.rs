@@ -161,3 +161,49 @@ fn the_dashboard_survives_blackhole_reset_and_outage() {
             .is_some_and(|l| l.starts_with("ready$"))
     });
 }
+
+/// The API server restarted without its state (an etcd restore): its resourceVersions start
+/// again below ours. The dashboard shows the new truth — redis back to 1/1, only the pods
+/// that exist — within one relist, not after minutes of "Too large resource version".
+#[test]
+fn a_restart_without_its_state_shows_the_new_truth() {
+    if !require_tool("tmux") {
+        return;
+    }
+    let port = common::free_port();
+    let listen = format!("127.0.0.1:{port}");
+    let args = ["--preload", "--time-scale", "5", "--listen", &listen];
+    let mut sim = SimProcess::start(&args);
+    let t = sim.dashboard("restore");
+    t.wait_for(40, "the dashboard with the agents ready", |s| {
+        fresh(s) && s.contains("ai-agent-service") && s.contains("3/3")
+    });
+    change_shows(&t, &sim, 3, "redis scaled to 3 on the first server");
+    // SAFETY: signalling our own child process.
+    unsafe { libc::kill(sim.child.id() as i32, libc::SIGKILL) };
+    let _ = sim.child.wait();
+    sim = SimProcess::start(&args);
+    let started = Instant::now();
+    let screen = t.wait_for(60, "the new server's truth: redis 1/1", |s| {
+        fresh(s) && s.lines().any(|l| l.contains("redis") && l.contains("1/1"))
+    });
+    eprintln!(
+        "the new truth after {:.1?}; header: {}",
+        started.elapsed(),
+        header(&screen)
+    );
+    let (_, out, _) = sim.agentdeck(&["-n", "ai-agents", "status", "-o", "json"], "");
+    let s: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let pods: u64 = s["workloads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            w["pods"]["running"].as_u64().unwrap_or(0) + w["pods"]["pending"].as_u64().unwrap_or(0)
+        })
+        .sum();
+    t.wait_for(30, "only the pods that exist", |s| {
+        s.contains(&format!("· {pods} pods"))
+    });
+    t.send(&["q"]);
+}

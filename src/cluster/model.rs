@@ -273,6 +273,9 @@ pub struct ClusterSnapshot {
     pub network_policies: Vec<super::netpol::Policy>,
     /// Shared with the watcher that read it (and between snapshots until it reads again).
     pub resource_metrics: std::sync::Arc<ResourceMetrics>,
+    /// When the server's history stopped being ours (restored from an older backup,
+    /// restarted without its state) and everything was listed again, and why.
+    pub reloaded: Option<(jiff::Timestamp, String)>,
 }
 
 impl ClusterSnapshot {

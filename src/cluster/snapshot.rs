@@ -264,6 +264,7 @@ pub fn build_with(
         kinds: objects.kinds.clone(),
         network_policies: objects.network_policies.clone(),
         resource_metrics: objects.resource_metrics.clone(),
+        reloaded: None,
     }
 }
 

@@ -307,6 +307,9 @@ fn dot(ok: bool, t: &Theme) -> Span<'static> {
     Span::styled("●", Style::default().fg(if ok { t.ok } else { t.error }))
 }
 
+/// How long the header says the cluster's state was reloaded.
+const RELOAD_SHOWN_SECS: i64 = 120;
+
 fn draw_header(f: &mut Frame, app: &App, area: Rect) {
     let t = app.theme();
     let muted = Style::default().fg(t.muted);
@@ -354,6 +357,18 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
             if !degraded.is_empty() {
                 spans.push(Span::styled(
                     format!(" (cannot read {})", degraded.join(", ")),
+                    Style::default().fg(t.warn),
+                ));
+            }
+            // The server's history restarted: what is shown was listed anew.
+            if let Some((at, _)) = app.cluster.as_ref().and_then(|c| c.reloaded.as_ref())
+                && app.now.as_second() - at.as_second() < RELOAD_SHOWN_SECS
+            {
+                spans.push(Span::styled(
+                    format!(
+                        " · state reloaded {} ago",
+                        format::age(app.now.as_second() - at.as_second())
+                    ),
                     Style::default().fg(t.warn),
                 ));
             }

@@ -132,6 +132,7 @@ pub fn healthy_cluster() -> ClusterSnapshot {
         kinds: Default::default(),
         network_policies: Default::default(),
         resource_metrics: Default::default(),
+        reloaded: None,
     }
 }
 

@@ -13,8 +13,7 @@ use kube::runtime::{WatchStreamExt, watcher};
 use kube::{Api, ResourceExt};
 use tokio::task::JoinHandle;
 
-use super::WATCH_TIMEOUT_SECS;
-use super::kinds::{Health, reason};
+use super::kinds::{Health, RELIST_PAUSE, config, history_lost, reason};
 use crate::cluster::connect::Connection;
 use crate::cluster::model::EventView;
 use crate::cluster::snapshot::{event_view, event_view_v1};
@@ -89,37 +88,68 @@ async fn run<K>(
         + Sync
         + 'static,
 {
-    let stream =
-        watcher(api, watcher::Config::default().timeout(WATCH_TIMEOUT_SECS)).default_backoff();
-    let mut stream = std::pin::pin!(stream);
-    // A relist is gathered apart and swapped in when complete.
-    let mut relist: Option<HashMap<String, EventView>> = None;
-    while let Some(item) = stream.next().await {
-        match item {
-            Ok(watcher::Event::Init) => relist = Some(HashMap::new()),
-            Ok(watcher::Event::InitApply(e)) => {
-                if let Some(map) = relist.as_mut() {
-                    keep(map, e.uid().unwrap_or_default(), view(&e));
+    let mut reloads = health.reloads();
+    loop {
+        let epoch = *reloads.borrow_and_update();
+        if epoch > 0 {
+            tokio::time::sleep(RELIST_PAUSE).await;
+        }
+        let stream = watcher(api.clone(), config(epoch)).default_backoff();
+        let mut stream = std::pin::pin!(stream);
+        // A relist is gathered apart and swapped in when complete.
+        let mut relist: Option<HashMap<String, EventView>> = None;
+        loop {
+            let item = tokio::select! {
+                item = stream.next() => item,
+                r = reloads.changed() => match r {
+                    Ok(()) => break,
+                    Err(_) => return,
+                },
+            };
+            let Some(item) = item else { return };
+            match item {
+                Ok(ev) => apply(&events, &mut relist, ev, &view, &health),
+                Err(e) => {
+                    if let Some(why) = history_lost(&e) {
+                        health.history_lost("events", why);
+                        break;
+                    }
+                    tracing::warn!(error = %e, "watching events failed; retrying with backoff");
+                    health.failed("events", reason("events", &ns, &e));
                 }
             }
-            Ok(watcher::Event::InitDone) => {
-                if let Some(map) = relist.take() {
-                    *events.lock() = map;
-                }
-                health.ok("events");
+        }
+    }
+}
+
+/// One watch event into the kept views; a relist is gathered apart and swapped in whole.
+fn apply<K: kube::Resource>(
+    events: &Events,
+    relist: &mut Option<HashMap<String, EventView>>,
+    ev: watcher::Event<K>,
+    view: &impl Fn(&K) -> EventView,
+    health: &Health,
+) {
+    match ev {
+        watcher::Event::Init => *relist = Some(HashMap::new()),
+        watcher::Event::InitApply(e) => {
+            if let Some(map) = relist.as_mut() {
+                keep(map, e.uid().unwrap_or_default(), view(&e));
             }
-            Ok(watcher::Event::Apply(e)) => {
-                keep(&mut events.lock(), e.uid().unwrap_or_default(), view(&e));
-                health.ok("events");
+        }
+        watcher::Event::InitDone => {
+            if let Some(map) = relist.take() {
+                *events.lock() = map;
             }
-            Ok(watcher::Event::Delete(e)) => {
-                events.lock().remove(&e.uid().unwrap_or_default());
-                health.ok("events");
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "watching events failed; retrying with backoff");
-                health.failed("events", reason("events", &ns, &e));
-            }
+            health.ok("events");
+        }
+        watcher::Event::Apply(e) => {
+            keep(&mut events.lock(), e.uid().unwrap_or_default(), view(&e));
+            health.ok("events");
+        }
+        watcher::Event::Delete(e) => {
+            events.lock().remove(&e.uid().unwrap_or_default());
+            health.ok("events");
         }
     }
 }

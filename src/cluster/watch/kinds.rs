@@ -17,10 +17,25 @@ use crate::cluster::explain;
 use crate::cluster::model::Readable;
 
 /// What could be read of each kind, shared by the watchers and the snapshot builder.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Health {
     map: Arc<Mutex<BTreeMap<&'static str, Readable>>>,
     pub changed: Arc<Notify>,
+    /// Bumped when the server's history is found not to be ours: every kind lists anew.
+    epoch: Arc<tokio::sync::watch::Sender<u64>>,
+    /// The last such reload: when, and why.
+    reloaded: Arc<Mutex<Option<(jiff::Timestamp, String)>>>,
+}
+
+impl Default for Health {
+    fn default() -> Self {
+        Health {
+            map: Arc::default(),
+            changed: Arc::default(),
+            epoch: Arc::new(tokio::sync::watch::channel(0).0),
+            reloaded: Arc::default(),
+        }
+    }
 }
 
 impl Health {
@@ -43,6 +58,29 @@ impl Health {
             tracing::info!(kind, "watch healthy");
         }
         self.changed.notify_one();
+    }
+
+    /// The server's history is not ours (`why`): every kind drops its cache and lists
+    /// from scratch — like client-go's reflector — replacing what was shown.
+    pub fn history_lost(&self, kind: &'static str, why: String) {
+        tracing::warn!(kind, "{why}: listing every kind anew");
+        *self.reloaded.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some((jiff::Timestamp::now(), why));
+        self.epoch.send_modify(|e| *e += 1);
+        self.changed.notify_one();
+    }
+
+    /// The last reload, if any.
+    pub fn reloaded(&self) -> Option<(jiff::Timestamp, String)> {
+        self.reloaded
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// A receiver of reloads (changes when every kind must list anew).
+    pub fn reloads(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.epoch.subscribe()
     }
 
     /// The kind failed: never read yet → No, read before → Stale (its data is kept).
@@ -74,9 +112,50 @@ pub fn reason(kind: &str, namespace: &str, e: &watcher::Error) -> String {
     }
 }
 
+/// "Too large resource version": the server's history is behind ours (restored from a
+/// backup, restarted without its state). Resuming would wait for it to catch up and then
+/// show objects that no longer exist: client-go drops its cache and lists anew.
+pub fn history_lost(e: &watcher::Error) -> Option<String> {
+    let s = match e {
+        watcher::Error::InitialListFailed(kube::Error::Api(s))
+        | watcher::Error::WatchStartFailed(kube::Error::Api(s))
+        | watcher::Error::WatchFailed(kube::Error::Api(s)) => s,
+        watcher::Error::WatchError(s) => s,
+        _ => return None,
+    };
+    let too_large = s.message.contains("Too large resource version")
+        || s.details.as_ref().is_some_and(|d| {
+            d.causes
+                .iter()
+                .any(|c| c.reason == "ResourceVersionTooLarge")
+        });
+    too_large.then(|| {
+        format!(
+            "the API server's history restarted ({})",
+            crate::text::printable(&s.message)
+        )
+    })
+}
+
+/// The pause before listing anew after a reload.
+pub const RELIST_PAUSE: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// The watcher's configuration; after a reload the list is a consistent read (no
+/// resourceVersion), not whatever a cache holds.
+pub fn config(reloads: u64) -> watcher::Config {
+    let c = watcher::Config::default().timeout(WATCH_TIMEOUT_SECS);
+    if reloads > 0 {
+        c.list_semantic(watcher::ListSemantic::MostRecent)
+    } else {
+        c
+    }
+}
+
 /// Watch one kind into a reflector store (managedFields and annotations dropped: they are
 /// most of an object's size — last-applied-configuration repeats the whole spec — and
-/// nothing here reads them), reporting its health.
+/// nothing here reads them), reporting its health. When the server's history is not ours
+/// (too large a resourceVersion, or an object that changed its UID under its name) every
+/// kind lists anew and the store is replaced, not merged.
 pub fn drive<K>(
     api: Api<K>,
     kind: &'static str,
@@ -92,26 +171,74 @@ where
         + Sync
         + 'static,
 {
-    let (reader, writer) = reflector::store::<K>();
-    let stream = watcher(api, watcher::Config::default().timeout(WATCH_TIMEOUT_SECS))
-        .default_backoff()
-        .modify(|o: &mut K| {
-            o.managed_fields_mut().clear();
-            o.annotations_mut().clear();
-        })
-        .reflect(writer);
+    let (reader, mut writer) = reflector::store::<K>();
+    let store = reader.clone();
     let task = tokio::spawn(async move {
-        let mut stream = std::pin::pin!(stream);
-        while let Some(item) = stream.next().await {
-            match item {
-                Ok(watcher::Event::Init | watcher::Event::InitApply(_)) => {}
-                Ok(_) => health.ok(kind),
-                Err(e) => {
-                    tracing::warn!(kind, error = %e, "watch failed; retrying with backoff");
-                    health.failed(kind, reason(kind, &namespace, &e));
+        let mut reloads = health.reloads();
+        loop {
+            let epoch = *reloads.borrow_and_update();
+            if epoch > 0 {
+                // A server that keeps saying so is not listed in a tight loop.
+                tokio::time::sleep(RELIST_PAUSE).await;
+            }
+            let stream = watcher(api.clone(), config(epoch))
+                .default_backoff()
+                .modify(|o: &mut K| {
+                    o.managed_fields_mut().clear();
+                    o.annotations_mut().clear();
+                });
+            let mut stream = std::pin::pin!(stream);
+            loop {
+                let item = tokio::select! {
+                    item = stream.next() => item,
+                    r = reloads.changed() => match r {
+                        Ok(()) => break,
+                        Err(_) => return,
+                    },
+                };
+                let Some(item) = item else { return };
+                match item {
+                    Ok(ev) => {
+                        if let Some(why) = uid_changed(&store, &ev) {
+                            health.history_lost(kind, why);
+                            break;
+                        }
+                        writer.apply_watcher_event(&ev);
+                        if !matches!(ev, watcher::Event::Init | watcher::Event::InitApply(_)) {
+                            health.ok(kind);
+                        }
+                    }
+                    Err(e) => {
+                        if let Some(why) = history_lost(&e) {
+                            health.history_lost(kind, why);
+                            break;
+                        }
+                        tracing::warn!(kind, error = %e, "watch failed; retrying with backoff");
+                        health.failed(kind, reason(kind, &namespace, &e));
+                    }
                 }
             }
         }
     });
     (reader, task)
+}
+
+/// A watch event about an object the store holds under the same name with another UID:
+/// the watch resumed into a history that is not ours.
+fn uid_changed<K>(store: &Store<K>, ev: &watcher::Event<K>) -> Option<String>
+where
+    K: kube::Resource<DynamicType = ()> + Clone + 'static,
+{
+    let obj = match ev {
+        watcher::Event::Apply(o) | watcher::Event::Delete(o) => o,
+        _ => return None,
+    };
+    let old = store.get(&reflector::ObjectRef::from_obj(obj))?;
+    let (was, now) = (old.meta().uid.as_deref(), obj.meta().uid.as_deref());
+    (was.is_some() && now.is_some() && was != now).then(|| {
+        format!(
+            "{} changed its UID without being deleted: the API server's history is not ours",
+            crate::text::printable(&obj.name_any())
+        )
+    })
 }

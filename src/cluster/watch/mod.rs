@@ -231,6 +231,8 @@ impl Stores {
             resource_metrics: self.usage.get(),
         };
         let mut pods = self.pods.lock();
-        snapshot::build_with(&conn.context, &conn.namespace, &objects, &mut pods)
+        let mut snap = snapshot::build_with(&conn.context, &conn.namespace, &objects, &mut pods);
+        snap.reloaded = health.reloaded();
+        snap
     }
 }

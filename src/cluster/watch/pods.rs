@@ -11,8 +11,7 @@ use kube::runtime::{WatchStreamExt, watcher};
 use kube::{Api, ResourceExt};
 use tokio::task::JoinHandle;
 
-use super::WATCH_TIMEOUT_SECS;
-use super::kinds::{Health, reason};
+use super::kinds::{Health, RELIST_PAUSE, config, history_lost, reason};
 use crate::cluster::snapshot::pod_index::{PodEntry, PodIndex, owner};
 
 /// The pods, shared by their watcher and the snapshot builder.
@@ -29,40 +28,65 @@ pub fn spawn(api: Api<Pod>, ns: String, health: Health) -> (Pods, JoinHandle<()>
     let pods = Pods::default();
     let kept = pods.clone();
     let task = tokio::spawn(async move {
-        let stream =
-            watcher(api, watcher::Config::default().timeout(WATCH_TIMEOUT_SECS)).default_backoff();
-        let mut stream = std::pin::pin!(stream);
-        let mut relist: Option<PodIndex> = None;
-        while let Some(item) = stream.next().await {
-            match item {
-                Ok(watcher::Event::Init) => relist = Some(PodIndex::default()),
-                Ok(watcher::Event::InitApply(p)) => {
-                    if let Some(index) = relist.as_mut() {
-                        index.apply(PodEntry::from_pod(&p));
+        let mut reloads = health.reloads();
+        loop {
+            let epoch = *reloads.borrow_and_update();
+            if epoch > 0 {
+                tokio::time::sleep(RELIST_PAUSE).await;
+            }
+            let stream = watcher(api.clone(), config(epoch)).default_backoff();
+            let mut stream = std::pin::pin!(stream);
+            let mut relist: Option<PodIndex> = None;
+            loop {
+                let item = tokio::select! {
+                    item = stream.next() => item,
+                    r = reloads.changed() => match r {
+                        Ok(()) => break,
+                        Err(_) => return,
+                    },
+                };
+                let Some(item) = item else { return };
+                match item {
+                    Ok(ev) => apply(&kept, &mut relist, ev, &health),
+                    Err(e) => {
+                        if let Some(why) = history_lost(&e) {
+                            health.history_lost("pods", why);
+                            break;
+                        }
+                        tracing::warn!(kind = "pods", error = %e, "watch failed; retrying with backoff");
+                        health.failed("pods", reason("pods", &ns, &e));
                     }
-                }
-                Ok(watcher::Event::InitDone) => {
-                    if let Some(index) = relist.take() {
-                        *kept.lock() = index;
-                    }
-                    health.ok("pods");
-                }
-                Ok(watcher::Event::Apply(p)) => {
-                    let entry = PodEntry::from_pod(&p);
-                    drop(p);
-                    kept.lock().apply(entry);
-                    health.ok("pods");
-                }
-                Ok(watcher::Event::Delete(p)) => {
-                    kept.lock().delete(&owner(&p), &p.name_any());
-                    health.ok("pods");
-                }
-                Err(e) => {
-                    tracing::warn!(kind = "pods", error = %e, "watch failed; retrying with backoff");
-                    health.failed("pods", reason("pods", &ns, &e));
                 }
             }
         }
     });
     (pods, task)
+}
+
+/// One watch event into the index; a relist is gathered apart and swapped in whole.
+fn apply(kept: &Pods, relist: &mut Option<PodIndex>, ev: watcher::Event<Pod>, health: &Health) {
+    match ev {
+        watcher::Event::Init => *relist = Some(PodIndex::default()),
+        watcher::Event::InitApply(p) => {
+            if let Some(index) = relist.as_mut() {
+                index.apply(PodEntry::from_pod(&p));
+            }
+        }
+        watcher::Event::InitDone => {
+            if let Some(index) = relist.take() {
+                *kept.lock() = index;
+            }
+            health.ok("pods");
+        }
+        watcher::Event::Apply(p) => {
+            let entry = PodEntry::from_pod(&p);
+            drop(p);
+            kept.lock().apply(entry);
+            health.ok("pods");
+        }
+        watcher::Event::Delete(p) => {
+            kept.lock().delete(&owner(&p), &p.name_any());
+            health.ok("pods");
+        }
+    }
 }
