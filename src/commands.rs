@@ -71,19 +71,42 @@ pub struct Common<'a> {
 }
 
 async fn connect_ops(c: &Common<'_>) -> Result<Ops, Error> {
-    let timeout = match c.timeout.as_deref() {
-        Some(t) => parse_duration("--timeout", t)?,
-        None => c.cfg.operations.timeout(),
-    };
+    let timeout = op_timeout(c)?;
     let conn = crate::cluster::connect(c.target, &c.cfg.stack.namespace).await?;
     Ok(Ops::new(conn, c.cfg, timeout))
+}
+
+fn op_timeout(c: &Common<'_>) -> Result<std::time::Duration, Error> {
+    Ok(match c.timeout.as_deref() {
+        Some(t) => parse_duration("--timeout", t)?,
+        None => c.cfg.operations.timeout(),
+    })
+}
+
+/// `f` within the operation's deadline; past it, a timeout naming `what` and the limit.
+async fn within<T>(
+    deadline: tokio::time::Instant,
+    limit: std::time::Duration,
+    what: &str,
+    f: impl std::future::Future<Output = Result<T, Error>>,
+) -> Result<T, Error> {
+    tokio::time::timeout_at(deadline, f).await.unwrap_or_else(|_| {
+        Err(OpError::Timeout(format!(
+            "{what}: the operation did not finish within --timeout {}s",
+            limit.as_secs()
+        ))
+        .into())
+    })
 }
 
 /// Plan, show, confirm, execute, print: the one flow of every write subcommand. A
 /// concurrent change (409 on the key's Secret) is read again and asked about again. With
 /// `-o`, stdout gets only the result object (or a dry run's objects).
 async fn run(c: &Common<'_>, req: Request) -> Result<u8, Error> {
-    let ops = connect_ops(c).await?;
+    // `--timeout` bounds the whole operation (a question answered at the terminal aside).
+    let limit = op_timeout(c)?;
+    let mut deadline = tokio::time::Instant::now() + limit;
+    let ops = within(deadline, limit, "connecting", connect_ops(c)).await?;
     let preview = matches!(req, Request::Deploy { preview: true, .. });
     let report = Report {
         operation: req.operation().name(),
@@ -91,7 +114,10 @@ async fn run(c: &Common<'_>, req: Request) -> Result<u8, Error> {
         ops: &ops,
         output: c.output,
     };
-    let mut plan = ops::plan(&ops, req).await?;
+    let mut plan = within(deadline, limit, "reading the cluster", async {
+        Ok(ops::plan(&ops, req).await?)
+    })
+    .await?;
     print_plan(&plan, c.output.is_some());
     if preview {
         if let Some(f) = c.output {
@@ -107,9 +133,22 @@ async fn run(c: &Common<'_>, req: Request) -> Result<u8, Error> {
         if c.yes {
             say(quiet, &plan.question());
         }
+        let asked = tokio::time::Instant::now();
         confirm(&plan.question(), c.yes)?;
+        deadline += asked.elapsed();
         let mut show = |p: ops::Progress| say(quiet, &p.to_string());
-        match ops::execute(plan, &mut show).await? {
+        let question = plan.question();
+        let outcome = tokio::time::timeout_at(deadline, ops::execute(plan, &mut show)).await;
+        let Ok(outcome) = outcome else {
+            // Cut off mid-write: its audit line says so; what the cluster did is unknown.
+            let e = OpError::Timeout(format!(
+                "{question}: not finished within --timeout {}s; what was written may have taken effect (look with kubectl)",
+                limit.as_secs()
+            ));
+            ops.record(report.operation, &report.object, &Err(e.clone()));
+            return Err(e.into());
+        };
+        match outcome? {
             Outcome::Done(summary) => return Ok(report.finish("done", &summary)),
             Outcome::Incomplete(why) => return Ok(report.finish("incomplete", &why)),
             Outcome::AskAgain {

@@ -296,3 +296,19 @@ spec:
     assert_eq!(code, 2);
     assert!(err.contains("statefulset/NAME"), "{err}");
 }
+
+/// A blackholed API server (connections accepted, nothing answered): `--timeout` bounds the
+/// whole operation — connecting and reading included — not only the wait for the rollout.
+#[test]
+fn timeout_bounds_the_whole_operation() {
+    let sim = SimProcess::start(&["--preload"]);
+    let answer = common::http(&sim.url, "POST", "/_sim/faults", r#"{"blackhole": true}"#);
+    assert!(answer.contains('{'), "{answer}");
+    let started = std::time::Instant::now();
+    let (code, out, err) = agentdeck(&sim, &["restart", "redis", "--yes", "--timeout", "3s"]);
+    let took = started.elapsed();
+    eprintln!("restart --timeout 3s against a blackhole: {took:.1?}");
+    assert_ne!(code, 0, "{out}");
+    assert!(err.contains("--timeout 3s"), "{err}");
+    assert!(took < std::time::Duration::from_secs(15), "took {took:?}");
+}

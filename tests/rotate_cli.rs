@@ -236,3 +236,91 @@ async fn a_concurrent_change_is_a_conflict() {
     );
     h.stop().await;
 }
+
+/// Two scales of redis planned from the same state (`scale redis 3` and `scale redis 5`
+/// started together): the first writes; the second finds redis changed since it read it —
+/// a conflict, not an overwrite — says who scaled it to what, and asks again from there.
+/// The first's wait stops when the count it waits for is replaced.
+#[tokio::test]
+async fn two_scales_at_once_know_they_raced() {
+    let dir = tempfile::tempdir().unwrap();
+    let kc = dir.path().join("kubeconfig");
+    let mut cfg = preload(1.0);
+    cfg.kubeconfig_out = Some(kc.clone());
+    let _h = start_sim(cfg).await;
+    let conn = agentdeck::cluster::connect(
+        &agentdeck::cluster::Target {
+            kubeconfig: Some(kc),
+            ..Default::default()
+        },
+        "ai-agents",
+    )
+    .await
+    .unwrap();
+    let cfg = Config {
+        audit_log: Some(dir.path().join("audit.log")),
+        ..Config::default()
+    };
+    let ops = Ops::new(conn.clone(), &cfg, Duration::from_secs(60));
+    let req = |n: &str| Request::Scale {
+        workload: ops::WorkloadRef::deployment("redis"),
+        replicas: n.into(),
+    };
+    let three = ops::plan(&ops, req("3")).await.unwrap();
+    let five = ops::plan(&ops, req("5")).await.unwrap();
+    assert!(
+        three.question().contains("from 1 to 3"),
+        "{}",
+        three.question()
+    );
+    assert!(
+        five.question().contains("from 1 to 5"),
+        "{}",
+        five.question()
+    );
+    let first = tokio::spawn(async move {
+        let mut seen = Vec::new();
+        ops::execute(three, &mut |p| seen.push(p)).await
+    });
+    // The first has written (its wait is on its way): now the second.
+    let deploys: Api<k8s_openapi::api::apps::v1::Deployment> =
+        Api::namespaced(conn.client.clone(), "ai-agents");
+    common::eventually(30, "redis scaled to 3 by the first", || {
+        let d = deploys.clone();
+        async move {
+            let s = d.get("redis").await.ok()?.spec?.replicas?;
+            (s == 3).then_some(())
+        }
+    })
+    .await;
+    let out = ops::execute(five, &mut |_| {}).await.unwrap();
+    let Outcome::AskAgain { reason, plan } = out else {
+        panic!("{out:?}")
+    };
+    assert!(
+        reason.contains("redis was scaled to 3 meanwhile"),
+        "{reason}"
+    );
+    assert!(reason.contains("last written by"), "{reason}");
+    assert!(
+        plan.question().contains("from 3 to 5"),
+        "{}",
+        plan.question()
+    );
+    // Asked again, it goes through; the first stops waiting for a 3 nobody wants now.
+    let out = ops::execute(*plan, &mut |_| {}).await.unwrap();
+    assert!(matches!(out, Outcome::Done(_)), "{out:?}");
+    let first = first.await.unwrap().unwrap();
+    let Outcome::Incomplete(why) = &first else {
+        panic!("{first:?}")
+    };
+    assert!(
+        why.contains("set to 5 meanwhile: not waiting for 3"),
+        "{why}"
+    );
+    let audit = std::fs::read_to_string(dir.path().join("audit.log")).unwrap();
+    assert!(
+        audit.contains("meanwhile"),
+        "the conflict is audited: {audit}"
+    );
+}

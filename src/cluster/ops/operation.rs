@@ -341,7 +341,20 @@ pub async fn execute(
     let Plan { ops, kind } = plan;
     match kind {
         PlanKind::Scale(p) => {
-            let done = scale::apply(&ops, &p).await?;
+            let done = match scale::apply(&ops, &p).await {
+                // Scaled meanwhile by someone else: read again, say so, ask again.
+                Err(OpError::Conflict(reason)) => {
+                    let again = scale::plan(&ops, &p.workload, &p.replicas.to_string()).await?;
+                    return Ok(Outcome::AskAgain {
+                        reason,
+                        plan: Box::new(Plan {
+                            ops,
+                            kind: PlanKind::Scale(again),
+                        }),
+                    });
+                }
+                other => other?,
+            };
             progress(Progress::Wrote(format!(
                 "{} scaled: {done}",
                 p.workload.dotted()

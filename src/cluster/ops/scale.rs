@@ -23,6 +23,9 @@ pub struct ScalePlan {
     pub replicas: i32,
     /// (name, min, max) of the HPA that targets the Deployment.
     pub hpa: Option<(String, i32, i32)>,
+    /// The workload's resourceVersion when planned: the write's precondition, so a scale
+    /// made meanwhile by someone else is a conflict, not silently overwritten.
+    pub resource_version: String,
 }
 
 impl ScalePlan {
@@ -82,7 +85,9 @@ pub fn parse_replicas(s: &str) -> Result<i32, OpError> {
 /// Read the workload and its HPA; validate the request.
 pub async fn plan(ops: &Ops, w: &WorkloadRef, replicas: &str) -> Result<ScalePlan, OpError> {
     let replicas = parse_replicas(replicas)?;
-    let current = int(&w.get(ops).await?, "/spec/replicas").unwrap_or(1);
+    let obj = w.get(ops).await?;
+    let current = int(&obj, "/spec/replicas").unwrap_or(1);
+    let resource_version = obj.metadata.resource_version.clone().unwrap_or_default();
     let hpas: Api<HorizontalPodAutoscaler> =
         Api::namespaced(ops.conn.client.clone(), &ops.conn.namespace);
     let list = hpas
@@ -111,6 +116,7 @@ pub async fn plan(ops: &Ops, w: &WorkloadRef, replicas: &str) -> Result<ScalePla
         current,
         replicas,
         hpa,
+        resource_version,
     })
 }
 
@@ -124,6 +130,14 @@ pub async fn apply(ops: &Ops, plan: &ScalePlan) -> Result<String, OpError> {
 async fn apply_inner(ops: &Ops, plan: &ScalePlan) -> Result<String, OpError> {
     ops.refuse_if_read_only()?;
     ops.check_access(&plan.accesses()).await?;
+    let w = &plan.workload;
+    // Changed since the plan (another scale, a rollout): nothing is written; say what.
+    let now = w.get(ops).await?;
+    if !plan.resource_version.is_empty()
+        && now.metadata.resource_version.as_deref() != Some(plan.resource_version.as_str())
+    {
+        return Err(changed_meanwhile(plan, &now));
+    }
     let ns = &ops.conn.namespace;
     let pp = PatchParams {
         field_manager: Some(FIELD_MANAGER.into()),
@@ -136,16 +150,45 @@ async fn apply_inner(ops: &Ops, plan: &ScalePlan) -> Result<String, OpError> {
             .await
             .map_err(|e| OpError::from_kube(&format!("HPA {name}"), e))?;
     }
-    let w = &plan.workload;
-    w.api(ops)
-        .patch_scale(
-            &w.name,
-            &pp,
-            &Patch::Merge(&json!({"spec": {"replicas": plan.replicas}})),
-        )
+    // The resourceVersion in the patch is a precondition (409 when it moved on).
+    let mut body = json!({"spec": {"replicas": plan.replicas}});
+    if !plan.resource_version.is_empty() {
+        body["metadata"] = json!({"resourceVersion": plan.resource_version});
+    }
+    match w
+        .api(ops)
+        .patch_scale(&w.name, &pp, &Patch::Merge(&body))
         .await
-        .map_err(|e| OpError::from_kube(&w.words(), e))?;
-    Ok(format!("{} → {} replicas", plan.current, plan.replicas))
+    {
+        Ok(_) => Ok(format!("{} → {} replicas", plan.current, plan.replicas)),
+        Err(kube::Error::Api(s)) if s.code == 409 => {
+            let now = w.get(ops).await?;
+            Err(changed_meanwhile(plan, &now))
+        }
+        Err(e) => Err(OpError::from_kube(&w.words(), e)),
+    }
+}
+
+/// "redis was scaled to 5 meanwhile (by kubectl at 10:02:11 UTC)": who wrote last, from
+/// the object's managedFields.
+fn changed_meanwhile(plan: &ScalePlan, now: &kube::api::DynamicObject) -> OpError {
+    let replicas = int(now, "/spec/replicas").unwrap_or(0);
+    let last = now
+        .metadata
+        .managed_fields
+        .as_deref()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|f| Some((f.time.as_ref()?.0, f.manager.as_deref()?)))
+        .max_by_key(|(t, _)| *t)
+        .map(|(t, m)| format!(" (last written by {} at {t})", crate::text::printable(m)))
+        .unwrap_or_default();
+    let what = if replicas != plan.current {
+        format!("scaled to {replicas}")
+    } else {
+        "changed".into()
+    };
+    OpError::Conflict(format!("{} was {what} meanwhile{last}", plan.workload.name))
 }
 
 /// Wait (within the ops' timeout) until `want` pods are ready; each change of
@@ -159,6 +202,8 @@ pub async fn wait_ready(
     let timeout = ops.timeout;
     let deadline = tokio::time::Instant::now() + timeout;
     let mut last = (-1, -1);
+    // Ours was seen as the desired count (a change away from it is someone else's).
+    let mut last_desired_ours = false;
     loop {
         let d = w.get(ops).await?;
         let ready = int(&d, "/status/readyReplicas").unwrap_or(0);
@@ -174,6 +219,14 @@ pub async fn wait_ready(
         if desired == want && ready == want {
             return Ok(());
         }
+        // Someone else set another count: waiting for ours would only run out the clock.
+        if desired != want && last_desired_ours {
+            return Err(OpError::Conflict(format!(
+                "{}'s replicas were set to {desired} meanwhile: not waiting for {want}",
+                w.name
+            )));
+        }
+        last_desired_ours = desired == want;
         if tokio::time::Instant::now() >= deadline {
             return Err(OpError::Timeout(format!(
                 "{}: {ready}/{want} ready after {}s",

@@ -19,6 +19,7 @@ fn plan_mentions_the_hpa() {
         current: 3,
         replicas: 25,
         hpa: Some(("h".into(), 3, 20)),
+        resource_version: "7".into(),
     };
     let d = p.describe("namespace n (context c)");
     assert!(
