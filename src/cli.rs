@@ -204,6 +204,16 @@ pub enum Command {
     /// Serve the simulated Kubernetes API on loopback until Ctrl-C.
     #[command(flatten)]
     Toolbox(crate::toolbox::ToolboxCommand),
+    /// Run a kubeconfig's exec credential plugin with a timeout and bounded output (the kube
+    /// client runs this in its place).
+    #[command(hide = true, name = "exec-plugin")]
+    ExecPlugin {
+        #[arg(long, default_value_t = 30)]
+        timeout_secs: u64,
+        /// The plugin and its arguments.
+        #[arg(last = true, required = true)]
+        command: Vec<String>,
+    },
     #[command(args_conflicts_with_subcommands = true)]
     Sim {
         #[command(flatten)]
@@ -380,6 +390,14 @@ pub fn main() -> ExitCode {
 }
 
 async fn dispatch(command: Option<Command>, g: Global) -> Result<u8, Error> {
+    if let Some(Command::ExecPlugin {
+        timeout_secs,
+        command,
+    }) = &command
+    {
+        let t = std::time::Duration::from_secs(*timeout_secs);
+        return Ok(crate::exec_shim::run(t, command));
+    }
     if let Some(Command::Sim {
         action: Some(SimAction::Credential { secret_file, ttl }),
         ..
@@ -536,6 +554,9 @@ async fn run_op(
 fn load_config(g: &Global) -> Result<crate::config::Config, Error> {
     let mut cfg = crate::config::Config::load(g.config.as_deref())?;
     check_ui(&cfg, g)?;
+    crate::cluster::connect::set_exec_timeout(std::time::Duration::from_secs_f64(
+        cfg.exec_plugin_timeout_secs,
+    ));
     cfg.read_only |= g.read_only;
     Ok(cfg)
 }
@@ -582,6 +603,7 @@ async fn run_status(
     g: &Global,
     output: Option<crate::toolbox::Output>,
 ) -> Result<u8, Error> {
+    crate::dashboard::say_waiting_for_plugin(&target(g), &cfg);
     let conn = crate::cluster::connect(&target(g), &cfg.stack.namespace).await?;
     let feed = Feed::from_config(&cfg, g.prometheus_url.as_deref())?;
     let (out, code) = crate::status::run(&cfg, &conn, &feed, output).await?;

@@ -90,13 +90,15 @@ async fn within<T>(
     what: &str,
     f: impl std::future::Future<Output = Result<T, Error>>,
 ) -> Result<T, Error> {
-    tokio::time::timeout_at(deadline, f).await.unwrap_or_else(|_| {
-        Err(OpError::Timeout(format!(
-            "{what}: the operation did not finish within --timeout {}s",
-            limit.as_secs()
-        ))
-        .into())
-    })
+    tokio::time::timeout_at(deadline, f)
+        .await
+        .unwrap_or_else(|_| {
+            Err(OpError::Timeout(format!(
+                "{what}: the operation did not finish within --timeout {}s",
+                limit.as_secs()
+            ))
+            .into())
+        })
 }
 
 /// Plan, show, confirm, execute, print: the one flow of every write subcommand. A

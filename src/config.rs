@@ -26,6 +26,9 @@ pub struct Config {
     pub read_only: bool,
     /// Where write operations are logged (default: ~/.local/state/agentdeck/audit.log).
     pub audit_log: Option<PathBuf>,
+    /// How long a kubeconfig's exec credential plugin may run (an SSO login waiting for a
+    /// browser is stopped and said so).
+    pub exec_plugin_timeout_secs: f64,
     /// The dashboard's keys, remapped: `action = "KEY"` or `["KEY", …]`, the views' in
     /// `[keys.pods]`, `[keys.logs]`, `[keys.timeline]`, `[keys.dialog]` (checked by
     /// `app::bindings`).
@@ -302,6 +305,7 @@ impl Default for Config {
             problems: ProblemsConfig::default(),
             read_only: false,
             audit_log: None,
+            exec_plugin_timeout_secs: 30.0,
             keys: toml::Table::new(),
         }
     }
@@ -428,6 +432,12 @@ impl Config {
             return Err(format!(
                 "prometheus.refresh_secs = {}: must be in [0.5, 3600]",
                 p.refresh_secs
+            ));
+        }
+        if !(self.exec_plugin_timeout_secs >= 1.0 && self.exec_plugin_timeout_secs <= 600.0) {
+            return Err(format!(
+                "exec_plugin_timeout_secs = {}: must be 1 to 600",
+                self.exec_plugin_timeout_secs
             ));
         }
         if p.max_answer_mib == 0 || p.max_answer_mib > 1024 {

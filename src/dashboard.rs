@@ -66,6 +66,20 @@ pub fn themes() -> Vec<Theme> {
     themes
 }
 
+/// An exec credential plugin may take a while (an SSO login): say so on the terminal
+/// before the screen is the dashboard's, rather than stay blank.
+pub fn say_waiting_for_plugin(target: &Target, cfg: &Config) {
+    use std::io::IsTerminal;
+    if let Some(plugin) = cluster::connect::exec_plugin(target)
+        && std::io::stderr().is_terminal()
+    {
+        eprintln!(
+            "agentdeck: waiting for the credential plugin {plugin} (at most {}s)…",
+            cfg.exec_plugin_timeout_secs
+        );
+    }
+}
+
 /// Connect, start the sources, run the TUI until quit.
 pub async fn run(cfg: Config, target: Target, feed: Feed, look: Look) -> Result<(), Error> {
     check_terminal()?;
@@ -76,6 +90,7 @@ pub async fn run(cfg: Config, target: Target, feed: Feed, look: Look) -> Result<
         no_terminal: true,
         ..target
     };
+    say_waiting_for_plugin(&target, &cfg);
     let conn = cluster::connect(&target, &cfg.stack.namespace).await?;
     let ms = crate::logging::started().elapsed().as_millis();
     tracing::debug!("client for {} ready {ms} ms after the start", conn.server);

@@ -11,6 +11,7 @@ pub mod config_queries;
 pub mod dashboard;
 pub mod demo;
 pub mod error;
+pub mod exec_shim;
 pub mod files;
 pub mod format;
 pub mod heap;

@@ -33,6 +33,43 @@ fn clean(s: &str, keep_newlines: bool) -> String {
     out
 }
 
+/// `s` with anything that looks like a credential masked: a JWT (`eyJ…`), the value after
+/// "Bearer " or "token", and any run of 24 or more token characters.
+pub fn scrub_tokens(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut word = String::new();
+    let mut after_key = false;
+    let flush = |word: &mut String, out: &mut String, after_key: &mut bool| {
+        let looks = word.starts_with("eyJ")
+            || word.chars().count() >= 24
+            || (*after_key && word.chars().count() >= 8);
+        let lower = word.to_ascii_lowercase();
+        *after_key = matches!(
+            lower.trim_end_matches([':', '=']),
+            "bearer" | "token" | "password" | "secret" | "access_token" | "id_token"
+        );
+        out.push_str(if looks && !word.is_empty() {
+            "***"
+        } else {
+            word
+        });
+        word.clear();
+    };
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '+' | '/' | '=' | '~') {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out, &mut after_key);
+            out.push(c);
+            if !c.is_whitespace() && !matches!(c, ':' | '"' | '\'') {
+                after_key = false;
+            }
+        }
+    }
+    flush(&mut word, &mut out, &mut after_key);
+    out
+}
+
 /// `s` with the user-info of every URL in it (`scheme://user:password@host`) masked, so a
 /// proxy's or server's credentials never reach a screen or a log line.
 pub fn redact_urls(s: &str) -> String {

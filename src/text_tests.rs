@@ -46,3 +46,20 @@ fn url_credentials_are_masked() {
         "mailto-like a@b, http://host"
     );
 }
+
+#[test]
+fn token_looking_words_are_scrubbed() {
+    let s = scrub_tokens(
+        "error: token eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.sig expired; Bearer abcdefgh12345 refused; see docs/login for help",
+    );
+    assert!(!s.contains("eyJ") && !s.contains("abcdefgh12345"), "{s}");
+    assert!(
+        s.contains("expired") && s.contains("see docs/login for help"),
+        "{s}"
+    );
+    assert_eq!(scrub_tokens("id=0123456789abcdef0123456789abcdef"), "***");
+    assert_eq!(
+        scrub_tokens("login failed: no browser"),
+        "login failed: no browser"
+    );
+}

@@ -109,3 +109,95 @@ fn https_goes_through_the_proxy_unless_no_proxy_covers_it() {
     assert_ne!(code, 2, "{out}\n{err}");
     assert_eq!(proxy.count(), through, "NO_PROXY was not honoured");
 }
+
+/// A kubeconfig for the sim whose user runs `plugin` (a script) as its exec credential
+/// plugin, and a config giving such plugins `secs` seconds.
+fn with_plugin(
+    sim: &SimProcess,
+    name: &str,
+    script: &str,
+    secs: u32,
+) -> (std::path::PathBuf, std::path::PathBuf) {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = sim.dir.path().join(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    let plugin = dir.join("plugin.sh");
+    std::fs::write(&plugin, format!("#!/bin/sh\n{script}\n")).unwrap();
+    std::fs::set_permissions(&plugin, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let kc = dir.join("kubeconfig");
+    std::fs::write(
+        &kc,
+        format!(
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: sim\n  cluster:\n    server: {}\ncontexts:\n- name: sso\n  context:\n    cluster: sim\n    user: sso-user\n    namespace: ai-agents\ncurrent-context: sso\nusers:\n- name: sso-user\n  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: {}\n      interactiveMode: Never\n",
+            sim.url,
+            plugin.display()
+        ),
+    )
+    .unwrap();
+    let cfg = dir.join("config.toml");
+    std::fs::write(&cfg, format!("exec_plugin_timeout_secs = {secs}\n")).unwrap();
+    (kc, cfg)
+}
+
+/// `agentdeck --kubeconfig KC --config CFG status` with the log in `log`.
+fn status_with(
+    sim: &SimProcess,
+    kc: &std::path::Path,
+    cfg: &std::path::Path,
+    log: &std::path::Path,
+) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_agentdeck"))
+        .args([
+            "--kubeconfig",
+            kc.to_str().unwrap(),
+            "--config",
+            cfg.to_str().unwrap(),
+            "status",
+        ])
+        .env("HOME", sim.dir.path())
+        .env("AGENTDECK_LOG_FILE", log)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// An SSO plugin waiting for a browser that never comes: `status` stops it after the
+/// timeout and says which plugin and why, instead of hanging. One that writes 50 MB of
+/// errors with a token in them: a few lines reach the user and the log, never the token.
+#[test]
+fn hanging_and_noisy_credential_plugins_are_bounded() {
+    let sim = SimProcess::start(&["--preload"]);
+    let (kc, cfg) = with_plugin(&sim, "hang", "sleep 600", 3);
+    let log = sim.dir.path().join("plugin.log");
+    let started = Instant::now();
+    let (code, _, err) = status_with(&sim, &kc, &cfg, &log);
+    let took = started.elapsed();
+    eprintln!("status with a hanging plugin: {took:.1?}");
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("plugin.sh did not finish within 3s") && err.contains("waiting for a login"),
+        "{err}"
+    );
+    assert!(took < Duration::from_secs(20), "{took:?}");
+
+    let token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2VjcmV0LXNpZ25hdHVyZQ";
+    let noisy = format!(
+        "echo 'login failed: token {token} was rejected' >&2\nhead -c 50000000 /dev/zero | tr '\\0' x >&2\nexit 3"
+    );
+    let (kc, cfg) = with_plugin(&sim, "noisy", &noisy, 10);
+    let _ = std::fs::remove_file(&log);
+    let (code, out, err) = status_with(&sim, &kc, &cfg, &log);
+    assert_eq!(code, 2, "{out}\n{err}");
+    assert!(err.contains("login failed"), "{err}");
+    assert!(!err.contains(token) && !err.contains("eyJ"), "{err}");
+    assert!(err.len() < 8192, "stderr is {} bytes", err.len());
+    let logged = std::fs::metadata(&log).map(|m| m.len()).unwrap_or(0);
+    assert!(logged < 256 * 1024, "the log grew {logged} bytes");
+    let text = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(!text.contains("eyJhbGci"), "the token reached the log");
+}

@@ -247,6 +247,7 @@ async fn choose(t: &Target) -> Result<Chosen, ConnectError> {
     if t.no_terminal {
         no_terminal_for_plugins(&mut kc, ctx.user.as_deref().unwrap_or_default())?;
     }
+    bound_plugin(&mut kc, ctx.user.as_deref().unwrap_or_default());
     let own_proxy = kc
         .clusters
         .iter()
@@ -270,6 +271,69 @@ async fn choose(t: &Target) -> Result<Chosen, ConnectError> {
         user: ctx.user.unwrap_or_default(),
         own_proxy,
     })
+}
+
+/// How long an exec credential plugin may run (the config's `exec_plugin_timeout_secs`).
+static EXEC_TIMEOUT: std::sync::OnceLock<std::time::Duration> = std::sync::OnceLock::new();
+
+/// Set once from the config, before connecting.
+pub fn set_exec_timeout(d: std::time::Duration) {
+    let _ = EXEC_TIMEOUT.set(d);
+}
+
+/// The exec credential plugin of `user`, if any: its command (for "waiting for …").
+pub fn exec_plugin(t: &Target) -> Option<String> {
+    let kc = read_kubeconfig(t).ok()??;
+    let context = t.context.clone().or(kc.current_context.clone())?;
+    let user = kc
+        .contexts
+        .iter()
+        .find(|c| c.name == context)?
+        .context
+        .as_ref()?
+        .user
+        .clone()?;
+    let exec = kc
+        .auth_infos
+        .iter()
+        .find(|a| a.name == user)?
+        .auth_info
+        .as_ref()?
+        .exec
+        .as_ref()?;
+    exec.command.as_deref().map(crate::text::printable)
+}
+
+/// Run `user`'s exec credential plugin through `agentdeck exec-plugin`: the kube client
+/// would wait for it forever and keep all it writes; the shim stops it after the timeout
+/// and keeps a few scrubbed lines.
+fn bound_plugin(kc: &mut Kubeconfig, user: &str) {
+    let Ok(me) = std::env::current_exe() else {
+        return;
+    };
+    let exec = kc
+        .auth_infos
+        .iter_mut()
+        .find(|a| a.name == user)
+        .and_then(|a| a.auth_info.as_mut()?.exec.as_mut());
+    let Some(exec) = exec else { return };
+    let Some(command) = exec.command.take() else {
+        return;
+    };
+    let timeout = EXEC_TIMEOUT
+        .get()
+        .copied()
+        .unwrap_or(std::time::Duration::from_secs(30));
+    let mut args = vec![
+        "exec-plugin".to_string(),
+        "--timeout-secs".into(),
+        timeout.as_secs().max(1).to_string(),
+        "--".into(),
+        command,
+    ];
+    args.extend(exec.args.take().unwrap_or_default());
+    exec.command = Some(me.to_string_lossy().into_owned());
+    exec.args = Some(args);
 }
 
 /// While the dashboard owns the terminal an exec plugin cannot use it: `IfAvailable` (and

@@ -12,7 +12,7 @@ pub fn explain(e: &kube::Error) -> String {
             s.code, s.message
         ),
         kube::Error::Api(s) => format!("{} ({} {})", s.message, s.code, s.reason),
-        kube::Error::Auth(a) => format!("authentication failed: {}", innermost(a)),
+        kube::Error::Auth(a) => auth(a),
         kube::Error::HyperError(_) | kube::Error::Service(_) | kube::Error::ReadEvents(_) => {
             let cause = innermost(e);
             let lower = cause.to_lowercase();
@@ -30,6 +30,27 @@ pub fn explain(e: &kube::Error) -> String {
         other => innermost(other),
     };
     printable(&redact_urls(&line))
+}
+
+/// An authentication failure: for an exec credential plugin, what it said on stderr
+/// (already bounded and scrubbed by `agentdeck exec-plugin`), never the command line, its
+/// environment or a byte dump.
+fn auth(a: &kube::client::AuthError) -> String {
+    match a {
+        kube::client::AuthError::AuthExecRun { out, .. } => {
+            let said = String::from_utf8_lossy(&out.stderr);
+            let said = crate::text::scrub_tokens(&printable(&said));
+            format!(
+                "the exec credential plugin failed ({}): {}",
+                out.status,
+                crate::format::clip(said.trim(), 600)
+            )
+        }
+        other => format!(
+            "authentication failed: {}",
+            crate::format::clip(&crate::text::scrub_tokens(&innermost(other)), 600)
+        ),
+    }
 }
 
 /// Is `e` a failure to reach the server (as opposed to an answer from it)?
