@@ -391,3 +391,35 @@ fn a_100kb_paste_is_one_capped_event() {
         s.lines().last().is_some_and(|l| l.contains("<?>"))
     });
 }
+
+/// A write refused in read-only mode in the dashboard is audited as the CLI's refusal is:
+/// one line, result `refused-read-only`, and nothing sent.
+#[test]
+fn the_dashboards_refusals_are_audited() {
+    if !require_tool("tmux") {
+        return;
+    }
+    let sim = SimProcess::start(&["--preload"]);
+    let t = sim.dashboard_with("readonly", "", &["--read-only"]);
+    t.wait_for(30, "the dashboard", |s| s.contains("workloads 2"));
+    t.send(&["r"]);
+    t.wait_for(10, "the refusal", |s| {
+        s.contains("refused, agentdeck is read-only")
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let line = loop {
+        let audit = sim.dashboard_audit("readonly");
+        if let Some(l) = audit.lines().find(|l| l.contains("\"restart\"")) {
+            break l.to_string();
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no audit line: {audit:?}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    let e: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(e["result"], "refused-read-only", "{e}");
+    assert_eq!(e["target"], "deployment/ai-agent-service", "{e}");
+    t.send(&["q"]);
+}

@@ -31,6 +31,18 @@ pub(super) fn allowed(app: &mut App, op: Operation) -> bool {
     } else {
         None
     };
+    // Read-only and RBAC refusals are audited, as the CLI's are.
+    let audited = if app.read_only {
+        Some(OpError::ReadOnly)
+    } else {
+        app.denied.get(&op).map(|r| OpError::Forbidden(r.clone()))
+    };
+    if let Some(why) = audited {
+        let target = selected(app)
+            .map(|(w, _)| w.slash())
+            .unwrap_or_else(|| format!("namespace/{}", app.namespace));
+        app.refused.push((name, target, why));
+    }
     match refusal {
         Some(text) => {
             app.toast(text, true);

@@ -111,6 +111,9 @@ pub struct App {
     pub op_status: Option<String>,
     /// A plan that arrived while a text input was open: it waits until the input closes.
     pub waiting_plan: Option<Box<Plan>>,
+    /// Writes refused before they were planned (read-only, RBAC), for the audit log: the
+    /// dashboard's refusals are audited as the CLI's are.
+    pub refused: Vec<(&'static str, String, crate::cluster::ops::OpError)>,
     /// What the problems strip shows, most severe first, and what just cleared.
     pub problems: Vec<Problem>,
     /// The checks the metrics cannot make now, and why.
@@ -204,6 +207,7 @@ impl App {
             denied: BTreeMap::new(),
             op_status: None,
             waiting_plan: None,
+            refused: Vec::new(),
             problems: Vec::new(),
             blind: Vec::new(),
             cleared: Vec::new(),

@@ -94,4 +94,10 @@ pub enum Effect {
     StopLogs,
     /// Gather the namespace's timeline; answer with `Msg::Timeline`.
     Timeline(crate::timeline::Request),
+    /// Write a refused write's audit line (operation, target, why).
+    AuditRefusal {
+        operation: &'static str,
+        target: String,
+        why: crate::cluster::ops::OpError,
+    },
 }

@@ -88,6 +88,15 @@ pub fn update(app: &mut App, msg: Msg) -> (bool, Vec<Effect>) {
     if fx.iter().any(|e| matches!(e, Effect::Quit)) {
         app.quit = true;
     }
+    fx.extend(
+        app.refused
+            .drain(..)
+            .map(|(operation, target, why)| Effect::AuditRefusal {
+                operation,
+                target,
+                why,
+            }),
+    );
     (redraw, fx)
 }
 

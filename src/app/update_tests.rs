@@ -229,7 +229,12 @@ fn scale_input_is_checked_before_planning() {
 fn read_only_and_rbac_refuse_before_asking() {
     let mut a = with_workload(app());
     a.read_only = true;
-    assert!(keys(&mut a, "r").is_empty());
+    // Nothing planned; the refusal goes to the audit log, as the CLI's does.
+    let fx = keys(&mut a, "r");
+    assert!(
+        matches!(&fx[..], [Effect::AuditRefusal { operation: "restart", target, why: crate::cluster::ops::OpError::ReadOnly }] if target.ends_with("/web")),
+        "{fx:?}"
+    );
     assert!(matches!(a.mode, Mode::Normal));
     assert!(a.toast.as_ref().unwrap().text.contains("read-only"));
     a.read_only = false;
@@ -246,7 +251,17 @@ fn read_only_and_rbac_refuse_before_asking() {
             ],
         ),
     );
-    keys(&mut a, "s");
+    let fx = keys(&mut a, "s");
+    assert!(
+        matches!(
+            &fx[..],
+            [Effect::AuditRefusal {
+                operation: "scale",
+                ..
+            }]
+        ),
+        "{fx:?}"
+    );
     assert!(matches!(a.mode, Mode::Normal));
     assert!(a.toast.as_ref().unwrap().text.contains("not allowed"));
     assert!(matches!(&keys(&mut a, "r")[..], [Effect::Plan(_)]));

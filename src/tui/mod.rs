@@ -329,6 +329,11 @@ impl Tasks {
                         .await;
                 });
             }
+            Effect::AuditRefusal {
+                operation,
+                target,
+                why,
+            } => self.ops().record(operation, &target, &Err(why)),
             fx @ (Effect::Describe { .. }
             | Effect::Logs { .. }
             | Effect::StopLogs
