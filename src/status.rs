@@ -253,7 +253,11 @@ pub fn report_wide(
     problems: &[Problem],
     blind: &[BlindSpot],
 ) -> String {
-    let mut s = format!("context {}  namespace {}\n", c.context, c.namespace);
+    let mut s = format!(
+        "context {}  namespace {}\n",
+        crate::text::printable(&c.context),
+        crate::text::printable(&c.namespace)
+    );
     let head = [
         "KIND",
         "NAME",
@@ -306,7 +310,11 @@ pub fn report_wide(
 }
 
 fn text_workloads(s: &mut String, c: &ClusterSnapshot) {
-    *s = format!("context {}  namespace {}\n", c.context, c.namespace);
+    *s = format!(
+        "context {}  namespace {}\n",
+        crate::text::printable(&c.context),
+        crate::text::printable(&c.namespace)
+    );
     for w in &c.workloads {
         s.push_str(&format!(
             "  {:<24} {}/{} ready  {} updated  {} available  restarts {}{}\n",

@@ -229,3 +229,51 @@ fn a_hostile_prometheus_is_never_healthy_and_stays_small() {
     eprintln!("status against a hostile Prometheus: at most {rss_mib} MiB resident");
     assert!(rss_mib < 64, "{rss_mib} MiB");
 }
+
+/// A context named with a line break and escape bytes: one line, no escape reaches the
+/// terminal, and a mistyped `--context` among many names a handful.
+#[test]
+fn hostile_context_names_stay_on_their_line() {
+    let sim = SimProcess::start(&["--preload"]);
+    let text = std::fs::read_to_string(&sim.kubeconfig).unwrap();
+    let mut kc: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).unwrap();
+    let evil = "evil\nstatus: healthy\u{1b}[31m";
+    kc["contexts"][0]["name"] = evil.into();
+    kc["current-context"] = evil.into();
+    let mut many = kc["contexts"][0].clone();
+    for i in 0..500 {
+        many["name"] = format!("team-{i:03}").into();
+        kc["contexts"].as_sequence_mut().unwrap().push(many.clone());
+    }
+    let path = sim.dir.path().join("evil-kubeconfig");
+    std::fs::write(&path, serde_yaml_ng::to_string(&kc).unwrap()).unwrap();
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_agentdeck"))
+            .arg("--kubeconfig")
+            .arg(&path)
+            .args(args)
+            .env("HOME", sim.dir.path())
+            .env("AGENTDECK_LOG_FILE", sim.dir.path().join("evil.log"))
+            .output()
+            .unwrap();
+        (
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (out, err) = run(&["status", "-o", "wide"]);
+    let first = out.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with("context evil status: healthy"),
+        "{out}\n{err}"
+    );
+    assert!(!out.contains('\u{1b}'), "{out:?}");
+    assert!(
+        !out.lines().any(|l| l.starts_with("status: healthy")),
+        "{out}"
+    );
+    let (_, err) = run(&["--context", "team-42", "status"]);
+    assert!(err.contains("closest: \"team-420\""), "{err}");
+    assert!(err.contains("more: kubectl config get-contexts"), "{err}");
+    assert!(err.len() < 600, "{} bytes: {err}", err.len());
+}

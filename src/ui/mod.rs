@@ -332,9 +332,9 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
     }
     spans.extend([
         Span::styled("ctx ", muted),
-        Span::raw(app.context.clone()),
+        Span::raw(crate::text::printable(&app.context)),
         Span::styled(" │ ns ", muted),
-        Span::raw(app.namespace.clone()),
+        Span::raw(crate::text::printable(&app.namespace)),
         Span::styled(" │ cluster ", muted),
     ]);
     match (&app.cluster_error, app.cluster_age()) {

@@ -158,7 +158,8 @@ impl Ops {
     pub fn place(&self) -> String {
         format!(
             "namespace {} (context {})",
-            self.conn.namespace, self.conn.context
+            crate::text::printable(&self.conn.namespace),
+            crate::text::printable(&self.conn.context)
         )
     }
 
