@@ -524,3 +524,36 @@ fn the_fix_key_stays_visible_at_80x24() {
     assert!(strip.trim_end().ends_with("K rotate key"), "{strip}");
     insta::assert_snapshot!(screen);
 }
+
+/// Columns as wide as their largest value: 2500/2500 whole, at 80 columns too.
+#[test]
+fn large_counts_are_never_cut() {
+    let mut c = healthy_cluster();
+    c.workloads.push(workload("load-worker", 2500, 2500, None));
+    c.workloads[2].restarts = 123_456;
+    let a = app(c, "dark");
+    for w in [80, 200] {
+        let screen = render(&a, w, 50);
+        let row = screen
+            .lines()
+            .find(|l| l.contains("load-worker"))
+            .unwrap_or_else(|| panic!("{screen}"));
+        assert!(row.contains("2500/2500"), "{w}: {row}");
+        assert!(
+            row.contains("0/2500/0") && row.contains("123456"),
+            "{w}: {row}"
+        );
+    }
+}
+
+/// A first list of pods still coming in from a loaded API server: counted as it arrives,
+/// and no "no problems" verdict before it is read to the end.
+#[test]
+fn pods_listing_80x24() {
+    let mut c = healthy_cluster();
+    c.pods_listing = Some(6500);
+    let a = app(c, "dark");
+    let screen = render(&a, 80, 24);
+    assert!(!screen.contains("no problems"), "{screen}");
+    insta::assert_snapshot!(screen);
+}

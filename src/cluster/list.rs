@@ -43,18 +43,74 @@ where
     api.list(&ListParams::default()).await.map(|l| l.items)
 }
 
-/// Events from events.k8s.io/v1 where served, else core/v1.
+/// Objects per page of a paged list: a namespace of 10,000 pods is read page by page,
+/// each object projected and dropped as its page arrives, never held all at once.
+pub const PAGE: u32 = 500;
+
+/// Every object of kind `K` in the connection's namespace, page by page, each handed to
+/// `each` and dropped.
+pub async fn each_paged<K>(conn: &Connection, mut each: impl FnMut(K)) -> Result<(), kube::Error>
+where
+    K: kube::Resource<Scope = k8s_openapi::NamespaceResourceScope, DynamicType = ()>
+        + Clone
+        + serde::de::DeserializeOwned
+        + std::fmt::Debug,
+{
+    let api: Api<K> = Api::namespaced(conn.client.clone(), &conn.namespace);
+    let mut lp = ListParams::default().limit(PAGE);
+    loop {
+        let page = api.list(&lp).await?;
+        let next = page.metadata.continue_.clone().filter(|c| !c.is_empty());
+        page.items.into_iter().for_each(&mut each);
+        match next {
+            Some(c) => lp = lp.continue_token(&c),
+            None => return Ok(()),
+        }
+    }
+}
+
+/// The namespace's pods, projected page by page.
+async fn pods(conn: &Connection) -> Result<super::snapshot::pod_index::PodIndex, kube::Error> {
+    let mut index = super::snapshot::pod_index::PodIndex::default();
+    each_paged::<Pod>(conn, |p| {
+        index.apply(super::snapshot::pod_index::PodEntry::from_pod(&p))
+    })
+    .await?;
+    index.refresh();
+    Ok(index)
+}
+
+/// The newest of `views` (the events panel shows fewer; the dashboard keeps as many).
+fn newest(mut views: Vec<EventView>) -> Vec<EventView> {
+    views.sort_by_key(|e| std::cmp::Reverse(e.last_seen));
+    views.truncate(super::watch::EVENTS_KEPT);
+    views
+}
+
+/// Events from events.k8s.io/v1 where served, else core/v1; page by page, the newest kept.
 async fn events(conn: &Connection, stack: &StackConfig) -> Result<Vec<EventView>, kube::Error> {
-    match list::<EventV1>(conn).await {
-        Ok(v) => Ok(v
-            .iter()
-            .map(|e| snapshot::event_view_v1(e, stack))
-            .collect()),
-        Err(kube::Error::Api(s)) if s.code == 404 => Ok(list::<Event>(conn)
-            .await?
-            .iter()
-            .map(|e| snapshot::event_view(e, stack))
-            .collect()),
+    let mut views = Vec::new();
+    let keep = |views: &mut Vec<EventView>| {
+        if views.len() > 4 * super::watch::EVENTS_KEPT {
+            *views = newest(std::mem::take(views));
+        }
+    };
+    match each_paged::<EventV1>(conn, |e| {
+        views.push(snapshot::event_view_v1(&e, stack));
+        keep(&mut views);
+    })
+    .await
+    {
+        Ok(()) => Ok(newest(views)),
+        Err(kube::Error::Api(s)) if s.code == 404 => {
+            let mut views = Vec::new();
+            each_paged::<Event>(conn, |e| {
+                views.push(snapshot::event_view(&e, stack));
+                keep(&mut views);
+            })
+            .await?;
+            Ok(newest(views))
+        }
         Err(e) => Err(e),
     }
 }
@@ -76,7 +132,7 @@ pub async fn once(conn: &Connection, stack: &StackConfig) -> Result<ClusterSnaps
         list::<Deployment>(conn),
         list::<StatefulSet>(conn),
         list::<ReplicaSet>(conn),
-        list::<Pod>(conn),
+        pods(conn),
         list::<HorizontalPodAutoscaler>(conn),
         events(conn, stack),
         list::<NetworkPolicy>(conn),
@@ -110,7 +166,7 @@ pub async fn once(conn: &Connection, stack: &StackConfig) -> Result<ClusterSnaps
         other => other,
     };
     let ss = ss.unwrap_or_default();
-    let (d, r, p, h) = (
+    let (d, r, mut p, h) = (
         d.unwrap_or_default(),
         r.unwrap_or_default(),
         p.unwrap_or_default(),
@@ -120,7 +176,7 @@ pub async fn once(conn: &Connection, stack: &StackConfig) -> Result<ClusterSnaps
         deployments: d.iter().collect(),
         statefulsets: ss.iter().collect(),
         replicasets: r.iter().collect(),
-        pods: p.iter().collect(),
+        pods: Vec::new(),
         hpas: h.iter().collect(),
         events: e.unwrap_or_default(),
         kinds,
@@ -131,5 +187,10 @@ pub async fn once(conn: &Connection, stack: &StackConfig) -> Result<ClusterSnaps
             .collect(),
         resource_metrics: rm.into(),
     };
-    Ok(snapshot::build(&conn.context, &conn.namespace, &objects))
+    Ok(snapshot::build_with(
+        &conn.context,
+        &conn.namespace,
+        &objects,
+        &mut p,
+    ))
 }

@@ -276,6 +276,9 @@ pub struct ClusterSnapshot {
     /// When the server's history stopped being ours (restored from an older backup,
     /// restarted without its state) and everything was listed again, and why.
     pub reloaded: Option<(jiff::Timestamp, String)>,
+    /// Pods listed so far while their first list is still coming in (a loaded API server
+    /// pages slowly): nothing is concluded from a list not read to the end.
+    pub pods_listing: Option<usize>,
 }
 
 impl ClusterSnapshot {

@@ -265,6 +265,7 @@ pub fn build_with(
         network_policies: objects.network_policies.clone(),
         resource_metrics: objects.resource_metrics.clone(),
         reloaded: None,
+        pods_listing: None,
     }
 }
 

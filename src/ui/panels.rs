@@ -84,7 +84,10 @@ pub fn workloads(f: &mut Frame, app: &App, area: Rect) {
     let pods_unknown = unreadable(app, "pods").or_else(|| unreadable(app, "replicasets"));
     let title = match &app.cluster {
         Some(_) if pods_unknown.is_some() => format!("workloads {} · pods unknown", visible.len()),
-        Some(c) => format!("workloads {} · {} pods", visible.len(), c.pods_total),
+        Some(c) => match c.pods_listing {
+            Some(n) => format!("workloads {} · {} pods listed so far…", visible.len(), n),
+            None => format!("workloads {} · {} pods", visible.len(), c.pods_total),
+        },
         None => "workloads".into(),
     };
     let header = Row::new([
@@ -104,13 +107,30 @@ pub fn workloads(f: &mut Frame, app: &App, area: Rect) {
         .iter()
         .map(|w| workload_row(w, t))
         .collect();
+    // Columns as wide as their largest value (2500/2500 is never cut to 2500/25).
+    let widest = |f: &dyn Fn(&Workload) -> String, header: usize| {
+        let w = visible
+            .iter()
+            .map(|w| f(w).chars().count())
+            .max()
+            .unwrap_or(0);
+        Constraint::Length((w.max(header) + 1) as u16)
+    };
     let widths = [
         Constraint::Min(12),
-        Constraint::Length(7),
-        Constraint::Length(4),
-        Constraint::Length(6),
-        Constraint::Length(11),
-        Constraint::Length(9),
+        widest(&|w| format!("{}/{}", w.ready, w.desired), 6),
+        widest(&|w| w.updated.to_string(), 3),
+        widest(&|w| w.available.to_string(), 5),
+        widest(
+            &|w| {
+                format!(
+                    "{}/{}/{}",
+                    w.pods.pending, w.pods.running, w.pods.terminating
+                )
+            },
+            10,
+        ),
+        widest(&|w| w.restarts.to_string(), 8),
         Constraint::Min(6),
     ];
     let empty = visible.is_empty();

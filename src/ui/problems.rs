@@ -115,6 +115,13 @@ fn healthy_line(app: &App) -> Line<'static> {
             Style::default().fg(t.ok),
         ));
     }
+    // A first list still coming in: no verdict on what was not read.
+    if let Some(n) = app.cluster.as_ref().and_then(|c| c.pods_listing) {
+        return Line::from(Span::styled(
+            format!("… listing pods: {n} so far — no verdict before they are all read"),
+            Style::default().fg(t.warn),
+        ));
+    }
     let blind = |check: &str| app.blind.iter().any(|b| b.check == check);
     let mut right = vec!["pods", "HPA"];
     if !blind("provider key") {

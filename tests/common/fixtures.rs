@@ -133,6 +133,7 @@ pub fn healthy_cluster() -> ClusterSnapshot {
         network_policies: Default::default(),
         resource_metrics: Default::default(),
         reloaded: None,
+        pods_listing: None,
     }
 }
 

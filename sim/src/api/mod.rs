@@ -346,7 +346,15 @@ async fn route(sim: &Arc<Sim>, path: &str, r: Req) -> ApiResult<Response> {
             logs::get(sim, &target, &r)
         }
         ("get", true) => objects::get(sim, &target, &r),
-        ("list", false) => objects::list(sim, &target, &r),
+        // A big list (10,000 pods, as a Table) is CPU work: off the runtime's threads, so
+        // it never holds up the small requests (/version, a watch, another client's page)
+        // the way one busy worker would — kube-apiserver serves readers concurrently too.
+        ("list", false) => {
+            let sim = sim.clone();
+            tokio::task::spawn_blocking(move || objects::list(&sim, &target, &r))
+                .await
+                .unwrap_or_else(|_| Err(ApiError::new(500, "InternalError", "the list failed")))
+        }
         ("create", false) => writes::create(sim, &target, &r),
         ("create", true) if target.sub.as_deref() == Some("token") => {
             reviews::token(sim, &target, &r)

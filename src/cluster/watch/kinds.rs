@@ -25,6 +25,8 @@ pub struct Health {
     epoch: Arc<tokio::sync::watch::Sender<u64>>,
     /// The last such reload: when, and why.
     reloaded: Arc<Mutex<Option<(jiff::Timestamp, String)>>>,
+    /// Pods received so far of a first list still coming in.
+    pods_listing: Arc<Mutex<Option<usize>>>,
 }
 
 impl Default for Health {
@@ -34,6 +36,7 @@ impl Default for Health {
             changed: Arc::default(),
             epoch: Arc::new(tokio::sync::watch::channel(0).0),
             reloaded: Arc::default(),
+            pods_listing: Arc::default(),
         }
     }
 }
@@ -76,6 +79,17 @@ impl Health {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
+    }
+
+    /// `n` pods of a first list in so far (None: it is complete, or none is under way);
+    /// a snapshot shows the count.
+    pub fn pods_listing(&self, n: Option<usize>) {
+        *self.pods_listing.lock().unwrap_or_else(|e| e.into_inner()) = n;
+        self.changed.notify_one();
+    }
+
+    pub fn pods_listed_so_far(&self) -> Option<usize> {
+        *self.pods_listing.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// A receiver of reloads (changes when every kind must list anew).

@@ -233,6 +233,7 @@ impl Stores {
         let mut pods = self.pods.lock();
         let mut snap = snapshot::build_with(&conn.context, &conn.namespace, &objects, &mut pods);
         snap.reloaded = health.reloaded();
+        snap.pods_listing = health.pods_listed_so_far();
         snap
     }
 }

@@ -12,6 +12,7 @@ use kube::{Api, ResourceExt};
 use tokio::task::JoinHandle;
 
 use super::kinds::{Health, RELIST_PAUSE, config, history_lost, reason};
+use crate::cluster::model::Readable;
 use crate::cluster::snapshot::pod_index::{PodEntry, PodIndex, owner};
 
 /// The pods, shared by their watcher and the snapshot builder.
@@ -66,16 +67,29 @@ pub fn spawn(api: Api<Pod>, ns: String, health: Health) -> (Pods, JoinHandle<()>
 /// One watch event into the index; a relist is gathered apart and swapped in whole.
 fn apply(kept: &Pods, relist: &mut Option<PodIndex>, ev: watcher::Event<Pod>, health: &Health) {
     match ev {
-        watcher::Event::Init => *relist = Some(PodIndex::default()),
+        watcher::Event::Init => {
+            *relist = Some(PodIndex::default());
+            if health.get("pods") == Readable::Loading {
+                health.pods_listing(Some(0));
+            }
+        }
         watcher::Event::InitApply(p) => {
             if let Some(index) = relist.as_mut() {
                 index.apply(PodEntry::from_pod(&p));
+                // The first list's progress, a page at a time.
+                let n = index.len();
+                if n % crate::cluster::list::PAGE as usize == 0
+                    && health.get("pods") == Readable::Loading
+                {
+                    health.pods_listing(Some(n));
+                }
             }
         }
         watcher::Event::InitDone => {
             if let Some(index) = relist.take() {
                 *kept.lock() = index;
             }
+            health.pods_listing(None);
             health.ok("pods");
         }
         watcher::Event::Apply(p) => {
