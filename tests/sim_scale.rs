@@ -71,14 +71,20 @@ async fn ten_watchers_see_every_event_under_churn() {
         .metadata
         .resource_version
         .expect("rv");
-    let window = Duration::from_secs(4);
+    // Each watcher reads until it has seen enough churn (a loaded machine only makes that
+    // take longer), within a generous bound.
+    let limit = Duration::from_secs(90);
+    let enough = |seen: &[(u64, char)]| {
+        let n = |k: char| seen.iter().filter(|(_, c)| *c == k).count();
+        n('D') >= 200 && n('A') >= 100 && seen.len() > 1000
+    };
     let watchers = (0..10).map(|_| {
         let pods = pods.clone();
         let rv = rv.clone();
         tokio::spawn(async move {
             let wp = WatchParams::default().timeout(290);
             let stream = pods.watch(&wp, &rv).await.expect("watch");
-            let mut stream = Box::pin(stream.take_until(tokio::time::sleep(window)));
+            let mut stream = Box::pin(stream.take_until(tokio::time::sleep(limit)));
             let mut seen = Vec::new();
             while let Some(ev) = stream.next().await {
                 let (kind, p) = match ev.expect("event") {
@@ -89,6 +95,9 @@ async fn ten_watchers_see_every_event_under_churn() {
                 };
                 let rv: u64 = p.metadata.resource_version.unwrap().parse().unwrap();
                 seen.push((rv, kind));
+                if enough(&seen) {
+                    break;
+                }
             }
             seen
         })
@@ -104,11 +113,11 @@ async fn ten_watchers_see_every_event_under_churn() {
         assert!(s.windows(2).all(|w| w[0].0 < w[1].0), "rv not increasing");
         assert_eq!(s[..common_len], seen[0][..common_len], "watchers differ");
     }
-    let count = |k: char| seen[0].iter().filter(|(_, c)| *c == k).count();
-    let (added, deleted) = (count('A'), count('D'));
-    // 100 deletions/s for about 4 s (the first tick after start, ReplicaSets lagging).
-    assert!(deleted >= 200, "only {deleted} deletions in {window:?}");
-    assert!(added >= 100, "only {added} creations in {window:?}");
+    // Every watcher saw the churn (deletions and the ReplicaSets' replacements) before the
+    // bound, in the same order.
+    for s in &seen {
+        assert!(enough(s), "only {} events within {limit:?}", s.len());
+    }
     assert!(common_len > 1000, "only {common_len} events");
 }
 

@@ -124,6 +124,17 @@ fn hostile_prometheus(mode: &'static str) -> String {
                     )
                         .into_response(),
                     "not-json" => json("{\"status\":\"success\",\"data\":".into()),
+                    // A proxy that trickles: a byte every 200 ms, for a minute.
+                    "trickle" => {
+                        let bytes = futures::stream::unfold(0u32, |i| async move {
+                            if i >= 300 {
+                                return None;
+                            }
+                            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                            Some((Ok::<_, std::io::Error>(axum::body::Bytes::from_static(b" ")), i + 1))
+                        });
+                        axum::body::Body::from_stream(bytes).into_response()
+                    }
                     // Values no quantity can take.
                     _ => json(
                         r#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"+Inf"]}]}}"#
@@ -185,25 +196,37 @@ fn measured(sim: &SimProcess, args: &[&str]) -> (i32, String, i64) {
 #[test]
 fn a_hostile_prometheus_is_never_healthy_and_stays_small() {
     let sim = SimProcess::start(&["--preload"]);
+    let cfg = sim.dir.path().join("prom.toml");
+    std::fs::write(&cfg, "[prometheus]\ntimeout_secs = 2\n").unwrap();
     let mut peak = 0;
     for (mode, says) in [
         ("huge", "over 2 MiB (prometheus.max_answer_mib)"),
         ("html", "HTTP 502"),
         ("not-json", "unexpected prometheus response"),
         ("inf", "invalid answer: inf"),
+        ("trickle", "timed out after 2s"),
     ] {
         let url = hostile_prometheus(mode);
         let args = [
             "-n",
             "ai-agents",
+            "--config",
+            cfg.to_str().unwrap(),
             "status",
             "-o",
             "json",
             "--prometheus-url",
             &url,
         ];
+        let started = std::time::Instant::now();
         let (code, out, kib) = measured(&sim, &args);
         peak = peak.max(kib);
+        // The timeout covers the body: a trickle ends with it, not after a minute.
+        let took = started.elapsed();
+        assert!(
+            took < std::time::Duration::from_secs(30),
+            "{mode}: {took:?}"
+        );
         let s: serde_json::Value =
             serde_json::from_str(&out).unwrap_or_else(|e| panic!("{mode}: {e}\n{out}"));
         assert_eq!(
@@ -211,14 +234,29 @@ fn a_hostile_prometheus_is_never_healthy_and_stays_small() {
             "{mode}: never healthy on answers nobody can read\n{s:#}"
         );
         assert_eq!(s["healthy"], false, "{mode}");
+        // A trickle times every query out: the source is as good as unreachable.
+        let want = match mode {
+            "trickle" => "metrics-unreachable",
+            _ => "metrics-unreadable",
+        };
         assert!(
-            common::problem_ids(&s).contains(&"metrics-unreadable".to_string()),
+            common::problem_ids(&s).contains(&want.to_string()),
             "{mode}: {s:#}"
         );
         let p95 = s["metrics"]["p95Ms"].to_string();
         assert!(p95.contains(says), "{mode}: p95 {p95}");
-        let (_, text, _) =
-            sim.agentdeck(&["-n", "ai-agents", "status", "--prometheus-url", &url], "");
+        let (_, text, _) = sim.agentdeck(
+            &[
+                "-n",
+                "ai-agents",
+                "--config",
+                cfg.to_str().unwrap(),
+                "status",
+                "--prometheus-url",
+                &url,
+            ],
+            "",
+        );
         assert!(
             !text.contains("inf %") && !text.contains("NaN"),
             "{mode}: {text}"
