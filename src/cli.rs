@@ -553,40 +553,13 @@ async fn run_op(
 
 fn load_config(g: &Global) -> Result<crate::config::Config, Error> {
     let mut cfg = crate::config::Config::load(g.config.as_deref())?;
-    check_ui(&cfg, g)?;
+    let path = g.config.clone().or_else(crate::config::default_path);
+    crate::dashboard::check_ui(&cfg, path.as_deref())?;
     crate::cluster::connect::set_exec_timeout(std::time::Duration::from_secs_f64(
         cfg.exec_plugin_timeout_secs,
     ));
     cfg.read_only |= g.read_only;
     Ok(cfg)
-}
-
-/// What the dashboard would refuse at start is refused by every command (`status` too),
-/// naming the config file: a `[keys]` table that does not hold, a `ui.theme` that does
-/// not exist. A theme file that does not parse is named by its own path.
-fn check_ui(cfg: &crate::config::Config, g: &Global) -> Result<(), Error> {
-    let path = g
-        .config
-        .clone()
-        .or_else(crate::config::default_path)
-        .map(|p| crate::text::printable(&p.display().to_string()))
-        .unwrap_or_else(|| "(defaults)".into());
-    crate::app::bindings::Keymap::from_config(&cfg.keys)
-        .map_err(|e| Error::Usage(format!("config {path}: {}", crate::text::printable(&e))))?;
-    let dir = crate::config::default_path().and_then(|p| p.parent().map(|d| d.join("themes")));
-    let (themes, errors) = crate::theme::Theme::load_all(dir.as_deref());
-    if let Some(e) = errors.first() {
-        return Err(Error::Usage(crate::text::printable(e)));
-    }
-    if !themes.iter().any(|t| t.name == cfg.ui.theme) {
-        let names: Vec<&str> = themes.iter().map(|t| t.name.as_str()).collect();
-        return Err(Error::Usage(format!(
-            "config {path}: ui.theme = {:?}: no such theme (available: {})",
-            crate::text::printable(&cfg.ui.theme),
-            names.join(", ")
-        )));
-    }
-    Ok(())
 }
 
 pub(crate) fn target(g: &Global) -> crate::cluster::Target {

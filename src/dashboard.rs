@@ -66,6 +66,31 @@ pub fn themes() -> Vec<Theme> {
     themes
 }
 
+/// What the dashboard would refuse at start is refused by every command (`status` too),
+/// naming the config file: a `[keys]` table that does not hold, a `ui.theme` that does
+/// not exist. A theme file that does not parse is named by its own path.
+pub fn check_ui(cfg: &Config, config: Option<&std::path::Path>) -> Result<(), Error> {
+    let path = config
+        .map(|p| crate::text::printable(&p.display().to_string()))
+        .unwrap_or_else(|| "(defaults)".into());
+    crate::app::bindings::Keymap::from_config(&cfg.keys)
+        .map_err(|e| Error::Usage(format!("config {path}: {}", crate::text::printable(&e))))?;
+    let dir = crate::config::default_path().and_then(|p| p.parent().map(|d| d.join("themes")));
+    let (themes, errors) = crate::theme::Theme::load_all(dir.as_deref());
+    if let Some(e) = errors.first() {
+        return Err(Error::Usage(crate::text::printable(e)));
+    }
+    if !themes.iter().any(|t| t.name == cfg.ui.theme) {
+        let names: Vec<&str> = themes.iter().map(|t| t.name.as_str()).collect();
+        return Err(Error::Usage(format!(
+            "config {path}: ui.theme = {:?}: no such theme (available: {})",
+            crate::text::printable(&cfg.ui.theme),
+            names.join(", ")
+        )));
+    }
+    Ok(())
+}
+
 /// An exec credential plugin may take a while (an SSO login): say so on the terminal
 /// before the screen is the dashboard's, rather than stay blank.
 pub fn say_waiting_for_plugin(target: &Target, cfg: &Config) {
