@@ -6,14 +6,13 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use futures::StreamExt;
 use k8s_openapi::api::core::v1::Event as CoreEvent;
 use k8s_openapi::api::events::v1::Event as EventV1;
-use kube::runtime::{WatchStreamExt, watcher};
+use kube::runtime::watcher;
 use kube::{Api, ResourceExt};
 use tokio::task::JoinHandle;
 
-use super::kinds::{Health, RELIST_PAUSE, config, history_lost, reason};
+use super::kinds::{Health, relisting};
 use crate::cluster::connect::Connection;
 use crate::cluster::model::EventView;
 use crate::cluster::snapshot::{event_view, event_view_v1};
@@ -88,38 +87,13 @@ async fn run<K>(
         + Sync
         + 'static,
 {
-    let mut reloads = health.reloads();
-    loop {
-        let epoch = *reloads.borrow_and_update();
-        if epoch > 0 {
-            tokio::time::sleep(RELIST_PAUSE).await;
-        }
-        let stream = watcher(api.clone(), config(epoch)).default_backoff();
-        let mut stream = std::pin::pin!(stream);
-        // A relist is gathered apart and swapped in when complete.
-        let mut relist: Option<HashMap<String, EventView>> = None;
-        loop {
-            let item = tokio::select! {
-                item = stream.next() => item,
-                r = reloads.changed() => match r {
-                    Ok(()) => break,
-                    Err(_) => return,
-                },
-            };
-            let Some(item) = item else { return };
-            match item {
-                Ok(ev) => apply(&events, &mut relist, ev, &view, &health),
-                Err(e) => {
-                    if let Some(why) = history_lost(&e) {
-                        health.history_lost("events", why);
-                        break;
-                    }
-                    tracing::warn!(error = %e, "watching events failed; retrying with backoff");
-                    health.failed("events", reason("events", &ns, &e));
-                }
-            }
-        }
-    }
+    let mut relist: Option<HashMap<String, EventView>> = None;
+    let h = health.clone();
+    relisting(api, "events", &ns, &health, |ev| {
+        apply(&events, &mut relist, ev, &view, &h);
+        None
+    })
+    .await;
 }
 
 /// One watch event into the kept views; a relist is gathered apart and swapped in whole.

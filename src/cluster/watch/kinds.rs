@@ -188,53 +188,83 @@ where
     let (reader, mut writer) = reflector::store::<K>();
     let store = reader.clone();
     let task = tokio::spawn(async move {
-        let mut reloads = health.reloads();
-        loop {
-            let epoch = *reloads.borrow_and_update();
-            if epoch > 0 {
-                // A server that keeps saying so is not listed in a tight loop.
-                tokio::time::sleep(RELIST_PAUSE).await;
+        let ok = health.clone();
+        relisting(api, kind, &namespace, &health, move |mut ev| {
+            // Most of an object's size, and nothing here reads them.
+            let strip = |o: &mut K| {
+                o.managed_fields_mut().clear();
+                o.annotations_mut().clear();
+            };
+            match &mut ev {
+                watcher::Event::Apply(o)
+                | watcher::Event::InitApply(o)
+                | watcher::Event::Delete(o) => strip(o),
+                watcher::Event::Init | watcher::Event::InitDone => {}
             }
-            let stream = watcher(api.clone(), config(epoch))
-                .default_backoff()
-                .modify(|o: &mut K| {
-                    o.managed_fields_mut().clear();
-                    o.annotations_mut().clear();
-                });
-            let mut stream = std::pin::pin!(stream);
-            loop {
-                let item = tokio::select! {
-                    item = stream.next() => item,
-                    r = reloads.changed() => match r {
-                        Ok(()) => break,
-                        Err(_) => return,
-                    },
-                };
-                let Some(item) = item else { return };
-                match item {
-                    Ok(ev) => {
-                        if let Some(why) = uid_changed(&store, &ev) {
-                            health.history_lost(kind, why);
-                            break;
-                        }
-                        writer.apply_watcher_event(&ev);
-                        if !matches!(ev, watcher::Event::Init | watcher::Event::InitApply(_)) {
-                            health.ok(kind);
-                        }
-                    }
-                    Err(e) => {
-                        if let Some(why) = history_lost(&e) {
-                            health.history_lost(kind, why);
-                            break;
-                        }
-                        tracing::warn!(kind, error = %e, "watch failed; retrying with backoff");
-                        health.failed(kind, reason(kind, &namespace, &e));
-                    }
-                }
+            if let Some(why) = uid_changed(&store, &ev) {
+                return Some(why);
             }
-        }
+            writer.apply_watcher_event(&ev);
+            if !matches!(ev, watcher::Event::Init | watcher::Event::InitApply(_)) {
+                ok.ok(kind);
+            }
+            None
+        })
+        .await;
     });
     (reader, task)
+}
+
+/// Watch `api` until the task is aborted, each event to `on_event`. When the server's
+/// history is not ours — too large a resourceVersion, or `on_event` says so — every kind
+/// lists anew (see [`Health::history_lost`]); other errors are the kind's health, retried
+/// with backoff.
+pub async fn relisting<K>(
+    api: Api<K>,
+    kind: &'static str,
+    namespace: &str,
+    health: &Health,
+    mut on_event: impl FnMut(watcher::Event<K>) -> Option<String>,
+) where
+    K: kube::Resource<DynamicType = ()>
+        + Clone
+        + std::fmt::Debug
+        + serde::de::DeserializeOwned
+        + Send
+        + 'static,
+{
+    let mut reloads = health.reloads();
+    loop {
+        let epoch = *reloads.borrow_and_update();
+        if epoch > 0 {
+            // A server that keeps saying so is not listed in a tight loop.
+            tokio::time::sleep(RELIST_PAUSE).await;
+        }
+        let stream = watcher(api.clone(), config(epoch)).default_backoff();
+        let mut stream = std::pin::pin!(stream);
+        loop {
+            let item = tokio::select! {
+                item = stream.next() => item,
+                r = reloads.changed() => match r {
+                    Ok(()) => break,
+                    Err(_) => return,
+                },
+            };
+            let lost = match item {
+                None => return,
+                Some(Ok(ev)) => on_event(ev),
+                Some(Err(e)) => history_lost(&e).or_else(|| {
+                    tracing::warn!(kind, error = %e, "watch failed; retrying with backoff");
+                    health.failed(kind, reason(kind, namespace, &e));
+                    None
+                }),
+            };
+            if let Some(why) = lost {
+                health.history_lost(kind, why);
+                break;
+            }
+        }
+    }
 }
 
 /// A watch event about an object the store holds under the same name with another UID:

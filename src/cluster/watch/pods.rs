@@ -5,13 +5,12 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use futures::StreamExt;
 use k8s_openapi::api::core::v1::Pod;
-use kube::runtime::{WatchStreamExt, watcher};
+use kube::runtime::watcher;
 use kube::{Api, ResourceExt};
 use tokio::task::JoinHandle;
 
-use super::kinds::{Health, RELIST_PAUSE, config, history_lost, reason};
+use super::kinds::{Health, relisting};
 use crate::cluster::model::Readable;
 use crate::cluster::snapshot::pod_index::{PodEntry, PodIndex, owner};
 
@@ -29,37 +28,13 @@ pub fn spawn(api: Api<Pod>, ns: String, health: Health) -> (Pods, JoinHandle<()>
     let pods = Pods::default();
     let kept = pods.clone();
     let task = tokio::spawn(async move {
-        let mut reloads = health.reloads();
-        loop {
-            let epoch = *reloads.borrow_and_update();
-            if epoch > 0 {
-                tokio::time::sleep(RELIST_PAUSE).await;
-            }
-            let stream = watcher(api.clone(), config(epoch)).default_backoff();
-            let mut stream = std::pin::pin!(stream);
-            let mut relist: Option<PodIndex> = None;
-            loop {
-                let item = tokio::select! {
-                    item = stream.next() => item,
-                    r = reloads.changed() => match r {
-                        Ok(()) => break,
-                        Err(_) => return,
-                    },
-                };
-                let Some(item) = item else { return };
-                match item {
-                    Ok(ev) => apply(&kept, &mut relist, ev, &health),
-                    Err(e) => {
-                        if let Some(why) = history_lost(&e) {
-                            health.history_lost("pods", why);
-                            break;
-                        }
-                        tracing::warn!(kind = "pods", error = %e, "watch failed; retrying with backoff");
-                        health.failed("pods", reason("pods", &ns, &e));
-                    }
-                }
-            }
-        }
+        let mut relist: Option<PodIndex> = None;
+        let h = health.clone();
+        relisting(api, "pods", &ns, &health, |ev| {
+            apply(&kept, &mut relist, ev, &h);
+            None
+        })
+        .await;
     });
     (pods, task)
 }
