@@ -13,6 +13,10 @@ const IGNORED_META: &[&str] = &[
     "creationTimestamp",
 ];
 
+/// Annotations a controller keeps (the Deployment's revision moves when a rollout a moment
+/// ago is recorded): never a change of the write's.
+const CONTROLLER_ANNOTATIONS: &[&str] = &["deployment.kubernetes.io/revision"];
+
 /// The longest value shown in a line, in characters.
 const MAX_VALUE: usize = 40;
 
@@ -51,6 +55,8 @@ fn rec(a: Option<&Value>, b: Option<&Value>, path: &str, out: &mut Vec<FieldChan
             for k in keys {
                 if (path.is_empty() && k == "status")
                     || (path == "metadata" && IGNORED_META.contains(&k.as_str()))
+                    || (path == "metadata.annotations"
+                        && CONTROLLER_ANNOTATIONS.contains(&k.as_str()))
                 {
                     continue;
                 }

@@ -48,3 +48,13 @@ fn long_values_are_cut() {
     assert_eq!(show(None), "(none)");
     assert_eq!(show(Some(&json!(""))), "\"\"");
 }
+
+/// A rollout recorded by the Deployment controller meanwhile is not the write's change.
+#[test]
+fn the_controllers_revision_annotation_is_no_change() {
+    let live = serde_json::json!({"metadata": {"annotations": {"deployment.kubernetes.io/revision": "2", "team": "a"}}});
+    let new = serde_json::json!({"metadata": {"annotations": {"deployment.kubernetes.io/revision": "3", "team": "b"}}});
+    let c = changes(&live, &new);
+    assert_eq!(c.len(), 1, "{c:?}");
+    assert_eq!(c[0].path, "metadata.annotations.team");
+}
