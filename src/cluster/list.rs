@@ -31,7 +31,7 @@ pub struct ListError {
     pub source: kube::Error,
 }
 
-/// Every object of kind `K` in the connection's namespace.
+/// Every object of kind `K` in the connection's namespace (read page by page).
 pub async fn list<K>(conn: &Connection) -> Result<Vec<K>, kube::Error>
 where
     K: kube::Resource<Scope = k8s_openapi::NamespaceResourceScope, DynamicType = ()>
@@ -39,8 +39,9 @@ where
         + serde::de::DeserializeOwned
         + std::fmt::Debug,
 {
-    let api: Api<K> = Api::namespaced(conn.client.clone(), &conn.namespace);
-    api.list(&ListParams::default()).await.map(|l| l.items)
+    let mut all = Vec::new();
+    each_paged(conn, |k| all.push(k)).await?;
+    Ok(all)
 }
 
 /// Objects per page of a paged list: a namespace of 10,000 pods is read page by page,
