@@ -183,6 +183,9 @@ pub struct ProblemsConfig {
     pub provider_address: String,
     /// The provider's port.
     pub provider_port: u16,
+    /// How long pods may be not ready (starting, replaced, added by a scale) before it is
+    /// a problem, counted from when the oldest of them became not ready.
+    pub not_ready_grace_secs: u32,
 }
 
 impl Default for ProblemsConfig {
@@ -194,6 +197,7 @@ impl Default for ProblemsConfig {
             rate_limited_ratio: 0.05,
             provider_address: String::new(),
             provider_port: 443,
+            not_ready_grace_secs: 60,
         }
     }
 }

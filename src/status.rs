@@ -12,11 +12,28 @@ use crate::metrics::{Cost, Feed, MetricsSnapshot, Reading};
 use crate::problems::{BlindSpot, Inputs, Problem};
 use crate::toolbox::Output;
 
-/// What is wrong (empty: healthy): the dashboard's problems strip, detected once.
-pub fn problems(c: &ClusterSnapshot, m: Option<&MetricsSnapshot>, cfg: &Config) -> Vec<Problem> {
+/// What `status` says: the problems due (the dashboard's strip), those still within their
+/// grace (pods starting after a scale), and the checks that cannot be made.
+pub struct Verdict {
+    pub problems: Vec<Problem>,
+    pub settling: Vec<Problem>,
+    pub blind: Vec<BlindSpot>,
+}
+
+impl Verdict {
+    /// The exit code: 1 when a problem is due.
+    pub fn code(&self) -> u8 {
+        u8::from(!self.problems.is_empty())
+    }
+}
+
+/// The dashboard's problems strip, detected once: the same detection, the same grace
+/// (counted from when each signal started).
+pub fn verdict(c: &ClusterSnapshot, m: Option<&MetricsSnapshot>, cfg: &Config) -> Verdict {
+    let now = jiff::Timestamp::now();
     let bundled = crate::problems::bundled_containers(&cfg.stack);
-    crate::problems::detect(&Inputs {
-        now: jiff::Timestamp::now(),
+    let all = crate::problems::detect(&Inputs {
+        now,
         cluster: Some(c),
         metrics: m,
         stack: &cfg.stack,
@@ -24,7 +41,15 @@ pub fn problems(c: &ClusterSnapshot, m: Option<&MetricsSnapshot>, cfg: &Config) 
         p95_threshold_ms: cfg.status.p95_threshold_ms,
         bundled: &bundled,
         cleared: &[],
-    })
+    });
+    let (problems, settling) = all
+        .into_iter()
+        .partition(|p| crate::problems::due(p, now, now));
+    Verdict {
+        problems,
+        settling,
+        blind: crate::problems::blind_spots(m, &cfg.problems.window, cfg.status.p95_threshold_ms),
+    }
 }
 
 /// One problem as `status --json` lists it.
@@ -175,8 +200,7 @@ pub fn report_json(
     c: &ClusterSnapshot,
     m: Option<&MetricsSnapshot>,
     cost: Option<&Cost>,
-    problems: &[Problem],
-    blind: &[BlindSpot],
+    v: &Verdict,
 ) -> Value {
     let workloads: Vec<Value> = c
         .workloads
@@ -221,9 +245,10 @@ pub fn report_json(
     });
     json!({
         "context": c.context, "namespace": c.namespace,
-        "healthy": problems.is_empty(),
-        "cannotTell": blind,
-        "problems": problems.iter().map(|p| problem_json(p, &c.namespace)).collect::<Vec<_>>(),
+        "healthy": v.problems.is_empty(),
+        "cannotTell": v.blind,
+        "problems": v.problems.iter().map(|p| problem_json(p, &c.namespace)).collect::<Vec<_>>(),
+        "settling": v.settling.iter().map(|p| problem_json(p, &c.namespace)).collect::<Vec<_>>(),
         "workloads": workloads, "hpas": hpas, "metrics": metrics, "cost": cost, "warnings": warnings,
         "unreadable": c.degraded().into_iter().collect::<std::collections::BTreeMap<_, _>>(),
     })
@@ -234,13 +259,12 @@ pub fn report_text(
     c: &ClusterSnapshot,
     m: Option<&MetricsSnapshot>,
     cost: Option<&Cost>,
-    problems: &[Problem],
-    blind: &[BlindSpot],
+    v: &Verdict,
 ) -> String {
     let mut s = String::new();
     text_workloads(&mut s, c);
     text_metrics(&mut s, m, cost);
-    text_verdict(&mut s, c, problems, blind);
+    text_verdict(&mut s, c, v);
     s
 }
 
@@ -250,8 +274,7 @@ pub fn report_wide(
     c: &ClusterSnapshot,
     m: Option<&MetricsSnapshot>,
     cost: Option<&Cost>,
-    problems: &[Problem],
-    blind: &[BlindSpot],
+    v: &Verdict,
 ) -> String {
     let mut s = format!(
         "context {}  namespace {}\n",
@@ -305,7 +328,7 @@ pub fn report_wide(
     }
     text_hpas(&mut s, c);
     text_metrics(&mut s, m, cost);
-    text_verdict(&mut s, c, problems, blind);
+    text_verdict(&mut s, c, v);
     s
 }
 
@@ -418,7 +441,8 @@ fn text_metrics(s: &mut String, m: Option<&MetricsSnapshot>, cost: Option<&Cost>
 }
 
 /// The warnings, then healthy or what is wrong.
-fn text_verdict(s: &mut String, c: &ClusterSnapshot, problems: &[Problem], blind: &[BlindSpot]) {
+fn text_verdict(s: &mut String, c: &ClusterSnapshot, v: &Verdict) {
+    let (problems, settling, blind) = (&v.problems, &v.settling, &v.blind);
     for e in c.events.iter().filter(|e| e.warning && !e.resolved).take(5) {
         s.push_str(&format!(
             "warning {} {}: {}{}\n",
@@ -437,8 +461,17 @@ fn text_verdict(s: &mut String, c: &ClusterSnapshot, problems: &[Problem], blind
             crate::problems::blind_summary(blind)
         ));
     }
-    if problems.is_empty() {
+    for p in settling {
+        s.push_str(&format!("settling: {}\n", settling_line(p)));
+    }
+    if problems.is_empty() && blind.is_empty() {
         s.push_str("status: healthy\n");
+    } else if problems.is_empty() {
+        // The dashboard's strip says the same: no claim on what could not be checked.
+        s.push_str(&format!(
+            "status: no problems: {} look right; cannot tell the rest (above)\n",
+            crate::problems::looks_right(blind)
+        ));
     } else {
         let lines: Vec<String> = problems
             .iter()
@@ -449,6 +482,14 @@ fn text_verdict(s: &mut String, c: &ClusterSnapshot, problems: &[Problem], blind
             lines.join("\n  - ")
         ));
     }
+}
+
+/// "redis not ready: 1/2 pods ready … (a problem after 60 s)": within its grace.
+fn settling_line(p: &Problem) -> String {
+    format!(
+        "{}: {} (a problem after {} s)",
+        p.title, p.evidence, p.grace_secs
+    )
 }
 
 /// The whole command: returns (output, exit code).
@@ -466,19 +507,16 @@ pub async fn run(
     let cost = metrics
         .as_ref()
         .and_then(|m| crate::metrics::of_snapshot(m, &cfg.models, cfg.cost.gpu_hour_price));
-    let problems = problems(&cluster, metrics.as_ref(), cfg);
+    let v = verdict(&cluster, metrics.as_ref(), cfg);
     let (m, k) = (metrics.as_ref(), cost.as_ref());
-    let blind = crate::problems::blind_spots(m, &cfg.problems.window, cfg.status.p95_threshold_ms);
     let out = match output {
         Some(f @ (Output::Json | Output::Yaml)) => {
-            crate::toolbox::output::render(&report_json(&cluster, m, k, &problems, &blind), f)
+            crate::toolbox::output::render(&report_json(&cluster, m, k, &v), f)
         }
         // Everything from the cluster and Prometheus is cleaned where it is read; this
         // last pass makes sure no escape sequence reaches the operator's terminal.
-        Some(Output::Wide) => {
-            crate::text::printable_lines(&report_wide(&cluster, m, k, &problems, &blind))
-        }
-        None => crate::text::printable_lines(&report_text(&cluster, m, k, &problems, &blind)),
+        Some(Output::Wide) => crate::text::printable_lines(&report_wide(&cluster, m, k, &v)),
+        None => crate::text::printable_lines(&report_text(&cluster, m, k, &v)),
     };
-    Ok((out, if problems.is_empty() { 0 } else { 1 }))
+    Ok((out, v.code()))
 }

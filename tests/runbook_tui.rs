@@ -30,19 +30,17 @@ fn base64_of(s: &str) -> String {
     base64::engine::general_purpose::STANDARD.encode(s)
 }
 
+/// `incident` "" stages none.
 fn stage(incident: &str) -> Option<Stage> {
     if !require_tool("tmux") || !require_tool("prometheus") {
         return None;
     }
     let addr = format!("127.0.0.1:{}", common::free_port());
-    let sim = SimProcess::start(&[
-        "--preload",
-        "--steady-load",
-        "--metrics-listen",
-        &addr,
-        "--incident",
-        incident,
-    ]);
+    let mut args = vec!["--preload", "--steady-load", "--metrics-listen", &addr];
+    if !incident.is_empty() {
+        args.extend(["--incident", incident]);
+    }
+    let sim = SimProcess::start(&args);
     if incident != "bad-key" {
         // A working key, so the only trouble is the incident's.
         let key = base64_of("sk-live-0123456789abcdefKEY");
@@ -225,4 +223,117 @@ fn bad_key_is_named_and_rotated_with_k() {
     assert!(!audit.contains("sk-live-0123456789abcdefXYZ"), "{audit}");
     std::thread::sleep(Duration::from_millis(100));
     t.send(&["q"]);
+}
+
+/// The live problems a strip shows: (severity, title) of each line marked ✖ or ▲.
+fn strip_problems(screen: &str) -> Vec<(String, String)> {
+    strip(screen)
+        .lines()
+        .filter_map(|l| {
+            let (sev, rest) = if let Some(r) = l.strip_prefix("✖ ") {
+                ("critical", r)
+            } else {
+                ("warning", l.strip_prefix("▲ ")?)
+            };
+            let title = rest.split(" — ").next().unwrap_or(rest).trim_end();
+            Some((sev.to_string(), title.to_string()))
+        })
+        .collect()
+}
+
+impl Stage {
+    /// `status -o json` with the dashboard's config and Prometheus: (exit code, the
+    /// problems as (severity, title)).
+    fn status(&self) -> (i32, Vec<(String, String)>) {
+        let (code, out, err) = self.sim.agentdeck(
+            &[
+                "--config",
+                self.config.to_str().unwrap(),
+                "--prometheus-url",
+                &self.prom.url,
+                "status",
+                "-o",
+                "json",
+            ],
+            "",
+        );
+        let v: serde_json::Value =
+            serde_json::from_str(&out).unwrap_or_else(|e| panic!("status: {e}: {out}{err}"));
+        let mut ps: Vec<(String, String)> = v["problems"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|p| {
+                let s = |k: &str| p[k].as_str().unwrap_or_default().to_string();
+                (s("severity"), s("title"))
+            })
+            .collect();
+        ps.sort();
+        (code, ps)
+    }
+
+    fn incident(&self, name: &str, on: bool) {
+        let body = serde_json::json!({"name": name, "on": on}).to_string();
+        http(&self.sim.url, "POST", "/_sim/incident", &body);
+    }
+}
+
+/// One health model, two renderers: every incident the runbook knows, staged in turn, is
+/// named by `status` (the same problems, severities; exit 1) and by the dashboard's strip at
+/// the same time; each one's end reads healthy on both.
+#[test]
+fn every_incident_reads_the_same_in_the_strip_and_in_status() {
+    let Some(s) = stage("") else { return };
+    let t = s.dashboard("one-truth");
+    t.wait_for(60, "a healthy strip", |sc| {
+        strip(sc).contains("✓ no problems")
+    });
+    // OOM kills stay evidence for 15 minutes and a crash loop's for 6: they come last.
+    for name in [
+        "bad-key",
+        "slow-provider",
+        "egress-blocked",
+        "no-metrics-server",
+        "pending",
+        "crashloop",
+        "oom",
+    ] {
+        let began = Instant::now();
+        s.incident(name, true);
+        let deadline = Instant::now() + Duration::from_secs(120);
+        let agreed = loop {
+            let (code, from_status) = s.status();
+            let mut from_strip = strip_problems(&t.capture());
+            from_strip.sort();
+            if !from_status.is_empty() && from_status == from_strip {
+                assert_eq!(code, 1, "{name}: status names problems, exits 1");
+                break from_status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{name}: status and the strip never agreed:\nstatus (exit {code}): {from_status:?}\nstrip: {from_strip:?}\n{}",
+                t.capture()
+            );
+            std::thread::sleep(Duration::from_millis(500));
+        };
+        eprintln!("{name}: both say {agreed:?} after {}", secs(began));
+        if name == "oom" {
+            break;
+        }
+        s.incident(name, false);
+        let deadline = Instant::now() + Duration::from_secs(150);
+        loop {
+            let (code, from_status) = s.status();
+            let from_strip = strip_problems(&t.capture());
+            if code == 0 && from_status.is_empty() && from_strip.is_empty() {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{name} off: not healthy on both:\nstatus (exit {code}): {from_status:?}\nstrip: {from_strip:?}\n{}",
+                t.capture()
+            );
+            std::thread::sleep(Duration::from_millis(500));
+        }
+    }
 }

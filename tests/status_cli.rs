@@ -315,3 +315,64 @@ fn hostile_context_names_stay_on_their_line() {
     assert!(err.contains("more: kubectl config get-contexts"), "{err}");
     assert!(err.len() < 600, "{} bytes: {err}", err.len());
 }
+
+/// Normal work raises no alarm: right after `kubectl scale` and `kubectl delete pod`,
+/// `status` sees fewer ready pods than desired — and says so as settling, not as a problem
+/// (exit 0), as the dashboard's strip waits its grace (README: "for a minute").
+#[test]
+fn a_scale_and_a_deleted_pod_are_no_problem_within_the_grace() {
+    if !common::require_tool("kubectl") {
+        return;
+    }
+    let sim = SimProcess::start(&["--preload"]);
+    let ready = |s: &serde_json::Value| {
+        s["workloads"]
+            .as_array()
+            .is_some_and(|ws| ws.iter().all(|w| w["ready"] == w["desired"]))
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !ready(&sim.status_json(None, "ai-agents")) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the stack never got ready"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    }
+    let kubectl = |args: &[&str]| {
+        let mut c = sim.kubectl("kubectl");
+        c.args(args);
+        common::ok(c)
+    };
+    let pods = kubectl(&[
+        "-n",
+        "ai-agents",
+        "get",
+        "pods",
+        "-l",
+        "app=ai-agent-service",
+        "-o",
+        "name",
+    ]);
+    let pod = pods.lines().next().expect("an agent pod").to_string();
+    kubectl(&["-n", "ai-agents", "scale", "deploy/redis", "--replicas=3"]);
+    kubectl(&["-n", "ai-agents", "delete", &pod, "--wait=false"]);
+    let mut short = 0;
+    for _ in 0..4 {
+        let (code, out, err) = sim.agentdeck(&["-n", "ai-agents", "status", "-o", "json"], "");
+        let s: serde_json::Value =
+            serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"));
+        if !ready(&s) {
+            short += 1;
+        }
+        assert_eq!(
+            s["problems"],
+            serde_json::json!([]),
+            "a normal scale is no problem: {s:#}"
+        );
+        assert_eq!(code, 0, "{out}");
+    }
+    assert!(
+        short > 0,
+        "status never saw the pods starting: the check proved nothing"
+    );
+}

@@ -29,6 +29,12 @@ pub struct Workload {
     pub rolling: bool,
     /// The Progressing condition says the deadline passed.
     pub stalled: bool,
+    /// The Progressing condition says a new revision is rolling out (its progress
+    /// deadline, not a grace, decides when that is a problem).
+    pub rolling_out: bool,
+    /// Since when its oldest not-ready pod (not terminating) has been so: its Ready
+    /// condition's last change, else its creation.
+    pub not_ready_since: Option<jiff::Timestamp>,
     /// Name of the HPA that targets it.
     pub hpa: Option<String>,
     /// The pod template's labels (what NetworkPolicies select).

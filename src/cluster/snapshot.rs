@@ -173,10 +173,12 @@ fn deployment_view(d: &Deployment) -> Workload {
     };
     let total = st.and_then(|s| s.replicas).unwrap_or(0);
     w.rolling = w.updated < desired || w.available < desired || total > desired;
-    w.stalled = st.and_then(|s| s.conditions.as_ref()).is_some_and(|cs| {
-        cs.iter()
-            .any(|c| c.reason.as_deref() == Some("ProgressDeadlineExceeded"))
-    });
+    let progressing = st
+        .and_then(|s| s.conditions.as_ref())
+        .and_then(|cs| cs.iter().find(|c| c.type_ == "Progressing"));
+    let reason = progressing.and_then(|c| c.reason.as_deref());
+    w.stalled = reason == Some("ProgressDeadlineExceeded");
+    w.rolling_out = matches!(reason, Some("ReplicaSetUpdated" | "NewReplicaSetCreated"));
     workload_view::template(d.spec.as_ref().map(|s| &s.template), &mut w);
     w
 }

@@ -101,6 +101,8 @@ pub struct PodFacts {
     pub phase: Phase,
     /// Waiting for a node: the scheduler's reason, and when the pod was created.
     pub unschedulable: Option<(String, Option<jiff::Timestamp>)>,
+    /// Not ready (starting, or its readiness probe failing), and since when.
+    pub not_ready: Option<Option<jiff::Timestamp>>,
     pub containers: Vec<ContainerFacts>,
 }
 
@@ -179,6 +181,26 @@ fn unschedulable(p: &Pod) -> Option<(String, Option<jiff::Timestamp>)> {
         printable(&why),
         p.metadata.creation_timestamp.as_ref().map(|t| t.0),
     ))
+}
+
+/// A running or starting pod whose Ready condition is not True: since the condition last
+/// changed, else since the pod was created.
+fn not_ready(p: &Pod, phase: Phase) -> Option<Option<jiff::Timestamp>> {
+    if matches!(phase, Phase::Succeeded | Phase::Failed) || p.metadata.deletion_timestamp.is_some()
+    {
+        return None;
+    }
+    let ready = p
+        .status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .and_then(|cs| cs.iter().find(|c| c.type_ == "Ready"));
+    let created = p.metadata.creation_timestamp.as_ref().map(|t| t.0);
+    match ready {
+        Some(c) if c.status == "True" => None,
+        Some(c) => Some(c.last_transition_time.as_ref().map(|t| t.0).or(created)),
+        None => Some(created),
+    }
 }
 
 /// kubectl's STATUS column: a waiting or terminated reason wins over the phase.
@@ -262,6 +284,7 @@ pub fn pod_facts(p: &Pod) -> PodFacts {
         terminating: p.metadata.deletion_timestamp.is_some(),
         phase,
         unschedulable: unschedulable(p),
+        not_ready: not_ready(p, phase),
         containers: st
             .and_then(|s| s.container_statuses.as_ref())
             .into_iter()
@@ -292,6 +315,9 @@ pub fn add_pod(f: &PodFacts, w: &mut Workload) {
         w.unschedulable_why = Some(why.clone());
         w.failing_since = earliest(w.failing_since, *created);
     }
+    if let Some(since) = f.not_ready {
+        w.not_ready_since = earliest(w.not_ready_since, since);
+    }
     for c in &f.containers {
         add_container(c, w);
     }
@@ -314,6 +340,7 @@ pub fn merge_pods(from: &Workload, w: &mut Workload) {
     w.last_oom = w.last_oom.max(from.last_oom);
     w.oom_limit = w.oom_limit.max(from.oom_limit);
     w.failing_since = earliest(w.failing_since, from.failing_since);
+    w.not_ready_since = earliest(w.not_ready_since, from.not_ready_since);
     if from.crash.is_some() && from.last_crash >= w.last_crash {
         w.crash = from.crash.clone();
         w.last_crash = from.last_crash;

@@ -122,6 +122,20 @@ fn spots(metrics: Option<&MetricsSnapshot>, window: &str) -> Vec<BlindSpot> {
     out
 }
 
+/// What a healthy verdict rests on: "pods, HPA, provider key and egress" (the provider
+/// key only when it could be checked).
+pub fn looks_right(spots: &[BlindSpot]) -> String {
+    let mut right = vec!["pods", "HPA"];
+    if !spots.iter().any(|b| b.check == "provider key") {
+        right.push("provider key");
+    }
+    right.push("egress");
+    match right.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => right.join(""),
+    }
+}
+
 /// "provider key, latency: no metrics source" — spots with one reason share a line;
 /// several reasons are listed one after the other.
 pub fn summary(spots: &[BlindSpot]) -> String {

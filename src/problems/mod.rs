@@ -18,7 +18,7 @@ use crate::cluster::model::ContainerView;
 use crate::config::{ProblemsConfig, StackConfig};
 use crate::metrics::MetricsSnapshot;
 
-pub use blind::{BlindSpot, blind_spots, summary as blind_summary};
+pub use blind::{BlindSpot, blind_spots, looks_right, summary as blind_summary};
 pub use pods::bytes;
 pub use probe::UP_RATIO as PROBE_UP_RATIO;
 pub use tracker::{Cleared, Tracker};
@@ -97,8 +97,8 @@ pub struct Problem {
     pub fix: Option<Fix>,
     /// What to do when no key fixes it.
     pub advice: Option<String>,
-    /// The dashboard shows it only once it has lasted this long (0: at once); `status`
-    /// shows it at once.
+    /// Shown (by the dashboard and `status` alike) only once it has lasted this long (0: at
+    /// once), counted from `since` (see [`due`]).
     pub grace_secs: i64,
 }
 
@@ -177,6 +177,14 @@ pub fn bundled_containers(stack: &StackConfig) -> Vec<ContainerView> {
         })
         .next()
         .unwrap_or_default()
+}
+
+/// Has the problem lasted its grace? Counted from when its signal started where the
+/// evidence says (the oldest not-ready pod's last change), else from `first` (when it was
+/// first seen; `status`, which sees once, passes `now`).
+pub fn due(p: &Problem, now: Timestamp, first: Timestamp) -> bool {
+    let start = p.since.unwrap_or(first);
+    now.as_second() - start.as_second() >= p.grace_secs
 }
 
 /// "100 %", "2.5 %", "0.3 %".

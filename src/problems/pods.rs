@@ -10,8 +10,6 @@ use crate::cluster::ops::propose_memory_limit;
 const OOM_FRESH_SECS: i64 = 15 * 60;
 /// A failed exit this recent (the back-off grows to 5 minutes) still means crash-looping.
 const CRASH_FRESH_SECS: i64 = 6 * 60;
-/// How long pods may be not ready (starting, rolling) before the dashboard says so.
-const NOT_READY_GRACE_SECS: i64 = 60;
 const GI: f64 = 1024.0 * 1024.0 * 1024.0;
 const MI: f64 = 1024.0 * 1024.0;
 
@@ -26,7 +24,7 @@ pub fn detect(i: &Inputs, c: &ClusterSnapshot) -> Vec<Problem> {
         }
         out.extend(pending(i, w));
         if out.len() == before {
-            out.extend(not_ready(w));
+            out.extend(not_ready(i, w));
         }
         if out.len() > before {
             troubled.push((w.kind.as_str(), w.name.as_str()));
@@ -230,7 +228,7 @@ fn pending(i: &Inputs, w: &Workload) -> Option<Problem> {
     Some(p)
 }
 
-fn not_ready(w: &Workload) -> Option<Problem> {
+fn not_ready(i: &Inputs, w: &Workload) -> Option<Problem> {
     if w.stalled {
         let mut p = Problem::new(
             format!("stalled/{}", w.name),
@@ -244,7 +242,9 @@ fn not_ready(w: &Workload) -> Option<Problem> {
         p.advice = Some("check the new pods, or roll back".into());
         return Some(p);
     }
-    if w.ready >= w.desired {
+    // A rollout making progress is the controller's to judge: its progress deadline
+    // (above) says when it is stuck.
+    if w.ready >= w.desired || w.rolling_out {
         return None;
     }
     let mut p = Problem::new(
@@ -253,8 +253,14 @@ fn not_ready(w: &Workload) -> Option<Problem> {
         format!("{} not ready", w.name),
     );
     p.evidence = format!("{}/{} pods ready", w.ready, w.desired);
-    // Pods starting and rollouts under way: only a while on is it a problem.
-    p.grace_secs = NOT_READY_GRACE_SECS;
+    if let Some(t) = w.not_ready_since {
+        p.evidence
+            .push_str(&format!(", not ready since {}", t.strftime("%H:%M:%S UTC")));
+    }
+    // Pods starting, replaced or added by a scale: only a while on is it a problem, counted
+    // from when the oldest pod became not ready.
+    p.since = w.not_ready_since;
+    p.grace_secs = i64::from(i.cfg.not_ready_grace_secs);
     Some(p)
 }
 

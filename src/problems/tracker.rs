@@ -62,15 +62,26 @@ impl Tracker {
                 self.gone.insert(id, (first, now, problem));
             }
         }
+        let mut due = std::collections::BTreeSet::new();
         for p in &mut current {
             self.held.remove(&p.id);
             let first = match (self.seen.get(&p.id), self.gone.remove(&p.id)) {
                 (Some((t, _)), _) => *t,
-                // Back within the window of a cleared note: the same problem goes on.
-                (None, Some((t, at, _))) if now.as_second() - at.as_second() <= CLEARED_SECS => t,
+                // Back within the window of a cleared note: the same problem goes on — if
+                // it was shown (one that stayed within its grace, pods that were starting,
+                // was never a problem: a new one starts now).
+                (None, Some((t, at, gone)))
+                    if now.as_second() - at.as_second() <= CLEARED_SECS
+                        && at.as_second() - t.as_second() >= gone.grace_secs =>
+                {
+                    t
+                }
                 _ => now,
             };
             self.seen.insert(p.id.clone(), (first, p.clone()));
+            if super::due(p, now, first) {
+                due.insert(p.id.clone());
+            }
             p.since = Some(p.since.map_or(first, |s| s.min(first)));
         }
         self.gone
@@ -86,10 +97,7 @@ impl Tracker {
                 at: *at,
             })
             .collect();
-        current.retain(|p| {
-            let first = self.seen.get(&p.id).map_or(now, |(t, _)| *t);
-            now.as_second() - first.as_second() >= p.grace_secs
-        });
+        current.retain(|p| due.contains(&p.id));
         current.extend(held);
         current
     }
@@ -124,3 +132,7 @@ impl Tracker {
         self.gone.clear();
     }
 }
+
+#[cfg(test)]
+#[path = "tracker_tests.rs"]
+mod tests;

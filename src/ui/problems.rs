@@ -122,16 +122,7 @@ fn healthy_line(app: &App) -> Line<'static> {
             Style::default().fg(t.warn),
         ));
     }
-    let blind = |check: &str| app.blind.iter().any(|b| b.check == check);
-    let mut right = vec!["pods", "HPA"];
-    if !blind("provider key") {
-        right.push("provider key");
-    }
-    right.push("egress");
-    let list = match right.split_last() {
-        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
-        _ => right.join(""),
-    };
+    let list = crate::problems::looks_right(&app.blind);
     let mut spans = vec![Span::styled(
         format!("✓ no problems: {list} look right"),
         Style::default().fg(t.ok),
