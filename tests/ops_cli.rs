@@ -45,7 +45,9 @@ fn scale_and_restart_through_the_cli() {
     );
     assert_eq!(code, 0, "{out}\n{err}");
     assert!(
-        out.contains("ai-agent-service scaled to 5 and ready"),
+        out.contains(
+            "ai-agent-service has 5 replicas ready; HPA ai-agent-hpa keeps it between 5 and 20"
+        ),
         "{out}"
     );
     assert_eq!(
@@ -59,6 +61,40 @@ fn scale_and_restart_through_the_cli() {
             "{.status.readyReplicas}"
         ),
         "5"
+    );
+    // Down to 3 under the HPA: the floor goes 5 → 3, the count is the HPA's to lower (its
+    // scale-down waits out its stabilization window). Nothing waits for a 3 the HPA does
+    // not hold; the outcome says what it holds.
+    let (code, out, err) = agentdeck(
+        &sim,
+        &[
+            "scale",
+            "ai-agent-service",
+            "3",
+            "--yes",
+            "--timeout",
+            "30s",
+        ],
+    );
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(
+        out.contains("to at least 3") && out.contains("minReplicas goes 5 → 3"),
+        "{out}"
+    );
+    assert!(
+        out.contains("has 5 replicas ready; HPA ai-agent-hpa keeps it between 3 and 20"),
+        "{out}"
+    );
+    assert_eq!(
+        kget(&sim, &["get", "hpa", "ai-agent-hpa"], "{.spec.minReplicas}"),
+        "3"
+    );
+    // Again: the floor is already 3 — nothing to write.
+    let (code, out, err) = agentdeck(&sim, &["scale", "ai-agent-service", "3", "--yes"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(
+        out.contains("nothing to do: HPA ai-agent-hpa already keeps ai-agent-service at 3 or more"),
+        "{out}"
     );
 
     // Restart and follow the rollout; kubectl sees the same annotation and a finished rollout.
@@ -128,7 +164,8 @@ fn scale_and_restart_through_the_cli() {
         })
         .collect();
     assert_eq!(results[0], ("scale", "ok"));
-    assert_eq!(results[1], ("restart", "ok"));
+    assert_eq!(results[1], ("scale", "ok"), "the floor lowered");
+    assert_eq!(results[2], ("restart", "ok"));
     assert!(
         results.contains(&("scale", "invalid"))
             && results.contains(&("restart", "refused-read-only")),

@@ -154,6 +154,18 @@ fn operations_print_their_result_as_one_json_object() {
         v["message"].as_str().unwrap().contains("scaled to 2"),
         "{v}"
     );
+    // Already 2: nothing written, said as `unchanged` (as the README documents).
+    let (code, out, err) = sim.agentdeck(&["scale", "redis", "2", "--yes", "-o", "json"], "");
+    assert_eq!(code, 0, "{err}");
+    let v = json(&out, &err);
+    assert_eq!(v["outcome"], "unchanged", "{v}");
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .contains("already has 2 replicas"),
+        "{v}"
+    );
 
     let (code, out, err) = sim.agentdeck(&["restart", "redis", "--yes", "-o", "yaml"], "");
     assert_eq!(code, 0, "{err}");

@@ -170,12 +170,12 @@ fn demo_in_a_real_terminal() {
     let confirm = t.wait_for(20, "the scale confirmation", |s| s.contains("[y]"));
     let words = joined_words(&confirm);
     assert!(
-        words.contains("from 3 to 4") && words.contains("minReplicas"),
+        words.contains("replicas 3 → 4 now") && words.contains("minReplicas goes 3 → 4"),
         "{confirm}"
     );
     t.send(&["y"]);
     t.wait_for(60, "the scale to finish", |s| {
-        s.contains("ai-agent-service scaled to 4 and ready")
+        s.contains("ai-agent-service has 4 replicas ready")
     });
 
     // :rotate-key — masked input, provider check, confirm, restart of the readers.

@@ -214,6 +214,7 @@ impl Plan {
             PlanKind::SetResources(p) if p.changes.is_empty() => {
                 Some(p.nothing_to_do(&self.ops.place()))
             }
+            PlanKind::Scale(p) => p.nothing_to_do(&self.ops.place()),
             // A restore of objects that already are as the stack declares them.
             PlanKind::Deploy { items, only, .. }
                 if !only.is_empty() && items.iter().all(|i| i.change == Change::Unchanged) =>
@@ -360,11 +361,8 @@ pub async fn execute(
                 p.workload.dotted()
             )));
             Ok(
-                match scale::wait_ready(&ops, &p.workload, p.replicas, progress).await {
-                    Ok(()) => Outcome::Done(format!(
-                        "{} scaled to {} and ready",
-                        p.workload.name, p.replicas
-                    )),
+                match scale::wait_ready(&ops, &p.workload, p.want(), progress).await {
+                    Ok(n) => Outcome::Done(p.done(n)),
                     Err(e) => Outcome::Incomplete(e.to_string()),
                 },
             )

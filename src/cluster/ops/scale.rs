@@ -1,6 +1,9 @@
-//! Scale a Deployment. When an HPA targets it, scaling alone would be undone at the HPA's
-//! next sync, so the HPA's minReplicas is set to the requested count (and maxReplicas raised
-//! if needed), and the confirmation says so.
+//! Scale a Deployment or StatefulSet. When an HPA targets it, the HPA decides its replicas
+//! between its minReplicas and maxReplicas — a plain scale would be undone at its next sync —
+//! so "scale to N" sets the HPA's minReplicas to N (maxReplicas raised if needed): the
+//! workload gets at least N now, and the HPA keeps what its metrics want above that. The
+//! question and the outcome say which count the HPA will keep; nothing waits for a number
+//! the HPA will not hold.
 
 use std::time::Duration;
 
@@ -21,8 +24,8 @@ pub struct ScalePlan {
     pub workload: WorkloadRef,
     pub current: i32,
     pub replicas: i32,
-    /// (name, min, max) of the HPA that targets the Deployment.
-    pub hpa: Option<(String, i32, i32)>,
+    /// The HPA that targets the workload, if one does.
+    pub hpa: Option<HpaHold>,
     /// The workload's resourceVersion when planned: the write's precondition, so a scale
     /// made meanwhile by someone else is a conflict, not silently overwritten.
     pub resource_version: String,
@@ -31,21 +34,37 @@ pub struct ScalePlan {
 impl ScalePlan {
     /// The confirmation question; `place` names the namespace and context.
     pub fn describe(&self, place: &str) -> String {
-        let mut s = format!(
-            "scale {} in {place} from {} to {} replicas",
-            self.workload.words(),
-            self.current,
-            self.replicas
-        );
-        if let Some((name, min, max)) = &self.hpa {
-            let new_max = (*max).max(self.replicas);
-            s.push_str(&format!(
-                "; HPA {name} targets it and would undo a plain scale, so its minReplicas goes {min} → {}{}",
-                self.replicas,
-                if new_max != *max { format!(" and maxReplicas {max} → {new_max}") } else { String::new() }
-            ));
-        }
-        s
+        let words = self.workload.words();
+        let Some(h) = &self.hpa else {
+            return format!(
+                "scale {words} in {place} from {} to {} replicas",
+                self.current, self.replicas
+            );
+        };
+        let new_max = h.max.max(self.replicas);
+        let max = if new_max != h.max {
+            format!(" and maxReplicas {} → {new_max}", h.max)
+        } else {
+            String::new()
+        };
+        let now = if self.writes_replicas() {
+            format!("; replicas {} → {} now", self.current, self.replicas)
+        } else {
+            String::new()
+        };
+        let settles = self.settles_at();
+        let then = if settles > self.replicas {
+            format!(
+                "; the HPA keeps it above that as its metrics want: {settles} now (it has {})",
+                self.current
+            )
+        } else {
+            String::new()
+        };
+        format!(
+            "scale {words} in {place} to at least {}: HPA {} decides its replicas, so its minReplicas goes {} → {}{max}{now}{then}",
+            self.replicas, h.name, h.min, self.replicas
+        )
     }
 
     pub fn accesses(&self) -> Vec<Access> {
@@ -56,16 +75,77 @@ impl ScalePlan {
             subresource: "scale",
             name: self.workload.name.clone(),
         }];
-        if let Some((name, _, _)) = &self.hpa {
+        if let Some(h) = &self.hpa {
             v.push(Access {
                 verb: "patch",
                 group: "autoscaling",
                 resource: "horizontalpodautoscalers",
                 subresource: "",
-                name: name.clone(),
+                name: h.name.clone(),
             });
         }
         v
+    }
+}
+
+/// An HPA that targets the scaled workload: its name, bounds, and the count its metrics
+/// want now (its status' desiredReplicas, when it has computed one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HpaHold {
+    pub name: String,
+    pub min: i32,
+    pub max: i32,
+    pub wants: Option<i32>,
+}
+
+impl ScalePlan {
+    /// The count the workload will settle at: the request, or with an HPA what it wants
+    /// above the new minimum.
+    pub fn settles_at(&self) -> i32 {
+        match &self.hpa {
+            None => self.replicas,
+            Some(h) => h
+                .wants
+                .unwrap_or(self.current)
+                .clamp(self.replicas, h.max.max(self.replicas)),
+        }
+    }
+
+    /// Is the replica count written now (not only the HPA's minimum)? Without an HPA, or
+    /// when it raises the workload above what it has: lowering is the HPA's to do.
+    fn writes_replicas(&self) -> bool {
+        self.hpa.is_none() || self.replicas > self.current
+    }
+
+    /// Some(why) when nothing would change.
+    pub fn nothing_to_do(&self, place: &str) -> Option<String> {
+        let name = &self.workload.name;
+        match &self.hpa {
+            None if self.current == self.replicas => Some(format!(
+                "nothing to do: {} in {place} already has {} replicas",
+                self.workload.words(),
+                self.current
+            )),
+            Some(h) if h.min == self.replicas && self.current >= self.replicas => Some(format!(
+                "nothing to do: HPA {} already keeps {name} at {} or more (between {} and {}; {} now)",
+                h.name, h.min, h.min, h.max, self.current
+            )),
+            _ => None,
+        }
+    }
+
+    /// What was done, in words; `ready`: the count found ready at the end.
+    pub fn done(&self, ready: i32) -> String {
+        let name = &self.workload.name;
+        match &self.hpa {
+            None => format!("{name} scaled to {} and ready", self.replicas),
+            Some(h) => format!(
+                "{name} has {ready} replicas ready; HPA {} keeps it between {} and {}",
+                h.name,
+                self.replicas,
+                h.max.max(self.replicas)
+            ),
+        }
     }
 }
 
@@ -97,12 +177,11 @@ pub async fn plan(ops: &Ops, w: &WorkloadRef, replicas: &str) -> Result<ScalePla
     let hpa = list.items.into_iter().find_map(|h| {
         let spec = h.spec?;
         let r = &spec.scale_target_ref;
-        (r.kind == w.kind.name() && r.name == w.name).then(|| {
-            (
-                h.metadata.name.unwrap_or_default(),
-                spec.min_replicas.unwrap_or(1),
-                spec.max_replicas,
-            )
+        (r.kind == w.kind.name() && r.name == w.name).then(|| HpaHold {
+            name: h.metadata.name.unwrap_or_default(),
+            min: spec.min_replicas.unwrap_or(1),
+            max: spec.max_replicas,
+            wants: h.status.map(|s| s.desired_replicas),
         })
     });
     if hpa.is_some() && replicas == 0 {
@@ -143,12 +222,18 @@ async fn apply_inner(ops: &Ops, plan: &ScalePlan) -> Result<String, OpError> {
         field_manager: Some(FIELD_MANAGER.into()),
         ..Default::default()
     };
-    if let Some((name, _, max)) = &plan.hpa {
+    if let Some(h) = &plan.hpa {
         let hpas: Api<HorizontalPodAutoscaler> = Api::namespaced(ops.conn.client.clone(), ns);
-        let body = json!({"spec": {"minReplicas": plan.replicas, "maxReplicas": (*max).max(plan.replicas)}});
-        hpas.patch(name, &pp, &Patch::Merge(&body))
+        let body = json!({"spec": {"minReplicas": plan.replicas, "maxReplicas": h.max.max(plan.replicas)}});
+        hpas.patch(&h.name, &pp, &Patch::Merge(&body))
             .await
-            .map_err(|e| OpError::from_kube(&format!("HPA {name}"), e))?;
+            .map_err(|e| OpError::from_kube(&format!("HPA {}", h.name), e))?;
+        if !plan.writes_replicas() {
+            return Ok(format!(
+                "HPA {} minReplicas {} → {} ({} replicas now; the HPA lowers them as its metrics allow)",
+                h.name, h.min, plan.replicas, plan.current
+            ));
+        }
     }
     // The resourceVersion in the patch is a precondition (409 when it moved on).
     let mut body = json!({"spec": {"replicas": plan.replicas}});
@@ -191,14 +276,34 @@ fn changed_meanwhile(plan: &ScalePlan, now: &kube::api::DynamicObject) -> OpErro
     OpError::Conflict(format!("{} was {what} meanwhile{last}", plan.workload.name))
 }
 
+/// What a scale waits for: the count asked, or (an HPA deciding) at least it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Want {
+    Exactly(i32),
+    AtLeast(i32),
+}
+
+impl ScalePlan {
+    pub fn want(&self) -> Want {
+        match self.hpa {
+            Some(_) => Want::AtLeast(self.replicas),
+            None => Want::Exactly(self.replicas),
+        }
+    }
+}
+
 /// Wait (within the ops' timeout) until `want` pods are ready; each change of
 /// (ready, desired) is a progress event.
 pub async fn wait_ready(
     ops: &Ops,
     w: &WorkloadRef,
-    want: i32,
+    want: Want,
     progress: &mut (dyn FnMut(Progress) + Send),
-) -> Result<(), OpError> {
+) -> Result<i32, OpError> {
+    let (want, hpa) = match want {
+        Want::Exactly(n) => (n, false),
+        Want::AtLeast(n) => (n, true),
+    };
     let timeout = ops.timeout;
     let deadline = tokio::time::Instant::now() + timeout;
     let mut last = (-1, -1);
@@ -216,11 +321,12 @@ pub async fn wait_ready(
             });
             last = (ready, desired);
         }
-        if desired == want && ready == want {
-            return Ok(());
+        // With an HPA: at least `want`, all ready, whatever count above it the HPA holds.
+        if (desired == want || (hpa && desired > want)) && ready == desired {
+            return Ok(desired);
         }
         // Someone else set another count: waiting for ours would only run out the clock.
-        if desired != want && last_desired_ours {
+        if !hpa && desired != want && last_desired_ours {
             return Err(OpError::Conflict(format!(
                 "{}'s replicas were set to {desired} meanwhile: not waiting for {want}",
                 w.name
