@@ -210,7 +210,12 @@ fn planned_objects(plan: &Plan) -> Vec<serde_json::Value> {
     match &plan.kind {
         PlanKind::Deploy { items, .. } => items
             .iter()
-            .filter(|i| !matches!(i.change, Change::Skipped(_) | Change::Error(_)))
+            .filter(|i| {
+                !matches!(
+                    i.change,
+                    Change::Skipped(_) | Change::Error(_) | Change::Conflict(_)
+                )
+            })
             .map(|i| i.doc.object.clone())
             .collect(),
         _ => Vec::new(),
@@ -224,6 +229,12 @@ fn print_plan(plan: &Plan, quiet: bool) {
         for l in details {
             say(quiet, &l);
         }
+    }
+    if plan.has_conflicts() {
+        say(
+            quiet,
+            "another field manager owns the conflicting fields: rerun with --force-conflicts to take them over",
+        );
     }
 }
 

@@ -72,7 +72,7 @@ fn deploy_plan_apply_conflict_and_bad_yaml() {
     let (code, out, _) = agentdeck(&sim, &["deploy", "--dry-run"]);
     assert_eq!(code, 1, "{out}");
     assert!(
-        out.contains("error      deployment.apps/redis")
+        out.contains("conflict   deployment.apps/redis")
             && out.contains(r#"conflict with "kubectl""#)
             && out.contains(".spec.replicas")
             && out.contains("--force-conflicts"),
@@ -110,6 +110,23 @@ fn deploy_plan_apply_conflict_and_bad_yaml() {
             "jsonpath={.spec.replicas}"
         ])),
         "1"
+    );
+
+    // agentdeck's own scale (redis, and the agents under their HPA) is no conflict for its
+    // deploy: the counts it set are kept, and the plan says so.
+    for (name, n) in [("redis", "3"), ("ai-agent-service", "5")] {
+        let (code, out, err) = agentdeck(&sim, &["scale", name, n, "--yes", "--timeout", "60s"]);
+        assert_eq!(code, 0, "{out}\n{err}");
+    }
+    let (code, out, err) = agentdeck(&sim, &["deploy", "--dry-run"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(!out.contains("conflict"), "{out}");
+    assert!(
+        out.contains("unchanged  deployment.apps/redis")
+            && out.contains("spec.replicas kept at 3, as agentdeck scale set it (the manifest says 1; agentdeck scale redis 1 goes back)")
+            && out.contains("unchanged  horizontalpodautoscaler.autoscaling/ai-agent-hpa")
+            && out.contains("spec.minReplicas kept at 5"),
+        "{out}"
     );
 
     // A directory with a VirtualService and an invalid YAML file: named, nothing applied.

@@ -223,7 +223,14 @@ fn draw_confirm(f: &mut Frame, app: &App, area: Rect, question: &str, plan: &Pla
     let bold = |c| Style::default().fg(c).add_modifier(Modifier::BOLD);
     let mut lines = vec![Line::from(Span::raw(format!("{question}?")))];
     // What will change (a restore's field-by-field diff), before the answer.
-    let details = plan.details();
+    let mut details = plan.details();
+    if plan.has_conflicts() {
+        details.insert(
+            0,
+            "another field manager owns the conflicting fields: :deploy force takes them over"
+                .into(),
+        );
+    }
     let room = (area.height as usize).saturating_sub(10).clamp(3, 16);
     for d in details.iter().take(room) {
         lines.push(Line::from(Span::styled(

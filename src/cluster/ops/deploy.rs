@@ -29,8 +29,11 @@ pub enum Change {
     Unchanged,
     /// Not applied, and why (a kind the cluster does not serve).
     Skipped(String),
-    /// The dry run failed (conflict, invalid, forbidden): the reason.
+    /// The dry run failed (invalid, forbidden): the reason.
     Error(String),
+    /// Another field manager owns fields the apply sets to other values (the server's
+    /// words): a forced apply takes them over — each face says how to ask for it.
+    Conflict(String),
 }
 
 #[derive(Debug, Clone)]
@@ -354,6 +357,7 @@ async fn dry_run(
         .and_then(|hpa| deploy_hpa::leave_replicas(obj, live.as_ref(), &hpa))
         .into_iter()
         .collect();
+    notes.extend(deploy_hpa::keep_scaled(obj, live.as_ref()));
     if live.is_none() && brand_new_ns {
         // Its namespace does not exist yet, so there is nothing to dry-run against.
         return Ok(Change::Create.into());
@@ -366,10 +370,7 @@ async fn dry_run(
         .await
     {
         Err(kube::Error::Api(s)) if s.code == 409 => (
-            Change::Error(format!(
-                "{}; rerun with --force-conflicts to take the fields over",
-                s.message
-            )),
+            Change::Conflict(crate::text::printable(&s.message)),
             Vec::new(),
         ),
         Err(e) => (
@@ -430,6 +431,7 @@ pub fn plan_line(it: &Item) -> String {
         Change::Unchanged => format!("  unchanged  {}", it.display),
         Change::Skipped(why) => format!("  skip       {}: {why}", it.display),
         Change::Error(e) => format!("  error      {}: {e}", it.display),
+        Change::Conflict(e) => format!("  conflict   {}: {e}", it.display),
     }
 }
 
@@ -471,7 +473,7 @@ pub fn question(items: &[Item], force: bool, only: &[String], ops: &Ops) -> Stri
             .collect()
     };
     let skipped = names(|c| matches!(c, Change::Skipped(_)));
-    let failing = names(|c| matches!(c, Change::Error(_)));
+    let failing = names(|c| matches!(c, Change::Error(_) | Change::Conflict(_)));
     let what = if only.is_empty() {
         "deploy the stack to".to_string()
     } else {
@@ -511,7 +513,7 @@ pub async fn apply(
     for it in items {
         let r = match (&it.change, &it.resource) {
             (Change::Skipped(why), _) => ObjectResult::Skipped(why.clone()),
-            (Change::Error(e), _) => ObjectResult::Failed(e.clone()),
+            (Change::Error(e) | Change::Conflict(e), _) => ObjectResult::Failed(e.clone()),
             (_, None) => ObjectResult::Failed("not resolvable".into()),
             (change, Some(ar)) => {
                 let r = apply_one(ops, it, ar, change, force).await;

@@ -95,6 +95,48 @@ pub fn leave_replicas(obj: &mut Value, live: Option<&Value>, hpa: &str) -> Optio
     ))
 }
 
+/// The counts `agentdeck scale` sets: a workload's replicas, an HPA's bounds.
+fn scaled_fields(kind: &str) -> &'static [&'static str] {
+    match kind {
+        "Deployment" | "StatefulSet" => &["replicas"],
+        "HorizontalPodAutoscaler" => &["minReplicas", "maxReplicas"],
+        _ => &[],
+    }
+}
+
+/// Keep what `agentdeck scale` set (an on-call's scale is not undone by a redeploy, and
+/// agentdeck's apply does not conflict with its own scale): each such count the manifest
+/// declares otherwise is sent as it is live. The plan's notes, one per count kept.
+pub fn keep_scaled(obj: &mut Value, live: Option<&Value>) -> Vec<String> {
+    let Some(live) = live else {
+        return Vec::new();
+    };
+    let kind = obj["kind"].as_str().unwrap_or_default().to_string();
+    let name = obj["metadata"]["name"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let mut notes = Vec::new();
+    for field in scaled_fields(&kind) {
+        let (Some(want), Some(now)) = (obj["spec"].get(*field), live["spec"].get(*field)) else {
+            continue;
+        };
+        if want == now || !extract::updated_by(live, FIELD_MANAGER, &["spec", field]) {
+            continue;
+        }
+        notes.push(format!(
+            "spec.{field} kept at {now}, as agentdeck scale set it (the manifest says {want}; agentdeck scale {} {want} goes back)",
+            if kind == "HorizontalPodAutoscaler" {
+                obj["spec"]["scaleTargetRef"]["name"].as_str().unwrap_or(&name).to_string()
+            } else {
+                name.clone()
+            }
+        ));
+        obj["spec"][*field] = now.clone();
+    }
+    notes
+}
+
 #[cfg(test)]
 #[path = "deploy_hpa_tests.rs"]
 mod tests;

@@ -45,3 +45,31 @@ fn scaled_by_matches_namespace_kind_and_name() {
     assert_eq!(scaled_by(&t, &manifest(), Some("other")), None);
     assert_eq!(scaled_by(&t, &manifest(), None), None);
 }
+
+#[test]
+fn counts_agentdeck_scale_set_are_kept_and_said() {
+    let hpa = json!({"kind": "HorizontalPodAutoscaler", "metadata": {"name": "web-hpa"},
+        "spec": {"scaleTargetRef": {"kind": "Deployment", "name": "web"}, "minReplicas": 3, "maxReplicas": 20}});
+    let live = json!({"metadata": {"managedFields": [
+        {"manager": "agentdeck", "operation": "Apply", "fieldsV1": {"f:spec": {"f:minReplicas": {}, "f:maxReplicas": {}}}},
+        {"manager": "agentdeck", "operation": "Update", "fieldsV1": {"f:spec": {"f:minReplicas": {}}}}
+    ]}, "spec": {"minReplicas": 5, "maxReplicas": 20}});
+    let mut obj = hpa.clone();
+    let notes = keep_scaled(&mut obj, Some(&live));
+    assert_eq!(obj["spec"]["minReplicas"], 5);
+    assert_eq!(obj["spec"]["maxReplicas"], 20);
+    assert_eq!(
+        notes,
+        [
+            "spec.minReplicas kept at 5, as agentdeck scale set it (the manifest says 3; agentdeck scale web 3 goes back)"
+        ]
+    );
+    // Someone else's value (kubectl edit) is not agentdeck's to keep: the plan shows the
+    // conflict as it is.
+    let theirs = json!({"metadata": {"managedFields": [
+        {"manager": "kubectl-edit", "operation": "Update", "fieldsV1": {"f:spec": {"f:minReplicas": {}}}}
+    ]}, "spec": {"minReplicas": 5, "maxReplicas": 20}});
+    let mut obj = hpa;
+    assert!(keep_scaled(&mut obj, Some(&theirs)).is_empty());
+    assert_eq!(obj["spec"]["minReplicas"], 3);
+}

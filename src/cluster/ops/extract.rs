@@ -31,6 +31,26 @@ pub fn owns(live: &Value, manager: &str, path: &[&str]) -> bool {
     })
 }
 
+/// Does `manager` own the field at `path` (plain names) through an imperative write — an
+/// Update, as `agentdeck scale` makes (on the object or its scale subresource) — rather
+/// than its apply?
+pub fn updated_by(live: &Value, manager: &str, path: &[&str]) -> bool {
+    let Some(entries) = live
+        .pointer("/metadata/managedFields")
+        .and_then(Value::as_array)
+    else {
+        return false;
+    };
+    entries.iter().any(|e| {
+        e["manager"] == manager
+            && e["operation"] == "Update"
+            && path
+                .iter()
+                .try_fold(&e["fieldsV1"], |node, p| node.get(format!("f:{p}")))
+                .is_some()
+    })
+}
+
 /// The other managers (not `manager`'s own apply) that own the field at `path`, fieldsV1
 /// keys ("f:spec", "k:{\"name\":\"app\"}"); a forced apply takes it from them.
 pub fn other_owners(live: &Value, manager: &str, path: &[String]) -> Vec<String> {

@@ -232,9 +232,20 @@ impl Plan {
     /// Did the plan find problems it cannot carry out (a deploy's failed dry runs)?
     pub fn has_errors(&self) -> bool {
         match &self.kind {
-            PlanKind::Deploy { items, .. } => {
-                items.iter().any(|i| matches!(i.change, Change::Error(_)))
-            }
+            PlanKind::Deploy { items, .. } => items
+                .iter()
+                .any(|i| matches!(i.change, Change::Error(_) | Change::Conflict(_))),
+            _ => false,
+        }
+    }
+
+    /// Does a deploy's dry run conflict with another field manager (a forced apply would
+    /// take the fields over)? The faces say how to force, each in its own syntax.
+    pub fn has_conflicts(&self) -> bool {
+        match &self.kind {
+            PlanKind::Deploy { items, .. } => items
+                .iter()
+                .any(|i| matches!(i.change, Change::Conflict(_))),
             _ => false,
         }
     }
