@@ -291,3 +291,56 @@ fn without_prometheus_and_events_the_rest_still_shows() {
     assert_eq!(code, 2);
     assert!(err.contains("--since \"forever\""), "{err}");
 }
+
+/// Two fresh sims share the context name `agentdeck-sim` and, here, one audit log: each
+/// timeline holds its own cluster's writes only, and a refused write reads as refused.
+#[test]
+fn two_clusters_of_one_context_name_keep_their_own_timelines() {
+    let (a, b) = (
+        SimProcess::start(&["--preload"]),
+        SimProcess::start(&["--preload"]),
+    );
+    let state = tempfile::tempdir().unwrap();
+    let env = [("XDG_STATE_HOME", state.path().to_str().unwrap())];
+    let (code, out, err) = a.agentdeck_env(
+        &["scale", "redis", "2", "--yes", "--timeout", "60s"],
+        "",
+        &env,
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, _, err) = b.agentdeck_env(&["--read-only", "restart", "redis", "--yes"], "", &env);
+    assert_eq!(code, 2, "{err}");
+    let audits = |sim: &SimProcess| -> Vec<String> {
+        let (code, out, err) = sim.agentdeck_env(
+            &["timeline", "--format", "json", "--since", "10m"],
+            "",
+            &env,
+        );
+        assert_eq!(code, 0, "{out}{err}");
+        let j: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+        j["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["kind"] == "audit")
+            .map(|e| text_of(e).to_string())
+            .collect()
+    };
+    let (on_a, on_b) = (audits(&a), audits(&b));
+    assert_eq!(on_a.len(), 1, "{on_a:?}");
+    assert!(
+        on_a[0].starts_with("scale deployment/redis via agentdeck"),
+        "{on_a:?}"
+    );
+    assert_eq!(on_b.len(), 1, "{on_b:?}");
+    assert!(
+        on_b[0].starts_with("restart deployment/redis via agentdeck")
+            && on_b[0].ends_with("refused: read-only mode"),
+        "{on_b:?}"
+    );
+    let log = std::fs::read_to_string(state.path().join("agentdeck/audit.log")).unwrap();
+    assert!(
+        log.contains(&format!("\"server\":\"{}", a.url.trim_end_matches('/'))) && log.contains("\"cluster\":\""),
+        "{log}"
+    );
+}

@@ -162,6 +162,7 @@ fn restart_plan(context: &str, namespace: &str) -> Box<agentdeck::cluster::ops::
         namespace: namespace.into(),
         server: "http://127.0.0.1:9".into(),
         user: "u".into(),
+        uid: Default::default(),
     };
     Box::new(Plan {
         ops: Ops::new(

@@ -29,6 +29,7 @@ fn conn(context: &str, namespace: &str) -> Connection {
         namespace: namespace.into(),
         server: "http://127.0.0.1:9".into(),
         user: "u".into(),
+        uid: Default::default(),
     }
 }
 

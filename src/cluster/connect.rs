@@ -67,6 +67,43 @@ pub struct Connection {
     pub server: String,
     /// The kubeconfig user of the context (for the audit log).
     pub user: String,
+    /// The cluster's identity beside its server URL: the uid of its `kube-system`
+    /// namespace, read once when first asked (None: not readable, e.g. RBAC).
+    pub uid: ClusterUid,
+}
+
+/// The `kube-system` namespace's uid, read at most once per connection.
+#[derive(Clone, Default)]
+pub struct ClusterUid(std::sync::Arc<tokio::sync::OnceCell<Option<String>>>);
+
+impl ClusterUid {
+    /// Read it (once; at most 3 s) and return it.
+    pub async fn get(&self, client: &kube::Client) -> Option<String> {
+        self.0
+            .get_or_init(|| async {
+                let api: kube::Api<k8s_openapi::api::core::v1::Namespace> =
+                    kube::Api::all(client.clone());
+                let got = tokio::time::timeout(
+                    std::time::Duration::from_secs(3),
+                    api.get_metadata("kube-system"),
+                )
+                .await;
+                match got {
+                    Ok(Ok(ns)) => ns.metadata.uid,
+                    other => {
+                        tracing::info!(?other, "cluster identity: kube-system not readable");
+                        None
+                    }
+                }
+            })
+            .await
+            .clone()
+    }
+
+    /// What was read so far (None: not read, or not readable).
+    pub fn known(&self) -> Option<String> {
+        self.0.get().cloned().flatten()
+    }
 }
 
 impl std::fmt::Debug for Connection {
@@ -398,6 +435,7 @@ pub async fn connect(t: &Target, default_ns: &str) -> Result<Connection, Connect
         namespace,
         server,
         user,
+        uid: ClusterUid::default(),
     })
 }
 

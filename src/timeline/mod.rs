@@ -150,9 +150,10 @@ pub async fn gather(
 ) -> Timeline {
     let until = Timestamp::now();
     let since = until - jiff::SignedDuration::try_from(req.since).unwrap_or_default();
-    let (c, m) = tokio::join!(
+    let (c, m, _) = tokio::join!(
         cluster::gather(conn, since),
         metrics::gather(feed, cfg, &conn.namespace, since, until),
+        conn.uid.get(&conn.client),
     );
     let a = audit::gather(cfg.audit_log.clone(), conn, since);
     let zone = if req.utc { Zone::Utc } else { Zone::Local };

@@ -1,5 +1,7 @@
 //! The audit log: one JSON line per write, successful or not — time, kube context and
-//! user, operation, target, result. Never a secret value.
+//! user, the cluster (server URL and, where readable, its `kube-system` namespace uid: a
+//! context name says nothing of which cluster it was), operation, target, result. Never a
+//! secret value.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -49,6 +51,8 @@ impl Audit {
         let line = json!({
             "time": jiff::Timestamp::now().to_string(),
             "context": conn.context,
+            "server": conn.server,
+            "cluster": conn.uid.known(),
             "user": conn.user,
             "namespace": conn.namespace,
             "operation": operation,

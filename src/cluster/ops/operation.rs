@@ -282,6 +282,8 @@ async fn plan_checked(ops: &Ops, req: Request) -> Result<Plan, OpError> {
         ops.refuse_if_read_only()?;
         ops.audit.require()?;
     }
+    // Which cluster this is, for the audit line (read once per connection).
+    ops.conn.uid.get(&ops.conn.client).await;
     let kind = match req {
         Request::Scale { workload, replicas } => {
             let p = scale::plan(ops, &workload, &replicas).await?;
