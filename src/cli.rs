@@ -35,7 +35,8 @@ pub struct Global {
     /// The kubeconfig context to use.
     #[arg(long, global = true)]
     pub context: Option<String>,
-    /// The namespace (default: the context's namespace).
+    /// The namespace (default: the kubeconfig context's, else the config's stack.namespace,
+    /// ai-agents) — the same for every command.
     #[arg(short = 'n', long, global = true)]
     pub namespace: Option<String>,
     /// Config file (default: ~/.config/agentdeck/config.toml).
@@ -78,7 +79,7 @@ pub enum Command {
     },
     /// Which LLM stacks' metrics the namespace has (OpenTelemetry GenAI, LiteLLM, vLLM,
     /// FastAPI instrumentator, TGI, the example stack), and the PromQL in use for every
-    /// quantity, with what the stack cannot tell. Namespace: -n, else stack.namespace.
+    /// quantity, with what the stack cannot tell.
     Metrics {
         /// json or yaml.
         #[arg(short = 'o', long, value_name = "FORMAT", value_parser = crate::toolbox::output::parse_op)]
@@ -426,10 +427,7 @@ async fn dispatch(command: Option<Command>, g: Global) -> Result<u8, Error> {
         Some(Command::Logs(a)) => crate::logs::run(&cfg, &target(&g), a).await,
         Some(Command::Metrics { output }) => {
             let feed = Feed::from_config(&cfg, g.prometheus_url.as_deref())?;
-            let ns = g
-                .namespace
-                .clone()
-                .unwrap_or_else(|| cfg.stack.namespace.clone());
+            let ns = crate::cluster::connect::namespace_for(&t, &cfg.stack.namespace);
             crate::metrics_cmd::run(&cfg, &feed, &ns, output).await
         }
         Some(Command::Timeline(a)) => {

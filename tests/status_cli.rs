@@ -376,3 +376,44 @@ fn a_scale_and_a_deleted_pod_are_no_problem_within_the_grace() {
         "status never saw the pods starting: the check proved nothing"
     );
 }
+
+/// One rule decides the namespace for every command: a context set to `monitoring` makes
+/// `status` and `metrics` both look at `monitoring` (its PromQL too), and `-n` wins over it.
+#[test]
+fn every_command_takes_the_namespace_by_one_rule() {
+    if !common::require_tool("kubectl") {
+        return;
+    }
+    let sim = SimProcess::start(&["--preload"]);
+    let mut c = sim.kubectl("kubectl");
+    c.args([
+        "config",
+        "set-context",
+        "--current",
+        "--namespace=monitoring",
+    ]);
+    common::ok(c);
+    let prom = hostile_prometheus("inf");
+    let ns_of = |args: &[&str]| -> String {
+        let (code, out, err) = sim.agentdeck(args, "");
+        assert!(code == 0 || code == 1, "{args:?}: {out}{err}");
+        let v: serde_json::Value =
+            serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"));
+        v["namespace"].as_str().unwrap_or_default().to_string()
+    };
+    for flags in [vec![], vec!["-n", "ai-agents"]] {
+        let want = if flags.is_empty() {
+            "monitoring"
+        } else {
+            "ai-agents"
+        };
+        let with = |rest: &[&'static str]| -> Vec<&str> {
+            let mut a: Vec<&str> = flags.clone();
+            a.extend(["--prometheus-url", &prom]);
+            a.extend(rest);
+            a
+        };
+        assert_eq!(ns_of(&with(&["status", "-o", "json"])), want);
+        assert_eq!(ns_of(&with(&["metrics", "-o", "json"])), want);
+    }
+}

@@ -340,7 +340,8 @@ fn two_clusters_of_one_context_name_keep_their_own_timelines() {
     );
     let log = std::fs::read_to_string(state.path().join("agentdeck/audit.log")).unwrap();
     assert!(
-        log.contains(&format!("\"server\":\"{}", a.url.trim_end_matches('/'))) && log.contains("\"cluster\":\""),
+        log.contains(&format!("\"server\":\"{}", a.url.trim_end_matches('/')))
+            && log.contains("\"cluster\":\""),
         "{log}"
     );
 }

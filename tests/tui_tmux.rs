@@ -205,6 +205,19 @@ fn demo_in_a_real_terminal() {
     });
     assert!(!done.contains(&key));
 
+    // :ns monitoring — the agents' metrics do not follow into a namespace without agents:
+    // no numbers, and the strip cannot tell (it does not say "no problems" on them).
+    t.send(&[":ns monitoring", "Enter"]);
+    let other = t.wait_for(30, "the monitoring namespace", |s| {
+        s.contains("ns monitoring") && s.contains("cannot tell: provider key")
+    });
+    eprintln!("{other}");
+    assert!(!other.contains("/min") && !other.contains("$"), "{other}");
+    t.send(&[":ns ai-agents", "Enter"]);
+    t.wait_for(30, "the agents' metrics back", |s| {
+        s.contains("ns ai-agents") && s.contains("/min")
+    });
+
     // q quits and restores the terminal: primary screen, the shell prompt back.
     t.send(&["q"]);
     let deadline = Instant::now() + Duration::from_secs(15);

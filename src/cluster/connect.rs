@@ -391,7 +391,26 @@ fn no_terminal_for_plugins(kc: &mut Kubeconfig, user: &str) -> Result<(), Connec
     Ok(())
 }
 
-/// Connect. The namespace is `-n`, else the context's, else `default_ns` (the stack's).
+/// The namespace every face uses, without connecting: `-n`, else the kubeconfig context's,
+/// else `default_ns` (the config's `stack.namespace`).
+pub fn namespace_for(t: &Target, default_ns: &str) -> String {
+    if let Some(n) = &t.namespace {
+        return n.clone();
+    }
+    let from_context = || {
+        let kc = read_kubeconfig(t).ok()??;
+        let context = t.context.clone().or(kc.current_context.clone())?;
+        kc.contexts
+            .into_iter()
+            .find(|c| c.name == context)?
+            .context?
+            .namespace
+    };
+    from_context().unwrap_or_else(|| default_ns.to_string())
+}
+
+/// Connect. The namespace is `-n`, else the context's, else `default_ns` (the stack's): see
+/// [`namespace_for`].
 pub async fn connect(t: &Target, default_ns: &str) -> Result<Connection, ConnectError> {
     crate::tls::init();
     let Chosen {

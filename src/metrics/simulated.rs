@@ -192,6 +192,22 @@ pub async fn run(
                 }
             }
         }
+        // The simulated agents run in one namespace: another one has none of their
+        // metrics, as a Prometheus asked with its namespace would answer.
+        let elsewhere = past
+            .as_ref()
+            .is_some_and(|p| p.namespace() != namespace.borrow().as_str());
+        if elsewhere {
+            let none = MetricsSnapshot {
+                origin: super::MetricsOrigin::Simulated,
+                at: jiff::Timestamp::now(),
+                ..MetricsSnapshot::default()
+            };
+            if tx.send(none).await.is_err() {
+                return;
+            }
+            continue;
+        }
         let mut snap = read();
         if let Some(p) = &past {
             p.record(&snap);
