@@ -23,6 +23,7 @@ pub fn parse_duration(flag: &str, s: &str) -> Result<Duration, Error> {
         Some('s') => (&s[..s.len() - 1], 1.0),
         Some('m') => (&s[..s.len() - 1], 60.0),
         Some('h') => (&s[..s.len() - 1], 3600.0),
+        Some('d') => (&s[..s.len() - 1], 86400.0),
         _ => (s, 1.0),
     };
     match num.parse::<f64>() {
@@ -30,7 +31,7 @@ pub fn parse_duration(flag: &str, s: &str) -> Result<Duration, Error> {
             Ok(Duration::from_secs_f64(n * mult))
         }
         _ => Err(Error::Usage(format!(
-            "{flag} {s:?}: give a duration like 90s, 5m or 1h (at most a week)"
+            "{flag} {s:?}: give a duration like 90s, 5m, 1h or 7d (at most a week)"
         ))),
     }
 }

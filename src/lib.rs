@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod cli_flags;
 pub mod cli_sim;
 pub mod cluster;
 pub mod commands;

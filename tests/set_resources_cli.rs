@@ -341,6 +341,7 @@ fn the_new_flags_parse() {
             yes: false,
             timeout: None,
             out: agentdeck::toolbox::OpOutput { output: None },
+            ..
         }) => {
             assert_eq!(workload, "statefulset/db");
             assert_eq!(container.as_deref(), Some("db"));

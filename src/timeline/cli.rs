@@ -18,7 +18,7 @@ pub enum Format {
 
 #[derive(Debug, Clone, Args)]
 pub struct TimelineArgs {
-    /// How far back, e.g. 15m, 1h, 6h (at most a week).
+    /// How far back, e.g. 15m, 1h, 6h, 7d (at most a week).
     #[arg(long, default_value = "1h", value_name = "DURATION")]
     pub since: String,
     /// Output: text, md (Markdown for an incident document) or json.

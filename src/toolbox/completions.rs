@@ -57,13 +57,32 @@ fn values(names: &[String]) -> PossibleValuesParser {
 pub fn command(cli: clap::Command, names: &Names, contexts: &[String]) -> clap::Command {
     let file = |a: clap::Arg| a.value_hint(ValueHint::FilePath);
     let deployments = |a: clap::Arg| a.value_parser(values(&names.deployments));
-    let mut cmd = super::plugin::named(cli, false)
-        .mut_arg("kubeconfig", file)
-        .mut_arg("config", file)
-        .mut_arg("log_file", file)
-        .mut_arg("namespace", |a| a.value_parser(values(&names.namespaces)));
+    let mut cmd = super::plugin::named(cli, false);
+    for id in ["kubeconfig", "config", "log_file"] {
+        cmd = everywhere(cmd, id, &file);
+    }
+    cmd = everywhere(cmd, "namespace", &|a| {
+        a.value_parser(values(&names.namespaces))
+    });
     if !contexts.is_empty() {
-        cmd = cmd.mut_arg("context", |a| a.value_parser(values(contexts)));
+        cmd = everywhere(cmd, "context", &|a| a.value_parser(values(contexts)));
+    }
+    // `-o`: the formats each command takes, not file names.
+    cmd = cmd.mut_subcommand("status", |s| {
+        s.mut_arg("output", |a| a.value_parser(["json", "yaml", "wide"]))
+    });
+    for sub in [
+        "metrics",
+        "scale",
+        "deploy",
+        "set-resources",
+        "rotate-key",
+        "restart",
+        "delete",
+    ] {
+        cmd = cmd.mut_subcommand(sub, |s| {
+            s.mut_arg("output", |a| a.value_parser(["json", "yaml"]))
+        });
     }
     // `mut_arg` moves the argument last: the positionals after it are moved too, to keep
     // their order.
@@ -82,6 +101,23 @@ pub fn command(cli: clap::Command, names: &Names, contexts: &[String]) -> clap::
         s.mut_arg("only", |a| a.value_parser(values(&names.objects)))
             .mut_arg("manifests", |a| a.value_hint(ValueHint::DirPath))
     })
+}
+
+/// `f` applied to the option `id` wherever a command (or subcommand, at any depth) has it.
+fn everywhere(cmd: clap::Command, id: &str, f: &dyn Fn(clap::Arg) -> clap::Arg) -> clap::Command {
+    let mut cmd = if cmd.get_arguments().any(|a| a.get_id() == id) {
+        cmd.mut_arg(id, f)
+    } else {
+        cmd
+    };
+    let subs: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for name in subs {
+        cmd = cmd.mut_subcommand(name, |s| everywhere(s, id, f));
+    }
+    cmd
 }
 
 /// Write `shell`'s completion script of the command line `cli`.

@@ -34,16 +34,28 @@ pub enum ToolboxCommand {
     },
 }
 
+impl ToolboxCommand {
+    /// The options of its own (`config …`'s), to lay over those given before it.
+    pub fn flags(&self) -> Option<&crate::cli_flags::ConfigCmdFlags> {
+        match self {
+            ToolboxCommand::Config { action } => Some(match action {
+                ConfigAction::Path(f) | ConfigAction::Show(f) | ConfigAction::Init(f) => f,
+            }),
+            _ => None,
+        }
+    }
+}
+
 /// `agentdeck config …`
 #[derive(Debug, Subcommand)]
 pub enum ConfigAction {
     /// Print the path of the config file in use (--config, else the XDG default).
-    Path,
+    Path(crate::cli_flags::ConfigCmdFlags),
     /// Print the effective config (TOML), each value with where it came from: default,
     /// the file, an environment variable or a flag.
-    Show,
+    Show(crate::cli_flags::ConfigCmdFlags),
     /// Write a commented default config at the path in use; never overwrites a file.
-    Init,
+    Init(crate::cli_flags::ConfigCmdFlags),
 }
 
 /// A text printed to stdout: a reader that stopped early (`| head`) is not an error, as
@@ -67,10 +79,10 @@ pub fn run(cmd: ToolboxCommand, g: &ConfigFlags, cli: clap::Command) -> Result<u
             let man = clap_mangen::Man::new(plugin::named(cli, plugin::invoked_as_plugin()));
             printed(man.render(&mut std::io::stdout()), "writing the man page")
         }
-        ToolboxCommand::Config { action } => match action {
-            ConfigAction::Path => config_cmd::path(g),
-            ConfigAction::Show => config_cmd::show(g),
-            ConfigAction::Init => config_cmd::init(g),
+        ToolboxCommand::Config { action, .. } => match action {
+            ConfigAction::Path(_) => config_cmd::path(g),
+            ConfigAction::Show(_) => config_cmd::show(g),
+            ConfigAction::Init(_) => config_cmd::init(g),
         },
     }
 }
