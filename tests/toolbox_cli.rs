@@ -157,6 +157,25 @@ fn man_prints_a_roff_page_naming_the_subcommands() {
     ] {
         assert!(page.contains(s), "{s} in the man page");
     }
+    // Each subcommand its own page, with its options in full (the main page only lists the
+    // subcommands, pointing at agentdeck-NAME(1)).
+    let out = agentdeck(home.path(), &["man", "scale"], &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let sub = text(&out.stdout);
+    assert!(sub.contains(".TH agentdeck-scale 1"), "{}", &sub[..200]);
+    assert!(
+        sub.contains(r"\-\-timeout")
+            && sub.contains(r"\-\-read\-only")
+            && !sub.contains(r"\-\-theme"),
+        "{sub}"
+    );
+    let out = agentdeck(home.path(), &["man", "nope"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("give one of demo"),
+        "{}",
+        text(&out.stderr)
+    );
     if common::find_tool("groff").is_some() {
         let man = home.path().join("agentdeck.1");
         std::fs::write(&man, &out.stdout).unwrap();

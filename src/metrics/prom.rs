@@ -64,6 +64,11 @@ pub enum QueryError {
     TooLarge { limit_mib: u32, query: String },
 }
 
+/// The most series one answer may carry before it is decoded any further: the queries
+/// aggregate (by model, by agent), so thousands of series mean a label exploded (or a
+/// wrong URL) — decoding them all would cost hundreds of MiB each refresh.
+pub const MAX_SERIES: usize = 2000;
+
 /// Answers' bodies read at the same time (see [`PromClient::read`]).
 const BODIES_AT_ONCE: usize = 2;
 
@@ -418,6 +423,15 @@ fn api_data(status: u16, body: &[u8]) -> Result<(String, Data), QueryError> {
         .and_then(|v| v.as_str())
         .unwrap_or("unknown")
         .to_string();
+    let series = data
+        .get("result")
+        .and_then(serde_json::Value::as_array)
+        .map_or(0, Vec::len);
+    if series > MAX_SERIES {
+        return Err(QueryError::Decode(format!(
+            "{series} series in one answer (at most {MAX_SERIES} are read): a label with that many values (model? agent?) — aggregate it in the query"
+        )));
+    }
     let decoded =
         Data::deserialize(&data).map_err(|e| QueryError::Decode(format!("{kind} result: {e}")))?;
     Ok((kind, decoded))

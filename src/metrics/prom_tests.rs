@@ -193,3 +193,20 @@ fn bad_urls_and_ca_files() {
     .to_string();
     assert!(e.contains("ca.pem"), "{e}");
 }
+
+#[test]
+fn thousands_of_series_are_refused_before_they_are_decoded() {
+    let one = r#"{"metric":{"model":"m"},"value":[1,"1"]}"#;
+    let body = |n: usize| {
+        format!(
+            r#"{{"status":"success","data":{{"resultType":"vector","result":[{}]}}}}"#,
+            vec![one; n].join(",")
+        )
+    };
+    assert_eq!(
+        parse_response(200, body(MAX_SERIES).as_bytes()).map(|v| v.len()),
+        Ok(MAX_SERIES)
+    );
+    let e = parse_response(200, body(MAX_SERIES + 1).as_bytes()).unwrap_err();
+    assert!(e.to_string().contains("2001 series in one answer"), "{e}");
+}

@@ -25,8 +25,12 @@ pub enum ToolboxCommand {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff), e.g. `agentdeck man | man -l -`.
-    Man,
+    /// Print the man page (roff), e.g. `agentdeck man | man -l -`; `agentdeck man status`
+    /// prints agentdeck-status(1).
+    Man {
+        /// A subcommand, for its own page (its options, in full).
+        subcommand: Option<String>,
+    },
     /// The config file: where it is, what is in effect, a commented default to start from.
     Config {
         #[command(subcommand)]
@@ -75,8 +79,28 @@ pub fn run(cmd: ToolboxCommand, g: &ConfigFlags, cli: clap::Command) -> Result<u
             let r = completions::print(cli, shell, &mut std::io::stdout());
             printed(r, "writing the completion script")
         }
-        ToolboxCommand::Man => {
-            let man = clap_mangen::Man::new(plugin::named(cli, plugin::invoked_as_plugin()));
+        ToolboxCommand::Man { subcommand } => {
+            let mut cmd = plugin::named(cli, plugin::invoked_as_plugin());
+            cmd.build();
+            let page = match subcommand.as_deref() {
+                None => cmd,
+                Some(name) => {
+                    let Some(sub) = cmd.find_subcommand(name).filter(|s| !s.is_hide_set()) else {
+                        let all: Vec<&str> = cmd
+                            .get_subcommands()
+                            .filter(|s| !s.is_hide_set() && s.get_name() != "help")
+                            .map(|s| s.get_name())
+                            .collect();
+                        return Err(Error::Usage(format!(
+                            "no subcommand {name:?}: give one of {}",
+                            all.join(", ")
+                        )));
+                    };
+                    let page = format!("{}-{name}", cmd.get_name());
+                    sub.clone().name(page)
+                }
+            };
+            let man = clap_mangen::Man::new(page);
             printed(man.render(&mut std::io::stdout()), "writing the man page")
         }
         ToolboxCommand::Config { action, .. } => match action {
