@@ -35,6 +35,22 @@ pub async fn run_demo(
         .clone()
         .unwrap_or_else(|| dir.join("kubeconfig"));
     sc.kubeconfig_out = Some(kubeconfig.clone());
+    // The demo's agents talk to the sim's simulated provider (so rotate-key can verify
+    // keys): the preloaded Deployment and the config say the same URL, so `:deploy` on a
+    // fresh demo changes nothing. Its address is chosen before the sim starts.
+    if sc.listen.port() == 0 {
+        let free = std::net::TcpListener::bind(sc.listen)
+            .and_then(|l| l.local_addr())
+            .map_err(|e| Error::Sim(anyhow::anyhow!("demo: no free port: {e}")))?;
+        sc.listen = free;
+    }
+    let scheme = if sc.tls { "https" } else { "http" };
+    let mut cfg = cfg;
+    cfg.stack.provider_base_url = format!("{scheme}://{}/_sim/provider/v1", sc.listen);
+    let bundled = crate::config::StackConfig::default().provider_base_url;
+    for d in &mut sc.preload {
+        replace_string(&mut d.object, &bundled, &cfg.stack.provider_base_url);
+    }
     // Incidents are staged after the demo's key is seeded (bad-key must win over it).
     let incidents = std::mem::take(&mut sc.incidents);
     let handle = sim::start(sc).await.map_err(Error::Sim)?;
@@ -44,9 +60,6 @@ pub async fn run_demo(
         agentdeck_sim::incidents::stage(&handle.sim, i, true)
             .map_err(|e| Error::Sim(anyhow::anyhow!("demo: {e}")))?;
     }
-    // The demo's agents talk to the sim's simulated provider, so rotate-key can verify keys.
-    let mut cfg = cfg;
-    cfg.stack.provider_base_url = format!("{}/_sim/provider/v1", handle.url());
     let feed = match g
         .prometheus_url
         .as_deref()
@@ -69,6 +82,16 @@ pub async fn run_demo(
     handle.stop().await;
     let _ = std::fs::remove_dir_all(&dir);
     result
+}
+
+/// Every string value `from` in `v` becomes `to`.
+fn replace_string(v: &mut serde_json::Value, from: &str, to: &str) {
+    match v {
+        serde_json::Value::String(s) if s == from => *s = to.to_string(),
+        serde_json::Value::Array(a) => a.iter_mut().for_each(|x| replace_string(x, from, to)),
+        serde_json::Value::Object(o) => o.values_mut().for_each(|x| replace_string(x, from, to)),
+        _ => {}
+    }
 }
 
 /// Ctrl-C or SIGTERM. The handlers are installed when this is called (not when the future

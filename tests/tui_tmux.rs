@@ -158,6 +158,12 @@ fn demo_in_a_real_terminal() {
         words.contains("skipped") && words.contains("virtualservice/agent-routing"),
         "{plan}"
     );
+    // The demo's Deployment already points at the simulated provider the config names: a
+    // fresh demo's deploy changes nothing.
+    assert!(
+        words.contains("0 to create, 0 to update"),
+        "a fresh demo is as the stack declares it:\n{plan}"
+    );
     t.send(&["y"]);
     t.wait_for(60, "the deploy result", |s| s.contains("deployed:"));
 
