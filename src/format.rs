@@ -68,6 +68,39 @@ pub fn reading<T>(r: &Reading<T>, f: impl Fn(&T) -> String) -> String {
 }
 
 /// Cut to `n` display columns with an ellipsis.
+/// `s` in lines of at most `width` characters, broken between words (a word longer than
+/// the width is broken where it must be).
+pub fn wrap_words(s: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut out: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in s.split_whitespace() {
+        let mut word = word.to_string();
+        loop {
+            let (len, wlen) = (line.chars().count(), word.chars().count());
+            if len > 0 && len + 1 + wlen <= width {
+                line.push(' ');
+                line.push_str(&word);
+                break;
+            }
+            if len > 0 {
+                out.push(std::mem::take(&mut line));
+            }
+            if wlen <= width {
+                line = word;
+                break;
+            }
+            let head: String = word.chars().take(width).collect();
+            word = word.chars().skip(width).collect();
+            out.push(head);
+        }
+    }
+    if !line.is_empty() {
+        out.push(line);
+    }
+    out
+}
+
 pub fn clip(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
         return s.to_string();

@@ -21,3 +21,13 @@ fn a_latency_at_its_histogram_cap_is_a_lower_bound() {
     assert_eq!(latency(1000.0, true), "≥ 1.00 s");
     assert_eq!(latency(420.0, false), "420 ms");
 }
+
+#[test]
+fn words_wrap_whole() {
+    assert_eq!(
+        wrap_words("rotate the provider API key, then restart", 16),
+        ["rotate the", "provider API", "key, then", "restart"]
+    );
+    assert_eq!(wrap_words("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+    assert!(wrap_words("", 10).is_empty());
+}

@@ -32,6 +32,37 @@ fn incident_80x24() {
     insta::assert_snapshot!(render(&incident(), 80, 24));
 }
 
+/// `P`: each problem in full at 80 columns — the evidence the strip cut, since when, the
+/// fix key with the command that does the same — and `P` again closes it.
+#[test]
+fn every_problem_in_full_at_80x24() {
+    let mut a = incident();
+    let strip = render(&a, 80, 24);
+    let _ = update(&mut a, Msg::Key(key('P')));
+    let text = render(&a, 80, 24);
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for p in &a.problems {
+        let first = p
+            .evidence
+            .split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(words.contains(&first), "{first:?} in\n{text}");
+    }
+    assert!(
+        words.contains("deploy/ai-agent-service --previous"),
+        "{text}"
+    );
+    assert!(
+        !strip.contains("kubectl logs"),
+        "the strip has no room for the advice"
+    );
+    insta::assert_snapshot!(text);
+    let _ = update(&mut a, Msg::Key(key('P')));
+    assert_eq!(render(&a, 80, 24), strip);
+}
+
 #[test]
 fn incident_200x50() {
     insta::assert_snapshot!(render(&incident(), 200, 50));

@@ -55,6 +55,7 @@ const NAMES: &[(Action, &str)] = &[
     (Action::Delete, "delete"),
     (Action::Timeline, "timeline"),
     (Action::Agents, "agents"),
+    (Action::Problems, "problems"),
     (Action::PageUp, "page_up"),
     (Action::PageDown, "page_down"),
     (Action::Follow, "follow"),

@@ -62,7 +62,7 @@ pub fn paste(app: &mut App, text: &str) -> bool {
                 cut(app, "a key", KEY_LIMIT);
             }
         }
-        Mode::Normal | Mode::Help | Mode::Confirm { .. } => return false,
+        Mode::Normal | Mode::Help | Mode::Problems | Mode::Confirm { .. } => return false,
     }
     true
 }

@@ -50,6 +50,8 @@ pub enum Action {
     Timeline,
     /// Latency, request rate and errors per agent (`A`).
     Agents,
+    /// Every problem in full: evidence, since when, the fix and its command (`P`).
+    Problems,
     PageUp,
     PageDown,
     // The log view.
@@ -244,6 +246,14 @@ pub static KEYMAP: &[Binding] = &[
         false,
         Agents,
         "agents: latency, request rate and errors per agent (or route), as the metrics tell them apart",
+        false
+    ),
+    bind!(
+        "P",
+        KeyCode::Char('P'),
+        false,
+        Problems,
+        "problems: each one in full — evidence, since when, the fix key and its command",
         false
     ),
     bind!(

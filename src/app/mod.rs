@@ -42,6 +42,8 @@ pub enum Mode {
     /// Typing a `:` command.
     Command(String),
     Help,
+    /// Every problem in full (`P`).
+    Problems,
     /// Typing the replica count for `s` on a workload.
     ScaleInput {
         workload: WorkloadRef,

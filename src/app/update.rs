@@ -237,10 +237,10 @@ fn key(app: &mut App, k: KeyEvent, fx: &mut Vec<Effect>) {
     match app.mode.clone() {
         Mode::Filter => filter_key(app, k),
         Mode::Command(line) => command_key(app, line, k, fx),
-        Mode::Help => {
+        Mode::Help | Mode::Problems => {
             if matches!(
                 app.keymap.action_for(&k, Scope::Normal),
-                Some(Action::Help | Action::Back | Action::Quit)
+                Some(Action::Help | Action::Problems | Action::Back | Action::Quit)
             ) {
                 app.mode = Mode::Normal;
             }
@@ -322,6 +322,7 @@ fn normal(app: &mut App, k: KeyEvent, fx: &mut Vec<Effect>) {
     match action {
         Some(Action::Quit) => fx.push(Effect::Quit),
         Some(Action::Help) => app.mode = Mode::Help,
+        Some(Action::Problems) => app.mode = Mode::Problems,
         Some(Action::Filter) => app.mode = Mode::Filter,
         Some(Action::Command) => app.mode = Mode::Command(String::new()),
         Some(Action::Up) => app.selected = app.selected.saturating_sub(1),

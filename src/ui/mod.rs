@@ -16,7 +16,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table};
+use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table};
 
 use crate::app::keymap;
 use crate::app::views::View;
@@ -176,6 +176,7 @@ fn draw_overlay(f: &mut Frame, app: &App, area: Rect) {
     let accent = Style::default().fg(t.accent);
     match &app.mode {
         Mode::Help => draw_help(f, app, area),
+        Mode::Problems => problems::draw_full(f, app, area),
         Mode::ScaleInput { workload, input } => {
             let lines = vec![
                 Line::from(vec![
@@ -453,13 +454,14 @@ fn draw_footer(f: &mut Frame, app: &App, area: Rect) {
             format!("⟳ {progress}"),
             Style::default().fg(t.warn),
         )),
-        (_, None, None) => hints_line(app),
+        (_, None, None) => hints_line(app, area.width as usize),
     };
     f.render_widget(Paragraph::new(line), area);
 }
 
-/// The key hints; a write that read-only mode or RBAC refuses is greyed out and struck.
-fn hints_line(app: &App) -> Line<'static> {
+/// The key hints that fit in `width`, whole: help and quit always, the others in order
+/// while they fit; a write that read-only mode or RBAC refuses is greyed out and struck.
+fn hints_line(app: &App, width: usize) -> Line<'static> {
     let t = app.theme();
     let mut spans = Vec::new();
     if !app.filter.is_empty() {
@@ -479,6 +481,26 @@ fn hints_line(app: &App) -> Line<'static> {
                 .filter(|h| matches!(h.action, keymap::Action::Help | keymap::Action::Quit)),
         );
     }
+    let always = |h: &crate::app::bindings::Hint| {
+        matches!(h.action, keymap::Action::Help | keymap::Action::Quit)
+    };
+    let cost =
+        |h: &crate::app::bindings::Hint| h.keys.chars().count() + h.label.chars().count() + 5;
+    let used: usize = spans
+        .iter()
+        .map(|s| s.content.chars().count())
+        .sum::<usize>()
+        + hints.iter().filter(|h| always(h)).map(cost).sum::<usize>();
+    let mut room = width.saturating_sub(used);
+    hints.retain(|h| {
+        if always(h) {
+            return true;
+        }
+        let fits = cost(h) <= room;
+        // One that does not fit ends the list: the next ones would read out of order.
+        room = if fits { room - cost(h) } else { 0 };
+        fits
+    });
     for h in hints {
         let refused = h
             .action
@@ -508,19 +530,26 @@ fn draw_help(f: &mut Frame, app: &App, area: Rect) {
         help.unwrap_or("?"),
         back_key(app)
     );
+    let w = (area.width * 3 / 4).clamp(64, 100).min(area.width);
+    // The descriptions wrap at words within the box (borders, the key column and a space).
+    let text_w = (w as usize).saturating_sub(2 + 8 + 1).max(8);
+    let mut lines = 0;
     let rows: Vec<Row> = app
         .keymap
         .help_rows_for(app.key_scope())
         .into_iter()
         .map(|(k, h)| {
+            let text = crate::format::wrap_words(&h, text_w);
+            let height = text.len().max(1) as u16;
+            lines += height;
             Row::new(vec![
-                Span::styled(k, Style::default().fg(t.accent)),
-                Span::raw(h),
+                Cell::from(Span::styled(k, Style::default().fg(t.accent))),
+                Cell::from(text.into_iter().map(Line::from).collect::<Vec<_>>()),
             ])
+            .height(height)
         })
         .collect();
-    let h = (rows.len() as u16 + 2).min(area.height);
-    let w = 64.min(area.width);
+    let h = (lines + 2).min(area.height);
     let r = Rect {
         x: area.x + (area.width - w) / 2,
         y: area.y + (area.height - h) / 2,

@@ -45,7 +45,7 @@ fn width_of(spans: &[Span]) -> usize {
 
 /// One problem: severity, title, evidence, since when, then the fix key (or the advice).
 /// Too wide, the fix key stays: the evidence gives way first, then "since"; advice, which
-/// has no key, is cut at the edge after the evidence's readable stub.
+/// has no key, gives way to the evidence and is cut at the edge. `P` shows them whole.
 fn problem_line(app: &App, p: &Problem, width: usize) -> Line<'static> {
     let t: &Theme = app.theme();
     let (mark, colour) = match p.severity {
@@ -90,9 +90,10 @@ fn problem_line(app: &App, p: &Problem, width: usize) -> Line<'static> {
         let room = width.saturating_sub(fixed + since.as_ref().map_or(0, |_| since_len));
         ev_len.min(room)
     } else {
-        let len = width_of(&head) + ev_len + since_len + width_of(&tail);
-        let over = len.saturating_sub(width);
-        ev_len.saturating_sub(over).max(ev_len.min(32))
+        // Advice has no key to keep: the evidence comes first, the advice takes what is
+        // left and is cut at the edge (P shows it whole).
+        let room = width.saturating_sub(width_of(&head) + since_len);
+        ev_len.min(room).max(ev_len.min(32))
     };
     let mut spans = head;
     if keep_ev >= 4 {
@@ -160,9 +161,103 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         let hidden = lines.len() - (room - 1);
         lines.truncate(room - 1);
         lines.push(Line::from(Span::styled(
-            format!("… and {hidden} more (agentdeck status lists them all)"),
+            format!(
+                "… and {hidden} more ({} lists them all in full)",
+                full_key(app)
+            ),
             Style::default().fg(t.muted),
         )));
     }
     f.render_widget(Paragraph::new(lines), area);
+}
+
+/// The key that shows every problem in full (`P`, or its remap).
+fn full_key(app: &App) -> String {
+    app.keymap
+        .label(Scope::Normal, Action::Problems)
+        .unwrap_or("P")
+        .to_string()
+}
+
+/// Every problem in full, over the dashboard (`P`): what the strip cuts to fit — the
+/// whole evidence, since when, the fix key and the command that does the same, or the
+/// advice — wrapped at words, then the ones that cleared lately.
+pub fn draw_full(f: &mut Frame, app: &App, area: Rect) {
+    let t = app.theme();
+    let w = (area.width * 9 / 10).clamp(40, 140).min(area.width);
+    let text_w = (w as usize).saturating_sub(4);
+    let ns = &app.namespace;
+    let mut lines: Vec<Line> = Vec::new();
+    let wrapped = |lines: &mut Vec<Line<'static>>, s: &str, style: Style| {
+        for l in crate::format::wrap_words(s, text_w) {
+            lines.push(Line::from(Span::styled(format!("  {l}"), style)));
+        }
+    };
+    for p in &app.problems {
+        let (mark, colour) = match p.severity {
+            Severity::Critical => ("✖", t.error),
+            Severity::Warning => ("▲", t.warn),
+        };
+        let head = format!("{mark} {}", p.title);
+        for (i, l) in crate::format::wrap_words(&head, text_w + 2)
+            .into_iter()
+            .enumerate()
+        {
+            let l = if i == 0 { l } else { format!("  {l}") };
+            lines.push(Line::from(Span::styled(
+                l,
+                Style::default().fg(colour).add_modifier(Modifier::BOLD),
+            )));
+        }
+        wrapped(&mut lines, &p.evidence, Style::default().fg(t.text));
+        if let Some(since) = p.since {
+            wrapped(
+                &mut lines,
+                &format!("since {}", clock(since)),
+                Style::default().fg(t.muted),
+            );
+        }
+        match (&p.fix, &p.advice) {
+            (Some(fix), _) => wrapped(
+                &mut lines,
+                &format!(
+                    "fix: {} {} — or `{}`",
+                    fix_key(app, fix),
+                    fix.label(),
+                    fix.command(ns)
+                ),
+                Style::default().fg(t.accent),
+            ),
+            (None, Some(a)) => wrapped(&mut lines, a, Style::default().fg(t.muted)),
+            (None, None) => {}
+        }
+        lines.push(Line::from(""));
+    }
+    for c in &app.cleared {
+        lines.push(Line::from(Span::styled(
+            format!("✓ cleared at {}: {}", clock(c.at), c.problem.title),
+            Style::default().fg(t.ok),
+        )));
+    }
+    if lines.is_empty() {
+        lines.push(Line::from(Span::styled(
+            "no problems",
+            Style::default().fg(t.ok),
+        )));
+    }
+    let h = (lines.len() as u16 + 2).min(area.height);
+    let r = Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    };
+    let title = format!("problems — {} or Esc to close", full_key(app));
+    f.render_widget(ratatui::widgets::Clear, r);
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(super::block(&title, t))
+            .style(Style::default().bg(t.background).fg(t.text)),
+        r,
+    );
 }
