@@ -539,7 +539,7 @@ fn draw_help(f: &mut Frame, app: &App, area: Rect) {
         .help_rows_for(app.key_scope())
         .into_iter()
         .map(|(k, h)| {
-            let text = crate::format::wrap_words(&h, text_w);
+            let text = crate::format::wrap_words(h, text_w);
             let height = text.len().max(1) as u16;
             lines += height;
             Row::new(vec![
