@@ -507,7 +507,16 @@ pub async fn run(
     let cost = metrics
         .as_ref()
         .and_then(|m| crate::metrics::of_snapshot(m, &cfg.models, cfg.cost.gpu_hour_price));
-    let v = verdict(&cluster, metrics.as_ref(), cfg);
+    let mut v = verdict(&cluster, metrics.as_ref(), cfg);
+    // A metric problem's "since" is when its signal started, from Prometheus' history — as
+    // the dashboard's strip says it.
+    // Too new for its history (a point or two), it is "since now", as the strip says of
+    // what it has just seen.
+    let now = jiff::Timestamp::now();
+    for p in v.problems.iter_mut().filter(|p| p.since.is_none()) {
+        let onset = crate::metrics::onset::of(feed, cfg, &conn.namespace, &p.id).await;
+        p.since = onset.or(crate::problems::check_of(&p.id).map(|_| now));
+    }
     let (m, k) = (metrics.as_ref(), cost.as_ref());
     let out = match output {
         Some(f @ (Output::Json | Output::Yaml)) => {

@@ -74,6 +74,13 @@ impl<'a> Deck<'a> {
 
     fn run(&self, args: &[&str], stdin: &str) -> (i32, String, String) {
         let mut all: Vec<&str> = self.flags.iter().map(String::as_str).collect();
+        // The writes take no --prometheus-url (it means nothing to them: refused).
+        let reads = ["status", "timeline", "metrics"];
+        if !args.iter().any(|a| reads.contains(a))
+            && let Some(i) = all.iter().position(|a| *a == "--prometheus-url")
+        {
+            all.drain(i..i + 2);
+        }
         all.extend_from_slice(args);
         self.sim.agentdeck(&all, stdin)
     }
@@ -323,6 +330,24 @@ fn bad_key_through_prometheus_is_fixed_by_rotating_the_key() {
     );
     let p = st.problem("provider-unauthorized").unwrap().clone();
     assert_eq!(p["severity"], "critical", "{p:#}");
+    // "since" is when the 401 share went over its threshold, from Prometheus' history (the
+    // README's example shows a time; it was null): after the key went bad, before now.
+    let since: jiff::Timestamp = p["since"]
+        .as_str()
+        .unwrap_or_else(|| {
+            let log =
+                std::fs::read_to_string(s.sim.dir.path().join("agentdeck.log")).unwrap_or_default();
+            let tail: Vec<&str> = log.lines().rev().take(30).collect();
+            panic!("no since: {p:#}\n{}", tail.join("\n"))
+        })
+        .parse()
+        .unwrap();
+    let staged_at =
+        jiff::Timestamp::now() - jiff::SignedDuration::try_from(staged.elapsed()).unwrap();
+    assert!(
+        since >= staged_at - jiff::SignedDuration::from_secs(30) && since <= jiff::Timestamp::now(),
+        "since {since}, staged at {staged_at}"
+    );
     assert_eq!(p["fix"]["key"], "K", "{p:#}");
     assert_eq!(p["fix"]["command"], format!("agentdeck -n {NS} rotate-key"));
     let share = s.query(SHARE_401).unwrap_or(f64::NAN);
@@ -599,8 +624,11 @@ fn no_metrics_server_freezes_the_hpa_until_the_metrics_api_is_back() {
         common::run(k)
     };
     deck.healthy("healthy before the metrics API goes");
-    let (ok, out, err) = top();
-    assert!(ok && out.contains(AGENTS), "kubectl top pods: {out}{err}");
+    // Pods still starting are no problem (a minute's grace), but have no metrics yet.
+    until(DEADLINE, "kubectl top pods with the agents", || {
+        let (ok, out, err) = top();
+        (ok && out.contains(AGENTS), format!("{out}{err}"))
+    });
 
     let staged = Instant::now();
     incident(&sim, "no-metrics-server", true);

@@ -125,6 +125,8 @@ pub struct App {
     /// The keys in force (the defaults patched by the config's `[keys]`).
     pub keymap: bindings::Keymap,
     tracker: Tracker,
+    /// The metric problems whose onset was asked of Prometheus (once each).
+    onsets_asked: std::collections::BTreeSet<String>,
     pub quit: bool,
 }
 
@@ -216,6 +218,7 @@ impl App {
             runbook: s.runbook,
             keymap: bindings::Keymap::default(),
             tracker: Tracker::default(),
+            onsets_asked: Default::default(),
             quit: false,
         }
     }
@@ -274,8 +277,31 @@ impl App {
         self.cleared = self.tracker.cleared();
     }
 
+    /// The metric problems now shown whose onset is yet to be asked (each once, as
+    /// `status` asks it: the strip says the same "since").
+    pub fn onsets_to_ask(&mut self) -> Vec<String> {
+        let new: Vec<String> = self
+            .problems
+            .iter()
+            .filter(|p| crate::problems::check_of(&p.id).is_some())
+            .filter(|p| !self.onsets_asked.contains(&p.id))
+            .map(|p| p.id.clone())
+            .collect();
+        self.onsets_asked.extend(new.iter().cloned());
+        new
+    }
+
+    /// Problem `id`'s signal started at `at` (from Prometheus' history).
+    pub fn backdate(&mut self, id: &str, at: Timestamp) {
+        self.tracker.backdate(id, at);
+        for p in self.problems.iter_mut().filter(|p| p.id == id) {
+            p.since = Some(p.since.map_or(at, |s| s.min(at)));
+        }
+    }
+
     /// Forget the problems (the connection changed: they were another namespace's).
     pub fn forget_problems(&mut self) {
+        self.onsets_asked.clear();
         self.tracker.clear();
         self.problems.clear();
         self.cleared.clear();

@@ -49,6 +49,12 @@ pub enum Msg {
     Logs(u64, LogEvent),
     /// The timeline asked for (`Effect::Timeline`) on connection generation `.0`.
     Timeline(u64, Result<Box<Timeline>, String>),
+    /// When metric problem `id`'s signal started (`Effect::Onset`), in namespace `ns`.
+    Onset {
+        ns: String,
+        id: String,
+        at: Option<Timestamp>,
+    },
 }
 
 /// A row clicked, by its index in the list drawn.
@@ -94,6 +100,12 @@ pub enum Effect {
     StopLogs,
     /// Gather the namespace's timeline; answer with `Msg::Timeline`.
     Timeline(crate::timeline::Request),
+    /// Find when metric problem `id`'s signal started in namespace `ns` (Prometheus'
+    /// history); answer with `Msg::Onset`.
+    Onset {
+        ns: String,
+        id: String,
+    },
     /// Write a refused write's audit line (operation, target, why).
     AuditRefusal {
         operation: &'static str,

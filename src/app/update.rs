@@ -39,6 +39,18 @@ pub fn update(app: &mut App, msg: Msg) -> (bool, Vec<Effect>) {
         }
         Msg::Metrics(m) => {
             metrics(app, *m);
+            for id in app.onsets_to_ask() {
+                fx.push(Effect::Onset {
+                    ns: app.namespace.clone(),
+                    id,
+                });
+            }
+            true
+        }
+        Msg::Onset { ns, id, at } => {
+            if let Some(at) = at.filter(|_| ns == app.namespace) {
+                app.backdate(&id, at);
+            }
             true
         }
         // Anything a task of an older connection says is dropped...

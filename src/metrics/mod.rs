@@ -10,6 +10,7 @@ pub mod cost;
 pub mod detect;
 pub mod feed;
 pub mod history;
+pub mod onset;
 pub mod plan;
 pub mod planner;
 pub mod profiles;

@@ -18,7 +18,7 @@ use crate::cluster::model::ContainerView;
 use crate::config::{ProblemsConfig, StackConfig};
 use crate::metrics::MetricsSnapshot;
 
-pub use blind::{BlindSpot, blind_spots, looks_right, summary as blind_summary};
+pub use blind::{BlindSpot, blind_spots, check_of, looks_right, summary as blind_summary};
 pub use pods::bytes;
 pub use probe::UP_RATIO as PROBE_UP_RATIO;
 pub use tracker::{Cleared, Tracker};
@@ -183,6 +183,11 @@ pub fn bundled_containers(stack: &StackConfig) -> Vec<ContainerView> {
 /// evidence says (the oldest not-ready pod's last change), else from `first` (when it was
 /// first seen; `status`, which sees once, passes `now`).
 pub fn due(p: &Problem, now: Timestamp, first: Timestamp) -> bool {
+    // No grace: at once, whatever the clocks say (a cluster's clock ahead of this one puts
+    // "since" in the future).
+    if p.grace_secs <= 0 {
+        return true;
+    }
     let start = p.since.unwrap_or(first);
     now.as_second() - start.as_second() >= p.grace_secs
 }

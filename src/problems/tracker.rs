@@ -124,6 +124,13 @@ impl Tracker {
         v
     }
 
+    /// Problem `id` started at `at` (its history says so): its "since" from now on.
+    pub fn backdate(&mut self, id: &str, at: Timestamp) {
+        if let Some((first, _)) = self.seen.get_mut(id) {
+            *first = (*first).min(at);
+        }
+    }
+
     /// Forget everything (a context or namespace switch).
     pub fn clear(&mut self) {
         self.held.clear();

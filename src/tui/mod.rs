@@ -329,6 +329,13 @@ impl Tasks {
                         .await;
                 });
             }
+            Effect::Onset { ns, id } => {
+                let (cfg, feed, tx) = (self.cfg.clone(), self.feed.clone(), self.tx.clone());
+                tokio::spawn(async move {
+                    let at = crate::metrics::onset::of(&feed, &cfg, &ns, &id).await;
+                    let _ = tx.send(Msg::Onset { ns, id, at }).await;
+                });
+            }
             Effect::AuditRefusal {
                 operation,
                 target,
