@@ -99,7 +99,8 @@ pub enum Command {
         /// A directory of *.yaml manifests instead of the bundled stack.
         #[arg(long)]
         manifests: Option<PathBuf>,
-        /// Show the plan only.
+        /// Show the plan only; with -o, the objects that would be applied (YAML: a `---`
+        /// stream; JSON: a v1 List).
         #[arg(long)]
         dry_run: bool,
         /// Take over fields another field manager owns.

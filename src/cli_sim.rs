@@ -237,27 +237,29 @@ impl SimArgs {
 mod tests {
     use clap::Parser;
 
-    use crate::cli::{Cli, Command};
+    use super::SimArgs;
     use agentdeck_sim::MetricsProfile;
 
+    /// `sim`'s (and `demo`'s) options alone.
+    #[derive(Parser)]
+    struct Sim {
+        #[command(flatten)]
+        args: SimArgs,
+    }
+
     fn profile(args: &[&str]) -> Result<MetricsProfile, String> {
-        let cli = Cli::try_parse_from(args).map_err(|e| e.to_string())?;
-        match cli.command {
-            Some(Command::Sim { args, .. }) | Some(Command::Demo { sim: args, .. }) => {
-                Ok(args.to_config()?.metrics_profile)
-            }
-            _ => Err("not sim or demo".into()),
-        }
+        let s = Sim::try_parse_from(args).map_err(|e| e.to_string())?;
+        Ok(s.args.to_config()?.metrics_profile)
     }
 
     #[test]
     fn metrics_profile_flag() {
-        assert_eq!(profile(&["agentdeck", "sim"]), Ok(MetricsProfile::Example));
-        let p = profile(&["agentdeck", "sim", "--metrics-profile", "otel-genai"]);
+        assert_eq!(profile(&["sim"]), Ok(MetricsProfile::Example));
+        let p = profile(&["sim", "--metrics-profile", "otel-genai"]);
         assert_eq!(p, Ok(MetricsProfile::OtelGenai));
-        let p = profile(&["agentdeck", "demo", "--metrics-profile", "tgi"]);
+        let p = profile(&["sim", "--metrics-profile", "tgi"]);
         assert_eq!(p, Ok(MetricsProfile::Tgi));
-        let e = profile(&["agentdeck", "sim", "--metrics-profile", "prom"]).unwrap_err();
+        let e = profile(&["sim", "--metrics-profile", "prom"]).unwrap_err();
         assert!(e.contains("otel-genai, litellm, vllm, fastapi, tgi"), "{e}");
     }
 }

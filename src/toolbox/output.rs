@@ -44,8 +44,6 @@ pub fn parse_op(s: &str) -> Result<Output, String> {
 pub struct OpOutput {
     /// Print the result as one JSON or YAML object on stdout (the plan and progress go to
     /// stderr): {"operation", "object", "namespace", "context", "outcome", "message"}.
-    /// With `deploy --dry-run`: the objects that would be applied (YAML: a `---` stream;
-    /// JSON: a v1 List).
     #[arg(short = 'o', long = "output", value_name = "FORMAT", value_parser = parse_op)]
     pub output: Option<Output>,
 }
