@@ -147,8 +147,14 @@ fn config_turns_the_mouse_off_and_remaps_keys() {
 
 fn agentdeck(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
     let dir = tempfile::tempdir().unwrap();
+    // The demo makes its own cluster (it takes no --kubeconfig).
+    let kubeconfig: &[&str] = if args.first() == Some(&"demo") {
+        &[]
+    } else {
+        &["--kubeconfig", "/nonexistent/kubeconfig"]
+    };
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_agentdeck"))
-        .args(["--kubeconfig", "/nonexistent/kubeconfig"])
+        .args(kubeconfig)
         .args(args)
         .env("HOME", dir.path())
         .env("AGENTDECK_LOG_FILE", dir.path().join("agentdeck.log"))
