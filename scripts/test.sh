@@ -221,12 +221,14 @@ rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/agentdeck-sim-* \
 CARGO_TARGET_DIR="$publish_target" cargo publish --dry-run --workspace --locked --allow-dirty
 
 # Doc tests are not run: nextest does not run them, and the suite does not rely on them.
+# Every test runs whatever fails (--no-fail-fast): one failure shows with all the others,
+# rather than cancelling the rest of a 30-minute run.
 if cargo nextest --version >/dev/null 2>&1; then
-    section "cargo nextest run --locked --workspace --all-targets${*:+ $*}"
-    cargo nextest run --locked --workspace --all-targets "$@"
+    section "cargo nextest run --locked --workspace --all-targets --no-fail-fast${*:+ $*}"
+    cargo nextest run --locked --workspace --all-targets --no-fail-fast "$@"
 else
-    section "cargo test --locked --workspace --all-targets${*:+ $*} (cargo-nextest not installed)"
-    cargo test --locked --workspace --all-targets "$@"
+    section "cargo test --locked --workspace --all-targets --no-fail-fast${*:+ $*} (cargo-nextest not installed)"
+    cargo test --locked --workspace --all-targets --no-fail-fast "$@"
 fi
 
 section "OK"

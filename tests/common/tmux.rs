@@ -8,6 +8,17 @@ pub struct Tmux {
     pub session: String,
 }
 
+/// The suite's own tmux server (`tmux -L`): never the developer's, whose environment
+/// (`XDG_STATE_HOME`, `HOME`) a session would inherit.
+pub const SOCKET: &str = "agentdeck-tests";
+
+/// `tmux -L SOCKET …`.
+fn tmux() -> Command {
+    let mut c = Command::new("tmux");
+    c.args(["-L", SOCKET]);
+    c
+}
+
 impl Tmux {
     /// A detached session `width`×`height` running a plain bash with prompt `ready$ ` and
     /// these variables (given with -e: a tmux server already running would not pass on the
@@ -29,7 +40,7 @@ impl Tmux {
         // fails with "server exited unexpectedly": the next try starts a new server.
         let mut tries = 0;
         loop {
-            let out = Command::new("tmux").args(&args).output().unwrap();
+            let out = tmux().args(&args).output().unwrap();
             if out.status.success() {
                 break;
             }
@@ -45,7 +56,7 @@ impl Tmux {
     }
 
     pub fn cmd(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux").args(args).output().expect("tmux");
+        let out = tmux().args(args).output().expect("tmux");
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
@@ -85,8 +96,6 @@ impl Tmux {
 
 impl Drop for Tmux {
     fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["kill-session", "-t", &self.session])
-            .output();
+        let _ = tmux().args(["kill-session", "-t", &self.session]).output();
     }
 }
