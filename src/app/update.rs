@@ -38,21 +38,10 @@ pub fn update(app: &mut App, msg: Msg) -> (bool, Vec<Effect>) {
             changed
         }
         Msg::Metrics(m) => {
-            metrics(app, *m);
-            for id in app.onsets_to_ask() {
-                fx.push(Effect::Onset {
-                    ns: app.namespace.clone(),
-                    id,
-                });
-            }
+            metrics(app, *m, &mut fx);
             true
         }
-        Msg::Onset { ns, id, at } => {
-            if let Some(at) = at.filter(|_| ns == app.namespace) {
-                app.backdate(&id, at);
-            }
-            true
-        }
+        Msg::Onset { ns, id, at } => onset(app, &ns, &id, at),
         // Anything a task of an older connection says is dropped...
         Msg::Cluster(g, _)
         | Msg::Permissions(g, _)
@@ -126,7 +115,29 @@ fn tick(app: &mut App, now: Timestamp) -> bool {
     before != (now.as_second(), app.toast.is_some())
 }
 
-fn metrics(app: &mut App, mut m: MetricsSnapshot) {
+/// When metric problem `id` started in namespace `ns` (Prometheus' history), if known.
+fn onset(app: &mut App, ns: &str, id: &str, at: Option<Timestamp>) -> bool {
+    match at.filter(|_| ns == app.namespace) {
+        Some(at) => {
+            app.backdate(id, at);
+            true
+        }
+        None => false,
+    }
+}
+
+/// A metrics snapshot: shown, its problems detected; a new metric problem's onset asked.
+fn metrics(app: &mut App, m: MetricsSnapshot, fx: &mut Vec<Effect>) {
+    apply_metrics(app, m);
+    for id in app.onsets_to_ask() {
+        fx.push(Effect::Onset {
+            ns: app.namespace.clone(),
+            id,
+        });
+    }
+}
+
+fn apply_metrics(app: &mut App, mut m: MetricsSnapshot) {
     let c = crate::metrics::of_snapshot(&m, &app.prices, app.gpu_hour_price);
     let for_history = c.clone().unwrap_or_else(|| cost(&[], &app.prices));
     app.history.push(&m, &for_history);

@@ -404,3 +404,60 @@ fn metrics_bring_cost_and_history() {
     assert_eq!(a.history.len(), 1);
     assert_eq!(a.history.latest().unwrap().p95_ms, None, "no data is not 0");
 }
+
+/// A metric problem asks once when its signal started; the answer becomes its "since"
+/// (as `status` says it), and one for another namespace is dropped.
+#[test]
+fn a_new_metric_problem_asks_its_onset_once() {
+    let mut a = app();
+    let m = MetricsSnapshot {
+        origin: MetricsOrigin::Simulated,
+        at: a.now,
+        reachable: true,
+        unauthorized_ratio: Reading::Value(1.0),
+        recent: crate::metrics::Recent {
+            request_rate: Reading::Value(2.0),
+            unauthorized_ratio: Reading::Value(1.0),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let (_, fx) = update(&mut a, Msg::Metrics(Box::new(m.clone())));
+    let asked: Vec<&Effect> = fx
+        .iter()
+        .filter(|e| matches!(e, Effect::Onset { .. }))
+        .collect();
+    assert!(
+        matches!(asked[..], [Effect::Onset { id, .. }] if id == "provider-unauthorized"),
+        "{fx:?}"
+    );
+    let (_, again) = update(&mut a, Msg::Metrics(Box::new(m)));
+    assert!(
+        !again.iter().any(|e| matches!(e, Effect::Onset { .. })),
+        "asked once"
+    );
+    let started = a.now - jiff::SignedDuration::from_mins(7);
+    let ns = a.namespace.clone();
+    update(
+        &mut a,
+        Msg::Onset {
+            ns: "elsewhere".into(),
+            id: "provider-unauthorized".into(),
+            at: Some(started - jiff::SignedDuration::from_mins(60)),
+        },
+    );
+    update(
+        &mut a,
+        Msg::Onset {
+            ns,
+            id: "provider-unauthorized".into(),
+            at: Some(started),
+        },
+    );
+    let p = a
+        .problems
+        .iter()
+        .find(|p| p.id == "provider-unauthorized")
+        .unwrap();
+    assert_eq!(p.since, Some(started));
+}
