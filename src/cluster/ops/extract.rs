@@ -14,27 +14,22 @@ pub fn applied_by(live: &Value, manager: &str) -> Option<Value> {
     Some(project(live, entry.get("fieldsV1")?))
 }
 
-/// Does `manager` own the field at `path` ("f:" names) through server-side apply?
+/// Does `manager` own the field at `path` (plain names) through server-side apply?
 pub fn owns(live: &Value, manager: &str, path: &[&str]) -> bool {
-    let Some(entries) = live
-        .pointer("/metadata/managedFields")
-        .and_then(Value::as_array)
-    else {
-        return false;
-    };
-    entries.iter().any(|e| {
-        is_apply_of(e, manager)
-            && path
-                .iter()
-                .try_fold(&e["fieldsV1"], |node, p| node.get(format!("f:{p}")))
-                .is_some()
-    })
+    owned_by(live, path, |e| is_apply_of(e, manager))
 }
 
 /// Does `manager` own the field at `path` (plain names) through an imperative write — an
 /// Update, as `agentdeck scale` makes (on the object or its scale subresource) — rather
 /// than its apply?
 pub fn updated_by(live: &Value, manager: &str, path: &[&str]) -> bool {
+    owned_by(live, path, |e| {
+        e["manager"] == manager && e["operation"] == "Update"
+    })
+}
+
+/// Does a managedFields entry that `entry` accepts own the field at `path`?
+fn owned_by(live: &Value, path: &[&str], entry: impl Fn(&Value) -> bool) -> bool {
     let Some(entries) = live
         .pointer("/metadata/managedFields")
         .and_then(Value::as_array)
@@ -42,8 +37,7 @@ pub fn updated_by(live: &Value, manager: &str, path: &[&str]) -> bool {
         return false;
     };
     entries.iter().any(|e| {
-        e["manager"] == manager
-            && e["operation"] == "Update"
+        entry(e)
             && path
                 .iter()
                 .try_fold(&e["fieldsV1"], |node, p| node.get(format!("f:{p}")))
