@@ -29,11 +29,7 @@ pub async fn report(cfg: &Config, feed: &Feed, namespace: &str) -> Result<Report
             "metrics: no Prometheus configured (give --prometheus-url or set prometheus.url in the config)".into(),
         ));
     };
-    let scope = Scope {
-        namespace: namespace.to_string(),
-        deployment: cfg.stack.deployment.clone(),
-        window: cfg.problems.window.clone(),
-    };
+    let scope = Scope::of(cfg, namespace);
     let started = Instant::now();
     let probe = detect::detect(client, &scope)
         .await

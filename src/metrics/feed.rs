@@ -66,11 +66,7 @@ impl Feed {
     pub async fn snapshot_in(&self, cfg: &Config, namespace: &str) -> Option<MetricsSnapshot> {
         match self {
             Feed::Prometheus(c, _) => {
-                let scope = Scope {
-                    namespace: namespace.to_string(),
-                    deployment: cfg.stack.deployment.clone(),
-                    window: cfg.problems.window.clone(),
-                };
+                let scope = Scope::of(cfg, namespace);
                 let mut planner = super::planner::Planner::new(cfg.prometheus.clone());
                 let plan = planner.plan(c, &scope).await.clone();
                 Some(collect::refresh(c, &plan, &scope).await)

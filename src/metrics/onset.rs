@@ -51,11 +51,7 @@ pub async fn of(feed: &Feed, cfg: &Config, namespace: &str, id: &str) -> Option<
     let Feed::Prometheus(client, _) = feed else {
         return None;
     };
-    let sc = Scope {
-        namespace: namespace.to_string(),
-        deployment: cfg.stack.deployment.clone(),
-        window: cfg.problems.window.clone(),
-    };
+    let sc = Scope::of(cfg, namespace);
     let mut planner = super::planner::Planner::new(cfg.prometheus.clone());
     let plan = planner.plan(client, &sc).await.clone();
     let Source::Query { promql, .. } = plan.source(q) else {

@@ -22,6 +22,15 @@ pub struct Scope {
 }
 
 impl Scope {
+    /// The queries' variables for `namespace`: the config's Deployment and problems window.
+    pub fn of(cfg: &crate::config::Config, namespace: &str) -> Scope {
+        Scope {
+            namespace: namespace.to_string(),
+            deployment: cfg.stack.deployment.clone(),
+            window: cfg.problems.window.clone(),
+        }
+    }
+
     fn value(&self, name: &str) -> Option<&str> {
         match name {
             "namespace" => Some(&self.namespace),

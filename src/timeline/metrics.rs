@@ -59,11 +59,7 @@ pub async fn gather(
             );
         }
     };
-    let sc = Scope {
-        namespace: namespace.to_string(),
-        deployment: cfg.stack.deployment.clone(),
-        window: cfg.problems.window.clone(),
-    };
+    let sc = Scope::of(cfg, namespace);
     // The same stacks, detected the same way, as the dashboard's panels.
     let mut planner = crate::metrics::planner::Planner::new(cfg.prometheus.clone());
     let plan = planner.plan(client, &sc).await.clone();
