@@ -124,7 +124,7 @@ fn parse_metrics_profile(s: &str) -> Result<agentdeck_sim::MetricsProfile, Strin
 /// plugins do).
 pub fn sim_credential(secret_file: &std::path::Path, ttl: &str) -> Result<u8, Error> {
     let ttl = commands::parse_duration("--ttl", ttl)?;
-    let (json, until) = agentdeck_sim::authn::credential(secret_file, ttl).map_err(Error::Sim)?;
+    let (json, until) = agentdeck_sim::credential(secret_file, ttl).map_err(Error::Sim)?;
     println!("{json}");
     eprintln!("agentdeck sim credential: issued a token valid until {until}");
     Ok(0)

@@ -3,9 +3,7 @@
 
 use std::sync::Arc;
 
-use agentdeck_sim::agents::Truth;
-use agentdeck_sim::agents::history::HistoryPoint;
-use agentdeck_sim::{self as sim, Sim, SimConfig};
+use agentdeck_sim::{self as sim, HistoryPoint, SimAgents, SimConfig, SimHandle, Truth};
 
 use crate::error::Error;
 use crate::metrics::profiles::{Profile, Signal};
@@ -55,9 +53,10 @@ pub async fn run_demo(
     let incidents = std::mem::take(&mut sc.incidents);
     let handle = sim::start(sc).await.map_err(Error::Sim)?;
     tracing::info!(url = %handle.url(), kubeconfig = %kubeconfig.display(), "demo: simulated cluster started");
-    seed_demo_key(&handle.sim, &cfg)?;
+    seed_demo_key(&handle, &cfg)?;
     for i in incidents {
-        agentdeck_sim::incidents::stage(&handle.sim, i, true)
+        handle
+            .stage(i, true)
             .map_err(|e| Error::Sim(anyhow::anyhow!("demo: {e}")))?;
     }
     let feed = match g
@@ -66,7 +65,7 @@ pub async fn run_demo(
         .or(cfg.prometheus.url.as_deref())
     {
         Some(_) => Feed::from_config(&cfg, g.prometheus_url.as_deref())?,
-        None => simulated_feed(handle.sim.clone(), &cfg),
+        None => simulated_feed(handle.agents(), &cfg),
     };
     let t = crate::cluster::Target {
         kubeconfig: Some(kubeconfig),
@@ -117,12 +116,12 @@ fn shutdown_signal() -> impl std::future::Future<Output = ()> {
 
 /// The demo's agents get a simulated provider key (generated per run, valid only inside
 /// the sim), so the demo starts healthy; no key value is bundled anywhere.
-fn seed_demo_key(sim: &Sim, cfg: &crate::config::Config) -> Result<(), Error> {
+fn seed_demo_key(sim: &SimHandle, cfg: &crate::config::Config) -> Result<(), Error> {
     use base64::Engine;
     let key = format!(
         "sk-sim-demo-{:016x}{:016x}",
-        sim.rng.next_u64(),
-        sim.rng.next_u64()
+        sim.random_u64(),
+        sim.random_u64()
     );
     let secret = serde_json::json!({
         "apiVersion": "v1",
@@ -131,13 +130,11 @@ fn seed_demo_key(sim: &Sim, cfg: &crate::config::Config) -> Result<(), Error> {
         "type": "Opaque",
         "data": {cfg.stack.secret_key.clone(): base64::engine::general_purpose::STANDARD.encode(key)},
     });
-    agentdeck_sim::admission::create_internal(sim, secret, "agentdeck-demo")
-        .map(|_| ())
-        .map_err(|e| {
-            Error::Sim(anyhow::anyhow!(
-                "demo: cannot create the simulated key Secret: {e}"
-            ))
-        })
+    sim.create(secret, "agentdeck-demo").map_err(|e| {
+        Error::Sim(anyhow::anyhow!(
+            "demo: cannot create the simulated key Secret: {e}"
+        ))
+    })
 }
 
 pub async fn run_sim(cfg: SimConfig) -> Result<(), Error> {
@@ -168,15 +165,15 @@ pub async fn run_sim(cfg: SimConfig) -> Result<(), Error> {
 /// Metrics straight from the sim's agent model, remembering its history: the
 /// `history_minutes` before the start fast-forwarded, so the first snapshot back-fills
 /// the charts, and every reading after it, for the timeline.
-pub fn simulated_feed(sim: Arc<Sim>, cfg: &crate::config::Config) -> Feed {
+pub fn simulated_feed(sim: SimAgents, cfg: &crate::config::Config) -> Feed {
     let past = Arc::new(history_before_start(&sim, cfg));
     // `--metrics-profile P`: the readings as that stack could give them (what it cannot
     // tell is said, not shown).
-    let profile = crate::metrics::profiles::by_id(&sim.agents.profile().to_string())
-        .filter(|p| p.id != "example");
+    let profile =
+        crate::metrics::profiles::by_id(&sim.profile().to_string()).filter(|p| p.id != "example");
     Feed::Simulated(
         Arc::new(move || {
-            let t = sim.agents.live(&sim);
+            let t = sim.truth();
             let mut m = from_truth(&t);
             if let Some(p) = profile {
                 restrict(p, &mut m);
@@ -279,29 +276,25 @@ fn agents_as(
 /// back-fill step ([`crate::metrics::backfill::step_for`], as from a Prometheus), at the
 /// wall-clock times they map to: simulated seconds are divided by the time scale, so the
 /// window is full whatever the scale.
-pub fn history_before_start(sim: &Sim, cfg: &crate::config::Config) -> SimHistory {
-    let elapsed = sim.clock.secs() / sim.clock.scale();
+pub fn history_before_start(sim: &SimAgents, cfg: &crate::config::Config) -> SimHistory {
+    let elapsed = sim.elapsed_secs() / sim.time_scale();
     let start = jiff::Timestamp::now() - jiff::SignedDuration::from_secs_f64(elapsed);
     history_from_start(sim, cfg, start)
 }
 
 /// [`history_before_start`] for a sim that started at wall-clock time `start`.
 pub fn history_from_start(
-    sim: &Sim,
+    sim: &SimAgents,
     cfg: &crate::config::Config,
     start: jiff::Timestamp,
 ) -> SimHistory {
     let window = jiff::SignedDuration::from_mins(i64::from(cfg.prometheus.history_minutes));
     let refresh = std::time::Duration::from_secs_f64(cfg.prometheus.refresh_secs);
     let step = crate::metrics::backfill::step_for(window, refresh);
-    let scale = sim.clock.scale();
-    let points = sim.agents.before_start(
-        sim,
-        window.as_secs_f64() * scale,
-        step.as_secs_f64() * scale,
-    );
+    let scale = sim.time_scale();
+    let points = sim.before_start(window.as_secs_f64() * scale, step.as_secs_f64() * scale);
     // What the stack of `--metrics-profile` cannot give has no history either.
-    let profile = crate::metrics::profiles::by_id(&sim.agents.profile().to_string());
+    let profile = crate::metrics::profiles::by_id(&sim.profile().to_string());
     let samples = points
         .iter()
         .map(|p| {

@@ -1,6 +1,6 @@
 use std::time::Duration;
 
-use agentdeck_sim::{Sim, SimConfig};
+use agentdeck_sim::{SimAgents, SimConfig};
 use jiff::{SignedDuration, Timestamp};
 use tokio::sync::watch;
 
@@ -9,14 +9,12 @@ use crate::app::{App, Msg, Settings, update};
 use crate::config::Config;
 
 /// The sim as the demo loads it (the bundled stack), not serving.
-fn demo_sim() -> Arc<Sim> {
+fn demo_sim() -> SimAgents {
     let sc = SimConfig {
         preload: crate::manifests::bundled_preload().unwrap(),
         ..SimConfig::default()
     };
-    let sim = Sim::new(&sc);
-    agentdeck_sim::bootstrap(&sim, &sc).unwrap();
-    sim
+    SimAgents::offline(&sc).unwrap()
 }
 
 fn app(namespace: &str, now: Timestamp) -> App {
@@ -166,7 +164,7 @@ fn the_history_is_the_model_before_the_start_at_wall_clock_times() {
 #[test]
 fn without_agents_the_history_has_no_latency() {
     let cfg = Config::default();
-    let sim = Sim::new(&SimConfig::default());
+    let sim = SimAgents::offline(&SimConfig::default()).unwrap();
     let start = Timestamp::now();
     let s =
         history_from_start(&sim, &cfg, start).samples(start - SignedDuration::from_hours(1), start);

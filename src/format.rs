@@ -1,7 +1,5 @@
 //! Number and time formatting for the panels.
 
-use crate::metrics::Reading;
-
 pub fn ms(v: f64) -> String {
     if v >= 10_000.0 {
         format!("{:.1} s", v / 1000.0)
@@ -54,16 +52,6 @@ pub fn age(secs: i64) -> String {
         s if s < 7200 => format!("{}m", s / 60),
         s if s < 172_800 => format!("{}h", s / 3600),
         s => format!("{}d", s / 86_400),
-    }
-}
-
-/// A reading as text: the value, "no data", or "error: …".
-pub fn reading<T>(r: &Reading<T>, f: impl Fn(&T) -> String) -> String {
-    match r {
-        Reading::Value(v) => f(v),
-        Reading::NoData => "no data".into(),
-        Reading::Error(e) => format!("error: {e}"),
-        Reading::Cannot(why) => format!("cannot tell: {why}"),
     }
 }
 

@@ -169,7 +169,7 @@ fn probe_line(m: &MetricsSnapshot) -> Option<String> {
 /// The per-agent line of the text report: "coder 1.2/s p95 1.40 s · …", or why not.
 fn agents_line(r: &Reading<crate::metrics::Agents>) -> String {
     let Reading::Value(a) = r else {
-        return format!("per agent: {}", format::reading(r, |_| String::new()));
+        return format!("per agent: {}", r.text(|_| String::new()));
     };
     let rows: Vec<String> = a
         .rows
@@ -385,8 +385,8 @@ fn text_metrics(s: &mut String, m: Option<&MetricsSnapshot>, cost: Option<&Cost>
     };
     s.push_str(&format!(
         "latency p50 {}  p95 {}   (metrics: {from})\n",
-        format::reading(&m.p50_ms, |v| format::latency(*v, m.at_cap(*v))),
-        format::reading(&m.p95_ms, |v| format::latency(*v, m.at_cap(*v))),
+        m.p50_ms.text(|v| format::latency(*v, m.at_cap(*v))),
+        m.p95_ms.text(|v| format::latency(*v, m.at_cap(*v))),
     ));
     s.push_str(&agents_line(&m.agents));
     s.push('\n');
@@ -395,16 +395,13 @@ fn text_metrics(s: &mut String, m: Option<&MetricsSnapshot>, cost: Option<&Cost>
         s.push('\n');
     }
     let Some(c) = cost else {
-        s.push_str(&format!(
-            "tokens {}\n",
-            format::reading(&m.tokens, |_| String::new())
-        ));
+        s.push_str(&format!("tokens {}\n", m.tokens.text(|_| String::new())));
         return;
     };
     let total: f64 = c.per_model.iter().map(|x| x.tokens_per_min).sum();
     let tokens = match &m.tokens {
         Reading::Value(_) => format!("{total:.0}/min"),
-        other => format::reading(other, |_| String::new()),
+        other => other.text(|_| String::new()),
     };
     s.push_str(&format!(
         "tokens {tokens}  cost {}/h  {}/month{}\n",

@@ -10,7 +10,7 @@ use agentdeck::app::{App, Msg, update};
 use agentdeck::config::Config;
 use agentdeck::metrics::simulated::Sample;
 use agentdeck::metrics::{MetricsOrigin, MetricsSnapshot, Reading, Recent};
-use agentdeck_sim::{Sim, SimConfig};
+use agentdeck_sim::{SimAgents, SimConfig};
 use jiff::{SignedDuration, Timestamp};
 
 fn start() -> Timestamp {
@@ -28,8 +28,7 @@ fn first_snapshot() -> MetricsSnapshot {
         preload: agentdeck::cli::bundled_preload().unwrap(),
         ..SimConfig::default()
     };
-    let sim = Sim::new(&sc);
-    agentdeck_sim::bootstrap(&sim, &sc).unwrap();
+    let sim = SimAgents::offline(&sc).unwrap();
     let past = agentdeck::demo::history_from_start(&sim, &Config::default(), start());
     let now: Sample = past.samples(start(), start()).pop().unwrap();
     MetricsSnapshot {

@@ -38,7 +38,7 @@ pub struct Sim {
     /// Group versions whose APIService fails (`--broken-group`): listed, answering 503.
     pub broken_groups: Vec<String>,
     /// The staged incidents ([`crate::incidents`]).
-    pub incidents: crate::incidents::Active,
+    pub incidents: crate::incident::Active,
     usage: Mutex<HashMap<(String, String), Usage>>,
     next_ip: AtomicU32,
 }
@@ -77,7 +77,7 @@ impl Sim {
     /// Is any Deployment's memory use pinned, or the agents leaking (`oom`)? (The only
     /// ways a simulated pod can OOM.)
     pub fn has_memory_pins(&self) -> bool {
-        self.incidents.is_on(crate::incidents::Incident::Oom)
+        self.incidents.is_on(crate::incident::Incident::Oom)
             || self
                 .usage
                 .lock()
@@ -91,7 +91,7 @@ impl Sim {
     pub fn metrics_api_served(&self) -> bool {
         !self
             .incidents
-            .is_on(crate::incidents::Incident::NoMetricsServer)
+            .is_on(crate::incident::Incident::NoMetricsServer)
             && !self
                 .broken_groups
                 .iter()
@@ -105,7 +105,7 @@ impl Sim {
         let gv = resources::METRICS_GROUP_VERSION;
         if self
             .incidents
-            .is_on(crate::incidents::Incident::NoMetricsServer)
+            .is_on(crate::incident::Incident::NoMetricsServer)
             && !out.iter().any(|g| g == gv)
         {
             out.push(gv.to_string());
@@ -209,7 +209,12 @@ impl agents::World for Sim {
     fn clock(&self) -> &Clock {
         &self.clock
     }
+    /// The agent model's flags of the active incidents.
     fn flags(&self) -> agents::Flags {
-        self.incidents.flags()
+        use crate::incident::Incident;
+        agents::Flags {
+            slow_provider: self.incidents.is_on(Incident::SlowProvider),
+            memory_leak: self.incidents.is_on(Incident::Oom),
+        }
     }
 }

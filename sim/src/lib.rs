@@ -7,6 +7,10 @@
 //! [`resources`], [`admission`], [`apply`], [`patch`], [`validate`], [`defaults`]),
 //! the [`controllers`], the [`agents`] model with its NetworkPolicy evaluation
 //! ([`netpol`]), and the [`incidents`] it can stage.
+//!
+//! The product's door is the root of the crate: the items re-exported below (config in,
+//! [`start`] → a [`SimHandle`] out, [`SimAgents`] for the demo's metrics; see [`door`]).
+//! The product names no module of the crate beyond them (`tests/layers.rs` checks it).
 
 pub mod admission;
 pub mod agents;
@@ -20,10 +24,12 @@ pub mod cluster;
 pub mod config;
 pub mod controllers;
 pub mod defaults;
+pub mod door;
 pub mod errors;
 pub mod extra_events;
 pub mod faults;
 pub mod hpa_feed;
+pub mod incident;
 pub mod incidents;
 pub mod kubeconfig;
 pub mod meta;
@@ -37,12 +43,14 @@ pub mod usage;
 pub mod validate;
 pub mod views;
 
-pub use self::agents::MetricsProfile;
+pub use self::agents::history::HistoryPoint;
+pub use self::agents::{MetricsProfile, Truth};
 pub use self::api::server::{SimHandle, start};
-pub use self::authn::AuthMode;
+pub use self::authn::{AuthMode, credential};
 pub use self::authz::DenyRule;
 pub use self::bootstrap::bootstrap;
 pub use self::cluster::{Sim, Usage};
 pub use self::config::{PreloadDoc, SimConfig};
-pub use self::incidents::Incident;
+pub use self::door::SimAgents;
+pub use self::incident::Incident;
 pub use self::kubeconfig::{kubeconfig_yaml, write_kubeconfig};

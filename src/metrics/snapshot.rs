@@ -11,6 +11,16 @@ pub enum Reading<T> {
 }
 
 impl<T> Reading<T> {
+    /// As text: the value through `f`, "no data", "error: …" or "cannot tell: …".
+    pub fn text(&self, f: impl Fn(&T) -> String) -> String {
+        match self {
+            Reading::Value(v) => f(v),
+            Reading::NoData => "no data".into(),
+            Reading::Error(e) => format!("error: {e}"),
+            Reading::Cannot(why) => format!("cannot tell: {why}"),
+        }
+    }
+
     pub fn value(&self) -> Option<&T> {
         match self {
             Reading::Value(v) => Some(v),

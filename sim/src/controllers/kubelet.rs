@@ -161,7 +161,7 @@ fn over_memory_limit(sim: &Sim, pod: &Value, up: f64) -> bool {
     let ns = meta::namespace(pod);
     let leaking = agents::is_agent_pod(ns, deploy)
         && sim.usage_for(ns, deploy).memory.is_none()
-        && sim.incidents.flags().memory_leak;
+        && agents::World::flags(sim).memory_leak;
     if leaking {
         let limit = meta::pod_resource_sum(pod, "limits", "memory");
         return agents::leak_over_limit_secs(sim, meta::name(pod), limit) >= LEAK_OOM_SECS;

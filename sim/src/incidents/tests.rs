@@ -182,7 +182,7 @@ fn model_flags_and_the_metrics_api() {
     assert!(!sim.metrics_api_served());
     assert_eq!(sim.broken_group_versions(), ["metrics.k8s.io/v1beta1"]);
     assert_eq!(
-        sim.incidents.flags(),
+        agents::World::flags(&*sim),
         agents::Flags {
             slow_provider: true,
             memory_leak: true
@@ -199,7 +199,7 @@ fn model_flags_and_the_metrics_api() {
         stage(&sim, i, false).unwrap();
     }
     assert!(sim.metrics_api_served());
-    assert_eq!(sim.incidents.flags(), agents::Flags::default());
+    assert_eq!(agents::World::flags(&*sim), agents::Flags::default());
     assert!(!sim.has_memory_pins());
     assert!(
         sim.incidents
