@@ -13,7 +13,8 @@
 #    target/client-libs, pinned by tests/clients/*, and the Prometheus instrumentation
 #    libraries tests/llm_exporters.rs runs (tests/exporters/requirements.txt) in a venv of
 #    their own there; nothing is done when already installed;
-# 3. cargo fmt --check, cargo clippy (warnings are errors), the packaging dry run of both
+# 3. cargo fmt --check, cargo clippy (warnings are errors; also of the build without the
+#    simulator), the packaging dry run of both
 #    crates, then the whole test suite.
 set -euo pipefail
 
@@ -201,6 +202,11 @@ cargo fmt --all --check
 
 section "cargo clippy --locked --workspace --all-targets -- -D warnings"
 cargo clippy --locked --workspace --all-targets -- -D warnings
+
+# The dashboard and the CLI build without the simulator (`cargo install agentdeck
+# --no-default-features`): no axum, no rcgen, `demo`/`sim` refused in words.
+section "cargo clippy --locked --no-default-features -- -D warnings"
+cargo clippy --locked -p agentdeck --no-default-features -- -D warnings
 
 # Both crates must package and build from their packages, as `cargo install` from crates.io
 # would: everything they embed at compile time (manifests/, themes/) has to be inside. With

@@ -7,9 +7,12 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 pub use crate::cli_flags::Global;
 use crate::cli_flags::{ClusterFlags, DemoFlags, LogFlag, Overlay, ReadFlags, WriteFlags};
-pub use crate::cli_sim::{SimAction, SimArgs, SimAuth};
+#[cfg(feature = "simulator")]
+pub use crate::cli_sim::SimAuth;
+pub use crate::cli_sim::{SimAction, SimArgs};
 
 use crate::commands;
+#[cfg(feature = "simulator")]
 use crate::demo;
 use crate::error::Error;
 use crate::metrics::Feed;
@@ -232,6 +235,7 @@ pub enum Command {
     },
 }
 
+#[cfg(feature = "simulator")]
 pub use crate::manifests::bundled_preload;
 
 /// Parse the command line, named `kubectl agentdeck` when run as the kubectl plugin (clap
@@ -342,12 +346,17 @@ async fn dispatch(command: Option<Command>, g: Global) -> Result<u8, Error> {
         let t = std::time::Duration::from_secs(*timeout_secs);
         return Ok(crate::exec_shim::run(t, command));
     }
+    #[cfg(feature = "simulator")]
     if let Some(Command::Sim {
         action: Some(SimAction::Credential { secret_file, ttl }),
         ..
     }) = &command
     {
         return crate::cli_sim::sim_credential(secret_file, ttl);
+    }
+    #[cfg(not(feature = "simulator"))]
+    if let Some(Command::Sim { .. } | Command::Demo { .. }) = &command {
+        return Err(crate::cli_sim::unavailable());
     }
     let command = match command {
         Some(Command::Toolbox(c)) => {
@@ -358,10 +367,12 @@ async fn dispatch(command: Option<Command>, g: Global) -> Result<u8, Error> {
     let cfg = load_config(&g)?;
     let t = target(&g);
     match command {
+        #[cfg(feature = "simulator")]
         Some(Command::Sim { args: a, .. }) => {
             let sc = a.to_config().map_err(Error::Usage)?;
             demo::run_sim(sc).await.map(|_| 0)
         }
+        #[cfg(feature = "simulator")]
         Some(Command::Demo { sim, .. }) => run_demo(sim, &g, &cfg).await,
         Some(Command::Status { json, output, .. }) => {
             let output = output.or(json.then_some(crate::toolbox::Output::Json));
@@ -391,6 +402,7 @@ async fn dispatch(command: Option<Command>, g: Global) -> Result<u8, Error> {
 }
 
 /// `agentdeck demo`: the sim preloaded, with the dashboard's own flags passed on.
+#[cfg(feature = "simulator")]
 async fn run_demo(mut a: SimArgs, g: &Global, cfg: &crate::config::Config) -> Result<u8, Error> {
     a.preload = true;
     let sc = a.to_config().map_err(Error::Usage)?;

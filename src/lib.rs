@@ -4,12 +4,17 @@
 pub mod app;
 pub mod cli;
 pub mod cli_flags;
+#[cfg(feature = "simulator")]
+pub mod cli_sim;
+#[cfg(not(feature = "simulator"))]
+#[path = "cli_nosim.rs"]
 pub mod cli_sim;
 pub mod cluster;
 pub mod commands;
 pub mod config;
 pub mod config_queries;
 pub mod dashboard;
+#[cfg(feature = "simulator")]
 pub mod demo;
 pub mod error;
 pub mod exec_shim;

@@ -104,6 +104,7 @@ pub fn bundled() -> Result<Vec<Document>, YamlError> {
 mod tests;
 
 /// The bundled stack as the simulated cluster's preload documents.
+#[cfg(feature = "simulator")]
 pub fn bundled_preload() -> Result<Vec<agentdeck_sim::PreloadDoc>, String> {
     let docs = bundled().map_err(|e| e.to_string())?;
     Ok(docs

@@ -460,9 +460,13 @@ fn the_product_does_not_carry_the_simulators_http_stack() {
             "{dep} is a product dependency"
         );
     }
+    let sim = deps
+        .lines()
+        .find(|l| l.starts_with("agentdeck-sim "))
+        .expect("the sim is a workspace member");
     assert!(
-        deps.contains("agentdeck-sim"),
-        "the sim is a workspace member"
+        sim.contains("optional = true"),
+        "the simulator is an optional feature: {sim}"
     );
 }
 
