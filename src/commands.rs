@@ -208,7 +208,7 @@ impl Report<'_> {
 
 /// The objects a deploy plan would apply (not those skipped or refused by the dry run).
 fn planned_objects(plan: &Plan) -> Vec<serde_json::Value> {
-    match &plan.kind {
+    match plan.kind() {
         PlanKind::Deploy { items, .. } => items
             .iter()
             .filter(|i| {

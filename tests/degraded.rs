@@ -170,3 +170,116 @@ fn status_names_what_it_could_not_read_and_exits_1() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("listing deployments"), "{err}");
 }
+
+/// The style of the footer hint `label` on a 120×30 screen of `a`.
+fn footer_style(a: &App, label: &str) -> ratatui::style::Style {
+    let (w, h) = (120, 30);
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| agentdeck::ui::draw(f, a)).unwrap();
+    let buf = t.backend().buffer().clone();
+    let line: String = (0..w)
+        .map(|x| buf[(x, h - 1)].symbol().to_string())
+        .collect();
+    let at = line
+        .find(label)
+        .unwrap_or_else(|| panic!("{label} not in {line}"));
+    let x = line[..at].chars().count() as u16;
+    buf[(x, h - 1)].style()
+}
+
+/// A role that may patch Deployments but not StatefulSets: the dashboard greys `r` and
+/// `s` on the StatefulSet (redis) and offers them on the Deployment — RBAC is asked
+/// about each kind, with the accesses the operations declare.
+#[tokio::test]
+async fn a_statefulsets_keys_are_greyed_by_statefulset_rights() {
+    use agentdeck::cluster::ops::Ops;
+    let mut cfg = preload(5.0);
+    cfg.deny = vec![DenyRule::parse("patch statefulsets").unwrap()];
+    let (sim, conn, _dir) = common::sim_and_connection(cfg).await;
+    // The bundled stack has no StatefulSet: a vector store of the agents, say.
+    let sts: k8s_openapi::api::apps::v1::StatefulSet = serde_json::from_value(serde_json::json!({
+        "apiVersion": "apps/v1", "kind": "StatefulSet",
+        "metadata": {"name": "vector-store", "namespace": "ai-agents"},
+        "spec": {
+            "replicas": 1, "serviceName": "vector-store",
+            "selector": {"matchLabels": {"app": "vector-store"}},
+            "template": {
+                "metadata": {"labels": {"app": "vector-store"}},
+                "spec": {"containers": [{"name": "qdrant", "image": "qdrant/qdrant:v1.12.0"}]}
+            }
+        }
+    }))
+    .unwrap();
+    kube::Api::namespaced(conn.client.clone(), "ai-agents")
+        .create(&Default::default(), &sts)
+        .await
+        .unwrap();
+    let (tx, mut rx) = mpsc::channel(64);
+    let _watch = cluster::watch::spawn(&conn, &Default::default(), tx);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(40);
+    let snap = loop {
+        match tokio::time::timeout_at(deadline, rx.recv()).await {
+            Ok(Some(ClusterEvent::Snapshot(s)))
+                if s.workloads.iter().any(|w| w.kind == "StatefulSet")
+                    && s.workloads.iter().any(|w| w.kind == "Deployment") =>
+            {
+                break *s;
+            }
+            Ok(Some(_)) => {}
+            other => panic!("no snapshot with both kinds: {other:?}"),
+        }
+    };
+    let ops = Ops::new(
+        conn,
+        &agentdeck::config::Config::default(),
+        Duration::from_secs(5),
+    );
+    let answers = ops.permissions().await;
+    sim.stop().await;
+    let mut a = App::new(
+        Settings {
+            context: "agentdeck-sim".into(),
+            namespace: "ai-agents".into(),
+            contexts: vec![],
+            metrics_origin: agentdeck::metrics::MetricsOrigin::None,
+            prices: agentdeck::config::default_models(),
+            gpu_hour_price: None,
+            history_minutes: 10,
+            themes: agentdeck::theme::Theme::bundled(),
+            theme: "dark".into(),
+            read_only: false,
+            runbook: Default::default(),
+        },
+        jiff::Timestamp::now(),
+    );
+    update(
+        &mut a,
+        Msg::Cluster(0, ClusterEvent::Snapshot(Box::new(snap))),
+    );
+    update(&mut a, Msg::Permissions(0, answers));
+    let index = |a: &App, kind: &str| a.visible().iter().position(|w| w.kind == kind).unwrap();
+    let crossed = |s: ratatui::style::Style| {
+        s.add_modifier
+            .contains(ratatui::style::Modifier::CROSSED_OUT)
+    };
+    a.selected = index(&a, "StatefulSet");
+    let sts = a.selected_workload().unwrap().name.clone();
+    assert!(crossed(footer_style(&a, "<r>")), "restart {sts} is denied");
+    assert!(crossed(footer_style(&a, "<s>")), "scale {sts} is denied");
+    let why = a
+        .refusal(agentdeck::cluster::ops::Operation::Restart)
+        .unwrap()
+        .to_string();
+    assert!(why.contains("patch statefulsets"), "{why}");
+    a.selected = index(&a, "Deployment");
+    let dep = a.selected_workload().unwrap().name.clone();
+    assert!(
+        !crossed(footer_style(&a, "<r>")),
+        "restart {dep} is allowed"
+    );
+    assert!(!crossed(footer_style(&a, "<s>")), "scale {dep} is allowed");
+    assert!(
+        !crossed(footer_style(&a, "<K>")),
+        "the key's Secret is writable"
+    );
+}

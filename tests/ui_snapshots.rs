@@ -2,10 +2,11 @@
 //! 80×24 and 200×50, help, filter and command modes, and every size down to 1×1 without a
 //! panic. Fixtures use fixed times and names, so nothing needs filtering.
 
+mod common;
 #[path = "common/fixtures.rs"]
 mod fixtures;
-#[path = "common/screen.rs"]
-mod screen;
+
+use common::screen;
 
 use agentdeck::app::{App, Mode, Msg, update};
 use agentdeck::metrics::{MetricsOrigin, MetricsSnapshot, Reading};
@@ -183,38 +184,30 @@ fn no_panic_at_any_size() {
     }
 }
 
-/// A restart plan on a connection that is never used (no server behind it).
-fn restart_plan(context: &str, namespace: &str) -> Box<agentdeck::cluster::ops::Plan> {
-    use agentdeck::cluster::ops::{Ops, Plan, PlanKind};
-    let cfg = kube::Config::new("http://127.0.0.1:9".parse().unwrap());
-    let conn = agentdeck::cluster::Connection {
-        client: kube::Client::try_from(cfg).unwrap(),
-        context: context.into(),
-        namespace: namespace.into(),
-        server: "http://127.0.0.1:9".into(),
-        user: "u".into(),
-        uid: Default::default(),
+/// A restart plan, made as every plan is (the workload read, RBAC asked) on a simulated
+/// cluster, by a connection that calls itself `context`.
+async fn restart_plan(context: &str) -> Box<agentdeck::cluster::ops::Plan> {
+    use agentdeck::cluster::ops::{Ops, Request, WorkloadRef, plan};
+    let (sim, mut conn, dir) = common::sim_and_connection(common::preload(1.0)).await;
+    conn.context = context.into();
+    let cfg = agentdeck::config::Config {
+        audit_log: Some(dir.path().join("audit.log")),
+        ..Default::default()
     };
-    Box::new(Plan {
-        ops: Ops::new(
-            conn,
-            &agentdeck::config::Config::default(),
-            std::time::Duration::from_secs(1),
-        ),
-        kind: PlanKind::Restart {
-            workload: agentdeck::cluster::ops::WorkloadRef::deployment("ai-agent-service"),
-            wait: true,
-        },
-    })
+    let ops = Ops::new(conn, &cfg, std::time::Duration::from_secs(1));
+    let req = Request::Restart {
+        workload: WorkloadRef::deployment("ai-agent-service"),
+        wait: true,
+    };
+    let p = plan(&ops, req).await.expect("the restart is planned");
+    sim.stop().await;
+    Box::new(p)
 }
 
 #[tokio::test]
 async fn confirmation_names_namespace_and_context() {
     let mut a = healthy();
-    let _ = update(
-        &mut a,
-        Msg::Planned(0, Ok(restart_plan("prod-eu", "ai-agents"))),
-    );
+    let _ = update(&mut a, Msg::Planned(0, Ok(restart_plan("prod-eu").await)));
     insta::assert_snapshot!(render(&a, 80, 24));
 }
 
@@ -223,10 +216,7 @@ async fn a_plan_waits_behind_the_filter() {
     let mut a = healthy();
     let _ = update(&mut a, Msg::Key(key('/')));
     let _ = update(&mut a, Msg::Key(key('y')));
-    let _ = update(
-        &mut a,
-        Msg::Planned(0, Ok(restart_plan("prod-eu", "ai-agents"))),
-    );
+    let _ = update(&mut a, Msg::Planned(0, Ok(restart_plan("prod-eu").await)));
     let text = render(&a, 100, 30);
     let footer = text.lines().nth(29).unwrap();
     assert_eq!(
@@ -266,7 +256,7 @@ fn footer_style(a: &App, label: &str) -> ratatui::style::Style {
 
 #[test]
 fn writes_rbac_denies_are_greyed_out_in_the_footer() {
-    use agentdeck::cluster::ops::Operation;
+    use agentdeck::cluster::ops::{Operation, WorkloadKind};
     use ratatui::style::Modifier;
     let mut a = healthy();
     a.toast = None;
@@ -277,9 +267,10 @@ fn writes_rbac_denies_are_greyed_out_in_the_footer() {
             vec![
                 (
                     Operation::Scale,
+                    Some(WorkloadKind::Deployment),
                     Some("patch deployments/scale is denied".into()),
                 ),
-                (Operation::Restart, None),
+                (Operation::Restart, Some(WorkloadKind::Deployment), None),
             ],
         ),
     );
@@ -288,7 +279,7 @@ fn writes_rbac_denies_are_greyed_out_in_the_footer() {
     assert!(!crossed(footer_style(&a, "<r>")), "restart is allowed");
     assert!(!crossed(footer_style(&a, "<?>")));
     // Read-only greys out every write.
-    a.read_only = true;
+    a.permissions = agentdeck::cluster::ops::Permissions::new(true);
     assert!(crossed(footer_style(&a, "<r>")) && crossed(footer_style(&a, "<K>")));
     assert!(!crossed(footer_style(&a, "<q>")));
 }

@@ -12,16 +12,19 @@ use crate::cluster::ops::scale::parse_replicas;
 use crate::cluster::ops::{OpError, Operation, Outcome, Plan, Request, WorkloadKind, WorkloadRef};
 use crate::secret::Secret;
 
-/// Refuse when writes are off, RBAC denies `op`, a switch or another write is under way;
-/// true when it may go on.
-pub(super) fn allowed(app: &mut App, op: Operation) -> bool {
+/// Refuse when writes are off, RBAC denies `op` (on the selected workload's kind), a
+/// switch or another write is under way; true when it may go on.
+pub(super) fn allowed(app: &mut App, op: Operation, kind: Option<WorkloadKind>) -> bool {
     let name = op.name();
-    let refusal = if app.read_only {
-        Some(format!(
-            "{name}: refused, agentdeck is read-only; nothing was sent"
-        ))
-    } else if let Some(reason) = app.denied.get(&op) {
-        Some(format!("{name}: not allowed — {reason}"))
+    let denied = app.permissions.refusal(op, kind);
+    let refusal = if let Some(e) = &denied {
+        Some(match e {
+            OpError::ReadOnly => {
+                format!("{name}: refused, agentdeck is read-only; nothing was sent")
+            }
+            OpError::Forbidden(reason) => format!("{name}: not allowed — {reason}"),
+            other => format!("{name}: {other}"),
+        })
     } else if let Some(to) = &app.switching {
         Some(format!(
             "{name}: switching to {to}; try again once it is connected"
@@ -32,12 +35,7 @@ pub(super) fn allowed(app: &mut App, op: Operation) -> bool {
         None
     };
     // Read-only and RBAC refusals are audited, as the CLI's are.
-    let audited = if app.read_only {
-        Some(OpError::ReadOnly)
-    } else {
-        app.denied.get(&op).map(|r| OpError::Forbidden(r.clone()))
-    };
-    if let Some(why) = audited {
+    if let Some(why) = denied {
         let target = selected(app)
             .map(|(w, _)| w.slash())
             .unwrap_or_else(|| format!("namespace/{}", app.namespace));
@@ -76,7 +74,7 @@ pub fn start_scale(app: &mut App) {
     let Some((workload, desired)) = selected(app) else {
         return;
     };
-    if allowed(app, Operation::Scale) {
+    if allowed(app, Operation::Scale, Some(workload.kind)) {
         app.mode = Mode::ScaleInput {
             workload,
             input: desired.to_string(),
@@ -89,7 +87,7 @@ pub fn start_restart(app: &mut App, fx: &mut Vec<Effect>) {
     let Some((workload, _)) = selected(app) else {
         return;
     };
-    if allowed(app, Operation::Restart) {
+    if allowed(app, Operation::Restart, Some(workload.kind)) {
         let status = format!("restart {}: checking…", workload.name);
         let req = Request::Restart {
             workload,
@@ -101,7 +99,7 @@ pub fn start_restart(app: &mut App, fx: &mut Vec<Effect>) {
 
 /// `d` on a pod: plan (the pod is read, RBAC asked), then confirm.
 pub fn start_delete_pod(app: &mut App, pod: String, fx: &mut Vec<Effect>) {
-    if allowed(app, Operation::DeletePod) {
+    if allowed(app, Operation::DeletePod, None) {
         let status = format!("delete pod {pod}: checking…");
         request(app, Request::DeletePod { pod }, status, fx);
     }
@@ -109,7 +107,7 @@ pub fn start_delete_pod(app: &mut App, pod: String, fx: &mut Vec<Effect>) {
 
 /// `K` / `:rotate-key`: type the new key (masked).
 pub fn start_rotate(app: &mut App) {
-    if allowed(app, Operation::RotateKey) {
+    if allowed(app, Operation::RotateKey, None) {
         app.mode = Mode::KeyInput {
             input: Secret::new(""),
         };
@@ -118,7 +116,7 @@ pub fn start_rotate(app: &mut App) {
 
 /// `:deploy`: plan the bundled stack first (server-side dry run).
 pub fn start_deploy(app: &mut App, force: bool, fx: &mut Vec<Effect>) {
-    if allowed(app, Operation::Deploy) {
+    if allowed(app, Operation::Deploy, None) {
         let req = Request::Deploy {
             manifests: None,
             force,

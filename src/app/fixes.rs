@@ -32,7 +32,7 @@ pub fn start_memory(app: &mut App, fx: &mut Vec<Effect>) {
         );
         return;
     };
-    if allowed(app, Operation::SetResources) {
+    if allowed(app, Operation::SetResources, Some(workload.kind)) {
         let status = format!("set-resources {}: checking…", workload.name);
         let req = Request::SetResources {
             workload,
@@ -76,7 +76,7 @@ pub fn start_restore(app: &mut App, fx: &mut Vec<Effect>) {
             app.runbook.stack.network_policy.clone(),
         ),
     };
-    if allowed(app, Operation::Deploy) {
+    if allowed(app, Operation::Deploy, None) {
         let status = format!("restore {kind}/{name}: comparing with the bundled one…");
         let req = Request::Deploy {
             manifests: None,

@@ -16,13 +16,11 @@ pub mod views;
 
 pub use views::{agents_view, logs_view, pod_details, timeline_view};
 
-use std::collections::BTreeMap;
-
 use jiff::Timestamp;
 
 use crate::cluster::ClusterSnapshot;
 use crate::cluster::model::ContainerView;
-use crate::cluster::ops::{Operation, Plan, WorkloadRef};
+use crate::cluster::ops::{Operation, Permissions, Plan, WorkloadRef};
 use crate::config::{ModelPrice, ProblemsConfig, StackConfig};
 use crate::metrics::cost::Cost;
 use crate::metrics::history::History;
@@ -82,7 +80,6 @@ pub struct App {
     /// Where a switch is going while it connects ("context b, namespace x").
     pub switching: Option<String>,
     pub contexts: Vec<String>,
-    pub read_only: bool,
     pub prices: Vec<ModelPrice>,
     /// `[cost] gpu_hour_price`.
     pub gpu_hour_price: Option<f64>,
@@ -106,9 +103,9 @@ pub struct App {
     pub themes: Vec<Theme>,
     pub theme: usize,
     pub toast: Option<Toast>,
-    /// Operations RBAC denies here, with the server's reason: their keys are greyed out in
-    /// the footer, and pressing one says why.
-    pub denied: BTreeMap<Operation, String>,
+    /// The write policy and what RBAC denies here (per operation and kind of workload):
+    /// refused keys are greyed out in the footer, and pressing one says why.
+    pub permissions: Permissions,
     /// The running operation's latest progress line (shown in the footer).
     pub op_status: Option<String>,
     /// A plan that arrived while a text input was open: it waits until the input closes.
@@ -190,7 +187,6 @@ impl App {
             connect_seq: 0,
             switching: None,
             contexts: s.contexts,
-            read_only: s.read_only,
             prices: s.prices,
             gpu_hour_price: s.gpu_hour_price,
             cluster: None,
@@ -208,7 +204,7 @@ impl App {
             themes,
             theme,
             toast: None,
-            denied: BTreeMap::new(),
+            permissions: Permissions::new(s.read_only),
             op_status: None,
             waiting_plan: None,
             refused: Vec::new(),
@@ -248,6 +244,15 @@ impl App {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    /// Why `op` on the selected workload (or on none) is refused here, if it is: the
+    /// write policy and RBAC's answer for that kind of workload.
+    pub fn refusal(&self, op: Operation) -> Option<crate::cluster::ops::OpError> {
+        let kind = self
+            .selected_workload()
+            .and_then(|w| crate::cluster::ops::WorkloadKind::from_kind(&w.kind));
+        self.permissions.refusal(op, kind)
     }
 
     pub fn selected_workload(&self) -> Option<&crate::cluster::model::Workload> {

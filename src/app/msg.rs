@@ -6,7 +6,7 @@ use crossterm::event::KeyEvent;
 use jiff::Timestamp;
 
 use crate::cluster::logs::{LogEvent, LogRequest};
-use crate::cluster::ops::{OpError, Operation, Outcome, Plan, Progress, Request};
+use crate::cluster::ops::{OpError, Outcome, Plan, Progress, Request};
 use crate::cluster::pod_details::PodDetails;
 use crate::cluster::{ClusterEvent, Connection};
 use crate::metrics::MetricsSnapshot;
@@ -30,7 +30,7 @@ pub enum Msg {
     /// A watcher of connection generation `.0`.
     Cluster(u64, ClusterEvent),
     /// RBAC answers for the dashboard's operations: (operation, Some(reason) when denied).
-    Permissions(u64, Vec<(Operation, Option<String>)>),
+    Permissions(u64, Vec<crate::cluster::ops::permissions::Answer>),
     /// A requested write was planned and checked (ask for confirmation), or refused.
     Planned(u64, Result<Box<Plan>, OpError>),
     /// Progress of the running write.

@@ -55,7 +55,7 @@ pub fn update(app: &mut App, msg: Msg) -> (bool, Vec<Effect>) {
         }
         Msg::Cluster(_, ev) => cluster(app, ev),
         Msg::Permissions(_, p) => {
-            app.denied = p.into_iter().filter_map(|(a, r)| Some((a, r?))).collect();
+            app.permissions.answered(p);
             true
         }
         Msg::Planned(_, r) => {
@@ -209,7 +209,7 @@ fn connected(app: &mut App, r: Result<Connection, String>, fx: &mut Vec<Effect>)
     app.cluster = None;
     app.cluster_at = None;
     app.cluster_error = None;
-    app.denied.clear();
+    app.permissions.forget();
     app.forget_problems();
     app.selected = 0;
     app.close_views(fx);

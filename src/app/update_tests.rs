@@ -3,7 +3,9 @@ use std::time::Duration;
 use crossterm::event::{KeyEvent, KeyModifiers};
 
 use super::*;
-use crate::cluster::ops::{OpError, Operation, Ops, Outcome, Plan, PlanKind, Progress, Request};
+use crate::cluster::ops::{
+    OpError, Operation, Ops, Outcome, Plan, PlanKind, Progress, Request, WorkloadKind,
+};
 use crate::config::Config;
 use crate::metrics::{MetricsOrigin, ModelRate, Reading};
 
@@ -34,17 +36,17 @@ fn conn(context: &str, namespace: &str) -> Connection {
 }
 
 fn restart_plan(context: &str, namespace: &str) -> Box<Plan> {
-    Box::new(Plan {
-        ops: Ops::new(
+    Box::new(Plan::unchecked(
+        Ops::new(
             conn(context, namespace),
             &Config::default(),
             Duration::from_secs(1),
         ),
-        kind: PlanKind::Restart {
+        PlanKind::Restart {
             workload: crate::cluster::ops::WorkloadRef::deployment("web"),
             wait: true,
         },
-    })
+    ))
 }
 
 fn with_workload(mut a: App) -> App {
@@ -166,8 +168,8 @@ async fn restart_is_planned_then_asked_with_its_place_then_executed_there() {
     };
     assert_eq!(
         (
-            plan.ops.conn.context.as_str(),
-            plan.ops.conn.namespace.as_str()
+            plan.ops().conn.context.as_str(),
+            plan.ops().conn.namespace.as_str()
         ),
         ("a", "ns")
     );
@@ -229,7 +231,7 @@ fn scale_input_is_checked_before_planning() {
 #[test]
 fn read_only_and_rbac_refuse_before_asking() {
     let mut a = with_workload(app());
-    a.read_only = true;
+    a.permissions = crate::cluster::ops::Permissions::new(true);
     // Nothing planned; the refusal goes to the audit log, as the CLI's does.
     let fx = keys(&mut a, "r");
     assert!(
@@ -238,7 +240,7 @@ fn read_only_and_rbac_refuse_before_asking() {
     );
     assert!(matches!(a.mode, Mode::Normal));
     assert!(a.toast.as_ref().unwrap().text.contains("read-only"));
-    a.read_only = false;
+    a.permissions = crate::cluster::ops::Permissions::new(false);
     update(
         &mut a,
         Msg::Permissions(
@@ -246,9 +248,10 @@ fn read_only_and_rbac_refuse_before_asking() {
             vec![
                 (
                     Operation::Scale,
+                    Some(WorkloadKind::Deployment),
                     Some("patch deployments/scale is denied".into()),
                 ),
-                (Operation::Restart, None),
+                (Operation::Restart, Some(WorkloadKind::Deployment), None),
             ],
         ),
     );
@@ -323,9 +326,16 @@ async fn a_switch_drops_everything_of_the_old_connection() {
     assert!(a.cluster.is_none());
     update(
         &mut a,
-        Msg::Permissions(0, vec![(Operation::Restart, Some("no".into()))]),
+        Msg::Permissions(
+            0,
+            vec![(
+                Operation::Restart,
+                Some(WorkloadKind::Deployment),
+                Some("no".into()),
+            )],
+        ),
     );
-    assert!(a.denied.is_empty());
+    assert_eq!(a.permissions, crate::cluster::ops::Permissions::new(false));
     update(&mut a, Msg::Progress(0, Progress::Wrote("x".into())));
     assert_ne!(a.op_status.as_deref(), Some("x"));
     // A write confirmed before the switch reports where it ran.

@@ -315,7 +315,7 @@ impl Tasks {
             }
             Effect::Execute(plan) => {
                 // On the plan's own connection, whatever is current now.
-                let place = plan.ops.place();
+                let place = plan.ops().place();
                 tokio::spawn(async move {
                     let ptx = tx.clone();
                     let mut progress = move |p| drop(ptx.try_send(Msg::Progress(generation, p)));

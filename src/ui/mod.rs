@@ -322,7 +322,7 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
     let t = app.theme();
     let muted = Style::default().fg(t.muted);
     let mut spans = Vec::new();
-    if app.read_only {
+    if app.permissions.read_only() {
         spans.push(Span::styled(
             " READ-ONLY ",
             Style::default()
@@ -505,7 +505,7 @@ fn hints_line(app: &App, width: usize) -> Line<'static> {
         let refused = h
             .action
             .operation()
-            .is_some_and(|op| app.read_only || app.denied.contains_key(&op));
+            .is_some_and(|op| app.refusal(op).is_some());
         let (key, label) = if refused {
             let grey = Style::default()
                 .fg(t.muted)

@@ -306,7 +306,7 @@ pub fn incident() -> App {
         "error sending request for url (http://prometheus.monitoring:9090/api/v1/query): connection refused",
     );
     let _ = update(&mut a, Msg::Metrics(Box::new(down)));
-    a.read_only = true;
+    a.permissions = agentdeck::cluster::ops::Permissions::new(true);
     a
 }
 

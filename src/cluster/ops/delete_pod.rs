@@ -88,7 +88,6 @@ pub async fn apply(ops: &Ops, p: &DeletePlan) -> Result<String, OpError> {
 }
 
 async fn apply_inner(ops: &Ops, p: &DeletePlan) -> Result<String, OpError> {
-    ops.refuse_if_read_only()?;
     let api: Api<Pod> = Api::namespaced(ops.conn.client.clone(), &ops.conn.namespace);
     let dp = DeleteParams {
         preconditions: Some(Preconditions {

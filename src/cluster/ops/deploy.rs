@@ -540,7 +540,6 @@ async fn apply_one(
     change: &Change,
     force: bool,
 ) -> Result<String, OpError> {
-    ops.refuse_if_read_only()?;
     let name = it.doc.object["metadata"]["name"].as_str().unwrap_or("");
     api_for(ops, ar, it.namespace.as_deref())
         .patch(name, &params(force, false), &Patch::Apply(&it.doc.object))

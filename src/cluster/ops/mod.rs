@@ -10,6 +10,7 @@ mod deploy_hpa;
 pub mod deploy_only;
 pub mod extract;
 mod operation;
+pub mod permissions;
 mod progress;
 pub mod quantity;
 pub mod restart;
@@ -28,6 +29,7 @@ use kube::api::{Api, PostParams};
 
 pub use audit::Audit;
 pub use operation::{Operation, Outcome, Plan, PlanKind, Request, execute, plan};
+pub use permissions::Permissions;
 pub use progress::{ObjectResult, Progress};
 pub use quantity::{format_bytes_quantity, parse_quantity, propose_memory_limit};
 pub use target::{WorkloadKind, WorkloadRef};
@@ -215,37 +217,18 @@ impl Ops {
         Ok(())
     }
 
-    /// What RBAC says about each operation with a key in the dashboard, here (any object
-    /// name): None when allowed, else the reason. Deploy is answered per object by its dry
-    /// run instead.
-    pub async fn permissions(&self) -> Vec<(Operation, Option<String>)> {
-        let any = |verb, group, resource, subresource| Access {
-            verb,
-            group,
-            resource,
-            subresource,
-            name: String::new(),
-        };
+    /// What RBAC says here about each operation with a key in the dashboard, from the
+    /// accesses each declares, per kind of workload ([`permissions::questions`]).
+    pub async fn permissions(&self) -> Vec<permissions::Answer> {
         let mut out = Vec::new();
-        for (op, access) in [
-            (
-                Operation::Scale,
-                any("patch", "apps", "deployments", "scale"),
-            ),
-            (Operation::Restart, any("patch", "apps", "deployments", "")),
-            (Operation::RotateKey, any("update", "", "secrets", "")),
-            (
-                Operation::SetResources,
-                any("patch", "apps", "deployments", ""),
-            ),
-            (Operation::DeletePod, any("delete", "", "pods", "")),
-        ] {
+        for (op, kind) in permissions::questions() {
+            let access = permissions::declared(op, kind, &self.stack.secret);
             let denied = self
-                .check_access(&[access])
+                .check_access(&access)
                 .await
                 .err()
                 .map(|e| e.to_string());
-            out.push((op, denied));
+            out.push((op, kind, denied));
         }
         out
     }

@@ -44,6 +44,14 @@ impl Operation {
             Operation::DeletePod => "delete-pod",
         }
     }
+
+    /// Does it act on a workload (a Deployment or a StatefulSet, whose rights differ)?
+    pub fn on_workloads(self) -> bool {
+        matches!(
+            self,
+            Operation::Scale | Operation::Restart | Operation::SetResources
+        )
+    }
 }
 
 /// A write a face asks for, before any check.
@@ -118,11 +126,13 @@ impl Request {
     }
 }
 
-/// A checked write, ready to confirm; it runs on `ops.conn` and nowhere else.
+/// A checked write, ready to confirm; it runs on `ops.conn` and nowhere else. Only
+/// [`plan`] makes one, so what it established (the write policy, validation, RBAC) holds
+/// when [`execute`] runs it.
 #[derive(Debug, Clone)]
 pub struct Plan {
-    pub ops: Ops,
-    pub kind: PlanKind,
+    ops: Ops,
+    kind: PlanKind,
 }
 
 #[derive(Debug, Clone)]
@@ -143,6 +153,8 @@ pub enum PlanKind {
         force: bool,
         /// The `--only` entries (empty: the whole stack).
         only: Vec<String>,
+        /// Only to be shown (`--dry-run`, read-only mode): never carried out.
+        preview: bool,
     },
     SetResources(ResourcesPlan),
     DeletePod(DeletePlan),
@@ -161,6 +173,21 @@ pub enum Outcome {
 }
 
 impl Plan {
+    /// Where it runs, with what policy.
+    pub fn ops(&self) -> &Ops {
+        &self.ops
+    }
+
+    pub fn kind(&self) -> &PlanKind {
+        &self.kind
+    }
+
+    /// A plan made without asking anyone, for the faces' own tests.
+    #[cfg(test)]
+    pub(crate) fn unchecked(ops: Ops, kind: PlanKind) -> Plan {
+        Plan { ops, kind }
+    }
+
     pub fn operation(&self) -> Operation {
         match &self.kind {
             PlanKind::Scale(_) => Operation::Scale,
@@ -189,9 +216,9 @@ impl Plan {
                 },
                 plan.describe()
             ),
-            PlanKind::Deploy { items, force, only } => {
-                deploy::question(items, *force, only, &self.ops)
-            }
+            PlanKind::Deploy {
+                items, force, only, ..
+            } => deploy::question(items, *force, only, &self.ops),
             PlanKind::SetResources(p) => p.describe(&place),
             PlanKind::DeletePod(p) => p.describe(&place),
         }
@@ -312,14 +339,19 @@ async fn plan_checked(ops: &Ops, req: Request) -> Result<Plan, OpError> {
             manifests,
             force,
             only,
-            ..
+            preview,
         } => {
             let docs = deploy::load(manifests.as_deref(), &ops.stack)?;
             let docs = deploy_only::select(docs, &only)?;
             // A restore takes the fields back: that is its point.
             let force = force || !only.is_empty();
             let items = deploy::plan(ops, docs, force).await?;
-            PlanKind::Deploy { items, force, only }
+            PlanKind::Deploy {
+                items,
+                force,
+                only,
+                preview,
+            }
         }
         Request::SetResources {
             workload,
@@ -399,7 +431,13 @@ pub async fn execute(
         } => rotate_and_restart(ops, plan, key, verified, progress).await,
         PlanKind::SetResources(p) => set_resources_and_follow(ops, p, progress).await,
         PlanKind::DeletePod(p) => Ok(Outcome::Done(delete_pod::apply(&ops, &p).await?)),
-        PlanKind::Deploy { items, force, only } => {
+        PlanKind::Deploy { preview: true, .. } => Err(OpError::Invalid(
+            "a preview is only shown, never applied: plan the deploy again without --dry-run"
+                .into(),
+        )),
+        PlanKind::Deploy {
+            items, force, only, ..
+        } => {
             let results = deploy::apply(&ops, &items, force, progress).await;
             let failed: Vec<String> = items
                 .iter()

@@ -22,13 +22,12 @@ pub const MAX_REPLICAS: i32 = 500;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScalePlan {
     pub workload: WorkloadRef,
+    /// The replicas when planned: the write's precondition, so a scale made meanwhile by
+    /// someone else is a conflict, not silently overwritten.
     pub current: i32,
     pub replicas: i32,
     /// The HPA that targets the workload, if one does.
     pub hpa: Option<HpaHold>,
-    /// The workload's resourceVersion when planned: the write's precondition, so a scale
-    /// made meanwhile by someone else is a conflict, not silently overwritten.
-    pub resource_version: String,
 }
 
 impl ScalePlan {
@@ -68,24 +67,29 @@ impl ScalePlan {
     }
 
     pub fn accesses(&self) -> Vec<Access> {
-        let mut v = vec![Access {
-            verb: "patch",
-            group: "apps",
-            resource: self.workload.kind.plural(),
-            subresource: "scale",
-            name: self.workload.name.clone(),
-        }];
-        if let Some(h) = &self.hpa {
-            v.push(Access {
-                verb: "patch",
-                group: "autoscaling",
-                resource: "horizontalpodautoscalers",
-                subresource: "",
-                name: h.name.clone(),
-            });
-        }
-        v
+        accesses(&self.workload, self.hpa.as_ref().map(|h| h.name.as_str()))
     }
+}
+
+/// What a scale of `w` needs: its scale subresource, and the HPA that holds it, if any.
+pub fn accesses(w: &WorkloadRef, hpa: Option<&str>) -> Vec<Access> {
+    let mut v = vec![Access {
+        verb: "patch",
+        group: "apps",
+        resource: w.kind.plural(),
+        subresource: "scale",
+        name: w.name.clone(),
+    }];
+    if let Some(h) = hpa {
+        v.push(Access {
+            verb: "patch",
+            group: "autoscaling",
+            resource: "horizontalpodautoscalers",
+            subresource: "",
+            name: h.to_string(),
+        });
+    }
+    v
 }
 
 /// An HPA that targets the scaled workload: its name, bounds, and the count its metrics
@@ -167,7 +171,6 @@ pub async fn plan(ops: &Ops, w: &WorkloadRef, replicas: &str) -> Result<ScalePla
     let replicas = parse_replicas(replicas)?;
     let obj = w.get(ops).await?;
     let current = int(&obj, "/spec/replicas").unwrap_or(1);
-    let resource_version = obj.metadata.resource_version.clone().unwrap_or_default();
     let hpas: Api<HorizontalPodAutoscaler> =
         Api::namespaced(ops.conn.client.clone(), &ops.conn.namespace);
     let list = hpas
@@ -195,7 +198,6 @@ pub async fn plan(ops: &Ops, w: &WorkloadRef, replicas: &str) -> Result<ScalePla
         current,
         replicas,
         hpa,
-        resource_version,
     })
 }
 
@@ -207,14 +209,11 @@ pub async fn apply(ops: &Ops, plan: &ScalePlan) -> Result<String, OpError> {
 }
 
 async fn apply_inner(ops: &Ops, plan: &ScalePlan) -> Result<String, OpError> {
-    ops.refuse_if_read_only()?;
-    ops.check_access(&plan.accesses()).await?;
     let w = &plan.workload;
-    // Changed since the plan (another scale, a rollout): nothing is written; say what.
-    let now = w.get(ops).await?;
-    if !plan.resource_version.is_empty()
-        && now.metadata.resource_version.as_deref() != Some(plan.resource_version.as_str())
-    {
+    let mut now = w.get(ops).await?;
+    // Scaled since the plan (by someone, or its HPA): nothing is written; say what. A
+    // status update (pods turning ready) is no reason to ask again.
+    if int(&now, "/spec/replicas").unwrap_or(1) != plan.current {
         return Err(changed_meanwhile(plan, &now));
     }
     let ns = &ops.conn.namespace;
@@ -235,23 +234,28 @@ async fn apply_inner(ops: &Ops, plan: &ScalePlan) -> Result<String, OpError> {
             ));
         }
     }
-    // The resourceVersion in the patch is a precondition (409 when it moved on).
-    let mut body = json!({"spec": {"replicas": plan.replicas}});
-    if !plan.resource_version.is_empty() {
-        body["metadata"] = json!({"resourceVersion": plan.resource_version});
-    }
-    match w
-        .api(ops)
-        .patch_scale(&w.name, &pp, &Patch::Merge(&body))
-        .await
-    {
-        Ok(_) => Ok(format!("{} → {} replicas", plan.current, plan.replicas)),
-        Err(kube::Error::Api(s)) if s.code == 409 => {
-            let now = w.get(ops).await?;
-            Err(changed_meanwhile(plan, &now))
+    // The resourceVersion read is the write's precondition (409 when it moved on): read
+    // again, and write only while the count is still the planned one.
+    for _ in 0..3 {
+        let rv = now.metadata.resource_version.clone().unwrap_or_default();
+        let body =
+            json!({"metadata": {"resourceVersion": rv}, "spec": {"replicas": plan.replicas}});
+        match w
+            .api(ops)
+            .patch_scale(&w.name, &pp, &Patch::Merge(&body))
+            .await
+        {
+            Ok(_) => return Ok(format!("{} → {} replicas", plan.current, plan.replicas)),
+            Err(kube::Error::Api(s)) if s.code == 409 => {
+                now = w.get(ops).await?;
+                if int(&now, "/spec/replicas").unwrap_or(1) != plan.current {
+                    break;
+                }
+            }
+            Err(e) => return Err(OpError::from_kube(&w.words(), e)),
         }
-        Err(e) => Err(OpError::from_kube(&w.words(), e)),
     }
+    Err(changed_meanwhile(plan, &now))
 }
 
 /// "redis was scaled to 5 meanwhile (by kubectl at 10:02:11 UTC)": who wrote last, from

@@ -24,7 +24,6 @@ fn plan_mentions_the_hpa() {
             max: 20,
             wants: Some(3),
         }),
-        resource_version: "7".into(),
     };
     let d = p.describe("namespace n (context c)");
     assert!(
@@ -48,7 +47,6 @@ fn with_hpa(current: i32, replicas: i32, min: i32, wants: i32) -> ScalePlan {
             max: 20,
             wants: Some(wants),
         }),
-        resource_version: "7".into(),
     }
 }
 
@@ -85,7 +83,6 @@ fn scaling_to_the_current_count_is_nothing_to_do() {
         current: 2,
         replicas: 2,
         hpa: None,
-        resource_version: "7".into(),
     };
     assert!(
         p.nothing_to_do("namespace n")

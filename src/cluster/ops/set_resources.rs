@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use super::quantity::parse_quantity;
 use super::target::WorkloadRef;
 use super::value_diff::{self, FieldChange};
-use super::{FIELD_MANAGER, OpError, Ops, extract, restart};
+use super::{Access, FIELD_MANAGER, OpError, Ops, extract, restart};
 
 const MI: f64 = 1024.0 * 1024.0;
 
@@ -356,7 +356,7 @@ pub async fn plan(
         .map(|c| c["resources"].clone())
         .unwrap_or_default();
     check_request_within_limit(&given, &live_res)?;
-    ops.check_access(&restart::accesses(w)).await?;
+    ops.check_access(&accesses(w)).await?;
     let (mut changes, mut unchanged) = (Vec::new(), Vec::new());
     for (f, s, n) in &given {
         let from = live_res[f.section()][f.resource()]
@@ -434,9 +434,7 @@ pub async fn apply(ops: &Ops, plan: &ResourcesPlan) -> Result<String, OpError> {
 }
 
 async fn apply_inner(ops: &Ops, plan: &ResourcesPlan) -> Result<String, OpError> {
-    ops.refuse_if_read_only()?;
     let w = &plan.workload;
-    ops.check_access(&restart::accesses(w)).await?;
     w.api(ops)
         .patch(&w.name, &params(false), &Patch::Apply(&plan.patch))
         .await
@@ -453,3 +451,8 @@ async fn apply_inner(ops: &Ops, plan: &ResourcesPlan) -> Result<String, OpError>
 #[cfg(test)]
 #[path = "set_resources_tests.rs"]
 mod tests;
+
+/// What setting `w`'s resources needs: a patch of the workload (its pod template).
+pub fn accesses(w: &WorkloadRef) -> Vec<Access> {
+    restart::accesses(w)
+}

@@ -7,13 +7,15 @@ use kube::discovery::ApiResource;
 
 use super::{OpError, Ops};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum WorkloadKind {
     Deployment,
     StatefulSet,
 }
 
 impl WorkloadKind {
+    pub const ALL: [WorkloadKind; 2] = [WorkloadKind::Deployment, WorkloadKind::StatefulSet];
+
     /// "Deployment", as `kind:` and HPA targets write it.
     pub fn name(self) -> &'static str {
         match self {
