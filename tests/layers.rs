@@ -493,3 +493,31 @@ fn the_product_names_no_simulator_module() {
     let bad = offenders("src", &words);
     assert!(bad.is_empty(), "{bad:#?}");
 }
+
+/// What reaches the App keeps its type: no `Result<_, String>` in a message (an error's
+/// `Display` is its one wording, written where it is made).
+#[test]
+fn messages_carry_typed_errors() {
+    let c = code(&root().join("src/app/msg.rs"));
+    let flat: String = c.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut bad = Vec::new();
+    for (i, _) in flat.match_indices("Result<") {
+        let mut depth = 0;
+        let end = flat[i..]
+            .char_indices()
+            .find(|(_, ch)| {
+                depth += match ch {
+                    '<' => 1,
+                    '>' => -1,
+                    _ => 0,
+                };
+                depth == 0
+            })
+            .map_or(flat.len(), |(j, _)| i + j);
+        let ty = &flat[i..=end.min(flat.len() - 1)];
+        if ty.ends_with(", String>") {
+            bad.push(ty.to_string());
+        }
+    }
+    assert!(bad.is_empty(), "{bad:#?}");
+}

@@ -129,38 +129,46 @@ fn key(a: &mut App, code: KeyCode) -> Vec<Effect> {
 }
 
 /// The dashboard with `T` pressed, and the answer when given.
-fn opened(answer: Option<Result<Timeline, String>>) -> App {
+fn opened(answer: Option<Timeline>) -> App {
     let mut a = app();
     let fx = key(&mut a, KeyCode::Char('T'));
     assert!(
         fx.iter().any(|e| matches!(e, Effect::Timeline(_))),
         "T asks for the timeline"
     );
-    if let Some(r) = answer {
-        let _ = update(&mut a, Msg::Timeline(0, r.map(Box::new)));
+    if let Some(t) = answer {
+        let _ = update(&mut a, Msg::Timeline(0, Box::new(t)));
     }
     a
 }
 
 #[test]
 fn incident_80x24() {
-    insta::assert_snapshot!(screen::render(&opened(Some(Ok(incident()))), 80, 24));
+    insta::assert_snapshot!(screen::render(&opened(Some(incident())), 80, 24));
 }
 
 #[test]
 fn incident_200x50() {
-    insta::assert_snapshot!(screen::render(&opened(Some(Ok(incident()))), 200, 50));
+    insta::assert_snapshot!(screen::render(&opened(Some(incident())), 200, 50));
 }
 
 #[test]
-fn loading_and_error_80x24() {
+fn loading_and_a_failed_source_80x24() {
     let loading = screen::render(&opened(None), 80, 24);
     assert!(
         loading.contains("gathering events, pods, rollouts"),
         "{loading}"
     );
-    let failed = opened(Some(Err("cannot reach the API server: refused".into())));
-    insta::assert_snapshot!(screen::render(&failed, 80, 24));
+    // A source that failed is one line; what the others gave is shown.
+    let mut t = incident();
+    t.notes
+        .push("events: cannot reach the API server: refused".into());
+    let failed = screen::render(&opened(Some(t)), 80, 24);
+    assert!(
+        failed.contains("unavailable: events: cannot reach the API server"),
+        "{failed}"
+    );
+    assert!(failed.contains("OOMKilled"), "{failed}");
 }
 
 fn scroll(a: &App) -> usize {
@@ -172,7 +180,7 @@ fn scroll(a: &App) -> usize {
 
 #[test]
 fn keys_scroll_go_back_and_fall_through() {
-    let mut a = opened(Some(Ok(incident())));
+    let mut a = opened(Some(incident()));
     key(&mut a, KeyCode::Down);
     key(&mut a, KeyCode::Down);
     assert_eq!(scroll(&a), 2);
@@ -193,7 +201,7 @@ fn keys_scroll_go_back_and_fall_through() {
 
 #[test]
 fn refreshes_on_the_tick_while_shown() {
-    let mut a = opened(Some(Ok(incident())));
+    let mut a = opened(Some(incident()));
     let (_, fx) = update(&mut a, Msg::Tick(ts("2026-11-30T14:15:05Z")));
     assert!(!fx.iter().any(|e| matches!(e, Effect::Timeline(_))));
     let (_, fx) = update(&mut a, Msg::Tick(ts("2026-11-30T14:15:16Z")));

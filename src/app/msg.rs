@@ -2,12 +2,15 @@
 //! from background tasks carry the connection generation they were started under, so a
 //! context or namespace switch drops everything older.
 
+use std::sync::Arc;
+
 use crossterm::event::KeyEvent;
 use jiff::Timestamp;
 
+use crate::cluster::connect::ConnectError;
 use crate::cluster::logs::{LogEvent, LogRequest};
 use crate::cluster::ops::{OpError, Outcome, Plan, Progress, Request};
-use crate::cluster::pod_details::PodDetails;
+use crate::cluster::pod_details::{FetchError, PodDetails};
 use crate::cluster::{ClusterEvent, Connection};
 use crate::metrics::MetricsSnapshot;
 use crate::timeline::Timeline;
@@ -42,13 +45,13 @@ pub enum Msg {
         result: Result<Outcome, OpError>,
     },
     /// The connection asked for by `Effect::Connect` number `.0` is ready, or failed.
-    Connected(u64, Result<Connection, String>),
+    Connected(u64, Result<Connection, Arc<ConnectError>>),
     /// A pod's details (`Effect::Describe`) of connection generation `.0`, for pod `.1`.
-    PodDetails(u64, String, Result<Box<PodDetails>, String>),
+    PodDetails(u64, String, Result<Box<PodDetails>, FetchError>),
     /// Lines or the end of log stream number `.0` (`Effect::Logs`).
     Logs(u64, LogEvent),
     /// The timeline asked for (`Effect::Timeline`) on connection generation `.0`.
-    Timeline(u64, Result<Box<Timeline>, String>),
+    Timeline(u64, Box<Timeline>),
     /// When metric problem `id`'s signal started (`Effect::Onset`), in namespace `ns`.
     Onset {
         ns: String,

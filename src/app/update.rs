@@ -78,7 +78,7 @@ pub fn update(app: &mut App, msg: Msg) -> (bool, Vec<Effect>) {
         }
         Msg::PodDetails(_, pod, r) => super::pod_details::answered(app, &pod, r),
         Msg::Logs(id, ev) => super::logs_view::on_event(app, id, ev),
-        Msg::Timeline(_, r) => super::timeline_view::answered(app, r),
+        Msg::Timeline(_, t) => super::timeline_view::answered(app, t),
         Msg::Connected(seq, _) if seq != app.connect_seq => false,
         Msg::Connected(_, r) => {
             connected(app, r, &mut fx);
@@ -188,7 +188,11 @@ fn cluster(app: &mut App, ev: ClusterEvent) -> bool {
 
 /// A switch landed: a new generation; everything shown of the old connection goes, and so
 /// does a plan made on it that was not confirmed yet.
-fn connected(app: &mut App, r: Result<Connection, String>, fx: &mut Vec<Effect>) {
+fn connected(
+    app: &mut App,
+    r: Result<Connection, std::sync::Arc<crate::cluster::connect::ConnectError>>,
+    fx: &mut Vec<Effect>,
+) {
     app.switching = None;
     let conn = match r {
         Ok(c) => c,

@@ -79,13 +79,27 @@ pub struct EventLine {
     pub last_seen: Option<jiff::Timestamp>,
 }
 
+/// Why a pod's details could not be read.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum FetchError {
+    #[error("pod {pod} is gone from {namespace}")]
+    Gone { pod: String, namespace: String },
+    #[error("{}", explain(.0))]
+    Read(std::sync::Arc<kube::Error>),
+}
+
 /// Read `pod` (in the connection's namespace), its events and its owners.
-pub async fn fetch(conn: &Connection, pod: &str) -> Result<PodDetails, String> {
+pub async fn fetch(conn: &Connection, pod: &str) -> Result<PodDetails, FetchError> {
     let pods: Api<Pod> = Api::namespaced(conn.client.clone(), &conn.namespace);
     let p = match pods.get_opt(pod).await {
         Ok(Some(p)) => p,
-        Ok(None) => return Err(format!("pod {pod} is gone from {}", conn.namespace)),
-        Err(e) => return Err(explain(&e)),
+        Ok(None) => {
+            return Err(FetchError::Gone {
+                pod: printable(pod),
+                namespace: printable(&conn.namespace),
+            });
+        }
+        Err(e) => return Err(FetchError::Read(std::sync::Arc::new(e))),
     };
     let mut d = from_pod(&p);
     match events(conn, pod).await {

@@ -170,6 +170,6 @@ pub async fn gather_for_tui(
     cfg: &crate::config::Config,
     feed: &crate::metrics::Feed,
     req: Request,
-) -> Result<Timeline, String> {
-    Ok(gather(conn, cfg, feed, &req).await)
+) -> Timeline {
+    gather(conn, cfg, feed, &req).await
 }

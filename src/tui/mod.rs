@@ -373,10 +373,8 @@ impl Tasks {
             Effect::Timeline(req) => {
                 let (cfg, feed) = (self.cfg.clone(), self.feed.clone());
                 tokio::spawn(async move {
-                    let r = crate::timeline::gather_for_tui(&conn, &cfg, &feed, req)
-                        .await
-                        .map(Box::new);
-                    let _ = tx.send(Msg::Timeline(generation, r)).await;
+                    let t = crate::timeline::gather_for_tui(&conn, &cfg, &feed, req).await;
+                    let _ = tx.send(Msg::Timeline(generation, Box::new(t))).await;
                 });
             }
             _ => {}
@@ -401,7 +399,7 @@ impl Tasks {
         tokio::spawn(async move {
             let r = cluster::connect(&target, &default_ns).await.map_err(|e| {
                 tracing::warn!(error = %e, chain = ?crate::logging::chain(&e), "switch failed");
-                e.to_string()
+                std::sync::Arc::new(e)
             });
             let _ = tx.send(Msg::Connected(seq, r)).await;
         });

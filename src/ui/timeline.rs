@@ -41,7 +41,7 @@ fn entry_line(e: &Entry, tl: &Timeline, width: usize, t: &Theme) -> Line<'static
     ])
 }
 
-/// The header: the window, then one line per source that failed, then the error.
+/// The header: the window, then one line per source that failed.
 fn header(v: &TimelineView, width: usize, t: &Theme) -> Vec<Line<'static>> {
     let muted = Style::default().fg(t.muted);
     let mut lines = Vec::new();
@@ -71,12 +71,6 @@ fn header(v: &TimelineView, width: usize, t: &Theme) -> Vec<Line<'static>> {
             muted,
         ))),
         None => {}
-    }
-    if let Some(e) = &v.error {
-        lines.push(Line::from(Span::styled(
-            format::clip(&format!("could not gather the timeline: {e}"), width),
-            Style::default().fg(t.error),
-        )));
     }
     lines
 }

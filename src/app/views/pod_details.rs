@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use super::View;
 use crate::app::keymap::{Action, Scope};
 use crate::app::{App, Effect};
-use crate::cluster::pod_details::PodDetails;
+use crate::cluster::pod_details::{FetchError, PodDetails};
 
 /// How often the details are read again while shown, seconds.
 pub const REFRESH_SECS: i64 = 3;
@@ -90,7 +90,7 @@ pub fn key(app: &mut App, k: KeyEvent, fx: &mut Vec<Effect>) -> bool {
 }
 
 /// An answer for `pod` arrived (answers for a pod no longer shown are dropped).
-pub fn answered(app: &mut App, pod: &str, r: Result<Box<PodDetails>, String>) -> bool {
+pub fn answered(app: &mut App, pod: &str, r: Result<Box<PodDetails>, FetchError>) -> bool {
     let Some(v) = top(app) else {
         return false;
     };
@@ -102,7 +102,7 @@ pub fn answered(app: &mut App, pod: &str, r: Result<Box<PodDetails>, String>) ->
             v.details = Some(d);
             v.error = None;
         }
-        Err(e) => v.error = Some(e),
+        Err(e) => v.error = Some(e.to_string()),
     }
     true
 }

@@ -16,8 +16,6 @@ pub const REFRESH_SECS: i64 = 15;
 pub struct TimelineView {
     /// The last good answer.
     pub timeline: Option<Box<Timeline>>,
-    /// The last gather's error (the timeline shown, if any, is older).
-    pub error: Option<String>,
     /// When the last gather was asked for.
     pub asked: Timestamp,
     /// A gather is on its way.
@@ -36,7 +34,6 @@ pub fn open(app: &mut App, fx: &mut Vec<Effect>) {
     fx.push(Effect::Timeline(request.clone()));
     app.views.push(View::Timeline(Box::new(TimelineView {
         timeline: None,
-        error: None,
         asked: app.now,
         loading: true,
         scroll: 0,
@@ -77,19 +74,13 @@ pub fn key(app: &mut App, k: KeyEvent, fx: &mut Vec<Effect>) -> bool {
 }
 
 /// The timeline asked for arrived (dropped when the view is gone).
-pub fn answered(app: &mut App, r: Result<Box<Timeline>, String>) -> bool {
+pub fn answered(app: &mut App, t: Box<Timeline>) -> bool {
     let Some(v) = top(app) else {
         return false;
     };
     v.loading = false;
-    match r {
-        Ok(t) => {
-            v.scroll = v.scroll.min(t.entries.len().saturating_sub(1));
-            v.timeline = Some(t);
-            v.error = None;
-        }
-        Err(e) => v.error = Some(crate::text::printable(&e)),
-    }
+    v.scroll = v.scroll.min(t.entries.len().saturating_sub(1));
+    v.timeline = Some(t);
     true
 }
 
