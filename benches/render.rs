@@ -1,6 +1,9 @@
 //! Rendering cost with 5,000 pods: building the cluster snapshot from the watched objects,
 //! and drawing a full 200×50 frame on a TestBackend.
 
+// A benchmark stops at the first failure: unwrap says where.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use agentdeck::cluster::snapshot;

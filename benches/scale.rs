@@ -3,6 +3,9 @@
 //! drawing a full 200×50 frame of the dashboard, and of the drill-down into a workload of
 //! 50,000 pods.
 
+// A benchmark stops at the first failure: unwrap says where.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use agentdeck::app::{Msg, update};

@@ -8,10 +8,10 @@
 # 2. checks prerequisites: cargo, tmux, prometheus, kubectl, kubectl.1.27, python3 with venv,
 #    node, npm; with CI=true a missing one is an error; otherwise a warning, and the names are
 #    exported in AGENTDECK_MISSING so the tests that need them can skip;
-#    then installs the Kubernetes client libraries that tests/client_libs.rs drives (Python
+#    then installs the Kubernetes client libraries that tests/sim/client_libs.rs drives (Python
 #    `kubernetes` in a venv, JavaScript `@kubernetes/client-node`), into
 #    target/client-libs, pinned by tests/clients/*, and the Prometheus instrumentation
-#    libraries tests/llm_exporters.rs runs (tests/exporters/requirements.txt) in a venv of
+#    libraries tests/metrics/llm_exporters.rs runs (tests/exporters/requirements.txt) in a venv of
 #    their own there; nothing is done when already installed;
 # 3. cargo fmt --check, cargo clippy (warnings are errors; also of the build without the
 #    simulator), the packaging dry run of both
@@ -105,7 +105,7 @@ if ((${#missing[@]} > 0)); then
 fi
 export AGENTDECK_MISSING="${missing[*]}"
 
-# The Kubernetes client libraries tests/client_libs.rs drives against the sim, installed in
+# The Kubernetes client libraries tests/sim/client_libs.rs drives against the sim, installed in
 # the build folder at the versions pinned in tests/clients/; an install is redone only when
 # its pin file changed (a copy of it is kept beside the install once it succeeded). The
 # paths are exported for the test; a library not installed is not exported, and the test
@@ -117,7 +117,7 @@ client_lib_failed() {
     if is_ci; then
         die "$1"
     fi
-    warn "$1 -- tests/client_libs.rs will skip it"
+    warn "$1 -- tests/sim/client_libs.rs will skip it"
 }
 
 install_python_client() {
@@ -162,7 +162,7 @@ else
     client_lib_failed "npm ci of tests/clients/js failed"
 fi
 
-# The instrumentation libraries whose Prometheus expositions tests/llm_exporters.rs scrapes
+# The instrumentation libraries whose Prometheus expositions tests/metrics/llm_exporters.rs scrapes
 # (OpenTelemetry's openai-v2 instrumentation, prometheus-fastapi-instrumentator, ...), in a
 # venv of their own beside the client libraries, redone only when
 # tests/exporters/requirements.txt changed. Its python is exported for the test; without it
@@ -172,7 +172,7 @@ exporter_lib_failed() {
     if is_ci; then
         die "$1"
     fi
-    warn "$1 -- tests/llm_exporters.rs will skip"
+    warn "$1 -- tests/metrics/llm_exporters.rs will skip"
 }
 
 install_exporters() {

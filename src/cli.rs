@@ -99,21 +99,8 @@ pub enum Command {
     },
     /// Server-side apply the bundled stack (or a directory of manifests), after a dry-run plan.
     Deploy {
-        /// A directory of *.yaml manifests instead of the bundled stack.
-        #[arg(long)]
-        manifests: Option<PathBuf>,
-        /// Show the plan only; with -o, the objects that would be applied (YAML: a `---`
-        /// stream; JSON: a v1 List).
-        #[arg(long)]
-        dry_run: bool,
-        /// Take over fields another field manager owns.
-        #[arg(long)]
-        force_conflicts: bool,
-        /// Restore only this object of the stack, e.g. networkpolicy/allow-holysheep-api
-        /// (repeatable; kinds as kubectl spells them: netpol, deploy, svc, hpa, cm…). Shows
-        /// the live object's differences first, then applies it forcing conflicts.
-        #[arg(long, value_name = "KIND/NAME")]
-        only: Vec<String>,
+        #[command(flatten)]
+        args: crate::cluster::ops::DeployArgs,
         /// Confirm without asking.
         #[arg(long)]
         yes: bool,
@@ -127,30 +114,14 @@ pub enum Command {
     SetResources {
         /// NAME (a Deployment), deployment/NAME or statefulset/NAME.
         workload: String,
-        /// The container (default: the only one).
-        #[arg(long)]
-        container: Option<String>,
-        /// e.g. 3Gi, 2048Mi.
-        #[arg(long, value_name = "QUANTITY")]
-        memory_limit: Option<String>,
-        /// e.g. 1Gi.
-        #[arg(long, value_name = "QUANTITY")]
-        memory_request: Option<String>,
-        /// e.g. 2, 1500m.
-        #[arg(long, value_name = "QUANTITY")]
-        cpu_limit: Option<String>,
-        /// e.g. 500m.
-        #[arg(long, value_name = "QUANTITY")]
-        cpu_request: Option<String>,
+        #[command(flatten)]
+        resources: crate::cluster::ops::ResourcesArgs,
         /// Confirm without asking.
         #[arg(long)]
         yes: bool,
         /// How long to follow the rollout (default: the config's operations.timeout_secs).
         #[arg(long)]
         timeout: Option<String>,
-        /// Do not follow the rollout.
-        #[arg(long)]
-        no_wait: bool,
         #[command(flatten)]
         out: OpOutput,
         #[command(flatten)]
@@ -452,46 +423,17 @@ async fn run_op(
             out,
             ..
         } => commands::delete(&common(yes, &None, out), &what, name.as_deref()).await,
-        Command::Deploy {
-            manifests,
-            dry_run,
-            force_conflicts,
-            only,
-            yes,
-            out,
-            ..
-        } => {
-            let f = commands::DeployFlags {
-                manifests,
-                dry_run,
-                force_conflicts,
-                only,
-            };
-            commands::deploy(&common(yes, &None, out), f).await
+        Command::Deploy { args, yes, out, .. } => {
+            commands::deploy(&common(yes, &None, out), args).await
         }
         Command::SetResources {
             workload,
-            container,
-            memory_limit,
-            memory_request,
-            cpu_limit,
-            cpu_request,
-            no_wait,
+            resources,
             yes,
             timeout,
             out,
             ..
-        } => {
-            let f = commands::ResourceFlags {
-                container,
-                memory_limit,
-                memory_request,
-                cpu_limit,
-                cpu_request,
-                no_wait,
-            };
-            commands::set_resources(&common(yes, &timeout, out), &workload, f).await
-        }
+        } => commands::set_resources(&common(yes, &timeout, out), &workload, resources).await,
         Command::RotateKey {
             from_file,
             from_stdin,

@@ -4,7 +4,6 @@
 //! outcome to an exit code. No operation logic lives here.
 
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::cluster::Target;
@@ -110,7 +109,7 @@ async fn run(c: &Common<'_>, req: Request) -> Result<u8, Error> {
     let limit = op_timeout(c)?;
     let mut deadline = tokio::time::Instant::now() + limit;
     let ops = within(deadline, limit, "connecting", connect_ops(c)).await?;
-    let preview = matches!(req, Request::Deploy { preview: true, .. });
+    let preview = matches!(&req, Request::Deploy(a) if a.dry_run);
     let report = Report {
         operation: req.operation().name(),
         object: req.target(&ops),
@@ -321,46 +320,24 @@ pub async fn rotate_key(
     run(c, Request::RotateKey { key, verify }).await
 }
 
-/// `deploy`'s flags.
-pub struct DeployFlags {
-    pub manifests: Option<PathBuf>,
-    pub dry_run: bool,
-    pub force_conflicts: bool,
-    /// `--only KIND/NAME` (repeatable): restore these objects only.
-    pub only: Vec<String>,
+pub async fn deploy(c: &Common<'_>, args: ops::DeployArgs) -> Result<u8, Error> {
+    run(c, Request::Deploy(args)).await
 }
 
-pub async fn deploy(c: &Common<'_>, f: DeployFlags) -> Result<u8, Error> {
-    let req = Request::Deploy {
-        manifests: f.manifests,
-        force: f.force_conflicts,
-        preview: f.dry_run,
-        only: f.only,
-    };
-    run(c, req).await
-}
-
-/// `set-resources`' values, as typed.
-pub struct ResourceFlags {
-    pub container: Option<String>,
-    pub memory_limit: Option<String>,
-    pub memory_request: Option<String>,
-    pub cpu_limit: Option<String>,
-    pub cpu_request: Option<String>,
-    pub no_wait: bool,
-}
-
-pub async fn set_resources(c: &Common<'_>, workload: &str, f: ResourceFlags) -> Result<u8, Error> {
-    let req = Request::SetResources {
-        workload: WorkloadRef::parse(workload)?,
-        container: f.container,
-        memory_limit: f.memory_limit,
-        memory_request: f.memory_request,
-        cpu_limit: f.cpu_limit,
-        cpu_request: f.cpu_request,
-        wait: !f.no_wait,
-    };
-    run(c, req).await
+pub async fn set_resources(
+    c: &Common<'_>,
+    workload: &str,
+    resources: ops::ResourcesArgs,
+) -> Result<u8, Error> {
+    let workload = WorkloadRef::parse(workload)?;
+    run(
+        c,
+        Request::SetResources {
+            workload,
+            resources,
+        },
+    )
+    .await
 }
 
 #[cfg(test)]

@@ -77,6 +77,7 @@ pub(crate) fn create_private_dir(dir: &Path) -> io::Result<()> {
 }
 
 #[cfg(unix)]
+#[allow(unsafe_code)]
 fn tighten(dir: &Path) -> io::Result<()> {
     use std::os::unix::fs::{MetadataExt, PermissionsExt};
     let meta = std::fs::metadata(dir)?;

@@ -52,6 +52,7 @@ fn a_symlinked_file_is_refused_and_its_target_untouched() {
 
 /// A FIFO (or any non-regular file) is refused at once, never waited on.
 #[test]
+#[allow(unsafe_code)]
 fn a_fifo_is_refused_without_blocking() {
     let tmp = tempfile::tempdir().unwrap();
     let fifo = tmp.path().join("audit.log");

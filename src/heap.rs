@@ -6,6 +6,8 @@
 //! trim of the top, and now and then a trim of the free pages inside the heap keep its
 //! memory at what it holds (README, "Performance"; mimalloc was measured too and kept more).
 
+#![allow(unsafe_code)] // mallopt/malloc_trim: each block says why it is sound.
+
 /// Set the allocator up: call first thing in `main`, before any other thread exists.
 pub fn tune() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]

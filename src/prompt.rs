@@ -3,6 +3,8 @@
 //! The terminal's settings are saved first and put back by a handler for SIGINT, SIGTERM,
 //! SIGHUP and SIGQUIT, which then lets the signal end the process as it would have.
 
+#![allow(unsafe_code)] // libc termios and signal calls: each block says why it is sound.
+
 use std::io;
 use std::os::fd::AsRawFd;
 use std::sync::OnceLock;

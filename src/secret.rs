@@ -36,6 +36,7 @@ impl fmt::Display for Secret {
 }
 
 impl Drop for Secret {
+    #[allow(unsafe_code)]
     fn drop(&mut self) {
         // Overwrite the bytes before the allocation is freed.
         // SAFETY: zero bytes are valid UTF-8.

@@ -22,10 +22,9 @@ fn time(sim: &Sim, secs: f64) -> String {
     meta::fmt_time(sim.clock.now() - jiff::SignedDuration::from_secs_f64(secs))
 }
 
-/// One event of pod `pod` (the `i`th event overall) in the mix.
-fn event(sim: &Sim, i: usize, pod: &str, node: &str) -> Value {
-    let ago = 60.0 + (sim.rng.unit() * 2940.0);
-    let (kind, reason, message, component) = match i % 8 {
+/// The `i`th kind of event in the mix: its type, reason, message and component.
+fn mix(i: usize, pod: &str, node: &str) -> (&'static str, &'static str, String, &'static str) {
+    match i % 8 {
         0 => (
             "Normal",
             "Scheduled",
@@ -63,7 +62,13 @@ fn event(sim: &Sim, i: usize, pod: &str, node: &str) -> Value {
             "Back-off restarting failed container agent in pod ".to_string() + pod + "_" + NS,
             "kubelet",
         ),
-    };
+    }
+}
+
+/// One event of pod `pod` (the `i`th event overall) in the mix.
+fn event(sim: &Sim, i: usize, pod: &str, node: &str) -> Value {
+    let ago = 60.0 + (sim.rng.unit() * 2940.0);
+    let (kind, reason, message, component) = mix(i, pod, node);
     let count = match reason {
         "BackOff" => 5 + (sim.rng.next_u64() % 60) as i64,
         "Unhealthy" => 1 + (sim.rng.next_u64() % 20) as i64,

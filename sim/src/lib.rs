@@ -10,7 +10,7 @@
 //!
 //! The product's door is the root of the crate: the items re-exported below (config in,
 //! [`start`] → a [`SimHandle`] out, [`SimAgents`] for the demo's metrics; see [`door`]).
-//! The product names no module of the crate beyond them (`tests/layers.rs` checks it).
+//! The product names no module of the crate beyond them (`tests/commands/layers.rs` checks it).
 
 pub mod admission;
 pub mod agents;

@@ -9,7 +9,9 @@ use crossterm::event::{KeyCode, KeyEvent};
 use super::keymap::{Action, Scope};
 use super::{App, Effect, Mode};
 use crate::cluster::ops::scale::parse_replicas;
-use crate::cluster::ops::{OpError, Operation, Outcome, Plan, Request, WorkloadKind, WorkloadRef};
+use crate::cluster::ops::{
+    DeployArgs, OpError, Operation, Outcome, Plan, Request, WorkloadKind, WorkloadRef,
+};
 use crate::secret::Secret;
 
 /// Refuse when writes are off, RBAC denies `op` (on the selected workload's kind), a
@@ -117,12 +119,10 @@ pub fn start_rotate(app: &mut App) {
 /// `:deploy`: plan the bundled stack first (server-side dry run).
 pub fn start_deploy(app: &mut App, force: bool, fx: &mut Vec<Effect>) {
     if allowed(app, Operation::Deploy, None) {
-        let req = Request::Deploy {
-            manifests: None,
-            force,
-            preview: false,
-            only: Vec::new(),
-        };
+        let req = Request::Deploy(DeployArgs {
+            force_conflicts: force,
+            ..DeployArgs::default()
+        });
         request(
             app,
             req,

@@ -5,7 +5,9 @@
 
 use super::dialogs::{allowed, request, selected};
 use super::{App, Effect};
-use crate::cluster::ops::{Operation, Request, WorkloadKind, WorkloadRef};
+use crate::cluster::ops::{
+    DeployArgs, Operation, Request, ResourcesArgs, WorkloadKind, WorkloadRef,
+};
 use crate::problems::Fix;
 
 /// `m`: plan raising a container's memory limit.
@@ -36,12 +38,11 @@ pub fn start_memory(app: &mut App, fx: &mut Vec<Effect>) {
         let status = format!("set-resources {}: checking…", workload.name);
         let req = Request::SetResources {
             workload,
-            container: Some(container),
-            memory_limit: Some(limit),
-            memory_request: None,
-            cpu_limit: None,
-            cpu_request: None,
-            wait: true,
+            resources: ResourcesArgs {
+                container: Some(container),
+                memory_limit: Some(limit),
+                ..ResourcesArgs::default()
+            },
         };
         request(app, req, status, fx);
     }
@@ -78,12 +79,11 @@ pub fn start_restore(app: &mut App, fx: &mut Vec<Effect>) {
     };
     if allowed(app, Operation::Deploy, None) {
         let status = format!("restore {kind}/{name}: comparing with the bundled one…");
-        let req = Request::Deploy {
-            manifests: None,
-            force: true,
-            preview: false,
+        let req = Request::Deploy(DeployArgs {
+            force_conflicts: true,
             only: vec![format!("{kind}/{name}")],
-        };
+            ..DeployArgs::default()
+        });
         request(app, req, status, fx);
     }
 }

@@ -85,6 +85,13 @@ pub fn update(app: &mut App, msg: Msg) -> (bool, Vec<Effect>) {
             true
         }
     };
+    after(app, &mut fx);
+    (redraw, fx)
+}
+
+/// After every message: a plan that waited is shown, a quit is noted, refusals go to the
+/// audit log.
+fn after(app: &mut App, fx: &mut Vec<Effect>) {
     dialogs::show_waiting_plan(app);
     if fx.iter().any(|e| matches!(e, Effect::Quit)) {
         app.quit = true;
@@ -98,7 +105,6 @@ pub fn update(app: &mut App, msg: Msg) -> (bool, Vec<Effect>) {
                 why,
             }),
     );
-    (redraw, fx)
 }
 
 fn tick(app: &mut App, now: Timestamp) -> bool {

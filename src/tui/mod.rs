@@ -102,6 +102,29 @@ fn mouse_msg(app: &App, m: MouseEvent, terminal: &ratatui::DefaultTerminal) -> O
     }
 }
 
+/// Draw the screen; log how long the key read at `key_at` took to show, and when the
+/// workloads first appear.
+fn draw(
+    terminal: &mut ratatui::DefaultTerminal,
+    app: &App,
+    key_at: Option<std::time::Instant>,
+    first_snapshot: &mut bool,
+) -> Result<(), Error> {
+    terminal
+        .draw(|f| crate::ui::draw(f, app))
+        .map_err(|e| Error::io("drawing the screen", e))?;
+    if let Some(at) = key_at {
+        let us = at.elapsed().as_micros();
+        tracing::debug!(target: "agentdeck::keys", "key to frame {us} µs");
+    }
+    if *first_snapshot && app.cluster.is_some() {
+        *first_snapshot = false;
+        let ms = crate::logging::started().elapsed().as_millis();
+        tracing::info!("the workloads are on screen {ms} ms after the start");
+    }
+    Ok(())
+}
+
 async fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     app: &mut App,
@@ -125,19 +148,8 @@ async fn event_loop(
     let mut key_at: Option<std::time::Instant> = None;
     loop {
         if dirty {
-            terminal
-                .draw(|f| crate::ui::draw(f, app))
-                .map_err(|e| Error::io("drawing the screen", e))?;
+            draw(terminal, app, key_at.take(), &mut first_snapshot)?;
             dirty = false;
-            if let Some(at) = key_at.take() {
-                let us = at.elapsed().as_micros();
-                tracing::debug!(target: "agentdeck::keys", "key to frame {us} µs");
-            }
-            if first_snapshot && app.cluster.is_some() {
-                first_snapshot = false;
-                let ms = crate::logging::started().elapsed().as_millis();
-                tracing::info!("the workloads are on screen {ms} ms after the start");
-            }
         }
         let msg = tokio::select! {
             ev = keys.next() => match term_msg(ev, app, terminal)? {

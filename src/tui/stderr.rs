@@ -3,6 +3,8 @@
 //! file instead of over the screen. Standard error comes back when the dashboard ends —
 //! also on a panic, before the panic message is printed.
 
+#![allow(unsafe_code)] // libc dup/dup2/close of fd 2: each block says why it is sound.
+
 use std::io;
 use std::os::fd::AsRawFd;
 use std::path::Path;

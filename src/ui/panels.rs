@@ -107,32 +107,7 @@ pub fn workloads(f: &mut Frame, app: &App, area: Rect) {
         .iter()
         .map(|w| workload_row(w, t))
         .collect();
-    // Columns as wide as their largest value (2500/2500 is never cut to 2500/25).
-    let widest = |f: &dyn Fn(&Workload) -> String, header: usize| {
-        let w = visible
-            .iter()
-            .map(|w| f(w).chars().count())
-            .max()
-            .unwrap_or(0);
-        Constraint::Length((w.max(header) + 1) as u16)
-    };
-    let widths = [
-        Constraint::Min(12),
-        widest(&|w| format!("{}/{}", w.ready, w.desired), 6),
-        widest(&|w| w.updated.to_string(), 3),
-        widest(&|w| w.available.to_string(), 5),
-        widest(
-            &|w| {
-                format!(
-                    "{}/{}/{}",
-                    w.pods.pending, w.pods.running, w.pods.terminating
-                )
-            },
-            10,
-        ),
-        widest(&|w| w.restarts.to_string(), 8),
-        Constraint::Min(6),
-    ];
+    let widths = column_widths(&visible);
     let empty = visible.is_empty();
     let table = Table::new(rows, widths)
         .header(header)
@@ -151,18 +126,6 @@ pub fn workloads(f: &mut Frame, app: &App, area: Rect) {
         );
     }
     if empty && area.height > 3 {
-        let msg = match (&app.cluster, &app.cluster_error) {
-            (Some(_), _) if unreadable(app, "deployments").is_some() => format!(
-                "cannot list deployments: {}",
-                unreadable(app, "deployments").unwrap_or_default()
-            ),
-            (_, Some((e, _))) => format!("cluster unreachable: {e}"),
-            (None, None) => "waiting for the cluster…".to_string(),
-            (Some(_), None) if !app.filter.is_empty() => {
-                format!("no workload matches {:?}", app.filter)
-            }
-            (Some(_), None) => format!("no Deployments in namespace {}", app.namespace),
-        };
         let inner = Rect {
             x: area.x + 2,
             y: area.y + 2,
@@ -170,10 +133,56 @@ pub fn workloads(f: &mut Frame, app: &App, area: Rect) {
             height: 1,
         };
         f.render_widget(
-            Paragraph::new(Span::styled(msg, Style::default().fg(t.muted))),
+            Paragraph::new(Span::styled(no_rows(app), Style::default().fg(t.muted))),
             inner,
         );
     }
+}
+
+/// Why the workloads table has no row.
+fn no_rows(app: &App) -> String {
+    match (&app.cluster, &app.cluster_error) {
+        (Some(_), _) if unreadable(app, "deployments").is_some() => format!(
+            "cannot list deployments: {}",
+            unreadable(app, "deployments").unwrap_or_default()
+        ),
+        (_, Some((e, _))) => format!("cluster unreachable: {e}"),
+        (None, None) => "waiting for the cluster…".to_string(),
+        (Some(_), None) if !app.filter.is_empty() => {
+            format!("no workload matches {:?}", app.filter)
+        }
+        (Some(_), None) => format!("no Deployments in namespace {}", app.namespace),
+    }
+}
+
+/// The workloads table's columns, each as wide as its largest value (2500/2500 is never
+/// cut to 2500/25).
+fn column_widths(visible: &[&Workload]) -> [Constraint; 7] {
+    let widest = |f: &dyn Fn(&Workload) -> String, header: usize| {
+        let w = visible
+            .iter()
+            .map(|w| f(w).chars().count())
+            .max()
+            .unwrap_or(0);
+        Constraint::Length((w.max(header) + 1) as u16)
+    };
+    [
+        Constraint::Min(12),
+        widest(&|w| format!("{}/{}", w.ready, w.desired), 6),
+        widest(&|w| w.updated.to_string(), 3),
+        widest(&|w| w.available.to_string(), 5),
+        widest(
+            &|w| {
+                format!(
+                    "{}/{}/{}",
+                    w.pods.pending, w.pods.running, w.pods.terminating
+                )
+            },
+            10,
+        ),
+        widest(&|w| w.restarts.to_string(), 8),
+        Constraint::Min(6),
+    ]
 }
 
 pub fn hpa(f: &mut Frame, app: &App, area: Rect) {

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod exporters;
+pub mod fixtures;
 pub mod prom;
 pub mod screen;
 

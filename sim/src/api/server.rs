@@ -129,29 +129,36 @@ fn write_kubeconfig_for(
     }
 }
 
-/// Start the sim: bootstrap, controllers, the HTTP server. Writes the kubeconfig if asked.
-pub async fn start(cfg: SimConfig) -> anyhow::Result<SimHandle> {
-    check(&cfg)?;
+/// The cluster to serve: the state file's (what the bundle adds is preloaded), else a new
+/// one bootstrapped; then the incidents asked for, staged.
+fn cluster_of(cfg: &SimConfig) -> anyhow::Result<Arc<Sim>> {
     let saved = match &cfg.state_file {
         Some(p) => crate::state::load(p)?,
         None => None,
     };
     let sim = match saved {
         Some(saved) => {
-            let sim = Sim::starting_at(&cfg, saved.clock.max(jiff::Timestamp::now()));
+            let sim = Sim::starting_at(cfg, saved.clock.max(jiff::Timestamp::now()));
             crate::state::restore(&sim, saved);
-            crate::bootstrap::preload_missing(&sim, &cfg)?;
+            crate::bootstrap::preload_missing(&sim, cfg)?;
             sim
         }
         None => {
-            let sim = Sim::new(&cfg);
-            bootstrap(&sim, &cfg)?;
+            let sim = Sim::new(cfg);
+            bootstrap(&sim, cfg)?;
             sim
         }
     };
     for i in &cfg.incidents {
         crate::incidents::stage(&sim, *i, true).map_err(anyhow::Error::msg)?;
     }
+    Ok(sim)
+}
+
+/// Start the sim: bootstrap, controllers, the HTTP server. Writes the kubeconfig if asked.
+pub async fn start(cfg: SimConfig) -> anyhow::Result<SimHandle> {
+    check(&cfg)?;
+    let sim = cluster_of(&cfg)?;
     let listener = tokio::net::TcpListener::bind(cfg.listen)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", cfg.listen))?;

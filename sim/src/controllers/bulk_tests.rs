@@ -17,46 +17,51 @@ fn pods_in(sim: &Sim, ns: &str) -> Vec<Arc<Value>> {
     sim.store.list(keys::PODS, Some(ns)).0
 }
 
+/// A pod as the kubelet and the scheduler leave a running one.
+fn assert_running(p: &Value) {
+    assert!(meta::pod_ready(p), "{p}");
+    assert_eq!(p["status"]["phase"], "Running");
+    let node = p["spec"]["nodeName"].as_str().unwrap();
+    assert!(node.starts_with("sim-node-"), "{node}");
+    assert!(
+        p["status"]["podIP"]
+            .as_str()
+            .unwrap()
+            .starts_with("10.244.")
+    );
+    assert!(
+        p["status"]["hostIP"]
+            .as_str()
+            .unwrap()
+            .starts_with("192.168.")
+    );
+    assert_eq!(p["status"]["qosClass"], "Burstable");
+    let conds: Vec<_> = p["status"]["conditions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["type"].as_str().unwrap(), c["status"].as_str().unwrap()))
+        .collect();
+    for t in ["PodScheduled", "Initialized", "ContainersReady", "Ready"] {
+        assert!(conds.contains(&(t, "True")), "{t}: {conds:?}");
+    }
+    assert!(
+        p.pointer("/status/containerStatuses/0/state/running/startedAt")
+            .is_some()
+    );
+    assert_eq!(p["metadata"]["ownerReferences"][0]["kind"], "ReplicaSet");
+    assert!(meta::label(p, "pod-template-hash").is_some());
+    let rv: u64 = meta::resource_version(p).parse().unwrap();
+    assert!(rv > 1);
+}
+
 #[test]
 fn the_pods_are_running_and_ready_and_the_controllers_change_nothing() {
     let sim = sim_with_extra(200);
     let pods = pods_in(&sim, "load-1");
     assert_eq!(pods.len(), 40);
     for p in &pods {
-        assert!(meta::pod_ready(p), "{p}");
-        assert_eq!(p["status"]["phase"], "Running");
-        let node = p["spec"]["nodeName"].as_str().unwrap();
-        assert!(node.starts_with("sim-node-"), "{node}");
-        assert!(
-            p["status"]["podIP"]
-                .as_str()
-                .unwrap()
-                .starts_with("10.244.")
-        );
-        assert!(
-            p["status"]["hostIP"]
-                .as_str()
-                .unwrap()
-                .starts_with("192.168.")
-        );
-        assert_eq!(p["status"]["qosClass"], "Burstable");
-        let conds: Vec<_> = p["status"]["conditions"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| (c["type"].as_str().unwrap(), c["status"].as_str().unwrap()))
-            .collect();
-        for t in ["PodScheduled", "Initialized", "ContainersReady", "Ready"] {
-            assert!(conds.contains(&(t, "True")), "{t}: {conds:?}");
-        }
-        assert!(
-            p.pointer("/status/containerStatuses/0/state/running/startedAt")
-                .is_some()
-        );
-        assert_eq!(p["metadata"]["ownerReferences"][0]["kind"], "ReplicaSet");
-        assert!(meta::label(p, "pod-template-hash").is_some());
-        let rv: u64 = meta::resource_version(p).parse().unwrap();
-        assert!(rv > 1);
+        assert_running(p);
     }
     // Pods spread evenly over the nodes, as the scheduler does.
     let mut per_node = std::collections::HashMap::new();

@@ -4,6 +4,7 @@
 //! the system then.
 
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[allow(unsafe_code)]
 pub fn release() {
     // SAFETY: malloc_trim only returns free heap pages to the system; it takes the
     // allocator's own locks and is safe to call from any thread at any time.

@@ -3,6 +3,7 @@
 //! → `execute` (the API call → typed progress events → one audit line). Nothing here draws
 //! or prompts; the faces only render progress and ask.
 
+pub mod args;
 pub mod audit;
 pub mod delete_pod;
 pub mod deploy;
@@ -27,6 +28,7 @@ use k8s_openapi::api::authorization::v1::{
 };
 use kube::api::{Api, PostParams};
 
+pub use args::{DeployArgs, ResourcesArgs};
 pub use audit::Audit;
 pub use operation::{Operation, Outcome, Plan, PlanKind, Request, execute, plan};
 pub use permissions::Permissions;

@@ -4,11 +4,10 @@
 //! connection, reporting typed `Progress` and ending in an `Outcome`. Every refusal and
 //! every write leaves one audit line.
 
-use std::path::PathBuf;
-
 use k8s_openapi::api::core::v1::Secret as KubeSecret;
 use kube::Api;
 
+use super::args::{DeployArgs, ResourcesArgs};
 use super::delete_pod::{self, DeletePlan};
 use super::deploy::{self, Change, Item};
 use super::deploy_only;
@@ -72,28 +71,12 @@ pub enum Request {
         /// Ask the provider whether it accepts the key before anything is written.
         verify: bool,
     },
-    Deploy {
-        /// A directory of manifests; None: the bundled stack with the config's names.
-        manifests: Option<PathBuf>,
-        /// Take over fields other managers own.
-        force: bool,
-        /// Only the plan is wanted (allowed in read-only mode).
-        preview: bool,
-        /// `KIND/NAME`s: restore only these objects of the stack (forcing conflicts); empty:
-        /// the whole stack.
-        only: Vec<String>,
-    },
+    /// The bundled stack (or `manifests`), whole or `only` some objects; `dry_run`: only
+    /// the plan is wanted (allowed in read-only mode).
+    Deploy(DeployArgs),
     SetResources {
         workload: WorkloadRef,
-        /// The container; None: the only one.
-        container: Option<String>,
-        /// Quantities as typed ("3Gi", "500m"): checked by the plan.
-        memory_limit: Option<String>,
-        memory_request: Option<String>,
-        cpu_limit: Option<String>,
-        cpu_request: Option<String>,
-        /// Follow the rollout until it completes.
-        wait: bool,
+        resources: ResourcesArgs,
     },
     DeletePod {
         pod: String,
@@ -106,7 +89,7 @@ impl Request {
             Request::Scale { .. } => Operation::Scale,
             Request::Restart { .. } => Operation::Restart,
             Request::RotateKey { .. } => Operation::RotateKey,
-            Request::Deploy { .. } => Operation::Deploy,
+            Request::Deploy(_) => Operation::Deploy,
             Request::SetResources { .. } => Operation::SetResources,
             Request::DeletePod { .. } => Operation::DeletePod,
         }
@@ -119,8 +102,8 @@ impl Request {
             | Request::Restart { workload, .. }
             | Request::SetResources { workload, .. } => workload.slash(),
             Request::RotateKey { .. } => format!("secret/{}", ops.stack.secret),
-            Request::Deploy { only, .. } if !only.is_empty() => only.join(","),
-            Request::Deploy { .. } => "stack".into(),
+            Request::Deploy(a) if !a.only.is_empty() => a.only.join(","),
+            Request::Deploy(_) => "stack".into(),
             Request::DeletePod { pod } => format!("pod/{pod}"),
         }
     }
@@ -305,7 +288,7 @@ pub async fn plan(ops: &Ops, req: Request) -> Result<Plan, OpError> {
 }
 
 async fn plan_checked(ops: &Ops, req: Request) -> Result<Plan, OpError> {
-    if !matches!(req, Request::Deploy { preview: true, .. }) {
+    if !matches!(&req, Request::Deploy(a) if a.dry_run) {
         ops.refuse_if_read_only()?;
         ops.audit.require()?;
     }
@@ -335,41 +318,25 @@ async fn plan_checked(ops: &Ops, req: Request) -> Result<Plan, OpError> {
                 verified: verify,
             }
         }
-        Request::Deploy {
-            manifests,
-            force,
-            only,
-            preview,
-        } => {
-            let docs = deploy::load(manifests.as_deref(), &ops.stack)?;
-            let docs = deploy_only::select(docs, &only)?;
+        Request::Deploy(a) => {
+            let docs = deploy::load(a.manifests.as_deref(), &ops.stack)?;
+            let docs = deploy_only::select(docs, &a.only)?;
             // A restore takes the fields back: that is its point.
-            let force = force || !only.is_empty();
+            let force = a.force_conflicts || !a.only.is_empty();
             let items = deploy::plan(ops, docs, force).await?;
             PlanKind::Deploy {
                 items,
                 force,
-                only,
-                preview,
+                only: a.only,
+                preview: a.dry_run,
             }
         }
         Request::SetResources {
             workload,
-            container,
-            memory_limit,
-            memory_request,
-            cpu_limit,
-            cpu_request,
-            wait,
+            resources: r,
         } => {
-            let given = [
-                memory_limit.as_deref(),
-                memory_request.as_deref(),
-                cpu_limit.as_deref(),
-                cpu_request.as_deref(),
-            ];
-            let p = set_resources::plan(ops, &workload, container.as_deref(), given, wait).await?;
-            PlanKind::SetResources(p)
+            let (c, wait) = (r.container.as_deref(), !r.no_wait);
+            PlanKind::SetResources(set_resources::plan(ops, &workload, c, r.given(), wait).await?)
         }
         Request::DeletePod { pod } => PlanKind::DeletePod(delete_pod::plan(ops, &pod).await?),
     };
@@ -386,32 +353,7 @@ pub async fn execute(
 ) -> Result<Outcome, OpError> {
     let Plan { ops, kind } = plan;
     match kind {
-        PlanKind::Scale(p) => {
-            let done = match scale::apply(&ops, &p).await {
-                // Scaled meanwhile by someone else: read again, say so, ask again.
-                Err(OpError::Conflict(reason)) => {
-                    let again = scale::plan(&ops, &p.workload, &p.replicas.to_string()).await?;
-                    return Ok(Outcome::AskAgain {
-                        reason,
-                        plan: Box::new(Plan {
-                            ops,
-                            kind: PlanKind::Scale(again),
-                        }),
-                    });
-                }
-                other => other?,
-            };
-            progress(Progress::Wrote(format!(
-                "{} scaled: {done}",
-                p.workload.dotted()
-            )));
-            Ok(
-                match scale::wait_ready(&ops, &p.workload, p.want(), progress).await {
-                    Ok(n) => Outcome::Done(p.done(n)),
-                    Err(e) => Outcome::Incomplete(e.to_string()),
-                },
-            )
-        }
+        PlanKind::Scale(p) => scale_and_wait(ops, p, progress).await,
         PlanKind::Restart { workload, wait } => {
             let at = restart::restart(&ops, &workload).await?;
             let wrote = format!("{} restarted ({at})", workload.dotted());
@@ -466,6 +408,40 @@ pub async fn execute(
             })
         }
     }
+}
+
+/// The scale, then the wait for its replicas. Scaled meanwhile by someone else: read
+/// again, say so, ask again.
+async fn scale_and_wait(
+    ops: Ops,
+    p: ScalePlan,
+    progress: &mut (dyn FnMut(Progress) + Send),
+) -> Result<Outcome, OpError> {
+    let done = match scale::apply(&ops, &p).await {
+        // Scaled meanwhile by someone else: read again, say so, ask again.
+        Err(OpError::Conflict(reason)) => {
+            let again = scale::plan(&ops, &p.workload, &p.replicas.to_string()).await?;
+            ops.check_access(&again.accesses()).await?;
+            return Ok(Outcome::AskAgain {
+                reason,
+                plan: Box::new(Plan {
+                    ops,
+                    kind: PlanKind::Scale(again),
+                }),
+            });
+        }
+        other => other?,
+    };
+    progress(Progress::Wrote(format!(
+        "{} scaled: {done}",
+        p.workload.dotted()
+    )));
+    Ok(
+        match scale::wait_ready(&ops, &p.workload, p.want(), progress).await {
+            Ok(n) => Outcome::Done(p.done(n)),
+            Err(e) => Outcome::Incomplete(e.to_string()),
+        },
+    )
 }
 
 /// The apply of a set-resources, then (unless not wanted) the rollout it starts. A plan
