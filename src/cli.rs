@@ -8,12 +8,12 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 pub use crate::cli_flags::Global;
 use crate::cli_flags::{ClusterFlags, DemoFlags, LogFlag, Overlay, ReadFlags, WriteFlags};
 #[cfg(feature = "simulator")]
-pub use crate::cli_sim::SimAuth;
-pub use crate::cli_sim::{SimAction, SimArgs};
+pub use crate::cmd::sim::SimAuth;
+pub use crate::cmd::sim::{SimAction, SimArgs};
 
-use crate::commands;
+use crate::cmd::writes;
 #[cfg(feature = "simulator")]
-use crate::demo;
+use crate::cmd::demo;
 use crate::error::Error;
 use crate::metrics::Feed;
 use crate::toolbox::OpOutput;
@@ -44,7 +44,7 @@ pub enum Command {
     /// Print a pod's logs (a workload's: its best pod), like kubectl logs.
     Logs {
         #[command(flatten)]
-        args: crate::logs::LogsArgs,
+        args: crate::cmd::logs::LogsArgs,
         #[command(flatten)]
         flags: ClusterFlags,
     },
@@ -52,7 +52,7 @@ pub enum Command {
     /// writes and metric transitions on one time axis.
     Timeline {
         #[command(flatten)]
-        args: crate::timeline::cli::TimelineArgs,
+        args: crate::cmd::timeline::TimelineArgs,
         #[command(flatten)]
         flags: ReadFlags,
     },
@@ -100,7 +100,7 @@ pub enum Command {
     /// Server-side apply the bundled stack (or a directory of manifests), after a dry-run plan.
     Deploy {
         #[command(flatten)]
-        args: crate::cluster::ops::DeployArgs,
+        args: crate::ops::DeployArgs,
         /// Confirm without asking.
         #[arg(long)]
         yes: bool,
@@ -115,7 +115,7 @@ pub enum Command {
         /// NAME (a Deployment), deployment/NAME or statefulset/NAME.
         workload: String,
         #[command(flatten)]
-        resources: crate::cluster::ops::ResourcesArgs,
+        resources: crate::ops::ResourcesArgs,
         /// Confirm without asking.
         #[arg(long)]
         yes: bool,
@@ -323,11 +323,11 @@ async fn dispatch(command: Option<Command>, g: Global) -> Result<u8, Error> {
         ..
     }) = &command
     {
-        return crate::cli_sim::sim_credential(secret_file, ttl);
+        return crate::cmd::sim::sim_credential(secret_file, ttl);
     }
     #[cfg(not(feature = "simulator"))]
     if let Some(Command::Sim { .. } | Command::Demo { .. }) = &command {
-        return Err(crate::cli_sim::unavailable());
+        return Err(crate::cmd::sim::unavailable());
     }
     let command = match command {
         Some(Command::Toolbox(c)) => {
@@ -349,14 +349,14 @@ async fn dispatch(command: Option<Command>, g: Global) -> Result<u8, Error> {
             let output = output.or(json.then_some(crate::toolbox::Output::Json));
             run_status(cfg.clone(), &g, output).await
         }
-        Some(Command::Logs { args, .. }) => crate::logs::run(&cfg, &t, args).await,
+        Some(Command::Logs { args, .. }) => crate::cmd::logs::run(&cfg, &t, args).await,
         Some(Command::Metrics { output, .. }) => {
             let feed = Feed::from_config(&cfg, g.prom.prometheus_url.as_deref())?;
             let ns = crate::cluster::connect::namespace_for(&t, &cfg.stack.namespace);
-            crate::metrics_cmd::run(&cfg, &feed, &ns, output).await
+            crate::cmd::metrics::run(&cfg, &feed, &ns, output).await
         }
         Some(Command::Timeline { args, .. }) => {
-            crate::timeline::cli::run(&cfg, &t, g.prom.prometheus_url.as_deref(), args).await
+            crate::cmd::timeline::run(&cfg, &t, g.prom.prometheus_url.as_deref(), args).await
         }
         Some(op) => run_op(&cfg, &t, op).await,
         None => {
@@ -392,7 +392,7 @@ async fn run_op(
     target: &crate::cluster::Target,
     c: Command,
 ) -> Result<u8, Error> {
-    let common = |yes, timeout: &Option<String>, out: OpOutput| commands::Common {
+    let common = |yes, timeout: &Option<String>, out: OpOutput| writes::Common {
         cfg,
         target,
         yes,
@@ -407,7 +407,7 @@ async fn run_op(
             timeout,
             out,
             ..
-        } => commands::scale(&common(yes, &timeout, out), &deployment, &replicas).await,
+        } => writes::scale(&common(yes, &timeout, out), &deployment, &replicas).await,
         Command::Restart {
             deployment,
             wait,
@@ -415,16 +415,16 @@ async fn run_op(
             yes,
             out,
             ..
-        } => commands::restart(&common(yes, &timeout, out), &deployment, wait).await,
+        } => writes::restart(&common(yes, &timeout, out), &deployment, wait).await,
         Command::Delete {
             what,
             name,
             yes,
             out,
             ..
-        } => commands::delete(&common(yes, &None, out), &what, name.as_deref()).await,
+        } => writes::delete(&common(yes, &None, out), &what, name.as_deref()).await,
         Command::Deploy { args, yes, out, .. } => {
-            commands::deploy(&common(yes, &None, out), args).await
+            writes::deploy(&common(yes, &None, out), args).await
         }
         Command::SetResources {
             workload,
@@ -433,7 +433,7 @@ async fn run_op(
             timeout,
             out,
             ..
-        } => commands::set_resources(&common(yes, &timeout, out), &workload, resources).await,
+        } => writes::set_resources(&common(yes, &timeout, out), &workload, resources).await,
         Command::RotateKey {
             from_file,
             from_stdin,
@@ -444,7 +444,7 @@ async fn run_op(
             ..
         } => {
             let c = common(yes, &timeout, out);
-            commands::rotate_key(&c, from_file.as_deref(), from_stdin, verify).await
+            writes::rotate_key(&c, from_file.as_deref(), from_stdin, verify).await
         }
         other => Err(Error::Usage(format!(
             "internal error: {other:?} is not an operation"

@@ -3,7 +3,7 @@
 
 use crate::cluster::ConnectError;
 use crate::cluster::list::ListError;
-use crate::cluster::ops::OpError;
+use crate::ops::OpError;
 use crate::config::ConfigError;
 
 #[derive(Debug, thiserror::Error)]

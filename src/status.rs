@@ -299,7 +299,7 @@ pub fn report_wide(
     let mut rows = vec![head.map(str::to_string).to_vec()];
     for w in &c.workloads {
         rows.push(vec![
-            w.kind.clone(),
+            w.kind.to_string(),
             w.name.clone(),
             format!("{}/{}", w.ready, w.desired),
             w.updated.to_string(),

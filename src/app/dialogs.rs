@@ -8,8 +8,8 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::keymap::{Action, Scope};
 use super::{App, Effect, Mode};
-use crate::cluster::ops::scale::parse_replicas;
-use crate::cluster::ops::{
+use crate::ops::scale::parse_replicas;
+use crate::ops::{
     DeployArgs, OpError, Operation, Outcome, Plan, Request, WorkloadKind, WorkloadRef,
 };
 use crate::secret::Secret;
@@ -61,14 +61,7 @@ pub(super) fn request(app: &mut App, req: Request, status: String, fx: &mut Vec<
 /// The selected workload, as operations name it.
 pub(super) fn selected(app: &App) -> Option<(WorkloadRef, i32)> {
     let w = app.selected_workload()?;
-    let kind = WorkloadKind::from_kind(&w.kind)?;
-    Some((
-        WorkloadRef {
-            kind,
-            name: w.name.clone(),
-        },
-        w.desired,
-    ))
+    Some((w.reference(), w.desired))
 }
 
 /// `s` on the selected workload.

@@ -5,7 +5,7 @@
 
 use super::dialogs::{allowed, request, selected};
 use super::{App, Effect};
-use crate::cluster::ops::{
+use crate::ops::{
     DeployArgs, Operation, Request, ResourcesArgs, WorkloadKind, WorkloadRef,
 };
 use crate::problems::Fix;
@@ -56,7 +56,7 @@ fn from_selected(app: &App) -> Option<(WorkloadRef, String, String)> {
     let limit = c
         .limits
         .get("memory")
-        .and_then(|q| crate::cluster::hpa_view::quantity(q));
+        .and_then(|q| crate::quantity::value(q));
     let used = app.cluster.as_ref().and_then(|snap| {
         w.pod_names
             .iter()
@@ -64,7 +64,7 @@ fn from_selected(app: &App) -> Option<(WorkloadRef, String, String)> {
             .copied()
             .reduce(f64::max)
     });
-    let proposal = crate::cluster::ops::propose_memory_limit(limit, used)?;
+    let proposal = crate::ops::propose_memory_limit(limit, used)?;
     Some((workload, c.name.clone(), proposal))
 }
 

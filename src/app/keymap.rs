@@ -4,7 +4,7 @@
 
 use crossterm::event::KeyCode;
 
-use crate::cluster::ops::Operation;
+use crate::ops::Operation;
 
 /// Where a binding applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -20,7 +20,7 @@ use jiff::Timestamp;
 
 use crate::cluster::ClusterSnapshot;
 use crate::cluster::model::ContainerView;
-use crate::cluster::ops::{Operation, Permissions, Plan, WorkloadRef};
+use crate::ops::{Operation, Permissions, Plan, WorkloadRef};
 use crate::config::{ModelPrice, ProblemsConfig, StackConfig};
 use crate::metrics::cost::Cost;
 use crate::metrics::history::History;
@@ -112,7 +112,7 @@ pub struct App {
     pub waiting_plan: Option<Box<Plan>>,
     /// Writes refused before they were planned (read-only, RBAC), for the audit log: the
     /// dashboard's refusals are audited as the CLI's are.
-    pub refused: Vec<(&'static str, String, crate::cluster::ops::OpError)>,
+    pub refused: Vec<(&'static str, String, crate::ops::OpError)>,
     /// What the problems strip shows, most severe first, and what just cleared.
     pub problems: Vec<Problem>,
     /// The checks the metrics cannot make now, and why.
@@ -248,10 +248,8 @@ impl App {
 
     /// Why `op` on the selected workload (or on none) is refused here, if it is: the
     /// write policy and RBAC's answer for that kind of workload.
-    pub fn refusal(&self, op: Operation) -> Option<crate::cluster::ops::OpError> {
-        let kind = self
-            .selected_workload()
-            .and_then(|w| crate::cluster::ops::WorkloadKind::from_kind(&w.kind));
+    pub fn refusal(&self, op: Operation) -> Option<crate::ops::OpError> {
+        let kind = self.selected_workload().map(|w| w.kind);
         self.permissions.refusal(op, kind)
     }
 

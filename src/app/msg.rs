@@ -9,7 +9,7 @@ use jiff::Timestamp;
 
 use crate::cluster::connect::ConnectError;
 use crate::cluster::logs::{LogEvent, LogRequest};
-use crate::cluster::ops::{OpError, Outcome, Plan, Progress, Request};
+use crate::ops::{OpError, Outcome, Plan, Progress, Request};
 use crate::cluster::pod_details::{FetchError, PodDetails};
 use crate::cluster::{ClusterEvent, Connection};
 use crate::metrics::MetricsSnapshot;
@@ -33,7 +33,7 @@ pub enum Msg {
     /// A watcher of connection generation `.0`.
     Cluster(u64, ClusterEvent),
     /// RBAC answers for the dashboard's operations: (operation, Some(reason) when denied).
-    Permissions(u64, Vec<crate::cluster::ops::permissions::Answer>),
+    Permissions(u64, Vec<crate::ops::permissions::Answer>),
     /// A requested write was planned and checked (ask for confirmation), or refused.
     Planned(u64, Result<Box<Plan>, OpError>),
     /// Progress of the running write.
@@ -113,6 +113,6 @@ pub enum Effect {
     AuditRefusal {
         operation: &'static str,
         target: String,
-        why: crate::cluster::ops::OpError,
+        why: crate::ops::OpError,
     },
 }

@@ -377,12 +377,7 @@ fn normal(app: &mut App, k: KeyEvent, fx: &mut Vec<Effect>) {
         Some(Action::Open) => super::views::open_pods(app),
         Some(Action::Logs) => {
             if let Some(w) = app.selected_workload() {
-                let short = if w.kind == "StatefulSet" {
-                    "sts"
-                } else {
-                    "deploy"
-                };
-                let target = format!("{short}/{}", w.name);
+                let target = crate::cluster::logs::LogTarget::Workload(w.reference());
                 super::logs_view::open(app, target, fx);
             }
         }

@@ -3,7 +3,7 @@ use std::time::Duration;
 use crossterm::event::{KeyEvent, KeyModifiers};
 
 use super::*;
-use crate::cluster::ops::{
+use crate::ops::{
     OpError, Operation, Ops, Outcome, Plan, PlanKind, Progress, Request, WorkloadKind,
 };
 use crate::config::Config;
@@ -43,7 +43,7 @@ fn restart_plan(context: &str, namespace: &str) -> Box<Plan> {
             Duration::from_secs(1),
         ),
         PlanKind::Restart {
-            workload: crate::cluster::ops::WorkloadRef::deployment("web"),
+            workload: crate::ops::WorkloadRef::deployment("web"),
             wait: true,
         },
     ))
@@ -51,7 +51,7 @@ fn restart_plan(context: &str, namespace: &str) -> Box<Plan> {
 
 fn with_workload(mut a: App) -> App {
     let w = crate::cluster::model::Workload {
-        kind: "Deployment".into(),
+        kind: crate::cluster::workload::WorkloadKind::Deployment,
         name: "web".into(),
         desired: 3,
         ready: 3,
@@ -231,16 +231,16 @@ fn scale_input_is_checked_before_planning() {
 #[test]
 fn read_only_and_rbac_refuse_before_asking() {
     let mut a = with_workload(app());
-    a.permissions = crate::cluster::ops::Permissions::new(true);
+    a.permissions = crate::ops::Permissions::new(true);
     // Nothing planned; the refusal goes to the audit log, as the CLI's does.
     let fx = keys(&mut a, "r");
     assert!(
-        matches!(&fx[..], [Effect::AuditRefusal { operation: "restart", target, why: crate::cluster::ops::OpError::ReadOnly }] if target.ends_with("/web")),
+        matches!(&fx[..], [Effect::AuditRefusal { operation: "restart", target, why: crate::ops::OpError::ReadOnly }] if target.ends_with("/web")),
         "{fx:?}"
     );
     assert!(matches!(a.mode, Mode::Normal));
     assert!(a.toast.as_ref().unwrap().text.contains("read-only"));
-    a.permissions = crate::cluster::ops::Permissions::new(false);
+    a.permissions = crate::ops::Permissions::new(false);
     update(
         &mut a,
         Msg::Permissions(
@@ -335,7 +335,7 @@ async fn a_switch_drops_everything_of_the_old_connection() {
             )],
         ),
     );
-    assert_eq!(a.permissions, crate::cluster::ops::Permissions::new(false));
+    assert_eq!(a.permissions, crate::ops::Permissions::new(false));
     update(&mut a, Msg::Progress(0, Progress::Wrote("x".into())));
     assert_ne!(a.op_status.as_deref(), Some("x"));
     // A write confirmed before the switch reports where it ran.

@@ -11,32 +11,6 @@ use super::diagnose;
 use super::model::{Condition, HpaMetric, HpaView, MetricSource};
 use crate::text::printable;
 
-/// "1500m" → 1.5, "2Ki" → 2048; None when it is not a quantity.
-pub fn quantity(q: &str) -> Option<f64> {
-    let q = q.trim();
-    let split = q
-        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == '+' || c == 'e'))
-        .unwrap_or(q.len());
-    let (num, suffix) = q.split_at(split);
-    let n: f64 = num.parse().ok()?;
-    let mult = match suffix {
-        "" => 1.0,
-        "m" => 1e-3,
-        "u" => 1e-6,
-        "n" => 1e-9,
-        "k" => 1e3,
-        "M" => 1e6,
-        "G" => 1e9,
-        "T" => 1e12,
-        "Ki" => 1024.0,
-        "Mi" => 1024.0 * 1024.0,
-        "Gi" => 1024.0 * 1024.0 * 1024.0,
-        "Ti" => 1024f64.powi(4),
-        _ => return None,
-    };
-    Some(n * mult)
-}
-
 /// The target as written, whether it is per pod, and the current value in the same terms.
 fn against(
     target: &MetricTarget,
@@ -61,7 +35,7 @@ fn against(
 }
 
 fn over(current: Option<&str>, target: &str) -> bool {
-    let num = |s: &str| quantity(s.trim_end_matches('%'));
+    let num = |s: &str| crate::quantity::value(s.trim_end_matches('%'));
     matches!((current.and_then(num), num(target)), (Some(c), Some(t)) if c > t)
 }
 

@@ -97,12 +97,3 @@ fn the_diagnosis_follows_the_reason() {
     let d = hpa(json!([]), json!([]), json!([])).diagnosis;
     assert!(d.starts_with("no metrics in its spec"), "{d}");
 }
-
-#[test]
-fn quantities() {
-    assert_eq!(quantity("1500m"), Some(1.5));
-    assert_eq!(quantity("2Ki"), Some(2048.0));
-    assert_eq!(quantity("3"), Some(3.0));
-    assert_eq!(quantity("1.5G"), Some(1.5e9));
-    assert_eq!(quantity("x"), None);
-}

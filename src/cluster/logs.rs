@@ -10,14 +10,68 @@ use kube::api::{ListParams, LogParams};
 
 use super::connect::Connection;
 use super::explain::explain;
+use super::workload::{WorkloadKind, WorkloadRef};
 use crate::text::printable;
+
+/// Whose logs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LogTarget {
+    /// A pod, by name.
+    Pod(String),
+    /// A workload's best pod.
+    Workload(WorkloadRef),
+    /// A bare name typed on the command line: a pod first, then a Deployment (as kubectl
+    /// takes it).
+    Name(String),
+}
+
+impl Default for LogTarget {
+    fn default() -> Self {
+        LogTarget::Name(String::new())
+    }
+}
+
+impl LogTarget {
+    /// As typed: `POD`, `pod/POD`, `deploy/NAME`, `deployment/NAME`, `sts/NAME`,
+    /// `statefulset/NAME` (plurals and `.apps` too).
+    pub fn parse(typed: &str) -> Result<LogTarget, LogError> {
+        let Some((kind, name)) = typed.split_once('/') else {
+            return Ok(LogTarget::Name(typed.to_string()));
+        };
+        if matches!(kind.to_ascii_lowercase().as_str(), "pod" | "pods" | "po") {
+            return Ok(LogTarget::Pod(name.to_string()));
+        }
+        match WorkloadKind::from_typed(kind) {
+            Some(kind) => Ok(LogTarget::Workload(WorkloadRef {
+                kind,
+                name: name.to_string(),
+            })),
+            None => Err(LogError(format!(
+                "{:?} is not a kind logs are read from: give POD, pod/POD, deploy/NAME or sts/NAME",
+                printable(kind)
+            ))),
+        }
+    }
+
+    /// Does it name one pod (which cannot come back once gone)?
+    pub fn names_a_pod(&self) -> bool {
+        !matches!(self, LogTarget::Workload(_))
+    }
+}
+
+impl std::fmt::Display for LogTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LogTarget::Pod(p) | LogTarget::Name(p) => f.write_str(p),
+            LogTarget::Workload(w) => f.write_str(&w.short()),
+        }
+    }
+}
 
 /// What to read.
 #[derive(Debug, Clone, Default)]
 pub struct LogRequest {
-    /// `POD`, `pod/POD`, `deploy/NAME`, `deployment/NAME`, `sts/NAME`, `statefulset/NAME`,
-    /// or a bare name (a pod first, then a Deployment).
-    pub target: String,
+    pub target: LogTarget,
     pub container: Option<String>,
     pub follow: bool,
     pub previous: bool,
@@ -57,35 +111,28 @@ fn rank(p: &Pod) -> (u8, std::cmp::Reverse<Option<jiff::Timestamp>>) {
 }
 
 /// The pod a target names, and how many the workload had (0 for a pod named directly).
-pub async fn pick_pod(conn: &Connection, target: &str) -> Result<(String, usize), LogError> {
+pub async fn pick_pod(conn: &Connection, target: &LogTarget) -> Result<(String, usize), LogError> {
     let ns = &conn.namespace;
-    let (kind, name) = match target.split_once('/') {
-        Some((k, n)) => (k.to_ascii_lowercase(), n.to_string()),
-        None => (String::new(), target.to_string()),
-    };
     let pods: Api<Pod> = Api::namespaced(conn.client.clone(), ns);
-    let selector = match kind.as_str() {
-        "pod" | "pods" | "po" => return Ok((name, 0)),
-        "" => match pods.get_opt(&name).await {
-            Ok(Some(_)) => return Ok((name, 0)),
-            Ok(None) => deployment_selector(conn, &name).await?,
+    let selector = match target {
+        LogTarget::Pod(name) => return Ok((name.clone(), 0)),
+        LogTarget::Name(name) => match pods.get_opt(name).await {
+            Ok(Some(_)) => return Ok((name.clone(), 0)),
+            Ok(None) => deployment_selector(conn, name).await?,
             Err(e) => return Err(LogError(explain(&e))),
         },
-        "deploy" | "deployment" | "deployments" => deployment_selector(conn, &name).await?,
-        "sts" | "statefulset" | "statefulsets" => {
-            let api: Api<StatefulSet> = Api::namespaced(conn.client.clone(), ns);
-            let s = get(&api, &name, "statefulset", ns).await?;
-            selector_of(
-                s.spec
-                    .as_ref()
-                    .and_then(|s| s.selector.match_labels.as_ref()),
-            )
-        }
-        other => {
-            return Err(LogError(format!(
-                "{other:?} is not a kind logs are read from: give POD, pod/POD, deploy/NAME or sts/NAME"
-            )));
-        }
+        LogTarget::Workload(w) => match w.kind {
+            WorkloadKind::Deployment => deployment_selector(conn, &w.name).await?,
+            WorkloadKind::StatefulSet => {
+                let api: Api<StatefulSet> = Api::namespaced(conn.client.clone(), ns);
+                let s = get(&api, &w.name, "statefulset", ns).await?;
+                selector_of(
+                    s.spec
+                        .as_ref()
+                        .and_then(|s| s.selector.match_labels.as_ref()),
+                )
+            }
+        },
     };
     let mut list = pods
         .list(&ListParams::default().labels(&selector))

@@ -7,16 +7,17 @@ pub mod diagnose;
 pub mod explain;
 pub mod hpa_view;
 pub mod list;
+pub mod log_follower;
 pub mod logs;
 pub mod model;
 pub mod netpol;
-pub mod ops;
 pub mod pod_details;
 pub mod proxy;
 pub mod resource_metrics;
 pub mod shared;
 pub mod snapshot;
 pub mod watch;
+pub mod workload;
 pub mod workload_view;
 
 pub use connect::{ConnectError, Connection, Target, connect};

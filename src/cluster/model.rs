@@ -1,5 +1,7 @@
 //! The cluster as the dashboard and `status` show it: plain data, no Kubernetes types.
 
+use super::workload::{WorkloadKind, WorkloadRef};
+
 /// Pods of a workload by phase (Terminating counted apart).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PodCounts {
@@ -14,8 +16,7 @@ pub struct PodCounts {
 /// One Deployment or StatefulSet, summarised.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Workload {
-    /// "Deployment" or "StatefulSet".
-    pub kind: String,
+    pub kind: WorkloadKind,
     pub name: String,
     pub desired: i32,
     pub ready: i32,
@@ -287,12 +288,22 @@ pub struct ClusterSnapshot {
     pub pods_listing: Option<usize>,
 }
 
+impl Workload {
+    /// Which workload this is, for the operations and the log reader.
+    pub fn reference(&self) -> WorkloadRef {
+        WorkloadRef {
+            kind: self.kind,
+            name: self.name.clone(),
+        }
+    }
+}
+
 impl ClusterSnapshot {
     /// The HPA that targets this workload (by kind and name).
     pub fn hpa_for(&self, w: &Workload) -> Option<&HpaView> {
         self.hpas
             .iter()
-            .find(|h| h.target_kind == w.kind && h.target_name == w.name)
+            .find(|h| h.target_kind == w.kind.name() && h.target_name == w.name)
     }
 
     /// How `kind` could be read (Yes when not recorded).

@@ -8,7 +8,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::connect::Connection;
-use super::hpa_view::quantity;
+use crate::quantity::value as quantity;
 use super::model::{MetricsApi, ResourceMetrics};
 use crate::text::printable;
 

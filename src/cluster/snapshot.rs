@@ -1,5 +1,6 @@
 //! Building the cluster's plain model (`model`) from the watched or listed objects.
 
+use super::workload::WorkloadKind;
 use std::collections::{BTreeMap, HashMap};
 
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet, StatefulSet};
@@ -163,7 +164,7 @@ fn deployment_view(d: &Deployment) -> Workload {
     let st = d.status.as_ref();
     let desired = d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
     let mut w = Workload {
-        kind: "Deployment".into(),
+        kind: WorkloadKind::Deployment,
         name: d.metadata.name.clone().unwrap_or_default(),
         desired,
         ready: st.and_then(|s| s.ready_replicas).unwrap_or(0),
@@ -187,7 +188,7 @@ fn statefulset_view(s: &StatefulSet) -> Workload {
     let st = s.status.as_ref();
     let desired = s.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
     let mut w = Workload {
-        kind: "StatefulSet".into(),
+        kind: WorkloadKind::StatefulSet,
         name: s.metadata.name.clone().unwrap_or_default(),
         desired,
         ready: st.and_then(|s| s.ready_replicas).unwrap_or(0),
@@ -233,9 +234,9 @@ pub fn build_with(
         .map(|mut w| {
             w.hpa = hpa_views
                 .iter()
-                .find(|h| h.target_kind == w.kind && h.target_name == w.name)
+                .find(|h| h.target_kind == w.kind.name() && h.target_name == w.name)
                 .map(|h| h.name.clone());
-            let kind = if w.kind == "Deployment" {
+            let kind = if w.kind == WorkloadKind::Deployment {
                 "Deployment"
             } else {
                 "StatefulSet"

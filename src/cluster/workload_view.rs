@@ -60,7 +60,7 @@ fn memory_limit(p: &Pod, container: &str) -> Option<f64> {
         .iter()
         .find(|c| c.name == container)?;
     let q = c.resources.as_ref()?.limits.as_ref()?.get("memory")?;
-    super::hpa_view::quantity(&q.0)
+    crate::quantity::value(&q.0)
 }
 
 /// An OOM kill of one container: when it ended, the limit it ran with, when it started.

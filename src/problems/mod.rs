@@ -159,7 +159,7 @@ pub fn detect(i: &Inputs) -> Vec<Problem> {
 /// The bundled agent Deployment's containers, from the bundled manifests renamed for
 /// `stack` (empty when they cannot be read, which only a broken build could cause).
 pub fn bundled_containers(stack: &StackConfig) -> Vec<ContainerView> {
-    let Ok(docs) = crate::cluster::ops::deploy::load(None, stack) else {
+    let Ok(docs) = crate::ops::deploy::load(None, stack) else {
         return Vec::new();
     };
     docs.iter()

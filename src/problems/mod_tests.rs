@@ -29,7 +29,7 @@ fn bundled() -> Vec<ContainerView> {
 
 fn agents() -> Workload {
     Workload {
-        kind: "Deployment".into(),
+        kind: crate::cluster::workload::WorkloadKind::Deployment,
         name: "ai-agent-service".into(),
         desired: 3,
         ready: 3,

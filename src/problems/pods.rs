@@ -1,10 +1,11 @@
 //! The cluster's side of the runbook: OOM kills, crash loops, pods nobody can schedule,
 //! stuck rollouts, an HPA that cannot read its metrics.
 
+use crate::cluster::workload::WorkloadKind;
 use super::{Fix, Inputs, Problem, Severity};
 use crate::cluster::ClusterSnapshot;
 use crate::cluster::model::{ContainerView, HpaView, MetricsApi, Workload};
-use crate::cluster::ops::propose_memory_limit;
+use crate::ops::propose_memory_limit;
 
 /// An OOM kill older than this is history, not a live problem.
 const OOM_FRESH_SECS: i64 = 15 * 60;
@@ -27,7 +28,7 @@ pub fn detect(i: &Inputs, c: &ClusterSnapshot) -> Vec<Problem> {
             out.extend(not_ready(i, w));
         }
         if out.len() > before {
-            troubled.push((w.kind.as_str(), w.name.as_str()));
+            troubled.push((w.kind.name(), w.name.as_str()));
         }
     }
     // An HPA without metrics for pods that are failing anyway (the metrics API served) is
@@ -59,7 +60,7 @@ pub fn bytes(b: f64) -> String {
 }
 
 fn quantity(q: Option<&String>) -> Option<f64> {
-    crate::cluster::hpa_view::quantity(q?)
+    crate::quantity::value(q?)
 }
 
 fn oom(i: &Inputs, c: &ClusterSnapshot, w: &Workload) -> Option<Problem> {
@@ -124,7 +125,7 @@ fn oom(i: &Inputs, c: &ClusterSnapshot, w: &Workload) -> Option<Problem> {
 /// What the live template changed against the bundled one ("env HOLYSHEEP_BASE_URL is
 /// "htps://…" (bundled "https://…")"), for the agent Deployment only.
 fn drift(i: &Inputs, w: &Workload, what: Drift) -> Option<String> {
-    if w.kind != "Deployment" || w.name != i.stack.deployment {
+    if w.kind != WorkloadKind::Deployment || w.name != i.stack.deployment {
         return None;
     }
     let live = w.containers.first()?;

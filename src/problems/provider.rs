@@ -244,7 +244,7 @@ fn egress(i: &Inputs) -> Option<Problem> {
     let agents = c
         .workloads
         .iter()
-        .find(|w| w.kind == "Deployment" && w.name == i.stack.deployment)?;
+        .find(|w| w.kind == crate::cluster::workload::WorkloadKind::Deployment && w.name == i.stack.deployment)?;
     let addr = i.cfg.provider_address.parse().unwrap_or(PUBLIC_STANDIN);
     let port = i.cfg.provider_port;
     let Verdict::Blocked { isolating } =

@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::{Entry, Kind, Part};
 use crate::cluster::Connection;
-use crate::cluster::ops::audit::Audit;
+use crate::ops::audit::Audit;
 use crate::text::printable;
 
 #[derive(Debug, Deserialize)]

@@ -6,7 +6,6 @@
 
 pub mod audit;
 pub mod build;
-pub mod cli;
 pub mod cluster;
 pub mod metrics;
 pub mod render;

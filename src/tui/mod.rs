@@ -3,7 +3,6 @@
 //! when something changed, and carries out `update`'s effects by starting those tasks:
 //! connecting, watching, asking RBAC, planning and executing operations of `cluster::ops`.
 
-mod logs;
 mod stderr;
 
 use std::time::Duration;
@@ -16,7 +15,7 @@ use futures::StreamExt;
 use tokio::sync::mpsc;
 
 use crate::app::{self, App, Effect, Msg};
-use crate::cluster::ops::{self, Ops};
+use crate::ops::{self, Ops};
 use crate::cluster::{self, ClusterEvent, Connection, Target, Watch};
 use crate::config::Config;
 use crate::error::Error;
@@ -379,7 +378,17 @@ impl Tasks {
             Effect::Logs { id, req } => {
                 self.stop_logs();
                 let buffer = self.cfg.ui.log_lines;
-                self.logs = Some(logs::start(conn, id, req, buffer, tx));
+                // The follower sends its events; they reach the App as stream `id`'s (the
+                // forwarder ends when the follower does: its sender is dropped).
+                let (ltx, mut lrx) = mpsc::channel(64);
+                self.logs = Some(cluster::log_follower::start(conn, req, buffer, ltx));
+                tokio::spawn(async move {
+                    while let Some(ev) = lrx.recv().await {
+                        if tx.send(Msg::Logs(id, ev)).await.is_err() {
+                            break;
+                        }
+                    }
+                });
             }
             Effect::StopLogs => self.stop_logs(),
             Effect::Timeline(req) => {

@@ -43,7 +43,7 @@ pub fn draw(f: &mut Frame, app: &App, v: &LogView, area: Rect) {
 /// What is read, how, and how much; on a narrow screen the state first and the pod last
 /// (a title is cut at its end).
 pub fn title(v: &LogView, width: u16) -> String {
-    let mut pod = v.pod.as_deref().unwrap_or(&v.target).to_string();
+    let mut pod = v.pod.clone().unwrap_or_else(|| v.target.to_string());
     if let Some(c) = &v.container {
         pod.push_str(&format!("/{c}"));
     }

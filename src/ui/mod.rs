@@ -21,7 +21,7 @@ use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table};
 use crate::app::keymap;
 use crate::app::views::View;
 use crate::app::{App, Mode};
-use crate::cluster::ops::Plan;
+use crate::ops::Plan;
 use crate::format;
 use crate::theme::Theme;
 

@@ -16,7 +16,7 @@ use crate::theme::Theme;
 fn workload_row(w: &Workload, t: &Theme) -> Row<'static> {
     let ready_style = Style::default().fg(if w.ready >= w.desired { t.ok } else { t.error });
     let mut flags = Vec::new();
-    if w.kind == "StatefulSet" {
+    if w.kind == crate::cluster::workload::WorkloadKind::StatefulSet {
         flags.push("sts".to_string());
     }
     if w.crash_looping > 0 {

@@ -95,7 +95,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let Some(view) = app.pods_view() else {
         return;
     };
-    let (kind, name) = (&view.kind, &view.name);
+    let (kind, name) = (view.kind, &view.name);
     let pods = app.drilled_pods();
     let container = app
         .cluster
@@ -103,12 +103,12 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         .and_then(|c| {
             c.workloads
                 .iter()
-                .find(|w| &w.kind == kind && &w.name == name)
+                .find(|w| w.kind == kind && &w.name == name)
         })
         .and_then(|w| w.containers.first());
     let title = format!(
         "pods of {} {name} · {} · {} back",
-        kind.to_lowercase(),
+        kind.name().to_lowercase(),
         pods.len(),
         super::back_key(app)
     );

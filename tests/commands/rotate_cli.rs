@@ -7,7 +7,7 @@ use crate::common;
 use std::time::{Duration, Instant};
 
 use crate::common::{SimProcess, ok, preload, require_tool, run, start_sim};
-use agentdeck::cluster::ops::{self, Ops, Outcome, Progress, Request};
+use agentdeck::ops::{self, Ops, Outcome, Progress, Request};
 use agentdeck::config::Config;
 use agentdeck::secret::Secret;
 use k8s_openapi::api::core::v1::Secret as KubeSecret;

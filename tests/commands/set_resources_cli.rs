@@ -342,7 +342,7 @@ fn the_new_flags_parse() {
             // The flags are the operation's own arguments, passed on as they are.
             assert_eq!(
                 resources,
-                agentdeck::cluster::ops::ResourcesArgs {
+                agentdeck::ops::ResourcesArgs {
                     container: Some("db".into()),
                     memory_limit: Some("3Gi".into()),
                     cpu_request: Some("500m".into()),

@@ -50,7 +50,7 @@ pub fn event(
 
 pub fn workload(name: &str, desired: i32, ready: i32, hpa: Option<&str>) -> Workload {
     Workload {
-        kind: "Deployment".into(),
+        kind: agentdeck::cluster::workload::WorkloadKind::Deployment,
         name: name.into(),
         desired,
         ready,
@@ -306,7 +306,7 @@ pub fn incident() -> App {
         "error sending request for url (http://prometheus.monitoring:9090/api/v1/query): connection refused",
     );
     let _ = update(&mut a, Msg::Metrics(Box::new(down)));
-    a.permissions = agentdeck::cluster::ops::Permissions::new(true);
+    a.permissions = agentdeck::ops::Permissions::new(true);
     a
 }
 
@@ -352,7 +352,7 @@ pub fn drilled() -> App {
     }
     a.views.push(agentdeck::app::views::View::Pods(
         agentdeck::app::views::PodsView {
-            kind: "Deployment".into(),
+            kind: agentdeck::cluster::workload::WorkloadKind::Deployment,
             name: "ai-agent-service".into(),
             selected: 0,
         },

@@ -192,7 +192,7 @@ fn footer_style(a: &App, label: &str) -> ratatui::style::Style {
 /// about each kind, with the accesses the operations declare.
 #[tokio::test]
 async fn a_statefulsets_keys_are_greyed_by_statefulset_rights() {
-    use agentdeck::cluster::ops::Ops;
+    use agentdeck::ops::Ops;
     let mut cfg = preload(5.0);
     cfg.deny = vec![DenyRule::parse("patch statefulsets").unwrap()];
     let (sim, conn, _dir) = common::sim_and_connection(cfg).await;
@@ -267,7 +267,7 @@ async fn a_statefulsets_keys_are_greyed_by_statefulset_rights() {
     assert!(crossed(footer_style(&a, "<r>")), "restart {sts} is denied");
     assert!(crossed(footer_style(&a, "<s>")), "scale {sts} is denied");
     let why = a
-        .refusal(agentdeck::cluster::ops::Operation::Restart)
+        .refusal(agentdeck::ops::Operation::Restart)
         .unwrap()
         .to_string();
     assert!(why.contains("patch statefulsets"), "{why}");

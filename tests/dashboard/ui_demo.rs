@@ -28,7 +28,7 @@ fn first_snapshot() -> MetricsSnapshot {
         ..SimConfig::default()
     };
     let sim = SimAgents::offline(&sc).unwrap();
-    let past = agentdeck::demo::history_from_start(&sim, &Config::default(), start());
+    let past = agentdeck::cmd::demo::history_from_start(&sim, &Config::default(), start());
     let now: Sample = past.samples(start(), start()).pop().unwrap();
     MetricsSnapshot {
         origin: MetricsOrigin::Simulated,

@@ -58,7 +58,10 @@ fn typed(a: &mut App, s: &str) {
 fn opened(containers: &[&str], buffer: usize, n: u64) -> App {
     let mut a = app();
     let mut fx = Vec::new();
-    logs_view::open(&mut a, "deploy/ai-agent-service".into(), &mut fx);
+    let target = agentdeck::cluster::logs::LogTarget::Workload(
+        agentdeck::cluster::workload::WorkloadRef::deployment("ai-agent-service"),
+    );
+    logs_view::open(&mut a, target, &mut fx);
     let started = LogEvent::Started {
         pod: POD.into(),
         of: 3,

@@ -184,8 +184,8 @@ fn no_panic_at_any_size() {
 
 /// A restart plan, made as every plan is (the workload read, RBAC asked) on a simulated
 /// cluster, by a connection that calls itself `context`.
-async fn restart_plan(context: &str) -> Box<agentdeck::cluster::ops::Plan> {
-    use agentdeck::cluster::ops::{Ops, Request, WorkloadRef, plan};
+async fn restart_plan(context: &str) -> Box<agentdeck::ops::Plan> {
+    use agentdeck::ops::{Ops, Request, WorkloadRef, plan};
     let (sim, mut conn, dir) = common::sim_and_connection(common::preload(1.0)).await;
     conn.context = context.into();
     let cfg = agentdeck::config::Config {
@@ -254,7 +254,7 @@ fn footer_style(a: &App, label: &str) -> ratatui::style::Style {
 
 #[test]
 fn writes_rbac_denies_are_greyed_out_in_the_footer() {
-    use agentdeck::cluster::ops::{Operation, WorkloadKind};
+    use agentdeck::ops::{Operation, WorkloadKind};
     use ratatui::style::Modifier;
     let mut a = healthy();
     a.toast = None;
@@ -277,7 +277,7 @@ fn writes_rbac_denies_are_greyed_out_in_the_footer() {
     assert!(!crossed(footer_style(&a, "<r>")), "restart is allowed");
     assert!(!crossed(footer_style(&a, "<?>")));
     // Read-only greys out every write.
-    a.permissions = agentdeck::cluster::ops::Permissions::new(true);
+    a.permissions = agentdeck::ops::Permissions::new(true);
     assert!(crossed(footer_style(&a, "<r>")) && crossed(footer_style(&a, "<K>")));
     assert!(!crossed(footer_style(&a, "<q>")));
 }

@@ -12,7 +12,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use super::View;
 use crate::app::keymap::{Action, Scope};
 use crate::app::{App, Effect};
-use crate::cluster::logs::{LogEvent, LogLine, LogRequest};
+use crate::cluster::logs::{LogEvent, LogLine, LogRequest, LogTarget};
 
 /// Lines asked for when a stream starts.
 pub const TAIL: i64 = 500;
@@ -80,7 +80,7 @@ pub fn hits(query: &str, text: &str) -> bool {
 
 pub struct LogView {
     /// The pod (or `deploy/NAME`) whose logs are shown.
-    pub target: String,
+    pub target: LogTarget,
     /// The stream's number: events of other streams are dropped.
     pub id: u64,
     /// The pod read (picked by the stream for a workload), out of `of` pods.
@@ -106,7 +106,7 @@ pub struct LogView {
 }
 
 impl LogView {
-    pub fn new(target: String, id: u64) -> LogView {
+    pub fn new(target: LogTarget, id: u64) -> LogView {
         LogView {
             target,
             id,
@@ -148,7 +148,7 @@ impl LogView {
     pub fn request(&self) -> LogRequest {
         LogRequest {
             target: match &self.pod {
-                Some(p) => format!("pod/{p}"),
+                Some(p) => LogTarget::Pod(p.clone()),
                 None => self.target.clone(),
             },
             container: self.container.clone(),
@@ -283,8 +283,8 @@ impl LogView {
     }
 }
 
-/// Push a log view of `target` (a pod name, or `deploy/NAME` / `sts/NAME`: its best pod).
-pub fn open(app: &mut App, target: String, fx: &mut Vec<Effect>) {
+/// Push a log view of `target` (a pod, or a workload: its best pod).
+pub fn open(app: &mut App, target: LogTarget, fx: &mut Vec<Effect>) {
     app.log_seq += 1;
     let v = LogView::new(target, app.log_seq);
     fx.push(Effect::Logs {
@@ -369,7 +369,7 @@ fn container(app: &mut App) {
             .unwrap_or(0);
         v.picker = Some(at);
     } else {
-        let pod = v.pod.clone().unwrap_or_else(|| v.target.clone());
+        let pod = v.pod.clone().unwrap_or_else(|| v.target.to_string());
         app.toast(format!("{pod} has one container"), false);
     }
 }

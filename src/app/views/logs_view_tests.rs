@@ -38,9 +38,10 @@ fn view(a: &App) -> &LogView {
 fn opened(cs: &[&str], buffer: usize) -> App {
     let mut a = app();
     let mut fx = Vec::new();
-    open(&mut a, "deploy/x".into(), &mut fx);
+    let target = LogTarget::Workload(crate::cluster::workload::WorkloadRef::deployment("x"));
+    open(&mut a, target.clone(), &mut fx);
     assert!(
-        matches!(&fx[..], [Effect::Logs { id: 1, req }] if req.follow && req.tail == Some(TAIL) && req.target == "deploy/x")
+        matches!(&fx[..], [Effect::Logs { id: 1, req }] if req.follow && req.tail == Some(TAIL) && req.target == target)
     );
     let started = LogEvent::Started {
         pod: "p-1".into(),
@@ -144,7 +145,7 @@ fn previous_reads_the_terminated_container_and_back() {
     };
     assert_eq!(*id, 2);
     assert!(req.previous && !req.follow);
-    assert_eq!(req.target, "pod/p-1");
+    assert_eq!(req.target, LogTarget::Pod("p-1".into()));
     assert!(view(&a).lines.is_empty());
     // The old stream's lines no longer count.
     on_event(&mut a, 1, LogEvent::Lines(lines(0, 10)));

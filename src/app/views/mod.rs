@@ -34,7 +34,7 @@ pub enum View {
 /// The pods of one workload, and the one selected.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PodsView {
-    pub kind: String,
+    pub kind: crate::cluster::workload::WorkloadKind,
     pub name: String,
     pub selected: usize,
 }
@@ -158,7 +158,7 @@ fn pods_key(app: &mut App, scoped: Option<Action>, k: KeyEvent, fx: &mut Vec<Eff
         }
         Some(Action::Logs) => {
             if let Some(pod) = app.selected_pod().map(|p| p.name) {
-                logs_view::open(app, pod, fx);
+                logs_view::open(app, crate::cluster::logs::LogTarget::Pod(pod), fx);
             }
         }
         Some(Action::Delete) => {
@@ -175,7 +175,7 @@ fn pods_key(app: &mut App, scoped: Option<Action>, k: KeyEvent, fx: &mut Vec<Eff
 pub fn open_pods(app: &mut App) {
     if let Some(w) = app.selected_workload() {
         let v = PodsView {
-            kind: w.kind.clone(),
+            kind: w.kind,
             name: w.name.clone(),
             selected: 0,
         };

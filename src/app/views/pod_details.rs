@@ -78,7 +78,7 @@ pub fn key(app: &mut App, k: KeyEvent, fx: &mut Vec<Effect>) -> bool {
         Some(Action::Back) => super::back(app, fx),
         Some(Action::Logs) => {
             let pod = v.pod.clone();
-            super::logs_view::open(app, pod, fx);
+            super::logs_view::open(app, crate::cluster::logs::LogTarget::Pod(pod), fx);
         }
         Some(Action::Delete) => {
             let pod = v.pod.clone();

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use agentdeck_sim::{AuthMode, DenyRule, SimConfig};
 use clap::{Args, Subcommand};
 
-use crate::commands;
+use crate::cmd::writes;
 use crate::error::Error;
 use crate::manifests::bundled_preload;
 
@@ -123,7 +123,7 @@ fn parse_metrics_profile(s: &str) -> Result<agentdeck_sim::MetricsProfile, Strin
 /// `agentdeck sim credential`: the ExecCredential on stdout, one line on stderr (as SSO
 /// plugins do).
 pub fn sim_credential(secret_file: &std::path::Path, ttl: &str) -> Result<u8, Error> {
-    let ttl = commands::parse_duration("--ttl", ttl)?;
+    let ttl = writes::parse_duration("--ttl", ttl)?;
     let (json, until) = agentdeck_sim::credential(secret_file, ttl).map_err(Error::Sim)?;
     println!("{json}");
     eprintln!("agentdeck sim credential: issued a token valid until {until}");
@@ -134,7 +134,7 @@ impl SimArgs {
     pub fn to_config(&self) -> Result<SimConfig, String> {
         self.check()?;
         let token_ttl =
-            commands::parse_duration("--token-ttl", &self.token_ttl).map_err(|e| e.to_string())?;
+            writes::parse_duration("--token-ttl", &self.token_ttl).map_err(|e| e.to_string())?;
         let deny = self
             .deny
             .iter()

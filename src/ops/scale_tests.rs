@@ -15,7 +15,7 @@ fn replica_input_is_checked() {
 #[test]
 fn plan_mentions_the_hpa() {
     let p = ScalePlan {
-        workload: crate::cluster::ops::WorkloadRef::deployment("a"),
+        workload: crate::ops::WorkloadRef::deployment("a"),
         current: 3,
         replicas: 25,
         hpa: Some(HpaHold {
@@ -38,7 +38,7 @@ fn plan_mentions_the_hpa() {
 
 fn with_hpa(current: i32, replicas: i32, min: i32, wants: i32) -> ScalePlan {
     ScalePlan {
-        workload: crate::cluster::ops::WorkloadRef::deployment("agents"),
+        workload: crate::ops::WorkloadRef::deployment("agents"),
         current,
         replicas,
         hpa: Some(HpaHold {
@@ -79,7 +79,7 @@ fn under_an_hpa_a_lower_count_is_a_floor_not_a_number_to_wait_for() {
 #[test]
 fn scaling_to_the_current_count_is_nothing_to_do() {
     let p = ScalePlan {
-        workload: crate::cluster::ops::WorkloadRef::deployment("redis"),
+        workload: crate::ops::WorkloadRef::deployment("redis"),
         current: 2,
         replicas: 2,
         hpa: None,

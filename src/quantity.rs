@@ -1,9 +1,15 @@
 //! Kubernetes resource quantities ("3Gi", "2048Mi", "1.5", "500m", "1e3") as numbers, the
-//! way the API server reads them, and the memory limit agentdeck proposes after OOM kills.
+//! way the API server reads them, and the memory limit agentdeck proposes after OOM kills:
+//! the product's one reading of quantities (limits, usage, HPA targets, what a user types).
 
 const KI: f64 = 1024.0;
 const MI: f64 = KI * 1024.0;
 const GI: f64 = MI * 1024.0;
+
+/// The value of a quantity read from the cluster; None when it is not one.
+pub fn value(q: &str) -> Option<f64> {
+    parse_quantity(q).ok()
+}
 
 /// The value of a Kubernetes quantity (bytes for memory, cores for CPU): "3Gi" →
 /// 3221225472, "500m" → 0.5, "1.5" → 1.5, "1e3" → 1000. The error says what is wrong.

@@ -57,3 +57,12 @@ fn proposed_memory_limits() {
     assert_eq!(p(None, None), None);
     assert_eq!(p(Some(0.0), Some(f64::NAN)), None);
 }
+
+#[test]
+fn values_read_from_the_cluster() {
+    assert_eq!(value("1500m"), Some(1.5));
+    assert_eq!(value("2Ki"), Some(2048.0));
+    assert_eq!(value("3"), Some(3.0));
+    assert_eq!(value("1.5G"), Some(1.5e9));
+    assert_eq!(value("x"), None);
+}

@@ -13,7 +13,6 @@ pub mod extract;
 mod operation;
 pub mod permissions;
 mod progress;
-pub mod quantity;
 pub mod restart;
 pub mod rotate;
 pub mod scale;
@@ -33,10 +32,10 @@ pub use audit::Audit;
 pub use operation::{Operation, Outcome, Plan, PlanKind, Request, execute, plan};
 pub use permissions::Permissions;
 pub use progress::{ObjectResult, Progress};
-pub use quantity::{format_bytes_quantity, parse_quantity, propose_memory_limit};
+pub use crate::quantity::{format_bytes_quantity, parse_quantity, propose_memory_limit};
 pub use target::{WorkloadKind, WorkloadRef};
 
-use super::Connection;
+use crate::cluster::Connection;
 use crate::config::StackConfig;
 
 /// The field manager of every agentdeck write (server-side apply, patches, updates).
@@ -85,10 +84,10 @@ impl OpError {
                 )),
                 _ => OpError::Api(format!("{what}: {} ({})", s.message, s.code)),
             },
-            other if super::explain::unreachable(&other) => {
-                OpError::Unreachable(format!("{what}: {}", super::explain::explain(&other)))
+            other if crate::cluster::explain::unreachable(&other) => {
+                OpError::Unreachable(format!("{what}: {}", crate::cluster::explain::explain(&other)))
             }
-            other => OpError::Api(format!("{what}: {}", super::explain::explain(&other))),
+            other => OpError::Api(format!("{what}: {}", crate::cluster::explain::explain(&other))),
         }
     }
 

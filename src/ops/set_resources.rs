@@ -8,7 +8,7 @@
 use kube::api::{Patch, PatchParams};
 use serde_json::{Value, json};
 
-use super::quantity::parse_quantity;
+use crate::quantity::parse_quantity;
 use super::target::WorkloadRef;
 use super::value_diff::{self, FieldChange};
 use super::{Access, FIELD_MANAGER, OpError, Ops, extract, restart};

@@ -7,8 +7,8 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::time::Duration;
 
 use crate::cluster::Target;
-use crate::cluster::ops::deploy::Change;
-use crate::cluster::ops::{self, OpError, Ops, Outcome, Plan, PlanKind, Request, WorkloadRef};
+use crate::ops::deploy::Change;
+use crate::ops::{self, OpError, Ops, Outcome, Plan, PlanKind, Request, WorkloadRef};
 use crate::config::Config;
 use crate::error::Error;
 use crate::secret::Secret;
@@ -341,5 +341,5 @@ pub async fn set_resources(
 }
 
 #[cfg(test)]
-#[path = "commands_tests.rs"]
+#[path = "writes_tests.rs"]
 mod tests;

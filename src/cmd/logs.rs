@@ -7,7 +7,7 @@ use futures::StreamExt;
 
 use crate::cluster::Target;
 use crate::cluster::logs::{self, LogRequest};
-use crate::commands::parse_duration;
+use crate::cmd::writes::parse_duration;
 use crate::config::Config;
 use crate::error::Error;
 
@@ -52,7 +52,7 @@ impl LogsArgs {
             None => None,
         };
         Ok(LogRequest {
-            target: self.target,
+            target: crate::cluster::logs::LogTarget::parse(&self.target)?,
             container: self.container,
             follow: self.follow,
             previous: self.previous,

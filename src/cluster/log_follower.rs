@@ -1,9 +1,10 @@
-//! The dashboard's log stream: picks the pod (a workload's best, again after each end),
+//! A followed log stream (the dashboard's): picks the pod (a workload's best, again after each end),
 //! reads its lines with the kubelet's timestamps, and sends them in batches — at most
 //! every [`BATCH_EVERY`] or [`BATCH_LINES`] lines — so a chatty pod costs a few redraws a
 //! second, not one per line. While following, a stream that ends (the container
 //! restarted, the connection closed) is read again after a backoff from the last line's
 //! time, without repeating lines; a pod that is gone or a refusal (403) ends it for good.
+//! It knows nothing of the dashboard: it sends `LogEvent`s over a channel.
 
 use std::time::Duration;
 
@@ -12,9 +13,8 @@ use jiff::{SignedDuration, Timestamp};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use crate::app::Msg;
-use crate::cluster::Connection;
-use crate::cluster::logs::{
+use super::Connection;
+use super::logs::{
     LogError, LogEvent, LogLine, LogRequest, Refusal, containers, pick_pod, stream,
 };
 
@@ -25,18 +25,16 @@ pub const BATCH_EVERY: Duration = Duration::from_millis(50);
 /// The longest wait between two reconnects, seconds.
 const MAX_BACKOFF: u64 = 10;
 
-/// Stream `req`'s lines as `Msg::Logs(id, …)` until the task is aborted; `buffer` is the
-/// view's bound in lines (told to the view with `Started`).
+/// Stream `req`'s lines as `LogEvent`s on `tx` until the task is aborted or the receiver
+/// is gone; `buffer` is the reader's bound in lines (told with `Started`).
 pub fn start(
     conn: Connection,
-    id: u64,
     req: LogRequest,
     buffer: usize,
-    tx: mpsc::Sender<Msg>,
+    tx: mpsc::Sender<LogEvent>,
 ) -> tokio::task::JoinHandle<()> {
     let reader = Reader {
         conn,
-        id,
         req,
         buffer,
         tx,
@@ -70,17 +68,16 @@ struct Mark {
 
 struct Reader {
     conn: Connection,
-    id: u64,
     req: LogRequest,
     buffer: usize,
-    tx: mpsc::Sender<Msg>,
+    tx: mpsc::Sender<LogEvent>,
     seen: Seen,
     got_lines: bool,
 }
 
 impl Reader {
     async fn send(&self, ev: LogEvent) -> bool {
-        self.tx.send(Msg::Logs(self.id, ev)).await.is_ok()
+        self.tx.send(ev).await.is_ok()
     }
 
     async fn run(mut self) {
@@ -110,10 +107,7 @@ impl Reader {
 
     /// Is the target a pod named directly (it cannot come back once gone)?
     fn names_a_pod(&self) -> bool {
-        match self.req.target.split_once('/') {
-            Some((k, _)) => matches!(k, "pod" | "pods" | "po"),
-            None => true,
-        }
+        self.req.target.names_a_pod()
     }
 
     fn gone(&self, pod: &str) -> End {
@@ -133,11 +127,7 @@ impl Reader {
 
     /// One read: pick the pod, say which, stream its lines until the end.
     async fn read(&mut self) -> End {
-        // The dashboard names a pod bare, a workload as KIND/NAME.
-        let picked = match self.req.target.split_once('/') {
-            None => Ok((self.req.target.clone(), 0)),
-            Some(_) => pick_pod(&self.conn, &self.req.target).await,
-        };
+        let picked = pick_pod(&self.conn, &self.req.target).await;
         let (pod, of) = match picked {
             Ok(p) => p,
             Err(LogError(why)) => return End::Retry(why),

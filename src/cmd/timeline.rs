@@ -3,7 +3,7 @@
 
 use clap::{Args, ValueEnum};
 
-use super::{Request, render};
+use crate::timeline::{Request, render};
 use crate::cluster::Target;
 use crate::config::Config;
 use crate::error::Error;
@@ -36,11 +36,11 @@ pub async fn run(
     prometheus_url: Option<&str>,
     a: TimelineArgs,
 ) -> Result<u8, Error> {
-    let since = crate::commands::parse_duration("--since", &a.since)?;
+    let since = crate::cmd::writes::parse_duration("--since", &a.since)?;
     let conn = crate::cluster::connect(target, &cfg.stack.namespace).await?;
     let feed = Feed::from_config(cfg, prometheus_url)?;
     let req = Request { since, utc: a.utc };
-    let tl = super::gather(&conn, cfg, &feed, &req).await;
+    let tl = crate::timeline::gather(&conn, cfg, &feed, &req).await;
     let out = match a.format {
         Format::Text => render::text(&tl),
         Format::Md => render::markdown(&tl),
