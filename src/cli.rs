@@ -11,9 +11,9 @@ use crate::cli_flags::{ClusterFlags, DemoFlags, LogFlag, Overlay, ReadFlags, Wri
 pub use crate::cmd::sim::SimAuth;
 pub use crate::cmd::sim::{SimAction, SimArgs};
 
-use crate::cmd::writes;
 #[cfg(feature = "simulator")]
 use crate::cmd::demo;
+use crate::cmd::writes;
 use crate::error::Error;
 use crate::metrics::Feed;
 use crate::toolbox::OpOutput;

@@ -3,8 +3,8 @@
 
 use crate::cluster::ConnectError;
 use crate::cluster::list::ListError;
-use crate::ops::OpError;
 use crate::config::ConfigError;
+use crate::ops::OpError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {

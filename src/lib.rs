@@ -4,8 +4,8 @@
 pub mod app;
 pub mod cli;
 pub mod cli_flags;
-pub mod cmd;
 pub mod cluster;
+pub mod cmd;
 pub mod config;
 pub mod config_queries;
 pub mod dashboard;

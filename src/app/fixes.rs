@@ -5,9 +5,7 @@
 
 use super::dialogs::{allowed, request, selected};
 use super::{App, Effect};
-use crate::ops::{
-    DeployArgs, Operation, Request, ResourcesArgs, WorkloadKind, WorkloadRef,
-};
+use crate::ops::{DeployArgs, Operation, Request, ResourcesArgs, WorkloadKind, WorkloadRef};
 use crate::problems::Fix;
 
 /// `m`: plan raising a container's memory limit.

@@ -20,11 +20,11 @@ use jiff::Timestamp;
 
 use crate::cluster::ClusterSnapshot;
 use crate::cluster::model::ContainerView;
-use crate::ops::{Operation, Permissions, Plan, WorkloadRef};
 use crate::config::{ModelPrice, ProblemsConfig, StackConfig};
 use crate::metrics::cost::Cost;
 use crate::metrics::history::History;
 use crate::metrics::{MetricsOrigin, MetricsSnapshot};
+use crate::ops::{Operation, Permissions, Plan, WorkloadRef};
 use crate::problems::{Cleared, Problem, Tracker};
 use crate::theme::Theme;
 

@@ -9,10 +9,10 @@ use jiff::Timestamp;
 
 use crate::cluster::connect::ConnectError;
 use crate::cluster::logs::{LogEvent, LogRequest};
-use crate::ops::{OpError, Outcome, Plan, Progress, Request};
 use crate::cluster::pod_details::{FetchError, PodDetails};
 use crate::cluster::{ClusterEvent, Connection};
 use crate::metrics::MetricsSnapshot;
+use crate::ops::{OpError, Outcome, Plan, Progress, Request};
 use crate::timeline::Timeline;
 
 /// Everything that can happen to the App.

@@ -3,11 +3,11 @@ use std::time::Duration;
 use crossterm::event::{KeyEvent, KeyModifiers};
 
 use super::*;
+use crate::config::Config;
+use crate::metrics::{MetricsOrigin, ModelRate, Reading};
 use crate::ops::{
     OpError, Operation, Ops, Outcome, Plan, PlanKind, Progress, Request, WorkloadKind,
 };
-use crate::config::Config;
-use crate::metrics::{MetricsOrigin, ModelRate, Reading};
 
 fn app() -> App {
     crate::app::testing::app()

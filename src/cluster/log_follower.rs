@@ -14,9 +14,7 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 use super::Connection;
-use super::logs::{
-    LogError, LogEvent, LogLine, LogRequest, Refusal, containers, pick_pod, stream,
-};
+use super::logs::{LogError, LogEvent, LogLine, LogRequest, Refusal, containers, pick_pod, stream};
 
 /// Lines sent at once at most.
 pub const BATCH_LINES: usize = 500;

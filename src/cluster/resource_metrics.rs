@@ -8,8 +8,8 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::connect::Connection;
-use crate::quantity::value as quantity;
 use super::model::{MetricsApi, ResourceMetrics};
+use crate::quantity::value as quantity;
 use crate::text::printable;
 
 const GROUP_VERSION: &str = "/apis/metrics.k8s.io/v1beta1";

@@ -3,11 +3,11 @@
 
 use clap::{Args, ValueEnum};
 
-use crate::timeline::{Request, render};
 use crate::cluster::Target;
 use crate::config::Config;
 use crate::error::Error;
 use crate::metrics::Feed;
+use crate::timeline::{Request, render};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {

@@ -7,10 +7,10 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::time::Duration;
 
 use crate::cluster::Target;
-use crate::ops::deploy::Change;
-use crate::ops::{self, OpError, Ops, Outcome, Plan, PlanKind, Request, WorkloadRef};
 use crate::config::Config;
 use crate::error::Error;
+use crate::ops::deploy::Change;
+use crate::ops::{self, OpError, Ops, Outcome, Plan, PlanKind, Request, WorkloadRef};
 use crate::secret::Secret;
 use crate::toolbox::Output;
 use crate::toolbox::output;

@@ -27,12 +27,12 @@ use k8s_openapi::api::authorization::v1::{
 };
 use kube::api::{Api, PostParams};
 
+pub use crate::quantity::{format_bytes_quantity, parse_quantity, propose_memory_limit};
 pub use args::{DeployArgs, ResourcesArgs};
 pub use audit::Audit;
 pub use operation::{Operation, Outcome, Plan, PlanKind, Request, execute, plan};
 pub use permissions::Permissions;
 pub use progress::{ObjectResult, Progress};
-pub use crate::quantity::{format_bytes_quantity, parse_quantity, propose_memory_limit};
 pub use target::{WorkloadKind, WorkloadRef};
 
 use crate::cluster::Connection;
@@ -84,10 +84,14 @@ impl OpError {
                 )),
                 _ => OpError::Api(format!("{what}: {} ({})", s.message, s.code)),
             },
-            other if crate::cluster::explain::unreachable(&other) => {
-                OpError::Unreachable(format!("{what}: {}", crate::cluster::explain::explain(&other)))
-            }
-            other => OpError::Api(format!("{what}: {}", crate::cluster::explain::explain(&other))),
+            other if crate::cluster::explain::unreachable(&other) => OpError::Unreachable(format!(
+                "{what}: {}",
+                crate::cluster::explain::explain(&other)
+            )),
+            other => OpError::Api(format!(
+                "{what}: {}",
+                crate::cluster::explain::explain(&other)
+            )),
         }
     }
 

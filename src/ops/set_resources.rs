@@ -8,10 +8,10 @@
 use kube::api::{Patch, PatchParams};
 use serde_json::{Value, json};
 
-use crate::quantity::parse_quantity;
 use super::target::WorkloadRef;
 use super::value_diff::{self, FieldChange};
 use super::{Access, FIELD_MANAGER, OpError, Ops, extract, restart};
+use crate::quantity::parse_quantity;
 
 const MI: f64 = 1024.0 * 1024.0;
 

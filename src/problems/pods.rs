@@ -1,10 +1,10 @@
 //! The cluster's side of the runbook: OOM kills, crash loops, pods nobody can schedule,
 //! stuck rollouts, an HPA that cannot read its metrics.
 
-use crate::cluster::workload::WorkloadKind;
 use super::{Fix, Inputs, Problem, Severity};
 use crate::cluster::ClusterSnapshot;
 use crate::cluster::model::{ContainerView, HpaView, MetricsApi, Workload};
+use crate::cluster::workload::WorkloadKind;
 use crate::ops::propose_memory_limit;
 
 /// An OOM kill older than this is history, not a live problem.

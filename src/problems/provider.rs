@@ -241,10 +241,9 @@ fn egress(i: &Inputs) -> Option<Problem> {
     if c.readable("networkpolicies") != Readable::Yes {
         return None;
     }
-    let agents = c
-        .workloads
-        .iter()
-        .find(|w| w.kind == crate::cluster::workload::WorkloadKind::Deployment && w.name == i.stack.deployment)?;
+    let agents = c.workloads.iter().find(|w| {
+        w.kind == crate::cluster::workload::WorkloadKind::Deployment && w.name == i.stack.deployment
+    })?;
     let addr = i.cfg.provider_address.parse().unwrap_or(PUBLIC_STANDIN);
     let port = i.cfg.provider_port;
     let Verdict::Blocked { isolating } =

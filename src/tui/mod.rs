@@ -15,11 +15,11 @@ use futures::StreamExt;
 use tokio::sync::mpsc;
 
 use crate::app::{self, App, Effect, Msg};
-use crate::ops::{self, Ops};
 use crate::cluster::{self, ClusterEvent, Connection, Target, Watch};
 use crate::config::Config;
 use crate::error::Error;
 use crate::metrics::MetricsSnapshot;
+use crate::ops::{self, Ops};
 
 /// What the event loop talks to.
 pub struct Backends {

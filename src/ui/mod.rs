@@ -21,8 +21,8 @@ use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table};
 use crate::app::keymap;
 use crate::app::views::View;
 use crate::app::{App, Mode};
-use crate::ops::Plan;
 use crate::format;
+use crate::ops::Plan;
 use crate::theme::Theme;
 
 /// A bordered block with the theme's colours.

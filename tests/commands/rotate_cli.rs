@@ -7,8 +7,8 @@ use crate::common;
 use std::time::{Duration, Instant};
 
 use crate::common::{SimProcess, ok, preload, require_tool, run, start_sim};
-use agentdeck::ops::{self, Ops, Outcome, Progress, Request};
 use agentdeck::config::Config;
+use agentdeck::ops::{self, Ops, Outcome, Progress, Request};
 use agentdeck::secret::Secret;
 use k8s_openapi::api::core::v1::Secret as KubeSecret;
 use kube::api::{Api, Patch, PatchParams, PostParams};

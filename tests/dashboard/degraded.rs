@@ -220,8 +220,8 @@ async fn a_statefulsets_keys_are_greyed_by_statefulset_rights() {
     let snap = loop {
         match tokio::time::timeout_at(deadline, rx.recv()).await {
             Ok(Some(ClusterEvent::Snapshot(s)))
-                if s.workloads.iter().any(|w| w.kind == "StatefulSet")
-                    && s.workloads.iter().any(|w| w.kind == "Deployment") =>
+                if s.workloads.iter().any(|w| w.kind.name() == "StatefulSet")
+                    && s.workloads.iter().any(|w| w.kind.name() == "Deployment") =>
             {
                 break *s;
             }
@@ -257,7 +257,12 @@ async fn a_statefulsets_keys_are_greyed_by_statefulset_rights() {
         Msg::Cluster(0, ClusterEvent::Snapshot(Box::new(snap))),
     );
     update(&mut a, Msg::Permissions(0, answers));
-    let index = |a: &App, kind: &str| a.visible().iter().position(|w| w.kind == kind).unwrap();
+    let index = |a: &App, kind: &str| {
+        a.visible()
+            .iter()
+            .position(|w| w.kind.name() == kind)
+            .unwrap()
+    };
     let crossed = |s: ratatui::style::Style| {
         s.add_modifier
             .contains(ratatui::style::Modifier::CROSSED_OUT)
