@@ -16,7 +16,7 @@ use crate::cmd::demo;
 use crate::cmd::writes;
 use crate::error::Error;
 use crate::metrics::Feed;
-use crate::toolbox::OpOutput;
+use crate::output::OpOutput;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -62,8 +62,8 @@ pub enum Command {
         #[arg(long, conflicts_with = "output")]
         json: bool,
         /// json, yaml, or wide (the text with more columns).
-        #[arg(short = 'o', long, value_name = "FORMAT", value_parser = crate::toolbox::output::parse_status)]
-        output: Option<crate::toolbox::Output>,
+        #[arg(short = 'o', long, value_name = "FORMAT", value_parser = crate::output::parse_status)]
+        output: Option<crate::output::Output>,
         #[command(flatten)]
         flags: ReadFlags,
     },
@@ -72,8 +72,8 @@ pub enum Command {
     /// quantity, with what the stack cannot tell.
     Metrics {
         /// json or yaml.
-        #[arg(short = 'o', long, value_name = "FORMAT", value_parser = crate::toolbox::output::parse_op)]
-        output: Option<crate::toolbox::Output>,
+        #[arg(short = 'o', long, value_name = "FORMAT", value_parser = crate::output::parse_op)]
+        output: Option<crate::output::Output>,
         #[command(flatten)]
         flags: ReadFlags,
     },
@@ -183,7 +183,7 @@ pub enum Command {
         flags: WriteFlags,
     },
     #[command(flatten)]
-    Toolbox(crate::toolbox::ToolboxCommand),
+    Setup(crate::cmd::setup::SetupCommand),
     /// Run a kubeconfig's exec credential plugin with a timeout and bounded output (the kube
     /// client runs this in its place).
     #[command(hide = true, name = "exec-plugin")]
@@ -214,8 +214,8 @@ pub use crate::manifests::bundled_preload;
 /// that does not take it is refused the same way (exit 2). The options given after the
 /// subcommand are laid over those before it.
 fn parse() -> (Cli, Global) {
-    let plugin = crate::toolbox::plugin::invoked_as_plugin();
-    let cmd = crate::toolbox::plugin::named(Cli::command(), plugin);
+    let plugin = crate::cmd::setup::plugin::invoked_as_plugin();
+    let cmd = crate::cmd::setup::plugin::named(Cli::command(), plugin);
     parse_with(cmd, std::env::args_os()).unwrap_or_else(|e| e.exit())
 }
 
@@ -262,7 +262,7 @@ impl Command {
             | Command::Restart { flags, .. }
             | Command::Delete { flags, .. } => flags,
             Command::Sim { log, .. } => log,
-            Command::Toolbox(t) => match t.flags() {
+            Command::Setup(t) => match t.flags() {
                 Some(f) => f,
                 None => return,
             },
@@ -274,8 +274,8 @@ impl Command {
 
 impl Global {
     /// The flags `agentdeck config` reports on.
-    fn config_flags(&self) -> crate::toolbox::ConfigFlags {
-        crate::toolbox::ConfigFlags {
+    fn config_flags(&self) -> crate::cmd::setup::ConfigFlags {
+        crate::cmd::setup::ConfigFlags {
             config: self.cfg.config.clone(),
             prometheus_url: self.prom.prometheus_url.clone(),
             theme: self.theme.theme.clone(),
@@ -330,8 +330,8 @@ async fn dispatch(command: Option<Command>, g: Global) -> Result<u8, Error> {
         return Err(crate::cmd::sim::unavailable());
     }
     let command = match command {
-        Some(Command::Toolbox(c)) => {
-            return crate::toolbox::run(c, &g.config_flags(), Cli::command());
+        Some(Command::Setup(c)) => {
+            return crate::cmd::setup::run(c, &g.config_flags(), Cli::command());
         }
         other => other,
     };
@@ -346,7 +346,7 @@ async fn dispatch(command: Option<Command>, g: Global) -> Result<u8, Error> {
         #[cfg(feature = "simulator")]
         Some(Command::Demo { sim, .. }) => run_demo(sim, &g, &cfg).await,
         Some(Command::Status { json, output, .. }) => {
-            let output = output.or(json.then_some(crate::toolbox::Output::Json));
+            let output = output.or(json.then_some(crate::output::Output::Json));
             run_status(cfg.clone(), &g, output).await
         }
         Some(Command::Logs { args, .. }) => crate::cmd::logs::run(&cfg, &t, args).await,
@@ -475,7 +475,7 @@ pub(crate) fn target(g: &Global) -> crate::cluster::Target {
 async fn run_status(
     cfg: crate::config::Config,
     g: &Global,
-    output: Option<crate::toolbox::Output>,
+    output: Option<crate::output::Output>,
 ) -> Result<u8, Error> {
     crate::dashboard::say_waiting_for_plugin(&target(g), &cfg);
     let conn = crate::cluster::connect(&target(g), &cfg.stack.namespace).await?;

@@ -9,8 +9,8 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::format;
 use crate::metrics::{Cost, Feed, MetricsSnapshot, Reading};
+use crate::output::Output;
 use crate::problems::{BlindSpot, Inputs, Problem};
-use crate::toolbox::Output;
 
 /// What `status` says: the problems due (the dashboard's strip), those still within their
 /// grace (pods starting after a scale), and the checks that cannot be made.
@@ -517,7 +517,7 @@ pub async fn run(
     let (m, k) = (metrics.as_ref(), cost.as_ref());
     let out = match output {
         Some(f @ (Output::Json | Output::Yaml)) => {
-            crate::toolbox::output::render(&report_json(&cluster, m, k, &v), f)
+            crate::output::render(&report_json(&cluster, m, k, &v), f)
         }
         // Everything from the cluster and Prometheus is cleaned where it is read; this
         // last pass makes sure no escape sequence reaches the operator's terminal.

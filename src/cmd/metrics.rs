@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::metrics::detect::{self, Found};
 use crate::metrics::plan::{Choice, Plan, Source};
 use crate::metrics::{Feed, Scope, scope};
-use crate::toolbox::Output;
+use crate::output::Output;
 
 /// What `metrics` found: the probe, the plan, and the probe's time.
 pub struct Report {
@@ -138,7 +138,7 @@ pub async fn run(
 ) -> Result<u8, Error> {
     let r = report(cfg, feed, namespace).await?;
     let out = match output {
-        Some(f @ (Output::Json | Output::Yaml)) => crate::toolbox::output::render(&to_json(&r), f),
+        Some(f @ (Output::Json | Output::Yaml)) => crate::output::render(&to_json(&r), f),
         _ => crate::text::printable_lines(&to_text(&r)),
     };
     print!("{out}");

@@ -11,9 +11,9 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::ops::deploy::Change;
 use crate::ops::{self, OpError, Ops, Outcome, Plan, PlanKind, Request, WorkloadRef};
+use crate::output;
+use crate::output::Output;
 use crate::secret::Secret;
-use crate::toolbox::Output;
-use crate::toolbox::output;
 
 /// Parse the value of `flag`: "90", "90s", "5m", "1.5h" — more than 0, at most a week.
 pub fn parse_duration(flag: &str, s: &str) -> Result<Duration, Error> {

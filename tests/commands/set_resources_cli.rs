@@ -335,7 +335,7 @@ fn the_new_flags_parse() {
             resources,
             yes: false,
             timeout: None,
-            out: agentdeck::toolbox::OpOutput { output: None },
+            out: agentdeck::output::OpOutput { output: None },
             ..
         }) => {
             assert_eq!(workload, "statefulset/db");

@@ -1,10 +1,8 @@
-//! What makes agentdeck fit the Kubernetes toolbox: shell completions, a man page, the
-//! kubectl plugin name, kubectl-style `-o` output and `agentdeck config`. Nothing here
-//! talks to the cluster; the faces in `cli` and `commands` call in.
+//! Setting agentdeck up in a shell and beside kubectl: shell completions, a man page, the
+//! kubectl plugin name and `agentdeck config`. Nothing here talks to the cluster.
 
 pub mod completions;
 pub mod config_cmd;
-pub mod output;
 pub mod plugin;
 
 use clap::Subcommand;
@@ -13,11 +11,11 @@ use crate::error::Error;
 
 pub use config_cmd::ConfigFlags;
 
-pub use output::{OpOutput, Output};
+pub use crate::output::{OpOutput, Output};
 
-/// The subcommands of the toolbox (flattened into `agentdeck`'s own).
+/// The setup subcommands (flattened into `agentdeck`'s own).
 #[derive(Debug, Subcommand)]
-pub enum ToolboxCommand {
+pub enum SetupCommand {
     /// Print a shell completion script: bash, zsh, fish, powershell or elvish, e.g.
     /// `source <(agentdeck completions bash)`.
     Completions {
@@ -38,11 +36,11 @@ pub enum ToolboxCommand {
     },
 }
 
-impl ToolboxCommand {
+impl SetupCommand {
     /// The options of its own (`config …`'s), to lay over those given before it.
     pub fn flags(&self) -> Option<&crate::cli_flags::ConfigCmdFlags> {
         match self {
-            ToolboxCommand::Config { action } => Some(match action {
+            SetupCommand::Config { action } => Some(match action {
                 ConfigAction::Path(f) | ConfigAction::Show(f) | ConfigAction::Init(f) => f,
             }),
             _ => None,
@@ -71,15 +69,15 @@ fn printed(r: std::io::Result<()>, what: &str) -> Result<u8, Error> {
     }
 }
 
-/// Run a toolbox subcommand on the command line `cli` (the parser's, for completions and
+/// Run a setup subcommand on the command line `cli` (the parser's, for completions and
 /// the man page): its exit code, or the error the caller prints.
-pub fn run(cmd: ToolboxCommand, g: &ConfigFlags, cli: clap::Command) -> Result<u8, Error> {
+pub fn run(cmd: SetupCommand, g: &ConfigFlags, cli: clap::Command) -> Result<u8, Error> {
     match cmd {
-        ToolboxCommand::Completions { shell } => {
+        SetupCommand::Completions { shell } => {
             let r = completions::print(cli, shell, &mut std::io::stdout());
             printed(r, "writing the completion script")
         }
-        ToolboxCommand::Man { subcommand } => {
+        SetupCommand::Man { subcommand } => {
             let mut cmd = plugin::named(cli, plugin::invoked_as_plugin());
             cmd.build();
             let page = match subcommand.as_deref() {
@@ -103,7 +101,7 @@ pub fn run(cmd: ToolboxCommand, g: &ConfigFlags, cli: clap::Command) -> Result<u
             let man = clap_mangen::Man::new(page);
             printed(man.render(&mut std::io::stdout()), "writing the man page")
         }
-        ToolboxCommand::Config { action, .. } => match action {
+        SetupCommand::Config { action, .. } => match action {
             ConfigAction::Path(_) => config_cmd::path(g),
             ConfigAction::Show(_) => config_cmd::show(g),
             ConfigAction::Init(_) => config_cmd::init(g),
