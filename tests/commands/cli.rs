@@ -62,6 +62,7 @@ fn bad_sim_flags_are_refused_with_the_reason() {
 /// Each subcommand offers only the options that mean something to it, and refuses the
 /// others given before it (they were silently accepted).
 #[test]
+#[allow(clippy::too_many_lines)] // a scenario: one session, read top to bottom
 fn each_subcommand_offers_and_takes_only_its_own_options() {
     use clap::CommandFactory;
     let cli = agentdeck::cli::Cli::command();

@@ -9,6 +9,7 @@ fn agentdeck(sim: &SimProcess, args: &[&str]) -> (i32, String, String) {
 }
 
 #[test]
+#[allow(clippy::too_many_lines)] // a scenario: one session, read top to bottom
 fn deploy_plan_apply_conflict_and_bad_yaml() {
     if !require_tool("kubectl") {
         return;

@@ -34,6 +34,7 @@ const PORT: &str = "{.spec.egress[0].ports[0].port}";
 const NETPOL: &[&str] = &["get", "networkpolicy", "allow-holysheep-api"];
 
 #[test]
+#[allow(clippy::too_many_lines)] // a scenario: one session, read top to bottom
 fn deploy_only_restores_a_broken_network_policy() {
     if !common::require_tool("kubectl") {
         return;

@@ -25,6 +25,7 @@ fn kget(sim: &SimProcess, args: &[&str], path: &str) -> String {
 }
 
 #[test]
+#[allow(clippy::too_many_lines)] // a scenario: one session, read top to bottom
 fn scale_and_restart_through_the_cli() {
     if !common::require_tool("kubectl") {
         return;

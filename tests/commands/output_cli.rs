@@ -128,6 +128,7 @@ fn deploy_dry_run_prints_the_objects_as_a_yaml_stream_only() {
 }
 
 #[test]
+#[allow(clippy::too_many_lines)] // a scenario: one session, read top to bottom
 fn operations_print_their_result_as_one_json_object() {
     let sim = SimProcess::start(&["--preload", "--time-scale", "10"]);
     let (code, out, err) = sim.agentdeck(

@@ -32,6 +32,7 @@ fn unauthorized_ratio(sim: &SimProcess) -> f64 {
 }
 
 #[test]
+#[allow(clippy::too_many_lines)] // a scenario: one session, read top to bottom
 fn rotate_key_end_to_end() {
     if !require_tool("kubectl") {
         return;

@@ -26,6 +26,7 @@ fn deploy(sim: &SimProcess, path: &str) -> String {
 const LIMIT: &str = "{.spec.template.spec.containers[0].resources.limits.memory}";
 
 #[test]
+#[allow(clippy::too_many_lines)] // a scenario: one session, read top to bottom
 fn set_resources_raises_the_memory_limit() {
     if !common::require_tool("kubectl") {
         return;
@@ -205,6 +206,7 @@ fn set_resources_raises_the_memory_limit() {
 }
 
 #[test]
+#[allow(clippy::too_many_lines)] // a scenario: one session, read top to bottom
 fn set_resources_on_a_statefulset_with_two_containers() {
     if !common::require_tool("kubectl") {
         return;

@@ -27,6 +27,7 @@ async fn next_matching(
 }
 
 #[tokio::test]
+#[allow(clippy::too_many_lines)] // a scenario: one session, read top to bottom
 async fn watchers_snapshot_go_stale_and_recover() {
     let dir = tempfile::tempdir().unwrap();
     let kc = dir.path().join("kubeconfig");
@@ -166,6 +167,7 @@ async fn a_stalled_server_is_stale_within_seconds_and_recovers_by_itself() {
 /// the new truth replaces what was shown, no phantom pods — and the snapshot says the state
 /// was reloaded. Once the new history passes the old resourceVersion, still no phantoms.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[allow(clippy::too_many_lines)] // a scenario: one session, read top to bottom
 async fn a_server_restored_with_an_older_history_is_listed_anew() {
     let dir = tempfile::tempdir().unwrap();
     let kc = dir.path().join("kubeconfig");

@@ -191,6 +191,7 @@ fn footer_style(a: &App, label: &str) -> ratatui::style::Style {
 /// `s` on the StatefulSet (redis) and offers them on the Deployment — RBAC is asked
 /// about each kind, with the accesses the operations declare.
 #[tokio::test]
+#[allow(clippy::too_many_lines)] // a scenario: one session, read top to bottom
 async fn a_statefulsets_keys_are_greyed_by_statefulset_rights() {
     use agentdeck::ops::Ops;
     let mut cfg = preload(5.0);

@@ -65,6 +65,7 @@ fn stale_in_time(t: &Tmux, started: Instant, what: &str) {
 }
 
 #[test]
+#[allow(clippy::too_many_lines)] // a scenario: one session, read top to bottom
 fn the_dashboard_survives_blackhole_reset_and_outage() {
     if !require_tool("tmux") {
         return;

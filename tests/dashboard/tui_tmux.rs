@@ -34,6 +34,7 @@ fn demo_server(tmp: &std::path::Path) -> String {
 }
 
 #[test]
+#[allow(clippy::too_many_lines)] // a scenario: one session, read top to bottom
 fn demo_in_a_real_terminal() {
     if !require_tool("tmux") {
         return;

@@ -24,6 +24,7 @@ fn entry(at: &str, kind: Kind, source: &'static str, text: &str, warning: bool) 
     e
 }
 
+#[allow(clippy::too_many_lines)] // a scenario: one session, read top to bottom
 fn incident() -> Timeline {
     use Kind::*;
     let entries = vec![

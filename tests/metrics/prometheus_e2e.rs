@@ -85,6 +85,7 @@ fn bucket_of(x: f64) -> (f64, f64) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[allow(clippy::too_many_lines)] // a scenario: one session, read top to bottom
 async fn prometheus_agrees_with_the_truth() {
     if !require_tool("prometheus") {
         return;

@@ -21,6 +21,7 @@ fn jsonpath(sim: &SimProcess, bin: &str, args: &[&str], path: &str) -> String {
     run(c).1
 }
 
+#[allow(clippy::too_many_lines)] // a scenario: one session, read top to bottom
 fn full_workflow(bin: &str) {
     if !require_tool(bin) {
         return;

@@ -23,6 +23,7 @@ fn ready_replicas(d: &Deployment) -> i32 {
 }
 
 #[tokio::test]
+#[allow(clippy::too_many_lines)] // a scenario: one session, read top to bottom
 async fn lists_the_preloaded_stack_and_nodes() {
     let sim = start_sim(preload(4.0)).await;
     let c = client(&sim);
@@ -123,6 +124,7 @@ async fn lists_the_preloaded_stack_and_nodes() {
 }
 
 #[tokio::test]
+#[allow(clippy::too_many_lines)] // a scenario: one session, read top to bottom
 async fn watches_and_patches() {
     let sim = start_sim(preload(4.0)).await;
     let c = client(&sim);
@@ -285,6 +287,7 @@ async fn watches_and_patches() {
 }
 
 #[tokio::test]
+#[allow(clippy::too_many_lines)] // a scenario: one session, read top to bottom
 async fn server_side_apply_conflicts_and_errors() {
     let sim = start_sim(preload(1.0)).await;
     let c = client(&sim);

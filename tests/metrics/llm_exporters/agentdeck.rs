@@ -86,6 +86,7 @@ pub async fn numbers_agree(
 }
 
 /// Before the 401s: each stack detected, what it cannot tell said in words.
+#[allow(clippy::too_many_lines)] // a scenario: one session, read top to bottom
 pub async fn detected(stack: &Stack, http: &reqwest::Client, sim: &SimProcess) {
     let otel = numbers_agree(
         stack,
