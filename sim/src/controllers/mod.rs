@@ -1,11 +1,10 @@
 //! Controllers in simulated time: scheduler and kubelet (pods), ReplicaSets, Deployments,
-//! StatefulSets, DaemonSets, Jobs, CronJobs, HorizontalPodAutoscalers, default ServiceAccounts, garbage collection, events. One loop runs them all, on every
-//! store change and on a slow tick for time-driven transitions.
+//! StatefulSets, Jobs, HorizontalPodAutoscalers, default ServiceAccounts, garbage
+//! collection, events. One loop runs them all, on every store change and on a slow tick
+//! for time-driven transitions. DaemonSets and CronJobs are stored and served, not run:
+//! nothing the product or its tests do needs their controllers (sim/README.md).
 
 pub mod bulk;
-pub mod cron;
-pub mod cronjob;
-pub mod daemonset;
 mod decoded;
 pub mod deployment;
 pub mod events;
@@ -145,9 +144,7 @@ pub fn reconcile(sim: &Sim, st: &mut State) {
     statefulset::reconcile(sim, st, &snap.pods);
     pods::reconcile(sim, st, &snap);
     hpa::reconcile(sim, st, &snap);
-    cronjob::reconcile(sim, st);
     job::reconcile(sim, st, &snap);
-    daemonset::reconcile(sim, st, &snap);
     namespaces::reconcile(sim, &mut st.namespaces);
     // Garbage collection after deletions (until it has nothing left to do), and when the
     // oldest event expires.
