@@ -55,6 +55,23 @@ pub fn render(a: &App, w: u16, h: u16) -> String {
     out
 }
 
+/// The style of the footer hint `label` (e.g. "<r>") on a 120×30 frame of `a`: greyed and
+/// struck when the write is refused.
+pub fn footer_style(a: &App, label: &str) -> ratatui::style::Style {
+    let (w, h) = (120, 30);
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| agentdeck::ui::draw(f, a)).unwrap();
+    let buf = t.backend().buffer().clone();
+    let line: String = (0..w)
+        .map(|x| buf[(x, h - 1)].symbol().to_string())
+        .collect();
+    let at = line
+        .find(label)
+        .unwrap_or_else(|| panic!("{label} not in {line}"));
+    let x = line[..at].chars().count() as u16;
+    buf[(x, h - 1)].style()
+}
+
 /// "12:34" → "HH:MM" (axis labels are in the local time zone).
 pub fn filter_clocks(s: &str) -> String {
     let c: Vec<char> = s.chars().collect();

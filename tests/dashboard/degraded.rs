@@ -9,7 +9,7 @@ use crate::common;
 use std::time::Duration;
 
 use crate::common::{SimProcess, preload};
-use agentdeck::app::{App, Msg, Settings, update};
+use agentdeck::app::{App, Msg, update};
 use agentdeck::cluster::model::Readable;
 use agentdeck::cluster::{self, ClusterEvent, ClusterSnapshot};
 use agentdeck_sim::DenyRule;
@@ -54,20 +54,8 @@ async fn snapshot_without(kind: &str) -> ClusterSnapshot {
 }
 
 fn screen(snap: ClusterSnapshot) -> String {
-    let mut a = App::new(
-        Settings {
-            context: "agentdeck-sim".into(),
-            namespace: "ai-agents".into(),
-            contexts: vec![],
-            metrics_origin: agentdeck::metrics::MetricsOrigin::None,
-            prices: agentdeck::config::default_models(),
-            gpu_hour_price: None,
-            history_minutes: 10,
-            themes: agentdeck::theme::Theme::bundled(),
-            theme: "dark".into(),
-            read_only: false,
-            runbook: Default::default(),
-        },
+    let mut a = crate::common::screen::app(
+        agentdeck::metrics::MetricsOrigin::None,
         jiff::Timestamp::now(),
     );
     update(
@@ -171,22 +159,6 @@ fn status_names_what_it_could_not_read_and_exits_1() {
     assert!(err.contains("listing deployments"), "{err}");
 }
 
-/// The style of the footer hint `label` on a 120×30 screen of `a`.
-fn footer_style(a: &App, label: &str) -> ratatui::style::Style {
-    let (w, h) = (120, 30);
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| agentdeck::ui::draw(f, a)).unwrap();
-    let buf = t.backend().buffer().clone();
-    let line: String = (0..w)
-        .map(|x| buf[(x, h - 1)].symbol().to_string())
-        .collect();
-    let at = line
-        .find(label)
-        .unwrap_or_else(|| panic!("{label} not in {line}"));
-    let x = line[..at].chars().count() as u16;
-    buf[(x, h - 1)].style()
-}
-
 /// A role that may patch Deployments but not StatefulSets: the dashboard greys `r` and
 /// `s` on the StatefulSet (redis) and offers them on the Deployment — RBAC is asked
 /// about each kind, with the accesses the operations declare.
@@ -237,20 +209,8 @@ async fn a_statefulsets_keys_are_greyed_by_statefulset_rights() {
     );
     let answers = ops.permissions().await;
     sim.stop().await;
-    let mut a = App::new(
-        Settings {
-            context: "agentdeck-sim".into(),
-            namespace: "ai-agents".into(),
-            contexts: vec![],
-            metrics_origin: agentdeck::metrics::MetricsOrigin::None,
-            prices: agentdeck::config::default_models(),
-            gpu_hour_price: None,
-            history_minutes: 10,
-            themes: agentdeck::theme::Theme::bundled(),
-            theme: "dark".into(),
-            read_only: false,
-            runbook: Default::default(),
-        },
+    let mut a = crate::common::screen::app(
+        agentdeck::metrics::MetricsOrigin::None,
         jiff::Timestamp::now(),
     );
     update(
@@ -270,8 +230,14 @@ async fn a_statefulsets_keys_are_greyed_by_statefulset_rights() {
     };
     a.selected = index(&a, "StatefulSet");
     let sts = a.selected_workload().unwrap().name.clone();
-    assert!(crossed(footer_style(&a, "<r>")), "restart {sts} is denied");
-    assert!(crossed(footer_style(&a, "<s>")), "scale {sts} is denied");
+    assert!(
+        crossed(crate::common::screen::footer_style(&a, "<r>")),
+        "restart {sts} is denied"
+    );
+    assert!(
+        crossed(crate::common::screen::footer_style(&a, "<s>")),
+        "scale {sts} is denied"
+    );
     let why = a
         .refusal(agentdeck::ops::Operation::Restart)
         .unwrap()
@@ -280,12 +246,15 @@ async fn a_statefulsets_keys_are_greyed_by_statefulset_rights() {
     a.selected = index(&a, "Deployment");
     let dep = a.selected_workload().unwrap().name.clone();
     assert!(
-        !crossed(footer_style(&a, "<r>")),
+        !crossed(crate::common::screen::footer_style(&a, "<r>")),
         "restart {dep} is allowed"
     );
-    assert!(!crossed(footer_style(&a, "<s>")), "scale {dep} is allowed");
     assert!(
-        !crossed(footer_style(&a, "<K>")),
+        !crossed(crate::common::screen::footer_style(&a, "<s>")),
+        "scale {dep} is allowed"
+    );
+    assert!(
+        !crossed(crate::common::screen::footer_style(&a, "<K>")),
         "the key's Secret is writable"
     );
 }

@@ -237,20 +237,6 @@ fn progress_shows_in_the_footer() {
 }
 
 /// The footer cells of `label` ("<s> scale"), with their style.
-fn footer_style(a: &App, label: &str) -> ratatui::style::Style {
-    let (w, h) = (120, 30);
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| agentdeck::ui::draw(f, a)).unwrap();
-    let buf = t.backend().buffer().clone();
-    let line: String = (0..w)
-        .map(|x| buf[(x, h - 1)].symbol().to_string())
-        .collect();
-    let at = line
-        .find(label)
-        .unwrap_or_else(|| panic!("{label} not in {line}"));
-    let x = line[..at].chars().count() as u16;
-    buf[(x, h - 1)].style()
-}
 
 #[test]
 fn writes_rbac_denies_are_greyed_out_in_the_footer() {
@@ -273,13 +259,16 @@ fn writes_rbac_denies_are_greyed_out_in_the_footer() {
         ),
     );
     let crossed = |s: ratatui::style::Style| s.add_modifier.contains(Modifier::CROSSED_OUT);
-    assert!(crossed(footer_style(&a, "<s>")), "scale is denied");
-    assert!(!crossed(footer_style(&a, "<r>")), "restart is allowed");
-    assert!(!crossed(footer_style(&a, "<?>")));
+    assert!(crossed(screen::footer_style(&a, "<s>")), "scale is denied");
+    assert!(
+        !crossed(screen::footer_style(&a, "<r>")),
+        "restart is allowed"
+    );
+    assert!(!crossed(screen::footer_style(&a, "<?>")));
     // Read-only greys out every write.
     a.permissions = agentdeck::ops::Permissions::new(true);
-    assert!(crossed(footer_style(&a, "<r>")) && crossed(footer_style(&a, "<K>")));
-    assert!(!crossed(footer_style(&a, "<q>")));
+    assert!(crossed(screen::footer_style(&a, "<r>")) && crossed(screen::footer_style(&a, "<K>")));
+    assert!(!crossed(screen::footer_style(&a, "<q>")));
 }
 
 #[test]
