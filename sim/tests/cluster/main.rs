@@ -9,6 +9,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
+mod harness;
 
 mod sim_controllers;
 mod sim_hpa_metrics;
