@@ -77,6 +77,15 @@ pub enum Command {
         #[command(flatten)]
         flags: ReadFlags,
     },
+    /// The runbook's detections as Prometheus alerting rules (the key rejected, timeouts,
+    /// throttling, a slow provider; OOMKilled, crash loops and HPAs over kube-state-metrics),
+    /// with the config's thresholds and window, for the metric profile in use.
+    Rules {
+        #[command(flatten)]
+        args: crate::cmd::rules::RulesArgs,
+        #[command(flatten)]
+        flags: ReadFlags,
+    },
     /// Scale a Deployment or StatefulSet; under an HPA, to at least N (its minReplicas).
     Scale {
         /// NAME (a Deployment), deploy/NAME or sts/NAME.
@@ -254,7 +263,8 @@ impl Command {
             Command::Logs { flags, .. } => flags,
             Command::Timeline { flags, .. }
             | Command::Status { flags, .. }
-            | Command::Metrics { flags, .. } => flags,
+            | Command::Metrics { flags, .. }
+            | Command::Rules { flags, .. } => flags,
             Command::Scale { flags, .. }
             | Command::Deploy { flags, .. }
             | Command::SetResources { flags, .. }
@@ -354,6 +364,11 @@ async fn dispatch(command: Option<Command>, g: Global) -> Result<u8, Error> {
             let feed = Feed::from_config(&cfg, g.prom.prometheus_url.as_deref())?;
             let ns = crate::cluster::connect::namespace_for(&t, &cfg.stack.namespace);
             crate::cmd::metrics::run(&cfg, &feed, &ns, output).await
+        }
+        Some(Command::Rules { args, .. }) => {
+            let feed = Feed::from_config(&cfg, g.prom.prometheus_url.as_deref())?;
+            let ns = crate::cluster::connect::namespace_for(&t, &cfg.stack.namespace);
+            crate::cmd::rules::run(&cfg, &feed, &ns, args).await
         }
         Some(Command::Timeline { args, .. }) => {
             crate::cmd::timeline::run(&cfg, &t, g.prom.prometheus_url.as_deref(), args).await

@@ -1,6 +1,7 @@
 //! agentdeck: a terminal dashboard and operations console for a multi-agent LLM service on
 //! Kubernetes, with an embedded simulated cluster for the demo and the tests.
 
+pub mod alerts;
 pub mod app;
 pub mod cli;
 pub mod cli_flags;

@@ -6,6 +6,7 @@
 pub mod demo;
 pub mod logs;
 pub mod metrics;
+pub mod rules;
 pub mod setup;
 #[cfg(not(feature = "simulator"))]
 #[path = "nosim.rs"]

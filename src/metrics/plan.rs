@@ -443,6 +443,39 @@ impl Plan {
     }
 }
 
+/// `q` as the one profile `p` gives it, whichever of its spellings the exporter uses (the
+/// spellings joined by `or`: each is one label-less sum, so the first present answers),
+/// a custom query in the config first. For PromQL that must work before anything was
+/// probed: alerting rules evaluated by Prometheus itself.
+pub fn any_spelling(cfg: &PrometheusConfig, p: &Profile, q: Quantity) -> Source {
+    if let Some(promql) = custom(cfg, q) {
+        return Source::Query {
+            promql: promql.to_string(),
+            from: "custom query".into(),
+            model_labels: Vec::new(),
+        };
+    }
+    if q.is_probe() {
+        return probe_source(cfg, q);
+    }
+    match q.signal(p) {
+        Signal::Cannot(why) => Source::Cannot {
+            why: why.to_string(),
+            from: p.name.to_string(),
+        },
+        Signal::Query([one]) => query_of(q, p, one),
+        Signal::Query(spellings) => Source::Query {
+            promql: spellings
+                .iter()
+                .map(|sp| format!("({})", q.instantiate(sp.promql)))
+                .collect::<Vec<_>>()
+                .join(" or "),
+            from: p.name.to_string(),
+            model_labels: q.row_labels(p).iter().map(|s| s.to_string()).collect(),
+        },
+    }
+}
+
 /// The example profile with `queries` written over it: for tests of the query path.
 pub fn example_with(queries: crate::config::Queries) -> (PrometheusConfig, Plan) {
     let cfg = PrometheusConfig {

@@ -42,7 +42,7 @@ impl Scope {
 }
 
 /// Escape a value for a PromQL double- or single-quoted string.
-fn escape(v: &str) -> String {
+pub fn escape(v: &str) -> String {
     let mut s = String::with_capacity(v.len());
     for c in v.chars() {
         match c {

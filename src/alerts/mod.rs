@@ -1,0 +1,53 @@
+//! Alerting: agentdeck's detections as Prometheus alerting rules ([`rules`],
+//! [`kube_rules`]) and the rule file or `PrometheusRule` object they are printed as.
+
+pub mod kube_rules;
+pub mod rules;
+
+use serde_json::{Value, json};
+
+use rules::{Group, Skipped};
+
+/// How the rules are packaged.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum RulesFormat {
+    /// A Prometheus rule file (`groups:`), for `rule_files`.
+    #[default]
+    Prometheus,
+    /// A `monitoring.coreos.com/v1` PrometheusRule object, for the Prometheus Operator.
+    PrometheusOperator,
+}
+
+/// The name of the PrometheusRule object agentdeck writes.
+pub const RULE_OBJECT: &str = "agentdeck-runbook";
+
+/// The rule file (or the PrometheusRule object) holding `groups`.
+pub fn document(groups: &[Group], format: RulesFormat, namespace: &str) -> Value {
+    let groups = serde_json::to_value(groups).unwrap_or(Value::Null);
+    match format {
+        RulesFormat::Prometheus => json!({ "groups": groups }),
+        RulesFormat::PrometheusOperator => json!({
+            "apiVersion": "monitoring.coreos.com/v1",
+            "kind": "PrometheusRule",
+            "metadata": {
+                "name": RULE_OBJECT,
+                "namespace": namespace,
+                "labels": {"app.kubernetes.io/managed-by": "agentdeck"},
+            },
+            "spec": { "groups": groups },
+        }),
+    }
+}
+
+/// The YAML comment that heads the rules: where they come from, and the rules that could
+/// not be written with why.
+pub fn header(source: &str, skipped: &[Skipped]) -> String {
+    let mut s = format!("# agentdeck's runbook as alerting rules ({source})\n");
+    for k in skipped {
+        s.push_str(&format!(
+            "# not written: {} in {} — {}\n",
+            k.alert, k.group, k.why
+        ));
+    }
+    s
+}
