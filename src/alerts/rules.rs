@@ -91,9 +91,16 @@ impl Signals<'_> {
     }
 }
 
-/// A PromQL number: a threshold as Prometheus reads it back.
+/// A threshold as PromQL: six decimals at most, no float noise (`5.005`, not
+/// `5.004999999999999`).
 fn num(v: f64) -> String {
-    format!("{v}")
+    let s = format!("{v:.6}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s.is_empty() || s == "-" {
+        "0".into()
+    } else {
+        s.to_string()
+    }
 }
 
 struct Spec {

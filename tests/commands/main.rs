@@ -26,6 +26,7 @@ mod output_cli;
 mod packaging;
 mod proxy_cli;
 mod rotate_cli;
+mod rules_cli;
 mod runbook_cli;
 mod set_resources_cli;
 mod status_cli;
