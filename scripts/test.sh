@@ -4,6 +4,7 @@
 #   scripts/test.sh [ARGS...]     ARGS are passed to the test runner (cargo nextest run / cargo test)
 #
 # 1. installs missing system tools the suite needs (tmux, prometheus, its blackbox exporter,
+#    prometheus-alertmanager,
 #    python3-venv, node and npm) with apt, when it can;
 # 2. checks prerequisites: cargo, tmux, prometheus, kubectl, kubectl.1.27, python3 with venv,
 #    node, npm; with CI=true a missing one is an error; otherwise a warning, and the names are
@@ -47,13 +48,16 @@ have tmux || apt_pkgs+=(tmux)
 have prometheus || apt_pkgs+=(prometheus)
 # The provider-probe test: a real blackbox exporter probing a local fake provider.
 have prometheus-blackbox-exporter || apt_pkgs+=(prometheus-blackbox-exporter)
+# Alerting: a real Alertmanager receives what Prometheus fires from `agentdeck rules`
+# (promtool, which tests the rules, comes with the prometheus package).
+have prometheus-alertmanager || apt_pkgs+=(prometheus-alertmanager)
 # The client-library tests: python3's venv (ensurepip) is a package of its own on Debian.
 have python3 && ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1 && apt_pkgs+=(python3-venv)
 have python3 || apt_pkgs+=(python3 python3-venv)
 have node || apt_pkgs+=(nodejs)
 have npm || apt_pkgs+=(npm)
 if ((${#apt_pkgs[@]} == 0)); then
-    echo "tmux, prometheus, prometheus-blackbox-exporter, python3-venv, node and npm are installed"
+    echo "tmux, prometheus (with promtool), prometheus-blackbox-exporter, prometheus-alertmanager, python3-venv, node and npm are installed"
 else
     sudo_cmd=()
     can_install=false
@@ -84,7 +88,7 @@ section "Prerequisites"
 have cargo || die "cargo not found on PATH: install Rust from https://rustup.rs"
 
 missing=()
-for tool in tmux prometheus prometheus-blackbox-exporter kubectl kubectl.1.27 python3 node npm; do
+for tool in tmux prometheus promtool prometheus-blackbox-exporter prometheus-alertmanager kubectl kubectl.1.27 python3 node npm; do
     if path="$(command -v "$tool" 2>/dev/null)"; then
         printf '  %-14s %s\n' "$tool" "$path"
     else
