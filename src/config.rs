@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::config_alerting::AlertmanagerConfig;
 pub use crate::config_queries::{CostConfig, Queries};
 
 /// The whole configuration.
@@ -13,6 +14,8 @@ pub use crate::config_queries::{CostConfig, Queries};
 pub struct Config {
     pub stack: StackConfig,
     pub prometheus: PrometheusConfig,
+    /// Alertmanager's API: firing alerts and silences.
+    pub alertmanager: AlertmanagerConfig,
     /// Models and their prices (USD per million tokens).
     pub models: Vec<ModelPrice>,
     /// Self-hosted models' cost.
@@ -301,6 +304,7 @@ impl Default for Config {
         Config {
             stack: StackConfig::default(),
             prometheus: PrometheusConfig::default(),
+            alertmanager: AlertmanagerConfig::default(),
             models: default_models(),
             cost: CostConfig::default(),
             status: StatusConfig::default(),

@@ -3,7 +3,6 @@
 
 pub mod agents;
 pub mod answer;
-pub mod auth;
 pub mod backfill;
 pub mod collect;
 pub mod cost;
@@ -16,7 +15,6 @@ pub mod planner;
 pub mod profiles;
 pub mod prom;
 pub mod scope;
-pub mod setup;
 pub mod simulated;
 pub mod snapshot;
 

@@ -18,11 +18,11 @@ use serde::Deserialize;
 
 use crate::config::{Headers, PrometheusConfig};
 
-use super::auth::{Auth, resolve_auth};
-pub use super::setup::SetupError;
+pub use crate::endpoint::SetupError;
+use crate::endpoint::{Auth, error_chain};
 
 /// Environment variable consulted for a bearer token when the config names no token file.
-pub const TOKEN_ENV: &str = "AGENTDECK_PROMETHEUS_TOKEN";
+pub const TOKEN_ENV: &str = crate::config_alerting::PROMETHEUS_TOKEN_ENV;
 
 pub use crate::secret::Secret;
 
@@ -100,83 +100,25 @@ impl fmt::Debug for PromClient {
     }
 }
 
-/// The URL with any user-info replaced, fit for screens and logs.
-fn mask_url(url: &reqwest::Url) -> String {
-    let mut u = url.clone();
-    if !u.username().is_empty() || u.password().is_some() {
-        let _ = u.set_username("***");
-        let _ = u.set_password(None);
-    }
-    u.as_str().trim_end_matches('/').to_string()
-}
-
 impl PromClient {
     /// A client for the Prometheus at `url` (http or https), configured by `cfg`: timeout,
     /// bearer token (`bearer_token_file`, else env `AGENTDECK_PROMETHEUS_TOKEN`), basic
     /// auth, extra CA. Errors are worded for the user and never contain a secret.
     pub fn new(url: &str, cfg: &PrometheusConfig) -> Result<PromClient, SetupError> {
-        crate::tls::init();
-        let base = reqwest::Url::parse(url).map_err(|e| SetupError::Url(e.to_string()))?;
-        if base.scheme() != "http" && base.scheme() != "https" {
-            return Err(SetupError::Invalid(format!(
-                "prometheus url {}: must be http or https",
-                mask_url(&base)
-            )));
-        }
-        let display_url = mask_url(&base);
-
-        if !(cfg.timeout_secs > 0.0 && cfg.timeout_secs.is_finite()) {
-            return Err(SetupError::Invalid(format!(
-                "prometheus timeout {} s: must be > 0",
-                cfg.timeout_secs
-            )));
-        }
-        let timeout = Duration::from_secs_f64(cfg.timeout_secs);
-
-        let auth = resolve_auth(cfg, std::env::var(TOKEN_ENV).ok())?;
-
-        let mut builder = reqwest::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(timeout)
-            .user_agent(concat!("agentdeck/", env!("CARGO_PKG_VERSION")))
-            .default_headers(header_map(&cfg.headers)?);
-        if let Some(id) = identity(cfg)? {
-            builder = builder.identity(id);
-        }
-        if let Some(ca) = &cfg.ca_file {
-            let pem = std::fs::read(ca).map_err(|source| SetupError::ReadFile {
-                what: "prometheus CA",
-                path: ca.clone(),
-                source,
+        let http = crate::endpoint::connect(url, &cfg.endpoint())?;
+        let api =
+            prometheus_http_query::Client::from(http.client, http.base.as_str()).map_err(|e| {
+                SetupError::Url {
+                    service: "prometheus",
+                    reason: error_chain(&e),
+                }
             })?;
-            let certs =
-                reqwest::Certificate::from_pem_bundle(&pem).map_err(|source| SetupError::Ca {
-                    path: ca.clone(),
-                    source,
-                })?;
-            if certs.is_empty() {
-                return Err(SetupError::Invalid(format!(
-                    "prometheus CA file {}: no PEM certificate",
-                    ca.display()
-                )));
-            }
-            builder = builder.tls_certs_merge(certs);
-        }
-        let http = builder
-            .build()
-            .map_err(|e| SetupError::Client(error_chain(&e)))?;
-        // The crate appends "api/v1/..." after a "/": a base path ending in "/" would double it.
-        let mut api_base = base.clone();
-        let path = api_base.path().trim_end_matches('/').to_string();
-        api_base.set_path(if path.is_empty() { "/" } else { &path });
-        let api = prometheus_http_query::Client::from(http, api_base.as_str())
-            .map_err(|e| SetupError::Url(error_chain(&e)))?;
         Ok(PromClient {
-            display_url,
-            timeout,
+            display_url: http.display_url,
+            timeout: http.timeout,
             max_answer: (cfg.max_answer_mib.max(1) as usize) << 20,
             reading: std::sync::Arc::new(tokio::sync::Semaphore::new(BODIES_AT_ONCE)),
-            auth,
+            auth: http.auth,
             headers: cfg.headers.clone(),
             api,
         })
@@ -289,74 +231,6 @@ impl PromClient {
         };
         QueryError::Unreachable(what)
     }
-}
-
-/// The configured extra headers; values of secret-looking names are marked sensitive (kept
-/// out of reqwest's and hyper's debug output).
-fn header_map(headers: &Headers) -> Result<reqwest::header::HeaderMap, SetupError> {
-    use reqwest::header::{HeaderName, HeaderValue};
-    let mut map = reqwest::header::HeaderMap::new();
-    for (name, value) in &headers.0 {
-        let n = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
-            SetupError::Invalid(format!("prometheus.headers: {name:?} is not a header name"))
-        })?;
-        let mut v = HeaderValue::from_str(value).map_err(|_| {
-            SetupError::Invalid(format!(
-                "prometheus.headers.{name}: not a valid header value"
-            ))
-        })?;
-        v.set_sensitive(Headers::looks_secret(name));
-        map.insert(n, v);
-    }
-    Ok(map)
-}
-
-/// The mTLS client identity from `client_cert_file` + `client_key_file` (PEM), if set.
-fn identity(cfg: &PrometheusConfig) -> Result<Option<reqwest::Identity>, SetupError> {
-    let (cert, key) = match (&cfg.client_cert_file, &cfg.client_key_file) {
-        (None, None) => return Ok(None),
-        (Some(c), Some(k)) => (c, k),
-        _ => {
-            return Err(SetupError::Invalid(
-                "prometheus: client_cert_file and client_key_file go together (mTLS)".into(),
-            ));
-        }
-    };
-    let read = |path: &std::path::PathBuf, what| {
-        std::fs::read(path).map_err(|source| SetupError::ReadFile {
-            what,
-            path: path.clone(),
-            source,
-        })
-    };
-    let mut pem = read(cert, "prometheus client certificate")?;
-    pem.push(b'\n');
-    pem.extend_from_slice(&read(key, "prometheus client key")?);
-    // reqwest's words only ("private key or certificate not found"): never the key.
-    reqwest::Identity::from_pem(&pem).map(Some).map_err(|e| {
-        SetupError::Invalid(format!(
-            "prometheus client certificate {} / key {}: {}",
-            cert.display(),
-            key.display(),
-            error_chain(&e)
-        ))
-    })
-}
-
-/// "a: b: c" from an error and its sources, without the request URL.
-fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
-    while let Some(err) = cur {
-        let full = err.to_string();
-        // reqwest's Display appends " for url (...)": the URL is named by the caller.
-        let s = full.split(" for url (").next().unwrap_or(&full).to_string();
-        if !parts.iter().any(|p| p == &s) {
-            parts.push(s);
-        }
-        cur = err.source();
-    }
-    parts.join(": ")
 }
 
 #[derive(Deserialize)]

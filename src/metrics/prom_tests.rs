@@ -1,6 +1,7 @@
 //! Tests of the Prometheus client: response parsing, secrets, auth resolution, bad input.
 
 use super::*;
+use crate::endpoint::resolve_auth;
 
 pub(super) fn cfg(timeout_secs: f64) -> PrometheusConfig {
     PrometheusConfig {
@@ -122,12 +123,15 @@ fn authorization_header_is_sensitive_and_never_names_the_secret() {
 #[test]
 fn auth_resolution() {
     let cfg = PrometheusConfig::default();
-    assert!(matches!(resolve_auth(&cfg, None), Ok(Auth::None)));
     assert!(matches!(
-        resolve_auth(&cfg, Some("  ".into())),
+        resolve_auth(&cfg.endpoint(), None),
         Ok(Auth::None)
     ));
-    let Ok(Auth::Bearer(t)) = resolve_auth(&cfg, Some(" env-tok\n".into())) else {
+    assert!(matches!(
+        resolve_auth(&cfg.endpoint(), Some("  ".into())),
+        Ok(Auth::None)
+    ));
+    let Ok(Auth::Bearer(t)) = resolve_auth(&cfg.endpoint(), Some(" env-tok\n".into())) else {
         panic!("env token not used")
     };
     assert_eq!(t.expose(), "env-tok");
@@ -140,7 +144,7 @@ fn auth_resolution() {
         basic_auth_password_file: Some(pw.clone()),
         ..PrometheusConfig::default()
     };
-    let auth = resolve_auth(&cfg, Some("env-tok".into())).unwrap();
+    let auth = resolve_auth(&cfg.endpoint(), Some("env-tok".into())).unwrap();
     assert!(
         matches!(&auth, Auth::Basic { user, password } if user == "admin" && password.expose() == "pa55word")
     );
@@ -151,7 +155,7 @@ fn auth_resolution() {
         ..cfg.clone()
     };
     assert!(
-        resolve_auth(&both, None)
+        resolve_auth(&both.endpoint(), None)
             .unwrap_err()
             .to_string()
             .contains("not both")
@@ -161,7 +165,7 @@ fn auth_resolution() {
         ..PrometheusConfig::default()
     };
     assert!(
-        resolve_auth(&missing, None)
+        resolve_auth(&missing.endpoint(), None)
             .unwrap_err()
             .to_string()
             .contains("cannot read prometheus bearer token file")

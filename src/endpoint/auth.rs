@@ -1,4 +1,4 @@
-//! Prometheus credentials: a bearer token from a file (re-read when the file changes, since
+//! Credentials of an HTTP API (Prometheus, Alertmanager): a bearer token from a file (re-read when the file changes, since
 //! projected service-account tokens rotate hourly), from the environment, or basic auth.
 //! Values live in [`Secret`] and never print.
 
@@ -9,9 +9,9 @@ use std::time::SystemTime;
 
 use reqwest::header::HeaderValue;
 
-use crate::config::PrometheusConfig;
 use crate::secret::Secret;
 
+use super::Endpoint;
 use super::setup::SetupError;
 
 /// What identifies one version of a file: replaced (new inode, as kubelet's atomic writer
@@ -46,16 +46,19 @@ struct Cached {
 /// A bearer token file, read at start and again whenever it changes.
 #[derive(Clone)]
 pub struct TokenFile {
+    /// "prometheus" or "alertmanager", for the messages.
+    service: &'static str,
     path: PathBuf,
     cached: Arc<Mutex<Cached>>,
 }
 
 impl TokenFile {
     /// Read the file now: a missing or empty file is a setup error.
-    pub fn open(path: &Path) -> Result<TokenFile, SetupError> {
+    pub fn open(service: &'static str, path: &Path) -> Result<TokenFile, SetupError> {
         let stamp = Stamp::of(path).ok();
-        let token = read_secret(path, "prometheus bearer token")?;
+        let token = read_secret(path, &format!("{service} bearer token"))?;
         Ok(TokenFile {
+            service,
             path: path.to_path_buf(),
             cached: Arc::new(Mutex::new(Cached { token, stamp })),
         })
@@ -68,10 +71,10 @@ impl TokenFile {
         let mut c = self.cached.lock().unwrap_or_else(|e| e.into_inner());
         let stamp = Stamp::of(&self.path).ok();
         if stamp.is_some() && stamp != c.stamp {
-            match read_secret(&self.path, "prometheus bearer token") {
+            match read_secret(&self.path, &format!("{} bearer token", self.service)) {
                 Ok(token) => {
                     if token != c.token {
-                        tracing::info!(file = %self.path.display(), "prometheus bearer token file changed; using the new token");
+                        tracing::info!(file = %self.path.display(), service = self.service, "bearer token file changed; using the new token");
                     }
                     c.token = token;
                     c.stamp = stamp;
@@ -133,9 +136,9 @@ impl Auth {
     }
 }
 
-pub(super) fn read_secret(path: &Path, what: &'static str) -> Result<Secret, SetupError> {
+pub(super) fn read_secret(path: &Path, what: &str) -> Result<Secret, SetupError> {
     let text = std::fs::read_to_string(path).map_err(|source| SetupError::ReadFile {
-        what,
+        what: what.to_string(),
         path: path.to_path_buf(),
         source,
     })?;
@@ -150,29 +153,30 @@ pub(super) fn read_secret(path: &Path, what: &'static str) -> Result<Secret, Set
 }
 
 /// Credentials from the config: a token file, basic auth, else the environment's token.
-pub fn resolve_auth(cfg: &PrometheusConfig, env_token: Option<String>) -> Result<Auth, SetupError> {
-    let auth = match (&cfg.bearer_token_file, &cfg.basic_auth_user) {
+pub fn resolve_auth(e: &Endpoint, env_token: Option<String>) -> Result<Auth, SetupError> {
+    let service = e.service;
+    let auth = match (e.bearer_token_file, e.basic_auth_user) {
         (Some(_), Some(_)) => {
-            return Err(SetupError::Invalid(
-                "prometheus: set either bearer_token_file or basic_auth_user, not both".into(),
-            ));
+            return Err(SetupError::Invalid(format!(
+                "{service}: set either bearer_token_file or basic_auth_user, not both"
+            )));
         }
-        (Some(path), None) => Auth::BearerFile(TokenFile::open(path)?),
+        (Some(path), None) => Auth::BearerFile(TokenFile::open(service, path)?),
         (None, Some(user)) => {
-            let password = match &cfg.basic_auth_password_file {
-                Some(path) => read_secret(path, "prometheus basic-auth password")?,
+            let password = match e.basic_auth_password_file {
+                Some(path) => read_secret(path, &format!("{service} basic-auth password"))?,
                 None => Secret::new(""),
             };
             Auth::Basic {
-                user: user.clone(),
+                user: user.to_string(),
                 password,
             }
         }
         (None, None) => {
-            if cfg.basic_auth_password_file.is_some() {
-                return Err(SetupError::Invalid(
-                    "prometheus: basic_auth_password_file needs basic_auth_user".into(),
-                ));
+            if e.basic_auth_password_file.is_some() {
+                return Err(SetupError::Invalid(format!(
+                    "{service}: basic_auth_password_file needs basic_auth_user"
+                )));
             }
             match env_token {
                 Some(t) if !t.trim().is_empty() => Auth::Bearer(Secret::new(t.trim())),
