@@ -6,6 +6,23 @@ const KI: f64 = 1024.0;
 const MI: f64 = KI * 1024.0;
 const GI: f64 = MI * 1024.0;
 
+/// A duration as people type it: "90", "90s", "5m", "1.5h", "2d" (None: not one).
+pub fn duration(s: &str) -> Option<std::time::Duration> {
+    let s = s.trim();
+    let (num, mult) = match s.chars().last() {
+        Some('s') => (&s[..s.len() - 1], 1.0),
+        Some('m') => (&s[..s.len() - 1], 60.0),
+        Some('h') => (&s[..s.len() - 1], 3600.0),
+        Some('d') => (&s[..s.len() - 1], 86400.0),
+        _ => (s, 1.0),
+    };
+    let n = num
+        .parse::<f64>()
+        .ok()
+        .filter(|n| *n >= 0.0 && n.is_finite())?;
+    std::time::Duration::try_from_secs_f64(n * mult).ok()
+}
+
 /// The value of a quantity read from the cluster; None when it is not one.
 pub fn value(q: &str) -> Option<f64> {
     parse_quantity(q).ok()

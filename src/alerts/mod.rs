@@ -1,8 +1,13 @@
 //! Alerting: agentdeck's detections as Prometheus alerting rules ([`rules`],
 //! [`kube_rules`]) and the rule file or `PrometheusRule` object they are printed as.
 
+pub mod client;
 pub mod kube_rules;
+pub mod model;
 pub mod rules;
+
+pub use client::{AlertsClient, AlertsError, Backend, NewSilence};
+pub use model::{Alert, AlertState, Matcher, Silence};
 
 use serde_json::{Value, json};
 

@@ -17,22 +17,14 @@ use crate::secret::Secret;
 
 /// Parse the value of `flag`: "90", "90s", "5m", "1.5h" — more than 0, at most a week.
 pub fn parse_duration(flag: &str, s: &str) -> Result<Duration, Error> {
-    let s = s.trim();
-    let (num, mult) = match s.chars().last() {
-        Some('s') => (&s[..s.len() - 1], 1.0),
-        Some('m') => (&s[..s.len() - 1], 60.0),
-        Some('h') => (&s[..s.len() - 1], 3600.0),
-        Some('d') => (&s[..s.len() - 1], 86400.0),
-        _ => (s, 1.0),
-    };
-    match num.parse::<f64>() {
-        Ok(n) if n > 0.0 && n.is_finite() && n * mult <= 7.0 * 86400.0 => {
-            Ok(Duration::from_secs_f64(n * mult))
-        }
-        _ => Err(Error::Usage(format!(
-            "{flag} {s:?}: give a duration like 90s, 5m, 1h or 7d (at most a week)"
-        ))),
-    }
+    crate::quantity::duration(s)
+        .filter(|d| !d.is_zero() && d.as_secs_f64() <= 7.0 * 86400.0)
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "{flag} {:?}: give a duration like 90s, 5m, 1h or 7d (at most a week)",
+                s.trim()
+            ))
+        })
 }
 
 /// Ask on the terminal; refuse without one.

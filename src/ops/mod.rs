@@ -13,10 +13,12 @@ pub mod extract;
 mod operation;
 pub mod permissions;
 mod progress;
+mod request;
 pub mod restart;
 pub mod rotate;
 pub mod scale;
 pub mod set_resources;
+pub mod silence;
 pub mod target;
 pub mod value_diff;
 
@@ -30,13 +32,15 @@ use kube::api::{Api, PostParams};
 pub use crate::quantity::{format_bytes_quantity, parse_quantity, propose_memory_limit};
 pub use args::{DeployArgs, ResourcesArgs};
 pub use audit::Audit;
-pub use operation::{Operation, Outcome, Plan, PlanKind, Request, execute, plan};
+pub use operation::{Outcome, Plan, PlanKind, execute, plan};
 pub use permissions::Permissions;
 pub use progress::{ObjectResult, Progress};
+pub use request::{Operation, Request};
 pub use target::{WorkloadKind, WorkloadRef};
 
 use crate::cluster::Connection;
 use crate::config::StackConfig;
+use crate::endpoint::SetupError;
 
 /// The field manager of every agentdeck write (server-side apply, patches, updates).
 pub const FIELD_MANAGER: &str = "agentdeck";
@@ -147,6 +151,9 @@ pub struct Ops {
     /// How long an operation waits for its rollouts (one policy: config or `--timeout`).
     pub timeout: Duration,
     pub stack: StackConfig,
+    /// Where silences are written (None: no `[alertmanager] url`; Err: it is set but
+    /// unusable, and why).
+    pub alertmanager: Result<Option<crate::alerts::AlertsClient>, std::sync::Arc<SetupError>>,
 }
 
 impl Ops {
@@ -158,6 +165,8 @@ impl Ops {
             audit: Audit::new(cfg.audit_log.clone()),
             timeout,
             stack: cfg.stack.clone(),
+            alertmanager: crate::alerts::AlertsClient::alertmanager(cfg)
+                .map_err(std::sync::Arc::new),
         }
     }
 

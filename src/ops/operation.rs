@@ -7,107 +7,19 @@
 use k8s_openapi::api::core::v1::Secret as KubeSecret;
 use kube::Api;
 
-use super::args::{DeployArgs, ResourcesArgs};
 use super::delete_pod::{self, DeletePlan};
 use super::deploy::{self, Change, Item};
 use super::deploy_only;
 use super::progress::{ObjectResult, Progress};
+use super::request::{Operation, Request};
 use super::restart::{self, Rollout};
 use super::rotate::{self, RotatePlan};
 use super::scale::{self, ScalePlan};
 use super::set_resources::{self, ResourcesPlan};
+use super::silence::{self, ExpirePlan, SilencePlan};
 use super::target::WorkloadRef;
 use super::{OpError, Ops};
 use crate::secret::Secret;
-
-/// The kinds of write, without their arguments (for RBAC answers and messages).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Operation {
-    Scale,
-    Restart,
-    RotateKey,
-    Deploy,
-    SetResources,
-    DeletePod,
-}
-
-impl Operation {
-    /// The name in the audit log and in messages.
-    pub fn name(self) -> &'static str {
-        match self {
-            Operation::Scale => "scale",
-            Operation::Restart => "restart",
-            Operation::RotateKey => "rotate-key",
-            Operation::Deploy => "deploy",
-            Operation::SetResources => "set-resources",
-            Operation::DeletePod => "delete-pod",
-        }
-    }
-
-    /// Does it act on a workload (a Deployment or a StatefulSet, whose rights differ)?
-    pub fn on_workloads(self) -> bool {
-        matches!(
-            self,
-            Operation::Scale | Operation::Restart | Operation::SetResources
-        )
-    }
-}
-
-/// A write a face asks for, before any check.
-#[derive(Debug, Clone)]
-pub enum Request {
-    Scale {
-        workload: WorkloadRef,
-        /// As typed: checked by the plan.
-        replicas: String,
-    },
-    Restart {
-        workload: WorkloadRef,
-        /// Follow the rollout until it completes.
-        wait: bool,
-    },
-    RotateKey {
-        key: Secret,
-        /// Ask the provider whether it accepts the key before anything is written.
-        verify: bool,
-    },
-    /// The bundled stack (or `manifests`), whole or `only` some objects; `dry_run`: only
-    /// the plan is wanted (allowed in read-only mode).
-    Deploy(DeployArgs),
-    SetResources {
-        workload: WorkloadRef,
-        resources: ResourcesArgs,
-    },
-    DeletePod {
-        pod: String,
-    },
-}
-
-impl Request {
-    pub fn operation(&self) -> Operation {
-        match self {
-            Request::Scale { .. } => Operation::Scale,
-            Request::Restart { .. } => Operation::Restart,
-            Request::RotateKey { .. } => Operation::RotateKey,
-            Request::Deploy(_) => Operation::Deploy,
-            Request::SetResources { .. } => Operation::SetResources,
-            Request::DeletePod { .. } => Operation::DeletePod,
-        }
-    }
-
-    /// The object it writes, as `kind/name` (the audit log's target).
-    pub fn target(&self, ops: &Ops) -> String {
-        match self {
-            Request::Scale { workload, .. }
-            | Request::Restart { workload, .. }
-            | Request::SetResources { workload, .. } => workload.slash(),
-            Request::RotateKey { .. } => format!("secret/{}", ops.stack.secret),
-            Request::Deploy(a) if !a.only.is_empty() => a.only.join(","),
-            Request::Deploy(_) => "stack".into(),
-            Request::DeletePod { pod } => format!("pod/{pod}"),
-        }
-    }
-}
 
 /// A checked write, ready to confirm; it runs on `ops.conn` and nowhere else. Only
 /// [`plan`] makes one, so what it established (the write policy, validation, RBAC) holds
@@ -141,6 +53,8 @@ pub enum PlanKind {
     },
     SetResources(ResourcesPlan),
     DeletePod(DeletePlan),
+    Silence(SilencePlan),
+    ExpireSilence(ExpirePlan),
 }
 
 /// How a confirmed operation ended (errors before the write are `OpError`s).
@@ -179,6 +93,8 @@ impl Plan {
             PlanKind::Deploy { .. } => Operation::Deploy,
             PlanKind::SetResources(_) => Operation::SetResources,
             PlanKind::DeletePod(_) => Operation::DeletePod,
+            PlanKind::Silence(_) => Operation::SilenceAlert,
+            PlanKind::ExpireSilence(_) => Operation::ExpireSilence,
         }
     }
 
@@ -204,6 +120,8 @@ impl Plan {
             } => deploy::question(items, *force, only, &self.ops),
             PlanKind::SetResources(p) => p.describe(&place),
             PlanKind::DeletePod(p) => p.describe(&place),
+            PlanKind::Silence(p) => p.describe(&place),
+            PlanKind::ExpireSilence(p) => p.describe(),
         }
     }
 
@@ -272,6 +190,8 @@ impl Plan {
                 p.workload.name, p.container
             ),
             PlanKind::DeletePod(p) => format!("deleting pod {}…", p.pod),
+            PlanKind::Silence(p) => format!("silencing {}…", p.alertname),
+            PlanKind::ExpireSilence(p) => format!("expiring silence {}…", p.silence.id),
         }
     }
 }
@@ -339,6 +259,14 @@ async fn plan_checked(ops: &Ops, req: Request) -> Result<Plan, OpError> {
             PlanKind::SetResources(set_resources::plan(ops, &workload, c, r.given(), wait).await?)
         }
         Request::DeletePod { pod } => PlanKind::DeletePod(delete_pod::plan(ops, &pod).await?),
+        Request::SilenceAlert {
+            alertname,
+            length,
+            comment,
+        } => PlanKind::Silence(silence::plan(ops, &alertname, &length, &comment).await?),
+        Request::ExpireSilence { id } => {
+            PlanKind::ExpireSilence(silence::plan_expire(ops, &id).await?)
+        }
     };
     Ok(Plan {
         ops: ops.clone(),
@@ -373,6 +301,8 @@ pub async fn execute(
         } => rotate_and_restart(ops, plan, key, verified, progress).await,
         PlanKind::SetResources(p) => set_resources_and_follow(ops, p, progress).await,
         PlanKind::DeletePod(p) => Ok(Outcome::Done(delete_pod::apply(&ops, &p).await?)),
+        PlanKind::Silence(p) => Ok(Outcome::Done(silence::apply(&p).await?)),
+        PlanKind::ExpireSilence(p) => Ok(Outcome::Done(silence::apply_expire(&p).await?)),
         PlanKind::Deploy { preview: true, .. } => Err(OpError::Invalid(
             "a preview is only shown, never applied: plan the deploy again without --dry-run"
                 .into(),
