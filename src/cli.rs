@@ -86,6 +86,40 @@ pub enum Command {
         #[command(flatten)]
         flags: ReadFlags,
     },
+    /// Firing and pending alerts of the namespace: from Alertmanager, with who silenced
+    /// them until when, or from Prometheus' own alerts; exit 1 when a critical one fires.
+    Alerts {
+        /// json or yaml.
+        #[arg(short = 'o', long, value_name = "FORMAT", value_parser = crate::output::parse_op)]
+        output: Option<crate::output::Output>,
+        #[command(flatten)]
+        flags: ReadFlags,
+    },
+    /// Silence a firing alert at Alertmanager (matchers from its labels; confirmed, refused
+    /// read-only, audited), or expire a silence agentdeck made (--expire ID).
+    Silence {
+        /// The alert's name, e.g. AgentProviderUnauthorized.
+        #[arg(required_unless_present = "expire")]
+        alertname: Option<String>,
+        /// How long: 30m, 2h, 1d … at most 30d (default: alertmanager.silence_for, 2h).
+        #[arg(long = "for", value_name = "DURATION")]
+        length: Option<String>,
+        /// Why; kept after "via agentdeck by USER: " in the silence.
+        #[arg(long, default_value = "")]
+        comment: String,
+        /// Expire this silence (one agentdeck made) instead of making one.
+        #[arg(long, value_name = "ID", conflicts_with_all = ["alertname", "length"])]
+        expire: Option<String>,
+        /// Confirm without asking.
+        #[arg(long)]
+        yes: bool,
+        #[command(flatten)]
+        out: OpOutput,
+        #[command(flatten)]
+        am: crate::cli_flags::AlertmanagerFlag,
+        #[command(flatten)]
+        flags: WriteFlags,
+    },
     /// Scale a Deployment or StatefulSet; under an HPA, to at least N (its minReplicas).
     Scale {
         /// NAME (a Deployment), deploy/NAME or sts/NAME.
@@ -264,7 +298,12 @@ impl Command {
             Command::Timeline { flags, .. }
             | Command::Status { flags, .. }
             | Command::Metrics { flags, .. }
+            | Command::Alerts { flags, .. }
             | Command::Rules { flags, .. } => flags,
+            Command::Silence { flags, am, .. } => {
+                am.onto(g);
+                flags
+            }
             Command::Scale { flags, .. }
             | Command::Deploy { flags, .. }
             | Command::SetResources { flags, .. }
@@ -365,6 +404,10 @@ async fn dispatch(command: Option<Command>, g: Global) -> Result<u8, Error> {
             let ns = crate::cluster::connect::namespace_for(&t, &cfg.stack.namespace);
             crate::cmd::metrics::run(&cfg, &feed, &ns, output).await
         }
+        Some(Command::Alerts { output, .. }) => {
+            let ns = crate::cluster::connect::namespace_for(&t, &cfg.stack.namespace);
+            crate::cmd::alerts::run(&cfg, g.prom.prometheus_url.as_deref(), &ns, output).await
+        }
         Some(Command::Rules { args, .. }) => {
             let feed = Feed::from_config(&cfg, g.prom.prometheus_url.as_deref())?;
             let ns = crate::cluster::connect::namespace_for(&t, &cfg.stack.namespace);
@@ -461,6 +504,31 @@ async fn run_op(
             let c = common(yes, &timeout, out);
             writes::rotate_key(&c, from_file.as_deref(), from_stdin, verify).await
         }
+        Command::Silence {
+            alertname,
+            length,
+            comment,
+            expire,
+            yes,
+            out,
+            ..
+        } => {
+            let c = common(yes, &None, out);
+            let req = match (expire, alertname) {
+                (Some(id), _) => crate::ops::Request::ExpireSilence { id },
+                (None, Some(alertname)) => crate::ops::Request::SilenceAlert {
+                    alertname,
+                    length: length.unwrap_or_else(|| cfg.alertmanager.silence_for.clone()),
+                    comment,
+                },
+                (None, None) => {
+                    return Err(Error::Usage(
+                        "silence: give the alert's name, or --expire ID".into(),
+                    ));
+                }
+            };
+            writes::run(&c, req).await
+        }
         other => Err(Error::Usage(format!(
             "internal error: {other:?} is not an operation"
         ))),
@@ -475,6 +543,9 @@ fn load_config(g: &Global) -> Result<crate::config::Config, Error> {
         cfg.exec_plugin_timeout_secs,
     ));
     cfg.read_only |= g.ro.read_only;
+    if let Some(url) = &g.am.alertmanager_url {
+        cfg.alertmanager.url = Some(url.clone());
+    }
     Ok(cfg)
 }
 

@@ -46,6 +46,15 @@ pub struct PromFlag {
     pub prometheus_url: Option<String>,
 }
 
+/// `--alertmanager-url`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct AlertmanagerFlag {
+    /// Alertmanager base URL (overrides alertmanager.url): alerts with their silences, and
+    /// where silences are written.
+    #[arg(long, value_name = "URL")]
+    pub alertmanager_url: Option<String>,
+}
+
 /// `--read-only`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct ReadOnlyFlag {
@@ -91,6 +100,8 @@ pub struct Global {
     pub cfg: ConfigFlag,
     #[command(flatten)]
     pub prom: PromFlag,
+    #[command(flatten)]
+    pub am: AlertmanagerFlag,
     #[command(flatten)]
     pub ro: ReadOnlyFlag,
     #[command(flatten)]
@@ -142,6 +153,14 @@ impl Overlay for PromFlag {
     }
 }
 
+impl Overlay for AlertmanagerFlag {
+    fn onto(&self, g: &mut Global) {
+        if self.alertmanager_url.is_some() {
+            g.am.alertmanager_url.clone_from(&self.alertmanager_url);
+        }
+    }
+}
+
 impl Overlay for ReadOnlyFlag {
     fn onto(&self, g: &mut Global) {
         g.ro.read_only |= self.read_only;
@@ -183,6 +202,8 @@ pub struct ReadFlags {
     #[command(flatten)]
     pub prom: PromFlag,
     #[command(flatten)]
+    pub am: AlertmanagerFlag,
+    #[command(flatten)]
     pub log: LogFlag,
 }
 
@@ -192,6 +213,7 @@ impl Overlay for ReadFlags {
         self.ns.onto(g);
         self.cfg.onto(g);
         self.prom.onto(g);
+        self.am.onto(g);
         self.log.onto(g);
     }
 }

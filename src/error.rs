@@ -31,6 +31,8 @@ pub enum Error {
     Metrics(#[from] crate::metrics::prom::SetupError),
     #[error("simulated cluster: {0:#}")]
     Sim(anyhow::Error),
+    #[error(transparent)]
+    Alerts(#[from] crate::alerts::AlertsError),
     #[error("logs: {0}")]
     Logs(#[from] crate::cluster::logs::LogError),
 }

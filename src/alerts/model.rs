@@ -23,6 +23,7 @@ pub enum AlertState {
 
 /// One alert.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Alert {
     pub name: String,
     pub state: AlertState,
@@ -133,6 +134,7 @@ pub const COMMENT_PREFIX: &str = "via agentdeck by ";
 
 /// One silence.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Silence {
     pub id: String,
     /// active, pending or expired.

@@ -3,6 +3,7 @@
 //! face of the same operations (`dashboard`, `tui`).
 
 #[cfg(feature = "simulator")]
+pub mod alerts;
 pub mod demo;
 pub mod logs;
 pub mod metrics;

@@ -96,7 +96,7 @@ async fn within<T>(
 /// Plan, show, confirm, execute, print: the one flow of every write subcommand. A
 /// concurrent change (409 on the key's Secret) is read again and asked about again. With
 /// `-o`, stdout gets only the result object (or a dry run's objects).
-async fn run(c: &Common<'_>, req: Request) -> Result<u8, Error> {
+pub async fn run(c: &Common<'_>, req: Request) -> Result<u8, Error> {
     // `--timeout` bounds the whole operation (a question answered at the terminal aside).
     let limit = op_timeout(c)?;
     let mut deadline = tokio::time::Instant::now() + limit;

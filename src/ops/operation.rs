@@ -301,8 +301,8 @@ pub async fn execute(
         } => rotate_and_restart(ops, plan, key, verified, progress).await,
         PlanKind::SetResources(p) => set_resources_and_follow(ops, p, progress).await,
         PlanKind::DeletePod(p) => Ok(Outcome::Done(delete_pod::apply(&ops, &p).await?)),
-        PlanKind::Silence(p) => Ok(Outcome::Done(silence::apply(&p).await?)),
-        PlanKind::ExpireSilence(p) => Ok(Outcome::Done(silence::apply_expire(&p).await?)),
+        PlanKind::Silence(p) => Ok(Outcome::Done(silence::apply(&ops, &p).await?)),
+        PlanKind::ExpireSilence(p) => Ok(Outcome::Done(silence::apply_expire(&ops, &p).await?)),
         PlanKind::Deploy { preview: true, .. } => Err(OpError::Invalid(
             "a preview is only shown, never applied: plan the deploy again without --dry-run"
                 .into(),

@@ -170,14 +170,19 @@ impl SilencePlan {
     }
 }
 
-/// Create the silence: "silenced X until HH:MM UTC (silence ID)".
-pub async fn apply(p: &SilencePlan) -> Result<String, OpError> {
-    let id = p.client.create_silence(&p.silence).await?;
-    Ok(format!(
-        "silenced {} until {} (silence {id})",
-        p.alertname,
-        p.silence.ends_at.strftime("%H:%M UTC")
-    ))
+/// Create the silence: "silenced X until HH:MM UTC (silence ID)"; one audit line with
+/// the silence's id.
+pub async fn apply(ops: &Ops, p: &SilencePlan) -> Result<String, OpError> {
+    let result = match p.client.create_silence(&p.silence).await {
+        Ok(id) => Ok(format!(
+            "silenced {} until {} (silence {id})",
+            p.alertname,
+            p.silence.ends_at.strftime("%H:%M UTC")
+        )),
+        Err(e) => Err(OpError::from(e)),
+    };
+    ops.record("silence-alert", &format!("alert/{}", p.alertname), &result);
+    result
 }
 
 /// Plan the expiry of silence `id`: it must exist, be active or pending, and be agentdeck's.
@@ -211,9 +216,14 @@ impl ExpirePlan {
     }
 }
 
-pub async fn apply_expire(p: &ExpirePlan) -> Result<String, OpError> {
-    p.client.expire_silence(&p.silence.id).await?;
-    Ok(format!("silence {} expired", p.silence.id))
+pub async fn apply_expire(ops: &Ops, p: &ExpirePlan) -> Result<String, OpError> {
+    let id = &p.silence.id;
+    let result = match p.client.expire_silence(id).await {
+        Ok(()) => Ok(format!("silence {id} expired")),
+        Err(e) => Err(OpError::from(e)),
+    };
+    ops.record("expire-silence", &format!("silence/{id}"), &result);
+    result
 }
 
 #[cfg(test)]
