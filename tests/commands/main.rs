@@ -12,6 +12,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod alerts_cli;
 mod auth_cli;
 mod cli;
 mod connect_cli;

@@ -2,6 +2,7 @@
 //! a kube client for it, real kubectl with a fresh HOME, and tool checks.
 #![allow(dead_code)]
 
+pub mod alerting;
 pub mod exporters;
 pub mod fixtures;
 pub mod prom;

@@ -57,12 +57,25 @@ impl Prometheus {
     /// Prometheus with these `scrape_configs` entries (YAML, indented for the list), scraping
     /// and evaluating every second.
     pub fn with_scrape_configs(scrape_configs: &str) -> Self {
+        Prometheus::with_config(scrape_configs, "", "")
+    }
+
+    /// Prometheus with these `scrape_configs`, the rule file `rules` (its text; none when
+    /// empty) and more top-level config (`alerting:` …), scraping and evaluating every second.
+    pub fn with_config(scrape_configs: &str, rules: &str, more: &str) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let cfg = dir.path().join("prometheus.yml");
+        let rule_files = if rules.is_empty() {
+            String::new()
+        } else {
+            let path = dir.path().join("rules.yaml");
+            std::fs::write(&path, rules).expect("write rules");
+            format!("rule_files: [{:?}]\n", path.display().to_string())
+        };
         std::fs::write(
             &cfg,
             format!(
-                "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n{scrape_configs}"
+                "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n{rule_files}{more}scrape_configs:\n{scrape_configs}"
             ),
         )
         .expect("write config");
