@@ -513,21 +513,8 @@ async fn run_op(
             out,
             ..
         } => {
-            let c = common(yes, &None, out);
-            let req = match (expire, alertname) {
-                (Some(id), _) => crate::ops::Request::ExpireSilence { id },
-                (None, Some(alertname)) => crate::ops::Request::SilenceAlert {
-                    alertname,
-                    length: length.unwrap_or_else(|| cfg.alertmanager.silence_for.clone()),
-                    comment,
-                },
-                (None, None) => {
-                    return Err(Error::Usage(
-                        "silence: give the alert's name, or --expire ID".into(),
-                    ));
-                }
-            };
-            writes::run(&c, req).await
+            let length = length.unwrap_or_else(|| cfg.alertmanager.silence_for.clone());
+            writes::silence(&common(yes, &None, out), alertname, length, comment, expire).await
         }
         other => Err(Error::Usage(format!(
             "internal error: {other:?} is not an operation"

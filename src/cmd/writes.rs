@@ -96,7 +96,7 @@ async fn within<T>(
 /// Plan, show, confirm, execute, print: the one flow of every write subcommand. A
 /// concurrent change (409 on the key's Secret) is read again and asked about again. With
 /// `-o`, stdout gets only the result object (or a dry run's objects).
-pub async fn run(c: &Common<'_>, req: Request) -> Result<u8, Error> {
+async fn run(c: &Common<'_>, req: Request) -> Result<u8, Error> {
     // `--timeout` bounds the whole operation (a question answered at the terminal aside).
     let limit = op_timeout(c)?;
     let mut deadline = tokio::time::Instant::now() + limit;
@@ -274,6 +274,30 @@ pub async fn delete(c: &Common<'_>, what: &str, name: Option<&str>) -> Result<u8
         },
     )
     .await
+}
+
+/// `silence ALERTNAME` or `silence --expire ID`.
+pub async fn silence(
+    c: &Common<'_>,
+    alertname: Option<String>,
+    length: String,
+    comment: String,
+    expire: Option<String>,
+) -> Result<u8, Error> {
+    let req = match (expire, alertname) {
+        (Some(id), _) => Request::ExpireSilence { id },
+        (None, Some(alertname)) => Request::SilenceAlert {
+            alertname,
+            length,
+            comment,
+        },
+        (None, None) => {
+            return Err(Error::Usage(
+                "silence: give the alert's name, or --expire ID".into(),
+            ));
+        }
+    };
+    run(c, req).await
 }
 
 /// Where the new key comes from: a file, stdin, or a masked prompt — never argv.
