@@ -105,6 +105,28 @@ pub fn say_waiting_for_plugin(target: &Target, cfg: &Config) {
     }
 }
 
+/// What the App is told of the alerts' source before the first reading.
+pub fn alerts_state(
+    client: &Result<Option<crate::alerts::AlertsClient>, crate::endpoint::SetupError>,
+    silence_for: &str,
+) -> crate::app::alerts::AlertsState {
+    match client {
+        Ok(Some(c)) => crate::app::alerts::AlertsState {
+            source: Some(c.label()),
+            can_silence: c.backend() == crate::alerts::Backend::Alertmanager,
+            silence_for: silence_for.to_string(),
+            ..Default::default()
+        },
+        Ok(None) => Default::default(),
+        Err(e) => crate::app::alerts::AlertsState {
+            source: Some("alerts".into()),
+            error: Some(e.to_string()),
+            silence_for: silence_for.to_string(),
+            ..Default::default()
+        },
+    }
+}
+
 /// Connect, start the sources, run the TUI until quit.
 pub async fn run(cfg: Config, target: Target, feed: Feed, look: Look) -> Result<(), Error> {
     check_terminal()?;
@@ -133,6 +155,11 @@ pub async fn run(cfg: Config, target: Target, feed: Feed, look: Look) -> Result<
             names.join(", ")
         )));
     }
+    let prom_url = match &feed {
+        Feed::Prometheus(_, url) => Some(url.clone()),
+        _ => None,
+    };
+    let alerts = crate::alerts::AlertsClient::from_config(&cfg, prom_url.as_deref());
     let mut app = App::new(
         Settings {
             context: conn.context.clone(),
@@ -146,6 +173,7 @@ pub async fn run(cfg: Config, target: Target, feed: Feed, look: Look) -> Result<
             theme,
             read_only: cfg.read_only,
             runbook: crate::app::Runbook::from_config(&cfg),
+            alerts: alerts_state(&alerts, &cfg.alertmanager.silence_for),
         },
         jiff::Timestamp::now(),
     );
@@ -153,6 +181,14 @@ pub async fn run(cfg: Config, target: Target, feed: Feed, look: Look) -> Result<
     // The metrics queries follow the namespace shown (`:ns`, `:ctx`).
     let (metrics_namespace, ns_rx) = tokio::sync::watch::channel(conn.namespace.clone());
     let feed_for_tasks = feed.clone();
+    let alerts = match alerts {
+        Ok(Some(c)) => Some(crate::alerts::feed::spawn(
+            c,
+            std::time::Duration::from_secs_f64(cfg.prometheus.refresh_secs),
+            ns_rx.clone(),
+        )),
+        _ => None,
+    };
     let metrics = feed.spawn(&cfg, ns_rx);
     crate::tui::run(
         app,
@@ -160,6 +196,7 @@ pub async fn run(cfg: Config, target: Target, feed: Feed, look: Look) -> Result<
             target,
             conn,
             metrics,
+            alerts,
             metrics_namespace,
             feed: feed_for_tasks,
             cfg,

@@ -2,11 +2,13 @@
 //! [`kube_rules`]) and the rule file or `PrometheusRule` object they are printed as.
 
 pub mod client;
+pub mod feed;
 pub mod kube_rules;
 pub mod model;
 pub mod rules;
 
 pub use client::{AlertsClient, AlertsError, Backend, NewSilence};
+pub use feed::{AlertsReading, Fetched};
 pub use model::{Alert, AlertState, Matcher, Silence};
 
 use serde_json::{Value, json};

@@ -92,6 +92,17 @@ impl Alert {
     }
 }
 
+/// Critical first, then firing before muted and pending, then by name.
+pub fn sort(alerts: &mut [Alert]) {
+    alerts.sort_by(|a, b| {
+        (!a.is_critical(), a.state != AlertState::Firing, &a.name).cmp(&(
+            !b.is_critical(),
+            b.state != AlertState::Firing,
+            &b.name,
+        ))
+    });
+}
+
 /// One equality or regex matcher of a silence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -39,7 +39,7 @@ fn default_keys_map_to_actions() {
 fn remapped_keys_replace_the_defaults_everywhere_they_show() {
     let km = Keymap::from_config(&table(
         r#"
-        scale = "S"
+        scale = "X"
         quit = ["q", "ctrl-x"]
         [logs]
         follow = "F"
@@ -47,7 +47,7 @@ fn remapped_keys_replace_the_defaults_everywhere_they_show() {
     ))
     .unwrap();
     let normal = |c| km.action_for(&k(c), Scope::Normal);
-    assert_eq!(normal(KeyCode::Char('S')), Some(Action::Scale));
+    assert_eq!(normal(KeyCode::Char('X')), Some(Action::Scale));
     assert_eq!(normal(KeyCode::Char('s')), None, "the old key is free");
     let ctrl_x = KeyEvent::new(KeyCode::Char('x'), KeyModifiers::CONTROL);
     assert_eq!(km.action_for(&ctrl_x, Scope::Normal), Some(Action::Quit));
@@ -61,7 +61,7 @@ fn remapped_keys_replace_the_defaults_everywhere_they_show() {
     assert!(
         km.hints_in(Scope::Normal)
             .iter()
-            .any(|h| h.keys == "S" && h.label == "scale")
+            .any(|h| h.keys == "X" && h.label == "scale")
     );
     assert!(
         km.help_rows_for(Scope::Logs)

@@ -162,6 +162,55 @@ pub fn scale_input_key(
     }
 }
 
+/// Keys while typing a silence's length and reason: "2h rotating the key".
+pub fn silence_input_key(
+    app: &mut App,
+    alertname: String,
+    mut input: String,
+    k: KeyEvent,
+    fx: &mut Vec<Effect>,
+) {
+    match (app.keymap.action_for(&k, Scope::Dialog), k.code) {
+        (Some(Action::Cancel), _) => {
+            app.mode = Mode::Normal;
+            app.toast("cancelled; nothing was sent", false);
+        }
+        (Some(Action::Erase), _) => {
+            input.pop();
+            app.mode = Mode::SilenceInput { alertname, input };
+        }
+        (Some(Action::Submit), _) => {
+            let text = input.trim();
+            let (length, comment) = text.split_once(' ').unwrap_or((text, ""));
+            match crate::ops::silence::parse_length(length) {
+                Ok(_) => {
+                    app.mode = Mode::Normal;
+                    let status = format!("silence {alertname}: checking…");
+                    let req = Request::SilenceAlert {
+                        alertname,
+                        length: length.to_string(),
+                        comment: comment.trim().to_string(),
+                    };
+                    request(app, req, status, fx);
+                }
+                Err(e) => {
+                    app.toast(e.to_string(), true);
+                    app.mode = Mode::SilenceInput { alertname, input };
+                }
+            }
+        }
+        (_, KeyCode::Char(c))
+            if !k
+                .modifiers
+                .contains(crossterm::event::KeyModifiers::CONTROL) =>
+        {
+            super::input::append(&mut input, std::iter::once(c), super::input::LINE_LIMIT);
+            app.mode = Mode::SilenceInput { alertname, input };
+        }
+        _ => app.mode = Mode::SilenceInput { alertname, input },
+    }
+}
+
 /// Keys while typing the new key: characters are added but never shown.
 pub fn key_input_key(app: &mut App, input: Secret, k: KeyEvent, fx: &mut Vec<Effect>) {
     match (app.keymap.action_for(&k, Scope::Dialog), k.code) {

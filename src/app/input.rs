@@ -53,6 +53,11 @@ pub fn paste(app: &mut App, text: &str) -> bool {
                 cut(app, "the replica count", COUNT_LIMIT);
             }
         }
+        Mode::SilenceInput { input, .. } => {
+            if !append(input, clean(), LINE_LIMIT) {
+                cut(app, "the silence's length and reason", LINE_LIMIT);
+            }
+        }
         Mode::KeyInput { input } => {
             let mut s = input.expose().to_string();
             // A key pasted with its line end: the end is no part of it.

@@ -52,6 +52,12 @@ pub enum Action {
     Agents,
     /// Every problem in full: evidence, since when, the fix and its command (`P`).
     Problems,
+    /// The namespace's alerts (`a`).
+    Alerts,
+    /// Silence an alert at Alertmanager (`S`).
+    Silence,
+    /// Expire the silence agentdeck made on an alert (`E`).
+    Expire,
     PageUp,
     PageDown,
     // The log view.
@@ -81,6 +87,8 @@ impl Action {
             Action::RaiseMemory => Some(Operation::SetResources),
             Action::Restore => Some(Operation::Deploy),
             Action::Delete => Some(Operation::DeletePod),
+            Action::Silence => Some(Operation::SilenceAlert),
+            Action::Expire => Some(Operation::ExpireSilence),
             _ => None,
         }
     }
@@ -246,6 +254,30 @@ pub static KEYMAP: &[Binding] = &[
         false,
         Agents,
         "agents: latency, request rate and errors per agent (or route), as the metrics tell them apart",
+        false
+    ),
+    bind!(
+        "a",
+        KeyCode::Char('a'),
+        false,
+        Alerts,
+        "alerts: the namespace's alerts from Alertmanager (or Prometheus); Enter shows labels and annotations",
+        false
+    ),
+    bind!(
+        "S",
+        KeyCode::Char('S'),
+        false,
+        Silence,
+        "silence: the selected alert (on the dashboard: the one paging for the top problem) at Alertmanager, for a duration you give",
+        false
+    ),
+    bind!(
+        "E",
+        KeyCode::Char('E'),
+        false,
+        Expire,
+        "expire: the silence agentdeck made on the alert",
         false
     ),
     bind!(

@@ -1,6 +1,7 @@
 //! The application state and its one mutator, `update`. No I/O, no terminal: the event
 //! loop feeds messages in and carries the effects out.
 
+pub mod alerts;
 pub mod bindings;
 pub mod dialogs;
 pub mod fixes;
@@ -55,6 +56,11 @@ pub enum Mode {
     /// Typing a new API key (shown as dots; never printed).
     KeyInput {
         input: crate::secret::Secret,
+    },
+    /// Typing how long to silence `alertname`, and why ("2h rotating the key").
+    SilenceInput {
+        alertname: String,
+        input: String,
     },
 }
 
@@ -119,6 +125,8 @@ pub struct App {
     pub blind: Vec<crate::problems::BlindSpot>,
     pub cleared: Vec<Cleared>,
     pub runbook: Runbook,
+    /// Alertmanager's (or Prometheus') alerts for the namespace shown.
+    pub alerts: alerts::AlertsState,
     /// The keys in force (the defaults patched by the config's `[keys]`).
     pub keymap: bindings::Keymap,
     tracker: Tracker,
@@ -168,6 +176,8 @@ pub struct Settings {
     pub theme: String,
     pub read_only: bool,
     pub runbook: Runbook,
+    /// Where alerts come from, or why they cannot be read.
+    pub alerts: alerts::AlertsState,
 }
 
 impl App {
@@ -212,6 +222,7 @@ impl App {
             blind: Vec::new(),
             cleared: Vec::new(),
             runbook: s.runbook,
+            alerts: s.alerts,
             keymap: bindings::Keymap::default(),
             tracker: Tracker::default(),
             onsets_asked: Default::default(),
@@ -309,6 +320,7 @@ impl App {
         self.problems.clear();
         self.cleared.clear();
         self.blind.clear();
+        self.alerts.forget();
     }
 
     /// The first problem whose fix is this key.

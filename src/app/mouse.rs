@@ -17,6 +17,7 @@ pub fn wheel(app: &mut App, down: bool) -> bool {
     let n = app.drilled_pods().len();
     let workloads = app.visible().len();
     let agents = super::views::agents_view::rows(app);
+    let alerts = app.alerts.alerts().len();
     match app.view_mut() {
         None => scroll(&mut app.selected, Some(step), workloads.saturating_sub(1)),
         Some(View::Pods(p)) => scroll(&mut p.selected, Some(step), n.saturating_sub(1)),
@@ -37,6 +38,7 @@ pub fn wheel(app: &mut App, down: bool) -> bool {
             true
         }
         Some(View::Agents(v)) => scroll(&mut v.scroll, Some(step), agents.saturating_sub(1)),
+        Some(View::Alerts(v)) => scroll(&mut v.selected, Some(step), alerts.saturating_sub(1)),
         Some(View::Pod(_)) => false,
     }
 }

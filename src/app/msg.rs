@@ -28,6 +28,8 @@ pub enum Msg {
     Resize,
     /// The slow clock tick (ages, toasts).
     Tick(Timestamp),
+    /// A reading of the alerts (they follow the namespace shown, not a connection).
+    Alerts(Box<crate::alerts::AlertsReading>),
     /// Metrics do not depend on the cluster connection (one Prometheus for all contexts).
     Metrics(Box<MetricsSnapshot>),
     /// A watcher of connection generation `.0`.

@@ -20,6 +20,7 @@ pub fn app() -> App {
             theme: "dark".into(),
             read_only: false,
             runbook: Default::default(),
+            alerts: Default::default(),
         },
         "2026-11-26T12:00:00Z".parse().unwrap(),
     )

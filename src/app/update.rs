@@ -42,6 +42,10 @@ pub fn update(app: &mut App, msg: Msg) -> (bool, Vec<Effect>) {
             true
         }
         Msg::Onset { ns, id, at } => onset(app, &ns, &id, at),
+        Msg::Alerts(r) => {
+            let shown = app.namespace.clone();
+            app.alerts.receive(&shown, *r)
+        }
         // Anything a task of an older connection says is dropped...
         Msg::Cluster(g, _)
         | Msg::Permissions(g, _)
@@ -283,6 +287,9 @@ fn key(app: &mut App, k: KeyEvent, fx: &mut Vec<Effect>) {
         }
         Mode::Confirm { question, plan } => dialogs::confirm_key(app, question, plan, k, fx),
         Mode::KeyInput { input } => dialogs::key_input_key(app, input, k, fx),
+        Mode::SilenceInput { alertname, input } => {
+            dialogs::silence_input_key(app, alertname, input, k, fx)
+        }
         Mode::Normal => normal(app, k, fx),
     }
     clamp_selection(app);
@@ -383,6 +390,9 @@ fn normal(app: &mut App, k: KeyEvent, fx: &mut Vec<Effect>) {
         }
         Some(Action::Timeline) => super::timeline_view::open(app, fx),
         Some(Action::Agents) => super::views::agents_view::open(app),
+        Some(Action::Alerts) => super::views::alerts_view::open(app),
+        Some(Action::Silence) => super::views::alerts_view::start_silence(app),
+        Some(Action::Expire) => super::views::alerts_view::start_expire(app, fx),
         Some(Action::RaiseMemory) => super::fixes::start_memory(app, fx),
         Some(Action::Restore) => super::fixes::start_restore(app, fx),
         _ => {}

@@ -27,26 +27,14 @@ pub fn client(cfg: &Config, prom_flag: Option<&str>) -> Result<AlertsClient, Err
 }
 
 pub async fn report(client: &AlertsClient, namespace: &str) -> Result<Report, Error> {
-    let mut alerts = client.alerts(namespace).await?;
-    alerts.sort_by(|a, b| {
-        (!a.is_critical(), a.state != AlertState::Firing, &a.name).cmp(&(
-            !b.is_critical(),
-            b.state != AlertState::Firing,
-            &b.name,
-        ))
-    });
-    let silences = client
-        .silences()
-        .await?
-        .into_iter()
-        .filter(|s| s.state != "expired")
-        .filter(|s| s.by_agentdeck() || alerts.iter().any(|a| a.silenced_by.contains(&s.id)))
-        .collect();
+    let got = crate::alerts::feed::fetch(client, namespace).await?;
+    let mut alerts = got.alerts;
+    crate::alerts::model::sort(&mut alerts);
     Ok(Report {
         source: client.label(),
         namespace: namespace.to_string(),
         alerts,
-        silences,
+        silences: got.silences,
     })
 }
 

@@ -31,6 +31,7 @@ fn app(namespace: &str, now: Timestamp) -> App {
             theme: "dark".into(),
             read_only: false,
             runbook: Default::default(),
+            alerts: Default::default(),
         },
         now,
     )

@@ -4,6 +4,7 @@
 //! Each source is gathered on its own: one that fails becomes a one-line note, never the
 //! end of the whole timeline. Merging, grouping and the metric transitions are pure.
 
+pub mod alerts;
 pub mod audit;
 pub mod build;
 pub mod cluster;
@@ -47,6 +48,8 @@ pub enum Kind {
     Rollout,
     Rescale,
     Metric,
+    /// An alert fired or resolved (Prometheus' `ALERTS`).
+    Alert,
 }
 
 impl Kind {
@@ -59,6 +62,7 @@ impl Kind {
             Kind::Rescale => "rescale",
             Kind::Audit => "audit",
             Kind::Metric => "metric",
+            Kind::Alert => "alert",
         }
     }
 }
@@ -149,14 +153,15 @@ pub async fn gather(
 ) -> Timeline {
     let until = Timestamp::now();
     let since = until - jiff::SignedDuration::try_from(req.since).unwrap_or_default();
-    let (c, m, _) = tokio::join!(
+    let (c, m, al, _) = tokio::join!(
         cluster::gather(conn, since),
         metrics::gather(feed, cfg, &conn.namespace, since, until),
+        alerts::gather(feed, &conn.namespace, since, until),
         conn.uid.get(&conn.client),
     );
     let a = audit::gather(cfg.audit_log.clone(), conn, since);
     let zone = if req.utc { Zone::Utc } else { Zone::Local };
-    let mut t = build::build(vec![c, a, m], since, until);
+    let mut t = build::build(vec![c, a, m, al], since, until);
     t.namespace = crate::text::printable(&conn.namespace);
     t.context = crate::text::printable(&conn.context);
     t.zone = zone;

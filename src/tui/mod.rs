@@ -29,6 +29,8 @@ pub struct Backends {
     pub conn: Connection,
     /// Snapshots from the metrics feed; None: no feed.
     pub metrics: Option<mpsc::Receiver<MetricsSnapshot>>,
+    /// Readings of the alerts; None: no source.
+    pub alerts: Option<mpsc::Receiver<crate::alerts::AlertsReading>>,
     /// Tells the metrics feed the namespace shown, so its queries follow `:ns`.
     pub metrics_namespace: tokio::sync::watch::Sender<String>,
     /// The metrics feed (the timeline reads Prometheus history through it).
@@ -140,6 +142,10 @@ async fn event_loop(
         .metrics
         .take()
         .unwrap_or_else(|| mpsc::channel::<MetricsSnapshot>(1).1);
+    let mut alerts_rx = b
+        .alerts
+        .take()
+        .unwrap_or_else(|| mpsc::channel::<crate::alerts::AlertsReading>(1).1);
     let mut dirty = true;
     let mut first_snapshot = true;
     let mut ticks: u32 = 0;
@@ -165,6 +171,7 @@ async fn event_loop(
             }
             Some(m) = rx.recv() => m,
             Some(m) = metrics_rx.recv() => Msg::Metrics(Box::new(m)),
+            Some(a) = alerts_rx.recv() => Msg::Alerts(Box::new(a)),
             _ = tick.tick() => {
                 ticks += 1;
                 if ticks % TRIM_EVERY_TICKS == 3 {

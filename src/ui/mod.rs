@@ -2,6 +2,8 @@
 //! the help overlay live here; the panels in `panels` and `metrics_panels`.
 
 mod agents;
+mod alert_lines;
+mod alerts;
 mod charts;
 pub mod hit;
 mod logs;
@@ -153,6 +155,7 @@ fn draw_view(f: &mut Frame, app: &App, view: &View, body: Rect) {
         View::Logs(v) => logs::draw(f, app, v, body),
         View::Timeline(v) => timeline::draw(f, app, v, body),
         View::Agents(v) => agents::draw(f, app, v, body),
+        View::Alerts(v) => alerts::draw(f, app, v, body),
     }
 }
 
@@ -193,6 +196,23 @@ fn draw_overlay(f: &mut Frame, app: &App, area: Rect) {
                 )),
             ];
             draw_dialog(f, app, area, &format!("scale {}", workload.name), lines)
+        }
+        Mode::SilenceInput { alertname, input } => {
+            let lines = vec![
+                Line::from(vec![
+                    Span::raw("for, then why: "),
+                    Span::styled(format!("{input}▏"), accent.add_modifier(Modifier::BOLD)),
+                ]),
+                Line::from(Span::styled(
+                    format!(
+                        "e.g. \"2h rotating the key\" (30m, 2h, 1d … at most 30d) · {} to continue, {} to cancel",
+                        dialog_key(app, keymap::Action::Submit),
+                        dialog_key(app, keymap::Action::Cancel)
+                    ),
+                    muted,
+                )),
+            ];
+            draw_dialog(f, app, area, &format!("silence {alertname}"), lines)
         }
         Mode::KeyInput { input } => {
             // Only the length is ever drawn.

@@ -18,7 +18,7 @@ pub const MAX_LINES: u16 = 4;
 
 /// How many lines the strip wants.
 pub fn height(app: &App) -> u16 {
-    let n = app.problems.len() + app.cleared.len();
+    let n = app.problems.len() + app.cleared.len() + super::alert_lines::count(app);
     (n.max(1) as u16).min(MAX_LINES)
 }
 
@@ -60,9 +60,16 @@ fn problem_line(app: &App, p: &Problem, width: usize) -> Line<'static> {
         ),
     ];
     let evidence = format!(" — {}", p.evidence);
-    let mut since = p
-        .since
-        .map(|s| Span::styled(format!(" since {}", clock(s)), Style::default().fg(t.muted)));
+    let mut since = match app.alerts.for_problem(&p.id) {
+        // Paged for it too: the alert's state says since when, and whether it is muted.
+        Some(a) => Some(Span::styled(
+            super::alert_lines::note(app, a),
+            Style::default().fg(t.muted),
+        )),
+        None => p
+            .since
+            .map(|s| Span::styled(format!(" since {}", clock(s)), Style::default().fg(t.muted))),
+    };
     let tail: Vec<Span> = match (&p.fix, &p.advice) {
         (Some(f), _) => vec![
             Span::styled(" · ", Style::default().fg(t.muted)),
@@ -147,9 +154,21 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         .iter()
         .map(|p| problem_line(app, p, area.width as usize))
         .collect();
+    lines.extend(super::alert_lines::lines(app, area.width as usize));
     lines.extend(app.cleared.iter().map(|c| {
+        // The fix cleared what agentdeck sees; the alert goes at its next evaluation.
+        let alert = app
+            .alerts
+            .for_problem(&c.problem.id)
+            .map(|a| {
+                format!(
+                    " · alert {} resolves at Alertmanager's next evaluation",
+                    a.name
+                )
+            })
+            .unwrap_or_default();
         Line::from(Span::styled(
-            format!("✓ cleared at {}: {}", clock(c.at), c.problem.title),
+            format!("✓ cleared at {}: {}{alert}", clock(c.at), c.problem.title),
             Style::default().fg(t.ok).add_modifier(Modifier::DIM),
         ))
     }));
@@ -233,6 +252,7 @@ pub fn draw_full(f: &mut Frame, app: &App, area: Rect) {
         }
         lines.push(Line::from(""));
     }
+    lines.extend(super::alert_lines::full(app, text_w));
     for c in &app.cleared {
         lines.push(Line::from(Span::styled(
             format!("✓ cleared at {}: {}", clock(c.at), c.problem.title),

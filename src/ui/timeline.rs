@@ -19,7 +19,8 @@ fn kind_style(e: &Entry, t: &Theme) -> Style {
     let colour = match e.kind {
         Kind::Oom => t.error,
         Kind::Event | Kind::Restart => t.warn,
-        Kind::Metric if e.warning => t.error,
+        Kind::Metric | Kind::Alert if e.warning => t.error,
+        Kind::Alert => t.ok,
         Kind::Metric => t.ok,
         Kind::Rollout if e.warning => t.warn,
         Kind::Rollout | Kind::Audit => t.accent,

@@ -6,6 +6,7 @@
 use crossterm::event::KeyEvent;
 
 pub mod agents_view;
+pub mod alerts_view;
 pub mod logs_view;
 pub mod pod_details;
 pub mod timeline_view;
@@ -29,6 +30,8 @@ pub enum View {
     Timeline(Box<TimelineView>),
     /// Latency, request rate and errors per agent (`A`).
     Agents(agents_view::AgentsView),
+    /// The namespace's alerts (`a`).
+    Alerts(alerts_view::AlertsView),
 }
 
 /// The pods of one workload, and the one selected.
@@ -73,7 +76,7 @@ impl App {
             None => Scope::Normal,
             Some(View::Pods(_) | View::Pod(_)) => Scope::Pods,
             Some(View::Logs(_)) => Scope::Logs,
-            Some(View::Timeline(_) | View::Agents(_)) => Scope::Timeline,
+            Some(View::Timeline(_) | View::Agents(_) | View::Alerts(_)) => Scope::Timeline,
         }
     }
 
@@ -136,6 +139,7 @@ pub fn key(app: &mut App, k: KeyEvent, fx: &mut Vec<Effect>) -> bool {
         Some(View::Logs(_)) => logs_view::key(app, k, fx),
         Some(View::Timeline(_)) => timeline_view::key(app, k, fx),
         Some(View::Agents(_)) => agents_view::key(app, k, fx),
+        Some(View::Alerts(_)) => alerts_view::key(app, k, fx),
     }
 }
 

@@ -1,0 +1,88 @@
+//! Alerts on the timeline: when each alert of the namespace fired and resolved, from
+//! Prometheus' own `ALERTS{alertstate="firing"}` series over the window (what Prometheus
+//! sent to Alertmanager, silenced or not). Silences made with agentdeck are audit lines
+//! already ([`super::audit`]). Runs are pure: a gap longer than two steps ends one.
+
+use std::time::Duration;
+
+use jiff::{SignedDuration, Timestamp};
+
+use super::{Entry, Kind, Part};
+use crate::metrics::{Feed, RangeSeries};
+
+/// The alerts' firing runs over `[since, until]`, or a note why there are none.
+pub async fn gather(feed: &Feed, namespace: &str, since: Timestamp, until: Timestamp) -> Part {
+    let Feed::Prometheus(client, _) = feed else {
+        // The metric transitions' note already says there is no Prometheus.
+        return Part::default();
+    };
+    let step = super::metrics::step_for(until.duration_since(since));
+    let q = format!(
+        "ALERTS{{namespace=\"{}\",alertstate=\"firing\"}}",
+        crate::metrics::scope::escape(namespace)
+    );
+    match client.query_range(&q, since, until, step).await {
+        Ok(series) => Part {
+            entries: runs(&series, step, until),
+            notes: Vec::new(),
+        },
+        Err(e) => Part::note(format!("alerts: {e}")),
+    }
+}
+
+/// "fired" at the start of each run of points, "resolved" after its last point when the
+/// run ended before `until`.
+pub fn runs(series: &[RangeSeries], step: Duration, until: Timestamp) -> Vec<Entry> {
+    let step = SignedDuration::try_from(step).unwrap_or(SignedDuration::from_secs(1));
+    let gap = step * 2;
+    let mut out = Vec::new();
+    for s in series {
+        let name = s.labels.get("alertname").cloned().unwrap_or_default();
+        let severity = s
+            .labels
+            .get("severity")
+            .cloned()
+            .unwrap_or_else(|| "none".into());
+        let mut start: Option<Timestamp> = None;
+        let mut last: Option<Timestamp> = None;
+        let close = |from: Timestamp, to: Timestamp, out: &mut Vec<Entry>| {
+            let mut e = Entry::new(
+                from,
+                Kind::Alert,
+                "prometheus",
+                &name,
+                format!("alert {name} fired ({severity})"),
+            );
+            e.warning = true;
+            out.push(e);
+            if until.duration_since(to) > gap {
+                out.push(Entry::new(
+                    to + step,
+                    Kind::Alert,
+                    "prometheus",
+                    &name,
+                    format!("alert {name} resolved"),
+                ));
+            }
+        };
+        for &(t, _) in &s.points {
+            match last {
+                Some(l) if t.duration_since(l) <= gap => {}
+                Some(l) => {
+                    close(start.unwrap_or(l), l, &mut out);
+                    start = Some(t);
+                }
+                None => start = Some(t),
+            }
+            last = Some(t);
+        }
+        if let (Some(s0), Some(l)) = (start, last) {
+            close(s0, l, &mut out);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+#[path = "alerts_tests.rs"]
+mod tests;
