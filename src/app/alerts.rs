@@ -92,6 +92,16 @@ impl AlertsState {
             .find(|s| a.silenced_by.contains(&s.id))
     }
 
+    /// The strip's shorter words: "firing since 03:02 UTC", "silenced until 05:02 UTC".
+    pub fn short_state(&self, a: &Alert) -> String {
+        match (a.state.clone(), self.silence_of(a).and_then(|s| s.ends_at)) {
+            (AlertState::Silenced, Some(until)) => {
+                format!("silenced until {}", until.strftime("%H:%M UTC"))
+            }
+            _ => self.state_words(a),
+        }
+    }
+
     /// "firing since 03:02 UTC", "silenced by alice until 05:02 UTC", "pending".
     pub fn state_words(&self, a: &Alert) -> String {
         let since = a

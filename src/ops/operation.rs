@@ -131,6 +131,7 @@ impl Plan {
         match &self.kind {
             PlanKind::Deploy { items, .. } => items.iter().flat_map(deploy::detail_lines).collect(),
             PlanKind::SetResources(p) => p.details(),
+            PlanKind::Silence(p) => p.details(),
             _ => Vec::new(),
         }
     }

@@ -156,17 +156,23 @@ pub async fn plan(
 
 impl SilencePlan {
     pub fn describe(&self, place: &str) -> String {
-        let m: Vec<String> = self.silence.matchers.iter().map(Matcher::text).collect();
         format!(
-            "silence {} ({} firing) for {} until {} at {}: matchers {{{}}}, comment {:?}; alerts of {place}",
+            "silence {} ({} firing in {place}) for {}, until {}, at {}",
             self.alertname,
             self.covers,
             self.length,
             self.silence.ends_at.strftime("%H:%M UTC"),
             self.client.label(),
-            m.join(", "),
-            self.silence.comment
         )
+    }
+
+    /// The matchers and the comment, in full.
+    pub fn details(&self) -> Vec<String> {
+        let m: Vec<String> = self.silence.matchers.iter().map(Matcher::text).collect();
+        vec![
+            format!("matchers {{{}}}", m.join(", ")),
+            format!("comment {:?}", self.silence.comment),
+        ]
     }
 }
 

@@ -16,7 +16,7 @@ pub async fn gather(feed: &Feed, namespace: &str, since: Timestamp, until: Times
         // The metric transitions' note already says there is no Prometheus.
         return Part::default();
     };
-    let step = super::metrics::step_for(until.duration_since(since));
+    let step = step_for(until.duration_since(since));
     let q = format!(
         "ALERTS{{namespace=\"{}\",alertstate=\"firing\"}}",
         crate::metrics::scope::escape(namespace)
@@ -30,8 +30,16 @@ pub async fn gather(feed: &Feed, namespace: &str, since: Timestamp, until: Times
     }
 }
 
-/// "fired" at the start of each run of points, "resolved" after its last point when the
-/// run ended before `until`.
+/// A step fine enough that an alert's firing is placed within a second or so of when it
+/// fired (before the silence a person made after seeing it), within Prometheus' 11,000
+/// points per series.
+pub fn step_for(window: SignedDuration) -> Duration {
+    Duration::from_secs((window.as_secs() / 10_000).max(1) as u64)
+}
+
+/// "fired" at the start of each run of points (the step before its first sample: the
+/// second it fired in, on a one-second grid), "resolved" after its last point when the run
+/// ended before `until`.
 pub fn runs(series: &[RangeSeries], step: Duration, until: Timestamp) -> Vec<Entry> {
     let step = SignedDuration::try_from(step).unwrap_or(SignedDuration::from_secs(1));
     let gap = step * 2;
@@ -46,8 +54,10 @@ pub fn runs(series: &[RangeSeries], step: Duration, until: Timestamp) -> Vec<Ent
         let mut start: Option<Timestamp> = None;
         let mut last: Option<Timestamp> = None;
         let close = |from: Timestamp, to: Timestamp, out: &mut Vec<Entry>| {
+            // It fired after the sample before `from` and by `from`: on a grid of whole
+            // seconds, `from - step` is the second it fired in.
             let mut e = Entry::new(
-                from,
+                from - step,
                 Kind::Alert,
                 "prometheus",
                 &name,

@@ -28,12 +28,12 @@ fn a_run_fires_and_resolves_and_a_gap_starts_another() {
         got,
         [
             (
-                10,
+                5,
                 "alert AgentProviderUnauthorized fired (critical)".to_string()
             ),
             (30, "alert AgentProviderUnauthorized resolved".to_string()),
             (
-                60,
+                55,
                 "alert AgentProviderUnauthorized fired (critical)".to_string()
             ),
             (70, "alert AgentProviderUnauthorized resolved".to_string()),

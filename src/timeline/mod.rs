@@ -40,6 +40,10 @@ impl Default for Request {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
+    /// An alert fired or resolved (Prometheus' `ALERTS`). Within one second it comes
+    /// first: its samples are whole seconds at or after the moment it fired, so a silence
+    /// made on seeing it can share its second but never precede it.
+    Alert,
     // Within one second, a write comes before what it caused.
     Audit,
     Event,
@@ -48,8 +52,6 @@ pub enum Kind {
     Rollout,
     Rescale,
     Metric,
-    /// An alert fired or resolved (Prometheus' `ALERTS`).
-    Alert,
 }
 
 impl Kind {

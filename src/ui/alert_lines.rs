@@ -16,7 +16,7 @@ pub fn count(app: &App) -> usize {
 
 /// " · alert NAME firing since 03:02 UTC": the note on a problem's line.
 pub fn note(app: &App, a: &Alert) -> String {
-    format!(" · alert {} {}", a.name, app.alerts.state_words(a))
+    format!(" · alert {} {}", a.name, app.alerts.short_state(a))
 }
 
 fn alert_line(app: &App, a: &Alert, width: usize) -> Line<'static> {

@@ -60,6 +60,7 @@ fn problem_line(app: &App, p: &Problem, width: usize) -> Line<'static> {
         ),
     ];
     let evidence = format!(" — {}", p.evidence);
+    let paged = app.alerts.for_problem(&p.id).is_some();
     let mut since = match app.alerts.for_problem(&p.id) {
         // Paged for it too: the alert's state says since when, and whether it is muted.
         Some(a) => Some(Span::styled(
@@ -91,7 +92,9 @@ fn problem_line(app: &App, p: &Problem, width: usize) -> Line<'static> {
         // Everything but the evidence must fit; "since" goes before the evidence is
         // squeezed under a readable stub.
         let fixed = width_of(&head) + width_of(&tail);
-        if fixed + since_len + ev_len.min(24) > width {
+        // The alert that paged for it is worth more than the evidence's words.
+        let least = if paged { 8 } else { 24 };
+        if fixed + since_len + ev_len.min(least) > width {
             since = None;
         }
         let room = width.saturating_sub(fixed + since.as_ref().map_or(0, |_| since_len));

@@ -10,8 +10,8 @@ use std::time::Instant;
 
 use serde_json::Value;
 
-use crate::common::alerting::{Alertmanager, prometheus_with_rules};
-use crate::common::{SimProcess, eventually, free_port, http, require_tool};
+use crate::common::alerting::Loop;
+use crate::common::{eventually, free_port, http, require_tool};
 
 fn json(out: &str, err: &str) -> Value {
     serde_json::from_str(out).unwrap_or_else(|e| panic!("not JSON ({e}):\n{out}\n{err}"))
@@ -24,49 +24,13 @@ fn firing<'a>(alerts: &'a Value, name: &str) -> Option<&'a Value> {
         .find(|a| a["name"] == name)
 }
 
-/// The sim with its agents' metrics on a port of their own, a config with a 15 s problems
-/// window, the rules printed for it, Prometheus evaluating them, Alertmanager receiving.
-struct Loop {
-    sim: SimProcess,
-    am: Alertmanager,
-    prom: crate::common::prom::Prometheus,
-    cfg: String,
-}
-
-impl Loop {
-    async fn start() -> Loop {
-        let agents = format!("127.0.0.1:{}", free_port());
-        let sim = SimProcess::start(&["--preload", "--steady-load", "--metrics-listen", &agents]);
-        let cfg = sim.dir.path().join("agentdeck.toml");
-        std::fs::write(&cfg, "[problems]\nwindow = \"15s\"\n").unwrap();
-        let cfg = cfg.display().to_string();
-        let (code, rules, err) =
-            sim.agentdeck(&["--config", &cfg, "rules", "--profile", "example"], "");
-        assert_eq!(code, 0, "{err}");
-        let am = Alertmanager::start();
-        am.ready().await;
-        let prom = prometheus_with_rules(&agents, &rules, &am.url);
-        Loop { sim, am, prom, cfg }
-    }
-
-    /// `agentdeck --config CFG ARGS`, with Alertmanager's URL unless `am` is false.
-    fn run(&self, args: &[&str], am: bool) -> (i32, String, String) {
-        let mut all = vec!["--config", &self.cfg];
-        if am {
-            all.extend(["--alertmanager-url", &self.am.url]);
-        }
-        all.extend(args);
-        self.sim.agentdeck(&all, "")
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[allow(clippy::too_many_lines)]
 async fn a_bad_key_pages_and_is_silenced_from_the_command_line() {
     if !require_tool("prometheus") || !require_tool("prometheus-alertmanager") {
         return;
     }
-    let l = Loop::start().await;
+    let l = Loop::start("").await;
     let quiet = l.run(&["alerts", "-o", "json"], true);
     assert_eq!(quiet.0, 0, "{}", quiet.2);
     assert!(firing(&json(&quiet.1, &quiet.2), "AgentProviderUnauthorized").is_none());

@@ -5,6 +5,7 @@ use std::process::{Child, Command, Stdio};
 
 use serde_json::Value;
 
+use super::SimProcess;
 use super::prom::Prometheus;
 
 /// Alertmanager with one receiver that notifies no one, grouping within a second; killed
@@ -131,4 +132,71 @@ pub fn prometheus_with_rules(agents: &str, rules: &str, alertmanager: &str) -> P
             "alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: ['{am}']\n"
         ),
     )
+}
+
+/// The sim with its agents' metrics on a port of their own and a working key, a config
+/// with a 15 s problems window, the rules `agentdeck rules` printed for it (and `extra`, more rule groups as
+/// YAML list items), Prometheus evaluating them, Alertmanager receiving.
+pub struct Loop {
+    pub sim: SimProcess,
+    pub am: Alertmanager,
+    pub prom: Prometheus,
+    /// The config file.
+    pub cfg: String,
+}
+
+impl Loop {
+    pub async fn start(extra: &str) -> Loop {
+        let agents = format!("127.0.0.1:{}", super::free_port());
+        let sim = SimProcess::start(&["--preload", "--steady-load", "--metrics-listen", &agents]);
+        // A working key, so the only 401s are the staged incident's.
+        use base64::Engine;
+        let key = base64::engine::general_purpose::STANDARD.encode("sk-live-0123456789abcdefKEY");
+        super::http(
+            &sim.url,
+            "POST",
+            "/api/v1/namespaces/ai-agents/secrets",
+            &format!(
+                r#"{{"apiVersion":"v1","kind":"Secret","metadata":{{"name":"ai-api-keys"}},"data":{{"HOLYSHEEP_API_KEY":"{key}"}}}}"#
+            ),
+        );
+        let cfg = sim.dir.path().join("agentdeck.toml");
+        // Keys are checked with the sim's simulated provider, as the demo's agents do.
+        std::fs::write(
+            &cfg,
+            format!(
+                "[problems]\nwindow = \"15s\"\n\n[prometheus]\nrefresh_secs = 1.0\n\n[stack]\nprovider_base_url = \"{}/_sim/provider/v1\"\n",
+                sim.url
+            ),
+        )
+        .expect("config");
+        let cfg = cfg.display().to_string();
+        let (code, rules, err) =
+            sim.agentdeck(&["--config", &cfg, "rules", "--profile", "example"], "");
+        assert_eq!(code, 0, "{err}");
+        let am = Alertmanager::start();
+        am.ready().await;
+        let prom = prometheus_with_rules(&agents, &format!("{rules}{extra}"), &am.url);
+        Loop { sim, am, prom, cfg }
+    }
+
+    /// `agentdeck --config CFG ARGS`, with Alertmanager's URL unless `am` is false.
+    pub fn run(&self, args: &[&str], am: bool) -> (i32, String, String) {
+        let mut all = vec!["--config", &self.cfg];
+        if am {
+            all.extend(["--alertmanager-url", &self.am.url]);
+        }
+        all.extend(args);
+        self.sim.agentdeck(&all, "")
+    }
+
+    /// Stage incident `name` on the sim.
+    pub fn stage(&self, name: &str) {
+        super::http(
+            &self.sim.url,
+            "POST",
+            "/_sim/incident",
+            &format!("{{\"name\":\"{name}\",\"on\":true}}"),
+        );
+    }
 }

@@ -263,6 +263,7 @@ pub fn app(cluster: ClusterSnapshot, theme: &str) -> App {
             theme: theme.into(),
             read_only: false,
             runbook: Default::default(),
+            alerts: Default::default(),
         },
         ts("2026-11-26T11:50:00Z"),
     );

@@ -88,6 +88,9 @@ impl Prometheus {
                 dir.path().join("data").display()
             ))
             .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+            // Firing alerts are sent again every second (default a minute): one fired
+            // before the Alertmanager was discovered is not held back a minute.
+            .arg("--rules.alert.resend-delay=1s")
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()

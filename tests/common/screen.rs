@@ -26,6 +26,7 @@ pub fn app(origin: MetricsOrigin, now: jiff::Timestamp) -> App {
             theme: "dark".into(),
             read_only: false,
             runbook: Default::default(),
+            alerts: Default::default(),
         },
         now,
     );

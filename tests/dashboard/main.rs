@@ -11,6 +11,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod alerts_tui;
 mod cluster_watch;
 mod degraded;
 mod drilldown_tui;
