@@ -4,7 +4,8 @@
 //!
 //! Layers (imports only point down): [`api`] is the HTTP layer (axum); everything else is
 //! the core it drives — [`cluster::Sim`] and its [`store`], object semantics ([`meta`],
-//! [`resources`], [`admission`], [`apply`], [`patch`], [`validate`], [`defaults`]),
+//! [`resources`], [`admission`], [`apply`], [`patch`], [`validate`], [`defaults`], the
+//! table [`printers`]),
 //! the [`controllers`], the [`agents`] model with its NetworkPolicy evaluation
 //! ([`netpol`]), and the [`incidents`] it can stage.
 //!
@@ -36,6 +37,7 @@ pub mod meta;
 pub mod netpol;
 pub mod patch;
 pub mod pki;
+pub mod printers;
 pub mod resources;
 pub mod state;
 pub mod store;

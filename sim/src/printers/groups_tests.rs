@@ -1,4 +1,4 @@
-//! Cells of the printers in table_workloads.rs, table_storage.rs and table_network.rs,
+//! Cells of the printers in workloads.rs, storage.rs and network.rs,
 //! each from a realistic object and from an object with its fields missing.
 use super::*;
 use serde_json::json;

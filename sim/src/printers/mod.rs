@@ -1,4 +1,6 @@
-//! Server-side `meta.k8s.io/v1` Table rendering, mirroring kube-apiserver.
+//! Server-side `meta.k8s.io/v1` Table rendering, mirroring kube-apiserver: the printers'
+//! columns and cells (pure functions of an object and the time; the HTTP layer only serves
+//! what they make).
 //!
 //! Columns and cells follow k8s.io/kubernetes/pkg/printers/internalversion/printers.go. The
 //! apiserver always generates the *wide* variant; kubectl hides priority-1 columns unless
@@ -481,22 +483,16 @@ pub fn human_age(d_seconds: i64) -> String {
     }
 }
 
-#[path = "table_kinds.rs"]
-mod kinds;
-use kinds::*;
-#[path = "table_network.rs"]
 mod network;
 use network::*;
-#[path = "table_storage.rs"]
+mod rich;
+use rich::*;
 mod storage;
 use storage::*;
-#[path = "table_workloads.rs"]
 mod workloads;
 use workloads::*;
 
 #[cfg(test)]
-#[path = "table_kinds_tests.rs"]
-mod kinds_tests;
+mod groups_tests;
 #[cfg(test)]
-#[path = "table_tests.rs"]
 mod tests;
