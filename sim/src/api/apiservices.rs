@@ -197,5 +197,5 @@ fn serve(sim: &Sim, r: &Req, name: Option<&str>) -> ApiResult<Response> {
 fn table(sim: &Sim, r: &Req, items: &[Value]) -> Value {
     let refs: Vec<&Value> = items.iter().collect();
     let include = r.q("includeObject").unwrap_or("Metadata");
-    crate::printers::table("apiservices", &refs, "1", None, sim.clock.now(), include)
+    super::table::table("apiservices", &refs, "1", None, sim.clock.now(), include)
 }

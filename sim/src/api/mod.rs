@@ -18,6 +18,7 @@ pub mod proto;
 pub mod reviews;
 pub mod select;
 pub mod server;
+pub mod table;
 pub mod watch;
 pub mod writes;
 

@@ -10,10 +10,10 @@ use bytes::Bytes;
 use serde_json::{Value, json};
 
 use super::select::{FieldSelector, LabelSelector};
+use super::table;
 use super::{Req, Target, json_bytes_response, json_response};
 use crate::apply::{self, Writer};
 use crate::errors::{ApiError, ApiResult};
-use crate::printers;
 use crate::resources::keys;
 use crate::store::{ObjKey, StoreError};
 use crate::validate;
@@ -57,7 +57,7 @@ pub(super) fn respond(sim: &Sim, t: &Target, r: &Req, code: StatusCode, obj: &Va
         return json_response(code, &scale_of(obj));
     }
     if r.wants_table() && t.sub.is_none() {
-        let tbl = printers::table(
+        let tbl = table::table(
             t.def.resource,
             &[obj],
             meta::resource_version(obj),
@@ -233,7 +233,7 @@ fn paginate<T>(mut matched: impl Iterator<Item = (ObjKey, T)>, limit: usize, rv:
 /// The page as a meta.k8s.io Table (`kubectl get`'s server-side printing).
 fn table_page(sim: &Sim, t: &Target, r: &Req, page: &Page<Value>, rv: u64) -> Response {
     let objs: Vec<&Value> = page.items.iter().collect();
-    let mut tbl = printers::table(
+    let mut tbl = table::table(
         t.def.resource,
         &objs,
         &rv.to_string(),

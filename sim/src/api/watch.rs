@@ -14,9 +14,9 @@ use tokio_stream::wrappers::ReceiverStream;
 
 use super::objects::{converts, to_client};
 use super::select::{FieldSelector, LabelSelector};
+use super::table;
 use super::{Req, Target, stream_response};
 use crate::errors::{ApiError, ApiResult};
-use crate::printers;
 use crate::store::Event;
 use crate::{Sim, meta};
 
@@ -83,7 +83,7 @@ impl Encoder {
 
     fn event(&mut self, kind: &str, obj: &Value) -> Bytes {
         let object = if self.table {
-            let mut t = printers::table(
+            let mut t = table::table(
                 self.target.def.resource,
                 &[obj],
                 meta::resource_version(obj),

@@ -414,51 +414,6 @@ fn default_cells(obj: &Value, name: Value) -> Vec<Value> {
     vec![name, created.into()]
 }
 
-/// The whole `meta.k8s.io/v1` Table for a list (or single object) response.
-pub fn table(
-    resource: &str,
-    objs: &[&Value],
-    resource_version: &str,
-    continue_token: Option<&str>,
-    now: Timestamp,
-    include_object: &str,
-) -> Value {
-    let mut meta = Map::new();
-    if !resource_version.is_empty() {
-        meta.insert("resourceVersion".into(), resource_version.into());
-    }
-    if let Some(c) = continue_token.filter(|c| !c.is_empty()) {
-        meta.insert("continue".into(), c.into());
-    }
-    let row = |o: &&Value| {
-        let mut row = Map::new();
-        row.insert("cells".into(), cells(resource, o, now).into());
-        if let Some(c) = row_conditions(resource, o) {
-            row.insert("conditions".into(), c);
-        }
-        let object = match include_object {
-            "None" => None,
-            "Object" => Some((*o).clone()),
-            _ => Some(json!({
-                "kind": "PartialObjectMetadata",
-                "apiVersion": "meta.k8s.io/v1",
-                "metadata": o.get("metadata").cloned().unwrap_or_else(|| json!({})),
-            })),
-        };
-        if let Some(object) = object {
-            row.insert("object".into(), object);
-        }
-        Value::Object(row)
-    };
-    json!({
-        "kind": "Table",
-        "apiVersion": "meta.k8s.io/v1",
-        "metadata": meta,
-        "columnDefinitions": columns(resource),
-        "rows": objs.iter().map(row).collect::<Vec<_>>(),
-    })
-}
-
 /// k8s.io/apimachinery/pkg/util/duration.HumanDuration for whole seconds. Like the original,
 /// -1s is tolerated as clock skew ("0s"); anything more negative is "<invalid>".
 pub fn human_age(d_seconds: i64) -> String {
@@ -486,6 +441,7 @@ pub fn human_age(d_seconds: i64) -> String {
 mod network;
 use network::*;
 mod rich;
+pub use rich::row_conditions;
 use rich::*;
 mod storage;
 use storage::*;

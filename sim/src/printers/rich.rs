@@ -216,7 +216,7 @@ fn readiness_gates(p: &Value, conds: &[Value]) -> String {
 }
 
 /// Row conditions the pod printer attaches to finished pods.
-pub(super) fn row_conditions(resource: &str, obj: &Value) -> Option<Value> {
+pub fn row_conditions(resource: &str, obj: &Value) -> Option<Value> {
     let (reason, message) = match s(obj, "status.phase") {
         _ if canonical(resource) != "pods" => return None,
         "Succeeded" => ("Succeeded", "The pod has completed successfully."),

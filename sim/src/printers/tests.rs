@@ -154,9 +154,8 @@ fn pod_status_variants() {
     p["status"]["containerStatuses"][0]["state"] =
         json!({"terminated": {"exitCode": 0, "reason": "Completed"}});
     assert_eq!(cells("pods", &p, now())[2], "Completed");
-    let t = table("pods", &[&p], "9", None, now(), "None");
-    assert_eq!(t["rows"][0]["conditions"][0]["reason"], "Succeeded");
-    assert!(t["rows"][0].get("object").is_none());
+    let conditions = row_conditions("pods", &p).unwrap();
+    assert_eq!(conditions[0]["reason"], "Succeeded");
     // Terminating.
     let mut p = running_pod();
     p["metadata"]["deletionTimestamp"] = json!("2024-05-01T11:59:00Z");
@@ -457,7 +456,7 @@ fn events() {
 }
 
 #[test]
-fn default_convertor_and_table_shape() {
+fn default_convertor() {
     let role = json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
         "metadata": {"name": "reader", "namespace": "default", "creationTimestamp": "2024-05-01T11:00:00Z", "uid": "r1"}});
     let cols = columns("roles");
@@ -473,36 +472,6 @@ fn default_convertor_and_table_shape() {
         vec![json!("reader"), json!("2024-05-01T11:00:00Z")]
     );
 
-    let t = table("roles", &[&role], "42", Some("tok"), now(), "Metadata");
-    assert_eq!(t["kind"], "Table");
-    assert_eq!(t["apiVersion"], "meta.k8s.io/v1");
-    assert_eq!(
-        t["metadata"],
-        json!({"resourceVersion": "42", "continue": "tok"})
-    );
-    assert_eq!(
-        t["rows"][0]["object"],
-        json!({"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": role["metadata"]})
-    );
-    assert!(t["rows"][0].get("conditions").is_none());
-
-    let pod = running_pod();
-    let t = table(
-        "pods",
-        &[&pod, &crashloop_pod()],
-        "7",
-        None,
-        now(),
-        "Object",
-    );
-    assert_eq!(t["metadata"], json!({"resourceVersion": "7"}));
-    assert_eq!(t["columnDefinitions"].as_array().unwrap().len(), 9);
-    assert_eq!(t["rows"].as_array().unwrap().len(), 2);
-    assert_eq!(t["rows"][0]["object"], pod);
-    assert_eq!(t["rows"][1]["cells"][2], "CrashLoopBackOff");
-    let empty = table("pods", &[], "", Some(""), now(), "Metadata");
-    assert_eq!(empty["metadata"], json!({}));
-    assert_eq!(empty["rows"], json!([]));
     assert_eq!(names("deployments.apps"), names("deployments"));
 }
 
