@@ -7,10 +7,16 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 
 use crate::apply::{self, Writer};
-use crate::resources::{self, ResourceDef};
-use crate::{Sim, defaults, meta, validate};
+use crate::resources::ResourceDef;
+use crate::{Sim, defaults, kinds, meta, validate};
 
-/// Server-set fields of a new object.
+pub mod per_kind;
+use per_kind::NewObject;
+
+/// Server-set fields of a new object: uid, creation time and generation, no status a
+/// client sent for a resource with a status subresource, then what its kind's initializer
+/// sets (`init` of its [`crate::kinds::KindSpec`]: initial status, a Service's cluster
+/// IP, a Job's selector).
 pub fn init_new(sim: &Sim, def: &ResourceDef, obj: &mut Value) {
     let now = sim.clock.now_str();
     let uid = sim.rng.uuid();
@@ -27,78 +33,13 @@ pub fn init_new(sim: &Sim, def: &ResourceDef, obj: &mut Value) {
     {
         m.remove("status");
     }
-    match def.kind {
-        "Pod" => obj["status"] = json!({"phase": "Pending", "qosClass": qos_class(obj)}),
-        "Namespace" => obj["status"] = json!({"phase": "Active"}),
-        "Service" => {
-            let want = obj
-                .pointer("/spec/clusterIP")
-                .and_then(Value::as_str)
-                .unwrap_or("");
-            if want.is_empty()
-                && obj.pointer("/spec/type").and_then(Value::as_str) != Some("ExternalName")
-            {
-                let ip = sim.next_cluster_ip();
-                obj["spec"]["clusterIP"] = json!(ip);
-                obj["spec"]["clusterIPs"] = json!([ip]);
-            }
-            obj["status"] = json!({"loadBalancer": {}});
-        }
-        "Job" => job_selector(obj, &uid),
-        // No volume binder runs: a volume waits to be claimed, a claim for its volume.
-        "PersistentVolume" => obj["status"] = json!({"phase": "Available"}),
-        "PersistentVolumeClaim" => obj["status"] = json!({"phase": "Pending"}),
-        _ => {}
-    }
-}
-
-/// The Job strategy's generated selector: the Job's uid, with its labels on the template.
-fn job_selector(job: &mut Value, uid: &str) {
-    if job.pointer("/spec/manualSelector").and_then(Value::as_bool) == Some(true) {
-        return;
-    }
-    let name = meta::name(job).to_string();
-    let labels = meta::obj_at(job, &["spec", "template", "metadata", "labels"]);
-    for (k, v) in [
-        ("batch.kubernetes.io/controller-uid", uid),
-        ("batch.kubernetes.io/job-name", &name),
-        ("controller-uid", uid),
-        ("job-name", &name),
-    ] {
-        labels.insert(k.into(), json!(v));
-    }
-    job["spec"]["selector"] = json!({"matchLabels": {"batch.kubernetes.io/controller-uid": uid}});
-    // SetDefaults_Job: a Job without labels takes its template's.
-    let empty = job
-        .pointer("/metadata/labels")
-        .and_then(Value::as_object)
-        .is_none_or(|l| l.is_empty());
-    if empty && let Some(l) = job.pointer("/spec/template/metadata/labels").cloned() {
-        meta::metadata_mut(job).insert("labels".into(), l);
-    }
-}
-
-fn qos_class(pod: &Value) -> &'static str {
-    let cs = pod.pointer("/spec/containers").and_then(Value::as_array);
-    let Some(cs) = cs else { return "BestEffort" };
-    let has = |c: &Value, k: &str| {
-        c.pointer(&format!("/resources/{k}"))
-            .and_then(Value::as_object)
-            .is_some_and(|m| !m.is_empty())
-    };
-    if cs.iter().all(|c| !has(c, "requests") && !has(c, "limits")) {
-        "BestEffort"
-    } else if cs.iter().all(|c| {
-        has(c, "limits")
-            && ["cpu", "memory"].iter().all(|r| {
-                let l = c.pointer(&format!("/resources/limits/{r}"));
-                let q = c.pointer(&format!("/resources/requests/{r}")).or(l);
-                l.is_some() && l.and_then(meta::parse_quantity) == q.and_then(meta::parse_quantity)
-            })
-    }) {
-        "Guaranteed"
-    } else {
-        "Burstable"
+    if let Some(init) = kinds::spec(def).and_then(|k| k.init) {
+        let cluster_ip = || sim.next_cluster_ip();
+        let new = NewObject {
+            uid: &uid,
+            cluster_ip: &cluster_ip,
+        };
+        init(obj, &new);
     }
 }
 
@@ -153,7 +94,7 @@ pub fn bump_generation(old: &Value, new: &mut Value) {
 pub fn create_like(sim: &Sim, mut obj: Value, entry: &Value) -> Result<Arc<Value>, String> {
     let av = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("");
     let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
-    let def = resources::by_kind(av, kind)
+    let def = kinds::by_kind(av, kind)
         .ok_or_else(|| format!("no matches for kind \"{kind}\" in version \"{av}\""))?;
     if let Some(m) = obj.as_object_mut() {
         // Apply drops null fields.
@@ -194,7 +135,7 @@ pub fn prepare_internal(
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_string();
-    let def = resources::by_kind(&av, &kind)
+    let def = kinds::by_kind(&av, &kind)
         .ok_or_else(|| format!("no matches for kind \"{kind}\" in version \"{av}\""))?;
     let now = sim.clock.now_str();
     let w = Writer {

@@ -4,7 +4,8 @@
 use serde_json::json;
 
 use crate::config::SimConfig;
-use crate::{Sim, admission, controllers, resources};
+use crate::kinds;
+use crate::{Sim, admission, controllers};
 
 /// The served namespaces every cluster starts with.
 const SYSTEM_NAMESPACES: &[&str] = &["default", "kube-system", "kube-public", "kube-node-lease"];
@@ -46,7 +47,7 @@ pub fn bootstrap(sim: &Sim, cfg: &SimConfig) -> anyhow::Result<()> {
     for doc in &cfg.preload {
         let av = doc.object["apiVersion"].as_str().unwrap_or("");
         let kind = doc.object["kind"].as_str().unwrap_or("");
-        if resources::by_kind(av, kind).is_none() {
+        if kinds::by_kind(av, kind).is_none() {
             tracing::info!(kind, "preload: kind not served by the sim, skipped");
             continue;
         }
@@ -68,7 +69,7 @@ pub fn preload_missing(sim: &Sim, cfg: &SimConfig) -> anyhow::Result<()> {
     for doc in &cfg.preload {
         let av = doc.object["apiVersion"].as_str().unwrap_or("");
         let kind = doc.object["kind"].as_str().unwrap_or("");
-        let Some(def) = resources::by_kind(av, kind) else {
+        let Some(def) = kinds::by_kind(av, kind) else {
             continue;
         };
         let ns = if def.namespaced {

@@ -11,6 +11,7 @@ use crate::agents;
 use crate::authz::DenyRule;
 use crate::config::SimConfig;
 use crate::faults::Faults;
+use crate::kinds;
 use crate::meta::{self, Clock, Rng};
 use crate::resources::{self, ResourceDef};
 use crate::store::Store;
@@ -184,7 +185,7 @@ impl Sim {
     }
 
     fn orphan_dependents(&self, uid: &str) {
-        for r in resources::RESOURCES.iter().filter(|r| r.namespaced) {
+        for r in kinds::resources().filter(|r| r.namespaced) {
             let (items, _) = self.store.list(&r.key(), None);
             for o in items.iter().filter(|o| meta::owner_uids(o).contains(&uid)) {
                 self.store

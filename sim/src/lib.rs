@@ -4,8 +4,8 @@
 //!
 //! Layers (imports only point down): [`api`] is the HTTP layer (axum); everything else is
 //! the core it drives — [`cluster::Sim`] and its [`store`], object semantics ([`meta`],
-//! [`resources`], [`admission`], [`apply`], [`patch`], [`validate`], [`defaults`], the
-//! table [`printers`]),
+//! the registry of [`kinds`] with the discovery rows of [`resources`], [`admission`],
+//! [`apply`], [`patch`], [`validate`], [`defaults`], the table [`printers`]),
 //! the [`controllers`], the [`agents`] model with its NetworkPolicy evaluation
 //! ([`netpol`]), and the [`incidents`] it can stage.
 //!
@@ -32,6 +32,7 @@ pub mod faults;
 pub mod hpa_feed;
 pub mod incident;
 pub mod incidents;
+pub mod kinds;
 pub mod kubeconfig;
 pub mod meta;
 pub mod netpol;

@@ -1,114 +1,18 @@
 //! Schema checks: unknown fields (fieldValidation), type errors and the field validations
-//! kube-apiserver answers 422 Invalid for. The schema comes from k8s-openapi's types: an
-//! object is decoded into its typed form and encoded again; whatever did not survive the
-//! round trip is a field the schema does not declare.
+//! kube-apiserver answers 422 Invalid for. The schema comes from k8s-openapi's types (the
+//! registry's [`crate::kinds::Typed`]): an object is decoded into its typed form and
+//! encoded again; whatever did not survive the round trip is a field the schema does not
+//! declare.
 
-use k8s_openapi::api::{
-    apps, authentication, authorization, autoscaling, batch, core, events, networking, policy,
-    rbac, storage,
-};
-use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions;
-use k8s_openapi::kube_aggregator::pkg::apis::apiregistration;
-use k8s_openapi::schemars::JsonSchema;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::meta;
 use crate::errors::ApiError;
-
-/// Something done with the k8s-openapi type of a kind (decode it, describe its schema).
-pub trait KindVisitor {
-    type Out;
-    fn visit<T>(self) -> Self::Out
-    where
-        T: k8s_openapi::Resource + DeserializeOwned + Serialize + JsonSchema;
-}
-
-/// The one table of kinds with a k8s-openapi type: it drives the schema checks here and the
-/// OpenAPI documents ([`crate::api::openapi`]).
-macro_rules! kind_table {
-    ($($t:ty),* $(,)?) => {
-        /// (apiVersion, kind) of every kind with a typed schema.
-        pub const TYPED_KINDS: &[(&str, &str)] = &[$(
-            (<$t as k8s_openapi::Resource>::API_VERSION, <$t as k8s_openapi::Resource>::KIND),
-        )*];
-
-        /// Run `v` with the k8s-openapi type of (apiVersion, kind); None for other kinds.
-        pub fn with_kind_type<V: KindVisitor>(api_version: &str, kind: &str, v: V) -> Option<V::Out> {
-            $(
-                if api_version == <$t as k8s_openapi::Resource>::API_VERSION
-                    && kind == <$t as k8s_openapi::Resource>::KIND
-                {
-                    return Some(v.visit::<$t>());
-                }
-            )*
-            None
-        }
-    };
-}
-
-kind_table!(
-    core::v1::Namespace,
-    core::v1::Node,
-    core::v1::Pod,
-    core::v1::Service,
-    core::v1::Secret,
-    core::v1::ConfigMap,
-    core::v1::Event,
-    core::v1::ServiceAccount,
-    core::v1::PersistentVolumeClaim,
-    core::v1::PersistentVolume,
-    core::v1::Endpoints,
-    core::v1::LimitRange,
-    core::v1::ResourceQuota,
-    core::v1::ReplicationController,
-    apps::v1::Deployment,
-    apps::v1::ReplicaSet,
-    apps::v1::StatefulSet,
-    apps::v1::DaemonSet,
-    apps::v1::ControllerRevision,
-    autoscaling::v2::HorizontalPodAutoscaler,
-    autoscaling::v1::HorizontalPodAutoscaler,
-    autoscaling::v1::Scale,
-    batch::v1::Job,
-    batch::v1::CronJob,
-    networking::v1::NetworkPolicy,
-    networking::v1::Ingress,
-    networking::v1::IngressClass,
-    storage::v1::StorageClass,
-    rbac::v1::Role,
-    rbac::v1::RoleBinding,
-    rbac::v1::ClusterRole,
-    rbac::v1::ClusterRoleBinding,
-    policy::v1::PodDisruptionBudget,
-    apiextensions::v1::CustomResourceDefinition,
-    authorization::v1::SelfSubjectAccessReview,
-    authorization::v1::SelfSubjectRulesReview,
-    authentication::v1::SelfSubjectReview,
-    authentication::v1::TokenRequest,
-    events::v1::Event,
-    apiregistration::v1::APIService,
-);
-
-/// Decode into the typed form and encode again.
-struct RoundTrip<'a>(&'a Value);
-
-impl KindVisitor for RoundTrip<'_> {
-    type Out = Result<Value, String>;
-    fn visit<T>(self) -> Self::Out
-    where
-        T: k8s_openapi::Resource + DeserializeOwned + Serialize + JsonSchema,
-    {
-        serde_json::from_value::<T>(self.0.clone())
-            .map_err(|e| e.to_string())
-            .and_then(|t| serde_json::to_value(&t).map_err(|e| e.to_string()))
-    }
-}
+use crate::kinds;
 
 /// Decode and encode through the typed form. None for kinds without a typed schema here.
 fn typed_roundtrip(api_version: &str, kind: &str, v: &Value) -> Option<Result<Value, String>> {
-    with_kind_type(api_version, kind, RoundTrip(v))
+    kinds::typed_of(api_version, kind).map(|t| (t.roundtrip)(v))
 }
 
 /// Paths (".spec.foo") present in `orig` but not in `rt`. Nulls are ignored.

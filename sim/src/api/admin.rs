@@ -28,7 +28,8 @@ use serde_json::{Value, json};
 
 use super::{json_response, ok};
 use crate::errors::ApiError;
-use crate::{Sim, Usage, resources};
+use crate::kinds;
+use crate::{Sim, Usage};
 
 /// The simulated provider's `GET {base_url}/models` (what `rotate-key --verify` calls).
 pub fn provider(method: &Method, path: &str, headers: &axum::http::HeaderMap) -> Response {
@@ -191,8 +192,7 @@ pub fn handle(
         ("GET", "metrics") => super::metrics::metrics_response(sim),
         ("GET", "truth") => super::metrics::truth_response(sim),
         ("GET", "state") => {
-            let counts: serde_json::Map<String, Value> = resources::RESOURCES
-                .iter()
+            let counts: serde_json::Map<String, Value> = kinds::resources()
                 .map(|r| (r.key(), json!(sim.store.count(&r.key()))))
                 .collect();
             ok(&json!({

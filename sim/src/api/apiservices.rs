@@ -12,7 +12,8 @@ use serde_json::{Value, json};
 use super::{Req, json_response, metrics_server};
 use crate::errors::{ApiError, ApiResult};
 use crate::incidents::Incident;
-use crate::resources::{self, ResourceDef};
+use crate::kinds;
+use crate::resources::ResourceDef;
 use crate::{Sim, meta};
 
 pub const GROUP: &str = "apiregistration.k8s.io";
@@ -116,7 +117,7 @@ pub fn all(sim: &Sim) -> Vec<Value> {
     };
     let mut out = vec![local("v1.".into(), "", "v1")];
     out.push(local(format!("{VERSION}.{GROUP}"), GROUP, VERSION));
-    for (g, vs) in resources::groups() {
+    for (g, vs) in kinds::groups() {
         for v in vs {
             out.push(local(format!("{v}.{g}"), g, v));
         }
@@ -197,5 +198,6 @@ fn serve(sim: &Sim, r: &Req, name: Option<&str>) -> ApiResult<Response> {
 fn table(sim: &Sim, r: &Req, items: &[Value]) -> Value {
     let refs: Vec<&Value> = items.iter().collect();
     let include = r.q("includeObject").unwrap_or("Metadata");
-    super::table::table("apiservices", &refs, "1", None, sim.clock.now(), include)
+    let printer = Some(&crate::printers::API_SERVICE);
+    super::table::table(printer, &refs, "1", None, sim.clock.now(), include)
 }

@@ -4,6 +4,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::{Req, apiservices, metrics_server, ok};
+use crate::kinds;
 use crate::resources::{self, ResourceDef};
 
 pub fn version() -> Value {
@@ -49,7 +50,7 @@ fn groups_with(broken: &[String]) -> Vec<(String, Vec<String>)> {
         vec![apiservices::VERSION.to_string()],
     )];
     out.extend(
-        resources::groups()
+        kinds::groups()
             .iter()
             .map(|(g, vs)| (g.to_string(), vs.iter().map(|v| v.to_string()).collect())),
     );
@@ -174,7 +175,7 @@ pub fn group_or_resources(path: &str, broken: &[String]) -> Option<Response> {
     if group == apiservices::GROUP && version == apiservices::VERSION {
         return Some(ok(&apiservices::resource_list()));
     }
-    let defs: Vec<&ResourceDef> = resources::in_gv(group, version).collect();
+    let defs: Vec<&ResourceDef> = kinds::in_gv(group, version).collect();
     if defs.is_empty() {
         return None;
     }

@@ -32,8 +32,9 @@ use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
 use super::Sim;
-use super::resources::{self, ResourceDef};
+use super::resources::ResourceDef;
 use crate::errors::{ApiError, ApiResult};
+use crate::kinds;
 
 /// Request body size limit (kube-apiserver allows 3 MiB objects).
 const MAX_BODY: usize = 8 * 1024 * 1024;
@@ -152,9 +153,9 @@ fn parse_target(path: &str) -> ApiResult<Option<Target>> {
     if rest.is_empty() {
         return Ok(None);
     }
-    let lookup = |r: &str| resources::find(group, version, r).ok_or_else(ApiError::path_not_found);
+    let lookup = |r: &str| kinds::find(group, version, r).ok_or_else(ApiError::path_not_found);
     let t = match rest {
-        ["namespaces", ns, res, tail @ ..] if resources::find(group, version, res).is_some() => {
+        ["namespaces", ns, res, tail @ ..] if kinds::find(group, version, res).is_some() => {
             let def = lookup(res)?;
             if !def.namespaced {
                 return Err(ApiError::path_not_found());

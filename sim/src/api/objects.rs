@@ -14,6 +14,7 @@ use super::table;
 use super::{Req, Target, json_bytes_response, json_response};
 use crate::apply::{self, Writer};
 use crate::errors::{ApiError, ApiResult};
+use crate::kinds;
 use crate::resources::keys;
 use crate::store::{ObjKey, StoreError};
 use crate::validate;
@@ -58,7 +59,7 @@ pub(super) fn respond(sim: &Sim, t: &Target, r: &Req, code: StatusCode, obj: &Va
     }
     if r.wants_table() && t.sub.is_none() {
         let tbl = table::table(
-            t.def.resource,
+            kinds::printer(t.def),
             &[obj],
             meta::resource_version(obj),
             None,
@@ -234,7 +235,7 @@ fn paginate<T>(mut matched: impl Iterator<Item = (ObjKey, T)>, limit: usize, rv:
 fn table_page(sim: &Sim, t: &Target, r: &Req, page: &Page<Value>, rv: u64) -> Response {
     let objs: Vec<&Value> = page.items.iter().collect();
     let mut tbl = table::table(
-        t.def.resource,
+        kinds::printer(t.def),
         &objs,
         &rv.to_string(),
         page.cont.as_deref(),

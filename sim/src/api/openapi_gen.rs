@@ -1,5 +1,5 @@
 //! The OpenAPI documents' content, generated from k8s-openapi's JsonSchema impls of the kinds
-//! in [`crate::validate`]'s kind table: the schemas (v2 form: `#/definitions/...`, v3 form:
+//! with a typed schema in the registry ([`crate::kinds::typed_kinds`]): the schemas (v2 form: `#/definitions/...`, v3 form:
 //! `#/components/schemas/...` with `allOf` around a `$ref` that has siblings, as
 //! kube-apiserver serves them) and the paths of every served resource.
 //!
@@ -8,14 +8,11 @@
 //! merge patch from its own built-in types, as it does for kinds without OpenAPI data.
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
-use k8s_openapi::schemars::JsonSchema;
-use k8s_openapi::schemars::generate::{SchemaGenerator, SchemaSettings};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
+use k8s_openapi::schemars::generate::SchemaSettings;
 use serde_json::{Map, Value, json};
 
-use crate::resources::{self, ResourceDef};
-use crate::validate::{self, KindVisitor};
+use crate::kinds;
+use crate::resources::ResourceDef;
 
 const REF_V2: &str = "#/definitions/";
 const REF_V3: &str = "#/components/schemas/";
@@ -53,35 +50,6 @@ pub struct Schemas {
     pub kinds: Vec<KindSchema>,
 }
 
-/// Adds a kind's schema (and everything it refers to) to the generator; returns its name.
-struct Collect<'a>(&'a mut SchemaGenerator);
-
-impl KindVisitor for Collect<'_> {
-    type Out = (String, Option<ResourceDef>);
-    fn visit<T>(self) -> Self::Out
-    where
-        T: k8s_openapi::Resource + DeserializeOwned + Serialize + JsonSchema,
-    {
-        self.0.subschema_for::<T>();
-        let scope = std::any::type_name::<T::Scope>();
-        let resource = (scope != std::any::type_name::<k8s_openapi::SubResourceScope>()).then_some(
-            ResourceDef {
-                group: T::GROUP,
-                version: T::VERSION,
-                resource: T::URL_PATH_SEGMENT,
-                kind: T::KIND,
-                singular: "",
-                namespaced: scope == std::any::type_name::<k8s_openapi::NamespaceResourceScope>(),
-                short_names: &[],
-                subresources: &[],
-                create_only: false,
-                categories: &[],
-            },
-        );
-        (T::schema_name().into_owned(), resource)
-    }
-}
-
 pub fn schemas() -> Schemas {
     let mut settings = SchemaSettings::draft07();
     settings.definitions_path = "/definitions".into();
@@ -92,19 +60,18 @@ pub fn schemas() -> Schemas {
     generator.subschema_for::<meta::DeleteOptions>();
     generator.subschema_for::<meta::Status>();
     let mut kinds = Vec::new();
-    for (api_version, kind) in validate::TYPED_KINDS {
-        let Some((name, resource)) =
-            validate::with_kind_type(api_version, kind, Collect(&mut generator))
-        else {
-            continue;
-        };
-        let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version));
+    for t in kinds::typed_kinds() {
+        let name = (t.schema)(&mut generator);
+        let (group, version) = t
+            .api_version
+            .rsplit_once('/')
+            .unwrap_or(("", t.api_version));
         kinds.push(KindSchema {
             group: group.into(),
             version: version.into(),
-            kind: kind.to_string(),
+            kind: t.kind.to_string(),
             name,
-            resource,
+            resource: (t.resource)(),
         });
     }
     let mut defs = generator.take_definitions(false);
@@ -492,8 +459,7 @@ fn served<'a>(
         .iter()
         .filter(move |k| k.group == group && k.version == version)
         .filter_map(|k| {
-            let r = resources::RESOURCES
-                .iter()
+            let r = kinds::resources()
                 .find(|r| k.group == r.group && k.version == r.version && k.kind == r.kind);
             Some((r.or(k.resource.as_ref())?, k))
         })
@@ -503,7 +469,7 @@ fn served<'a>(
 /// other kinds of the kind table (apiregistration.k8s.io/v1).
 pub fn group_versions(s: &Schemas) -> Vec<(&str, &str)> {
     let mut out: Vec<(&str, &str)> = Vec::new();
-    let table = resources::RESOURCES.iter().map(|r| (r.group, r.version));
+    let table = kinds::resources().map(|r| (r.group, r.version));
     let others = s
         .kinds
         .iter()

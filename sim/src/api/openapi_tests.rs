@@ -54,7 +54,7 @@ fn has_kind(group: &str, version: &str, kind: &str) -> bool {
 
 #[test]
 fn every_served_kind_has_a_schema_in_its_group_version_document() {
-    for r in resources::RESOURCES {
+    for r in crate::kinds::resources() {
         assert!(
             has_kind(r.group, r.version, r.kind),
             "{}/{} {}",
@@ -63,9 +63,12 @@ fn every_served_kind_has_a_schema_in_its_group_version_document() {
             r.kind
         );
     }
-    for (api_version, kind) in crate::validate::TYPED_KINDS {
-        let (g, v) = api_version.rsplit_once('/').unwrap_or(("", api_version));
-        assert!(has_kind(g, v, kind), "{api_version} {kind}");
+    for t in crate::kinds::typed_kinds() {
+        let (g, v) = t
+            .api_version
+            .rsplit_once('/')
+            .unwrap_or(("", t.api_version));
+        assert!(has_kind(g, v, t.kind), "{} {}", t.api_version, t.kind);
     }
 }
 

@@ -1,6 +1,6 @@
 use super::enc::{encode_msg, encode_object};
 use super::*;
-use crate::resources::RESOURCES;
+use crate::kinds;
 
 fn samples() -> Vec<Value> {
     serde_json::from_str(include_str!("proto_samples.json")).expect("proto_samples.json")
@@ -31,7 +31,7 @@ fn every_served_kind_round_trips() {
             .iter()
             .any(|s| (av == "*" || s["apiVersion"] == av) && s["kind"] == kind)
     };
-    for r in RESOURCES {
+    for r in kinds::resources() {
         let av = r.api_version();
         assert!(root(&av, r.kind).is_some(), "no schema for {av} {}", r.kind);
         assert!(
@@ -48,6 +48,29 @@ fn every_served_kind_round_trips() {
         let back = decode_object(&body).unwrap_or_else(|e| panic!("decode {}: {e}", s["kind"]));
         assert_eq!(&back, s, "{} {}", s["apiVersion"], s["kind"]);
     }
+}
+
+/// The generated roots are exactly the kinds the registry says have a protobuf message:
+/// every served kind (`scripts/gen-proto-schema.py` reads the `res!` rows of kinds.rs), the
+/// schema-only kinds marked `protobuf` (the script's EXTRA_ROOTS), then DeleteOptions in
+/// any group version.
+#[test]
+fn the_roots_are_the_registrys_kinds() {
+    let mut want: Vec<(String, &str)> = Vec::new();
+    for r in kinds::resources() {
+        let k = (r.api_version(), r.kind);
+        if !want.contains(&k) {
+            want.push(k);
+        }
+    }
+    let schema_only = kinds::SCHEMA_ONLY.iter().filter(|s| s.protobuf);
+    want.extend(schema_only.map(|s| (s.typed.api_version.to_string(), s.typed.kind)));
+    want.push(("*".into(), "DeleteOptions"));
+    let got: Vec<(String, &str)> = ROOTS
+        .iter()
+        .map(|(av, k, _)| (av.to_string(), *k))
+        .collect();
+    assert_eq!(got, want);
 }
 
 /// Cut or corrupted bodies are errors, never panics.

@@ -13,7 +13,8 @@ use serde_json::{Value, json};
 
 use super::{Req, Target, json_response};
 use crate::errors::{ApiError, ApiResult};
-use crate::resources::{self, keys};
+use crate::kinds;
+use crate::resources::keys;
 use crate::{Sim, meta};
 
 /// The groups the sim's user belongs to (its kubeconfig is a cluster admin's).
@@ -70,7 +71,7 @@ fn resource_rules(sim: &Sim) -> Vec<Value> {
         return vec![json!({"verbs": ["*"], "apiGroups": ["*"], "resources": ["*"]})];
     }
     let mut out = Vec::new();
-    for def in resources::RESOURCES {
+    for def in kinds::resources() {
         let subs = std::iter::once(None).chain(def.subresources.iter().map(|s| Some(*s)));
         for sub in subs {
             let verbs: Vec<&str> = def

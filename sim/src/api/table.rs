@@ -5,11 +5,11 @@
 use jiff::Timestamp;
 use serde_json::{Map, Value, json};
 
-use crate::printers;
+use crate::printers::{self, Printer};
 
 /// The whole `meta.k8s.io/v1` Table for a list (or single object) response.
 pub fn table(
-    resource: &str,
+    printer: Option<&Printer>,
     objs: &[&Value],
     resource_version: &str,
     continue_token: Option<&str>,
@@ -25,8 +25,8 @@ pub fn table(
     }
     let row = |o: &&Value| {
         let mut row = Map::new();
-        row.insert("cells".into(), printers::cells(resource, o, now).into());
-        if let Some(c) = printers::row_conditions(resource, o) {
+        row.insert("cells".into(), printers::cells(printer, o, now).into());
+        if let Some(c) = printers::row_conditions(printer, o) {
             row.insert("conditions".into(), c);
         }
         let object = match include_object {
@@ -47,7 +47,7 @@ pub fn table(
         "kind": "Table",
         "apiVersion": "meta.k8s.io/v1",
         "metadata": meta,
-        "columnDefinitions": printers::columns(resource),
+        "columnDefinitions": printers::columns(printer),
         "rows": objs.iter().map(row).collect::<Vec<_>>(),
     })
 }

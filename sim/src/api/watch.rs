@@ -17,6 +17,7 @@ use super::select::{FieldSelector, LabelSelector};
 use super::table;
 use super::{Req, Target, stream_response};
 use crate::errors::{ApiError, ApiResult};
+use crate::kinds;
 use crate::store::Event;
 use crate::{Sim, meta};
 
@@ -84,7 +85,7 @@ impl Encoder {
     fn event(&mut self, kind: &str, obj: &Value) -> Bytes {
         let object = if self.table {
             let mut t = table::table(
-                self.target.def.resource,
+                kinds::printer(self.target.def),
                 &[obj],
                 meta::resource_version(obj),
                 None,

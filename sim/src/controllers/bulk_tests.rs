@@ -165,7 +165,7 @@ fn the_controllers_scale_roll_out_and_delete_bulk_workloads() {
                 == 5
     });
     // Deleting a Deployment takes its ReplicaSet and pods with it.
-    let def = crate::resources::by_key(keys::DEPLOYMENTS).unwrap();
+    let def = crate::kinds::by_key(keys::DEPLOYMENTS).unwrap();
     sim.delete_object(def, "load-3", "worker-3", "Background", None);
     settle(&mut st, &|| pods_in(&sim, "load-3").len() == 15);
 }

@@ -8,7 +8,8 @@ use serde_json::{Map, Value, json};
 
 use super::revisions::{REVISION, copied_annotations, revision, sync_revision};
 use super::{Snapshot, State, int_or_percent};
-use crate::resources::{self, keys};
+use crate::kinds;
+use crate::resources::keys;
 use crate::{Sim, admission, meta};
 
 const HASH_LABEL: &str = "pod-template-hash";
@@ -354,7 +355,7 @@ fn cleanup(sim: &Sim, d: &Value, olds: &[Arc<Value>]) {
         .filter(|rs| replicas(rs) == 0 && status_i(rs, "replicas") == 0)
         .collect();
     if idle.len() > limit {
-        let def = resources::by_key(keys::REPLICASETS).expect("served");
+        let def = kinds::by_key(keys::REPLICASETS).expect("served");
         for rs in idle.iter().take(idle.len() - limit) {
             sim.delete_object(def, meta::namespace(rs), meta::name(rs), "Background", None);
         }

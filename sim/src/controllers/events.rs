@@ -151,7 +151,7 @@ impl Recorder {
         }
         let mut entry = entry.clone();
         entry["time"] = json!(sim.clock.now_str());
-        let def = crate::resources::by_key(keys::EVENTS).expect("events served");
+        let def = crate::kinds::by_key(keys::EVENTS).expect("events served");
         admission::init_new(sim, def, &mut ev);
         meta::metadata_mut(&mut ev).insert("managedFields".into(), json!([entry]));
         sim.store.create(keys::EVENTS, ev).is_ok()

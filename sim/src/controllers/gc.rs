@@ -9,7 +9,8 @@ use std::collections::HashSet;
 use serde::Deserialize;
 
 use super::State;
-use crate::resources::{RESOURCES, ResourceDef, keys};
+use crate::kinds;
+use crate::resources::{ResourceDef, keys};
 use crate::{Sim, meta};
 
 /// Events older than this (simulated seconds) are removed, as kube-apiserver's event TTL.
@@ -67,7 +68,7 @@ impl Obj {
 fn read_all(sim: &Sim) -> Vec<(&'static ResourceDef, Obj)> {
     let mut all = Vec::new();
     let mut seen_keys = HashSet::new();
-    for def in RESOURCES.iter().filter(|r| !r.create_only) {
+    for def in kinds::resources().filter(|r| !r.create_only) {
         if !seen_keys.insert(def.key()) {
             continue;
         }

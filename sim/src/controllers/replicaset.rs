@@ -6,7 +6,8 @@ use serde_json::{Value, json};
 
 use super::pod_cache::Pod;
 use super::{Snapshot, State};
-use crate::resources::{self, keys};
+use crate::kinds;
+use crate::resources::keys;
 use crate::{Sim, admission, meta};
 
 /// At most this many pods are created per ReplicaSet per pass (slow start, like the
@@ -133,7 +134,7 @@ pub(super) fn pod_from_template(rs: &Value, pod_name: &str) -> Value {
 /// manageReplicas, scaling down: deletes the `count` pods ranked first by
 /// [`delete_rank`], recording SuccessfulDelete.
 fn delete_pods(sim: &Sim, st: &mut State, rs: &Value, owned: &[Arc<Pod>], count: usize) {
-    let pod_def = resources::by_key(keys::PODS).expect("pods served");
+    let pod_def = kinds::by_key(keys::PODS).expect("pods served");
     let mut victims: Vec<&Arc<Pod>> = owned.iter().collect();
     victims.sort_by_key(|p| delete_rank(p));
     for p in victims.into_iter().take(count) {

@@ -12,7 +12,8 @@ use serde_json::{Value, json};
 use super::State;
 use super::deployment::template_hash;
 use super::pod_cache::Pod;
-use crate::resources::{self, keys};
+use crate::kinds;
+use crate::resources::keys;
 use crate::{Sim, admission, meta};
 
 pub const STATEFULSETS: &str = "statefulsets.apps";
@@ -246,7 +247,7 @@ fn create_pod(sim: &Sim, st: &mut State, plan: &Plan, ord: i64) {
 }
 
 fn delete_pod(sim: &Sim, st: &mut State, set: &Value, p: &Value) {
-    let pod_def = resources::by_key(keys::PODS).expect("pods served");
+    let pod_def = kinds::by_key(keys::PODS).expect("pods served");
     if sim
         .delete_object(
             pod_def,

@@ -9,7 +9,8 @@ use serde_json::{Value, json};
 use super::Incident;
 use crate::agents::{self, DEPLOYMENT, NAMESPACE, SECRET, SECRET_KEY};
 use crate::apply::{self, Writer};
-use crate::resources::{self, keys};
+use crate::kinds;
+use crate::resources::keys;
 use crate::{Sim, admission, meta};
 
 /// The field manager of the staging writes.
@@ -143,7 +144,7 @@ fn set_key(sim: &Sim, bad: bool) -> Result<(), String> {
 /// `egress-blocked`: a default-deny egress policy for every pod of the namespace, and the
 /// allow rule's TCP 443 moved to [`BROKEN_PORT`]; off: the deny policy deleted, 443 back.
 fn block_egress(sim: &Sim, on: bool) -> Result<(), String> {
-    let def = resources::by_kind("networking.k8s.io/v1", "NetworkPolicy")
+    let def = kinds::by_kind("networking.k8s.io/v1", "NetworkPolicy")
         .ok_or("NetworkPolicy is not served")?;
     let exists = sim.store.get(&def.key(), NAMESPACE, DENY_POLICY).is_some();
     if on && !exists {

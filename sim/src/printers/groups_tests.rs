@@ -1,5 +1,6 @@
 //! Cells of the printers in workloads.rs, storage.rs and network.rs,
 //! each from a realistic object and from an object with its fields missing.
+use super::tests::{cells, columns};
 use super::*;
 use serde_json::json;
 

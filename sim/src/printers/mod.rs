@@ -27,106 +27,93 @@ const CONTAINERS: Col = ("Containers", S, 1, "");
 const IMAGES: Col = ("Images", S, 1, "");
 const SELECTOR: Col = ("Selector", S, 1, "");
 
-/// Accepts "deployments" as well as "deployments.apps".
-fn canonical(resource: &str) -> &str {
-    resource.split('.').next().unwrap_or(resource)
+/// A kind's server-side printer, as kube-apiserver has one per kind (printers.go): its
+/// columns, the cells of one row in their order, and the conditions it puts on a row.
+#[derive(Debug, Clone, Copy)]
+pub struct Printer {
+    pub columns: &'static [Col],
+    pub cells: fn(&Value, Timestamp) -> Vec<Value>,
+    /// Row conditions (the pod printer marks finished pods); None for most printers.
+    pub conditions: Option<fn(&Value) -> Option<Value>>,
 }
 
-/// The printers' columns by resource plural (kube-apiserver pkg/printers/internalversion).
+impl Printer {
+    const fn new(columns: &'static [Col], cells: fn(&Value, Timestamp) -> Vec<Value>) -> Self {
+        Printer {
+            columns,
+            cells,
+            conditions: None,
+        }
+    }
+}
+
+// The printers (kube-apiserver pkg/printers/internalversion), named by kind; more in the
+// files below, beside their cells. The registry of kinds (crate::kinds) says which kind
+// uses which.
+
+/// printDeployment.
 #[rustfmt::skip]
-const COLUMNS: &[(&str, &[Col])] = &[
-    ("pods", &[NAME, ("Ready", S, 0, "The aggregate readiness state of this pod for accepting traffic."),
-        ("Status", S, 0, "The aggregate status of the containers in this pod."), ("Restarts", S, 0, "The number of times the containers in this pod have been restarted and when the last container in this pod has restarted."),
-        AGE,
-        ("IP", S, 1, "podIP address allocated to the pod. Routable at least within the cluster. Empty if not yet allocated."),
-        ("Node", S, 1, "NodeName indicates in which node this pod is scheduled. If empty, this pod is a candidate for scheduling by the scheduler defined in schedulerName."),
-        ("Nominated Node", S, 1, "nominatedNodeName is set only when this pod preempts other pods on the node, but it cannot be scheduled right away as preemption victims receive their graceful termination periods."),
-        ("Readiness Gates", S, 1, "If specified, all readiness gates will be evaluated for pod readiness. More info: https://git.k8s.io/enhancements/keps/sig-network/580-pod-readiness-gates")]),
-    ("deployments", &[NAME, ("Ready", S, 0, "Number of the pod with ready state"), ("Up-to-date", S, 0, "Total number of non-terminating pods targeted by this deployment that have the desired template spec."),
-        ("Available", S, 0, "Total number of available non-terminating pods (ready for at least minReadySeconds) targeted by this deployment."),
-        AGE, CONTAINERS, IMAGES, SELECTOR]),
-    ("replicasets", &[NAME, ("Desired", I, 0, "Replicas is the number of desired pods."), ("Current", I, 0, "Replicas is the most recently observed number of non-terminating pods."),
-        ("Ready", I, 0, "The number of non-terminating pods targeted by this ReplicaSet with a Ready Condition."),
-        AGE, CONTAINERS, IMAGES, SELECTOR]),
-    ("statefulsets", &[NAME, ("Ready", S, 0, "Number of the pod with ready state"), AGE, CONTAINERS, IMAGES]),
-    ("jobs", &[NAME, ("Status", S, 0, "Status of the job."), ("Completions", S, 0, "The number of pods which reached phase Succeeded."), ("Duration", S, 0, "Time required to complete the job."),
-        AGE, CONTAINERS, IMAGES, SELECTOR]),
-    ("horizontalpodautoscalers", &[NAME, ("Reference", S, 0, "scaleTargetRef points to the target resource to scale, and is used to the pods for which metrics should be collected, as well as to actually change the replica count."),
-        ("Targets", S, 0, "metrics contains the specifications for which to use to calculate the desired replica count."),
-        ("MinPods", S, 0, "minReplicas is the lower limit for the number of replicas to which the autoscaler can scale down."),
-        ("MaxPods", S, 0, "maxReplicas is the upper limit for the number of replicas to which the autoscaler can scale up."),
-        ("Replicas", S, 0, "currentReplicas is current number of replicas of pods managed by this autoscaler, as last seen by the autoscaler."),
-        AGE]),
-    ("services", &[NAME, ("Type", S, 0, "type determines how the Service is exposed."), ("Cluster-IP", S, 0, "clusterIP is the IP address of the service and is usually assigned randomly."),
-        ("External-IP", S, 0, "externalIPs is a list of IP addresses for which nodes in the cluster will also accept traffic for this service."),
-        ("Port(s)", S, 0, "The list of ports that are exposed by this service. More info: https://kubernetes.io/docs/concepts/services-networking/service/#virtual-ips-and-service-proxies"),
-        AGE,
-        ("Selector", S, 1, "Route service traffic to pods with label keys and values matching this selector.")]),
-    ("secrets", &[NAME, ("Type", S, 0, "Used to facilitate programmatic handling of secret data."), ("Data", S, 0, "Data contains the secret data."),
-        AGE]),
-    ("configmaps", &[NAME, ("Data", S, 0, "Data contains the configuration data."), AGE]),
-    ("networkpolicies", &[NAME, ("Pod-Selector", S, 0, "podSelector selects the pods to which this NetworkPolicy object applies."), AGE]),
-    ("nodes", &[NAME, ("Status", S, 0, "The status of the node"), ("Roles", S, 0, "The roles of the node"),
-        AGE,
-        ("Version", S, 0, "Kubelet Version reported by the node."), ("Internal-IP", S, 1, "List of addresses reachable to the node."), ("External-IP", S, 1, "List of addresses reachable to the node."), ("OS-Image", S, 1, "OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy))."),
-        ("Kernel-Version", S, 1, "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64)."),
-        ("Container-Runtime", S, 1, "ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2).")]),
-    ("namespaces", &[NAME, ("Status", S, 0, "The status of the namespace"), AGE]),
-    ("events", &[
-        ("Last Seen", S, 0, "The time at which the most recent occurrence of this event was recorded."),
-        ("Type", S, 0, "Type of this event (Normal, Warning), new types could be added in the future"),
-        ("Reason", S, 0, "This should be a short, machine understandable string that gives the reason for the transition into the object's current status."),
-        ("Object", S, 0, "The object that this event is about."), ("Subobject", S, 1, "If referring to a piece of an object instead of an entire object, this string should contain a valid JSON/Go field access statement, such as desiredState.manifest.containers[2]."),
-        ("Source", S, 1, "The component reporting this event. Should be a short machine understandable string."),
-        ("Message", S, 0, "A human-readable description of the status of this operation."),
-        ("First Seen", S, 1, "The time at which the event was first recorded. (Time of server receipt is in TypeMeta.)"),
-        ("Count", S, 1, "The number of times this event has occurred."), ("Name", S, 1, "")]),
-    ("serviceaccounts", &[NAME, ("Secrets", S, 0, "Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use."), AGE]),
-    ("daemonsets", &[NAME, ("Desired", I, 0, DS_DESIRED_DESC), ("Current", I, 0, DS_CURRENT_DESC), ("Ready", I, 0, DS_READY_DESC),
-        ("Up-to-date", I, 0, DS_UPDATED_DESC), ("Available", I, 0, DS_AVAILABLE_DESC), ("Node Selector", S, 0, NODE_SELECTOR_DESC),
-        AGE, CONTAINERS, IMAGES, ("Selector", S, 1, DS_SELECTOR_DESC)]),
-    ("replicationcontrollers", &[NAME, ("Desired", I, 0, RC_DESIRED_DESC), ("Current", I, 0, RC_CURRENT_DESC), ("Ready", I, 0, RC_READY_DESC),
-        AGE, CONTAINERS, IMAGES, ("Selector", S, 1, RC_SELECTOR_DESC)]),
-    ("cronjobs", &[NAME, ("Schedule", S, 0, CJ_SCHEDULE_DESC), ("Timezone", S, 0, CJ_TIMEZONE_DESC), ("Suspend", "boolean", 0, CJ_SUSPEND_DESC),
-        ("Active", I, 0, CJ_ACTIVE_DESC), ("Last Schedule", S, 0, CJ_LAST_DESC), AGE, CONTAINERS, IMAGES, ("Selector", S, 1, JOB_SELECTOR_DESC)]),
-    ("controllerrevisions", &[NAME, ("Controller", S, 0, "Controller of the object"), ("Revision", S, 0, CR_REVISION_DESC), AGE]),
-    ("poddisruptionbudgets", &[NAME, ("Min Available", S, 0, "The minimum number of pods that must be available."),
-        ("Max Unavailable", S, 0, "The maximum number of pods that may be unavailable."),
-        ("Allowed Disruptions", I, 0, "Calculated number of pods that may be disrupted at this time."), AGE]),
-    ("persistentvolumes", &[NAME, ("Capacity", S, 0, PV_CAPACITY_DESC), ("Access Modes", S, 0, PV_MODES_DESC), ("Reclaim Policy", S, 0, PV_RECLAIM_DESC),
-        ("Status", S, 0, PV_STATUS_DESC), ("Claim", S, 0, PV_CLAIM_DESC), ("StorageClass", S, 0, "StorageClass of the pv"),
-        ("VolumeAttributesClass", S, 0, "VolumeAttributesClass of the pv"), ("Reason", S, 0, PV_REASON_DESC), AGE, ("VolumeMode", S, 1, PV_MODE_DESC)]),
-    ("persistentvolumeclaims", &[NAME, ("Status", S, 0, PVC_STATUS_DESC), ("Volume", S, 0, PVC_VOLUME_DESC), ("Capacity", S, 0, PVC_CAPACITY_DESC),
-        ("Access Modes", S, 0, PVC_MODES_DESC), ("StorageClass", S, 0, "StorageClass of the pvc"),
-        ("VolumeAttributesClass", S, 0, "VolumeAttributesClass of the pvc"), AGE, ("VolumeMode", S, 1, PVC_MODE_DESC)]),
-    ("storageclasses", &[NAME, ("Provisioner", S, 0, SC_PROVISIONER_DESC), ("ReclaimPolicy", S, 0, SC_RECLAIM_DESC),
-        ("VolumeBindingMode", S, 0, SC_BINDING_DESC), ("AllowVolumeExpansion", S, 0, SC_EXPANSION_DESC), AGE]),
-    ("resourcequotas", &[NAME, ("Request", S, 0, RQ_REQUEST_DESC), ("Limit", S, 0, RQ_LIMIT_DESC), AGE]),
-    ("ingresses", &[NAME, ("Class", S, 0, ING_CLASS_DESC), ("Hosts", S, 0, ING_HOSTS_DESC), ("Address", S, 0, ING_ADDRESS_DESC),
-        ("Ports", S, 0, ING_PORTS_DESC), AGE]),
-    ("ingressclasses", &[NAME, ("Controller", S, 0, IC_CONTROLLER_DESC), ("Parameters", S, 0, IC_PARAMETERS_DESC), AGE]),
-    ("endpoints", &[NAME, ("Endpoints", S, 0, EP_DESC), AGE]),
-    ("rolebindings", &[NAME, ("Role", S, 0, RB_ROLE_DESC), AGE, ("Users", S, 1, "Users in the roleBinding"),
-        ("Groups", S, 1, "Groups in the roleBinding"), ("ServiceAccounts", S, 1, "ServiceAccounts in the roleBinding")]),
-    ("clusterrolebindings", &[NAME, ("Role", S, 0, CRB_ROLE_DESC), AGE, ("Users", S, 1, "Users in the clusterRoleBinding"),
-        ("Groups", S, 1, "Groups in the clusterRoleBinding"), ("ServiceAccounts", S, 1, "ServiceAccounts in the clusterRoleBinding")]),
-    // kube-aggregator's APIService table (served by apiservices.rs).
-    ("apiservices", &[NAME, ("Service", S, 0, "The reference to the service that hosts this API endpoint."),
-        ("Available", S, 0, "Whether this service is available."), AGE]),
-];
+pub const DEPLOYMENT: Printer = Printer::new(&[NAME, ("Ready", S, 0, "Number of the pod with ready state"), ("Up-to-date", S, 0, "Total number of non-terminating pods targeted by this deployment that have the desired template spec."),
+    ("Available", S, 0, "Total number of available non-terminating pods (ready for at least minReadySeconds) targeted by this deployment."),
+    AGE, CONTAINERS, IMAGES, SELECTOR],
+    deployment_cells);
 
-fn col_defs(resource: &str) -> Option<&'static [Col]> {
-    let r = canonical(resource);
-    COLUMNS.iter().find(|e| e.0 == r).map(|e| e.1)
-}
+/// printReplicaSet.
+#[rustfmt::skip]
+pub const REPLICA_SET: Printer = Printer::new(&[NAME, ("Desired", I, 0, "Replicas is the number of desired pods."), ("Current", I, 0, "Replicas is the most recently observed number of non-terminating pods."),
+    ("Ready", I, 0, "The number of non-terminating pods targeted by this ReplicaSet with a Ready Condition."),
+    AGE, CONTAINERS, IMAGES, SELECTOR],
+    replicaset_cells);
+
+/// printStatefulSet.
+#[rustfmt::skip]
+pub const STATEFUL_SET: Printer = Printer::new(&[NAME, ("Ready", S, 0, "Number of the pod with ready state"), AGE, CONTAINERS, IMAGES],
+    statefulset_cells);
+
+/// printHorizontalPodAutoscaler.
+#[rustfmt::skip]
+pub const HPA: Printer = Printer::new(&[NAME, ("Reference", S, 0, "scaleTargetRef points to the target resource to scale, and is used to the pods for which metrics should be collected, as well as to actually change the replica count."),
+    ("Targets", S, 0, "metrics contains the specifications for which to use to calculate the desired replica count."),
+    ("MinPods", S, 0, "minReplicas is the lower limit for the number of replicas to which the autoscaler can scale down."),
+    ("MaxPods", S, 0, "maxReplicas is the upper limit for the number of replicas to which the autoscaler can scale up."),
+    ("Replicas", S, 0, "currentReplicas is current number of replicas of pods managed by this autoscaler, as last seen by the autoscaler."),
+    AGE],
+    hpa_cells);
+
+/// printSecret.
+#[rustfmt::skip]
+pub const SECRET: Printer = Printer::new(&[NAME, ("Type", S, 0, "Used to facilitate programmatic handling of secret data."), ("Data", S, 0, "Data contains the secret data."),
+    AGE],
+    secret_cells);
+
+/// printConfigMap.
+#[rustfmt::skip]
+pub const CONFIG_MAP: Printer = Printer::new(&[NAME, ("Data", S, 0, "Data contains the configuration data."), AGE],
+    configmap_cells);
+
+/// printNetworkPolicy.
+#[rustfmt::skip]
+pub const NETWORK_POLICY: Printer = Printer::new(&[NAME, ("Pod-Selector", S, 0, "podSelector selects the pods to which this NetworkPolicy object applies."), AGE],
+    networkpolicy_cells);
+
+/// printNamespace.
+#[rustfmt::skip]
+pub const NAMESPACE: Printer = Printer::new(&[NAME, ("Status", S, 0, "The status of the namespace"), AGE],
+    namespace_cells);
+
+/// printServiceAccount.
+#[rustfmt::skip]
+pub const SERVICE_ACCOUNT: Printer = Printer::new(&[NAME, ("Secrets", S, 0, "Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use."), AGE],
+    serviceaccount_cells);
 
 fn def(name: &str, ty: &str, format: &str, priority: u8, desc: &str) -> Value {
     json!({"name": name, "type": ty, "format": format, "description": desc, "priority": priority})
 }
 
-/// Column definitions (metav1.TableColumnDefinition) for a resource plural.
-pub fn columns(resource: &str) -> Vec<Value> {
-    let Some(cols) = col_defs(resource) else {
+/// Column definitions (metav1.TableColumnDefinition) of a printer; None: the default
+/// table convertor's.
+pub fn columns(printer: Option<&Printer>) -> Vec<Value> {
+    let Some(cols) = printer.map(|p| p.columns) else {
         // Default table convertor: Name + Created At.
         return vec![
             def("Name", S, "name", 0, NAME_DESC),
@@ -283,48 +270,54 @@ fn lb_ingress(ingress: &Value) -> Vec<&str> {
 
 // ----------------------------------------------------------------------------------- cells
 
-/// Cells of one row for `obj`, in the order of `columns(resource)`.
-pub fn cells(resource: &str, obj: &Value, now: Timestamp) -> Vec<Value> {
-    let name = Value::from(s(obj, "metadata.name"));
-    let (status, spec, age) = (g(obj, "status"), g(obj, "spec"), age(obj, now));
-    match canonical(resource) {
-        "pods" => pod_cells(obj, now),
-        "deployments" => deployment_cells(obj, name, age),
-        "replicasets" => replicaset_cells(obj, name, age),
-        "statefulsets" => {
-            let [c, i] = containers(spec);
-            vec![name, ready_of_want(obj), age, c, i]
-        }
-        "jobs" => job_cells(obj, now),
-        "horizontalpodautoscalers" => hpa_cells(obj, name, age),
-        "services" => service_cells(obj, name, age),
-        "secrets" => secret_cells(obj, name, age),
-        "configmaps" => vec![
-            name,
-            (len(obj, "data") + len(obj, "binaryData")).into(),
-            age,
-        ],
-        "networkpolicies" => vec![name, format_selector(g(spec, "podSelector")), age],
-        "nodes" => node_cells(obj, name, age),
-        "namespaces" => vec![name, s(status, "phase").into(), age],
-        "events" => event_cells(obj, now),
-        "serviceaccounts" => vec![name, len(obj, "secrets").into(), age],
-        "daemonsets" => daemonset_cells(obj, name, age),
-        "replicationcontrollers" => rc_cells(obj, name, age),
-        "cronjobs" => cronjob_cells(obj, name, now),
-        "controllerrevisions" => controller_revision_cells(obj, name, age),
-        "poddisruptionbudgets" => pdb_cells(obj, name, age),
-        "persistentvolumes" => pv_cells(obj, name, age),
-        "persistentvolumeclaims" => pvc_cells(obj, name, age),
-        "storageclasses" => storageclass_cells(obj, age),
-        "resourcequotas" => resourcequota_cells(obj, name, age),
-        "ingresses" => ingress_cells(obj, name, age),
-        "ingressclasses" => ingressclass_cells(obj, name, age),
-        "endpoints" => endpoints_cells(obj, name, age),
-        "rolebindings" | "clusterrolebindings" => binding_cells(obj, name, age),
-        "apiservices" => apiservice_cells(obj, name, age),
-        _ => default_cells(obj, name),
+/// Cells of one row for `obj`, in the order of [`columns`] of the same printer.
+pub fn cells(printer: Option<&Printer>, obj: &Value, now: Timestamp) -> Vec<Value> {
+    match printer {
+        Some(p) => (p.cells)(obj, now),
+        None => default_cells(obj, now),
     }
+}
+
+/// The conditions a printer puts on the row of `obj`.
+pub fn row_conditions(printer: Option<&Printer>, obj: &Value) -> Option<Value> {
+    (printer?.conditions?)(obj)
+}
+
+/// The NAME and AGE cells most rows start and end with.
+fn name_age(obj: &Value, now: Timestamp) -> (Value, Value) {
+    (s(obj, "metadata.name").into(), age(obj, now))
+}
+
+/// printStatefulSet: READY, AGE, CONTAINERS, IMAGES.
+fn statefulset_cells(obj: &Value, now: Timestamp) -> Vec<Value> {
+    let (name, age) = name_age(obj, now);
+    let [c, i] = containers(g(obj, "spec"));
+    vec![name, ready_of_want(obj), age, c, i]
+}
+
+/// printConfigMap: DATA (keys of data and binaryData), AGE.
+fn configmap_cells(obj: &Value, now: Timestamp) -> Vec<Value> {
+    let (name, age) = name_age(obj, now);
+    let data = len(obj, "data") + len(obj, "binaryData");
+    vec![name, data.into(), age]
+}
+
+/// printNetworkPolicy: POD-SELECTOR, AGE.
+fn networkpolicy_cells(obj: &Value, now: Timestamp) -> Vec<Value> {
+    let (name, age) = name_age(obj, now);
+    vec![name, format_selector(g(obj, "spec.podSelector")), age]
+}
+
+/// printNamespace: STATUS (the phase), AGE.
+fn namespace_cells(obj: &Value, now: Timestamp) -> Vec<Value> {
+    let (name, age) = name_age(obj, now);
+    vec![name, s(obj, "status.phase").into(), age]
+}
+
+/// printServiceAccount: SECRETS (how many), AGE.
+fn serviceaccount_cells(obj: &Value, now: Timestamp) -> Vec<Value> {
+    let (name, age) = name_age(obj, now);
+    vec![name, len(obj, "secrets").into(), age]
 }
 
 /// An integer cell from `path` under `v`.
@@ -343,7 +336,8 @@ fn ready_of_want(obj: &Value) -> Value {
 }
 
 /// printDeployment: READY, UP-TO-DATE, AVAILABLE, AGE, CONTAINERS, IMAGES, SELECTOR.
-fn deployment_cells(obj: &Value, name: Value, age: Value) -> Vec<Value> {
+fn deployment_cells(obj: &Value, now: Timestamp) -> Vec<Value> {
+    let (name, age) = name_age(obj, now);
     let (status, spec) = (g(obj, "status"), g(obj, "spec"));
     let [c, i] = containers(spec);
     let sel = selector_string(g(spec, "selector")).unwrap_or_else(|| "<invalid>".into());
@@ -355,7 +349,8 @@ fn deployment_cells(obj: &Value, name: Value, age: Value) -> Vec<Value> {
 }
 
 /// printReplicaSet: DESIRED, CURRENT, READY, AGE, CONTAINERS, IMAGES, SELECTOR.
-fn replicaset_cells(obj: &Value, name: Value, age: Value) -> Vec<Value> {
+fn replicaset_cells(obj: &Value, now: Timestamp) -> Vec<Value> {
+    let (name, age) = name_age(obj, now);
     let (status, spec) = (g(obj, "status"), g(obj, "spec"));
     let [c, i] = containers(spec);
     let (want, cur) = (int(spec, "replicas"), int(status, "replicas"));
@@ -373,7 +368,8 @@ fn replicaset_cells(obj: &Value, name: Value, age: Value) -> Vec<Value> {
 }
 
 /// printHorizontalPodAutoscaler: REFERENCE, TARGETS, MINPODS, MAXPODS, REPLICAS, AGE.
-fn hpa_cells(obj: &Value, name: Value, age: Value) -> Vec<Value> {
+fn hpa_cells(obj: &Value, now: Timestamp) -> Vec<Value> {
+    let (name, age) = name_age(obj, now);
     let (status, spec) = (g(obj, "status"), g(obj, "spec"));
     let target = format!(
         "{}/{}",
@@ -396,7 +392,8 @@ fn hpa_cells(obj: &Value, name: Value, age: Value) -> Vec<Value> {
 }
 
 /// printSecret: TYPE, DATA (the number of keys), AGE.
-fn secret_cells(obj: &Value, name: Value, age: Value) -> Vec<Value> {
+fn secret_cells(obj: &Value, now: Timestamp) -> Vec<Value> {
+    let (name, age) = name_age(obj, now);
     // The real apiserver merges stringData into data on write; count the union.
     let maps = ["data", "stringData"].map(|f| obj.get(f).and_then(Value::as_object));
     let mut keys: Vec<&String> = maps.into_iter().flatten().flat_map(Map::keys).collect();
@@ -406,7 +403,8 @@ fn secret_cells(obj: &Value, name: Value, age: Value) -> Vec<Value> {
 }
 
 /// The default table convertor: NAME and CREATED AT (creationTimestamp in RFC 3339, UTC).
-fn default_cells(obj: &Value, name: Value) -> Vec<Value> {
+fn default_cells(obj: &Value, _now: Timestamp) -> Vec<Value> {
+    let name = Value::from(s(obj, "metadata.name"));
     let created = ts(g(obj, "metadata.creationTimestamp"))
         .map_or("0001-01-01T00:00:00Z".into(), |t| {
             t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
@@ -439,14 +437,13 @@ pub fn human_age(d_seconds: i64) -> String {
 }
 
 mod network;
-use network::*;
+pub use network::*;
 mod rich;
-pub use rich::row_conditions;
-use rich::*;
+pub use rich::*;
 mod storage;
-use storage::*;
+pub use storage::*;
 mod workloads;
-use workloads::*;
+pub use workloads::*;
 
 #[cfg(test)]
 mod groups_tests;

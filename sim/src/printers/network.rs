@@ -2,24 +2,23 @@
 //! role bindings (printIngress, printIngressClass, printEndpoints, printRoleBinding,
 //! printClusterRoleBinding).
 
+use jiff::Timestamp;
 use serde_json::Value;
 
 use super::*;
 
 // Column descriptions: literal in printers.go, or the swagger docs of k8s.io/api v0.33.
-pub(super) const ING_CLASS_DESC: &str =
+const ING_CLASS_DESC: &str =
     "The name of the IngressClass resource that should be used for additional configuration";
-pub(super) const ING_HOSTS_DESC: &str =
+const ING_HOSTS_DESC: &str =
     "Hosts that incoming requests are matched against before the ingress rule";
-pub(super) const ING_ADDRESS_DESC: &str =
-    "Address is a list containing ingress points for the load-balancer";
-pub(super) const ING_PORTS_DESC: &str = "Ports of TLS configurations that open";
-pub(super) const IC_CONTROLLER_DESC: &str =
-    "Controller that is responsible for handling this class";
-pub(super) const IC_PARAMETERS_DESC: &str = "A reference to a resource with additional parameters";
-pub(super) const EP_DESC: &str = "The set of all endpoints is the union of all subsets. Addresses are placed into subsets according to the IPs they share. A single address with multiple ports, some of which are ready and some of which are not (because they come from different containers) will result in the address being displayed in different subsets for the different ports. No address will appear in both Addresses and NotReadyAddresses in the same subset. Sets of addresses and ports that comprise a service.";
-pub(super) const RB_ROLE_DESC: &str = "RoleRef can reference a Role in the current namespace or a ClusterRole in the global namespace. If the RoleRef cannot be resolved, the Authorizer must return an error.";
-pub(super) const CRB_ROLE_DESC: &str = "RoleRef can only reference a ClusterRole in the global namespace. If the RoleRef cannot be resolved, the Authorizer must return an error.";
+const ING_ADDRESS_DESC: &str = "Address is a list containing ingress points for the load-balancer";
+const ING_PORTS_DESC: &str = "Ports of TLS configurations that open";
+const IC_CONTROLLER_DESC: &str = "Controller that is responsible for handling this class";
+const IC_PARAMETERS_DESC: &str = "A reference to a resource with additional parameters";
+const EP_DESC: &str = "The set of all endpoints is the union of all subsets. Addresses are placed into subsets according to the IPs they share. A single address with multiple ports, some of which are ready and some of which are not (because they come from different containers) will result in the address being displayed in different subsets for the different ports. No address will appear in both Addresses and NotReadyAddresses in the same subset. Sets of addresses and ports that comprise a service.";
+const RB_ROLE_DESC: &str = "RoleRef can reference a Role in the current namespace or a ClusterRole in the global namespace. If the RoleRef cannot be resolved, the Authorizer must return an error.";
+const CRB_ROLE_DESC: &str = "RoleRef can only reference a ClusterRole in the global namespace. If the RoleRef cannot be resolved, the Authorizer must return an error.";
 
 /// At most this many hosts or endpoints are listed before "+ N more...".
 const MAX_LISTED: usize = 3;
@@ -61,7 +60,8 @@ fn hosts(rules: &[Value]) -> String {
 }
 
 /// printIngress: CLASS, HOSTS, ADDRESS, PORTS, AGE.
-pub(super) fn ingress_cells(obj: &Value, name: Value, age: Value) -> Vec<Value> {
+pub(super) fn ingress_cells(obj: &Value, now: Timestamp) -> Vec<Value> {
+    let (name, age) = name_age(obj, now);
     let spec = g(obj, "spec");
     let class = g(spec, "ingressClassName").as_str().unwrap_or("<none>");
     let address = lb_ingress(g(obj, "status.loadBalancer.ingress")).join(",");
@@ -81,7 +81,8 @@ pub(super) fn ingress_cells(obj: &Value, name: Value, age: Value) -> Vec<Value> 
 }
 
 /// printIngressClass: CONTROLLER, PARAMETERS ("Kind[.apiGroup]/name" or `<none>`), AGE.
-pub(super) fn ingressclass_cells(obj: &Value, name: Value, age: Value) -> Vec<Value> {
+pub(super) fn ingressclass_cells(obj: &Value, now: Timestamp) -> Vec<Value> {
+    let (name, age) = name_age(obj, now);
     let spec = g(obj, "spec");
     let p = g(spec, "parameters");
     let parameters = match (p.is_object(), g(p, "apiGroup").as_str()) {
@@ -125,13 +126,15 @@ fn endpoints(subsets: &[Value]) -> String {
 }
 
 /// printEndpoints: ENDPOINTS, AGE.
-pub(super) fn endpoints_cells(obj: &Value, name: Value, age: Value) -> Vec<Value> {
+pub(super) fn endpoints_cells(obj: &Value, now: Timestamp) -> Vec<Value> {
+    let (name, age) = name_age(obj, now);
     vec![name, endpoints(arr(obj, "subsets")).into(), age]
 }
 
 /// printRoleBinding / printClusterRoleBinding: ROLE ("Kind/name"), AGE, USERS, GROUPS,
 /// SERVICEACCOUNTS ("namespace/name").
-pub(super) fn binding_cells(obj: &Value, name: Value, age: Value) -> Vec<Value> {
+pub(super) fn binding_cells(obj: &Value, now: Timestamp) -> Vec<Value> {
+    let (name, age) = name_age(obj, now);
     let role = format!("{}/{}", s(obj, "roleRef.kind"), s(obj, "roleRef.name"));
     let (mut users, mut groups, mut sas) = (Vec::new(), Vec::new(), Vec::new());
     for subject in arr(obj, "subjects") {
@@ -149,7 +152,8 @@ pub(super) fn binding_cells(obj: &Value, name: Value, age: Value) -> Vec<Value> 
 
 /// kube-aggregator's APIService row: SERVICE ("namespace/name", or `Local`), AVAILABLE
 /// (the Available condition's status, with its reason unless "True"; `Unknown` without it).
-pub(super) fn apiservice_cells(obj: &Value, name: Value, age: Value) -> Vec<Value> {
+pub(super) fn apiservice_cells(obj: &Value, now: Timestamp) -> Vec<Value> {
+    let (name, age) = name_age(obj, now);
     let svc = g(obj, "spec.service");
     let service = match svc.is_object() {
         true => format!("{}/{}", s(svc, "namespace"), s(svc, "name")),
@@ -163,3 +167,39 @@ pub(super) fn apiservice_cells(obj: &Value, name: Value, age: Value) -> Vec<Valu
     };
     vec![name, service.into(), available.into(), age]
 }
+
+// ------------------------------------------------------------------------------ printers
+
+/// printIngress.
+#[rustfmt::skip]
+pub const INGRESS: Printer = Printer::new(&[NAME, ("Class", S, 0, ING_CLASS_DESC), ("Hosts", S, 0, ING_HOSTS_DESC), ("Address", S, 0, ING_ADDRESS_DESC),
+    ("Ports", S, 0, ING_PORTS_DESC), AGE],
+    ingress_cells);
+
+/// printIngressClass.
+#[rustfmt::skip]
+pub const INGRESS_CLASS: Printer = Printer::new(&[NAME, ("Controller", S, 0, IC_CONTROLLER_DESC), ("Parameters", S, 0, IC_PARAMETERS_DESC), AGE],
+    ingressclass_cells);
+
+/// printEndpoints.
+#[rustfmt::skip]
+pub const ENDPOINTS: Printer = Printer::new(&[NAME, ("Endpoints", S, 0, EP_DESC), AGE],
+    endpoints_cells);
+
+/// printRoleBinding.
+#[rustfmt::skip]
+pub const ROLE_BINDING: Printer = Printer::new(&[NAME, ("Role", S, 0, RB_ROLE_DESC), AGE, ("Users", S, 1, "Users in the roleBinding"),
+    ("Groups", S, 1, "Groups in the roleBinding"), ("ServiceAccounts", S, 1, "ServiceAccounts in the roleBinding")],
+    binding_cells);
+
+/// printClusterRoleBinding.
+#[rustfmt::skip]
+pub const CLUSTER_ROLE_BINDING: Printer = Printer::new(&[NAME, ("Role", S, 0, CRB_ROLE_DESC), AGE, ("Users", S, 1, "Users in the clusterRoleBinding"),
+    ("Groups", S, 1, "Groups in the clusterRoleBinding"), ("ServiceAccounts", S, 1, "ServiceAccounts in the clusterRoleBinding")],
+    binding_cells);
+
+/// kube-aggregator's APIService table, served by api/apiservices.rs.
+#[rustfmt::skip]
+pub const API_SERVICE: Printer = Printer::new(&[NAME, ("Service", S, 0, "The reference to the service that hosts this API endpoint."),
+    ("Available", S, 0, "Whether this service is available."), AGE],
+    apiservice_cells);

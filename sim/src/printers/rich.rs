@@ -1,5 +1,5 @@
-//! The per-kind cells of the printers that need more than a field or two: pods, jobs,
-//! HPAs, services, nodes and events.
+//! The printers that need more than a field or two: pods, jobs, services, nodes and
+//! events (and the HPA printer's TARGETS cell).
 
 use jiff::Timestamp;
 use serde_json::{Value, json};
@@ -216,9 +216,8 @@ fn readiness_gates(p: &Value, conds: &[Value]) -> String {
 }
 
 /// Row conditions the pod printer attaches to finished pods.
-pub fn row_conditions(resource: &str, obj: &Value) -> Option<Value> {
+pub(super) fn pod_conditions(obj: &Value) -> Option<Value> {
     let (reason, message) = match s(obj, "status.phase") {
-        _ if canonical(resource) != "pods" => return None,
         "Succeeded" => ("Succeeded", "The pod has completed successfully."),
         "Failed" => ("Failed", "The pod failed."),
         _ => return None,
@@ -334,7 +333,8 @@ pub(super) fn hpa_targets(obj: &Value) -> String {
     }
 }
 
-pub(super) fn service_cells(obj: &Value, name: Value, age: Value) -> Vec<Value> {
+pub(super) fn service_cells(obj: &Value, now: Timestamp) -> Vec<Value> {
+    let (name, age) = name_age(obj, now);
     let spec = g(obj, "spec");
     let ty = s(spec, "type");
     let ips = arr(spec, "clusterIPs").first().and_then(Value::as_str);
@@ -376,7 +376,8 @@ pub(super) fn service_cells(obj: &Value, name: Value, age: Value) -> Vec<Value> 
     ]
 }
 
-pub(super) fn node_cells(obj: &Value, name: Value, age: Value) -> Vec<Value> {
+pub(super) fn node_cells(obj: &Value, now: Timestamp) -> Vec<Value> {
+    let (name, age) = name_age(obj, now);
     let status = g(obj, "status");
     // The last Ready condition wins (the printer builds a map keyed by type).
     let ready = arr(status, "conditions")
@@ -494,3 +495,53 @@ pub(super) fn event_cells(e: &Value, now: Timestamp) -> Vec<Value> {
 }
 
 // ----------------------------------------------------------------------------------- table
+
+// ------------------------------------------------------------------------------ printers
+
+/// printPod.
+#[rustfmt::skip]
+pub const POD: Printer = Printer { conditions: Some(pod_conditions), ..Printer::new(&[NAME, ("Ready", S, 0, "The aggregate readiness state of this pod for accepting traffic."),
+    ("Status", S, 0, "The aggregate status of the containers in this pod."), ("Restarts", S, 0, "The number of times the containers in this pod have been restarted and when the last container in this pod has restarted."),
+    AGE,
+    ("IP", S, 1, "podIP address allocated to the pod. Routable at least within the cluster. Empty if not yet allocated."),
+    ("Node", S, 1, "NodeName indicates in which node this pod is scheduled. If empty, this pod is a candidate for scheduling by the scheduler defined in schedulerName."),
+    ("Nominated Node", S, 1, "nominatedNodeName is set only when this pod preempts other pods on the node, but it cannot be scheduled right away as preemption victims receive their graceful termination periods."),
+    ("Readiness Gates", S, 1, "If specified, all readiness gates will be evaluated for pod readiness. More info: https://git.k8s.io/enhancements/keps/sig-network/580-pod-readiness-gates")],
+    pod_cells) };
+
+/// printJob.
+#[rustfmt::skip]
+pub const JOB: Printer = Printer::new(&[NAME, ("Status", S, 0, "Status of the job."), ("Completions", S, 0, "The number of pods which reached phase Succeeded."), ("Duration", S, 0, "Time required to complete the job."),
+    AGE, CONTAINERS, IMAGES, SELECTOR],
+    job_cells);
+
+/// printService.
+#[rustfmt::skip]
+pub const SERVICE: Printer = Printer::new(&[NAME, ("Type", S, 0, "type determines how the Service is exposed."), ("Cluster-IP", S, 0, "clusterIP is the IP address of the service and is usually assigned randomly."),
+    ("External-IP", S, 0, "externalIPs is a list of IP addresses for which nodes in the cluster will also accept traffic for this service."),
+    ("Port(s)", S, 0, "The list of ports that are exposed by this service. More info: https://kubernetes.io/docs/concepts/services-networking/service/#virtual-ips-and-service-proxies"),
+    AGE,
+    ("Selector", S, 1, "Route service traffic to pods with label keys and values matching this selector.")],
+    service_cells);
+
+/// printNode.
+#[rustfmt::skip]
+pub const NODE: Printer = Printer::new(&[NAME, ("Status", S, 0, "The status of the node"), ("Roles", S, 0, "The roles of the node"),
+    AGE,
+    ("Version", S, 0, "Kubelet Version reported by the node."), ("Internal-IP", S, 1, "List of addresses reachable to the node."), ("External-IP", S, 1, "List of addresses reachable to the node."), ("OS-Image", S, 1, "OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy))."),
+    ("Kernel-Version", S, 1, "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64)."),
+    ("Container-Runtime", S, 1, "ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2).")],
+    node_cells);
+
+/// printEvent.
+#[rustfmt::skip]
+pub const EVENT: Printer = Printer::new(&[
+    ("Last Seen", S, 0, "The time at which the most recent occurrence of this event was recorded."),
+    ("Type", S, 0, "Type of this event (Normal, Warning), new types could be added in the future"),
+    ("Reason", S, 0, "This should be a short, machine understandable string that gives the reason for the transition into the object's current status."),
+    ("Object", S, 0, "The object that this event is about."), ("Subobject", S, 1, "If referring to a piece of an object instead of an entire object, this string should contain a valid JSON/Go field access statement, such as desiredState.manifest.containers[2]."),
+    ("Source", S, 1, "The component reporting this event. Should be a short machine understandable string."),
+    ("Message", S, 0, "A human-readable description of the status of this operation."),
+    ("First Seen", S, 1, "The time at which the event was first recorded. (Time of server receipt is in TypeMeta.)"),
+    ("Count", S, 1, "The number of times this event has occurred."), ("Name", S, 1, "")],
+    event_cells);
