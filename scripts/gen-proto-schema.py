@@ -16,7 +16,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 OUT = os.path.join(ROOT, "sim", "src", "api", "proto_schema.rs")
-RESOURCES_RS = os.path.join(ROOT, "sim", "src", "resources.rs")
+RESOURCES_RS = os.path.join(ROOT, "sim", "src", "kinds.rs")
 
 REPOS = {
     "k8s.io/api/": "/work/.mirror/kubernetes+api/repo",
