@@ -28,6 +28,7 @@ pub mod prompt;
 pub mod quantity;
 pub mod secret;
 pub mod status;
+pub mod status_alerts;
 pub mod text;
 pub mod theme;
 pub mod timeline;

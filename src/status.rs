@@ -1,6 +1,7 @@
 //! `agentdeck status [-o json|yaml|wide]`: the dashboard's data once, for scripts and chat-ops.
 //! Exit 0 healthy, 1 whenever a problem is present (the dashboard's problems strip: see
-//! [`crate::problems`]), 2 when it could not ask at all.
+//! [`crate::problems`]) or a critical alert fires unsilenced ([`crate::status_alerts`]), 2
+//! when it could not ask at all.
 
 use serde_json::{Value, json};
 
@@ -496,9 +497,10 @@ pub async fn run(
     feed: &Feed,
     output: Option<Output>,
 ) -> Result<(String, u8), Error> {
-    let (cluster, metrics) = tokio::join!(
+    let (cluster, metrics, alerts) = tokio::join!(
         crate::cluster::list::once(conn, &cfg.stack),
-        feed.snapshot_in(cfg, &conn.namespace)
+        feed.snapshot_in(cfg, &conn.namespace),
+        crate::status_alerts::read(cfg, feed, &conn.namespace),
     );
     let cluster = cluster?;
     let cost = metrics
@@ -515,14 +517,27 @@ pub async fn run(
         p.since = onset.or(crate::problems::check_of(&p.id).map(|_| now));
     }
     let (m, k) = (metrics.as_ref(), cost.as_ref());
+    let paged = alerts.firing_critical() > 0;
     let out = match output {
         Some(f @ (Output::Json | Output::Yaml)) => {
-            crate::output::render(&report_json(&cluster, m, k, &v), f)
+            let mut j = report_json(&cluster, m, k, &v);
+            j["alerts"] = alerts.json();
+            j["healthy"] = json!(v.problems.is_empty() && !paged);
+            crate::output::render(&j, f)
         }
         // Everything from the cluster and Prometheus is cleaned where it is read; this
         // last pass makes sure no escape sequence reaches the operator's terminal.
-        Some(Output::Wide) => crate::text::printable_lines(&report_wide(&cluster, m, k, &v)),
-        None => crate::text::printable_lines(&report_text(&cluster, m, k, &v)),
+        Some(Output::Wide) => crate::text::printable_lines(&format!(
+            "{}{}",
+            report_wide(&cluster, m, k, &v),
+            alerts.text()
+        )),
+        None => crate::text::printable_lines(&format!(
+            "{}{}",
+            report_text(&cluster, m, k, &v),
+            alerts.text()
+        )),
     };
-    Ok((out, v.code()))
+    // A critical alert firing unheard is as unhealthy as a problem agentdeck sees.
+    Ok((out, v.code().max(u8::from(paged))))
 }

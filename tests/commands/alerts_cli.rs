@@ -75,6 +75,22 @@ async fn a_bad_key_pages_and_is_silenced_from_the_command_line() {
             .starts_with("alertmanager http://127.0.0.1:")
     );
 
+    // `status` lists it beside its own problem, and is unhealthy for it.
+    let (code, out, err) = l.run(&["status", "-o", "json"], true);
+    assert_eq!(code, 1, "{err}");
+    let st = json(&out, &err);
+    assert_eq!(st["healthy"], false);
+    assert_eq!(st["alerts"]["firingCritical"], 1, "{st}");
+    assert!(
+        firing(&st["alerts"], "AgentProviderUnauthorized").is_some(),
+        "{st}"
+    );
+    let (_, text, _) = l.run(&["status"], true);
+    assert!(
+        text.contains("AgentProviderUnauthorized (critical) firing since "),
+        "{text}"
+    );
+
     // Read-only: refused, nothing sent.
     let (code, _, err) = l.run(
         &[
