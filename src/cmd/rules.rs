@@ -7,8 +7,8 @@ use crate::alerts::rules::{self, Group, Signals, Skipped, Thresholds};
 use crate::alerts::{self, RulesFormat, kube_rules};
 use crate::config::Config;
 use crate::error::Error;
-use crate::metrics::plan::{self, Plan, Quantity};
-use crate::metrics::profiles::{self, Profile};
+use crate::metrics::plan::{Plan, Quantity};
+use crate::metrics::profiles;
 use crate::metrics::{Feed, Scope};
 use crate::output::Output;
 
@@ -32,22 +32,6 @@ pub struct RuleSet {
     pub groups: Vec<Group>,
     pub skipped: Vec<Skipped>,
     pub source: String,
-}
-
-fn profile_group(
-    cfg: &Config,
-    scope: &Scope,
-    p: &Profile,
-    t: &Thresholds,
-) -> (Group, Vec<Skipped>) {
-    let source = |q: Quantity| plan::any_spelling(&cfg.prometheus, p, q);
-    let s = Signals {
-        source: &source,
-        scope,
-        latency_layer: Some(p.layer),
-        profile: Some(p.id),
-    };
-    rules::metric_group(&format!("agentdeck-{}-{}", scope.namespace, p.id), &s, t)
 }
 
 fn plan_group(scope: &Scope, plan: &Plan, t: &Thresholds) -> (Group, Vec<Skipped>) {
@@ -83,7 +67,7 @@ pub async fn rule_set(
         Some("all") => (
             profiles::PROFILES
                 .iter()
-                .map(|p| profile_group(cfg, &scope, p, &t))
+                .map(|p| alerts::profile_group(cfg, &scope, p, &t))
                 .collect(),
             "every metric profile".to_string(),
         ),
@@ -95,7 +79,7 @@ pub async fn rule_set(
                 "prometheus.profile"
             };
             (
-                vec![profile_group(cfg, &scope, p, &t)],
+                vec![alerts::profile_group(cfg, &scope, p, &t)],
                 format!("{} ({how})", p.name),
             )
         }

@@ -154,6 +154,8 @@ pub struct Ops {
     /// Where silences are written (None: no `[alertmanager] url`; Err: it is set but
     /// unusable, and why).
     pub alertmanager: Result<Option<crate::alerts::AlertsClient>, std::sync::Arc<SetupError>>,
+    /// The PrometheusRule deployed with the bundled stack (the runbook as alert rules).
+    pub rule_object: serde_json::Value,
 }
 
 impl Ops {
@@ -167,6 +169,7 @@ impl Ops {
             stack: cfg.stack.clone(),
             alertmanager: crate::alerts::AlertsClient::alertmanager(cfg)
                 .map_err(std::sync::Arc::new),
+            rule_object: crate::alerts::bundled_rule_object(cfg),
         }
     }
 

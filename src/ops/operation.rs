@@ -240,7 +240,15 @@ async fn plan_checked(ops: &Ops, req: Request) -> Result<Plan, OpError> {
             }
         }
         Request::Deploy(a) => {
-            let docs = deploy::load(a.manifests.as_deref(), &ops.stack)?;
+            let mut docs = deploy::load(a.manifests.as_deref(), &ops.stack)?;
+            if a.manifests.is_none() {
+                // The runbook as alert rules, where the cluster serves PrometheusRule.
+                docs.push(crate::manifests::Document {
+                    file: "agentdeck rules".into(),
+                    line: 1,
+                    object: ops.rule_object.clone(),
+                });
+            }
             let docs = deploy_only::select(docs, &a.only)?;
             // A restore takes the fields back: that is its point.
             let force = a.force_conflicts || !a.only.is_empty();

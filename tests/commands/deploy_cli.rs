@@ -36,6 +36,8 @@ fn deploy_plan_apply_conflict_and_bad_yaml() {
         "{out}"
     );
     assert!(out.contains(r#"skipped    virtualservice/agent-routing — the cluster does not serve kind "VirtualService""#), "{out}");
+    // The runbook as alert rules goes with the stack where the Prometheus Operator is.
+    assert!(out.contains(r#"skipped    prometheusrule/agentdeck-runbook — the cluster does not serve kind "PrometheusRule""#), "{out}");
     assert!(
         out.contains("Secret ai-api-keys does not exist") && out.contains("agentdeck rotate-key"),
         "{out}"
