@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 /// Where an alert stands.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AlertState {
     /// Firing and notifying.

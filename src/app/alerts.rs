@@ -94,7 +94,7 @@ impl AlertsState {
 
     /// The strip's shorter words: "firing since 03:02 UTC", "silenced until 05:02 UTC".
     pub fn short_state(&self, a: &Alert) -> String {
-        match (a.state.clone(), self.silence_of(a).and_then(|s| s.ends_at)) {
+        match (a.state, self.silence_of(a).and_then(|s| s.ends_at)) {
             (AlertState::Silenced, Some(until)) => {
                 format!("silenced until {}", until.strftime("%H:%M UTC"))
             }

@@ -91,7 +91,11 @@ pub fn draw(f: &mut Frame, app: &App, v: &AlertsView, area: Rect) {
     };
     let width = list_area.width.saturating_sub(2) as usize;
     let rows = list_area.height.saturating_sub(2) as usize;
-    let mut lines: Vec<Line> = Vec::new();
+    let source = app.alerts.source.clone().unwrap_or_default();
+    let mut lines: Vec<Line> = vec![Line::from(Span::styled(
+        format::clip(&format!("from {source}"), width),
+        Style::default().fg(t.muted),
+    ))];
     if let Some(e) = &app.alerts.error {
         lines.push(Line::from(Span::styled(
             format::clip(&format!("alerts unreadable — {e}"), width),
@@ -116,9 +120,8 @@ pub fn draw(f: &mut Frame, app: &App, v: &AlertsView, area: Rect) {
             .skip(first)
             .map(|(i, a)| row(app, a, i == v.selected, width)),
     );
-    let source = app.alerts.source.clone().unwrap_or_default();
     let title = format!(
-        "alerts · {} · {source} · {} details · {} silence · {} expire · {} back",
+        "alerts · {} · {} details · {} silence · {} expire · {} back",
         app.namespace,
         key(app, Action::Open),
         key(app, Action::Silence),

@@ -21,6 +21,7 @@ mod runbook_tui;
 mod terminal_tui;
 mod tui_network;
 mod tui_tmux;
+mod ui_alerts;
 mod ui_charts;
 mod ui_demo;
 mod ui_logs;
