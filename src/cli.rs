@@ -65,6 +65,8 @@ pub enum Command {
         #[arg(short = 'o', long, value_name = "FORMAT", value_parser = crate::output::parse_status)]
         output: Option<crate::output::Output>,
         #[command(flatten)]
+        am: crate::cli_flags::AlertmanagerFlag,
+        #[command(flatten)]
         flags: ReadFlags,
     },
     /// Which LLM stacks' metrics the namespace has (OpenTelemetry GenAI, LiteLLM, vLLM,
@@ -92,6 +94,8 @@ pub enum Command {
         /// json or yaml.
         #[arg(short = 'o', long, value_name = "FORMAT", value_parser = crate::output::parse_op)]
         output: Option<crate::output::Output>,
+        #[command(flatten)]
+        am: crate::cli_flags::AlertmanagerFlag,
         #[command(flatten)]
         flags: ReadFlags,
     },
@@ -296,10 +300,12 @@ impl Command {
             Command::Demo { flags, .. } => flags,
             Command::Logs { flags, .. } => flags,
             Command::Timeline { flags, .. }
-            | Command::Status { flags, .. }
             | Command::Metrics { flags, .. }
-            | Command::Alerts { flags, .. }
             | Command::Rules { flags, .. } => flags,
+            Command::Status { flags, am, .. } | Command::Alerts { flags, am, .. } => {
+                am.onto(g);
+                flags
+            }
             Command::Silence { flags, am, .. } => {
                 am.onto(g);
                 flags

@@ -202,8 +202,6 @@ pub struct ReadFlags {
     #[command(flatten)]
     pub prom: PromFlag,
     #[command(flatten)]
-    pub am: AlertmanagerFlag,
-    #[command(flatten)]
     pub log: LogFlag,
 }
 
@@ -213,7 +211,6 @@ impl Overlay for ReadFlags {
         self.ns.onto(g);
         self.cfg.onto(g);
         self.prom.onto(g);
-        self.am.onto(g);
         self.log.onto(g);
     }
 }

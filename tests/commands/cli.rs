@@ -69,7 +69,19 @@ fn each_subcommand_offers_and_takes_only_its_own_options() {
     // What each command takes of the shared options (the dashboard: all of them).
     let cluster = ["kubeconfig", "context", "namespace", "config", "log_file"];
     let expect: &[(&str, &[&str])] = &[
-        ("status", &[&cluster[..], &["prometheus_url"]].concat()),
+        (
+            "status",
+            &[&cluster[..], &["prometheus_url", "alertmanager_url"]].concat(),
+        ),
+        (
+            "alerts",
+            &[&cluster[..], &["prometheus_url", "alertmanager_url"]].concat(),
+        ),
+        ("rules", &[&cluster[..], &["prometheus_url"]].concat()),
+        (
+            "silence",
+            &[&cluster[..], &["read_only", "alertmanager_url"]].concat(),
+        ),
         ("metrics", &[&cluster[..], &["prometheus_url"]].concat()),
         ("timeline", &[&cluster[..], &["prometheus_url"]].concat()),
         ("logs", &cluster),
@@ -100,7 +112,7 @@ fn each_subcommand_offers_and_takes_only_its_own_options() {
         .map(|a| a.get_id().to_string())
         .filter(|id| !matches!(id.as_str(), "help" | "version"))
         .collect();
-    assert_eq!(shared.len(), 9, "{shared:?}");
+    assert_eq!(shared.len(), 10, "{shared:?}");
     for (name, takes) in expect {
         let sub = cli
             .find_subcommand(name)
@@ -111,7 +123,7 @@ fn each_subcommand_offers_and_takes_only_its_own_options() {
         }
         if !takes.contains(&"theme") {
             let needs: &[&str] = match *name {
-                "logs" | "restart" | "set-resources" => &["x"],
+                "logs" | "restart" | "set-resources" | "silence" => &["x"],
                 "scale" => &["x", "1"],
                 "delete" => &["pod", "x"],
                 "completions" => &["bash"],
