@@ -2,8 +2,8 @@
 //! prints the answer (`cli` only parses and dispatches to them). The dashboard is the other
 //! face of the same operations (`dashboard`, `tui`).
 
-#[cfg(feature = "simulator")]
 pub mod alerts;
+#[cfg(feature = "simulator")]
 pub mod demo;
 pub mod logs;
 pub mod metrics;
