@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::config_alerting::AlertmanagerConfig;
 pub use crate::config_queries::{CostConfig, Queries};
+pub use crate::endpoint::Headers;
 
 /// The whole configuration.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -87,42 +88,6 @@ pub struct PrometheusConfig {
     /// `probe_duration_seconds`); empty: no probe.
     pub provider_probe: String,
     pub queries: Queries,
-}
-
-/// Extra HTTP headers sent with every Prometheus query. Debug shows the values only for
-/// names that do not look secret (see [`Headers::looks_secret`]).
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Headers(pub std::collections::BTreeMap<String, String>);
-
-impl Headers {
-    /// A header whose value should never be shown or logged (tokens, keys, cookies).
-    pub fn looks_secret(name: &str) -> bool {
-        let n = name.to_ascii_lowercase();
-        [
-            "auth",
-            "token",
-            "key",
-            "secret",
-            "pass",
-            "cookie",
-            "session",
-            "credential",
-        ]
-        .iter()
-        .any(|w| n.contains(w))
-    }
-}
-
-impl std::fmt::Debug for Headers {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_map()
-            .entries(self.0.iter().map(|(k, v)| {
-                let shown = if Headers::looks_secret(k) { "***" } else { v };
-                (k, shown)
-            }))
-            .finish()
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -557,3 +522,20 @@ impl ProblemsConfig {
 #[cfg(test)]
 #[path = "config_tests.rs"]
 mod tests;
+
+impl PrometheusConfig {
+    pub fn endpoint(&self) -> crate::endpoint::Endpoint<'_> {
+        crate::endpoint::Endpoint {
+            service: "prometheus",
+            token_env: crate::config_alerting::PROMETHEUS_TOKEN_ENV,
+            bearer_token_file: self.bearer_token_file.as_deref(),
+            basic_auth_user: self.basic_auth_user.as_deref(),
+            basic_auth_password_file: self.basic_auth_password_file.as_deref(),
+            ca_file: self.ca_file.as_deref(),
+            client_cert_file: self.client_cert_file.as_deref(),
+            client_key_file: self.client_key_file.as_deref(),
+            headers: &self.headers,
+            timeout_secs: self.timeout_secs,
+        }
+    }
+}

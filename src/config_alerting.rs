@@ -1,12 +1,11 @@
-//! The `[alertmanager]` section, and the connection options of `[prometheus]` and
-//! `[alertmanager]` as one [`Endpoint`] each (the same keys, the same meaning).
+//! The `[alertmanager]` section: its connection options are `[prometheus]`'s (the same
+//! keys, the same meaning, one [`Endpoint`] each), plus the silence length offered.
 
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{Headers, PrometheusConfig};
-use crate::endpoint::Endpoint;
+use crate::endpoint::{Endpoint, Headers};
 
 /// Environment variable consulted for Alertmanager's bearer token when no file is named.
 pub const ALERTMANAGER_TOKEN_ENV: &str = "AGENTDECK_ALERTMANAGER_TOKEN";
@@ -61,23 +60,6 @@ impl AlertmanagerConfig {
         Endpoint {
             service: "alertmanager",
             token_env: ALERTMANAGER_TOKEN_ENV,
-            bearer_token_file: self.bearer_token_file.as_deref(),
-            basic_auth_user: self.basic_auth_user.as_deref(),
-            basic_auth_password_file: self.basic_auth_password_file.as_deref(),
-            ca_file: self.ca_file.as_deref(),
-            client_cert_file: self.client_cert_file.as_deref(),
-            client_key_file: self.client_key_file.as_deref(),
-            headers: &self.headers,
-            timeout_secs: self.timeout_secs,
-        }
-    }
-}
-
-impl PrometheusConfig {
-    pub fn endpoint(&self) -> Endpoint<'_> {
-        Endpoint {
-            service: "prometheus",
-            token_env: PROMETHEUS_TOKEN_ENV,
             bearer_token_file: self.bearer_token_file.as_deref(),
             basic_auth_user: self.basic_auth_user.as_deref(),
             basic_auth_password_file: self.basic_auth_password_file.as_deref(),

@@ -47,6 +47,7 @@ pub fn app(snap: ClusterSnapshot) -> App {
             theme: "dark".into(),
             read_only: false,
             runbook: Default::default(),
+            alerts: Default::default(),
         },
         now,
     );

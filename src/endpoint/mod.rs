@@ -5,14 +5,14 @@
 //! service and never hold a secret.
 
 pub mod auth;
+mod headers;
 pub mod setup;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::config::Headers;
-
 pub use auth::{Auth, resolve_auth};
+pub use headers::Headers;
 pub use setup::SetupError;
 
 /// One service's connection options, borrowed from its config section.

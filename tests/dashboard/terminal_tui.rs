@@ -127,17 +127,17 @@ fn config_turns_the_mouse_off_and_remaps_keys() {
     }
     let sim = SimProcess::start(&["--preload", "--time-scale", "10"]);
     let cfg = sim.dir.path().join("keys.toml");
-    std::fs::write(&cfg, "[ui]\nmouse = false\n\n[keys]\nscale = \"S\"\n").unwrap();
+    std::fs::write(&cfg, "[ui]\nmouse = false\n\n[keys]\nscale = \"X\"\n").unwrap();
     let t = sim.dashboard_with("keys", "", &["--config", cfg.to_str().unwrap()]);
     let screen = t.wait_for(30, "the workloads", |s| s.contains("workloads 2"));
-    assert!(screen.contains("<S> scale"), "{screen}");
+    assert!(screen.contains("<X> scale"), "{screen}");
     assert_eq!(
         t.display("#{mouse_any_flag}"),
         "0",
         "the mouse is left alone"
     );
     t.send(&["s"]);
-    t.send(&["S"]);
+    t.send(&["X"]);
     t.wait_for(10, "the replicas asked for", |s| s.contains("replicas:"));
     t.send(&["Escape"]);
     t.send(&["q"]);

@@ -111,7 +111,7 @@ fn sixteen_colours_only() {
 }
 
 fn remapped(mut a: App) -> App {
-    let keys: toml::Table = toml::from_str("scale = \"S\"\nhelp = [\"?\", \"f1\"]").unwrap();
+    let keys: toml::Table = toml::from_str("scale = \"X\"\nhelp = [\"?\", \"f1\"]").unwrap();
     a.keymap = Keymap::from_config(&keys).unwrap();
     a
 }
@@ -120,7 +120,7 @@ fn remapped(mut a: App) -> App {
 fn help_and_footer_show_remapped_keys() {
     let mut a = remapped(healthy());
     let text = screen::render(&a, 100, 30);
-    assert!(text.contains("<S> scale"), "{text}");
+    assert!(text.contains("<X> scale"), "{text}");
     assert!(!text.contains("<s> scale"), "{text}");
     a.mode = Mode::Help;
     let text = screen::render(&a, 100, 30);
@@ -128,10 +128,10 @@ fn help_and_footer_show_remapped_keys() {
         text.lines()
             .any(|l| l.contains(&format!("│{keys} ")) && l.contains(help))
     };
-    assert!(row("S", "scale: set"), "{text}");
+    assert!(row("X", "scale: set"), "{text}");
     assert!(row("?/F1", "help: show"), "{text}");
     insta::assert_snapshot!("help_remapped", text);
-    // And the key does it: S asks for the replicas, s does nothing.
+    // And the key does it: X asks for the replicas, s does nothing.
     let mut a = remapped(healthy());
     let key = |c| {
         Msg::Key(ratatui::crossterm::event::KeyEvent::from(
@@ -140,7 +140,7 @@ fn help_and_footer_show_remapped_keys() {
     };
     let _ = update(&mut a, key('s'));
     assert!(matches!(a.mode, Mode::Normal));
-    let _ = update(&mut a, key('S'));
+    let _ = update(&mut a, key('X'));
     assert!(matches!(a.mode, Mode::ScaleInput { .. }), "{:?}", a.mode);
 }
 
