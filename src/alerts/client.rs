@@ -395,3 +395,7 @@ impl AmSilence {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "client_tests.rs"]
+mod tests;
