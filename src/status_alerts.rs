@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use crate::alerts::{AlertState, AlertsClient, Fetched};
+use crate::alerts::{AlertsClient, Fetched};
 use crate::config::Config;
 use crate::metrics::Feed;
 
@@ -50,12 +50,9 @@ pub async fn read(cfg: &Config, feed: &Feed, namespace: &str) -> AlertsPart {
 impl AlertsPart {
     /// Critical alerts firing, neither silenced nor inhibited.
     pub fn firing_critical(&self) -> usize {
-        self.result.as_ref().map_or(0, |f| {
-            f.alerts
-                .iter()
-                .filter(|a| a.is_critical() && a.state == AlertState::Firing)
-                .count()
-        })
+        self.result
+            .as_ref()
+            .map_or(0, |f| crate::alerts::model::firing_critical(&f.alerts))
     }
 
     pub fn json(&self) -> Value {
@@ -80,20 +77,11 @@ impl AlertsPart {
             Ok(f) => {
                 let mut s = format!("alerts ({source}):\n");
                 for a in &f.alerts {
-                    let state = match a.state {
-                        AlertState::Firing => "firing",
-                        AlertState::Pending => "pending",
-                        AlertState::Silenced => "silenced",
-                        AlertState::Inhibited => "inhibited",
-                    };
-                    let since = a
-                        .since
-                        .map(|t| format!(" since {}", t.strftime("%H:%M UTC")))
-                        .unwrap_or_default();
                     s.push_str(&format!(
-                        "  {} ({}) {state}{since} — {}\n",
+                        "  {} ({}) {} — {}\n",
                         a.name,
                         a.severity(),
+                        crate::alerts::model::state_words(a, &f.silences),
                         a.summary()
                     ));
                 }

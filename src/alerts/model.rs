@@ -92,6 +92,40 @@ impl Alert {
     }
 }
 
+/// Where `a` stands, in words, with `silences` (those that may mute it): "firing since
+/// 03:02 UTC", "pending since …", "inhibited", "silenced by alice until 05:02 UTC".
+pub fn state_words(a: &Alert, silences: &[Silence]) -> String {
+    let since = a
+        .since
+        .map(|t| format!(" since {}", t.strftime("%H:%M UTC")))
+        .unwrap_or_default();
+    match a.state {
+        AlertState::Firing => format!("firing{since}"),
+        AlertState::Pending => format!("pending{since}"),
+        AlertState::Inhibited => "inhibited".into(),
+        AlertState::Silenced => {
+            let by: Vec<String> = silences
+                .iter()
+                .filter(|s| a.silenced_by.contains(&s.id))
+                .map(Silence::who_until)
+                .collect();
+            if by.is_empty() {
+                "silenced".into()
+            } else {
+                format!("silenced by {}", by.join(", "))
+            }
+        }
+    }
+}
+
+/// Critical alerts firing, neither silenced nor inhibited: the ones nobody hears yet.
+pub fn firing_critical(alerts: &[Alert]) -> usize {
+    alerts
+        .iter()
+        .filter(|a| a.is_critical() && a.state == AlertState::Firing)
+        .count()
+}
+
 /// Critical first, then firing before muted and pending, then by name.
 pub fn sort(alerts: &mut [Alert]) {
     alerts.sort_by(|a, b| {

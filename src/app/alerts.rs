@@ -104,19 +104,7 @@ impl AlertsState {
 
     /// "firing since 03:02 UTC", "silenced by alice until 05:02 UTC", "pending".
     pub fn state_words(&self, a: &Alert) -> String {
-        let since = a
-            .since
-            .map(|t| format!(" since {}", t.strftime("%H:%M UTC")))
-            .unwrap_or_default();
-        match a.state {
-            AlertState::Firing => format!("firing{since}"),
-            AlertState::Pending => format!("pending{since}"),
-            AlertState::Inhibited => "inhibited".into(),
-            AlertState::Silenced => match self.silence_of(a) {
-                Some(s) => format!("silenced by {}", s.who_until()),
-                None => "silenced".into(),
-            },
-        }
+        crate::alerts::model::state_words(a, self.silences())
     }
 }
 

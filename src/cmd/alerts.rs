@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::alerts::{Alert, AlertState, AlertsClient, Silence};
+use crate::alerts::{Alert, AlertsClient, Silence};
 use crate::config::Config;
 use crate::error::Error;
 use crate::output::Output;
@@ -38,41 +38,17 @@ pub async fn report(client: &AlertsClient, namespace: &str) -> Result<Report, Er
     })
 }
 
-fn state_words(a: &Alert, silences: &[Silence]) -> String {
-    match a.state {
-        AlertState::Silenced => {
-            let by: Vec<String> = silences
-                .iter()
-                .filter(|s| a.silenced_by.contains(&s.id))
-                .map(Silence::who_until)
-                .collect();
-            if by.is_empty() {
-                "silenced".into()
-            } else {
-                format!("silenced by {}", by.join(", "))
-            }
-        }
-        AlertState::Firing => "firing".into(),
-        AlertState::Pending => "pending".into(),
-        AlertState::Inhibited => "inhibited".into(),
-    }
-}
-
 pub fn to_text(r: &Report) -> String {
     let mut s = format!("alerts of namespace {} from {}\n", r.namespace, r.source);
     if r.alerts.is_empty() {
         s.push_str("no alert is firing or pending\n");
     }
     for a in &r.alerts {
-        let since = a
-            .since
-            .map(|t| format!(" since {}", t.strftime("%Y-%m-%d %H:%M UTC")))
-            .unwrap_or_default();
         s.push_str(&format!(
-            "{:<9} {:<30} {}{since} · {}\n",
+            "{:<9} {:<30} {} · {}\n",
             a.severity(),
             a.name,
-            state_words(a, &r.silences),
+            crate::alerts::model::state_words(a, &r.silences),
             a.summary()
         ));
         if let Some(d) = a.annotation("description").filter(|d| *d != a.summary()) {
@@ -112,10 +88,7 @@ pub fn to_json(r: &Report) -> Value {
 
 /// Critical alerts firing and not silenced or inhibited.
 pub fn firing_critical(r: &Report) -> usize {
-    r.alerts
-        .iter()
-        .filter(|a| a.is_critical() && a.state == AlertState::Firing)
-        .count()
+    crate::alerts::model::firing_critical(&r.alerts)
 }
 
 pub async fn run(
