@@ -149,17 +149,7 @@ impl Loop {
     pub async fn start(extra: &str) -> Loop {
         let agents = format!("127.0.0.1:{}", super::free_port());
         let sim = SimProcess::start(&["--preload", "--steady-load", "--metrics-listen", &agents]);
-        // A working key, so the only 401s are the staged incident's.
-        use base64::Engine;
-        let key = base64::engine::general_purpose::STANDARD.encode("sk-live-0123456789abcdefKEY");
-        super::http(
-            &sim.url,
-            "POST",
-            "/api/v1/namespaces/ai-agents/secrets",
-            &format!(
-                r#"{{"apiVersion":"v1","kind":"Secret","metadata":{{"name":"ai-api-keys"}},"data":{{"HOLYSHEEP_API_KEY":"{key}"}}}}"#
-            ),
-        );
+        sim.give_a_working_key();
         let cfg = sim.dir.path().join("agentdeck.toml");
         // Keys are checked with the sim's simulated provider, as the demo's agents do.
         std::fs::write(

@@ -164,6 +164,21 @@ impl SimProcess {
         serde_json::from_str(&out).unwrap_or_else(|e| panic!("status JSON: {e}\n{out}\n{err}"))
     }
 
+    /// Put a key the sim's provider accepts in the stack's Secret, so the only 401s are a
+    /// staged incident's (the preloaded stack has no Secret: every request is a 401).
+    pub fn give_a_working_key(&self) {
+        use base64::Engine;
+        let key = base64::engine::general_purpose::STANDARD.encode("sk-live-0123456789abcdefKEY");
+        http(
+            &self.url,
+            "POST",
+            "/api/v1/namespaces/ai-agents/secrets",
+            &format!(
+                r#"{{"apiVersion":"v1","kind":"Secret","metadata":{{"name":"ai-api-keys"}},"data":{{"HOLYSHEEP_API_KEY":"{key}"}}}}"#
+            ),
+        );
+    }
+
     /// The audit log lines written by `agentdeck` runs.
     pub fn audit(&self) -> String {
         std::fs::read_to_string(self.dir.path().join("state/agentdeck/audit.log"))

@@ -25,11 +25,6 @@ struct Stage {
     config: PathBuf,
 }
 
-fn base64_of(s: &str) -> String {
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD.encode(s)
-}
-
 /// `incident` "" stages none.
 fn stage(incident: &str) -> Option<Stage> {
     if !require_tool("tmux") || !require_tool("prometheus") {
@@ -43,15 +38,7 @@ fn stage(incident: &str) -> Option<Stage> {
     let sim = SimProcess::start(&args);
     if incident != "bad-key" {
         // A working key, so the only trouble is the incident's.
-        let key = base64_of("sk-live-0123456789abcdefKEY");
-        http(
-            &sim.url,
-            "POST",
-            "/api/v1/namespaces/ai-agents/secrets",
-            &format!(
-                r#"{{"apiVersion":"v1","kind":"Secret","metadata":{{"name":"ai-api-keys"}},"data":{{"HOLYSHEEP_API_KEY":"{key}"}}}}"#
-            ),
-        );
+        sim.give_a_working_key();
     }
     let prom = Prometheus::start(addr.parse().unwrap());
     let config = sim.dir.path().join("config.toml");
