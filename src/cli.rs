@@ -67,6 +67,8 @@ pub enum Command {
         #[command(flatten)]
         am: crate::cli_flags::AlertmanagerFlag,
         #[command(flatten)]
+        fleet: crate::cli_flags::FleetFlags,
+        #[command(flatten)]
         flags: ReadFlags,
     },
     /// Which LLM stacks' metrics the namespace has (OpenTelemetry GenAI, LiteLLM, vLLM,
@@ -302,7 +304,14 @@ impl Command {
             Command::Timeline { flags, .. }
             | Command::Metrics { flags, .. }
             | Command::Rules { flags, .. } => flags,
-            Command::Status { flags, am, .. } | Command::Alerts { flags, am, .. } => {
+            Command::Status {
+                flags, am, fleet, ..
+            } => {
+                am.onto(g);
+                fleet.onto(g);
+                flags
+            }
+            Command::Alerts { flags, am, .. } => {
                 am.onto(g);
                 flags
             }
@@ -402,7 +411,10 @@ async fn dispatch(command: Option<Command>, g: Global) -> Result<u8, Error> {
         Some(Command::Demo { sim, .. }) => run_demo(sim, &g, &cfg).await,
         Some(Command::Status { json, output, .. }) => {
             let output = output.or(json.then_some(crate::output::Output::Json));
-            run_status(cfg.clone(), &g, output).await
+            match g.fleet.selection() {
+                Some(sel) => crate::cmd::fleet::status(&cfg, &g, &sel, output).await,
+                None => run_status(cfg.clone(), &g, output).await,
+            }
         }
         Some(Command::Logs { args, .. }) => crate::cmd::logs::run(&cfg, &t, args).await,
         Some(Command::Metrics { output, .. }) => {
@@ -429,7 +441,8 @@ async fn dispatch(command: Option<Command>, g: Global) -> Result<u8, Error> {
                 theme: g.theme.theme.clone(),
                 no_color: g.color.no_color,
             };
-            crate::dashboard::run(cfg.clone(), t.clone(), feed, look)
+            let start = crate::cmd::fleet::start(&cfg, &g)?;
+            crate::dashboard::run_from(cfg.clone(), t.clone(), feed, look, start)
                 .await
                 .map(|_| 0)
         }

@@ -55,6 +55,39 @@ pub struct AlertmanagerFlag {
     pub alertmanager_url: Option<String>,
 }
 
+/// `--all-contexts`, `--contexts`: the fleet.
+#[derive(Debug, Clone, Default, Args)]
+pub struct FleetFlags {
+    /// Every context of the kubeconfig at once: the fleet view (one row per cluster), or
+    /// with `status` one row per context.
+    #[arg(long, conflicts_with_all = ["contexts", "context"])]
+    pub all_contexts: bool,
+    /// These contexts at once (comma-separated names or globs: prod-*,staging).
+    #[arg(long, value_name = "NAMES", conflicts_with = "context")]
+    pub contexts: Option<String>,
+}
+
+impl FleetFlags {
+    /// The fleet asked for on the command line, if any.
+    pub fn selection(&self) -> Option<crate::fleet::Selection> {
+        if self.all_contexts {
+            return Some(crate::fleet::Selection::All);
+        }
+        self.contexts
+            .as_deref()
+            .map(|c| crate::fleet::Selection::Some(crate::fleet::select::parse_list(c)))
+    }
+}
+
+impl Overlay for FleetFlags {
+    fn onto(&self, g: &mut Global) {
+        g.fleet.all_contexts |= self.all_contexts;
+        if self.contexts.is_some() {
+            g.fleet.contexts.clone_from(&self.contexts);
+        }
+    }
+}
+
 /// `--read-only`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct ReadOnlyFlag {
@@ -102,6 +135,8 @@ pub struct Global {
     pub prom: PromFlag,
     #[command(flatten)]
     pub am: AlertmanagerFlag,
+    #[command(flatten)]
+    pub fleet: FleetFlags,
     #[command(flatten)]
     pub ro: ReadOnlyFlag,
     #[command(flatten)]

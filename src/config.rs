@@ -17,6 +17,8 @@ pub struct Config {
     pub prometheus: PrometheusConfig,
     /// Alertmanager's API: firing alerts and silences.
     pub alertmanager: AlertmanagerConfig,
+    /// The fleet view: its contexts and each cluster's metrics.
+    pub fleet: crate::config_fleet::FleetConfig,
     /// Models and their prices (USD per million tokens).
     pub models: Vec<ModelPrice>,
     /// Self-hosted models' cost.
@@ -270,6 +272,7 @@ impl Default for Config {
             stack: StackConfig::default(),
             prometheus: PrometheusConfig::default(),
             alertmanager: AlertmanagerConfig::default(),
+            fleet: Default::default(),
             models: default_models(),
             cost: CostConfig::default(),
             status: StatusConfig::default(),
@@ -287,7 +290,7 @@ impl Default for Config {
 impl PrometheusConfig {
     /// The `[prometheus]` keys beyond the numbers: client certificate and headers (the
     /// queries' variables are checked by `metrics::Feed::from_config`).
-    fn validate_client(&self) -> Result<(), String> {
+    pub fn validate_client(&self) -> Result<(), String> {
         if self.client_cert_file.is_some() != self.client_key_file.is_some() {
             return Err(
                 "prometheus: client_cert_file and client_key_file go together (mTLS)".into(),
@@ -471,6 +474,7 @@ impl Config {
         if self.stack.namespace.is_empty() || self.stack.deployment.is_empty() {
             return Err("stack.namespace and stack.deployment must not be empty".into());
         }
+        self.fleet.validate(&self.prometheus)?;
         self.problems.validate()
     }
 }

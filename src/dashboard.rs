@@ -127,8 +127,49 @@ pub fn alerts_state(
     }
 }
 
+/// Which screen comes first: one cluster's dashboard, or the fleet of these contexts.
+#[derive(Debug, Clone, Default)]
+pub struct Start {
+    /// The fleet view's contexts (`--all-contexts`, `--contexts`, `[fleet] contexts`).
+    pub fleet: Option<Vec<String>>,
+    /// `--prometheus-url` (the fleet's shared backend).
+    pub prometheus_url: Option<String>,
+}
+
+/// The themes fitted to the terminal's colours, and the one asked for (an error naming
+/// the available ones when it does not exist).
+fn pick_theme(cfg: &Config, look: &Look) -> Result<(Vec<Theme>, String), Error> {
+    let mode = color_mode(look.no_color);
+    tracing::debug!("colours: {mode:?}");
+    let themes: Vec<Theme> = themes()
+        .iter()
+        .map(|t| palette::fit_theme(t, mode))
+        .collect();
+    let theme = look.theme.clone().unwrap_or_else(|| cfg.ui.theme.clone());
+    if !themes.iter().any(|t| t.name == theme) {
+        let names: Vec<&str> = themes.iter().map(|t| t.name.as_str()).collect();
+        return Err(Error::Usage(format!(
+            "no theme {theme:?} (available: {})",
+            names.join(", ")
+        )));
+    }
+    Ok((themes, theme))
+}
+
 /// Connect, start the sources, run the TUI until quit.
 pub async fn run(cfg: Config, target: Target, feed: Feed, look: Look) -> Result<(), Error> {
+    run_from(cfg, target, feed, look, Start::default()).await
+}
+
+/// [`run`], the first screen as `start` says: with a fleet, nothing is connected until a
+/// cluster is dived into.
+pub async fn run_from(
+    cfg: Config,
+    target: Target,
+    feed: Feed,
+    look: Look,
+    start: Start,
+) -> Result<(), Error> {
     check_terminal()?;
     let keymap = crate::app::bindings::Keymap::from_config(&cfg.keys)
         .map_err(|e| Error::Usage(format!("config: {e}")))?;
@@ -137,33 +178,34 @@ pub async fn run(cfg: Config, target: Target, feed: Feed, look: Look) -> Result<
         no_terminal: true,
         ..target
     };
-    say_waiting_for_plugin(&target, &cfg);
-    let conn = cluster::connect(&target, &cfg.stack.namespace).await?;
-    let ms = crate::logging::started().elapsed().as_millis();
-    tracing::debug!("client for {} ready {ms} ms after the start", conn.server);
-    let mode = color_mode(look.no_color);
-    tracing::debug!("colours: {mode:?}");
-    let themes: Vec<Theme> = themes()
-        .iter()
-        .map(|t| palette::fit_theme(t, mode))
-        .collect();
-    let theme = look.theme.unwrap_or_else(|| cfg.ui.theme.clone());
-    if !themes.iter().any(|t| t.name == theme) {
-        let names: Vec<&str> = themes.iter().map(|t| t.name.as_str()).collect();
-        return Err(Error::Usage(format!(
-            "no theme {theme:?} (available: {})",
-            names.join(", ")
-        )));
-    }
+    let conn = match start.fleet {
+        Some(_) => None,
+        None => {
+            say_waiting_for_plugin(&target, &cfg);
+            let conn = cluster::connect(&target, &cfg.stack.namespace).await?;
+            let ms = crate::logging::started().elapsed().as_millis();
+            tracing::debug!("client for {} ready {ms} ms after the start", conn.server);
+            Some(conn)
+        }
+    };
+    let (themes, theme) = pick_theme(&cfg, &look)?;
     let prom_url = match &feed {
         Feed::Prometheus(_, url) => Some(url.clone()),
         _ => None,
     };
-    let alerts = crate::alerts::AlertsClient::from_config(&cfg, prom_url.as_deref());
+    // The fleet's clusters have their own metrics and alerts (see `fleet::source`).
+    let alerts = match &start.fleet {
+        Some(_) => Ok(None),
+        None => crate::alerts::AlertsClient::from_config(&cfg, prom_url.as_deref()),
+    };
+    let namespace = conn
+        .as_ref()
+        .map(|c| c.namespace.clone())
+        .unwrap_or_default();
     let mut app = App::new(
         Settings {
-            context: conn.context.clone(),
-            namespace: conn.namespace.clone(),
+            context: conn.as_ref().map(|c| c.context.clone()).unwrap_or_default(),
+            namespace: namespace.clone(),
             contexts: cluster::connect::contexts(&target),
             metrics_origin: feed.origin(),
             prices: cfg.models.clone(),
@@ -179,7 +221,7 @@ pub async fn run(cfg: Config, target: Target, feed: Feed, look: Look) -> Result<
     );
     app.keymap = keymap;
     // The metrics queries follow the namespace shown (`:ns`, `:ctx`).
-    let (metrics_namespace, ns_rx) = tokio::sync::watch::channel(conn.namespace.clone());
+    let (metrics_namespace, ns_rx) = tokio::sync::watch::channel(namespace);
     let feed_for_tasks = feed.clone();
     let alerts = match alerts {
         Ok(Some(c)) => Some(crate::alerts::feed::spawn(
@@ -189,12 +231,17 @@ pub async fn run(cfg: Config, target: Target, feed: Feed, look: Look) -> Result<
         )),
         _ => None,
     };
-    let metrics = feed.spawn(&cfg, ns_rx);
+    let metrics = match &start.fleet {
+        Some(_) => None,
+        None => feed.spawn(&cfg, ns_rx),
+    };
     crate::tui::run(
         app,
         crate::tui::Backends {
             target,
             conn,
+            fleet: start.fleet,
+            prometheus_url: start.prometheus_url,
             metrics,
             alerts,
             metrics_namespace,

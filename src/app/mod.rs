@@ -5,6 +5,7 @@ pub mod alerts;
 pub mod bindings;
 pub mod dialogs;
 pub mod fixes;
+pub mod fleet;
 pub mod input;
 pub mod keymap;
 pub mod keyname;
@@ -127,6 +128,8 @@ pub struct App {
     pub runbook: Runbook,
     /// Alertmanager's (or Prometheus') alerts for the namespace shown.
     pub alerts: alerts::AlertsState,
+    /// The fleet view (`--all-contexts`, `--contexts`, `:fleet`), when open.
+    pub fleet: Option<fleet::FleetState>,
     /// The keys in force (the defaults patched by the config's `[keys]`).
     pub keymap: bindings::Keymap,
     tracker: Tracker,
@@ -223,6 +226,7 @@ impl App {
             cleared: Vec::new(),
             runbook: s.runbook,
             alerts: s.alerts,
+            fleet: None,
             keymap: bindings::Keymap::default(),
             tracker: Tracker::default(),
             onsets_asked: Default::default(),

@@ -60,6 +60,22 @@ pub enum Msg {
         id: String,
         at: Option<Timestamp>,
     },
+    /// The fleet: started, refused, or one cluster's row read anew.
+    Fleet(FleetMsg),
+}
+
+/// What the fleet's tasks say.
+#[derive(Debug, Clone)]
+pub enum FleetMsg {
+    /// Watching these (context, namespace); a dashboard left lingers this long.
+    Started {
+        contexts: Vec<(String, String)>,
+        linger_secs: f64,
+    },
+    /// No fleet: why, in words (no contexts match, the kubeconfig has none).
+    Unavailable(String),
+    /// One cluster's row.
+    Row(Box<crate::fleet::Row>),
 }
 
 /// A row clicked, by its index in the list drawn.
@@ -111,6 +127,10 @@ pub enum Effect {
         ns: String,
         id: String,
     },
+    /// Start the fleet's tasks (`:fleet`); answer with `Msg::Fleet(Started)`.
+    StartFleet,
+    /// Drop the dashboard's connection: its watchers and metrics (left in the fleet).
+    Detach,
     /// Write a refused write's audit line (operation, target, why).
     AuditRefusal {
         operation: &'static str,

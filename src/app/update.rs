@@ -35,13 +35,18 @@ pub fn update(app: &mut App, msg: Msg) -> (bool, Vec<Effect>) {
             let changed = tick(app, now);
             super::pod_details::tick(app, &mut fx);
             super::timeline_view::tick(app, &mut fx);
-            changed
+            super::fleet::tick(app, &mut fx);
+            changed || app.fleet_shown()
         }
         Msg::Metrics(m) => {
             metrics(app, *m, &mut fx);
             true
         }
         Msg::Onset { ns, id, at } => onset(app, &ns, &id, at),
+        Msg::Fleet(m) => {
+            fleet_msg(app, m);
+            true
+        }
         Msg::Alerts(r) => {
             let shown = app.namespace.clone();
             app.alerts.receive(&shown, *r)
@@ -125,6 +130,22 @@ fn tick(app: &mut App, now: Timestamp) -> bool {
     before != (now.as_second(), app.toast.is_some())
 }
 
+fn fleet_msg(app: &mut App, m: super::msg::FleetMsg) {
+    use super::msg::FleetMsg;
+    match m {
+        FleetMsg::Started {
+            contexts,
+            linger_secs,
+        } => super::fleet::started(app, Ok(contexts), linger_secs),
+        FleetMsg::Unavailable(why) => super::fleet::started(app, Err(why), 0.0),
+        FleetMsg::Row(r) => {
+            if let Some(f) = app.fleet.as_mut() {
+                f.update(*r);
+            }
+        }
+    }
+}
+
 /// When metric problem `id` started in namespace `ns` (Prometheus' history), if known.
 fn onset(app: &mut App, ns: &str, id: &str, at: Option<Timestamp>) -> bool {
     match at.filter(|_| ns == app.namespace) {
@@ -148,6 +169,10 @@ fn metrics(app: &mut App, m: MetricsSnapshot, fx: &mut Vec<Effect>) {
 }
 
 fn apply_metrics(app: &mut App, mut m: MetricsSnapshot) {
+    if app.fleet.is_some() {
+        // Each cluster of the fleet has its own source.
+        app.metrics_origin = m.origin.clone();
+    }
     let c = crate::metrics::of_snapshot(&m, &app.prices, app.gpu_hour_price);
     let for_history = c.clone().unwrap_or_else(|| cost(&[], &app.prices));
     app.history.push(&m, &for_history);
@@ -212,7 +237,9 @@ fn connected(
         }
     };
     app.generation += 1;
-    if app.namespace != conn.namespace {
+    // In the fleet each cluster has its own metrics: another context's are not these.
+    let other_cluster = app.fleet.is_some() && app.context != conn.context;
+    if app.namespace != conn.namespace || other_cluster {
         // The metrics are scoped by namespace: the old one's history is not this one's.
         app.history.clear();
         app.metrics = None;
@@ -355,6 +382,10 @@ fn command_key(app: &mut App, mut line: String, k: KeyEvent, fx: &mut Vec<Effect
 
 fn normal(app: &mut App, k: KeyEvent, fx: &mut Vec<Effect>) {
     let n = app.visible().len();
+    if app.fleet_shown() {
+        super::fleet::key(app, k, fx);
+        return;
+    }
     if super::views::key(app, k, fx) {
         return;
     }
@@ -375,6 +406,9 @@ fn normal(app: &mut App, k: KeyEvent, fx: &mut Vec<Effect>) {
             app.toast(format!("theme: {name}"), false);
         }
         Some(Action::Back) => {
+            if app.filter.is_empty() && super::fleet::leave(app) {
+                return;
+            }
             app.filter.clear();
             app.toast = None;
         }
@@ -400,7 +434,12 @@ fn normal(app: &mut App, k: KeyEvent, fx: &mut Vec<Effect>) {
 }
 
 /// Ask the loop to connect; the answer is `Msg::Connected` with this number.
-fn switch(app: &mut App, context: Option<String>, namespace: Option<String>, fx: &mut Vec<Effect>) {
+pub(super) fn switch(
+    app: &mut App,
+    context: Option<String>,
+    namespace: Option<String>,
+    fx: &mut Vec<Effect>,
+) {
     let to = match (&context, &namespace) {
         (Some(c), Some(n)) => format!("context {c}, namespace {n}"),
         (Some(c), None) => format!("context {c}"),
@@ -437,6 +476,7 @@ fn command(app: &mut App, line: &str, fx: &mut Vec<Effect>) {
             }
         }
         ("ns" | "namespace", Some(name)) => switch(app, None, Some(name.to_string()), fx),
+        ("fleet", _) => super::fleet::open(app, fx),
         ("rotate-key" | "rotate", _) => dialogs::start_rotate(app),
         ("deploy", arg) => dialogs::start_deploy(
             app,
@@ -448,7 +488,9 @@ fn command(app: &mut App, line: &str, fx: &mut Vec<Effect>) {
             app.toast(format!(":{cmd} needs a name, e.g. :{cmd} NAME"), true)
         }
         (other, _) => app.toast(
-            format!("unknown command :{other} (try :ctx, :ns, :theme, :deploy, :rotate-key, :q)"),
+            format!(
+                "unknown command :{other} (try :ctx, :ns, :fleet, :theme, :deploy, :rotate-key, :q)"
+            ),
             true,
         ),
     }

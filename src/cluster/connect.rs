@@ -34,7 +34,7 @@ pub enum ConnectError {
         "no kubeconfig found (looked at $KUBECONFIG and ~/.kube/config) and not running in a cluster: pass --kubeconfig, or try `agentdeck demo`"
     )]
     Nowhere,
-    #[error("kube client: {}", crate::text::redact_urls(&.0.to_string()))]
+    #[error("{}", super::explain::explain(.0))]
     Client(#[source] kube::Error),
     /// The value is not repeated: it may hold a user and password.
     #[error("the proxy URL in HTTPS_PROXY / HTTP_PROXY is not a valid URL")]

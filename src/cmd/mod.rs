@@ -5,6 +5,7 @@
 pub mod alerts;
 #[cfg(feature = "simulator")]
 pub mod demo;
+pub mod fleet;
 pub mod logs;
 pub mod metrics;
 pub mod rules;

@@ -87,6 +87,8 @@ pub struct PromClient {
     headers: Headers,
     /// prometheus-http-query's client around our own reqwest client (timeout, TLS, headers).
     api: prometheus_http_query::Client,
+    /// One cluster of a shared backend: every query sent gains this matcher.
+    cluster: Option<super::scope::ClusterMatcher>,
 }
 
 impl fmt::Debug for PromClient {
@@ -121,7 +123,23 @@ impl PromClient {
             auth: http.auth,
             headers: cfg.headers.clone(),
             api,
+            cluster: None,
         })
+    }
+
+    /// This client for one cluster of a shared backend (Thanos, Mimir, VictoriaMetrics):
+    /// every query it sends gains `label="value"` in each selector.
+    pub fn scoped(mut self, cluster: super::scope::ClusterMatcher) -> PromClient {
+        self.cluster = Some(cluster);
+        self
+    }
+
+    /// `promql` as sent: with the cluster's matcher when scoped.
+    fn scope<'a>(&self, promql: &'a str) -> std::borrow::Cow<'a, str> {
+        match &self.cluster {
+            Some(c) => std::borrow::Cow::Owned(super::scope::with_matcher(promql, c)),
+            None => std::borrow::Cow::Borrowed(promql),
+        }
     }
 
     /// The base URL with credentials masked (for `MetricsOrigin` and messages).
@@ -136,6 +154,8 @@ impl PromClient {
 
     /// Run an instant query. A scalar result comes back as one sample without labels.
     pub async fn query(&self, promql: &str) -> Result<Vec<Sample>, QueryError> {
+        let scoped = self.scope(promql);
+        let promql: &str = &scoped;
         let mut req = self.api.query(promql);
         if let Some(h) = self.authorization()? {
             req = req.header(reqwest::header::AUTHORIZATION, h);
@@ -154,6 +174,8 @@ impl PromClient {
         end: jiff::Timestamp,
         step: Duration,
     ) -> Result<Vec<RangeSeries>, QueryError> {
+        let scoped = self.scope(promql);
+        let promql: &str = &scoped;
         let mut req = self.api.query_range(
             promql,
             start.as_second(),

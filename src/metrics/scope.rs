@@ -21,6 +21,14 @@ pub struct Scope {
     pub window: String,
 }
 
+/// `label="value"`: which cluster's series a shared backend answers with (a
+/// [`PromClient`](super::PromClient) scoped to a cluster puts it in every query it sends).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClusterMatcher {
+    pub label: String,
+    pub value: String,
+}
+
 impl Scope {
     /// The queries' variables for `namespace`: the config's Deployment and problems window.
     pub fn of(cfg: &crate::config::Config, namespace: &str) -> Scope {
@@ -73,6 +81,47 @@ fn reference(rest: &str) -> Option<(&str, usize)> {
 
 /// `query` with every known variable replaced by its (escaped) value.
 pub fn render(query: &str, scope: &Scope) -> String {
+    substitute(query, scope)
+}
+
+/// `query` with `label="value"` first in every `{…}` selector (braces inside string
+/// literals are not selectors). A selector written without braces (`up`) gains nothing:
+/// custom queries for a shared backend write `up{}`.
+pub fn with_matcher(query: &str, c: &ClusterMatcher) -> String {
+    let matcher = format!("{}=\"{}\"", c.label, escape(&c.value));
+    let mut out = String::with_capacity(query.len() + 32);
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    let mut chars = query.chars().peekable();
+    while let Some(ch) = chars.next() {
+        out.push(ch);
+        match quote {
+            Some(q) => {
+                if escaped {
+                    escaped = false;
+                } else if ch == '\\' && q != '`' {
+                    escaped = true;
+                } else if ch == q {
+                    quote = None;
+                }
+            }
+            None if matches!(ch, '"' | '\'' | '`') => quote = Some(ch),
+            None if ch == '{' => {
+                out.push_str(&matcher);
+                while chars.peek().is_some_and(|c| c.is_whitespace()) {
+                    chars.next();
+                }
+                if chars.peek() != Some(&'}') {
+                    out.push(',');
+                }
+            }
+            None => {}
+        }
+    }
+    out
+}
+
+fn substitute(query: &str, scope: &Scope) -> String {
     let mut out = String::with_capacity(query.len() + 16);
     let mut rest = query;
     while let Some(i) = rest.find('$') {

@@ -70,3 +70,16 @@ fn feed_refuses_unknown_variables() {
         "{e}"
     );
 }
+
+#[test]
+fn a_cluster_matcher_goes_into_every_selector_but_not_into_strings() {
+    let c = ClusterMatcher {
+        label: "cluster".into(),
+        value: "eu-\"1".into(),
+    };
+    let q = "sum(rate(x{namespace=\"ai-agents\",re=~\"a{2}\"}[1m])) / sum(up{ }) or vector(0)";
+    assert_eq!(
+        with_matcher(q, &c),
+        "sum(rate(x{cluster=\"eu-\\\"1\",namespace=\"ai-agents\",re=~\"a{2}\"}[1m])) / sum(up{cluster=\"eu-\\\"1\"}) or vector(0)"
+    );
+}

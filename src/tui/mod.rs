@@ -3,6 +3,7 @@
 //! when something changed, and carries out `update`'s effects by starting those tasks:
 //! connecting, watching, asking RBAC, planning and executing operations of `cluster::ops`.
 
+mod fleet;
 mod stderr;
 
 use std::time::Duration;
@@ -25,8 +26,12 @@ use crate::ops::{self, Ops};
 pub struct Backends {
     /// The command line's kubeconfig, context and namespace (`:ctx` starts from it).
     pub target: Target,
-    /// The first connection (generation 0).
-    pub conn: Connection,
+    /// The first connection (generation 0); None: the fleet view comes first.
+    pub conn: Option<Connection>,
+    /// The contexts the fleet view watches from the start (`--all-contexts`, `--contexts`).
+    pub fleet: Option<Vec<String>>,
+    /// `--prometheus-url`: the fleet's shared backend.
+    pub prometheus_url: Option<String>,
     /// Snapshots from the metrics feed; None: no feed.
     pub metrics: Option<mpsc::Receiver<MetricsSnapshot>>,
     /// Readings of the alerts; None: no source.
@@ -192,6 +197,10 @@ async fn event_loop(
                 if let Effect::Attach { conn, .. } = &fx {
                     b.metrics_namespace.send_replace(conn.namespace.clone());
                 }
+                if matches!(fx, Effect::StartFleet) && tasks.can_start_fleet() {
+                    // Each cluster of the fleet gets its own metrics feed from now on.
+                    metrics_rx = mpsc::channel::<MetricsSnapshot>(1).1;
+                }
                 tasks.start(fx);
             }
             // Keys that came faster than a frame (typed fast, or a paste in a terminal
@@ -271,25 +280,32 @@ struct Tasks {
     tx: mpsc::Sender<Msg>,
     target: Target,
     cfg: Config,
-    conn: Connection,
+    conn: Option<Connection>,
     generation: u64,
     feed: crate::metrics::Feed,
     /// The log stream of the log view, if one is open.
     logs: Option<tokio::task::JoinHandle<()>>,
     /// Dropping it stops the watchers of the previous connection.
-    _watch: Watch,
+    _watch: Option<Watch>,
+    /// The fleet's tasks, when the fleet view is open.
+    fleet: Option<crate::fleet::Fleet>,
+    /// `--prometheus-url` (the fleet's shared backend).
+    prometheus_url: Option<String>,
+    /// In the fleet: the feed of the cluster dived into, forwarding to the loop.
+    cluster_metrics: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Drop for Tasks {
     fn drop(&mut self) {
         self.stop_logs();
+        self.stop_cluster_metrics();
     }
 }
 
 impl Tasks {
     fn new(b: &Backends, tx: mpsc::Sender<Msg>) -> Tasks {
-        let watch = watch(&b.conn, &b.cfg, 0, tx.clone());
-        let t = Tasks {
+        let watch = b.conn.as_ref().map(|c| watch(c, &b.cfg, 0, tx.clone()));
+        let mut t = Tasks {
             tx,
             target: b.target.clone(),
             cfg: b.cfg.clone(),
@@ -298,13 +314,21 @@ impl Tasks {
             feed: b.feed.clone(),
             logs: None,
             _watch: watch,
+            fleet: None,
+            prometheus_url: b.prometheus_url.clone(),
+            cluster_metrics: None,
         };
         t.ask_permissions();
+        if let Some(contexts) = &b.fleet {
+            t.start_fleet_on(contexts.clone());
+        }
         t
     }
 
-    fn ops(&self) -> Ops {
-        Ops::new(self.conn.clone(), &self.cfg, self.cfg.operations.timeout())
+    /// The operations of the current connection (None: none, in the fleet view).
+    fn ops(&self) -> Option<Ops> {
+        let conn = self.conn.clone()?;
+        Some(Ops::new(conn, &self.cfg, self.cfg.operations.timeout()))
     }
 
     /// Carry out one effect (`Quit` is the loop's own).
@@ -319,13 +343,16 @@ impl Tasks {
                 namespace,
             } => self.connect(seq, context, namespace),
             Effect::Attach { generation, conn } => {
-                self._watch = watch(&conn, &self.cfg, generation, tx);
-                self.conn = conn;
+                self._watch = Some(watch(&conn, &self.cfg, generation, tx));
+                self.conn = Some(conn);
                 self.generation = generation;
                 self.ask_permissions();
+                self.follow_cluster_metrics();
             }
+            Effect::StartFleet => self.start_fleet(),
+            Effect::Detach => self.detach(),
             Effect::Plan(req) => {
-                let ops = self.ops();
+                let Some(ops) = self.ops() else { return };
                 tokio::spawn(async move {
                     let r = ops::plan(&ops, req).await.map(Box::new);
                     let _ = tx.send(Msg::Planned(generation, r)).await;
@@ -358,7 +385,11 @@ impl Tasks {
                 operation,
                 target,
                 why,
-            } => self.ops().record(operation, &target, &Err(why)),
+            } => {
+                if let Some(ops) = self.ops() {
+                    ops.record(operation, &target, &Err(why));
+                }
+            }
             fx @ (Effect::Describe { .. }
             | Effect::Logs { .. }
             | Effect::StopLogs
@@ -374,7 +405,10 @@ impl Tasks {
 
     /// The effects of the drill-down views: details, logs, timeline.
     fn start_view(&mut self, fx: Effect) {
-        let (tx, generation, conn) = (self.tx.clone(), self.generation, self.conn.clone());
+        let (tx, generation) = (self.tx.clone(), self.generation);
+        let Some(conn) = self.conn.clone() else {
+            return;
+        };
         match fx {
             Effect::Describe { pod } => {
                 tokio::spawn(async move {
@@ -413,7 +447,9 @@ impl Tasks {
     fn connect(&self, seq: u64, context: Option<String>, namespace: Option<String>) {
         let tx = self.tx.clone();
         let Some(context) = context else {
-            let mut conn = self.conn.clone();
+            let Some(mut conn) = self.conn.clone() else {
+                return;
+            };
             conn.namespace = namespace.unwrap_or(conn.namespace);
             tokio::spawn(async move { tx.send(Msg::Connected(seq, Ok(conn))).await });
             return;
@@ -434,7 +470,8 @@ impl Tasks {
     }
 
     fn ask_permissions(&self) {
-        let (ops, tx, generation) = (self.ops(), self.tx.clone(), self.generation);
+        let Some(ops) = self.ops() else { return };
+        let (tx, generation) = (self.tx.clone(), self.generation);
         tokio::spawn(async move {
             let p = ops.permissions().await;
             let _ = tx.send(Msg::Permissions(generation, p)).await;

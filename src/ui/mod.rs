@@ -5,6 +5,7 @@ mod agents;
 mod alert_lines;
 mod alerts;
 mod charts;
+mod fleet;
 pub mod hit;
 mod logs;
 mod metrics_panels;
@@ -48,6 +49,11 @@ pub fn draw(f: &mut Frame, app: &App) {
     );
     if area.height < 3 || area.width < 10 {
         f.render_widget(Paragraph::new("agentdeck: terminal too small"), area);
+        return;
+    }
+    if let Some(fl) = app.fleet.as_ref().filter(|f| f.shown) {
+        fleet::draw(f, app, fl, area);
+        draw_overlay(f, app, area);
         return;
     }
     let Areas {
@@ -352,6 +358,9 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
         ));
         spans.push(Span::raw(" "));
     }
+    if app.fleet.is_some() {
+        spans.push(Span::styled(format!("{} fleet ‹ ", back_key(app)), muted));
+    }
     if area.width >= 100 {
         spans.push(Span::styled(
             "agentdeck │ ",
@@ -444,6 +453,11 @@ fn metrics_source(
 }
 
 fn draw_footer(f: &mut Frame, app: &App, area: Rect) {
+    draw_footer_with(f, app, area, hints_line(app, area.width as usize));
+}
+
+/// The footer: an input being typed, else a toast, else a write's progress, else `hints`.
+pub(crate) fn draw_footer_with(f: &mut Frame, app: &App, area: Rect, hints: Line<'static>) {
     let t = app.theme();
     let input = |prefix: &'static str, text: &str| {
         let mut spans = vec![
@@ -474,7 +488,7 @@ fn draw_footer(f: &mut Frame, app: &App, area: Rect) {
             format!("⟳ {progress}"),
             Style::default().fg(t.warn),
         )),
-        (_, None, None) => hints_line(app, area.width as usize),
+        (_, None, None) => hints,
     };
     f.render_widget(Paragraph::new(line), area);
 }
