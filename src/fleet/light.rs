@@ -13,7 +13,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use kube::api::{Api, ListParams};
 
 use crate::cluster::list::{ListError, list};
-use crate::cluster::model::{ClusterSnapshot, KINDS, Readable};
+use crate::cluster::model::{ClusterSnapshot, EventView, KINDS, Readable};
 use crate::cluster::snapshot::pod_index::{PodEntry, PodIndex};
 use crate::cluster::snapshot::{self, Objects};
 use crate::cluster::{Connection, explain};
@@ -48,21 +48,37 @@ fn selector(s: Option<&LabelSelector>) -> Option<String> {
     })
 }
 
-/// The selectors of the workloads short of ready pods.
-fn troubled(d: &[Deployment], ss: &[StatefulSet]) -> Vec<String> {
+/// Did a Warning event in the page read concern a pod of workload `name` (pods are
+/// named after their workload: `NAME-…`)? An OOM-killed pod may be ready again between
+/// two kills; its BackOff and kill events say so.
+fn warned(name: &str, events: &[EventView]) -> bool {
+    let prefix = format!("pod/{name}-");
+    let recent = jiff::Timestamp::now() - jiff::SignedDuration::from_mins(15);
+    events.iter().any(|e| {
+        e.warning
+            && !e.resolved
+            && e.object.starts_with(&prefix)
+            && e.last_seen.is_none_or(|t| t > recent)
+    })
+}
+
+/// The selectors of the workloads short of ready pods, or whose pods have warnings.
+fn troubled(d: &[Deployment], ss: &[StatefulSet], events: &[EventView]) -> Vec<String> {
     let short = |desired: Option<i32>, ready: Option<i32>, updated: Option<i32>| {
         let want = desired.unwrap_or(1);
         ready.unwrap_or(0) < want || updated.unwrap_or(0) < want
     };
     let deployments = d.iter().filter_map(|d| {
         let (spec, st) = (d.spec.as_ref()?, d.status.clone().unwrap_or_default());
-        short(spec.replicas, st.ready_replicas, st.updated_replicas)
+        let name = d.metadata.name.as_deref().unwrap_or_default();
+        (short(spec.replicas, st.ready_replicas, st.updated_replicas) || warned(name, events))
             .then(|| selector(Some(&spec.selector)))
             .flatten()
     });
     let sets = ss.iter().filter_map(|s| {
         let (spec, st) = (s.spec.as_ref()?, s.status.clone().unwrap_or_default());
-        short(spec.replicas, st.ready_replicas, st.updated_replicas)
+        let name = s.metadata.name.as_deref().unwrap_or_default();
+        (short(spec.replicas, st.ready_replicas, st.updated_replicas) || warned(name, events))
             .then(|| selector(Some(&spec.selector)))
             .flatten()
     });
@@ -107,10 +123,7 @@ async fn troubled_pods(
 }
 
 /// One page of the namespace's Warning events.
-async fn warnings(
-    conn: &Connection,
-    stack: &StackConfig,
-) -> Result<Vec<crate::cluster::model::EventView>, kube::Error> {
+async fn warnings(conn: &Connection, stack: &StackConfig) -> Result<Vec<EventView>, kube::Error> {
     let api: Api<Event> = Api::namespaced(conn.client.clone(), &conn.namespace);
     let lp = ListParams::default()
         .fields("type=Warning")
@@ -156,12 +169,13 @@ pub async fn look(conn: &Connection, stack: &StackConfig) -> Result<ClusterSnaps
     note(KINDS[1], ss.as_ref().err());
     note(KINDS[4], h.as_ref().err());
     note(KINDS[5], e.as_ref().err());
-    let (d, ss, h) = (
+    let (d, ss, h, e) = (
         d.unwrap_or_default(),
         ss.unwrap_or_default(),
         h.unwrap_or_default(),
+        e.unwrap_or_default(),
     );
-    let (rs, pods, pod_err) = troubled_pods(conn, &troubled(&d, &ss)).await;
+    let (rs, pods, pod_err) = troubled_pods(conn, &troubled(&d, &ss, &e)).await;
     note(KINDS[3], pod_err.as_ref());
     let mut index = PodIndex::default();
     for p in &pods {
@@ -173,7 +187,7 @@ pub async fn look(conn: &Connection, stack: &StackConfig) -> Result<ClusterSnaps
         replicasets: rs.iter().collect(),
         pods: Vec::new(),
         hpas: h.iter().collect(),
-        events: e.unwrap_or_default(),
+        events: e,
         kinds,
         network_policies: Vec::new(),
         resource_metrics: Default::default(),
@@ -204,6 +218,17 @@ mod tests {
             "status": {"readyReplicas": 2, "updatedReplicas": 2}
         }))
         .unwrap();
-        assert_eq!(troubled(&[d, ok], &[]), ["app=a,tier=x"]);
+        assert_eq!(troubled(&[d, ok.clone()], &[], &[]), ["app=a,tier=x"]);
+        let backoff = EventView {
+            warning: true,
+            reason: "BackOff".into(),
+            message: "Back-off restarting failed container".into(),
+            object: "pod/b-5d8f-x1".into(),
+            count: 3,
+            last_seen: None,
+            hint: None,
+            resolved: false,
+        };
+        assert_eq!(troubled(&[ok], &[], &[backoff]), ["app=b"]);
     }
 }

@@ -168,10 +168,11 @@ fn draw_detail(f: &mut Frame, app: &App, fleet: &FleetState, area: Rect) {
         )));
     }
     if lines.is_empty() {
-        lines.push(Line::from(Span::styled(
-            format!("{}: nothing wrong seen", r.context),
-            Style::default().fg(t.ok),
-        )));
+        let (text, color) = match r.reach {
+            Reach::Connecting => ("connecting…".to_string(), t.muted),
+            _ => (format!("{}: nothing wrong seen", r.context), t.ok),
+        };
+        lines.push(Line::from(Span::styled(text, Style::default().fg(color))));
     }
     let title = format!("{} · ns {}", r.context, r.namespace);
     f.render_widget(
@@ -187,10 +188,7 @@ fn hints(app: &App) -> Line<'static> {
     let t = app.theme();
     let key = |a: Action| super::key_label(app, Scope::Normal, a).to_string();
     let items = [
-        (
-            format!("{}/{}", key(Action::Up), key(Action::Down)),
-            "select",
-        ),
+        ("↑↓".to_string(), "select"),
         (key(Action::Open), "open its dashboard"),
         (key(Action::Command), "command (:ctx, :q)"),
         (key(Action::Help), "help"),

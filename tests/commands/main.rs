@@ -19,6 +19,7 @@ mod connect_cli;
 mod delete_pod_cli;
 mod deploy_cli;
 mod deploy_only_cli;
+mod fleet_cli;
 mod kubectl_plugin;
 mod layers;
 mod logs_cli;

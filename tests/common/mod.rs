@@ -5,6 +5,7 @@
 pub mod alerting;
 pub mod exporters;
 pub mod fixtures;
+pub mod fleet;
 pub mod prom;
 pub mod screen;
 
