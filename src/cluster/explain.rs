@@ -40,10 +40,16 @@ fn auth(a: &kube::client::AuthError) -> String {
         kube::client::AuthError::AuthExecRun { out, .. } => {
             let said = String::from_utf8_lossy(&out.stderr);
             let said = crate::text::scrub_tokens(&printable(&said));
+            let said = said.trim();
+            // `agentdeck exec-plugin` (which runs every plugin) already names it and how
+            // it ended.
+            if said.starts_with("the credential plugin ") {
+                return crate::format::clip(said, 600);
+            }
             format!(
                 "the exec credential plugin failed ({}): {}",
                 out.status,
-                crate::format::clip(said.trim(), 600)
+                crate::format::clip(said, 600)
             )
         }
         other => format!(

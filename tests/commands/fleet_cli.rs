@@ -111,7 +111,7 @@ fn status_all_contexts_reads_each_cluster_alone_and_scopes_a_shared_prometheus()
     let why = cred["error"].as_str().unwrap();
     assert_eq!(cred["state"], "unreachable", "{cred:#}");
     assert!(
-        why.contains("exec credential plugin failed") && why.contains("SSO session expired"),
+        why.starts_with("the credential plugin sh failed") && why.contains("SSO session expired"),
         "{why}"
     );
     for leak in ["Output {", "KUBERNETES_EXEC_INFO", "stderr:"] {

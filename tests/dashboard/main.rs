@@ -15,6 +15,7 @@ mod alerts_tui;
 mod cluster_watch;
 mod degraded;
 mod drilldown_tui;
+mod fleet_tui;
 mod hpa_dashboard;
 mod logs_tui;
 mod runbook_tui;
