@@ -17,6 +17,8 @@ pub struct FleetState {
     pub rows: Vec<Row>,
     /// The context of the row selected (it keeps its selection as rows move).
     pub selected: Option<String>,
+    /// The user moved the selection: until then it stays on the top (worst) row.
+    pub moved: bool,
     /// The fleet is in front (else the dashboard of `dived`).
     pub shown: bool,
     /// The cluster whose dashboard is attached (in front, or lingering).
@@ -41,6 +43,7 @@ impl FleetState {
         crate::fleet::sort(&mut rows);
         FleetState {
             selected: rows.first().map(|r| r.context.clone()),
+            moved: false,
             rows,
             shown: true,
             dived: None,
@@ -69,13 +72,14 @@ impl FleetState {
             None => self.rows.push(row),
         }
         crate::fleet::sort(&mut self.rows);
-        if self.selected.is_none() {
+        if self.selected.is_none() || !self.moved {
             self.selected = self.rows.first().map(|r| r.context.clone());
         }
     }
 
     fn select(&mut self, i: usize) {
         self.selected = self.rows.get(i).map(|r| r.context.clone());
+        self.moved = true;
     }
 }
 
@@ -141,6 +145,7 @@ pub fn leave(app: &mut App) -> bool {
     fleet.left_at = Some(now);
     if let Some(c) = fleet.dived.clone() {
         fleet.selected = Some(c);
+        fleet.moved = true;
     }
     true
 }
@@ -205,6 +210,7 @@ pub fn started(app: &mut App, r: Result<Vec<(String, String)>, String>, linger_s
                 f.dived = Some(app.context.clone());
                 f.left_at = Some(app.now);
                 f.selected = Some(app.context.clone());
+                f.moved = true;
             }
             app.fleet = Some(f);
         }

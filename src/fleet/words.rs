@@ -82,7 +82,7 @@ pub fn cells(r: &Row, now: Timestamp) -> [String; 9] {
     ]
 }
 
-/// "fleet: $12.40/h · 8.1k tokens/min (2 clusters without numbers)".
+/// "fleet of 5: $12.40/h · 8.1k tokens/min (2 without numbers: a lower bound)".
 pub fn total(t: &Totals, clusters: usize) -> String {
     let mut s = format!(
         "fleet of {clusters}: {}/h · {} tokens/min",
@@ -90,11 +90,7 @@ pub fn total(t: &Totals, clusters: usize) -> String {
         tokens(t.tokens_per_min)
     );
     if t.missing > 0 {
-        s.push_str(&format!(
-            " (without {} cluster{} that gave no numbers: a lower bound)",
-            t.missing,
-            if t.missing == 1 { "" } else { "s" }
-        ));
+        s.push_str(&format!(" ({} without numbers: a lower bound)", t.missing));
     }
     s
 }

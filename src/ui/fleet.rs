@@ -44,14 +44,7 @@ pub fn draw(f: &mut Frame, app: &App, fleet: &FleetState, area: Rect) {
 fn draw_header(f: &mut Frame, app: &App, fleet: &FleetState, area: Rect) {
     let t = app.theme();
     let muted = Style::default().fg(t.muted);
-    let mut spans = Vec::new();
-    if app.permissions.read_only() {
-        spans.push(Span::styled(
-            " READ-ONLY ",
-            Style::default().fg(t.background).bg(t.warn),
-        ));
-        spans.push(Span::raw(" "));
-    }
+    let mut spans = super::read_only_mark(app);
     let down = fleet
         .rows
         .iter()
@@ -91,8 +84,11 @@ fn draw_header(f: &mut Frame, app: &App, fleet: &FleetState, area: Rect) {
 
 fn draw_table(f: &mut Frame, app: &App, fleet: &FleetState, area: Rect) {
     let t = app.theme();
-    let widths = [
-        Constraint::Min(12),
+    // Narrow terminals drop the HPA and tokens columns before the problem's words.
+    let wide = area.width >= 110;
+    let shown = |i: &usize| wide || !matches!(i, 4 | 6);
+    let widths: Vec<Constraint> = [
+        Constraint::Length(context_width(fleet)),
         Constraint::Length(11),
         Constraint::Length(4),
         Constraint::Length(6),
@@ -100,8 +96,13 @@ fn draw_table(f: &mut Frame, app: &App, fleet: &FleetState, area: Rect) {
         Constraint::Length(8),
         Constraint::Length(10),
         Constraint::Length(9),
-        Constraint::Percentage(40),
-    ];
+        Constraint::Min(20),
+    ]
+    .into_iter()
+    .enumerate()
+    .filter(|(i, _)| shown(i))
+    .map(|(_, c)| c)
+    .collect();
     let rows = fleet.rows.iter().map(|r| {
         let color = match (r.rank(), &r.reach) {
             (0 | 1, _) => t.error,
@@ -110,23 +111,41 @@ fn draw_table(f: &mut Frame, app: &App, fleet: &FleetState, area: Rect) {
             _ => t.muted,
         };
         let cells = words::cells(r, app.now);
-        Row::new(cells.into_iter().enumerate().map(|(i, c)| {
-            let style = if i == 1 || i == 8 {
-                Style::default().fg(color)
-            } else {
-                Style::default()
-            };
-            Cell::from(c).style(style)
-        }))
+        Row::new(
+            cells
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| shown(i))
+                .map(|(i, c)| {
+                    let style = if i == 1 || i == 8 {
+                        Style::default().fg(color)
+                    } else {
+                        Style::default()
+                    };
+                    Cell::from(c).style(style)
+                }),
+        )
     });
-    let header = Row::new(words::HEADERS.map(|h| Cell::from(h)))
-        .style(Style::default().fg(t.muted).add_modifier(Modifier::BOLD));
+    let header = Row::new(
+        words::HEADERS
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| shown(i))
+            .map(|(_, h)| Cell::from(*h)),
+    )
+    .style(Style::default().fg(t.muted).add_modifier(Modifier::BOLD));
     let table = Table::new(rows, widths)
         .header(header)
         .block(super::block("fleet", t))
         .row_highlight_style(Style::default().bg(t.selected_bg).fg(t.selected_fg));
     let mut state = TableState::default().with_selected(Some(fleet.index()));
     f.render_stateful_widget(table, area, &mut state);
+}
+
+/// The context column: as wide as the longest name (at most 28).
+fn context_width(fleet: &FleetState) -> u16 {
+    let longest = fleet.rows.iter().map(|r| r.context.chars().count()).max();
+    longest.unwrap_or(7).clamp(7, 28) as u16
 }
 
 /// The selected cluster: why it cannot be read, its problems with their evidence, what

@@ -341,12 +341,22 @@ fn dot(ok: bool, t: &Theme) -> Span<'static> {
     Span::styled("●", Style::default().fg(if ok { t.ok } else { t.error }))
 }
 
-/// How long the header says the cluster's state was reloaded.
-const RELOAD_SHOWN_SECS: i64 = 120;
-
-fn draw_header(f: &mut Frame, app: &App, area: Rect) {
+/// The header's first marks: READ-ONLY, and the way back to the fleet.
+fn header_marks(app: &App) -> Vec<Span<'static>> {
     let t = app.theme();
-    let muted = Style::default().fg(t.muted);
+    let mut spans = read_only_mark(app);
+    if app.fleet.is_some() {
+        spans.push(Span::styled(
+            format!("{} fleet ‹ ", back_key(app)),
+            Style::default().fg(t.muted),
+        ));
+    }
+    spans
+}
+
+/// " READ-ONLY " when writes are refused.
+pub(crate) fn read_only_mark(app: &App) -> Vec<Span<'static>> {
+    let t = app.theme();
     let mut spans = Vec::new();
     if app.permissions.read_only() {
         spans.push(Span::styled(
@@ -358,9 +368,16 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
         ));
         spans.push(Span::raw(" "));
     }
-    if app.fleet.is_some() {
-        spans.push(Span::styled(format!("{} fleet ‹ ", back_key(app)), muted));
-    }
+    spans
+}
+
+/// How long the header says the cluster's state was reloaded.
+const RELOAD_SHOWN_SECS: i64 = 120;
+
+fn draw_header(f: &mut Frame, app: &App, area: Rect) {
+    let t = app.theme();
+    let muted = Style::default().fg(t.muted);
+    let mut spans = header_marks(app);
     if area.width >= 100 {
         spans.push(Span::styled(
             "agentdeck │ ",

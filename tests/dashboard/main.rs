@@ -25,6 +25,7 @@ mod tui_tmux;
 mod ui_alerts;
 mod ui_charts;
 mod ui_demo;
+mod ui_fleet;
 mod ui_logs;
 mod ui_snapshots;
 mod ui_terminal;
