@@ -556,12 +556,7 @@ fn load_config(g: &Global) -> Result<crate::config::Config, Error> {
 }
 
 pub(crate) fn target(g: &Global) -> crate::cluster::Target {
-    crate::cluster::Target {
-        kubeconfig: g.kube.kubeconfig.clone(),
-        context: g.kube.context.clone(),
-        namespace: g.ns.namespace.clone(),
-        no_terminal: false,
-    }
+    g.target()
 }
 
 async fn run_status(

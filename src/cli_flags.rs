@@ -147,6 +147,18 @@ pub struct Global {
     pub log: LogFlag,
 }
 
+impl Global {
+    /// The cluster the command line names, as kubectl would read it.
+    pub fn target(&self) -> crate::cluster::Target {
+        crate::cluster::Target {
+            kubeconfig: self.kube.kubeconfig.clone(),
+            context: self.kube.context.clone(),
+            namespace: self.ns.namespace.clone(),
+            no_terminal: false,
+        }
+    }
+}
+
 /// A group of options laid over the ones given before the subcommand (given after it, they
 /// win).
 pub trait Overlay {

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::PrometheusConfig;
+use crate::config_prometheus::PrometheusConfig;
 use crate::endpoint::Headers;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

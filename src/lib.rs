@@ -10,6 +10,7 @@ pub mod cmd;
 pub mod config;
 pub mod config_alerting;
 pub mod config_fleet;
+pub mod config_prometheus;
 pub mod config_queries;
 pub mod dashboard;
 pub mod endpoint;

@@ -131,7 +131,7 @@ fn dive(app: &mut App, fx: &mut Vec<Effect>) {
         app.toast(format!("context {context}"), false);
         return;
     }
-    super::update::switch(app, Some(context), None, fx);
+    super::switch::switch(app, Some(context), None, fx);
 }
 
 /// `Esc` on the dashboard (no view open) with a fleet: back to the fleet, which kept

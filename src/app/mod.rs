@@ -11,6 +11,7 @@ pub mod keymap;
 pub mod keyname;
 pub mod mouse;
 pub mod msg;
+pub mod switch;
 #[cfg(test)]
 mod testing;
 pub mod update;

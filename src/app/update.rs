@@ -433,29 +433,6 @@ fn normal(app: &mut App, k: KeyEvent, fx: &mut Vec<Effect>) {
     }
 }
 
-/// Ask the loop to connect; the answer is `Msg::Connected` with this number.
-pub(super) fn switch(
-    app: &mut App,
-    context: Option<String>,
-    namespace: Option<String>,
-    fx: &mut Vec<Effect>,
-) {
-    let to = match (&context, &namespace) {
-        (Some(c), Some(n)) => format!("context {c}, namespace {n}"),
-        (Some(c), None) => format!("context {c}"),
-        (None, Some(n)) => format!("namespace {n}"),
-        (None, None) => return,
-    };
-    app.toast(format!("switching to {to}…"), false);
-    app.switching = Some(to);
-    app.connect_seq += 1;
-    fx.push(Effect::Connect {
-        seq: app.connect_seq,
-        context,
-        namespace,
-    });
-}
-
 /// `:ctx NAME`, `:ns NAME`, `:theme NAME`, `:deploy [force]`, `:rotate-key`, `:q`.
 fn command(app: &mut App, line: &str, fx: &mut Vec<Effect>) {
     let mut parts = line.split_whitespace();
@@ -472,10 +449,12 @@ fn command(app: &mut App, line: &str, fx: &mut Vec<Effect>) {
                     true,
                 );
             } else {
-                switch(app, Some(name.to_string()), None, fx);
+                super::switch::switch(app, Some(name.to_string()), None, fx);
             }
         }
-        ("ns" | "namespace", Some(name)) => switch(app, None, Some(name.to_string()), fx),
+        ("ns" | "namespace", Some(name)) => {
+            super::switch::switch(app, None, Some(name.to_string()), fx)
+        }
         ("fleet", _) => super::fleet::open(app, fx),
         ("rotate-key" | "rotate", _) => dialogs::start_rotate(app),
         ("deploy", arg) => dialogs::start_deploy(

@@ -17,7 +17,7 @@ use crate::output::Output;
 
 /// The contexts chosen among the kubeconfig's, or a usage error naming the pattern.
 pub fn contexts(g: &Global, wanted: &Selection) -> Result<Vec<String>, Error> {
-    let known = crate::cluster::connect::contexts(&crate::cli::target(g));
+    let known = crate::cluster::connect::contexts(&g.target());
     select::choose(&known, wanted).map_err(Error::Usage)
 }
 
@@ -41,7 +41,7 @@ pub async fn read(cfg: &Config, g: &Global, contexts: &[String]) -> Vec<Row> {
         target: crate::cluster::Target {
             context: None,
             no_terminal: true,
-            ..crate::cli::target(g)
+            ..g.target()
         },
         cfg: cfg.clone(),
         url_flag: g.prom.prometheus_url.clone(),

@@ -1,5 +1,5 @@
 //! The architecture, checked by reading the sources: the data layers (`cluster`, `ops`, `metrics`,
-//! `problems`, the simulator crate) never import the terminal side (`app`, `ui`, `tui`, ratatui,
+//! `problems`, `fleet`, `alerts`, the simulator crate) never import the terminal side (`app`, `ui`, `tui`, ratatui,
 //! crossterm); `ui` does no I/O; `status` and the dashboard are siblings; no two modules
 //! import each other (a cycle means a shared type belongs in a third module); the product's
 //! manifest does not carry the simulator's HTTP-only dependencies.
@@ -103,6 +103,8 @@ fn data_layers_know_nothing_of_the_terminal() {
     bad.extend(offenders("src/metrics", &terminal));
     bad.extend(offenders("src/ops", &terminal));
     bad.extend(offenders("src/problems", &terminal));
+    bad.extend(offenders("src/fleet", &terminal));
+    bad.extend(offenders("src/alerts", &terminal));
     bad.extend(offenders("sim/src", &terminal));
     assert!(bad.is_empty(), "{bad:#?}");
 }
