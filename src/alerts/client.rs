@@ -100,6 +100,17 @@ impl AlertsClient {
         }
     }
 
+    /// A Prometheus' own alerts (`/api/v1/alerts`), with its connection settings.
+    pub fn prometheus(
+        url: &str,
+        cfg: &crate::config::PrometheusConfig,
+    ) -> Result<AlertsClient, SetupError> {
+        Ok(AlertsClient {
+            http: endpoint::connect(url, &cfg.endpoint())?,
+            backend: Backend::Prometheus,
+        })
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }

@@ -114,13 +114,16 @@ pub fn key(app: &mut App, k: KeyEvent, fx: &mut Vec<Effect>) {
     }
 }
 
-/// `Enter` on a row: its dashboard — at once when it is the one still attached, else
-/// connecting to it (as `:ctx` does).
+/// `Enter` on a row: its dashboard, on the row's namespace — at once when it is the one
+/// still attached, else connecting to it (as `:ctx` does).
 fn dive(app: &mut App, fx: &mut Vec<Effect>) {
     let Some(fleet) = app.fleet.as_mut() else {
         return;
     };
-    let Some(context) = fleet.selected_row().map(|r| r.context.clone()) else {
+    let Some((context, namespace)) = fleet
+        .selected_row()
+        .map(|r| (r.context.clone(), r.namespace.clone()))
+    else {
         return;
     };
     fleet.shown = false;
@@ -131,7 +134,9 @@ fn dive(app: &mut App, fx: &mut Vec<Effect>) {
         app.toast(format!("context {context}"), false);
         return;
     }
-    super::switch::switch(app, Some(context), None, fx);
+    // The row's namespace (`-n`, the context's, the stack's), as the row was read.
+    let namespace = (!namespace.is_empty()).then_some(namespace);
+    super::switch::switch(app, Some(context), namespace, fx);
 }
 
 /// `Esc` on the dashboard (no view open) with a fleet: back to the fleet, which kept

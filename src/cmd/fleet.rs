@@ -118,6 +118,7 @@ fn row_json(r: &Row, now: jiff::Timestamp) -> Value {
         })).collect::<Vec<_>>(),
         "cannotTell": r.cannot_tell,
         "warningEvents": r.warnings,
+        "alerts": r.alerts.map(|(firing, critical)| json!({"firing": firing, "critical": critical})),
         "healthy": r.healthy(),
     })
 }

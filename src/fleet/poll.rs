@@ -146,7 +146,10 @@ async fn look(
     let Some(c) = conn.as_ref() else {
         return Err("not connected".into());
     };
-    let (snap, metrics) = tokio::join!(light::look(c, &cfg.stack), source.read(cfg, &c.namespace));
+    let (snap, (metrics, alerts)) = tokio::join!(light::look(c, &cfg.stack), async {
+        let m = source.read(cfg, &c.namespace).await;
+        (m, source.firing(&c.namespace).await)
+    });
     let snap = snap.map_err(|e| crate::text::printable(&e.to_string()))?;
     let cost = metrics
         .as_ref()
@@ -160,6 +163,7 @@ async fn look(
         &verdict,
         &cfg.stack.hpa,
     );
+    row.alerts = alerts;
     if let Some(why) = &source.none {
         row.metrics.note = Some(why.clone());
     }

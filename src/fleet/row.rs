@@ -67,8 +67,9 @@ pub struct Row {
     pub cannot_tell: Vec<String>,
     /// Warning events in the page read.
     pub warnings: usize,
-    /// Firing alerts (None: no alert source for this cluster).
-    pub alerts: Option<usize>,
+    /// Alerts firing unheard (not silenced), and how many are critical (None: no alert
+    /// source for this cluster, or it could not be read).
+    pub alerts: Option<(usize, usize)>,
 }
 
 impl Row {
@@ -162,9 +163,12 @@ impl Row {
         }
     }
 
-    /// Healthy: read, no problem (what cannot be told is said, not counted).
+    /// Healthy: read, no problem, no critical alert firing unheard (what cannot be told
+    /// is said, not counted).
     pub fn healthy(&self) -> bool {
-        self.reach == Reach::Up && self.problems.is_empty() && self.alerts.unwrap_or(0) == 0
+        self.reach == Reach::Up
+            && self.problems.is_empty()
+            && self.alerts.is_none_or(|(_, critical)| critical == 0)
     }
 
     /// Seconds since the last good look.

@@ -1,6 +1,7 @@
 //! Where one cluster's metrics come from in the fleet: its own Prometheus, the shared
 //! backend scoped by the cluster label, or nowhere (and why).
 
+use crate::alerts::{Alert, AlertState, AlertsClient};
 use crate::config::Config;
 use crate::config_fleet::MetricsPlace;
 use crate::metrics::planner::Planner;
@@ -15,6 +16,8 @@ pub struct Source {
     /// Why there are no metrics ("no metrics source", "one Prometheus for every context…").
     pub none: Option<String>,
     planner: Option<Planner>,
+    /// Where its alerts are read: `[alertmanager]` when set, else its Prometheus.
+    alerts: Option<AlertsClient>,
 }
 
 /// What is said when one Prometheus serves every context and no label tells them apart.
@@ -33,6 +36,7 @@ impl Source {
             cluster: None,
             none: Some(why),
             planner: None,
+            alerts: None,
         };
         let (pcfg, cluster) = match cfg.fleet.metrics_for(&base, context) {
             Err(e) => return none(e),
@@ -47,6 +51,10 @@ impl Source {
             }
         };
         let url = pcfg.url.clone().unwrap_or_default();
+        let alerts = match AlertsClient::alertmanager(cfg) {
+            Ok(Some(am)) => Some(am),
+            _ => AlertsClient::prometheus(&url, &pcfg).ok(),
+        };
         match PromClient::new(&url, &pcfg) {
             Ok(client) => Source {
                 client: Some(match &cluster {
@@ -57,6 +65,7 @@ impl Source {
                 cluster,
                 none: None,
                 planner: Some(Planner::new(pcfg)),
+                alerts,
             },
             Err(e) => none(e.to_string()),
         }
@@ -68,6 +77,32 @@ impl Source {
             (Some(c), Some(u)) => crate::metrics::Feed::Prometheus(Box::new(c.clone()), u.clone()),
             _ => crate::metrics::Feed::None,
         }
+    }
+
+    /// The alerts firing unheard in `namespace` (of this cluster, on a shared backend):
+    /// (all, critical); None when there is no source or it cannot be read.
+    pub async fn firing(&self, namespace: &str) -> Option<(usize, usize)> {
+        let alerts = self.alerts.as_ref()?.alerts(namespace).await;
+        let alerts = match alerts {
+            Ok(a) => a,
+            Err(e) => {
+                tracing::info!("fleet: alerts: {e}");
+                return None;
+            }
+        };
+        let ours: Vec<Alert> = alerts
+            .into_iter()
+            .filter(|a| {
+                self.cluster
+                    .as_ref()
+                    .is_none_or(|c| a.labels.get(&c.label) == Some(&c.value))
+            })
+            .collect();
+        let firing = ours
+            .iter()
+            .filter(|a| a.state == AlertState::Firing)
+            .count();
+        Some((firing, crate::alerts::model::firing_critical(&ours)))
     }
 
     /// One reading for `namespace` (None: no source).

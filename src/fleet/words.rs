@@ -54,7 +54,8 @@ pub fn problem(r: &Row) -> String {
         (Some(p), n) => format!("{} (+{})", p.title, n - 1),
         (None, _) if r.reach == Reach::Connecting => "…".into(),
         (None, _) => match r.alerts {
-            Some(n) if n > 0 => format!("{n} alerts firing"),
+            Some((1, _)) => "1 alert firing".into(),
+            Some((n, _)) if n > 0 => format!("{n} alerts firing"),
             _ => "healthy".into(),
         },
     }

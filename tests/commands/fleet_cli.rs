@@ -82,6 +82,7 @@ fn status_all_contexts_reads_each_cluster_alone_and_scopes_a_shared_prometheus()
         let r = rows(&report);
         let ready = r.len() == 5
             && ids(&r["bad-key"]).contains(&"provider-unauthorized".to_string())
+            && r["bad-key"]["alerts"]["firing"].as_u64() == Some(1)
             && ids(&r["oom"]).iter().any(|i| i.starts_with("oom/"))
             && r["healthy"]["healthy"] == true
             && r["healthy"]["tokensPerMinute"]
@@ -130,6 +131,10 @@ fn status_all_contexts_reads_each_cluster_alone_and_scopes_a_shared_prometheus()
         "{:#}",
         r["bad-key"]
     );
+    // The team's alert is the bad key's cluster's only (its cluster label), critical.
+    assert_eq!(r["bad-key"]["alerts"]["critical"], 1, "{:#}", r["bad-key"]);
+    assert_eq!(r["healthy"]["alerts"]["firing"], 0, "{:#}", r["healthy"]);
+    assert!(r["blackholed"]["alerts"].is_null(), "{:#}", r["blackholed"]);
     for name in ["healthy", "bad-key", "oom"] {
         assert_eq!(r[name]["state"], "up");
         assert_eq!(r[name]["namespace"], "ai-agents");

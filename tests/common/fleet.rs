@@ -3,7 +3,8 @@
 //! incident) — scraped by one shared Prometheus that labels each target with its cluster
 //! (`cluster="<context>"`), a blackholed API server (a socket that accepts and never
 //! answers), and a context whose exec credential plugin fails. One merged kubeconfig, one
-//! config with `[fleet] cluster_label = "cluster"`.
+//! config with `[fleet] cluster_label = "cluster"`; the Prometheus has a rule that fires
+//! per cluster on 401s (`AgentsUnauthorized`, keeping the cluster label).
 
 use std::path::PathBuf;
 
@@ -61,7 +62,9 @@ impl FiveClusters {
                 "  - job_name: agents-{cluster}\n    static_configs:\n      - targets: ['{target}']\n        labels:\n          cluster: {cluster:?}\n"
             );
         }
-        let prom = Prometheus::with_scrape_configs(&scrape);
+        // A team's rule that keeps the cluster label: the fleet counts its alerts per row.
+        let rules = "groups:\n  - name: fleet-test\n    rules:\n      - alert: AgentsUnauthorized\n        expr: sum by (cluster, namespace) (rate(http_requests_total{code=\"401\"}[15s])) > 0\n        labels:\n          severity: critical\n";
+        let prom = Prometheus::with_config(&scrape, rules, "");
         let hole = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let dir = tempfile::tempdir().unwrap();
         let kubeconfig = dir.path().join("kubeconfig");

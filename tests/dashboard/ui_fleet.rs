@@ -143,11 +143,14 @@ fn enter_dives_esc_comes_back_and_the_dashboard_is_dropped_after_lingering() {
     let asked: Vec<_> = fx
         .iter()
         .filter_map(|e| match e {
-            Effect::Connect { context, .. } => context.clone(),
+            Effect::Connect {
+                context, namespace, ..
+            } => Some((context.clone()?, namespace.clone()?)),
             _ => None,
         })
         .collect();
-    assert_eq!(asked, ["ap-prod"]);
+    // The row's cluster, on the row's namespace.
+    assert_eq!(asked, [("ap-prod".to_string(), "ai-agents".to_string())]);
     assert!(!a.fleet_shown());
     // Attached (as the loop would after connecting), then back to the fleet.
     a.context = "ap-prod".into();
