@@ -194,6 +194,51 @@ fn status_all_contexts_reads_each_cluster_alone_and_scopes_a_shared_prometheus()
         "{text}"
     );
     assert!(!text.contains("healthy "), "{text}");
+    // A Prometheus of its own for one context ([fleet.prometheus], scraping only that
+    // cluster); the others on the shared one with no label to tell them apart say so
+    // rather than show everyone's numbers.
+    let own = crate::common::prom::Prometheus::with_scrape_configs(&format!(
+        "  - job_name: agents\n    static_configs:\n      - targets: ['{}']\n",
+        f.metrics[0]
+    ));
+    let config = f.dir.path().join("own.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[fleet]\nrefresh_secs = 1.0\n[fleet.prometheus]\nhealthy = {{ url = \"{}\", timeout_secs = 4.0 }}\n\n[prometheus]\nurl = \"{}\"\n\n[problems]\nwindow = \"15s\"\n",
+            own.url, f.prom.url
+        ),
+    )
+    .unwrap();
+    let start = Instant::now();
+    let own_row = loop {
+        let (_, out, err) = f.agentdeck_with(
+            &config,
+            &["status", "--contexts", "healthy,bad-key", "-o", "json"],
+        );
+        let report: Value =
+            serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"));
+        let r = rows(&report);
+        let note = r["bad-key"]["metricsNote"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        assert!(
+            note.contains("no [fleet] cluster_label to tell them apart"),
+            "{note}"
+        );
+        assert!(r["bad-key"]["p95Ms"].is_null(), "{:#}", r["bad-key"]);
+        if r["healthy"]["tokensPerMinute"]
+            .as_f64()
+            .is_some_and(|t| t > 0.0)
+        {
+            break r["healthy"].clone();
+        }
+        assert!(start.elapsed() < Duration::from_secs(60), "{report:#}");
+        std::thread::sleep(Duration::from_secs(1));
+    };
+    assert!(own_row["metricsNote"].is_null(), "{own_row:#}");
+    assert_eq!(own_row["healthy"], true, "{own_row:#}");
     // A pattern that matches nothing is refused, naming it.
     let (code, _, err) = f.agentdeck(&["status", "--contexts", "prd-*"]);
     assert_eq!(code, 2, "{err}");

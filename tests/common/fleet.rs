@@ -18,6 +18,8 @@ pub struct FiveClusters {
     pub bad_key: SimProcess,
     pub oom: SimProcess,
     pub prom: Prometheus,
+    /// The three sims' agents' metrics (`host:port`): healthy, bad-key, oom.
+    pub metrics: [String; 3],
     /// Accepts connections (the kernel does) and never answers them.
     _hole: std::net::TcpListener,
     pub dir: tempfile::TempDir,
@@ -87,6 +89,7 @@ impl FiveClusters {
             bad_key,
             oom,
             prom,
+            metrics: [a1, a2, a3],
             _hole: hole,
             dir,
             kubeconfig,
@@ -96,11 +99,16 @@ impl FiveClusters {
 
     /// `agentdeck --kubeconfig K --config C ARGS` (HOME, state and log in the temp dir).
     pub fn agentdeck(&self, args: &[&str]) -> (i32, String, String) {
+        self.agentdeck_with(&self.config, args)
+    }
+
+    /// [`agentdeck`](Self::agentdeck) with another config file.
+    pub fn agentdeck_with(&self, config: &std::path::Path, args: &[&str]) -> (i32, String, String) {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_agentdeck"))
             .arg("--kubeconfig")
             .arg(&self.kubeconfig)
             .arg("--config")
-            .arg(&self.config)
+            .arg(config)
             .args(args)
             .env("HOME", self.dir.path())
             .env("XDG_STATE_HOME", self.dir.path().join("state"))
