@@ -139,6 +139,25 @@ fn dive(app: &mut App, fx: &mut Vec<Effect>) {
     super::switch::switch(app, Some(context), namespace, fx);
 }
 
+/// A cluster's dashboard is attached (dived into, or `:ctx` from it).
+pub fn dived(app: &mut App, context: &str) {
+    if let Some(f) = app.fleet.as_mut() {
+        f.dived = Some(context.to_string());
+    }
+}
+
+/// Diving failed (its credential plugin, the kubeconfig): back to the fleet, the toast
+/// saying why; the dashboard attached before, if any, still is.
+pub fn not_dived(app: &mut App) {
+    let attached = (!app.context.is_empty()).then(|| app.context.clone());
+    let now = app.now;
+    if let Some(f) = app.fleet.as_mut() {
+        f.shown = true;
+        f.dived = attached;
+        f.left_at = Some(now);
+    }
+}
+
 /// `Esc` on the dashboard (no view open) with a fleet: back to the fleet, which kept
 /// updating; the dashboard's watchers linger.
 pub fn leave(app: &mut App) -> bool {

@@ -233,9 +233,11 @@ fn connected(
         Ok(c) => c,
         Err(e) => {
             app.toast(format!("switch failed: {e}"), true);
+            super::fleet::not_dived(app);
             return;
         }
     };
+    super::fleet::dived(app, &conn.context);
     app.generation += 1;
     // In the fleet each cluster has its own metrics: another context's are not these.
     let other_cluster = app.fleet.is_some() && app.context != conn.context;

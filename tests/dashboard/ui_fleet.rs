@@ -194,3 +194,25 @@ fn fleet_command_starts_the_fleet_from_one_cluster() {
     assert!(a.fleet_shown());
     update(&mut a, Msg::Fleet(FleetMsg::Unavailable("x".into())));
 }
+
+#[test]
+fn a_cluster_that_cannot_be_dived_into_leaves_you_on_the_fleet_with_why() {
+    let mut a = fleet();
+    update(&mut a, key(crossterm::event::KeyCode::Down));
+    update(&mut a, key(crossterm::event::KeyCode::Down));
+    update(&mut a, key(crossterm::event::KeyCode::Enter));
+    assert!(!a.fleet_shown());
+    let failed = agentdeck::cluster::ConnectError::NeedsTerminal("sso".into());
+    let seq = a.connect_seq;
+    update(
+        &mut a,
+        Msg::Connected(seq, Err(std::sync::Arc::new(failed))),
+    );
+    assert!(a.fleet_shown());
+    assert!(a.fleet.as_ref().unwrap().dived.is_none());
+    let text = screen::render(&a, 140, 30);
+    assert!(
+        text.contains("switch failed: the exec credential plugin of user \"sso\""),
+        "{text}"
+    );
+}
