@@ -161,7 +161,7 @@ impl Global {
 
 /// A group of options laid over the ones given before the subcommand (given after it, they
 /// win).
-pub trait Overlay {
+pub(crate) trait Overlay {
     fn onto(&self, g: &mut Global);
 }
 
@@ -366,7 +366,7 @@ impl Overlay for ConfigCmdFlags {
 /// An option given before the subcommand that the subcommand does not take: refused,
 /// naming the ones it does ("`--theme` does not apply to `agentdeck status`; it takes
 /// --kubeconfig, --context, -n, …"). Options from the environment are not "given".
-pub fn refuse_foreign(top: &clap::Command, m: &clap::ArgMatches) -> Result<(), String> {
+pub(crate) fn refuse_foreign(top: &clap::Command, m: &clap::ArgMatches) -> Result<(), String> {
     let (mut cmd, mut sub, mut path) = (top, m, vec![top.get_name().to_string()]);
     // What the subcommands on the way take (`config` takes none, `config show` its own).
     let mut takes: Vec<&clap::Arg> = Vec::new();

@@ -8,9 +8,9 @@ use serde::{Deserialize, Serialize};
 use crate::endpoint::{Endpoint, Headers};
 
 /// Environment variable consulted for Alertmanager's bearer token when no file is named.
-pub const ALERTMANAGER_TOKEN_ENV: &str = "AGENTDECK_ALERTMANAGER_TOKEN";
+pub(crate) const ALERTMANAGER_TOKEN_ENV: &str = "AGENTDECK_ALERTMANAGER_TOKEN";
 /// Environment variable consulted for Prometheus' bearer token when no file is named.
-pub const PROMETHEUS_TOKEN_ENV: &str = "AGENTDECK_PROMETHEUS_TOKEN";
+pub(crate) const PROMETHEUS_TOKEN_ENV: &str = "AGENTDECK_PROMETHEUS_TOKEN";
 
 /// Where firing alerts and silences are read and written: Alertmanager's API v2. Unset:
 /// alerts are read from Prometheus' own `/api/v1/alerts` (no silences there).

@@ -136,7 +136,7 @@ impl FleetConfig {
 }
 
 /// A Prometheus label name.
-pub fn is_label_name(s: &str) -> bool {
+pub(crate) fn is_label_name(s: &str) -> bool {
     let mut chars = s.chars();
     chars
         .next()

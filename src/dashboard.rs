@@ -11,7 +11,7 @@ use crate::theme::Theme;
 
 /// How the dashboard looks, from the command line.
 #[derive(Debug, Clone, Default)]
-pub struct Look {
+pub(crate) struct Look {
     /// `--theme` (else the config's `ui.theme`).
     pub theme: Option<String>,
     /// `--no-color`.
@@ -20,7 +20,7 @@ pub struct Look {
 
 /// Why a terminal of type `term` cannot show the dashboard, if it cannot: a dumb terminal
 /// (or none named) has no cursor addressing and no alternate screen.
-pub fn unfit_terminal(term: Option<&str>) -> Option<String> {
+pub(crate) fn unfit_terminal(term: Option<&str>) -> Option<String> {
     let why = match term.map(str::trim) {
         None | Some("") => "TERM is not set".to_string(),
         Some(t @ "dumb") => format!("TERM={t} cannot move the cursor"),
@@ -33,7 +33,7 @@ pub fn unfit_terminal(term: Option<&str>) -> Option<String> {
 }
 
 /// Refuse a terminal that cannot show the dashboard, before anything touches it.
-pub fn check_terminal() -> Result<(), Error> {
+pub(crate) fn check_terminal() -> Result<(), Error> {
     if cfg!(windows) {
         return Ok(());
     }
@@ -45,7 +45,7 @@ pub fn check_terminal() -> Result<(), Error> {
 }
 
 /// The colour mode from this process's environment and `--no-color`.
-pub fn color_mode(no_color_flag: bool) -> ColorMode {
+pub(crate) fn color_mode(no_color_flag: bool) -> ColorMode {
     let var = |k| std::env::var(k).ok();
     let (no_color, colorterm, term) = (var("NO_COLOR"), var("COLORTERM"), var("TERM"));
     palette::detect(ColorEnv {
@@ -57,7 +57,7 @@ pub fn color_mode(no_color_flag: bool) -> ColorMode {
 }
 
 /// Themes: bundled plus ~/.config/agentdeck/themes/*.toml.
-pub fn themes() -> Vec<Theme> {
+pub(crate) fn themes() -> Vec<Theme> {
     let dir = crate::config::default_path().and_then(|p| p.parent().map(|d| d.join("themes")));
     let (themes, errors) = Theme::load_all(dir.as_deref());
     for e in errors {
@@ -69,7 +69,7 @@ pub fn themes() -> Vec<Theme> {
 /// What the dashboard would refuse at start is refused by every command (`status` too),
 /// naming the config file: a `[keys]` table that does not hold, a `ui.theme` that does
 /// not exist. A theme file that does not parse is named by its own path.
-pub fn check_ui(cfg: &Config, config: Option<&std::path::Path>) -> Result<(), Error> {
+pub(crate) fn check_ui(cfg: &Config, config: Option<&std::path::Path>) -> Result<(), Error> {
     let path = config
         .map(|p| crate::text::printable(&p.display().to_string()))
         .unwrap_or_else(|| "(defaults)".into());
@@ -93,7 +93,7 @@ pub fn check_ui(cfg: &Config, config: Option<&std::path::Path>) -> Result<(), Er
 
 /// An exec credential plugin may take a while (an SSO login): say so on the terminal
 /// before the screen is the dashboard's, rather than stay blank.
-pub fn say_waiting_for_plugin(target: &Target, cfg: &Config) {
+pub(crate) fn say_waiting_for_plugin(target: &Target, cfg: &Config) {
     use std::io::IsTerminal;
     if let Some(plugin) = cluster::connect::exec_plugin(target)
         && std::io::stderr().is_terminal()
@@ -106,7 +106,7 @@ pub fn say_waiting_for_plugin(target: &Target, cfg: &Config) {
 }
 
 /// What the App is told of the alerts' source before the first reading.
-pub fn alerts_state(
+pub(crate) fn alerts_state(
     client: &Result<Option<crate::alerts::AlertsClient>, crate::endpoint::SetupError>,
     silence_for: &str,
 ) -> crate::app::alerts::AlertsState {
@@ -157,13 +157,14 @@ fn pick_theme(cfg: &Config, look: &Look) -> Result<(Vec<Theme>, String), Error> 
 }
 
 /// Connect, start the sources, run the TUI until quit.
-pub async fn run(cfg: Config, target: Target, feed: Feed, look: Look) -> Result<(), Error> {
+#[cfg(feature = "simulator")]
+pub(crate) async fn run(cfg: Config, target: Target, feed: Feed, look: Look) -> Result<(), Error> {
     run_from(cfg, target, feed, look, Start::default()).await
 }
 
 /// [`run`], the first screen as `start` says: with a fleet, nothing is connected until a
 /// cluster is dived into.
-pub async fn run_from(
+pub(crate) async fn run_from(
     cfg: Config,
     target: Target,
     feed: Feed,

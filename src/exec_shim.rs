@@ -45,7 +45,7 @@ fn said(err: &[u8], total: usize) -> String {
 
 /// Run `command` (the plugin and its arguments) for at most `timeout`. Exit code: the
 /// plugin's, 1 when it timed out or could not start.
-pub fn run(timeout: Duration, command: &[String]) -> u8 {
+pub(crate) fn run(timeout: Duration, command: &[String]) -> u8 {
     let Some((program, args)) = command.split_first() else {
         eprintln!("agentdeck exec-plugin: no plugin to run");
         return 1;

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 /// `$XDG_STATE_HOME/agentdeck`, else `$HOME/.local/state/agentdeck`; None when neither is
 /// set to an absolute path.
-pub fn state_dir() -> Option<PathBuf> {
+pub(crate) fn state_dir() -> Option<PathBuf> {
     let abs = |v: std::ffi::OsString| Some(PathBuf::from(v)).filter(|p| p.is_absolute());
     std::env::var_os("XDG_STATE_HOME")
         .and_then(abs)
@@ -23,7 +23,7 @@ pub fn state_dir() -> Option<PathBuf> {
 /// Open `path` for appending, creating it (and its folder) private to the user. A
 /// symbolic link is refused, never followed (its target would be chmod'ed and appended
 /// to), and so is anything but a regular file.
-pub fn append_private(path: &Path) -> io::Result<File> {
+pub(crate) fn append_private(path: &Path) -> io::Result<File> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         create_private_dir(dir)?;
     }

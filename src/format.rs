@@ -1,6 +1,6 @@
 //! Number and time formatting for the panels.
 
-pub fn ms(v: f64) -> String {
+pub(crate) fn ms(v: f64) -> String {
     if v >= 10_000.0 {
         format!("{:.1} s", v / 1000.0)
     } else if v >= 1000.0 {
@@ -12,7 +12,7 @@ pub fn ms(v: f64) -> String {
 
 /// A latency that may sit at its histogram's top bucket (`cap_ms`): there it is only a
 /// lower bound, "≥ 1.00 s".
-pub fn latency(v: f64, at_cap: bool) -> String {
+pub(crate) fn latency(v: f64, at_cap: bool) -> String {
     if at_cap {
         format!("≥ {}", ms(v))
     } else {
@@ -20,7 +20,7 @@ pub fn latency(v: f64, at_cap: bool) -> String {
     }
 }
 
-pub fn usd(v: f64) -> String {
+pub(crate) fn usd(v: f64) -> String {
     let cents = (v * 100.0).round() as i64;
     let (whole, frac) = (cents / 100, (cents % 100).abs());
     let mut s = whole.abs().to_string();
@@ -33,7 +33,7 @@ pub fn usd(v: f64) -> String {
 }
 
 /// Tokens per minute, compact: 12.3k/min.
-pub fn per_min(tokens_per_sec: f64) -> String {
+pub(crate) fn per_min(tokens_per_sec: f64) -> String {
     let m = tokens_per_sec * 60.0;
     if m >= 1e6 {
         format!("{:.2}M/min", m / 1e6)
@@ -45,7 +45,7 @@ pub fn per_min(tokens_per_sec: f64) -> String {
 }
 
 /// Age like kubectl: 5s, 3m, 2h, 4d.
-pub fn age(secs: i64) -> String {
+pub(crate) fn age(secs: i64) -> String {
     match secs {
         s if s < 0 => "0s".into(),
         s if s < 120 => format!("{s}s"),
@@ -58,7 +58,7 @@ pub fn age(secs: i64) -> String {
 /// Cut to `n` display columns with an ellipsis.
 /// `s` in lines of at most `width` characters, broken between words (a word longer than
 /// the width is broken where it must be).
-pub fn wrap_words(s: &str, width: usize) -> Vec<String> {
+pub(crate) fn wrap_words(s: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
     let mut out: Vec<String> = Vec::new();
     let mut line = String::new();
@@ -89,7 +89,7 @@ pub fn wrap_words(s: &str, width: usize) -> Vec<String> {
     out
 }
 
-pub fn clip(s: &str, n: usize) -> String {
+pub(crate) fn clip(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
         return s.to_string();
     }

@@ -4,7 +4,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 /// (file name, contents) of every bundled manifest, in apply order.
-pub static BUNDLED: &[(&str, &str)] = &[
+pub(crate) static BUNDLED: &[(&str, &str)] = &[
     (
         "00-namespaces.yaml",
         include_str!("../manifests/00-namespaces.yaml"),
@@ -48,14 +48,14 @@ pub struct Document {
 /// A YAML error, naming the file and line.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{file}:{line}: invalid YAML: {message}")]
-pub struct YamlError {
+pub(crate) struct YamlError {
     pub file: String,
     pub line: usize,
     pub message: String,
 }
 
 /// Parse a multi-document YAML file; empty documents are skipped.
-pub fn parse(file: &str, text: &str) -> Result<Vec<Document>, YamlError> {
+pub(crate) fn parse(file: &str, text: &str) -> Result<Vec<Document>, YamlError> {
     let mut out = Vec::new();
     // Track where each document starts so errors and results can name the line.
     let mut starts = vec![1usize];
@@ -91,7 +91,7 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<Document>, YamlError> {
 }
 
 /// Every bundled document, in order.
-pub fn bundled() -> Result<Vec<Document>, YamlError> {
+pub(crate) fn bundled() -> Result<Vec<Document>, YamlError> {
     let mut out = Vec::new();
     for (f, t) in BUNDLED {
         out.extend(parse(f, t)?);

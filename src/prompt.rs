@@ -57,7 +57,7 @@ fn guard() {
 
 /// Ask for a secret with the input hidden; the terminal's echo comes back whatever ends it.
 /// After the prompt the signals' default actions are back.
-pub fn masked(prompt: &str) -> io::Result<String> {
+pub(crate) fn masked(prompt: &str) -> io::Result<String> {
     guard();
     let answer = rpassword::prompt_password(prompt);
     for sig in SIGNALS {

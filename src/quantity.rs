@@ -7,7 +7,7 @@ const MI: f64 = KI * 1024.0;
 const GI: f64 = MI * 1024.0;
 
 /// A duration as people type it: "90", "90s", "5m", "1.5h", "2d" (None: not one).
-pub fn duration(s: &str) -> Option<std::time::Duration> {
+pub(crate) fn duration(s: &str) -> Option<std::time::Duration> {
     let s = s.trim();
     let (num, mult) = match s.chars().last() {
         Some('s') => (&s[..s.len() - 1], 1.0),
@@ -24,7 +24,7 @@ pub fn duration(s: &str) -> Option<std::time::Duration> {
 }
 
 /// The value of a quantity read from the cluster; None when it is not one.
-pub fn value(q: &str) -> Option<f64> {
+pub(crate) fn value(q: &str) -> Option<f64> {
     parse_quantity(q).ok()
 }
 

@@ -30,7 +30,7 @@ impl Verdict {
 
 /// The dashboard's problems strip, detected once: the same detection, the same grace
 /// (counted from when each signal started).
-pub fn verdict(c: &ClusterSnapshot, m: Option<&MetricsSnapshot>, cfg: &Config) -> Verdict {
+pub(crate) fn verdict(c: &ClusterSnapshot, m: Option<&MetricsSnapshot>, cfg: &Config) -> Verdict {
     let now = jiff::Timestamp::now();
     let bundled = crate::problems::bundled_containers(&cfg.stack);
     let all = crate::problems::detect(&Inputs {
@@ -54,7 +54,7 @@ pub fn verdict(c: &ClusterSnapshot, m: Option<&MetricsSnapshot>, cfg: &Config) -
 }
 
 /// One problem as `status --json` lists it.
-pub fn problem_json(p: &Problem, namespace: &str) -> Value {
+pub(crate) fn problem_json(p: &Problem, namespace: &str) -> Value {
     json!({
         "id": p.id,
         "severity": p.severity,
@@ -67,7 +67,7 @@ pub fn problem_json(p: &Problem, namespace: &str) -> Value {
 }
 
 /// One problem as the text report lists it.
-pub fn problem_line(p: &Problem, namespace: &str) -> String {
+pub(crate) fn problem_line(p: &Problem, namespace: &str) -> String {
     let mut s = format!("{}: {}", p.title, p.evidence);
     if let Some(f) = &p.fix {
         s.push_str(&format!(" → fix: {}", f.command(namespace)));
@@ -197,7 +197,7 @@ fn agents_line(r: &Reading<crate::metrics::Agents>) -> String {
 }
 
 /// The JSON report.
-pub fn report_json(
+pub(crate) fn report_json(
     c: &ClusterSnapshot,
     m: Option<&MetricsSnapshot>,
     cost: Option<&Cost>,
@@ -256,7 +256,7 @@ pub fn report_json(
 }
 
 /// The human-readable report.
-pub fn report_text(
+pub(crate) fn report_text(
     c: &ClusterSnapshot,
     m: Option<&MetricsSnapshot>,
     cost: Option<&Cost>,
@@ -271,7 +271,7 @@ pub fn report_text(
 
 /// `-o wide`: the workloads as a table with every count (kind, pods by phase, OOM kills,
 /// crash loops, HPA), then the report's HPA lines, metrics and verdict.
-pub fn report_wide(
+pub(crate) fn report_wide(
     c: &ClusterSnapshot,
     m: Option<&MetricsSnapshot>,
     cost: Option<&Cost>,
@@ -491,7 +491,7 @@ fn settling_line(p: &Problem) -> String {
 }
 
 /// The whole command: returns (output, exit code).
-pub async fn run(
+pub(crate) async fn run(
     cfg: &Config,
     conn: &Connection,
     feed: &Feed,

@@ -10,14 +10,14 @@ use crate::config::Config;
 use crate::metrics::Feed;
 
 /// What `status` read of the alerts.
-pub struct AlertsPart {
+pub(crate) struct AlertsPart {
     /// "alertmanager http://…"; None: no source configured.
     pub source: Option<String>,
     pub result: Result<Fetched, String>,
 }
 
 /// Read the alerts of `namespace`, if a source is configured.
-pub async fn read(cfg: &Config, feed: &Feed, namespace: &str) -> AlertsPart {
+pub(crate) async fn read(cfg: &Config, feed: &Feed, namespace: &str) -> AlertsPart {
     let prom = match feed {
         Feed::Prometheus(_, url) => Some(url.as_str()),
         _ => None,
@@ -49,13 +49,13 @@ pub async fn read(cfg: &Config, feed: &Feed, namespace: &str) -> AlertsPart {
 
 impl AlertsPart {
     /// Critical alerts firing, neither silenced nor inhibited.
-    pub fn firing_critical(&self) -> usize {
+    pub(crate) fn firing_critical(&self) -> usize {
         self.result
             .as_ref()
             .map_or(0, |f| crate::alerts::model::firing_critical(&f.alerts))
     }
 
-    pub fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         match (&self.source, &self.result) {
             (None, _) => Value::Null,
             (Some(s), Ok(f)) => json!({
@@ -67,7 +67,7 @@ impl AlertsPart {
     }
 
     /// One line per alert firing or pending, or why they cannot be read.
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         let Some(source) = &self.source else {
             return String::new();
         };

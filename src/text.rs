@@ -4,12 +4,12 @@
 //! screen, move the cursor, retitle the window or fake a line of agentdeck's own.
 
 /// `s` without escape sequences and control characters; line breaks and tabs become spaces.
-pub fn printable(s: &str) -> String {
+pub(crate) fn printable(s: &str) -> String {
     clean(s, false)
 }
 
 /// Like [`printable`], but line breaks are kept (for whole reports).
-pub fn printable_lines(s: &str) -> String {
+pub(crate) fn printable_lines(s: &str) -> String {
     clean(s, true)
 }
 
@@ -35,7 +35,7 @@ fn clean(s: &str, keep_newlines: bool) -> String {
 
 /// `s` with anything that looks like a credential masked: a JWT (`eyJ…`), the value after
 /// "Bearer " or "token", and any run of 24 or more token characters.
-pub fn scrub_tokens(s: &str) -> String {
+pub(crate) fn scrub_tokens(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut word = String::new();
     let mut after_key = false;
@@ -72,7 +72,7 @@ pub fn scrub_tokens(s: &str) -> String {
 
 /// `s` with the user-info of every URL in it (`scheme://user:password@host`) masked, so a
 /// proxy's or server's credentials never reach a screen or a log line.
-pub fn redact_urls(s: &str) -> String {
+pub(crate) fn redact_urls(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while let Some(i) = rest.find("://") {

@@ -6,7 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use super::{App, Settings};
 use crate::metrics::MetricsOrigin;
 
-pub fn app() -> App {
+pub(super) fn app() -> App {
     App::new(
         Settings {
             context: "a".into(),
@@ -27,7 +27,7 @@ pub fn app() -> App {
 }
 
 /// The key a character stands for: `\n` Enter, `\x1b` Esc, `\x08` Backspace, else itself.
-pub fn key_of(c: char) -> KeyEvent {
+pub(super) fn key_of(c: char) -> KeyEvent {
     match c {
         '\n' => KeyEvent::from(KeyCode::Enter),
         '\x1b' => KeyEvent::from(KeyCode::Esc),

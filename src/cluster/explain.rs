@@ -38,14 +38,21 @@ pub fn explain(e: &kube::Error) -> String {
 fn auth(a: &kube::client::AuthError) -> String {
     match a {
         kube::client::AuthError::AuthExecRun { out, .. } => {
-            let said = String::from_utf8_lossy(&out.stderr);
-            let said = crate::text::scrub_tokens(&printable(&said));
-            let said = said.trim();
-            // `agentdeck exec-plugin` (which runs every plugin) already names it and how
-            // it ended.
-            if said.starts_with("the credential plugin ") {
-                return crate::format::clip(said, 600);
+            let raw = String::from_utf8_lossy(&out.stderr);
+            // `agentdeck exec-plugin` (which runs every plugin) already names it and how it
+            // ended on its first line, its own words; what follows is the plugin's.
+            if let Some(ours) = raw.trim_start().strip_prefix("the credential plugin ") {
+                let (first, theirs) = ours.split_once('\n').unwrap_or((ours, ""));
+                let theirs = crate::text::scrub_tokens(&printable(theirs));
+                let line = format!(
+                    "the credential plugin {} {}",
+                    printable(first),
+                    theirs.trim()
+                );
+                return crate::format::clip(line.trim(), 600);
             }
+            let said = crate::text::scrub_tokens(&printable(&raw));
+            let said = said.trim();
             format!(
                 "the exec credential plugin failed ({}): {}",
                 out.status,

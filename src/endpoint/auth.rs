@@ -45,7 +45,7 @@ struct Cached {
 
 /// A bearer token file, read at start and again whenever it changes.
 #[derive(Clone)]
-pub struct TokenFile {
+pub(crate) struct TokenFile {
     /// "prometheus" or "alertmanager", for the messages.
     service: &'static str,
     path: PathBuf,
@@ -54,7 +54,7 @@ pub struct TokenFile {
 
 impl TokenFile {
     /// Read the file now: a missing or empty file is a setup error.
-    pub fn open(service: &'static str, path: &Path) -> Result<TokenFile, SetupError> {
+    pub(crate) fn open(service: &'static str, path: &Path) -> Result<TokenFile, SetupError> {
         let stamp = Stamp::of(path).ok();
         let token = read_secret(path, &format!("{service} bearer token"))?;
         Ok(TokenFile {
@@ -67,7 +67,7 @@ impl TokenFile {
     /// The current token: the file is read again when it changed since the last read. If
     /// the new content cannot be read (or is empty, mid-rotation), the last token is kept
     /// and the reason logged (never the token).
-    pub fn current(&self) -> Secret {
+    pub(crate) fn current(&self) -> Secret {
         let mut c = self.cached.lock().unwrap_or_else(|e| e.into_inner());
         let stamp = Stamp::of(&self.path).ok();
         if stamp.is_some() && stamp != c.stamp {
@@ -88,7 +88,7 @@ impl TokenFile {
 
 /// How requests authenticate.
 #[derive(Clone)]
-pub enum Auth {
+pub(crate) enum Auth {
     None,
     /// `bearer_token_file`, re-read when it changes.
     BearerFile(TokenFile),
@@ -115,7 +115,7 @@ impl Auth {
     /// The `Authorization` header value, marked sensitive (hidden from reqwest's and
     /// hyper's debug output); `Err` names the credential that is not a valid header value
     /// (never its value).
-    pub fn header(&self) -> Result<Option<HeaderValue>, &'static str> {
+    pub(crate) fn header(&self) -> Result<Option<HeaderValue>, &'static str> {
         let (value, what) = match self {
             Auth::None => return Ok(None),
             Auth::BearerFile(t) => (
@@ -153,7 +153,7 @@ pub(super) fn read_secret(path: &Path, what: &str) -> Result<Secret, SetupError>
 }
 
 /// Credentials from the config: a token file, basic auth, else the environment's token.
-pub fn resolve_auth(e: &Endpoint, env_token: Option<String>) -> Result<Auth, SetupError> {
+pub(crate) fn resolve_auth(e: &Endpoint, env_token: Option<String>) -> Result<Auth, SetupError> {
     let service = e.service;
     let auth = match (e.bearer_token_file, e.basic_auth_user) {
         (Some(_), Some(_)) => {

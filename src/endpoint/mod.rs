@@ -4,14 +4,14 @@
 //! (a tenant header, a gateway's). [`connect`] builds the reqwest client; errors name the
 //! service and never hold a secret.
 
-pub mod auth;
+pub(crate) mod auth;
 mod headers;
-pub mod setup;
+pub(crate) mod setup;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-pub use auth::{Auth, resolve_auth};
+pub(crate) use auth::{Auth, resolve_auth};
 pub use headers::Headers;
 pub use setup::SetupError;
 
@@ -34,7 +34,7 @@ pub struct Endpoint<'a> {
 
 /// A client for one service at one base URL.
 #[derive(Clone)]
-pub struct Http {
+pub(crate) struct Http {
     pub client: reqwest::Client,
     pub auth: Auth,
     /// The base URL, path without a trailing `/`.
@@ -55,7 +55,7 @@ impl std::fmt::Debug for Http {
 }
 
 /// The URL with any user-info replaced, fit for screens and logs.
-pub fn mask_url(url: &reqwest::Url) -> String {
+pub(crate) fn mask_url(url: &reqwest::Url) -> String {
     let mut u = url.clone();
     if !u.username().is_empty() || u.password().is_some() {
         let _ = u.set_username("***");
@@ -65,7 +65,7 @@ pub fn mask_url(url: &reqwest::Url) -> String {
 }
 
 /// A client for the service at `url` (http or https) with the options of `e`.
-pub fn connect(url: &str, e: &Endpoint) -> Result<Http, SetupError> {
+pub(crate) fn connect(url: &str, e: &Endpoint) -> Result<Http, SetupError> {
     crate::tls::init();
     let service = e.service;
     let mut base = reqwest::Url::parse(url).map_err(|err| SetupError::Url {
@@ -186,7 +186,7 @@ fn identity(e: &Endpoint) -> Result<Option<reqwest::Identity>, SetupError> {
 }
 
 /// "a: b: c" from an error and its sources, without the request URL.
-pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
     while let Some(err) = cur {

@@ -12,11 +12,11 @@ use super::{FIELD_MANAGER, Ops, extract};
 use crate::manifests::Document;
 
 /// (namespace, kind, name) of a scaled workload → the HPA that scales it.
-pub type HpaTargets = HashMap<(String, String, String), String>;
+pub(super) type HpaTargets = HashMap<(String, String, String), String>;
 
 /// The workloads HPAs scale: live HPAs in the namespaces the documents land in (when they
 /// can be listed), and the HPAs among the documents themselves.
-pub async fn targets(ops: &Ops, docs: &[Document]) -> HpaTargets {
+pub(super) async fn targets(ops: &Ops, docs: &[Document]) -> HpaTargets {
     let ns_of = |d: &Document| {
         d.object["metadata"]["namespace"]
             .as_str()
@@ -67,7 +67,11 @@ pub async fn targets(ops: &Ops, docs: &[Document]) -> HpaTargets {
 }
 
 /// The HPA that scales the workload `obj` declares, if any.
-pub fn scaled_by<'t>(targets: &'t HpaTargets, obj: &Value, ns: Option<&str>) -> Option<&'t str> {
+pub(super) fn scaled_by<'t>(
+    targets: &'t HpaTargets,
+    obj: &Value,
+    ns: Option<&str>,
+) -> Option<&'t str> {
     let kind = obj["kind"].as_str()?;
     let name = obj["metadata"]["name"].as_str()?;
     targets
@@ -78,7 +82,7 @@ pub fn scaled_by<'t>(targets: &'t HpaTargets, obj: &Value, ns: Option<&str>) -> 
 /// Leave `spec.replicas` of `obj` to HPA `hpa` when the workload exists: not sent — or,
 /// when agentdeck's earlier apply owns it (leaving it out would reset it to 1), sent as it
 /// is live. A new workload keeps the manifest's count to start with. The plan's note.
-pub fn leave_replicas(obj: &mut Value, live: Option<&Value>, hpa: &str) -> Option<String> {
+pub(super) fn leave_replicas(obj: &mut Value, live: Option<&Value>, hpa: &str) -> Option<String> {
     let live = live?;
     obj.get("spec")?.get("replicas")?;
     if extract::owns(live, FIELD_MANAGER, &["spec", "replicas"])
@@ -107,7 +111,7 @@ fn scaled_fields(kind: &str) -> &'static [&'static str] {
 /// Keep what `agentdeck scale` set (an on-call's scale is not undone by a redeploy, and
 /// agentdeck's apply does not conflict with its own scale): each such count the manifest
 /// declares otherwise is sent as it is live. The plan's notes, one per count kept.
-pub fn keep_scaled(obj: &mut Value, live: Option<&Value>) -> Vec<String> {
+pub(super) fn keep_scaled(obj: &mut Value, live: Option<&Value>) -> Vec<String> {
     let Some(live) = live else {
         return Vec::new();
     };

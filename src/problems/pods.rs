@@ -14,7 +14,7 @@ const CRASH_FRESH_SECS: i64 = 6 * 60;
 const GI: f64 = 1024.0 * 1024.0 * 1024.0;
 const MI: f64 = 1024.0 * 1024.0;
 
-pub fn detect(i: &Inputs, c: &ClusterSnapshot) -> Vec<Problem> {
+pub(super) fn detect(i: &Inputs, c: &ClusterSnapshot) -> Vec<Problem> {
     let mut out = Vec::new();
     let mut troubled = Vec::new();
     for w in &c.workloads {

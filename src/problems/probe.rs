@@ -29,7 +29,7 @@ fn probe_ms(m: &MetricsSnapshot) -> Option<f64> {
 }
 
 /// The provider fails its probes: down, or the way to it from the cluster is.
-pub fn unreachable(i: &Inputs, m: &MetricsSnapshot) -> Option<Problem> {
+pub(super) fn unreachable(i: &Inputs, m: &MetricsSnapshot) -> Option<Problem> {
     let ok = up(m).filter(|u| *u < UP_RATIO)?;
     let mut p = Problem::new(
         "provider-unreachable",
@@ -49,7 +49,7 @@ pub fn unreachable(i: &Inputs, m: &MetricsSnapshot) -> Option<Problem> {
 
 /// What the probe says beside a problem of the agents' calls: "the provider answers its
 /// probe in 180 ms" (so the provider is up), or nothing when there is no probe.
-pub fn note(m: &MetricsSnapshot) -> Option<String> {
+pub(super) fn note(m: &MetricsSnapshot) -> Option<String> {
     match (up(m), probe_ms(m)) {
         (Some(u), _) if u < UP_RATIO => Some("the provider fails its probe too".into()),
         (Some(_), Some(ms)) => Some(format!(
@@ -62,7 +62,7 @@ pub fn note(m: &MetricsSnapshot) -> Option<String> {
 
 /// For a slow p95: is the provider brisk on its probe (so the time is likely spent on our
 /// side, or in generation), slow too, or unknown (`None`)?
-pub fn brisk(m: &MetricsSnapshot, p95_threshold_ms: f64) -> Option<bool> {
+pub(super) fn brisk(m: &MetricsSnapshot, p95_threshold_ms: f64) -> Option<bool> {
     let ms = probe_ms(m).filter(|_| up(m).is_some_and(|u| u >= UP_RATIO))?;
     Some(ms < BRISK * p95_threshold_ms)
 }

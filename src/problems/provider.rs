@@ -12,13 +12,13 @@ use crate::metrics::{MetricsSnapshot, Reading};
 
 /// Stands for "the provider" when no address is configured: any public address is
 /// allowed or blocked alike by policies written against the public internet.
-pub const PUBLIC_STANDIN: Ipv4Addr = Ipv4Addr::new(104, 18, 20, 50);
+pub(super) const PUBLIC_STANDIN: Ipv4Addr = Ipv4Addr::new(104, 18, 20, 50);
 
 fn value(r: &Reading<f64>) -> Option<f64> {
     r.value().copied().filter(|v| v.is_finite())
 }
 
-pub fn detect(i: &Inputs) -> Vec<Problem> {
+pub(super) fn detect(i: &Inputs) -> Vec<Problem> {
     let mut out = Vec::new();
     let egress = egress(i);
     let Some(m) = i.metrics else {

@@ -23,7 +23,7 @@ use crate::metrics::MetricsSnapshot;
 use crate::ops::{self, Ops};
 
 /// What the event loop talks to.
-pub struct Backends {
+pub(crate) struct Backends {
     /// The command line's kubeconfig, context and namespace (`:ctx` starts from it).
     pub target: Target,
     /// The first connection (generation 0); None: the fleet view comes first.
@@ -51,7 +51,7 @@ const TICK: Duration = Duration::from_secs(1);
 const TRIM_EVERY_TICKS: u32 = 30;
 
 /// Run the dashboard until the user quits. The terminal is restored on every exit path.
-pub async fn run(mut app: App, backends: Backends) -> Result<(), Error> {
+pub(crate) async fn run(mut app: App, backends: Backends) -> Result<(), Error> {
     let mut terminal =
         ratatui::try_init().map_err(|e| Error::io("initialising the terminal", e))?;
     let mouse = backends.cfg.ui.mouse;

@@ -14,10 +14,10 @@ use std::sync::atomic::{AtomicI32, Ordering};
 static SAVED: AtomicI32 = AtomicI32::new(-1);
 
 /// Standard error redirected; dropping it restores the terminal's.
-pub struct Redirected;
+pub(super) struct Redirected;
 
 /// Send fd 2 to `log` (or nowhere when there is no log file).
-pub fn redirect(log: Option<&Path>) -> io::Result<Redirected> {
+pub(super) fn redirect(log: Option<&Path>) -> io::Result<Redirected> {
     let target = match log {
         Some(p) => crate::files::append_private(p)?,
         None => std::fs::OpenOptions::new().write(true).open("/dev/null")?,

@@ -113,7 +113,7 @@ fn table(
     lines
 }
 
-pub fn draw(f: &mut Frame, app: &App, v: &AgentsView, area: Rect) {
+pub(super) fn draw(f: &mut Frame, app: &App, v: &AgentsView, area: Rect) {
     let t = app.theme();
     let width = area.width.saturating_sub(2) as usize;
     let rows = area.height.saturating_sub(2) as usize;

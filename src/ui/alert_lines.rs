@@ -10,12 +10,12 @@ use crate::alerts::{Alert, AlertState};
 use crate::app::App;
 
 /// The lines the alerts add to the strip.
-pub fn count(app: &App) -> usize {
+pub(super) fn count(app: &App) -> usize {
     app.alerts.unmatched(&app.problems).len() + usize::from(app.alerts.error.is_some())
 }
 
 /// " · alert NAME firing since 03:02 UTC": the note on a problem's line.
-pub fn note(app: &App, a: &Alert) -> String {
+pub(super) fn note(app: &App, a: &Alert) -> String {
     format!(" · alert {} {}", a.name, app.alerts.short_state(a))
 }
 
@@ -50,7 +50,7 @@ fn alert_line(app: &App, a: &Alert, width: usize) -> Line<'static> {
 }
 
 /// The strip's alert lines: unreadable source first, then the alerts of no problem.
-pub fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
+pub(super) fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
     let t = app.theme();
     let mut out = Vec::new();
     if let Some(e) = &app.alerts.error {
@@ -73,7 +73,7 @@ pub fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
 }
 
 /// The alerts in `P`'s full list: each with its summary, description, runbook URL.
-pub fn full(app: &App, text_w: usize) -> Vec<Line<'static>> {
+pub(super) fn full(app: &App, text_w: usize) -> Vec<Line<'static>> {
     let t = app.theme();
     let mut out = Vec::new();
     let wrapped = |out: &mut Vec<Line<'static>>, s: &str, style: Style| {

@@ -80,7 +80,7 @@ fn key(app: &App, a: Action) -> String {
         .to_string()
 }
 
-pub fn draw(f: &mut Frame, app: &App, v: &AlertsView, area: Rect) {
+pub(super) fn draw(f: &mut Frame, app: &App, v: &AlertsView, area: Rect) {
     let t = app.theme();
     let alerts = app.alerts.alerts();
     let open = v.details && alerts.get(v.selected).is_some();

@@ -18,11 +18,11 @@ use crate::metrics::history::Point;
 use crate::theme::Theme;
 
 /// The smallest area a chart is drawn in: below it, a chart says nothing readable.
-pub const MIN_WIDTH: u16 = 30;
-pub const MIN_HEIGHT: u16 = 6;
+pub(super) const MIN_WIDTH: u16 = 30;
+pub(super) const MIN_HEIGHT: u16 = 6;
 
 /// Is `area` big enough for a chart?
-pub fn fits(area: Rect) -> bool {
+pub(super) fn fits(area: Rect) -> bool {
     area.width >= MIN_WIDTH && area.height >= MIN_HEIGHT
 }
 
@@ -34,7 +34,7 @@ struct Line {
 }
 
 /// p50 and p95 in ms (labelled ms or s by magnitude) and the p95 limit as a flat line.
-pub fn latency(f: &mut Frame, app: &App, area: Rect) {
+pub(super) fn latency(f: &mut Frame, app: &App, area: Rect) {
     let t = app.theme();
     let mut lines = vec![
         series(app, "p50", t.chart_p50, |p| p.p50_ms),
@@ -53,7 +53,7 @@ pub fn latency(f: &mut Frame, app: &App, area: Rect) {
 }
 
 /// Tokens per minute, one line per model.
-pub fn tokens(f: &mut Frame, app: &App, area: Rect) {
+pub(super) fn tokens(f: &mut Frame, app: &App, area: Rect) {
     let lines: Vec<Line> = app
         .history
         .models()
@@ -68,14 +68,14 @@ pub fn tokens(f: &mut Frame, app: &App, area: Rect) {
 }
 
 /// $/hour at the configured prices.
-pub fn cost(f: &mut Frame, app: &App, area: Rect) {
+pub(super) fn cost(f: &mut Frame, app: &App, area: Rect) {
     let lines = [series(app, "$/h", app.theme().accent, |p| p.usd_per_hour)];
     draw(f, app, area, &lines, |v| format!("{v:.2}"), Some("$/h"));
 }
 
 /// The colour of `model`'s line: by its place among the models in the history, from
 /// theme roles (models have no role of their own).
-pub fn model_color(app: &App, model: &str) -> Color {
+pub(super) fn model_color(app: &App, model: &str) -> Color {
     let t = app.theme();
     let palette = palette(t);
     let i = app

@@ -16,7 +16,7 @@ use crate::fleet::words;
 use crate::problems::Severity;
 
 /// The whole screen while the fleet is in front (dialogs and help are drawn over it).
-pub fn draw(f: &mut Frame, app: &App, fleet: &FleetState, area: Rect) {
+pub(super) fn draw(f: &mut Frame, app: &App, fleet: &FleetState, area: Rect) {
     let t = app.theme();
     let detail_h = if area.height >= 20 { 7 } else { 3 };
     let [header, table, total, detail, footer] = Layout::vertical([

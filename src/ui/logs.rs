@@ -16,7 +16,7 @@ use crate::app::logs_view::{Anchor, LogView, Status};
 use crate::cluster::logs::LogLine;
 use crate::theme::Theme;
 
-pub fn draw(f: &mut Frame, app: &App, v: &LogView, area: Rect) {
+pub(super) fn draw(f: &mut Frame, app: &App, v: &LogView, area: Rect) {
     let t = app.theme();
     let title = title(v, area.width);
     let b = block(&title, t);
@@ -42,7 +42,7 @@ pub fn draw(f: &mut Frame, app: &App, v: &LogView, area: Rect) {
 
 /// What is read, how, and how much; on a narrow screen the state first and the pod last
 /// (a title is cut at its end).
-pub fn title(v: &LogView, width: u16) -> String {
+pub(super) fn title(v: &LogView, width: u16) -> String {
     let mut pod = v.pod.clone().unwrap_or_else(|| v.target.to_string());
     if let Some(c) = &v.container {
         pod.push_str(&format!("/{c}"));

@@ -25,7 +25,7 @@ const GAP: u16 = 3;
 
 /// The three panels stacked (wide screens). With rows to spare, the tokens and cost
 /// panels grow to fit their charts.
-pub fn column(f: &mut Frame, app: &App, area: Rect) {
+pub(super) fn column(f: &mut Frame, app: &App, area: Rect) {
     let models = app.prices.len().max(1) as u16;
     let base = 2 * models + 8;
     let grow = (area.height.saturating_sub(base + LATENCY_ROWS) / 2).min(6);
@@ -41,7 +41,7 @@ pub fn column(f: &mut Frame, app: &App, area: Rect) {
 }
 
 /// The three panels side by side (narrow screens).
-pub fn row(f: &mut Frame, app: &App, area: Rect) {
+pub(super) fn row(f: &mut Frame, app: &App, area: Rect) {
     let [lat, tok, cost] = Layout::horizontal([
         Constraint::Percentage(30),
         Constraint::Percentage(33),

@@ -78,7 +78,7 @@ fn note(f: &mut Frame, area: Rect, text: String, style: Style) {
     f.render_widget(Paragraph::new(Span::styled(text, style)), r);
 }
 
-pub fn workloads(f: &mut Frame, app: &App, area: Rect) {
+pub(super) fn workloads(f: &mut Frame, app: &App, area: Rect) {
     let t = app.theme();
     let visible = app.visible();
     let pods_unknown = unreadable(app, "pods").or_else(|| unreadable(app, "replicasets"));
@@ -185,7 +185,7 @@ fn column_widths(visible: &[&Workload]) -> [Constraint; 7] {
     ]
 }
 
-pub fn hpa(f: &mut Frame, app: &App, area: Rect) {
+pub(super) fn hpa(f: &mut Frame, app: &App, area: Rect) {
     let t = app.theme();
     let w = app.selected_workload();
     let view = w.and_then(|w| app.cluster.as_ref()?.hpa_for(w));
@@ -250,7 +250,7 @@ pub fn hpa(f: &mut Frame, app: &App, area: Rect) {
     );
 }
 
-pub fn events(f: &mut Frame, app: &App, area: Rect) {
+pub(super) fn events(f: &mut Frame, app: &App, area: Rect) {
     let t = app.theme();
     let evs = app
         .cluster

@@ -165,7 +165,7 @@ fn events(app: &App, d: &PodDetails, lines: &mut Vec<Line<'static>>) {
 }
 
 /// All the lines of the details, for scrolling.
-pub fn lines(app: &App, d: &PodDetails) -> Vec<Line<'static>> {
+pub(super) fn lines(app: &App, d: &PodDetails) -> Vec<Line<'static>> {
     let t = app.theme();
     let mut lines = summary(app, d);
     conditions(app, d, &mut lines);
@@ -183,7 +183,7 @@ pub fn lines(app: &App, d: &PodDetails) -> Vec<Line<'static>> {
     lines
 }
 
-pub fn draw(f: &mut Frame, app: &App, v: &PodDetailsView, area: Rect) {
+pub(super) fn draw(f: &mut Frame, app: &App, v: &PodDetailsView, area: Rect) {
     let t = app.theme();
     let title = format!("pod {} · {} back", v.pod, super::back_key(app));
     let mut body: Vec<Line> = Vec::new();

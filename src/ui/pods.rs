@@ -90,7 +90,7 @@ fn row(app: &App, p: &PodView, c: Option<&ContainerView>, wide: bool) -> Row<'st
     Row::new(cells).style(Style::default().fg(if bad { t.warn } else { t.text }))
 }
 
-pub fn draw(f: &mut Frame, app: &App, area: Rect) {
+pub(super) fn draw(f: &mut Frame, app: &App, area: Rect) {
     let t = app.theme();
     let Some(view) = app.pods_view() else {
         return;

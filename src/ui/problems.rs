@@ -14,10 +14,10 @@ use crate::problems::{Fix, Problem, Severity};
 use crate::theme::Theme;
 
 /// At most this many lines (the rest are counted on the last one).
-pub const MAX_LINES: u16 = 4;
+pub(super) const MAX_LINES: u16 = 4;
 
 /// How many lines the strip wants.
-pub fn height(app: &App) -> u16 {
+pub(super) fn height(app: &App) -> u16 {
     let n = app.problems.len() + app.cleared.len() + super::alert_lines::count(app);
     (n.max(1) as u16).min(MAX_LINES)
 }
@@ -150,7 +150,7 @@ fn healthy_line(app: &App) -> Line<'static> {
     Line::from(spans)
 }
 
-pub fn draw(f: &mut Frame, app: &App, area: Rect) {
+pub(super) fn draw(f: &mut Frame, app: &App, area: Rect) {
     let t = app.theme();
     let mut lines: Vec<Line> = app
         .problems
@@ -204,7 +204,7 @@ fn full_key(app: &App) -> String {
 /// Every problem in full, over the dashboard (`P`): what the strip cuts to fit — the
 /// whole evidence, since when, the fix key and the command that does the same, or the
 /// advice — wrapped at words, then the ones that cleared lately.
-pub fn draw_full(f: &mut Frame, app: &App, area: Rect) {
+pub(super) fn draw_full(f: &mut Frame, app: &App, area: Rect) {
     let t = app.theme();
     let w = (area.width * 9 / 10).clamp(40, 140).min(area.width);
     let text_w = (w as usize).saturating_sub(4);

@@ -76,7 +76,7 @@ fn header(v: &TimelineView, width: usize, t: &Theme) -> Vec<Line<'static>> {
     lines
 }
 
-pub fn draw(f: &mut Frame, app: &App, v: &TimelineView, area: Rect) {
+pub(super) fn draw(f: &mut Frame, app: &App, v: &TimelineView, area: Rect) {
     let t = app.theme();
     let width = area.width.saturating_sub(2) as usize;
     let rows = area.height.saturating_sub(2) as usize;

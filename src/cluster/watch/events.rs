@@ -23,12 +23,12 @@ pub const KEEP: usize = 500;
 
 /// The newest events by uid.
 #[derive(Clone, Default)]
-pub struct Events {
+pub(super) struct Events {
     views: Arc<Mutex<HashMap<String, EventView>>>,
 }
 
 impl Events {
-    pub fn views(&self) -> Vec<EventView> {
+    pub(super) fn views(&self) -> Vec<EventView> {
         self.lock().values().cloned().collect()
     }
 
@@ -52,7 +52,11 @@ fn keep(map: &mut HashMap<String, EventView>, uid: String, v: EventView) {
 
 /// Start the events watcher: events.k8s.io/v1 if served, else core/v1. Finding out runs in
 /// the task, so a slow answer never holds up the other panels.
-pub fn spawn(conn: &Connection, stack: &StackConfig, health: Health) -> (Events, JoinHandle<()>) {
+pub(super) fn spawn(
+    conn: &Connection,
+    stack: &StackConfig,
+    health: Health,
+) -> (Events, JoinHandle<()>) {
     let events = Events::default();
     let (conn, stack, kept) = (conn.clone(), stack.clone(), events.clone());
     let task = tokio::spawn(async move {

@@ -18,7 +18,7 @@ use crate::cluster::model::Readable;
 
 /// What could be read of each kind, shared by the watchers and the snapshot builder.
 #[derive(Clone)]
-pub struct Health {
+pub(super) struct Health {
     map: Arc<Mutex<BTreeMap<&'static str, Readable>>>,
     pub changed: Arc<Notify>,
     /// Bumped when the server's history is found not to be ours: every kind lists anew.
@@ -42,11 +42,11 @@ impl Default for Health {
 }
 
 impl Health {
-    pub fn get(&self, kind: &str) -> Readable {
+    pub(super) fn get(&self, kind: &str) -> Readable {
         self.lock().get(kind).cloned().unwrap_or_default()
     }
 
-    pub fn all(&self) -> BTreeMap<&'static str, Readable> {
+    pub(super) fn all(&self) -> BTreeMap<&'static str, Readable> {
         self.lock().clone()
     }
 
@@ -55,7 +55,7 @@ impl Health {
     }
 
     /// The kind was read (a list finished, or an event arrived).
-    pub fn ok(&self, kind: &'static str) {
+    pub(super) fn ok(&self, kind: &'static str) {
         let changed = self.lock().insert(kind, Readable::Yes) != Some(Readable::Yes);
         if changed {
             tracing::info!(kind, "watch healthy");
@@ -65,7 +65,7 @@ impl Health {
 
     /// The server's history is not ours (`why`): every kind drops its cache and lists
     /// from scratch — like client-go's reflector — replacing what was shown.
-    pub fn history_lost(&self, kind: &'static str, why: String) {
+    pub(super) fn history_lost(&self, kind: &'static str, why: String) {
         tracing::warn!(kind, "{why}: listing every kind anew");
         *self.reloaded.lock().unwrap_or_else(|e| e.into_inner()) =
             Some((jiff::Timestamp::now(), why));
@@ -74,7 +74,7 @@ impl Health {
     }
 
     /// The last reload, if any.
-    pub fn reloaded(&self) -> Option<(jiff::Timestamp, String)> {
+    pub(super) fn reloaded(&self) -> Option<(jiff::Timestamp, String)> {
         self.reloaded
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -83,22 +83,22 @@ impl Health {
 
     /// `n` pods of a first list in so far (None: it is complete, or none is under way);
     /// a snapshot shows the count.
-    pub fn pods_listing(&self, n: Option<usize>) {
+    pub(super) fn pods_listing(&self, n: Option<usize>) {
         *self.pods_listing.lock().unwrap_or_else(|e| e.into_inner()) = n;
         self.changed.notify_one();
     }
 
-    pub fn pods_listed_so_far(&self) -> Option<usize> {
+    pub(super) fn pods_listed_so_far(&self) -> Option<usize> {
         *self.pods_listing.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// A receiver of reloads (changes when every kind must list anew).
-    pub fn reloads(&self) -> tokio::sync::watch::Receiver<u64> {
+    pub(super) fn reloads(&self) -> tokio::sync::watch::Receiver<u64> {
         self.epoch.subscribe()
     }
 
     /// The kind failed: never read yet → No, read before → Stale (its data is kept).
-    pub fn failed(&self, kind: &'static str, reason: String) {
+    pub(super) fn failed(&self, kind: &'static str, reason: String) {
         let mut map = self.lock();
         let next = match map.get(kind) {
             Some(Readable::Yes | Readable::Stale(_)) => Readable::Stale(reason),
@@ -111,7 +111,7 @@ impl Health {
 }
 
 /// Why a kind cannot be read, in the words its panel shows.
-pub fn reason(kind: &str, namespace: &str, e: &watcher::Error) -> String {
+pub(super) fn reason(kind: &str, namespace: &str, e: &watcher::Error) -> String {
     let status = match e {
         watcher::Error::InitialListFailed(kube::Error::Api(s))
         | watcher::Error::WatchStartFailed(kube::Error::Api(s))
@@ -129,7 +129,7 @@ pub fn reason(kind: &str, namespace: &str, e: &watcher::Error) -> String {
 /// "Too large resource version": the server's history is behind ours (restored from a
 /// backup, restarted without its state). Resuming would wait for it to catch up and then
 /// show objects that no longer exist: client-go drops its cache and lists anew.
-pub fn history_lost(e: &watcher::Error) -> Option<String> {
+pub(super) fn history_lost(e: &watcher::Error) -> Option<String> {
     let s = match e {
         watcher::Error::InitialListFailed(kube::Error::Api(s))
         | watcher::Error::WatchStartFailed(kube::Error::Api(s))
@@ -152,11 +152,11 @@ pub fn history_lost(e: &watcher::Error) -> Option<String> {
 }
 
 /// The pause before listing anew after a reload.
-pub const RELIST_PAUSE: std::time::Duration = std::time::Duration::from_millis(500);
+pub(super) const RELIST_PAUSE: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// The watcher's configuration; after a reload the list is a consistent read (no
 /// resourceVersion), not whatever a cache holds.
-pub fn config(reloads: u64) -> watcher::Config {
+pub(super) fn config(reloads: u64) -> watcher::Config {
     let c = watcher::Config::default().timeout(WATCH_TIMEOUT_SECS);
     if reloads > 0 {
         c.list_semantic(watcher::ListSemantic::MostRecent)
@@ -170,7 +170,7 @@ pub fn config(reloads: u64) -> watcher::Config {
 /// nothing here reads them), reporting its health. When the server's history is not ours
 /// (too large a resourceVersion, or an object that changed its UID under its name) every
 /// kind lists anew and the store is replaced, not merged.
-pub fn drive<K>(
+pub(super) fn drive<K>(
     api: Api<K>,
     kind: &'static str,
     namespace: String,
@@ -219,7 +219,7 @@ where
 /// history is not ours — too large a resourceVersion, or `on_event` says so — every kind
 /// lists anew (see [`Health::history_lost`]); other errors are the kind's health, retried
 /// with backoff.
-pub async fn relisting<K>(
+pub(super) async fn relisting<K>(
     api: Api<K>,
     kind: &'static str,
     namespace: &str,

@@ -16,15 +16,15 @@ use crate::cluster::snapshot::pod_index::{PodEntry, PodIndex, owner};
 
 /// The pods, shared by their watcher and the snapshot builder.
 #[derive(Clone, Default)]
-pub struct Pods(Arc<Mutex<PodIndex>>);
+pub(super) struct Pods(Arc<Mutex<PodIndex>>);
 
 impl Pods {
-    pub fn lock(&self) -> MutexGuard<'_, PodIndex> {
+    pub(super) fn lock(&self) -> MutexGuard<'_, PodIndex> {
         self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
-pub fn spawn(api: Api<Pod>, ns: String, health: Health) -> (Pods, JoinHandle<()>) {
+pub(super) fn spawn(api: Api<Pod>, ns: String, health: Health) -> (Pods, JoinHandle<()>) {
     let pods = Pods::default();
     let kept = pods.clone();
     let task = tokio::spawn(async move {

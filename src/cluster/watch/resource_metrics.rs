@@ -12,14 +12,14 @@ use crate::cluster::connect::Connection;
 use crate::cluster::model::ResourceMetrics;
 
 /// How often the API is asked (metrics-server itself scrapes every 15 s).
-pub const EVERY: Duration = Duration::from_secs(15);
+pub(super) const EVERY: Duration = Duration::from_secs(15);
 
 /// How many answers the peaks are taken over (5 minutes).
 const PEAK_OVER: usize = 20;
 
 /// The latest answer, shared with the snapshot builder.
 #[derive(Clone, Default)]
-pub struct Latest(Arc<Mutex<(Arc<ResourceMetrics>, Recent)>>);
+pub(super) struct Latest(Arc<Mutex<(Arc<ResourceMetrics>, Recent)>>);
 
 /// The working sets of the last `PEAK_OVER` answers, per (pod, container): a ring of
 /// values (NaN: not in that answer), not a copy of each answer's map.
@@ -58,7 +58,7 @@ impl Recent {
 
 impl Latest {
     /// The latest answer (shared, not copied: at 10,000 pods it holds 30,000 entries).
-    pub fn get(&self) -> Arc<ResourceMetrics> {
+    pub(super) fn get(&self) -> Arc<ResourceMetrics> {
         self.0.lock().unwrap_or_else(|e| e.into_inner()).0.clone()
     }
 
@@ -73,7 +73,7 @@ impl Latest {
     }
 }
 
-pub fn spawn(conn: &Connection, health: Health) -> (Latest, JoinHandle<()>) {
+pub(super) fn spawn(conn: &Connection, health: Health) -> (Latest, JoinHandle<()>) {
     let latest = Latest::default();
     let (conn, out) = (conn.clone(), latest.clone());
     let task = tokio::spawn(async move {
