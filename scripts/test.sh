@@ -9,9 +9,9 @@
 # 2. checks prerequisites: cargo, tmux, prometheus, kubectl, kubectl.1.27, python3 with venv,
 #    node, npm; with CI=true a missing one is an error; otherwise a warning, and the names are
 #    exported in AGENTDECK_MISSING so the tests that need them can skip;
-#    then installs the Kubernetes client libraries that tests/sim/client_libs.rs drives (Python
-#    `kubernetes` in a venv, JavaScript `@kubernetes/client-node`), into
-#    target/client-libs, pinned by tests/clients/*, and the Prometheus instrumentation
+#    then installs the Kubernetes client libraries that sim/tests/cluster/client_libs.rs
+#    drives (Python `kubernetes` in a venv, JavaScript `@kubernetes/client-node`), into
+#    target/client-libs, pinned by sim/tests/clients/*, and the Prometheus instrumentation
 #    libraries tests/metrics/llm_exporters.rs runs (tests/exporters/requirements.txt) in a venv of
 #    their own there; nothing is done when already installed;
 # 3. cargo fmt --check, cargo clippy (warnings are errors; also of the build without the
@@ -109,23 +109,23 @@ if ((${#missing[@]} > 0)); then
 fi
 export AGENTDECK_MISSING="${missing[*]}"
 
-# The Kubernetes client libraries tests/sim/client_libs.rs drives against the sim, installed in
-# the build folder at the versions pinned in tests/clients/; an install is redone only when
-# its pin file changed (a copy of it is kept beside the install once it succeeded). The
-# paths are exported for the test; a library not installed is not exported, and the test
-# skips it (fails with AGENTDECK_REQUIRE_ALL=1).
-section "Kubernetes client libraries (tests/clients)"
+# The Kubernetes client libraries sim/tests/cluster/client_libs.rs drives against the sim,
+# installed in the build folder at the versions pinned in sim/tests/clients/; an install is
+# redone only when its pin file changed (a copy of it is kept beside the install once it
+# succeeded). The paths are exported for the test; a library not installed is not exported,
+# and the test skips it (fails with AGENTDECK_REQUIRE_ALL=1).
+section "Kubernetes client libraries (sim/tests/clients)"
 client_libs="${CARGO_TARGET_DIR:-$PWD/target}/client-libs"
 [[ "$client_libs" == /* ]] || client_libs="$PWD/$client_libs"
 client_lib_failed() {
     if is_ci; then
         die "$1"
     fi
-    warn "$1 -- tests/sim/client_libs.rs will skip it"
+    warn "$1 -- sim/tests/cluster/client_libs.rs will skip it"
 }
 
 install_python_client() {
-    local venv="$client_libs/venv" req=tests/clients/python/requirements.txt
+    local venv="$client_libs/venv" req=sim/tests/clients/python/requirements.txt
     if [[ -x "$venv/bin/python" ]] && cmp -s "$req" "$venv/installed-requirements.txt"; then
         echo "python: up to date in $venv"
         return 0
@@ -138,15 +138,15 @@ install_python_client() {
 }
 
 install_js_client() {
-    local dir="$client_libs/js" lock=tests/clients/js/package-lock.json
+    local dir="$client_libs/js" lock=sim/tests/clients/js/package-lock.json
     if [[ -d "$dir/node_modules" ]] && cmp -s "$lock" "$dir/installed-package-lock.json"; then
         echo "javascript: up to date in $dir"
         return 0
     fi
-    echo "javascript: npm ci of tests/clients/js in $dir"
+    echo "javascript: npm ci of sim/tests/clients/js in $dir"
     rm -rf "$dir"
     mkdir -p "$dir"
-    cp tests/clients/js/package.json "$lock" "$dir/"
+    cp sim/tests/clients/js/package.json "$lock" "$dir/"
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) \
         && cp "$lock" "$dir/installed-package-lock.json"
 }
@@ -156,14 +156,14 @@ if ! have python3 || [[ " ${missing[*]} " == *" python3-venv "* ]]; then
 elif install_python_client; then
     export AGENTDECK_CLIENT_PYTHON="$client_libs/venv/bin/python"
 else
-    client_lib_failed "installing tests/clients/python/requirements.txt failed"
+    client_lib_failed "installing sim/tests/clients/python/requirements.txt failed"
 fi
 if ! have node || ! have npm; then
     client_lib_failed "no node and npm: cannot install the JavaScript client library"
 elif install_js_client; then
     export AGENTDECK_CLIENT_NODE_MODULES="$client_libs/js/node_modules"
 else
-    client_lib_failed "npm ci of tests/clients/js failed"
+    client_lib_failed "npm ci of sim/tests/clients/js failed"
 fi
 
 # The instrumentation libraries whose Prometheus expositions tests/metrics/llm_exporters.rs scrapes

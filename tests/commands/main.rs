@@ -31,6 +31,7 @@ mod rotate_cli;
 mod rules_cli;
 mod runbook_cli;
 mod set_resources_cli;
+mod sim_cli;
 mod status_cli;
 mod timeline_cli;
 mod toolbox_cli;

@@ -1,6 +1,7 @@
 //! `agentdeck status` (the real binary) against the sim: whatever the cluster says is
 //! printed without escape sequences or control characters, so an event message cannot clear
-//! the operator's screen, retitle the terminal or fake agentdeck's own "healthy" line.
+//! the operator's screen, retitle the terminal or fake agentdeck's own "healthy" line; and
+//! 10,000 pods of a 50,000-pod cluster counted while peers poll it.
 
 use crate::common;
 
@@ -416,4 +417,77 @@ fn every_command_takes_the_namespace_by_one_rule() {
         assert_eq!(ns_of(&with(&["status", "-o", "json"])), want);
         assert_eq!(ns_of(&with(&["metrics", "-o", "json"])), want);
     }
+}
+
+/// Two peers (a Table lister like k9s or kubetui, a JSON lister like kdash) polling all
+/// 50,000 pods of the cluster while agentdeck lists the 10,000 of one namespace: the
+/// sim keeps answering small requests (its lists run off the runtime's threads), and
+/// `status` pages through all 10,000 pods to the end — none shown as 0, nothing assumed.
+#[test]
+fn ten_thousand_pods_are_listed_while_peers_poll() {
+    use std::io::{Read, Write};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::{Duration, Instant};
+    let sim = SimProcess::start(&["--preload", "--extra-pods", "50000"]);
+    let host = sim.url.trim_start_matches("http://").to_string();
+    let get = |host: &str, path: &str, accept: &str| -> usize {
+        let mut s = std::net::TcpStream::connect(host).unwrap();
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept: {accept}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut body = Vec::new();
+        let _ = s.read_to_end(&mut body);
+        body.len()
+    };
+    let stop = Arc::new(AtomicBool::new(false));
+    let peers: Vec<_> = [
+        "application/json;as=Table;g=meta.k8s.io;v=v1",
+        "application/json",
+    ]
+    .into_iter()
+    .map(|accept| {
+        let (stop, host) = (stop.clone(), host.clone());
+        std::thread::spawn(move || {
+            let mut lists = 0;
+            while !stop.load(Ordering::Relaxed) {
+                assert!(get(&host, "/api/v1/pods", accept) > 1_000_000);
+                lists += 1;
+            }
+            lists
+        })
+    })
+    .collect();
+    std::thread::sleep(Duration::from_secs(2));
+    let asked = Instant::now();
+    assert!(get(&host, "/version", "application/json") > 0);
+    let version = asked.elapsed();
+    let started = Instant::now();
+    let (code, out, err) = sim.agentdeck(&["-n", "load-1", "status", "-o", "json"], "");
+    let took = started.elapsed();
+    stop.store(true, Ordering::Relaxed);
+    let lists: usize = peers.into_iter().map(|p| p.join().unwrap()).sum();
+    eprintln!(
+        "under {lists} peer lists of 50,000 pods: /version in {version:.2?}, status of 10,000 pods in {took:.1?}"
+    );
+    assert!(code == 0 || code == 1, "{err}");
+    let s: serde_json::Value = serde_json::from_str(&out).unwrap();
+    // Every pod counted, in whatever phase the sim's controllers have it at the moment.
+    let pods: u64 = s["workloads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|w| {
+            ["pending", "running", "terminating", "failed"]
+                .map(|k| w["pods"][k].as_u64().unwrap_or(0))
+        })
+        .sum();
+    assert!((9_990..=10_010).contains(&pods), "{pods} pods: {s:#}");
+    assert_eq!(s["unreadable"], serde_json::json!({}), "{s:#}");
+    assert!(
+        version < Duration::from_secs(5),
+        "/version took {version:?}"
+    );
 }

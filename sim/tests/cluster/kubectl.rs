@@ -1,11 +1,13 @@
 //! Real kubectl (the PATH dispatcher, which picks 1.33 from the sim's /version, and
-//! kubectl.1.27) against the real `agentdeck sim` binary.
+//! kubectl.1.27) against the sim.
 
 use std::io::Write;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use crate::common::{SimProcess, ok, repo_path, require_tool, run};
+use agentdeck_sim::{DenyRule, SimConfig};
+
+use crate::common::{SimThread, ok, preload, repo_path, require_tool, run};
 
 fn wait_for(secs: u64, what: &str, mut f: impl FnMut() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(secs);
@@ -15,7 +17,7 @@ fn wait_for(secs: u64, what: &str, mut f: impl FnMut() -> bool) {
     }
 }
 
-fn jsonpath(sim: &SimProcess, bin: &str, args: &[&str], path: &str) -> String {
+fn jsonpath(sim: &SimThread, bin: &str, args: &[&str], path: &str) -> String {
     let mut c = sim.kubectl(bin);
     c.args(args).arg("-o").arg(format!("jsonpath={path}"));
     run(c).1
@@ -26,7 +28,10 @@ fn full_workflow(bin: &str) {
     if !require_tool(bin) {
         return;
     }
-    let sim = SimProcess::start(&["--time-scale", "4"]);
+    let sim = SimThread::start(SimConfig {
+        time_scale: 4.0,
+        ..SimConfig::default()
+    });
     let k = |args: &[&str]| {
         let mut c = sim.kubectl(bin);
         c.args(args);
@@ -295,7 +300,10 @@ fn denied(bin: &str) {
     if !require_tool(bin) {
         return;
     }
-    let sim = SimProcess::start(&["--preload", "--deny", "patch deployments"]);
+    let sim = SimThread::start(SimConfig {
+        deny: vec![DenyRule::parse("patch deployments").unwrap()],
+        ..preload(1.0)
+    });
     let mut c = sim.kubectl(bin);
     c.args(["auth", "can-i", "patch", "deployments", "-n", "ai-agents"]);
     let (success, out, _) = run(c);
@@ -506,7 +514,7 @@ fn kubectl_create_protobuf_bodies() {
     if !require_tool("kubectl") {
         return;
     }
-    let sim = SimProcess::start(&["--preload", "--time-scale", "4"]);
+    let sim = SimThread::start(preload(4.0));
     let k = |args: &[&str]| {
         let mut c = sim.kubectl("kubectl");
         c.args(args).args(["-n", "ai-agents"]);

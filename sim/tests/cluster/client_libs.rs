@@ -1,10 +1,10 @@
 //! Two Kubernetes client libraries that know nothing of agentdeck — the official Python
-//! `kubernetes` and JavaScript `@kubernetes/client-node` — as real clients of the real
-//! `agentdeck sim` binary over HTTPS, each loading the sim's kubeconfig with its own loader.
-//! Their scripts (tests/clients/) print one JSON line per check; every check named in
-//! [`CHECKS`] must be there and ok, so a script that skips one fails here.
+//! `kubernetes` and JavaScript `@kubernetes/client-node` — as real clients of the sim over
+//! HTTPS, each loading the sim's kubeconfig with its own loader. Their scripts
+//! (sim/tests/clients/) print one JSON line per check; every check named in [`CHECKS`]
+//! must be there and ok, so a script that skips one fails here.
 //!
-//! scripts/test.sh installs the libraries (pinned in tests/clients/) into
+//! scripts/test.sh installs the libraries (pinned in sim/tests/clients/) into
 //! target/client-libs and exports their paths; without them the test skips, or fails under
 //! AGENTDECK_REQUIRE_ALL=1 (CI).
 
@@ -16,7 +16,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::{SimProcess, repo_path};
+use agentdeck_sim::AuthMode;
+
+use crate::common::{SimThread, preload, repo_path};
 
 /// The checks both scripts make, by the names they print.
 const CHECKS: &[&str] = &[
@@ -51,7 +53,7 @@ struct Library {
     /// Written beside the install once it succeeded (so a broken install is not used).
     marker: &'static str,
     /// How the sim checks this client (`--auth`): the two libraries cover both kinds.
-    auth: &'static str,
+    auth: AuthMode,
     /// The program that runs the script, when it is not part of the install.
     runtime: Option<&'static str>,
     /// The script's command (KUBECONFIG is set on it): (installed path, a scratch folder).
@@ -63,11 +65,11 @@ const PYTHON: Library = Library {
     env: "AGENTDECK_CLIENT_PYTHON",
     default: "venv/bin/python",
     marker: "venv/installed-requirements.txt",
-    auth: "client-cert",
+    auth: AuthMode::ClientCert,
     runtime: None,
     command: |python, _| {
         let mut c = Command::new(python);
-        c.arg(repo_path("tests/clients/python/smoke.py"));
+        c.arg(repo_path("sim/tests/clients/python/smoke.py"));
         c
     },
 };
@@ -77,7 +79,7 @@ const JAVASCRIPT: Library = Library {
     env: "AGENTDECK_CLIENT_NODE_MODULES",
     default: "js/node_modules",
     marker: "js/installed-package-lock.json",
-    auth: "token",
+    auth: AuthMode::Token,
     runtime: Some("node"),
     // ES modules resolve packages from the script's folder up (NODE_PATH does not apply):
     // the script runs from a folder whose node_modules is the installed one.
@@ -85,7 +87,7 @@ const JAVASCRIPT: Library = Library {
         let dir = scratch.join("js");
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::copy(
-            repo_path("tests/clients/js/smoke.mjs"),
+            repo_path("sim/tests/clients/js/smoke.mjs"),
             dir.join("smoke.mjs"),
         )
         .unwrap();
@@ -104,9 +106,11 @@ fn installed(lib: &Library) -> Option<PathBuf> {
         assert!(p.exists(), "{}={} does not exist", lib.env, p.display());
         return Some(p);
     }
-    // The build folder: the agentdeck binary is in its debug/ (or release/).
-    let target = Path::new(env!("CARGO_BIN_EXE_agentdeck"))
+    // The build folder: this test binary is in its debug/deps/ (or release/deps/).
+    let exe = std::env::current_exe().expect("this test binary's path");
+    let target = exe
         .parent()
+        .and_then(Path::parent)
         .and_then(Path::parent)
         .expect("the build folder");
     let libs = target.join("client-libs");
@@ -126,8 +130,8 @@ fn installed(lib: &Library) -> Option<PathBuf> {
     None
 }
 
-/// Run `lib`'s script against a fresh sim (HTTPS, `--auth lib.auth`) and require every check
-/// in [`CHECKS`] to be reported ok.
+/// Run `lib`'s script against a fresh sim (HTTPS, authenticating as `lib.auth` says) and
+/// require every check in [`CHECKS`] to be reported ok.
 fn run_library(lib: &Library) {
     if lib.runtime.is_some_and(|tool| !common::require_tool(tool)) {
         return;
@@ -135,7 +139,11 @@ fn run_library(lib: &Library) {
     let Some(path) = installed(lib) else {
         return;
     };
-    let sim = SimProcess::start(&["--preload", "--tls", "--auth", lib.auth]);
+    let sim = SimThread::start(agentdeck_sim::SimConfig {
+        tls: true,
+        auth: lib.auth,
+        ..preload(1.0)
+    });
     assert!(
         sim.url.starts_with("https://"),
         "sim not on HTTPS: {}",
@@ -176,7 +184,7 @@ fn run_library(lib: &Library) {
         .collect();
     assert!(
         problems.is_empty() && unknown.is_empty() && success,
-        "{}: {} of {} checks failed or missing{}; exit ok: {success}\n{}\n\nstdout:\n{stdout}\nstderr:\n{stderr}\nsim log (tail):\n{}",
+        "{}: {} of {} checks failed or missing{}; exit ok: {success}\n{}\n\nstdout:\n{stdout}\nstderr:\n{stderr}",
         lib.name,
         problems.len(),
         CHECKS.len(),
@@ -186,7 +194,6 @@ fn run_library(lib: &Library) {
             format!(", checks not expected here: {unknown:?}")
         },
         problems.join("\n"),
-        tail(&sim.log(), 40),
     );
     eprintln!("{}: all {} checks ok", lib.name, CHECKS.len());
 }
@@ -222,11 +229,6 @@ fn run_with_limit(mut cmd: Command, limit: Duration) -> (bool, String, String) {
         "{desc} still running after {limit:?}, killed\nstdout:\n{stdout}\nstderr:\n{stderr}"
     );
     (status.unwrap().success(), stdout, stderr)
-}
-
-fn tail(s: &str, n: usize) -> String {
-    let lines: Vec<&str> = s.lines().collect();
-    lines[lines.len().saturating_sub(n)..].join("\n")
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::common::{SimProcess, http, ok, require_tool, run};
+use crate::common::{SimThread, http, ok, preload, require_tool, run};
 use serde_json::Value;
 
 fn wait_for<T>(secs: u64, what: &str, mut f: impl FnMut() -> Option<T>) -> T {
@@ -20,14 +20,14 @@ fn wait_for<T>(secs: u64, what: &str, mut f: impl FnMut() -> Option<T>) -> T {
     }
 }
 
-fn get_json(sim: &SimProcess, path: &str) -> Value {
+fn get_json(sim: &SimThread, path: &str) -> Value {
     let body = http(&sim.url, "GET", path, "");
     serde_json::from_str(&body).unwrap_or_else(|e| panic!("{path}: {e}: {body}"))
 }
 
 /// The running pods' metrics in ai-agents, once the stack's four pods (three agents at
 /// the HPA's minimum, redis) have them.
-fn running_pod_metrics(sim: &SimProcess) -> Value {
+fn running_pod_metrics(sim: &SimThread) -> Value {
     wait_for(60, "metrics of the four running pods", || {
         let list = get_json(
             sim,
@@ -39,7 +39,7 @@ fn running_pod_metrics(sim: &SimProcess) -> Value {
 
 #[test]
 fn discovery_lists_the_metrics_group_with_get_and_list_only() {
-    let sim = SimProcess::start(&["--preload"]);
+    let sim = SimThread::start(preload(1.0));
     let groups = get_json(&sim, "/apis");
     let group = groups["groups"]
         .as_array()
@@ -74,7 +74,7 @@ fn discovery_lists_the_metrics_group_with_get_and_list_only() {
 
 #[test]
 fn pod_and_node_metrics_have_metrics_servers_shape() {
-    let sim = SimProcess::start(&["--preload"]);
+    let sim = SimThread::start(preload(1.0));
     let list = running_pod_metrics(&sim);
     assert_eq!(list["kind"], "PodMetricsList");
     assert_eq!(list["apiVersion"], "metrics.k8s.io/v1beta1");
@@ -128,7 +128,7 @@ fn pod_and_node_metrics_have_metrics_servers_shape() {
 
 #[test]
 fn missing_objects_and_watches_are_refused_like_metrics_server() {
-    let sim = SimProcess::start(&["--preload"]);
+    let sim = SimThread::start(preload(1.0));
     let missing = get_json(
         &sim,
         "/apis/metrics.k8s.io/v1beta1/namespaces/ai-agents/pods/nope",
@@ -150,7 +150,7 @@ fn kubectl_top_pods_and_nodes_work() {
     if !require_tool("kubectl") {
         return;
     }
-    let sim = SimProcess::start(&["--preload"]);
+    let sim = SimThread::start(preload(1.0));
     running_pod_metrics(&sim);
     for bin in ["kubectl", "kubectl.1.27"] {
         let mut top = sim.kubectl(bin);

@@ -1,9 +1,9 @@
-//! `kubectl get <kind> -A` (and `-o wide`) against the real `agentdeck sim` binary shows the
-//! columns of kube-apiserver's printers (pkg/printers/internalversion/printers.go) for every
-//! kind the sim serves, with kubectl 1.33 (the PATH dispatcher) and kubectl.1.27. The
-//! objects come from tests/fixtures/every-kind.yaml.
+//! `kubectl get <kind> -A` (and `-o wide`) against the sim shows the columns of
+//! kube-apiserver's printers (pkg/printers/internalversion/printers.go) for every kind the
+//! sim serves, with kubectl 1.33 (the PATH dispatcher) and kubectl.1.27. The objects come
+//! from sim/tests/fixtures/every-kind.yaml.
 
-use crate::common::{SimProcess, ok, repo_path, require_tool};
+use crate::common::{SimThread, ok, preload, repo_path, require_tool};
 
 /// (resource, namespaced, columns, extra columns of `-o wide`), columns joined by "|".
 #[rustfmt::skip]
@@ -89,7 +89,7 @@ fn cells(line: &str) -> String {
 
 /// `kubectl get <resource> -A [-o wide]`: the header and the row whose NAME is `name`
 /// (the first row when `name` is empty).
-fn get(sim: &SimProcess, bin: &str, resource: &str, wide: bool, name: &str) -> (String, String) {
+fn get(sim: &SimThread, bin: &str, resource: &str, wide: bool, name: &str) -> (String, String) {
     let mut c = sim.kubectl(bin);
     c.args(["get", resource, "-A"]);
     if wide {
@@ -111,8 +111,8 @@ fn tables(bin: &str) {
     if !require_tool(bin) {
         return;
     }
-    let sim = SimProcess::start(&["--preload"]);
-    let fixture = repo_path("tests/fixtures/every-kind.yaml");
+    let sim = SimThread::start(preload(1.0));
+    let fixture = repo_path("sim/tests/fixtures/every-kind.yaml");
     let mut apply = sim.kubectl(bin);
     apply.args(["apply", "-f", fixture.to_str().unwrap()]);
     ok(apply);
@@ -135,7 +135,7 @@ fn tables(bin: &str) {
 }
 
 /// Events: `-o wide` adds columns between the others.
-fn events(sim: &SimProcess, bin: &str) {
+fn events(sim: &SimThread, bin: &str) {
     let (header, _) = get(sim, bin, "events", false, "");
     assert_eq!(
         header, "NAMESPACE|LAST SEEN|TYPE|REASON|OBJECT|MESSAGE",
@@ -148,7 +148,7 @@ fn events(sim: &SimProcess, bin: &str) {
 }
 
 /// A few rows of the fixture's objects, as the real printers render them.
-fn rows(sim: &SimProcess, bin: &str) {
+fn rows(sim: &SimThread, bin: &str) {
     let row = |resource, wide, name| get(sim, bin, resource, wide, name).1;
     let sc = row("storageclasses", false, "standard (default)");
     assert!(

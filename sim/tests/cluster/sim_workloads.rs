@@ -1,14 +1,19 @@
 //! Workloads and API groups of the simulated cluster as real kubectl sees them: a broken
 //! aggregated API (`--broken-group`), StatefulSets, and `--extra-events`.
 
-use crate::common::{SimProcess, ok, require_tool, run};
+use agentdeck_sim::SimConfig;
+
+use crate::common::{SimThread, ok, preload, require_tool, run};
 
 #[test]
 fn a_broken_aggregated_api_is_reported_like_a_real_cluster_and_the_rest_works() {
     if !require_tool("kubectl") {
         return;
     }
-    let sim = SimProcess::start(&["--preload", "--broken-group", "metrics.k8s.io/v1beta1"]);
+    let sim = SimThread::start(SimConfig {
+        broken_groups: vec!["metrics.k8s.io/v1beta1".into()],
+        ..preload(1.0)
+    });
     let mut get = sim.kubectl("kubectl");
     get.args(["get", "pods", "-n", "ai-agents", "-o", "name"]);
     let (success, out, err) = run(get);
@@ -52,7 +57,7 @@ spec:
         resources: {requests: {cpu: 100m, memory: 128Mi}}
 ";
 
-fn kubectl_ok(sim: &SimProcess, args: &[&str]) -> String {
+fn kubectl_ok(sim: &SimThread, args: &[&str]) -> String {
     let mut c = sim.kubectl("kubectl");
     c.args(args);
     ok(c)
@@ -63,7 +68,7 @@ fn statefulset_apply_scale_restart_and_rollout_status_with_kubectl() {
     if !require_tool("kubectl") {
         return;
     }
-    let sim = SimProcess::start(&["--preload", "--time-scale", "20"]);
+    let sim = SimThread::start(preload(20.0));
     let file = sim.dir.path().join("sts.yaml");
     std::fs::write(&file, STATEFULSET).unwrap();
     kubectl_ok(&sim, &["apply", "-f", file.to_str().unwrap()]);
@@ -138,7 +143,10 @@ fn extra_events_start_fast_and_list_in_chunks() {
         return;
     }
     let t0 = std::time::Instant::now();
-    let sim = SimProcess::start(&["--extra-events", "20000"]);
+    let sim = SimThread::start(SimConfig {
+        extra_events: 20_000,
+        ..SimConfig::default()
+    });
     assert!(t0.elapsed().as_secs() < 10, "started in {:?}", t0.elapsed());
     let names = kubectl_ok(
         &sim,

@@ -1,17 +1,24 @@
-//! `--extra-pods 5000`: the sim starts quickly and real kubectl pages through every pod.
+//! `--extra-pods 5000`: the sim starts quickly and real kubectl pages through every pod;
+//! ten watchers under `--churn` see the same events. (`agentdeck status` paging through
+//! 10,000 of 50,000 pods while peers poll is the product's: `tests/commands/status_cli.rs`.)
 
 use crate::common;
 
 use std::time::{Duration, Instant};
 
-use crate::common::{SimProcess, require_tool, run};
+use agentdeck_sim::SimConfig;
+
+use crate::common::{SimThread, preload, require_tool, run};
 
 #[test]
 fn five_thousand_pods_page_through_kubectl() {
     if !require_tool("kubectl") {
         return;
     }
-    let sim = SimProcess::start(&["--preload", "--extra-pods", "5000"]);
+    let sim = SimThread::start(SimConfig {
+        extra_pods: 5000,
+        ..preload(1.0)
+    });
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
         let mut c = sim.kubectl("kubectl");
@@ -57,10 +64,10 @@ async fn ten_watchers_see_every_event_under_churn() {
     use k8s_openapi::api::core::v1::Pod;
     use kube::api::{Api, ListParams, WatchEvent, WatchParams};
 
-    let h = common::start_sim(agentdeck_sim::SimConfig {
+    let h = common::start_sim(SimConfig {
         extra_pods: 500,
         churn: 100.0,
-        ..agentdeck_sim::SimConfig::default()
+        ..SimConfig::default()
     })
     .await;
     let pods: Api<Pod> = Api::all(common::client(&h));
@@ -91,6 +98,9 @@ async fn ten_watchers_see_every_event_under_churn() {
                     WatchEvent::Added(p) => ('A', p),
                     WatchEvent::Modified(p) => ('M', p),
                     WatchEvent::Deleted(p) => ('D', p),
+                    // kube asks for bookmarks; the sim sends one every 5 s, so a watcher
+                    // that takes longer (a loaded machine) gets one: not an object's event.
+                    WatchEvent::Bookmark(_) => continue,
                     other => panic!("unexpected {other:?}"),
                 };
                 let rv: u64 = p.metadata.resource_version.unwrap().parse().unwrap();
@@ -119,76 +129,4 @@ async fn ten_watchers_see_every_event_under_churn() {
         assert!(enough(s), "only {} events within {limit:?}", s.len());
     }
     assert!(common_len > 1000, "only {common_len} events");
-}
-
-/// Two peers (a Table lister like k9s or kubetui, a JSON lister like kdash) polling all
-/// 50,000 pods of the cluster while agentdeck lists the 10,000 of one namespace: the
-/// sim keeps answering small requests (its lists run off the runtime's threads), and
-/// `status` pages through all 10,000 pods to the end — none shown as 0, nothing assumed.
-#[test]
-fn ten_thousand_pods_are_listed_while_peers_poll() {
-    use std::io::{Read, Write};
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicBool, Ordering};
-    let sim = SimProcess::start(&["--preload", "--extra-pods", "50000"]);
-    let host = sim.url.trim_start_matches("http://").to_string();
-    let get = |host: &str, path: &str, accept: &str| -> usize {
-        let mut s = std::net::TcpStream::connect(host).unwrap();
-        write!(
-            s,
-            "GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept: {accept}\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
-        let mut body = Vec::new();
-        let _ = s.read_to_end(&mut body);
-        body.len()
-    };
-    let stop = Arc::new(AtomicBool::new(false));
-    let peers: Vec<_> = [
-        "application/json;as=Table;g=meta.k8s.io;v=v1",
-        "application/json",
-    ]
-    .into_iter()
-    .map(|accept| {
-        let (stop, host) = (stop.clone(), host.clone());
-        std::thread::spawn(move || {
-            let mut lists = 0;
-            while !stop.load(Ordering::Relaxed) {
-                assert!(get(&host, "/api/v1/pods", accept) > 1_000_000);
-                lists += 1;
-            }
-            lists
-        })
-    })
-    .collect();
-    std::thread::sleep(Duration::from_secs(2));
-    let asked = Instant::now();
-    assert!(get(&host, "/version", "application/json") > 0);
-    let version = asked.elapsed();
-    let started = Instant::now();
-    let (code, out, err) = sim.agentdeck(&["-n", "load-1", "status", "-o", "json"], "");
-    let took = started.elapsed();
-    stop.store(true, Ordering::Relaxed);
-    let lists: usize = peers.into_iter().map(|p| p.join().unwrap()).sum();
-    eprintln!(
-        "under {lists} peer lists of 50,000 pods: /version in {version:.2?}, status of 10,000 pods in {took:.1?}"
-    );
-    assert!(code == 0 || code == 1, "{err}");
-    let s: serde_json::Value = serde_json::from_str(&out).unwrap();
-    // Every pod counted, in whatever phase the sim's controllers have it at the moment.
-    let pods: u64 = s["workloads"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|w| {
-            ["pending", "running", "terminating", "failed"]
-                .map(|k| w["pods"][k].as_u64().unwrap_or(0))
-        })
-        .sum();
-    assert!((9_990..=10_010).contains(&pods), "{pods} pods: {s:#}");
-    assert_eq!(s["unreadable"], serde_json::json!({}), "{s:#}");
-    assert!(
-        version < Duration::from_secs(5),
-        "/version took {version:?}"
-    );
 }

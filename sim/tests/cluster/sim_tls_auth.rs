@@ -1,6 +1,9 @@
 //! The simulator served like a production API server: HTTPS with a CA generated for the
 //! run (`--tls`) and authentication (`--auth token|client-cert|exec`), checked with kube-rs
-//! from the written kubeconfig and with real kubectl.
+//! from the written kubeconfig and with real kubectl. Exec tokens are minted here as the
+//! credential plugin mints them (`agentdeck_sim::credential`); the plugin itself, run by
+//! kube-rs and kubectl, is the product's `agentdeck sim credential`
+//! (`tests/commands/sim_cli.rs`).
 
 use crate::common;
 
@@ -29,7 +32,6 @@ async fn run(tls: bool, auth: AuthMode, ttl: Duration) -> Run {
         auth,
         token_ttl: ttl,
         kubeconfig_out: Some(kubeconfig.clone()),
-        exec_command: Some(PathBuf::from(env!("CARGO_BIN_EXE_agentdeck"))),
         ..common::preload(1.0)
     })
     .await;
@@ -42,7 +44,7 @@ async fn run(tls: bool, auth: AuthMode, ttl: Duration) -> Run {
 
 /// kube-rs's config from the written kubeconfig (exactly as a user's client reads it).
 async fn config(kubeconfig: &Path) -> kube::Config {
-    agentdeck::tls::init();
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let kc = Kubeconfig::read_from(kubeconfig).unwrap();
     let mut cfg = kube::Config::from_custom_kubeconfig(kc, &KubeConfigOptions::default())
         .await
@@ -78,7 +80,7 @@ fn anonymous(mut cfg: kube::Config) -> kube::Config {
 }
 
 async fn get_text(c: &kube::Client, path: &str) -> Result<String, kube::Error> {
-    let req = http::Request::get(path).body(Vec::new()).unwrap();
+    let req = axum::http::Request::get(path).body(Vec::new()).unwrap();
     c.request_text(req).await
 }
 
@@ -163,8 +165,10 @@ async fn client_cert_auth_needs_tls() {
     assert!(err.to_string().contains("--tls"), "{err}");
 }
 
-/// Run the kubeconfig's exec plugin as a client would: (token, stderr).
-fn run_plugin(kubeconfig: &Path) -> (String, String) {
+/// The kubeconfig's exec plugin stanza, and a token minted as that plugin mints it from
+/// its arguments (`sim credential --secret-file PATH --ttl Ns`): (token, the plugin's
+/// command).
+fn mint_as_the_plugin(kubeconfig: &Path) -> (String, String) {
     let kc = Kubeconfig::read_from(kubeconfig).unwrap();
     let exec = kc.auth_infos[0]
         .auth_info
@@ -181,39 +185,65 @@ fn run_plugin(kubeconfig: &Path) -> (String, String) {
         exec.interactive_mode,
         Some(kube::config::ExecInteractiveMode::IfAvailable)
     );
-    let out = Command::new(exec.command.unwrap())
-        .args(exec.args.unwrap_or_default())
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let cred: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let args = exec.args.unwrap_or_default();
+    assert_eq!(args[..2], ["sim", "credential"], "{args:?}");
+    let flag = |name: &str| {
+        let i = args.iter().position(|a| a == name).unwrap();
+        args[i + 1].clone()
+    };
+    let secret = PathBuf::from(flag("--secret-file"));
+    assert!(secret.is_file(), "{}", secret.display());
+    let ttl: u64 = flag("--ttl").strip_suffix('s').unwrap().parse().unwrap();
+    let (json, until) = agentdeck_sim::credential(&secret, Duration::from_secs(ttl)).unwrap();
+    let cred: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(cred["kind"], "ExecCredential");
     assert_eq!(cred["apiVersion"], "client.authentication.k8s.io/v1");
     let exp = cred["status"]["expirationTimestamp"].as_str().unwrap();
+    assert_eq!(exp, until);
     exp.parse::<jiff::Timestamp>().expect("RFC 3339 expiry");
     (
         cred["status"]["token"].as_str().unwrap().to_string(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
+        exec.command.unwrap(),
     )
 }
 
+/// kube-rs's config from a kubeconfig whose user runs an exec plugin, with that user
+/// removed (the server and its CA kept): no plugin runs.
+async fn config_without_the_plugin(kubeconfig: &Path) -> kube::Config {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let mut kc = Kubeconfig::read_from(kubeconfig).unwrap();
+    kc.auth_infos[0].auth_info = Some(Default::default());
+    let mut cfg = kube::Config::from_custom_kubeconfig(kc, &KubeConfigOptions::default())
+        .await
+        .unwrap();
+    cfg.default_retry = false;
+    cfg
+}
+
 #[tokio::test]
-async fn exec_plugin_tokens_expire_and_kube_rs_refreshes_them() {
-    let r = run(true, AuthMode::Exec, Duration::from_secs(3)).await;
-    let (token, stderr) = run_plugin(&r.kubeconfig);
-    assert!(
-        stderr.starts_with("agentdeck sim credential: issued a token valid until"),
-        "{stderr:?}"
-    );
-    let cfg = config(&r.kubeconfig).await;
+async fn exec_plugin_tokens_expire_and_forged_ones_fail() {
+    let plugin = PathBuf::from("/opt/sso/bin/credential-plugin");
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("kubeconfig");
+    let sim = start_sim(SimConfig {
+        tls: true,
+        auth: AuthMode::Exec,
+        token_ttl: Duration::from_secs(3),
+        kubeconfig_out: Some(kubeconfig.clone()),
+        exec_command: Some(plugin.clone()),
+        ..common::preload(1.0)
+    })
+    .await;
+    let (token, command) = mint_as_the_plugin(&kubeconfig);
+    assert_eq!(Path::new(&command), plugin);
+    let cfg = config_without_the_plugin(&kubeconfig).await;
     // The plugin's token as a static token: works until it expires.
     let mut fixed = anonymous(cfg.clone());
     fixed.auth_info.token = Some(token.clone().into());
     let fixed = client(fixed);
     assert!(!list_pods(fixed.clone()).await.unwrap().is_empty());
-    // kube-rs runs the plugin itself.
-    let refreshing = client(cfg.clone());
-    assert!(!list_pods(refreshing.clone()).await.unwrap().is_empty());
+    // No token: 401.
+    assert_unauthorized(list_pods(client(anonymous(cfg.clone()))).await);
 
     tokio::time::sleep(Duration::from_millis(4200)).await;
     assert_unauthorized(list_pods(fixed).await);
@@ -222,8 +252,12 @@ async fn exec_plugin_tokens_expire_and_kube_rs_refreshes_them() {
     let mut f = anonymous(cfg.clone());
     f.auth_info.token = Some(forged.into());
     assert_unauthorized(list_pods(client(f)).await);
-    assert!(!list_pods(refreshing).await.unwrap().is_empty());
-    r.sim.stop().await;
+    // A fresh token (what a client gets by running the plugin again) works.
+    let (fresh, _) = mint_as_the_plugin(&kubeconfig);
+    let mut renewed = anonymous(cfg);
+    renewed.auth_info.token = Some(fresh.into());
+    assert!(!list_pods(client(renewed)).await.unwrap().is_empty());
+    sim.stop().await;
 }
 
 /// Real kubectl (the dispatcher on PATH) against the sim, with a fresh HOME.
@@ -242,12 +276,13 @@ fn kubectl(kubeconfig: &Path, args: &[&str]) -> (bool, String, String) {
     common::run(c)
 }
 
+/// (With `--auth exec`, kubectl runs the product's plugin: `tests/commands/sim_cli.rs`.)
 #[tokio::test]
-async fn kubectl_with_tls_and_each_auth_mode() {
+async fn kubectl_with_tls_and_a_token_or_a_client_certificate() {
     if !require_tool("kubectl") {
         return;
     }
-    for mode in [AuthMode::Token, AuthMode::ClientCert, AuthMode::Exec] {
+    for mode in [AuthMode::Token, AuthMode::ClientCert] {
         let r = run(true, mode, Duration::from_secs(3600)).await;
         let kc = r.kubeconfig.clone();
         let (ok, out, err) =
@@ -286,43 +321,4 @@ async fn metrics_listen_stays_plain_http_with_tls_and_auth() {
         .unwrap();
     assert!(body.contains("http_request_duration_seconds"), "{body}");
     sim.stop().await;
-}
-
-#[test]
-fn the_cli_refuses_what_cannot_work_and_hides_the_plugin() {
-    let bin = env!("CARGO_BIN_EXE_agentdeck");
-    let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(bin)
-        .args(["sim", "--auth", "client-cert"])
-        .env("AGENTDECK_LOG_FILE", dir.path().join("log"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("--auth client-cert needs --tls"), "{err}");
-
-    let out = Command::new(bin)
-        .args(["sim", "--auth", "exec"])
-        .env("AGENTDECK_LOG_FILE", dir.path().join("log"))
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("--kubeconfig-out"), "{err}");
-
-    let help = Command::new(bin).args(["sim", "--help"]).output().unwrap();
-    let help = String::from_utf8_lossy(&help.stdout);
-    assert!(help.contains("--auth") && help.contains("--tls") && help.contains("--state-file"));
-    assert!(!help.contains("credential <"), "{help}");
-    assert!(!help.contains("Commands:"), "{help}");
-
-    let missing = Command::new(bin)
-        .args(["sim", "credential", "--secret-file"])
-        .arg(dir.path().join("nope"))
-        .env("AGENTDECK_LOG_FILE", dir.path().join("log"))
-        .output()
-        .unwrap();
-    assert!(!missing.status.success());
-    assert!(missing.stdout.is_empty());
-    assert!(String::from_utf8_lossy(&missing.stderr).contains("nope"));
 }

@@ -1,4 +1,4 @@
-//! An on-call engineer's kubectl day against the real `agentdeck sim`, with kubectl 1.33
+//! An on-call engineer's kubectl day against the sim (the bundled stack), with kubectl 1.33
 //! (the PATH dispatcher picks it from the sim's version) and kubectl 1.27: every row is a
 //! command a user types, in order, with what a real 1.33 cluster answers — or how a real
 //! cluster without that feature fails. The test prints the table (command × version →
@@ -11,7 +11,7 @@ use std::io::Write;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use crate::common::{SimProcess, require_tool};
+use crate::common::{SimThread, preload, require_tool};
 use rows::{Expect, Row};
 
 /// One row's outcome: exit status, stdout, stderr.
@@ -21,7 +21,7 @@ struct Outcome {
     err: String,
 }
 
-fn run_row(sim: &SimProcess, bin: &str, row: &Row) -> Outcome {
+fn run_row(sim: &SimThread, bin: &str, row: &Row) -> Outcome {
     let mut c = sim.kubectl(bin);
     c.args(row.args);
     if let Some((k, v)) = row.env {
@@ -116,7 +116,7 @@ fn day(bin: &str, v127: bool) {
     if !require_tool(bin) {
         return;
     }
-    let sim = SimProcess::start(&["--preload", "--time-scale", "4"]);
+    let sim = SimThread::start(preload(4.0));
     let mut table = Vec::new();
     let mut failures = Vec::new();
     for row in rows::ROWS {

@@ -1,11 +1,11 @@
 //! `kubectl explain` and field validation with real kubectl (1.33 through the PATH
-//! dispatcher, and kubectl.1.27) against the real `agentdeck sim --preload`: the sim's
+//! dispatcher, and kubectl.1.27) against the sim with the bundled stack: the sim's
 //! OpenAPI v3 and v2 documents, generated from k8s-openapi's schemas, must describe every
 //! served kind.
 
 use std::process::Command;
 
-use crate::common::{SimProcess, ok, require_tool, run};
+use crate::common::{SimThread, ok, preload, require_tool, run};
 
 const BAD_DEPLOYMENT: &str = "apiVersion: apps/v1
 kind: Deployment
@@ -26,7 +26,7 @@ spec:
 
 const STRICT_ERROR: &str = "Deployment in version \"v1\" cannot be handled as a Deployment: strict decoding error: unknown field \"spec.replicass\"";
 
-fn k(sim: &SimProcess, bin: &str, args: &[&str]) -> Command {
+fn k(sim: &SimThread, bin: &str, args: &[&str]) -> Command {
     let mut c = sim.kubectl(bin);
     c.args(args);
     c
@@ -37,7 +37,7 @@ fn k(sim: &SimProcess, bin: &str, args: &[&str]) -> Command {
 /// (the first resource whose group-resource prefixes the name), so such names are explained
 /// again with `--api-version`. The metrics.k8s.io ones fail then as on a real cluster:
 /// metrics-server serves no OpenAPI v3.
-fn explain_every_resource(sim: &SimProcess, bin: &str) {
+fn explain_every_resource(sim: &SimThread, bin: &str) {
     let names = ok(k(sim, bin, &["api-resources", "-o", "name"]));
     let versions = ok(k(sim, bin, &["api-versions"]));
     let mut explained = 0;
@@ -74,7 +74,7 @@ fn explain_every_resource(sim: &SimProcess, bin: &str) {
     );
 }
 
-fn explain_fields(sim: &SimProcess, bin: &str) {
+fn explain_fields(sim: &SimThread, bin: &str) {
     let cases: &[(&str, &[&str])] = &[
         (
             "deployment.spec.replicas",
@@ -148,7 +148,7 @@ fn explain_fields(sim: &SimProcess, bin: &str) {
 /// documents' PATCH operations list the fieldValidation parameter), so the error is the
 /// server's, and a client-side dry run, which never reaches the server, passes as on a real
 /// cluster.
-fn field_validation(sim: &SimProcess, bin: &str) {
+fn field_validation(sim: &SimThread, bin: &str) {
     let file = sim.dir.path().join(format!("bad-{bin}.yaml"));
     std::fs::write(&file, BAD_DEPLOYMENT).unwrap();
     let f = file.to_str().unwrap();
@@ -178,7 +178,7 @@ fn explain_and_validate(bin: &str) {
     if !require_tool(bin) {
         return;
     }
-    let sim = SimProcess::start(&["--preload"]);
+    let sim = SimThread::start(preload(1.0));
     explain_fields(&sim, bin);
     explain_every_resource(&sim, bin);
     field_validation(&sim, bin);

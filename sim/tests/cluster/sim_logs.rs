@@ -1,4 +1,4 @@
-//! `kubectl logs` (1.33 and 1.27) against the real `agentdeck sim --preload`: the agent
+//! `kubectl logs` (1.33 and 1.27) against the sim with the bundled stack: the agent
 //! containers' lines (start-up, requests served per model), `-f` streaming new lines as
 //! simulated time passes, `--previous` after an OOM kill (the last lines before the kill)
 //! and its 400 on a container that never restarted, `--tail`, `--since`,
@@ -9,7 +9,7 @@ use std::process::Stdio;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use crate::common::{SimProcess, http, ok, require_tool, run};
+use crate::common::{SimThread, http, ok, preload, require_tool, run};
 
 /// An RFC3339Nano UTC time as a sortable string (fraction padded to nine digits).
 fn sortable(t: &str) -> String {
@@ -34,20 +34,20 @@ fn wait_for<T>(secs: u64, what: &str, mut f: impl FnMut() -> Option<T>) -> T {
 }
 
 /// `kubectl -n ai-agents ARGS` with binary `bin`: (success, stdout, stderr).
-fn k(sim: &SimProcess, bin: &str, args: &[&str]) -> (bool, String, String) {
+fn k(sim: &SimThread, bin: &str, args: &[&str]) -> (bool, String, String) {
     let mut c = sim.kubectl(bin);
     c.args(["-n", "ai-agents"]).args(args);
     run(c)
 }
 
-fn k_ok(sim: &SimProcess, bin: &str, args: &[&str]) -> String {
+fn k_ok(sim: &SimThread, bin: &str, args: &[&str]) -> String {
     let mut c = sim.kubectl(bin);
     c.args(["-n", "ai-agents"]).args(args);
     ok(c)
 }
 
 /// The agent pods: (name, restarts, last termination reason, running).
-fn agent_pods(sim: &SimProcess, bin: &str) -> Vec<(String, i64, String, bool)> {
+fn agent_pods(sim: &SimThread, bin: &str) -> Vec<(String, i64, String, bool)> {
     let out = k(
         sim,
         bin,
@@ -75,7 +75,7 @@ fn agent_pods(sim: &SimProcess, bin: &str) -> Vec<(String, i64, String, bool)> {
 }
 
 /// A running agent pod whose log already holds `ticks` periodic lines.
-fn running_agent(sim: &SimProcess, bin: &str, ticks: usize) -> String {
+fn running_agent(sim: &SimThread, bin: &str, ticks: usize) -> String {
     wait_for(25, "a running agent pod with a few periodic lines", || {
         let pod = agent_pods(sim, bin).into_iter().find(|p| p.3)?.0;
         let (_, log, _) = k(sim, bin, &["logs", &pod]);
@@ -88,7 +88,7 @@ fn logs_and_options(bin: &str) {
     if !require_tool(bin) {
         return;
     }
-    let sim = SimProcess::start(&["--preload", "--time-scale", "10"]);
+    let sim = SimThread::start(preload(10.0));
     let pod = running_agent(&sim, bin, 4);
 
     // The preloaded key is rejected: the provider's 401 and its error body.
@@ -188,7 +188,7 @@ fn follow(bin: &str) {
     if !require_tool(bin) {
         return;
     }
-    let sim = SimProcess::start(&["--preload", "--time-scale", "10"]);
+    let sim = SimThread::start(preload(10.0));
     let pod = running_agent(&sim, bin, 1);
     let before = k_ok(&sim, bin, &["logs", &pod]).lines().count();
     let mut c = sim.kubectl(bin);
@@ -238,7 +238,7 @@ fn previous_after_oom(bin: &str) {
     if !require_tool(bin) {
         return;
     }
-    let sim = SimProcess::start(&["--preload", "--time-scale", "10"]);
+    let sim = SimThread::start(preload(10.0));
     let resp = http(
         &sim.url,
         "POST",
@@ -297,7 +297,7 @@ fn kubectl_1_27_logs_previous_after_oom() {
 /// Several containers: the container must be named, with the real message.
 #[test]
 fn multi_container_pod_needs_a_container_name() {
-    let sim = SimProcess::start(&["--preload"]);
+    let sim = SimThread::start(preload(1.0));
     let pod = r#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"two","namespace":"ai-agents"},"spec":{"containers":[{"name":"a","image":"x"},{"name":"b","image":"y"}]}}"#;
     http(&sim.url, "POST", "/api/v1/namespaces/ai-agents/pods", pod);
     let out = http(

@@ -13,6 +13,8 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
+use agentdeck_sim::SimConfig;
+
 use crate::common::{client_with, preload, start_sim};
 
 async fn admin(url: &str, body: Value) -> Value {
@@ -106,7 +108,7 @@ async fn blackhole_stalls_requests_and_silences_watches_without_closing() {
     let mut cfg = kube::Config::new(sim.url().parse().unwrap());
     cfg.read_timeout = Some(Duration::from_millis(1500));
     cfg.default_retry = false;
-    agentdeck::tls::init();
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let quick = kube::Client::try_from(cfg).unwrap();
     let cms: Api<ConfigMap> = Api::namespaced(quick, "ai-agents");
     let started = Instant::now();
@@ -304,7 +306,7 @@ async fn watch_from_a_resource_version_reached_while_waiting_starts_normally() {
 
 /// A kube client from a kubeconfig file (whatever its server, TLS and user).
 async fn kube_from(kubeconfig: &std::path::Path) -> kube::Client {
-    agentdeck::tls::init();
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let kc = kube::config::Kubeconfig::read_from(kubeconfig).unwrap();
     let mut cfg =
         kube::Config::from_custom_kubeconfig(kc, &kube::config::KubeConfigOptions::default())
@@ -314,43 +316,22 @@ async fn kube_from(kubeconfig: &std::path::Path) -> kube::Client {
     kube::Client::try_from(cfg).unwrap()
 }
 
-/// SIGTERM the sim process and wait for it to exit cleanly.
-fn terminate(p: &mut common::SimProcess) {
-    let pid = p.child.id().to_string();
-    assert!(
-        std::process::Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
-    let deadline = Instant::now() + Duration::from_secs(15);
-    loop {
-        if let Some(st) = p.child.try_wait().unwrap() {
-            assert!(st.success(), "sim exited with {st}");
-            return;
-        }
-        assert!(Instant::now() < deadline, "the sim did not stop on SIGTERM");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
+/// Stopped (the sim saves its state then) and started again from the same file. The
+/// `agentdeck sim` front end stops it on SIGTERM (`tests/commands/sim_cli.rs`).
 #[tokio::test]
 async fn state_file_keeps_objects_and_resource_versions_across_a_restart() {
     use k8s_openapi::api::apps::v1::Deployment;
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("state.json");
-    let state_arg = state.to_str().unwrap().to_string();
-    let args = [
-        "--preload",
-        "--time-scale",
-        "10",
-        "--state-file",
-        &state_arg,
-    ];
+    let kubeconfig = dir.path().join("kubeconfig");
+    let cfg = SimConfig {
+        state_file: Some(state.clone()),
+        kubeconfig_out: Some(kubeconfig.clone()),
+        ..preload(10.0)
+    };
 
-    let mut first = common::SimProcess::start(&args);
-    let c = kube_from(&first.kubeconfig).await;
+    let first = start_sim(cfg.clone()).await;
+    let c = kube_from(&kubeconfig).await;
     let deploys: Api<Deployment> = Api::namespaced(c.clone(), "ai-agents");
     let before = deploys.get("ai-agent-service").await.unwrap();
     let cms: Api<ConfigMap> = Api::namespaced(c.clone(), "ai-agents");
@@ -365,11 +346,11 @@ async fn state_file_keeps_objects_and_resource_versions_across_a_restart() {
         .unwrap()
         .parse()
         .unwrap();
-    terminate(&mut first);
-    assert!(state.is_file(), "the state is saved on SIGTERM");
+    first.stop_and_save().await.unwrap();
+    assert!(state.is_file(), "the state is saved on stop");
 
-    let second = common::SimProcess::start(&args);
-    let c = kube_from(&second.kubeconfig).await;
+    let second = start_sim(cfg).await;
+    let c = kube_from(&kubeconfig).await;
     let deploys: Api<Deployment> = Api::namespaced(c.clone(), "ai-agents");
     let after = deploys.get("ai-agent-service").await.unwrap();
     assert_eq!(
@@ -403,21 +384,22 @@ async fn state_file_keeps_objects_and_resource_versions_across_a_restart() {
             assert_eq!(e.code, 410, "{e:?}");
         }
     }
-    drop(second);
+    second.stop().await;
 }
 
-#[test]
-fn a_state_file_that_does_not_parse_is_a_clear_error() {
+#[tokio::test]
+async fn a_state_file_that_does_not_parse_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("broken-state.json");
     std::fs::write(&state, "{ not json").unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_agentdeck"))
-        .args(["sim", "--state-file", state.to_str().unwrap()])
-        .env("AGENTDECK_LOG_FILE", dir.path().join("log"))
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = agentdeck_sim::start(SimConfig {
+        state_file: Some(state),
+        ..SimConfig::default()
+    })
+    .await
+    .err()
+    .expect("a state file that does not parse is refused");
+    let err = format!("{err:#}");
     assert!(err.contains("broken-state.json"), "{err}");
     assert!(err.contains("state file"), "{err}");
 }
