@@ -71,7 +71,16 @@ fn each_subcommand_offers_and_takes_only_its_own_options() {
     let expect: &[(&str, &[&str])] = &[
         (
             "status",
-            &[&cluster[..], &["prometheus_url", "alertmanager_url"]].concat(),
+            &[
+                &cluster[..],
+                &[
+                    "prometheus_url",
+                    "alertmanager_url",
+                    "all_contexts",
+                    "contexts",
+                ],
+            ]
+            .concat(),
         ),
         (
             "alerts",
@@ -112,7 +121,7 @@ fn each_subcommand_offers_and_takes_only_its_own_options() {
         .map(|a| a.get_id().to_string())
         .filter(|id| !matches!(id.as_str(), "help" | "version"))
         .collect();
-    assert_eq!(shared.len(), 10, "{shared:?}");
+    assert_eq!(shared.len(), 12, "{shared:?}");
     for (name, takes) in expect {
         let sub = cli
             .find_subcommand(name)
