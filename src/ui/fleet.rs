@@ -44,7 +44,7 @@ pub(super) fn draw(f: &mut Frame, app: &App, fleet: &FleetState, area: Rect) {
 fn draw_header(f: &mut Frame, app: &App, fleet: &FleetState, area: Rect) {
     let t = app.theme();
     let muted = Style::default().fg(t.muted);
-    let mut spans = super::read_only_mark(app);
+    let mut spans = super::header::read_only_mark(app);
     let down = fleet
         .rows
         .iter()

@@ -6,6 +6,7 @@ mod alert_lines;
 mod alerts;
 mod charts;
 mod fleet;
+mod header;
 pub mod hit;
 mod logs;
 mod metrics_panels;
@@ -24,7 +25,6 @@ use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table};
 use crate::app::keymap;
 use crate::app::views::View;
 use crate::app::{App, Mode};
-use crate::format;
 use crate::ops::Plan;
 use crate::theme::Theme;
 
@@ -63,7 +63,7 @@ pub fn draw(f: &mut Frame, app: &App) {
         events,
         footer,
     } = areas(app, area);
-    draw_header(f, app, header);
+    header::draw(f, app, header);
     problems::draw(f, app, strip);
     if let Some(view) = app.view() {
         // Drilled in: the view on top gets the whole body.
@@ -335,138 +335,6 @@ fn draw_dialog(f: &mut Frame, app: &App, area: Rect, title: &str, lines: Vec<Lin
             .wrap(ratatui::widgets::Wrap { trim: false }),
         r,
     );
-}
-
-fn dot(ok: bool, t: &Theme) -> Span<'static> {
-    Span::styled("●", Style::default().fg(if ok { t.ok } else { t.error }))
-}
-
-/// The header's first marks: READ-ONLY, and the way back to the fleet.
-fn header_marks(app: &App) -> Vec<Span<'static>> {
-    let t = app.theme();
-    let mut spans = read_only_mark(app);
-    if app.fleet.is_some() {
-        spans.push(Span::styled(
-            format!("{} fleet ‹ ", back_key(app)),
-            Style::default().fg(t.muted),
-        ));
-    }
-    spans
-}
-
-/// " READ-ONLY " when writes are refused.
-pub(crate) fn read_only_mark(app: &App) -> Vec<Span<'static>> {
-    let t = app.theme();
-    let mut spans = Vec::new();
-    if app.permissions.read_only() {
-        spans.push(Span::styled(
-            " READ-ONLY ",
-            Style::default()
-                .fg(t.background)
-                .bg(t.warn)
-                .add_modifier(Modifier::BOLD),
-        ));
-        spans.push(Span::raw(" "));
-    }
-    spans
-}
-
-/// How long the header says the cluster's state was reloaded.
-const RELOAD_SHOWN_SECS: i64 = 120;
-
-fn draw_header(f: &mut Frame, app: &App, area: Rect) {
-    let t = app.theme();
-    let muted = Style::default().fg(t.muted);
-    let mut spans = header_marks(app);
-    if area.width >= 100 {
-        spans.push(Span::styled(
-            "agentdeck │ ",
-            Style::default().fg(t.accent).add_modifier(Modifier::BOLD),
-        ));
-    }
-    spans.extend([
-        Span::styled("ctx ", muted),
-        Span::raw(crate::text::printable(&app.context)),
-        Span::styled(" │ ns ", muted),
-        Span::raw(crate::text::printable(&app.namespace)),
-        Span::styled(" │ cluster ", muted),
-    ]);
-    match (&app.cluster_error, app.cluster_age()) {
-        (Some((e, since)), _) => {
-            let s = app.now.as_second() - since.as_second();
-            spans.push(dot(false, t));
-            spans.push(Span::styled(
-                format!(" stale {} ({})", format::age(s), format::clip(e, 40)),
-                Style::default().fg(t.error),
-            ));
-        }
-        (None, Some(age)) => {
-            let degraded: Vec<&str> = app
-                .cluster
-                .as_ref()
-                .map(|c| c.degraded().into_iter().map(|(k, _)| k).collect())
-                .unwrap_or_default();
-            spans.push(dot(degraded.is_empty(), t));
-            spans.push(Span::raw(format!(" {}", format::age(age))));
-            if !degraded.is_empty() {
-                spans.push(Span::styled(
-                    format!(" (cannot read {})", degraded.join(", ")),
-                    Style::default().fg(t.warn),
-                ));
-            }
-            // The server's history restarted: what is shown was listed anew.
-            if let Some((at, _)) = app.cluster.as_ref().and_then(|c| c.reloaded.as_ref())
-                && app.now.as_second() - at.as_second() < RELOAD_SHOWN_SECS
-            {
-                spans.push(Span::styled(
-                    format!(
-                        " · state reloaded {} ago",
-                        format::age(app.now.as_second() - at.as_second())
-                    ),
-                    Style::default().fg(t.warn),
-                ));
-            }
-        }
-        (None, None) => spans.push(Span::styled("connecting…", Style::default().fg(t.warn))),
-    }
-    spans.push(Span::styled(" │ metrics ", muted));
-    match (&app.metrics, app.metrics_age()) {
-        (Some(m), Some(age)) => {
-            spans.push(dot(m.reachable, t));
-            spans.extend(metrics_source(m, age, muted));
-        }
-        _ => spans.push(Span::styled(
-            match &app.metrics_origin {
-                crate::metrics::MetricsOrigin::None => "none (set --prometheus-url)".to_string(),
-                s => format!("{} waiting…", s.label()),
-            },
-            Style::default().fg(t.warn),
-        )),
-    }
-    f.render_widget(Paragraph::new(Line::from(spans)), area);
-}
-
-/// "prometheus · OTel GenAI 3s": where the metrics come from, the stacks they are read
-/// as, and their age.
-fn metrics_source(
-    m: &crate::metrics::MetricsSnapshot,
-    age: i64,
-    muted: Style,
-) -> Vec<Span<'static>> {
-    let label = match &m.origin {
-        crate::metrics::MetricsOrigin::Simulated => "simulated",
-        crate::metrics::MetricsOrigin::Prometheus(_) if !m.reachable => "prometheus DOWN",
-        crate::metrics::MetricsOrigin::Prometheus(_) => "prometheus",
-        crate::metrics::MetricsOrigin::None => "none",
-    };
-    if !m.stack.is_empty() && m.reachable {
-        vec![
-            Span::raw(format!(" {label} · {}", m.stack)),
-            Span::styled(format!(" {}", format::age(age)), muted),
-        ]
-    } else {
-        vec![Span::raw(format!(" {label} {}", format::age(age)))]
-    }
 }
 
 fn draw_footer(f: &mut Frame, app: &App, area: Rect) {
