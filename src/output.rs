@@ -48,6 +48,34 @@ pub struct OpOutput {
     pub output: Option<Output>,
 }
 
+/// Rows as kubectl prints a table: each column as wide as its widest cell, `gap` spaces
+/// between columns, no trailing blanks; one line per row.
+pub(crate) fn table<R: AsRef<[String]>>(rows: &[R], gap: usize) -> String {
+    let columns = rows.iter().map(|r| r.as_ref().len()).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
+        .map(|i| {
+            rows.iter()
+                .filter_map(|r| r.as_ref().get(i))
+                .map(|c| c.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let sep = " ".repeat(gap);
+    let mut s = String::new();
+    for r in rows {
+        let cells: Vec<String> = r
+            .as_ref()
+            .iter()
+            .zip(&widths)
+            .map(|(c, &w)| format!("{c:<w$}"))
+            .collect();
+        s.push_str(cells.join(&sep).trim_end());
+        s.push('\n');
+    }
+    s
+}
+
 /// `value` as `format` (json pretty-printed; yaml as serde_yaml writes it), ending in a
 /// newline.
 pub fn render(value: &Value, format: Output) -> String {

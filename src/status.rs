@@ -315,18 +315,7 @@ pub(crate) fn report_wide(
             w.hpa.clone().unwrap_or_else(|| "<none>".into()),
         ]);
     }
-    let widths: Vec<usize> = (0..head.len())
-        .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
-        .collect();
-    for r in &rows {
-        let cells: Vec<String> = r
-            .iter()
-            .zip(&widths)
-            .map(|(c, &w)| format!("{c:<w$}"))
-            .collect();
-        s.push_str(cells.join("   ").trim_end());
-        s.push('\n');
-    }
+    s.push_str(&crate::output::table(&rows, 3));
     text_hpas(&mut s, c);
     text_metrics(&mut s, m, cost);
     text_verdict(&mut s, c, v);

@@ -137,25 +137,7 @@ pub fn report_json(rows: &[Row], now: jiff::Timestamp) -> Value {
 pub fn report_text(rows: &[Row], now: jiff::Timestamp) -> String {
     let mut table = vec![words::HEADERS.map(String::from)];
     table.extend(rows.iter().map(|r| words::cells(r, now)));
-    let widths: Vec<usize> = (0..words::HEADERS.len())
-        .map(|i| {
-            table
-                .iter()
-                .map(|r| r[i].chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let mut s = String::new();
-    for r in &table {
-        let cells: Vec<String> = r
-            .iter()
-            .zip(&widths)
-            .map(|(c, &w)| format!("{c:<w$}"))
-            .collect();
-        s.push_str(cells.join("  ").trim_end());
-        s.push('\n');
-    }
+    let mut s = crate::output::table(&table, 2);
     for r in rows {
         for p in &r.problems {
             s.push_str(&format!("{}: {}: {}\n", r.context, p.title, p.evidence));
