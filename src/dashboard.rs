@@ -162,6 +162,15 @@ pub(crate) async fn run(cfg: Config, target: Target, feed: Feed, look: Look) -> 
     run_from(cfg, target, feed, look, Start::default()).await
 }
 
+/// The one cluster's connection (no fleet), said while an exec plugin runs.
+async fn first_connection(target: &Target, cfg: &Config) -> Result<cluster::Connection, Error> {
+    say_waiting_for_plugin(target, cfg);
+    let conn = cluster::connect(target, &cfg.stack.namespace).await?;
+    let ms = crate::logging::started().elapsed().as_millis();
+    tracing::debug!("client for {} ready {ms} ms after the start", conn.server);
+    Ok(conn)
+}
+
 /// [`run`], the first screen as `start` says: with a fleet, nothing is connected until a
 /// cluster is dived into.
 pub(crate) async fn run_from(
@@ -181,13 +190,7 @@ pub(crate) async fn run_from(
     };
     let conn = match start.fleet {
         Some(_) => None,
-        None => {
-            say_waiting_for_plugin(&target, &cfg);
-            let conn = cluster::connect(&target, &cfg.stack.namespace).await?;
-            let ms = crate::logging::started().elapsed().as_millis();
-            tracing::debug!("client for {} ready {ms} ms after the start", conn.server);
-            Some(conn)
-        }
+        None => Some(first_connection(&target, &cfg).await?),
     };
     let (themes, theme) = pick_theme(&cfg, &look)?;
     let prom_url = match &feed {
